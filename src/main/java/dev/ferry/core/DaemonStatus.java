@@ -1,0 +1,61 @@
+package dev.ferry.core;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A snapshot of what the daemon is doing, served as GET /status. Holds no secret.
+ *
+ * @param version   Ferry's version
+ * @param startedAt when the daemon started
+ * @param uptimeSeconds seconds since then
+ * @param ready     true once the start-up sweep has queued everything and the state store answers
+ * @param paused    uploads paused by an operator
+ * @param store     state store health
+ * @param watcher   directory watcher health
+ * @param buckets   per destination bucket, sorted by name
+ */
+public record DaemonStatus(String version, Instant startedAt, long uptimeSeconds, boolean ready, boolean paused,
+        StoreHealth store, WatcherHealth watcher, Map<String, BucketStatus> buckets) {
+
+    /**
+     * @param kind          "sqlite" or "mongodb"
+     * @param location      where it is (file path, or MongoDB hosts and database without credentials)
+     * @param reachable     whether the last write or ping succeeded
+     * @param pendingWrites records waiting to be written (they catch up when the store returns)
+     * @param lastError     the last error talking to it, if any since it last answered
+     */
+    public record StoreHealth(String kind, String location, boolean reachable, int pendingWrites,
+            Optional<String> lastError) {
+    }
+
+    /**
+     * @param root        the watched folder
+     * @param mode        "native" (inotify / WatchService) or "polling"
+     * @param healthy     false when the watcher failed and only sweeps find changes
+     * @param rescans     rescans triggered by watcher errors or overflow since start
+     * @param lastSweepAt when the last full sweep finished
+     * @param lastError   the last watcher error
+     */
+    public record WatcherHealth(String root, String mode, boolean healthy, long rescans,
+            Optional<Instant> lastSweepAt, Optional<String> lastError) {
+    }
+
+    /**
+     * @param queued    files waiting (settling, ready, or backing off after a failure)
+     * @param inFlight  uploads under way
+     * @param uploaded  files uploaded since start
+     * @param bytes     bytes uploaded since start
+     * @param failed    files whose latest attempt failed and which are not yet uploaded
+     * @param problem   a problem with the bucket itself (invalid name, cannot be created), if any
+     * @param lastError the latest failure in this bucket
+     */
+    public record BucketStatus(int queued, int inFlight, long uploaded, long bytes, long failed,
+            Optional<String> problem, Optional<LastError> lastError) {
+    }
+
+    /** One failure: which file, why, when. */
+    public record LastError(String path, String reason, Instant at) {
+    }
+}

@@ -1,0 +1,91 @@
+package dev.ferry.core;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the state store knows about one local file. Keyed by the absolute local path.
+ *
+ * @param path        absolute local path, the record's identity
+ * @param bucket      destination bucket ("" when the file has none, e.g. ignored at the root)
+ * @param key         destination key ("" when the file has none)
+ * @param status      where the file stands
+ * @param size        size in bytes of the version this record describes
+ * @param mtimeMillis modification time (ms since the epoch) of the version this record describes
+ * @param checksum    lower-case hex MD5 of that version's content, "" when not known
+ * @param etag        ETag S3 returned for it, "" when not known
+ * @param attempts    failed attempts since the last success (0 after an upload)
+ * @param reason      why the last attempt failed, or why the file is ignored; "" otherwise
+ * @param permanent   a failure that will not be retried until the file changes
+ * @param createdAt   when the record was first written
+ * @param updatedAt   when it was last written
+ * @param uploadedAt  when this version reached S3, if it did
+ */
+public record FileRecord(
+        String path,
+        String bucket,
+        String key,
+        FileStatus status,
+        long size,
+        long mtimeMillis,
+        String checksum,
+        String etag,
+        int attempts,
+        String reason,
+        boolean permanent,
+        Instant createdAt,
+        Instant updatedAt,
+        Optional<Instant> uploadedAt) {
+
+    public FileRecord {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(bucket, "bucket");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(checksum, "checksum");
+        Objects.requireNonNull(etag, "etag");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+        Objects.requireNonNull(uploadedAt, "uploadedAt");
+    }
+
+    /** A fresh record for a file seen for the first time. */
+    public static FileRecord pending(String path, String bucket, String key, long size, long mtimeMillis, Instant now) {
+        return new FileRecord(path, bucket, key, FileStatus.PENDING, size, mtimeMillis, "", "", 0, "", false,
+                now, now, Optional.empty());
+    }
+
+    /** True when this record describes the given version of the file (same size and modification time). */
+    public boolean describes(long size, long mtimeMillis) {
+        return this.size == size && this.mtimeMillis == mtimeMillis;
+    }
+
+    public FileRecord withStatus(FileStatus newStatus, Instant now) {
+        return new FileRecord(path, bucket, key, newStatus, size, mtimeMillis, checksum, etag, attempts, reason,
+                permanent, createdAt, now, uploadedAt);
+    }
+
+    public FileRecord uploading(String bucket, String key, long size, long mtimeMillis, String checksum, Instant now) {
+        return new FileRecord(path, bucket, key, FileStatus.UPLOADING, size, mtimeMillis, checksum, "", attempts,
+                reason, false, createdAt, now, uploadedAt);
+    }
+
+    public FileRecord uploaded(String bucket, String key, long size, long mtimeMillis, String checksum, String etag,
+            Instant now) {
+        return new FileRecord(path, bucket, key, FileStatus.UPLOADED, size, mtimeMillis, checksum, etag, 0, "",
+                false, createdAt, now, Optional.of(now));
+    }
+
+    public FileRecord failed(String bucket, String key, long size, long mtimeMillis, String why, boolean isPermanent,
+            Instant now) {
+        return new FileRecord(path, bucket, key, FileStatus.FAILED, size, mtimeMillis, checksum, etag, attempts + 1,
+                why, isPermanent, createdAt, now, uploadedAt);
+    }
+
+    public FileRecord ignored(String bucket, String key, long size, long mtimeMillis, String why, Instant now) {
+        return new FileRecord(path, bucket, key, FileStatus.IGNORED, size, mtimeMillis, checksum, etag, 0, why,
+                true, createdAt, now, uploadedAt);
+    }
+}

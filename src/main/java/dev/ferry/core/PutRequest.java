@@ -1,0 +1,21 @@
+package dev.ferry.core;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * One file to upload.
+ *
+ * @param bucket      destination bucket
+ * @param key         destination key
+ * @param file        local file
+ * @param size        size the caller saw when it decided to upload (the upload sends what is read)
+ * @param mtimeMillis modification time to record in {@code X-Amz-Meta-Mtime}
+ */
+public record PutRequest(String bucket, String key, Path file, long size, long mtimeMillis) {
+    public PutRequest {
+        Objects.requireNonNull(bucket, "bucket");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(file, "file");
+    }
+}

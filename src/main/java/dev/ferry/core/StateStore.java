@@ -1,0 +1,45 @@
+package dev.ferry.core;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The record of what was uploaded and why something failed, one {@link FileRecord} per local path.
+ * The filesystem is the source of truth; this store only spares a restart from uploading again what is
+ * already in S3. Implementations are thread-safe. Every method may throw {@link StateStoreException}
+ * when the store cannot be reached.
+ */
+public interface StateStore extends AutoCloseable {
+
+    /** Short name for logs and /status: "sqlite", "mongodb". */
+    String kind();
+
+    Optional<FileRecord> get(String path);
+
+    /** Batch lookup for sweeps: the records that exist among {@code paths}, keyed by path. */
+    Map<String, FileRecord> getAll(Collection<String> paths);
+
+    /** Inserts or replaces each record (keyed by path), all in one transaction or bulk write where possible. */
+    void putAll(Collection<FileRecord> records);
+
+    default void put(FileRecord record) {
+        putAll(List.of(record));
+    }
+
+    /** Removes the records of these paths; missing ones are ignored. */
+    void deleteAll(Collection<String> paths);
+
+    /** Records with the given status, ordered by path, for paging through "all failed files". */
+    List<FileRecord> list(FileStatus status, int offset, int limit);
+
+    /** Number of records per bucket and status. */
+    Map<String, Map<FileStatus, Long>> countByBucket();
+
+    /** Throws {@link StateStoreException} unless the store answers now. */
+    void ping();
+
+    @Override
+    void close();
+}
