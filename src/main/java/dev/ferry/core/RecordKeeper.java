@@ -1,0 +1,22 @@
+package dev.ferry.core;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The engine's view of the state store: reads that see writes not yet flushed, and writes that never
+ * block and survive a store outage (they catch up when it returns).
+ */
+public interface RecordKeeper {
+
+    /** Queues the record for writing; the future completes once it is durable. Never blocks, never throws. */
+    CompletableFuture<Void> submit(FileRecord record);
+
+    /** @throws StateStoreException when the store cannot be read */
+    Optional<FileRecord> get(String path);
+
+    /** @throws StateStoreException when the store cannot be read */
+    Map<String, FileRecord> getAll(Collection<String> paths);
+}

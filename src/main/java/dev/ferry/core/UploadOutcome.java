@@ -1,0 +1,32 @@
+package dev.ferry.core;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** What became of one attempt to carry a file to S3. */
+public sealed interface UploadOutcome {
+
+    /** The object now holds the file's content. */
+    record Uploaded(PutResult result, Duration took) implements UploadOutcome {
+    }
+
+    /** Nothing to do: S3 already holds this version. */
+    record Unchanged(String why) implements UploadOutcome {
+    }
+
+    /** Not a failure: the file is still being written, or changed during the upload; try again at {@code due}. */
+    record Requeue(Instant due, String why) implements UploadOutcome {
+    }
+
+    /** A failure worth retrying (after backoff). */
+    record Retry(String reason) implements UploadOutcome {
+    }
+
+    /** A failure that will repeat until the file changes; recorded, not retried. */
+    record Permanent(String reason) implements UploadOutcome {
+    }
+
+    /** The file is gone (deleted or renamed before it could be uploaded). */
+    record Gone(String why) implements UploadOutcome {
+    }
+}

@@ -1,0 +1,48 @@
+package dev.ferry.engine;
+
+import dev.ferry.core.FailureKind;
+import dev.ferry.core.ObjectStore;
+import dev.ferry.core.TransferException;
+
+/**
+ * Makes sure a bucket exists before its first upload (creating it when allowed), once, and again after S3
+ * said it does not exist. A bucket that cannot be made ready fails the attempt as retryable: an operator
+ * may create it or fix the permissions, and the files go then.
+ */
+final class BucketGate {
+    private final String bucket;
+    private final ObjectStore store;
+    private final boolean create;
+    private final BucketStats stats;
+    private volatile boolean ready;
+
+    BucketGate(String bucket, ObjectStore store, boolean create, BucketStats stats) {
+        this.bucket = bucket;
+        this.store = store;
+        this.create = create;
+        this.stats = stats;
+    }
+
+    void ensureBucket() {
+        if (ready) {
+            return;
+        }
+        synchronized (this) {
+            if (ready) {
+                return;
+            }
+            try {
+                store.ensureBucket(bucket, create);
+                ready = true;
+                stats.problem(null);
+            } catch (TransferException e) {
+                stats.problem(e.getMessage());
+                throw new TransferException(FailureKind.RETRYABLE, e.getMessage(), e);
+            }
+        }
+    }
+
+    void bucketMissing() {
+        ready = false;
+    }
+}

@@ -1,0 +1,192 @@
+package dev.ferry.engine;
+
+import dev.ferry.core.DaemonStatus.BucketStatus;
+import dev.ferry.core.Destination;
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStat;
+import dev.ferry.core.FileStatus;
+import dev.ferry.core.ObjectStore;
+import dev.ferry.core.RecordKeeper;
+import dev.ferry.core.StateStoreException;
+import dev.ferry.core.UploadDecision;
+import dev.ferry.filter.RouteDecision;
+import dev.ferry.filter.Router;
+import dev.ferry.queue.Backoff;
+import dev.ferry.queue.BucketQueue;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes changes to per-bucket lanes and records files that are rejected. Two ways in: {@link #changed}
+ * for the watcher (never blocks; a full queue drops the change and the bucket is swept again later) and
+ * {@link #enqueue} for sweeps (waits for room, so a sweep of a million files keeps memory bounded).
+ */
+public final class Engine {
+    private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+    private final Router router;
+    private final RecordKeeper records;
+    private final ObjectStore store;
+    private final EngineSettings settings;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final Uploader uploader;
+    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final Map<String, String> invalidBuckets = new ConcurrentHashMap<>();
+    private final ExecutorService recorder = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "reject-recorder");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean closed;
+
+    public Engine(Router router, RecordKeeper records, ObjectStore store, EngineSettings settings, Clock clock,
+            Backoff backoff) {
+        this.router = router;
+        this.records = records;
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+        this.backoff = backoff;
+        this.uploader = new Uploader(records, store, settings, clock);
+    }
+
+    /** A path changed (watcher). Never blocks. */
+    public void changed(Path path) {
+        if (closed) {
+            return;
+        }
+        RouteDecision decision = router.route(path);
+        if (decision instanceof RouteDecision.Routed routed) {
+            Destination dest = routed.destination();
+            BucketQueue.Offer offer = lane(dest.bucket()).queue.offer(dest.key(), path,
+                    clock.instant().plus(settings.settleTime()));
+            if (offer == BucketQueue.Offer.FULL) {
+                log.debug("{}: queue full, left for the next sweep", dest);
+            }
+        } else if (decision instanceof RouteDecision.Rejected rejected) {
+            recorder.execute(() -> recordRejectionOf(path, rejected));
+        }
+    }
+
+    /**
+     * Queues a file a sweep found to need uploading, waiting while the bucket's queue is full. Due once the
+     * file has been quiet for the settle time. False when the engine is shutting down.
+     */
+    public boolean enqueue(Path path, Destination dest, FileStat stat) throws InterruptedException {
+        if (closed) {
+            return false;
+        }
+        Instant now = clock.instant();
+        Instant quiet = Instant.ofEpochMilli(stat.mtimeMillis()).plus(settings.settleTime());
+        Instant due = quiet.isAfter(now) && !Instant.ofEpochMilli(stat.mtimeMillis()).isAfter(now) ? quiet : now;
+        return lane(dest.bucket()).queue.put(dest.key(), path, due);
+    }
+
+    /** Records a rejected file (ignored at the root, invalid bucket folder, key too long) unless already recorded. */
+    public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing) {
+        if (rejected.kind() == RouteDecision.Rejection.INVALID_BUCKET) {
+            if (invalidBuckets.putIfAbsent(rejected.bucket(), rejected.reason()) == null) {
+                log.warn("{}: {}; its files are not uploaded", rejected.bucket(), rejected.reason());
+            }
+        }
+        FileStatus status = rejected.failure() ? FileStatus.FAILED : FileStatus.IGNORED;
+        if (UploadDecision.alreadyRecorded(existing, status, rejected.reason(), stat)) {
+            return;
+        }
+        Instant now = clock.instant();
+        FileRecord base = existing.orElseGet(() -> FileRecord.pending(path.toString(), rejected.bucket(),
+                rejected.key(), stat.size(), stat.mtimeMillis(), now));
+        FileRecord record = rejected.failure()
+                ? base.failed(rejected.bucket(), rejected.key(), stat.size(), stat.mtimeMillis(), rejected.reason(),
+                        true, now)
+                : base.ignored(rejected.bucket(), rejected.key(), stat.size(), stat.mtimeMillis(),
+                        rejected.reason(), now);
+        records.submit(record);
+        if (rejected.failure()) {
+            log.warn("{}: not uploaded: {}", path, rejected.reason());
+        } else {
+            log.info("{}: ignored: {}", path, rejected.reason());
+        }
+    }
+
+    /** Buckets whose queue dropped changes while full and has room again: sweep them. */
+    public List<String> bucketsNeedingSweep() {
+        List<String> dirty = new ArrayList<>();
+        lanes.forEach((bucket, lane) -> {
+            if (lane.queue.takeDirtyIfRoom()) {
+                dirty.add(bucket);
+            }
+        });
+        return dirty;
+    }
+
+    /** Per bucket status, sorted by bucket name; invalid bucket folders appear with their problem. */
+    public Map<String, BucketStatus> bucketStatus() {
+        Map<String, BucketStatus> out = new TreeMap<>();
+        invalidBuckets.forEach((bucket, problem) -> out.put(bucket,
+                new BucketStatus(0, 0, 0, 0, 0, Optional.of(problem), Optional.empty())));
+        lanes.forEach((bucket, lane) -> out.put(bucket, lane.status()));
+        return out;
+    }
+
+    /** Total files waiting and in flight, all buckets. */
+    public int backlog() {
+        return lanes.values().stream().mapToInt(l -> l.queue.depth() + l.queue.inFlight()).sum();
+    }
+
+    /**
+     * Stops intake, lets in-flight uploads finish within {@code grace}, then interrupts what is left (those
+     * files stay "uploading" in the state store and are checked against S3 at the next start).
+     */
+    public void shutdown(Duration grace) throws InterruptedException {
+        closed = true;
+        recorder.shutdown();
+        lanes.values().forEach(Lane::stopIntake);
+        long deadline = System.nanoTime() + grace.toNanos();
+        boolean idle = true;
+        for (Lane lane : lanes.values()) {
+            idle &= lane.awaitIdle(deadline);
+        }
+        if (!idle) {
+            log.warn("shutdown grace of {} s ran out; interrupting uploads still in flight (they resume at the next start)",
+                    grace.toSeconds());
+            lanes.values().forEach(Lane::interruptWorkers);
+            long second = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            for (Lane lane : lanes.values()) {
+                lane.awaitIdle(second);
+            }
+        }
+        recorder.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private Lane lane(String bucket) {
+        return lanes.computeIfAbsent(bucket, b -> new Lane(b, settings, uploader, store, backoff, clock));
+    }
+
+    private void recordRejectionOf(Path path, RouteDecision.Rejected rejected) {
+        try {
+            Optional<FileStat> stat = FileStat.of(path);
+            if (stat.isPresent()) {
+                reject(path, rejected, stat.get(), records.get(path.toString()));
+            }
+        } catch (IOException | StateStoreException e) {
+            log.debug("{}: could not record rejection now ({}); the next sweep will", path, e.getMessage());
+        }
+    }
+}

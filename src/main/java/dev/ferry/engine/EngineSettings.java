@@ -1,0 +1,15 @@
+package dev.ferry.engine;
+
+import java.time.Duration;
+
+/**
+ * @param concurrency     uploads in parallel per bucket
+ * @param queueCapacity   files waiting per bucket before changes are dropped for a later sweep
+ * @param settleTime      quiet time before a file is uploaded
+ * @param createBuckets   create a missing bucket instead of failing its files
+ * @param durableWait     how long a worker waits for the "uploading" mark to be durable before it uploads
+ *                        anyway (bounds the delay when the state store is down)
+ */
+public record EngineSettings(int concurrency, int queueCapacity, Duration settleTime, boolean createBuckets,
+        Duration durableWait) {
+}

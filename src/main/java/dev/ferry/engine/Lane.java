@@ -1,0 +1,135 @@
+package dev.ferry.engine;
+
+import dev.ferry.core.DaemonStatus.BucketStatus;
+import dev.ferry.core.Destination;
+import dev.ferry.core.UploadOutcome;
+import dev.ferry.queue.Backoff;
+import dev.ferry.queue.BucketQueue;
+import dev.ferry.queue.Task;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One bucket's queue and the workers that drain it. One bad bucket never holds up another's lane. */
+final class Lane {
+    private static final Logger log = LoggerFactory.getLogger(Lane.class);
+
+    final String bucket;
+    final BucketQueue queue;
+    final BucketStats stats = new BucketStats();
+    private final BucketGate gate;
+    private final Uploader uploader;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile boolean running = true;
+
+    Lane(String bucket, EngineSettings settings, Uploader uploader, dev.ferry.core.ObjectStore store, Backoff backoff,
+            Clock clock) {
+        this.bucket = bucket;
+        this.queue = new BucketQueue(bucket, settings.queueCapacity(), clock);
+        this.gate = new BucketGate(bucket, store, settings.createBuckets(), stats);
+        this.uploader = uploader;
+        this.backoff = backoff;
+        this.clock = clock;
+        for (int i = 0; i < settings.concurrency(); i++) {
+            Thread t = new Thread(this::work, "upload-" + bucket + "-" + (i + 1));
+            t.setDaemon(true);
+            workers.add(t);
+        }
+        workers.forEach(Thread::start);
+    }
+
+    BucketStatus status() {
+        return new BucketStatus(queue.depth(), queue.inFlight(), stats.uploaded.sum(), stats.bytes.sum(),
+                stats.failingNow(), stats.problem(), stats.lastError());
+    }
+
+    private void work() {
+        while (running) {
+            Task task;
+            try {
+                var next = queue.take(Duration.ofSeconds(1));
+                if (next.isEmpty()) {
+                    continue;
+                }
+                task = next.get();
+            } catch (InterruptedException e) {
+                return;
+            }
+            UploadOutcome outcome;
+            try {
+                outcome = uploader.process(new Destination(bucket, task.key()), task.path(), gate);
+            } catch (InterruptedException e) {
+                queue.retry(task, clock.instant(), false);
+                return;
+            } catch (RuntimeException e) {
+                log.error("{}/{}: unexpected error, will retry", bucket, task.key(), e);
+                outcome = new UploadOutcome.Retry("unexpected error: " + Uploader.describe(e));
+            }
+            handle(task, outcome);
+        }
+    }
+
+    private void handle(Task task, UploadOutcome outcome) {
+        String path = task.path().toString();
+        Instant now = clock.instant();
+        if (outcome instanceof UploadOutcome.Uploaded u) {
+            stats.uploaded.increment();
+            stats.bytes.add(u.result().bytes());
+            stats.succeeded(path);
+            log.info("{}/{}: uploaded {} bytes in {} ms{}", bucket, task.key(), u.result().bytes(),
+                    u.took().toMillis(), u.result().multipart() ? " (multipart)" : "");
+            queue.complete(task);
+        } else if (outcome instanceof UploadOutcome.Unchanged u) {
+            stats.unchanged.increment();
+            stats.succeeded(path);
+            log.debug("{}/{}: not uploaded: {}", bucket, task.key(), u.why());
+            queue.complete(task);
+        } else if (outcome instanceof UploadOutcome.Requeue r) {
+            log.debug("{}/{}: {}; trying again at {}", bucket, task.key(), r.why(), r.due());
+            queue.retry(task, r.due(), false);
+        } else if (outcome instanceof UploadOutcome.Retry r) {
+            stats.failed(path, r.reason(), now);
+            Duration delay = backoff.delay(task.attempts() + 1);
+            log.warn("{}/{}: upload failed (attempt {}), retrying in {} s: {}", bucket, task.key(),
+                    task.attempts() + 1, delay.toSeconds(), r.reason());
+            queue.retry(task, now.plus(delay), true);
+        } else if (outcome instanceof UploadOutcome.Permanent p) {
+            stats.failed(path, p.reason(), now);
+            log.error("{}/{}: upload failed and will not be retried until the file changes: {}", bucket,
+                    task.key(), p.reason());
+            queue.complete(task);
+        } else if (outcome instanceof UploadOutcome.Gone g) {
+            stats.succeeded(path);
+            log.debug("{}/{}: skipped, {}", bucket, task.key(), g.why());
+            queue.complete(task);
+        }
+    }
+
+    /** Stops handing out work. */
+    void stopIntake() {
+        running = false;
+        queue.close();
+    }
+
+    /** Waits until the workers finished their current upload, at most until {@code deadlineNanos}. */
+    boolean awaitIdle(long deadlineNanos) throws InterruptedException {
+        for (Thread t : workers) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left > 0) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+        return workers.stream().noneMatch(Thread::isAlive);
+    }
+
+    void interruptWorkers() {
+        workers.forEach(Thread::interrupt);
+    }
+}

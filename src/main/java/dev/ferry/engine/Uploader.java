@@ -1,0 +1,155 @@
+package dev.ferry.engine;
+
+import dev.ferry.core.Destination;
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStat;
+import dev.ferry.core.FileStatus;
+import dev.ferry.core.ObjectStore;
+import dev.ferry.core.PutRequest;
+import dev.ferry.core.PutResult;
+import dev.ferry.core.RecordKeeper;
+import dev.ferry.core.RemoteObject;
+import dev.ferry.core.StateStoreException;
+import dev.ferry.core.TransferException;
+import dev.ferry.core.UploadOutcome;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries one file to S3 and records the result: stat, settle check, state check, durable "uploading"
+ * mark, upload, stat again. The "uploading" mark is what makes a crash safe: a record left in that state
+ * is checked against S3 (size and mtime metadata) before the file is uploaded again, so a file whose upload
+ * completed just before a kill -9 is not uploaded twice.
+ */
+final class Uploader {
+    private static final Logger log = LoggerFactory.getLogger(Uploader.class);
+
+    private final RecordKeeper records;
+    private final ObjectStore store;
+    private final EngineSettings settings;
+    private final Clock clock;
+
+    Uploader(RecordKeeper records, ObjectStore store, EngineSettings settings, Clock clock) {
+        this.records = records;
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    UploadOutcome process(Destination dest, java.nio.file.Path path, BucketGate gate) throws InterruptedException {
+        String pathText = path.toString();
+        Optional<FileStat> before;
+        try {
+            before = FileStat.of(path);
+        } catch (IOException e) {
+            return new UploadOutcome.Retry(pathText + ": cannot stat file: " + describe(e));
+        }
+        if (before.isEmpty()) {
+            return new UploadOutcome.Gone("no longer a regular file");
+        }
+        FileStat stat = before.get();
+        Instant now = clock.instant();
+        Instant quietAt = Instant.ofEpochMilli(stat.mtimeMillis()).plus(settings.settleTime());
+        if (quietAt.isAfter(now) && !Instant.ofEpochMilli(stat.mtimeMillis()).isAfter(now)) {
+            return new UploadOutcome.Requeue(quietAt, "still being written");
+        }
+
+        Optional<FileRecord> record;
+        boolean storeDown = false;
+        try {
+            record = records.get(pathText);
+        } catch (StateStoreException e) {
+            record = Optional.empty();
+            storeDown = true;
+        }
+        if (record.isPresent() && record.get().describes(stat.size(), stat.mtimeMillis())
+                && record.get().bucket().equals(dest.bucket()) && record.get().key().equals(dest.key())) {
+            FileStatus status = record.get().status();
+            if (status == FileStatus.UPLOADED) {
+                return new UploadOutcome.Unchanged("already uploaded");
+            }
+            if (status == FileStatus.FAILED && record.get().permanent()) {
+                return new UploadOutcome.Unchanged("permanent failure recorded for this version");
+            }
+        }
+        boolean inDoubt = storeDown || record.map(r -> r.status() == FileStatus.UPLOADING
+                && r.describes(stat.size(), stat.mtimeMillis())).orElse(false);
+
+        try {
+            gate.ensureBucket();
+            if (inDoubt) {
+                Optional<RemoteObject> remote = store.head(dest.bucket(), dest.key());
+                if (remote.isPresent() && matches(remote.get(), stat)) {
+                    FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
+                            stat.size(), stat.mtimeMillis(), now));
+                    records.submit(base.uploaded(dest.bucket(), dest.key(), stat.size(), stat.mtimeMillis(),
+                            remote.get().md5Hex().orElse(""), remote.get().etag(), now));
+                    return new UploadOutcome.Unchanged("already in S3 (confirmed after an interrupted upload)");
+                }
+            }
+            FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
+                    stat.size(), stat.mtimeMillis(), now));
+            awaitDurable(base.uploading(dest.bucket(), dest.key(), stat.size(), stat.mtimeMillis(), "", now));
+
+            Instant started = clock.instant();
+            PutResult result = store.put(new PutRequest(dest.bucket(), dest.key(), path, stat.size(),
+                    stat.mtimeMillis()));
+            Duration took = Duration.between(started, clock.instant());
+
+            Optional<FileStat> after = statQuietly(path);
+            if (after.isPresent() && !after.get().equals(stat)) {
+                return new UploadOutcome.Requeue(clock.instant().plus(settings.settleTime()),
+                        "changed during upload");
+            }
+            records.submit(base.uploaded(dest.bucket(), dest.key(), stat.size(), stat.mtimeMillis(),
+                    result.md5Hex(), result.etag(), clock.instant()));
+            return new UploadOutcome.Uploaded(result, took);
+        } catch (TransferException e) {
+            FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
+                    stat.size(), stat.mtimeMillis(), now));
+            boolean permanent = !e.kind().retryable();
+            records.submit(base.failed(dest.bucket(), dest.key(), stat.size(), stat.mtimeMillis(), e.getMessage(),
+                    permanent, clock.instant()));
+            if (e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET) {
+                gate.bucketMissing();
+            }
+            return permanent ? new UploadOutcome.Permanent(e.getMessage()) : new UploadOutcome.Retry(e.getMessage());
+        }
+    }
+
+    /** S3 holds this version when the size and the recorded modification time agree. */
+    static boolean matches(RemoteObject remote, FileStat stat) {
+        return remote.size() == stat.size()
+                && remote.mtimeMillis().map(m -> m == stat.mtimeMillis()).orElse(false);
+    }
+
+    private void awaitDurable(FileRecord uploading) throws InterruptedException {
+        try {
+            records.submit(uploading).get(settings.durableWait().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("{}: state store did not confirm the uploading mark in time; uploading anyway",
+                    uploading.path());
+        }
+    }
+
+    private static Optional<FileStat> statQuietly(java.nio.file.Path path) {
+        try {
+            return FileStat.of(path);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    static String describe(Exception e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

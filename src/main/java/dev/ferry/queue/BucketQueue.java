@@ -1,0 +1,280 @@
+package dev.ferry.queue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The work waiting for one bucket: at most one entry per key (a newer change of a queued key merges with
+ * it), each due at a time (settle time, or backoff after a failure), handed out in due order and never
+ * to two workers at once. Bounded: {@link #offer} refuses beyond the capacity and marks the queue dirty, so
+ * a sweep finds the dropped work later; {@link #put} waits for room instead (for sweeps, never the watcher).
+ * Retries of work already taken are always accepted, so a failure never loses a file.
+ */
+public final class BucketQueue {
+
+    /** What {@link #offer} did. */
+    public enum Offer { ADDED, MERGED, FULL, CLOSED }
+
+    private static final class Entry {
+        final String key;
+        Path path;
+        Instant due;
+        int attempts;
+        final Instant queuedAt;
+        long seq;
+
+        Entry(String key, Path path, Instant due, int attempts, Instant queuedAt, long seq) {
+            this.key = key;
+            this.path = path;
+            this.due = due;
+            this.attempts = attempts;
+            this.queuedAt = queuedAt;
+            this.seq = seq;
+        }
+    }
+
+    private final String bucket;
+    private final int capacity;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<String, Entry> waiting = new HashMap<>();
+    private final TreeSet<Entry> byDue = new TreeSet<>(
+            Comparator.comparing((Entry e) -> e.due).thenComparingLong(e -> e.seq));
+    private final Set<String> inFlight = new HashSet<>();
+    private long seq;
+    private boolean dirty;
+    private boolean closed;
+
+    public BucketQueue(String bucket, int capacity, Clock clock) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("queue capacity must be at least 1, got " + capacity);
+        }
+        this.bucket = bucket;
+        this.capacity = capacity;
+        this.clock = clock;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    /** Adds or merges without ever blocking; FULL means the change was dropped and the queue marked dirty. */
+    public Offer offer(String key, Path path, Instant due) {
+        lock.lock();
+        try {
+            if (closed) {
+                return Offer.CLOSED;
+            }
+            if (merge(key, path, due)) {
+                return Offer.MERGED;
+            }
+            if (waiting.size() >= capacity) {
+                dirty = true;
+                return Offer.FULL;
+            }
+            add(key, path, due, 0, clock.instant());
+            return Offer.ADDED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds or merges, waiting for room when full. False when the queue was closed first. */
+    public boolean put(String key, Path path, Instant due) throws InterruptedException {
+        lock.lock();
+        try {
+            while (!closed && !waiting.containsKey(key) && waiting.size() >= capacity) {
+                changed.await();
+            }
+            if (closed) {
+                return false;
+            }
+            if (!merge(key, path, due)) {
+                add(key, path, due, 0, clock.instant());
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The next due task whose key is not in flight, if there is one now. Marks it in flight. */
+    public Optional<Task> poll() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(pollLocked(clock.instant()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Like {@link #poll} but waits up to {@code maxWait} for a task to become due. Empty when closed. */
+    public Optional<Task> take(Duration maxWait) throws InterruptedException {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        lock.lock();
+        try {
+            while (!closed) {
+                Instant now = clock.instant();
+                Task task = pollLocked(now);
+                if (task != null) {
+                    return Optional.of(task);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                long untilDue = nanosUntilNextDue(now);
+                changed.awaitNanos(Math.min(left, untilDue));
+            }
+            return Optional.empty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The worker is done with this task (uploaded, unchanged or given up). */
+    public void complete(Task task) {
+        lock.lock();
+        try {
+            inFlight.remove(task.key());
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Puts a taken task back, due at {@code due}; {@code failed} counts an attempt. A newer change of the same
+     * key that arrived meanwhile is kept (its path) and becomes due no earlier than {@code due}.
+     */
+    public void retry(Task task, Instant due, boolean failed) {
+        lock.lock();
+        try {
+            inFlight.remove(task.key());
+            int attempts = failed ? task.attempts() + 1 : task.attempts();
+            Entry newer = waiting.get(task.key());
+            if (newer != null) {
+                byDue.remove(newer);
+                newer.due = later(newer.due, due);
+                newer.attempts = Math.max(newer.attempts, attempts);
+                newer.seq = seq++;
+                byDue.add(newer);
+            } else {
+                add(task.key(), task.path(), due, attempts, task.queuedAt());
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True once, when changes were dropped because the queue was full and it has since drained below half. */
+    public boolean takeDirtyIfRoom() {
+        lock.lock();
+        try {
+            if (dirty && waiting.size() < Math.max(1, capacity / 2)) {
+                dirty = false;
+                return true;
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int depth() {
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int inFlight() {
+        lock.lock();
+        try {
+            return inFlight.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes every waiter; afterwards nothing is handed out or added. */
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean merge(String key, Path path, Instant due) {
+        Entry existing = waiting.get(key);
+        if (existing == null) {
+            return false;
+        }
+        byDue.remove(existing);
+        existing.path = path;
+        existing.due = later(existing.due, due);
+        existing.seq = seq++;
+        byDue.add(existing);
+        changed.signalAll();
+        return true;
+    }
+
+    private void add(String key, Path path, Instant due, int attempts, Instant queuedAt) {
+        Entry entry = new Entry(key, path, due, attempts, queuedAt, seq++);
+        waiting.put(key, entry);
+        byDue.add(entry);
+        changed.signalAll();
+    }
+
+    private Task pollLocked(Instant now) {
+        Iterator<Entry> it = byDue.iterator();
+        while (it.hasNext()) {
+            Entry e = it.next();
+            if (e.due.isAfter(now)) {
+                return null;
+            }
+            if (inFlight.contains(e.key)) {
+                continue;
+            }
+            it.remove();
+            waiting.remove(e.key);
+            inFlight.add(e.key);
+            changed.signalAll();
+            return new Task(e.key, e.path, e.attempts, e.queuedAt);
+        }
+        return null;
+    }
+
+    private long nanosUntilNextDue(Instant now) {
+        for (Entry e : byDue) {
+            if (!inFlight.contains(e.key)) {
+                return Math.max(TimeUnit.MILLISECONDS.toNanos(1), Duration.between(now, e.due).toNanos());
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+}

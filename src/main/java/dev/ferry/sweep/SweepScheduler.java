@@ -1,0 +1,161 @@
+package dev.ferry.sweep;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides when to sweep and runs the sweeps: a full sweep at start, on an interval, and whenever the
+ * watcher may have lost events (requests while one runs are coalesced into one more run); a folder sweep
+ * when a directory appears or a full queue has room again. A full sweep walks each bucket folder on its
+ * own thread, so one bucket waiting for queue room never holds up another.
+ */
+public final class SweepScheduler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SweepScheduler.class);
+
+    private final Path root;
+    private final Sweeper sweeper;
+    private final Clock clock;
+    private final ExecutorService control = Executors.newSingleThreadExecutor(named("sweep-control"));
+    private final ExecutorService walkers = Executors.newCachedThreadPool(named("sweep"));
+    private final AtomicBoolean fullRunning = new AtomicBoolean();
+    private final AtomicBoolean fullPending = new AtomicBoolean();
+    private final AtomicLong fullSweeps = new AtomicLong();
+    private final AtomicReference<Instant> lastFullAt = new AtomicReference<>();
+    private volatile boolean closed;
+
+    public SweepScheduler(Path root, Sweeper sweeper, Clock clock) {
+        this.root = root;
+        this.sweeper = sweeper;
+        this.clock = clock;
+    }
+
+    /** Asks for a full sweep; if one is running, one more follows it. */
+    public void requestFull(String reason) {
+        if (closed) {
+            return;
+        }
+        if (fullRunning.get()) {
+            fullPending.set(true);
+            return;
+        }
+        control.execute(() -> runFull(reason));
+    }
+
+    /** Sweeps one folder (a new directory, or a bucket whose queue dropped changes). */
+    public void requestFolder(Path folder, String reason) {
+        if (closed) {
+            return;
+        }
+        walkers.execute(() -> {
+            try {
+                SweepResult r = sweeper.sweep(folder, () -> closed);
+                log.debug("{}: swept ({}): {} files, {} queued", folder, reason, r.files(), r.queued());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /** Number of full sweeps completed. */
+    public long fullSweeps() {
+        return fullSweeps.get();
+    }
+
+    public Optional<Instant> lastFullSweepAt() {
+        return Optional.ofNullable(lastFullAt.get());
+    }
+
+    private void runFull(String reason) {
+        do {
+            fullPending.set(false);
+            fullRunning.set(true);
+            try {
+                sweepAll(reason);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                fullRunning.set(false);
+            }
+            reason = "requested while the previous sweep ran";
+        } while (fullPending.get() && !closed);
+    }
+
+    private void sweepAll(String reason) throws InterruptedException {
+        long began = System.nanoTime();
+        log.info("{}: full sweep started ({})", root, reason);
+        List<Path> rootFiles = new ArrayList<>();
+        List<Future<SweepResult>> parts = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path entry : entries) {
+                if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    parts.add(walkers.submit(() -> sweeper.sweep(entry, () -> closed)));
+                } else {
+                    rootFiles.add(entry);
+                }
+            }
+        } catch (IOException e) {
+            log.error("{}: cannot list the watch root: {}", root, e.toString());
+            return;
+        }
+        long files = 0;
+        long queued = 0;
+        boolean complete = true;
+        for (Path file : rootFiles) {
+            SweepResult r = sweeper.sweep(file, () -> closed);
+            files += r.files();
+            complete &= r.complete();
+        }
+        for (Future<SweepResult> part : parts) {
+            try {
+                SweepResult r = part.get();
+                files += r.files();
+                queued += r.queued();
+                complete &= r.complete();
+            } catch (ExecutionException e) {
+                complete = false;
+                log.error("{}: a folder sweep failed", root, e.getCause());
+            }
+        }
+        if (complete && !closed) {
+            fullSweeps.incrementAndGet();
+            lastFullAt.set(clock.instant());
+            log.info("{}: full sweep done: {} files, {} queued for upload, in {} ms", root, files, queued,
+                    Duration.ofNanos(System.nanoTime() - began).toMillis());
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        control.shutdownNow();
+        walkers.shutdownNow();
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String name) {
+        AtomicLong n = new AtomicLong();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

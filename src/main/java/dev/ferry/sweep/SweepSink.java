@@ -1,0 +1,18 @@
+package dev.ferry.sweep;
+
+import dev.ferry.core.Destination;
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStat;
+import dev.ferry.filter.RouteDecision;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Where a sweep sends what it finds. */
+public interface SweepSink {
+
+    /** The file needs uploading. May wait for queue room; false means stop sweeping (shutting down). */
+    boolean upload(Path path, Destination destination, FileStat stat) throws InterruptedException;
+
+    /** The file is rejected and its record does not say so yet. */
+    void reject(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing);
+}

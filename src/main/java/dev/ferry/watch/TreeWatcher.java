@@ -1,0 +1,124 @@
+package dev.ferry.watch;
+
+import io.methvin.watcher.DirectoryChangeEvent;
+import io.methvin.watcher.DirectoryChangeListener;
+import io.methvin.watcher.DirectoryWatcher;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Recursive native watching of one tree (directory-watcher: inotify on Linux, one watch per directory).
+ * The library reports a kernel queue overflow as an exception rather than an OVERFLOW event, and loses
+ * events when it does; so every exception and overflow means "rescan". Deletions are not reported: Ferry
+ * never deletes from S3 on its own.
+ */
+public final class TreeWatcher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TreeWatcher.class);
+
+    private final Path root;
+    private final WatchListener listener;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "watcher");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile DirectoryWatcher watcher;
+    private volatile boolean closed;
+
+    public TreeWatcher(Path root, WatchListener listener) {
+        this.root = root;
+        this.listener = listener;
+    }
+
+    /**
+     * Registers the tree and starts delivering events. Registration of a large tree takes a while; it
+     * happens on the watcher's thread. A failure (for example the inotify watch limit) is reported to
+     * {@link WatchListener#failed}.
+     */
+    public void start() {
+        thread.execute(() -> {
+            try {
+                watcher = DirectoryWatcher.builder()
+                        .path(root)
+                        .fileHashing(false)
+                        .listener(new Listener())
+                        .logger(LoggerFactory.getLogger(DirectoryWatcher.class))
+                        .build();
+                CompletableFuture<Void> done = watcher.watchAsync(thread);
+                done.whenComplete((ok, error) -> {
+                    if (!closed) {
+                        String reason = error == null ? "watcher stopped" : describe(error);
+                        log.error("{}: native watching stopped: {}; falling back to polling sweeps", root, reason);
+                        listener.failed(reason);
+                    }
+                });
+                log.info("{}: watching for changes", root);
+            } catch (IOException | RuntimeException e) {
+                String reason = describe(e);
+                log.error("{}: cannot watch ({}); falling back to polling sweeps. On Linux, raise "
+                        + "fs.inotify.max_user_watches if the watch limit was reached", root, reason);
+                listener.failed(reason);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        DirectoryWatcher w = watcher;
+        if (w != null) {
+            try {
+                w.close();
+            } catch (IOException e) {
+                log.debug("{}: closing watcher: {}", root, e.toString());
+            }
+        }
+        thread.shutdownNow();
+    }
+
+    private final class Listener implements DirectoryChangeListener {
+        @Override
+        public void onEvent(DirectoryChangeEvent event) {
+            switch (event.eventType()) {
+                case CREATE, MODIFY -> {
+                    if (event.isDirectory()) {
+                        if (event.eventType() == DirectoryChangeEvent.EventType.CREATE) {
+                            listener.directoryCreated(event.path());
+                        }
+                    } else {
+                        listener.fileChanged(event.path());
+                    }
+                }
+                case OVERFLOW -> {
+                    log.warn("{}: watch events overflowed; rescanning", root);
+                    listener.rescan("watch events overflowed");
+                }
+                default -> {
+                    // DELETE: nothing is deleted from S3 unless asked.
+                }
+            }
+        }
+
+        @Override
+        public boolean isWatching() {
+            return !closed;
+        }
+
+        @Override
+        public void onException(Exception e) {
+            log.warn("{}: watcher error ({}); events may have been lost, rescanning", root, describe(e));
+            listener.rescan("watcher error: " + describe(e));
+        }
+    }
+
+    private static String describe(Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                ? e.getCause() : e;
+        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+}

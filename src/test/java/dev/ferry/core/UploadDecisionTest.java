@@ -1,0 +1,49 @@
+package dev.ferry.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class UploadDecisionTest {
+    private final Instant t = Instant.parse("2026-01-01T00:00:00Z");
+    private final Destination dest = new Destination("b", "k");
+    private final FileStat stat = new FileStat(10, 1000);
+    private final FileRecord pending = FileRecord.pending("/w/b/k", "b", "k", 10, 1000, t);
+
+    @Test
+    void newFilesAndChangedFilesNeedUploading() {
+        assertThat(UploadDecision.needsUpload(Optional.empty(), dest, stat)).contains("new file");
+        FileRecord up = pending.uploaded("b", "k", 10, 1000, "md5", "etag", t);
+        assertThat(UploadDecision.needsUpload(Optional.of(up), dest, new FileStat(11, 1000))).contains("changed");
+        assertThat(UploadDecision.needsUpload(Optional.of(up), dest, new FileStat(10, 2000))).contains("changed");
+        assertThat(UploadDecision.needsUpload(Optional.of(up), new Destination("b", "other"), stat))
+                .contains("new destination");
+    }
+
+    @Test
+    void anUploadedUnchangedFileIsNeverUploadedAgain() {
+        FileRecord up = pending.uploaded("b", "k", 10, 1000, "md5", "etag", t);
+        assertThat(UploadDecision.needsUpload(Optional.of(up), dest, stat)).isEmpty();
+    }
+
+    @Test
+    void permanentFailuresWaitForAChangeAndRetryableOnesDoNot() {
+        FileRecord permanent = pending.failed("b", "k", 10, 1000, "key too long", true, t);
+        FileRecord retryable = pending.failed("b", "k", 10, 1000, "503", false, t);
+        assertThat(UploadDecision.needsUpload(Optional.of(permanent), dest, stat)).isEmpty();
+        assertThat(UploadDecision.needsUpload(Optional.of(permanent), dest, new FileStat(10, 5))).isPresent();
+        assertThat(UploadDecision.needsUpload(Optional.of(retryable), dest, stat)).isPresent();
+        assertThat(UploadDecision.needsUpload(Optional.of(pending.withStatus(FileStatus.UPLOADING, t)), dest, stat))
+                .contains("unfinished upload");
+    }
+
+    @Test
+    void alreadyRecordedMatchesStatusReasonAndVersion() {
+        FileRecord ignored = pending.ignored("", "", 10, 1000, "root", t);
+        assertThat(UploadDecision.alreadyRecorded(Optional.of(ignored), FileStatus.IGNORED, "root", stat)).isTrue();
+        assertThat(UploadDecision.alreadyRecorded(Optional.of(ignored), FileStatus.IGNORED, "other", stat)).isFalse();
+        assertThat(UploadDecision.alreadyRecorded(Optional.empty(), FileStatus.IGNORED, "root", stat)).isFalse();
+    }
+}
