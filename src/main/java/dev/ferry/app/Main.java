@@ -1,7 +1,107 @@
 package dev.ferry.app;
 
+import ch.qos.logback.classic.Level;
+import dev.ferry.config.ConfigException;
+import dev.ferry.config.ConfigOptions;
+import dev.ferry.config.FerryConfig;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+import sun.misc.Signal;
+
+/**
+ * {@code java -jar ferry.jar [options]}: runs the daemon until SIGTERM or SIGINT, then stops in order and
+ * exits 0. Exit 2: invalid command line or configuration (nothing was started). Exit 1: it could not start.
+ */
 public final class Main {
+    static final int EXIT_OK = 0;
+    static final int EXIT_START_FAILED = 1;
+    static final int EXIT_CONFIG = 2;
+
+    private Main() {
+    }
+
     public static void main(String[] args) {
-        System.out.println("ferry");
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        CommandSpec spec = CommandSpec.create().name("ferry").version("ferry " + Version.current());
+        spec.mixinStandardHelpOptions(true);
+        spec.usageMessage().description(
+                "Watches WATCH_PATH and carries every file to S3: each first-level folder is a bucket, the rest "
+                        + "of the path is the key. Settings come from the command line, the environment and a "
+                        + "YAML file (--config), in that order of precedence; see docs/configuration.md.");
+        ConfigOptions options = ConfigOptions.addTo(spec);
+        CommandLine cli = new CommandLine(spec);
+        FerryConfig config;
+        try {
+            ParseResult parsed = cli.parseArgs(args);
+            if (cli.isUsageHelpRequested()) {
+                cli.usage(out);
+                return EXIT_OK;
+            }
+            if (cli.isVersionHelpRequested()) {
+                cli.printVersionHelp(out);
+                return EXIT_OK;
+            }
+            config = options.load(parsed, env);
+        } catch (CommandLine.ParameterException e) {
+            err.println("ferry: " + e.getMessage());
+            err.println("Run 'ferry --help' for the options.");
+            return EXIT_CONFIG;
+        } catch (ConfigException e) {
+            err.println("ferry: invalid configuration, nothing was started:");
+            err.println(e.getMessage());
+            return EXIT_CONFIG;
+        }
+        return runDaemon(config);
+    }
+
+    private static int runDaemon(FerryConfig config) {
+        setLogLevel(config);
+        Logger log = LoggerFactory.getLogger(Main.class);
+        log.info("configuration:{}{}", System.lineSeparator(), config.describe());
+        warnIfFileNamesAreNotUtf8(log);
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        Daemon daemon;
+        try {
+            daemon = Daemon.start(config, Clock.systemUTC());
+        } catch (StartupException e) {
+            log.error("cannot start: {}", e.getMessage());
+            return EXIT_START_FAILED;
+        }
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        daemon.stop();
+        return EXIT_OK;
+    }
+
+    private static void setLogLevel(FerryConfig config) {
+        org.slf4j.Logger ferry = LoggerFactory.getLogger("dev.ferry");
+        if (ferry instanceof ch.qos.logback.classic.Logger logback) {
+            logback.setLevel(Level.toLevel(config.logLevel().name(), Level.INFO));
+        }
+    }
+
+    /** The JVM decodes file names with the locale's charset: under LANG=C, non-ASCII names cannot be opened. */
+    private static void warnIfFileNamesAreNotUtf8(Logger log) {
+        String jnu = System.getProperty("sun.jnu.encoding", "");
+        if (!jnu.equalsIgnoreCase(StandardCharsets.UTF_8.name())) {
+            log.warn("file names are decoded as {}, so files whose names are not ASCII cannot be read; run with a "
+                    + "UTF-8 locale (e.g. LANG=C.UTF-8)", jnu);
+        }
     }
 }

@@ -1,0 +1,248 @@
+package dev.ferry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStatus;
+import dev.ferry.state.SqliteStateStore;
+import dev.ferry.testing.FerryProcess;
+import dev.ferry.testing.S3ProxyServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The daemon end to end, as a separate process, against a real S3-compatible server process. */
+class FerryDaemonIT {
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+    Path watch;
+    Path state;
+    S3ProxyServer s3;
+    FerryProcess ferry;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        watch = Files.createDirectories(tmp.resolve("watch"));
+        state = Files.createDirectories(tmp.resolve("state"));
+        FerryProcess.shareWithDaemon(tmp, watch, state);
+        s3 = S3ProxyServer.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (ferry != null) {
+            ferry.close();
+        }
+        s3.close();
+    }
+
+    private Path write(String relative, String content) throws IOException {
+        Path file = watch.resolve(relative);
+        Files.createDirectories(file.getParent());
+        FerryProcess.shareWithDaemon(file.getParent());
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private void awaitObject(String bucket, String key, String content) {
+        await(bucket + "/" + key + " to hold its content").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                .until(() -> s3.readObject(bucket, key).filter(content::equals).isPresent());
+    }
+
+    private Optional<FileRecord> record(Path file) {
+        try (SqliteStateStore store = SqliteStateStore.open(state.resolve("ferry.db"))) {
+            return store.get(file.toString());
+        }
+    }
+
+    @Test
+    void nestedFoldersAcrossBucketsBeforeAndAfterStartAndNewBucketFolders() throws Exception {
+        write("photos/2026/11/a.jpg", "photo a");
+        write("scans/x/y/z/deep scan.pdf", "scan z");
+        Path stray = write("stray.txt", "at the root");
+        ferry = FerryProcess.start("nested", FerryProcess.baseEnv(watch, state, s3));
+
+        awaitObject("photos", "2026/11/a.jpg", "photo a");
+        awaitObject("scans", "x/y/z/deep scan.pdf", "scan z");
+
+        write("photos/2026/12/b.jpg", "photo b");
+        write("scans/new/c.pdf", "scan c");
+        write("logs-2026/app/today.log", "a new bucket folder at run time");
+        write("photos/ünïcödé + spaces #1 %20.jpg", "odd name");
+        awaitObject("photos", "2026/12/b.jpg", "photo b");
+        awaitObject("scans", "new/c.pdf", "scan c");
+        awaitObject("logs-2026", "app/today.log", "a new bucket folder at run time");
+        awaitObject("photos", "ünïcödé + spaces #1 %20.jpg", "odd name");
+
+        await().atMost(DEADLINE).until(() -> record(stray).map(FileRecord::status).orElse(null) == FileStatus.IGNORED);
+        assertThat(record(stray).orElseThrow().reason()).contains("directly under the watch root");
+        assertThat(s3.client().listBuckets().buckets()).extracting(b -> b.name())
+                .containsExactlyInAnyOrder("photos", "scans", "logs-2026");
+    }
+
+    @Test
+    void aModifiedFileEndsWithItsNewContentAndAnUnchangedOneIsNotUploadedAgain() throws Exception {
+        Path file = write("docs/report.txt", "version 1");
+        write("docs/other.txt", "stays the same");
+        ferry = FerryProcess.start("modified", FerryProcess.baseEnv(watch, state, s3));
+        awaitObject("docs", "report.txt", "version 1");
+        awaitObject("docs", "other.txt", "stays the same");
+
+        Files.writeString(file, "version 2, longer than the first");
+        awaitObject("docs", "report.txt", "version 2, longer than the first");
+        assertThat(ferry.stop()).isZero();
+
+        ferry = FerryProcess.start("modified-restart", FerryProcess.baseEnv(watch, state, s3));
+        await().atMost(DEADLINE).until(() -> ferry.status().path("ready").asBoolean());
+        assertThat(ferry.total("uploaded")).as("nothing changed, nothing uploaded after the restart").isZero();
+        assertThat(uploadLines(ferry.log(), "docs/other.txt")).isZero();
+    }
+
+    @Test
+    void aFileWrittenSlowlyOverSecondsIsUploadedOnceAndComplete() throws Exception {
+        Map<String, String> env = FerryProcess.baseEnv(watch, state, s3);
+        env.put("SETTLE_TIME", "1s");
+        Files.createDirectories(watch.resolve("video"));
+        FerryProcess.shareWithDaemon(watch.resolve("video"));
+        ferry = FerryProcess.start("slow", env);
+
+        Path file = watch.resolve("video/clip.bin");
+        StringBuilder expected = new StringBuilder();
+        AtomicInteger chunks = new AtomicInteger();
+        ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
+        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            for (int i = 0; i < 15; i++) {
+                expected.append("chunk ").append(i).append(" ").append("x".repeat(1000)).append('\n');
+            }
+            String[] lines = expected.toString().split("(?<=\n)");
+            writer.scheduleAtFixedRate(() -> {
+                int i = chunks.getAndIncrement();
+                if (i < lines.length) {
+                    try {
+                        out.write(lines[i].getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }, 0, 250, TimeUnit.MILLISECONDS);
+            await().atMost(DEADLINE).until(() -> chunks.get() >= lines.length);
+        } finally {
+            writer.shutdownNow();
+        }
+        awaitObject("video", "clip.bin", expected.toString());
+        await().atMost(DEADLINE).until(() -> uploadLines(ferry.log(), "video/clip.bin") >= 1);
+        assertThat(uploadLines(ferry.log(), "video/clip.bin")).as("uploaded once, after it settled").isEqualTo(1);
+    }
+
+    @Test
+    void anUnreadableFileIsRecordedAsFailedWithItsReasonWhileOthersUpload() throws Exception {
+        Path locked = write("private/locked.jpg", "secret photo");
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+        write("private/open.jpg", "open photo");
+        write("public/fine.jpg", "fine");
+        ferry = FerryProcess.start("unreadable", FerryProcess.baseEnv(watch, state, s3));
+
+        awaitObject("private", "open.jpg", "open photo");
+        awaitObject("public", "fine.jpg", "fine");
+        await().atMost(DEADLINE).until(() -> record(locked).map(FileRecord::status).orElse(null) == FileStatus.FAILED);
+        FileRecord failed = record(locked).orElseThrow();
+        assertThat(failed.reason()).containsIgnoringCase("cannot read");
+        assertThat(failed.permanent()).as("unreadable files are retried").isFalse();
+        JsonNode bucket = ferry.status().path("buckets").path("private");
+        assertThat(bucket.path("failed").asLong()).isEqualTo(1);
+        assertThat(bucket.path("lastError").path("path").asText()).isEqualTo(locked.toString());
+        assertThat(s3.readObject("private", "locked.jpg")).isEmpty();
+
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setLastModifiedTime(locked, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        awaitObject("private", "locked.jpg", "secret photo");
+    }
+
+    @Test
+    void whenS3GoesAwayAndComesBackEverythingArrives() throws Exception {
+        ferry = FerryProcess.start("outage", FerryProcess.baseEnv(watch, state, s3));
+        write("photos/before.jpg", "before the outage");
+        awaitObject("photos", "before.jpg", "before the outage");
+
+        s3.stop();
+        for (int i = 0; i < 20; i++) {
+            write("photos/during/" + i + ".jpg", "written during the outage " + i);
+        }
+        await().atMost(DEADLINE).until(() -> ferry.status().path("buckets").path("photos").path("failed").asLong() > 0);
+        assertThat(ferry.status().path("buckets").path("photos").path("lastError").path("reason").asText())
+                .isNotBlank();
+
+        s3.restart();
+        for (int i = 0; i < 20; i++) {
+            awaitObject("photos", "during/" + i + ".jpg", "written during the outage " + i);
+        }
+        await().atMost(DEADLINE).until(() -> ferry.status().path("buckets").path("photos").path("failed").asLong() == 0);
+    }
+
+    @Test
+    void sigtermLetsUploadsFinishAndExitsZero() throws Exception {
+        write("photos/a.jpg", "a");
+        ferry = FerryProcess.start("sigterm", FerryProcess.baseEnv(watch, state, s3));
+        awaitObject("photos", "a.jpg", "a");
+        assertThat(ferry.stop()).isZero();
+        assertThat(ferry.log()).contains("stopped");
+    }
+
+    @Test
+    void anInvalidBucketFolderIsReportedAndDoesNotStopTheOthers() throws Exception {
+        Path bad = write("My Photos/a.jpg", "in a folder that cannot be a bucket");
+        write("good-bucket/b.jpg", "fine");
+        ferry = FerryProcess.start("invalid-bucket", FerryProcess.baseEnv(watch, state, s3));
+        awaitObject("good-bucket", "b.jpg", "fine");
+        await().atMost(DEADLINE).until(() -> !ferry.status().path("buckets").path("My Photos").path("problem").isNull()
+                && !ferry.status().path("buckets").path("My Photos").path("problem").isMissingNode());
+        assertThat(ferry.status().path("buckets").path("My Photos").path("problem").asText())
+                .contains("not a valid S3 bucket name");
+        await().atMost(DEADLINE).until(() -> record(bad).map(FileRecord::status).orElse(null) == FileStatus.FAILED);
+    }
+
+    @Test
+    void statusAnswersJsonWithTheDocumentedShapeAndNoSecret() throws Exception {
+        write("photos/a.jpg", "a");
+        ferry = FerryProcess.start("status", FerryProcess.baseEnv(watch, state, s3));
+        awaitObject("photos", "a.jpg", "a");
+        await().atMost(DEADLINE).until(() -> ferry.total("uploaded") == 1);
+        JsonNode status = ferry.status();
+        assertThat(status.path("status").asText()).isEqualTo("ok");
+        assertThat(status.path("version").asText()).isNotBlank();
+        assertThat(status.has("uptimeSeconds")).isTrue();
+        assertThat(status.path("store").path("kind").asText()).isEqualTo("sqlite");
+        assertThat(status.path("store").path("reachable").asBoolean()).isTrue();
+        JsonNode photos = status.path("buckets").path("photos");
+        for (String field : new String[] {"queued", "inFlight", "uploaded", "failed", "lastError"}) {
+            assertThat(photos.has(field)).as("bucket field " + field).isTrue();
+        }
+        assertThat(status.toString()).doesNotContain(s3.secretKey());
+        assertThat(ferry.log()).doesNotContain(s3.secretKey());
+    }
+
+    /** How many times the daemon logged an upload of {@code bucketAndKey}. */
+    static long uploadLines(String log, String bucketAndKey) {
+        return log.lines().filter(l -> l.contains(" - " + bucketAndKey + ": uploaded ")).count();
+    }
+}

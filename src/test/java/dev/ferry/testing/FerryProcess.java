@@ -1,0 +1,233 @@
+package dev.ferry.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+
+/**
+ * The daemon as users run it: {@code java -jar target/ferry.jar} in its own process, configured through the
+ * environment, its output in a log file under target/ferry-logs. When the tests run as root, the daemon runs
+ * as {@code nobody} (through setpriv), as it would under its own systemd user, so file permissions mean what
+ * they mean in production.
+ */
+public final class FerryProcess implements AutoCloseable {
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Map<String, String> env;
+    private final Path logFile;
+    private final int port;
+    private Process process;
+
+    private FerryProcess(Map<String, String> env, int port, String name) throws IOException {
+        this.env = env;
+        this.port = port;
+        Path logs = Files.createDirectories(Path.of("target", "ferry-logs"));
+        this.logFile = logs.resolve(name + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet()
+                + ".log");
+    }
+
+    /** Environment for a daemon watching {@code watch} with state in {@code stateDir}, uploading to {@code s3}. */
+    public static Map<String, String> baseEnv(Path watch, Path stateDir, S3ProxyServer s3) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("WATCH_PATH", watch.toString());
+        env.put("STATE_DIR", stateDir.toString());
+        env.put("AWS_ENDPOINT_URL", s3.endpoint().toString());
+        env.put("AWS_KEY", s3.accessKey());
+        env.put("AWS_SECRET", s3.secretKey());
+        env.put("AWS_REGION", s3.region());
+        env.put("SETTLE_TIME", "300ms");
+        env.put("TIMEOUT", "5000");
+        env.put("LOG_LEVEL", "info");
+        return env;
+    }
+
+    /** Starts the daemon and waits until GET /status answers. */
+    public static FerryProcess start(String name, Map<String, String> env) {
+        try {
+            int port = freePort();
+            Map<String, String> all = new LinkedHashMap<>(env);
+            all.putIfAbsent("PORT", Integer.toString(port));
+            FerryProcess p = new FerryProcess(all, Integer.parseInt(all.get("PORT")), name);
+            p.launch();
+            p.awaitStatus();
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs the daemon to its end (for start-up errors) and returns its exit code; output in {@link #log()}. */
+    public static FerryProcess run(String name, Map<String, String> env, String... args) {
+        try {
+            FerryProcess p = new FerryProcess(new LinkedHashMap<>(env), 0, name);
+            p.launch(args);
+            if (!p.process.waitFor(60, TimeUnit.SECONDS)) {
+                p.process.destroyForcibly();
+                throw new AssertionError("ferry did not exit within 60 s:\n" + p.log());
+            }
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Makes test folders usable by the unprivileged daemon when the tests run as root. */
+    public static void shareWithDaemon(Path... dirs) {
+        for (Path dir : dirs) {
+            try {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    public static boolean runningAsRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private void launch(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        if (runningAsRoot()) {
+            command.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-jar");
+        command.add(System.getProperty("ferry.jar", "target/ferry.jar"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.equals("MONGO_URL"));
+        pb.environment().putAll(env);
+        pb.environment().put("LANG", "C.UTF-8");
+        process = pb.start();
+    }
+
+    private void awaitStatus() {
+        Awaitility.await("GET /status of ferry on port " + port).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new AssertionError("ferry exited with " + process.exitValue() + ":\n" + log());
+                    }
+                    return statusCode() == 200;
+                });
+    }
+
+    private int statusCode() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url("/status"))).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    /** GET {@code path} and parse the JSON body. */
+    public JsonNode getJson(String path) {
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url(path)))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    public JsonNode status() {
+        return getJson("/status");
+    }
+
+    /** The sum over buckets of a numeric /status field (for example "uploaded"). */
+    public long total(String field) {
+        long sum = 0;
+        for (JsonNode bucket : status().path("buckets")) {
+            sum += bucket.path(field).asLong();
+        }
+        return sum;
+    }
+
+    /** SIGKILL: no chance to flush anything. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, then waits for the exit code. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("ferry did not stop within 90 s of SIGTERM:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    public int exitCode() {
+        return process.exitValue();
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    public String log() {
+        try {
+            return Files.readString(logFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
