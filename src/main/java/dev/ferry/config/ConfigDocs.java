@@ -1,0 +1,80 @@
+package dev.ferry.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/**
+ * Renders the key table of {@link ConfigKey} as Markdown for docs/configuration.md, between two marker
+ * lines, so the documentation cannot drift from the code: ConfigurationDocTest fails when it does.
+ * {@code main} rewrites the file (argument: its path, default docs/configuration.md).
+ */
+public final class ConfigDocs {
+    public static final String BEGIN = "<!-- BEGIN GENERATED KEY TABLE: edit ConfigKey.java, then regenerate -->";
+    public static final String END = "<!-- END GENERATED KEY TABLE -->";
+    public static final Path DEFAULT_FILE = Path.of("docs", "configuration.md");
+
+    private ConfigDocs() {
+    }
+
+    /** The Markdown table of every key, one row each, in table order. */
+    public static String markdownTable() {
+        StringBuilder md = new StringBuilder();
+        md.append("| YAML key | Environment | Command line | Default | Description |\n");
+        md.append("| --- | --- | --- | --- | --- |\n");
+        for (ConfigKey key : ConfigKey.values()) {
+            String yaml = code(key.yamlName()) + key.yamlAliases().stream().map(a -> " (or " + code(a) + ")")
+                    .collect(Collectors.joining());
+            String env = key.envNames().stream().map(ConfigDocs::code).collect(Collectors.joining(", then "));
+            String value = key.type() instanceof ValueType.Bool ? "[=" + key.paramLabel() + "]" : " " + key.paramLabel();
+            String dflt = key.defaultValue().literal() ? code(key.defaultText()) : key.defaultText();
+            String description = key.description() + (key.secret() ? " **Secret**: never shown in logs or errors." : "");
+            md.append("| ").append(yaml)
+                    .append(" | ").append(env)
+                    .append(" | ").append(cell(code(key.flag() + value)))
+                    .append(" | ").append(cell(dflt))
+                    .append(" | ").append(cell(description))
+                    .append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /** The table between its markers, as it appears in the file. */
+    public static String generatedBlock() {
+        return BEGIN + "\n" + markdownTable() + END + "\n";
+    }
+
+    /** Replaces the block between the markers of {@code file} (or appends it) with the current table. */
+    public static void rewrite(Path file) throws IOException {
+        String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        int begin = text.indexOf(BEGIN);
+        int end = text.indexOf(END);
+        String updated;
+        if (begin >= 0 && end > begin) {
+            int afterEnd = end + END.length();
+            if (afterEnd < text.length() && text.charAt(afterEnd) == '\n') {
+                afterEnd++;
+            }
+            updated = text.substring(0, begin) + generatedBlock() + text.substring(afterEnd);
+        } else {
+            updated = text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + generatedBlock();
+        }
+        Files.writeString(file, updated, StandardCharsets.UTF_8);
+    }
+
+    private static String code(String s) {
+        return "`" + s + "`";
+    }
+
+    private static String cell(String s) {
+        return s.replace("|", "\\|").replace("\n", " ");
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path file = args.length > 0 ? Path.of(args[0]) : DEFAULT_FILE;
+        rewrite(file);
+        System.out.println(file + ": key table regenerated");
+    }
+}

@@ -1,0 +1,190 @@
+package dev.ferry.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The one table of configuration keys. The YAML file, the environment, the command line, validation,
+ * {@link FerryConfig#settings()} and docs/configuration.md are all read from it, so a key added here is
+ * everywhere at once. Order matters: a computed default may use keys above it.
+ */
+public enum ConfigKey {
+    WATCH_PATH("watch_path", env("WATCH_PATH"), "--watch-path", new ValueType.Folder(true), DefaultValue.mandatory(),
+            "The folder to watch; each first-level folder under it is a bucket."),
+    PORT("port", env("PORT"), "--port", new ValueType.WholeNumber(0, 65_535), DefaultValue.of("5000"),
+            "Port of the status server (0 picks any free port)."),
+    BIND_ADDRESS("bind_address", env("BIND_ADDRESS"), "--bind-address",
+            text("[A-Za-z0-9._:%\\[\\]-]+", "an IP address or host name", "<address>"), DefaultValue.of("0.0.0.0"),
+            "Address the status server listens on."),
+    CONCURRENCY("concurrency", env("CONCURRENCY"), "--concurrency", new ValueType.WholeNumber(1, 1000),
+            DefaultValue.of("5"), "Uploads in parallel per bucket."),
+    TIMEOUT("timeout", env("TIMEOUT"), "--timeout",
+            new ValueType.DurationType(Duration.ofDays(1), Optional.of("-1")), DefaultValue.of("60s"),
+            "Time allowed for one request attempt to S3 (-1: no limit); a timed-out upload is retried."),
+    ACCESS_KEY("access_key", env("AWS_KEY"), "--access-key", text("\\S+", "an access key id without spaces", "<key-id>"),
+            DefaultValue.none(), "AWS access key id; set together with secret_access_key, or neither to use the "
+                    + "AWS SDK's default credentials chain."),
+    SECRET_ACCESS_KEY("secret_access_key", env("AWS_SECRET"), "--secret-access-key",
+            new ValueType.Text(Pattern.compile("\\S+"), "a secret key without spaces", "<secret>", true),
+            DefaultValue.none(), "AWS secret access key; set together with access_key. Prefer the environment "
+                    + "or the file to the command line, where other users can see it."),
+    AWS_REGION("aws_region", env("AWS_REGION", "AWS_DEFAULT_REGION"), "--region",
+            text("[a-z0-9][a-z0-9-]*", "a region name such as eu-west-1", "<region>"), DefaultValue.none(),
+            "S3 region; when unset, the AWS SDK's region chain (or us-east-1 with a custom endpoint)."),
+    ENDPOINT("endpoint", env("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"), "--endpoint", new FormatTypes.HttpUrl(),
+            DefaultValue.none(), "URL of an S3-compatible server instead of AWS (MinIO, Ceph, S3Proxy...)."),
+    PATH_STYLE("path_style", env("S3_PATH_STYLE"), "--path-style", new ValueType.Bool(),
+            DefaultValue.computed("true when an endpoint is set, else false", false,
+                    (env, resolved) -> Optional.of(String.valueOf(resolved.get(ENDPOINT) != null))),
+            "Address buckets as https://host/bucket instead of https://bucket.host."),
+    CREATE_BUCKETS("create_buckets", env("CREATE_BUCKETS"), "--create-buckets", new ValueType.Bool(),
+            DefaultValue.of("true"), "Create a missing destination bucket instead of reporting it."),
+    MONGO_URL("mongo_url", env("MONGO_URL"), "--mongo-url", new FormatTypes.Mongo(), DefaultValue.none(),
+            "Keep the state in MongoDB instead of SQLite (mongodb:// or mongodb+srv://; database from the path, "
+                    + "default " + MongoUrl.DEFAULT_DATABASE + ")."),
+    STATE_DIR("state_dir", List.of(new EnvVar("STATE_DIR", false), new EnvVar("STATE_DIRECTORY", true)),
+            "--state-dir", new ValueType.Folder(false),
+            DefaultValue.computed("${XDG_STATE_HOME:-~/.local/state}/ferry", true, ConfigKey::defaultStateDir),
+            "Folder of the SQLite state file (ferry.db); systemd's STATE_DIRECTORY is honoured."),
+    SETTLE_TIME("settle_time", env("SETTLE_TIME"), "--settle-time",
+            new ValueType.DurationType(Duration.ofHours(1), Optional.empty()), DefaultValue.of("2s"),
+            "Quiet time a file needs before it is uploaded."),
+    SWEEP_INTERVAL("sweep_interval", env("SWEEP_INTERVAL"), "--sweep-interval",
+            new ValueType.DurationType(Duration.ofDays(30), Optional.of("0")), DefaultValue.of("15m"),
+            "Time between safety sweeps of the whole tree (0: only the start-up sweep)."),
+    IGNORE_PATTERNS("ignore_patterns", env("IGNORE_PATTERNS"), "--ignore-patterns", new FormatTypes.Globs(),
+            DefaultValue.of("*.swp,*.swx,*~,.#*,#*#,*.tmp,*.part,*.crdownload,.~lock.*#"),
+            "Files never uploaded: comma-separated globs; one without / matches the file name, one with / the "
+                    + "path under the watch folder."),
+    QUEUE_CAPACITY("queue_capacity", env("QUEUE_CAPACITY"), "--queue-capacity",
+            new ValueType.WholeNumber(1, 10_000_000), DefaultValue.of("10000"),
+            "Files waiting per bucket; beyond that the next sweep finds them."),
+    MULTIPART_THRESHOLD("multipart_threshold", env("MULTIPART_THRESHOLD"), "--multipart-threshold",
+            new ValueType.SizeType(1, 5L << 40), DefaultValue.of("16MiB"),
+            "Files this large or larger go up as multipart uploads."),
+    MULTIPART_PART_SIZE("multipart_part_size", env("MULTIPART_PART_SIZE"), "--multipart-part-size",
+            new ValueType.SizeType(5L << 20, 5L << 30), DefaultValue.of("8MiB"),
+            "Size of each part of a multipart upload (5MiB to 5GiB)."),
+    MULTIPART_CONCURRENCY("multipart_concurrency", env("MULTIPART_CONCURRENCY"), "--multipart-concurrency",
+            new ValueType.WholeNumber(1, 64), DefaultValue.of("4"), "Parts of one file uploaded in parallel."),
+    LOG_LEVEL("log_level", List.of("loglevel"), env("LOG_LEVEL"), "--log-level", new FormatTypes.LogLevel(),
+            DefaultValue.of("info"), "trace, debug, info, warn or error (seed 002's loglevel, fatal and panic "
+                    + "are accepted)."),
+    SHUTDOWN_GRACE("shutdown_grace", env("SHUTDOWN_GRACE"), "--shutdown-grace",
+            new ValueType.DurationType(Duration.ofHours(1), Optional.empty()), DefaultValue.of("30s"),
+            "How long uploads under way may finish after SIGTERM.");
+
+    /** One environment variable of a key; systemd's list variables ("a:b") give their first entry. */
+    record EnvVar(String name, boolean firstOfColonList) {
+        Optional<String> read(java.util.Map<String, String> env) {
+            String v = env.get(name);
+            if (v == null || v.isBlank()) {
+                return Optional.empty();
+            }
+            return Optional.of(firstOfColonList ? v.split(":", -1)[0] : v).filter(s -> !s.isBlank());
+        }
+    }
+
+    private final String yamlName;
+    private final List<String> yamlAliases;
+    private final List<EnvVar> envVars;
+    private final String flag;
+    private final ValueType type;
+    private final DefaultValue defaultValue;
+    private final String description;
+
+    ConfigKey(String yamlName, List<EnvVar> envVars, String flag, ValueType type, DefaultValue defaultValue,
+            String description) {
+        this(yamlName, List.of(), envVars, flag, type, defaultValue, description);
+    }
+
+    ConfigKey(String yamlName, List<String> yamlAliases, List<EnvVar> envVars, String flag, ValueType type,
+            DefaultValue defaultValue, String description) {
+        this.yamlName = yamlName;
+        this.yamlAliases = yamlAliases;
+        this.envVars = envVars;
+        this.flag = flag;
+        this.type = type;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    private static List<EnvVar> env(String... names) {
+        return java.util.Arrays.stream(names).map(n -> new EnvVar(n, false)).toList();
+    }
+
+    private static ValueType text(String regex, String rule, String label) {
+        return new ValueType.Text(Pattern.compile(regex), rule, label, false);
+    }
+
+    private static Optional<String> defaultStateDir(java.util.Map<String, String> env, java.util.Map<ConfigKey, Object> resolved) {
+        String xdg = env.get("XDG_STATE_HOME");
+        // The XDG spec ignores a relative XDG_STATE_HOME.
+        String base = xdg != null && xdg.startsWith("/") ? xdg : "~/.local/state";
+        return Optional.of(base + "/ferry");
+    }
+
+    /** The key's name in the YAML file. */
+    public String yamlName() {
+        return yamlName;
+    }
+
+    /** Other names the YAML file may use (seed 002's {@code loglevel}). */
+    public List<String> yamlAliases() {
+        return yamlAliases;
+    }
+
+    /** Environment variables read, first one set wins. */
+    public List<String> envNames() {
+        return envVars.stream().map(EnvVar::name).toList();
+    }
+
+    /** The long command-line option, e.g. {@code --port}. */
+    public String flag() {
+        return flag;
+    }
+
+    /** One line for --help and the documentation. */
+    public String description() {
+        return description;
+    }
+
+    /** Whether the value must never be shown (it is masked or redacted in logs, errors and toString). */
+    public boolean secret() {
+        return type instanceof ValueType.Text t && t.secret() || type instanceof FormatTypes.Mongo;
+    }
+
+    /** The default as documented: a value, "none", "required", or a rule. */
+    public String defaultText() {
+        return defaultValue.doc();
+    }
+
+    /** Placeholder for the option's value in --help. */
+    public String paramLabel() {
+        return type.label();
+    }
+
+    List<EnvVar> envVars() {
+        return envVars;
+    }
+
+    ValueType type() {
+        return type;
+    }
+
+    DefaultValue defaultValue() {
+        return defaultValue;
+    }
+
+    /** Finds a key by its YAML name or alias. */
+    static Optional<ConfigKey> byYamlName(String name) {
+        for (ConfigKey k : values()) {
+            if (k.yamlName.equals(name) || k.yamlAliases.contains(name)) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
+    }
+}

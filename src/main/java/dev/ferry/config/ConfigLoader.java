@@ -1,0 +1,217 @@
+package dev.ferry.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.config.Setting.Source;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.event.Level;
+
+/**
+ * Reads every key from the highest source that sets it (command line, environment, file, default),
+ * collects every problem, then builds the {@link FerryConfig} or throws one {@link ConfigException}.
+ */
+final class ConfigLoader {
+    static final String WATCH_PATH_REQUIRED = "WATCH_PATH is required (the folder to watch; seed 000's PATH "
+            + "variable is not read because it is the shell's search path)";
+
+    /** One value as a source gave it: text, or a list from YAML. */
+    private record Raw(Source source, String from, String label, String text, List<String> list, ParseContext ctx) {
+    }
+
+    private final Map<String, String> env;
+    private final Map<ConfigKey, String> cli = new EnumMap<>(ConfigKey.class);
+    private final Optional<Path> configFile;
+    private final ParseContext cwdContext;
+    private final List<String> problems = new ArrayList<>();
+    private final Map<ConfigKey, YamlFile.Entry> fileEntries = new EnumMap<>(ConfigKey.class);
+    private final Map<ConfigKey, Object> values = new EnumMap<>(ConfigKey.class);
+    private final Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
+
+    ConfigLoader(Map<String, String> env, Map<String, String> cliValues, Optional<Path> configFile) {
+        this.env = Map.copyOf(env);
+        this.configFile = configFile;
+        String home = env.get("HOME");
+        Path homeDir = home != null && home.startsWith("/") ? Path.of(home) : Path.of(System.getProperty("user.home"));
+        this.cwdContext = new ParseContext(Path.of("").toAbsolutePath(), homeDir);
+        cliValues.forEach((name, value) -> {
+            if (value != null) {
+                cli.put(cliKey(name), value);
+            }
+        });
+    }
+
+    private static ConfigKey cliKey(String name) {
+        for (ConfigKey k : ConfigKey.values()) {
+            if (k.flag().equals(name) || k.yamlName().equals(name)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("not a configuration option: " + name);
+    }
+
+    FerryConfig load() {
+        configFile.ifPresent(this::readFile);
+        for (ConfigKey key : ConfigKey.values()) {
+            resolve(key);
+        }
+        crossCheck();
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return build();
+    }
+
+    private void readFile(Path file) {
+        for (YamlFile.Entry entry : YamlFile.read(file, problems)) {
+            String where = entry.name() + " (" + file + " line " + entry.line() + ")";
+            Optional<ConfigKey> key = ConfigKey.byYamlName(entry.name());
+            if (key.isEmpty()) {
+                problems.add(where + ": unknown key; " + KeySuggestions.suggest(entry.name()));
+            } else if (fileEntries.containsKey(key.get())) {
+                problems.add(where + ": " + key.get().yamlName() + " is already set on line "
+                        + fileEntries.get(key.get()).line() + " (as " + fileEntries.get(key.get()).name()
+                        + "); keep one");
+            } else {
+                fileEntries.put(key.get(), entry);
+            }
+        }
+    }
+
+    private void resolve(ConfigKey key) {
+        Optional<Raw> raw = fromCli(key).or(() -> fromEnv(key)).or(() -> fromFile(key));
+        if (raw.isEmpty()) {
+            Optional<String> text = key.defaultValue().text(env, values);
+            if (text.isEmpty()) {
+                if (key.defaultValue().required()) {
+                    problems.add(key == ConfigKey.WATCH_PATH ? WATCH_PATH_REQUIRED
+                            : key.envNames().get(0) + " is required (" + key.description() + ")");
+                }
+                settings.put(key, new Setting(key, "(not set)", Source.DEFAULT, ""));
+                return;
+            }
+            raw = Optional.of(new Raw(Source.DEFAULT, "", key.yamlName() + " (default)", text.get(), null, cwdContext));
+        }
+        Raw r = raw.get();
+        try {
+            Object value = r.list() != null ? key.type().parseList(r.list(), r.ctx()) : key.type().parse(r.text(), r.ctx());
+            values.put(key, value);
+            settings.put(key, new Setting(key, key.type().display(value), r.source(), r.from()));
+        } catch (BadValue e) {
+            problems.add(r.label() + ": " + e.getMessage() + echo(key, r, e));
+        }
+    }
+
+    private static String echo(ConfigKey key, Raw r, BadValue e) {
+        if (key.secret() || !e.echo()) {
+            return "";
+        }
+        String shown = r.list() != null ? String.join(",", r.list()) : r.text();
+        return ", got '" + (shown.length() > 100 ? shown.substring(0, 100) + "..." : shown) + "'";
+    }
+
+    private Optional<Raw> fromCli(ConfigKey key) {
+        return Optional.ofNullable(cli.get(key)).map(v -> new Raw(Source.CLI, key.flag(), key.flag(), v, null, cwdContext));
+    }
+
+    private Optional<Raw> fromEnv(ConfigKey key) {
+        for (ConfigKey.EnvVar var : key.envVars()) {
+            Optional<String> v = var.read(env);
+            if (v.isPresent()) {
+                return Optional.of(new Raw(Source.ENV, var.name(), var.name() + " (environment)", v.get(), null, cwdContext));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Raw> fromFile(ConfigKey key) {
+        YamlFile.Entry entry = fileEntries.get(key);
+        if (entry == null || entry.value() == null || entry.value().isNull() || entry.value().isMissingNode()
+                || entry.value().isTextual() && entry.value().textValue().isEmpty()) {
+            return Optional.empty(); // "key:" with nothing after it leaves the default
+        }
+        Path file = configFile.orElseThrow();
+        String from = file + " line " + entry.line();
+        String label = entry.name() + " (" + from + ")";
+        Path dir = file.toAbsolutePath().getParent();
+        ParseContext ctx = new ParseContext(dir == null ? cwdContext.baseDir() : dir, cwdContext.home());
+        JsonNode node = entry.value();
+        if (node.isValueNode()) {
+            return Optional.of(new Raw(Source.FILE, from, label, node.asText(), null, ctx));
+        }
+        if (node.isArray()) {
+            List<String> items = new ArrayList<>();
+            for (JsonNode item : node) {
+                if (!item.isValueNode()) {
+                    problems.add(label + ": list items must be single values");
+                    return Optional.empty();
+                }
+                items.add(item.asText());
+            }
+            return Optional.of(new Raw(Source.FILE, from, label, null, items, ctx));
+        }
+        problems.add(label + ": must be a single value, not a mapping");
+        return Optional.empty();
+    }
+
+    private void crossCheck() {
+        Setting access = settings.get(ConfigKey.ACCESS_KEY);
+        Setting secret = settings.get(ConfigKey.SECRET_ACCESS_KEY);
+        // A key whose value was rejected has no setting and is already reported.
+        boolean hasAccess = access == null || access.source() != Source.DEFAULT;
+        boolean hasSecret = secret == null || secret.source() != Source.DEFAULT;
+        if (hasAccess != hasSecret) {
+            Setting set = hasAccess ? access : secret;
+            ConfigKey missing = hasAccess ? ConfigKey.SECRET_ACCESS_KEY : ConfigKey.ACCESS_KEY;
+            problems.add("access_key and secret_access_key must be set together, or neither to use the AWS SDK's "
+                    + "default credentials chain: " + set.key().yamlName() + " is set (" + set.source().label() + " "
+                    + set.from() + ") but " + missing.yamlName() + " is not (" + missing.envNames().get(0) + ", "
+                    + missing.flag() + ")");
+        }
+        Path watch = (Path) values.get(ConfigKey.WATCH_PATH);
+        Path state = (Path) values.get(ConfigKey.STATE_DIR);
+        if (watch != null && state != null && !values.containsKey(ConfigKey.MONGO_URL) && state.startsWith(watch)) {
+            Setting s = settings.get(ConfigKey.STATE_DIR);
+            problems.add("state_dir (" + s.source().label() + (s.from().isEmpty() ? "" : " " + s.from()) + "): " + state
+                    + " is inside watch_path " + watch + ", so Ferry would upload its own state file; choose a folder "
+                    + "outside it");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private FerryConfig build() {
+        return new FerryConfig(
+                (Path) values.get(ConfigKey.WATCH_PATH),
+                (Integer) values.get(ConfigKey.PORT),
+                (String) values.get(ConfigKey.BIND_ADDRESS),
+                (Integer) values.get(ConfigKey.CONCURRENCY),
+                (Optional<Duration>) values.get(ConfigKey.TIMEOUT),
+                optional(ConfigKey.ACCESS_KEY, String.class),
+                optional(ConfigKey.SECRET_ACCESS_KEY, Secret.class),
+                optional(ConfigKey.AWS_REGION, String.class),
+                optional(ConfigKey.ENDPOINT, URI.class),
+                (Boolean) values.get(ConfigKey.PATH_STYLE),
+                (Boolean) values.get(ConfigKey.CREATE_BUCKETS),
+                optional(ConfigKey.MONGO_URL, MongoUrl.class),
+                (Path) values.get(ConfigKey.STATE_DIR),
+                (Duration) values.get(ConfigKey.SETTLE_TIME),
+                (Optional<Duration>) values.get(ConfigKey.SWEEP_INTERVAL),
+                (List<String>) values.get(ConfigKey.IGNORE_PATTERNS),
+                (Integer) values.get(ConfigKey.QUEUE_CAPACITY),
+                (Long) values.get(ConfigKey.MULTIPART_THRESHOLD),
+                (Long) values.get(ConfigKey.MULTIPART_PART_SIZE),
+                (Integer) values.get(ConfigKey.MULTIPART_CONCURRENCY),
+                (Level) values.get(ConfigKey.LOG_LEVEL),
+                (Duration) values.get(ConfigKey.SHUTDOWN_GRACE),
+                List.copyOf(settings.values()));
+    }
+
+    private <T> Optional<T> optional(ConfigKey key, Class<T> type) {
+        return Optional.ofNullable(values.get(key)).map(type::cast);
+    }
+}

@@ -1,0 +1,127 @@
+package dev.ferry.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.event.Level;
+
+/**
+ * Ferry's configuration: immutable, validated once at start-up. Built by {@link #load} from (highest
+ * precedence first) the command line, the environment, the YAML file and the defaults of {@link ConfigKey}.
+ * {@link #toString()} masks secrets and redacts the Mongo URL's password.
+ *
+ * @param watchPath            the watched folder; each first-level folder under it is a bucket (exists)
+ * @param port                 status server port, 0 for any free port
+ * @param bindAddress          status server address
+ * @param concurrency          uploads in parallel per bucket
+ * @param timeout              limit of one request attempt; empty for none (TIMEOUT=-1)
+ * @param accessKey            static access key id; present exactly when secretAccessKey is
+ * @param secretAccessKey      static secret key; both empty means the AWS SDK's default credentials chain
+ * @param region               S3 region; empty for the SDK's region chain (or us-east-1 with an endpoint)
+ * @param endpoint             S3-compatible endpoint; empty for AWS
+ * @param pathStyle            path-style bucket addressing
+ * @param createBuckets        create missing buckets
+ * @param mongoUrl             MongoDB state store; empty for SQLite in stateDir
+ * @param stateDir             folder of the SQLite file (may not exist yet)
+ * @param settleTime           quiet time before upload
+ * @param sweepInterval        time between periodic sweeps; empty when they are off
+ * @param ignorePatterns       glob patterns of files never uploaded
+ * @param queueCapacity        files waiting per bucket
+ * @param multipartThreshold   size in bytes from which uploads are multipart
+ * @param multipartPartSize    part size in bytes
+ * @param multipartConcurrency parts of one file in parallel
+ * @param logLevel             log level of Ferry's own loggers
+ * @param shutdownGrace        time uploads under way may finish after SIGTERM
+ * @param settings             every key's effective value and source, in table order (secrets masked)
+ */
+public record FerryConfig(
+        Path watchPath,
+        int port,
+        String bindAddress,
+        int concurrency,
+        Optional<Duration> timeout,
+        Optional<String> accessKey,
+        Optional<Secret> secretAccessKey,
+        Optional<String> region,
+        Optional<URI> endpoint,
+        boolean pathStyle,
+        boolean createBuckets,
+        Optional<MongoUrl> mongoUrl,
+        Path stateDir,
+        Duration settleTime,
+        Optional<Duration> sweepInterval,
+        List<String> ignorePatterns,
+        int queueCapacity,
+        long multipartThreshold,
+        long multipartPartSize,
+        int multipartConcurrency,
+        Level logLevel,
+        Duration shutdownGrace,
+        List<Setting> settings) {
+
+    /** Name of the SQLite file inside {@link #stateDir()}. */
+    public static final String SQLITE_FILE_NAME = "ferry.db";
+
+    public FerryConfig {
+        Objects.requireNonNull(watchPath, "watchPath");
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(accessKey, "accessKey");
+        Objects.requireNonNull(secretAccessKey, "secretAccessKey");
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(mongoUrl, "mongoUrl");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(settleTime, "settleTime");
+        Objects.requireNonNull(sweepInterval, "sweepInterval");
+        Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        ignorePatterns = List.copyOf(ignorePatterns);
+        settings = List.copyOf(settings);
+    }
+
+    /**
+     * Reads the configuration. Nothing is read from the real environment or the real command line:
+     * the caller passes them in.
+     *
+     * @param env        environment variables (System.getenv() in production)
+     * @param cliValues  command-line values keyed by option ("--port") or YAML name ("port"); see
+     *                   {@link ConfigOptions} to get them from picocli
+     * @param configFile the YAML file given with --config, if any
+     * @throws ConfigException listing every problem found
+     */
+    public static FerryConfig load(Map<String, String> env, Map<String, String> cliValues, Optional<Path> configFile) {
+        return new ConfigLoader(env, cliValues, configFile).load();
+    }
+
+    /** The SQLite state file: {@code stateDir/ferry.db}. */
+    public Path sqliteFile() {
+        return stateDir.resolve(SQLITE_FILE_NAME);
+    }
+
+    /** True when no static keys are configured and the AWS SDK's default credentials chain applies. */
+    public boolean usesDefaultCredentialsChain() {
+        return accessKey.isEmpty();
+    }
+
+    /** The setting of one key. */
+    public Setting setting(ConfigKey key) {
+        return settings.stream().filter(s -> s.key() == key).findFirst().orElseThrow();
+    }
+
+    /** One line per key, "name = value (source detail)", secrets masked: for the start-up log. */
+    public String describe() {
+        return settings.stream().map(Setting::toString).collect(Collectors.joining(System.lineSeparator()));
+    }
+
+    @Override
+    public String toString() {
+        return settings.stream().map(s -> s.key().yamlName() + "=" + s.value())
+                .collect(Collectors.joining(", ", "FerryConfig[", "]"));
+    }
+}

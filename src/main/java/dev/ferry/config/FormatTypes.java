@@ -1,0 +1,149 @@
+package dev.ferry.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystems;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.PatternSyntaxException;
+import org.slf4j.event.Level;
+
+/** The value types whose text has a format of its own: URLs, glob lists, log levels. */
+final class FormatTypes {
+    private FormatTypes() {
+    }
+
+    /** An http or https URL with a host. Parses to URI. */
+    record HttpUrl() implements ValueType {
+        @Override
+        public Object parse(String text, ParseContext ctx) throws BadValue {
+            try {
+                URI uri = new URI(text.strip());
+                String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+                if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                        && uri.getUserInfo() == null) {
+                    return uri;
+                }
+            } catch (URISyntaxException e) {
+                // reported below
+            }
+            throw new BadValue("must be an http:// or https:// URL with a host (and no user name), e.g. http://127.0.0.1:9000");
+        }
+
+        @Override
+        public String label() {
+            return "<url>";
+        }
+    }
+
+    /** A MongoDB connection string. Parses to {@link MongoUrl}; shown redacted. */
+    record Mongo() implements ValueType {
+        @Override
+        public Object parse(String text, ParseContext ctx) throws BadValue {
+            return MongoUrl.parse(text);
+        }
+
+        @Override
+        public String label() {
+            return "<mongodb-url>";
+        }
+
+        @Override
+        public String display(Object value) {
+            return ((MongoUrl) value).redacted();
+        }
+    }
+
+    /**
+     * Glob patterns, comma-separated in one string (commas inside {@code {}} or {@code []} belong to the
+     * pattern) or a YAML list. Empty items are dropped. Parses to an unmodifiable List of String.
+     */
+    record Globs() implements ValueType {
+        @Override
+        public Object parse(String text, ParseContext ctx) throws BadValue {
+            return parseList(split(text), ctx);
+        }
+
+        @Override
+        public Object parseList(List<String> items, ParseContext ctx) throws BadValue {
+            List<String> patterns = new ArrayList<>();
+            for (String item : items) {
+                String p = item.strip();
+                if (p.isEmpty()) {
+                    continue;
+                }
+                try {
+                    FileSystems.getDefault().getPathMatcher("glob:" + p);
+                } catch (PatternSyntaxException e) {
+                    throw new BadValue("pattern '" + p + "' is not a valid glob: " + e.getDescription(), false);
+                } catch (IllegalArgumentException e) {
+                    throw new BadValue("pattern '" + p + "' is not a valid glob", false);
+                }
+                patterns.add(p);
+            }
+            return List.copyOf(patterns);
+        }
+
+        static List<String> split(String text) {
+            List<String> items = new ArrayList<>();
+            StringBuilder current = new StringBuilder();
+            int depth = 0;
+            for (char c : text.toCharArray()) {
+                if (c == '{' || c == '[') {
+                    depth++;
+                } else if ((c == '}' || c == ']') && depth > 0) {
+                    depth--;
+                } else if (c == ',' && depth == 0) {
+                    items.add(current.toString());
+                    current.setLength(0);
+                    continue;
+                }
+                current.append(c);
+            }
+            items.add(current.toString());
+            return items;
+        }
+
+        @Override
+        public String label() {
+            return "<glob,...>";
+        }
+
+        @Override
+        public String display(Object value) {
+            return String.join(",", ((List<?>) value).stream().map(String::valueOf).toList());
+        }
+    }
+
+    /** trace, debug, info, warn, error; seed 002's fatal and panic mean error. Parses to SLF4J's Level. */
+    record LogLevel() implements ValueType {
+        @Override
+        public Object parse(String text, ParseContext ctx) throws BadValue {
+            switch (text.strip().toLowerCase(Locale.ROOT)) {
+                case "trace":
+                    return Level.TRACE;
+                case "debug":
+                    return Level.DEBUG;
+                case "info":
+                    return Level.INFO;
+                case "warn", "warning":
+                    return Level.WARN;
+                case "error", "fatal", "panic":
+                    return Level.ERROR;
+                default:
+                    throw new BadValue("must be one of trace, debug, info, warn, error");
+            }
+        }
+
+        @Override
+        public String label() {
+            return "<level>";
+        }
+
+        @Override
+        public String display(Object value) {
+            return value.toString().toLowerCase(Locale.ROOT);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.ferry.config;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A MongoDB connection string. It may hold a password, so {@link #toString()} shows it redacted; only
+ * {@link #reveal()} gives the full string, for the driver.
+ */
+public final class MongoUrl {
+    /** The database used when the URL names none (seed 000's default {@code mongodb://127.0.0.1/imagesync}). */
+    public static final String DEFAULT_DATABASE = "imagesync";
+
+    private final String url;
+    private final String scheme;
+    private final String userInfo;
+    private final String hosts;
+    private final String database;
+
+    private MongoUrl(String url, String scheme, String userInfo, String hosts, String database) {
+        this.url = url;
+        this.scheme = scheme;
+        this.userInfo = userInfo;
+        this.hosts = hosts;
+        this.database = database;
+    }
+
+    /** Reads a connection string; reasons never quote it, as it may hold a password. */
+    static MongoUrl parse(String text) throws BadValue {
+        String url = text.strip();
+        String lower = url.toLowerCase(Locale.ROOT);
+        String scheme;
+        if (lower.startsWith("mongodb://")) {
+            scheme = "mongodb://";
+        } else if (lower.startsWith("mongodb+srv://")) {
+            scheme = "mongodb+srv://";
+        } else {
+            throw new BadValue("must start with mongodb:// or mongodb+srv://", false);
+        }
+        String rest = url.substring(scheme.length());
+        int query = rest.indexOf('?');
+        int searchEnd = query < 0 ? rest.length() : query;
+        // The last '@' before the options ends the credentials: a careless '/' in a password stays hidden.
+        int at = rest.lastIndexOf('@', searchEnd - 1);
+        String userInfo = at < 0 ? "" : rest.substring(0, at);
+        int slash = rest.indexOf('/', at + 1);
+        int hostsEnd = slash >= 0 && slash < searchEnd ? slash : searchEnd;
+        String hosts = rest.substring(at + 1, hostsEnd);
+        if (hosts.isEmpty()) {
+            throw new BadValue("must name at least one host after " + scheme, false);
+        }
+        String db = hostsEnd < searchEnd ? rest.substring(hostsEnd + 1, searchEnd) : "";
+        if (db.isEmpty()) {
+            db = DEFAULT_DATABASE;
+        } else if (!db.matches("[^/\\\\. \"$*<>:|?]{1,63}")) {
+            throw new BadValue("names a database '" + db + "' that MongoDB does not allow", false);
+        }
+        return new MongoUrl(url, scheme.substring(0, scheme.length() - 3), userInfo, hosts, db);
+    }
+
+    /** The full connection string, for the driver only. Never log it. */
+    public String reveal() {
+        return url;
+    }
+
+    /** The database named by the URL's path, {@value #DEFAULT_DATABASE} when it names none. */
+    public String database() {
+        return database;
+    }
+
+    /** Hosts and database without credentials or options, e.g. {@code mongodb://db1:27017,db2/imagesync}: for /status. */
+    public String location() {
+        return scheme + "://" + hosts + "/" + database;
+    }
+
+    /** The whole URL with the password replaced by {@code ****}. */
+    public String redacted() {
+        if (userInfo.isEmpty()) {
+            return url;
+        }
+        int colon = userInfo.indexOf(':');
+        String shown = colon < 0 ? userInfo : userInfo.substring(0, colon) + ":" + Secret.MASK;
+        return scheme + "://" + shown + "@" + url.substring(scheme.length() + 3 + userInfo.length() + 1);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MongoUrl other && other.url.equals(url);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(url);
+    }
+
+    @Override
+    public String toString() {
+        return redacted();
+    }
+}

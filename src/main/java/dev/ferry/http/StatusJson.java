@@ -1,0 +1,46 @@
+package dev.ferry.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ferry.core.DaemonStatus;
+
+/**
+ * The one JSON mapper of the HTTP endpoints, configured once: Instants as ISO-8601 strings, an empty
+ * Optional as null, map entries sorted by key. Kept apart from Javalin's own mapper, which may expect a
+ * different Jackson major version.
+ */
+final class StatusJson {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new Jdk8Module())
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private StatusJson() {
+    }
+
+    /** {@code {"status":"ok", ...every field of the snapshot}}. */
+    static byte[] ok(DaemonStatus status) throws JsonProcessingException {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("status", "ok");
+        root.setAll((ObjectNode) MAPPER.valueToTree(status));
+        return MAPPER.writeValueAsBytes(root);
+    }
+
+    /** {@code {"status":"error","error":message}}; the message is fixed text, never an exception's. */
+    static byte[] error(String message) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("status", "error");
+        root.put("error", message);
+        try {
+            return MAPPER.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a two-field JSON object cannot fail to serialize", e);
+        }
+    }
+}
