@@ -9,8 +9,6 @@ import dev.ferry.transfer.S3Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import dev.ferry.state.MongoStateStore;
 import dev.ferry.state.SqliteStateStore;
 
@@ -53,16 +51,5 @@ final class Components {
             b.credentials(config.accessKey().get(), config.secretAccessKey().get().reveal());
         }
         return S3ObjectStore.create(b.build());
-    }
-
-    /** The configured patterns, plus the state folder when it lies inside the watched tree. */
-    static List<String> ignorePatterns(FerryConfig config, Path root) {
-        List<String> patterns = new ArrayList<>(config.ignorePatterns());
-        Path state = config.stateDir().toAbsolutePath().normalize();
-        if (config.mongoUrl().isEmpty() && state.startsWith(root) && !state.equals(root)) {
-            String relative = root.relativize(state).toString().replace('\\', '/');
-            patterns.add(relative + "/**");
-        }
-        return patterns;
     }
 }

@@ -79,7 +79,7 @@ final class Daemon {
         s3 = Components.openObjectStore(config);
         closeOnFailure.add(s3);
 
-        Router router = new Router(root, new IgnoreRules(Components.ignorePatterns(config, root)));
+        Router router = new Router(root, new IgnoreRules(config.ignorePatterns()));
         engine = new Engine(router, writer, s3, new EngineSettings(config.concurrency(), config.queueCapacity(),
                 config.settleTime(), config.createBuckets(), Duration.ofSeconds(5)), clock, Backoff.standard());
         Sweeper sweeper = new Sweeper(router, writer, new EngineSink(engine), 1000, this::awaitStore);

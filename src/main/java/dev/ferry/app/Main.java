@@ -53,6 +53,16 @@ public final class Main {
                 return EXIT_OK;
             }
             config = options.load(parsed, env);
+        } catch (CommandLine.UnmatchedArgumentException e) {
+            // Only the option names: an unknown "--secret-key=..." must not echo its value.
+            for (String arg : e.getUnmatched()) {
+                err.println("ferry: unknown option or argument '" + nameOnly(arg) + "'");
+            }
+            if (!e.getSuggestions().isEmpty()) {
+                err.println("Did you mean: " + String.join(", ", e.getSuggestions()) + "?");
+            }
+            err.println("Run 'ferry --help' for the options.");
+            return EXIT_CONFIG;
         } catch (CommandLine.ParameterException e) {
             err.println("ferry: " + e.getMessage());
             err.println("Run 'ferry --help' for the options.");
@@ -63,6 +73,11 @@ public final class Main {
             return EXIT_CONFIG;
         }
         return runDaemon(config);
+    }
+
+    private static String nameOnly(String arg) {
+        int eq = arg.indexOf('=');
+        return arg.startsWith("-") && eq > 0 ? arg.substring(0, eq) + "=..." : (arg.startsWith("-") ? arg : "...");
     }
 
     private static int runDaemon(FerryConfig config) {
