@@ -70,6 +70,10 @@ final class Failures {
                 || (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException))) {
             return make(FailureKind.RETRYABLE, subject, what + ": interrupted", e);
         }
+        if (e instanceof IllegalArgumentException) {
+            // the SDK validates some input before sending (for example bucket names): it will not pass later either
+            return make(FailureKind.PERMANENT, subject, what + ": invalid request: " + detail(e), e);
+        }
         if (e instanceof SdkClientException && String.valueOf(e.getMessage()).contains("Unable to load credentials")) {
             return make(FailureKind.RETRYABLE, subject, what + ": no credentials found: set the access key and secret"
                     + " key, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile or an instance role", e);

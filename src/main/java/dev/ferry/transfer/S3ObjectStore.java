@@ -157,6 +157,11 @@ public final class S3ObjectStore implements ObjectStore {
         }
     }
 
+    /** Free bytes in the shared multipart buffer budget; equals the whole budget when no part is in flight. */
+    int freePartBufferBytes() {
+        return multipart.freeBufferBytes();
+    }
+
     @Override
     public void close() {
         multipart.close();

@@ -89,6 +89,17 @@ class FailuresTest {
     }
 
     @Test
+    void inputTheSdkRejectsBeforeSendingIsPermanent() {
+        var e = new IllegalArgumentException("Bucket name should be between 3 and 63 characters long");
+
+        TransferException t = failures.remote("b", "cannot create bucket", e);
+
+        assertThat(t.kind()).isEqualTo(FailureKind.PERMANENT);
+        assertThat(t.getMessage()).isEqualTo(
+                "b: cannot create bucket: invalid request: Bucket name should be between 3 and 63 characters long");
+    }
+
+    @Test
     void missingCredentialsSaySo() {
         var e = SdkClientException.create("Unable to load credentials from any of the providers in the chain");
 
