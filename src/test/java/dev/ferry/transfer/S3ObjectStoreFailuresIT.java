@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /** How uploads fail against a real S3Proxy process (and a socket that never answers), and how they are classified. */
 class S3ObjectStoreFailuresIT {
@@ -222,6 +223,20 @@ class S3ObjectStoreFailuresIT {
             assertThat(e.getMessage()).contains("changed while uploading");
         }
         assertThat(server.listKeys(BUCKET)).doesNotContain("grew.txt", "grew.bin");
+    }
+
+    @Test
+    void theServerVerifiesContentMd5AndAMismatchIsRetryable() {
+        byte[] wrongMd5 = LocalFiles.md5("other content".getBytes(StandardCharsets.UTF_8), 13);
+
+        Throwable rejected = org.assertj.core.api.Assertions.catchThrowable(() -> server.client().putObject(
+                b -> b.bucket(BUCKET).key("digest.txt").contentMD5(LocalFiles.base64(wrongMd5)),
+                RequestBody.fromString("the content")));
+        TransferException e = new Failures(List.of()).remote(BUCKET + "/digest.txt", "upload failed", rejected);
+
+        assertThat(e.kind()).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(e.getMessage()).contains("content changed while uploading").contains("BadDigest");
+        assertThat(server.readObject(BUCKET, "digest.txt")).isEmpty();
     }
 
     private static TransferException failure(ThrowingCallable call) {
