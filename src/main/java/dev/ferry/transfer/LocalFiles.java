@@ -1,0 +1,77 @@
+package dev.ferry.transfer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/** Reading local files for upload: whole small files, and MD5 digests of big ones, always of the expected length. */
+final class LocalFiles {
+    private static final int BUFFER = 64 * 1024;
+
+    private LocalFiles() {
+    }
+
+    /** Reads a file that must be exactly {@code expected} bytes long. */
+    static byte[] readExactly(Path file, long expected) throws IOException {
+        if (expected > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("too large to read into memory: " + expected);
+        }
+        byte[] content = new byte[(int) expected];
+        try (InputStream in = open(file, expected)) {
+            int offset = 0;
+            while (offset < content.length) {
+                int n = in.read(content, offset, content.length - offset);
+                offset += n; // never -1 before the end: ExactLengthInputStream throws instead
+            }
+            if (in.read() != -1) {
+                throw new FileChangedException("file grew past " + expected + " bytes: it changed while uploading");
+            }
+        }
+        return content;
+    }
+
+    /** MD5 of a file that must be exactly {@code expected} bytes long, streamed in small chunks. */
+    static byte[] md5(Path file, long expected) throws IOException {
+        MessageDigest digest = newMd5();
+        byte[] buffer = new byte[BUFFER];
+        try (InputStream in = open(file, expected)) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return digest.digest();
+    }
+
+    /** Opens the file as a stream that fails unless it holds exactly {@code expected} bytes. */
+    static InputStream open(Path file, long expected) throws IOException {
+        return new ExactLengthInputStream(Files.newInputStream(file), expected);
+    }
+
+    static MessageDigest newMd5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no MD5", e);
+        }
+    }
+
+    static byte[] md5(byte[] content, int length) {
+        MessageDigest digest = newMd5();
+        digest.update(content, 0, length);
+        return digest.digest();
+    }
+
+    static String hex(byte[] digest) {
+        return HexFormat.of().formatHex(digest);
+    }
+
+    static String base64(byte[] digest) {
+        return Base64.getEncoder().encodeToString(digest);
+    }
+}

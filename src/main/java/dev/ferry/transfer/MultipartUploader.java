@@ -1,0 +1,248 @@
+package dev.ferry.transfer;
+
+import dev.ferry.core.FailureKind;
+import dev.ferry.core.PutRequest;
+import dev.ferry.core.PutResult;
+import dev.ferry.core.TransferException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+/**
+ * Multipart upload of one file: the whole-file MD5 first (stored as rclone's {@code md5chksum} metadata), then
+ * parts read in order into buffers and uploaded in parallel, each with its own Content-MD5, then Complete.
+ * Any failure aborts the upload. Part buffers come from one byte budget shared by all uploads of the store,
+ * so memory stays bounded however many big files go up at once.
+ */
+final class MultipartUploader implements AutoCloseable {
+    static final int MAX_PARTS = 10_000;
+    private static final Logger log = LoggerFactory.getLogger(MultipartUploader.class);
+
+    private final S3Client s3;
+    private final Failures failures;
+    private final long configuredPartSize;
+    private final int partConcurrency;
+    private final int budget;
+    private final Semaphore bufferBytes;
+    private final ExecutorService pool;
+
+    MultipartUploader(S3Client s3, Failures failures, S3Settings settings) {
+        this.s3 = s3;
+        this.failures = failures;
+        this.configuredPartSize = settings.partSize();
+        this.partConcurrency = settings.partConcurrency();
+        this.budget = (int) Math.min(Integer.MAX_VALUE, 2L * settings.partConcurrency() * settings.partSize());
+        this.bufferBytes = new Semaphore(budget, true);
+        AtomicInteger threads = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(2 * settings.partConcurrency(), r -> {
+            Thread t = new Thread(r, "ferry-s3-part-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The part size for a file: the configured one, grown (in whole MiB) so the file needs at most 10,000 parts. */
+    static long partSizeFor(long fileSize, long configured) {
+        long needed = (fileSize + MAX_PARTS - 1) / MAX_PARTS;
+        if (needed <= configured) {
+            return configured;
+        }
+        return (needed + S3Settings.MIB - 1) / S3Settings.MIB * S3Settings.MIB;
+    }
+
+    /** Bytes currently free in the shared part-buffer budget (for tests and status). */
+    int freeBufferBytes() {
+        return bufferBytes.availablePermits();
+    }
+
+    PutResult upload(String subject, PutRequest request, long size, String contentType, Map<String, String> metadata) {
+        byte[] wholeMd5;
+        try {
+            wholeMd5 = LocalFiles.md5(request.file(), size);
+        } catch (IOException e) {
+            throw failures.local(subject, e);
+        }
+        Map<String, String> withChecksum = new HashMap<>(metadata);
+        withChecksum.put(S3ObjectStore.META_MD5, LocalFiles.base64(wholeMd5));
+        String uploadId;
+        try {
+            uploadId = s3.createMultipartUpload(b -> b.bucket(request.bucket()).key(request.key())
+                    .contentType(contentType).metadata(withChecksum)).uploadId();
+        } catch (RuntimeException e) {
+            throw failures.remote(subject, "cannot start multipart upload", e);
+        }
+        try {
+            List<CompletedPart> parts = uploadParts(subject, request, uploadId, size, wholeMd5);
+            String etag = s3.completeMultipartUpload(b -> b.bucket(request.bucket()).key(request.key())
+                    .uploadId(uploadId).multipartUpload(m -> m.parts(parts))).eTag();
+            log.debug("{}: multipart upload of {} bytes in {} parts complete", subject, size, parts.size());
+            return new PutResult(S3ObjectStore.unquote(etag), LocalFiles.hex(wholeMd5), size, true);
+        } catch (RuntimeException e) {
+            abort(subject, request, uploadId);
+            throw failures.remote(subject, "multipart upload failed", e);
+        }
+    }
+
+    private List<CompletedPart> uploadParts(String subject, PutRequest request, String uploadId, long size,
+            byte[] wholeMd5) {
+        long partSize = partSizeFor(size, configuredPartSize);
+        int count = (int) Math.max(1, (size + partSize - 1) / partSize);
+        Semaphore inFlight = new Semaphore(partConcurrency);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Future<CompletedPart>> futures = new ArrayList<>(count);
+        MessageDigest reread = LocalFiles.newMd5();
+        boolean interrupted = false;
+        try (FileChannel channel = FileChannel.open(request.file(), StandardOpenOption.READ)) {
+            for (int i = 0; i < count && failure.get() == null; i++) {
+                long offset = i * partSize;
+                int length = (int) Math.min(partSize, size - offset);
+                int permits = Math.min(length, budget);
+                inFlight.acquire();
+                try {
+                    bufferBytes.acquire(permits);
+                } catch (InterruptedException e) {
+                    inFlight.release();
+                    throw e;
+                }
+                Runnable release = () -> {
+                    bufferBytes.release(permits);
+                    inFlight.release();
+                };
+                try {
+                    byte[] buffer = readPart(channel, offset, length, size);
+                    reread.update(buffer);
+                    int partNumber = i + 1;
+                    futures.add(pool.submit(() -> sendPart(request, uploadId, partNumber, buffer, failure, release)));
+                } catch (IOException | RuntimeException e) {
+                    release.run();
+                    throw e;
+                }
+            }
+            if (failure.get() == null && channel.size() != size) {
+                throw new FileChangedException("file is now " + channel.size() + " bytes, expected " + size);
+            }
+        } catch (IOException e) {
+            failure.compareAndSet(null, e instanceof FileChangedException ? e : new LocalReadException(e));
+        } catch (InterruptedException e) {
+            interrupted = true;
+            failure.compareAndSet(null, e);
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+        }
+        List<CompletedPart> parts = awaitAll(futures, failure);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable first = failure.get();
+        if (first != null) {
+            throw failures.remote(subject, "multipart upload failed", first);
+        }
+        if (!MessageDigest.isEqual(reread.digest(), wholeMd5)) {
+            throw new TransferException(FailureKind.RETRYABLE,
+                    subject + ": changed while uploading: content differs from its checksum pass");
+        }
+        return parts;
+    }
+
+    private CompletedPart sendPart(PutRequest request, String uploadId, int partNumber, byte[] buffer,
+            AtomicReference<Throwable> failure, Runnable release) {
+        try {
+            if (failure.get() != null) {
+                throw new IllegalStateException("skipped: an earlier part failed");
+            }
+            byte[] md5 = LocalFiles.md5(buffer, buffer.length);
+            RequestBody body = RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer),
+                    buffer.length, "application/octet-stream");
+            String etag = s3.uploadPart(b -> b.bucket(request.bucket()).key(request.key()).uploadId(uploadId)
+                    .partNumber(partNumber).contentLength((long) buffer.length)
+                    .contentMD5(LocalFiles.base64(md5)), body).eTag();
+            return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+            throw e;
+        } finally {
+            release.run();
+        }
+    }
+
+    /** Waits for every submitted part, even after a failure, so no part lands after the abort. */
+    private static List<CompletedPart> awaitAll(List<Future<CompletedPart>> futures,
+            AtomicReference<Throwable> failure) {
+        List<CompletedPart> parts = new ArrayList<>(futures.size());
+        boolean interrupted = false;
+        for (Future<CompletedPart> future : futures) {
+            while (true) {
+                try {
+                    parts.add(future.get());
+                    break;
+                } catch (ExecutionException e) {
+                    failure.compareAndSet(null, e.getCause());
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    failure.compareAndSet(null, e);
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return parts;
+    }
+
+    private static byte[] readPart(FileChannel channel, long offset, int length, long size) throws IOException {
+        byte[] buffer = new byte[length];
+        ByteBuffer target = ByteBuffer.wrap(buffer);
+        long position = offset;
+        while (target.hasRemaining()) {
+            int n = channel.read(target, position);
+            if (n < 0) {
+                throw new FileChangedException("file is shorter than " + size + " bytes: it changed while uploading");
+            }
+            position += n;
+        }
+        return buffer;
+    }
+
+    private void abort(String subject, PutRequest request, String uploadId) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(request.bucket()).key(request.key()).uploadId(uploadId));
+        } catch (RuntimeException e) {
+            log.warn("{}: could not abort multipart upload {} (parts may linger until a lifecycle rule removes"
+                    + " them): {}", subject, uploadId, failures.redact(String.valueOf(e.getMessage())));
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

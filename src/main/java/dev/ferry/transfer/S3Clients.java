@@ -1,0 +1,55 @@
+package dev.ferry.transfer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/** Builds the synchronous SDK client from {@link S3Settings}. */
+final class S3Clients {
+    private static final Logger log = LoggerFactory.getLogger(S3Clients.class);
+
+    private S3Clients() {
+    }
+
+    static S3Client build(S3Settings settings) {
+        ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
+                // the SDK's standard strategy: 3 attempts with jittered backoff; the engine retries forever above it
+                .retryStrategy(RetryMode.STANDARD);
+        settings.attemptTimeout().ifPresent(override::apiCallAttemptTimeout);
+
+        S3ClientBuilder builder = S3Client.builder()
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(settings.maxConnections()))
+                .region(Region.of(settings.region()))
+                .forcePathStyle(settings.pathStyle())
+                .credentialsProvider(credentials(settings))
+                .overrideConfiguration(override.build())
+                // S3-compatible stores may reject the SDK's default CRC checksums; integrity comes from the
+                // Content-MD5 that every PutObject and UploadPart carries instead.
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        settings.endpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    private static AwsCredentialsProvider credentials(S3Settings settings) {
+        if (settings.hasStaticCredentials()) {
+            return StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(settings.accessKey().orElseThrow(), settings.secretKey().orElseThrow()));
+        }
+        if (settings.accessKey().isPresent() || settings.secretKey().isPresent()) {
+            log.warn("s3: only one of access key and secret key is set; using the default AWS credential chain");
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+}

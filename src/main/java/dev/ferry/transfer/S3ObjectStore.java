@@ -1,0 +1,191 @@
+package dev.ferry.transfer;
+
+import dev.ferry.core.FailureKind;
+import dev.ferry.core.ObjectStore;
+import dev.ferry.core.PutRequest;
+import dev.ferry.core.PutResult;
+import dev.ferry.core.RemoteObject;
+import dev.ferry.core.TransferException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyExistsException;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The S3 {@link ObjectStore}: AWS SDK v2 synchronous client over the Apache HTTP client. Objects carry rclone's
+ * metadata ({@code mtime}, and {@code md5chksum} for multipart uploads) and every PutObject/UploadPart carries a
+ * Content-MD5 the server verifies. Thread-safe; one instance per process is meant to be shared by all workers.
+ */
+public final class S3ObjectStore implements ObjectStore {
+    static final String META_MTIME = "mtime";
+    static final String META_MD5 = "md5chksum";
+    static final int MAX_KEY_BYTES = 1024;
+    /** S3's largest object. */
+    static final long MAX_OBJECT_SIZE = 5L * 1024 * 1024 * 1024 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
+
+    private final S3Settings settings;
+    private final S3Client s3;
+    private final Failures failures;
+    private final SinglePartUploader single;
+    private final MultipartUploader multipart;
+    private final Set<String> knownBuckets = ConcurrentHashMap.newKeySet();
+
+    private S3ObjectStore(S3Settings settings, S3Client s3) {
+        this.settings = settings;
+        this.s3 = s3;
+        this.failures = new Failures(settings.secretKey().stream().toList());
+        this.single = new SinglePartUploader(s3, failures);
+        this.multipart = new MultipartUploader(s3, failures, settings);
+    }
+
+    public static S3ObjectStore create(S3Settings settings) {
+        log.info("s3: connecting with {}", settings);
+        return new S3ObjectStore(settings, S3Clients.build(settings));
+    }
+
+    @Override
+    public PutResult put(PutRequest request) {
+        String subject = subject(request.bucket(), request.key());
+        checkKey(subject, request.key());
+        long size;
+        try {
+            size = request.size() >= 0 ? request.size() : Files.size(request.file());
+        } catch (IOException e) {
+            throw failures.local(subject, e);
+        }
+        if (size > MAX_OBJECT_SIZE) {
+            throw new TransferException(FailureKind.PERMANENT, subject + ": file is " + size
+                    + " bytes, larger than S3's limit of 5 TiB per object");
+        }
+        String contentType = ContentTypes.forName(request.file().getFileName().toString());
+        Map<String, String> metadata = Map.of(META_MTIME, Mtime.formatMillis(request.mtimeMillis()));
+        try {
+            PutResult result = size >= settings.multipartThreshold()
+                    ? multipart.upload(subject, request, size, contentType, metadata)
+                    : single.upload(subject, request, size, contentType, metadata);
+            log.debug("{}: uploaded {} bytes, etag {}", subject, result.bytes(), result.etag());
+            return result;
+        } catch (TransferException e) {
+            if (e.kind() == FailureKind.NO_SUCH_BUCKET) {
+                knownBuckets.remove(request.bucket());
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<RemoteObject> head(String bucket, String key) {
+        String subject = subject(bucket, key);
+        checkKey(subject, key);
+        HeadObjectResponse response;
+        try {
+            response = s3.headObject(b -> b.bucket(bucket).key(key));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw failures.remote(subject, "cannot read object metadata", e);
+        } catch (RuntimeException e) {
+            throw failures.remote(subject, "cannot read object metadata", e);
+        }
+        return Optional.of(RemoteObjects.from(bucket, key, response));
+    }
+
+    @Override
+    public void ensureBucket(String bucket, boolean create) {
+        if (knownBuckets.contains(bucket)) {
+            return;
+        }
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+            knownBuckets.add(bucket);
+            return;
+        } catch (NoSuchBucketException e) {
+            // missing: create it below when allowed
+        } catch (S3Exception e) {
+            if (e.statusCode() == 403) {
+                // HeadBucket needs s3:ListBucket, which upload-only policies lack: let the uploads find out
+                log.warn("{}: not allowed to check that the bucket exists (HTTP 403); assuming it does", bucket);
+                knownBuckets.add(bucket);
+                return;
+            }
+            if (e.statusCode() != 404) {
+                throw failures.remote(bucket, "cannot check bucket", e);
+            }
+        } catch (RuntimeException e) {
+            throw failures.remote(bucket, "cannot check bucket", e);
+        }
+        if (!create) {
+            throw new TransferException(FailureKind.PERMANENT,
+                    "bucket " + bucket + " does not exist and create_buckets is off");
+        }
+        createBucket(bucket);
+        knownBuckets.add(bucket);
+    }
+
+    private void createBucket(String bucket) {
+        try {
+            s3.createBucket(b -> {
+                b.bucket(bucket);
+                if (!"us-east-1".equals(settings.region())) {
+                    b.createBucketConfiguration(c -> c.locationConstraint(settings.region()));
+                }
+            });
+            log.info("{}: created bucket", bucket);
+        } catch (BucketAlreadyOwnedByYouException e) {
+            log.debug("{}: bucket already exists and is ours", bucket);
+        } catch (BucketAlreadyExistsException e) {
+            throw new TransferException(FailureKind.PERMANENT,
+                    bucket + ": cannot create bucket: the name is taken by another account", e);
+        } catch (RuntimeException e) {
+            throw failures.remote(bucket, "cannot create bucket", e);
+        }
+    }
+
+    /** Free bytes in the shared multipart buffer budget; equals the whole budget when no part is in flight. */
+    int freePartBufferBytes() {
+        return multipart.freeBufferBytes();
+    }
+
+    @Override
+    public void close() {
+        multipart.close();
+        s3.close();
+    }
+
+    private static void checkKey(String subject, String key) {
+        if (key.isEmpty()) {
+            throw new TransferException(FailureKind.PERMANENT, subject + ": the key is empty");
+        }
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_KEY_BYTES) {
+            throw new TransferException(FailureKind.PERMANENT, subject + ": key too long: " + bytes
+                    + " bytes in UTF-8, S3 allows at most " + MAX_KEY_BYTES);
+        }
+    }
+
+    /** "bucket/key" for reasons and logs, with very long keys shortened. */
+    static String subject(String bucket, String key) {
+        String shown = key.length() <= 200 ? key : key.substring(0, 100) + "..." + key.substring(key.length() - 40);
+        return bucket + "/" + shown;
+    }
+
+    static String unquote(String etag) {
+        return etag == null ? "" : etag.replace("\"", "");
+    }
+}
