@@ -2,7 +2,6 @@ package dev.ferry.state;
 
 import dev.ferry.core.DaemonStatus;
 import dev.ferry.core.FileRecord;
-import dev.ferry.core.FileStatus;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.StateStoreException;
 import org.slf4j.Logger;
@@ -10,7 +9,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,11 +18,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A write-behind buffer in front of a {@link StateStore}: uploads go on while the store is unreachable,
@@ -36,8 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * records per {@link StateStore#putAll} call, so batches grow by themselves under load.
  *
  * <p><b>Futures.</b> {@link #offer} is the same without a future, for callers that never wait (it keeps
- * memory at one entry per path however often the path is written). A submit's future completes when its record (or a newer one of the same path) is in
- * the store, and completes exceptionally with {@link StateStoreException} only when the record is given up:
+ * memory at one entry per path however often the path is written). A submit's future completes when its
+ * record (or a newer one of the same path) is in the store, and completes exceptionally with {@link StateStoreException} only when the record is given up:
  * dropped by the capacity policy, refused by a store that otherwise answers, or still pending at
  * {@link #close}. While the store is unreachable futures stay pending, for as long as the outage lasts:
  * callers that wait must wait with a timeout (uploads need not wait at all).
@@ -110,37 +105,14 @@ public final class StateWriter implements AutoCloseable {
     }
 
     private final StateStore store;
-    private final Settings settings;
-    private final Clock clock;
+    private final WriteBuffer buffer;
     private final Thread flusher;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-
-    // All guarded by lock.
-    private final PendingWrites pending;
-    private boolean closed;
-    private boolean idle;
-    private boolean flushRequested;
-    private boolean reachable = true;
-    private String lastError;
-    private int failures;
-    private Instant outageSince;
-    private long droppedBeforeOutage;
-    private boolean dropWarned;
-    private long submitted;
-    private long coalesced;
-    private long written;
-    private long failedWrites;
-    private long dropped;
-    private long droppedUploaded;
-    private long rejected;
 
     private StateWriter(StateStore store, Settings settings, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.pending = new PendingWrites(settings.capacity());
-        this.flusher = new Thread(this::run, "ferry-state-writer");
+        this.buffer = new WriteBuffer(store, Objects.requireNonNull(settings, "settings"),
+                Objects.requireNonNull(clock, "clock"));
+        this.flusher = new Thread(new Flusher(store, buffer), "ferry-state-writer");
         this.flusher.setDaemon(true);
     }
 
@@ -166,7 +138,7 @@ public final class StateWriter implements AutoCloseable {
             future.completeExceptionally(new NullPointerException("record"));
             return future;
         }
-        enqueue(record, future);
+        buffer.enqueue(record, future);
         return future;
     }
 
@@ -176,66 +148,20 @@ public final class StateWriter implements AutoCloseable {
      */
     public void offer(FileRecord record) {
         if (record != null) {
-            enqueue(record, null);
+            buffer.enqueue(record, null);
         }
     }
 
-    private void enqueue(FileRecord record, CompletableFuture<Void> future) {
-        PendingWrites.Added added;
-        boolean warn = false;
-        lock.lock();
-        try {
-            if (closed) {
-                if (future != null) {
-                    future.completeExceptionally(new StateStoreException(record.path() + ": state writer is closed"));
-                }
-                return;
-            }
-            submitted++;
-            added = pending.add(record, future);
-            if (added.coalesced()) {
-                coalesced++;
-            }
-            if (added.dropped().isPresent()) {
-                dropped++;
-                if (added.dropped().get().record.status() == FileStatus.UPLOADED) {
-                    droppedUploaded++;
-                }
-                warn = !dropWarned;
-                dropWarned = true;
-            }
-            if (idle) {
-                wake.signal();
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (added.dropped().isPresent()) {
-            dropFuturesOf(added.dropped().get(), warn);
-        }
-    }
-
-    /** The pending record of the path, else the stored one; throws {@link StateStoreException} when needed and unreachable. */
+    /** The pending record of the path, else the stored one; throws {@link StateStoreException} when that is needed and the store is unreachable. */
     public Optional<FileRecord> get(String path) {
         return Optional.ofNullable(getAll(List.of(path)).get(path));
     }
 
-    /** The records among {@code paths}, pending ones first, then from the store (which must answer for the rest). */
+    /** The records among {@code paths}: pending ones, then stored ones (the store must answer for the rest). */
     public Map<String, FileRecord> getAll(Collection<String> paths) {
         Map<String, FileRecord> found = new HashMap<>();
         List<String> missing = new ArrayList<>();
-        lock.lock();
-        try {
-            for (String path : paths) {
-                pending.get(path).ifPresentOrElse(r -> found.put(path, r), () -> missing.add(path));
-            }
-            if (!missing.isEmpty() && !reachable) {
-                throw new StateStoreException(describeStore() + ": unreachable since " + outageSince + " ("
-                        + pending.size() + " writes pending): " + lastError);
-            }
-        } finally {
-            lock.unlock();
-        }
+        buffer.pendingAmong(paths, found, missing);
         if (missing.isEmpty()) {
             return found;
         }
@@ -243,86 +169,46 @@ public final class StateWriter implements AutoCloseable {
         try {
             stored = store.getAll(missing);
         } catch (RuntimeException e) {
-            markUnreachable(e);
+            buffer.unreachable(e, false);
             throw e instanceof StateStoreException s ? s
-                    : new StateStoreException(describeStore() + ": getAll failed: " + describe(e), e);
+                    : new StateStoreException(buffer.describeStore() + ": getAll failed: " + WriteBuffer.describe(e), e);
         }
-        lock.lock();
-        try {
-            // A record submitted while the store answered is newer than the stored one.
-            stored.forEach((path, r) -> found.put(path, pending.get(path).orElse(r)));
-        } finally {
-            lock.unlock();
-        }
+        buffer.overlay(stored, found);
         return found;
     }
 
     /** False from a failed write, read or ping until the store answers again. */
     public boolean reachable() {
-        lock.lock();
-        try {
-            return reachable;
-        } finally {
-            lock.unlock();
-        }
+        return buffer.reachable();
     }
 
     /** Paths whose latest record is not yet in the store. */
     public int pendingWrites() {
-        lock.lock();
-        try {
-            return pending.size();
-        } finally {
-            lock.unlock();
-        }
+        return buffer.size();
     }
 
     /** Why the store last failed, while it has not answered since. Carries no credentials. */
     public Optional<String> lastError() {
-        lock.lock();
-        try {
-            return Optional.ofNullable(lastError);
-        } finally {
-            lock.unlock();
-        }
+        return buffer.lastError();
     }
 
     public Counters counters() {
-        lock.lock();
-        try {
-            return new Counters(submitted, coalesced, written, failedWrites, dropped, droppedUploaded, rejected);
-        } finally {
-            lock.unlock();
-        }
+        return buffer.counters();
     }
 
     /** The store's health as /status shows it. */
     public DaemonStatus.StoreHealth health() {
-        lock.lock();
-        try {
-            return new DaemonStatus.StoreHealth(store.kind(), store.location(), reachable, pending.size(),
-                    Optional.ofNullable(lastError));
-        } finally {
-            lock.unlock();
-        }
+        return buffer.health();
     }
 
     /**
      * Best-effort drain, for shutdown: retries at once (skipping the current backoff) and waits up to
-     * {@code timeout} for every record pending now to be written.
+     * {@code timeout} for the latest record of every path pending now to be written.
      *
      * @return true when all of them were written, false on timeout or when some were given up
      */
     public boolean flush(Duration timeout) {
-        List<CompletableFuture<Void>> waiting;
-        lock.lock();
-        try {
-            waiting = pending.watchAll();
-            flushRequested = true;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        List<CompletableFuture<Void>> waiting = buffer.requestFlush();
         try {
             CompletableFuture.allOf(waiting.toArray(CompletableFuture[]::new))
                     .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -341,256 +227,27 @@ public final class StateWriter implements AutoCloseable {
      */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
+        if (!buffer.close()) {
+            return;
         }
         try {
             flusher.join(JOIN_TIMEOUT.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<CompletableFuture<Void>> lost;
-        lock.lock();
-        try {
-            lost = pending.clear();
-        } finally {
-            lock.unlock();
+        int records = buffer.size();
+        List<CompletableFuture<Void>> lost = buffer.clear();
+        if (records > 0) {
+            log.warn("{}: state writer closed with {} records not written; the next sweep finds their files again",
+                    buffer.describeStore(), records);
         }
-        if (!lost.isEmpty()) {
-            log.warn("{}: closed with {} records not written; the next sweep finds their files again",
-                    describeStore(), lost.size());
-        }
-        StateStoreException why = new StateStoreException(describeStore() + ": state writer closed before the record was written");
+        StateStoreException why = new StateStoreException(buffer.describeStore()
+                + ": state writer closed before the record was written");
         lost.forEach(f -> f.completeExceptionally(why));
     }
 
     @Override
     public String toString() {
-        return "StateWriter[" + describeStore() + "]";
-    }
-
-    // ---- the flusher thread ----
-
-    private void run() {
-        try {
-            while (true) {
-                List<PendingWrites.Taken> batch;
-                lock.lock();
-                try {
-                    while (!closed && !flushRequested && reachable && pending.isEmpty()) {
-                        idle = true;
-                        wake.await();
-                    }
-                    idle = false;
-                    if (closed) {
-                        return;
-                    }
-                    flushRequested = false;
-                    batch = pending.take(settings.batchSize());
-                } finally {
-                    lock.unlock();
-                }
-                boolean ok = batch.isEmpty() ? probe() : write(batch);
-                if (!ok) {
-                    backoff();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            log.error("{}: state writer stopped by an unexpected error", describeStore(), e);
-            throw e;
-        }
-    }
-
-    /** Writes the batch; returns false when the store is unreachable (the records stay pending). */
-    private boolean write(List<PendingWrites.Taken> batch) {
-        try {
-            store.putAll(records(batch));
-        } catch (RuntimeException e) {
-            if (!answers()) {
-                lock.lock();
-                try {
-                    failedWrites++;
-                } finally {
-                    lock.unlock();
-                }
-                markUnreachable(e);
-                return false;
-            }
-            if (batch.size() > 1) {
-                int half = batch.size() / 2;
-                return write(batch.subList(0, half)) && write(batch.subList(half, batch.size()));
-            }
-            return retryOrReject(batch.get(0), e);
-        }
-        succeeded(batch);
-        return true;
-    }
-
-    /** One record failed while the store answers pings: try it once more, then give it up. */
-    private boolean retryOrReject(PendingWrites.Taken taken, RuntimeException first) {
-        try {
-            store.putAll(List.of(taken.record()));
-            succeeded(List.of(taken));
-            return true;
-        } catch (RuntimeException e) {
-            if (!answers()) {
-                markUnreachable(e);
-                return false;
-            }
-        }
-        List<CompletableFuture<Void>> futures;
-        lock.lock();
-        try {
-            futures = pending.settle(taken);
-            rejected++;
-        } finally {
-            lock.unlock();
-        }
-        log.warn("{}: state record refused by {}, dropped: {}", taken.path(), describeStore(), describe(first));
-        StateStoreException why = new StateStoreException(taken.path() + ": state record refused by "
-                + describeStore() + ": " + describe(first), first);
-        futures.forEach(f -> f.completeExceptionally(why));
-        return true;
-    }
-
-    private void succeeded(List<PendingWrites.Taken> batch) {
-        List<CompletableFuture<Void>> done = new ArrayList<>(batch.size());
-        lock.lock();
-        try {
-            for (PendingWrites.Taken t : batch) {
-                done.addAll(pending.settle(t));
-            }
-            written += batch.size();
-            markReachableLocked();
-            if (pending.isEmpty()) {
-                dropWarned = false;
-            }
-        } finally {
-            lock.unlock();
-        }
-        done.forEach(f -> f.complete(null));
-    }
-
-    /** Nothing to write but the store was unreachable: ask whether it answers now. */
-    private boolean probe() {
-        try {
-            store.ping();
-        } catch (RuntimeException e) {
-            markUnreachable(e);
-            return false;
-        }
-        lock.lock();
-        try {
-            markReachableLocked();
-        } finally {
-            lock.unlock();
-        }
-        return true;
-    }
-
-    private boolean answers() {
-        try {
-            store.ping();
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** Waits the backoff for the current run of failures, or less when flushed or closed. */
-    private void backoff() throws InterruptedException {
-        lock.lock();
-        try {
-            long min = settings.minBackoff().toNanos();
-            long exp = min << Math.min(Math.max(failures - 1, 0), 20);
-            long delay = exp <= 0 ? settings.maxBackoff().toNanos() : Math.min(settings.maxBackoff().toNanos(), exp);
-            delay = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
-            long deadline = System.nanoTime() + delay;
-            while (!closed && !flushRequested) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                wake.awaitNanos(left);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void markUnreachable(RuntimeException e) {
-        String why = describe(e);
-        boolean first;
-        int waiting;
-        lock.lock();
-        try {
-            failures++;
-            lastError = why;
-            first = reachable;
-            if (first) {
-                reachable = false;
-                outageSince = clock.instant();
-                droppedBeforeOutage = dropped;
-                if (idle) {
-                    wake.signal(); // the flusher starts probing
-                }
-            }
-            waiting = pending.size();
-        } finally {
-            lock.unlock();
-        }
-        if (first) {
-            log.warn("{}: unreachable, {} writes pending (buffer holds {}); uploads go on and the records catch up"
-                    + " when it answers: {}", describeStore(), waiting, settings.capacity(), why);
-        }
-    }
-
-    private void markReachableLocked() {
-        failures = 0;
-        lastError = null;
-        if (!reachable) {
-            reachable = true;
-            dropWarned = false;
-            log.info("{}: reachable again after {}; {} writes pending, {} records dropped during the outage",
-                    describeStore(), Duration.between(outageSince, clock.instant()), pending.size(),
-                    dropped - droppedBeforeOutage);
-        }
-    }
-
-    private void dropFuturesOf(PendingWrites.Entry victim, boolean warn) {
-        if (warn) {
-            log.warn("{}: state write buffer full ({} records, the store {}): dropping the oldest records that are"
-                    + " not UPLOADED (the next sweep finds their files again), else refusing new ones; first: {} ({})",
-                    describeStore(), settings.capacity(), reachable() ? "writes too slowly" : "is unreachable", victim.path,
-                    victim.record.status());
-        }
-        StateStoreException why = new StateStoreException(victim.path + ": state record dropped: write buffer full ("
-                + settings.capacity() + " records)");
-        victim.futures.forEach(f -> f.completeExceptionally(why));
-    }
-
-    private String describeStore() {
-        return store.kind() + " " + store.location();
-    }
-
-    private static List<FileRecord> records(List<PendingWrites.Taken> batch) {
-        List<FileRecord> records = new ArrayList<>(batch.size());
-        for (PendingWrites.Taken t : batch) {
-            records.add(t.record());
-        }
-        return records;
-    }
-
-    private static String describe(RuntimeException e) {
-        return e instanceof StateStoreException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return "StateWriter[" + buffer.describeStore() + "]";
     }
 }
