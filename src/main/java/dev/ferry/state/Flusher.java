@@ -42,41 +42,57 @@ final class Flusher implements Runnable {
         }
     }
 
-    /**
-     * Writes the batch; false when the store is unreachable (the records stay pending). When the store
-     * answers pings but refuses the batch, halves it until the refused records are found and given up.
-     */
-    private boolean write(List<PendingWrites.Taken> batch) {
-        try {
-            store.putAll(records(batch));
-        } catch (RuntimeException e) {
-            if (!answers()) {
-                buffer.unreachable(e, true);
-                return false;
-            }
-            if (batch.size() > 1) {
-                int half = batch.size() / 2;
-                return write(batch.subList(0, half)) && write(batch.subList(half, batch.size()));
-            }
-            return retryOrReject(batch.get(0), e);
-        }
-        buffer.written(batch);
-        return true;
+    /** What one attempt at a batch found out while splitting it. */
+    private static final class Attempt {
+        int written;
+        final List<Refusal> refused = new ArrayList<>();
     }
 
-    /** One record failed while the store answers pings: try it once more, then give it up. */
-    private boolean retryOrReject(PendingWrites.Taken taken, RuntimeException first) {
+    private record Refusal(PendingWrites.Taken taken, RuntimeException cause) {
+    }
+
+    /**
+     * Writes the batch; false when the store is unreachable or refuses every write (the records stay
+     * pending). When a write fails while the store answers pings, the batch is halved until the failing
+     * records are found: they are given up only if other records of the batch were written meanwhile
+     * (evidence that the store takes writes and refuses just these); otherwise the store is refusing writes
+     * (disk full, read-only, not authorized) and everything is kept for the next attempt.
+     */
+    private boolean write(List<PendingWrites.Taken> batch) {
+        Attempt attempt = new Attempt();
+        boolean ok = write(batch, attempt);
+        if (attempt.written > 0) {
+            attempt.refused.forEach(r -> buffer.rejected(r.taken(), r.cause()));
+        } else if (ok && !attempt.refused.isEmpty()) {
+            buffer.refusesWrites(attempt.refused.get(0).cause());
+            ok = false;
+        }
+        return ok;
+    }
+
+    private boolean write(List<PendingWrites.Taken> batch, Attempt attempt) {
+        RuntimeException failure;
         try {
-            store.putAll(List.of(taken.record()));
-            buffer.written(List.of(taken));
+            store.putAll(records(batch));
+            buffer.written(batch);
+            attempt.written += batch.size();
             return true;
         } catch (RuntimeException e) {
-            if (!answers()) {
-                buffer.unreachable(e, true);
-                return false;
-            }
+            failure = e;
         }
-        buffer.rejected(taken, first);
+        if (!answers()) {
+            buffer.unreachable(failure, true);
+            return false;
+        }
+        if (batch.size() > 1) {
+            int half = batch.size() / 2;
+            return write(batch.subList(0, half), attempt) && write(batch.subList(half, batch.size()), attempt);
+        }
+        attempt.refused.add(new Refusal(batch.get(0), failure));
+        if (attempt.written == 0 && attempt.refused.size() >= 2) {
+            buffer.refusesWrites(failure); // two failures and no success: the store, not the records
+            return false;
+        }
         return true;
     }
 

@@ -41,8 +41,12 @@ import java.util.concurrent.TimeoutException;
  * buffer, {@link #reachable()} turns false, {@link #lastError()} says why (store messages carry no
  * credentials), one WARN is logged, and the flusher retries with exponential backoff with jitter between
  * {@code minBackoff} and {@code maxBackoff}, pinging the store when nothing is pending. When the store
- * answers a ping but refuses a batch, the batch is split to find the records it refuses; those are dropped
- * with a WARN (counted as {@code rejected}) so that one bad record never holds up the others.
+ * answers pings but a batch fails, the batch is halved until the failing records are found. They are
+ * given up (WARN, counted as {@code rejected}, so that one bad record never holds up the others) only when
+ * other records of the same batch were written, which shows the store takes writes; when nothing could be
+ * written the store itself refuses writes (disk full, read-only, not authorized) and it is treated like an
+ * outage, except that reads still go to it. A lone refused record therefore waits until other records
+ * arrive to prove the store works.
  *
  * <p><b>Capacity.</b> At most {@code capacity} paths are pending. When full, a new path makes room by
  * dropping the oldest pending record that is not UPLOADED: losing a PENDING, UPLOADING, FAILED or IGNORED

@@ -41,7 +41,10 @@ final class WriteBuffer {
     private boolean closed;
     private boolean idle;
     private boolean flushRequested;
+    /** The last write or ping succeeded. */
     private boolean reachable = true;
+    /** The last ping or read failed: reads of paths not pending fail at once instead of timing out. */
+    private boolean unanswered;
     private String lastError;
     private int failures;
     private Instant outageSince;
@@ -121,7 +124,7 @@ final class WriteBuffer {
             for (String path : paths) {
                 pending.get(path).ifPresentOrElse(r -> found.put(path, r), () -> missing.add(path));
             }
-            if (!missing.isEmpty() && !reachable) {
+            if (!missing.isEmpty() && unanswered) {
                 throw new StateStoreException(describeStore() + ": unreachable since " + outageSince + " ("
                         + pending.size() + " writes pending): " + lastError);
             }
@@ -232,12 +235,12 @@ final class WriteBuffer {
 
     /**
      * Waits until there is something to do and returns up to {@code batchSize} of the oldest records: an
-     * empty batch means "ping the store" (it is unreachable, or a flush asked). Null once closed.
+     * empty batch means "ping the store" (it did not answer, or a flush asked). Null once closed.
      */
     List<PendingWrites.Taken> awaitBatch() throws InterruptedException {
         lock.lock();
         try {
-            while (!closed && !flushRequested && reachable && pending.isEmpty()) {
+            while (!closed && !flushRequested && !unanswered && pending.isEmpty()) {
                 idle = true;
                 try {
                     wake.await();
@@ -304,8 +307,17 @@ final class WriteBuffer {
         futures.forEach(f -> f.completeExceptionally(why));
     }
 
-    /** A write, read or ping failed and the store does not answer. */
+    /** A write, read or ping failed and the store does not answer pings. */
     void unreachable(RuntimeException cause, boolean failedWrite) {
+        failed(cause, failedWrite, true);
+    }
+
+    /** The store answers pings but refuses writes (disk full, read-only, not authorized): keep the records. */
+    void refusesWrites(RuntimeException cause) {
+        failed(cause, true, false);
+    }
+
+    private void failed(RuntimeException cause, boolean failedWrite, boolean noAnswer) {
         String why = describe(cause);
         boolean first;
         int waiting;
@@ -316,22 +328,26 @@ final class WriteBuffer {
                 failedWrites++;
             }
             lastError = why;
+            if (noAnswer && !unanswered) {
+                unanswered = true;
+                if (idle) {
+                    wake.signal(); // the idle flusher starts probing
+                }
+            }
             first = reachable;
             if (first) {
                 reachable = false;
                 outageSince = clock.instant();
                 droppedBeforeOutage = dropped;
-                if (idle) {
-                    wake.signal(); // the idle flusher starts probing
-                }
             }
             waiting = pending.size();
         } finally {
             lock.unlock();
         }
         if (first) {
-            log.warn("{}: unreachable, {} writes pending (buffer holds {}); uploads go on and the records catch up"
-                    + " when it answers: {}", describeStore(), waiting, settings.capacity(), why);
+            log.warn("{}: {}, {} writes pending (buffer holds {}); uploads go on and the records catch up when it"
+                    + " takes them: {}", describeStore(), noAnswer ? "unreachable" : "answers but refuses writes",
+                    waiting, settings.capacity(), why);
         }
     }
 
@@ -363,6 +379,7 @@ final class WriteBuffer {
     private Runnable answeredLocked() {
         failures = 0;
         lastError = null;
+        unanswered = false;
         if (reachable) {
             return () -> { };
         }

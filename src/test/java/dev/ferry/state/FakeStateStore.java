@@ -33,6 +33,8 @@ final class FakeStateStore implements StateStore {
     final Semaphore entered = new Semaphore(0);
     final Set<String> refused = ConcurrentHashMap.newKeySet();
     volatile boolean failing;
+    /** Answers pings and reads but refuses every write, like a full disk or a read-only user. */
+    volatile boolean readOnly;
     private volatile CountDownLatch gate;
 
     /** Makes putAll wait until {@link #open()}. */
@@ -92,6 +94,9 @@ final class FakeStateStore implements StateStore {
             }
         }
         failIfFailing();
+        if (readOnly) {
+            throw new StateStoreException("fake memory: not authorized to write");
+        }
         for (FileRecord r : records) {
             if (refused.contains(r.path())) {
                 throw new StateStoreException("fake: refuses " + r.path());

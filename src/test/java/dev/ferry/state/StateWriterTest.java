@@ -266,6 +266,60 @@ class StateWriterTest {
     }
 
     @Test
+    void aRefusedRecordAtTheHeadOfTheLineIsFoundToo() throws Exception {
+        start();
+        store.refused.add("/bad");
+        holdTheFlusher();
+        CompletableFuture<Void> bad = writer.submit(rec("/bad", UPLOADED, 1));
+        List<CompletableFuture<Void>> good = new ArrayList<>();
+        IntStream.range(0, 9).forEach(i -> good.add(writer.submit(rec("/ok" + i, UPLOADED, i))));
+        store.open();
+
+        CompletableFuture.allOf(good.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        await().atMost(DEADLINE).until(bad::isDone);
+        assertThat(bad).isCompletedExceptionally();
+        assertThat(writer.counters().rejected()).isEqualTo(1);
+    }
+
+    @Test
+    void aLoneRecordTheStoreRefusesIsKeptUntilOtherWritesShowTheStoreWorks() throws Exception {
+        start();
+        store.refused.add("/bad");
+        CompletableFuture<Void> bad = writer.submit(rec("/bad", UPLOADED, 1));
+        await().atMost(DEADLINE).until(() -> !writer.reachable());
+        assertThat(bad).isNotDone();
+        assertThat(writer.counters().rejected()).isZero();
+
+        CompletableFuture<Void> good = writer.submit(rec("/good", UPLOADED, 1));
+        good.get(10, TimeUnit.SECONDS);
+        await().atMost(DEADLINE).until(bad::isDone);
+        assertThat(bad).isCompletedExceptionally();
+        assertThat(writer.reachable()).isTrue();
+        assertThat(writer.pendingWrites()).isZero();
+    }
+
+    @Test
+    void aStoreThatAnswersButRefusesEveryWriteLosesNothing() throws Exception {
+        start();
+        store.data.put("/stored", rec("/stored", UPLOADED, 1));
+        store.readOnly = true;
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        IntStream.range(0, 50).forEach(i -> futures.add(writer.submit(rec("/w" + i, UPLOADED, i))));
+
+        await().atMost(DEADLINE).until(() -> writer.counters().failedWrites() >= 3);
+        assertThat(writer.reachable()).isFalse();
+        assertThat(writer.lastError()).hasValueSatisfying(e -> assertThat(e).contains("not authorized"));
+        assertThat(writer.counters().rejected()).isZero();
+        assertThat(writer.pendingWrites()).isEqualTo(50);
+        assertThat(writer.get("/stored")).contains(rec("/stored", UPLOADED, 1)); // reads still work
+
+        store.readOnly = false;
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        assertThat(store.data).hasSize(51);
+        assertThat(writer.reachable()).isTrue();
+    }
+
+    @Test
     void closeFailsWhatIsStillPendingAndLaterSubmitsFailWithoutThrowing() {
         start();
         store.failing = true;
