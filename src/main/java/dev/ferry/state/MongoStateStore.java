@@ -177,7 +177,8 @@ public final class MongoStateStore implements StateStore {
         }
         call("deleteAll of " + all.size() + " paths", () -> {
             for (int from = 0; from < all.size(); from += CHUNK) {
-                files.deleteMany(Filters.in(MongoDocuments.PATH, all.subList(from, Math.min(all.size(), from + CHUNK))));
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+                files.deleteMany(Filters.in(MongoDocuments.PATH, chunk));
             }
             return null;
         });

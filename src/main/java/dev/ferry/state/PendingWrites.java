@@ -50,9 +50,10 @@ final class PendingWrites {
     }
 
     /**
-     * Adds a record (the latest for its path wins), with a future to complete when it is written, or null. When full and the path is new, makes room by dropping
-     * the oldest pending record that is not UPLOADED; when every pending record is UPLOADED, the new
-     * record is refused instead (and returned as the dropped entry).
+     * Adds a record (the latest for its path wins), with a future to complete when it is written, or null.
+     * When full and the path is new, makes room by dropping the oldest pending record that is not UPLOADED;
+     * when every pending record is UPLOADED, the new record is refused instead (and returned as the dropped
+     * entry).
      */
     Added add(FileRecord record, CompletableFuture<Void> future) {
         Entry entry = entries.get(record.path());

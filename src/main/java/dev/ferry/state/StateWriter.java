@@ -32,10 +32,11 @@ import java.util.concurrent.TimeoutException;
  *
  * <p><b>Futures.</b> {@link #offer} is the same without a future, for callers that never wait (it keeps
  * memory at one entry per path however often the path is written). A submit's future completes when its
- * record (or a newer one of the same path) is in the store, and completes exceptionally with {@link StateStoreException} only when the record is given up:
- * dropped by the capacity policy, refused by a store that otherwise answers, or still pending at
- * {@link #close}. While the store is unreachable futures stay pending, for as long as the outage lasts:
- * callers that wait must wait with a timeout (uploads need not wait at all).
+ * record (or a newer one of the same path) is in the store, and completes exceptionally with
+ * {@link StateStoreException} only when the record is given up: dropped by the capacity policy, refused by
+ * a store that takes other writes, or still pending at {@link #close}. While the store is unreachable
+ * futures stay pending, for as long as the outage lasts: callers that wait must wait with a timeout
+ * (uploads need not wait at all).
  *
  * <p><b>Outages.</b> When a write fails and the store does not answer a ping, the records stay in the
  * buffer, {@link #reachable()} turns false, {@link #lastError()} says why (store messages carry no
@@ -57,10 +58,13 @@ import java.util.concurrent.TimeoutException;
  * counts the drops.
  *
  * <p><b>Reading.</b> {@link #get} and {@link #getAll} answer from pending records first, then from the
- * store; when the store is unreachable (and a path is not pending) they throw {@link StateStoreException}
- * at once, without waiting for a timeout: callers decide what to do.
+ * store; while the store does not answer (its last ping or read failed) they throw
+ * {@link StateStoreException} at once for paths not pending, without waiting for a timeout: callers decide
+ * what to do.
  *
- * <p>The writer does not own the store: {@link #close()} leaves it open.
+ * <p>All methods are thread-safe. Time is injected ({@link Clock}) for outage durations; the backoff waits
+ * are the configured durations, so tests run with millisecond backoffs. The writer does not own the store:
+ * {@link #close()} leaves it open.
  */
 public final class StateWriter implements AutoCloseable {
 
@@ -156,7 +160,10 @@ public final class StateWriter implements AutoCloseable {
         }
     }
 
-    /** The pending record of the path, else the stored one; throws {@link StateStoreException} when that is needed and the store is unreachable. */
+    /**
+     * The pending record of the path, else the stored one; throws {@link StateStoreException} when the store
+     * is needed and does not answer.
+     */
     public Optional<FileRecord> get(String path) {
         return Optional.ofNullable(getAll(List.of(path)).get(path));
     }
@@ -175,7 +182,8 @@ public final class StateWriter implements AutoCloseable {
         } catch (RuntimeException e) {
             buffer.unreachable(e, false);
             throw e instanceof StateStoreException s ? s
-                    : new StateStoreException(buffer.describeStore() + ": getAll failed: " + WriteBuffer.describe(e), e);
+                    : new StateStoreException(buffer.describeStore() + ": getAll failed: "
+                            + WriteBuffer.describe(e), e);
         }
         buffer.overlay(stored, found);
         return found;

@@ -8,7 +8,7 @@ final class StoredValues {
     private StoredValues() {
     }
 
-    /** An unknown or missing status (written by a newer Ferry, or by hand) reads as PENDING: the file is looked at again. */
+    /** An unknown or missing status (from a newer Ferry, or by hand) reads as PENDING: the file is looked at again. */
     static FileStatus status(String name) {
         if (name == null) {
             return FileStatus.PENDING;
@@ -22,7 +22,8 @@ final class StoredValues {
 
     static void checkPage(int offset, int limit) {
         if (offset < 0 || limit < 0) {
-            throw new IllegalArgumentException("offset and limit must be >= 0, got offset " + offset + ", limit " + limit);
+            throw new IllegalArgumentException("offset and limit must be >= 0, got offset " + offset
+                    + ", limit " + limit);
         }
     }
 }
