@@ -63,9 +63,13 @@ final class Flusher implements Runnable {
         boolean ok = write(batch, attempt);
         if (attempt.written > 0) {
             attempt.refused.forEach(r -> buffer.rejected(r.taken(), r.cause()));
-        } else if (ok && !attempt.refused.isEmpty()) {
-            buffer.refusesWrites(attempt.refused.get(0).cause());
-            ok = false;
+        } else if (!attempt.refused.isEmpty()) {
+            if (ok) {
+                buffer.refusesWrites(attempt.refused.get(0).cause());
+                ok = false;
+            }
+            // Next time start with other records: if the store takes them, these are the bad ones.
+            buffer.toBack(attempt.refused.stream().map(Refusal::taken).toList());
         }
         return ok;
     }

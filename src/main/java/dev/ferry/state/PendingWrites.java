@@ -110,6 +110,19 @@ final class PendingWrites {
         return remove(taken.path()).futures;
     }
 
+    /** Moves the entry to the back of the line, unless a newer record replaced it meanwhile. */
+    void toBack(Taken taken) {
+        Entry e = entries.get(taken.path());
+        if (e == null || e.version != taken.version()) {
+            return;
+        }
+        entries.remove(taken.path());
+        entries.put(taken.path(), e);
+        if (expendable.remove(taken.path())) {
+            expendable.add(taken.path());
+        }
+    }
+
     Optional<FileRecord> get(String path) {
         Entry e = entries.get(path);
         return e == null ? Optional.empty() : Optional.of(e.record);

@@ -46,7 +46,8 @@ import java.util.concurrent.TimeoutException;
  * given up (WARN, counted as {@code rejected}, so that one bad record never holds up the others) only when
  * other records of the same batch were written, which shows the store takes writes; when nothing could be
  * written the store itself refuses writes (disk full, read-only, not authorized) and it is treated like an
- * outage, except that reads still go to it. A lone refused record therefore waits until other records
+ * outage, except that reads still go to it, and the records that failed go to the back of the line so
+ * that the next attempt starts with others. A lone refused record therefore waits until other records
  * arrive to prove the store works.
  *
  * <p><b>Capacity.</b> At most {@code capacity} paths are pending. When full, a new path makes room by

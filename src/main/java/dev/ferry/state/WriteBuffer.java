@@ -307,6 +307,16 @@ final class WriteBuffer {
         futures.forEach(f -> f.completeExceptionally(why));
     }
 
+    /** Sends these records to the back of the line, so the next attempt starts with others. */
+    void toBack(List<PendingWrites.Taken> taken) {
+        lock.lock();
+        try {
+            taken.forEach(pending::toBack);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A write, read or ping failed and the store does not answer pings. */
     void unreachable(RuntimeException cause, boolean failedWrite) {
         failed(cause, failedWrite, true);

@@ -282,6 +282,26 @@ class StateWriterTest {
     }
 
     @Test
+    void refusedRecordsAtTheHeadGoToTheBackAndDoNotStallTheLine() throws Exception {
+        start();
+        store.refused.add("/bad1");
+        store.refused.add("/bad2");
+        holdTheFlusher();
+        CompletableFuture<Void> bad1 = writer.submit(rec("/bad1", UPLOADED, 1));
+        CompletableFuture<Void> bad2 = writer.submit(rec("/bad2", FAILED, 1));
+        List<CompletableFuture<Void>> good = new ArrayList<>();
+        IntStream.range(0, 8).forEach(i -> good.add(writer.submit(rec("/ok" + i, UPLOADED, i))));
+        store.open();
+
+        CompletableFuture.allOf(good.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        await().atMost(DEADLINE).until(() -> bad1.isDone() && bad2.isDone());
+        assertThat(bad1).isCompletedExceptionally();
+        assertThat(bad2).isCompletedExceptionally();
+        assertThat(writer.counters().rejected()).isEqualTo(2);
+        await().atMost(DEADLINE).until(writer::reachable);
+    }
+
+    @Test
     void aLoneRecordTheStoreRefusesIsKeptUntilOtherWritesShowTheStoreWorks() throws Exception {
         start();
         store.refused.add("/bad");
