@@ -16,6 +16,9 @@ public interface StateStore extends AutoCloseable {
     /** Short name for logs and /status: "sqlite", "mongodb". */
     String kind();
 
+    /** Where the store is, for logs and /status: a file path, or MongoDB hosts and database. Never a credential. */
+    String location();
+
     Optional<FileRecord> get(String path);
 
     /** Batch lookup for sweeps: the records that exist among {@code paths}, keyed by path. */

@@ -1,0 +1,89 @@
+package dev.ferry.state;
+
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStatus;
+import org.bson.Document;
+
+import java.io.File;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+
+/**
+ * The mapping between a {@link FileRecord} and its MongoDB document. The first five fields are the ones
+ * the earlier image-sync daemon wrote ({@code file, path, bucket, uploaded, reason}), so queries written
+ * for it keep working; reading is lenient so its documents (which lack the newer fields) load too.
+ */
+final class MongoDocuments {
+
+    static final String PATH = "path";
+    static final String STATUS = "status";
+    static final String BUCKET = "bucket";
+    static final String CREATED_AT = "createdAt";
+    static final String UPLOADED_AT = "uploadedAt";
+
+    private MongoDocuments() {
+    }
+
+    /**
+     * The update for an upsert by path: sets every field, keeps {@code createdAt} of an existing document,
+     * and removes {@code uploadedAt} when the record has none.
+     */
+    static Document upsertUpdate(FileRecord r) {
+        Document set = new Document("file", fileName(r.path()))
+                .append(BUCKET, r.bucket())
+                .append("uploaded", r.status() == FileStatus.UPLOADED)
+                .append("reason", r.reason())
+                .append("key", r.key())
+                .append(STATUS, r.status().name())
+                .append("size", r.size())
+                .append("mtime", r.mtimeMillis())
+                .append("checksum", r.checksum())
+                .append("etag", r.etag())
+                .append("attempts", r.attempts())
+                .append("permanent", r.permanent())
+                .append("updatedAt", Date.from(r.updatedAt()));
+        r.uploadedAt().ifPresent(at -> set.append(UPLOADED_AT, Date.from(at)));
+        Document update = new Document("$set", set)
+                .append("$setOnInsert", new Document(CREATED_AT, Date.from(r.createdAt())));
+        if (r.uploadedAt().isEmpty()) {
+            update.append("$unset", new Document(UPLOADED_AT, ""));
+        }
+        return update;
+    }
+
+    /** Reads a stored document; missing fields take neutral values (size and mtime -1: "unknown version"). */
+    static FileRecord read(Document d) {
+        boolean uploaded = Boolean.TRUE.equals(d.get("uploaded"));
+        String reason = text(d.get("reason"));
+        FileStatus status = d.get(STATUS) != null ? StoredValues.status(text(d.get(STATUS)))
+                : uploaded ? FileStatus.UPLOADED : reason.isEmpty() ? FileStatus.PENDING : FileStatus.FAILED;
+        Instant updatedAt = instant(d.get("updatedAt")).orElse(Instant.EPOCH);
+        return new FileRecord(text(d.get(PATH)), text(d.get(BUCKET)), text(d.get("key")), status,
+                number(d.get("size"), -1), number(d.get("mtime"), -1), text(d.get("checksum")),
+                text(d.get("etag")), (int) number(d.get("attempts"), 0), reason,
+                Boolean.TRUE.equals(d.get("permanent")), instant(d.get(CREATED_AT)).orElse(updatedAt), updatedAt,
+                instant(d.get(UPLOADED_AT)));
+    }
+
+    /** The last name of the path: what the earlier daemon stored as {@code file}. */
+    static String fileName(String path) {
+        int slash = path.lastIndexOf('/');
+        if (File.separatorChar != '/') {
+            slash = Math.max(slash, path.lastIndexOf(File.separatorChar));
+        }
+        return path.substring(slash + 1);
+    }
+
+    private static String text(Object value) {
+        return value == null ? "" : value.toString();
+    }
+
+    private static long number(Object value, long fallback) {
+        return value instanceof Number n ? n.longValue() : fallback;
+    }
+
+    private static Optional<Instant> instant(Object value) {
+        return value instanceof Date date ? Optional.of(date.toInstant()) : Optional.empty();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.ferry.state;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/** Keeps passwords in MongoDB connection strings out of logs, messages and /status. */
+public final class MongoUrls {
+
+    static final String MASK = "****";
+    /** A query option whose name mentions a password, e.g. {@code proxyPassword=...}. */
+    private static final Pattern PASSWORD_OPTION = Pattern.compile("(?i)([?&;][^=&;]*password=)[^&;]*");
+
+    private MongoUrls() {
+    }
+
+    /**
+     * The connection string with the password masked: {@code mongodb://user:pw@h/db} becomes
+     * {@code mongodb://user:****@h/db}; query options named like {@code *password} are masked too. When in
+     * doubt about where the credentials end (an unescaped {@code @}), more is masked rather than less.
+     * Null gives "".
+     */
+    public static String redact(String url) {
+        if (url == null) {
+            return "";
+        }
+        String out = url;
+        int scheme = out.indexOf("://");
+        int start = scheme < 0 ? 0 : scheme + 3;
+        int at = out.lastIndexOf('@');
+        if (at >= start) {
+            String userInfo = out.substring(start, at);
+            int colon = userInfo.indexOf(':');
+            if (colon >= 0) {
+                out = out.substring(0, start) + userInfo.substring(0, colon + 1) + MASK + out.substring(at);
+            }
+        }
+        return PASSWORD_OPTION.matcher(out).replaceAll("$1" + MASK);
+    }
+
+    /**
+     * The text with every occurrence of the URL's password (as written and percent-decoded) masked: a last
+     * guard for messages that come from a driver.
+     */
+    static String scrub(String text, String url) {
+        if (text == null || url == null) {
+            return text == null ? "" : text;
+        }
+        String out = text;
+        String password = password(url);
+        if (!password.isEmpty()) {
+            out = out.replace(password, MASK);
+            String decoded = decode(password);
+            if (!decoded.isEmpty()) {
+                out = out.replace(decoded, MASK);
+            }
+        }
+        return out;
+    }
+
+    /** The raw password of the URL's user information, "" when it has none. */
+    static String password(String url) {
+        int scheme = url.indexOf("://");
+        int start = scheme < 0 ? 0 : scheme + 3;
+        int at = url.lastIndexOf('@');
+        if (at < start) {
+            return "";
+        }
+        String userInfo = url.substring(start, at);
+        int colon = userInfo.indexOf(':');
+        return colon < 0 ? "" : userInfo.substring(colon + 1);
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+}

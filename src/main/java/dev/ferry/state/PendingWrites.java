@@ -1,0 +1,165 @@
+package dev.ferry.state;
+
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStatus;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The records waiting to be written, one per path, oldest first, with the capacity policy of
+ * {@link StateWriter}. Not thread-safe: the writer guards it with its lock. An entry stays here while it
+ * is being written, so reads see it until it is in the store; a newer record for the same path takes the
+ * entry's place in line and inherits its futures.
+ */
+final class PendingWrites {
+
+    /** One path's latest record and everyone waiting for it. */
+    static final class Entry {
+        final String path;
+        FileRecord record;
+        long version;
+        final List<CompletableFuture<Void>> futures = new ArrayList<>(1);
+
+        Entry(String path) {
+            this.path = path;
+        }
+    }
+
+    /** The record of a path as it was when a batch was taken, to tell later whether it was replaced. */
+    record Taken(String path, FileRecord record, long version) {
+    }
+
+    /** What {@link #add} did: replaced a pending record of the same path, and/or dropped an entry. */
+    record Added(boolean coalesced, Optional<Entry> dropped) {
+    }
+
+    private final int capacity;
+    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
+    /** Paths whose pending record is not UPLOADED, oldest first: the ones dropped first when full. */
+    private final LinkedHashSet<String> expendable = new LinkedHashSet<>();
+    private long versions;
+
+    PendingWrites(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /**
+     * Adds a record (the latest for its path wins), with a future to complete when it is written, or null.
+     * When full and the path is new, makes room by dropping the oldest pending record that is not UPLOADED;
+     * when every pending record is UPLOADED, the new record is refused instead (and returned as the dropped
+     * entry).
+     */
+    Added add(FileRecord record, CompletableFuture<Void> future) {
+        Entry entry = entries.get(record.path());
+        boolean coalesced = entry != null;
+        Optional<Entry> dropped = Optional.empty();
+        if (entry == null) {
+            if (entries.size() >= capacity) {
+                if (expendable.isEmpty()) {
+                    Entry refused = new Entry(record.path());
+                    refused.record = record;
+                    if (future != null) {
+                        refused.futures.add(future);
+                    }
+                    return new Added(false, Optional.of(refused));
+                }
+                dropped = Optional.of(remove(expendable.iterator().next()));
+            }
+            entry = new Entry(record.path());
+            entries.put(entry.path, entry);
+        }
+        entry.record = record;
+        entry.version = ++versions;
+        if (future != null) {
+            entry.futures.add(future);
+        }
+        if (record.status() == FileStatus.UPLOADED) {
+            expendable.remove(entry.path);
+        } else {
+            expendable.add(entry.path);
+        }
+        return new Added(coalesced, dropped);
+    }
+
+    /** Up to {@code max} of the oldest entries, left in place. */
+    List<Taken> take(int max) {
+        List<Taken> batch = new ArrayList<>(Math.min(max, entries.size()));
+        Iterator<Entry> it = entries.values().iterator();
+        while (batch.size() < max && it.hasNext()) {
+            Entry e = it.next();
+            batch.add(new Taken(e.path, e.record, e.version));
+        }
+        return batch;
+    }
+
+    /**
+     * Removes the entry of a written (or refused) record unless a newer record replaced it meanwhile, and
+     * returns its futures to complete; an empty list when it was replaced or is gone.
+     */
+    List<CompletableFuture<Void>> settle(Taken taken) {
+        Entry e = entries.get(taken.path());
+        if (e == null || e.version != taken.version()) {
+            return List.of();
+        }
+        return remove(taken.path()).futures;
+    }
+
+    /** Moves the entry to the back of the line, unless a newer record replaced it meanwhile. */
+    void toBack(Taken taken) {
+        Entry e = entries.get(taken.path());
+        if (e == null || e.version != taken.version()) {
+            return;
+        }
+        entries.remove(taken.path());
+        entries.put(taken.path(), e);
+        if (expendable.remove(taken.path())) {
+            expendable.add(taken.path());
+        }
+    }
+
+    Optional<FileRecord> get(String path) {
+        Entry e = entries.get(path);
+        return e == null ? Optional.empty() : Optional.of(e.record);
+    }
+
+    int size() {
+        return entries.size();
+    }
+
+    boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /** A new future on every entry, each completing when that path's latest record is written. */
+    List<CompletableFuture<Void>> watchAll() {
+        List<CompletableFuture<Void>> all = new ArrayList<>(entries.size());
+        for (Entry e : entries.values()) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            e.futures.add(f);
+            all.add(f);
+        }
+        return all;
+    }
+
+    /** Removes everything and returns the futures that were waiting. */
+    List<CompletableFuture<Void>> clear() {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            all.addAll(e.futures);
+        }
+        entries.clear();
+        expendable.clear();
+        return all;
+    }
+
+    private Entry remove(String path) {
+        expendable.remove(path);
+        return entries.remove(path);
+    }
+}

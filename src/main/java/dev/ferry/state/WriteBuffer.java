@@ -1,0 +1,408 @@
+package dev.ferry.state;
+
+import dev.ferry.core.DaemonStatus;
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStatus;
+import dev.ferry.core.StateStore;
+import dev.ferry.core.StateStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The state that {@link StateWriter} and its {@link Flusher} share: the pending records, whether the store
+ * is reachable, the counters, and the condition the flusher waits on. Every method holds the lock briefly
+ * and does no I/O; futures are completed and lines logged after the lock is released.
+ */
+final class WriteBuffer {
+
+    private static final Logger log = LoggerFactory.getLogger(WriteBuffer.class);
+
+    private final StateStore store;
+    private final StateWriter.Settings settings;
+    private final Clock clock;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+
+    // All guarded by lock.
+    private final PendingWrites pending;
+    private boolean closed;
+    private boolean idle;
+    private boolean flushRequested;
+    /** The last write or ping succeeded. */
+    private boolean reachable = true;
+    /** The last ping or read failed: reads of paths not pending fail at once instead of timing out. */
+    private boolean unanswered;
+    private String lastError;
+    private int failures;
+    private Instant outageSince;
+    private long droppedBeforeOutage;
+    private boolean dropWarned;
+    private long submitted;
+    private long coalesced;
+    private long written;
+    private long failedWrites;
+    private long dropped;
+    private long droppedUploaded;
+    private long rejected;
+
+    WriteBuffer(StateStore store, StateWriter.Settings settings, Clock clock) {
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+        this.pending = new PendingWrites(settings.capacity());
+    }
+
+    // ---- callers' side ----
+
+    /** Queues a record (future may be null); applies the capacity policy. Never blocks on I/O, never throws. */
+    void enqueue(FileRecord record, CompletableFuture<Void> future) {
+        PendingWrites.Added added;
+        boolean warn = false;
+        boolean storeReachable;
+        lock.lock();
+        try {
+            if (closed) {
+                if (future != null) {
+                    future.completeExceptionally(new StateStoreException(record.path() + ": state writer is closed"));
+                }
+                return;
+            }
+            submitted++;
+            added = pending.add(record, future);
+            if (added.coalesced()) {
+                coalesced++;
+            }
+            if (added.dropped().isPresent()) {
+                dropped++;
+                if (added.dropped().get().record.status() == FileStatus.UPLOADED) {
+                    droppedUploaded++;
+                }
+                warn = !dropWarned;
+                dropWarned = true;
+            }
+            storeReachable = reachable;
+            if (idle) {
+                wake.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (added.dropped().isPresent()) {
+            PendingWrites.Entry victim = added.dropped().get();
+            if (warn) {
+                log.warn("{}: state write buffer full ({} records, the store {}): dropping the oldest records that"
+                        + " are not UPLOADED (the next sweep finds their files again), else refusing new ones;"
+                        + " first: {} ({})", describeStore(), settings.capacity(),
+                        storeReachable ? "writes too slowly" : "is unreachable", victim.path, victim.record.status());
+            }
+            StateStoreException why = new StateStoreException(victim.path
+                    + ": state record dropped: write buffer full (" + settings.capacity() + " records)");
+            victim.futures.forEach(f -> f.completeExceptionally(why));
+        }
+    }
+
+    /**
+     * Puts the pending records among {@code paths} into {@code found} and the other paths into
+     * {@code missing}; throws when some are missing and the store is known to be unreachable.
+     */
+    void pendingAmong(Collection<String> paths, Map<String, FileRecord> found, List<String> missing) {
+        lock.lock();
+        try {
+            for (String path : paths) {
+                pending.get(path).ifPresentOrElse(r -> found.put(path, r), () -> missing.add(path));
+            }
+            if (!missing.isEmpty() && unanswered) {
+                throw new StateStoreException(describeStore() + ": unreachable since " + outageSince + " ("
+                        + pending.size() + " writes pending): " + lastError);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds stored records to {@code found}, unless a record of the same path was submitted meanwhile. */
+    void overlay(Map<String, FileRecord> stored, Map<String, FileRecord> found) {
+        lock.lock();
+        try {
+            stored.forEach((path, r) -> found.put(path, pending.get(path).orElse(r)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wakes the flusher for an immediate attempt and returns a future per pending path. */
+    List<CompletableFuture<Void>> requestFlush() {
+        lock.lock();
+        try {
+            flushRequested = true;
+            wake.signalAll();
+            return pending.watchAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Tells the flusher to stop; false when already closed. */
+    boolean close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            wake.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Empties the buffer and returns the futures that were waiting (after {@link #close()}). */
+    List<CompletableFuture<Void>> clear() {
+        lock.lock();
+        try {
+            return pending.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean reachable() {
+        lock.lock();
+        try {
+            return reachable;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int size() {
+        lock.lock();
+        try {
+            return pending.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    Optional<String> lastError() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(lastError);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    StateWriter.Counters counters() {
+        lock.lock();
+        try {
+            return new StateWriter.Counters(submitted, coalesced, written, failedWrites, dropped, droppedUploaded,
+                    rejected);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    DaemonStatus.StoreHealth health() {
+        lock.lock();
+        try {
+            return new DaemonStatus.StoreHealth(store.kind(), store.location(), reachable, pending.size(),
+                    Optional.ofNullable(lastError));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    String describeStore() {
+        return store.kind() + " " + store.location();
+    }
+
+    // ---- the flusher's side ----
+
+    /**
+     * Waits until there is something to do and returns up to {@code batchSize} of the oldest records: an
+     * empty batch means "ping the store" (it did not answer, or a flush asked). Null once closed.
+     */
+    List<PendingWrites.Taken> awaitBatch() throws InterruptedException {
+        lock.lock();
+        try {
+            while (!closed && !flushRequested && !unanswered && pending.isEmpty()) {
+                idle = true;
+                try {
+                    wake.await();
+                } finally {
+                    idle = false;
+                }
+            }
+            if (closed) {
+                return null;
+            }
+            flushRequested = false;
+            return pending.take(settings.batchSize());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** These records are in the store: settle them (unless replaced meanwhile) and complete their futures. */
+    void written(List<PendingWrites.Taken> batch) {
+        List<CompletableFuture<Void>> done = new ArrayList<>(batch.size());
+        Runnable recovered;
+        lock.lock();
+        try {
+            for (PendingWrites.Taken t : batch) {
+                done.addAll(pending.settle(t));
+            }
+            written += batch.size();
+            recovered = answeredLocked();
+            if (pending.isEmpty()) {
+                dropWarned = false;
+            }
+        } finally {
+            lock.unlock();
+        }
+        recovered.run();
+        done.forEach(f -> f.complete(null));
+    }
+
+    /** The store answered (a ping succeeded). */
+    void answered() {
+        Runnable recovered;
+        lock.lock();
+        try {
+            recovered = answeredLocked();
+        } finally {
+            lock.unlock();
+        }
+        recovered.run();
+    }
+
+    /** The store refused this record while answering pings: give it up. */
+    void rejected(PendingWrites.Taken taken, RuntimeException cause) {
+        List<CompletableFuture<Void>> futures;
+        lock.lock();
+        try {
+            futures = pending.settle(taken);
+            rejected++;
+        } finally {
+            lock.unlock();
+        }
+        log.warn("{}: state record refused by {}, dropped: {}", taken.path(), describeStore(), describe(cause));
+        StateStoreException why = new StateStoreException(taken.path() + ": state record refused by "
+                + describeStore() + ": " + describe(cause), cause);
+        futures.forEach(f -> f.completeExceptionally(why));
+    }
+
+    /** Sends these records to the back of the line, so the next attempt starts with others. */
+    void toBack(List<PendingWrites.Taken> taken) {
+        lock.lock();
+        try {
+            taken.forEach(pending::toBack);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A write, read or ping failed and the store does not answer pings. */
+    void unreachable(RuntimeException cause, boolean failedWrite) {
+        failed(cause, failedWrite, true);
+    }
+
+    /** The store answers pings but refuses writes (disk full, read-only, not authorized): keep the records. */
+    void refusesWrites(RuntimeException cause) {
+        failed(cause, true, false);
+    }
+
+    private void failed(RuntimeException cause, boolean failedWrite, boolean noAnswer) {
+        String why = describe(cause);
+        boolean first;
+        int waiting;
+        lock.lock();
+        try {
+            failures++;
+            if (failedWrite) {
+                failedWrites++;
+            }
+            lastError = why;
+            if (noAnswer && !unanswered) {
+                unanswered = true;
+                if (idle) {
+                    wake.signal(); // the idle flusher starts probing
+                }
+            }
+            first = reachable;
+            if (first) {
+                reachable = false;
+                outageSince = clock.instant();
+                droppedBeforeOutage = dropped;
+            }
+            waiting = pending.size();
+        } finally {
+            lock.unlock();
+        }
+        if (first) {
+            log.warn("{}: {}, {} writes pending (buffer holds {}); uploads go on and the records catch up when it"
+                    + " takes them: {}", describeStore(), noAnswer ? "unreachable" : "answers but refuses writes",
+                    waiting, settings.capacity(), why);
+        }
+    }
+
+    /**
+     * Waits out the backoff of the current run of failures: exponential from minBackoff to maxBackoff, with
+     * jitter (half to all of it); returns early on flush or close.
+     */
+    void awaitBackoff() throws InterruptedException {
+        lock.lock();
+        try {
+            long max = settings.maxBackoff().toNanos();
+            long exp = settings.minBackoff().toNanos() << Math.min(Math.max(failures - 1, 0), 20);
+            long delay = exp <= 0 ? max : Math.min(max, exp);
+            delay = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+            long deadline = System.nanoTime() + delay;
+            while (!closed && !flushRequested) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                wake.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Resets the failure state; returns the line to log (outside the lock) if this ends an outage. */
+    private Runnable answeredLocked() {
+        failures = 0;
+        lastError = null;
+        unanswered = false;
+        if (reachable) {
+            return () -> { };
+        }
+        reachable = true;
+        dropWarned = false;
+        Duration outage = Duration.between(outageSince, clock.instant());
+        int waiting = pending.size();
+        long lost = dropped - droppedBeforeOutage;
+        return () -> log.info("{}: reachable again after {}; {} writes pending, {} records dropped during the outage",
+                describeStore(), outage, waiting, lost);
+    }
+
+    static String describe(RuntimeException e) {
+        return e instanceof StateStoreException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.ferry.state;
+
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStatus;
+import dev.ferry.core.StateStore;
+import dev.ferry.core.StateStoreException;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory store for unit tests of {@link StateWriter}'s logic: it can be made to fail (unreachable),
+ * to refuse some paths while answering pings, and to hold writes at a gate.
+ */
+final class FakeStateStore implements StateStore {
+
+    final Map<String, FileRecord> data = new ConcurrentHashMap<>();
+    /** The record lists of successful putAll calls, in order. */
+    final List<List<FileRecord>> writes = new CopyOnWriteArrayList<>();
+    final AtomicInteger putAttempts = new AtomicInteger();
+    final AtomicInteger pings = new AtomicInteger();
+    /** Released once per putAll call as it starts. */
+    final Semaphore entered = new Semaphore(0);
+    final Set<String> refused = ConcurrentHashMap.newKeySet();
+    volatile boolean failing;
+    /** Answers pings and reads but refuses every write, like a full disk or a read-only user. */
+    volatile boolean readOnly;
+    private volatile CountDownLatch gate;
+
+    /** Makes putAll wait until {@link #open()}. */
+    void hold() {
+        gate = new CountDownLatch(1);
+    }
+
+    void open() {
+        CountDownLatch g = gate;
+        gate = null;
+        if (g != null) {
+            g.countDown();
+        }
+    }
+
+    @Override
+    public String kind() {
+        return "fake";
+    }
+
+    @Override
+    public String location() {
+        return "memory";
+    }
+
+    @Override
+    public Optional<FileRecord> get(String path) {
+        return Optional.ofNullable(getAll(List.of(path)).get(path));
+    }
+
+    @Override
+    public Map<String, FileRecord> getAll(Collection<String> paths) {
+        failIfFailing();
+        Map<String, FileRecord> found = new HashMap<>();
+        paths.forEach(p -> {
+            FileRecord r = data.get(p);
+            if (r != null) {
+                found.put(p, r);
+            }
+        });
+        return found;
+    }
+
+    @Override
+    public void putAll(Collection<FileRecord> records) {
+        putAttempts.incrementAndGet();
+        entered.release();
+        CountDownLatch g = gate;
+        if (g != null) {
+            try {
+                if (!g.await(30, TimeUnit.SECONDS)) {
+                    throw new StateStoreException("fake: gate never opened");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StateStoreException("fake: interrupted");
+            }
+        }
+        failIfFailing();
+        if (readOnly) {
+            throw new StateStoreException("fake memory: not authorized to write");
+        }
+        for (FileRecord r : records) {
+            if (refused.contains(r.path())) {
+                throw new StateStoreException("fake: refuses " + r.path());
+            }
+        }
+        writes.add(List.copyOf(records));
+        records.forEach(r -> data.put(r.path(), r));
+    }
+
+    @Override
+    public void deleteAll(Collection<String> paths) {
+        failIfFailing();
+        paths.forEach(data::remove);
+    }
+
+    @Override
+    public List<FileRecord> list(FileStatus status, int offset, int limit) {
+        failIfFailing();
+        return data.values().stream().filter(r -> r.status() == status).sorted((a, b) -> a.path().compareTo(b.path()))
+                .skip(offset).limit(limit).toList();
+    }
+
+    @Override
+    public Map<String, Map<FileStatus, Long>> countByBucket() {
+        failIfFailing();
+        return Map.of();
+    }
+
+    @Override
+    public void ping() {
+        pings.incrementAndGet();
+        failIfFailing();
+    }
+
+    @Override
+    public void close() {
+    }
+
+    private void failIfFailing() {
+        if (failing) {
+            throw new StateStoreException("fake memory: connection refused");
+        }
+    }
+}

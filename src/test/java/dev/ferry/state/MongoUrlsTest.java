@@ -1,0 +1,46 @@
+package dev.ferry.state;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MongoUrlsTest {
+
+    @Test
+    void masksThePasswordAndKeepsTheRest() {
+        assertThat(MongoUrls.redact("mongodb://ferry:s3cret@db1:27017,db2/imagesync?replicaSet=rs0"))
+                .isEqualTo("mongodb://ferry:****@db1:27017,db2/imagesync?replicaSet=rs0");
+        assertThat(MongoUrls.redact("mongodb+srv://ferry:s3cret@cluster0.example.net/imagesync"))
+                .isEqualTo("mongodb+srv://ferry:****@cluster0.example.net/imagesync");
+    }
+
+    @Test
+    void leavesUrlsWithoutAPasswordAlone() {
+        assertThat(MongoUrls.redact("mongodb://127.0.0.1/imagesync")).isEqualTo("mongodb://127.0.0.1/imagesync");
+        assertThat(MongoUrls.redact("mongodb://x509user@host/db?authMechanism=MONGODB-X509"))
+                .isEqualTo("mongodb://x509user@host/db?authMechanism=MONGODB-X509");
+        assertThat(MongoUrls.redact(null)).isEmpty();
+    }
+
+    @Test
+    void masksMoreRatherThanLessWhenAtSignsAreNotEscaped() {
+        assertThat(MongoUrls.redact("mongodb://u:p@ss@host/db")).isEqualTo("mongodb://u:****@host/db")
+                .doesNotContain("ss");
+        assertThat(MongoUrls.redact("mongodb://u:pw@host/db?authMechanismProperties=a@b")).doesNotContain("pw");
+    }
+
+    @Test
+    void masksPasswordOptions() {
+        assertThat(MongoUrls.redact("mongodb://host/db?proxyHost=p&proxyPassword=topsecret&w=1"))
+                .isEqualTo("mongodb://host/db?proxyHost=p&proxyPassword=****&w=1");
+    }
+
+    @Test
+    void scrubsThePasswordFromDriverText() {
+        String url = "mongodb://ferry:p%40ss%2Fword@host/db";
+        assertThat(MongoUrls.scrub("failed for p%40ss%2Fword and p@ss/word", url))
+                .isEqualTo("failed for **** and ****");
+        assertThat(MongoUrls.scrub("nothing to hide", "mongodb://host/db")).isEqualTo("nothing to hide");
+        assertThat(MongoUrls.scrub(null, url)).isEmpty();
+    }
+}

@@ -1,0 +1,112 @@
+package dev.ferry.state;
+
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.StateStore;
+import dev.ferry.core.StateStoreException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.ferry.core.FileStatus.FAILED;
+import static dev.ferry.core.FileStatus.UPLOADED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SqliteStateStoreTest extends StateStoreContract {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    protected StateStore openStore() {
+        return SqliteStateStore.open(dir.resolve("state.db"));
+    }
+
+    @Test
+    void createsTheFileAndItsParentFolders() {
+        Path db = dir.resolve("deep/er/ferry-state/state.db");
+        try (SqliteStateStore s = SqliteStateStore.open(db)) {
+            s.put(record("/a", "b", UPLOADED));
+            assertThat(s.location()).isEqualTo(db.toAbsolutePath().toString());
+        }
+        assertThat(db).isRegularFile();
+    }
+
+    @Test
+    void keepsRecordsAcrossCloseAndReopen() {
+        Path db = dir.resolve("state.db");
+        store.close();
+        List<FileRecord> records = new ArrayList<>();
+        for (int i = 0; i < 1_500; i++) {
+            records.add(record("/r/" + i, "b", i % 2 == 0 ? UPLOADED : FAILED));
+        }
+        try (SqliteStateStore s = SqliteStateStore.open(db)) {
+            s.putAll(records);
+        }
+        try (SqliteStateStore s = SqliteStateStore.open(db)) {
+            assertThat(s.getAll(records.stream().map(FileRecord::path).toList())).hasSize(1_500);
+            assertThat(s.get("/r/7")).contains(records.get(7));
+        }
+    }
+
+    @Test
+    void usesWalAndRecordsTheSchemaVersion() throws Exception {
+        store.put(record("/a", "b", UPLOADED));
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("state.db"));
+             Statement s = c.createStatement()) {
+            assertThat(scalar(s, "PRAGMA journal_mode")).isEqualTo("wal");
+            assertThat(scalar(s, "PRAGMA user_version")).isEqualTo(String.valueOf(SqliteSchema.VERSION));
+            assertThat(scalar(s, "SELECT group_concat(name) FROM sqlite_master WHERE type = 'index'"))
+                    .contains("files_status_path", "files_bucket_status");
+            assertThat(scalar(s, "SELECT uploaded_at IS NULL FROM files WHERE path = '/a'")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void refusesAFileWrittenByANewerSchema() throws Exception {
+        store.close();
+        Path db = dir.resolve("newer.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("PRAGMA user_version = " + (SqliteSchema.VERSION + 1));
+        }
+        assertThatThrownBy(() -> SqliteStateStore.open(db))
+                .isInstanceOf(StateStoreException.class)
+                .hasMessageContaining(db.toString())
+                .hasMessageContaining("open")
+                .hasMessageContaining("newer");
+    }
+
+    @Test
+    void namesTheOperationAndFileWhenItCannotOpen() throws Exception {
+        Path notADb = dir.resolve("garbage.db");
+        Files.writeString(notADb, "this is not a database, just some text that is long enough to be a header");
+        assertThatThrownBy(() -> SqliteStateStore.open(notADb))
+                .isInstanceOf(StateStoreException.class)
+                .hasMessageContaining(notADb.toString())
+                .hasMessageContaining("open failed");
+    }
+
+    @Test
+    void namesTheOperationAndFileOnceClosed() {
+        store.close();
+        assertThatThrownBy(() -> store.getAll(List.of("/a")))
+                .isInstanceOf(StateStoreException.class)
+                .hasMessageContaining("getAll")
+                .hasMessageContaining(dir.resolve("state.db").toString());
+    }
+
+    private static String scalar(Statement s, String sql) throws Exception {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
