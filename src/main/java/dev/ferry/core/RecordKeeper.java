@@ -14,6 +14,9 @@ public interface RecordKeeper {
     /** Queues the record for writing; the future completes once it is durable. Never blocks, never throws. */
     CompletableFuture<Void> submit(FileRecord record);
 
+    /** Like {@link #submit} for a caller that does not wait for the write. */
+    void offer(FileRecord record);
+
     /** @throws StateStoreException when the store cannot be read */
     Optional<FileRecord> get(String path);
 

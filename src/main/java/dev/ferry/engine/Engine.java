@@ -117,7 +117,7 @@ public final class Engine {
                         true, now)
                 : base.ignored(rejected.bucket(), rejected.key(), stat.size(), stat.mtimeMillis(),
                         rejected.reason(), now);
-        records.submit(record);
+        records.offer(record);
         if (rejected.failure()) {
             log.warn("{}: not uploaded: {}", path, rejected.reason());
         } else {

@@ -90,7 +90,7 @@ final class Uploader {
                 if (remote.isPresent() && matches(remote.get(), stat)) {
                     FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
                             stat.size(), stat.mtimeMillis(), now));
-                    records.submit(base.uploaded(dest.bucket(), dest.key(), stat.size(), stat.mtimeMillis(),
+                    records.offer(base.uploaded(dest.bucket(), dest.key(), stat.size(), stat.mtimeMillis(),
                             remote.get().md5Hex().orElse(""), remote.get().etag(), now));
                     return new UploadOutcome.Unchanged("already in S3 (confirmed after an interrupted upload)");
                 }
@@ -109,14 +109,14 @@ final class Uploader {
                 return new UploadOutcome.Requeue(clock.instant().plus(settings.settleTime()),
                         "changed during upload");
             }
-            records.submit(base.uploaded(dest.bucket(), dest.key(), stat.size(), stat.mtimeMillis(),
+            records.offer(base.uploaded(dest.bucket(), dest.key(), stat.size(), stat.mtimeMillis(),
                     result.md5Hex(), result.etag(), clock.instant()));
             return new UploadOutcome.Uploaded(result, took);
         } catch (TransferException e) {
             FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
                     stat.size(), stat.mtimeMillis(), now));
             boolean permanent = !e.kind().retryable();
-            records.submit(base.failed(dest.bucket(), dest.key(), stat.size(), stat.mtimeMillis(), e.getMessage(),
+            records.offer(base.failed(dest.bucket(), dest.key(), stat.size(), stat.mtimeMillis(), e.getMessage(),
                     permanent, clock.instant()));
             if (e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET) {
                 gate.bucketMissing();

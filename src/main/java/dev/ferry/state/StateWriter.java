@@ -1,5 +1,6 @@
 package dev.ferry.state;
 
+import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.DaemonStatus;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.StateStore;
@@ -67,7 +68,7 @@ import java.util.concurrent.TimeoutException;
  * are the configured durations, so tests run with millisecond backoffs. The writer does not own the store:
  * {@link #close()} leaves it open.
  */
-public final class StateWriter implements AutoCloseable {
+public final class StateWriter implements RecordKeeper, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StateWriter.class);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(10);
