@@ -25,6 +25,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -150,10 +151,11 @@ public final class S3ProxyServer implements AutoCloseable {
         client().createBucket(b -> b.bucket(bucket));
     }
 
+    /** The object's bytes, or empty when there is no such object or no such bucket (yet). */
     public Optional<byte[]> readObjectBytes(String bucket, String key) {
         try {
             return Optional.of(client().getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
-        } catch (NoSuchKeyException e) {
+        } catch (NoSuchKeyException | NoSuchBucketException e) {
             return Optional.empty();
         }
     }
@@ -163,9 +165,12 @@ public final class S3ProxyServer implements AutoCloseable {
         return readObjectBytes(bucket, key).map(bytes -> new String(bytes, StandardCharsets.UTF_8));
     }
 
-    /** All keys in the bucket, without the filesystem backend's extra "dir/" entries for directories. */
+    /** All keys in the bucket (none when it does not exist), without the filesystem backend's extra "dir/" entries for directories. */
     public List<String> listKeys(String bucket) {
         List<String> keys = new ArrayList<>();
+        if (!client().listBuckets().buckets().stream().anyMatch(b -> b.name().equals(bucket))) {
+            return keys;
+        }
         for (S3Object object : client().listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
             if (!object.key().endsWith("/")) {
                 keys.add(object.key());

@@ -1,0 +1,107 @@
+package dev.ferry.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A TCP forwarder on 127.0.0.1 in front of a local server that counts how many client connections are
+ * open at once: a deterministic way to see whether a client works in parallel, with no timing involved.
+ */
+public final class CountingProxy implements AutoCloseable {
+    private final ServerSocket server;
+    private final int targetPort;
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "counting-proxy");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger maxOpen = new AtomicInteger();
+
+    private CountingProxy(int targetPort) throws IOException {
+        this.targetPort = targetPort;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        threads.execute(this::accept);
+    }
+
+    public static CountingProxy start(int targetPort) {
+        try {
+            return new CountingProxy(targetPort);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.getLocalPort());
+    }
+
+    /** The largest number of client connections that were open at the same time. */
+    public int maxConcurrentConnections() {
+        return maxOpen.get();
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+                AtomicInteger halves = new AtomicInteger(2);
+                Runnable closed = () -> {
+                    if (halves.decrementAndGet() == 0) {
+                        open.decrementAndGet();
+                        closeQuietly(client);
+                        closeQuietly(upstream);
+                    }
+                };
+                threads.execute(() -> pump(client, upstream, closed));
+                threads.execute(() -> pump(upstream, client, closed));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private static void pump(Socket from, Socket to, Runnable done) {
+        try (InputStream in = from.getInputStream()) {
+            OutputStream out = to.getOutputStream();
+            in.transferTo(out);
+            to.shutdownOutput();
+        } catch (IOException e) {
+            // the other side went away: close both
+            closeQuietly(from);
+            closeQuietly(to);
+        } finally {
+            done.run();
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(new Socket());
+        try {
+            server.close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+        threads.shutdownNow();
+    }
+}
