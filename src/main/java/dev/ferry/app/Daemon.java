@@ -4,6 +4,7 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.core.DaemonStatus;
 import dev.ferry.core.ObjectStore;
 import dev.ferry.core.StateStore;
+import dev.ferry.core.UploadListener;
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineSettings;
 import dev.ferry.filter.IgnoreRules;
@@ -81,7 +82,7 @@ final class Daemon {
 
         Router router = new Router(root, new IgnoreRules(config.ignorePatterns()));
         engine = new Engine(router, writer, s3, new EngineSettings(config.concurrency(), config.queueCapacity(),
-                config.settleTime(), config.createBuckets(), Duration.ofSeconds(5)), clock, Backoff.standard());
+                config.settleTime(), config.createBuckets(), Duration.ofSeconds(5)), clock, Backoff.standard(), UploadListener.NONE);
         Sweeper sweeper = new Sweeper(router, writer, new EngineSink(engine), 1000, this::awaitStore);
         sweeps = new SweepScheduler(root, sweeper, clock);
         closeOnFailure.add(sweeps);

@@ -83,7 +83,7 @@ public final class Main {
     private static int runDaemon(FerryConfig config) {
         setLogLevel(config);
         Logger log = LoggerFactory.getLogger(Main.class);
-        log.info("configuration:{}{}", System.lineSeparator(), config.describe());
+        config.describe().lines().forEach(line -> log.info("config: {}", line));
         warnIfFileNamesAreNotUtf8(log);
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());

@@ -9,6 +9,7 @@ import dev.ferry.core.ObjectStore;
 import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.StateStoreException;
 import dev.ferry.core.UploadDecision;
+import dev.ferry.core.UploadListener;
 import dev.ferry.filter.RouteDecision;
 import dev.ferry.filter.Router;
 import dev.ferry.queue.Backoff;
@@ -47,7 +48,9 @@ public final class Engine {
     private final Backoff backoff;
     private final Uploader uploader;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    /** Folders that cannot be buckets: the reason, and the files in them seen so far. */
     private final Map<String, String> invalidBuckets = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> invalidBucketFiles = new ConcurrentHashMap<>();
     private final ExecutorService recorder = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "reject-recorder");
         t.setDaemon(true);
@@ -55,8 +58,11 @@ public final class Engine {
     });
     private volatile boolean closed;
 
+    private final UploadListener listener;
+
     public Engine(Router router, RecordKeeper records, ObjectStore store, EngineSettings settings, Clock clock,
-            Backoff backoff) {
+            Backoff backoff, UploadListener listener) {
+        this.listener = listener;
         this.router = router;
         this.records = records;
         this.store = store;
@@ -104,6 +110,8 @@ public final class Engine {
             if (invalidBuckets.putIfAbsent(rejected.bucket(), rejected.reason()) == null) {
                 log.warn("{}: {}; its files are not uploaded", rejected.bucket(), rejected.reason());
             }
+            invalidBucketFiles.computeIfAbsent(rejected.bucket(), b -> ConcurrentHashMap.newKeySet())
+                    .add(path.toString());
         }
         FileStatus status = rejected.failure() ? FileStatus.FAILED : FileStatus.IGNORED;
         if (UploadDecision.alreadyRecorded(existing, status, rejected.reason(), stat)) {
@@ -139,8 +147,8 @@ public final class Engine {
     /** Per bucket status, sorted by bucket name; invalid bucket folders appear with their problem. */
     public Map<String, BucketStatus> bucketStatus() {
         Map<String, BucketStatus> out = new TreeMap<>();
-        invalidBuckets.forEach((bucket, problem) -> out.put(bucket,
-                new BucketStatus(0, 0, 0, 0, 0, Optional.of(problem), Optional.empty())));
+        invalidBuckets.forEach((bucket, problem) -> out.put(bucket, new BucketStatus(0, 0, 0, 0,
+                invalidBucketFiles.getOrDefault(bucket, Set.of()).size(), Optional.of(problem), Optional.empty())));
         lanes.forEach((bucket, lane) -> out.put(bucket, lane.status()));
         return out;
     }
@@ -176,7 +184,7 @@ public final class Engine {
     }
 
     private Lane lane(String bucket) {
-        return lanes.computeIfAbsent(bucket, b -> new Lane(b, settings, uploader, store, backoff, clock));
+        return lanes.computeIfAbsent(bucket, b -> new Lane(b, settings, uploader, store, backoff, clock, listener));
     }
 
     private void recordRejectionOf(Path path, RouteDecision.Rejected rejected) {

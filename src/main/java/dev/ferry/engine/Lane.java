@@ -2,6 +2,7 @@ package dev.ferry.engine;
 
 import dev.ferry.core.DaemonStatus.BucketStatus;
 import dev.ferry.core.Destination;
+import dev.ferry.core.UploadListener;
 import dev.ferry.core.UploadOutcome;
 import dev.ferry.queue.Backoff;
 import dev.ferry.queue.BucketQueue;
@@ -29,8 +30,11 @@ final class Lane {
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running = true;
 
+    private final UploadListener listener;
+
     Lane(String bucket, EngineSettings settings, Uploader uploader, dev.ferry.core.ObjectStore store, Backoff backoff,
-            Clock clock) {
+            Clock clock, UploadListener listener) {
+        this.listener = listener;
         this.bucket = bucket;
         this.queue = new BucketQueue(bucket, settings.queueCapacity(), clock);
         this.gate = new BucketGate(bucket, store, settings.createBuckets(), stats);
@@ -79,6 +83,11 @@ final class Lane {
     private void handle(Task task, UploadOutcome outcome) {
         String path = task.path().toString();
         Instant now = clock.instant();
+        try {
+            listener.onOutcome(bucket, task.key(), task.path(), outcome, Duration.between(task.queuedAt(), now));
+        } catch (RuntimeException e) {
+            log.warn("{}/{}: upload listener failed: {}", bucket, task.key(), e.toString());
+        }
         if (outcome instanceof UploadOutcome.Uploaded u) {
             stats.uploaded.increment();
             stats.bytes.add(u.result().bytes());

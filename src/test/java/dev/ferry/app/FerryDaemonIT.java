@@ -216,6 +216,7 @@ class FerryDaemonIT {
         awaitObject("good-bucket", "b.jpg", "fine");
         await().atMost(DEADLINE).until(() -> !ferry.status().path("buckets").path("My Photos").path("problem").isNull()
                 && !ferry.status().path("buckets").path("My Photos").path("problem").isMissingNode());
+        assertThat(ferry.status().path("buckets").path("My Photos").path("failed").asLong()).isEqualTo(1);
         assertThat(ferry.status().path("buckets").path("My Photos").path("problem").asText())
                 .contains("not a valid S3 bucket name");
         await().atMost(DEADLINE).until(() -> record(bad).map(FileRecord::status).orElse(null) == FileStatus.FAILED);

@@ -1,0 +1,23 @@
+package dev.ferry.core;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Told of every outcome of every upload attempt (metrics, the status page). Called on worker threads:
+ * implementations must be fast, must not block and must not throw.
+ */
+@FunctionalInterface
+public interface UploadListener {
+
+    /**
+     * @param bucket      destination bucket
+     * @param key         destination key
+     * @param path        local file
+     * @param outcome     what happened
+     * @param sinceQueued time from the change being seen (queued) to this outcome
+     */
+    void onOutcome(String bucket, String key, Path path, UploadOutcome outcome, Duration sinceQueued);
+
+    UploadListener NONE = (bucket, key, path, outcome, sinceQueued) -> { };
+}
