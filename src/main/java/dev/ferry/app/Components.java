@@ -1,6 +1,18 @@
 package dev.ferry.app;
 
 import dev.ferry.config.FerryConfig;
+import dev.ferry.config.Secret;
+import dev.ferry.config.SiteConfig;
+import dev.ferry.engine.Site;
+import dev.ferry.filter.FolderBucketRouter;
+import dev.ferry.filter.IgnoreRules;
+import dev.ferry.filter.PathFilter;
+import dev.ferry.filter.PrefixRouter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import dev.ferry.core.ObjectStore;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.StateStoreException;
@@ -37,18 +49,51 @@ final class Components {
         }
     }
 
-    static ObjectStore openObjectStore(FerryConfig config) {
+    /** The watch_path tree (when configured) and every site of the config file, each with its own S3 connection. */
+    static List<Site> sites(FerryConfig config, List<AutoCloseable> opened) {
+        List<Site> sites = new ArrayList<>();
+        if (config.watchPath().isPresent()) {
+            ObjectStore store = objectStore(config, config.endpoint(), config.region(), config.pathStyle(),
+                    config.accessKey(), config.secretAccessKey(), false);
+            opened.add(store);
+            Path root = config.watchPath().get().toAbsolutePath().normalize();
+            sites.add(new Site("watch_path", new FolderBucketRouter(root, new IgnoreRules(config.ignorePatterns())),
+                    store, false));
+        }
+        for (SiteConfig sc : config.sites()) {
+            ObjectStore store = objectStore(config, sc.endpoint(), sc.region(), sc.pathStyle(), sc.accessKey(),
+                    sc.secretAccessKey(), sc.sdkChecksums());
+            opened.add(store);
+            List<String> ignore = new ArrayList<>(config.ignorePatterns());
+            if (sc.markers()) {
+                ignore.add(sc.markerFile());
+            }
+            sites.add(new Site(sc.name(), new PrefixRouter(sc.localPath(), sc.bucket(), sc.prefix(),
+                    new IgnoreRules(ignore), new PathFilter(sc.exclusions(), sc.inclusions())), store,
+                    sc.retireDeleted()));
+        }
+        return sites;
+    }
+
+    /** Polling interval of a site: its own watch_interval, else the global one; empty for native watching. */
+    static Optional<Duration> pollInterval(FerryConfig config, Site site) {
+        return config.sites().stream().filter(sc -> sc.name().equals(site.name())).findFirst()
+                .map(SiteConfig::pollInterval).orElse(config.watchInterval());
+    }
+
+    private static ObjectStore objectStore(FerryConfig config, Optional<URI> endpoint, Optional<String> region,
+            boolean pathStyle, Optional<String> accessKey, Optional<Secret> secret, boolean sdkChecksums) {
         S3Settings.Builder b = S3Settings.builder()
-                .pathStyle(config.pathStyle())
+                .pathStyle(pathStyle)
                 .multipartThreshold(config.multipartThreshold())
                 .partSize(config.multipartPartSize())
                 .partConcurrency(config.multipartConcurrency())
                 .maxConnections(Math.max(S3Settings.DEFAULT_MAX_CONNECTIONS, config.concurrency() * 4));
-        config.endpoint().ifPresent(b::endpoint);
-        config.region().or(() -> config.endpoint().map(e -> ENDPOINT_DEFAULT_REGION)).ifPresent(b::region);
+        endpoint.ifPresent(b::endpoint);
+        region.or(() -> endpoint.map(e -> ENDPOINT_DEFAULT_REGION)).ifPresent(b::region);
         config.timeout().ifPresent(b::attemptTimeout);
-        if (config.accessKey().isPresent() && config.secretAccessKey().isPresent()) {
-            b.credentials(config.accessKey().get(), config.secretAccessKey().get().reveal());
+        if (accessKey.isPresent() && secret.isPresent()) {
+            b.credentials(accessKey.get(), secret.get().reveal());
         }
         return S3ObjectStore.create(b.build());
     }

@@ -2,26 +2,22 @@ package dev.ferry.app;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.core.DaemonStatus;
-import dev.ferry.core.ObjectStore;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.UploadListener;
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineSettings;
-import dev.ferry.filter.IgnoreRules;
-import dev.ferry.filter.Router;
+import dev.ferry.engine.Site;
 import dev.ferry.http.StatusServer;
 import dev.ferry.queue.Backoff;
 import dev.ferry.state.StateWriter;
-import dev.ferry.sweep.SweepScheduler;
 import dev.ferry.sweep.Sweeper;
-import dev.ferry.watch.TreeWatcher;
-import dev.ferry.watch.WatchListener;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,14 +39,11 @@ final class Daemon {
     private final Instant startedAt;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final List<AutoCloseable> closeOnFailure = new ArrayList<>();
+    private final List<SiteRunner> runners = new ArrayList<>();
     private StateStore store;
     private StateWriter writer;
-    private ObjectStore s3;
     private Engine engine;
-    private SweepScheduler sweeps;
     private StatusServer http;
-    private TreeWatcher watcher;
-    private WatchHealth watchHealth;
     private ScheduledExecutorService timers;
 
     private Daemon(FerryConfig config, Clock clock) {
@@ -72,20 +65,18 @@ final class Daemon {
     }
 
     private void startParts() {
-        Path root = config.watchPath().toAbsolutePath().normalize();
         store = Components.openStateStore(config);
         closeOnFailure.add(store);
         writer = StateWriter.start(store);
         closeOnFailure.add(writer);
-        s3 = Components.openObjectStore(config);
-        closeOnFailure.add(s3);
-
-        Router router = new Router(root, new IgnoreRules(config.ignorePatterns()));
-        engine = new Engine(router, writer, s3, new EngineSettings(config.concurrency(), config.queueCapacity(),
-                config.settleTime(), config.createBuckets(), Duration.ofSeconds(5)), clock, Backoff.standard(), UploadListener.NONE);
-        Sweeper sweeper = new Sweeper(router, writer, new EngineSink(engine), 1000, this::awaitStore);
-        sweeps = new SweepScheduler(root, sweeper, clock);
-        closeOnFailure.add(sweeps);
+        List<Site> sites = Components.sites(config, closeOnFailure);
+        engine = new Engine(sites, writer, new EngineSettings(config.concurrency(), config.queueCapacity(),
+                config.settleTime(), config.createBuckets(), Duration.ofSeconds(5)), clock, Backoff.standard(),
+                UploadListener.NONE);
+        for (Site site : sites) {
+            Sweeper sweeper = new Sweeper(site.router(), writer, new EngineSink(engine, site), 1000, this::awaitStore);
+            runners.add(new SiteRunner(site, engine, sweeper, Components.pollInterval(config, site), clock));
+        }
 
         http = new StatusServer(this::status, config.bindAddress(), config.port());
         try {
@@ -94,33 +85,7 @@ final class Daemon {
             throw new StartupException("cannot serve HTTP on " + config.bindAddress() + ":" + config.port()
                     + " (PORT): " + e.getMessage(), e);
         }
-
-        watchHealth = new WatchHealth(root);
-        watcher = new TreeWatcher(root, new WatchListener() {
-            @Override
-            public void fileChanged(Path path) {
-                engine.changed(path);
-            }
-
-            @Override
-            public void directoryCreated(Path path) {
-                sweeps.requestFolder(path, "new directory");
-            }
-
-            @Override
-            public void rescan(String reason) {
-                watchHealth.rescan(reason);
-                sweeps.requestFull(reason);
-            }
-
-            @Override
-            public void failed(String reason) {
-                watchHealth.failed(reason);
-                sweeps.requestFull("watcher failed");
-            }
-        });
-        watcher.start();
-        sweeps.requestFull("start-up");
+        runners.forEach(SiteRunner::start);
 
         timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "timers");
@@ -128,17 +93,20 @@ final class Daemon {
             return t;
         });
         config.sweepInterval().ifPresent(every -> timers.scheduleWithFixedDelay(
-                () -> sweeps.requestFull("periodic safety sweep"), every.toMillis(), every.toMillis(),
-                TimeUnit.MILLISECONDS));
+                () -> runners.forEach(r -> r.sweeps.requestFull("periodic safety sweep")), every.toMillis(),
+                every.toMillis(), TimeUnit.MILLISECONDS));
         timers.scheduleWithFixedDelay(() -> {
-            engine.bucketsNeedingSweep().forEach(b -> sweeps.requestFolder(root.resolve(b), "queue had overflowed"));
-            if (watchHealth.polling() && sweeps.lastFullSweepAt()
-                    .map(at -> at.plus(POLL_INTERVAL).isBefore(clock.instant())).orElse(false)) {
-                sweeps.requestFull("polling (native watching unavailable)");
+            for (Path folder : engine.foldersNeedingSweep()) {
+                runners.stream().filter(r -> folder.startsWith(r.site.root())).findFirst()
+                        .ifPresent(r -> r.sweeps.requestFolder(folder, "queue had overflowed"));
             }
+            runners.forEach(SiteRunner::tick);
         }, 1, 1, TimeUnit.SECONDS);
-        log.info("{}: ferry {} started; state in {} {}; status on http://{}:{}/status", root, Version.current(),
-                store.kind(), store.location(), config.bindAddress(), http.port());
+        for (SiteRunner r : runners) {
+            log.info("{}: syncing as {}", r.site.root(), r.site.name());
+        }
+        log.info("ferry {} started; state in {} {}; status on http://{}:{}/status", Version.current(), store.kind(),
+                store.location(), config.bindAddress(), http.port());
     }
 
     int httpPort() {
@@ -146,9 +114,12 @@ final class Daemon {
     }
 
     DaemonStatus status() {
+        boolean swept = runners.stream().allMatch(r -> r.sweeps.fullSweeps() > 0);
+        Optional<Instant> oldestSweep = runners.stream().map(r -> r.sweeps.lastFullSweepAt())
+                .map(o -> o.orElse(Instant.EPOCH)).min(Instant::compareTo).filter(i -> !i.equals(Instant.EPOCH));
         return new DaemonStatus(Version.current(), startedAt, Duration.between(startedAt, clock.instant()).toSeconds(),
-                sweeps.fullSweeps() > 0 && writer.reachable(), false, writer.health(),
-                watchHealth.snapshot(sweeps.lastFullSweepAt()), engine.bucketStatus());
+                swept && writer.reachable(), false, writer.health(),
+                WatchHealth.combine(runners.stream().map(r -> r.health).toList(), oldestSweep), engine.bucketStatus());
     }
 
     /** Waits before retrying a sweep batch while the state store is unreachable; false once stopping. */
@@ -164,14 +135,9 @@ final class Daemon {
     void stop() {
         stopping.countDown();
         log.info("stopping: no new work; uploads under way have {} s to finish", config.shutdownGrace().toSeconds());
-        if (watcher != null) {
-            watcher.close();
-        }
+        runners.forEach(SiteRunner::stopIntake);
         if (timers != null) {
             timers.shutdownNow();
-        }
-        if (sweeps != null) {
-            sweeps.close();
         }
         try {
             engine.shutdown(config.shutdownGrace());
@@ -185,15 +151,17 @@ final class Daemon {
         http.stop();
         writer.close();
         store.close();
-        s3.close();
+        for (int i = closeOnFailure.size() - 1; i >= 0; i--) {
+            if (closeOnFailure.get(i) instanceof dev.ferry.core.ObjectStore s3) {
+                s3.close();
+            }
+        }
         log.info("stopped");
     }
 
     private void closeQuietly() {
         stopping.countDown();
-        if (watcher != null) {
-            watcher.close();
-        }
+        runners.forEach(SiteRunner::stopIntake);
         if (http != null) {
             http.stop();
         }

@@ -13,8 +13,11 @@ final class WatchHealth {
     private volatile boolean failed;
     private volatile String lastError;
 
-    WatchHealth(Path root) {
+    private final boolean configuredPolling;
+
+    WatchHealth(Path root, boolean configuredPolling) {
         this.root = root;
+        this.configuredPolling = configuredPolling;
     }
 
     void rescan(String reason) {
@@ -28,11 +31,32 @@ final class WatchHealth {
     }
 
     boolean polling() {
+        return failed || configuredPolling;
+    }
+
+    boolean failed() {
         return failed;
     }
 
-    WatcherHealth snapshot(Optional<Instant> lastSweepAt) {
-        return new WatcherHealth(root.toString(), failed ? "polling" : "native", !failed, rescans.get(), lastSweepAt,
-                Optional.ofNullable(lastError));
+    long rescans() {
+        return rescans.get();
+    }
+
+    Optional<String> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    Path root() {
+        return root;
+    }
+
+    /** One health for all sites: polling when any polls, unhealthy when any watcher failed. */
+    static WatcherHealth combine(java.util.List<WatchHealth> all, Optional<Instant> lastSweepAt) {
+        String roots = String.join(", ", all.stream().map(h -> h.root.toString()).toList());
+        boolean anyPolling = all.stream().anyMatch(WatchHealth::polling);
+        boolean healthy = all.stream().noneMatch(WatchHealth::failed);
+        long rescans = all.stream().mapToLong(WatchHealth::rescans).sum();
+        Optional<String> error = all.stream().map(WatchHealth::lastError).flatMap(Optional::stream).findFirst();
+        return new WatcherHealth(roots, anyPolling ? "polling" : "native", healthy, rescans, lastSweepAt, error);
     }
 }

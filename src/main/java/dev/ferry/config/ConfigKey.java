@@ -11,15 +11,17 @@ import java.util.regex.Pattern;
  * everywhere at once. Order matters: a computed default may use keys above it.
  */
 public enum ConfigKey {
-    WATCH_PATH("watch_path", env("WATCH_PATH"), "--watch-path", new ValueType.Folder(true), DefaultValue.mandatory(),
-            "The folder to watch; each first-level folder under it is a bucket."),
+    WATCH_PATH("watch_path", env("WATCH_PATH"), "--watch-path", new ValueType.Folder(true), DefaultValue.none(),
+            "The folder to watch; each first-level folder under it is a bucket. Required unless sites: are "
+                    + "configured in the file."),
     PORT("port", env("PORT"), "--port", new ValueType.WholeNumber(0, 65_535), DefaultValue.of("5000"),
             "Port of the status server (0 picks any free port)."),
     BIND_ADDRESS("bind_address", env("BIND_ADDRESS"), "--bind-address",
             text("[A-Za-z0-9._:%\\[\\]-]+", "an IP address or host name", "<address>"), DefaultValue.of("0.0.0.0"),
             "Address the status server listens on."),
-    CONCURRENCY("concurrency", env("CONCURRENCY"), "--concurrency", new ValueType.WholeNumber(1, 1000),
-            DefaultValue.of("5"), "Uploads in parallel per bucket."),
+    CONCURRENCY("concurrency", List.of("upload_workers"), env("CONCURRENCY"), "--concurrency",
+            new ValueType.WholeNumber(1, 1000), DefaultValue.of("5"),
+            "Uploads in parallel per bucket or site (seed 002's upload_workers is accepted as this key)."),
     TIMEOUT("timeout", env("TIMEOUT"), "--timeout",
             new ValueType.DurationType(Duration.ofDays(1), Optional.of("-1")), DefaultValue.of("60s"),
             "Time allowed for one request attempt to S3 (-1: no limit); a timed-out upload is retried."),
@@ -72,6 +74,15 @@ public enum ConfigKey {
     LOG_LEVEL("log_level", List.of("loglevel"), env("LOG_LEVEL"), "--log-level", new FormatTypes.LogLevel(),
             DefaultValue.of("info"), "trace, debug, info, warn or error (seed 002's loglevel, fatal and panic "
                     + "are accepted)."),
+    WATCH_INTERVAL("watch_interval", env("WATCH_INTERVAL"), "--watch-interval",
+            new ValueType.DurationType(Duration.ofDays(1), Optional.of("0")), DefaultValue.of("0"),
+            "Poll every site (and watch_path) at this interval instead of native watching, for network file "
+                    + "systems where inotify sees nothing (0: native watching). Sites may override it."),
+    BWLIMIT("bwlimit", env("BWLIMIT"), "--bwlimit", new ValueType.SizeType(0, 1L << 40), DefaultValue.of("0"),
+            "Upload bandwidth limit for the whole daemon in bytes per second, e.g. 10MiB (0: no limit)."),
+    UPLOAD_QUEUE_BUFFER("upload_queue_buffer", env("UPLOAD_QUEUE_BUFFER"), "--upload-queue-buffer",
+            new ValueType.WholeNumber(0, 10_000_000), DefaultValue.of("0"),
+            "Accepted so seed 002's config.yml runs unchanged; Ferry sizes its queues with queue_capacity."),
     SHUTDOWN_GRACE("shutdown_grace", env("SHUTDOWN_GRACE"), "--shutdown-grace",
             new ValueType.DurationType(Duration.ofHours(1), Optional.empty()), DefaultValue.of("30s"),
             "How long uploads under way may finish after SIGTERM.");

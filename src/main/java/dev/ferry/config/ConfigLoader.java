@@ -18,7 +18,7 @@ import org.slf4j.event.Level;
  */
 final class ConfigLoader {
     static final String WATCH_PATH_REQUIRED = "WATCH_PATH is required (the folder to watch; seed 000's PATH "
-            + "variable is not read because it is the shell's search path)";
+            + "variable is not read because it is the shell's search path), unless the config file lists sites:";
 
     /** One value as a source gave it: text, or a list from YAML. */
     private record Raw(Source source, String from, String label, String text, List<String> list, ParseContext ctx) {
@@ -32,6 +32,8 @@ final class ConfigLoader {
     private final Map<ConfigKey, YamlFile.Entry> fileEntries = new EnumMap<>(ConfigKey.class);
     private final Map<ConfigKey, Object> values = new EnumMap<>(ConfigKey.class);
     private final Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
+    private YamlFile.Entry sitesEntry;
+    private List<SiteConfig> sites = List.of();
 
     ConfigLoader(Map<String, String> env, Map<String, String> cliValues, Optional<Path> configFile) {
         this.env = Map.copyOf(env);
@@ -60,7 +62,18 @@ final class ConfigLoader {
         for (ConfigKey key : ConfigKey.values()) {
             resolve(key);
         }
+        if (sitesEntry != null) {
+            Path file = configFile.orElseThrow();
+            Path dir = file.toAbsolutePath().getParent();
+            ParseContext ctx = new ParseContext(dir == null ? cwdContext.baseDir() : dir, cwdContext.home());
+            sites = new SitesParser(file.toString(), sitesEntry.line(), ctx, values, problems).parse(sitesEntry.value());
+        }
         crossCheck();
+        Setting watch = settings.get(ConfigKey.WATCH_PATH);
+        boolean watchGiven = watch == null || watch.source() != Source.DEFAULT; // null: given but rejected
+        SiteChecks.check(values.containsKey(ConfigKey.WATCH_PATH) ? Optional.of((Path) values.get(ConfigKey.WATCH_PATH))
+                : Optional.empty(), watchGiven || !sites.isEmpty() || sitesEntry != null, sites, (Path) values.get(ConfigKey.STATE_DIR), values.containsKey(ConfigKey.MONGO_URL),
+                problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -71,7 +84,9 @@ final class ConfigLoader {
         for (YamlFile.Entry entry : YamlFile.read(file, problems)) {
             String where = entry.name() + " (" + file + " line " + entry.line() + ")";
             Optional<ConfigKey> key = ConfigKey.byYamlName(entry.name());
-            if (key.isEmpty()) {
+            if (entry.name().equals("sites")) {
+                sitesEntry = entry;
+            } else if (key.isEmpty()) {
                 problems.add(where + ": unknown key; " + KeySuggestions.suggest(entry.name()));
             } else if (fileEntries.containsKey(key.get())) {
                 problems.add(where + ": " + key.get().yamlName() + " is already set on line "
@@ -89,8 +104,7 @@ final class ConfigLoader {
             Optional<String> text = key.defaultValue().text(env, values);
             if (text.isEmpty()) {
                 if (key.defaultValue().required()) {
-                    problems.add(key == ConfigKey.WATCH_PATH ? WATCH_PATH_REQUIRED
-                            : key.envNames().get(0) + " is required (" + key.description() + ")");
+                    problems.add(key.envNames().get(0) + " is required (" + key.description() + ")");
                 }
                 settings.put(key, new Setting(key, "(not set)", Source.DEFAULT, ""));
                 return;
@@ -186,7 +200,7 @@ final class ConfigLoader {
     @SuppressWarnings("unchecked")
     private FerryConfig build() {
         return new FerryConfig(
-                (Path) values.get(ConfigKey.WATCH_PATH),
+                optional(ConfigKey.WATCH_PATH, Path.class),
                 (Integer) values.get(ConfigKey.PORT),
                 (String) values.get(ConfigKey.BIND_ADDRESS),
                 (Integer) values.get(ConfigKey.CONCURRENCY),
@@ -208,6 +222,9 @@ final class ConfigLoader {
                 (Integer) values.get(ConfigKey.MULTIPART_CONCURRENCY),
                 (Level) values.get(ConfigKey.LOG_LEVEL),
                 (Duration) values.get(ConfigKey.SHUTDOWN_GRACE),
+                (Optional<Duration>) values.get(ConfigKey.WATCH_INTERVAL),
+                (Long) values.get(ConfigKey.BWLIMIT),
+                sites,
                 List.copyOf(settings.values()));
     }
 

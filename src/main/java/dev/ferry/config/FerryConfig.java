@@ -15,7 +15,8 @@ import org.slf4j.event.Level;
  * precedence first) the command line, the environment, the YAML file and the defaults of {@link ConfigKey}.
  * {@link #toString()} masks secrets and redacts the Mongo URL's password.
  *
- * @param watchPath            the watched folder; each first-level folder under it is a bucket (exists)
+ * @param watchPath            the watched folder, each first-level folder under it a bucket (exists); empty when
+ *                             only sites are configured
  * @param port                 status server port, 0 for any free port
  * @param bindAddress          status server address
  * @param concurrency          uploads in parallel per bucket
@@ -37,10 +38,13 @@ import org.slf4j.event.Level;
  * @param multipartConcurrency parts of one file in parallel
  * @param logLevel             log level of Ferry's own loggers
  * @param shutdownGrace        time uploads under way may finish after SIGTERM
+ * @param watchInterval        poll instead of native watching, at this interval (empty: native)
+ * @param bwlimit              upload bandwidth limit in bytes per second (0: none)
+ * @param sites                the sites of the config file (seed 002), validated and not overlapping
  * @param settings             every key's effective value and source, in table order (secrets masked)
  */
 public record FerryConfig(
-        Path watchPath,
+        Optional<Path> watchPath,
         int port,
         String bindAddress,
         int concurrency,
@@ -62,6 +66,9 @@ public record FerryConfig(
         int multipartConcurrency,
         Level logLevel,
         Duration shutdownGrace,
+        Optional<Duration> watchInterval,
+        long bwlimit,
+        List<SiteConfig> sites,
         List<Setting> settings) {
 
     /** Name of the SQLite file inside {@link #stateDir()}. */
@@ -83,6 +90,7 @@ public record FerryConfig(
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         ignorePatterns = List.copyOf(ignorePatterns);
         settings = List.copyOf(settings);
+        sites = List.copyOf(sites);
     }
 
     /**
@@ -116,7 +124,8 @@ public record FerryConfig(
 
     /** One line per key, "name = value (source detail)", secrets masked: for the start-up log. */
     public String describe() {
-        return settings.stream().map(Setting::toString).collect(Collectors.joining(System.lineSeparator()));
+        return java.util.stream.Stream.concat(settings.stream().map(Setting::toString), sites.stream().map(SiteConfig::toString))
+                .collect(Collectors.joining(System.lineSeparator()));
     }
 
     @Override

@@ -116,6 +116,52 @@ final class FormatTypes {
         }
     }
 
+    /**
+     * Path patterns of a site's exclusions and inclusions: a regex found anywhere in the path relative to
+     * the site's folder (seed 002's syntax), "glob:" for a glob, "regex:" to be explicit. Validated here;
+     * parses to an unmodifiable List of String as written.
+     */
+    record Patterns() implements ValueType {
+        @Override
+        public Object parse(String text, ParseContext ctx) throws BadValue {
+            return parseList(Globs.split(text), ctx);
+        }
+
+        @Override
+        public Object parseList(List<String> items, ParseContext ctx) throws BadValue {
+            List<String> patterns = new ArrayList<>();
+            for (String item : items) {
+                String p = item.strip();
+                if (p.isEmpty()) {
+                    continue;
+                }
+                try {
+                    if (p.startsWith("glob:")) {
+                        FileSystems.getDefault().getPathMatcher(p);
+                    } else {
+                        java.util.regex.Pattern.compile(p.startsWith("regex:") ? p.substring(6) : p);
+                    }
+                } catch (PatternSyntaxException e) {
+                    throw new BadValue("pattern '" + p + "' is not valid: " + e.getDescription(), false);
+                } catch (IllegalArgumentException e) {
+                    throw new BadValue("pattern '" + p + "' is not a valid glob", false);
+                }
+                patterns.add(p);
+            }
+            return List.copyOf(patterns);
+        }
+
+        @Override
+        public String label() {
+            return "<pattern,...>";
+        }
+
+        @Override
+        public String display(Object value) {
+            return String.join(",", ((List<?>) value).stream().map(String::valueOf).toList());
+        }
+    }
+
     /** trace, debug, info, warn, error; seed 002's fatal and panic mean error. Parses to SLF4J's Level. */
     record LogLevel() implements ValueType {
         @Override

@@ -7,11 +7,7 @@ import java.util.Map;
 final class KeySuggestions {
     /** Keys of seed 002's config file and seed 000's variables that mean something else here. */
     private static final Map<String, String> SEED_HINTS = Map.of(
-            "upload_workers", "concurrency (uploads in parallel per bucket)",
-            "upload_queue_buffer", "queue_capacity",
-            "watch_interval", "settle_time or sweep_interval (Ferry watches natively)",
-            "sites", "watch_path (each first-level folder under it is a bucket)",
-            "local_path", "watch_path (each first-level folder under it is a bucket)",
+            "local_path", "sites: (a list of sites, each with local_path and bucket) or watch_path",
             "path", "watch_path",
             "bucket_region", "aws_region",
             "aws_key", "access_key",

@@ -5,13 +5,11 @@ import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
 import dev.ferry.core.FileStatus;
-import dev.ferry.core.ObjectStore;
 import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.StateStoreException;
 import dev.ferry.core.UploadDecision;
 import dev.ferry.core.UploadListener;
 import dev.ferry.filter.RouteDecision;
-import dev.ferry.filter.Router;
 import dev.ferry.queue.Backoff;
 import dev.ferry.queue.BucketQueue;
 import java.io.IOException;
@@ -40,14 +38,18 @@ import org.slf4j.LoggerFactory;
 public final class Engine {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
-    private final Router router;
+    private final List<Site> sites;
     private final RecordKeeper records;
-    private final ObjectStore store;
     private final EngineSettings settings;
     private final Clock clock;
     private final Backoff backoff;
     private final Uploader uploader;
-    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    /** Lanes by site and bucket; shown under their lane name. */
+    private final Map<LaneId, Lane> lanes = new ConcurrentHashMap<>();
+
+    private record LaneId(Site site, String bucket) {
+    }
+
     /** Folders that cannot be buckets: the reason, and the files in them seen so far. */
     private final Map<String, String> invalidBuckets = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> invalidBucketFiles = new ConcurrentHashMap<>();
@@ -60,27 +62,36 @@ public final class Engine {
 
     private final UploadListener listener;
 
-    public Engine(Router router, RecordKeeper records, ObjectStore store, EngineSettings settings, Clock clock,
-            Backoff backoff, UploadListener listener) {
+    public Engine(List<Site> sites, RecordKeeper records, EngineSettings settings, Clock clock, Backoff backoff,
+            UploadListener listener) {
         this.listener = listener;
-        this.router = router;
+        this.sites = List.copyOf(sites);
         this.records = records;
-        this.store = store;
         this.settings = settings;
         this.clock = clock;
         this.backoff = backoff;
-        this.uploader = new Uploader(records, store, settings, clock);
+        this.uploader = new Uploader(records, settings, clock);
     }
 
-    /** A path changed (watcher). Never blocks. */
+    /** The site whose folder holds {@code path}, if any. */
+    public Optional<Site> siteOf(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        return sites.stream().filter(s -> absolute.startsWith(s.root())).findFirst();
+    }
+
+    /** A path changed or was deleted (watcher). Never blocks. */
     public void changed(Path path) {
         if (closed) {
             return;
         }
-        RouteDecision decision = router.route(path);
+        Optional<Site> site = siteOf(path);
+        if (site.isEmpty()) {
+            return;
+        }
+        RouteDecision decision = site.get().router().route(path);
         if (decision instanceof RouteDecision.Routed routed) {
             Destination dest = routed.destination();
-            BucketQueue.Offer offer = lane(dest.bucket()).queue.offer(dest.key(), path,
+            BucketQueue.Offer offer = lane(site.get(), dest.bucket()).queue.offer(dest.key(), path,
                     clock.instant().plus(settings.settleTime()));
             if (offer == BucketQueue.Offer.FULL) {
                 log.debug("{}: queue full, left for the next sweep", dest);
@@ -94,14 +105,14 @@ public final class Engine {
      * Queues a file a sweep found to need uploading, waiting while the bucket's queue is full. Due once the
      * file has been quiet for the settle time. False when the engine is shutting down.
      */
-    public boolean enqueue(Path path, Destination dest, FileStat stat) throws InterruptedException {
+    public boolean enqueue(Site site, Path path, Destination dest, FileStat stat) throws InterruptedException {
         if (closed) {
             return false;
         }
         Instant now = clock.instant();
         Instant quiet = Instant.ofEpochMilli(stat.mtimeMillis()).plus(settings.settleTime());
         Instant due = quiet.isAfter(now) && !Instant.ofEpochMilli(stat.mtimeMillis()).isAfter(now) ? quiet : now;
-        return lane(dest.bucket()).queue.put(dest.key(), path, due);
+        return lane(site, dest.bucket()).queue.put(dest.key(), path, due);
     }
 
     /** Records a rejected file (ignored at the root, invalid bucket folder, key too long) unless already recorded. */
@@ -134,11 +145,11 @@ public final class Engine {
     }
 
     /** Buckets whose queue dropped changes while full and has room again: sweep them. */
-    public List<String> bucketsNeedingSweep() {
-        List<String> dirty = new ArrayList<>();
-        lanes.forEach((bucket, lane) -> {
+    public List<Path> foldersNeedingSweep() {
+        List<Path> dirty = new ArrayList<>();
+        lanes.forEach((id, lane) -> {
             if (lane.queue.takeDirtyIfRoom()) {
-                dirty.add(bucket);
+                dirty.add(id.site().router().bucketPerFolder() ? id.site().root().resolve(id.bucket()) : id.site().root());
             }
         });
         return dirty;
@@ -149,7 +160,7 @@ public final class Engine {
         Map<String, BucketStatus> out = new TreeMap<>();
         invalidBuckets.forEach((bucket, problem) -> out.put(bucket, new BucketStatus(0, 0, 0, 0,
                 invalidBucketFiles.getOrDefault(bucket, Set.of()).size(), Optional.of(problem), Optional.empty())));
-        lanes.forEach((bucket, lane) -> out.put(bucket, lane.status()));
+        lanes.forEach((id, lane) -> out.put(id.site().laneName(id.bucket()), lane.status()));
         return out;
     }
 
@@ -183,8 +194,9 @@ public final class Engine {
         recorder.awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    private Lane lane(String bucket) {
-        return lanes.computeIfAbsent(bucket, b -> new Lane(b, settings, uploader, store, backoff, clock, listener));
+    private Lane lane(Site site, String bucket) {
+        return lanes.computeIfAbsent(new LaneId(site, bucket),
+                id -> new Lane(site, bucket, settings, uploader, backoff, clock, listener));
     }
 
     private void recordRejectionOf(Path path, RouteDecision.Rejected rejected) {

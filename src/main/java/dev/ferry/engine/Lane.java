@@ -21,6 +21,7 @@ final class Lane {
     private static final Logger log = LoggerFactory.getLogger(Lane.class);
 
     final String bucket;
+    final Site site;
     final BucketQueue queue;
     final BucketStats stats = new BucketStats();
     private final BucketGate gate;
@@ -32,17 +33,18 @@ final class Lane {
 
     private final UploadListener listener;
 
-    Lane(String bucket, EngineSettings settings, Uploader uploader, dev.ferry.core.ObjectStore store, Backoff backoff,
-            Clock clock, UploadListener listener) {
+    Lane(Site site, String bucket, EngineSettings settings, Uploader uploader, Backoff backoff, Clock clock,
+            UploadListener listener) {
         this.listener = listener;
+        this.site = site;
         this.bucket = bucket;
         this.queue = new BucketQueue(bucket, settings.queueCapacity(), clock);
-        this.gate = new BucketGate(bucket, store, settings.createBuckets(), stats);
+        this.gate = new BucketGate(bucket, site.store(), settings.createBuckets(), stats);
         this.uploader = uploader;
         this.backoff = backoff;
         this.clock = clock;
         for (int i = 0; i < settings.concurrency(); i++) {
-            Thread t = new Thread(this::work, "upload-" + bucket + "-" + (i + 1));
+            Thread t = new Thread(this::work, "upload-" + site.laneName(bucket) + "-" + (i + 1));
             t.setDaemon(true);
             workers.add(t);
         }
@@ -68,7 +70,7 @@ final class Lane {
             }
             UploadOutcome outcome;
             try {
-                outcome = uploader.process(new Destination(bucket, task.key()), task.path(), gate);
+                outcome = uploader.process(site, new Destination(bucket, task.key()), task.path(), gate);
             } catch (InterruptedException e) {
                 queue.retry(task, clock.instant(), false);
                 return;

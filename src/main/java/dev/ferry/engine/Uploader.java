@@ -33,18 +33,18 @@ final class Uploader {
     private static final Logger log = LoggerFactory.getLogger(Uploader.class);
 
     private final RecordKeeper records;
-    private final ObjectStore store;
     private final EngineSettings settings;
     private final Clock clock;
 
-    Uploader(RecordKeeper records, ObjectStore store, EngineSettings settings, Clock clock) {
+    Uploader(RecordKeeper records, EngineSettings settings, Clock clock) {
         this.records = records;
-        this.store = store;
         this.settings = settings;
         this.clock = clock;
     }
 
-    UploadOutcome process(Destination dest, java.nio.file.Path path, BucketGate gate) throws InterruptedException {
+    UploadOutcome process(Site site, Destination dest, java.nio.file.Path path, BucketGate gate)
+            throws InterruptedException {
+        ObjectStore store = site.store();
         String pathText = path.toString();
         Optional<FileStat> before;
         try {

@@ -33,6 +33,7 @@ public final class SweepScheduler implements AutoCloseable {
     private final Path root;
     private final Sweeper sweeper;
     private final Clock clock;
+    private final boolean splitByFolder;
     private final ExecutorService control = Executors.newSingleThreadExecutor(named("sweep-control"));
     private final ExecutorService walkers = Executors.newCachedThreadPool(named("sweep"));
     private final AtomicBoolean fullRunning = new AtomicBoolean();
@@ -41,10 +42,15 @@ public final class SweepScheduler implements AutoCloseable {
     private final AtomicReference<Instant> lastFullAt = new AtomicReference<>();
     private volatile boolean closed;
 
-    public SweepScheduler(Path root, Sweeper sweeper, Clock clock) {
+    /**
+     * @param splitByFolder walk each first-level folder on its own thread (watch_path mode, where each is a
+     *                      bucket with its own queue); otherwise one walk of the whole tree
+     */
+    public SweepScheduler(Path root, Sweeper sweeper, Clock clock, boolean splitByFolder) {
         this.root = root;
         this.sweeper = sweeper;
         this.clock = clock;
+        this.splitByFolder = splitByFolder;
     }
 
     /** Asks for a full sweep; if one is running, one more follows it. */
@@ -104,16 +110,9 @@ public final class SweepScheduler implements AutoCloseable {
         log.info("{}: full sweep started ({})", root, reason);
         List<Path> rootFiles = new ArrayList<>();
         List<Future<SweepResult>> parts = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-            for (Path entry : entries) {
-                if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
-                    parts.add(walkers.submit(() -> sweeper.sweep(entry, () -> closed)));
-                } else {
-                    rootFiles.add(entry);
-                }
-            }
-        } catch (IOException e) {
-            log.error("{}: cannot list the watch root: {}", root, e.toString());
+        if (!splitByFolder) {
+            parts.add(walkers.submit(() -> sweeper.sweep(root, () -> closed)));
+        } else if (!splitRoot(rootFiles, parts)) {
             return;
         }
         long files = 0;
@@ -140,6 +139,23 @@ public final class SweepScheduler implements AutoCloseable {
             lastFullAt.set(clock.instant());
             log.info("{}: full sweep done: {} files, {} queued for upload, in {} ms", root, files, queued,
                     Duration.ofNanos(System.nanoTime() - began).toMillis());
+        }
+    }
+
+    /** One walk per first-level folder; files at the root are collected. False when the root cannot be listed. */
+    private boolean splitRoot(List<Path> rootFiles, List<Future<SweepResult>> parts) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path entry : entries) {
+                if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    parts.add(walkers.submit(() -> sweeper.sweep(entry, () -> closed)));
+                } else {
+                    rootFiles.add(entry);
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            log.error("{}: cannot list the watch root: {}", root, e.toString());
+            return false;
         }
     }
 

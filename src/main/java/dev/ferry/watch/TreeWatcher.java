@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Recursive native watching of one tree (directory-watcher: inotify on Linux, one watch per directory).
  * The library reports a kernel queue overflow as an exception rather than an OVERFLOW event, and loses
- * events when it does; so every exception and overflow means "rescan". Deletions are not reported: Ferry
- * never deletes from S3 on its own.
+ * events when it does; so every exception and overflow means "rescan". Deletions are reported; whether
+ * they delete anything from S3 is the site's choice (retire_deleted).
  */
 public final class TreeWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TreeWatcher.class);
@@ -98,8 +98,13 @@ public final class TreeWatcher implements AutoCloseable {
                     log.warn("{}: watch events overflowed; rescanning", root);
                     listener.rescan("watch events overflowed");
                 }
+                case DELETE -> {
+                    if (!event.isDirectory()) {
+                        listener.fileDeleted(event.path());
+                    }
+                }
                 default -> {
-                    // DELETE: nothing is deleted from S3 unless asked.
+                    // nothing else is reported
                 }
             }
         }

@@ -8,6 +8,9 @@ public interface WatchListener {
     /** A file was created or modified. */
     void fileChanged(Path path);
 
+    /** A file was deleted (or renamed away). */
+    void fileDeleted(Path path);
+
     /** A directory appeared (its contents may predate its watch): sweep it. */
     void directoryCreated(Path path);
 

@@ -52,7 +52,7 @@ class ConfigErrorsTest {
         ConfigException e = fail(Map.of(), Optional.empty());
 
         assertThat(e.problems()).containsExactly("WATCH_PATH is required (the folder to watch; seed 000's PATH "
-                + "variable is not read because it is the shell's search path)");
+                + "variable is not read because it is the shell's search path), unless the config file lists sites:");
     }
 
     @Test
@@ -80,11 +80,11 @@ class ConfigErrorsTest {
 
     @Test
     void unknownKeysSuggestTheClosestOne() throws IOException {
-        ConfigException e = failWithFile("concurency: 3\nupload_workers: 10\n");
+        ConfigException e = failWithFile("concurency: 3\naws_key: AKIA\n");
 
         assertThat(e.problems()).hasSize(2);
         assertThat(e.problems().get(0)).contains("concurency (").contains("line 1): unknown key; did you mean 'concurrency'?");
-        assertThat(e.problems().get(1)).contains("upload_workers (").contains("use concurrency");
+        assertThat(e.problems().get(1)).contains("aws_key (").contains("access_key");
     }
 
     @Test

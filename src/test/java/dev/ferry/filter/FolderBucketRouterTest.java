@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class RouterTest {
-    private final Router router = new Router(Path.of("/watch"), new IgnoreRules(List.of("*.swp", "*~", "tmp/**")));
+class FolderBucketRouterTest {
+    private final Router router = new FolderBucketRouter(Path.of("/watch"), new IgnoreRules(List.of("*.swp", "*~", "tmp/**")));
 
     @Test
     void firstFolderIsTheBucketAndTheRestTheKey() {

@@ -1,0 +1,97 @@
+package dev.ferry.app;
+
+import dev.ferry.engine.Engine;
+import dev.ferry.engine.Site;
+import dev.ferry.sweep.SweepScheduler;
+import dev.ferry.sweep.Sweeper;
+import dev.ferry.watch.TreeWatcher;
+import dev.ferry.watch.WatchListener;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What keeps one site's files flowing: its sweeps, and native watching or polling. Started and stopped by
+ * the {@link Daemon}.
+ */
+final class SiteRunner {
+    private static final Logger log = LoggerFactory.getLogger(SiteRunner.class);
+
+    final Site site;
+    final SweepScheduler sweeps;
+    final WatchHealth health;
+    private final Engine engine;
+    private final Optional<Duration> pollInterval;
+    private final Clock clock;
+    private TreeWatcher watcher;
+
+    /** @param pollInterval poll at this interval instead of watching natively; empty for native watching */
+    SiteRunner(Site site, Engine engine, Sweeper sweeper, Optional<Duration> pollInterval, Clock clock) {
+        this.site = site;
+        this.engine = engine;
+        this.pollInterval = pollInterval;
+        this.clock = clock;
+        this.sweeps = new SweepScheduler(site.root(), sweeper, clock, site.router().bucketPerFolder());
+        this.health = new WatchHealth(site.root(), pollInterval.isPresent());
+    }
+
+    void start() {
+        if (pollInterval.isEmpty()) {
+            watcher = new TreeWatcher(site.root(), new WatchListener() {
+                @Override
+                public void fileChanged(Path path) {
+                    engine.changed(path);
+                }
+
+                @Override
+                public void fileDeleted(Path path) {
+                    if (site.retireDeleted()) {
+                        engine.changed(path);
+                    }
+                }
+
+                @Override
+                public void directoryCreated(Path path) {
+                    sweeps.requestFolder(path, "new directory");
+                }
+
+                @Override
+                public void rescan(String reason) {
+                    health.rescan(reason);
+                    sweeps.requestFull(reason);
+                }
+
+                @Override
+                public void failed(String reason) {
+                    health.failed(reason);
+                    sweeps.requestFull("watcher failed");
+                }
+            });
+            watcher.start();
+        } else {
+            log.info("{}: polling every {} s instead of native watching", site.root(), pollInterval.get().toSeconds());
+        }
+        sweeps.requestFull("start-up");
+    }
+
+    /** Called every second: polls when due (configured polling, or native watching unavailable). */
+    void tick() {
+        if (!health.polling()) {
+            return;
+        }
+        Duration every = pollInterval.orElse(Daemon.POLL_INTERVAL);
+        if (sweeps.lastFullSweepAt().map(at -> at.plus(every).isBefore(clock.instant())).orElse(false)) {
+            sweeps.requestFull("polling");
+        }
+    }
+
+    void stopIntake() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        sweeps.close();
+    }
+}

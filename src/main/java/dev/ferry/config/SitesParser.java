@@ -1,0 +1,158 @@
+package dev.ferry.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads the {@code sites:} list of the config file into validated {@link SiteConfig}s, adding every
+ * problem (naming the site, the key and the line) to the list given. Secrets are never quoted.
+ */
+final class SitesParser {
+    private final String file;
+    private final int line;
+    private final ParseContext ctx;
+    private final Map<ConfigKey, Object> globals;
+    private final List<String> problems;
+
+    SitesParser(String file, int line, ParseContext ctx, Map<ConfigKey, Object> globals, List<String> problems) {
+        this.file = file;
+        this.line = line;
+        this.ctx = ctx;
+        this.globals = globals;
+        this.problems = problems;
+    }
+
+    List<SiteConfig> parse(JsonNode node) {
+        List<SiteConfig> sites = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return sites;
+        }
+        if (!node.isArray()) {
+            problems.add("sites (" + file + " line " + line + "): must be a list of sites (\"- local_path: ...\")");
+            return sites;
+        }
+        int index = 0;
+        for (JsonNode site : node) {
+            index++;
+            String where = "sites[" + index + "] (" + file + " from line " + line + ")";
+            if (!site.isObject()) {
+                problems.add(where + ": must be a mapping of keys such as local_path and bucket");
+                continue;
+            }
+            parseSite(site, where).ifPresent(sites::add);
+        }
+        return sites;
+    }
+
+    private Optional<SiteConfig> parseSite(JsonNode site, String where) {
+        int before = problems.size();
+        Map<SiteKey, Object> v = new EnumMap<>(SiteKey.class);
+        for (Iterator<Map.Entry<String, JsonNode>> it = site.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            Optional<SiteKey> key = SiteKey.byYamlName(field.getKey());
+            if (key.isEmpty()) {
+                problems.add(where + "." + field.getKey() + ": unknown site key; known: " + String.join(", ", SiteKey.names()));
+                continue;
+            }
+            parseValue(key.get(), field.getValue(), where).ifPresent(value -> v.put(key.get(), value));
+        }
+        for (SiteKey key : SiteKey.values()) {
+            if (v.containsKey(key)) {
+                continue;
+            }
+            if (key.fallback != null && globals.get(key.fallback) != null) {
+                v.put(key, globals.get(key.fallback));
+            } else if (key.defaultText != null && !key.defaultText.isEmpty()) {
+                try {
+                    v.put(key, key.type.parse(key.defaultText, ctx));
+                } catch (BadValue e) {
+                    throw new IllegalStateException("default of site key " + key.yamlName + ": " + e.getMessage(), e);
+                }
+            } else if (key.defaultText == null) {
+                problems.add(where + ": " + key.yamlName + " is required (" + key.description + ")");
+            }
+        }
+        boolean hasAccess = v.containsKey(SiteKey.ACCESS_KEY);
+        if (hasAccess != v.containsKey(SiteKey.SECRET_ACCESS_KEY)) {
+            problems.add(where + ": access_key and secret_access_key must be set together (on the site or globally)");
+        }
+        if (v.containsKey(SiteKey.SSE_KMS_KEY_ID) && !"aws:kms".equals(v.get(SiteKey.SSE))) {
+            problems.add(where + ": sse_kms_key_id needs sse: aws:kms");
+        }
+        if (problems.size() > before) {
+            return Optional.empty();
+        }
+        String bucket = (String) v.get(SiteKey.BUCKET);
+        String prefix = normalizePrefix((String) v.getOrDefault(SiteKey.BUCKET_PATH, ""));
+        String name = (String) v.getOrDefault(SiteKey.NAME, "");
+        if (name.isEmpty()) {
+            name = prefix.isEmpty() ? bucket : bucket + "/" + prefix.substring(0, prefix.length() - 1);
+        }
+        Optional<URI> endpoint = Optional.ofNullable((URI) v.get(SiteKey.ENDPOINT));
+        boolean pathStyle = v.containsKey(SiteKey.PATH_STYLE) ? (Boolean) v.get(SiteKey.PATH_STYLE) : endpoint.isPresent();
+        Object watch = v.get(SiteKey.WATCH_INTERVAL);
+        @SuppressWarnings("unchecked")
+        Optional<Duration> poll = watch instanceof Optional<?> o ? (Optional<Duration>) o : Optional.empty();
+        return Optional.of(new SiteConfig(name, (Path) v.get(SiteKey.LOCAL_PATH), bucket, prefix,
+                Optional.ofNullable((String) v.get(SiteKey.BUCKET_REGION)), endpoint, pathStyle,
+                Optional.ofNullable((String) v.get(SiteKey.ACCESS_KEY)),
+                Optional.ofNullable((Secret) v.get(SiteKey.SECRET_ACCESS_KEY)),
+                (Boolean) v.get(SiteKey.SDK_CHECKSUMS), (String) v.get(SiteKey.STORAGE_CLASS),
+                Optional.ofNullable((String) v.get(SiteKey.SSE)), Optional.ofNullable((String) v.get(SiteKey.SSE_KMS_KEY_ID)),
+                (Boolean) v.get(SiteKey.RETIRE_DELETED), (Integer) v.get(SiteKey.MAX_DELETE),
+                (Integer) v.get(SiteKey.MAX_DELETE_PERCENT), list(v.get(SiteKey.EXCLUSIONS)), list(v.get(SiteKey.INCLUSIONS)),
+                poll, SiteConfig.ReconcileMode.of((String) v.get(SiteKey.RECONCILE)).orElseThrow(),
+                (Boolean) v.get(SiteKey.MARKERS), (String) v.get(SiteKey.SYNC_MARKER_FILE),
+                (Boolean) v.get(SiteKey.LOCAL_MARKERS)));
+    }
+
+    private Optional<Object> parseValue(SiteKey key, JsonNode value, String where) {
+        String label = where + "." + key.yamlName;
+        if (value == null || value.isNull() || value.isTextual() && value.textValue().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            if (value.isArray()) {
+                List<String> items = new ArrayList<>();
+                for (JsonNode item : value) {
+                    items.add(item.asText());
+                }
+                return Optional.of(key.type.parseList(items, ctx));
+            }
+            if (!value.isValueNode()) {
+                problems.add(label + ": must be a single value or a list");
+                return Optional.empty();
+            }
+            return Optional.of(key.type.parse(value.asText(), ctx));
+        } catch (BadValue e) {
+            boolean secret = key.type instanceof ValueType.Text t && t.secret();
+            problems.add(label + ": " + e.getMessage() + (secret || !e.echo() ? "" : ", got '" + value.asText() + "'"));
+            return Optional.empty();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> list(Object value) {
+        return value == null ? List.of() : (List<String>) value;
+    }
+
+    /** "path/to" and "/path/to/" both become "path/to/"; "" stays "". */
+    static String normalizePrefix(String raw) {
+        String p = raw.strip();
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        while (p.endsWith("//")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p.isEmpty() || p.endsWith("/") ? p : p + "/";
+    }
+}
