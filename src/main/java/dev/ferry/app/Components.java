@@ -3,6 +3,7 @@ package dev.ferry.app;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.Secret;
 import dev.ferry.config.SiteConfig;
+import dev.ferry.core.UploadOptions;
 import dev.ferry.engine.Site;
 import dev.ferry.filter.FolderBucketRouter;
 import dev.ferry.filter.IgnoreRules;
@@ -58,7 +59,7 @@ final class Components {
             opened.add(store);
             Path root = config.watchPath().get().toAbsolutePath().normalize();
             sites.add(new Site("watch_path", new FolderBucketRouter(root, new IgnoreRules(config.ignorePatterns())),
-                    store, false));
+                    store, false, UploadOptions.NONE, 0));
         }
         for (SiteConfig sc : config.sites()) {
             ObjectStore store = objectStore(config, sc.endpoint(), sc.region(), sc.pathStyle(), sc.accessKey(),
@@ -70,7 +71,8 @@ final class Components {
             }
             sites.add(new Site(sc.name(), new PrefixRouter(sc.localPath(), sc.bucket(), sc.prefix(),
                     new IgnoreRules(ignore), new PathFilter(sc.exclusions(), sc.inclusions())), store,
-                    sc.retireDeleted()));
+                    sc.retireDeleted(), new UploadOptions(Optional.of(sc.storageClass()), sc.sse(), sc.kmsKeyId()),
+                    sc.maxDelete()));
         }
         return sites;
     }

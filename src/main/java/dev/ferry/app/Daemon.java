@@ -70,9 +70,8 @@ final class Daemon {
         writer = StateWriter.start(store);
         closeOnFailure.add(writer);
         List<Site> sites = Components.sites(config, closeOnFailure);
-        engine = new Engine(sites, writer, new EngineSettings(config.concurrency(), config.queueCapacity(),
-                config.settleTime(), config.createBuckets(), Duration.ofSeconds(5)), clock, Backoff.standard(),
-                UploadListener.NONE);
+        engine = new Engine(sites, writer, EngineSettings.daemon(config.concurrency(), config.queueCapacity(),
+                config.settleTime(), config.createBuckets()), clock, Backoff.standard(), UploadListener.NONE);
         for (Site site : sites) {
             Sweeper sweeper = new Sweeper(site.router(), writer, new EngineSink(engine, site), 1000, this::awaitStore);
             runners.add(new SiteRunner(site, engine, sweeper, Components.pollInterval(config, site), clock));

@@ -21,7 +21,8 @@ final class EngineSink implements SweepSink {
     }
 
     @Override
-    public boolean upload(Path path, Destination destination, FileStat stat) throws InterruptedException {
+    public boolean upload(Path path, Destination destination, FileStat stat, String reason)
+            throws InterruptedException {
         return engine.enqueue(site, path, destination, stat);
     }
 

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
 import sun.misc.Signal;
 
@@ -40,17 +41,45 @@ public final class Main {
                         + "of the path is the key. Settings come from the command line, the environment and a "
                         + "YAML file (--config), in that order of precedence; see docs/configuration.md.");
         ConfigOptions options = ConfigOptions.addTo(spec);
+        CommandSpec sync = subcommand(spec, "sync", "Runs every site once (compare, upload, verify) and exits: 0 only "
+                + "when every file is in S3, 1 otherwise (failures listed).");
+        OptionSpec dryRun = OptionSpec.builder("--dry-run").description("Print what would be uploaded and deleted; "
+                + "change nothing.").build();
+        OptionSpec maxAttempts = OptionSpec.builder("--max-attempts").type(int.class).defaultValue("5").paramLabel("<n>")
+                .description("Give a file up after this many failed attempts (default: ${DEFAULT-VALUE}).").build();
+        sync.addOption(dryRun);
+        sync.addOption(maxAttempts);
+        ConfigOptions syncOptions = ConfigOptions.addTo(sync);
+        CommandSpec verify = subcommand(spec, "verify", "Compares every site with S3 and prints every difference; "
+                + "writes nothing. Exit 0 when every local file is in S3, 1 otherwise.");
+        OptionSpec checksum = OptionSpec.builder("--checksum").description("Compare content (MD5) instead of size "
+                + "and modification time.").build();
+        verify.addOption(checksum);
+        ConfigOptions verifyOptions = ConfigOptions.addTo(verify);
         CommandLine cli = new CommandLine(spec);
         FerryConfig config;
         try {
             ParseResult parsed = cli.parseArgs(args);
-            if (cli.isUsageHelpRequested()) {
-                cli.usage(out);
+            ParseResult sub = parsed.subcommand();
+            CommandLine helpOf = sub == null ? cli : sub.commandSpec().commandLine();
+            if (helpOf.isUsageHelpRequested()) {
+                helpOf.usage(out);
                 return EXIT_OK;
             }
-            if (cli.isVersionHelpRequested()) {
-                cli.printVersionHelp(out);
+            if (helpOf.isVersionHelpRequested()) {
+                helpOf.printVersionHelp(out);
                 return EXIT_OK;
+            }
+            if (sub != null) {
+                ConfigOptions subOptions = sub.commandSpec() == sync ? syncOptions : verifyOptions;
+                Map<String, String> cliValues = new java.util.HashMap<>(options.cliValues(parsed));
+                cliValues.putAll(subOptions.cliValues(sub));
+                FerryConfig oneShotConfig = FerryConfig.load(env, cliValues,
+                        subOptions.configFile(sub).or(() -> options.configFile(parsed)));
+                setLogLevel(oneShotConfig);
+                return sub.commandSpec() == sync
+                        ? new SyncCommand(oneShotConfig, out, sub.hasMatchedOption(dryRun), sub.matchedOptionValue("--max-attempts", 5)).run()
+                        : new VerifyCommand(oneShotConfig, out, sub.hasMatchedOption(checksum)).run();
             }
             config = options.load(parsed, env);
         } catch (CommandLine.UnmatchedArgumentException e) {
@@ -71,8 +100,25 @@ public final class Main {
             err.println("ferry: invalid configuration, nothing was started:");
             err.println(e.getMessage());
             return EXIT_CONFIG;
+        } catch (StartupException e) {
+            err.println("ferry: " + e.getMessage());
+            return EXIT_START_FAILED;
+        } catch (java.io.IOException e) {
+            err.println("ferry: " + e.getMessage());
+            return EXIT_START_FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_START_FAILED;
         }
         return runDaemon(config);
+    }
+
+    private static CommandSpec subcommand(CommandSpec parent, String name, String description) {
+        CommandSpec sub = CommandSpec.create().name(name).version(parent.version());
+        sub.mixinStandardHelpOptions(true);
+        sub.usageMessage().description(description);
+        parent.addSubcommand(name, sub);
+        return sub;
     }
 
     private static String nameOnly(String arg) {

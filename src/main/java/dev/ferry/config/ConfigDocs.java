@@ -41,9 +41,26 @@ public final class ConfigDocs {
         return md.toString();
     }
 
-    /** The table between its markers, as it appears in the file. */
+    /** The table of the keys of one site ({@link SiteKey}). */
+    public static String siteTable() {
+        StringBuilder md = new StringBuilder();
+        md.append("| Site key | Default | Description |\n");
+        md.append("| --- | --- | --- |\n");
+        for (SiteKey key : SiteKey.values()) {
+            String dflt = key.defaultText == null ? "required"
+                    : key.fallback != null ? "global " + code(key.fallback.yamlName())
+                    : key.defaultText.isEmpty() ? "none" : code(key.defaultText);
+            String description = key.description
+                    + (key.type instanceof ValueType.Text t && t.secret() ? " **Secret**: never shown in logs or errors." : "");
+            md.append("| ").append(code(key.yamlName)).append(" | ").append(cell(dflt)).append(" | ")
+                    .append(cell(description)).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /** The tables between their markers, as they appear in the file. */
     public static String generatedBlock() {
-        return BEGIN + "\n" + markdownTable() + END + "\n";
+        return BEGIN + "\n" + markdownTable() + "\nEach entry of `sites:` takes these keys:\n\n" + siteTable() + END + "\n";
     }
 
     /** Replaces the block between the markers of {@code file} (or appends it) with the current table. */

@@ -18,12 +18,22 @@ public sealed interface UploadOutcome {
     record Requeue(Instant due, String why) implements UploadOutcome {
     }
 
-    /** A failure worth retrying (after backoff). */
-    record Retry(String reason) implements UploadOutcome {
+    /**
+     * A failure worth retrying (after backoff). {@code credentialsRefused}: the server refused the keys, which a
+     * one-shot sync does not retry.
+     */
+    record Retry(String reason, boolean credentialsRefused) implements UploadOutcome {
+        public Retry(String reason) {
+            this(reason, false);
+        }
     }
 
     /** A failure that will repeat until the file changes; recorded, not retried. */
     record Permanent(String reason) implements UploadOutcome {
+    }
+
+    /** The local file was deleted and so was its object (retire_deleted). */
+    record Deleted(String key) implements UploadOutcome {
     }
 
     /** The file is gone (deleted or renamed before it could be uploaded). */

@@ -16,7 +16,10 @@ final class BucketGate {
     private final BucketStats stats;
     private volatile boolean ready;
 
-    BucketGate(String bucket, ObjectStore store, boolean create, BucketStats stats) {
+    private final DeleteGuard deleteGuard;
+
+    BucketGate(String bucket, ObjectStore store, boolean create, BucketStats stats, DeleteGuard deleteGuard) {
+        this.deleteGuard = deleteGuard;
         this.bucket = bucket;
         this.store = store;
         this.create = create;
@@ -40,6 +43,11 @@ final class BucketGate {
                 throw new TransferException(FailureKind.RETRYABLE, e.getMessage(), e);
             }
         }
+    }
+
+    /** Runtime deletions pass the site's guard. */
+    boolean allowDelete() {
+        return deleteGuard.allow();
     }
 
     void bucketMissing() {

@@ -9,7 +9,15 @@ import java.time.Duration;
  * @param createBuckets   create a missing bucket instead of failing its files
  * @param durableWait     how long a worker waits for the "uploading" mark to be durable before it uploads
  *                        anyway (bounds the delay when the state store is down)
+ * @param maxAttempts     give a file up after this many failed attempts (one-shot sync); empty: retry forever
+ *                        (the daemon)
  */
 public record EngineSettings(int concurrency, int queueCapacity, Duration settleTime, boolean createBuckets,
-        Duration durableWait) {
+        Duration durableWait, java.util.Optional<Integer> maxAttempts) {
+
+    /** The daemon's settings: retry forever. */
+    public static EngineSettings daemon(int concurrency, int queueCapacity, Duration settleTime, boolean createBuckets) {
+        return new EngineSettings(concurrency, queueCapacity, settleTime, createBuckets, Duration.ofSeconds(5),
+                java.util.Optional.empty());
+    }
 }

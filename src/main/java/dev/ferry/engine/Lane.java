@@ -32,14 +32,17 @@ final class Lane {
     private volatile boolean running = true;
 
     private final UploadListener listener;
+    private final java.util.Optional<Integer> maxAttempts;
 
     Lane(Site site, String bucket, EngineSettings settings, Uploader uploader, Backoff backoff, Clock clock,
             UploadListener listener) {
         this.listener = listener;
+        this.maxAttempts = settings.maxAttempts();
         this.site = site;
         this.bucket = bucket;
         this.queue = new BucketQueue(bucket, settings.queueCapacity(), clock);
-        this.gate = new BucketGate(bucket, site.store(), settings.createBuckets(), stats);
+        this.gate = new BucketGate(bucket, site.store(), settings.createBuckets(), stats,
+                new DeleteGuard(Math.max(0, site.maxDelete()), clock));
         this.uploader = uploader;
         this.backoff = backoff;
         this.clock = clock;
@@ -105,6 +108,11 @@ final class Lane {
         } else if (outcome instanceof UploadOutcome.Requeue r) {
             log.debug("{}/{}: {}; trying again at {}", bucket, task.key(), r.why(), r.due());
             queue.retry(task, r.due(), false);
+        } else if (outcome instanceof UploadOutcome.Retry r && gaveUp(task, r)) {
+            stats.failed(path, r.reason(), now);
+            log.error("{}/{}: upload failed {} times, giving up: {}", bucket, task.key(), task.attempts() + 1,
+                    r.reason());
+            queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Retry r) {
             stats.failed(path, r.reason(), now);
             Duration delay = backoff.delay(task.attempts() + 1);
@@ -116,11 +124,20 @@ final class Lane {
             log.error("{}/{}: upload failed and will not be retried until the file changes: {}", bucket,
                     task.key(), p.reason());
             queue.complete(task);
+        } else if (outcome instanceof UploadOutcome.Deleted d) {
+            stats.succeeded(path);
+            log.info("{}/{}: deleted from S3 (its local file was deleted)", bucket, task.key());
+            queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Gone g) {
             stats.succeeded(path);
             log.debug("{}/{}: skipped, {}", bucket, task.key(), g.why());
             queue.complete(task);
         }
+    }
+
+    /** A one-shot sync gives a file up after its attempts, and at once when the credentials are refused. */
+    private boolean gaveUp(Task task, UploadOutcome.Retry retry) {
+        return maxAttempts.map(max -> retry.credentialsRefused() || task.attempts() + 1 >= max).orElse(false);
     }
 
     /** Stops handing out work. */

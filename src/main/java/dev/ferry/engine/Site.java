@@ -1,6 +1,7 @@
 package dev.ferry.engine;
 
 import dev.ferry.core.ObjectStore;
+import dev.ferry.core.UploadOptions;
 import dev.ferry.filter.Router;
 import java.nio.file.Path;
 
@@ -12,8 +13,11 @@ import java.nio.file.Path;
  * @param router        maps paths under the site's folder to destinations
  * @param store         the S3 connection for this site
  * @param retireDeleted delete the object when its local file is deleted
+ * @param options       storage class and encryption of uploaded objects
+ * @param maxDelete     most deletions at run time in {@link DeleteGuard#WINDOW} before deleting stops
  */
-public record Site(String name, Router router, ObjectStore store, boolean retireDeleted) {
+public record Site(String name, Router router, ObjectStore store, boolean retireDeleted, UploadOptions options,
+        int maxDelete) {
 
     public Path root() {
         return router.root();

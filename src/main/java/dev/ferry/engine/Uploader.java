@@ -53,6 +53,9 @@ final class Uploader {
             return new UploadOutcome.Retry(pathText + ": cannot stat file: " + describe(e));
         }
         if (before.isEmpty()) {
+            if (site.retireDeleted() && !java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return retire(site, dest, pathText, gate);
+            }
             return new UploadOutcome.Gone("no longer a regular file");
         }
         FileStat stat = before.get();
@@ -101,7 +104,7 @@ final class Uploader {
 
             Instant started = clock.instant();
             PutResult result = store.put(new PutRequest(dest.bucket(), dest.key(), path, stat.size(),
-                    stat.mtimeMillis()));
+                    stat.mtimeMillis(), site.options()));
             Duration took = Duration.between(started, clock.instant());
 
             Optional<FileStat> after = statQuietly(path);
@@ -121,8 +124,40 @@ final class Uploader {
             if (e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET) {
                 gate.bucketMissing();
             }
-            return permanent ? new UploadOutcome.Permanent(e.getMessage()) : new UploadOutcome.Retry(e.getMessage());
+            return permanent ? new UploadOutcome.Permanent(e.getMessage())
+                    : new UploadOutcome.Retry(e.getMessage(), e.kind() == dev.ferry.core.FailureKind.CREDENTIALS_REFUSED);
         }
+    }
+
+    /** The local file was deleted: delete the object it was uploaded to, if Ferry uploaded it there. */
+    private UploadOutcome retire(Site site, Destination dest, String pathText, BucketGate gate) {
+        Optional<FileRecord> record;
+        try {
+            record = records.get(pathText);
+        } catch (StateStoreException e) {
+            return new UploadOutcome.Retry(pathText + ": deleted locally, but the state store cannot say whether "
+                    + "Ferry uploaded it: " + e.getMessage());
+        }
+        if (record.isEmpty() || record.get().status() != FileStatus.UPLOADED
+                || !record.get().bucket().equals(dest.bucket()) || !record.get().key().equals(dest.key())) {
+            return new UploadOutcome.Gone("deleted before it was uploaded");
+        }
+        if (!gate.allowDelete()) {
+            return new UploadOutcome.Permanent(dest + ": not deleted from S3: the delete guard tripped (more than "
+                    + site.maxDelete() + " deletions in " + DeleteGuard.WINDOW.toMinutes() + " minutes); check the "
+                    + "folder, then restart Ferry to resume deleting");
+        }
+        try {
+            var failures = site.store().delete(dest.bucket(), java.util.List.of(dest.key()));
+            if (!failures.isEmpty()) {
+                return new UploadOutcome.Retry(dest + ": delete refused: " + failures.get(0).reason());
+            }
+        } catch (TransferException e) {
+            return new UploadOutcome.Retry(e.getMessage());
+        }
+        records.offer(record.get().ignored(dest.bucket(), dest.key(), record.get().size(), record.get().mtimeMillis(),
+                "deleted locally; deleted from S3 (retire_deleted)", clock.instant()));
+        return new UploadOutcome.Deleted(dest.key());
     }
 
     /** S3 holds this version when the size and the recorded modification time agree. */

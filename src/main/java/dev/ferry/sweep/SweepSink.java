@@ -10,8 +10,11 @@ import java.util.Optional;
 /** Where a sweep sends what it finds. */
 public interface SweepSink {
 
-    /** The file needs uploading. May wait for queue room; false means stop sweeping (shutting down). */
-    boolean upload(Path path, Destination destination, FileStat stat) throws InterruptedException;
+    /**
+     * The file needs uploading, for {@code reason} ("new file", "changed"...: see UploadDecision). May wait for
+     * queue room; false means stop sweeping (shutting down).
+     */
+    boolean upload(Path path, Destination destination, FileStat stat, String reason) throws InterruptedException;
 
     /** The file is rejected and its record does not say so yet. */
     void reject(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing);

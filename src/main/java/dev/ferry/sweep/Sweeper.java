@@ -126,8 +126,9 @@ public final class Sweeper {
             for (Found f : batch) {
                 Optional<FileRecord> record = Optional.ofNullable(known.get(f.path.toString()));
                 if (f.decision instanceof RouteDecision.Routed routed) {
-                    if (UploadDecision.needsUpload(record, routed.destination(), f.stat).isPresent()) {
-                        if (!sink.upload(f.path, routed.destination(), f.stat)) {
+                    Optional<String> why = UploadDecision.needsUpload(record, routed.destination(), f.stat);
+                    if (why.isPresent()) {
+                        if (!sink.upload(f.path, routed.destination(), f.stat, why.get())) {
                             return false;
                         }
                         counts[1]++;

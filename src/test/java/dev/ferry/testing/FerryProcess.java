@@ -46,6 +46,19 @@ public final class FerryProcess implements AutoCloseable {
                 + ".log");
     }
 
+    /** Environment for sites from a config file: state in {@code stateDir}, S3 credentials and endpoint of {@code s3}. */
+    public static Map<String, String> sitesEnv(Path stateDir, S3ProxyServer s3) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("STATE_DIR", stateDir.toString());
+        env.put("AWS_ENDPOINT_URL", s3.endpoint().toString());
+        env.put("AWS_KEY", s3.accessKey());
+        env.put("AWS_SECRET", s3.secretKey());
+        env.put("AWS_REGION", s3.region());
+        env.put("SETTLE_TIME", "300ms");
+        env.put("TIMEOUT", "5000");
+        return env;
+    }
+
     /** Environment for a daemon watching {@code watch} with state in {@code stateDir}, uploading to {@code s3}. */
     public static Map<String, String> baseEnv(Path watch, Path stateDir, S3ProxyServer s3) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -61,14 +74,14 @@ public final class FerryProcess implements AutoCloseable {
         return env;
     }
 
-    /** Starts the daemon and waits until GET /status answers. */
-    public static FerryProcess start(String name, Map<String, String> env) {
+    /** Starts the daemon (with these command-line arguments) and waits until GET /status answers. */
+    public static FerryProcess start(String name, Map<String, String> env, String... args) {
         try {
             int port = freePort();
             Map<String, String> all = new LinkedHashMap<>(env);
             all.putIfAbsent("PORT", Integer.toString(port));
             FerryProcess p = new FerryProcess(all, Integer.parseInt(all.get("PORT")), name);
-            p.launch();
+            p.launch(args);
             p.awaitStatus();
             return p;
         } catch (IOException e) {

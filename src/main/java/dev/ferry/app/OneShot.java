@@ -1,0 +1,110 @@
+package dev.ferry.app;
+
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.SiteConfig;
+import dev.ferry.core.StateStore;
+import dev.ferry.core.UploadListener;
+import dev.ferry.core.UploadOptions;
+import dev.ferry.engine.Engine;
+import dev.ferry.engine.EngineSettings;
+import dev.ferry.engine.Site;
+import dev.ferry.filter.BucketNames;
+import dev.ferry.filter.IgnoreRules;
+import dev.ferry.filter.PathFilter;
+import dev.ferry.filter.PrefixRouter;
+import dev.ferry.queue.Backoff;
+import dev.ferry.state.StateWriter;
+import dev.ferry.sweep.Reconciler;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The parts a one-shot command (sync, verify) needs, opened from the configuration and closed in reverse:
+ * the state store, the S3 connection of each site, and the comparison jobs.
+ */
+final class OneShot implements AutoCloseable {
+
+    /** One folder compared with one bucket and prefix, under the site's policy. */
+    record Job(Site site, PrefixRouter router, Reconciler.Policy policy, boolean needsListing) {
+        String name() {
+            return site.router().bucketPerFolder() ? router.bucket() : site.name();
+        }
+    }
+
+    final FerryConfig config;
+    final StateStore store;
+    final StateWriter writer;
+    final List<Site> sites;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    OneShot(FerryConfig config) {
+        this.config = config;
+        this.store = Components.openStateStore(config);
+        opened.add(store);
+        this.writer = StateWriter.start(store);
+        opened.add(writer);
+        this.sites = Components.sites(config, opened);
+    }
+
+    Engine engine(int maxAttempts, UploadListener listener) {
+        return new Engine(sites, writer, new EngineSettings(config.concurrency(), config.queueCapacity(),
+                config.settleTime(), config.createBuckets(), Duration.ofSeconds(5), Optional.of(maxAttempts)),
+                Clock.systemUTC(), Backoff.standard(), listener);
+    }
+
+    /** The comparison jobs: one per site, and one per bucket folder of the watch_path tree. */
+    List<Job> jobs() throws IOException {
+        List<Job> jobs = new ArrayList<>();
+        for (Site site : sites) {
+            if (site.router().bucketPerFolder()) {
+                Reconciler.Policy policy = new Reconciler.Policy(Reconciler.Mode.STATE, "STANDARD", false, 0, 0,
+                        Optional.empty(), false, UploadOptions.NONE);
+                try (DirectoryStream<Path> folders = Files.newDirectoryStream(site.root())) {
+                    for (Path folder : folders) {
+                        String bucket = folder.getFileName().toString();
+                        if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS) && BucketNames.problem(bucket).isEmpty()) {
+                            jobs.add(new Job(site, new PrefixRouter(folder, bucket, "",
+                                    new IgnoreRules(config.ignorePatterns()), PathFilter.none()), policy, false));
+                        }
+                    }
+                }
+                continue;
+            }
+            SiteConfig sc = config.sites().stream().filter(c -> c.name().equals(site.name())).findFirst().orElseThrow();
+            Reconciler.Policy policy = new Reconciler.Policy(mode(sc.reconcile()), sc.storageClass(),
+                    sc.retireDeleted(), sc.maxDelete(), sc.maxDeletePercent(),
+                    sc.markers() ? Optional.of(sc.markerFile()) : Optional.empty(), sc.localMarkers(), site.options());
+            boolean listing = sc.reconcile() != SiteConfig.ReconcileMode.STATE || sc.retireDeleted() || sc.markers();
+            jobs.add(new Job(site, (PrefixRouter) site.router(), policy, listing));
+        }
+        return jobs;
+    }
+
+    static Reconciler.Mode mode(SiteConfig.ReconcileMode m) {
+        return switch (m) {
+            case STATE -> Reconciler.Mode.STATE;
+            case SIZE_MTIME -> Reconciler.Mode.SIZE_MTIME;
+            case CHECKSUM -> Reconciler.Mode.CHECKSUM;
+        };
+    }
+
+    @Override
+    public void close() {
+        writer.flush(Duration.ofSeconds(30));
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            try {
+                opened.get(i).close();
+            } catch (Exception e) {
+                // closing: nothing more to do
+            }
+        }
+    }
+}

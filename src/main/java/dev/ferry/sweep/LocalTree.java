@@ -1,0 +1,108 @@
+package dev.ferry.sweep;
+
+import dev.ferry.core.FileStat;
+import dev.ferry.core.RemoteEntry;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The regular files under a folder, in the order S3 lists their keys: siblings are sorted with a folder
+ * named as "name/", so that a depth-first walk yields relative paths in UTF-8 byte order ("a-b" before "a/c"
+ * before "a0"). Memory holds one sorted listing per level of depth. Symbolic links to files are followed,
+ * links to folders are not.
+ */
+final class LocalTree implements Iterator<LocalTree.Entry> {
+    private static final Logger log = LoggerFactory.getLogger(LocalTree.class);
+    private static final Comparator<Child> ORDER = Comparator.comparing(Child::sortName, RemoteEntry.KEY_ORDER);
+
+    /** A file: its path relative to the root ('/'-separated), its path, size and mtime. */
+    record Entry(String relative, Path path, FileStat stat) {
+    }
+
+    private record Child(String sortName, String name, Path path, boolean directory) {
+    }
+
+    private record Level(String relativeDir, Iterator<Child> children) {
+    }
+
+    private final Deque<Level> stack = new ArrayDeque<>();
+    private Entry next;
+    private long unreadable;
+
+    LocalTree(Path root) {
+        stack.push(new Level("", list(root).iterator()));
+    }
+
+    long unreadable() {
+        return unreadable;
+    }
+
+    @Override
+    public boolean hasNext() {
+        while (next == null && !stack.isEmpty()) {
+            Level level = stack.peek();
+            if (!level.children().hasNext()) {
+                stack.pop();
+                continue;
+            }
+            Child c = level.children().next();
+            String relative = level.relativeDir() + c.name();
+            if (c.directory()) {
+                stack.push(new Level(relative + "/", list(c.path()).iterator()));
+            } else {
+                statOf(c.path()).ifPresent(stat -> next = new Entry(relative, c.path(), stat));
+            }
+        }
+        return next != null;
+    }
+
+    @Override
+    public Entry next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        Entry e = next;
+        next = null;
+        return e;
+    }
+
+    private List<Child> list(Path dir) {
+        List<Child> children = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                String name = p.getFileName().toString();
+                boolean directory = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+                children.add(new Child(directory ? name + "/" : name, name, p, directory));
+            }
+        } catch (IOException e) {
+            unreadable++;
+            log.warn("{}: cannot list during reconciliation: {}", dir, e.toString());
+        }
+        children.sort(ORDER);
+        return children;
+    }
+
+    private Optional<FileStat> statOf(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return a.isRegularFile() ? Optional.of(new FileStat(a.size(), a.lastModifiedTime().toMillis()))
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.ferry.sweep;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * Follows the folders of a walk in key order and decides, when a folder is finished, whether its sync
+ * marker is due (seed 004): the folder and all its subfolders are complete, and the marker is missing or
+ * older than the newest file under the folder. Folders are '/'-terminated relative paths; the root is "".
+ */
+final class MarkerTracker {
+    private static final class Folder {
+        final String relative;
+        boolean complete = true;
+        long newestMillis;
+        Instant markerAt;
+
+        Folder(String relative) {
+            this.relative = relative;
+        }
+    }
+
+    private final Deque<Folder> stack = new ArrayDeque<>();
+    private final BiConsumer<String, Boolean> onFinished;
+    private long written;
+
+    /** @param due called with a finished complete folder and whether its marker is due */
+    MarkerTracker(BiConsumer<String, Boolean> due) {
+        this.onFinished = due;
+        stack.push(new Folder(""));
+    }
+
+    /** The next key lies in {@code folder} ('/'-terminated, "" for the root): finish the folders left behind. */
+    void enter(String folder) {
+        while (!folder.startsWith(stack.peek().relative)) {
+            finish(stack.pop());
+        }
+        String top = stack.peek().relative;
+        int from = top.length();
+        while (from < folder.length()) {
+            int slash = folder.indexOf('/', from);
+            stack.push(new Folder(folder.substring(0, slash + 1)));
+            from = slash + 1;
+        }
+    }
+
+    /** A local file under the current folder, verified in S3 or not. */
+    void file(long mtimeMillis, boolean verified) {
+        Folder f = stack.peek();
+        f.newestMillis = Math.max(f.newestMillis, mtimeMillis);
+        if (!verified) {
+            f.complete = false;
+        }
+    }
+
+    /** The current folder's marker object exists, written at {@code at}. */
+    void markerSeen(Instant at) {
+        stack.peek().markerAt = at;
+    }
+
+    /** Finishes every folder still open (end of the walk). */
+    void close() {
+        while (!stack.isEmpty()) {
+            finish(stack.pop());
+        }
+    }
+
+    long written() {
+        return written;
+    }
+
+    private void finish(Folder f) {
+        Folder parent = stack.peek();
+        if (parent != null) {
+            parent.complete &= f.complete;
+            parent.newestMillis = Math.max(parent.newestMillis, f.newestMillis);
+        }
+        if (f.complete) {
+            boolean due = Optional.ofNullable(f.markerAt).map(at -> at.toEpochMilli() < f.newestMillis).orElse(true);
+            if (due) {
+                written++;
+            }
+            onFinished.accept(f.relative, due);
+        }
+    }
+
+    /** The folder part of a relative key: "a/b/c.txt" -> "a/b/", "c.txt" -> "". */
+    static String folderOf(String relative) {
+        int slash = relative.lastIndexOf('/');
+        return slash < 0 ? "" : relative.substring(0, slash + 1);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.ferry.sweep;
+
+import dev.ferry.core.Destination;
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStat;
+import dev.ferry.core.RemoteEntry;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** What a reconciliation hands over. */
+public interface ReconcileSink {
+
+    /** The file needs uploading. False to stop (shutting down). */
+    boolean upload(Path path, Destination destination, FileStat stat, String reason) throws InterruptedException;
+
+    /**
+     * S3 already holds this version; {@code record} is what the state store knew (empty or stale when the
+     * object came from elsewhere, e.g. another tool or an earlier run without a state store).
+     */
+    void same(Path path, Destination destination, FileStat stat, RemoteEntry remote, Optional<FileRecord> record);
+
+    /** An object planned for deletion (retire_deleted); the guard may still refuse the whole set. */
+    default void plannedDelete(String key) {
+    }
+
+    /** Differences as they are found (for verify and dry runs). */
+    default void difference(Difference difference) {
+    }
+}

@@ -1,0 +1,296 @@
+package dev.ferry.sweep;
+
+import dev.ferry.core.Checksums;
+import dev.ferry.core.DeleteFailure;
+import dev.ferry.core.Destination;
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStatus;
+import dev.ferry.core.ObjectStore;
+import dev.ferry.core.RecordKeeper;
+import dev.ferry.core.RemoteEntry;
+import dev.ferry.core.RemoteObject;
+import dev.ferry.core.UploadDecision;
+import dev.ferry.core.UploadOptions;
+import dev.ferry.filter.PrefixRouter;
+import dev.ferry.filter.RouteDecision;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compares a site with its destination by merging, in key order, a walk of the folder with a listing of
+ * the prefix: memory stays bounded whatever the number of files. Decides per file by the site's mode,
+ * plans deletions (retire_deleted) behind a guard, and writes sync markers for complete folders.
+ */
+public final class Reconciler {
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+    private static final long MIB = 1024L * 1024L;
+
+    /** The site's policy for one run. */
+    public record Policy(Mode mode, String storageClass, boolean retireDeleted, int maxDelete, int maxDeletePercent,
+            Optional<String> markerFile, boolean localMarkers, UploadOptions markerOptions) {
+    }
+
+    /** How a file is compared with its object. */
+    public enum Mode { STATE, SIZE_MTIME, CHECKSUM }
+
+    private final PrefixRouter router;
+    private final ObjectStore store;
+    private final RecordKeeper records;
+    private final Policy policy;
+    private final Clock clock;
+
+    public Reconciler(PrefixRouter router, ObjectStore store, RecordKeeper records, Policy policy, Clock clock) {
+        this.router = router;
+        this.store = store;
+        this.records = records;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    /** Runs once. With {@code dryRun}, nothing is uploaded, deleted or written; the sink still hears everything. */
+    public ReconcileReport run(ReconcileSink sink, boolean dryRun) throws InterruptedException {
+        long began = System.nanoTime();
+        Counts c = new Counts();
+        List<String> deletions = new ArrayList<>();
+        MarkerTracker markers = new MarkerTracker((folder, due) -> {
+            if (due && policy.markerFile().isPresent() && !dryRun) {
+                writeMarker(folder);
+            }
+        });
+        String prefix = router.prefix();
+        LocalTree local = new LocalTree(router.root());
+        try (Stream<RemoteEntry> listing = store.list(router.bucket(), prefix)) {
+            Iterator<RemoteEntry> remote = listing.iterator();
+            LocalTree.Entry l = local.hasNext() ? local.next() : null;
+            RemoteEntry r = remote.hasNext() ? remote.next() : null;
+            while (l != null || r != null) {
+                String rRel = r == null ? null : r.key().substring(prefix.length());
+                int cmp = l == null ? 1 : r == null ? -1 : RemoteEntry.KEY_ORDER.compare(l.relative(), rRel);
+                if (cmp <= 0) {
+                    if (cmp == 0) {
+                        c.remote++;
+                    }
+                    markers.enter(MarkerTracker.folderOf(l.relative()));
+                    if (!onLocal(l, cmp == 0 ? r : null, sink, c, markers)) {
+                        break;
+                    }
+                    l = local.hasNext() ? local.next() : null;
+                    if (cmp == 0) {
+                        r = remote.hasNext() ? remote.next() : null;
+                    }
+                } else {
+                    markers.enter(MarkerTracker.folderOf(rRel));
+                    onRemoteOnly(r, rRel, sink, c, markers, deletions);
+                    r = remote.hasNext() ? remote.next() : null;
+                }
+            }
+        }
+        markers.close();
+        Optional<String> refused = Optional.empty();
+        List<String> failures = new ArrayList<>();
+        long deleted = 0;
+        if (!deletions.isEmpty() || c.overDeleteLimit > 0) {
+            long planned = deletions.size() + c.overDeleteLimit;
+            refused = guard(planned, c.remote);
+            if (refused.isPresent()) {
+                log.error("s3://{}/{}: not deleting: {}", router.bucket(), prefix, refused.get());
+            } else if (!dryRun) {
+                for (DeleteFailure f : store.delete(router.bucket(), deletions)) {
+                    failures.add(f.key() + ": " + f.reason());
+                }
+                deleted = deletions.size() - failures.size();
+                log.info("s3://{}/{}: deleted {} objects whose local files are gone", router.bucket(), prefix, deleted);
+            }
+        }
+        return new ReconcileReport(c.files, c.missing, c.changed, c.unchanged, c.confirmed, c.ignored, c.extra, deleted,
+                refused, failures, dryRun ? 0 : markers.written(), Duration.ofNanos(System.nanoTime() - began));
+    }
+
+    private boolean onLocal(LocalTree.Entry l, RemoteEntry remote, ReconcileSink sink, Counts c, MarkerTracker markers)
+            throws InterruptedException {
+        if (isMarker(l.relative())) {
+            if (remote != null) {
+                markers.markerSeen(remote.lastModified());
+            }
+            return true;
+        }
+        RouteDecision decision = router.route(l.path());
+        if (!(decision instanceof RouteDecision.Routed routed)) {
+            c.ignored++;
+            if (decision instanceof RouteDecision.Rejected) {
+                markers.file(l.stat().mtimeMillis(), false);
+            }
+            return true;
+        }
+        c.files++;
+        Destination dest = routed.destination();
+        Optional<FileRecord> record = records.get(l.path().toString());
+        Optional<String> why = remote == null ? Optional.of("") : compare(l, remote, dest, record);
+        if (why.isEmpty()) {
+            boolean known = record.isPresent() && record.get().status() == FileStatus.UPLOADED
+                    && record.get().describes(l.stat().size(), l.stat().mtimeMillis());
+            if (known) {
+                c.unchanged++;
+            } else {
+                c.confirmed++;
+            }
+            markers.file(l.stat().mtimeMillis(), true);
+            sink.same(l.path(), dest, l.stat(), remote, record);
+            return true;
+        }
+        markers.file(l.stat().mtimeMillis(), false);
+        if (remote == null) {
+            c.missing++;
+            sink.difference(new Difference(Difference.Kind.MISSING, dest.key(), l.stat().size() + " bytes"));
+        } else {
+            c.changed++;
+            sink.difference(new Difference(Difference.Kind.CHANGED, dest.key(), why.get()));
+        }
+        return sink.upload(l.path(), dest, l.stat(), remote == null ? "missing in S3" : why.get());
+    }
+
+    /** Why the object does not hold this version of the file, or empty when it does. */
+    private Optional<String> compare(LocalTree.Entry l, RemoteEntry remote, Destination dest,
+            Optional<FileRecord> record) {
+        if (!remote.storageClass().equals(policy.storageClass())) {
+            return Optional.of("storage class " + remote.storageClass() + ", site wants " + policy.storageClass());
+        }
+        long size = l.stat().size();
+        switch (policy.mode()) {
+            case STATE:
+                return UploadDecision.needsUpload(record, dest, l.stat());
+            case SIZE_MTIME:
+                if (remote.size() != size) {
+                    return Optional.of("size " + size + " locally, " + remote.size() + " in S3");
+                }
+                if (record.isPresent() && record.get().status() == FileStatus.UPLOADED
+                        && record.get().describes(size, l.stat().mtimeMillis()) && remote.etag().equals(record.get().etag())) {
+                    return Optional.empty();
+                }
+                Optional<RemoteObject> head = store.head(dest.bucket(), dest.key());
+                boolean sameTime = head.flatMap(RemoteObject::mtimeMillis).map(m -> m == l.stat().mtimeMillis()).orElse(false);
+                return sameTime ? Optional.empty() : Optional.of("modification time differs");
+            case CHECKSUM:
+            default:
+                if (remote.size() != size) {
+                    return Optional.of("size " + size + " locally, " + remote.size() + " in S3");
+                }
+                return sameContent(l.path(), size, remote, dest) ? Optional.empty() : Optional.of("content differs");
+        }
+    }
+
+    private boolean sameContent(Path path, long size, RemoteEntry remote, Destination dest) {
+        try {
+            String etag = remote.etag();
+            int dash = etag.indexOf('-');
+            if (dash < 0) {
+                return Checksums.md5Hex(path).equalsIgnoreCase(etag);
+            }
+            Optional<String> md5 = store.head(dest.bucket(), dest.key()).flatMap(RemoteObject::md5Hex);
+            if (md5.isPresent()) {
+                return md5.get().equalsIgnoreCase(Checksums.md5Hex(path));
+            }
+            int parts = Integer.parseInt(etag.substring(dash + 1));
+            for (long partSize : candidatePartSizes(size, parts)) {
+                if (Checksums.multipartEtag(path, partSize).equalsIgnoreCase(etag)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException | NumberFormatException e) {
+            log.warn("{}: cannot compare content ({}); uploading it again", path, e.toString());
+            return false;
+        }
+    }
+
+    /** Part sizes that split {@code size} bytes into {@code parts}: seed 002's 5 MiB, common ones, whole MiB. */
+    static List<Long> candidatePartSizes(long size, int parts) {
+        List<Long> out = new ArrayList<>();
+        for (long p : new long[] {5 * MIB, 8 * MIB, 16 * MIB, ((size + parts - 1) / parts + MIB - 1) / MIB * MIB}) {
+            if (p > 0 && (size + p - 1) / p == parts && !out.contains(p)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private void onRemoteOnly(RemoteEntry r, String rel, ReconcileSink sink, Counts c, MarkerTracker markers,
+            List<String> deletions) {
+        if (isMarker(rel)) {
+            markers.markerSeen(r.lastModified());
+            return;
+        }
+        c.remote++;
+        c.extra++;
+        sink.difference(new Difference(Difference.Kind.EXTRA, r.key(), r.size() + " bytes"));
+        if (!policy.retireDeleted()) {
+            return;
+        }
+        Path local = router.root().resolve(rel);
+        if (Files.exists(local) || router.route(local) instanceof RouteDecision.Skipped) {
+            return; // excluded or unreadable locally: never deleted
+        }
+        sink.plannedDelete(r.key());
+        if (deletions.size() < Math.max(1, policy.maxDelete()) + 1) {
+            deletions.add(r.key());
+        } else {
+            c.overDeleteLimit++;
+        }
+    }
+
+    private boolean isMarker(String relative) {
+        return policy.markerFile().isPresent()
+                && relative.substring(relative.lastIndexOf('/') + 1).equals(policy.markerFile().get());
+    }
+
+    private Optional<String> guard(long planned, long remoteTotal) {
+        if (planned > policy.maxDelete()) {
+            return Optional.of("would delete " + planned + " objects, more than max_delete " + policy.maxDelete());
+        }
+        long total = Math.max(1, remoteTotal);
+        if (planned * 100 > (long) policy.maxDeletePercent() * total) {
+            return Optional.of("would delete " + planned + " of " + total + " objects, more than max_delete_percent "
+                    + policy.maxDeletePercent() + "%");
+        }
+        return Optional.empty();
+    }
+
+    private void writeMarker(String folder) {
+        String name = policy.markerFile().orElseThrow();
+        String body = "Synced at: " + clock.instant() + "\n";
+        String key = router.prefix() + folder + name;
+        store.putBytes(router.bucket(), key, body.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8",
+                policy.markerOptions());
+        if (policy.localMarkers()) {
+            try {
+                Files.writeString(router.root().resolve(folder).resolve(name), body);
+            } catch (IOException e) {
+                log.warn("{}: cannot write the local marker: {}", router.root().resolve(folder), e.toString());
+            }
+        }
+        log.info("s3://{}/{}: marker written", router.bucket(), key);
+    }
+
+    private static final class Counts {
+        long files;
+        long missing;
+        long changed;
+        long unchanged;
+        long confirmed;
+        long ignored;
+        long extra;
+        long remote;
+        long overDeleteLimit;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.ferry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.testing.FerryProcess;
+import dev.ferry.testing.S3ProxyServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The daemon with sites from a seed-002 config file. */
+class SitesDaemonIT {
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+    Path state;
+    S3ProxyServer s3;
+    FerryProcess ferry;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        state = Files.createDirectories(tmp.resolve("state"));
+        FerryProcess.shareWithDaemon(tmp, state);
+        s3 = S3ProxyServer.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (ferry != null) {
+            ferry.close();
+        }
+        s3.close();
+    }
+
+    private Path folder(String name) throws IOException {
+        Path p = Files.createDirectories(tmp.resolve(name));
+        FerryProcess.shareWithDaemon(p);
+        return p;
+    }
+
+    private Path write(Path dir, String relative, String content) throws IOException {
+        Path p = dir.resolve(relative);
+        Files.createDirectories(p.getParent());
+        FerryProcess.shareWithDaemon(p.getParent());
+        Files.writeString(p, content);
+        return p;
+    }
+
+    private void awaitObject(String bucket, String key, String content) {
+        await(bucket + "/" + key).atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                .until(() -> s3.readObject(bucket, key).filter(content::equals).isPresent());
+    }
+
+    private Path configFile(String yaml) throws IOException {
+        Path file = tmp.resolve("config.yml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void aSeed002ConfigWithThreeSitesRunsUnchanged() throws IOException {
+        Path p1 = folder("path1");
+        Path p2 = folder("path2");
+        Path p3 = folder("path3");
+        write(p1, "photo.jpg", "one");
+        write(p1, ".DS_Store", "finder junk");
+        write(p2, "doc.txt", "two");
+        write(p2, "sub/Thumbs.db", "windows junk");
+        write(p3, "log.txt", "three");
+        Path config = configFile("""
+                upload_workers: 10
+                sites:
+                - local_path: %s
+                  bucket: backup-bucket-path1
+                  bucket_region: us-east-1
+                  storage_class: STANDARD
+                  exclusions:
+                    - .[Dd][Ss]_[Ss]tore
+                    - .[Aa]pple[Dd]ouble
+                - local_path: %s
+                  bucket: backup-bucket-path2
+                  bucket_path: path2
+                  exclusions:
+                    - "[Tt]humbs.db"
+                - local_path: %s
+                  bucket: backup-bucket-path3
+                  bucket_path: path3
+                  inclusions:
+                    - "glob:**.txt"
+                """.formatted(p1, p2, p3));
+        ferry = FerryProcess.start("seed002", FerryProcess.sitesEnv(state, s3), "--config", config.toString());
+        awaitObject("backup-bucket-path1", "photo.jpg", "one");
+        awaitObject("backup-bucket-path2", "path2/doc.txt", "two");
+        awaitObject("backup-bucket-path3", "path3/log.txt", "three");
+        write(p3, "later.txt", "after start");
+        write(p3, "later.bin", "not included");
+        awaitObject("backup-bucket-path3", "path3/later.txt", "after start");
+        await().atMost(DEADLINE).until(() -> ferry.status().path("ready").asBoolean());
+        assertThat(s3.listKeys("backup-bucket-path1")).containsExactly("photo.jpg");
+        assertThat(s3.listKeys("backup-bucket-path2")).containsExactly("path2/doc.txt");
+        assertThat(s3.listKeys("backup-bucket-path3")).containsExactly("path3/later.txt", "path3/log.txt");
+    }
+
+    @Test
+    void wrongKeysForOneSiteFailThatSiteOnly() throws IOException {
+        Path good = folder("good");
+        Path bad = folder("bad");
+        write(good, "a.txt", "good");
+        write(bad, "b.txt", "bad");
+        Path config = configFile("""
+                sites:
+                - local_path: %s
+                  bucket: good-bucket
+                - local_path: %s
+                  bucket: bad-bucket
+                  access_key: WRONGKEYID
+                  secret_access_key: definitely-wrong-secret
+                """.formatted(good, bad));
+        ferry = FerryProcess.start("credentials", FerryProcess.sitesEnv(state, s3), "--config", config.toString());
+        awaitObject("good-bucket", "a.txt", "good");
+        await().atMost(DEADLINE).until(() -> ferry.status().path("buckets").path("bad-bucket").path("failed").asLong() == 1);
+        String reason = ferry.status().path("buckets").path("bad-bucket").path("lastError").path("reason").asText();
+        assertThat(reason).containsIgnoringCase("credentials").doesNotContain("definitely-wrong-secret");
+        assertThat(ferry.log()).doesNotContain("definitely-wrong-secret");
+    }
+
+    @Test
+    void retireDeletedDeletesTheObjectOfADeletedFileAndFollowsARename() throws IOException {
+        Path site = folder("site");
+        Path doomed = write(site, "doomed.txt", "doomed");
+        Path renamed = write(site, "old-name.txt", "renamed");
+        write(site, "stays.txt", "stays");
+        Path config = configFile("""
+                sites:
+                - local_path: %s
+                  bucket: mirror
+                  bucket_path: m
+                  retire_deleted: true
+                """.formatted(site));
+        ferry = FerryProcess.start("retire", FerryProcess.sitesEnv(state, s3), "--config", config.toString());
+        awaitObject("mirror", "m/doomed.txt", "doomed");
+        awaitObject("mirror", "m/old-name.txt", "renamed");
+        awaitObject("mirror", "m/stays.txt", "stays");
+
+        Files.delete(doomed);
+        Files.move(renamed, site.resolve("new-name.txt"));
+        awaitObject("mirror", "m/new-name.txt", "renamed");
+        await().atMost(DEADLINE).until(() -> !s3.listKeys("mirror").contains("m/doomed.txt")
+                && !s3.listKeys("mirror").contains("m/old-name.txt"));
+        assertThat(s3.listKeys("mirror")).containsExactlyInAnyOrder("m/new-name.txt", "m/stays.txt");
+    }
+
+    @Test
+    void overlappingSitesAreRefusedAtStartUp() throws IOException {
+        Path a = folder("a");
+        Path b = folder("b");
+        Path config = configFile("""
+                sites:
+                - local_path: %s
+                  bucket: shared
+                - local_path: %s
+                  bucket: shared
+                  bucket_path: inside
+                """.formatted(a, b));
+        Map<String, String> env = FerryProcess.sitesEnv(state, s3);
+        FerryProcess p = FerryProcess.run("overlap", env, "--config", config.toString());
+        assertThat(p.exitCode()).isEqualTo(2);
+        assertThat(p.log()).contains("overlapping prefixes of bucket shared");
+    }
+}
