@@ -2,8 +2,14 @@ package dev.ferry.core;
 
 /** How a failed transfer is handled. */
 public enum FailureKind {
-    /** Network errors, timeouts, throttling, 5xx, refused credentials, unreadable files: retried with backoff, forever. */
+    /** Network errors, timeouts, throttling, 5xx, access denied, unreadable files: retried with backoff, forever. */
     RETRYABLE(true),
+    /**
+     * The store refused the credentials themselves (unknown access key, wrong secret key, expired token), or none
+     * were found: every request with them fails alike. The daemon retries with backoff (an operator may fix them);
+     * a one-shot run gives up on the site at once.
+     */
+    CREDENTIALS_REFUSED(true),
     /** The bucket does not exist: create it (when allowed) and retry. */
     NO_SUCH_BUCKET(true),
     /** Will fail again the same way (file vanished, key too long, invalid name): recorded, not retried until the file changes. */

@@ -1,6 +1,9 @@
 package dev.ferry.core;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Moves bytes to an S3-compatible store. It decides nothing about <em>whether</em> to upload: that is the
@@ -11,13 +14,35 @@ public interface ObjectStore extends AutoCloseable {
 
     /**
      * Uploads one local file (single PUT below the multipart threshold, parallel parts above it), with
-     * content type from the file name, an integrity checksum the server verifies, and the file's
-     * modification time in {@code X-Amz-Meta-Mtime}.
+     * content type from the file name, an integrity checksum the server verifies, the file's
+     * modification time in {@code X-Amz-Meta-Mtime}, and the request's {@link UploadOptions}.
      */
     PutResult put(PutRequest request);
 
+    /**
+     * Uploads a small object from memory (sync markers, for example) in one PUT with Content-MD5. It carries no
+     * {@code X-Amz-Meta-Mtime}: it is not a copy of a file.
+     */
+    PutResult putBytes(String bucket, String key, byte[] content, String contentType, UploadOptions options);
+
     /** The object's size, ETag and metadata, or empty when there is no such object. */
     Optional<RemoteObject> head(String bucket, String key);
+
+    /**
+     * The objects whose keys start with {@code prefix} ("" for all), in the order the server lists them (S3:
+     * {@link RemoteEntry#KEY_ORDER}), fetched a page at a time as the stream is consumed, so memory does not
+     * grow with the bucket. Zero-byte keys ending in "/" (folder placeholders) are left out: no file has such a
+     * name. A failure while fetching a page is thrown from the stream's terminal operation as a
+     * {@link TransferException}; closing the stream is allowed but not required.
+     */
+    Stream<RemoteEntry> list(String bucket, String prefix);
+
+    /**
+     * Deletes the keys (batched, 1,000 a request). Keys that do not exist count as deleted. Returns the keys the
+     * server refused one by one (an empty list when all went); throws a {@link TransferException} only when a
+     * whole request fails, in which case earlier batches may already be deleted (deleting again is harmless).
+     */
+    List<DeleteFailure> delete(String bucket, Collection<String> keys);
 
     /**
      * Makes sure the bucket exists, creating it when {@code create} is true and it is missing.

@@ -11,11 +11,18 @@ import java.util.Objects;
  * @param file        local file
  * @param size        size the caller saw when it decided to upload (the upload sends what is read)
  * @param mtimeMillis modification time to record in {@code X-Amz-Meta-Mtime}
+ * @param options     storage class and server-side encryption for the object
  */
-public record PutRequest(String bucket, String key, Path file, long size, long mtimeMillis) {
+public record PutRequest(String bucket, String key, Path file, long size, long mtimeMillis, UploadOptions options) {
     public PutRequest {
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(options, "options");
+    }
+
+    /** A request with the bucket's defaults ({@link UploadOptions#NONE}). */
+    public PutRequest(String bucket, String key, Path file, long size, long mtimeMillis) {
+        this(bucket, key, file, size, mtimeMillis, UploadOptions.NONE);
     }
 }

@@ -7,7 +7,8 @@ import dev.ferry.core.TransferException;
 /**
  * Makes sure a bucket exists before its first upload (creating it when allowed), once, and again after S3
  * said it does not exist. A bucket that cannot be made ready fails the attempt as retryable: an operator
- * may create it or fix the permissions, and the files go then.
+ * may create it or fix the permissions, and the files go then. Refused credentials keep their kind, so a
+ * one-shot run can tell them apart.
  */
 final class BucketGate {
     private final String bucket;
@@ -40,7 +41,9 @@ final class BucketGate {
                 stats.problem(null);
             } catch (TransferException e) {
                 stats.problem(e.getMessage());
-                throw new TransferException(FailureKind.RETRYABLE, e.getMessage(), e);
+                FailureKind kind = e.kind() == FailureKind.CREDENTIALS_REFUSED
+                        ? FailureKind.CREDENTIALS_REFUSED : FailureKind.RETRYABLE;
+                throw new TransferException(kind, e.getMessage(), e);
             }
         }
     }

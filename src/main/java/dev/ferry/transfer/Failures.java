@@ -24,7 +24,9 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
  * The one place where failures become {@link TransferException}s with a {@link FailureKind} and a reason
  * like {@code "photos/a.jpg: upload failed: server busy (HTTP 503 SlowDown)"}. The rule of thumb: what is wrong
  * with the service, the network, the credentials or the configuration (and so hits every file alike) is
- * RETRYABLE, because an operator can fix it; only what is wrong with this one file or key is PERMANENT.
+ * retryable, because an operator can fix it; only what is wrong with this one file or key is PERMANENT.
+ * Credentials the store refuses outright (or none found) are CREDENTIALS_REFUSED, so a one-shot run can give
+ * up on the site at once; a 403 AccessDenied stays RETRYABLE, since it may be one object's or prefix's policy.
  * Reasons never carry a credential or a stack trace.
  */
 final class Failures {
@@ -75,7 +77,7 @@ final class Failures {
             return make(FailureKind.PERMANENT, subject, what + ": invalid request: " + detail(e), e);
         }
         if (e instanceof SdkClientException && String.valueOf(e.getMessage()).contains("Unable to load credentials")) {
-            return make(FailureKind.RETRYABLE, subject, what + ": no credentials found: set the access key and secret"
+            return make(FailureKind.CREDENTIALS_REFUSED, subject, what + ": no credentials found: set the access key and secret"
                     + " key, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile or an instance role", e);
         }
         if (e instanceof SdkClientException || e instanceof IOException) {
@@ -110,7 +112,7 @@ final class Failures {
             return make(FailureKind.NO_SUCH_BUCKET, subject, what + ": bucket does not exist " + http, e);
         }
         if (CREDENTIALS_REFUSED.contains(c)) {
-            return make(FailureKind.RETRYABLE, subject, what + ": credentials refused, check the access key and"
+            return make(FailureKind.CREDENTIALS_REFUSED, subject, what + ": credentials refused, check the access key and"
                     + " secret key " + http, e);
         }
         if (TRANSIENT.contains(c) || status == 301 || status == 307 || status == 408) {

@@ -4,6 +4,7 @@ import dev.ferry.core.FailureKind;
 import dev.ferry.core.PutRequest;
 import dev.ferry.core.PutResult;
 import dev.ferry.core.TransferException;
+import dev.ferry.core.UploadOptions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -45,10 +46,12 @@ final class MultipartUploader implements AutoCloseable {
     private final int budget;
     private final Semaphore bufferBytes;
     private final ExecutorService pool;
+    private final UploadBodies bodies;
 
-    MultipartUploader(S3Client s3, Failures failures, S3Settings settings) {
+    MultipartUploader(S3Client s3, Failures failures, S3Settings settings, UploadBodies bodies) {
         this.s3 = s3;
         this.failures = failures;
+        this.bodies = bodies;
         this.configuredPartSize = settings.partSize();
         this.partConcurrency = settings.partConcurrency();
         this.budget = (int) Math.min(Integer.MAX_VALUE, 2L * settings.partConcurrency() * settings.partSize());
@@ -75,7 +78,8 @@ final class MultipartUploader implements AutoCloseable {
         return bufferBytes.availablePermits();
     }
 
-    PutResult upload(String subject, PutRequest request, long size, String contentType, Map<String, String> metadata) {
+    PutResult upload(String subject, PutRequest request, long size, String contentType, Map<String, String> metadata,
+            UploadOptions options) {
         byte[] wholeMd5;
         try {
             wholeMd5 = LocalFiles.md5(request.file(), size);
@@ -86,8 +90,8 @@ final class MultipartUploader implements AutoCloseable {
         withChecksum.put(S3ObjectStore.META_MD5, LocalFiles.base64(wholeMd5));
         String uploadId;
         try {
-            uploadId = s3.createMultipartUpload(b -> b.bucket(request.bucket()).key(request.key())
-                    .contentType(contentType).metadata(withChecksum)).uploadId();
+            uploadId = s3.createMultipartUpload(b -> ObjectOptions.apply(options, b.bucket(request.bucket())
+                    .key(request.key()).contentType(contentType).metadata(withChecksum))).uploadId();
         } catch (RuntimeException e) {
             throw failures.remote(subject, "cannot start multipart upload", e);
         }
@@ -171,11 +175,14 @@ final class MultipartUploader implements AutoCloseable {
                 throw new IllegalStateException("skipped: an earlier part failed");
             }
             byte[] md5 = LocalFiles.md5(buffer, buffer.length);
-            RequestBody body = RequestBody.fromContentProvider(() -> new ByteArrayInputStream(buffer),
-                    buffer.length, "application/octet-stream");
-            String etag = s3.uploadPart(b -> b.bucket(request.bucket()).key(request.key()).uploadId(uploadId)
-                    .partNumber(partNumber).contentLength((long) buffer.length)
-                    .contentMD5(LocalFiles.base64(md5)), body).eTag();
+            RequestBody body = bodies.of(() -> new ByteArrayInputStream(buffer), buffer.length,
+                    "application/octet-stream");
+            String etag = s3.uploadPart(b -> {
+                b.bucket(request.bucket()).key(request.key()).uploadId(uploadId)
+                        .partNumber(partNumber).contentLength((long) buffer.length)
+                        .contentMD5(LocalFiles.base64(md5));
+                bodies.override(buffer.length).ifPresent(b::overrideConfiguration);
+            }, body).eTag();
             return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
         } catch (RuntimeException e) {
             failure.compareAndSet(null, e);

@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
@@ -35,9 +36,14 @@ final class S3Clients {
                 .credentialsProvider(credentials(settings))
                 .overrideConfiguration(override.build())
                 // S3-compatible stores may reject the SDK's default CRC checksums; integrity comes from the
-                // Content-MD5 that every PutObject and UploadPart carries instead.
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+                // Content-MD5 that every PutObject and UploadPart carries instead, unless asked for (AWS).
+                .requestChecksumCalculation(settings.sdkDefaultChecksums()
+                        ? RequestChecksumCalculation.WHEN_SUPPORTED : RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(settings.sdkDefaultChecksums()
+                        ? ResponseChecksumValidation.WHEN_SUPPORTED : ResponseChecksumValidation.WHEN_REQUIRED)
+                // operations that require a checksum (DeleteObjects) also get Content-MD5, as before SDK 2.30:
+                // many S3-compatible stores (older MinIO, Ceph, B2) accept nothing else there
+                .addPlugin(LegacyMd5Plugin.create());
         settings.endpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }

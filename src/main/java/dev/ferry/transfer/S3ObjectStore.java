@@ -1,18 +1,25 @@
 package dev.ferry.transfer;
 
+import dev.ferry.core.DeleteFailure;
 import dev.ferry.core.FailureKind;
 import dev.ferry.core.ObjectStore;
 import dev.ferry.core.PutRequest;
 import dev.ferry.core.PutResult;
+import dev.ferry.core.RemoteEntry;
 import dev.ferry.core.RemoteObject;
 import dev.ferry.core.TransferException;
+import dev.ferry.core.UploadOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -26,7 +33,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * The S3 {@link ObjectStore}: AWS SDK v2 synchronous client over the Apache HTTP client. Objects carry rclone's
  * metadata ({@code mtime}, and {@code md5chksum} for multipart uploads) and every PutObject/UploadPart carries a
- * Content-MD5 the server verifies. Thread-safe; one instance per process is meant to be shared by all workers.
+ * Content-MD5 the server verifies. Upload bodies draw from the settings' {@link BandwidthLimiter} when there is
+ * one. Thread-safe; one instance per set of credentials and endpoint, shared by all workers.
  */
 public final class S3ObjectStore implements ObjectStore {
     static final String META_MTIME = "mtime";
@@ -34,6 +42,8 @@ public final class S3ObjectStore implements ObjectStore {
     static final int MAX_KEY_BYTES = 1024;
     /** S3's largest object. */
     static final long MAX_OBJECT_SIZE = 5L * 1024 * 1024 * 1024 * 1024;
+    /** Largest {@link #putBytes} content: it is held in memory. */
+    static final int MAX_PUT_BYTES = 16 * 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
 
     private final S3Settings settings;
@@ -41,14 +51,17 @@ public final class S3ObjectStore implements ObjectStore {
     private final Failures failures;
     private final SinglePartUploader single;
     private final MultipartUploader multipart;
+    private final ObjectDeleter deleter;
     private final Set<String> knownBuckets = ConcurrentHashMap.newKeySet();
 
     private S3ObjectStore(S3Settings settings, S3Client s3) {
         this.settings = settings;
         this.s3 = s3;
         this.failures = new Failures(settings.secretKey().stream().toList());
-        this.single = new SinglePartUploader(s3, failures);
-        this.multipart = new MultipartUploader(s3, failures, settings);
+        UploadBodies bodies = new UploadBodies(settings.bandwidthLimiter(), settings.attemptTimeout());
+        this.single = new SinglePartUploader(s3, failures, bodies);
+        this.multipart = new MultipartUploader(s3, failures, settings, bodies);
+        this.deleter = new ObjectDeleter(s3, failures);
     }
 
     public static S3ObjectStore create(S3Settings settings) {
@@ -70,19 +83,74 @@ public final class S3ObjectStore implements ObjectStore {
             throw new TransferException(FailureKind.PERMANENT, subject + ": file is " + size
                     + " bytes, larger than S3's limit of 5 TiB per object");
         }
+        UploadOptions options = ObjectOptions.checked(subject, request.options());
         String contentType = ContentTypes.forName(request.file().getFileName().toString());
         Map<String, String> metadata = Map.of(META_MTIME, Mtime.formatMillis(request.mtimeMillis()));
         try {
             PutResult result = size >= settings.multipartThreshold()
-                    ? multipart.upload(subject, request, size, contentType, metadata)
-                    : single.upload(subject, request, size, contentType, metadata);
+                    ? multipart.upload(subject, request, size, contentType, metadata, options)
+                    : single.upload(subject, request, size, contentType, metadata, options);
             log.debug("{}: uploaded {} bytes, etag {}", subject, result.bytes(), result.etag());
             return result;
         } catch (TransferException e) {
-            if (e.kind() == FailureKind.NO_SUCH_BUCKET) {
-                knownBuckets.remove(request.bucket());
-            }
+            forgetMissingBucket(request.bucket(), e);
             throw e;
+        }
+    }
+
+    @Override
+    public PutResult putBytes(String bucket, String key, byte[] content, String contentType, UploadOptions options) {
+        Objects.requireNonNull(content, "content");
+        Objects.requireNonNull(contentType, "contentType");
+        String subject = subject(bucket, key);
+        checkKey(subject, key);
+        if (content.length > MAX_PUT_BYTES) {
+            throw new TransferException(FailureKind.PERMANENT, subject + ": " + content.length
+                    + " bytes is too large for putBytes (at most " + MAX_PUT_BYTES + "): write a file and put it");
+        }
+        UploadOptions checked = ObjectOptions.checked(subject, options);
+        try {
+            PutResult result = single.upload(subject, bucket, key, content, contentType, checked);
+            log.debug("{}: uploaded {} bytes from memory, etag {}", subject, result.bytes(), result.etag());
+            return result;
+        } catch (TransferException e) {
+            forgetMissingBucket(bucket, e);
+            throw e;
+        }
+    }
+
+    @Override
+    public Stream<RemoteEntry> list(String bucket, String prefix) {
+        return list(bucket, prefix, ObjectListing.PAGE_SIZE);
+    }
+
+    /** {@link #list(String, String)} with a smaller page size, so tests can page over a few keys. */
+    Stream<RemoteEntry> list(String bucket, String prefix, int pageSize) {
+        Objects.requireNonNull(bucket, "bucket");
+        Objects.requireNonNull(prefix, "prefix");
+        return ObjectListing.stream(s3, failures, bucket, prefix, pageSize);
+    }
+
+    @Override
+    public List<DeleteFailure> delete(String bucket, Collection<String> keys) {
+        return delete(bucket, keys, ObjectDeleter.BATCH);
+    }
+
+    /** {@link #delete(String, Collection)} with a smaller batch size, so tests can batch a few keys. */
+    List<DeleteFailure> delete(String bucket, Collection<String> keys, int batchSize) {
+        Objects.requireNonNull(bucket, "bucket");
+        if (batchSize < 1 || batchSize > ObjectDeleter.BATCH) {
+            throw new IllegalArgumentException("batch size must be between 1 and 1000, got " + batchSize);
+        }
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        return deleter.delete(bucket, keys, batchSize);
+    }
+
+    private void forgetMissingBucket(String bucket, TransferException e) {
+        if (e.kind() == FailureKind.NO_SUCH_BUCKET) {
+            knownBuckets.remove(bucket);
         }
     }
 

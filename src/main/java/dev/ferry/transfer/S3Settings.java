@@ -18,6 +18,11 @@ import java.util.Optional;
  * @param partSize           multipart part size; grown automatically so a file needs at most 10,000 parts
  * @param partConcurrency    parts of one file uploaded in parallel
  * @param maxConnections     HTTP connection pool size
+ * @param bandwidthLimiter   process-wide upload bandwidth limit shared by every store given the same limiter;
+ *                           empty = no limit
+ * @param sdkDefaultChecksums true: the SDK's default CRC checksums on every request that supports them (fine for
+ *                           AWS itself); false: only where an operation requires one, for S3-compatible stores
+ *                           that reject them (integrity comes from Content-MD5 either way)
  */
 public record S3Settings(
         Optional<URI> endpoint,
@@ -29,7 +34,9 @@ public record S3Settings(
         long multipartThreshold,
         long partSize,
         int partConcurrency,
-        int maxConnections) {
+        int maxConnections,
+        Optional<BandwidthLimiter> bandwidthLimiter,
+        boolean sdkDefaultChecksums) {
 
     public static final long MIB = 1024L * 1024L;
     /** S3's smallest part (except the last one). */
@@ -49,6 +56,7 @@ public record S3Settings(
         Objects.requireNonNull(accessKey, "accessKey");
         Objects.requireNonNull(secretKey, "secretKey");
         Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+        Objects.requireNonNull(bandwidthLimiter, "bandwidthLimiter");
         require(!region.isBlank(), "region must not be blank");
         endpoint.ifPresent(uri -> require(uri.getScheme() != null && uri.getHost() != null,
                 "endpoint must be an absolute URL like http://host:port, got " + uri.getScheme() + "://..."));
@@ -87,6 +95,8 @@ public record S3Settings(
         b.partSize = partSize;
         b.partConcurrency = partConcurrency;
         b.maxConnections = maxConnections;
+        b.bandwidthLimiter = bandwidthLimiter;
+        b.sdkDefaultChecksums = sdkDefaultChecksums;
         return b;
     }
 
@@ -106,7 +116,9 @@ public record S3Settings(
                 + ", multipartThreshold=" + multipartThreshold
                 + ", partSize=" + partSize
                 + ", partConcurrency=" + partConcurrency
-                + ", maxConnections=" + maxConnections + "]";
+                + ", maxConnections=" + maxConnections
+                + ", bandwidthLimit=" + bandwidthLimiter.map(BandwidthLimiter::toString).orElse("(none)")
+                + ", sdkDefaultChecksums=" + sdkDefaultChecksums + "]";
     }
 
     private static void require(boolean condition, String message) {
@@ -127,6 +139,8 @@ public record S3Settings(
         private long partSize = DEFAULT_PART_SIZE;
         private int partConcurrency = DEFAULT_PART_CONCURRENCY;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Optional<BandwidthLimiter> bandwidthLimiter = Optional.empty();
+        private boolean sdkDefaultChecksums;
 
         private Builder() {
         }
@@ -178,9 +192,21 @@ public record S3Settings(
             return this;
         }
 
+        /** The process's shared limiter (create it once with {@link BandwidthLimiter#of}); null = no limit. */
+        public Builder bandwidthLimiter(BandwidthLimiter value) {
+            bandwidthLimiter = Optional.ofNullable(value);
+            return this;
+        }
+
+        public Builder sdkDefaultChecksums(boolean value) {
+            sdkDefaultChecksums = value;
+            return this;
+        }
+
         public S3Settings build() {
             return new S3Settings(endpoint, region, pathStyle, accessKey, secretKey, attemptTimeout,
-                    multipartThreshold, partSize, partConcurrency, maxConnections);
+                    multipartThreshold, partSize, partConcurrency, maxConnections, bandwidthLimiter,
+                    sdkDefaultChecksums);
         }
     }
 }

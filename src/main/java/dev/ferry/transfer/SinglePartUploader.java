@@ -2,6 +2,7 @@ package dev.ferry.transfer;
 
 import dev.ferry.core.PutRequest;
 import dev.ferry.core.PutResult;
+import dev.ferry.core.UploadOptions;
 import java.io.IOException;
 import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -17,13 +18,16 @@ final class SinglePartUploader {
 
     private final S3Client s3;
     private final Failures failures;
+    private final UploadBodies bodies;
 
-    SinglePartUploader(S3Client s3, Failures failures) {
+    SinglePartUploader(S3Client s3, Failures failures, UploadBodies bodies) {
         this.s3 = s3;
         this.failures = failures;
+        this.bodies = bodies;
     }
 
-    PutResult upload(String subject, PutRequest request, long size, String contentType, Map<String, String> metadata) {
+    PutResult upload(String subject, PutRequest request, long size, String contentType, Map<String, String> metadata,
+            UploadOptions options) {
         byte[] content = null;
         byte[] md5;
         try {
@@ -36,25 +40,42 @@ final class SinglePartUploader {
         } catch (IOException e) {
             throw failures.local(subject, e);
         }
-        FileContent fromDisk = content == null ? new FileContent(request.file(), size) : null;
-        RequestBody body = content != null
-                ? RequestBody.fromBytes(content)
-                : RequestBody.fromContentProvider(fromDisk, size, contentType);
+        if (content != null) {
+            return send(subject, new Target(request.bucket(), request.key(), contentType, metadata, options),
+                    md5, size, bodies.of(content, contentType));
+        }
+        try (FileContent fromDisk = new FileContent(request.file(), size)) {
+            return send(subject, new Target(request.bucket(), request.key(), contentType, metadata, options),
+                    md5, size, bodies.of(fromDisk, size, contentType));
+        }
+    }
+
+    PutResult upload(String subject, String bucket, String key, byte[] content, String contentType,
+            UploadOptions options) {
+        byte[] md5 = LocalFiles.md5(content, content.length);
+        return send(subject, new Target(bucket, key, contentType, Map.of(), options), md5, content.length,
+                bodies.of(content, contentType));
+    }
+
+    private PutResult send(String subject, Target target, byte[] md5, long size, RequestBody body) {
         try {
-            PutObjectResponse response = s3.putObject(b -> b
-                    .bucket(request.bucket())
-                    .key(request.key())
-                    .contentType(contentType)
-                    .contentLength(size)
-                    .contentMD5(LocalFiles.base64(md5))
-                    .metadata(metadata), body);
+            PutObjectResponse response = s3.putObject(b -> {
+                ObjectOptions.apply(target.options(), b
+                        .bucket(target.bucket())
+                        .key(target.key())
+                        .contentType(target.contentType())
+                        .contentLength(size)
+                        .contentMD5(LocalFiles.base64(md5))
+                        .metadata(target.metadata()));
+                bodies.override(size).ifPresent(b::overrideConfiguration);
+            }, body);
             return new PutResult(S3ObjectStore.unquote(response.eTag()), LocalFiles.hex(md5), size, false);
         } catch (RuntimeException e) {
             throw failures.remote(subject, "upload failed", e);
-        } finally {
-            if (fromDisk != null) {
-                fromDisk.close();
-            }
         }
+    }
+
+    private record Target(String bucket, String key, String contentType, Map<String, String> metadata,
+            UploadOptions options) {
     }
 }

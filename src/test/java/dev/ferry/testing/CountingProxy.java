@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A TCP forwarder on 127.0.0.1 in front of a local server that counts how many client connections are
  * open at once: a deterministic way to see whether a client works in parallel, with no timing involved.
+ * It also records the request line and headers of every HTTP request that passes ({@link #requestHeads()}), so
+ * tests can see what really went over the wire.
  */
 public final class CountingProxy implements AutoCloseable {
     private final ServerSocket server;
@@ -26,6 +30,7 @@ public final class CountingProxy implements AutoCloseable {
     });
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger maxOpen = new AtomicInteger();
+    private final List<String> heads = new CopyOnWriteArrayList<>();
 
     private CountingProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -64,18 +69,35 @@ public final class CountingProxy implements AutoCloseable {
                         closeQuietly(upstream);
                     }
                 };
-                threads.execute(() -> pump(client, upstream, closed));
-                threads.execute(() -> pump(upstream, client, closed));
+                RequestRecorder recorder = new RequestRecorder(heads);
+                threads.execute(() -> pump(client, upstream, recorder, closed));
+                threads.execute(() -> pump(upstream, client, null, closed));
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private static void pump(Socket from, Socket to, Runnable done) {
+    /**
+     * The request line and headers of every request clients sent so far, bodies left out, e.g.
+     * {@code "POST /bucket?delete HTTP/1.1\r\nHost: ...\r\n\r\n"}; in order on each connection.
+     */
+    public List<String> requestHeads() {
+        return List.copyOf(heads);
+    }
+
+    private static void pump(Socket from, Socket to, RequestRecorder recorder, Runnable done) {
         try (InputStream in = from.getInputStream()) {
             OutputStream out = to.getOutputStream();
-            in.transferTo(out);
+            byte[] buffer = new byte[16 * 1024];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                if (recorder != null) {
+                    recorder.accept(buffer, n);
+                }
+                out.write(buffer, 0, n);
+                out.flush();
+            }
             to.shutdownOutput();
         } catch (IOException e) {
             // the other side went away: close both

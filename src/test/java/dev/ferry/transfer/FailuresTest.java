@@ -39,8 +39,9 @@ class FailuresTest {
         "502, , RETRYABLE, server error (HTTP 502)",
         "429, TooManyRequests, RETRYABLE, server busy (HTTP 429 TooManyRequests)",
         "400, RequestTimeout, RETRYABLE, request timed out (HTTP 400 RequestTimeout)",
-        "403, SignatureDoesNotMatch, RETRYABLE, credentials refused",
-        "403, InvalidAccessKeyId, RETRYABLE, credentials refused",
+        "403, SignatureDoesNotMatch, CREDENTIALS_REFUSED, credentials refused",
+        "403, InvalidAccessKeyId, CREDENTIALS_REFUSED, credentials refused",
+        "400, ExpiredToken, CREDENTIALS_REFUSED, credentials refused",
         "403, AccessDenied, RETRYABLE, access denied",
         "403, , RETRYABLE, access denied",
         "404, NoSuchBucket, NO_SUCH_BUCKET, bucket does not exist (HTTP 404 NoSuchBucket)",
@@ -103,7 +104,11 @@ class FailuresTest {
     void missingCredentialsSaySo() {
         var e = SdkClientException.create("Unable to load credentials from any of the providers in the chain");
 
-        assertThat(failures.remote("b", "cannot check bucket", e).getMessage()).contains("no credentials found");
+        TransferException t = failures.remote("b", "cannot check bucket", e);
+
+        assertThat(t.getMessage()).contains("no credentials found");
+        assertThat(t.kind()).isEqualTo(FailureKind.CREDENTIALS_REFUSED);
+        assertThat(t.kind().retryable()).isTrue();
     }
 
     @Test

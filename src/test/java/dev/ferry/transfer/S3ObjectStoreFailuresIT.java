@@ -54,7 +54,7 @@ class S3ObjectStoreFailuresIT {
     }
 
     @Test
-    void wrongCredentialsAreRetryableAndTheReasonSaysSoWithoutTheSecret() throws IOException {
+    void wrongCredentialsAreRefusedCredentialsAndTheReasonSaysSoWithoutTheSecret() throws IOException {
         Path file = write("a.txt", "a");
         String wrongSecret = "wrong-secret-" + UUID.randomUUID();
         S3Settings wrong = S3ObjectStoreIT.settings(server).credentials(server.accessKey(), wrongSecret).build();
@@ -62,11 +62,29 @@ class S3ObjectStoreFailuresIT {
         try (S3ObjectStore refused = S3ObjectStore.create(wrong)) {
             TransferException e = failure(() -> refused.put(new PutRequest(BUCKET, "a.txt", file, 1, 0)));
 
-            assertThat(e.kind()).isEqualTo(FailureKind.RETRYABLE);
+            assertThat(e.kind()).isEqualTo(FailureKind.CREDENTIALS_REFUSED);
+            assertThat(e.kind().retryable()).isTrue();
             assertThat(e.getMessage()).startsWith(BUCKET + "/a.txt: ").contains("credentials refused")
                     .contains("HTTP 403").doesNotContain(wrongSecret).doesNotContain(server.secretKey());
         }
         assertThat(server.readObject(BUCKET, "a.txt")).isEmpty();
+    }
+
+    @Test
+    void anUnknownAccessKeyIsRefusedCredentialsButAHeadCannotTellFromAccessDenied() throws IOException {
+        Path file = write("u.txt", "u");
+        S3Settings unknown = S3ObjectStoreIT.settings(server).credentials("AKIA-NOT-KNOWN", server.secretKey()).build();
+
+        try (S3ObjectStore refused = S3ObjectStore.create(unknown)) {
+            TransferException put = failure(() -> refused.put(new PutRequest(BUCKET, "u.txt", file, 1, 0)));
+            // a HEAD answer has no body, so no error code: refused credentials look like any other 403
+            TransferException head = failure(() -> refused.head(BUCKET, "u.txt"));
+
+            assertThat(put.kind()).isEqualTo(FailureKind.CREDENTIALS_REFUSED);
+            assertThat(put.getMessage()).contains("InvalidAccessKeyId");
+            assertThat(head.kind()).isEqualTo(FailureKind.RETRYABLE);
+            assertThat(head.getMessage()).contains("access denied").contains("HTTP 403");
+        }
     }
 
     @Test

@@ -21,6 +21,20 @@ class S3SettingsTest {
         assertThat(s.partConcurrency()).isEqualTo(4);
         assertThat(s.maxConnections()).isEqualTo(64);
         assertThat(s.hasStaticCredentials()).isFalse();
+        assertThat(s.bandwidthLimiter()).isEmpty();
+        assertThat(s.sdkDefaultChecksums()).isFalse();
+    }
+
+    @Test
+    void bandwidthLimitAndChecksumModeAreKeptAndShown() {
+        BandwidthLimiter limit = BandwidthLimiter.of(1_000_000);
+        S3Settings s = S3Settings.builder().bandwidthLimiter(limit).sdkDefaultChecksums(true).build();
+
+        assertThat(s.bandwidthLimiter()).containsSame(limit);
+        assertThat(s.sdkDefaultChecksums()).isTrue();
+        assertThat(s.toBuilder().build()).isEqualTo(s);
+        assertThat(s.toString()).contains("bandwidthLimit=1000000 bytes/s").contains("sdkDefaultChecksums=true");
+        assertThat(S3Settings.defaults().toString()).contains("bandwidthLimit=(none)");
     }
 
     @Test

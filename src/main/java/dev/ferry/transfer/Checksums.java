@@ -1,0 +1,64 @@
+package dev.ferry.transfer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+
+/**
+ * Checksums of local files as S3 reports them, for comparing a file with an object without downloading it:
+ * the MD5 that is the ETag of a single-part upload, and the ETag a multipart upload with a given part size gets.
+ */
+public final class Checksums {
+    private static final int BUFFER = 64 * 1024;
+
+    private Checksums() {
+    }
+
+    /** Lower-case hex MD5 of the file's content. */
+    public static String md5Hex(Path file) throws IOException {
+        return LocalFiles.hex(LocalFiles.md5(file, Files.size(file)));
+    }
+
+    /**
+     * The ETag S3 gives the file when uploaded in parts of {@code partSize} bytes (the last one shorter): the hex
+     * MD5 of the concatenated binary MD5s of the parts, then "-" and the number of parts, e.g.
+     * {@code "d41d8cd98f00b204e9800998ecf8427e-3"}. An empty file counts as one empty part. Seed 002
+     * (s3sync-service) uploaded with 5 MiB parts. Compare single-part objects with {@link #md5Hex} instead.
+     *
+     * @throws IOException when the file cannot be read or changes size while it is read
+     */
+    public static String multipartEtag(Path file, long partSize) throws IOException {
+        if (partSize < 1) {
+            throw new IllegalArgumentException("part size must be positive, got " + partSize);
+        }
+        MessageDigest ofParts = LocalFiles.newMd5();
+        MessageDigest part = LocalFiles.newMd5();
+        long inPart = 0;
+        int parts = 0;
+        byte[] buffer = new byte[BUFFER];
+        try (InputStream in = LocalFiles.open(file, Files.size(file))) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                int offset = 0;
+                while (offset < n) {
+                    int take = (int) Math.min(n - offset, partSize - inPart);
+                    part.update(buffer, offset, take);
+                    offset += take;
+                    inPart += take;
+                    if (inPart == partSize) {
+                        ofParts.update(part.digest());
+                        parts++;
+                        inPart = 0;
+                    }
+                }
+            }
+        }
+        if (inPart > 0 || parts == 0) {
+            ofParts.update(part.digest());
+            parts++;
+        }
+        return LocalFiles.hex(ofParts.digest()) + "-" + parts;
+    }
+}
