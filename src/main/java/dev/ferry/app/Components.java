@@ -17,6 +17,7 @@ import java.util.Optional;
 import dev.ferry.core.ObjectStore;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.StateStoreException;
+import dev.ferry.transfer.BandwidthLimiter;
 import dev.ferry.transfer.S3ObjectStore;
 import dev.ferry.transfer.S3Settings;
 import java.io.IOException;
@@ -53,9 +54,13 @@ final class Components {
     /** The watch_path tree (when configured) and every site of the config file, each with its own S3 connection. */
     static List<Site> sites(FerryConfig config, List<AutoCloseable> opened) {
         List<Site> sites = new ArrayList<>();
+        // One limiter shared by every site's connection: bwlimit is for the whole daemon.
+        Optional<BandwidthLimiter> limit = config.bwlimit() > 0
+                ? Optional.of(BandwidthLimiter.of(Math.max(BandwidthLimiter.MIN_BYTES_PER_SECOND, config.bwlimit())))
+                : Optional.empty();
         if (config.watchPath().isPresent()) {
             ObjectStore store = objectStore(config, config.endpoint(), config.region(), config.pathStyle(),
-                    config.accessKey(), config.secretAccessKey(), false);
+                    config.accessKey(), config.secretAccessKey(), false, limit);
             opened.add(store);
             Path root = config.watchPath().get().toAbsolutePath().normalize();
             sites.add(new Site("watch_path", new FolderBucketRouter(root, new IgnoreRules(config.ignorePatterns())),
@@ -63,7 +68,7 @@ final class Components {
         }
         for (SiteConfig sc : config.sites()) {
             ObjectStore store = objectStore(config, sc.endpoint(), sc.region(), sc.pathStyle(), sc.accessKey(),
-                    sc.secretAccessKey(), sc.sdkChecksums());
+                    sc.secretAccessKey(), sc.sdkChecksums(), limit);
             opened.add(store);
             List<String> ignore = new ArrayList<>(config.ignorePatterns());
             if (sc.markers()) {
@@ -84,9 +89,11 @@ final class Components {
     }
 
     private static ObjectStore objectStore(FerryConfig config, Optional<URI> endpoint, Optional<String> region,
-            boolean pathStyle, Optional<String> accessKey, Optional<Secret> secret, boolean sdkChecksums) {
+            boolean pathStyle, Optional<String> accessKey, Optional<Secret> secret, boolean sdkChecksums,
+            Optional<BandwidthLimiter> limit) {
         S3Settings.Builder b = S3Settings.builder()
                 .pathStyle(pathStyle)
+                .sdkDefaultChecksums(sdkChecksums)
                 .multipartThreshold(config.multipartThreshold())
                 .partSize(config.multipartPartSize())
                 .partConcurrency(config.multipartConcurrency())
@@ -94,6 +101,7 @@ final class Components {
         endpoint.ifPresent(b::endpoint);
         region.or(() -> endpoint.map(e -> ENDPOINT_DEFAULT_REGION)).ifPresent(b::region);
         config.timeout().ifPresent(b::attemptTimeout);
+        limit.ifPresent(b::bandwidthLimiter);
         if (accessKey.isPresent() && secret.isPresent()) {
             b.credentials(accessKey.get(), secret.get().reveal());
         }

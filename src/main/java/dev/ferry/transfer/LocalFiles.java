@@ -54,11 +54,7 @@ final class LocalFiles {
     }
 
     static MessageDigest newMd5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no MD5", e);
-        }
+        return dev.ferry.core.Checksums.newMd5();
     }
 
     static byte[] md5(byte[] content, int length) {
@@ -68,7 +64,7 @@ final class LocalFiles {
     }
 
     static String hex(byte[] digest) {
-        return HexFormat.of().formatHex(digest);
+        return dev.ferry.core.Checksums.hex(digest);
     }
 
     static String base64(byte[] digest) {

@@ -10,6 +10,7 @@ import dev.ferry.core.PutResult;
 import dev.ferry.core.RemoteEntry;
 import dev.ferry.core.TransferException;
 import dev.ferry.core.UploadOptions;
+import dev.ferry.core.Checksums;
 import dev.ferry.testing.CountingProxy;
 import dev.ferry.testing.S3ProxyServer;
 import java.io.IOException;

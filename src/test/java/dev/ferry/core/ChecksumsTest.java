@@ -1,4 +1,4 @@
-package dev.ferry.transfer;
+package dev.ferry.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.ferry.transfer;
+package dev.ferry.core;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +18,29 @@ public final class Checksums {
 
     /** Lower-case hex MD5 of the file's content. */
     public static String md5Hex(Path file) throws IOException {
-        return LocalFiles.hex(LocalFiles.md5(file, Files.size(file)));
+        MessageDigest digest = newMd5();
+        byte[] buffer = new byte[BUFFER];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return hex(digest.digest());
+    }
+
+    /** A fresh MD5 digest. */
+    public static MessageDigest newMd5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no MD5", e);
+        }
+    }
+
+    /** Lower-case hex of a digest. */
+    public static String hex(byte[] digest) {
+        return java.util.HexFormat.of().formatHex(digest);
     }
 
     /**
@@ -27,18 +49,18 @@ public final class Checksums {
      * {@code "d41d8cd98f00b204e9800998ecf8427e-3"}. An empty file counts as one empty part. Seed 002
      * (s3sync-service) uploaded with 5 MiB parts. Compare single-part objects with {@link #md5Hex} instead.
      *
-     * @throws IOException when the file cannot be read or changes size while it is read
+     * @throws IOException when the file cannot be read
      */
     public static String multipartEtag(Path file, long partSize) throws IOException {
         if (partSize < 1) {
             throw new IllegalArgumentException("part size must be positive, got " + partSize);
         }
-        MessageDigest ofParts = LocalFiles.newMd5();
-        MessageDigest part = LocalFiles.newMd5();
+        MessageDigest ofParts = newMd5();
+        MessageDigest part = newMd5();
         long inPart = 0;
         int parts = 0;
         byte[] buffer = new byte[BUFFER];
-        try (InputStream in = LocalFiles.open(file, Files.size(file))) {
+        try (InputStream in = Files.newInputStream(file)) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 int offset = 0;
@@ -59,6 +81,6 @@ public final class Checksums {
             ofParts.update(part.digest());
             parts++;
         }
-        return LocalFiles.hex(ofParts.digest()) + "-" + parts;
+        return hex(ofParts.digest()) + "-" + parts;
     }
 }
