@@ -44,6 +44,7 @@ final class SyncCommand {
     private long unchanged;
     private long skipped;
     private long ignored;
+    private long jobFailures;
 
     SyncCommand(FerryConfig config, PrintStream out, boolean dryRun, int maxAttempts) {
         this.config = config;
@@ -91,7 +92,12 @@ final class SyncCommand {
         Engine engine = oneShot.engine(maxAttempts, progress);
         try (ProgressBar bar = progressBar()) {
             for (OneShot.Job job : oneShot.jobs()) {
-                scan(oneShot, job, enqueueing(engine, job), false);
+                try {
+                    scan(oneShot, job, enqueueing(engine, job), false);
+                } catch (dev.ferry.core.TransferException e) {
+                    jobFailures++;
+                    out.println("failed: " + job.name() + ": " + e.getMessage());
+                }
             }
             while (engine.backlog() > 0) {
                 if (bar != null) {
@@ -109,7 +115,7 @@ final class SyncCommand {
         }
         long missing = verify(oneShot);
         Map<Path, String> failures = progress.failures();
-        long failed = Math.max(failures.size(), missing);
+        long failed = Math.max(failures.size(), missing) + jobFailures;
         failures.forEach((path, reason) -> out.println("failed: " + path + ": " + reason));
         out.println("added " + added.sum() + ", updated " + updated.sum() + ", unchanged " + unchanged + ", skipped "
                 + skipped + ", ignored " + ignored + ", failed " + failed);
@@ -124,6 +130,7 @@ final class SyncCommand {
                 @Override
                 public boolean upload(Path path, Destination dest, FileStat stat, String reason) {
                     stillMissing.increment();
+                    out.println("not in S3 after sync: s3://" + dest + " (" + (reason.isEmpty() ? "missing" : reason) + ")");
                     return true;
                 }
 
@@ -134,10 +141,15 @@ final class SyncCommand {
                 }
             };
             if (job.needsListing()) {
-                new Reconciler(job.router(), job.site().store(), oneShot.writer,
+                try {
+                    new Reconciler(job.router(), job.site().store(), oneShot.writer,
                         new Reconciler.Policy(job.policy().mode(), job.policy().storageClass(), false, 0, 0,
                                 job.policy().markerFile(), job.policy().localMarkers(), job.policy().markerOptions()),
                         Clock.systemUTC()).run(counting, false);
+                } catch (dev.ferry.core.TransferException e) {
+                    stillMissing.increment();
+                    out.println("cannot verify " + job.name() + ": " + e.getMessage());
+                }
             } else {
                 sweeper(oneShot, job, counting).sweep(job.router().root(), () -> false);
             }

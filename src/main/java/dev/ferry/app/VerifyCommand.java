@@ -36,35 +36,44 @@ final class VerifyCommand {
         long extra = 0;
         try (OneShot oneShot = new OneShot(config)) {
             for (OneShot.Job job : oneShot.jobs()) {
-                Reconciler.Mode mode = checksum ? Reconciler.Mode.CHECKSUM
-                        : job.policy().mode() == Reconciler.Mode.STATE ? Reconciler.Mode.SIZE_MTIME : job.policy().mode();
-                Reconciler.Policy policy = new Reconciler.Policy(mode, job.policy().storageClass(), false, 0, 0,
-                        job.policy().markerFile(), false, job.policy().markerOptions());
-                ReconcileReport r = new Reconciler(job.router(), job.site().store(), oneShot.writer, policy,
-                        Clock.systemUTC()).run(new ReconcileSink() {
-                            @Override
-                            public boolean upload(Path path, Destination dest, FileStat stat, String reason) {
-                                return true;
-                            }
-
-                            @Override
-                            public void same(Path path, Destination dest, FileStat stat, RemoteEntry remote,
-                                    Optional<FileRecord> record) {
-                            }
-
-                            @Override
-                            public void difference(Difference d) {
-                                out.println(job.name() + ": " + d);
-                            }
-                        }, true);
-                missingOrChanged += r.missing() + r.changed();
-                extra += r.extra();
-                out.println(job.name() + ": " + r.files() + " files compared, " + r.missing() + " missing in S3, "
-                        + r.changed() + " differ, " + r.extra() + " only in S3");
+                try {
+                    ReconcileReport r = compare(oneShot, job);
+                    missingOrChanged += r.missing() + r.changed();
+                    extra += r.extra();
+                    out.println(job.name() + ": " + r.files() + " files compared, " + r.missing() + " missing in S3, "
+                            + r.changed() + " differ, " + r.extra() + " only in S3");
+                } catch (dev.ferry.core.TransferException e) {
+                    missingOrChanged++;
+                    out.println(job.name() + ": cannot compare: " + e.getMessage());
+                }
             }
         }
         out.println(missingOrChanged == 0 ? "verified: every file is in S3" + (extra > 0 ? " (" + extra
                 + " objects have no local file)" : "") : missingOrChanged + " files are not in S3 as they are locally");
         return missingOrChanged == 0 ? Main.EXIT_OK : SyncCommand.EXIT_INCOMPLETE;
+    }
+
+    private ReconcileReport compare(OneShot oneShot, OneShot.Job job) throws InterruptedException {
+        Reconciler.Mode mode = checksum ? Reconciler.Mode.CHECKSUM
+                : job.policy().mode() == Reconciler.Mode.STATE ? Reconciler.Mode.SIZE_MTIME : job.policy().mode();
+        Reconciler.Policy policy = new Reconciler.Policy(mode, job.policy().storageClass(), false, 0, 0,
+                job.policy().markerFile(), false, job.policy().markerOptions());
+        return new Reconciler(job.router(), job.site().store(), oneShot.writer, policy, Clock.systemUTC())
+                .run(new ReconcileSink() {
+                    @Override
+                    public boolean upload(Path path, Destination dest, FileStat stat, String reason) {
+                        return true;
+                    }
+
+                    @Override
+                    public void same(Path path, Destination dest, FileStat stat, RemoteEntry remote,
+                            Optional<FileRecord> record) {
+                    }
+
+                    @Override
+                    public void difference(Difference d) {
+                        out.println(job.name() + ": " + d);
+                    }
+                }, true);
     }
 }

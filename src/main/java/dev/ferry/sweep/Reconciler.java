@@ -2,6 +2,8 @@ package dev.ferry.sweep;
 
 import dev.ferry.core.Checksums;
 import dev.ferry.core.DeleteFailure;
+import dev.ferry.core.FailureKind;
+import dev.ferry.core.TransferException;
 import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStatus;
@@ -49,6 +51,7 @@ public final class Reconciler {
     private final RecordKeeper records;
     private final Policy policy;
     private final Clock clock;
+    private boolean dryRun;
 
     public Reconciler(PrefixRouter router, ObjectStore store, RecordKeeper records, Policy policy, Clock clock) {
         this.router = router;
@@ -60,6 +63,7 @@ public final class Reconciler {
 
     /** Runs once. With {@code dryRun}, nothing is uploaded, deleted or written; the sink still hears everything. */
     public ReconcileReport run(ReconcileSink sink, boolean dryRun) throws InterruptedException {
+        this.dryRun = dryRun;
         long began = System.nanoTime();
         Counts c = new Counts();
         List<String> deletions = new ArrayList<>();
@@ -72,6 +76,14 @@ public final class Reconciler {
         LocalTree local = new LocalTree(router.root());
         try (Stream<RemoteEntry> listing = store.list(router.bucket(), prefix)) {
             Iterator<RemoteEntry> remote = listing.iterator();
+            try {
+                remote.hasNext();
+            } catch (TransferException e) {
+                if (e.kind() != FailureKind.NO_SUCH_BUCKET) {
+                    throw e;
+                }
+                remote = java.util.Collections.emptyIterator(); // nothing there yet: everything is missing
+            }
             LocalTree.Entry l = local.hasNext() ? local.next() : null;
             RemoteEntry r = remote.hasNext() ? remote.next() : null;
             while (l != null || r != null) {
@@ -156,6 +168,11 @@ public final class Reconciler {
         } else {
             c.changed++;
             sink.difference(new Difference(Difference.Kind.CHANGED, dest.key(), why.get()));
+            if (!dryRun && record.isPresent() && record.get().status() == FileStatus.UPLOADED) {
+                // the record says uploaded but S3 disagrees (e.g. content changed at the same size and mtime):
+                // withdraw it, or the worker would trust it and skip the upload
+                records.offer(record.get().withStatus(FileStatus.PENDING, clock.instant()));
+            }
         }
         return sink.upload(l.path(), dest, l.stat(), remote == null ? "missing in S3" : why.get());
     }
