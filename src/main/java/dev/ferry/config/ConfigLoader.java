@@ -208,6 +208,8 @@ final class ConfigLoader {
                 (Integer) values.get(ConfigKey.MULTIPART_CONCURRENCY),
                 (Level) values.get(ConfigKey.LOG_LEVEL),
                 (Duration) values.get(ConfigKey.SHUTDOWN_GRACE),
+                (LogFormat) values.get(ConfigKey.LOG_FORMAT),
+                (Duration) values.get(ConfigKey.POLL_INTERVAL),
                 List.copyOf(settings.values()));
     }
 

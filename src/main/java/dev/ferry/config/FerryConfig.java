@@ -37,6 +37,8 @@ import org.slf4j.event.Level;
  * @param multipartConcurrency parts of one file in parallel
  * @param logLevel             log level of Ferry's own loggers
  * @param shutdownGrace        time uploads under way may finish after SIGTERM
+ * @param logFormat            text or JSON log lines
+ * @param pollInterval         time between full sweeps while native watching is unavailable
  * @param settings             every key's effective value and source, in table order (secrets masked)
  */
 public record FerryConfig(
@@ -62,6 +64,8 @@ public record FerryConfig(
         int multipartConcurrency,
         Level logLevel,
         Duration shutdownGrace,
+        LogFormat logFormat,
+        Duration pollInterval,
         List<Setting> settings) {
 
     /** Name of the SQLite file inside {@link #stateDir()}. */
@@ -81,6 +85,8 @@ public record FerryConfig(
         Objects.requireNonNull(sweepInterval, "sweepInterval");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(logFormat, "logFormat");
+        Objects.requireNonNull(pollInterval, "pollInterval");
         ignorePatterns = List.copyOf(ignorePatterns);
         settings = List.copyOf(settings);
     }
