@@ -4,12 +4,12 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.core.DaemonStatus;
 import dev.ferry.core.ObjectStore;
 import dev.ferry.core.StateStore;
-import dev.ferry.core.UploadListener;
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineSettings;
 import dev.ferry.filter.IgnoreRules;
 import dev.ferry.filter.Router;
 import dev.ferry.http.StatusServer;
+import dev.ferry.metrics.FerryMetrics;
 import dev.ferry.queue.Backoff;
 import dev.ferry.state.StateWriter;
 import dev.ferry.sweep.SweepScheduler;
@@ -35,8 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Daemon {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
-    /** How often sweeps run when native watching is not available. */
-    static final Duration POLL_INTERVAL = Duration.ofSeconds(30);
 
     private final FerryConfig config;
     private final Clock clock;
@@ -52,6 +50,7 @@ final class Daemon {
     private TreeWatcher watcher;
     private WatchHealth watchHealth;
     private ScheduledExecutorService timers;
+    private FerryMetrics metrics;
 
     private Daemon(FerryConfig config, Clock clock) {
         this.config = config;
@@ -80,14 +79,18 @@ final class Daemon {
         s3 = Components.openObjectStore(config);
         closeOnFailure.add(s3);
 
+        metrics = new FerryMetrics(this::status);
+        closeOnFailure.add(metrics);
         Router router = new Router(root, new IgnoreRules(config.ignorePatterns()));
         engine = new Engine(router, writer, s3, new EngineSettings(config.concurrency(), config.queueCapacity(),
-                config.settleTime(), config.createBuckets(), Duration.ofSeconds(5)), clock, Backoff.standard(), UploadListener.NONE);
+                config.settleTime(), config.createBuckets(), Duration.ofSeconds(5)), clock, Backoff.standard(), metrics);
         Sweeper sweeper = new Sweeper(router, writer, new EngineSink(engine), 1000, this::awaitStore);
         sweeps = new SweepScheduler(root, sweeper, clock);
+        sweeps.onFullSweep((took, files, queued) -> metrics.fullSweepCompleted(took, files));
         closeOnFailure.add(sweeps);
 
-        http = new StatusServer(this::status, config.bindAddress(), config.port());
+        watchHealth = new WatchHealth(root);
+        http = new StatusServer(this::status, metrics::scrape, config.bindAddress(), config.port());
         try {
             http.start();
         } catch (RuntimeException e) {
@@ -95,7 +98,6 @@ final class Daemon {
                     + " (PORT): " + e.getMessage(), e);
         }
 
-        watchHealth = new WatchHealth(root);
         watcher = new TreeWatcher(root, new WatchListener() {
             @Override
             public void fileChanged(Path path) {
@@ -133,7 +135,7 @@ final class Daemon {
         timers.scheduleWithFixedDelay(() -> {
             engine.bucketsNeedingSweep().forEach(b -> sweeps.requestFolder(root.resolve(b), "queue had overflowed"));
             if (watchHealth.polling() && sweeps.lastFullSweepAt()
-                    .map(at -> at.plus(POLL_INTERVAL).isBefore(clock.instant())).orElse(false)) {
+                    .map(at -> at.plus(config.pollInterval()).isBefore(clock.instant())).orElse(false)) {
                 sweeps.requestFull("polling (native watching unavailable)");
             }
         }, 1, 1, TimeUnit.SECONDS);
@@ -186,6 +188,7 @@ final class Daemon {
         writer.close();
         store.close();
         s3.close();
+        metrics.close();
         log.info("stopped");
     }
 
