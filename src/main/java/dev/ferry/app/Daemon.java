@@ -3,11 +3,11 @@ package dev.ferry.app;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.core.DaemonStatus;
 import dev.ferry.core.StateStore;
-import dev.ferry.core.UploadListener;
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineSettings;
 import dev.ferry.engine.Site;
 import dev.ferry.http.StatusServer;
+import dev.ferry.metrics.FerryMetrics;
 import dev.ferry.queue.Backoff;
 import dev.ferry.state.StateWriter;
 import dev.ferry.sweep.Sweeper;
@@ -31,8 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Daemon {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
-    /** How often sweeps run when native watching is not available. */
-    static final Duration POLL_INTERVAL = Duration.ofSeconds(30);
 
     private final FerryConfig config;
     private final Clock clock;
@@ -45,6 +43,7 @@ final class Daemon {
     private Engine engine;
     private StatusServer http;
     private ScheduledExecutorService timers;
+    private FerryMetrics metrics;
 
     private Daemon(FerryConfig config, Clock clock) {
         this.config = config;
@@ -69,15 +68,20 @@ final class Daemon {
         closeOnFailure.add(store);
         writer = StateWriter.start(store);
         closeOnFailure.add(writer);
+        metrics = new FerryMetrics(this::status);
+        closeOnFailure.add(metrics);
         List<Site> sites = Components.sites(config, closeOnFailure);
         engine = new Engine(sites, writer, EngineSettings.daemon(config.concurrency(), config.queueCapacity(),
-                config.settleTime(), config.createBuckets()), clock, Backoff.standard(), UploadListener.NONE);
+                config.settleTime(), config.createBuckets()), clock, Backoff.standard(), metrics);
         for (Site site : sites) {
             Sweeper sweeper = new Sweeper(site.router(), writer, new EngineSink(engine, site), 1000, this::awaitStore);
-            runners.add(new SiteRunner(site, engine, sweeper, Components.pollInterval(config, site), clock));
+            SiteRunner runner = new SiteRunner(site, engine, sweeper, Components.pollInterval(config, site),
+                    config.pollInterval(), clock);
+            runner.sweeps.onFullSweep((took, files, queued) -> metrics.fullSweepCompleted(took, files));
+            runners.add(runner);
         }
 
-        http = new StatusServer(this::status, config.bindAddress(), config.port());
+        http = new StatusServer(this::status, metrics::scrape, config.bindAddress(), config.port());
         try {
             http.start();
         } catch (RuntimeException e) {
@@ -155,6 +159,7 @@ final class Daemon {
                 s3.close();
             }
         }
+        metrics.close();
         log.info("stopped");
     }
 

@@ -128,7 +128,12 @@ public final class Main {
 
     private static int runDaemon(FerryConfig config) {
         setLogLevel(config);
+        boolean formatApplied = LogFormatSwitch.apply(config.logFormat());
         Logger log = LoggerFactory.getLogger(Main.class);
+        if (!formatApplied) {
+            log.warn("log_format {}: the logging backend is not Logback's console appender; writing text",
+                    config.logFormat().text());
+        }
         config.describe().lines().forEach(line -> log.info("config: {}", line));
         warnIfFileNamesAreNotUtf8(log);
         CountDownLatch stop = new CountDownLatch(1);

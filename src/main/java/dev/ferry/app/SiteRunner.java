@@ -25,11 +25,17 @@ final class SiteRunner {
     final WatchHealth health;
     private final Engine engine;
     private final Optional<Duration> pollInterval;
+    private final Duration fallbackPollInterval;
     private final Clock clock;
     private TreeWatcher watcher;
 
-    /** @param pollInterval poll at this interval instead of watching natively; empty for native watching */
-    SiteRunner(Site site, Engine engine, Sweeper sweeper, Optional<Duration> pollInterval, Clock clock) {
+    /**
+     * @param pollInterval         poll at this interval instead of watching natively; empty for native watching
+     * @param fallbackPollInterval poll at this interval when native watching fails (poll_interval)
+     */
+    SiteRunner(Site site, Engine engine, Sweeper sweeper, Optional<Duration> pollInterval, Duration fallbackPollInterval,
+            Clock clock) {
+        this.fallbackPollInterval = fallbackPollInterval;
         this.site = site;
         this.engine = engine;
         this.pollInterval = pollInterval;
@@ -82,7 +88,7 @@ final class SiteRunner {
         if (!health.polling()) {
             return;
         }
-        Duration every = pollInterval.orElse(Daemon.POLL_INTERVAL);
+        Duration every = pollInterval.orElse(fallbackPollInterval);
         if (sweeps.lastFullSweepAt().map(at -> at.plus(every).isBefore(clock.instant())).orElse(false)) {
             sweeps.requestFull("polling");
         }

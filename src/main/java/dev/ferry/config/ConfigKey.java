@@ -85,7 +85,14 @@ public enum ConfigKey {
             "Accepted so seed 002's config.yml runs unchanged; Ferry sizes its queues with queue_capacity."),
     SHUTDOWN_GRACE("shutdown_grace", env("SHUTDOWN_GRACE"), "--shutdown-grace",
             new ValueType.DurationType(Duration.ofHours(1), Optional.empty()), DefaultValue.of("30s"),
-            "How long uploads under way may finish after SIGTERM.");
+            "How long uploads under way may finish after SIGTERM."),
+    LOG_FORMAT("log_format", env("LOG_FORMAT"), "--log-format", new FormatTypes.LogFormatType(),
+            DefaultValue.of("text"), "text (one readable line per event) or json (one JSON object per line, a "
+                    + "field per value: bucket, key, path, outcome, bytes, duration_ms, reason)."),
+    POLL_INTERVAL("poll_interval", env("POLL_INTERVAL"), "--poll-interval",
+            new ValueType.DurationType(Duration.ofHours(1), Optional.empty()), DefaultValue.of("30s"),
+            "Time between sweeps of the whole tree while native watching is unavailable (e.g. the inotify "
+                    + "watch limit was reached).");
 
     /** One environment variable of a key; systemd's list variables ("a:b") give their first entry. */
     record EnvVar(String name, boolean firstOfColonList) {

@@ -225,6 +225,8 @@ final class ConfigLoader {
                 (Optional<Duration>) values.get(ConfigKey.WATCH_INTERVAL),
                 (Long) values.get(ConfigKey.BWLIMIT),
                 sites,
+                (LogFormat) values.get(ConfigKey.LOG_FORMAT),
+                (Duration) values.get(ConfigKey.POLL_INTERVAL),
                 List.copyOf(settings.values()));
     }
 

@@ -41,6 +41,8 @@ import org.slf4j.event.Level;
  * @param watchInterval        poll instead of native watching, at this interval (empty: native)
  * @param bwlimit              upload bandwidth limit in bytes per second (0: none)
  * @param sites                the sites of the config file (seed 002), validated and not overlapping
+ * @param logFormat            text or JSON log lines
+ * @param pollInterval         time between full sweeps while native watching is unavailable
  * @param settings             every key's effective value and source, in table order (secrets masked)
  */
 public record FerryConfig(
@@ -69,6 +71,8 @@ public record FerryConfig(
         Optional<Duration> watchInterval,
         long bwlimit,
         List<SiteConfig> sites,
+        LogFormat logFormat,
+        Duration pollInterval,
         List<Setting> settings) {
 
     /** Name of the SQLite file inside {@link #stateDir()}. */
@@ -88,6 +92,8 @@ public record FerryConfig(
         Objects.requireNonNull(sweepInterval, "sweepInterval");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(logFormat, "logFormat");
+        Objects.requireNonNull(pollInterval, "pollInterval");
         ignorePatterns = List.copyOf(ignorePatterns);
         settings = List.copyOf(settings);
         sites = List.copyOf(sites);

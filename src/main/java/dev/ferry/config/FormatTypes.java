@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.regex.PatternSyntaxException;
 import org.slf4j.event.Level;
 
-/** The value types whose text has a format of its own: URLs, glob lists, log levels. */
+/** The value types whose text has a format of its own: URLs, glob lists, log levels and formats. */
 final class FormatTypes {
     private FormatTypes() {
     }
@@ -190,6 +190,29 @@ final class FormatTypes {
         @Override
         public String display(Object value) {
             return value.toString().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** text or json. Parses to {@link LogFormat}. */
+    record LogFormatType() implements ValueType {
+        @Override
+        public Object parse(String text, ParseContext ctx) throws BadValue {
+            for (LogFormat f : LogFormat.values()) {
+                if (f.text().equals(text.strip().toLowerCase(Locale.ROOT))) {
+                    return f;
+                }
+            }
+            throw new BadValue("must be text or json");
+        }
+
+        @Override
+        public String label() {
+            return "<text|json>";
+        }
+
+        @Override
+        public String display(Object value) {
+            return ((LogFormat) value).text();
         }
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /** One bucket's queue and the workers that drain it. One bad bucket never holds up another's lane. */
 final class Lane {
@@ -97,40 +98,53 @@ final class Lane {
             stats.uploaded.increment();
             stats.bytes.add(u.result().bytes());
             stats.succeeded(path);
-            log.info("{}/{}: uploaded {} bytes in {} ms{}", bucket, task.key(), u.result().bytes(),
-                    u.took().toMillis(), u.result().multipart() ? " (multipart)" : "");
+            fields(log.atInfo(), task, "uploaded").addKeyValue("bytes", u.result().bytes())
+                    .addKeyValue("duration_ms", u.took().toMillis())
+                    .addKeyValue("latency_ms", Duration.between(task.queuedAt(), now).toMillis())
+                    .addKeyValue("multipart", u.result().multipart())
+                    .log("{}/{}: uploaded {} bytes in {} ms{}", bucket, task.key(), u.result().bytes(),
+                            u.took().toMillis(), u.result().multipart() ? " (multipart)" : "");
             queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Unchanged u) {
             stats.unchanged.increment();
             stats.succeeded(path);
-            log.debug("{}/{}: not uploaded: {}", bucket, task.key(), u.why());
+            fields(log.atDebug(), task, "unchanged").addKeyValue("reason", u.why())
+                    .log("{}/{}: not uploaded: {}", bucket, task.key(), u.why());
             queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Requeue r) {
-            log.debug("{}/{}: {}; trying again at {}", bucket, task.key(), r.why(), r.due());
+            fields(log.atDebug(), task, "requeued").addKeyValue("reason", r.why())
+                    .log("{}/{}: {}; trying again at {}", bucket, task.key(), r.why(), r.due());
             queue.retry(task, r.due(), false);
         } else if (outcome instanceof UploadOutcome.Retry r && gaveUp(task, r)) {
             stats.failed(path, r.reason(), now);
-            log.error("{}/{}: upload failed {} times, giving up: {}", bucket, task.key(), task.attempts() + 1,
-                    r.reason());
+            fields(log.atError(), task, "gave_up").addKeyValue("reason", r.reason())
+                    .addKeyValue("attempt", task.attempts() + 1)
+                    .log("{}/{}: upload failed {} times, giving up: {}", bucket, task.key(), task.attempts() + 1,
+                            r.reason());
             queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Retry r) {
             stats.failed(path, r.reason(), now);
             Duration delay = backoff.delay(task.attempts() + 1);
-            log.warn("{}/{}: upload failed (attempt {}), retrying in {} s: {}", bucket, task.key(),
-                    task.attempts() + 1, delay.toSeconds(), r.reason());
+            fields(log.atWarn(), task, "retry").addKeyValue("reason", r.reason())
+                    .addKeyValue("attempt", task.attempts() + 1).addKeyValue("retry_in_ms", delay.toMillis())
+                    .log("{}/{}: upload failed (attempt {}), retrying in {} s: {}", bucket, task.key(),
+                            task.attempts() + 1, delay.toSeconds(), r.reason());
             queue.retry(task, now.plus(delay), true);
         } else if (outcome instanceof UploadOutcome.Permanent p) {
             stats.failed(path, p.reason(), now);
-            log.error("{}/{}: upload failed and will not be retried until the file changes: {}", bucket,
-                    task.key(), p.reason());
+            fields(log.atError(), task, "permanent").addKeyValue("reason", p.reason())
+                    .log("{}/{}: upload failed and will not be retried until the file changes: {}", bucket,
+                            task.key(), p.reason());
             queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Deleted d) {
             stats.succeeded(path);
-            log.info("{}/{}: deleted from S3 (its local file was deleted)", bucket, task.key());
+            fields(log.atInfo(), task, "deleted")
+                    .log("{}/{}: deleted from S3 (its local file was deleted)", bucket, task.key());
             queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Gone g) {
             stats.succeeded(path);
-            log.debug("{}/{}: skipped, {}", bucket, task.key(), g.why());
+            fields(log.atDebug(), task, "gone").addKeyValue("reason", g.why())
+                    .log("{}/{}: skipped, {}", bucket, task.key(), g.why());
             queue.complete(task);
         }
     }
@@ -138,6 +152,12 @@ final class Lane {
     /** A one-shot sync gives a file up after its attempts, and at once when the credentials are refused. */
     private boolean gaveUp(Task task, UploadOutcome.Retry retry) {
         return maxAttempts.map(max -> retry.credentialsRefused() || task.attempts() + 1 >= max).orElse(false);
+    }
+
+    /** The fields every outcome line carries in JSON logs; the text line is the message alone. */
+    private LoggingEventBuilder fields(LoggingEventBuilder event, Task task, String outcome) {
+        return event.addKeyValue("bucket", bucket).addKeyValue("key", task.key())
+                .addKeyValue("path", task.path().toString()).addKeyValue("outcome", outcome);
     }
 
     /** Stops handing out work. */

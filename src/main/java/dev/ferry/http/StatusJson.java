@@ -32,6 +32,32 @@ final class StatusJson {
         return MAPPER.writeValueAsBytes(root);
     }
 
+    /**
+     * {@code {"ready":bool,"firstSweepDone":bool,"storeReachable":bool,"missing":[...]}}: what readiness waits
+     * for, each missing condition as a short sentence.
+     */
+    static byte[] readiness(DaemonStatus status) throws JsonProcessingException {
+        boolean swept = status.watcher().lastSweepAt().isPresent();
+        boolean reachable = status.store().reachable();
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("ready", status.ready());
+        root.put("firstSweepDone", swept);
+        root.put("storeReachable", reachable);
+        var missing = root.putArray("missing");
+        if (!status.ready()) {
+            if (!swept) {
+                missing.add("the first full sweep has not finished");
+            }
+            if (!reachable) {
+                missing.add("the state store is unreachable");
+            }
+            if (missing.isEmpty()) {
+                missing.add("starting");
+            }
+        }
+        return MAPPER.writeValueAsBytes(root);
+    }
+
     /** {@code {"status":"error","error":message}}; the message is fixed text, never an exception's. */
     static byte[] error(String message) {
         ObjectNode root = MAPPER.createObjectNode();

@@ -8,21 +8,29 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.util.JavalinLogger;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's HTTP endpoints: {@code GET /status} answers the {@link StatusSource}'s snapshot as JSON with
- * {@code "status":"ok"} (500 with a JSON error that reveals nothing when the source fails), and {@code GET /}
- * a line pointing there. Javalin's banner and start-up lines are off; the server logs its address at debug.
+ * {@code "status":"ok"} (500 with a JSON error that reveals nothing when the source fails), the liveness
+ * check; {@code GET /ready} answers 200 once the snapshot says ready and 503 before, naming what is missing;
+ * {@code GET /metrics} the Prometheus text a supplier renders; and {@code GET /} a line pointing there.
+ * Javalin's banner and start-up lines are off; the server logs its address at debug.
  */
 public final class StatusServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
     private static final String JSON = "application/json";
     private static final int MAX_THREADS = 16;
 
+    /** Content type of the Prometheus text exposition format. */
+    public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
     private final StatusSource source;
+    private final Optional<Supplier<String>> metrics;
     private final String bindAddress;
     private final int requestedPort;
     private Javalin app;
@@ -34,7 +42,22 @@ public final class StatusServer implements AutoCloseable {
      * @param port        port to listen on, 0 for any free one (see {@link #port()} after start)
      */
     public StatusServer(StatusSource source, String bindAddress, int port) {
+        this(source, Optional.empty(), bindAddress, port);
+    }
+
+    /**
+     * @param source      supplies the snapshot on each request
+     * @param metrics     renders GET /metrics in the Prometheus text format on each request
+     * @param bindAddress address to listen on ("0.0.0.0" for all)
+     * @param port        port to listen on, 0 for any free one (see {@link #port()} after start)
+     */
+    public StatusServer(StatusSource source, Supplier<String> metrics, String bindAddress, int port) {
+        this(source, Optional.of(Objects.requireNonNull(metrics, "metrics")), bindAddress, port);
+    }
+
+    private StatusServer(StatusSource source, Optional<Supplier<String>> metrics, String bindAddress, int port) {
         this.source = Objects.requireNonNull(source, "source");
+        this.metrics = metrics;
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be from 0 to 65535, got " + port);
@@ -97,6 +120,9 @@ public final class StatusServer implements AutoCloseable {
         config.routes.get("/", ctx -> ctx.contentType("text/plain; charset=utf-8")
                 .result("Ferry is running. GET /status for its state as JSON.\n"));
         config.routes.get("/status", this::status);
+        config.routes.get("/ready", this::ready);
+        metrics.ifPresent(m -> config.routes.get("/metrics", ctx -> ctx.header("Cache-Control", "no-store")
+                .contentType(PROMETHEUS_TEXT).result(m.get())));
         config.routes.exception(Exception.class, (e, ctx) -> {
             log.warn("{}: request failed", ctx.path(), e);
             answerError(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
@@ -115,6 +141,19 @@ public final class StatusServer implements AutoCloseable {
             return;
         }
         ctx.header("Cache-Control", "no-store").contentType(JSON).result(StatusJson.ok(snapshot));
+    }
+
+    private void ready(Context ctx) throws Exception {
+        DaemonStatus snapshot;
+        try {
+            snapshot = source.snapshot();
+        } catch (RuntimeException e) {
+            log.warn("/ready: the status source failed", e);
+            answerError(ctx, HttpStatus.SERVICE_UNAVAILABLE, "status unavailable");
+            return;
+        }
+        ctx.status(snapshot.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                .header("Cache-Control", "no-store").contentType(JSON).result(StatusJson.readiness(snapshot));
     }
 
     private static void answerError(Context ctx, HttpStatus status, String message) {

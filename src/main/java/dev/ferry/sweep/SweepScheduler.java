@@ -41,6 +41,13 @@ public final class SweepScheduler implements AutoCloseable {
     private final AtomicLong fullSweeps = new AtomicLong();
     private final AtomicReference<Instant> lastFullAt = new AtomicReference<>();
     private volatile boolean closed;
+    private volatile FullSweepListener fullSweepListener = (took, files, queued) -> { };
+
+    /** Told of every completed full sweep (metrics). Called on the sweep thread: must be fast and not throw. */
+    @FunctionalInterface
+    public interface FullSweepListener {
+        void completed(Duration took, long files, long queued);
+    }
 
     /**
      * @param splitByFolder walk each first-level folder on its own thread (watch_path mode, where each is a
@@ -78,6 +85,11 @@ public final class SweepScheduler implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /** Sets the one listener told of completed full sweeps. */
+    public void onFullSweep(FullSweepListener listener) {
+        this.fullSweepListener = java.util.Objects.requireNonNull(listener, "listener");
     }
 
     /** Number of full sweeps completed. */
@@ -135,10 +147,16 @@ public final class SweepScheduler implements AutoCloseable {
             }
         }
         if (complete && !closed) {
+            Duration took = Duration.ofNanos(System.nanoTime() - began);
             fullSweeps.incrementAndGet();
             lastFullAt.set(clock.instant());
             log.info("{}: full sweep done: {} files, {} queued for upload, in {} ms", root, files, queued,
-                    Duration.ofNanos(System.nanoTime() - began).toMillis());
+                    took.toMillis());
+            try {
+                fullSweepListener.completed(took, files, queued);
+            } catch (RuntimeException e) {
+                log.warn("{}: full sweep listener failed: {}", root, e.toString());
+            }
         }
     }
 

@@ -8,14 +8,17 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Recursive native watching of one tree (directory-watcher: inotify on Linux, one watch per directory).
  * The library reports a kernel queue overflow as an exception rather than an OVERFLOW event, and loses
- * events when it does; so every exception and overflow means "rescan". Deletions are reported; whether
- * they delete anything from S3 is the site's choice (retire_deleted).
+ * events when it does; so every exception and overflow means "rescan". When the tree cannot be watched
+ * whole (the inotify watch limit, at start or later for a new directory) the listener is told it
+ * {@link WatchListener#failed failed}, so the daemon polls instead of missing files in unwatched folders.
+ * Deletions are reported; whether they delete anything from S3 is the site's choice (retire_deleted).
  */
 public final class TreeWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TreeWatcher.class);
@@ -29,6 +32,7 @@ public final class TreeWatcher implements AutoCloseable {
     });
     private volatile DirectoryWatcher watcher;
     private volatile boolean closed;
+    private final AtomicBoolean limitReported = new AtomicBoolean();
 
     public TreeWatcher(Path root, WatchListener listener) {
         this.root = root;
@@ -53,15 +57,17 @@ public final class TreeWatcher implements AutoCloseable {
                 done.whenComplete((ok, error) -> {
                     if (!closed) {
                         String reason = error == null ? "watcher stopped" : describe(error);
-                        log.error("{}: native watching stopped: {}; falling back to polling sweeps", root, reason);
+                        log.error("{}: native watching stopped: {}; falling back to polling sweeps{}", root, reason,
+                                hint(reason));
                         listener.failed(reason);
                     }
                 });
-                log.info("{}: watching for changes", root);
+                if (!done.isDone()) {
+                    log.info("{}: watching for changes", root);
+                }
             } catch (IOException | RuntimeException e) {
                 String reason = describe(e);
-                log.error("{}: cannot watch ({}); falling back to polling sweeps. On Linux, raise "
-                        + "fs.inotify.max_user_watches if the watch limit was reached", root, reason);
+                log.error("{}: cannot watch ({}); falling back to polling sweeps{}", root, reason, hint(reason));
                 listener.failed(reason);
             }
         });
@@ -116,9 +122,29 @@ public final class TreeWatcher implements AutoCloseable {
 
         @Override
         public void onException(Exception e) {
-            log.warn("{}: watcher error ({}); events may have been lost, rescanning", root, describe(e));
-            listener.rescan("watcher error: " + describe(e));
+            String reason = describe(e);
+            if (isWatchLimit(reason)) {
+                // A new directory could not be watched: its files would only be found by the safety sweep.
+                if (limitReported.compareAndSet(false, true)) {
+                    log.error("{}: a new directory cannot be watched ({}); polling the whole tree from now on{}",
+                            root, reason, hint(reason));
+                }
+                listener.failed(reason);
+                return;
+            }
+            log.warn("{}: watcher error ({}); events may have been lost, rescanning", root, reason);
+            listener.rescan("watcher error: " + reason);
         }
+    }
+
+    /** The JDK's messages for inotify's ENOSPC and EMFILE on watch registration. */
+    static boolean isWatchLimit(String reason) {
+        return reason.contains("inotify watches") || reason.contains("inotify instances");
+    }
+
+    private static String hint(String reason) {
+        return isWatchLimit(reason) ? "; raise fs.inotify.max_user_watches (see docs/operations.md) and restart Ferry"
+                : "";
     }
 
     private static String describe(Throwable e) {

@@ -167,6 +167,12 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aLogFormatOtherThanTextOrJsonIsRejected() {
+        assertThat(failWithEnv("LOG_FORMAT", "logfmt").getMessage())
+                .contains("LOG_FORMAT (environment): must be text or json, got 'logfmt'");
+    }
+
+    @Test
     void theStateFolderMayNotBeInsideTheWatchedFolder() {
         ConfigException e = failWithEnv("STATE_DIR", watch.resolve("bucket/.ferry").toString());
 

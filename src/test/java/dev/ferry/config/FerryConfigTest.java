@@ -236,6 +236,27 @@ class FerryConfigTest {
     }
 
     @Test
+    void logFormatAndPollIntervalDefaultToTextAnd30sAndComeFromEveryKindOfSource() throws IOException {
+        FerryConfig defaults = load();
+        assertThat(defaults.logFormat()).isEqualTo(LogFormat.TEXT);
+        assertThat(defaults.pollInterval()).isEqualTo(Duration.ofSeconds(30));
+
+        env.put("LOG_FORMAT", "JSON");
+        env.put("POLL_INTERVAL", "5s");
+        FerryConfig fromEnv = load();
+        assertThat(fromEnv.logFormat()).isEqualTo(LogFormat.JSON);
+        assertThat(fromEnv.setting(ConfigKey.LOG_FORMAT).value()).isEqualTo("json");
+        assertThat(fromEnv.pollInterval()).isEqualTo(Duration.ofSeconds(5));
+
+        FerryConfig fromCli = FerryConfig.load(env, Map.of("--log-format", "text"), Optional.of(yaml("poll_interval: 2m\n")));
+        assertThat(fromCli.logFormat()).isEqualTo(LogFormat.TEXT);
+        assertThat(fromCli.pollInterval()).as("the environment wins over the file").isEqualTo(Duration.ofSeconds(5));
+        env.remove("POLL_INTERVAL");
+        assertThat(FerryConfig.load(env, Map.of(), Optional.of(yaml("poll_interval: 2m\n"))).pollInterval())
+                .isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
     void anEmptyFileOrANullValueLeavesTheDefaults() throws IOException {
         assertThat(FerryConfig.load(env, Map.of(), Optional.of(yaml(""))).port()).isEqualTo(5000);
         assertThat(FerryConfig.load(env, Map.of(), Optional.of(yaml("port:\n"))).port()).isEqualTo(5000);

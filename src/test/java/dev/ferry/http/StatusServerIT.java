@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,12 +42,13 @@ class StatusServerIT {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final AtomicReference<StatusSource> source = new AtomicReference<>(() -> STATUS);
+    private final AtomicReference<Supplier<String>> metrics = new AtomicReference<>(() -> "ferry_ready 1.0\n");
     private StatusServer server;
     private int port;
 
     @BeforeEach
     void start() {
-        server = new StatusServer(() -> source.get().snapshot(), "127.0.0.1", 0);
+        server = new StatusServer(() -> source.get().snapshot(), () -> metrics.get().get(), "127.0.0.1", 0);
         port = server.start();
     }
 
@@ -147,6 +149,85 @@ class StatusServerIT {
         assertThat(root.statusCode()).isEqualTo(200);
         assertThat(root.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
         assertThat(root.body()).contains("/status");
+    }
+
+    @Test
+    void readyIs200OnceReadyAnd503BeforeNamingWhatIsMissing() throws Exception {
+        HttpResponse<String> ready = get("/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        JsonNode body = json.readTree(ready.body());
+        assertThat(body.get("ready").asBoolean()).isTrue();
+        assertThat(body.get("missing").isEmpty()).isTrue();
+
+        source.set(() -> notReady(Optional.empty(), false));
+        HttpResponse<String> starting = get("/ready");
+        assertThat(starting.statusCode()).isEqualTo(503);
+        assertThat(starting.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/json"));
+        body = json.readTree(starting.body());
+        assertThat(body.get("ready").asBoolean()).isFalse();
+        assertThat(body.get("firstSweepDone").asBoolean()).isFalse();
+        assertThat(body.get("storeReachable").asBoolean()).isFalse();
+        assertThat(body.get("missing")).extracting(JsonNode::asText)
+                .containsExactly("the first full sweep has not finished", "the state store is unreachable");
+
+        source.set(() -> notReady(Optional.of(SWEPT), false));
+        body = json.readTree(get("/ready").body());
+        assertThat(body.get("firstSweepDone").asBoolean()).isTrue();
+        assertThat(body.get("missing")).extracting(JsonNode::asText).containsExactly("the state store is unreachable");
+
+        assertThat(get("/status").statusCode()).as("liveness does not depend on readiness").isEqualTo(200);
+    }
+
+    private static DaemonStatus notReady(Optional<Instant> sweptAt, boolean reachable) {
+        return new DaemonStatus("1.2.3", STARTED, 1, false, false,
+                new StoreHealth("sqlite", "/var/lib/ferry/ferry.db", reachable, 3, Optional.empty()),
+                new WatcherHealth("/srv/drop", "native", true, 0, sweptAt, Optional.empty()), Map.of());
+    }
+
+    @Test
+    void aFailingSourceMakesReady503WithoutItsInternals() throws Exception {
+        source.set(() -> {
+            throw new IllegalStateException("internal detail: table file_records is locked");
+        });
+
+        HttpResponse<String> response = get("/ready");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.body()).doesNotContain("file_records");
+    }
+
+    @Test
+    void metricsAnswersTheSuppliersTextInThePrometheusTextFormat() throws Exception {
+        metrics.set(() -> "# TYPE ferry_sweeps_total counter\nferry_sweeps_total 3.0\n");
+
+        HttpResponse<String> response = get("/metrics");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
+        assertThat(response.body()).isEqualTo("# TYPE ferry_sweeps_total counter\nferry_sweeps_total 3.0\n");
+
+        metrics.set(() -> {
+            throw new IllegalStateException("internal detail");
+        });
+        HttpResponse<String> failed = get("/metrics");
+        assertThat(failed.statusCode()).isEqualTo(500);
+        assertThat(failed.body()).doesNotContain("internal detail");
+    }
+
+    @Test
+    void withoutAMetricsSupplierThereIsNoMetricsEndpoint() throws Exception {
+        StatusServer plain = new StatusServer(() -> STATUS, "127.0.0.1", 0);
+        int plainPort = plain.start();
+        try {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + plainPort + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(404);
+        } finally {
+            plain.stop();
+        }
     }
 
     @Test

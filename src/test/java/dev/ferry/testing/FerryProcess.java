@@ -32,10 +32,14 @@ public final class FerryProcess implements AutoCloseable {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final List<String> SETPRIV = List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups");
+
+    private static volatile Boolean canLimitWatches;
 
     private final Map<String, String> env;
     private final Path logFile;
     private final int port;
+    private List<String> wrapper = List.of();
     private Process process;
 
     private FerryProcess(Map<String, String> env, int port, String name) throws IOException {
@@ -76,11 +80,51 @@ public final class FerryProcess implements AutoCloseable {
 
     /** Starts the daemon (with these command-line arguments) and waits until GET /status answers. */
     public static FerryProcess start(String name, Map<String, String> env, String... args) {
+        return start(name, env, List.of(), args);
+    }
+
+    /**
+     * Starts the daemon in a user namespace of its own whose inotify watch limit
+     * ({@code /proc/sys/user/max_inotify_watches}) is {@code maxWatches}: a real "watch limit reached" for
+     * this process alone, without root and without touching the machine's limit. Needs unprivileged user
+     * namespaces: check {@link #canLimitInotifyWatches()} first.
+     */
+    public static FerryProcess startWithInotifyWatchLimit(String name, Map<String, String> env, int maxWatches) {
+        return start(name, env, inotifyLimit(maxWatches), new String[0]);
+    }
+
+    /** Whether {@link #startWithInotifyWatchLimit} works here (Linux with unprivileged user namespaces). */
+    public static boolean canLimitInotifyWatches() {
+        if (canLimitWatches == null) {
+            List<String> probe = new ArrayList<>(runningAsRoot() ? SETPRIV : List.of());
+            probe.addAll(inotifyLimit(8));
+            probe.add("true");
+            try {
+                Process p = new ProcessBuilder(probe).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                canLimitWatches = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+            } catch (IOException e) {
+                canLimitWatches = false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return canLimitWatches;
+    }
+
+    private static List<String> inotifyLimit(int maxWatches) {
+        return List.of("unshare", "--user", "--map-root-user", "sh", "-c",
+                "echo " + maxWatches + " > /proc/sys/user/max_inotify_watches && exec \"$@\"", "ferry-ns");
+    }
+
+    private static FerryProcess start(String name, Map<String, String> env, List<String> wrapper, String... args) {
         try {
             int port = freePort();
             Map<String, String> all = new LinkedHashMap<>(env);
             all.putIfAbsent("PORT", Integer.toString(port));
             FerryProcess p = new FerryProcess(all, Integer.parseInt(all.get("PORT")), name);
+            p.wrapper = wrapper;
             p.launch(args);
             p.awaitStatus();
             return p;
@@ -125,8 +169,9 @@ public final class FerryProcess implements AutoCloseable {
     private void launch(String... args) throws IOException {
         List<String> command = new ArrayList<>();
         if (runningAsRoot()) {
-            command.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
+            command.addAll(SETPRIV);
         }
+        command.addAll(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-jar");
@@ -170,9 +215,17 @@ public final class FerryProcess implements AutoCloseable {
     /** GET {@code path} and parse the JSON body. */
     public JsonNode getJson(String path) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url(path)))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            return JSON.readTree(r.body());
+            return JSON.readTree(get(path).body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** GET {@code path}: status, headers and body as text. */
+    public HttpResponse<String> get(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

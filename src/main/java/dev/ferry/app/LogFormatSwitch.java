@@ -1,0 +1,54 @@
+package dev.ferry.app;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
+import dev.ferry.config.LogFormat;
+import net.logstash.logback.encoder.LogstashEncoder;
+import net.logstash.logback.fieldnames.LogstashFieldNames;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Switches the console appender of logback.xml to JSON lines when asked, before the first log line: one
+ * object per line with {@code timestamp} (ISO-8601, UTC), {@code level}, {@code logger}, {@code thread},
+ * {@code message}, {@code stack_trace} when there is one, and each SLF4J key-value as a field of its own
+ * (numbers stay numbers). The text format stays the one logback.xml defines.
+ */
+final class LogFormatSwitch {
+    /** The appender's name in logback.xml. */
+    static final String APPENDER = "STDOUT";
+    private static final String IGNORE = "[ignore]";
+
+    private LogFormatSwitch() {
+    }
+
+    /** Applies {@code format}; false when the logging backend is not the configured Logback console. */
+    static boolean apply(LogFormat format) {
+        if (format == LogFormat.TEXT) {
+            return true;
+        }
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return false;
+        }
+        Appender<ILoggingEvent> appender = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender(APPENDER);
+        if (!(appender instanceof ConsoleAppender<ILoggingEvent> console)) {
+            return false;
+        }
+        LogstashEncoder encoder = new LogstashEncoder();
+        encoder.setContext(context);
+        LogstashFieldNames names = new LogstashFieldNames();
+        names.setTimestamp("timestamp");
+        names.setLogger("logger");
+        names.setThread("thread");
+        names.setVersion(IGNORE);
+        names.setLevelValue(IGNORE);
+        encoder.setFieldNames(names);
+        encoder.setTimeZone("UTC");
+        encoder.start();
+        console.stop();
+        console.setEncoder(encoder);
+        console.start();
+        return true;
+    }
+}

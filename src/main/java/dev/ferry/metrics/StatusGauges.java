@@ -1,0 +1,104 @@
+package dev.ferry.metrics;
+
+import dev.ferry.core.DaemonStatus;
+import dev.ferry.core.DaemonStatus.BucketStatus;
+import dev.ferry.core.StatusSource;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gauges read from the daemon's status snapshot: per bucket the queue depth, uploads in flight, failing
+ * files and whether the bucket has a problem; state store and watcher health; readiness. The snapshot is
+ * taken once per scrape ({@link #refresh}), which also registers the gauges of buckets seen for the first
+ * time, so every gauge of one scrape comes from the same moment.
+ */
+final class StatusGauges {
+    private static final Logger log = LoggerFactory.getLogger(StatusGauges.class);
+
+    private final MeterRegistry registry;
+    private final StatusSource source;
+    private final Set<String> buckets = new HashSet<>();
+    private volatile DaemonStatus last;
+    private boolean versionRegistered;
+
+    StatusGauges(MeterRegistry registry, StatusSource source) {
+        this.registry = registry;
+        this.source = source;
+        gauge("ferry.ready", "1 once the first full sweep finished and the state store answers, else 0",
+                s -> bool(s.ready()));
+        gauge("ferry.state.reachable", "1 while the state store answers, else 0", s -> bool(s.store().reachable()));
+        gauge("ferry.state.pending.writes", "Records waiting to be written to the state store",
+                s -> s.store().pendingWrites());
+        gauge("ferry.watcher.healthy", "1 while native watching works, 0 when polling sweeps find changes instead",
+                s -> bool(s.watcher().healthy()));
+        FunctionCounter.builder("ferry.watcher.rescans", this, g -> g.counter(s -> s.watcher().rescans()))
+                .description("Full rescans because the watcher lost events (kernel queue overflow, watcher error)")
+                .register(registry);
+        Gauge.builder("ferry.sweep.last.completed.timestamp", this, g -> g.value(s -> s.watcher().lastSweepAt()
+                        .map(at -> at.toEpochMilli() / 1000.0).orElse(Double.NaN)))
+                .baseUnit("seconds").description("When the last full sweep finished (Unix time)").register(registry);
+    }
+
+    /** Takes a new snapshot and registers the gauges of new buckets. A failing source keeps the last snapshot. */
+    synchronized void refresh() {
+        DaemonStatus s;
+        try {
+            s = source.snapshot();
+        } catch (RuntimeException e) {
+            log.warn("/metrics: the status source failed; gauges keep their last values: {}", e.toString());
+            return;
+        }
+        last = s;
+        if (!versionRegistered) {
+            versionRegistered = true;
+            Gauge.builder("ferry.build.info", () -> 1).tag("version", s.version()).strongReference(true)
+                    .description("Ferry's version, as a label; the value is always 1").register(registry);
+        }
+        for (String bucket : s.buckets().keySet()) {
+            if (buckets.add(bucket)) {
+                register(bucket);
+            }
+        }
+    }
+
+    private void register(String bucket) {
+        bucketGauge(bucket, "ferry.queue.depth", "Files waiting: settling, ready, or backing off after a failure",
+                BucketStatus::queued);
+        bucketGauge(bucket, "ferry.uploads.in.flight", "Uploads under way", BucketStatus::inFlight);
+        bucketGauge(bucket, "ferry.files.failing", "Files whose latest attempt failed and which are not uploaded yet",
+                BucketStatus::failed);
+        bucketGauge(bucket, "ferry.bucket.problem", "1 when the bucket itself cannot be used (invalid name, cannot "
+                + "be created, access denied), else 0", b -> bool(b.problem().isPresent()));
+    }
+
+    private void gauge(String name, String description, ToDoubleFunction<DaemonStatus> f) {
+        Gauge.builder(name, this, g -> g.value(f)).description(description).register(registry);
+    }
+
+    private void bucketGauge(String bucket, String name, String description, ToDoubleFunction<BucketStatus> f) {
+        Gauge.builder(name, this, g -> g.value(s -> {
+            BucketStatus b = s.buckets().get(bucket);
+            return b == null ? Double.NaN : f.applyAsDouble(b);
+        })).description(description).tag("bucket", bucket).register(registry);
+    }
+
+    private double value(ToDoubleFunction<DaemonStatus> f) {
+        DaemonStatus s = last;
+        return s == null ? Double.NaN : f.applyAsDouble(s);
+    }
+
+    private double counter(ToDoubleFunction<DaemonStatus> f) {
+        DaemonStatus s = last;
+        return s == null ? 0 : f.applyAsDouble(s);
+    }
+
+    private static double bool(boolean b) {
+        return b ? 1 : 0;
+    }
+}

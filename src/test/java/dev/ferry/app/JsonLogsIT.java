@@ -1,0 +1,124 @@
+package dev.ferry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.testing.FerryProcess;
+import dev.ferry.testing.S3ProxyServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** LOG_FORMAT=json: every line the daemon process writes is one JSON object with a field per value. */
+class JsonLogsIT {
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+    Path watch;
+    S3ProxyServer s3;
+    FerryProcess ferry;
+
+    @BeforeEach
+    void setUp() {
+        s3 = S3ProxyServer.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (ferry != null) {
+            ferry.close();
+        }
+        s3.close();
+    }
+
+    private Path write(String relative, String content) throws IOException {
+        Path file = watch.resolve(relative);
+        Files.createDirectories(file.getParent());
+        FerryProcess.shareWithDaemon(file.getParent());
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private List<JsonNode> events() {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : ferry.log().split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            try {
+                JsonNode node = JSON.readTree(line);
+                assertThat(node.isObject()).as(line).isTrue();
+                out.add(node);
+            } catch (JsonProcessingException e) {
+                fail("not a JSON line: " + line);
+            }
+        }
+        return out;
+    }
+
+    private Optional<JsonNode> event(String outcome, String key) {
+        return events().stream().filter(e -> outcome.equals(e.path("outcome").asText())
+                && key.equals(e.path("key").asText())).findFirst();
+    }
+
+    @Test
+    void uploadAndFailureLinesCarryTheirValuesAsFields() throws Exception {
+        watch = Files.createDirectories(tmp.resolve("watch"));
+        Path state = Files.createDirectories(tmp.resolve("state"));
+        FerryProcess.shareWithDaemon(tmp, watch, state);
+        Path photo = write("photos/2026/a b.jpg", "twelve bytes");
+        Path locked = write("private/locked.jpg", "cannot be read");
+        Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+        Map<String, String> env = FerryProcess.baseEnv(watch, state, s3);
+        env.put("LOG_FORMAT", "json");
+        ferry = FerryProcess.start("json-logs", env);
+
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
+                .until(() -> event("uploaded", "2026/a b.jpg").isPresent() && event("retry", "locked.jpg").isPresent());
+
+        JsonNode uploaded = event("uploaded", "2026/a b.jpg").orElseThrow();
+        assertThat(uploaded.path("level").asText()).isEqualTo("INFO");
+        assertThat(uploaded.path("logger").asText()).isEqualTo("dev.ferry.engine.Lane");
+        assertThat(uploaded.path("thread").asText()).startsWith("upload-photos-");
+        assertThat(OffsetDateTime.parse(uploaded.path("timestamp").asText())).isNotNull();
+        assertThat(uploaded.path("bucket").asText()).isEqualTo("photos");
+        assertThat(uploaded.path("path").asText()).isEqualTo(photo.toString());
+        assertThat(uploaded.path("bytes").isIntegralNumber()).isTrue();
+        assertThat(uploaded.path("bytes").asLong()).isEqualTo(12);
+        assertThat(uploaded.path("duration_ms").isIntegralNumber()).isTrue();
+        assertThat(uploaded.path("latency_ms").asLong()).isGreaterThanOrEqualTo(uploaded.path("duration_ms").asLong());
+        assertThat(uploaded.path("multipart").asBoolean()).isFalse();
+        assertThat(uploaded.path("message").asText()).as("the same words as the text line")
+                .matches("photos/2026/a b\\.jpg: uploaded 12 bytes in \\d+ ms");
+
+        JsonNode retry = event("retry", "locked.jpg").orElseThrow();
+        assertThat(retry.path("level").asText()).isEqualTo("WARN");
+        assertThat(retry.path("bucket").asText()).isEqualTo("private");
+        assertThat(retry.path("path").asText()).isEqualTo(locked.toString());
+        assertThat(retry.path("reason").asText()).isNotBlank();
+        assertThat(retry.path("attempt").asInt()).isEqualTo(1);
+        assertThat(retry.path("retry_in_ms").isIntegralNumber()).isTrue();
+
+        assertThat(events()).as("start-up lines too").anySatisfy(e -> assertThat(e.path("message").asText())
+                .startsWith("config: log_format = json"));
+        assertThat(ferry.log()).doesNotContain(s3.secretKey());
+    }
+}
