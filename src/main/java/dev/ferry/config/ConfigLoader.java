@@ -189,6 +189,7 @@ final class ConfigLoader {
                 (Path) values.get(ConfigKey.WATCH_PATH),
                 (Integer) values.get(ConfigKey.PORT),
                 (String) values.get(ConfigKey.BIND_ADDRESS),
+                optional(ConfigKey.ADMIN_TOKEN, Secret.class),
                 (Integer) values.get(ConfigKey.CONCURRENCY),
                 (Optional<Duration>) values.get(ConfigKey.TIMEOUT),
                 optional(ConfigKey.ACCESS_KEY, String.class),

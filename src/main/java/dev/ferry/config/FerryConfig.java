@@ -18,6 +18,7 @@ import org.slf4j.event.Level;
  * @param watchPath            the watched folder; each first-level folder under it is a bucket (exists)
  * @param port                 status server port, 0 for any free port
  * @param bindAddress          status server address
+ * @param adminToken           bearer token of the admin API; empty when the admin API is off
  * @param concurrency          uploads in parallel per bucket
  * @param timeout              limit of one request attempt; empty for none (TIMEOUT=-1)
  * @param accessKey            static access key id; present exactly when secretAccessKey is
@@ -43,6 +44,7 @@ public record FerryConfig(
         Path watchPath,
         int port,
         String bindAddress,
+        Optional<Secret> adminToken,
         int concurrency,
         Optional<Duration> timeout,
         Optional<String> accessKey,
@@ -70,6 +72,7 @@ public record FerryConfig(
     public FerryConfig {
         Objects.requireNonNull(watchPath, "watchPath");
         Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(adminToken, "adminToken");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(accessKey, "accessKey");
         Objects.requireNonNull(secretAccessKey, "secretAccessKey");
