@@ -14,15 +14,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's HTTP endpoints: {@code GET /status} answers the {@link StatusSource}'s snapshot as JSON with
- * {@code "status":"ok"} (500 with a JSON error that reveals nothing when the source fails), and {@code GET /}
- * a line pointing there. Javalin's banner and start-up lines are off; the server logs its address at debug.
+ * {@code "status":"ok"} (500 with a JSON error that reveals nothing when the source fails), {@code GET /} the
+ * status page, {@code GET /status/history} the samples behind its throughput, and the admin endpoints of
+ * {@link AdminRoutes} (on only with a token). Javalin's banner and start-up lines are off; the server logs its
+ * address at debug.
  */
 public final class StatusServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
-    private static final String JSON = "application/json";
+    static final String JSON = "application/json";
     private static final int MAX_THREADS = 16;
 
     private final StatusSource source;
+    private final StatusHistory history;
+    private final AdminAccess admin;
     private final String bindAddress;
     private final int requestedPort;
     private Javalin app;
@@ -34,7 +38,17 @@ public final class StatusServer implements AutoCloseable {
      * @param port        port to listen on, 0 for any free one (see {@link #port()} after start)
      */
     public StatusServer(StatusSource source, String bindAddress, int port) {
+        this(source, bindAddress, port, StatusHistory.standard(), AdminAccess.off());
+    }
+
+    /**
+     * @param history samples for the status page's throughput (GET /status/history)
+     * @param admin   whether the admin endpoints are on, and their token
+     */
+    public StatusServer(StatusSource source, String bindAddress, int port, StatusHistory history, AdminAccess admin) {
         this.source = Objects.requireNonNull(source, "source");
+        this.history = Objects.requireNonNull(history, "history");
+        this.admin = Objects.requireNonNull(admin, "admin");
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be from 0 to 65535, got " + port);
@@ -94,9 +108,11 @@ public final class StatusServer implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
         threads.setName("ferry-http");
         config.jetty.threadPool = threads;
-        config.routes.get("/", ctx -> ctx.contentType("text/plain; charset=utf-8")
-                .result("Ferry is running. GET /status for its state as JSON.\n"));
+        config.routes.get("/", StatusPage::serve);
         config.routes.get("/status", this::status);
+        config.routes.get("/status/history", ctx -> ctx.header("Cache-Control", "no-store").contentType(JSON)
+                .result(AdminJson.history(history)));
+        new AdminRoutes(admin).register(config.routes);
         config.routes.exception(Exception.class, (e, ctx) -> {
             log.warn("{}: request failed", ctx.path(), e);
             answerError(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error");
@@ -117,7 +133,7 @@ public final class StatusServer implements AutoCloseable {
         ctx.header("Cache-Control", "no-store").contentType(JSON).result(StatusJson.ok(snapshot));
     }
 
-    private static void answerError(Context ctx, HttpStatus status, String message) {
+    static void answerError(Context ctx, HttpStatus status, String message) {
         ctx.status(status).header("Cache-Control", "no-store").contentType(JSON).result(StatusJson.error(message));
     }
 }
