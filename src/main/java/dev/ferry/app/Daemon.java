@@ -9,6 +9,8 @@ import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineSettings;
 import dev.ferry.filter.IgnoreRules;
 import dev.ferry.filter.Router;
+import dev.ferry.http.AdminAccess;
+import dev.ferry.http.StatusHistory;
 import dev.ferry.http.StatusServer;
 import dev.ferry.queue.Backoff;
 import dev.ferry.state.StateWriter;
@@ -52,6 +54,7 @@ final class Daemon {
     private TreeWatcher watcher;
     private WatchHealth watchHealth;
     private ScheduledExecutorService timers;
+    private final StatusHistory history = StatusHistory.standard();
 
     private Daemon(FerryConfig config, Clock clock) {
         this.config = config;
@@ -87,7 +90,11 @@ final class Daemon {
         sweeps = new SweepScheduler(root, sweeper, clock);
         closeOnFailure.add(sweeps);
 
-        http = new StatusServer(this::status, config.bindAddress(), config.port());
+        AdminAccess admin = config.adminToken()
+                .map(token -> AdminAccess.withToken(new AdminService(engine, writer, store, sweeps, router, clock),
+                        token.reveal()))
+                .orElse(AdminAccess.off());
+        http = new StatusServer(this::status, config.bindAddress(), config.port(), history, admin);
         try {
             http.start();
         } catch (RuntimeException e) {
@@ -137,6 +144,9 @@ final class Daemon {
                 sweeps.requestFull("polling (native watching unavailable)");
             }
         }, 1, 1, TimeUnit.SECONDS);
+        timers.scheduleAtFixedRate(this::sampleHistory, 0, history.interval().toMillis(), TimeUnit.MILLISECONDS);
+        log.info("http://{}:{}/: status page; admin API {}", config.bindAddress(), http.port(),
+                config.adminToken().isPresent() ? "on (bearer token required)" : "off (set ADMIN_TOKEN to turn it on)");
         log.info("{}: ferry {} started; state in {} {}; status on http://{}:{}/status", root, Version.current(),
                 store.kind(), store.location(), config.bindAddress(), http.port());
     }
@@ -147,8 +157,17 @@ final class Daemon {
 
     DaemonStatus status() {
         return new DaemonStatus(Version.current(), startedAt, Duration.between(startedAt, clock.instant()).toSeconds(),
-                sweeps.fullSweeps() > 0 && writer.reachable(), false, writer.health(),
+                sweeps.fullSweeps() > 0 && writer.reachable(), engine.paused(), writer.health(),
                 watchHealth.snapshot(sweeps.lastFullSweepAt()), engine.bucketStatus());
+    }
+
+    private void sampleHistory() {
+        try {
+            history.record(clock.instant(), status());
+        } catch (RuntimeException e) {
+            // an exception would cancel the schedule: the page only misses one sample
+            log.debug("status history: sample skipped: {}", e.toString());
+        }
     }
 
     /** Waits before retrying a sweep batch while the state store is unreachable; false once stopping. */

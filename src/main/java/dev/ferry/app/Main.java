@@ -1,6 +1,7 @@
 package dev.ferry.app;
 
 import ch.qos.logback.classic.Level;
+import dev.ferry.cli.ClientCommands;
 import dev.ferry.config.ConfigException;
 import dev.ferry.config.ConfigOptions;
 import dev.ferry.config.FerryConfig;
@@ -19,6 +20,7 @@ import sun.misc.Signal;
 /**
  * {@code java -jar ferry.jar [options]}: runs the daemon until SIGTERM or SIGINT, then stops in order and
  * exits 0. Exit 2: invalid command line or configuration (nothing was started). Exit 1: it could not start.
+ * {@code ferry status|failed|retry} talk to a running daemon instead (see {@link ClientCommands}).
  */
 public final class Main {
     static final int EXIT_OK = 0;
@@ -41,9 +43,13 @@ public final class Main {
                         + "YAML file (--config), in that order of precedence; see docs/configuration.md.");
         ConfigOptions options = ConfigOptions.addTo(spec);
         CommandLine cli = new CommandLine(spec);
+        ClientCommands.addTo(cli, env, out, err);
         FerryConfig config;
         try {
             ParseResult parsed = cli.parseArgs(args);
+            if (parsed.hasSubcommand()) {
+                return ClientCommands.run(parsed.subcommand(), out);
+            }
             if (cli.isUsageHelpRequested()) {
                 cli.usage(out);
                 return EXIT_OK;
