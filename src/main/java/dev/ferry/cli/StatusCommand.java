@@ -32,7 +32,8 @@ final class StatusCommand extends ClientCommand {
             return EXIT_OK;
         }
         Instant now = serverNow(s);
-        out.println("Ferry " + s.path("version").asText() + " at " + client.base() + ": "
+        String at = client.base().toString().replaceAll("/$", "");
+        out.println("Ferry " + s.path("version").asText() + " at " + at + ": "
                 + (s.path("paused").asBoolean() ? "PAUSED (uploads stopped; resume with POST /resume)" : "running")
                 + ", " + (s.path("ready").asBoolean() ? "ready" : "starting (first sweep not done)")
                 + ", up " + Formats.duration(Duration.ofSeconds(s.path("uptimeSeconds").asLong())));
@@ -55,19 +56,23 @@ final class StatusCommand extends ClientCommand {
         }
         TextTable table = new TextTable(TextTable.Column.left("BUCKET"), TextTable.Column.right("QUEUED"),
                 TextTable.Column.right("IN FLIGHT"), TextTable.Column.right("UPLOADED"), TextTable.Column.right("DATA"),
-                TextTable.Column.right("FAILED"), TextTable.Column.left("LAST ERROR", LAST_ERROR_WIDTH));
+                TextTable.Column.right("FAILED"), TextTable.Column.left("LAST ERROR"));
         for (Iterator<Map.Entry<String, JsonNode>> it = buckets.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode b = e.getValue();
             table.row(e.getKey(), Formats.count(b.path("queued").asLong()), Formats.count(b.path("inFlight").asLong()),
                     Formats.count(b.path("uploaded").asLong()), Formats.bytes(b.path("bytes").asLong()),
-                    Formats.count(b.path("failed").asLong()), lastError(b, now));
+                    Formats.count(b.path("failed").asLong()), lastError(b, w.path("root").asText(), now));
         }
         out.print(table.render());
         return EXIT_OK;
     }
 
-    private static String lastError(JsonNode bucket, Instant now) {
+    /**
+     * The bucket's problem, else its last error: the file (under the watched folder) and the reason, cut to
+     * fit the column, then how long ago.
+     */
+    static String lastError(JsonNode bucket, String root, Instant now) {
         if (!bucket.path("problem").isNull() && !bucket.path("problem").isMissingNode()) {
             return bucket.path("problem").asText();
         }
@@ -75,8 +80,14 @@ final class StatusCommand extends ClientCommand {
         if (e.isNull() || e.isMissingNode()) {
             return "";
         }
-        return "(" + Formats.ago(e.path("at").asText(), now) + ") " + e.path("path").asText() + ": "
-                + e.path("reason").asText();
+        String path = e.path("path").asText();
+        String prefix = root.endsWith("/") ? root : root + "/";
+        String relative = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
+        String reason = e.path("reason").asText();
+        // Upload failures already start with bucket/key, which is the path under the watched folder.
+        String what = reason.startsWith(relative + ":") ? reason : relative + ": " + reason;
+        String when = " (" + Formats.ago(e.path("at").asText(), now) + ")";
+        return TextTable.fit(what, LAST_ERROR_WIDTH - when.length()) + when;
     }
 
     private static String text(JsonNode node, String prefix) {
