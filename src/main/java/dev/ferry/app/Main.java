@@ -67,11 +67,11 @@ public final class Main {
             if (!e.getSuggestions().isEmpty()) {
                 err.println("Did you mean: " + String.join(", ", e.getSuggestions()) + "?");
             }
-            err.println("Run 'ferry --help' for the options.");
+            err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
             return EXIT_CONFIG;
         } catch (CommandLine.ParameterException e) {
             err.println("ferry: " + e.getMessage());
-            err.println("Run 'ferry --help' for the options.");
+            err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
             return EXIT_CONFIG;
         } catch (ConfigException e) {
             err.println("ferry: invalid configuration, nothing was started:");

@@ -16,9 +16,12 @@ public final class ClientCommands {
 
     /** Adds the subcommands to {@code cli}; they print to {@code out} and {@code err} and read {@code env}. */
     public static void addTo(CommandLine cli, Map<String, String> env, PrintStream out, PrintStream err) {
-        cli.addSubcommand(new CommandLine(new StatusCommand(env, out, err)));
-        cli.addSubcommand(new CommandLine(new FailedCommand(env, out, err)));
-        cli.addSubcommand(new CommandLine(new RetryCommand(env, out, err)));
+        for (ClientCommand command : new ClientCommand[] {new StatusCommand(env, out, err),
+                new FailedCommand(env, out, err), new RetryCommand(env, out, err)}) {
+            CommandLine sub = new CommandLine(command);
+            sub.getCommandSpec().version(cli.getCommandSpec().version());
+            cli.addSubcommand(sub);
+        }
     }
 
     /** Runs the parsed subcommand (or prints its help) and returns the exit code. */
