@@ -6,6 +6,9 @@ import dev.ferry.core.StateStore;
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineSettings;
 import dev.ferry.engine.Site;
+import dev.ferry.filter.RouteDecision;
+import dev.ferry.http.AdminAccess;
+import dev.ferry.http.StatusHistory;
 import dev.ferry.http.StatusServer;
 import dev.ferry.metrics.FerryMetrics;
 import dev.ferry.queue.Backoff;
@@ -44,6 +47,7 @@ final class Daemon {
     private StatusServer http;
     private ScheduledExecutorService timers;
     private FerryMetrics metrics;
+    private final StatusHistory history = StatusHistory.standard();
 
     private Daemon(FerryConfig config, Clock clock) {
         this.config = config;
@@ -81,7 +85,15 @@ final class Daemon {
             runners.add(runner);
         }
 
-        http = new StatusServer(this::status, metrics::scrape, config.bindAddress(), config.port());
+        AdminAccess admin = config.adminToken()
+                .map(token -> AdminAccess.withToken(new AdminService(engine, writer, store,
+                        () -> runners.forEach(r -> r.sweeps.requestFull("wakeup (admin API)")),
+                        path -> engine.siteOf(path).map(site -> site.router().route(path))
+                                .orElse(new RouteDecision.Skipped("outside every watched folder")), clock),
+                        token.reveal()))
+                .orElse(AdminAccess.off());
+        http = new StatusServer(this::status, Optional.of(metrics::scrape), config.bindAddress(), config.port(),
+                history, admin);
         try {
             http.start();
         } catch (RuntimeException e) {
@@ -105,9 +117,12 @@ final class Daemon {
             }
             runners.forEach(SiteRunner::tick);
         }, 1, 1, TimeUnit.SECONDS);
+        timers.scheduleAtFixedRate(this::sampleHistory, 0, history.interval().toMillis(), TimeUnit.MILLISECONDS);
         for (SiteRunner r : runners) {
             log.info("{}: syncing as {}", r.site.root(), r.site.name());
         }
+        log.info("http://{}:{}/: status page; admin API {}", config.bindAddress(), http.port(),
+                config.adminToken().isPresent() ? "on (bearer token required)" : "off (set ADMIN_TOKEN to turn it on)");
         log.info("ferry {} started; state in {} {}; status on http://{}:{}/status", Version.current(), store.kind(),
                 store.location(), config.bindAddress(), http.port());
     }
@@ -121,8 +136,17 @@ final class Daemon {
         Optional<Instant> oldestSweep = runners.stream().map(r -> r.sweeps.lastFullSweepAt())
                 .map(o -> o.orElse(Instant.EPOCH)).min(Instant::compareTo).filter(i -> !i.equals(Instant.EPOCH));
         return new DaemonStatus(Version.current(), startedAt, Duration.between(startedAt, clock.instant()).toSeconds(),
-                swept && writer.reachable(), false, writer.health(),
+                swept && writer.reachable(), engine.paused(), writer.health(),
                 WatchHealth.combine(runners.stream().map(r -> r.health).toList(), oldestSweep), engine.bucketStatus());
+    }
+
+    private void sampleHistory() {
+        try {
+            history.record(clock.instant(), status());
+        } catch (RuntimeException e) {
+            // an exception would cancel the schedule: the page only misses one sample
+            log.debug("status history: sample skipped: {}", e.toString());
+        }
     }
 
     /** Waits before retrying a sweep batch while the state store is unreachable; false once stopping. */

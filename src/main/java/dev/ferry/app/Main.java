@@ -1,6 +1,7 @@
 package dev.ferry.app;
 
 import ch.qos.logback.classic.Level;
+import dev.ferry.cli.ClientCommands;
 import dev.ferry.config.ConfigException;
 import dev.ferry.config.ConfigOptions;
 import dev.ferry.config.FerryConfig;
@@ -20,6 +21,7 @@ import sun.misc.Signal;
 /**
  * {@code java -jar ferry.jar [options]}: runs the daemon until SIGTERM or SIGINT, then stops in order and
  * exits 0. Exit 2: invalid command line or configuration (nothing was started). Exit 1: it could not start.
+ * {@code ferry status|failed|retry} talk to a running daemon instead (see {@link ClientCommands}).
  */
 public final class Main {
     static final int EXIT_OK = 0;
@@ -57,10 +59,14 @@ public final class Main {
         verify.addOption(checksum);
         ConfigOptions verifyOptions = ConfigOptions.addTo(verify);
         CommandLine cli = new CommandLine(spec);
+        ClientCommands.addTo(cli, env, out, err);
         FerryConfig config;
         try {
             ParseResult parsed = cli.parseArgs(args);
             ParseResult sub = parsed.subcommand();
+            if (sub != null && sub.commandSpec() != sync && sub.commandSpec() != verify) {
+                return ClientCommands.run(sub, out);
+            }
             CommandLine helpOf = sub == null ? cli : sub.commandSpec().commandLine();
             if (helpOf.isUsageHelpRequested()) {
                 helpOf.usage(out);
@@ -77,9 +83,12 @@ public final class Main {
                 FerryConfig oneShotConfig = FerryConfig.load(env, cliValues,
                         subOptions.configFile(sub).or(() -> options.configFile(parsed)));
                 setLogLevel(oneShotConfig);
-                return sub.commandSpec() == sync
-                        ? new SyncCommand(oneShotConfig, out, sub.hasMatchedOption(dryRun), sub.matchedOptionValue("--max-attempts", 5)).run()
-                        : new VerifyCommand(oneShotConfig, out, sub.hasMatchedOption(checksum)).run();
+                LogFormatSwitch.apply(oneShotConfig.logFormat());
+                if (sub.commandSpec() == sync) {
+                    int attempts = sub.matchedOptionValue("--max-attempts", 5);
+                    return new SyncCommand(oneShotConfig, out, sub.hasMatchedOption(dryRun), attempts).run();
+                }
+                return new VerifyCommand(oneShotConfig, out, sub.hasMatchedOption(checksum)).run();
             }
             config = options.load(parsed, env);
         } catch (CommandLine.UnmatchedArgumentException e) {
@@ -90,11 +99,11 @@ public final class Main {
             if (!e.getSuggestions().isEmpty()) {
                 err.println("Did you mean: " + String.join(", ", e.getSuggestions()) + "?");
             }
-            err.println("Run 'ferry --help' for the options.");
+            err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
             return EXIT_CONFIG;
         } catch (CommandLine.ParameterException e) {
             err.println("ferry: " + e.getMessage());
-            err.println("Run 'ferry --help' for the options.");
+            err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
             return EXIT_CONFIG;
         } catch (ConfigException e) {
             err.println("ferry: invalid configuration, nothing was started:");

@@ -19,6 +19,11 @@ public enum ConfigKey {
     BIND_ADDRESS("bind_address", env("BIND_ADDRESS"), "--bind-address",
             text("[A-Za-z0-9._:%\\[\\]-]+", "an IP address or host name", "<address>"), DefaultValue.of("0.0.0.0"),
             "Address the status server listens on."),
+    ADMIN_TOKEN("admin_token", env("ADMIN_TOKEN"), "--admin-token",
+            new ValueType.Text(Pattern.compile("\\S{16,}"), "at least 16 characters without spaces", "<token>", true),
+            DefaultValue.none(), "Bearer token that turns on the admin API (POST /wakeup, /pause, /resume, "
+                    + "/files/retry; GET /files; PUT /log-level); without it those endpoints are off. Prefer the "
+                    + "environment or the file to the command line, where other users can see it."),
     CONCURRENCY("concurrency", List.of("upload_workers"), env("CONCURRENCY"), "--concurrency",
             new ValueType.WholeNumber(1, 1000), DefaultValue.of("5"),
             "Uploads in parallel per bucket or site (seed 002's upload_workers is accepted as this key)."),

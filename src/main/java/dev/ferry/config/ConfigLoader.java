@@ -203,6 +203,7 @@ final class ConfigLoader {
                 optional(ConfigKey.WATCH_PATH, Path.class),
                 (Integer) values.get(ConfigKey.PORT),
                 (String) values.get(ConfigKey.BIND_ADDRESS),
+                optional(ConfigKey.ADMIN_TOKEN, Secret.class),
                 (Integer) values.get(ConfigKey.CONCURRENCY),
                 (Optional<Duration>) values.get(ConfigKey.TIMEOUT),
                 optional(ConfigKey.ACCESS_KEY, String.class),

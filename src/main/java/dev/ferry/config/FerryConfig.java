@@ -19,6 +19,7 @@ import org.slf4j.event.Level;
  *                             only sites are configured
  * @param port                 status server port, 0 for any free port
  * @param bindAddress          status server address
+ * @param adminToken           bearer token of the admin API; empty when the admin API is off
  * @param concurrency          uploads in parallel per bucket
  * @param timeout              limit of one request attempt; empty for none (TIMEOUT=-1)
  * @param accessKey            static access key id; present exactly when secretAccessKey is
@@ -49,6 +50,7 @@ public record FerryConfig(
         Optional<Path> watchPath,
         int port,
         String bindAddress,
+        Optional<Secret> adminToken,
         int concurrency,
         Optional<Duration> timeout,
         Optional<String> accessKey,
@@ -81,6 +83,7 @@ public record FerryConfig(
     public FerryConfig {
         Objects.requireNonNull(watchPath, "watchPath");
         Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(adminToken, "adminToken");
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(accessKey, "accessKey");
         Objects.requireNonNull(secretAccessKey, "secretAccessKey");

@@ -59,6 +59,8 @@ public final class Engine {
         return t;
     });
     private volatile boolean closed;
+    /** Guarded by {@code this} together with lane creation, so a lane made during pause() starts paused. */
+    private volatile boolean paused;
 
     private final UploadListener listener;
 
@@ -164,6 +166,42 @@ public final class Engine {
         return out;
     }
 
+    /** Stops handing out uploads in every bucket (those under way finish); changes are still queued. */
+    public synchronized void pause() {
+        paused = true;
+        lanes.values().forEach(l -> l.queue.pause());
+        log.info("uploads paused by an operator; changes are still queued");
+    }
+
+    /** Hands out uploads again. */
+    public synchronized void resume() {
+        paused = false;
+        lanes.values().forEach(l -> l.queue.resume());
+        log.info("uploads resumed by an operator");
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
+    /**
+     * An operator's "retry now" for one file: it is due now in its bucket's queue, even when it waits in
+     * backoff. False when the queue is full (the next sweep finds it) or the engine is shutting down.
+     */
+    public boolean retryNow(Path path, Destination dest) {
+        Optional<Site> site = siteOf(path);
+        if (closed || site.isEmpty()) {
+            return false;
+        }
+        BucketQueue.Offer offer = lane(site.get(), dest.bucket()).queue.expedite(dest.key(), path);
+        return offer == BucketQueue.Offer.ADDED || offer == BucketQueue.Offer.MERGED;
+    }
+
+    /** Makes every file waiting in backoff after a failure due now, all buckets; returns how many. */
+    public int retryBackingOffNow() {
+        return lanes.values().stream().mapToInt(l -> l.queue.expediteRetries()).sum();
+    }
+
     /** Total files waiting and in flight, all buckets. */
     public int backlog() {
         return lanes.values().stream().mapToInt(l -> l.queue.depth() + l.queue.inFlight()).sum();
@@ -195,8 +233,20 @@ public final class Engine {
     }
 
     private Lane lane(Site site, String bucket) {
-        return lanes.computeIfAbsent(new LaneId(site, bucket),
-                id -> new Lane(site, bucket, settings, uploader, backoff, clock, listener));
+        LaneId id = new LaneId(site, bucket);
+        Lane existing = lanes.get(id);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (this) {
+            return lanes.computeIfAbsent(id, i -> {
+                Lane lane = new Lane(site, bucket, settings, uploader, backoff, clock, listener);
+                if (paused) {
+                    lane.queue.pause();
+                }
+                return lane;
+            });
+        }
     }
 
     private void recordRejectionOf(Path path, RouteDecision.Rejected rejected) {

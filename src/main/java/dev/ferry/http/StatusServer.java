@@ -18,12 +18,14 @@ import org.slf4j.LoggerFactory;
  * The daemon's HTTP endpoints: {@code GET /status} answers the {@link StatusSource}'s snapshot as JSON with
  * {@code "status":"ok"} (500 with a JSON error that reveals nothing when the source fails), the liveness
  * check; {@code GET /ready} answers 200 once the snapshot says ready and 503 before, naming what is missing;
- * {@code GET /metrics} the Prometheus text a supplier renders; and {@code GET /} a line pointing there.
- * Javalin's banner and start-up lines are off; the server logs its address at debug.
+ * {@code GET /metrics} the Prometheus text a supplier renders; {@code GET /} the status page,
+ * {@code GET /status/history} the samples behind its throughput, and the admin endpoints of
+ * {@link AdminRoutes} (on only with a token). Javalin's banner and start-up lines are off; the server logs its
+ * address at debug.
  */
 public final class StatusServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
-    private static final String JSON = "application/json";
+    static final String JSON = "application/json";
     private static final int MAX_THREADS = 16;
 
     /** Content type of the Prometheus text exposition format. */
@@ -31,6 +33,8 @@ public final class StatusServer implements AutoCloseable {
 
     private final StatusSource source;
     private final Optional<Supplier<String>> metrics;
+    private final StatusHistory history;
+    private final AdminAccess admin;
     private final String bindAddress;
     private final int requestedPort;
     private Javalin app;
@@ -42,7 +46,7 @@ public final class StatusServer implements AutoCloseable {
      * @param port        port to listen on, 0 for any free one (see {@link #port()} after start)
      */
     public StatusServer(StatusSource source, String bindAddress, int port) {
-        this(source, Optional.empty(), bindAddress, port);
+        this(source, Optional.empty(), bindAddress, port, StatusHistory.standard(), AdminAccess.off());
     }
 
     /**
@@ -52,12 +56,25 @@ public final class StatusServer implements AutoCloseable {
      * @param port        port to listen on, 0 for any free one (see {@link #port()} after start)
      */
     public StatusServer(StatusSource source, Supplier<String> metrics, String bindAddress, int port) {
-        this(source, Optional.of(Objects.requireNonNull(metrics, "metrics")), bindAddress, port);
+        this(source, Optional.of(Objects.requireNonNull(metrics, "metrics")), bindAddress, port,
+                StatusHistory.standard(), AdminAccess.off());
     }
 
-    private StatusServer(StatusSource source, Optional<Supplier<String>> metrics, String bindAddress, int port) {
+    /**
+     * @param history samples for the status page's throughput (GET /status/history)
+     * @param admin   whether the admin endpoints are on, and their token
+     */
+    public StatusServer(StatusSource source, String bindAddress, int port, StatusHistory history, AdminAccess admin) {
+        this(source, Optional.empty(), bindAddress, port, history, admin);
+    }
+
+    /** Everything: metrics (when present), the status page's history and the admin endpoints. */
+    public StatusServer(StatusSource source, Optional<Supplier<String>> metrics, String bindAddress, int port,
+            StatusHistory history, AdminAccess admin) {
         this.source = Objects.requireNonNull(source, "source");
         this.metrics = metrics;
+        this.history = Objects.requireNonNull(history, "history");
+        this.admin = Objects.requireNonNull(admin, "admin");
         this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be from 0 to 65535, got " + port);
@@ -117,10 +134,12 @@ public final class StatusServer implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
         threads.setName("ferry-http");
         config.jetty.threadPool = threads;
-        config.routes.get("/", ctx -> ctx.contentType("text/plain; charset=utf-8")
-                .result("Ferry is running. GET /status for its state as JSON.\n"));
+        config.routes.get("/", StatusPage::serve);
         config.routes.get("/status", this::status);
         config.routes.get("/ready", this::ready);
+        config.routes.get("/status/history", ctx -> ctx.header("Cache-Control", "no-store").contentType(JSON)
+                .result(AdminJson.history(history)));
+        new AdminRoutes(admin).register(config.routes);
         metrics.ifPresent(m -> config.routes.get("/metrics", ctx -> ctx.header("Cache-Control", "no-store")
                 .contentType(PROMETHEUS_TEXT).result(m.get())));
         config.routes.exception(Exception.class, (e, ctx) -> {
@@ -156,7 +175,7 @@ public final class StatusServer implements AutoCloseable {
                 .header("Cache-Control", "no-store").contentType(JSON).result(StatusJson.readiness(snapshot));
     }
 
-    private static void answerError(Context ctx, HttpStatus status, String message) {
+    static void answerError(Context ctx, HttpStatus status, String message) {
         ctx.status(status).header("Cache-Control", "no-store").contentType(JSON).result(StatusJson.error(message));
     }
 }

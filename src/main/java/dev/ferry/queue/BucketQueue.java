@@ -4,10 +4,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,6 +37,8 @@ public final class BucketQueue {
         int attempts;
         final Instant queuedAt;
         long seq;
+        /** An operator asked to try it now: a failed attempt under way does not push it back into backoff. */
+        boolean expedited;
 
         Entry(String key, Path path, Instant due, int attempts, Instant queuedAt, long seq) {
             this.key = key;
@@ -58,6 +62,7 @@ public final class BucketQueue {
     private long seq;
     private boolean dirty;
     private boolean closed;
+    private boolean paused;
 
     public BucketQueue(String bucket, int capacity, Clock clock) {
         if (capacity < 1) {
@@ -116,7 +121,7 @@ public final class BucketQueue {
     public Optional<Task> poll() {
         lock.lock();
         try {
-            return Optional.ofNullable(pollLocked(clock.instant()));
+            return paused ? Optional.empty() : Optional.ofNullable(pollLocked(clock.instant()));
         } finally {
             lock.unlock();
         }
@@ -129,7 +134,7 @@ public final class BucketQueue {
         try {
             while (!closed) {
                 Instant now = clock.instant();
-                Task task = pollLocked(now);
+                Task task = paused ? null : pollLocked(now);
                 if (task != null) {
                     return Optional.of(task);
                 }
@@ -137,7 +142,7 @@ public final class BucketQueue {
                 if (left <= 0) {
                     return Optional.empty();
                 }
-                long untilDue = nanosUntilNextDue(now);
+                long untilDue = paused ? Long.MAX_VALUE : nanosUntilNextDue(now);
                 changed.awaitNanos(Math.min(left, untilDue));
             }
             return Optional.empty();
@@ -169,7 +174,7 @@ public final class BucketQueue {
             Entry newer = waiting.get(task.key());
             if (newer != null) {
                 byDue.remove(newer);
-                newer.due = later(newer.due, due);
+                newer.due = newer.expedited ? newer.due : later(newer.due, due);
                 newer.attempts = Math.max(newer.attempts, attempts);
                 newer.seq = seq++;
                 byDue.add(newer);
@@ -177,6 +182,97 @@ public final class BucketQueue {
                 add(task.key(), task.path(), due, attempts, task.queuedAt());
             }
             changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * An operator's "try it now": the key becomes due now. A waiting entry (settling or in backoff) moves
+     * forward, a key that is not waiting is added (refused only when the queue is full: the next sweep finds
+     * it), and a failure of an attempt already under way does not push it back into backoff.
+     */
+    public Offer expedite(String key, Path path) {
+        lock.lock();
+        try {
+            if (closed) {
+                return Offer.CLOSED;
+            }
+            Instant now = clock.instant();
+            Entry existing = waiting.get(key);
+            if (existing != null) {
+                byDue.remove(existing);
+                existing.path = path;
+                existing.due = existing.due.isAfter(now) ? now : existing.due;
+                existing.expedited = true;
+                existing.seq = seq++;
+                byDue.add(existing);
+                changed.signalAll();
+                return Offer.MERGED;
+            }
+            if (waiting.size() >= capacity) {
+                dirty = true;
+                return Offer.FULL;
+            }
+            add(key, path, now, 0, now).expedited = true;
+            return Offer.ADDED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Makes every entry waiting in backoff after a failure due now; returns how many were. */
+    public int expediteRetries() {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            List<Entry> backingOff = new ArrayList<>();
+            for (Entry e : byDue) {
+                if (e.attempts > 0 && e.due.isAfter(now)) {
+                    backingOff.add(e);
+                }
+            }
+            for (Entry e : backingOff) {
+                byDue.remove(e);
+                e.due = now;
+                e.expedited = true;
+                e.seq = seq++;
+                byDue.add(e);
+            }
+            if (!backingOff.isEmpty()) {
+                changed.signalAll();
+            }
+            return backingOff.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops handing out work: {@link #poll} and {@link #take} find nothing; adding, merging and retries go on. */
+    public void pause() {
+        lock.lock();
+        try {
+            paused = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Hands out work again, waking the workers waiting in {@link #take}. */
+    public void resume() {
+        lock.lock();
+        try {
+            paused = false;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean paused() {
+        lock.lock();
+        try {
+            return paused;
         } finally {
             lock.unlock();
         }
@@ -239,11 +335,12 @@ public final class BucketQueue {
         return true;
     }
 
-    private void add(String key, Path path, Instant due, int attempts, Instant queuedAt) {
+    private Entry add(String key, Path path, Instant due, int attempts, Instant queuedAt) {
         Entry entry = new Entry(key, path, due, attempts, queuedAt, seq++);
         waiting.put(key, entry);
         byDue.add(entry);
         changed.signalAll();
+        return entry;
     }
 
     private Task pollLocked(Instant now) {

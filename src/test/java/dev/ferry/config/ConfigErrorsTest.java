@@ -138,6 +138,13 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aShortAdminTokenIsRejectedWithoutQuotingIt() {
+        ConfigException e = fail(Map.of("--admin-token", "short-pw"), Optional.empty());
+
+        assertThat(e.problems()).containsExactly("--admin-token: must be at least 16 characters without spaces");
+    }
+
+    @Test
     void aBadMongoUrlIsNotQuoted() {
         ConfigException e = failWithEnv("MONGO_URL", "mysql://root:" + PASSWORD + "@db/x");
 

@@ -269,4 +269,17 @@ class FerryConfigTest {
         assertThat(c.stateDir()).isEqualTo(tmp.resolve("home/st"));
         assertThat(c.ignorePatterns()).isEqualTo(List.of());
     }
+
+    @Test
+    void theAdminTokenIsOffByDefaultAndMaskedWhenSet() {
+        assertThat(load().adminToken()).isEmpty();
+
+        env.put("ADMIN_TOKEN", "tok-0123456789abcdef");
+        FerryConfig c = load();
+
+        assertThat(c.adminToken().map(Secret::reveal)).contains("tok-0123456789abcdef");
+        assertThat(c.setting(ConfigKey.ADMIN_TOKEN).source()).isEqualTo(Source.ENV);
+        assertThat(c.toString()).doesNotContain("tok-0123456789abcdef");
+        assertThat(c.describe()).doesNotContain("tok-0123456789abcdef").contains("admin_token");
+    }
 }

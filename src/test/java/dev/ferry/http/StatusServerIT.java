@@ -140,15 +140,17 @@ class StatusServerIT {
     }
 
     @Test
-    void unknownPathsAre404AndTheRootPointsToStatus() throws Exception {
+    void unknownPathsAre404AndTheRootIsTheStatusPage() throws Exception {
         HttpResponse<String> missing = get("/nope");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(json.readTree(missing.body()).get("status").asText()).isEqualTo("error");
 
         HttpResponse<String> root = get("/");
         assertThat(root.statusCode()).isEqualTo(200);
-        assertThat(root.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
-        assertThat(root.body()).contains("/status");
+        assertThat(root.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(root.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+                csp -> assertThat(csp).contains("default-src 'none'").contains("connect-src 'self'"));
+        assertThat(root.body()).contains("/status").contains("/status/history").doesNotContain("<script src", "<link", "url(", "@import");
     }
 
     @Test

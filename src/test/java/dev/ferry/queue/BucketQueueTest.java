@@ -126,4 +126,81 @@ class BucketQueueTest {
         assertThat(q.put("c", Path.of("/c"), now.get())).isFalse();
         assertThat(q.take(Duration.ofSeconds(5))).isEmpty();
     }
+
+    @Test
+    void pausedQueueHandsOutNothingButKeepsTakingWorkAndResumeHandsItOut() throws Exception {
+        BucketQueue q = new BucketQueue("b", 10, clock);
+        q.offer("a", Path.of("/a"), now.get());
+        Task inFlight = q.poll().orElseThrow();
+        q.pause();
+        assertThat(q.paused()).isTrue();
+        assertThat(q.offer("b", Path.of("/b"), now.get())).isEqualTo(BucketQueue.Offer.ADDED);
+        assertThat(q.put("c", Path.of("/c"), now.get())).isTrue();
+        assertThat(q.poll()).as("nothing handed out while paused").isEmpty();
+        assertThat(q.take(Duration.ofMillis(1))).isEmpty();
+        q.complete(inFlight);
+        assertThat(q.depth()).isEqualTo(2);
+        assertThat(q.inFlight()).as("the upload under way finished").isZero();
+
+        AtomicReference<Task> taken = new AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try {
+                q.take(Duration.ofMinutes(1)).ifPresent(taken::set);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        worker.start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> worker.getState() == Thread.State.TIMED_WAITING);
+        q.resume();
+        worker.join(5000);
+        assertThat(taken.get()).as("resume wakes a waiting worker").isNotNull();
+        assertThat(taken.get().key()).isEqualTo("b");
+        assertThat(q.poll()).get().extracting(Task::key).isEqualTo("c");
+    }
+
+    @Test
+    void expediteMakesABackingOffEntryDueNowAndAFailureUnderWayDoesNotPushItBack() {
+        BucketQueue q = new BucketQueue("b", 10, clock);
+        q.offer("k", Path.of("/k"), now.get());
+        q.retry(q.poll().orElseThrow(), now.get().plusSeconds(300), true);
+        assertThat(q.poll()).as("in backoff").isEmpty();
+
+        assertThat(q.expedite("k", Path.of("/k"))).isEqualTo(BucketQueue.Offer.MERGED);
+        Task t = q.poll().orElseThrow();
+        assertThat(t.attempts()).as("attempts are kept").isEqualTo(1);
+
+        q.expedite("k", Path.of("/k"));
+        q.retry(t, now.get().plusSeconds(300), true);
+        assertThat(q.poll()).as("asked again while the attempt ran: still due now").get()
+                .extracting(Task::attempts).isEqualTo(2);
+    }
+
+    @Test
+    void expediteAddsAKeyNotQueuedAndRespectsCapacity() {
+        BucketQueue q = new BucketQueue("b", 1, clock);
+        assertThat(q.expedite("a", Path.of("/a"))).isEqualTo(BucketQueue.Offer.ADDED);
+        assertThat(q.expedite("b", Path.of("/b"))).isEqualTo(BucketQueue.Offer.FULL);
+        assertThat(q.takeDirtyIfRoom()).as("still full").isFalse();
+        assertThat(q.poll()).get().extracting(Task::key).isEqualTo("a");
+        assertThat(q.takeDirtyIfRoom()).as("the refused key is left for a sweep").isTrue();
+        q.close();
+        assertThat(q.expedite("c", Path.of("/c"))).isEqualTo(BucketQueue.Offer.CLOSED);
+    }
+
+    @Test
+    void expediteRetriesMovesOnlyEntriesInBackoff() {
+        BucketQueue q = new BucketQueue("b", 10, clock);
+        q.offer("failed", Path.of("/failed"), now.get());
+        q.retry(q.poll().orElseThrow(), now.get().plusSeconds(60), true);
+        q.offer("settling", Path.of("/settling"), now.get().plusSeconds(2));
+
+        assertThat(q.expediteRetries()).isEqualTo(1);
+        assertThat(q.poll()).get().extracting(Task::key).isEqualTo("failed");
+        assertThat(q.poll()).as("a file still settling is left alone").isEmpty();
+        assertThat(q.expediteRetries()).isZero();
+        advance(Duration.ofSeconds(2));
+        assertThat(q.poll()).get().extracting(Task::key).isEqualTo("settling");
+    }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
@@ -231,6 +232,34 @@ public final class FerryProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    /** Sends {@code method path} (no body) with {@code Authorization: Bearer token} when a token is given. */
+    public HttpResponse<String> send(String method, String path, Optional<String> token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+        try {
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** {@link #send} with the token, expecting 2xx; the JSON body. */
+    public JsonNode admin(String method, String path, String token) {
+        HttpResponse<String> r = send(method, path, Optional.of(token));
+        if (r.statusCode() / 100 != 2) {
+            throw new AssertionError(method + " " + path + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        try {
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

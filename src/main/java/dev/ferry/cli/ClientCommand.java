@@ -1,0 +1,52 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+
+/** A command against a running daemon: shared options, output streams, and exit codes. */
+abstract class ClientCommand implements Callable<Integer> {
+    static final int EXIT_OK = 0;
+    /** The daemon is not reachable, refused the token, or answered with an error. */
+    static final int EXIT_FAILED = 1;
+
+    @Mixin
+    ClientOptions options = new ClientOptions();
+
+    private final Map<String, String> env;
+    final PrintStream out;
+    private final PrintStream err;
+
+    ClientCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Name for error messages, e.g. "status". */
+    abstract String name();
+
+    /** Does the work; returns the exit code. */
+    abstract int run(DaemonClient client) throws ClientException;
+
+    @Override
+    public final Integer call() {
+        try {
+            return run(options.client(env));
+        } catch (ClientException e) {
+            err.println("ferry " + name() + ": " + e.getMessage());
+            return EXIT_FAILED;
+        }
+    }
+
+    void printJson(JsonNode body) {
+        try {
+            out.println(DaemonClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            out.println(body.toString());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code ferry retry [PATH]}: try failed files now instead of after their backoff. */
+@Command(name = "retry", mixinStandardHelpOptions = true,
+        description = "Try failed files now: every failed file (also those that are not retried until they "
+                + "change), or only PATH; files waiting to be retried go now too (needs the admin token). "
+                + "Exit code 1 when PATH has no failed record.")
+final class RetryCommand extends ClientCommand {
+    @Parameters(arity = "0..1", paramLabel = "PATH", description = "One file to retry (as the daemon sees it; "
+            + "a relative path is made absolute).")
+    String path;
+
+    RetryCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+        super(env, out, err);
+    }
+
+    @Override
+    String name() {
+        return "retry";
+    }
+
+    @Override
+    int run(DaemonClient client) throws ClientException {
+        String file = null;
+        if (path != null) {
+            try {
+                file = Path.of(path).toAbsolutePath().normalize().toString();
+            } catch (InvalidPathException e) {
+                throw new ClientException(path + ": not a valid path");
+            }
+        }
+        JsonNode answer = client.post(file == null ? "files/retry"
+                : "files/retry?path=" + URLEncoder.encode(file, StandardCharsets.UTF_8));
+        if (options.json) {
+            printJson(answer);
+        }
+        long retrying = answer.path("retrying").asLong();
+        if (file != null && retrying == 0) {
+            if (!options.json) {
+                out.println(file + ": no failed record for this file, nothing to retry (it may be uploaded already; "
+                        + "'ferry failed' lists the failed files)");
+            }
+            return EXIT_FAILED;
+        }
+        if (!options.json) {
+            out.println(file != null ? file + ": retrying now."
+                    : retrying == 0 ? "No failed files: nothing to retry."
+                    : "Retrying " + Formats.count(retrying) + (retrying == 1 ? " file" : " files") + " now.");
+        }
+        return EXIT_OK;
+    }
+}

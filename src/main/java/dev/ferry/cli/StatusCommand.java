@@ -1,0 +1,105 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+/** {@code ferry status}: what a running daemon is doing, as a table per bucket. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show what a running Ferry daemon is doing: its state store and watcher, and per bucket the "
+                + "files queued, in flight, uploaded and failed, with the last error.")
+final class StatusCommand extends ClientCommand {
+    static final int LAST_ERROR_WIDTH = 80;
+
+    StatusCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+        super(env, out, err);
+    }
+
+    @Override
+    String name() {
+        return "status";
+    }
+
+    @Override
+    int run(DaemonClient client) throws ClientException {
+        JsonNode s = client.get("status");
+        if (options.json) {
+            printJson(s);
+            return EXIT_OK;
+        }
+        Instant now = serverNow(s);
+        String at = client.base().toString().replaceAll("/$", "");
+        out.println("Ferry " + s.path("version").asText() + " at " + at + ": "
+                + (s.path("paused").asBoolean() ? "PAUSED (uploads stopped; resume with POST /resume)" : "running")
+                + ", " + (s.path("ready").asBoolean() ? "ready" : "starting (first sweep not done)")
+                + ", up " + Formats.duration(Duration.ofSeconds(s.path("uptimeSeconds").asLong())));
+        JsonNode store = s.path("store");
+        out.println("State store  " + store.path("kind").asText() + " " + store.path("location").asText() + ": "
+                + (store.path("reachable").asBoolean() ? "reachable" : "UNREACHABLE")
+                + ", " + Formats.count(store.path("pendingWrites").asLong()) + " pending writes"
+                + text(store.path("lastError"), ", last error: "));
+        JsonNode w = s.path("watcher");
+        out.println("Watcher      " + w.path("root").asText() + ": " + w.path("mode").asText()
+                + (w.path("healthy").asBoolean() ? ", healthy" : ", FAILED") + ", "
+                + Formats.count(w.path("rescans").asLong()) + " rescans, last full sweep "
+                + Formats.ago(w.path("lastSweepAt").asText(null), now) + text(w.path("lastError"), ", last error: "));
+        out.println();
+
+        JsonNode buckets = s.path("buckets");
+        if (buckets.isEmpty()) {
+            out.println("No buckets yet: no file has been found under the watched folder.");
+            return EXIT_OK;
+        }
+        TextTable table = new TextTable(TextTable.Column.left("BUCKET"), TextTable.Column.right("QUEUED"),
+                TextTable.Column.right("IN FLIGHT"), TextTable.Column.right("UPLOADED"), TextTable.Column.right("DATA"),
+                TextTable.Column.right("FAILED"), TextTable.Column.left("LAST ERROR"));
+        for (Iterator<Map.Entry<String, JsonNode>> it = buckets.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode b = e.getValue();
+            table.row(e.getKey(), Formats.count(b.path("queued").asLong()), Formats.count(b.path("inFlight").asLong()),
+                    Formats.count(b.path("uploaded").asLong()), Formats.bytes(b.path("bytes").asLong()),
+                    Formats.count(b.path("failed").asLong()), lastError(b, w.path("root").asText(), now));
+        }
+        out.print(table.render());
+        return EXIT_OK;
+    }
+
+    /**
+     * The bucket's problem, else its last error: the file (under the watched folder) and the reason, cut to
+     * fit the column, then how long ago.
+     */
+    static String lastError(JsonNode bucket, String root, Instant now) {
+        if (!bucket.path("problem").isNull() && !bucket.path("problem").isMissingNode()) {
+            return bucket.path("problem").asText();
+        }
+        JsonNode e = bucket.path("lastError");
+        if (e.isNull() || e.isMissingNode()) {
+            return "";
+        }
+        String path = e.path("path").asText();
+        String prefix = root.endsWith("/") ? root : root + "/";
+        String relative = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
+        String reason = e.path("reason").asText();
+        // Upload failures already start with bucket/key, which is the path under the watched folder.
+        String what = reason.startsWith(relative + ":") ? reason : relative + ": " + reason;
+        String when = " (" + Formats.ago(e.path("at").asText(), now) + ")";
+        return TextTable.fit(what, LAST_ERROR_WIDTH - when.length()) + when;
+    }
+
+    private static String text(JsonNode node, String prefix) {
+        return node.isNull() || node.isMissingNode() || node.asText().isBlank() ? "" : prefix + node.asText();
+    }
+
+    /** The daemon's clock from its answer, so "ago" is right whatever this machine's clock says. */
+    private static Instant serverNow(JsonNode s) {
+        try {
+            return Instant.parse(s.path("startedAt").asText()).plusSeconds(s.path("uptimeSeconds").asLong());
+        } catch (RuntimeException e) {
+            return Instant.now();
+        }
+    }
+}

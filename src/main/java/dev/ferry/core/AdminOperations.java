@@ -1,0 +1,62 @@
+package dev.ferry.core;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What an operator may ask of a running daemon through the admin API. Implemented by the daemon; the HTTP
+ * layer only sees this interface. Methods are thread-safe and return quickly (they queue work, they do not
+ * wait for uploads).
+ */
+public interface AdminOperations {
+
+    /** Starts a full sweep now (seed 003's "wakeup"); one already running is followed by another. */
+    void wakeup();
+
+    /**
+     * Retries failed files now: every FAILED record (permanent ones too, since an operator asks), or only
+     * the record of {@code path}; they go to their bucket's queue due now, and every file waiting in
+     * backoff becomes due now.
+     *
+     * @return how many files were queued to go now
+     * @throws StateStoreException when the state store cannot be read
+     */
+    int retryFailed(Optional<String> path);
+
+    /** Stops handing out uploads (those under way finish); the watcher and sweeps keep queueing. */
+    void pause();
+
+    /** Hands out uploads again. */
+    void resume();
+
+    /**
+     * A page of the records with {@code status}, ordered by path.
+     *
+     * @throws StateStoreException when the state store cannot be read
+     */
+    FilePage listFiles(FileStatus status, int offset, int limit);
+
+    /**
+     * Changes the level of Ferry's own loggers now.
+     *
+     * @param level trace, debug, info, warn or error (any case)
+     * @return the level before the change
+     * @throws IllegalArgumentException for any other level
+     */
+    String setLogLevel(String level);
+
+    /**
+     * @param offset index of the first record
+     * @param limit  most records asked for
+     * @param total  how many records have the status, when the store can tell cheaply
+     * @param files  the records
+     */
+    record FilePage(int offset, int limit, OptionalLong total, List<FileRecord> files) {
+        public FilePage {
+            Objects.requireNonNull(total, "total");
+            files = List.copyOf(files);
+        }
+    }
+}
