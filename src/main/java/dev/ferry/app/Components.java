@@ -17,6 +17,7 @@ import java.util.Optional;
 import dev.ferry.core.ObjectStore;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.StateStoreException;
+import dev.ferry.sweep.Reconciler;
 import dev.ferry.transfer.BandwidthLimiter;
 import dev.ferry.transfer.S3ObjectStore;
 import dev.ferry.transfer.S3Settings;
@@ -80,6 +81,27 @@ final class Components {
                     sc.maxDelete()));
         }
         return sites;
+    }
+
+    /** The configuration of a site of the config file. */
+    static SiteConfig siteConfig(FerryConfig config, Site site) {
+        return config.sites().stream().filter(c -> c.name().equals(site.name())).findFirst().orElseThrow();
+    }
+
+    /** The site's reconciliation policy. */
+    static Reconciler.Policy policy(SiteConfig sc, Site site) {
+        Reconciler.Mode mode = switch (sc.reconcile()) {
+            case STATE -> Reconciler.Mode.STATE;
+            case SIZE_MTIME -> Reconciler.Mode.SIZE_MTIME;
+            case CHECKSUM -> Reconciler.Mode.CHECKSUM;
+        };
+        return new Reconciler.Policy(mode, sc.storageClass(), sc.retireDeleted(), sc.maxDelete(), sc.maxDeletePercent(),
+                sc.markers() ? Optional.of(sc.markerFile()) : Optional.empty(), sc.localMarkers(), site.options());
+    }
+
+    /** Whether full sweeps of the site must list its prefix in S3 (else the state store alone decides). */
+    static boolean needsListing(SiteConfig sc) {
+        return sc.reconcile() != SiteConfig.ReconcileMode.STATE || sc.retireDeleted() || sc.markers();
     }
 
     /** Polling interval of a site: its own watch_interval, else the global one; empty for native watching. */

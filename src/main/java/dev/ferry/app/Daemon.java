@@ -5,7 +5,16 @@ import dev.ferry.core.DaemonStatus;
 import dev.ferry.core.StateStore;
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineSettings;
+import dev.ferry.core.Destination;
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStat;
+import dev.ferry.core.RemoteEntry;
 import dev.ferry.engine.Site;
+import dev.ferry.filter.PrefixRouter;
+import dev.ferry.sweep.ReconcileReport;
+import dev.ferry.sweep.ReconcileSink;
+import dev.ferry.sweep.Reconciler;
+import dev.ferry.sweep.SweepResult;
 import dev.ferry.filter.RouteDecision;
 import dev.ferry.http.AdminAccess;
 import dev.ferry.http.StatusHistory;
@@ -82,6 +91,9 @@ final class Daemon {
             SiteRunner runner = new SiteRunner(site, engine, sweeper, Components.pollInterval(config, site),
                     config.pollInterval(), clock);
             runner.sweeps.onFullSweep((took, files, queued) -> metrics.fullSweepCompleted(took, files));
+            if (!site.router().bucketPerFolder() && Components.needsListing(Components.siteConfig(config, site))) {
+                reconcileOnFullSweeps(runner);
+            }
             runners.add(runner);
         }
 
@@ -125,6 +137,31 @@ final class Daemon {
                 config.adminToken().isPresent() ? "on (bearer token required)" : "off (set ADMIN_TOKEN to turn it on)");
         log.info("ferry {} started; state in {} {}; status on http://{}:{}/status", Version.current(), store.kind(),
                 store.location(), config.bindAddress(), http.port());
+    }
+
+    /** Full sweeps of this site compare it with S3 (its reconcile mode, retire_deleted, markers). */
+    private void reconcileOnFullSweeps(SiteRunner runner) {
+        Site site = runner.site;
+        Reconciler reconciler = new Reconciler((PrefixRouter) site.router(), site.store(), writer,
+                Components.policy(Components.siteConfig(config, site), site), clock);
+        ReconcileSink sink = new ReconcileSink() {
+            @Override
+            public boolean upload(Path path, Destination dest, FileStat stat, String reason)
+                    throws InterruptedException {
+                return engine.enqueue(site, path, dest, stat);
+            }
+
+            @Override
+            public void same(Path path, Destination dest, FileStat stat, RemoteEntry remote,
+                    Optional<FileRecord> record) {
+                // recorded by the reconciler
+            }
+        };
+        runner.sweeps.fullRunBy(cancelled -> {
+            ReconcileReport r = reconciler.run(sink, false);
+            r.deleteRefused().ifPresent(why -> log.error("{}: deletions refused: {}", site.name(), why));
+            return new SweepResult(r.files(), r.missing() + r.changed(), r.ignored(), 0, r.took(), true);
+        });
     }
 
     int httpPort() {

@@ -78,22 +78,10 @@ final class OneShot implements AutoCloseable {
                 }
                 continue;
             }
-            SiteConfig sc = config.sites().stream().filter(c -> c.name().equals(site.name())).findFirst().orElseThrow();
-            Reconciler.Policy policy = new Reconciler.Policy(mode(sc.reconcile()), sc.storageClass(),
-                    sc.retireDeleted(), sc.maxDelete(), sc.maxDeletePercent(),
-                    sc.markers() ? Optional.of(sc.markerFile()) : Optional.empty(), sc.localMarkers(), site.options());
-            boolean listing = sc.reconcile() != SiteConfig.ReconcileMode.STATE || sc.retireDeleted() || sc.markers();
-            jobs.add(new Job(site, (PrefixRouter) site.router(), policy, listing));
+            SiteConfig sc = Components.siteConfig(config, site);
+            jobs.add(new Job(site, (PrefixRouter) site.router(), Components.policy(sc, site), Components.needsListing(sc)));
         }
         return jobs;
-    }
-
-    static Reconciler.Mode mode(SiteConfig.ReconcileMode m) {
-        return switch (m) {
-            case STATE -> Reconciler.Mode.STATE;
-            case SIZE_MTIME -> Reconciler.Mode.SIZE_MTIME;
-            case CHECKSUM -> Reconciler.Mode.CHECKSUM;
-        };
     }
 
     @Override

@@ -90,7 +90,8 @@ final class SiteRunner {
         }
         Duration every = pollInterval.orElse(fallbackPollInterval);
         if (sweeps.lastFullSweepAt().map(at -> at.plus(every).isBefore(clock.instant())).orElse(false)) {
-            sweeps.requestFull("polling");
+            sweeps.requestFull(pollInterval.isPresent() ? "polling (watch_interval)"
+                    : "polling (native watching unavailable)");
         }
     }
 

@@ -137,7 +137,6 @@ final class SyncCommand {
                 @Override
                 public void same(Path path, Destination dest, FileStat stat, RemoteEntry remote,
                         Optional<FileRecord> record) {
-                    adopt(oneShot, path, dest, stat, remote, record);
                 }
             };
             if (job.needsListing()) {
@@ -174,29 +173,8 @@ final class SyncCommand {
 
     private void scan(OneShot oneShot, OneShot.Job job, ReconcileSink sink, boolean dry) throws InterruptedException {
         if (job.needsListing()) {
-            ReconcileSink adopting = new ReconcileSink() {
-                @Override
-                public boolean upload(Path path, Destination dest, FileStat stat, String reason)
-                        throws InterruptedException {
-                    return sink.upload(path, dest, stat, reason);
-                }
-
-                @Override
-                public void same(Path path, Destination dest, FileStat stat, RemoteEntry remote,
-                        Optional<FileRecord> record) {
-                    sink.same(path, dest, stat, remote, record);
-                    if (!dry) {
-                        adopt(oneShot, path, dest, stat, remote, record);
-                    }
-                }
-
-                @Override
-                public void plannedDelete(String key) {
-                    sink.plannedDelete(key);
-                }
-            };
             ReconcileReport r = new Reconciler(job.router(), job.site().store(), oneShot.writer, job.policy(),
-                    Clock.systemUTC()).run(adopting, dry);
+                    Clock.systemUTC()).run(sink, dry);
             unchanged += dry ? 0 : r.unchanged();
             skipped += r.confirmed();
             ignored += r.ignored();
@@ -228,20 +206,6 @@ final class SyncCommand {
             TimeUnit.SECONDS.sleep(1);
             return true;
         });
-    }
-
-    /** S3 already holds this version: make the state store say so, so the daemon trusts it next time. */
-    private static void adopt(OneShot oneShot, Path path, Destination dest, FileStat stat, RemoteEntry remote,
-            Optional<FileRecord> record) {
-        if (record.isPresent() && record.get().describes(stat.size(), stat.mtimeMillis())
-                && record.get().status() == dev.ferry.core.FileStatus.UPLOADED) {
-            return;
-        }
-        java.time.Instant now = java.time.Instant.now();
-        FileRecord base = record.orElseGet(() -> FileRecord.pending(path.toString(), dest.bucket(), dest.key(),
-                stat.size(), stat.mtimeMillis(), now));
-        oneShot.writer.offer(base.uploaded(dest.bucket(), dest.key(), stat.size(), stat.mtimeMillis(), "",
-                remote.etag(), now));
     }
 
     private void count(String reason) {

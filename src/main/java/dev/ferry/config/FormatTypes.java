@@ -67,22 +67,7 @@ final class FormatTypes {
 
         @Override
         public Object parseList(List<String> items, ParseContext ctx) throws BadValue {
-            List<String> patterns = new ArrayList<>();
-            for (String item : items) {
-                String p = item.strip();
-                if (p.isEmpty()) {
-                    continue;
-                }
-                try {
-                    FileSystems.getDefault().getPathMatcher("glob:" + p);
-                } catch (PatternSyntaxException e) {
-                    throw new BadValue("pattern '" + p + "' is not a valid glob: " + e.getDescription(), false);
-                } catch (IllegalArgumentException e) {
-                    throw new BadValue("pattern '" + p + "' is not a valid glob", false);
-                }
-                patterns.add(p);
-            }
-            return List.copyOf(patterns);
+            return validated(items, "a valid glob", p -> FileSystems.getDefault().getPathMatcher("glob:" + p));
         }
 
         static List<String> split(String text) {
@@ -129,26 +114,13 @@ final class FormatTypes {
 
         @Override
         public Object parseList(List<String> items, ParseContext ctx) throws BadValue {
-            List<String> patterns = new ArrayList<>();
-            for (String item : items) {
-                String p = item.strip();
-                if (p.isEmpty()) {
-                    continue;
+            return validated(items, "a valid regex or glob: pattern", p -> {
+                if (p.startsWith("glob:")) {
+                    FileSystems.getDefault().getPathMatcher(p);
+                } else {
+                    java.util.regex.Pattern.compile(p.startsWith("regex:") ? p.substring(6) : p);
                 }
-                try {
-                    if (p.startsWith("glob:")) {
-                        FileSystems.getDefault().getPathMatcher(p);
-                    } else {
-                        java.util.regex.Pattern.compile(p.startsWith("regex:") ? p.substring(6) : p);
-                    }
-                } catch (PatternSyntaxException e) {
-                    throw new BadValue("pattern '" + p + "' is not valid: " + e.getDescription(), false);
-                } catch (IllegalArgumentException e) {
-                    throw new BadValue("pattern '" + p + "' is not a valid glob", false);
-                }
-                patterns.add(p);
-            }
-            return List.copyOf(patterns);
+            });
         }
 
         @Override
@@ -160,6 +132,27 @@ final class FormatTypes {
         public String display(Object value) {
             return String.join(",", ((List<?>) value).stream().map(String::valueOf).toList());
         }
+    }
+
+    /** Non-empty items, stripped, each accepted by {@code check} (which throws on a bad pattern). */
+    private static List<String> validated(List<String> items, String rule,
+            java.util.function.Consumer<String> check) throws BadValue {
+        List<String> patterns = new ArrayList<>();
+        for (String item : items) {
+            String p = item.strip();
+            if (p.isEmpty()) {
+                continue;
+            }
+            try {
+                check.accept(p);
+            } catch (PatternSyntaxException e) {
+                throw new BadValue("pattern '" + p + "' is not " + rule + ": " + e.getDescription(), false);
+            } catch (IllegalArgumentException e) {
+                throw new BadValue("pattern '" + p + "' is not " + rule, false);
+            }
+            patterns.add(p);
+        }
+        return List.copyOf(patterns);
     }
 
     /** trace, debug, info, warn, error; seed 002's fatal and panic mean error. Parses to SLF4J's Level. */

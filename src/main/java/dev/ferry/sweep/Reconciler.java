@@ -156,6 +156,15 @@ public final class Reconciler {
                 c.unchanged++;
             } else {
                 c.confirmed++;
+                if (!dryRun) {
+                    // S3 already holds this version (uploaded by another tool, or before the state store knew):
+                    // record it, so the next run trusts the record instead of asking S3
+                    java.time.Instant now = clock.instant();
+                    FileRecord base = record.orElseGet(() -> FileRecord.pending(l.path().toString(), dest.bucket(),
+                            dest.key(), l.stat().size(), l.stat().mtimeMillis(), now));
+                    records.offer(base.uploaded(dest.bucket(), dest.key(), l.stat().size(), l.stat().mtimeMillis(),
+                            "", remote.etag(), now));
+                }
             }
             markers.file(l.stat().mtimeMillis(), true);
             sink.same(l.path(), dest, l.stat(), remote, record);

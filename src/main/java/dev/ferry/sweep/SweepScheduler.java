@@ -43,6 +43,19 @@ public final class SweepScheduler implements AutoCloseable {
     private volatile boolean closed;
     private volatile FullSweepListener fullSweepListener = (took, files, queued) -> { };
 
+    /** A full sweep done another way (a reconciliation against S3) instead of walking with the Sweeper. */
+    @FunctionalInterface
+    public interface FullRun {
+        SweepResult run(java.util.function.BooleanSupplier cancelled) throws InterruptedException;
+    }
+
+    private volatile FullRun fullRun;
+
+    /** Full sweeps use {@code run} (folder sweeps still use the Sweeper). */
+    public void fullRunBy(FullRun run) {
+        this.fullRun = run;
+    }
+
     /** Told of every completed full sweep (metrics). Called on the sweep thread: must be fast and not throw. */
     @FunctionalInterface
     public interface FullSweepListener {
@@ -122,7 +135,10 @@ public final class SweepScheduler implements AutoCloseable {
         log.info("{}: full sweep started ({})", root, reason);
         List<Path> rootFiles = new ArrayList<>();
         List<Future<SweepResult>> parts = new ArrayList<>();
-        if (!splitByFolder) {
+        FullRun run = fullRun;
+        if (run != null) {
+            parts.add(walkers.submit(() -> run.run(() -> closed)));
+        } else if (!splitByFolder) {
             parts.add(walkers.submit(() -> sweeper.sweep(root, () -> closed)));
         } else if (!splitRoot(rootFiles, parts)) {
             return;

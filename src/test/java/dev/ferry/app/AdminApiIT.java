@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.testing.DaemonTestBase;
 import dev.ferry.testing.FerryProcess;
-import dev.ferry.testing.S3ProxyServer;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,38 +18,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The admin API of the daemon, run as its own process against a real S3-compatible server. */
-class AdminApiIT {
+class AdminApiIT extends DaemonTestBase {
     static final String TOKEN = "admin-token-for-tests-0123456789";
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
-
-    @TempDir
-    Path tmp;
-    Path watch;
-    Path state;
-    S3ProxyServer s3;
-    FerryProcess ferry;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        watch = Files.createDirectories(tmp.resolve("watch"));
-        state = Files.createDirectories(tmp.resolve("state"));
-        FerryProcess.shareWithDaemon(tmp, watch, state);
-        s3 = S3ProxyServer.start();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (ferry != null) {
-            ferry.close();
-        }
-        s3.close();
-    }
 
     private Map<String, String> env(boolean withToken) {
         Map<String, String> env = FerryProcess.baseEnv(watch, state, s3);
@@ -59,19 +31,6 @@ class AdminApiIT {
             env.put("ADMIN_TOKEN", TOKEN);
         }
         return env;
-    }
-
-    private Path write(String relative, String content) throws IOException {
-        Path file = watch.resolve(relative);
-        Files.createDirectories(file.getParent());
-        FerryProcess.shareWithDaemon(file.getParent());
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-        return file;
-    }
-
-    private void awaitObject(String bucket, String key, String content) {
-        await(bucket + "/" + key).atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
-                .until(() -> s3.readObject(bucket, key).filter(content::equals).isPresent());
     }
 
     private Optional<JsonNode> listed(String status, Path file) {

@@ -6,9 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStatus;
-import dev.ferry.state.SqliteStateStore;
+import dev.ferry.testing.DaemonTestBase;
 import dev.ferry.testing.FerryProcess;
-import dev.ferry.testing.S3ProxyServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,63 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The daemon end to end, as a separate process, against a real S3-compatible server process. */
-class FerryDaemonIT {
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
-
-    @TempDir
-    Path tmp;
-    Path watch;
-    Path state;
-    S3ProxyServer s3;
-    FerryProcess ferry;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        watch = Files.createDirectories(tmp.resolve("watch"));
-        state = Files.createDirectories(tmp.resolve("state"));
-        FerryProcess.shareWithDaemon(tmp, watch, state);
-        s3 = S3ProxyServer.start();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (ferry != null) {
-            ferry.close();
-        }
-        s3.close();
-    }
-
-    private Path write(String relative, String content) throws IOException {
-        Path file = watch.resolve(relative);
-        Files.createDirectories(file.getParent());
-        FerryProcess.shareWithDaemon(file.getParent());
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-        return file;
-    }
-
-    private void awaitObject(String bucket, String key, String content) {
-        await(bucket + "/" + key + " to hold its content").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
-                .until(() -> s3.readObject(bucket, key).filter(content::equals).isPresent());
-    }
-
-    private Optional<FileRecord> record(Path file) {
-        try (SqliteStateStore store = SqliteStateStore.open(state.resolve("ferry.db"))) {
-            return store.get(file.toString());
-        }
-    }
+class FerryDaemonIT extends DaemonTestBase {
 
     @Test
     void nestedFoldersAcrossBucketsBeforeAndAfterStartAndNewBucketFolders() throws Exception {

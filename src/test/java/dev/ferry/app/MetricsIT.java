@@ -3,55 +3,18 @@ package dev.ferry.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.testing.DaemonTestBase;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.PrometheusScrape;
-import dev.ferry.testing.S3ProxyServer;
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** GET /metrics of the daemon as a separate process, after real uploads to a real S3-compatible server. */
-class MetricsIT {
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
-
-    @TempDir
-    Path tmp;
-    Path watch;
-    Path state;
-    S3ProxyServer s3;
-    FerryProcess ferry;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        watch = Files.createDirectories(tmp.resolve("watch"));
-        state = Files.createDirectories(tmp.resolve("state"));
-        FerryProcess.shareWithDaemon(tmp, watch, state);
-        s3 = S3ProxyServer.start();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (ferry != null) {
-            ferry.close();
-        }
-        s3.close();
-    }
-
-    private Path write(String relative, String content) throws IOException {
-        Path file = watch.resolve(relative);
-        Files.createDirectories(file.getParent());
-        FerryProcess.shareWithDaemon(file.getParent());
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-        return file;
-    }
+class MetricsIT extends DaemonTestBase {
 
     private PrometheusScrape scrape() {
         HttpResponse<String> response = ferry.get("/metrics");

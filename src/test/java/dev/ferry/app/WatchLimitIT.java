@@ -5,60 +5,25 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.testing.DaemonTestBase;
 import dev.ferry.testing.FerryProcess;
-import dev.ferry.testing.S3ProxyServer;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The inotify watch limit, reached for real: the daemon runs in a user namespace of its own whose
  * {@code max_inotify_watches} is lower than its tree needs. It must say so in /status and the log, and still
  * find new files by polling sweeps. Skipped where unprivileged user namespaces are not allowed.
  */
-class WatchLimitIT {
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
+class WatchLimitIT extends DaemonTestBase {
     private static final String POLLING_SWEEP = "full sweep started (polling (native watching unavailable))";
 
-    @TempDir
-    Path tmp;
-    Path watch;
-    Path state;
-    S3ProxyServer s3;
-    FerryProcess ferry;
-
     @BeforeEach
-    void setUp() throws IOException {
+    void setUp() {
         assumeTrue(FerryProcess.canLimitInotifyWatches(), "needs unprivileged user namespaces (unshare --user)");
-        watch = Files.createDirectories(tmp.resolve("watch"));
-        state = Files.createDirectories(tmp.resolve("state"));
-        FerryProcess.shareWithDaemon(tmp, watch, state);
-        s3 = S3ProxyServer.start();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (ferry != null) {
-            ferry.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
-    }
-
-    private Path write(String relative, String content) throws IOException {
-        Path file = watch.resolve(relative);
-        Files.createDirectories(file.getParent());
-        FerryProcess.shareWithDaemon(file.getParent());
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-        return file;
     }
 
     private Map<String, String> env() {
@@ -66,11 +31,6 @@ class WatchLimitIT {
         env.put("POLL_INTERVAL", "1s");
         env.put("SWEEP_INTERVAL", "0"); // only the start-up sweep and polling sweeps
         return env;
-    }
-
-    private void awaitObject(String bucket, String key, String content) {
-        await(bucket + "/" + key).atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
-                .until(() -> s3.readObject(bucket, key).filter(content::equals).isPresent());
     }
 
     private void awaitPolling() {
