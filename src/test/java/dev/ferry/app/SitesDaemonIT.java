@@ -159,6 +159,29 @@ class SitesDaemonIT {
     }
 
     @Test
+    void fullSweepsReconcileWithS3AndWriteMarkersOnceFoldersAreComplete() throws IOException {
+        Path site = folder("scans");
+        write(site, "2026/01/a.pdf", "a");
+        write(site, "2026/02/b.pdf", "b");
+        Path config = configFile("""
+                sites:
+                - local_path: %s
+                  bucket: scans
+                  reconcile: size-mtime
+                  markers: true
+                """.formatted(site));
+        Map<String, String> env = FerryProcess.sitesEnv(state, s3);
+        env.put("SWEEP_INTERVAL", "1s");
+        ferry = FerryProcess.start("markers", env, "--config", config.toString());
+        awaitObject("scans", "2026/01/a.pdf", "a");
+        awaitObject("scans", "2026/02/b.pdf", "b");
+        await("markers").atMost(DEADLINE).until(() -> s3.listKeys("scans").containsAll(
+                java.util.List.of("2026/01/syncd.txt", "2026/02/syncd.txt", "2026/syncd.txt", "syncd.txt")));
+        assertThat(s3.readObject("scans", "2026/01/syncd.txt")).hasValueSatisfying(
+                body -> assertThat(body).startsWith("Synced at: "));
+    }
+
+    @Test
     void overlappingSitesAreRefusedAtStartUp() throws IOException {
         Path a = folder("a");
         Path b = folder("b");
