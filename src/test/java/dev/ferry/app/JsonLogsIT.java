@@ -7,10 +7,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.testing.DaemonTestBase;
 import dev.ferry.testing.FerryProcess;
-import dev.ferry.testing.S3ProxyServer;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,42 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** LOG_FORMAT=json: every line the daemon process writes is one JSON object with a field per value. */
-class JsonLogsIT {
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
+class JsonLogsIT extends DaemonTestBase {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path tmp;
-    Path watch;
-    S3ProxyServer s3;
-    FerryProcess ferry;
-
-    @BeforeEach
-    void setUp() {
-        s3 = S3ProxyServer.start();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (ferry != null) {
-            ferry.close();
-        }
-        s3.close();
-    }
-
-    private Path write(String relative, String content) throws IOException {
-        Path file = watch.resolve(relative);
-        Files.createDirectories(file.getParent());
-        FerryProcess.shareWithDaemon(file.getParent());
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-        return file;
-    }
 
     private List<JsonNode> events() {
         List<JsonNode> out = new ArrayList<>();
@@ -81,9 +48,6 @@ class JsonLogsIT {
 
     @Test
     void uploadAndFailureLinesCarryTheirValuesAsFields() throws Exception {
-        watch = Files.createDirectories(tmp.resolve("watch"));
-        Path state = Files.createDirectories(tmp.resolve("state"));
-        FerryProcess.shareWithDaemon(tmp, watch, state);
         Path photo = write("photos/2026/a b.jpg", "twelve bytes");
         Path locked = write("private/locked.jpg", "cannot be read");
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));

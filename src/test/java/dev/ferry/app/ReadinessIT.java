@@ -5,51 +5,27 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.testing.DaemonTestBase;
 import dev.ferry.testing.FerryProcess;
-import dev.ferry.testing.S3ProxyServer;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * GET /ready of the daemon process: 503 while the first full sweep has not queued everything, 200 after,
  * while GET /status answers 200 throughout.
  */
-class ReadinessIT {
-    private static final Duration DEADLINE = Duration.ofSeconds(90);
+class ReadinessIT extends DaemonTestBase {
+    private static final Duration READY_DEADLINE = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path tmp;
-    S3ProxyServer s3;
-    FerryProcess ferry;
-
-    @BeforeEach
-    void setUp() {
-        s3 = S3ProxyServer.start();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (ferry != null) {
-            ferry.close();
-        }
-        s3.close();
-    }
 
     @Test
     void notReadyWhileTheFirstSweepCannotQueueEverythingThenReady() throws Exception {
-        Path watch = Files.createDirectories(tmp.resolve("watch"));
-        Path state = Files.createDirectories(tmp.resolve("state"));
         Path photos = Files.createDirectories(watch.resolve("photos"));
-        FerryProcess.shareWithDaemon(tmp, watch, state, photos);
+        FerryProcess.shareWithDaemon(photos);
         for (int i = 0; i < 5; i++) {
             Files.writeString(photos.resolve(i + ".jpg"), "photo " + i);
         }
@@ -73,13 +49,13 @@ class ReadinessIT {
         assertThat(ferry.status().path("ready").asBoolean()).isFalse();
 
         s3.restart();
-        await("ready once S3 is back and the sweep finished").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
+        await("ready once S3 is back and the sweep finished").atMost(READY_DEADLINE).pollInterval(Duration.ofMillis(200))
                 .until(() -> ferry.get("/ready").statusCode() == 200);
         body = JSON.readTree(ferry.get("/ready").body());
         assertThat(body.path("ready").asBoolean()).isTrue();
         assertThat(body.path("firstSweepDone").asBoolean()).isTrue();
         assertThat(body.path("missing").isEmpty()).isTrue();
-        await("every file uploaded").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
+        await("every file uploaded").atMost(READY_DEADLINE).pollInterval(Duration.ofMillis(200))
                 .until(() -> s3.listKeys("photos").size() == 5);
     }
 }
