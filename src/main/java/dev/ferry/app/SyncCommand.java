@@ -111,7 +111,7 @@ final class SyncCommand {
                 bar.stepTo(progress.settled.sum());
             }
         } finally {
-            engine.shutdown(Duration.ZERO);
+            engine.shutdown(Duration.ofSeconds(10)); // the queues are empty: workers leave at once
         }
         long missing = verify(oneShot);
         Map<Path, String> failures = progress.failures();
