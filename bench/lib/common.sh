@@ -29,6 +29,20 @@ proc_cpu() {
   awk -v u="${f[11]}" -v s="${f[12]}" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (u + s) / hz }'
 }
 
+# CPU seconds of a live process by thread, threads grouped by name without their number ("upload-bench",
+# "C2 CompilerThread", "GC Thread"...), most first: where a JVM's CPU went (JIT, GC, workers, HTTP).
+proc_threads_cpu() {
+  local t stat comm
+  for t in /proc/"$1"/task/*; do
+    stat=$(<"$t/stat") || continue
+    comm=${stat#*(}; comm=${comm%%) *}
+    stat=${stat##*) }
+    local -a f=($stat)
+    printf '%s\t%s\n' "$comm" "$((f[11] + f[12]))"
+  done | awk -F'\t' -v hz="$CLK_TCK" '{ name = $1; sub(/[-#]?[0-9]+$/, "", name); cpu[name] += $2 }
+    END { for (n in cpu) if (cpu[n] > 0) printf "%8.2f  %s\n", cpu[n] / hz, n }' | sort -rn
+}
+
 # Peak resident set size (VmHWM, KiB) of a live process.
 proc_rss_peak() {
   local line

@@ -67,12 +67,15 @@ ferry_launch() { # OUT
 }
 
 ferry_stop() {
-  kill -TERM "$FERRY_PID" 2>/dev/null || true
+  kill -TERM "$FERRY_PID" 2>/dev/null || return 0
+  local deadline=$((SECONDS + 90))
+  while kill -0 "$FERRY_PID" 2>/dev/null && [ $SECONDS -lt $deadline ]; do nap 0.1; done
+  kill -KILL "$FERRY_PID" 2>/dev/null && log "ferry did not stop within 90 s of SIGTERM; killed"
   wait "$FERRY_PID" 2>/dev/null || true
 }
 
 # Daemon mode: the time from process start until GET /status shows the work done (polled every
-# 50 ms): "upload"/"seed": every file uploaded (FILES_EXPECTED) and nothing queued or in flight;
+# 100 ms: each poll costs the daemon a little CPU, about 1 ms): "upload"/"seed": every file uploaded (FILES_EXPECTED) and nothing queued or in flight;
 # "noop": the start-up sweep finished (ready) and nothing queued or in flight. CPU and peak RSS are
 # read from /proc at that moment, before the daemon is stopped.
 run_ferry_daemon() { # OUT MODE
@@ -87,13 +90,14 @@ run_ferry_daemon() { # OUT MODE
         if [ "$mode" = noop ] || [ "$uploaded" -ge "$FILES_EXPECTED" ]; then
           now; M_WALL=$(fsub "$REPLY" "$FERRY_T0")
           M_CPU=$(proc_cpu "$FERRY_PID"); M_RSS=$(proc_rss_peak "$FERRY_PID")
+          proc_threads_cpu "$FERRY_PID" > "$out.threads"
           M_UPLOADED=$uploaded
           M_RC=0
           break
         fi
       fi
     fi
-    nap 0.05
+    nap 0.1
   done
   [ "$M_RC" = 0 ] || { M_WALL=-; M_CPU=-; M_RSS=-; log "ferry did not finish (see $out.log)"; }
   ferry_stop
