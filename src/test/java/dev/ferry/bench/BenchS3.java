@@ -1,0 +1,36 @@
+package dev.ferry.bench;
+
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The plainest synchronous SDK client for the benchmark server: path style, static keys, Apache HTTP
+ * client sized to the threads that share it, and no checksum work beyond what S3 requires. The keys come
+ * from the environment (BENCH_ACCESS_KEY, BENCH_SECRET_KEY), never from the command line.
+ */
+final class BenchS3 {
+    private BenchS3() {
+    }
+
+    static S3Client client(String endpoint, int connections) {
+        String key = System.getenv().getOrDefault("BENCH_ACCESS_KEY", "bench-access-key");
+        String secret = System.getenv().getOrDefault("BENCH_SECRET_KEY", "bench-secret-key");
+        return S3Client.builder()
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections)
+                        .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofMinutes(5)))
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .build();
+    }
+}
