@@ -2,6 +2,7 @@ package dev.ferry.bench;
 
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
+import dev.ferry.filter.FolderBucketRouter;
 import dev.ferry.filter.IgnoreRules;
 import dev.ferry.filter.RouteDecision;
 import dev.ferry.filter.Router;
@@ -33,7 +34,7 @@ public final class SeedState {
         Path root = args.path("watch");
         Path db = args.path("state-dir").resolve("ferry.db");
         int batchSize = args.integer("batch", 20_000);
-        Router router = new Router(root, new IgnoreRules(List.of()));
+        Router router = new FolderBucketRouter(root, new IgnoreRules(List.of()));
         Instant now = Instant.now();
         long began = System.nanoTime();
         long[] written = {0};
