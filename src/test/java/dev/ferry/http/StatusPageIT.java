@@ -3,11 +3,10 @@ package dev.ferry.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.ferry.testing.DaemonTestBase;
 import dev.ferry.testing.FerryProcess;
-import dev.ferry.testing.S3ProxyServer;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -37,15 +35,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * process: it shows the counts, updates them by itself when a file is dropped, and lists failures once the
  * admin token is typed in. In CI (CI=true) a missing browser fails the test; elsewhere it is skipped.
  */
-class StatusPageIT {
+class StatusPageIT extends DaemonTestBase {
     private static final String TOKEN = "page-admin-token-0123456789";
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-    @TempDir
-    Path tmp;
-    Path watch;
-    S3ProxyServer s3;
-    FerryProcess ferry;
     WebDriver browser;
 
     /** A browser and its driver on this machine: FERRY_CHROME / FERRY_CHROMEDRIVER, Debian's, or a runner's. */
@@ -77,13 +69,9 @@ class StatusPageIT {
             }
             Assumptions.abort(how);
         }
-        watch = Files.createDirectories(tmp.resolve("watch"));
-        Path state = Files.createDirectories(tmp.resolve("state"));
-        FerryProcess.shareWithDaemon(tmp, watch, state);
         write("photos/first.jpg", "the first photo");
         Path locked = write("scans/locked.pdf", "unreadable scan");
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
-        s3 = S3ProxyServer.start();
         Map<String, String> env = FerryProcess.baseEnv(watch, state, s3);
         env.put("ADMIN_TOKEN", TOKEN);
         ferry = FerryProcess.start("status-page", env);
@@ -102,24 +90,10 @@ class StatusPageIT {
     }
 
     @AfterEach
-    void tearDown() {
+    void quitBrowser() {
         if (browser != null) {
             browser.quit();
         }
-        if (ferry != null) {
-            ferry.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
-    }
-
-    private Path write(String relative, String content) throws IOException {
-        Path file = watch.resolve(relative);
-        Files.createDirectories(file.getParent());
-        FerryProcess.shareWithDaemon(file.getParent());
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-        return file;
     }
 
     private WebDriverWait waiting() {
