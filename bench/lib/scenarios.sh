@@ -161,15 +161,21 @@ scenario_4() {
       ferry_env "$src" "$state" "$tool"
       s3_requests_snapshot > "$out.req0"
       ferry_launch "$out" || die "ferry did not start (see $out.log)"
-      # Warm-up: a daemon runs for months, so the stream should meet a warm one: 20 files uploaded
-      # (first S3 requests, JIT) before the timed stream starts.
+      # Warm-up: a daemon runs for months, so the stream should meet a warm one: STREAM_WARMUP files (2,000)
+      # uploaded first, enough for the JIT to have compiled the upload path, as it has in a daemon that has
+      # been running. With only a few files the first seconds of the stream would measure the JIT instead.
       mkdir -p "$src/$BUCKET/warm-up"
-      for ((f = 0; f < 20; f++)); do head -c 4096 /dev/urandom > "$src/$BUCKET/warm-up/w$f.dat"; done
-      local deadline=$((SECONDS + 120))
-      until ferry_status && [[ $STATUS_BODY == *'"ready":true'* ]] && [ "$(status_sum uploaded)" -ge 20 ] \
+      cp -r "$WORK/data/warmup/." "$src/$BUCKET/warm-up/"
+      local w
+      for ((w = 1; $(find "$src/$BUCKET/warm-up" -type f | wc -l) < STREAM_WARMUP; w++)); do
+        cp -r "$WORK/data/warmup" "$src/$BUCKET/warm-up/copy$w"
+      done
+      local warm_files deadline=$((SECONDS + 300))
+      warm_files=$(find "$src/$BUCKET/warm-up" -type f | wc -l)
+      until ferry_status && [[ $STATUS_BODY == *'"ready":true'* ]] && [ "$(status_sum uploaded)" -ge "$warm_files" ] \
           && [ "$(status_sum queued)" = 0 ]; do
         [ $SECONDS -lt $deadline ] || die "ferry did not upload the warm-up files (see $out.log)"
-        nap 0.05
+        nap 0.1
       done
       local cpu0 scpu0 busy0 load
       cpu0=$(proc_cpu "$FERRY_PID"); scpu0=$(proc_cpu "$S3_PID"); busy0=$(machine_busy)
@@ -215,7 +221,7 @@ scenario_5() {
   for tool in $(tools_for 5 "$server"); do
     s3_fresh "$server" 1g
     for ((rep = 1; rep <= REPEAT; rep++)); do
-      STATE_NAME=s5-seeded timed_run "$server" 5 "$tool" "$rep" "$WORK/data/s5" noop
+      FERRY_MODE=daemon STATE_NAME=s5-seeded timed_run "$server" 5 "$tool" "$rep" "$WORK/data/s5" noop
     done
   done
 }

@@ -5,9 +5,10 @@
 #   M_WALL (s), M_CPU (client CPU s), M_RSS (peak KiB), M_STARTUP (s or "-"), M_RC (0 = it finished)
 # and leaves the tool's output in OUT.*.
 
-# Ferry in daemon mode today; when `ferry sync` (one-shot) exists, switch here: FERRY_MODE=sync.
-FERRY_MODE=${FERRY_MODE:-daemon}
-FERRY_JAVA_OPTS=${FERRY_JAVA_OPTS:--XX:+ExitOnOutOfMemoryError -Xmx512m}
+# Scenarios 1-3 run Ferry as the one-shot `ferry sync`, like the other tools (it exits when everything is
+# in S3); FERRY_MODE=daemon times the daemon instead, until /status shows everything uploaded.
+FERRY_MODE=${FERRY_MODE:-sync}
+FERRY_JAVA_OPTS=${FERRY_JAVA_OPTS:--XX:+ExitOnOutOfMemoryError -Xmx512m -XX:+UseSerialGC}  # the shipped unit's; the raw client runs with them too
 
 # ferry_env SRC STATE TOOL: the daemon's settings for this run, in FERRY_ENV.
 ferry_env() {
@@ -23,7 +24,7 @@ run_ferry() { # SRC OUT MODE TOOL
   ferry_env "$1" "$state" "$4"
   case "$FERRY_MODE" in
     daemon) run_ferry_daemon "$2" "$3" ;;
-    sync) measure "$2" "${CLEAN_ENV[@]}" "${FERRY_ENV[@]}" java $FERRY_JAVA_OPTS -jar "$FERRY_JAR" sync; M_STARTUP=- ;;
+    sync) measure "$2" "${CLEAN_ENV[@]}" "${FERRY_ENV[@]}" java $FERRY_JAVA_OPTS ${FERRY_EXTRA_OPTS:-} -jar "$FERRY_JAR" sync; M_STARTUP=- ;;
     *) die "FERRY_MODE must be daemon or sync" ;;
   esac
 }
@@ -139,7 +140,7 @@ run_aws() { # SRC OUT MODE TOOL
 
 run_raw() { # SRC OUT MODE TOOL
   measure "$2" "${CLEAN_ENV[@]}" BENCH_ACCESS_KEY="$S3_ACCESS_KEY" BENCH_SECRET_KEY="$S3_SECRET_KEY" \
-    java -Xmx512m -cp "$BENCH_CP" dev.ferry.bench.RawPut --endpoint "$S3_ENDPOINT" --bucket "$BUCKET" \
+    java $FERRY_JAVA_OPTS -cp "$BENCH_CP" dev.ferry.bench.RawPut --endpoint "$S3_ENDPOINT" --bucket "$BUCKET" \
     --root "$1/$BUCKET" --threads "$RAW_THREADS"
   M_STARTUP=$(sed -n 's/.*startup_s=\([0-9.]*\).*/\1/p' "$2.out")
   [ -n "$M_STARTUP" ] || M_STARTUP=-

@@ -6,13 +6,15 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The plainest synchronous SDK client for the benchmark server: path style, static keys, Apache HTTP
- * client sized to the threads that share it, and no checksum work beyond what S3 requires. The keys come
+ * The plainest synchronous SDK client for the benchmark server: path style, static keys, the HTTP client Ferry
+ * uses (the SDK's Apache 5 client) sized to the threads that share it, and no checksum work beyond what S3
+ * requires (no Content-MD5, no CRC; over plain HTTP the SDK still hashes every body into the signature, for
+ * this client as for Ferry). The keys come
  * from the environment (BENCH_ACCESS_KEY, BENCH_SECRET_KEY), never from the command line.
  */
 final class BenchS3 {
@@ -23,7 +25,7 @@ final class BenchS3 {
         String key = System.getenv().getOrDefault("BENCH_ACCESS_KEY", "bench-access-key");
         String secret = System.getenv().getOrDefault("BENCH_SECRET_KEY", "bench-secret-key");
         return S3Client.builder()
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections)
+                .httpClientBuilder(Apache5HttpClient.builder().maxConnections(connections)
                         .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofMinutes(5)))
                 .endpointOverride(URI.create(endpoint))
                 .region(Region.US_EAST_1)
