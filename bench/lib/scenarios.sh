@@ -77,7 +77,7 @@ timed_run() {
 }
 
 du_files() { # DIR: "files bytes"
-  find "$1" -type f -printf '%s\n' | awk '{ n++; b += $1 } END { printf "%d %d\n", n, b }'
+  find "$1" -type f -printf '%s\n' | awk '{ n++; b += $1 } END { printf "%d %.0f\n", n, b }'
 }
 
 verify() { # ROOT SCENARIO: prints the verdict; fails when the bucket does not match

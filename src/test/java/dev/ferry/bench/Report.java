@@ -53,7 +53,7 @@ public final class Report {
         return switch (s.scenario()) {
             case "1" -> String.format("1 backfill %,d small files", s.files());
             case "2" -> String.format("2 large files %,d x %,d MiB", s.files(),
-                    s.files() == 0 ? 0 : s.bytes() / s.files() >> 20);
+                    s.files() == 0 ? 0 : Math.round((double) s.bytes() / s.files() / (1 << 20)));
             case "3" -> String.format("3 no-op restart %,d files", s.files());
             case "4" -> "4 steady stream";
             case "5" -> String.format("5 sweep of %,d synced files", s.files());
@@ -74,7 +74,7 @@ public final class Report {
                     Table.num(s.throughput()) + " " + s.unit(),
                     s.tool().equals(s.baselineTool()) ? "1" : Table.num(s.ratioTo(lines)),
                     Table.num(s.cpuPerThousandFiles()), Table.num(s.rssKiB() / 1024),
-                    Table.num(s.requests()) + " (" + Table.num(s.puts()) + ")",
+                    Table.count(s.requests()) + " (" + Table.count(s.puts()) + ")",
                     Table.num(s.serverCpuPerThousandFiles()), Table.num(s.startupSeconds())));
         }
         return t;

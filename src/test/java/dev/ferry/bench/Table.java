@@ -53,6 +53,11 @@ final class Table {
     }
 
     /** A number with sensible precision, "-" when not measured. */
+    /** A count (a median of counts may end in .5): whole numbers without decimals. */
+    static String count(double v) {
+        return v == Math.rint(v) && !Double.isInfinite(v) ? String.format("%,.0f", v) : num(v);
+    }
+
     static String num(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return "-";
