@@ -164,14 +164,14 @@ scenario_4() {
       # Warm-up: a daemon runs for months, so the stream should meet a warm one: STREAM_WARMUP files (2,000)
       # uploaded first, enough for the JIT to have compiled the upload path, as it has in a daemon that has
       # been running. With only a few files the first seconds of the stream would measure the JIT instead.
+      local per w warm_files deadline=$((SECONDS + 300))
+      per=$(find "$WORK/data/warmup" -type f | wc -l)
+      [ "$per" -gt 0 ] || die "no warm-up files in $WORK/data/warmup"
       mkdir -p "$src/$BUCKET/warm-up"
-      cp -r "$WORK/data/warmup/." "$src/$BUCKET/warm-up/"
-      local w
-      for ((w = 1; $(find "$src/$BUCKET/warm-up" -type f | wc -l) < STREAM_WARMUP; w++)); do
+      for ((w = 0; w == 0 || w * per < STREAM_WARMUP; w++)); do
         cp -r "$WORK/data/warmup" "$src/$BUCKET/warm-up/copy$w"
       done
-      local warm_files deadline=$((SECONDS + 300))
-      warm_files=$(find "$src/$BUCKET/warm-up" -type f | wc -l)
+      warm_files=$((w * per))
       until ferry_status && [[ $STATUS_BODY == *'"ready":true'* ]] && [ "$(status_sum uploaded)" -ge "$warm_files" ] \
           && [ "$(status_sum queued)" = 0 ]; do
         [ $SECONDS -lt $deadline ] || die "ferry did not upload the warm-up files (see $out.log)"
