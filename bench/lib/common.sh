@@ -43,6 +43,13 @@ proc_threads_cpu() {
     END { for (n in cpu) if (cpu[n] > 0) printf "%8.2f  %s\n", cpu[n] / hz, n }' | sort -rn
 }
 
+# proc_threads_cpu output on stdin minus an earlier snapshot of it (file $1): CPU by thread since then.
+threads_cpu_since() {
+  awk '{ name = $0; sub(/^ *[0-9.]+  /, "", name) }
+    NR == FNR { before[name] = $1; next } { d = $1 - before[name]; if (d > 0) printf "%8.2f  %s\n", d, name }' \
+    "$1" - | sort -rn
+}
+
 # Peak resident set size (VmHWM, KiB) of a live process.
 proc_rss_peak() {
   local line

@@ -179,6 +179,7 @@ scenario_4() {
       done
       local cpu0 scpu0 busy0 load
       cpu0=$(proc_cpu "$FERRY_PID"); scpu0=$(proc_cpu "$S3_PID"); busy0=$(machine_busy)
+      proc_threads_cpu "$FERRY_PID" > "$out.threads0"
       load=$(cut -d' ' -f1 /proc/loadavg)
       now; local t0=$REPLY
       "${CLEAN_ENV[@]}" BENCH_ACCESS_KEY="$S3_ACCESS_KEY" BENCH_SECRET_KEY="$S3_SECRET_KEY" \
@@ -189,6 +190,8 @@ scenario_4() {
       local rc=$?
       now; M_WALL=$(fsub "$REPLY" "$t0")
       M_CPU=$(fsub "$(proc_cpu "$FERRY_PID")" "$cpu0"); M_RSS=$(proc_rss_peak "$FERRY_PID")
+      # where the stream's CPU went, by thread: the difference to the snapshot taken after the warm-up
+      proc_threads_cpu "$FERRY_PID" | threads_cpu_since "$out.threads0" > "$out.threads"
       local server_cpu others
       server_cpu=$(fsub "$(proc_cpu "$S3_PID")" "$scpu0")
       others=$(awk -v b="$(fsub "$(machine_busy)" "$busy0")" -v c="$M_CPU" -v s="$server_cpu" \

@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Checksums of local files as S3 reports them, for comparing a file with an object without downloading it:
@@ -52,35 +54,52 @@ public final class Checksums {
      * @throws IOException when the file cannot be read
      */
     public static String multipartEtag(Path file, long partSize) throws IOException {
-        if (partSize < 1) {
-            throw new IllegalArgumentException("part size must be positive, got " + partSize);
+        requirePositive(partSize);
+        List<byte[]> parts;
+        try (InputStream in = Files.newInputStream(file)) {
+            parts = partMd5s(in, partSize, null);
         }
         MessageDigest ofParts = newMd5();
+        parts.forEach(ofParts::update);
+        return hex(ofParts.digest()) + "-" + parts.size();
+    }
+
+    /**
+     * The binary MD5 of each part of the stream cut into parts of {@code partSize} bytes (the last one shorter;
+     * an empty stream is one empty part), reading it once; every byte also goes into {@code whole} when given.
+     */
+    public static List<byte[]> partMd5s(InputStream in, long partSize, MessageDigest whole) throws IOException {
+        requirePositive(partSize);
+        List<byte[]> parts = new ArrayList<>();
         MessageDigest part = newMd5();
         long inPart = 0;
-        int parts = 0;
         byte[] buffer = new byte[BUFFER];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                int offset = 0;
-                while (offset < n) {
-                    int take = (int) Math.min(n - offset, partSize - inPart);
-                    part.update(buffer, offset, take);
-                    offset += take;
-                    inPart += take;
-                    if (inPart == partSize) {
-                        ofParts.update(part.digest());
-                        parts++;
-                        inPart = 0;
-                    }
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            if (whole != null) {
+                whole.update(buffer, 0, n);
+            }
+            int offset = 0;
+            while (offset < n) {
+                int take = (int) Math.min(n - offset, partSize - inPart);
+                part.update(buffer, offset, take);
+                offset += take;
+                inPart += take;
+                if (inPart == partSize) {
+                    parts.add(part.digest());
+                    inPart = 0;
                 }
             }
         }
-        if (inPart > 0 || parts == 0) {
-            ofParts.update(part.digest());
-            parts++;
+        if (inPart > 0 || parts.isEmpty()) {
+            parts.add(part.digest());
         }
-        return hex(ofParts.digest()) + "-" + parts;
+        return parts;
+    }
+
+    private static void requirePositive(long partSize) {
+        if (partSize < 1) {
+            throw new IllegalArgumentException("part size must be positive, got " + partSize);
+        }
     }
 }

@@ -1,12 +1,12 @@
 package dev.ferry.transfer;
 
-import dev.ferry.core.FailureKind;
+import dev.ferry.core.Checksums;
 import dev.ferry.core.PutRequest;
 import dev.ferry.core.PutResult;
-import dev.ferry.core.TransferException;
 import dev.ferry.core.UploadOptions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
@@ -30,8 +30,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
- * Multipart upload of one file: the whole-file MD5 first (stored as rclone's {@code md5chksum} metadata), then
- * parts read in order into buffers and uploaded in parallel, each with its own Content-MD5, then Complete.
+ * Multipart upload of one file: one checksum pass first, giving the whole-file MD5 (stored as rclone's
+ * {@code md5chksum} metadata) and each part's MD5; then parts read in order into buffers and uploaded in
+ * parallel, each with the Content-MD5 of the checksum pass (S3 refuses a part that no longer matches), then
+ * Complete.
  * Any failure aborts the upload. Part buffers come from one byte budget shared by all uploads of the store,
  * so memory stays bounded however many big files go up at once.
  */
@@ -39,6 +41,7 @@ final class MultipartUploader implements AutoCloseable {
     static final int MAX_PARTS = 10_000;
     private static final Logger log = LoggerFactory.getLogger(MultipartUploader.class);
 
+    private final S3Clients.SdkClients clients;
     private final S3Client s3;
     private final Failures failures;
     private final long configuredPartSize;
@@ -48,8 +51,9 @@ final class MultipartUploader implements AutoCloseable {
     private final ExecutorService pool;
     private final UploadBodies bodies;
 
-    MultipartUploader(S3Client s3, Failures failures, S3Settings settings, UploadBodies bodies) {
-        this.s3 = s3;
+    MultipartUploader(S3Clients.SdkClients clients, Failures failures, S3Settings settings, UploadBodies bodies) {
+        this.clients = clients;
+        this.s3 = clients.standard();
         this.failures = failures;
         this.bodies = bodies;
         this.configuredPartSize = settings.partSize();
@@ -80,12 +84,15 @@ final class MultipartUploader implements AutoCloseable {
 
     PutResult upload(String subject, PutRequest request, long size, String contentType, Map<String, String> metadata,
             UploadOptions options) {
-        byte[] wholeMd5;
-        try {
-            wholeMd5 = LocalFiles.md5(request.file(), size);
+        long partSize = partSizeFor(size, configuredPartSize);
+        MessageDigest whole = LocalFiles.newMd5();
+        List<byte[]> partMd5s;
+        try (InputStream in = LocalFiles.open(request.file(), size)) {
+            partMd5s = Checksums.partMd5s(in, partSize, whole);
         } catch (IOException e) {
             throw failures.local(subject, e);
         }
+        byte[] wholeMd5 = whole.digest();
         Map<String, String> withChecksum = new HashMap<>(metadata);
         withChecksum.put(S3ObjectStore.META_MD5, LocalFiles.base64(wholeMd5));
         String uploadId;
@@ -96,7 +103,7 @@ final class MultipartUploader implements AutoCloseable {
             throw failures.remote(subject, "cannot start multipart upload", e);
         }
         try {
-            List<CompletedPart> parts = uploadParts(subject, request, uploadId, size, wholeMd5);
+            List<CompletedPart> parts = uploadParts(subject, request, uploadId, size, partSize, partMd5s);
             String etag = s3.completeMultipartUpload(b -> b.bucket(request.bucket()).key(request.key())
                     .uploadId(uploadId).multipartUpload(m -> m.parts(parts))).eTag();
             log.debug("{}: multipart upload of {} bytes in {} parts complete", subject, size, parts.size());
@@ -107,14 +114,17 @@ final class MultipartUploader implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads and sends the parts, each with the Content-MD5 of the checksum pass, so S3 refuses a part whose
+     * content changed since (BadDigest: retried as a file that changed while uploading) and the object stays true
+     * to its md5chksum metadata without hashing the file a second time.
+     */
     private List<CompletedPart> uploadParts(String subject, PutRequest request, String uploadId, long size,
-            byte[] wholeMd5) {
-        long partSize = partSizeFor(size, configuredPartSize);
-        int count = (int) Math.max(1, (size + partSize - 1) / partSize);
+            long partSize, List<byte[]> partMd5s) {
+        int count = partMd5s.size();
         Semaphore inFlight = new Semaphore(partConcurrency);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Future<CompletedPart>> futures = new ArrayList<>(count);
-        MessageDigest reread = LocalFiles.newMd5();
         boolean interrupted = false;
         try (FileChannel channel = FileChannel.open(request.file(), StandardOpenOption.READ)) {
             for (int i = 0; i < count && failure.get() == null; i++) {
@@ -134,9 +144,10 @@ final class MultipartUploader implements AutoCloseable {
                 };
                 try {
                     byte[] buffer = readPart(channel, offset, length, size);
-                    reread.update(buffer);
                     int partNumber = i + 1;
-                    futures.add(pool.submit(() -> sendPart(request, uploadId, partNumber, buffer, failure, release)));
+                    byte[] md5 = partMd5s.get(i);
+                    futures.add(pool.submit(
+                            () -> sendPart(request, uploadId, partNumber, buffer, md5, failure, release)));
                 } catch (IOException | RuntimeException e) {
                     release.run();
                     throw e;
@@ -161,23 +172,18 @@ final class MultipartUploader implements AutoCloseable {
         if (first != null) {
             throw failures.remote(subject, "multipart upload failed", first);
         }
-        if (!MessageDigest.isEqual(reread.digest(), wholeMd5)) {
-            throw new TransferException(FailureKind.RETRYABLE,
-                    subject + ": changed while uploading: content differs from its checksum pass");
-        }
         return parts;
     }
 
-    private CompletedPart sendPart(PutRequest request, String uploadId, int partNumber, byte[] buffer,
+    private CompletedPart sendPart(PutRequest request, String uploadId, int partNumber, byte[] buffer, byte[] md5,
             AtomicReference<Throwable> failure, Runnable release) {
         try {
             if (failure.get() != null) {
                 throw new IllegalStateException("skipped: an earlier part failed");
             }
-            byte[] md5 = LocalFiles.md5(buffer, buffer.length);
             RequestBody body = bodies.of(() -> new ByteArrayInputStream(buffer), buffer.length,
                     "application/octet-stream");
-            String etag = s3.uploadPart(b -> {
+            String etag = clients.forBody(buffer.length).uploadPart(b -> {
                 b.bucket(request.bucket()).key(request.key()).uploadId(uploadId)
                         .partNumber(partNumber).contentLength((long) buffer.length)
                         .contentMD5(LocalFiles.base64(md5));

@@ -47,6 +47,7 @@ public final class S3ObjectStore implements ObjectStore {
     private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
 
     private final S3Settings settings;
+    private final S3Clients.SdkClients clients;
     private final S3Client s3;
     private final Failures failures;
     private final SinglePartUploader single;
@@ -54,13 +55,14 @@ public final class S3ObjectStore implements ObjectStore {
     private final ObjectDeleter deleter;
     private final Set<String> knownBuckets = ConcurrentHashMap.newKeySet();
 
-    private S3ObjectStore(S3Settings settings, S3Client s3) {
+    private S3ObjectStore(S3Settings settings, S3Clients.SdkClients clients) {
         this.settings = settings;
-        this.s3 = s3;
+        this.clients = clients;
+        this.s3 = clients.standard();
         this.failures = new Failures(settings.secretKey().stream().toList());
         UploadBodies bodies = new UploadBodies(settings.bandwidthLimiter(), settings.attemptTimeout());
-        this.single = new SinglePartUploader(s3, failures, bodies);
-        this.multipart = new MultipartUploader(s3, failures, settings, bodies);
+        this.single = new SinglePartUploader(clients, failures, bodies);
+        this.multipart = new MultipartUploader(clients, failures, settings, bodies);
         this.deleter = new ObjectDeleter(s3, failures);
     }
 
@@ -233,7 +235,7 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public void close() {
         multipart.close();
-        s3.close();
+        clients.close();
     }
 
     private static void checkKey(String subject, String key) {

@@ -8,13 +8,14 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
+import dev.ferry.transfer.S3Clients;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
 
 /**
  * The plainest synchronous SDK client for the benchmark server: path style, static keys, the HTTP client Ferry
  * uses (the SDK's Apache 5 client) sized to the threads that share it, and no checksum work beyond what S3
- * requires (no Content-MD5, no CRC; over plain HTTP the SDK still hashes every body into the signature, for
- * this client as for Ferry). The keys come
+ * requires (no Content-MD5, no CRC; over plain HTTP the SDK still hashes every body into the signature). The keys come
  * from the environment (BENCH_ACCESS_KEY, BENCH_SECRET_KEY), never from the command line.
  */
 final class BenchS3 {
@@ -22,9 +23,17 @@ final class BenchS3 {
     }
 
     static S3Client client(String endpoint, int connections) {
+        return client(endpoint, connections, false);
+    }
+
+    /**
+     * With {@code wholeBody}, bodies are signed whole, not in aws-chunked frames, as Ferry signs bodies up to
+     * {@link S3Clients#WHOLE_BODY_LIMIT}.
+     */
+    static S3Client client(String endpoint, int connections, boolean wholeBody) {
         String key = System.getenv().getOrDefault("BENCH_ACCESS_KEY", "bench-access-key");
         String secret = System.getenv().getOrDefault("BENCH_SECRET_KEY", "bench-secret-key");
-        return S3Client.builder()
+        var builder = S3Client.builder()
                 .httpClientBuilder(Apache5HttpClient.builder().maxConnections(connections)
                         .connectionTimeout(Duration.ofSeconds(10)).socketTimeout(Duration.ofMinutes(5)))
                 .endpointOverride(URI.create(endpoint))
@@ -32,7 +41,10 @@ final class BenchS3 {
                 .forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .build();
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        if (wholeBody) {
+            builder.authSchemeProvider(S3Clients.wholeBodySigning(S3AuthSchemeProvider.defaultProvider()));
+        }
+        return builder.build();
     }
 }

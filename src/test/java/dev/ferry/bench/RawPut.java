@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import dev.ferry.transfer.S3Clients;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -37,7 +38,9 @@ public final class RawPut {
         AtomicLong bytes = new AtomicLong();
         AtomicInteger failures = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try (S3Client s3 = BenchS3.client(args.get("endpoint"), threads)) {
+        // bodies signed as Ferry signs them: whole up to S3Clients.WHOLE_BODY_LIMIT, in aws-chunked frames above
+        try (S3Client whole = BenchS3.client(args.get("endpoint"), threads, true);
+                S3Client chunked = BenchS3.client(args.get("endpoint"), threads, false)) {
             long first = System.currentTimeMillis();
             long began = System.nanoTime();
             List<Future<?>> workers = new ArrayList<>();
@@ -47,8 +50,10 @@ public final class RawPut {
                         Path file = files.get(i);
                         String key = keyOf(root, file);
                         try {
+                            long size = Files.size(file);
+                            S3Client s3 = size <= S3Clients.WHOLE_BODY_LIMIT ? whole : chunked;
                             s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
-                            bytes.addAndGet(Files.size(file));
+                            bytes.addAndGet(size);
                         } catch (RuntimeException | IOException e) {
                             failures.incrementAndGet();
                             System.err.println(bucket + "/" + key + ": PUT failed: " + e);

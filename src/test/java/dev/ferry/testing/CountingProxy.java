@@ -31,6 +31,7 @@ public final class CountingProxy implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger maxOpen = new AtomicInteger();
     private final List<String> heads = new CopyOnWriteArrayList<>();
+    private volatile java.util.function.Consumer<String> beforeForwarding = head -> { };
 
     private CountingProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -69,7 +70,10 @@ public final class CountingProxy implements AutoCloseable {
                         closeQuietly(upstream);
                     }
                 };
-                RequestRecorder recorder = new RequestRecorder(heads);
+                RequestRecorder recorder = new RequestRecorder(head -> {
+                    heads.add(head);
+                    beforeForwarding.accept(head);
+                });
                 threads.execute(() -> pump(client, upstream, recorder, closed));
                 threads.execute(() -> pump(upstream, client, null, closed));
             } catch (IOException e) {
@@ -84,6 +88,14 @@ public final class CountingProxy implements AutoCloseable {
      */
     public List<String> requestHeads() {
         return List.copyOf(heads);
+    }
+
+    /**
+     * Runs {@code hook} with the head of every request, on the proxy's thread, before the request's bytes that
+     * completed the head are passed on to the server: a deterministic point to change the world under a client.
+     */
+    public void beforeForwarding(java.util.function.Consumer<String> hook) {
+        beforeForwarding = hook;
     }
 
     private static void pump(Socket from, Socket to, RequestRecorder recorder, Runnable done) {

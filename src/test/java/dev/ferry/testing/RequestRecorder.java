@@ -2,8 +2,8 @@ package dev.ferry.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,13 +18,13 @@ final class RequestRecorder {
     private static final int END_OF_HEAD = 0x0D0A0D0A;
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length:\\s*(\\d+)\\s*$");
 
-    private final List<String> heads;
+    private final Consumer<String> heads;
     private final ByteArrayOutputStream head = new ByteArrayOutputStream();
     private int lastFour;
     private long bodyLeft;
     private boolean lost;
 
-    RequestRecorder(List<String> heads) {
+    RequestRecorder(Consumer<String> heads) {
         this.heads = heads;
     }
 
@@ -44,7 +44,7 @@ final class RequestRecorder {
                 String text = head.toString(StandardCharsets.ISO_8859_1);
                 head.reset();
                 lastFour = 0;
-                heads.add(text);
+                heads.accept(text);
                 Matcher m = CONTENT_LENGTH.matcher(text);
                 bodyLeft = m.find() ? Long.parseLong(m.group(1)) : 0;
                 lost = text.toLowerCase(Locale.ROOT).contains("\r\ntransfer-encoding: chunked");

@@ -158,6 +158,43 @@ class S3UploadOptionsIT {
         assertThat(store.head(BUCKET, "etag/three-parts.bin").orElseThrow().md5Hex()).contains(Checksums.md5Hex(file));
     }
 
+    /**
+     * Parts carry the Content-MD5 of the checksum pass, so a file rewritten between that pass and the reading of
+     * its parts (here: while CreateMultipartUpload is on its way) is refused by S3, retried, and never lands
+     * half old, half new; the next attempt uploads the new content.
+     */
+    @Test
+    void aMultipartFileRewrittenAfterItsChecksumPassIsRefusedAndTheRetryCarriesTheNewContent() throws IOException {
+        byte[] original = S3ObjectStoreIT.random(12 * MIB, 8);
+        byte[] rewritten = original.clone();
+        rewritten[(int) (7 * MIB)] ^= 1;
+        Path file = write("rewritten.bin", original);
+        proxy.beforeForwarding(head -> {
+            if (head.startsWith("POST /" + BUCKET + "/rewrite/file.bin?uploads")) {
+                try {
+                    Files.write(file, rewritten);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        TransferException refused;
+        try {
+            refused = failure(() -> store.put(new PutRequest(BUCKET, "rewrite/file.bin", file, 12 * MIB, 0)));
+        } finally {
+            proxy.beforeForwarding(head -> { });
+        }
+
+        assertThat(refused.kind()).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(refused.getMessage()).contains("changed while uploading").contains("BadDigest");
+        assertThat(server.readObjectBytes(BUCKET, "rewrite/file.bin")).isEmpty();
+
+        PutResult retried = store.put(new PutRequest(BUCKET, "rewrite/file.bin", file, 12 * MIB, 0));
+        assertThat(retried.md5Hex()).isEqualTo(Checksums.md5Hex(file));
+        assertThat(server.readObjectBytes(BUCKET, "rewrite/file.bin")).hasValueSatisfying(
+                b -> assertThat(b).isEqualTo(rewritten));
+    }
+
     @Test
     void singlePartEtagIsTheMd5() throws IOException {
         Path file = write("one.bin", S3ObjectStoreIT.random(100_000, 4));
@@ -183,6 +220,60 @@ class S3UploadOptionsIT {
         assertThat(headOf("PUT /" + BUCKET + "/crc/crc.txt").toLowerCase(Locale.ROOT)).contains("x-amz-checksum-crc32");
         assertThat(headOf("PUT /" + BUCKET + "/crc/plain.txt").toLowerCase(Locale.ROOT))
                 .doesNotContain("x-amz-checksum").doesNotContain("x-amz-trailer").contains("content-md5: ");
+    }
+
+    /**
+     * Over plain HTTP the SDK signs every body; Ferry has it sign each body whole (its SHA-256 in
+     * x-amz-content-sha256, which S3Proxy checks) instead of in aws-chunked frames: from memory, streamed from disk
+     * and as multipart parts. With a bandwidth limit, and for bodies over the limit some servers put on bodies signed
+     * whole, the SDK's chunked signing stays.
+     */
+    @Test
+    void bodiesAreSignedWholeNotInAwsChunkedFramesUnlessABandwidthLimitIsSet() throws Exception {
+        byte[] smallContent = "signed whole".getBytes(StandardCharsets.UTF_8);
+        byte[] streamedContent = S3ObjectStoreIT.random(2 * MIB + 7, 6);
+        Path small = write("whole.txt", smallContent);
+        Path streamed = write("whole.bin", streamedContent);
+        Path parts = write("parts.bin", S3ObjectStoreIT.random(6 * MIB, 7));
+
+        store.put(new PutRequest(BUCKET, "signing/whole.txt", small, smallContent.length, 0));
+        store.put(new PutRequest(BUCKET, "signing/whole.bin", streamed, streamedContent.length, 0));
+        store.put(new PutRequest(BUCKET, "signing/parts.bin", parts, 6 * MIB, 0));
+
+        assertThat(headOf("PUT /" + BUCKET + "/signing/whole.txt").toLowerCase(Locale.ROOT))
+                .contains("\r\nx-amz-content-sha256: " + sha256Hex(smallContent) + "\r\n")
+                .doesNotContain("aws-chunked");
+        assertThat(headOf("PUT /" + BUCKET + "/signing/whole.bin").toLowerCase(Locale.ROOT))
+                .contains("\r\nx-amz-content-sha256: " + sha256Hex(streamedContent) + "\r\n")
+                .contains("\r\ncontent-length: " + streamedContent.length + "\r\n")
+                .doesNotContain("aws-chunked");
+        assertThat(headOf("PUT /" + BUCKET + "/signing/parts.bin?").toLowerCase(Locale.ROOT))
+                .containsPattern("\r\nx-amz-content-sha256: [0-9a-f]{64}\r\n")
+                .doesNotContain("aws-chunked");
+        assertThat(server.readObjectBytes(BUCKET, "signing/whole.bin")).hasValueSatisfying(
+                b -> assertThat(b).isEqualTo(streamedContent));
+
+        long overLimit = S3Clients.WHOLE_BODY_LIMIT + 1;
+        Path large = write("large.bin", S3ObjectStoreIT.random(overLimit, 9));
+        try (S3ObjectStore limited = S3ObjectStore.create(S3ObjectStoreIT.settings(server).endpoint(proxy.endpoint())
+                .bandwidthLimiter(BandwidthLimiter.of(100 * MIB)).build());
+                S3ObjectStore singleLarge = S3ObjectStore.create(S3ObjectStoreIT.settings(server)
+                        .endpoint(proxy.endpoint()).multipartThreshold(64 * MIB).build())) {
+            limited.put(new PutRequest(BUCKET, "signing/limited.txt", small, smallContent.length, 0));
+            singleLarge.put(new PutRequest(BUCKET, "signing/large.bin", large, overLimit, 0));
+        }
+        assertThat(headOf("PUT /" + BUCKET + "/signing/large.bin").toLowerCase(Locale.ROOT))
+                .as("a body over the whole-signing limit keeps aws-chunked signing")
+                .contains("x-amz-content-sha256: streaming-aws4-hmac-sha256-payload");
+        assertThat(server.readObject(BUCKET, "signing/large.bin")).isPresent();
+        assertThat(headOf("PUT /" + BUCKET + "/signing/limited.txt").toLowerCase(Locale.ROOT))
+                .contains("x-amz-content-sha256: streaming-aws4-hmac-sha256-payload");
+        assertThat(server.readObjectBytes(BUCKET, "signing/limited.txt")).hasValueSatisfying(
+                b -> assertThat(b).isEqualTo(smallContent));
+    }
+
+    private static String sha256Hex(byte[] content) throws java.security.NoSuchAlgorithmException {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
     }
 
     /** The last request head sent that starts with this request line prefix. */
