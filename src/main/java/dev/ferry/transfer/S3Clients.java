@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
 
-/** Builds the synchronous SDK client from {@link S3Settings}. */
+/** Builds the synchronous SDK clients of one store from {@link S3Settings}. */
 public final class S3Clients {
     private static final Logger log = LoggerFactory.getLogger(S3Clients.class);
 
@@ -55,16 +55,18 @@ public final class S3Clients {
         // Apache HttpClient 5: the SDK's default since 2.46 (the 4.x client is deprecated); it also sends no
         // "Expect: 100-continue", which cost every PUT a round trip. Shared by both clients, closed by SdkClients.
         SdkHttpClient http = Apache5HttpClient.builder().maxConnections(settings.maxConnections()).build();
-        S3Client standard = builder(settings, http).build();
+        AwsCredentialsProvider credentials = credentials(settings);
+        S3Client standard = builder(settings, http, credentials).build();
         if (!signWholeBody(settings)) {
             return new SdkClients(standard, standard, http);
         }
-        S3Client wholeBody = builder(settings, http)
+        S3Client wholeBody = builder(settings, http, credentials)
                 .authSchemeProvider(wholeBodySigning(S3AuthSchemeProvider.defaultProvider())).build();
         return new SdkClients(standard, wholeBody, http);
     }
 
-    private static S3ClientBuilder builder(S3Settings settings, SdkHttpClient http) {
+    private static S3ClientBuilder builder(S3Settings settings, SdkHttpClient http,
+            AwsCredentialsProvider credentials) {
         ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
                 // the SDK's standard strategy: 3 attempts with jittered backoff; the engine retries forever above it
                 .retryStrategy(RetryMode.STANDARD);
@@ -74,7 +76,7 @@ public final class S3Clients {
                 .httpClient(http)
                 .region(Region.of(settings.region()))
                 .forcePathStyle(settings.pathStyle())
-                .credentialsProvider(credentials(settings))
+                .credentialsProvider(credentials)
                 .overrideConfiguration(override.build())
                 // S3-compatible stores may reject the SDK's default CRC checksums; integrity comes from the
                 // Content-MD5 that every PutObject and UploadPart carries instead, unless asked for (AWS).
