@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A TCP forwarder on 127.0.0.1 in front of a local server that counts how many client connections are
@@ -31,7 +32,7 @@ public final class CountingProxy implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger maxOpen = new AtomicInteger();
     private final List<String> heads = new CopyOnWriteArrayList<>();
-    private volatile java.util.function.Consumer<String> beforeForwarding = head -> { };
+    private volatile Consumer<String> beforeForwarding = head -> { };
 
     private CountingProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -94,7 +95,7 @@ public final class CountingProxy implements AutoCloseable {
      * Runs {@code hook} with the head of every request, on the proxy's thread, before the request's bytes that
      * completed the head are passed on to the server: a deterministic point to change the world under a client.
      */
-    public void beforeForwarding(java.util.function.Consumer<String> hook) {
+    public void beforeForwarding(Consumer<String> hook) {
         beforeForwarding = hook;
     }
 

@@ -18,14 +18,14 @@ final class RequestRecorder {
     private static final int END_OF_HEAD = 0x0D0A0D0A;
     private static final Pattern CONTENT_LENGTH = Pattern.compile("(?im)^content-length:\\s*(\\d+)\\s*$");
 
-    private final Consumer<String> heads;
+    private final Consumer<String> onHead;
     private final ByteArrayOutputStream head = new ByteArrayOutputStream();
     private int lastFour;
     private long bodyLeft;
     private boolean lost;
 
-    RequestRecorder(Consumer<String> heads) {
-        this.heads = heads;
+    RequestRecorder(Consumer<String> onHead) {
+        this.onHead = onHead;
     }
 
     void accept(byte[] bytes, int length) {
@@ -44,7 +44,7 @@ final class RequestRecorder {
                 String text = head.toString(StandardCharsets.ISO_8859_1);
                 head.reset();
                 lastFour = 0;
-                heads.accept(text);
+                onHead.accept(text);
                 Matcher m = CONTENT_LENGTH.matcher(text);
                 bodyLeft = m.find() ? Long.parseLong(m.group(1)) : 0;
                 lost = text.toLowerCase(Locale.ROOT).contains("\r\ntransfer-encoding: chunked");
