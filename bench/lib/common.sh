@@ -109,7 +109,8 @@ setup() {
   cd "$ROOT"
   if [ ! -f target/ferry.jar ] || [ ! -f target/s3proxy/s3proxy.jar ] \
       || [ ! -f target/test-classes/dev/ferry/bench/RawPut.class ] \
-      || [ -n "$(find src/test/java/dev/ferry/bench -newer target/test-classes/dev/ferry/bench/RawPut.class -name '*.java' 2>/dev/null)" ]; then
+      || [ -n "$(find src/test/java/dev/ferry/bench -newer target/test-classes/dev/ferry/bench/RawPut.class -name '*.java' 2>/dev/null)" ] \
+      || [ -n "$(find src/main pom.xml -newer target/ferry.jar -type f 2>/dev/null | head -1)" ]; then
     log "building Ferry, S3Proxy's jar and the bench helpers (mvn package -DskipTests)"
     mvn -B -q -o package -DskipTests > "$WORK/build.log" 2>&1 \
       || mvn -B -q package -DskipTests > "$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log"; die "build failed"; }

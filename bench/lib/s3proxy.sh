@@ -40,7 +40,7 @@ s3_start() {
     echo "s3proxy.metrics.port=$METRICS_PORT"
     if [ "$server" = wan ]; then echo "s3proxy.latency-blobstore.*.latency=$WAN_LATENCY_MS"; fi
   } > "$dir/$server.properties"
-  java "-Xmx$heap" -jar "$S3PROXY_JAR" --properties "$dir/$server.properties" >> "$dir/s3proxy.log" 2>&1 &
+  java "-Xmx$heap" ${S3PROXY_EXTRA_OPTS:-} -jar "$S3PROXY_JAR" --properties "$dir/$server.properties" >> "$dir/s3proxy.log" 2>&1 &
   S3_PID=$!
   for _ in $(seq 1 300); do
     if curl -s -o /dev/null "$S3_ENDPOINT/" 2>/dev/null; then return; fi

@@ -183,7 +183,7 @@ final class MultipartUploader implements AutoCloseable {
             }
             RequestBody body = bodies.of(() -> new ByteArrayInputStream(buffer), buffer.length,
                     "application/octet-stream");
-            String etag = clients.forBody(buffer.length).uploadPart(b -> {
+            String etag = clients.bodies().uploadPart(b -> {
                 b.bucket(request.bucket()).key(request.key()).uploadId(uploadId)
                         .partNumber(partNumber).contentLength((long) buffer.length)
                         .contentMD5(LocalFiles.base64(md5));

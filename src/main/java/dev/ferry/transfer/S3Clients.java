@@ -12,12 +12,12 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
+import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
 
 /** Builds the synchronous SDK clients of one store from {@link S3Settings}. */
 public final class S3Clients {
@@ -27,24 +27,15 @@ public final class S3Clients {
     }
 
     /**
-     * The largest body signed whole. S3 takes up to 5 GiB so, but S3Proxy, for one, holds a body signed whole in
-     * memory to check it and refuses more than 128 MiB; larger bodies (parts of a raised part size, single PUTs of
-     * a raised multipart threshold) keep the SDK's aws-chunked signing. The defaults (8 MiB parts, 16 MiB
-     * threshold) stay under it.
+     * The clients of one store: one for every request, and one for PutObject and UploadPart, whose bodies carry
+     * Content-MD5 and are therefore not hashed into the signature (see {@link Md5GuardedSigner}). They share the HTTP
+     * pool and the credentials.
      */
-    public static final long WHOLE_BODY_LIMIT = 16 * S3Settings.MIB;
-
-    /** The clients of one store: one for every request, one that signs bodies whole; they share the HTTP pool. */
-    record SdkClients(S3Client standard, S3Client wholeBody, SdkHttpClient http) implements AutoCloseable {
-        /** The client for a request that carries a body of {@code length} bytes. */
-        S3Client forBody(long length) {
-            return length <= WHOLE_BODY_LIMIT ? wholeBody : standard;
-        }
-
+    record SdkClients(S3Client standard, S3Client bodies, SdkHttpClient http) implements AutoCloseable {
         @Override
         public void close() {
-            if (wholeBody != standard) {
-                wholeBody.close();
+            if (bodies != standard) {
+                bodies.close();
             }
             standard.close();
             http.close();
@@ -57,12 +48,13 @@ public final class S3Clients {
         SdkHttpClient http = Apache5HttpClient.builder().maxConnections(settings.maxConnections()).build();
         AwsCredentialsProvider credentials = credentials(settings);
         S3Client standard = builder(settings, http, credentials).build();
-        if (!signWholeBody(settings)) {
+        if (!md5GuardedBodies(settings)) {
             return new SdkClients(standard, standard, http);
         }
-        S3Client wholeBody = builder(settings, http, credentials)
-                .authSchemeProvider(wholeBodySigning(S3AuthSchemeProvider.defaultProvider())).build();
-        return new SdkClients(standard, wholeBody, http);
+        S3Client bodies = builder(settings, http, credentials)
+                .putAuthScheme(Md5GuardedSigner.authScheme())
+                .authSchemeProvider(Md5GuardedSigner.options(S3AuthSchemeProvider.defaultProvider())).build();
+        return new SdkClients(standard, bodies, http);
     }
 
     private static S3ClientBuilder builder(S3Settings settings, SdkHttpClient http,
@@ -86,33 +78,19 @@ public final class S3Clients {
                         ? ResponseChecksumValidation.WHEN_SUPPORTED : ResponseChecksumValidation.WHEN_REQUIRED)
                 // operations that require a checksum (DeleteObjects) also get Content-MD5, as before SDK 2.30:
                 // many S3-compatible stores (older MinIO, Ceph, B2) accept nothing else there
-                .addPlugin(LegacyMd5Plugin.create());
+                .addPlugin(LegacyMd5Plugin.create())
+                .endpointProvider(new CachedEndpoints(S3EndpointProvider.defaultProvider()));
         settings.endpoint().ifPresent(builder::endpointOverride);
         return builder;
     }
 
     /**
-     * Whether bodies are signed whole rather than in aws-chunked frames. Over plain HTTP the SDK signs every body
-     * (over HTTPS it signs none); by default it does so in aws-chunked encoding, a signature per 64 KiB frame and a
-     * stream of wrappers that cost more CPU on both sides than the one SHA-256 of a body signed whole, and that some
-     * S3-compatible stores do not understand. Signing whole reads a streamed body twice (hash, then send), so it is
-     * kept to bodies up to {@link #WHOLE_BODY_LIMIT}, and left to the SDK when a bandwidth limit is set (the hash pass would spend the limit too) and when the SDK's
-     * checksums are on (they travel as aws-chunked trailers).
+     * Whether PutObject and UploadPart bodies go unsigned, guarded by their signed Content-MD5 (which matters over plain
+     * HTTP only: over HTTPS the SDK signs no body anyway). Not when the SDK's own checksums are on: they travel as
+     * aws-chunked trailers, and then the SDK signs as it always does.
      */
-    static boolean signWholeBody(S3Settings settings) {
-        return !settings.sdkDefaultChecksums() && settings.bandwidthLimiter().isEmpty();
-    }
-
-    /**
-     * The SDK's auth scheme options for each request, with aws-chunked signing turned off. Public for the
-     * benchmark's raw client, which must sign as Ferry does to remain its ceiling.
-     */
-    public static S3AuthSchemeProvider wholeBodySigning(S3AuthSchemeProvider resolver) {
-        return params -> resolver.resolveAuthScheme(params).stream()
-                .map(option -> option.toBuilder()
-                        .putSignerProperty(AwsV4FamilyHttpSigner.CHUNK_ENCODING_ENABLED, false)
-                        .build())
-                .toList();
+    static boolean md5GuardedBodies(S3Settings settings) {
+        return !settings.sdkDefaultChecksums();
     }
 
     private static AwsCredentialsProvider credentials(S3Settings settings) {

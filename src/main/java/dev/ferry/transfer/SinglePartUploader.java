@@ -58,7 +58,7 @@ final class SinglePartUploader {
 
     private PutResult send(String subject, Target target, byte[] md5, long size, RequestBody body) {
         try {
-            PutObjectResponse response = clients.forBody(size).putObject(b -> {
+            PutObjectResponse response = clients.bodies().putObject(b -> {
                 ObjectOptions.apply(target.options(), b
                         .bucket(target.bucket())
                         .key(target.key())

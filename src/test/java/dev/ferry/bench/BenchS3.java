@@ -8,14 +8,14 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
-import dev.ferry.transfer.S3Clients;
+import dev.ferry.transfer.Md5GuardedSigner;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
 
 /**
  * The plainest synchronous SDK client for the benchmark server: path style, static keys, the HTTP client Ferry
  * uses (the SDK's Apache 5 client) sized to the threads that share it, and no checksum work beyond what S3
- * requires (no Content-MD5, no CRC; over plain HTTP the SDK still hashes every body into the signature). The keys come
+ * requires (no CRC; over plain HTTP the SDK hashes every body into the signature unless the client is md5Guarded). The keys come
  * from the environment (BENCH_ACCESS_KEY, BENCH_SECRET_KEY), never from the command line.
  */
 final class BenchS3 {
@@ -27,10 +27,10 @@ final class BenchS3 {
     }
 
     /**
-     * With {@code wholeBody}, bodies are signed whole, not in aws-chunked frames, as Ferry signs bodies up to
-     * {@link S3Clients#WHOLE_BODY_LIMIT}.
+     * With {@code md5Guarded}, a request that carries Content-MD5 leaves its body out of the signature, as Ferry's
+     * PutObject and UploadPart do ({@link Md5GuardedSigner}).
      */
-    static S3Client client(String endpoint, int connections, boolean wholeBody) {
+    static S3Client client(String endpoint, int connections, boolean md5Guarded) {
         String key = System.getenv().getOrDefault("BENCH_ACCESS_KEY", "bench-access-key");
         String secret = System.getenv().getOrDefault("BENCH_SECRET_KEY", "bench-secret-key");
         var builder = S3Client.builder()
@@ -42,8 +42,9 @@ final class BenchS3 {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key, secret)))
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-        if (wholeBody) {
-            builder.authSchemeProvider(S3Clients.wholeBodySigning(S3AuthSchemeProvider.defaultProvider()));
+        if (md5Guarded) {
+            builder.putAuthScheme(Md5GuardedSigner.authScheme())
+                    .authSchemeProvider(Md5GuardedSigner.options(S3AuthSchemeProvider.defaultProvider()));
         }
         return builder.build();
     }

@@ -1,6 +1,12 @@
 package dev.ferry.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,19 +18,21 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-import dev.ferry.transfer.S3Clients;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The raw ceiling: PUTs every file under {@code --root} to {@code --bucket} (key = path under the root,
  * '/'-separated), one request a file, from {@code --threads} threads sharing one synchronous client. No
- * state, no listing, no checksum, no metadata: the least work any tool must do.
+ * state, no listing, no metadata, no multipart; one MD5 per file for the Content-MD5 that integrity needs (the body
+ * is then left out of the signature, as Ferry does): the least work a safe client must do.
  *
  * <p>Prints {@code files=N bytes=B startup_s=S put_s=P}: S from JVM start to the first request, P for the
  * PUTs. Exits 1 if any PUT failed (after the SDK's own retries).
  */
 public final class RawPut {
+    private static final long IN_MEMORY = 1 << 20;
+
     private RawPut() {
     }
 
@@ -38,9 +46,8 @@ public final class RawPut {
         AtomicLong bytes = new AtomicLong();
         AtomicInteger failures = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
-        // bodies signed as Ferry signs them: whole up to S3Clients.WHOLE_BODY_LIMIT, in aws-chunked frames above
-        try (S3Client whole = BenchS3.client(args.get("endpoint"), threads, true);
-                S3Client chunked = BenchS3.client(args.get("endpoint"), threads, false)) {
+        // bodies signed as Ferry signs them: left out of the signature, guarded by their Content-MD5
+        try (S3Client s3 = BenchS3.client(args.get("endpoint"), threads, true)) {
             long first = System.currentTimeMillis();
             long began = System.nanoTime();
             List<Future<?>> workers = new ArrayList<>();
@@ -51,10 +58,22 @@ public final class RawPut {
                         String key = keyOf(root, file);
                         try {
                             long size = Files.size(file);
-                            S3Client s3 = size <= S3Clients.WHOLE_BODY_LIMIT ? whole : chunked;
-                            s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
+                            MessageDigest md5 = MessageDigest.getInstance("MD5");
+                            RequestBody body;
+                            if (size <= IN_MEMORY) {
+                                byte[] content = Files.readAllBytes(file);
+                                md5.update(content);
+                                body = RequestBody.fromBytes(content);
+                            } else {
+                                try (InputStream in = new DigestInputStream(Files.newInputStream(file), md5)) {
+                                    in.transferTo(OutputStream.nullOutputStream());
+                                }
+                                body = RequestBody.fromFile(file);
+                            }
+                            String contentMd5 = Base64.getEncoder().encodeToString(md5.digest());
+                            s3.putObject(b -> b.bucket(bucket).key(key).contentMD5(contentMd5), body);
                             bytes.addAndGet(size);
-                        } catch (RuntimeException | IOException e) {
+                        } catch (RuntimeException | IOException | NoSuchAlgorithmException e) {
                             failures.incrementAndGet();
                             System.err.println(bucket + "/" + key + ": PUT failed: " + e);
                         }

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A TCP forwarder on 127.0.0.1 in front of a local server that counts how many client connections are
@@ -33,6 +34,7 @@ public final class CountingProxy implements AutoCloseable {
     private final AtomicInteger maxOpen = new AtomicInteger();
     private final List<String> heads = new CopyOnWriteArrayList<>();
     private volatile Consumer<String> beforeForwarding = head -> { };
+    private volatile Predicate<String> tamperWith = head -> false;
 
     private CountingProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -74,7 +76,7 @@ public final class CountingProxy implements AutoCloseable {
                 RequestRecorder recorder = new RequestRecorder(head -> {
                     heads.add(head);
                     beforeForwarding.accept(head);
-                });
+                }, head -> tamperWith.test(head));
                 threads.execute(() -> pump(client, upstream, recorder, closed));
                 threads.execute(() -> pump(upstream, client, null, closed));
             } catch (IOException e) {
@@ -97,6 +99,14 @@ public final class CountingProxy implements AutoCloseable {
      */
     public void beforeForwarding(Consumer<String> hook) {
         beforeForwarding = hook;
+    }
+
+    /**
+     * Flips the first body byte of every request whose head {@code which} accepts, on its way to the server (as a
+     * faulty link or a meddler would); the head stays as sent.
+     */
+    public void tamperWithBodies(Predicate<String> which) {
+        tamperWith = which;
     }
 
     private static void pump(Socket from, Socket to, RequestRecorder recorder, Runnable done) {

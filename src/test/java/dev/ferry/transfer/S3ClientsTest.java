@@ -11,10 +11,10 @@ class S3ClientsTest {
     }
 
     @Test
-    void bodiesAreSignedWholeUnlessTheSdkChecksumsOrABandwidthLimitNeedChunks() {
-        assertThat(S3Clients.signWholeBody(settings().build())).isTrue();
-        assertThat(S3Clients.signWholeBody(settings().sdkDefaultChecksums(true).build())).isFalse();
-        assertThat(S3Clients.signWholeBody(settings().bandwidthLimiter(BandwidthLimiter.of(1_000_000)).build()))
-                .isFalse();
+    void bodiesGoUnsignedUnlessTheSdkChecksumsNeedTheSdksSigning() {
+        assertThat(S3Clients.md5GuardedBodies(settings().build())).isTrue();
+        assertThat(S3Clients.md5GuardedBodies(settings().bandwidthLimiter(BandwidthLimiter.of(1_000_000)).build()))
+                .isTrue();
+        assertThat(S3Clients.md5GuardedBodies(settings().sdkDefaultChecksums(true).build())).isFalse();
     }
 }

@@ -223,57 +223,84 @@ class S3UploadOptionsIT {
     }
 
     /**
-     * Over plain HTTP the SDK signs every body; Ferry has it sign each body whole (its SHA-256 in
-     * x-amz-content-sha256, which S3Proxy checks) instead of in aws-chunked frames: from memory, streamed from disk
-     * and as multipart parts. With a bandwidth limit, and for bodies over the limit some servers put on bodies signed
-     * whole, the SDK's chunked signing stays.
+     * Over plain HTTP the SDK would hash every body into the signature; Ferry's bodies carry a signed Content-MD5
+     * instead and go as UNSIGNED-PAYLOAD: from memory, streamed from disk, as multipart parts, over the old 16 MiB
+     * limit of whole-body signing, and with a bandwidth limit. S3Proxy checks the signature and the MD5 (content
+     * intact). The SDK's own checksums (aws-chunked trailers) keep the SDK's signing.
      */
     @Test
-    void bodiesAreSignedWholeNotInAwsChunkedFramesUnlessABandwidthLimitIsSet() throws Exception {
-        byte[] smallContent = "signed whole".getBytes(StandardCharsets.UTF_8);
+    void bodiesGoUnsignedGuardedByTheirSignedContentMd5() throws Exception {
+        byte[] smallContent = "guarded by md5".getBytes(StandardCharsets.UTF_8);
         byte[] streamedContent = S3ObjectStoreIT.random(2 * MIB + 7, 6);
-        Path small = write("whole.txt", smallContent);
-        Path streamed = write("whole.bin", streamedContent);
+        Path small = write("unsigned.txt", smallContent);
+        Path streamed = write("unsigned.bin", streamedContent);
         Path parts = write("parts.bin", S3ObjectStoreIT.random(6 * MIB, 7));
+        byte[] largeContent = S3ObjectStoreIT.random(17 * MIB + 3, 9);
+        Path large = write("large.bin", largeContent);
 
-        store.put(new PutRequest(BUCKET, "signing/whole.txt", small, smallContent.length, 0));
-        store.put(new PutRequest(BUCKET, "signing/whole.bin", streamed, streamedContent.length, 0));
+        store.put(new PutRequest(BUCKET, "signing/unsigned.txt", small, smallContent.length, 0));
+        store.put(new PutRequest(BUCKET, "signing/unsigned.bin", streamed, streamedContent.length, 0));
         store.put(new PutRequest(BUCKET, "signing/parts.bin", parts, 6 * MIB, 0));
-
-        assertThat(headOf("PUT /" + BUCKET + "/signing/whole.txt").toLowerCase(Locale.ROOT))
-                .contains("\r\nx-amz-content-sha256: " + sha256Hex(smallContent) + "\r\n")
-                .doesNotContain("aws-chunked");
-        assertThat(headOf("PUT /" + BUCKET + "/signing/whole.bin").toLowerCase(Locale.ROOT))
-                .contains("\r\nx-amz-content-sha256: " + sha256Hex(streamedContent) + "\r\n")
-                .contains("\r\ncontent-length: " + streamedContent.length + "\r\n")
-                .doesNotContain("aws-chunked");
-        assertThat(headOf("PUT /" + BUCKET + "/signing/parts.bin?").toLowerCase(Locale.ROOT))
-                .containsPattern("\r\nx-amz-content-sha256: [0-9a-f]{64}\r\n")
-                .doesNotContain("aws-chunked");
-        assertThat(server.readObjectBytes(BUCKET, "signing/whole.bin")).hasValueSatisfying(
-                b -> assertThat(b).isEqualTo(streamedContent));
-
-        long overLimit = S3Clients.WHOLE_BODY_LIMIT + 1;
-        Path large = write("large.bin", S3ObjectStoreIT.random(overLimit, 9));
         try (S3ObjectStore limited = S3ObjectStore.create(S3ObjectStoreIT.settings(server).endpoint(proxy.endpoint())
                 .bandwidthLimiter(BandwidthLimiter.of(100 * MIB)).build());
                 S3ObjectStore singleLarge = S3ObjectStore.create(S3ObjectStoreIT.settings(server)
                         .endpoint(proxy.endpoint()).multipartThreshold(64 * MIB).build())) {
             limited.put(new PutRequest(BUCKET, "signing/limited.txt", small, smallContent.length, 0));
-            singleLarge.put(new PutRequest(BUCKET, "signing/large.bin", large, overLimit, 0));
+            singleLarge.put(new PutRequest(BUCKET, "signing/large.bin", large, largeContent.length, 0));
         }
-        assertThat(headOf("PUT /" + BUCKET + "/signing/large.bin").toLowerCase(Locale.ROOT))
-                .as("a body over the whole-signing limit keeps aws-chunked signing")
-                .contains("x-amz-content-sha256: streaming-aws4-hmac-sha256-payload");
-        assertThat(server.readObject(BUCKET, "signing/large.bin")).isPresent();
-        assertThat(headOf("PUT /" + BUCKET + "/signing/limited.txt").toLowerCase(Locale.ROOT))
-                .contains("x-amz-content-sha256: streaming-aws4-hmac-sha256-payload");
+
+        for (String put : List.of("unsigned.txt", "unsigned.bin", "parts.bin?", "limited.txt", "large.bin")) {
+            assertThat(headOf("PUT /" + BUCKET + "/signing/" + put).toLowerCase(Locale.ROOT)).as(put)
+                    .contains("\r\nx-amz-content-sha256: unsigned-payload\r\n")
+                    .containsPattern("\r\ncontent-md5: [A-Za-z0-9+/=]{24}\r\n")
+                    .contains("signedheaders=")
+                    .containsPattern("signedheaders=[^,\r]*content-md5")
+                    .doesNotContain("aws-chunked");
+        }
+        assertThat(headOf("PUT /" + BUCKET + "/signing/unsigned.bin").toLowerCase(Locale.ROOT))
+                .contains("\r\ncontent-length: " + streamedContent.length + "\r\n");
+        assertThat(server.readObjectBytes(BUCKET, "signing/unsigned.bin")).hasValueSatisfying(
+                b -> assertThat(b).isEqualTo(streamedContent));
+        assertThat(server.readObjectBytes(BUCKET, "signing/large.bin")).hasValueSatisfying(
+                b -> assertThat(b).isEqualTo(largeContent));
         assertThat(server.readObjectBytes(BUCKET, "signing/limited.txt")).hasValueSatisfying(
                 b -> assertThat(b).isEqualTo(smallContent));
+        // a request without Content-MD5 keeps its body in the signature
+        assertThat(headOf("POST /" + BUCKET + "/signing/parts.bin?uploadId").toLowerCase(Locale.ROOT))
+                .containsPattern("\r\nx-amz-content-sha256: [0-9a-f]{64}\r\n");
     }
 
-    private static String sha256Hex(byte[] content) throws java.security.NoSuchAlgorithmException {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(content));
+    /**
+     * What makes an unsigned body safe: its Content-MD5 is signed, so a body altered on the way is refused by the
+     * server (here one bit flipped by the proxy, in a single PUT and in a part), the upload fails as retryable and
+     * nothing is stored; once the link is sound again the same file goes up intact.
+     */
+    @Test
+    void anUnsignedBodyAlteredOnTheWayIsRefusedAndNothingIsStored() throws IOException {
+        byte[] content = S3ObjectStoreIT.random(20_000, 11);
+        byte[] partsContent = S3ObjectStoreIT.random(6 * MIB, 12);
+        Path file = write("tampered.bin", content);
+        Path parts = write("tampered-parts.bin", partsContent);
+        proxy.tamperWithBodies(head -> head.startsWith("PUT /" + BUCKET + "/tamper/"));
+        TransferException single;
+        TransferException part;
+        try {
+            single = failure(() -> store.put(new PutRequest(BUCKET, "tamper/one.bin", file, content.length, 0)));
+            part = failure(() -> store.put(new PutRequest(BUCKET, "tamper/parts.bin", parts, 6 * MIB, 0)));
+        } finally {
+            proxy.tamperWithBodies(head -> false);
+        }
+
+        for (TransferException refused : List.of(single, part)) {
+            assertThat(refused.kind()).isEqualTo(FailureKind.RETRYABLE);
+            assertThat(refused.getMessage()).contains("BadDigest");
+        }
+        assertThat(server.readObjectBytes(BUCKET, "tamper/one.bin")).isEmpty();
+        assertThat(server.readObjectBytes(BUCKET, "tamper/parts.bin")).isEmpty();
+
+        store.put(new PutRequest(BUCKET, "tamper/one.bin", file, content.length, 0));
+        assertThat(server.readObjectBytes(BUCKET, "tamper/one.bin")).hasValueSatisfying(
+                b -> assertThat(b).isEqualTo(content));
     }
 
     /** The last request head sent that starts with this request line prefix. */
