@@ -42,4 +42,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 # within SHUTDOWN_GRACE (30 s; use docker stop -t 60) and it exits 0. It starts no child processes, so
 # there is nothing to reap and no init is needed. The serial collector: for a heap of this size it costs
 # less CPU and memory than G1 (measured in docs/performance.md), and Ferry has no latency-critical pauses.
-ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-jar", "/opt/ferry/ferry.jar"]
+# C1 only (TieredStopAtLevel=1): compiling the AWS SDK with C2 costs more CPU than it saves for the first
+# ~100,000 uploads after each start (docs/performance.md).
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", "/opt/ferry/ferry.jar"]

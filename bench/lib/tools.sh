@@ -8,7 +8,7 @@
 # Scenarios 1-3 run Ferry as the one-shot `ferry sync`, like the other tools (it exits when everything is
 # in S3); FERRY_MODE=daemon times the daemon instead, until /status shows everything uploaded.
 FERRY_MODE=${FERRY_MODE:-sync}
-FERRY_JAVA_OPTS=${FERRY_JAVA_OPTS:--XX:+ExitOnOutOfMemoryError -Xmx512m -XX:+UseSerialGC}  # the shipped unit's; the raw client runs with them too
+FERRY_JAVA_OPTS=${FERRY_JAVA_OPTS:--XX:+ExitOnOutOfMemoryError -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}  # the shipped unit's; the raw client runs with them too
 
 # ferry_env SRC STATE TOOL: the daemon's settings for this run, in FERRY_ENV.
 ferry_env() {
