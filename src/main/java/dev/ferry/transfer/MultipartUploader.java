@@ -41,7 +41,6 @@ final class MultipartUploader implements AutoCloseable {
     static final int MAX_PARTS = 10_000;
     private static final Logger log = LoggerFactory.getLogger(MultipartUploader.class);
 
-    private final S3Clients.SdkClients clients;
     private final S3Client s3;
     private final Failures failures;
     private final long configuredPartSize;
@@ -51,9 +50,8 @@ final class MultipartUploader implements AutoCloseable {
     private final ExecutorService pool;
     private final UploadBodies bodies;
 
-    MultipartUploader(S3Clients.SdkClients clients, Failures failures, S3Settings settings, UploadBodies bodies) {
-        this.clients = clients;
-        this.s3 = clients.standard();
+    MultipartUploader(S3Client s3, Failures failures, S3Settings settings, UploadBodies bodies) {
+        this.s3 = s3;
         this.failures = failures;
         this.bodies = bodies;
         this.configuredPartSize = settings.partSize();
@@ -183,7 +181,7 @@ final class MultipartUploader implements AutoCloseable {
             }
             RequestBody body = bodies.of(() -> new ByteArrayInputStream(buffer), buffer.length,
                     "application/octet-stream");
-            String etag = clients.bodies().uploadPart(b -> {
+            String etag = s3.uploadPart(b -> {
                 b.bucket(request.bucket()).key(request.key()).uploadId(uploadId)
                         .partNumber(partNumber).contentLength((long) buffer.length)
                         .contentMD5(LocalFiles.base64(md5));

@@ -26,18 +26,11 @@ public final class S3Clients {
     private S3Clients() {
     }
 
-    /**
-     * The clients of one store: one for every request, and one for PutObject and UploadPart, whose bodies carry
-     * Content-MD5 and are therefore not hashed into the signature (see {@link Md5GuardedSigner}). They share the HTTP
-     * pool and the credentials.
-     */
-    record SdkClients(S3Client standard, S3Client bodies, SdkHttpClient http) implements AutoCloseable {
+    /** The SDK client of one store and its HTTP client, which the SDK client does not close. */
+    record SdkClients(S3Client s3, SdkHttpClient http) implements AutoCloseable {
         @Override
         public void close() {
-            if (bodies != standard) {
-                bodies.close();
-            }
-            standard.close();
+            s3.close();
             http.close();
         }
     }
@@ -46,15 +39,13 @@ public final class S3Clients {
         // Apache HttpClient 5: the SDK's default since 2.46 (the 4.x client is deprecated); it also sends no
         // "Expect: 100-continue", which cost every PUT a round trip. Shared by both clients, closed by SdkClients.
         SdkHttpClient http = Apache5HttpClient.builder().maxConnections(settings.maxConnections()).build();
-        AwsCredentialsProvider credentials = credentials(settings);
-        S3Client standard = builder(settings, http, credentials).build();
-        if (!md5GuardedBodies(settings)) {
-            return new SdkClients(standard, standard, http);
+        S3ClientBuilder builder = builder(settings, http, credentials(settings));
+        if (md5GuardedBodies(settings)) {
+            // PutObject, UploadPart and DeleteObjects carry Content-MD5: their bodies stay out of the signature
+            builder.putAuthScheme(Md5GuardedSigner.authScheme())
+                    .authSchemeProvider(Md5GuardedSigner.options(S3AuthSchemeProvider.defaultProvider()));
         }
-        S3Client bodies = builder(settings, http, credentials)
-                .putAuthScheme(Md5GuardedSigner.authScheme())
-                .authSchemeProvider(Md5GuardedSigner.options(S3AuthSchemeProvider.defaultProvider())).build();
-        return new SdkClients(standard, bodies, http);
+        return new SdkClients(builder.build(), http);
     }
 
     private static S3ClientBuilder builder(S3Settings settings, SdkHttpClient http,
@@ -85,8 +76,8 @@ public final class S3Clients {
     }
 
     /**
-     * Whether PutObject and UploadPart bodies go unsigned, guarded by their signed Content-MD5 (which matters over plain
-     * HTTP only: over HTTPS the SDK signs no body anyway). Not when the SDK's own checksums are on: they travel as
+     * Whether bodies that carry Content-MD5 (PutObject, UploadPart, DeleteObjects) go unsigned, guarded by their signed
+     * Content-MD5 (which matters over plain HTTP only: over HTTPS the SDK signs no body anyway). Not when the SDK's own checksums are on: they travel as
      * aws-chunked trailers, and then the SDK signs as it always does.
      */
     static boolean md5GuardedBodies(S3Settings settings) {

@@ -58,11 +58,11 @@ public final class S3ObjectStore implements ObjectStore {
     private S3ObjectStore(S3Settings settings, S3Clients.SdkClients clients) {
         this.settings = settings;
         this.clients = clients;
-        this.s3 = clients.standard();
+        this.s3 = clients.s3();
         this.failures = new Failures(settings.secretKey().stream().toList());
         UploadBodies bodies = new UploadBodies(settings.bandwidthLimiter(), settings.attemptTimeout());
-        this.single = new SinglePartUploader(clients, failures, bodies);
-        this.multipart = new MultipartUploader(clients, failures, settings, bodies);
+        this.single = new SinglePartUploader(s3, failures, bodies);
+        this.multipart = new MultipartUploader(s3, failures, settings, bodies);
         this.deleter = new ObjectDeleter(s3, failures);
     }
 

@@ -6,6 +6,7 @@ import dev.ferry.core.UploadOptions;
 import java.io.IOException;
 import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
@@ -15,12 +16,12 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 final class SinglePartUploader {
     static final long IN_MEMORY_LIMIT = S3Settings.MIB;
 
-    private final S3Clients.SdkClients clients;
+    private final S3Client s3;
     private final Failures failures;
     private final UploadBodies bodies;
 
-    SinglePartUploader(S3Clients.SdkClients clients, Failures failures, UploadBodies bodies) {
-        this.clients = clients;
+    SinglePartUploader(S3Client s3, Failures failures, UploadBodies bodies) {
+        this.s3 = s3;
         this.failures = failures;
         this.bodies = bodies;
     }
@@ -58,7 +59,7 @@ final class SinglePartUploader {
 
     private PutResult send(String subject, Target target, byte[] md5, long size, RequestBody body) {
         try {
-            PutObjectResponse response = clients.bodies().putObject(b -> {
+            PutObjectResponse response = s3.putObject(b -> {
                 ObjectOptions.apply(target.options(), b
                         .bucket(target.bucket())
                         .key(target.key())
