@@ -22,9 +22,9 @@ import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
  * <p>Over plain HTTP the SDK always signs the body: in aws-chunked frames by default (a signature per 64 KiB, a
  * stack of stream wrappers on the client, chunk decoding on the server) or, when chunking is off, with the body's
  * SHA-256, which means reading a streamed body twice, and which S3Proxy, for one, checks by holding the whole body in
- * memory. Every PutObject and UploadPart of Ferry carries a Content-MD5 header, which is signed: the server refuses a
- * body that does not match it, and a changed header breaks the signature, so hashing the body a second time, with
- * SHA-256, protects nothing more. It costs a pass over every byte on both sides, and on the JVM's C1 compiler SHA-256
+ * memory. Every PutObject and UploadPart of Ferry (and every DeleteObjects) carries a Content-MD5 header, which is
+ * signed: the server refuses a body that does not match it, and a changed header breaks the signature, so hashing
+ * the body a second time, with SHA-256, protects nothing more. It costs a pass over every byte on both sides, and on the JVM's C1 compiler SHA-256
  * runs at about 120 MB/s.
  *
  * <p>So a request over HTTP that carries Content-MD5 is signed as if it went over HTTPS (the scheme plays no part in

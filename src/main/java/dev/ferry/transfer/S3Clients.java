@@ -10,7 +10,6 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.retry.RetryMode;
-import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
@@ -19,47 +18,26 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
 import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
 
-/** Builds the synchronous SDK clients of one store from {@link S3Settings}. */
-public final class S3Clients {
+/** Builds the synchronous SDK client of one store from {@link S3Settings}. */
+final class S3Clients {
     private static final Logger log = LoggerFactory.getLogger(S3Clients.class);
 
     private S3Clients() {
     }
 
-    /** The SDK client of one store and its HTTP client, which the SDK client does not close. */
-    record SdkClients(S3Client s3, SdkHttpClient http) implements AutoCloseable {
-        @Override
-        public void close() {
-            s3.close();
-            http.close();
-        }
-    }
-
-    static SdkClients build(S3Settings settings) {
-        // Apache HttpClient 5: the SDK's default since 2.46 (the 4.x client is deprecated); it also sends no
-        // "Expect: 100-continue", which cost every PUT a round trip. Shared by both clients, closed by SdkClients.
-        SdkHttpClient http = Apache5HttpClient.builder().maxConnections(settings.maxConnections()).build();
-        S3ClientBuilder builder = builder(settings, http, credentials(settings));
-        if (md5GuardedBodies(settings)) {
-            // PutObject, UploadPart and DeleteObjects carry Content-MD5: their bodies stay out of the signature
-            builder.putAuthScheme(Md5GuardedSigner.authScheme())
-                    .authSchemeProvider(Md5GuardedSigner.options(S3AuthSchemeProvider.defaultProvider()));
-        }
-        return new SdkClients(builder.build(), http);
-    }
-
-    private static S3ClientBuilder builder(S3Settings settings, SdkHttpClient http,
-            AwsCredentialsProvider credentials) {
+    static S3Client build(S3Settings settings) {
         ClientOverrideConfiguration.Builder override = ClientOverrideConfiguration.builder()
                 // the SDK's standard strategy: 3 attempts with jittered backoff; the engine retries forever above it
                 .retryStrategy(RetryMode.STANDARD);
         settings.attemptTimeout().ifPresent(override::apiCallAttemptTimeout);
 
         S3ClientBuilder builder = S3Client.builder()
-                .httpClient(http)
+                // Apache HttpClient 5: the SDK's default since 2.46 (the 4.x client is deprecated); it also sends
+                // no "Expect: 100-continue", which cost every PUT a round trip
+                .httpClientBuilder(Apache5HttpClient.builder().maxConnections(settings.maxConnections()))
                 .region(Region.of(settings.region()))
                 .forcePathStyle(settings.pathStyle())
-                .credentialsProvider(credentials)
+                .credentialsProvider(credentials(settings))
                 .overrideConfiguration(override.build())
                 // S3-compatible stores may reject the SDK's default CRC checksums; integrity comes from the
                 // Content-MD5 that every PutObject and UploadPart carries instead, unless asked for (AWS).
@@ -72,13 +50,18 @@ public final class S3Clients {
                 .addPlugin(LegacyMd5Plugin.create())
                 .endpointProvider(new CachedEndpoints(S3EndpointProvider.defaultProvider()));
         settings.endpoint().ifPresent(builder::endpointOverride);
-        return builder;
+        if (md5GuardedBodies(settings)) {
+            // PutObject, UploadPart and DeleteObjects carry Content-MD5: their bodies stay out of the signature
+            builder.putAuthScheme(Md5GuardedSigner.authScheme())
+                    .authSchemeProvider(Md5GuardedSigner.options(S3AuthSchemeProvider.defaultProvider()));
+        }
+        return builder.build();
     }
 
     /**
-     * Whether bodies that carry Content-MD5 (PutObject, UploadPart, DeleteObjects) go unsigned, guarded by their signed
-     * Content-MD5 (which matters over plain HTTP only: over HTTPS the SDK signs no body anyway). Not when the SDK's own checksums are on: they travel as
-     * aws-chunked trailers, and then the SDK signs as it always does.
+     * Whether bodies that carry Content-MD5 (PutObject, UploadPart, DeleteObjects) go unsigned, guarded by that
+     * signed header (this matters over plain HTTP only: over HTTPS the SDK signs no body anyway). Not when the SDK's
+     * own checksums are on: they travel as aws-chunked trailers, and then the SDK signs as it always does.
      */
     static boolean md5GuardedBodies(S3Settings settings) {
         return !settings.sdkDefaultChecksums();

@@ -47,7 +47,6 @@ public final class S3ObjectStore implements ObjectStore {
     private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
 
     private final S3Settings settings;
-    private final S3Clients.SdkClients clients;
     private final S3Client s3;
     private final Failures failures;
     private final SinglePartUploader single;
@@ -55,10 +54,9 @@ public final class S3ObjectStore implements ObjectStore {
     private final ObjectDeleter deleter;
     private final Set<String> knownBuckets = ConcurrentHashMap.newKeySet();
 
-    private S3ObjectStore(S3Settings settings, S3Clients.SdkClients clients) {
+    private S3ObjectStore(S3Settings settings, S3Client s3) {
         this.settings = settings;
-        this.clients = clients;
-        this.s3 = clients.s3();
+        this.s3 = s3;
         this.failures = new Failures(settings.secretKey().stream().toList());
         UploadBodies bodies = new UploadBodies(settings.bandwidthLimiter(), settings.attemptTimeout());
         this.single = new SinglePartUploader(s3, failures, bodies);
@@ -235,7 +233,7 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public void close() {
         multipart.close();
-        clients.close();
+        s3.close();
     }
 
     private static void checkKey(String subject, String key) {

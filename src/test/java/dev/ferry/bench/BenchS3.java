@@ -15,8 +15,8 @@ import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
 /**
  * The plainest synchronous SDK client for the benchmark server: path style, static keys, the HTTP client Ferry
  * uses (the SDK's Apache 5 client) sized to the threads that share it, and no checksum work beyond what S3
- * requires (no CRC; over plain HTTP the SDK hashes every body into the signature unless the client is md5Guarded). The keys come
- * from the environment (BENCH_ACCESS_KEY, BENCH_SECRET_KEY), never from the command line.
+ * requires (no CRC; over plain HTTP the SDK hashes every body into the signature unless the client is
+ * md5Guarded). The keys come from the environment (BENCH_ACCESS_KEY, BENCH_SECRET_KEY), never from the command line.
  */
 final class BenchS3 {
     private BenchS3() {

@@ -5,8 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import dev.ferry.core.Checksums;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +58,7 @@ public final class RawPut {
                         String key = keyOf(root, file);
                         try {
                             long size = Files.size(file);
-                            MessageDigest md5 = MessageDigest.getInstance("MD5");
+                            MessageDigest md5 = Checksums.newMd5();
                             RequestBody body;
                             if (size <= IN_MEMORY) {
                                 byte[] content = Files.readAllBytes(file);
@@ -73,7 +73,7 @@ public final class RawPut {
                             String contentMd5 = Base64.getEncoder().encodeToString(md5.digest());
                             s3.putObject(b -> b.bucket(bucket).key(key).contentMD5(contentMd5), body);
                             bytes.addAndGet(size);
-                        } catch (RuntimeException | IOException | NoSuchAlgorithmException e) {
+                        } catch (RuntimeException | IOException e) {
                             failures.incrementAndGet();
                             System.err.println(bucket + "/" + key + ": PUT failed: " + e);
                         }
