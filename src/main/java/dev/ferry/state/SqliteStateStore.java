@@ -41,23 +41,31 @@ public final class SqliteStateStore implements StateStore {
     private static final Logger log = LoggerFactory.getLogger(SqliteStateStore.class);
     /** Paths per {@code IN (...)} query: well below SQLite's limit of bound parameters. */
     static final int CHUNK = 500;
+    /**
+     * The sizes of the prepared {@code IN (...)} lists. Each query takes the smallest that holds the paths left
+     * and pads it with NULL: a single path (every upload looks its record up) binds one parameter, not 500,
+     * which made that lookup a tenth of an upload worker's CPU.
+     */
+    static final int[] LIST_SIZES = {1, 50, CHUNK};
     private static final int BUSY_TIMEOUT_MILLIS = 5_000;
 
     private final Path dbFile;
     private final ReentrantLock lock = new ReentrantLock();
     private Connection connection; // guarded by lock; null once closed
     private final PreparedStatement upsert;
-    private final PreparedStatement selectChunk;
-    private final PreparedStatement deleteChunk;
+    private final PreparedStatement[] selectChunk = new PreparedStatement[LIST_SIZES.length];
+    private final PreparedStatement[] deleteChunk = new PreparedStatement[LIST_SIZES.length];
 
     private SqliteStateStore(Path dbFile, Connection connection) throws SQLException {
         this.dbFile = dbFile;
         this.connection = connection;
         this.upsert = connection.prepareStatement(SqliteSchema.UPSERT);
-        String marks = String.join(", ", Collections.nCopies(CHUNK, "?"));
-        this.selectChunk = connection.prepareStatement(
-                "SELECT " + SqliteSchema.COLUMNS + " FROM files WHERE path IN (" + marks + ")");
-        this.deleteChunk = connection.prepareStatement("DELETE FROM files WHERE path IN (" + marks + ")");
+        for (int i = 0; i < LIST_SIZES.length; i++) {
+            String marks = String.join(", ", Collections.nCopies(LIST_SIZES[i], "?"));
+            selectChunk[i] = connection.prepareStatement(
+                    "SELECT " + SqliteSchema.COLUMNS + " FROM files WHERE path IN (" + marks + ")");
+            deleteChunk[i] = connection.prepareStatement("DELETE FROM files WHERE path IN (" + marks + ")");
+        }
     }
 
     /**
@@ -123,8 +131,8 @@ public final class SqliteStateStore implements StateStore {
         try {
             connection("getAll");
             for (int from = 0; from < all.size(); from += CHUNK) {
-                bindChunk(selectChunk, all, from);
-                try (ResultSet rs = selectChunk.executeQuery()) {
+                PreparedStatement select = bindChunk(selectChunk, all, from);
+                try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
                         FileRecord r = SqliteSchema.read(rs);
                         found.put(r.path(), r);
@@ -169,8 +177,7 @@ public final class SqliteStateStore implements StateStore {
         try {
             inTransaction("deleteAll of " + all.size() + " paths", c -> {
                 for (int from = 0; from < all.size(); from += CHUNK) {
-                    bindChunk(deleteChunk, all, from);
-                    deleteChunk.executeUpdate();
+                    bindChunk(deleteChunk, all, from).executeUpdate();
                 }
             });
         } finally {
@@ -281,16 +288,33 @@ public final class SqliteStateStore implements StateStore {
         return connection;
     }
 
-    /** Binds paths[from, from + CHUNK) and pads the rest with NULL, which matches no row. */
-    private static void bindChunk(PreparedStatement ps, List<String> paths, int from) throws SQLException {
-        for (int i = 0; i < CHUNK; i++) {
+    /**
+     * Binds paths[from, from + CHUNK) to the smallest of the statements (one per {@link #LIST_SIZES}) that holds
+     * them, padding the rest with NULL, which matches no row; returns that statement.
+     */
+    private static PreparedStatement bindChunk(PreparedStatement[] bySize, List<String> paths, int from)
+            throws SQLException {
+        int count = Math.min(CHUNK, paths.size() - from);
+        int which = listSizeIndex(count);
+        PreparedStatement ps = bySize[which];
+        for (int i = 0; i < LIST_SIZES[which]; i++) {
             int at = from + i;
-            if (at < paths.size()) {
+            if (i < count) {
                 ps.setString(i + 1, paths.get(at));
             } else {
                 ps.setNull(i + 1, Types.VARCHAR);
             }
         }
+        return ps;
+    }
+
+    /** The index in {@link #LIST_SIZES} of the smallest list that holds {@code count} paths (at most CHUNK). */
+    static int listSizeIndex(int count) {
+        int i = 0;
+        while (LIST_SIZES[i] < count) {
+            i++;
+        }
+        return i;
     }
 
     private static StateStoreException failure(String operation, Path file, SQLException e) {

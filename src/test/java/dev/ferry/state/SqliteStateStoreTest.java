@@ -31,6 +31,16 @@ class SqliteStateStoreTest extends StateStoreContract {
     }
 
     @Test
+    void takesTheSmallestPathListThatHoldsTheBatch() {
+        assertThat(SqliteStateStore.listSizeIndex(1)).isZero();
+        assertThat(SqliteStateStore.LIST_SIZES[SqliteStateStore.listSizeIndex(2)]).isEqualTo(50);
+        assertThat(SqliteStateStore.LIST_SIZES[SqliteStateStore.listSizeIndex(50)]).isEqualTo(50);
+        assertThat(SqliteStateStore.LIST_SIZES[SqliteStateStore.listSizeIndex(51)]).isEqualTo(SqliteStateStore.CHUNK);
+        assertThat(SqliteStateStore.LIST_SIZES[SqliteStateStore.listSizeIndex(SqliteStateStore.CHUNK)])
+                .isEqualTo(SqliteStateStore.CHUNK);
+    }
+
+    @Test
     void createsTheFileAndItsParentFolders() {
         Path db = dir.resolve("deep/er/ferry-state/state.db");
         try (SqliteStateStore s = SqliteStateStore.open(db)) {

@@ -150,6 +150,25 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void getAllAndDeleteAllAnswerExactlyForEveryBatchSize() {
+        List<String> paths = IntStream.range(0, 1_100).mapToObj(i -> "/s/" + i).toList();
+        store.putAll(paths.stream().map(p -> record(p, "b", UPLOADED)).toList());
+        for (int n : new int[] {1, 2, 49, 50, 51, 499, 500, 501, 1_001}) {
+            List<String> asked = new ArrayList<>(paths.subList(0, n));
+            asked.add("/s/missing-" + n);
+            assertThat(store.getAll(asked).keySet()).as("getAll of %d paths", n + 1)
+                    .containsExactlyInAnyOrderElementsOf(paths.subList(0, n));
+        }
+        assertThat(store.get("/s/0")).isPresent();
+        assertThat(store.get("/s/missing")).isEmpty();
+
+        store.deleteAll(paths.subList(0, 1));
+        store.deleteAll(paths.subList(1, 51));
+        store.deleteAll(paths.subList(51, 553));
+        assertThat(store.getAll(paths).keySet()).containsExactlyInAnyOrderElementsOf(paths.subList(553, 1_100));
+    }
+
+    @Test
     void listsOneStatusInPathOrderPageByPage() {
         List<FileRecord> failed = IntStream.range(0, 25)
                 .mapToObj(i -> record(String.format("/f/%03d", i), "b", FAILED)).toList();
