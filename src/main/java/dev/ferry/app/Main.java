@@ -32,6 +32,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        NativeCrypto.install(); // first, so that nothing picks the JDK's own providers before it
         System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
@@ -84,6 +85,7 @@ public final class Main {
                         subOptions.configFile(sub).or(() -> options.configFile(parsed)));
                 setLogLevel(oneShotConfig);
                 LogFormatSwitch.apply(oneShotConfig.logFormat());
+                NativeCrypto.log(LoggerFactory.getLogger(Main.class));
                 if (sub.commandSpec() == sync) {
                     int attempts = sub.matchedOptionValue("--max-attempts", 5);
                     return new SyncCommand(oneShotConfig, out, sub.hasMatchedOption(dryRun), attempts).run();
@@ -144,6 +146,7 @@ public final class Main {
                     config.logFormat().text());
         }
         config.describe().lines().forEach(line -> log.info("config: {}", line));
+        NativeCrypto.log(log);
         warnIfFileNamesAreNotUtf8(log);
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
