@@ -94,11 +94,13 @@ tools_for() { # SCENARIO SERVER
   if [ -z "$list" ]; then
     list=ferry,rclone,aws,raw
     if [ "$2" = wan ] && [ "$1" = 1 ]; then list=ferry,rclone,aws,raw,ferry-default,rclone-default; fi
+    if [ "$1" = 2 ]; then list=ferry,rclone,aws,raw,raw-multipart; fi
   fi
   local t out=()
   for t in ${list//,/ }; do
     case "$1:$t" in
-      3:raw) ;;                                # nothing to skip without state: not measured
+      3:raw*) ;;                               # nothing to skip without state: not measured
+      1:raw-multipart) ;;                      # small files are single PUTs: the same as raw
       4:ferry* | 5:ferry*) out+=("$t") ;;      # daemon-only scenarios
       4:* | 5:*) ;;
       *) out+=("$t") ;;

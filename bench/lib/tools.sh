@@ -139,9 +139,11 @@ run_aws() { # SRC OUT MODE TOOL
 }
 
 run_raw() { # SRC OUT MODE TOOL
+  local parts=()   # raw-multipart: Ferry's default part size, so it does the multipart work Ferry does
+  if [ "$4" = raw-multipart ]; then parts=(--part-size $((8 * 1024 * 1024))); fi
   measure "$2" "${CLEAN_ENV[@]}" BENCH_ACCESS_KEY="$S3_ACCESS_KEY" BENCH_SECRET_KEY="$S3_SECRET_KEY" \
     java $FERRY_JAVA_OPTS -cp "$BENCH_CP" dev.ferry.bench.RawPut --endpoint "$S3_ENDPOINT" --bucket "$BUCKET" \
-    --root "$1/$BUCKET" --threads "$RAW_THREADS"
+    --root "$1/$BUCKET" --threads "$RAW_THREADS" "${parts[@]}"
   M_STARTUP=$(sed -n 's/.*startup_s=\([0-9.]*\).*/\1/p' "$2.out")
   [ -n "$M_STARTUP" ] || M_STARTUP=-
 }
@@ -153,7 +155,7 @@ run_tool() {
     ferry | ferry-default) run_ferry "$2" "$3" "$4" "$1" ;;
     rclone | rclone-default) run_rclone "$2" "$3" "$4" "$1" ;;
     aws | aws-default) run_aws "$2" "$3" "$4" "$1" ;;
-    raw) run_raw "$2" "$3" "$4" "$1" ;;
-    *) die "unknown tool '$1' (ferry, ferry-default, rclone, rclone-default, aws, aws-default, raw)" ;;
+    raw | raw-multipart) run_raw "$2" "$3" "$4" "$1" ;;
+    *) die "unknown tool '$1' (ferry, ferry-default, rclone, rclone-default, aws, aws-default, raw, raw-multipart)" ;;
   esac
 }
