@@ -26,6 +26,9 @@ RUN apt-get update \
  && mkdir -p /var/lib/ferry /watch /etc/ferry \
  && chown ferry:ferry /var/lib/ferry
 COPY --from=build /src/target/ferry.jar /opt/ferry/ferry.jar
+# The JIT option, by CPU: C1 only on x86-64, where Ferry's native crypto provider (bundled for x86-64 only) keeps
+# hashing and TLS fast without C2; elsewhere (arm64) they need C2's intrinsics, so the default JIT.
+RUN if [ "$(uname -m)" = x86_64 ]; then echo "-XX:TieredStopAtLevel=1"; fi > /opt/ferry/jit.options
 # UTF-8 file names: without a UTF-8 locale the JVM cannot open files whose names are not ASCII.
 ENV LANG=C.UTF-8 \
     WATCH_PATH=/watch \
@@ -42,6 +45,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
 # within SHUTDOWN_GRACE (30 s; use docker stop -t 60) and it exits 0. It starts no child processes, so
 # there is nothing to reap and no init is needed. The serial collector: for a heap of this size it costs
 # less CPU and memory than G1 (measured in docs/performance.md), and Ferry has no latency-critical pauses.
-# C1 only (TieredStopAtLevel=1): compiling the AWS SDK with C2 costs more CPU than it saves for the first
-# ~100,000 uploads after each start (docs/performance.md).
-ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", "/opt/ferry/ferry.jar"]
+# C1 only (TieredStopAtLevel=1, from jit.options on x86-64): compiling the AWS SDK with C2 costs more CPU than
+# it saves for the first ~100,000 uploads after each start (docs/performance.md).
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC", "@/opt/ferry/jit.options", "-jar", "/opt/ferry/ferry.jar"]
