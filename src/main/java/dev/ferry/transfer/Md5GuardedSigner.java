@@ -13,6 +13,7 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.identity.spi.IdentityProvider;
 import software.amazon.awssdk.identity.spi.IdentityProviders;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
 
 /**
@@ -41,10 +42,16 @@ public final class Md5GuardedSigner implements HttpSigner<AwsCredentialsIdentity
     }
 
     /**
-     * SigV4 with this signer, to register on a client with {@code putAuthScheme}. Public, as {@link #options}, for the
-     * benchmark's raw client.
+     * Registers this signer on a client being built, with the SDK's auth scheme options changed as it needs:
+     * payload signing and aws-chunked encoding off (the SDK's own signer turns payload signing back on over HTTP).
+     * Public for the benchmark's raw client, which must sign as Ferry does to remain its ceiling.
      */
-    public static AuthScheme<AwsCredentialsIdentity> authScheme() {
+    public static S3ClientBuilder applyTo(S3ClientBuilder builder) {
+        return builder.putAuthScheme(authScheme()).authSchemeProvider(options(S3AuthSchemeProvider.defaultProvider()));
+    }
+
+    /** SigV4 with this signer in place of the SDK's. */
+    static AuthScheme<AwsCredentialsIdentity> authScheme() {
         AwsV4AuthScheme sdk = AwsV4AuthScheme.create();
         Md5GuardedSigner signer = new Md5GuardedSigner(sdk.signer());
         return new AuthScheme<>() {
@@ -65,12 +72,8 @@ public final class Md5GuardedSigner implements HttpSigner<AwsCredentialsIdentity
         };
     }
 
-    /**
-     * The SDK's auth scheme options with payload signing and aws-chunked encoding off, which this signer needs (the
-     * SDK's own signer turns payload signing back on over HTTP). Public for the benchmark's raw client, which must
-     * sign as Ferry does to remain its ceiling.
-     */
-    public static S3AuthSchemeProvider options(S3AuthSchemeProvider resolver) {
+    /** The resolver's auth scheme options with payload signing and aws-chunked encoding off. */
+    static S3AuthSchemeProvider options(S3AuthSchemeProvider resolver) {
         return params -> resolver.resolveAuthScheme(params).stream()
                 .map(option -> option.toBuilder()
                         .putSignerProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false)

@@ -15,7 +15,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
 import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
 
 /** Builds the synchronous SDK client of one store from {@link S3Settings}. */
@@ -52,8 +51,7 @@ final class S3Clients {
         settings.endpoint().ifPresent(builder::endpointOverride);
         if (md5GuardedBodies(settings)) {
             // PutObject, UploadPart and DeleteObjects carry Content-MD5: their bodies stay out of the signature
-            builder.putAuthScheme(Md5GuardedSigner.authScheme())
-                    .authSchemeProvider(Md5GuardedSigner.options(S3AuthSchemeProvider.defaultProvider()));
+            Md5GuardedSigner.applyTo(builder);
         }
         return builder.build();
     }

@@ -10,7 +10,6 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import dev.ferry.transfer.Md5GuardedSigner;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.auth.scheme.S3AuthSchemeProvider;
 
 /**
  * The plainest synchronous SDK client for the benchmark server: path style, static keys, the HTTP client Ferry
@@ -43,8 +42,7 @@ final class BenchS3 {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         if (md5Guarded) {
-            builder.putAuthScheme(Md5GuardedSigner.authScheme())
-                    .authSchemeProvider(Md5GuardedSigner.options(S3AuthSchemeProvider.defaultProvider()));
+            Md5GuardedSigner.applyTo(builder);
         }
         return builder.build();
     }

@@ -1,18 +1,18 @@
 package dev.ferry.bench;
 
+import dev.ferry.app.NativeCrypto;
+import dev.ferry.core.Checksums;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.util.Base64;
-import dev.ferry.app.NativeCrypto;
-import dev.ferry.core.Checksums;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
