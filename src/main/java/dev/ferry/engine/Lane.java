@@ -143,7 +143,10 @@ final class Lane {
             queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Gone g) {
             stats.succeeded(path);
-            fields(log.atDebug(), task, "gone").addKeyValue("reason", g.why())
+            // A file deleted before its upload is routine (DEBUG); something that is there but is not a regular
+            // file (a FIFO, a dangling link) was made on purpose by someone, who should see why it stays local.
+            boolean stillThere = java.nio.file.Files.exists(task.path(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            fields(stillThere ? log.atInfo() : log.atDebug(), task, "gone").addKeyValue("reason", g.why())
                     .log("{}/{}: skipped, {}", bucket, task.key(), g.why());
             queue.complete(task);
         }

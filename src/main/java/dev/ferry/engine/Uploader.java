@@ -56,7 +56,7 @@ final class Uploader {
             if (site.retireDeleted() && !java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 return retire(site, dest, pathText, gate);
             }
-            return new UploadOutcome.Gone("no longer a regular file");
+            return new UploadOutcome.Gone(FileStat.notARegularFile(path));
         }
         FileStat stat = before.get();
         Instant now = clock.instant();
@@ -116,6 +116,17 @@ final class Uploader {
                     result.md5Hex(), result.etag(), clock.instant()));
             return new UploadOutcome.Uploaded(result, took);
         } catch (TransferException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                // Shutdown interrupted the upload after its grace period: not a failure of this file. Its
+                // UPLOADING mark stays, so the next start checks S3 and uploads it again.
+                return new UploadOutcome.Requeue(clock.instant(), "interrupted by shutdown");
+            }
+            if (e.kind().retryable() && !statQuietly(path).equals(before)) {
+                // The file changed while it was being sent (it grew, shrank, or S3 refused a part whose bytes no
+                // longer match their Content-MD5): not a failure, the new version is uploaded once it settles.
+                return new UploadOutcome.Requeue(clock.instant().plus(settings.settleTime()),
+                        "changed during upload (" + e.getMessage() + ")");
+            }
             FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
                     stat.size(), stat.mtimeMillis(), now));
             boolean permanent = !e.kind().retryable();

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Walks a tree and compares every file with the state store in batches, handing what differs to a
  * {@link SweepSink}. Streaming: memory holds one batch, whatever the tree's size. Symbolic links to files
- * are followed; links to directories are not (no cycles). When the state store cannot be read, the sweep
+ * are followed; links to directories are not (no cycles); dangling links and link loops are skipped. An entry
+ * that cannot be read is logged and counted, and the walk goes on with the others. When the state store cannot be read, the sweep
  * waits and tries the batch again rather than uploading everything blindly.
  */
 public final class Sweeper {
@@ -64,7 +65,7 @@ public final class Sweeper {
         try {
             Files.walkFileTree(start, new SimpleFileVisitor<>() {
                 @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                     if (cancelled.getAsBoolean()) {
                         stopped[0] = true;
                         return FileVisitResult.TERMINATE;
@@ -73,7 +74,14 @@ public final class Sweeper {
                     if (decision instanceof RouteDecision.Skipped) {
                         return FileVisitResult.CONTINUE;
                     }
-                    Optional<FileStat> stat = statOf(file, attrs);
+                    Optional<FileStat> stat;
+                    try {
+                        stat = statOf(file, attrs);
+                    } catch (IOException e) {
+                        // one entry that cannot be stat'ed (a link into an unreadable folder) must not end the
+                        // walk of everything after it: it is counted and the sweep goes on
+                        return visitFileFailed(file, e);
+                    }
                     if (stat.isEmpty()) {
                         return FileVisitResult.CONTINUE;
                     }

@@ -1,0 +1,44 @@
+package dev.ferry.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileStatTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void followsALinkToAFile() throws Exception {
+        Path target = Files.writeString(dir.resolve("target"), "12345");
+        Path link = Files.createSymbolicLink(dir.resolve("link"), target);
+
+        assertThat(FileStat.of(link)).hasValueSatisfying(s -> assertThat(s.size()).isEqualTo(5));
+    }
+
+    @Test
+    void aLinkLoopOrADanglingLinkIsNoFileAndSaysWhy() throws Exception {
+        Path loop1 = Files.createSymbolicLink(dir.resolve("loop1"), dir.resolve("loop2"));
+        Files.createSymbolicLink(dir.resolve("loop2"), loop1);
+        Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("missing"));
+
+        assertThat(FileStat.of(loop1)).isEmpty();
+        assertThat(FileStat.of(dangling)).isEmpty();
+        assertThat(FileStat.notARegularFile(loop1)).startsWith("a symbolic link that leads to no regular file");
+        assertThat(FileStat.notARegularFile(dangling)).startsWith("a symbolic link that leads to no regular file");
+    }
+
+    @Test
+    void saysWhetherAPathIsGoneOrSomethingElse() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+
+        assertThat(FileStat.of(fifo)).isEmpty();
+        assertThat(FileStat.notARegularFile(fifo)).startsWith("not a regular file (a FIFO");
+        assertThat(FileStat.notARegularFile(dir.resolve("never-there"))).isEqualTo("no longer exists");
+        assertThat(FileStat.notARegularFile(dir)).isEqualTo("a folder, not a file");
+    }
+}

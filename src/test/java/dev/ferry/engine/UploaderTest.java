@@ -1,0 +1,193 @@
+package dev.ferry.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.core.DeleteFailure;
+import dev.ferry.core.Destination;
+import dev.ferry.core.FailureKind;
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStatus;
+import dev.ferry.core.ObjectStore;
+import dev.ferry.core.PutRequest;
+import dev.ferry.core.PutResult;
+import dev.ferry.core.RecordKeeper;
+import dev.ferry.core.RemoteEntry;
+import dev.ferry.core.RemoteObject;
+import dev.ferry.core.TransferException;
+import dev.ferry.core.UploadOptions;
+import dev.ferry.core.UploadOutcome;
+import dev.ferry.filter.FolderBucketRouter;
+import dev.ferry.filter.IgnoreRules;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What an upload records when the store's put fails, with a real file on disk and an in-memory state. */
+class UploaderTest {
+    private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
+    private static final Duration SETTLE = Duration.ofSeconds(2);
+
+    @TempDir
+    Path root;
+
+    private final Map<String, FileRecord> records = new ConcurrentHashMap<>();
+
+    private final RecordKeeper keeper = new RecordKeeper() {
+        @Override
+        public CompletableFuture<Void> submit(FileRecord record) {
+            records.put(record.path(), record);
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void offer(FileRecord record) {
+            records.put(record.path(), record);
+        }
+
+        @Override
+        public Optional<FileRecord> get(String path) {
+            return Optional.ofNullable(records.get(path));
+        }
+
+        @Override
+        public Map<String, FileRecord> getAll(Collection<String> paths) {
+            throw new UnsupportedOperationException();
+        }
+    };
+
+    private UploadOutcome upload(Path file, Function<PutRequest, PutResult> put) throws InterruptedException {
+        ObjectStore store = new PutOnlyStore(put);
+        Site site = new Site("watch", new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
+                UploadOptions.NONE, 100);
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        Uploader uploader = new Uploader(keeper, EngineSettings.daemon(1, 10, SETTLE, false), clock);
+        BucketGate gate = new BucketGate("photos", store, false, new BucketStats(), new DeleteGuard(10, clock));
+        return uploader.process(site, new Destination("photos", "a.bin"), file, gate);
+    }
+
+    private Path file(String content) throws IOException {
+        Path file = root.resolve("photos/a.bin");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, content);
+        Files.setLastModifiedTime(file, FileTime.from(NOW.minus(Duration.ofMinutes(5))));
+        return file;
+    }
+
+    @Test
+    void aFileThatChangesWhileItIsSentIsRequeuedNotFailed() throws Exception {
+        Path file = file("first version");
+
+        UploadOutcome outcome = upload(file, request -> {
+            try {
+                Files.writeString(file, " and more", StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            throw new TransferException(FailureKind.RETRYABLE, "photos/a.bin: changed while uploading: file grew");
+        });
+
+        assertThat(outcome).isInstanceOfSatisfying(UploadOutcome.Requeue.class, r -> {
+            assertThat(r.why()).startsWith("changed during upload");
+            assertThat(r.due()).isEqualTo(NOW.plus(SETTLE));
+        });
+        assertThat(records.get(file.toString()).status()).isEqualTo(FileStatus.UPLOADING);
+    }
+
+    @Test
+    void aFailureOfAnUnchangedFileIsRecordedAndRetried() throws Exception {
+        Path file = file("same");
+
+        UploadOutcome outcome = upload(file, request -> {
+            throw new TransferException(FailureKind.RETRYABLE, "photos/a.bin: upload failed: server error");
+        });
+
+        assertThat(outcome).isInstanceOf(UploadOutcome.Retry.class);
+        assertThat(records.get(file.toString()).status()).isEqualTo(FileStatus.FAILED);
+    }
+
+    @Test
+    void anUploadInterruptedByShutdownIsNotRecordedAsFailed() throws Exception {
+        Path file = file("same");
+        UploadOutcome outcome;
+        try {
+            outcome = upload(file, request -> {
+                Thread.currentThread().interrupt();
+                throw new TransferException(FailureKind.RETRYABLE, "photos/a.bin: upload failed: interrupted");
+            });
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(outcome).isInstanceOfSatisfying(UploadOutcome.Requeue.class,
+                r -> assertThat(r.why()).isEqualTo("interrupted by shutdown"));
+        assertThat(records.get(file.toString()).status()).isEqualTo(FileStatus.UPLOADING);
+    }
+
+    @Test
+    void aFifoIsNotAFileAndSaysSo() throws Exception {
+        Path fifo = root.resolve("photos/pipe.jpg");
+        Files.createDirectories(fifo.getParent());
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+
+        UploadOutcome outcome = upload(fifo, request -> {
+            throw new AssertionError("a FIFO must not be read");
+        });
+
+        assertThat(outcome).isInstanceOfSatisfying(UploadOutcome.Gone.class,
+                g -> assertThat(g.why()).startsWith("not a regular file"));
+    }
+
+    /** Only {@code put} is used by these uploads (and {@code head}, which finds nothing). */
+    private record PutOnlyStore(Function<PutRequest, PutResult> put) implements ObjectStore {
+        @Override
+        public PutResult put(PutRequest request) {
+            return put.apply(request);
+        }
+
+        @Override
+        public PutResult putBytes(String bucket, String key, byte[] content, String contentType,
+                UploadOptions options) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<RemoteObject> head(String bucket, String key) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Stream<RemoteEntry> list(String bucket, String prefix) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<DeleteFailure> delete(String bucket, Collection<String> keys) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void ensureBucket(String bucket, boolean create) {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

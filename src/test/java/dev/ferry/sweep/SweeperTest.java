@@ -1,0 +1,110 @@
+package dev.ferry.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.core.Destination;
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStat;
+import dev.ferry.core.RecordKeeper;
+import dev.ferry.filter.FolderBucketRouter;
+import dev.ferry.filter.IgnoreRules;
+import dev.ferry.filter.RouteDecision;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sweeps of real trees on disk, with links that lead nowhere; the state store is empty. */
+class SweeperTest {
+    @TempDir
+    Path root;
+
+    private final Map<String, String> uploads = new TreeMap<>();
+
+    private final SweepSink sink = new SweepSink() {
+        @Override
+        public boolean upload(Path path, Destination destination, FileStat stat, String reason) {
+            uploads.put(root.relativize(path).toString(), destination.key());
+            return true;
+        }
+
+        @Override
+        public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing) {
+        }
+    };
+
+    private static final RecordKeeper EMPTY = new RecordKeeper() {
+        @Override
+        public CompletableFuture<Void> submit(FileRecord record) {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void offer(FileRecord record) {
+        }
+
+        @Override
+        public Optional<FileRecord> get(String path) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Map<String, FileRecord> getAll(Collection<String> paths) {
+            return Map.of();
+        }
+    };
+
+    private SweepResult sweep() throws InterruptedException {
+        Sweeper sweeper = new Sweeper(new FolderBucketRouter(root, new IgnoreRules(List.of())), EMPTY, sink, 2,
+                (attempt, cause) -> false);
+        return sweeper.sweep(root, () -> false);
+    }
+
+    private Path file(String relative, String content) throws IOException {
+        Path path = root.resolve(relative);
+        Files.createDirectories(path.getParent());
+        return Files.writeString(path, content);
+    }
+
+    @Test
+    void aSymlinkLoopDoesNotEndTheSweepOfItsFolder() throws Exception {
+        file("photos/a.txt", "a");
+        Files.createSymbolicLink(root.resolve("photos/loop1"), root.resolve("photos/loop2"));
+        Files.createSymbolicLink(root.resolve("photos/loop2"), root.resolve("photos/loop1"));
+        file("photos/m.txt", "m");
+        file("photos/sub/z.txt", "z");
+        file("photos/zz.txt", "zz");
+
+        SweepResult result = sweep();
+
+        assertThat(uploads).containsOnlyKeys("photos/a.txt", "photos/m.txt", "photos/sub/z.txt", "photos/zz.txt");
+        assertThat(result.complete()).isTrue();
+    }
+
+    @Test
+    void linksToFilesAreFollowedAndDanglingLinksAndFifosSkipped() throws Exception {
+        Path target = file("elsewhere/target.txt", "content of the target");
+        file("photos/plain.txt", "p");
+        Files.createSymbolicLink(root.resolve("photos/link.txt"), target);
+        Files.createSymbolicLink(root.resolve("photos/dangling.txt"), root.resolve("photos/nothing-here"));
+        Files.createDirectories(root.resolve("elsewhere/dir"));
+        file("elsewhere/dir/inside.txt", "i");
+        Files.createSymbolicLink(root.resolve("photos/dirlink"), root.resolve("elsewhere/dir"));
+        Process mkfifo = new ProcessBuilder("mkfifo", root.resolve("photos/fifo.jpg").toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+
+        SweepResult result = sweep();
+
+        assertThat(uploads).containsEntry("photos/link.txt", "link.txt").containsEntry("photos/plain.txt", "plain.txt")
+                .doesNotContainKeys("photos/dangling.txt", "photos/fifo.jpg", "photos/dirlink",
+                        "photos/dirlink/inside.txt");
+        assertThat(result.complete()).isTrue();
+    }
+}
