@@ -221,7 +221,7 @@ public final class Engine {
             idle &= lane.awaitIdle(deadline);
         }
         if (!idle) {
-            log.warn("shutdown grace of {} s ran out; interrupting uploads still in flight (they resume at the next start)",
+            log.warn("shutdown grace of {} s ran out; interrupting uploads still in flight (they start again at the next start)",
                     grace.toSeconds());
             lanes.values().forEach(Lane::interruptWorkers);
             long second = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

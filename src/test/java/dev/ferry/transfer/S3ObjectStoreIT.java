@@ -169,6 +169,49 @@ class S3ObjectStoreIT {
     }
 
     @Test
+    void aMultipartUploadInterruptedByShutdownIsAbortedNotLeftBehind() throws Exception {
+        // every UploadPart takes 1 s: once the first part is stored, others are in flight when the thread is
+        // interrupted, as the engine does when the shutdown grace runs out; the abort must still reach the server
+        try (S3ProxyServer slow = S3ProxyServer.start(Map.of("s3proxy.latency-blobstore.upload-part.latency", "1000"));
+                S3ObjectStore interrupted = S3ObjectStore.create(settings(slow)
+                        .multipartThreshold(5 * MIB).partSize(5 * MIB).partConcurrency(2).build())) {
+            slow.createBucket("stop");
+            byte[] content = random(30 * MIB, 6);
+            Path file = write("six-parts.bin", content);
+            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread uploader = new Thread(() -> {
+                try {
+                    interrupted.put(new PutRequest("stop", "six-parts.bin", file, content.length, 0));
+                } catch (RuntimeException e) {
+                    thrown.set(e);
+                }
+            });
+            uploader.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!partStored(slow, "stop")) {
+                assertThat(System.nanoTime()).as("first part stored").isLessThan(deadline);
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            }
+
+            uploader.interrupt();
+            uploader.join(Duration.ofSeconds(30).toMillis());
+
+            assertThat(uploader.isAlive()).isFalse();
+            assertThat(thrown.get()).isInstanceOf(TransferException.class).hasMessageContaining("interrupted");
+            assertThat(slow.client().listMultipartUploads(b -> b.bucket("stop")).uploads())
+                    .as("uploads left behind after the interrupt").isEmpty();
+            assertThat(slow.listKeys("stop")).doesNotContain("six-parts.bin");
+        }
+    }
+
+    /** True once the bucket's one multipart upload holds a part: the upload is past its start, parts in flight. */
+    private static boolean partStored(S3ProxyServer s3, String bucket) {
+        var uploads = s3.client().listMultipartUploads(b -> b.bucket(bucket)).uploads();
+        return !uploads.isEmpty() && !s3.client().listParts(b -> b.bucket(bucket).key(uploads.get(0).key())
+                .uploadId(uploads.get(0).uploadId())).parts().isEmpty();
+    }
+
+    @Test
     void headOfAMissingKeyIsEmpty() {
         assertThat(store.head(BUCKET, "no/such/key-" + UUID.randomUUID())).isEmpty();
     }
