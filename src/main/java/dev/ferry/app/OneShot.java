@@ -2,6 +2,9 @@ package dev.ferry.app;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.SiteConfig;
+import dev.ferry.core.Destination;
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStat;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.UploadListener;
 import dev.ferry.core.UploadOptions;
@@ -12,9 +15,12 @@ import dev.ferry.filter.BucketNames;
 import dev.ferry.filter.IgnoreRules;
 import dev.ferry.filter.PathFilter;
 import dev.ferry.filter.PrefixRouter;
+import dev.ferry.filter.RouteDecision;
 import dev.ferry.queue.Backoff;
 import dev.ferry.state.StateWriter;
 import dev.ferry.sweep.Reconciler;
+import dev.ferry.sweep.SweepSink;
+import dev.ferry.sweep.Sweeper;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -25,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The parts a one-shot command (sync, verify) needs, opened from the configuration and closed in reverse:
@@ -38,6 +45,22 @@ final class OneShot implements AutoCloseable {
             return site.router().bucketPerFolder() ? router.bucket() : site.name();
         }
     }
+
+    /** Told of each file no job can upload, with the router's reason, as the daemon's sweep would be. */
+    @FunctionalInterface
+    interface Rejections {
+        void rejected(Site site, Path path, RouteDecision.Rejected rejected, FileStat stat,
+                Optional<FileRecord> existing);
+    }
+
+    /** Sweeps give the state store a few seconds to come back, then give up: a one-shot run must end. */
+    static final Sweeper.StoreWait STORE_WAIT = (attempt, cause) -> {
+        if (attempt > 5) {
+            return false;
+        }
+        TimeUnit.SECONDS.sleep(1);
+        return true;
+    };
 
     final FerryConfig config;
     final StateStore store;
@@ -60,7 +83,10 @@ final class OneShot implements AutoCloseable {
                 Clock.systemUTC(), Backoff.standard(), listener);
     }
 
-    /** The comparison jobs: one per site, and one per bucket folder of the watch_path tree. */
+    /**
+     * The comparison jobs: one per site, and one per bucket folder of the watch_path tree. What no job covers
+     * (files directly under watch_path, folders that are not valid bucket names) is in {@link #outsideJobs}.
+     */
     List<Job> jobs() throws IOException {
         List<Job> jobs = new ArrayList<>();
         for (Site site : sites) {
@@ -82,6 +108,45 @@ final class OneShot implements AutoCloseable {
             jobs.add(new Job(site, (PrefixRouter) site.router(), Components.policy(sc, site), Components.needsListing(sc)));
         }
         return jobs;
+    }
+
+    /**
+     * Hands over every file of a watch_path tree that no job covers: files directly under watch_path (ignored)
+     * and the files of folders whose names are not valid bucket names (failed). The site's own router decides,
+     * so the reasons and the ignore patterns are the daemon's; without this a one-shot run would skip them
+     * silently and could report "every file is in S3" while some are not.
+     */
+    void outsideJobs(Rejections rejections) throws IOException, InterruptedException {
+        for (Site site : sites) {
+            if (!site.router().bucketPerFolder()) {
+                continue;
+            }
+            List<Path> outside = new ArrayList<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(site.root())) {
+                for (Path entry : entries) {
+                    if (!(Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
+                            && BucketNames.problem(entry.getFileName().toString()).isEmpty())) {
+                        outside.add(entry);
+                    }
+                }
+            }
+            SweepSink sink = new SweepSink() {
+                @Override
+                public boolean upload(Path path, Destination destination, FileStat stat, String reason) {
+                    return true; // the site's router routes nothing outside a valid bucket folder
+                }
+
+                @Override
+                public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat,
+                        Optional<FileRecord> existing) {
+                    rejections.rejected(site, path, rejected, stat, existing);
+                }
+            };
+            Sweeper sweeper = new Sweeper(site.router(), writer, sink, 1000, STORE_WAIT);
+            for (Path start : outside) {
+                sweeper.sweep(start, () -> false);
+            }
+        }
     }
 
     @Override

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -39,12 +40,16 @@ final class SyncCommand {
     private final PrintStream out;
     private final boolean dryRun;
     private final int maxAttempts;
+    /** Dry run only: a sync counts a file as added or updated once it is uploaded (SyncProgress). */
     private final LongAdder added = new LongAdder();
     private final LongAdder updated = new LongAdder();
     private long unchanged;
     private long skipped;
     private long ignored;
     private long jobFailures;
+    /** Files the router rejects, handled as the daemon records them; failures listed at the end. */
+    private long rejections;
+    private final Map<Path, String> rejectedFailures = new TreeMap<>();
 
     SyncCommand(FerryConfig config, PrintStream out, boolean dryRun, int maxAttempts) {
         this.config = config;
@@ -79,11 +84,20 @@ final class SyncCommand {
                 public void plannedDelete(String key) {
                     out.println("would delete: s3://" + job.router().bucket() + "/" + key);
                 }
+
+                @Override
+                public void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat,
+                        Optional<FileRecord> record) {
+                    SyncCommand.this.rejected(Optional.empty(), path, rejected, stat, record);
+                }
             };
             scan(oneShot, job, printing, true);
         }
+        oneShot.outsideJobs((site, path, rejected, stat, existing) ->
+                rejected(Optional.empty(), path, rejected, stat, existing));
+        rejectedFailures.forEach((path, reason) -> out.println("would fail: " + path + ": " + reason));
         out.println("dry run, nothing changed: would add " + added.sum() + ", update " + updated.sum() + "; unchanged "
-                + unchanged + ", ignored " + ignored);
+                + unchanged + ", ignored " + ignored + ", would fail " + rejectedFailures.size());
         return Main.EXIT_OK;
     }
 
@@ -93,15 +107,17 @@ final class SyncCommand {
         try (ProgressBar bar = progressBar()) {
             for (OneShot.Job job : oneShot.jobs()) {
                 try {
-                    scan(oneShot, job, enqueueing(engine, job), false);
+                    scan(oneShot, job, enqueueing(engine, job, progress), false);
                 } catch (dev.ferry.core.TransferException e) {
                     jobFailures++;
                     out.println("failed: " + job.name() + ": " + e.getMessage());
                 }
             }
+            oneShot.outsideJobs((site, path, rejected, stat, existing) ->
+                    rejected(Optional.of(engine), path, rejected, stat, existing));
             while (engine.backlog() > 0) {
                 if (bar != null) {
-                    bar.maxHint(added.sum() + updated.sum());
+                    bar.maxHint(progress.queued.sum());
                     bar.stepTo(progress.settled.sum());
                     bar.setExtraMessage(String.format(" %.1f MiB", progress.bytes.sum() / 1048576.0));
                 }
@@ -115,10 +131,12 @@ final class SyncCommand {
         }
         long missing = verify(oneShot);
         Map<Path, String> failures = progress.failures();
-        long failed = Math.max(failures.size(), missing) + jobFailures;
+        long failed = Math.max(failures.size(), missing) + jobFailures + rejectedFailures.size();
+        failures.putAll(rejectedFailures);
         failures.forEach((path, reason) -> out.println("failed: " + path + ": " + reason));
-        out.println("added " + added.sum() + ", updated " + updated.sum() + ", unchanged " + unchanged + ", skipped "
-                + skipped + ", ignored " + ignored + ", failed " + failed);
+        out.println("added " + progress.added.sum() + ", updated " + progress.updated.sum() + ", unchanged "
+                + (unchanged + progress.unchanged.sum()) + ", skipped " + skipped + ", ignored " + ignored + ", failed "
+                + failed);
         return failed == 0 ? Main.EXIT_OK : EXIT_INCOMPLETE;
     }
 
@@ -156,11 +174,11 @@ final class SyncCommand {
         return stillMissing.sum();
     }
 
-    private ReconcileSink enqueueing(Engine engine, OneShot.Job job) {
+    private ReconcileSink enqueueing(Engine engine, OneShot.Job job, SyncProgress progress) {
         return new ReconcileSink() {
             @Override
             public boolean upload(Path path, Destination dest, FileStat stat, String reason) throws InterruptedException {
-                count(reason);
+                progress.queued(path, isNew(reason));
                 return engine.enqueue(job.site(), path, dest, stat);
             }
 
@@ -168,22 +186,44 @@ final class SyncCommand {
             public void same(Path path, Destination dest, FileStat stat, RemoteEntry remote, Optional<FileRecord> record) {
                 // counted from the report
             }
+
+            @Override
+            public void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> record) {
+                SyncCommand.this.rejected(Optional.of(engine), path, rejected, stat, record);
+            }
         };
+    }
+
+    /**
+     * A file the router rejects, handled as the daemon handles it: recorded by the engine (unless a dry run),
+     * counted as failed (invalid bucket folder, key too long: it is not in S3, so the sync is incomplete) or as
+     * ignored (a file directly under watch_path), and listed with the reason.
+     */
+    private void rejected(Optional<Engine> engine, Path path, RouteDecision.Rejected rejected, FileStat stat,
+            Optional<FileRecord> existing) {
+        rejections++;
+        engine.ifPresent(e -> e.reject(path, rejected, stat, existing));
+        if (rejected.failure()) {
+            rejectedFailures.put(path, rejected.reason());
+        } else {
+            ignored++;
+            out.println("ignored: " + path + ": " + rejected.reason());
+        }
     }
 
     private void scan(OneShot oneShot, OneShot.Job job, ReconcileSink sink, boolean dry) throws InterruptedException {
         if (job.needsListing()) {
+            long rejectedBefore = rejections;
             ReconcileReport r = new Reconciler(job.router(), job.site().store(), oneShot.writer, job.policy(),
                     Clock.systemUTC()).run(sink, dry);
             unchanged += dry ? 0 : r.unchanged();
             skipped += r.confirmed();
-            ignored += r.ignored();
+            ignored += r.ignored() - (rejections - rejectedBefore); // rejected files are counted by rejected()
             r.deleteRefused().ifPresent(why -> out.println("not deleting in " + job.name() + ": " + why));
             r.deleteFailures().forEach(f -> out.println("delete failed: " + f));
         } else {
             SweepResult r = sweeper(oneShot, job, sink).sweep(job.router().root(), () -> false);
-            unchanged += r.files() - r.queued() - r.rejected();
-            ignored += r.rejected();
+            unchanged += r.files() - r.queued() - r.rejected(); // rejected files are counted by rejected()
         }
     }
 
@@ -196,24 +236,18 @@ final class SyncCommand {
 
             @Override
             public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing) {
-                out.println("ignored: " + path + ": " + rejected.reason());
+                sink.rejected(path, rejected, stat, existing);
             }
         };
-        return new Sweeper(job.router(), oneShot.writer, adapter, 1000, (attempt, cause) -> {
-            if (attempt > 5) {
-                return false;
-            }
-            TimeUnit.SECONDS.sleep(1);
-            return true;
-        });
+        return new Sweeper(job.router(), oneShot.writer, adapter, 1000, OneShot.STORE_WAIT);
     }
 
     private void count(String reason) {
-        if (reason.isEmpty() || reason.equals("new file") || reason.equals("missing in S3")) {
-            added.increment();
-        } else {
-            updated.increment();
-        }
+        (isNew(reason) ? added : updated).increment();
+    }
+
+    private static boolean isNew(String reason) {
+        return reason.isEmpty() || reason.equals("new file") || reason.equals("missing in S3");
     }
 
     private ProgressBar progressBar() {

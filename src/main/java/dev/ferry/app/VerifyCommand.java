@@ -5,6 +5,7 @@ import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
 import dev.ferry.core.RemoteEntry;
+import dev.ferry.filter.RouteDecision;
 import dev.ferry.sweep.Difference;
 import dev.ferry.sweep.ReconcileReport;
 import dev.ferry.sweep.ReconcileSink;
@@ -18,7 +19,10 @@ import java.util.Optional;
 /**
  * {@code ferry verify}: compares every site with S3 and prints every difference; writes nothing. Exit 0 when
  * every local file is in S3 with its content (objects without a local file are listed but do not fail it),
- * else 1. Sites in "state" mode are compared by size and modification time, since verify must ask S3.
+ * else 1. Sites in "state" mode are compared by size and modification time, since verify must ask S3. A file
+ * that cannot be uploaded as it stands (in a watch_path folder that is not a valid bucket name, or with a key
+ * too long for S3) is not in S3 either: it is listed with the reason and fails the run. Files directly under
+ * watch_path are listed as ignored, as the daemon records them.
  */
 final class VerifyCommand {
     private final FerryConfig config;
@@ -31,23 +35,30 @@ final class VerifyCommand {
         this.checksum = checksum;
     }
 
+    private long cannotUpload;
+
     int run() throws IOException, InterruptedException {
         long missingOrChanged = 0;
         long extra = 0;
         try (OneShot oneShot = new OneShot(config)) {
+            oneShot.outsideJobs((site, path, rejected, stat, existing) -> rejected(rejected.bucket(), path, rejected));
             for (OneShot.Job job : oneShot.jobs()) {
                 try {
+                    long cannotUploadBefore = cannotUpload;
                     ReconcileReport r = compare(oneShot, job);
                     missingOrChanged += r.missing() + r.changed();
                     extra += r.extra();
                     out.println(job.name() + ": " + r.files() + " files compared, " + r.missing() + " missing in S3, "
-                            + r.changed() + " differ, " + r.extra() + " only in S3");
+                            + r.changed() + " differ, " + r.extra() + " only in S3"
+                            + (cannotUpload > cannotUploadBefore ? ", " + (cannotUpload - cannotUploadBefore)
+                                    + " cannot be uploaded" : ""));
                 } catch (dev.ferry.core.TransferException e) {
                     missingOrChanged++;
                     out.println(job.name() + ": cannot compare: " + e.getMessage());
                 }
             }
         }
+        missingOrChanged += cannotUpload;
         out.println(missingOrChanged == 0 ? "verified: every file is in S3" + (extra > 0 ? " (" + extra
                 + " objects have no local file)" : "") : missingOrChanged + " files are not in S3 as they are locally");
         return missingOrChanged == 0 ? Main.EXIT_OK : SyncCommand.EXIT_INCOMPLETE;
@@ -74,6 +85,22 @@ final class VerifyCommand {
                     public void difference(Difference d) {
                         out.println(job.name() + ": " + d);
                     }
+
+                    @Override
+                    public void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat,
+                            Optional<FileRecord> record) {
+                        VerifyCommand.this.rejected(job.name(), path, rejected);
+                    }
                 }, true);
+    }
+
+    /** A file the router rejects: not in S3 and never will be as it stands (a failure), or ignored by design. */
+    private void rejected(String name, Path path, RouteDecision.Rejected rejected) {
+        if (rejected.failure()) {
+            cannotUpload++;
+            out.println(name + ": cannot be uploaded: " + path + ": " + rejected.reason());
+        } else {
+            out.println("ignored: " + path + ": " + rejected.reason());
+        }
     }
 }

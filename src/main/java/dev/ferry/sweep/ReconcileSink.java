@@ -4,6 +4,7 @@ import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
 import dev.ferry.core.RemoteEntry;
+import dev.ferry.filter.RouteDecision;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -21,6 +22,13 @@ public interface ReconcileSink {
 
     /** An object planned for deletion (retire_deleted); the guard may still refuse the whole set. */
     default void plannedDelete(String key) {
+    }
+
+    /**
+     * A file the router rejects (its key is too long, say): never uploaded as it stands, and counted in the
+     * report's {@code ignored}; {@code record} is what the state store knows of it.
+     */
+    default void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> record) {
     }
 
     /** Differences as they are found (for verify and dry runs). */

@@ -140,8 +140,9 @@ public final class Reconciler {
         RouteDecision decision = router.route(l.path());
         if (!(decision instanceof RouteDecision.Routed routed)) {
             c.ignored++;
-            if (decision instanceof RouteDecision.Rejected) {
+            if (decision instanceof RouteDecision.Rejected rejected) {
                 markers.file(l.stat().mtimeMillis(), false);
+                sink.rejected(l.path(), rejected, l.stat(), records.get(l.path().toString()));
             }
             return true;
         }

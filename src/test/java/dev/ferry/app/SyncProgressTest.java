@@ -1,0 +1,77 @@
+package dev.ferry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.core.PutResult;
+import dev.ferry.core.UploadOutcome;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SyncProgressTest {
+    private final SyncProgress progress = new SyncProgress();
+
+    private void outcome(Path path, UploadOutcome outcome) {
+        progress.onOutcome("photos", path.getFileName().toString(), path, outcome, Duration.ZERO);
+    }
+
+    private static UploadOutcome.Uploaded uploaded(long bytes) {
+        return new UploadOutcome.Uploaded(new PutResult("etag", "md5", bytes, false), Duration.ofMillis(1));
+    }
+
+    @Test
+    void aFileIsAddedOrUpdatedOnlyOnceItIsUploaded() {
+        Path fresh = Path.of("/w/photos/new.jpg");
+        Path changed = Path.of("/w/photos/changed.jpg");
+        progress.queued(fresh, true);
+        progress.queued(changed, false);
+        assertThat(progress.added.sum() + progress.updated.sum()).isZero();
+
+        outcome(fresh, uploaded(10));
+        outcome(changed, uploaded(5));
+
+        assertThat(progress.added.sum()).isEqualTo(1);
+        assertThat(progress.updated.sum()).isEqualTo(1);
+        assertThat(progress.queued.sum()).isEqualTo(2);
+        assertThat(progress.bytes.sum()).isEqualTo(15);
+        assertThat(progress.failures()).isEmpty();
+    }
+
+    @Test
+    void aFileThatFailsIsCountedAsFailedAloneWhetherNewOrAnUpdate() {
+        Path gaveUp = Path.of("/w/photos/refused.jpg");
+        Path permanent = Path.of("/w/photos/permanent.jpg");
+        progress.queued(gaveUp, true);
+        progress.queued(permanent, false);
+
+        outcome(gaveUp, new UploadOutcome.Retry("credentials refused", true)); // a one-shot sync gives up here
+        outcome(permanent, new UploadOutcome.Permanent("object too large"));
+
+        assertThat(progress.added.sum()).isZero();
+        assertThat(progress.updated.sum()).isZero();
+        assertThat(progress.failures()).containsOnlyKeys(gaveUp, permanent);
+    }
+
+    @Test
+    void aRetryThatSucceedsIsAddedOnceAndNoLongerFailing() {
+        Path flaky = Path.of("/w/photos/flaky.jpg");
+        progress.queued(flaky, true);
+
+        outcome(flaky, new UploadOutcome.Retry("connection reset"));
+        outcome(flaky, uploaded(3));
+
+        assertThat(progress.added.sum()).isEqualTo(1);
+        assertThat(progress.failures()).isEmpty();
+    }
+
+    @Test
+    void aQueuedFileTheEngineFindsUnchangedIsCountedUnchangedNotAdded() {
+        Path same = Path.of("/w/photos/same.jpg");
+        progress.queued(same, true);
+
+        outcome(same, new UploadOutcome.Unchanged("already in S3"));
+
+        assertThat(progress.added.sum()).isZero();
+        assertThat(progress.unchanged.sum()).isEqualTo(1);
+    }
+}
