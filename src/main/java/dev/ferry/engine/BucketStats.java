@@ -28,6 +28,14 @@ final class BucketStats {
         lastError.set(new LastError(path, reason, at));
     }
 
+    /** A file that keeps failing the same way (rejected at every sweep): counted once while it fails. */
+    void failing(String path, String reason, Instant at) {
+        if (failing.add(path)) {
+            failures.increment();
+            lastError.set(new LastError(path, reason, at));
+        }
+    }
+
     long failingNow() {
         return failing.size();
     }

@@ -53,8 +53,12 @@ final class Uploader {
             return new UploadOutcome.Retry(pathText + ": cannot stat file: " + describe(e));
         }
         if (before.isEmpty()) {
-            if (site.retireDeleted() && !java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            boolean deleted = !java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if (site.retireDeleted() && deleted) {
                 return retire(site, dest, pathText, gate);
+            }
+            if (deleted) {
+                closeUnfinished(pathText, dest);
             }
             return new UploadOutcome.Gone(FileStat.notARegularFile(path));
         }
@@ -151,6 +155,7 @@ final class Uploader {
         }
         if (record.isEmpty() || record.get().status() != FileStatus.UPLOADED
                 || !record.get().bucket().equals(dest.bucket()) || !record.get().key().equals(dest.key())) {
+            closeUnfinished(pathText, dest);
             return new UploadOutcome.Gone("deleted before it was uploaded");
         }
         if (!gate.allowDelete()) {
@@ -169,6 +174,24 @@ final class Uploader {
         records.offer(record.get().ignored(dest.bucket(), dest.key(), record.get().size(), record.get().mtimeMillis(),
                 "deleted locally; deleted from S3 (retire_deleted)", clock.instant()));
         return new UploadOutcome.Deleted(dest.key());
+    }
+
+    /**
+     * The file was deleted before it was uploaded: a record still saying FAILED (or PENDING/UPLOADING) would
+     * stay in {@code ferry failed} for ever, since no sweep finds the file again. It is recorded as IGNORED with
+     * the reason; should the file come back, that record does not stop its upload.
+     */
+    private void closeUnfinished(String pathText, Destination dest) {
+        Optional<FileRecord> record;
+        try {
+            record = records.get(pathText);
+        } catch (StateStoreException e) {
+            return; // the store is away: the record stays as it is, which loses nothing
+        }
+        record.filter(r -> r.status() == FileStatus.FAILED || r.status() == FileStatus.PENDING
+                        || r.status() == FileStatus.UPLOADING)
+                .ifPresent(r -> records.offer(r.ignored(dest.bucket(), dest.key(), r.size(), r.mtimeMillis(),
+                        "deleted locally before it was uploaded", clock.instant())));
     }
 
     /** S3 holds this version when the size and the recorded modification time agree. */

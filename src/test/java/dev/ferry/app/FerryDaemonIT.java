@@ -151,6 +151,39 @@ class FerryDaemonIT extends DaemonTestBase {
     }
 
     @Test
+    void linksThatLeadNowhereFifosAndKeysTooLongDoNotHoldUpTheRestAndAreReported() throws Exception {
+        // a loop of links among the files: before, it ended the start-up sweep of the whole bucket folder
+        Files.createDirectories(watch.resolve("odd"));
+        Files.createSymbolicLink(watch.resolve("odd/loop1"), watch.resolve("odd/loop2"));
+        Files.createSymbolicLink(watch.resolve("odd/loop2"), watch.resolve("odd/loop1"));
+        for (int i = 0; i < 20; i++) {
+            write("odd/before-" + i + ".txt", "before " + i);
+        }
+        String longDir = "d".repeat(200);
+        Path tooLong = write("odd/" + String.join("/", java.util.Collections.nCopies(6, longDir)) + "/f.txt", "long");
+        Path target = write("elsewhere/target.txt", "the target's content");
+        Files.createSymbolicLink(watch.resolve("odd/link.txt"), target);
+        ferry = FerryProcess.start("odd-entries", FerryProcess.baseEnv(watch, state, s3));
+
+        for (int i = 0; i < 20; i++) {
+            awaitObject("odd", "before-" + i + ".txt", "before " + i);
+        }
+        awaitObject("odd", "link.txt", "the target's content");
+        await().atMost(DEADLINE).until(() -> ferry.status().path("buckets").path("odd").path("failed").asLong() == 1);
+        assertThat(ferry.status().path("buckets").path("odd").path("lastError").path("path").asText())
+                .isEqualTo(tooLong.toString());
+        assertThat(record(tooLong).map(FileRecord::reason).orElse("")).contains("key too long");
+
+        Process mkfifo = new ProcessBuilder("mkfifo", watch.resolve("odd/pipe.jpg").toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        write("odd/after.txt", "after");
+        awaitObject("odd", "after.txt", "after");
+        await().atMost(DEADLINE).until(() -> ferry.log().contains("odd/pipe.jpg: skipped, not a regular file"));
+        assertThat(s3.readObject("odd", "pipe.jpg")).isEmpty();
+        assertThat(s3.readObject("odd", "loop1")).isEmpty();
+    }
+
+    @Test
     void sigtermLetsUploadsFinishAndExitsZero() throws Exception {
         write("photos/a.jpg", "a");
         ferry = FerryProcess.start("sigterm", FerryProcess.baseEnv(watch, state, s3));

@@ -141,6 +141,26 @@ class UploaderTest {
     }
 
     @Test
+    void aFailedFileDeletedBeforeItsUploadLeavesTheFailedList() throws Exception {
+        Path file = file("will fail, then go");
+        upload(file, request -> {
+            throw new TransferException(FailureKind.RETRYABLE, "photos/a.bin: upload failed: server error");
+        });
+        assertThat(records.get(file.toString()).status()).isEqualTo(FileStatus.FAILED);
+        Files.delete(file);
+
+        UploadOutcome outcome = upload(file, request -> {
+            throw new AssertionError("nothing to send");
+        });
+
+        assertThat(outcome).isInstanceOfSatisfying(UploadOutcome.Gone.class,
+                g -> assertThat(g.why()).isEqualTo("no longer exists"));
+        FileRecord record = records.get(file.toString());
+        assertThat(record.status()).isEqualTo(FileStatus.IGNORED);
+        assertThat(record.reason()).isEqualTo("deleted locally before it was uploaded");
+    }
+
+    @Test
     void aFifoIsNotAFileAndSaysSo() throws Exception {
         Path fifo = root.resolve("photos/pipe.jpg");
         Files.createDirectories(fifo.getParent());
