@@ -8,7 +8,7 @@ import dev.ferry.core.TransferException;
  * Makes sure a bucket exists before its first upload (creating it when allowed), once, and again after S3
  * said it does not exist. A bucket that cannot be made ready fails the attempt as retryable: an operator
  * may create it or fix the permissions, and the files go then. Refused credentials keep their kind, so a
- * one-shot run can tell them apart.
+ * one-shot run can tell them apart. A server that cannot be reached is not recorded as the bucket's problem.
  */
 final class BucketGate {
     private final String bucket;
@@ -40,9 +40,13 @@ final class BucketGate {
                 ready = true;
                 stats.problem(null);
             } catch (TransferException e) {
-                stats.problem(e.getMessage());
-                FailureKind kind = e.kind() == FailureKind.CREDENTIALS_REFUSED
-                        ? FailureKind.CREDENTIALS_REFUSED : FailureKind.RETRYABLE;
+                // An outage is not a problem of this bucket: it shows as the failures and lastError of its files,
+                // and an alert on ferry_bucket_problem must not fire for every bucket whenever the network drops.
+                if (e.kind() != FailureKind.UNREACHABLE) {
+                    stats.problem(e.getMessage());
+                }
+                FailureKind kind = e.kind() == FailureKind.CREDENTIALS_REFUSED || e.kind() == FailureKind.UNREACHABLE
+                        ? e.kind() : FailureKind.RETRYABLE;
                 throw new TransferException(kind, e.getMessage(), e);
             }
         }

@@ -65,7 +65,7 @@ final class Failures {
                 return service(subject, what, service);
             }
             if (c instanceof ApiCallAttemptTimeoutException || c instanceof ApiCallTimeoutException) {
-                return make(FailureKind.RETRYABLE, subject, what + ": timed out: " + detail(c), e);
+                return make(FailureKind.UNREACHABLE, subject, what + ": timed out: " + detail(c), e);
             }
         }
         if (e instanceof InterruptedException || e instanceof AbortedException
@@ -81,7 +81,7 @@ final class Failures {
                     + " key, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile or an instance role", e);
         }
         if (e instanceof SdkClientException || e instanceof IOException) {
-            return make(FailureKind.RETRYABLE, subject, what + ": network error: " + detail(e), e);
+            return make(FailureKind.UNREACHABLE, subject, what + ": network error: " + detail(e), e);
         }
         return make(FailureKind.RETRYABLE, subject, what + ": unexpected " + e.getClass().getSimpleName()
                 + ": " + detail(e), e);
@@ -126,7 +126,10 @@ final class Failures {
             return make(FailureKind.RETRYABLE, subject, what + ": content changed while uploading " + http, e);
         }
         if (status == 429 || status == 503 || BUSY.contains(c)) {
-            return make(FailureKind.RETRYABLE, subject, what + ": server busy " + http, e);
+            return make(FailureKind.UNREACHABLE, subject, what + ": server busy " + http, e);
+        }
+        if (status == 502 || status == 504) {
+            return make(FailureKind.UNREACHABLE, subject, what + ": server unreachable behind a gateway " + http, e);
         }
         if (status >= 500 || status < 400) {
             return make(FailureKind.RETRYABLE, subject, what + ": server error " + http, e);

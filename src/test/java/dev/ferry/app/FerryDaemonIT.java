@@ -139,14 +139,22 @@ class FerryDaemonIT extends DaemonTestBase {
         for (int i = 0; i < 20; i++) {
             write("photos/during/" + i + ".jpg", "written during the outage " + i);
         }
-        await().atMost(DEADLINE).until(() -> ferry.status().path("buckets").path("photos").path("failed").asLong() > 0);
+        write("fresh/new-bucket.jpg", "a bucket folder made during the outage");
+        await().atMost(DEADLINE).until(() -> ferry.status().path("buckets").path("photos").path("failed").asLong() > 0
+                && ferry.status().path("buckets").path("fresh").path("failed").asLong() > 0);
         assertThat(ferry.status().path("buckets").path("photos").path("lastError").path("reason").asText())
                 .isNotBlank();
+        assertThat(ferry.status().path("buckets").path("fresh").path("lastError").path("reason").asText())
+                .contains("network error");
+        assertThat(ferry.status().path("buckets").path("fresh").path("problem").isNull()
+                || ferry.status().path("buckets").path("fresh").path("problem").isMissingNode())
+                .as("an outage is not a problem of the bucket").isTrue();
 
         s3.restart();
         for (int i = 0; i < 20; i++) {
             awaitObject("photos", "during/" + i + ".jpg", "written during the outage " + i);
         }
+        awaitObject("fresh", "new-bucket.jpg", "a bucket folder made during the outage");
         await().atMost(DEADLINE).until(() -> ferry.status().path("buckets").path("photos").path("failed").asLong() == 0);
     }
 

@@ -34,10 +34,10 @@ class FailuresTest {
 
     @ParameterizedTest
     @CsvSource({
-        "503, SlowDown, RETRYABLE, server busy (HTTP 503 SlowDown)",
+        "503, SlowDown, UNREACHABLE, server busy (HTTP 503 SlowDown)",
         "500, InternalError, RETRYABLE, (HTTP 500 InternalError)",
-        "502, , RETRYABLE, server error (HTTP 502)",
-        "429, TooManyRequests, RETRYABLE, server busy (HTTP 429 TooManyRequests)",
+        "502, , UNREACHABLE, server unreachable behind a gateway (HTTP 502)",
+        "429, TooManyRequests, UNREACHABLE, server busy (HTTP 429 TooManyRequests)",
         "400, RequestTimeout, RETRYABLE, request timed out (HTTP 400 RequestTimeout)",
         "403, SignatureDoesNotMatch, CREDENTIALS_REFUSED, credentials refused",
         "403, InvalidAccessKeyId, CREDENTIALS_REFUSED, credentials refused",
@@ -83,9 +83,10 @@ class FailuresTest {
         TransferException network = failures.remote("b/k", "upload failed", refused);
         TransferException timedOut = failures.remote("b/k", "upload failed", new CompletionException(timeout));
 
-        assertThat(network.kind()).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(network.kind()).isEqualTo(FailureKind.UNREACHABLE);
+        assertThat(network.kind().retryable()).isTrue();
         assertThat(network.getMessage()).contains("network error").contains("Connection refused");
-        assertThat(timedOut.kind()).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(timedOut.kind()).isEqualTo(FailureKind.UNREACHABLE);
         assertThat(timedOut.getMessage()).contains("timed out");
     }
 
