@@ -33,6 +33,8 @@ final class ConfigLoader {
     private final Map<ConfigKey, Object> values = new EnumMap<>(ConfigKey.class);
     private final Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
     private YamlFile.Entry sitesEntry;
+    /** The config file could not be read: which keys it sets is unknown, so none is reported missing. */
+    private boolean fileUnread;
     private List<SiteConfig> sites = List.of();
 
     ConfigLoader(Map<String, String> env, Map<String, String> cliValues, Optional<Path> configFile) {
@@ -68,6 +70,11 @@ final class ConfigLoader {
             ParseContext ctx = new ParseContext(dir == null ? cwdContext.baseDir() : dir, cwdContext.home());
             sites = new SitesParser(file.toString(), sitesEntry.line(), ctx, values, problems).parse(sitesEntry.value());
         }
+        if (fileUnread) {
+            // The checks below would report keys (watch_path, a credential of a pair) as missing that the
+            // unreadable file may set; its own problem is the one to fix first.
+            throw new ConfigException(problems);
+        }
         crossCheck();
         Setting watch = settings.get(ConfigKey.WATCH_PATH);
         boolean watchGiven = watch == null || watch.source() != Source.DEFAULT; // null: given but rejected
@@ -81,7 +88,9 @@ final class ConfigLoader {
     }
 
     private void readFile(Path file) {
-        for (YamlFile.Entry entry : YamlFile.read(file, problems)) {
+        Optional<List<YamlFile.Entry>> entries = YamlFile.read(file, problems);
+        fileUnread = entries.isEmpty();
+        for (YamlFile.Entry entry : entries.orElse(List.of())) {
             String where = entry.name() + " (" + file + " line " + entry.line() + ")";
             Optional<ConfigKey> key = ConfigKey.byYamlName(entry.name());
             if (entry.name().equals("sites")) {
@@ -103,7 +112,7 @@ final class ConfigLoader {
         if (raw.isEmpty()) {
             Optional<String> text = key.defaultValue().text(env, values);
             if (text.isEmpty()) {
-                if (key.defaultValue().required()) {
+                if (key.defaultValue().required() && !fileUnread) {
                     problems.add(key.envNames().get(0) + " is required (" + key.description() + ")");
                 }
                 settings.put(key, new Setting(key, "(not set)", Source.DEFAULT, ""));

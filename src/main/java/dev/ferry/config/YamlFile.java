@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
@@ -32,17 +33,26 @@ final class YamlFile {
     private YamlFile() {
     }
 
-    static List<Entry> read(Path file, List<String> problems) {
+    /**
+     * The file's top-level entries, or empty (with the reason added to {@code problems}) when the file as a
+     * whole cannot be read: then nobody knows which keys it sets, and the caller must not report a key as
+     * missing that the file may well have set.
+     */
+    static Optional<List<Entry>> read(Path file, List<String> problems) {
         List<Entry> entries = new ArrayList<>();
+        if (Files.isDirectory(file)) {
+            problems.add(file + ": config file is a folder, not a file");
+            return Optional.empty();
+        }
         try (JsonParser p = YAML.createParser(Files.newBufferedReader(file))) {
             JsonToken first = p.nextToken();
             if (first == null) {
-                return entries;
+                return Optional.of(entries);
             }
             if (first != JsonToken.START_OBJECT) {
                 problems.add(file + ": must be a mapping of keys to values (key: value, one per line), "
                         + "found " + describe(first) + " at line " + p.currentTokenLocation().getLineNr());
-                return entries;
+                return Optional.empty();
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -51,17 +61,18 @@ final class YamlFile {
                 JsonNode value = YAML.readTree(p);
                 entries.add(new Entry(name, value, line));
             }
+            return Optional.of(entries);
         } catch (NoSuchFileException e) {
             problems.add(file + ": config file does not exist");
         } catch (AccessDeniedException e) {
             problems.add(file + ": config file cannot be read (permission denied)");
         } catch (JsonProcessingException e) {
+            // Keys read before the error are dropped too: they would only add confusing follow-up problems.
             problems.add(file + " " + where(e) + ": not valid YAML: " + reason(e));
-            entries.clear(); // keys read before the error would only add confusing follow-up problems
         } catch (IOException e) {
             problems.add(file + ": config file cannot be read (" + e.getClass().getSimpleName() + ")");
         }
-        return entries;
+        return Optional.empty();
     }
 
     private static String where(JsonProcessingException e) {

@@ -120,6 +120,36 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aFileThatCannotBeReadIsTheOnlyProblemNotTheKeysItWouldHaveSet() throws IOException {
+        env.remove("WATCH_PATH"); // the file would set it: "WATCH_PATH is required" would be a false second error
+        env.put("AWS_KEY", "AKIAEXAMPLE"); // and secret_access_key, so no "must be set together" either
+        String head = "watch_path: " + watch + "\nsecret_access_key: " + SECRET + "\n";
+
+        assertThat(failWithFile(head + "port: \"5000\n").problems()).singleElement().asString()
+                .contains("not valid YAML").doesNotContain(SECRET);
+        assertThat(failWithFile(head + "port: 1\n  bad: 2\n").problems()).singleElement().asString()
+                .contains("not valid YAML");
+        assertThat(failWithFile(head + "port: 1\nport: 2\n").problems()).singleElement().asString()
+                .contains("not valid YAML").contains("'port'");
+        assertThat(failWithFile("- " + watch + "\n").problems()).singleElement().asString()
+                .contains("must be a mapping");
+        Path missing = tmp.resolve("absent.yml");
+        assertThat(fail(Map.of(), Optional.of(missing)).problems())
+                .containsExactly(missing + ": config file does not exist");
+        assertThat(fail(Map.of(), Optional.of(watch)).problems())
+                .containsExactly(watch + ": config file is a folder, not a file");
+    }
+
+    @Test
+    void aFileThatCannotBeReadStillLeavesBadValuesFromOtherSourcesReported() throws IOException {
+        env.put("CONCURRENCY", "lots");
+
+        assertThat(failWithFile("port: \"5000\n").problems()).hasSize(2)
+                .anySatisfy(p -> assertThat(p).contains("not valid YAML"))
+                .contains("CONCURRENCY (environment): must be a whole number from 1 to 1000, got 'lots'");
+    }
+
+    @Test
     void credentialsMustComeInPairsAndTheSecretIsNeverShown() {
         env.put("AWS_SECRET", SECRET);
 
