@@ -16,9 +16,10 @@ public enum ConfigKey {
                     + "configured in the file."),
     PORT("port", env("PORT"), "--port", new ValueType.WholeNumber(0, 65_535), DefaultValue.of("5000"),
             "Port of the status server (0 picks any free port)."),
-    BIND_ADDRESS("bind_address", env("BIND_ADDRESS"), "--bind-address",
-            text("[A-Za-z0-9._:%\\[\\]-]+", "an IP address or host name", "<address>"), DefaultValue.of("0.0.0.0"),
-            "Address the status server listens on."),
+    BIND_ADDRESS("bind_address", env("BIND_ADDRESS"), "--bind-address", new FormatTypes.BindAddress(),
+            DefaultValue.of("0.0.0.0"), "Address the status server listens on: 0.0.0.0 (every interface), "
+                    + "127.0.0.1 (this machine only), or an IP address or host name of this machine (checked at "
+                    + "start-up)."),
     ADMIN_TOKEN("admin_token", env("ADMIN_TOKEN"), "--admin-token",
             new ValueType.Text(Pattern.compile("\\S{16,}"), "at least 16 characters without spaces", "<token>", true),
             DefaultValue.none(), "Bearer token that turns on the admin API (POST /wakeup, /pause, /resume, "

@@ -1,11 +1,16 @@
 package dev.ferry.config;
 
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.FileSystems;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import org.slf4j.event.Level;
 
@@ -34,6 +39,71 @@ final class FormatTypes {
         @Override
         public String label() {
             return "<url>";
+        }
+    }
+
+    /**
+     * The status server's address: an IPv4 or IPv6 literal or a host name, which must be (or resolve to) an
+     * address of this machine, or the wildcard. Checked here so that a typo is a configuration error (exit
+     * 2, nothing started) rather than the server's "port already in use" after the state store and the S3
+     * client were opened. Parses to the text as given (stripped), which the server resolves the same way.
+     */
+    record BindAddress() implements ValueType {
+        private static final Pattern IPV4_LIKE = Pattern.compile("[0-9.]+");
+        private static final Pattern IPV4 = Pattern.compile(
+                "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+        /** RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens. */
+        private static final Pattern HOST_NAME = Pattern.compile(
+                "(?=.{1,253}\\.?$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
+        private static final String RULE = "must be an IP address or host name of this machine: ";
+
+        @Override
+        public Object parse(String text, ParseContext ctx) throws BadValue {
+            String t = text.strip();
+            String quoted = "'" + (t.length() > 100 ? t.substring(0, 100) + "..." : t) + "'";
+            boolean literal;
+            if (IPV4_LIKE.matcher(t).matches()) {
+                // Checked here: InetAddress would take 999.1.1.1 for a host name and ask DNS.
+                if (!IPV4.matcher(t).matches()) {
+                    throw new BadValue(RULE + quoted + " is not a valid IPv4 address (four numbers from 0 to 255)", false);
+                }
+                literal = true;
+            } else if (t.contains(":")) {
+                literal = true; // InetAddress parses text with a colon as an IPv6 literal, never as a name
+            } else if (HOST_NAME.matcher(t).matches()) {
+                literal = false;
+            } else {
+                throw new BadValue(RULE + quoted + " is not a valid IP address or host name", false);
+            }
+            InetAddress address;
+            try {
+                address = InetAddress.getByName(t);
+            } catch (UnknownHostException e) {
+                throw new BadValue(RULE + (literal ? quoted + " is not a valid IPv6 address"
+                        : "host name " + quoted + " cannot be resolved"), false);
+            }
+            if (!isOfThisMachine(address)) {
+                String what = literal ? quoted : quoted + " resolves to " + address.getHostAddress() + ", which";
+                throw new BadValue(RULE + what + " is not an address of this machine (0.0.0.0 listens on all of "
+                        + "them, 127.0.0.1 on this machine only)", false);
+            }
+            return t;
+        }
+
+        private static boolean isOfThisMachine(InetAddress address) {
+            if (address.isAnyLocalAddress() || address.isLoopbackAddress()) {
+                return true;
+            }
+            try {
+                return NetworkInterface.getByInetAddress(address) != null;
+            } catch (SocketException e) {
+                return true; // cannot tell: the server reports it if it cannot listen there
+            }
+        }
+
+        @Override
+        public String label() {
+            return "<address>";
         }
     }
 

@@ -3,6 +3,8 @@ package dev.ferry.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.testing.FerryProcess;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,5 +45,54 @@ class ConfigErrorIT {
                 "--config", yml.toString());
         assertThat(p.exitCode()).isEqualTo(2);
         assertThat(p.log()).contains("concurency").contains("concurrency");
+    }
+
+    @Test
+    void aBadBindAddressExitsBeforeAnythingStartsNamingTheKeyNotThePort() throws Exception {
+        Path state = tmp.resolve("state");
+        for (String address : new String[] {"999.1.1.1", "192.0.2.1", "not_a_host"}) {
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("WATCH_PATH", watch().toString());
+            env.put("STATE_DIR", state.toString());
+            env.put("PORT", String.valueOf(freePort()));
+            env.put("BIND_ADDRESS", address);
+
+            FerryProcess p = FerryProcess.run("config-bind", env);
+
+            assertThat(p.exitCode()).as(p.log()).isEqualTo(2);
+            assertThat(p.log()).contains("BIND_ADDRESS (environment): must be an IP address or host name of this "
+                    + "machine: '" + address + "'").contains("nothing was started").doesNotContain("in use");
+            assertThat(state).as("the state store was not opened").doesNotExist();
+        }
+    }
+
+    @Test
+    void aPortInUseStillExits1NamingThePort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("WATCH_PATH", watch().toString());
+            env.put("STATE_DIR", tmp.resolve("state").toString());
+            env.put("BIND_ADDRESS", "127.0.0.1");
+            env.put("PORT", String.valueOf(taken.getLocalPort()));
+            env.put("AWS_REGION", "us-east-1");
+
+            FerryProcess p = FerryProcess.run("config-port", env);
+
+            assertThat(p.exitCode()).as(p.log()).isEqualTo(1);
+            assertThat(p.log()).contains("cannot serve HTTP on 127.0.0.1:" + taken.getLocalPort() + " (PORT)");
+        }
+    }
+
+    /** A watched folder beside (not around) the state folder, both usable by the daemon's user. */
+    private Path watch() throws Exception {
+        Path watch = java.nio.file.Files.createDirectories(tmp.resolve("watch"));
+        FerryProcess.shareWithDaemon(tmp, watch);
+        return watch;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 }

@@ -150,6 +150,22 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void theBindAddressMustBeAValidAddressOfThisMachine() {
+        String rule = "BIND_ADDRESS (environment): must be an IP address or host name of this machine: ";
+        assertThat(failWithEnv("BIND_ADDRESS", "999.1.1.1").problems())
+                .containsExactly(rule + "'999.1.1.1' is not a valid IPv4 address (four numbers from 0 to 255)");
+        assertThat(failWithEnv("BIND_ADDRESS", "not_a_host").problems())
+                .containsExactly(rule + "'not_a_host' is not a valid IP address or host name");
+        assertThat(failWithEnv("BIND_ADDRESS", "::1::2").problems())
+                .containsExactly(rule + "'::1::2' is not a valid IPv6 address");
+        assertThat(failWithEnv("BIND_ADDRESS", "nonexistent.invalid").problems()) // .invalid never resolves (RFC 2606)
+                .containsExactly(rule + "host name 'nonexistent.invalid' cannot be resolved");
+        // 192.0.2.0/24 is reserved for documentation (RFC 5737): no machine has it.
+        assertThat(failWithEnv("BIND_ADDRESS", "192.0.2.1").problems()).containsExactly(rule + "'192.0.2.1' is not "
+                + "an address of this machine (0.0.0.0 listens on all of them, 127.0.0.1 on this machine only)");
+    }
+
+    @Test
     void credentialsMustComeInPairsAndTheSecretIsNeverShown() {
         env.put("AWS_SECRET", SECRET);
 

@@ -173,6 +173,15 @@ class FerryConfigTest {
     }
 
     @Test
+    void theBindAddressMayBeAnyAddressOfThisMachineOrAHostNameThatResolvesToOne() {
+        for (String address : new String[] {"0.0.0.0", "127.0.0.1", "localhost", "::", "::1", "[::1]", " 127.0.0.1 "}) {
+            env.put("BIND_ADDRESS", address);
+
+            assertThat(load().bindAddress()).as(address).isEqualTo(address.strip());
+        }
+    }
+
+    @Test
     void anEmptyEnvironmentVariableCountsAsUnset() {
         env.put("CONCURRENCY", "");
 
