@@ -6,8 +6,11 @@ import dev.ferry.config.ConfigException;
 import dev.ferry.config.ConfigOptions;
 import dev.ferry.config.FerryConfig;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -21,7 +24,8 @@ import sun.misc.Signal;
 /**
  * {@code java -jar ferry.jar [options]}: runs the daemon until SIGTERM or SIGINT, then stops in order and
  * exits 0. Exit 2: invalid command line or configuration (nothing was started). Exit 1: it could not start.
- * {@code ferry status|failed|retry} talk to a running daemon instead (see {@link ClientCommands}).
+ * {@code ferry status|failed|retry} talk to a running daemon instead (see {@link ClientCommands});
+ * {@code ferry help [COMMAND]} is picocli's help command, the same as {@code --help}.
  */
 public final class Main {
     static final int EXIT_OK = 0;
@@ -61,10 +65,18 @@ public final class Main {
         ConfigOptions verifyOptions = ConfigOptions.addTo(verify);
         CommandLine cli = new CommandLine(spec);
         ClientCommands.addTo(cli, env, out, err);
+        cli.addSubcommand("help", new CommandLine.HelpCommand()); // "ferry help [COMMAND]", as people type it
         FerryConfig config;
         try {
             ParseResult parsed = cli.parseArgs(args);
             ParseResult sub = parsed.subcommand();
+            if (sub != null && sub.commandSpec().userObject() instanceof CommandLine.HelpCommand help) {
+                help.init(sub.commandSpec().commandLine(), CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF),
+                        new PrintWriter(out, true), new PrintWriter(err, true));
+                help.run(); // an unknown COMMAND throws a ParameterException, reported below
+                out.flush();
+                return EXIT_OK;
+            }
             if (sub != null && sub.commandSpec() != sync && sub.commandSpec() != verify) {
                 return ClientCommands.run(sub, out);
             }
@@ -94,14 +106,12 @@ public final class Main {
             }
             config = options.load(parsed, env);
         } catch (CommandLine.UnmatchedArgumentException e) {
-            // Only the option names: an unknown "--secret-key=..." must not echo its value.
-            for (String arg : e.getUnmatched()) {
-                err.println("ferry: unknown option or argument '" + nameOnly(arg) + "'");
-            }
+            unmatched(e.getUnmatched()).forEach(err::println);
             if (!e.getSuggestions().isEmpty()) {
                 err.println("Did you mean: " + String.join(", ", e.getSuggestions()) + "?");
             }
-            err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
+            err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName()
+                    + " --help' for the commands and options.");
             return EXIT_CONFIG;
         } catch (CommandLine.ParameterException e) {
             err.println("ferry: " + e.getMessage());
@@ -132,9 +142,26 @@ public final class Main {
         return sub;
     }
 
-    private static String nameOnly(String arg) {
-        int eq = arg.indexOf('=');
-        return arg.startsWith("-") && eq > 0 ? arg.substring(0, eq) + "=..." : (arg.startsWith("-") ? arg : "...");
+    /**
+     * One line per argument picocli could not place, quoting what was typed so a mistyped command can be
+     * seen, but never a value that may belong to an unknown option: {@code --secret-acces-key=S} shows as
+     * {@code --secret-acces-key=...}, and the word after {@code --secret-acces-key S} is not shown at all.
+     */
+    static List<String> unmatched(List<String> args) {
+        List<String> lines = new ArrayList<>();
+        String previous = null;
+        for (String arg : args) {
+            if (arg.startsWith("-")) {
+                int eq = arg.indexOf('=');
+                lines.add("ferry: unknown option '" + (eq > 0 ? arg.substring(0, eq) + "=..." : arg) + "'");
+            } else if (previous != null && previous.startsWith("-") && previous.indexOf('=') < 0) {
+                lines.add("ferry: unexpected argument after " + previous + " (not shown: it may be its value)");
+            } else {
+                lines.add("ferry: unknown command or argument '" + arg + "'");
+            }
+            previous = arg;
+        }
+        return lines;
     }
 
     private static int runDaemon(FerryConfig config) {
