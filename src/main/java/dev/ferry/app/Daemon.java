@@ -156,6 +156,13 @@ final class Daemon {
                     Optional<FileRecord> record) {
                 // recorded by the reconciler
             }
+
+            @Override
+            public void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat,
+                    Optional<FileRecord> record) {
+                // a key too long: recorded as failed and counted in its bucket's failed, as in watch_path mode
+                engine.reject(path, rejected, stat, record);
+            }
         };
         runner.sweeps.fullRunBy(cancelled -> {
             ReconcileReport r = reconciler.run(sink, false);

@@ -182,6 +182,27 @@ class SitesDaemonIT {
     }
 
     @Test
+    void aKeyTooLongFoundByAReconcilingSweepCountsAsFailedInItsSite() throws IOException {
+        Path site = folder("longkeys");
+        write(site, "ok.txt", "fine");
+        Path tooLong = write(site, String.join("/", java.util.Collections.nCopies(6, "d".repeat(200))) + "/f.txt",
+                "long");
+        Path config = configFile("""
+                sites:
+                - local_path: %s
+                  bucket: long-keys
+                  reconcile: size-mtime
+                """.formatted(site));
+        ferry = FerryProcess.start("long-key", FerryProcess.sitesEnv(state, s3), "--config", config.toString());
+        awaitObject("long-keys", "ok.txt", "fine");
+        await().atMost(DEADLINE).until(() -> ferry.status().path("buckets").path("long-keys").path("failed").asLong() == 1);
+        assertThat(ferry.status().path("buckets").path("long-keys").path("lastError").path("path").asText())
+                .isEqualTo(tooLong.toString());
+        assertThat(ferry.status().path("buckets").path("long-keys").path("lastError").path("reason").asText())
+                .contains("key too long");
+    }
+
+    @Test
     void overlappingSitesAreRefusedAtStartUp() throws IOException {
         Path a = folder("a");
         Path b = folder("b");

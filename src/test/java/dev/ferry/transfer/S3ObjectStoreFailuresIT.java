@@ -101,7 +101,7 @@ class S3ObjectStoreFailuresIT {
             TransferException e = failure(() -> ownStore.put(new PutRequest("restart", "during.txt", file, 7, 0)));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-            assertThat(e.kind()).isEqualTo(FailureKind.RETRYABLE);
+            assertThat(e.kind()).isEqualTo(FailureKind.UNREACHABLE);
             assertThat(e.getMessage()).startsWith("restart/during.txt: upload failed: ");
             assertThat(took).isLessThan(Duration.ofSeconds(10));
 
@@ -135,7 +135,7 @@ class S3ObjectStoreFailuresIT {
                 TransferException e = failure(() -> silent.put(new PutRequest("b", "t.txt", file, 7, 0)));
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-                assertThat(e.kind()).isEqualTo(FailureKind.RETRYABLE);
+                assertThat(e.kind()).isEqualTo(FailureKind.UNREACHABLE);
                 assertThat(e.getMessage()).contains("timed out");
                 assertThat(took).isLessThan(Duration.ofSeconds(10));
             }
