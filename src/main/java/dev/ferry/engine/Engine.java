@@ -63,6 +63,7 @@ public final class Engine {
     private volatile boolean paused;
 
     private final UploadListener listener;
+    private final Object rejectLock = new Object();
 
     public Engine(List<Site> sites, RecordKeeper records, EngineSettings settings, Clock clock, Backoff backoff,
             UploadListener listener) {
@@ -136,6 +137,23 @@ public final class Engine {
         if (UploadDecision.alreadyRecorded(existing, status, rejected.reason(), stat)) {
             return;
         }
+        synchronized (rejectLock) {
+            // The watcher's recorder and a sweep may both bring a new file, each with the record it read
+            // before the other wrote: read again (pending writes included) so it is recorded and logged once.
+            Optional<FileRecord> current = existing;
+            try {
+                current = records.get(path.toString());
+            } catch (StateStoreException e) {
+                // the store is away: record it from what the caller read
+            }
+            if (!UploadDecision.alreadyRecorded(current, status, rejected.reason(), stat)) {
+                recordRejection(path, rejected, stat, current);
+            }
+        }
+    }
+
+    private void recordRejection(Path path, RouteDecision.Rejected rejected, FileStat stat,
+            Optional<FileRecord> existing) {
         Instant now = clock.instant();
         FileRecord base = existing.orElseGet(() -> FileRecord.pending(path.toString(), rejected.bucket(),
                 rejected.key(), stat.size(), stat.mtimeMillis(), now));
