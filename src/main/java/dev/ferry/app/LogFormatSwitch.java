@@ -5,6 +5,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import dev.ferry.config.LogFormat;
+import net.logstash.logback.decorate.CharacterEscapesJsonFactoryDecorator;
 import net.logstash.logback.encoder.LogstashEncoder;
 import net.logstash.logback.fieldnames.LogstashFieldNames;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,19 @@ final class LogFormatSwitch {
     private static final String IGNORE = "[ignore]";
 
     private LogFormatSwitch() {
+    }
+
+    /**
+     * JSON escapes only U+0000-U+001F; a file name may also hold DEL, NEL (U+0085) or the Unicode line and
+     * paragraph separators, which some log shippers and terminals take for line breaks or controls. They are
+     * escaped as in the text format ({@link EscapedMessageConverter}), so one event is always one line.
+     */
+    private static CharacterEscapesJsonFactoryDecorator lineSafeEscapes() {
+        CharacterEscapesJsonFactoryDecorator escapes = new CharacterEscapesJsonFactoryDecorator();
+        for (int c : new int[] {0x7f, 0x85, 0x2028, 0x2029}) {
+            escapes.addEscape(new CharacterEscapesJsonFactoryDecorator.Escape(c, String.format("\\u%04x", c)));
+        }
+        return escapes;
     }
 
     /** Applies {@code format}; false when the logging backend is not the configured Logback console. */
@@ -45,6 +59,7 @@ final class LogFormatSwitch {
         names.setLevelValue(IGNORE);
         encoder.setFieldNames(names);
         encoder.setTimeZone("UTC");
+        encoder.setJsonFactoryDecorator(lineSafeEscapes());
         encoder.start();
         console.stop();
         console.setEncoder(encoder);

@@ -81,6 +81,12 @@ class JsonLogsIT extends DaemonTestBase {
         assertThat(retry.path("attempt").asInt()).isEqualTo(1);
         assertThat(retry.path("retry_in_ms").isIntegralNumber()).isTrue();
 
+        // characters JSON would leave raw but that break lines elsewhere: escaped, and read back intact
+        String oddName = "sep\u2028nel\u0085del\u007fesc\u001b.jpg";
+        write("photos/" + oddName, "odd");
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> event("uploaded", oddName).isPresent());
+        assertThat(ferry.log()).doesNotContain("\u2028", "\u0085", "\u007f", "\u001b").contains("sep\\u2028nel");
+
         assertThat(events()).as("start-up lines too").anySatisfy(e -> assertThat(e.path("message").asText())
                 .startsWith("config: log_format = json"));
         assertThat(ferry.log()).doesNotContain(s3.secretKey());
