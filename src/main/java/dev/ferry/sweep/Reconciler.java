@@ -178,11 +178,11 @@ public final class Reconciler {
         } else {
             c.changed++;
             sink.difference(new Difference(Difference.Kind.CHANGED, dest.key(), why.get()));
-            if (!dryRun && record.isPresent() && record.get().status() == FileStatus.UPLOADED) {
-                // the record says uploaded but S3 disagrees (e.g. content changed at the same size and mtime):
-                // withdraw it, or the worker would trust it and skip the upload
-                records.offer(record.get().withStatus(FileStatus.PENDING, clock.instant()));
-            }
+        }
+        if (!dryRun && record.isPresent() && record.get().status() == FileStatus.UPLOADED) {
+            // the record says uploaded but S3 disagrees (the object was deleted, or its content changed at the
+            // same size and mtime): withdraw it, or the worker would trust it and skip the upload
+            records.offer(record.get().withStatus(FileStatus.PENDING, clock.instant()));
         }
         return sink.upload(l.path(), dest, l.stat(), remote == null ? "missing in S3" : why.get());
     }

@@ -15,6 +15,8 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -173,6 +175,22 @@ class SyncIT {
         FerryProcess p = ferry("sync");
         assertThat(p.exitCode()).isZero();
         assertThat(p.log()).contains("updated 1, unchanged 1");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"size-mtime", "checksum"})
+    void anObjectDeletedFromS3BehindFerrysBackIsUploadedAgain(String mode) throws IOException {
+        config("reconcile: " + mode + "\n");
+        write("kept.txt", "kept");
+        write("gone.txt", "deleted from S3 by someone else");
+        assertThat(ferry("sync").exitCode()).isZero();
+        s3.client().deleteObject(b -> b.bucket("backup").key("host1/gone.txt"));
+
+        FerryProcess p = ferry("sync");
+
+        assertThat(p.exitCode()).as(p.log()).isZero();
+        assertThat(s3.readObject("backup", "host1/gone.txt")).contains("deleted from S3 by someone else");
+        assertThat(p.log()).contains("added 1, updated 0, unchanged 1");
     }
 
     @Test
