@@ -166,7 +166,7 @@ final class Daemon {
         };
         runner.sweeps.fullRunBy(cancelled -> {
             ReconcileReport r = reconciler.run(sink, false);
-            r.deleteRefused().ifPresent(why -> log.error("{}: deletions refused: {}", site.name(), why));
+            engine.deletionsRefused(site, ((PrefixRouter) site.router()).bucket(), r.deleteRefused());
             return new SweepResult(r.files(), r.missing() + r.changed(), r.ignored(), 0, r.took(), true);
         });
     }

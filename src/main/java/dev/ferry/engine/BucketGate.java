@@ -11,6 +11,7 @@ import dev.ferry.core.TransferException;
  * one-shot run can tell them apart. A server that cannot be reached is not recorded as the bucket's problem.
  */
 final class BucketGate {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(BucketGate.class);
     private final String bucket;
     private final ObjectStore store;
     private final boolean create;
@@ -49,6 +50,24 @@ final class BucketGate {
                         ? e.kind() : FailureKind.RETRYABLE;
                 throw new TransferException(kind, e.getMessage(), e);
             }
+        }
+    }
+
+    /** How a problem of deletions being refused starts, so that it is cleared only by the same cause. */
+    static final String DELETIONS_STOPPED = "deletions stopped: ";
+
+    /** Deletions of this bucket are refused (a guard tripped): its problem, logged when it first appears. */
+    void deletionsStopped(String why) {
+        if (!stats.problem().map(why::equals).orElse(false)) {
+            stats.problem(why);
+            log.error("{}: {}", bucket, why);
+        }
+    }
+
+    /** A full sweep found no deletion to refuse: a problem it had set is over. */
+    void deletionsAllowed() {
+        if (stats.problem().map(p -> p.startsWith(DELETIONS_STOPPED)).orElse(false)) {
+            stats.problem(null);
         }
     }
 

@@ -170,6 +170,15 @@ public final class Engine {
         }
     }
 
+    /**
+     * A full sweep of {@code site} planned deletions in {@code bucket} and its guard refused them ({@code why}),
+     * or refused none (empty): shown as the bucket's problem until a sweep refuses none.
+     */
+    public void deletionsRefused(Site site, String bucket, Optional<String> why) {
+        BucketGate gate = lane(site, bucket).gate;
+        why.ifPresentOrElse(w -> gate.deletionsStopped(BucketGate.DELETIONS_STOPPED + w), gate::deletionsAllowed);
+    }
+
     /** Buckets whose queue dropped changes while full and has room again: sweep them. */
     public List<Path> foldersNeedingSweep() {
         List<Path> dirty = new ArrayList<>();

@@ -25,7 +25,7 @@ final class Lane {
     final Site site;
     final BucketQueue queue;
     final BucketStats stats = new BucketStats();
-    private final BucketGate gate;
+    final BucketGate gate;
     private final Uploader uploader;
     private final Backoff backoff;
     private final Clock clock;

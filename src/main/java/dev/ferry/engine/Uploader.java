@@ -159,9 +159,13 @@ final class Uploader {
             return new UploadOutcome.Gone("deleted before it was uploaded");
         }
         if (!gate.allowDelete()) {
-            return new UploadOutcome.Permanent(dest + ": not deleted from S3: the delete guard tripped (more than "
-                    + site.maxDelete() + " deletions in " + DeleteGuard.WINDOW.toMinutes() + " minutes); check the "
-                    + "folder, then restart Ferry to resume deleting");
+            // Not a failure of this file (nothing is lost: its object stays): the bucket's problem, shown in
+            // /status, `ferry status` and ferry_bucket_problem until a restart, and logged once.
+            gate.deletionsStopped(BucketGate.DELETIONS_STOPPED + "the delete guard tripped (more than "
+                    + site.maxDelete() + " deletions in " + DeleteGuard.WINDOW.toMinutes() + " minutes), so files "
+                    + "deleted locally keep their objects; check the folder, then restart Ferry to resume deleting "
+                    + "(if the deletions are meant, raise max_delete first)");
+            return new UploadOutcome.Gone("deleted locally; its object is kept: the delete guard tripped");
         }
         try {
             var failures = site.store().delete(dest.bucket(), java.util.List.of(dest.key()));

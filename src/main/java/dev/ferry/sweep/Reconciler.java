@@ -283,12 +283,14 @@ public final class Reconciler {
 
     private Optional<String> guard(long planned, long remoteTotal) {
         if (planned > policy.maxDelete()) {
-            return Optional.of("would delete " + planned + " objects, more than max_delete " + policy.maxDelete());
+            return Optional.of("would delete " + planned + " objects, more than max_delete " + policy.maxDelete()
+                    + " (check the folder; if the deletions are meant, raise max_delete)");
         }
         long total = Math.max(1, remoteTotal);
         if (planned * 100 > (long) policy.maxDeletePercent() * total) {
             return Optional.of("would delete " + planned + " of " + total + " objects, more than max_delete_percent "
-                    + policy.maxDeletePercent() + "%");
+                    + policy.maxDeletePercent() + "% (check the folder; if the deletions are meant, raise "
+                    + "max_delete_percent)");
         }
         return Optional.empty();
     }

@@ -182,6 +182,42 @@ class SitesDaemonIT {
     }
 
     @Test
+    void aTrippedDeleteGuardIsTheSitesProblemNotAFailurePerFileAndSaysSoAgainAfterARestart() throws Exception {
+        Path site = folder("guarded");
+        for (int i = 0; i < 6; i++) {
+            write(site, "f" + i + ".txt", "file " + i);
+        }
+        Path config = configFile("""
+                sites:
+                - local_path: %s
+                  bucket: guarded
+                  retire_deleted: true
+                  max_delete: 2
+                """.formatted(site));
+        ferry = FerryProcess.start("guard", FerryProcess.sitesEnv(state, s3), "--config", config.toString());
+        for (int i = 0; i < 6; i++) {
+            awaitObject("guarded", "f" + i + ".txt", "file " + i);
+        }
+
+        for (int i = 0; i < 6; i++) {
+            Files.delete(site.resolve("f" + i + ".txt"));
+        }
+        await().atMost(DEADLINE).until(() -> ferry.status().path("buckets").path("guarded").path("problem").asText()
+                .startsWith("deletions stopped: the delete guard tripped"));
+        assertThat(s3.listKeys("guarded")).as("objects kept").hasSizeGreaterThanOrEqualTo(4);
+        assertThat(ferry.status().path("buckets").path("guarded").path("failed").asLong()).isZero();
+        assertThat(ferry.log().lines().filter(l -> l.contains("ERROR") && l.contains("deletions stopped"))).hasSize(1);
+        assertThat(ferry.stop()).isZero();
+
+        // after a restart the start-up comparison plans the same deletions: refused again, and still shown
+        ferry = FerryProcess.start("guard-restart", FerryProcess.sitesEnv(state, s3), "--config", config.toString());
+        await().atMost(DEADLINE).until(() -> ferry.status().path("buckets").path("guarded").path("problem").asText()
+                .contains("more than max_delete 2"));
+        assertThat(ferry.status().path("buckets").path("guarded").path("problem").asText()).contains("raise max_delete");
+        assertThat(s3.listKeys("guarded")).hasSizeGreaterThanOrEqualTo(4);
+    }
+
+    @Test
     void aKeyTooLongFoundByAReconcilingSweepCountsAsFailedInItsSite() throws IOException {
         Path site = folder("longkeys");
         write(site, "ok.txt", "fine");
