@@ -11,7 +11,9 @@ import java.time.Duration;
 public interface UploadListener {
 
     /**
-     * @param bucket      destination bucket
+     * @param bucket      the name of the file's bucket in /status and metrics: the destination bucket, or for a
+     *                    site ({@code sites:}) the site's name (bucket/prefix), so that every series of a site
+     *                    carries the same label
      * @param key         destination key
      * @param path        local file
      * @param outcome     what happened

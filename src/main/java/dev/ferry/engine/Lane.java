@@ -90,7 +90,8 @@ final class Lane {
         String path = task.path().toString();
         Instant now = clock.instant();
         try {
-            listener.onOutcome(bucket, task.key(), task.path(), outcome, Duration.between(task.queuedAt(), now));
+            listener.onOutcome(site.laneName(bucket), task.key(), task.path(), outcome,
+                    Duration.between(task.queuedAt(), now));
         } catch (RuntimeException e) {
             log.warn("{}/{}: upload listener failed: {}", bucket, task.key(), e.toString());
         }

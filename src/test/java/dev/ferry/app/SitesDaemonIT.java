@@ -149,6 +149,12 @@ class SitesDaemonIT {
         awaitObject("mirror", "m/doomed.txt", "doomed");
         awaitObject("mirror", "m/old-name.txt", "renamed");
         awaitObject("mirror", "m/stays.txt", "stays");
+        // every series of a site carries its /status name, counters and gauges alike
+        String siteName = ferry.status().path("buckets").fieldNames().next();
+        var metrics = dev.ferry.testing.PrometheusScrape.parse(ferry.get("/metrics").body());
+        assertThat(metrics.value("ferry_files_uploaded_total", "bucket", siteName)).contains(3.0);
+        assertThat(metrics.value("ferry_queue_depth", "bucket", siteName)).isPresent();
+        assertThat(metrics.find("ferry_files_uploaded_total")).hasSize(1);
 
         Files.delete(doomed);
         Files.move(renamed, site.resolve("new-name.txt"));
