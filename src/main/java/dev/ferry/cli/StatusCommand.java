@@ -51,7 +51,8 @@ final class StatusCommand extends ClientCommand {
 
         JsonNode buckets = s.path("buckets");
         if (buckets.isEmpty()) {
-            out.println("No buckets yet: no file has been found under the watched folder.");
+            out.println("No bucket has had work since Ferry started: no file needed uploading (see the last full "
+                    + "sweep above), or none has been found under the watched folder.");
             return EXIT_OK;
         }
         TextTable table = new TextTable(TextTable.Column.left("BUCKET"), TextTable.Column.right("QUEUED"),
