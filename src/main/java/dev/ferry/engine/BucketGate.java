@@ -39,7 +39,9 @@ final class BucketGate {
             try {
                 store.ensureBucket(bucket, create);
                 ready = true;
-                stats.problem(null);
+                if (!stats.problem().map(p -> p.startsWith(DELETIONS_STOPPED)).orElse(false)) {
+                    stats.problem(null); // the bucket is usable again; refused deletions are another matter
+                }
             } catch (TransferException e) {
                 // An outage is not a problem of this bucket: it shows as the failures and lastError of its files,
                 // and an alert on ferry_bucket_problem must not fire for every bucket whenever the network drops.
@@ -56,8 +58,11 @@ final class BucketGate {
     /** How a problem of deletions being refused starts, so that it is cleared only by the same cause. */
     static final String DELETIONS_STOPPED = "deletions stopped: ";
 
-    /** Deletions of this bucket are refused (a guard tripped): its problem, logged when it first appears. */
-    void deletionsStopped(String why) {
+    /**
+     * Deletions of this bucket are refused (a guard tripped): its problem, logged once when it first appears
+     * (several workers may meet the tripped guard at the same moment).
+     */
+    synchronized void deletionsStopped(String why) {
         if (!stats.problem().map(why::equals).orElse(false)) {
             stats.problem(why);
             log.error("{}: {}", bucket, why);
@@ -65,7 +70,7 @@ final class BucketGate {
     }
 
     /** A full sweep found no deletion to refuse: a problem it had set is over. */
-    void deletionsAllowed() {
+    synchronized void deletionsAllowed() {
         if (stats.problem().map(p -> p.startsWith(DELETIONS_STOPPED)).orElse(false)) {
             stats.problem(null);
         }

@@ -221,6 +221,11 @@ class SitesDaemonIT {
                 .contains("more than max_delete 2"));
         assertThat(ferry.status().path("buckets").path("guarded").path("problem").asText()).contains("raise max_delete");
         assertThat(s3.listKeys("guarded")).hasSizeGreaterThanOrEqualTo(4);
+        // an upload into the site (its bucket checked and ready) does not clear the refused deletions
+        write(site, "new.txt", "new");
+        awaitObject("guarded", "new.txt", "new");
+        assertThat(ferry.status().path("buckets").path("guarded").path("problem").asText())
+                .contains("more than max_delete 2");
     }
 
     @Test
