@@ -10,7 +10,6 @@ import dev.ferry.core.FileStatus;
 import dev.ferry.core.ObjectStore;
 import dev.ferry.core.PutRequest;
 import dev.ferry.core.PutResult;
-import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.RemoteEntry;
 import dev.ferry.core.RemoteObject;
 import dev.ferry.core.TransferException;
@@ -18,6 +17,7 @@ import dev.ferry.core.UploadOptions;
 import dev.ferry.core.UploadOutcome;
 import dev.ferry.filter.FolderBucketRouter;
 import dev.ferry.filter.IgnoreRules;
+import dev.ferry.testing.InMemoryRecords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,10 +30,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -47,30 +44,7 @@ class UploaderTest {
     @TempDir
     Path root;
 
-    private final Map<String, FileRecord> records = new ConcurrentHashMap<>();
-
-    private final RecordKeeper keeper = new RecordKeeper() {
-        @Override
-        public CompletableFuture<Void> submit(FileRecord record) {
-            records.put(record.path(), record);
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public void offer(FileRecord record) {
-            records.put(record.path(), record);
-        }
-
-        @Override
-        public Optional<FileRecord> get(String path) {
-            return Optional.ofNullable(records.get(path));
-        }
-
-        @Override
-        public Map<String, FileRecord> getAll(Collection<String> paths) {
-            throw new UnsupportedOperationException();
-        }
-    };
+    private final InMemoryRecords keeper = new InMemoryRecords();
 
     private UploadOutcome upload(Path file, Function<PutRequest, PutResult> put) throws InterruptedException {
         ObjectStore store = new PutOnlyStore(put);
@@ -107,7 +81,7 @@ class UploaderTest {
             assertThat(r.why()).startsWith("changed during upload");
             assertThat(r.due()).isEqualTo(NOW.plus(SETTLE));
         });
-        assertThat(records.get(file.toString()).status()).isEqualTo(FileStatus.UPLOADING);
+        assertThat(keeper.get(file.toString()).orElseThrow().status()).isEqualTo(FileStatus.UPLOADING);
     }
 
     @Test
@@ -119,7 +93,7 @@ class UploaderTest {
         });
 
         assertThat(outcome).isInstanceOf(UploadOutcome.Retry.class);
-        assertThat(records.get(file.toString()).status()).isEqualTo(FileStatus.FAILED);
+        assertThat(keeper.get(file.toString()).orElseThrow().status()).isEqualTo(FileStatus.FAILED);
     }
 
     @Test
@@ -137,7 +111,7 @@ class UploaderTest {
 
         assertThat(outcome).isInstanceOfSatisfying(UploadOutcome.Requeue.class,
                 r -> assertThat(r.why()).isEqualTo("interrupted by shutdown"));
-        assertThat(records.get(file.toString()).status()).isEqualTo(FileStatus.UPLOADING);
+        assertThat(keeper.get(file.toString()).orElseThrow().status()).isEqualTo(FileStatus.UPLOADING);
     }
 
     @Test
@@ -146,7 +120,7 @@ class UploaderTest {
         upload(file, request -> {
             throw new TransferException(FailureKind.RETRYABLE, "photos/a.bin: upload failed: server error");
         });
-        assertThat(records.get(file.toString()).status()).isEqualTo(FileStatus.FAILED);
+        assertThat(keeper.get(file.toString()).orElseThrow().status()).isEqualTo(FileStatus.FAILED);
         Files.delete(file);
 
         UploadOutcome outcome = upload(file, request -> {
@@ -155,7 +129,7 @@ class UploaderTest {
 
         assertThat(outcome).isInstanceOfSatisfying(UploadOutcome.Gone.class,
                 g -> assertThat(g.why()).isEqualTo("no longer exists"));
-        FileRecord record = records.get(file.toString());
+        FileRecord record = keeper.get(file.toString()).orElseThrow();
         assertThat(record.status()).isEqualTo(FileStatus.IGNORED);
         assertThat(record.reason()).isEqualTo("deleted locally before it was uploaded");
     }

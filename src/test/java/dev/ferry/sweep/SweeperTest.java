@@ -5,19 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
-import dev.ferry.core.RecordKeeper;
 import dev.ferry.filter.FolderBucketRouter;
 import dev.ferry.filter.IgnoreRules;
 import dev.ferry.filter.RouteDecision;
+import dev.ferry.testing.InMemoryRecords;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,29 +38,9 @@ class SweeperTest {
         }
     };
 
-    private static final RecordKeeper EMPTY = new RecordKeeper() {
-        @Override
-        public CompletableFuture<Void> submit(FileRecord record) {
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public void offer(FileRecord record) {
-        }
-
-        @Override
-        public Optional<FileRecord> get(String path) {
-            return Optional.empty();
-        }
-
-        @Override
-        public Map<String, FileRecord> getAll(Collection<String> paths) {
-            return Map.of();
-        }
-    };
 
     private SweepResult sweep() throws InterruptedException {
-        Sweeper sweeper = new Sweeper(new FolderBucketRouter(root, new IgnoreRules(List.of())), EMPTY, sink, 2,
+        Sweeper sweeper = new Sweeper(new FolderBucketRouter(root, new IgnoreRules(List.of())), new InMemoryRecords(), sink, 2,
                 (attempt, cause) -> false);
         return sweeper.sweep(root, () -> false);
     }
