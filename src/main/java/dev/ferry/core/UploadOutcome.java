@@ -36,7 +36,13 @@ public sealed interface UploadOutcome {
     record Deleted(String key) implements UploadOutcome {
     }
 
-    /** The file is gone (deleted or renamed before it could be uploaded). */
-    record Gone(String why) implements UploadOutcome {
+    /**
+     * The file is gone (deleted or renamed before it could be uploaded), or {@code present} but not a regular
+     * file (a FIFO, a dangling link): something someone made on purpose, worth telling at INFO.
+     */
+    record Gone(String why, boolean present) implements UploadOutcome {
+        public Gone(String why) {
+            this(why, false);
+        }
     }
 }

@@ -39,9 +39,7 @@ final class BucketGate {
             try {
                 store.ensureBucket(bucket, create);
                 ready = true;
-                if (!stats.problem().map(p -> p.startsWith(DELETIONS_STOPPED)).orElse(false)) {
-                    stats.problem(null); // the bucket is usable again; refused deletions are another matter
-                }
+                stats.problem(null);
             } catch (TransferException e) {
                 // An outage is not a problem of this bucket: it shows as the failures and lastError of its files,
                 // and an alert on ferry_bucket_problem must not fire for every bucket whenever the network drops.
@@ -55,25 +53,22 @@ final class BucketGate {
         }
     }
 
-    /** How a problem of deletions being refused starts, so that it is cleared only by the same cause. */
+    /** How the problem of refused deletions reads in /status. */
     static final String DELETIONS_STOPPED = "deletions stopped: ";
 
     /**
-     * Deletions of this bucket are refused (a guard tripped): its problem, logged once when it first appears
+     * Deletions of this bucket are refused (a guard tripped): part of its problem, logged once when it appears
      * (several workers may meet the tripped guard at the same moment).
      */
-    synchronized void deletionsStopped(String why) {
-        if (!stats.problem().map(why::equals).orElse(false)) {
-            stats.problem(why);
+    void deletionsStopped(String why) {
+        if (stats.deletionsStopped(why)) {
             log.error("{}: {}", bucket, why);
         }
     }
 
-    /** A full sweep found no deletion to refuse: a problem it had set is over. */
-    synchronized void deletionsAllowed() {
-        if (stats.problem().map(p -> p.startsWith(DELETIONS_STOPPED)).orElse(false)) {
-            stats.problem(null);
-        }
+    /** A full sweep found no deletion to refuse: the refusal it had reported is over. */
+    void deletionsAllowed() {
+        stats.deletionsStopped(null);
     }
 
     /** Runtime deletions pass the site's guard. */

@@ -16,7 +16,10 @@ final class BucketStats {
     final LongAdder failures = new LongAdder();
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
     private final AtomicReference<LastError> lastError = new AtomicReference<>();
+    /** The bucket cannot be used (BucketGate's check); cleared when it can. */
     private final AtomicReference<String> problem = new AtomicReference<>();
+    /** Deletions are refused (a delete guard tripped); cleared by a sweep that refuses none. */
+    private final AtomicReference<String> deletionsStopped = new AtomicReference<>();
 
     void succeeded(String path) {
         failing.remove(path);
@@ -48,7 +51,18 @@ final class BucketStats {
         problem.set(text);
     }
 
+    /** Sets (or with null clears) the refusal of deletions; true when that changed it. */
+    boolean deletionsStopped(String text) {
+        return !java.util.Objects.equals(deletionsStopped.getAndSet(text), text);
+    }
+
+    /** What is wrong with the bucket as a whole: it cannot be used, or its deletions are refused, or both. */
     Optional<String> problem() {
-        return Optional.ofNullable(problem.get());
+        String bucket = problem.get();
+        String deletions = deletionsStopped.get();
+        if (bucket == null || deletions == null) {
+            return Optional.ofNullable(bucket != null ? bucket : deletions);
+        }
+        return Optional.of(bucket + "; " + deletions);
     }
 }

@@ -146,8 +146,7 @@ final class Lane {
             stats.succeeded(path);
             // A file deleted before its upload is routine (DEBUG); something that is there but is not a regular
             // file (a FIFO, a dangling link) was made on purpose by someone, who should see why it stays local.
-            boolean stillThere = java.nio.file.Files.exists(task.path(), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            fields(stillThere ? log.atInfo() : log.atDebug(), task, "gone").addKeyValue("reason", g.why())
+            fields(g.present() ? log.atInfo() : log.atDebug(), task, "gone").addKeyValue("reason", g.why())
                     .log("{}/{}: skipped, {}", bucket, task.key(), g.why());
             queue.complete(task);
         }

@@ -60,7 +60,7 @@ final class Uploader {
             if (deleted) {
                 closeUnfinished(pathText, dest);
             }
-            return new UploadOutcome.Gone(FileStat.notARegularFile(path));
+            return new UploadOutcome.Gone(FileStat.notARegularFile(path), !deleted);
         }
         FileStat stat = before.get();
         Instant now = clock.instant();

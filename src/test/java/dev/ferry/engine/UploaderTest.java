@@ -128,7 +128,7 @@ class UploaderTest {
         });
 
         assertThat(outcome).isInstanceOfSatisfying(UploadOutcome.Gone.class,
-                g -> assertThat(g.why()).isEqualTo("no longer exists"));
+                g -> assertThat(g).isEqualTo(new UploadOutcome.Gone("no longer exists", false)));
         FileRecord record = keeper.get(file.toString()).orElseThrow();
         assertThat(record.status()).isEqualTo(FileStatus.IGNORED);
         assertThat(record.reason()).isEqualTo("deleted locally before it was uploaded");
@@ -145,7 +145,10 @@ class UploaderTest {
         });
 
         assertThat(outcome).isInstanceOfSatisfying(UploadOutcome.Gone.class,
-                g -> assertThat(g.why()).startsWith("not a regular file"));
+                g -> {
+                    assertThat(g.why()).startsWith("not a regular file");
+                    assertThat(g.present()).as("there, so told at INFO").isTrue();
+                });
     }
 
     /** Only {@code put} is used by these uploads (and {@code head}, which finds nothing). */
