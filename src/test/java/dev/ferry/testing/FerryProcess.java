@@ -94,6 +94,15 @@ public final class FerryProcess implements AutoCloseable {
         return start(name, env, inotifyLimit(maxWatches), new String[0]);
     }
 
+    /**
+     * Starts the daemon through a wrapper command that ends by running the rest of its command line, for
+     * example {@code List.of("prlimit", "--nofile=1024:1024", "--")} for a daemon with 1,024 open files at most.
+     */
+    public static FerryProcess startWrapped(String name, Map<String, String> env, List<String> wrapper,
+            String... args) {
+        return start(name, env, List.copyOf(wrapper), args);
+    }
+
     /** Whether {@link #startWithInotifyWatchLimit} works here (Linux with unprivileged user namespaces). */
     public static boolean canLimitInotifyWatches() {
         if (canLimitWatches == null) {
@@ -207,6 +216,11 @@ public final class FerryProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /** The port of the daemon's HTTP server. */
+    public int port() {
+        return port;
     }
 
     public String url(String path) {
