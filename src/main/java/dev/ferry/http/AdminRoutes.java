@@ -10,24 +10,35 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The admin endpoints. Each one needs {@code Authorization: Bearer <admin_token>} (401 with
  * {@code WWW-Authenticate: Bearer} otherwise); when no token is configured they all answer 403 saying how
- * to turn them on. /status, /status/history and the status page stay public.
+ * to turn them on. A token in the query string is refused (400) whether it is right or not: a URL ends up in
+ * logs, proxies and browser history. Refusals are logged through {@link RefusalLog}, a line a minute at most.
+ * /status, /status/history and the status page stay public.
  */
 final class AdminRoutes {
     private static final Logger log = LoggerFactory.getLogger(AdminRoutes.class);
     static final String OFF_MESSAGE = "the admin API is off; set admin_token (environment ADMIN_TOKEN, option "
             + "--admin-token) to turn it on";
     static final int MAX_LIMIT = 1000;
+    static final String TOKEN_IN_URL_MESSAGE = "the admin token must not be sent in the URL, where logs, proxies "
+            + "and browser history keep it: send the header Authorization: Bearer <admin_token> (and if this was "
+            + "the real token, replace it)";
+    /** Query parameters (in any case) that carry a token in the APIs people copy from. */
+    private static final Set<String> TOKEN_PARAMETERS = Set.of("token", "access_token", "admin_token", "admintoken",
+            "bearer", "auth", "authorization", "api_key", "apikey", "key");
 
     private final AdminAccess access;
+    private final RefusalLog refusals;
 
-    AdminRoutes(AdminAccess access) {
+    AdminRoutes(AdminAccess access, RefusalLog refusals) {
         this.access = access;
+        this.refusals = refusals;
     }
 
     void register(JavalinDefaultRoutingApi routes) {
@@ -51,8 +62,13 @@ final class AdminRoutes {
                 StatusServer.answerError(ctx, HttpStatus.FORBIDDEN, OFF_MESSAGE);
                 return;
             }
+            if (ctx.queryParamMap().keySet().stream().anyMatch(k -> TOKEN_PARAMETERS.contains(k.toLowerCase(Locale.ROOT)))) {
+                refusals.refused(ctx.method() + " " + ctx.path(), ctx.ip(), "token in the query string");
+                StatusServer.answerError(ctx, HttpStatus.BAD_REQUEST, TOKEN_IN_URL_MESSAGE);
+                return;
+            }
             if (!access.accepts(ctx.header("Authorization"))) {
-                log.warn("{} {}: admin request refused from {}: {}", ctx.method(), ctx.path(), ctx.ip(),
+                refusals.refused(ctx.method() + " " + ctx.path(), ctx.ip(),
                         ctx.header("Authorization") == null ? "no token" : "wrong token");
                 ctx.header("WWW-Authenticate", "Bearer realm=\"ferry\"");
                 StatusServer.answerError(ctx, HttpStatus.UNAUTHORIZED,

@@ -7,9 +7,18 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.util.JavalinLogger;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@code GET /metrics} the Prometheus text a supplier renders; {@code GET /} the status page,
  * {@code GET /status/history} the samples behind its throughput, and the admin endpoints of
  * {@link AdminRoutes} (on only with a token). Javalin's banner and start-up lines are off; the server logs its
- * address at debug.
+ * address at debug. Connections, idle time, request heads and bodies are bounded by {@link HttpLimits}, enforced
+ * by Jetty and by a {@link ConnectionGuard}, so that no client, however many or slow, uses up the daemon's file
+ * descriptors or memory, or keeps /status from answering.
  */
 public final class StatusServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
@@ -37,7 +48,12 @@ public final class StatusServer implements AutoCloseable {
     private final AdminAccess admin;
     private final String bindAddress;
     private final int requestedPort;
+    private final HttpLimits limits;
+    private final Clock clock;
+    private final RefusalLog refusals;
     private Javalin app;
+    private ConnectionGuard guard;
+    private ScheduledExecutorService guardTimer;
     private int port = -1;
 
     /**
@@ -71,6 +87,15 @@ public final class StatusServer implements AutoCloseable {
     /** Everything: metrics (when present), the status page's history and the admin endpoints. */
     public StatusServer(StatusSource source, Optional<Supplier<String>> metrics, String bindAddress, int port,
             StatusHistory history, AdminAccess admin) {
+        this(source, metrics, bindAddress, port, history, admin, HttpLimits.standard(), Clock.systemUTC());
+    }
+
+    /** Everything, with the limits of each connection and the clock their timeouts are measured with. */
+    StatusServer(StatusSource source, Optional<Supplier<String>> metrics, String bindAddress, int port,
+            StatusHistory history, AdminAccess admin, HttpLimits limits, Clock clock) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.refusals = new RefusalLog(clock);
         this.source = Objects.requireNonNull(source, "source");
         this.metrics = metrics;
         this.history = Objects.requireNonNull(history, "history");
@@ -94,7 +119,8 @@ public final class StatusServer implements AutoCloseable {
         }
         // Javalin's "Listening on" and "started in" lines are INFO through this switch only: silence them.
         JavalinLogger.startupInfo = false;
-        Javalin created = Javalin.create(this::configure);
+        ConnectionGuard connections = new ConnectionGuard(limits, clock);
+        Javalin created = Javalin.create(config -> configure(config, connections));
         try {
             created.start(bindAddress, requestedPort);
         } catch (RuntimeException e) {
@@ -104,6 +130,14 @@ public final class StatusServer implements AutoCloseable {
         }
         app = created;
         port = created.port();
+        guard = connections;
+        guard.address("http://" + bindAddress + ":" + port);
+        guardTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ferry-http-guard");
+            t.setDaemon(true);
+            return t;
+        });
+        guardTimer.scheduleWithFixedDelay(this::everySecond, 1, 1, TimeUnit.SECONDS);
         log.debug("http://{}:{}: status server listening (GET /status)", bindAddress, port);
         return port;
     }
@@ -116,10 +150,34 @@ public final class StatusServer implements AutoCloseable {
     /** Stops listening; answers in flight finish first. Does nothing when not started. */
     public synchronized void stop() {
         if (app != null) {
+            guardTimer.shutdownNow();
             app.stop();
+            refusals.flushNow();
             log.debug("http://{}:{}: status server stopped", bindAddress, port);
             app = null;
+            guard = null;
             port = -1;
+        }
+    }
+
+    /** Connections open now (0 when stopped). */
+    synchronized int openConnections() {
+        return guard == null ? 0 : guard.openConnections();
+    }
+
+    /** Closes connections too slow to send a request; reports refused admin requests counted meanwhile. */
+    private void everySecond() {
+        try {
+            refusals.flush();
+            ConnectionGuard current;
+            synchronized (this) {
+                current = guard;
+            }
+            if (current != null) {
+                current.check();
+            }
+        } catch (RuntimeException e) {
+            log.debug("http://{}:{}: connection check failed: {}", bindAddress, port, e.toString());
         }
     }
 
@@ -128,18 +186,24 @@ public final class StatusServer implements AutoCloseable {
         stop();
     }
 
-    private void configure(JavalinConfig config) {
+    private void configure(JavalinConfig config, ConnectionGuard connections) {
         config.startup.showJavalinBanner = false;
         config.startup.showOldJavalinVersionWarning = false;
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2, 60_000);
         threads.setName("ferry-http");
         config.jetty.threadPool = threads;
+        config.http.maxRequestSize = limits.maxBodyBytes();
+        config.jetty.modifyHttpConfiguration(http -> {
+            http.setRequestHeaderSize(limits.maxHeaderBytes());
+            http.setSendServerVersion(false);
+        });
+        config.jetty.addConnector((server, http) -> connector(server, http, connections));
         config.routes.get("/", StatusPage::serve);
         config.routes.get("/status", this::status);
         config.routes.get("/ready", this::ready);
         config.routes.get("/status/history", ctx -> ctx.header("Cache-Control", "no-store").contentType(JSON)
                 .result(AdminJson.history(history)));
-        new AdminRoutes(admin).register(config.routes);
+        new AdminRoutes(admin, refusals).register(config.routes);
         metrics.ifPresent(m -> config.routes.get("/metrics", ctx -> ctx.header("Cache-Control", "no-store")
                 .contentType(PROMETHEUS_TEXT).result(m.get())));
         config.routes.exception(Exception.class, (e, ctx) -> {
@@ -148,6 +212,21 @@ public final class StatusServer implements AutoCloseable {
         });
         config.routes.error(HttpStatus.NOT_FOUND, ctx -> answerError(ctx, HttpStatus.NOT_FOUND,
                 "not found; try GET /status"));
+    }
+
+    /**
+     * One acceptor and one selector (a status port needs no more), the idle timeout, the guard as a listener of
+     * every connection, and Jetty's {@link NetworkConnectionLimit} as the ceiling should the guard find nothing
+     * it may close.
+     */
+    private ServerConnector connector(Server server, HttpConfiguration http, ConnectionGuard connections) {
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(bindAddress);
+        connector.setPort(requestedPort);
+        connector.setIdleTimeout(limits.idleTimeout().toMillis());
+        connector.addEventListener(connections);
+        server.addBean(new NetworkConnectionLimit(limits.acceptLimit(), connector));
+        return connector;
     }
 
     private void status(Context ctx) throws Exception {

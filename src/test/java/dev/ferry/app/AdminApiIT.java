@@ -68,6 +68,9 @@ class AdminApiIT extends DaemonTestBase {
             assertThat(r.statusCode()).isEqualTo(401);
             assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         }
+        HttpResponse<String> inUrl = ferry.send("POST", "/pause?token=" + TOKEN, Optional.empty());
+        assertThat(inUrl.statusCode()).as("a token in the query string").isEqualTo(400);
+        assertThat(inUrl.body()).contains("Authorization: Bearer").doesNotContain(TOKEN);
         assertThat(ferry.status().path("paused").asBoolean()).as("a refused request changes nothing").isFalse();
         assertThat(ferry.send("GET", "/status", Optional.empty()).statusCode()).isEqualTo(200);
         assertThat(ferry.send("POST", "/resume", Optional.of(TOKEN)).statusCode()).isEqualTo(200);

@@ -9,6 +9,7 @@ import dev.ferry.core.DaemonStatus;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStatus;
 import dev.ferry.core.StateStoreException;
+import dev.ferry.testing.LogCapture;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -132,6 +133,41 @@ class AdminRoutesIT {
         }
         assertThat(ops.calls).isEmpty();
         assertThat(send("GET", "/status", Optional.empty(), null).statusCode()).as("/status stays public").isEqualTo(200);
+    }
+
+    @Test
+    void aTokenInTheQueryStringIsRefusedRightOrWrongWithTheWayToSendIt() throws Exception {
+        start(AdminAccess.withToken(ops, TOKEN));
+
+        for (String path : List.of("/files?token=" + TOKEN, "/files?access_token=" + TOKEN + "&status=failed",
+                "/files?Admin_Token=nope")) {
+            HttpResponse<String> r = send("GET", path, Optional.of(TOKEN), null);
+            assertThat(r.statusCode()).as(path).isEqualTo(400);
+            assertThat(json.readTree(r.body()).path("error").asText()).as(path)
+                    .contains("must not be sent in the URL", "Authorization: Bearer <admin_token>", "replace it");
+            assertThat(r.body()).doesNotContain(TOKEN);
+        }
+        assertThat(send("POST", "/pause?token=" + TOKEN, Optional.empty(), null).statusCode()).isEqualTo(400);
+        assertThat(ops.calls).as("nothing ran").isEmpty();
+        assertThat(send("GET", "/files?status=failed", Optional.of(TOKEN), null).statusCode())
+                .as("the header alone works").isEqualTo(200);
+    }
+
+    @Test
+    void refusedRequestsNeverLogTheTokenAndAFloodOfThemLogsOneLine() throws Exception {
+        start(AdminAccess.withToken(ops, TOKEN));
+        try (LogCapture logs = LogCapture.of("dev.ferry.http")) {
+            for (int i = 0; i < 200; i++) {
+                assertThat(send("POST", "/wakeup", Optional.of(TOKEN.substring(1) + i), null).statusCode())
+                        .isEqualTo(401);
+            }
+            send("GET", "/files?token=" + TOKEN, Optional.empty(), null);
+
+            assertThat(logs.lines()).singleElement().asString()
+                    .contains("POST /wakeup: admin request refused from 127.0.0.1: wrong token");
+            assertThat(String.join("\n", logs.lines())).doesNotContain(TOKEN.substring(1));
+        }
+        assertThat(ops.calls).isEmpty();
     }
 
     @Test
