@@ -1,7 +1,8 @@
 # Ferry in a container.
 #   docker build -t ferry .
 #   docker run -d --name ferry -e AWS_KEY=... -e AWS_SECRET=... -e AWS_REGION=eu-west-1 \
-#     -v /srv/photos:/watch:ro -v ferry-state:/var/lib/ferry -p 5000:5000 ferry
+#     --ulimit nofile=65536:65536 -v /srv/photos:/watch:ro -v ferry-state:/var/lib/ferry -p 5000:5000 ferry
+# (--ulimit: room for open files; Ferry warns at start below 4096, see docs/operations.md "Open files")
 # A YAML file instead of (or beside) the environment:
 #     -v /etc/ferry/config.yml:/etc/ferry/config.yml:ro ... ferry --config /etc/ferry/config.yml
 # See docs/operations.md.

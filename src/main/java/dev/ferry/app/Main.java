@@ -176,6 +176,7 @@ public final class Main {
         config.describe().lines().forEach(line -> log.info("config: {}", line));
         NativeCrypto.log(log);
         warnIfFileNamesAreNotUtf8(log);
+        OpenFileLimit.report();
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * each sending a byte of a request head that never ends every second and connecting again when closed. Before
  * the status port had a connection limit, the daemon ran out of file descriptors: /status stopped answering and
  * files in folders created meanwhile were never queued. Now /status answers throughout, the daemon's open
- * files stay far below the limit, every file arrives, and the log stays short.
+ * files stay far below the limit, every file arrives, and the log stays short. The daemon also warns at start
+ * that its open-file limit is low.
  */
 class StatusPortFloodIT extends DaemonTestBase {
     private static final int FILE_LIMIT = 1024;
@@ -38,6 +39,8 @@ class StatusPortFloodIT extends DaemonTestBase {
         ferry = FerryProcess.startWrapped("status-flood", env,
                 List.of("prlimit", "--nofile=" + FILE_LIMIT + ":" + FILE_LIMIT, "--"));
         awaitObject("flood", "before.txt", "written before the flood");
+        assertThat(ferry.log()).as("the start-up warning about the low limit")
+                .contains("open files: the limit is " + FILE_LIMIT + " (ulimit -n)");
         int linesBefore = ferry.log().split("\n").length;
 
         try (SlowClients flood = SlowClients.start(new InetSocketAddress("127.0.0.1", ferry.port()), SLOW_CLIENTS,
