@@ -31,7 +31,7 @@ final class AdminRoutes {
             + "the real token, replace it)";
     /** Query parameters (in any case) that carry a token in the APIs people copy from. */
     private static final Set<String> TOKEN_PARAMETERS = Set.of("token", "access_token", "admin_token", "admintoken",
-            "bearer", "auth", "authorization", "api_key", "apikey", "key");
+            "bearer", "authorization", "api_key", "apikey");
 
     private final AdminAccess access;
     private final RefusalLog refusals;
@@ -62,7 +62,7 @@ final class AdminRoutes {
                 StatusServer.answerError(ctx, HttpStatus.FORBIDDEN, OFF_MESSAGE);
                 return;
             }
-            if (ctx.queryParamMap().keySet().stream().anyMatch(k -> TOKEN_PARAMETERS.contains(k.toLowerCase(Locale.ROOT)))) {
+            if (tokenInQuery(ctx)) {
                 refusals.refused(ctx.method() + " " + ctx.path(), ctx.ip(), "token in the query string");
                 StatusServer.answerError(ctx, HttpStatus.BAD_REQUEST, TOKEN_IN_URL_MESSAGE);
                 return;
@@ -85,6 +85,11 @@ final class AdminRoutes {
                 StatusServer.answerError(ctx, HttpStatus.BAD_REQUEST, e.getMessage());
             }
         };
+    }
+
+    private static boolean tokenInQuery(Context ctx) {
+        return ctx.queryParamMap().keySet().stream()
+                .anyMatch(name -> TOKEN_PARAMETERS.contains(name.toLowerCase(Locale.ROOT)));
     }
 
     private void wakeup(Context ctx, AdminOperations ops) {
