@@ -79,6 +79,15 @@ final class Uploader {
             storeDown = true;
         }
         boolean suspect = UploadDecision.suspect(record, dest, stat);
+        if (suspect) {
+            // a rewrite that put the old mtime back may still be under way: wait until the ctime is quiet too
+            Instant changed = Instant.ofEpochSecond(Math.floorDiv(stat.ctimeNanos(), 1_000_000_000L),
+                    Math.floorMod(stat.ctimeNanos(), 1_000_000_000L));
+            Instant ctimeQuietAt = changed.plus(settings.settleTime());
+            if (ctimeQuietAt.isAfter(now) && !changed.isAfter(now)) {
+                return new UploadOutcome.Requeue(ctimeQuietAt, "inode changed just now");
+            }
+        }
         if (record.isPresent() && record.get().describes(stat.size(), stat.mtimeMillis())
                 && record.get().bucket().equals(dest.bucket()) && record.get().key().equals(dest.key())) {
             FileStatus status = record.get().status();

@@ -90,6 +90,21 @@ class SuspectUploadTest {
     }
 
     @Test
+    void aSuspectFileWaitsUntilItsCtimeIsQuietForTheSettleTime() throws Exception {
+        Path file = file("being rewritten");
+        recordUploaded(file, movedCtime(file), Checksums.md5Hex(file));
+        long ctime = FileStat.of(file).orElseThrow().ctimeNanos();
+        Instant changed = Instant.ofEpochSecond(0, ctime);
+
+        UploadOutcome outcome = process(file, Clock.fixed(changed.plusMillis(500), ZoneOffset.UTC));
+
+        assertThat(outcome).isEqualTo(new UploadOutcome.Requeue(changed.plusSeconds(2), "inode changed just now"));
+        assertThat(puts).isEmpty();
+        assertThat(process(file, Clock.fixed(changed.plusSeconds(2), ZoneOffset.UTC)))
+                .isInstanceOf(UploadOutcome.Unchanged.class);
+    }
+
+    @Test
     void withoutARecordedChecksumS3sMd5Decides() throws Exception {
         Path file = file("old record");
         recordUploaded(file, movedCtime(file), "");
@@ -149,10 +164,13 @@ class SuspectUploadTest {
     }
 
     private UploadOutcome process(Path file) throws InterruptedException {
+        return process(file, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    private UploadOutcome process(Path file, Clock clock) throws InterruptedException {
         ObjectStore store = new Store();
         Site site = new Site("watch", new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
                 UploadOptions.NONE, 100);
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         Uploader uploader = new Uploader(keeper, EngineSettings.daemon(1, 10, Duration.ofSeconds(2), false), clock);
         BucketGate gate = new BucketGate("photos", store, false, new BucketStats(), new DeleteGuard(10, clock));
         return uploader.process(site, DEST, file, gate);
