@@ -8,6 +8,8 @@ import dev.ferry.core.RemoteObject;
 import dev.ferry.core.TransferException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -35,6 +37,25 @@ final class ContentCheck {
     }
 
     private ContentCheck() {
+    }
+
+    /** When a file whose ctime moved less than {@code settle} ago is quiet; empty when it already is. */
+    static Optional<Instant> ctimeQuietAt(FileStat stat, Duration settle, Instant now) {
+        Instant changed = Instant.ofEpochSecond(0, stat.ctimeNanos());
+        Instant quiet = changed.plus(settle);
+        return quiet.isAfter(now) && !changed.isAfter(now) ? Optional.of(quiet) : Optional.empty();
+    }
+
+    /**
+     * True when the file holds the content whose MD5 is {@code md5} and is still at {@code stat} after it was
+     * read: after an upload during which only its ctime or inode moved, the bytes sent are the file's.
+     */
+    static boolean holds(Path path, FileStat stat, String md5) {
+        try {
+            return Checksums.md5Hex(path).equalsIgnoreCase(md5) && FileStat.of(path).equals(Optional.of(stat));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

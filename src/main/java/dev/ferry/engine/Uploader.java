@@ -81,11 +81,9 @@ final class Uploader {
         boolean suspect = UploadDecision.suspect(record, dest, stat);
         if (suspect) {
             // a rewrite that put the old mtime back may still be under way: wait until the ctime is quiet too
-            Instant changed = Instant.ofEpochSecond(Math.floorDiv(stat.ctimeNanos(), 1_000_000_000L),
-                    Math.floorMod(stat.ctimeNanos(), 1_000_000_000L));
-            Instant ctimeQuietAt = changed.plus(settings.settleTime());
-            if (ctimeQuietAt.isAfter(now) && !changed.isAfter(now)) {
-                return new UploadOutcome.Requeue(ctimeQuietAt, "inode changed just now");
+            Optional<Instant> quiet = ContentCheck.ctimeQuietAt(stat, settings.settleTime(), now);
+            if (quiet.isPresent()) {
+                return new UploadOutcome.Requeue(quiet.get(), "inode changed just now");
             }
         }
         if (record.isPresent() && record.get().describes(stat.size(), stat.mtimeMillis())
@@ -143,7 +141,7 @@ final class Uploader {
             Optional<FileStat> after = statQuietly(path);
             FileStat recorded = stat;
             if (after.isPresent() && !after.get().equals(stat)) {
-                if (!after.get().sameSizeAndMtime(stat) || !sameContent(path, after.get(), result.md5Hex())) {
+                if (!after.get().sameSizeAndMtime(stat) || !ContentCheck.holds(path, after.get(), result.md5Hex())) {
                     return new UploadOutcome.Requeue(clock.instant().plus(settings.settleTime()),
                             "changed during upload");
                 }
@@ -244,16 +242,6 @@ final class Uploader {
         } catch (ExecutionException | TimeoutException e) {
             log.debug("{}: state store did not confirm the uploading mark in time; uploading anyway",
                     uploading.path());
-        }
-    }
-
-    /** True when the file, still at {@code stat} after reading it, holds the content whose MD5 is {@code md5}. */
-    private static boolean sameContent(java.nio.file.Path path, FileStat stat, String md5) {
-        try {
-            String now = dev.ferry.core.Checksums.md5Hex(path);
-            return now.equalsIgnoreCase(md5) && statQuietly(path).equals(Optional.of(stat));
-        } catch (IOException e) {
-            return false;
         }
     }
 

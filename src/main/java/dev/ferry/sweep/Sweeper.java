@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -159,7 +160,7 @@ public final class Sweeper {
      * and mtime is seen. The file is not read: upgrading hashes and uploads nothing.
      */
     private void fillIdentity(Optional<FileRecord> record, RouteDecision.Routed routed, FileStat stat) {
-        UploadDecision.identityToFill(record, routed.destination(), stat, java.time.Instant.now())
+        UploadDecision.identityToFill(record, routed.destination(), stat, Instant.now())
                 .ifPresent(records::offerIfIdle);
     }
 
