@@ -85,7 +85,7 @@ final class AdminService implements AdminOperations {
         }
         if (r.permanent()) {
             writer.offer(new FileRecord(r.path(), r.bucket(), r.key(), r.status(), r.size(), r.mtimeMillis(),
-                    r.checksum(), r.etag(), r.attempts(), r.reason(), false, r.createdAt(), clock.instant(),
+                    r.ctimeNanos(), r.inode(), r.checksum(), r.etag(), r.attempts(), r.reason(), false, r.createdAt(), clock.instant(),
                     r.uploadedAt()));
         }
         return engine.retryNow(path, routed.destination());

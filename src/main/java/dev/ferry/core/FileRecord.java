@@ -13,6 +13,9 @@ import java.util.Optional;
  * @param status      where the file stands
  * @param size        size in bytes of the version this record describes
  * @param mtimeMillis modification time (ms since the epoch) of the version this record describes
+ * @param ctimeNanos  inode change time of that version (ns since the epoch), {@link FileStat#UNKNOWN} when not
+ *                    known (a record written before Ferry kept it, or a platform without it)
+ * @param inode       inode number of that version, {@link FileStat#UNKNOWN} when not known
  * @param checksum    lower-case hex MD5 of that version's content, "" when not known
  * @param etag        ETag S3 returned for it, "" when not known
  * @param attempts    failed attempts since the last success (0 after an upload)
@@ -29,6 +32,8 @@ public record FileRecord(
         FileStatus status,
         long size,
         long mtimeMillis,
+        long ctimeNanos,
+        long inode,
         String checksum,
         String etag,
         int attempts,
@@ -51,10 +56,28 @@ public record FileRecord(
         Objects.requireNonNull(uploadedAt, "uploadedAt");
     }
 
+    /** A record whose version is known by size and modification time alone (ctime and inode unknown). */
+    public FileRecord(String path, String bucket, String key, FileStatus status, long size, long mtimeMillis,
+            String checksum, String etag, int attempts, String reason, boolean permanent, Instant createdAt,
+            Instant updatedAt, Optional<Instant> uploadedAt) {
+        this(path, bucket, key, status, size, mtimeMillis, FileStat.UNKNOWN, FileStat.UNKNOWN, checksum, etag,
+                attempts, reason, permanent, createdAt, updatedAt, uploadedAt);
+    }
+
+    /** The version this record describes. */
+    public FileStat stat() {
+        return new FileStat(size, mtimeMillis, ctimeNanos, inode);
+    }
+
     /** A fresh record for a file seen for the first time. */
+    public static FileRecord pending(String path, String bucket, String key, FileStat stat, Instant now) {
+        return new FileRecord(path, bucket, key, FileStatus.PENDING, stat.size(), stat.mtimeMillis(),
+                stat.ctimeNanos(), stat.inode(), "", "", 0, "", false, now, now, Optional.empty());
+    }
+
+    /** Like {@link #pending(String, String, String, FileStat, Instant)}, ctime and inode unknown. */
     public static FileRecord pending(String path, String bucket, String key, long size, long mtimeMillis, Instant now) {
-        return new FileRecord(path, bucket, key, FileStatus.PENDING, size, mtimeMillis, "", "", 0, "", false,
-                now, now, Optional.empty());
+        return pending(path, bucket, key, new FileStat(size, mtimeMillis), now);
     }
 
     /** True when this record describes the given version of the file (same size and modification time). */
@@ -63,29 +86,58 @@ public record FileRecord(
     }
 
     public FileRecord withStatus(FileStatus newStatus, Instant now) {
-        return new FileRecord(path, bucket, key, newStatus, size, mtimeMillis, checksum, etag, attempts, reason,
-                permanent, createdAt, now, uploadedAt);
+        return new FileRecord(path, bucket, key, newStatus, size, mtimeMillis, ctimeNanos, inode, checksum, etag,
+                attempts, reason, permanent, createdAt, now, uploadedAt);
     }
 
+    /**
+     * The same record for the same content under a moved ctime or inode (a chmod, a hard link, the same bytes
+     * copied back), with the checksum found when it was checked; nothing else changes.
+     */
+    public FileRecord withIdentity(FileStat stat, String contentMd5, Instant now) {
+        return new FileRecord(path, bucket, key, status, size, mtimeMillis, stat.ctimeNanos(), stat.inode(),
+                contentMd5.isEmpty() ? checksum : contentMd5, etag, attempts, reason, permanent, createdAt, now,
+                uploadedAt);
+    }
+
+    public FileRecord uploading(String bucket, String key, FileStat stat, String checksum, Instant now) {
+        return new FileRecord(path, bucket, key, FileStatus.UPLOADING, stat.size(), stat.mtimeMillis(),
+                stat.ctimeNanos(), stat.inode(), checksum, "", attempts, reason, false, createdAt, now, uploadedAt);
+    }
+
+    public FileRecord uploaded(String bucket, String key, FileStat stat, String checksum, String etag, Instant now) {
+        return new FileRecord(path, bucket, key, FileStatus.UPLOADED, stat.size(), stat.mtimeMillis(),
+                stat.ctimeNanos(), stat.inode(), checksum, etag, 0, "", false, createdAt, now, Optional.of(now));
+    }
+
+    public FileRecord failed(String bucket, String key, FileStat stat, String why, boolean isPermanent, Instant now) {
+        return new FileRecord(path, bucket, key, FileStatus.FAILED, stat.size(), stat.mtimeMillis(),
+                stat.ctimeNanos(), stat.inode(), checksum, etag, attempts + 1, why, isPermanent, createdAt, now,
+                uploadedAt);
+    }
+
+    public FileRecord ignored(String bucket, String key, FileStat stat, String why, Instant now) {
+        return new FileRecord(path, bucket, key, FileStatus.IGNORED, stat.size(), stat.mtimeMillis(),
+                stat.ctimeNanos(), stat.inode(), checksum, etag, 0, why, true, createdAt, now, uploadedAt);
+    }
+
+    // The same, for a version known by size and modification time alone (ctime and inode unknown).
+
     public FileRecord uploading(String bucket, String key, long size, long mtimeMillis, String checksum, Instant now) {
-        return new FileRecord(path, bucket, key, FileStatus.UPLOADING, size, mtimeMillis, checksum, "", attempts,
-                reason, false, createdAt, now, uploadedAt);
+        return uploading(bucket, key, new FileStat(size, mtimeMillis), checksum, now);
     }
 
     public FileRecord uploaded(String bucket, String key, long size, long mtimeMillis, String checksum, String etag,
             Instant now) {
-        return new FileRecord(path, bucket, key, FileStatus.UPLOADED, size, mtimeMillis, checksum, etag, 0, "",
-                false, createdAt, now, Optional.of(now));
+        return uploaded(bucket, key, new FileStat(size, mtimeMillis), checksum, etag, now);
     }
 
     public FileRecord failed(String bucket, String key, long size, long mtimeMillis, String why, boolean isPermanent,
             Instant now) {
-        return new FileRecord(path, bucket, key, FileStatus.FAILED, size, mtimeMillis, checksum, etag, attempts + 1,
-                why, isPermanent, createdAt, now, uploadedAt);
+        return failed(bucket, key, new FileStat(size, mtimeMillis), why, isPermanent, now);
     }
 
     public FileRecord ignored(String bucket, String key, long size, long mtimeMillis, String why, Instant now) {
-        return new FileRecord(path, bucket, key, FileStatus.IGNORED, size, mtimeMillis, checksum, etag, 0, why,
-                true, createdAt, now, uploadedAt);
+        return ignored(bucket, key, new FileStat(size, mtimeMillis), why, now);
     }
 }

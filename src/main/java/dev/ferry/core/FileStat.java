@@ -3,34 +3,76 @@ package dev.ferry.core;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Size and modification time of a regular file: the version a record describes.
+ * The version of a regular file that a record describes: size and modification time, and where the platform
+ * gives them, the inode change time (ctime) and the inode number, as git's index keeps them. Size and mtime say
+ * whether the file changed; a rewrite that keeps the size and puts the old mtime back ({@code cp -p},
+ * {@code rsync -t}, {@code tar x}, {@code touch -d}) still moves the ctime (or the inode, when the file was
+ * replaced), which only the kernel sets. Equality compares all four: two stats of one file are equal only when
+ * nothing about it moved.
  *
  * @param size        bytes
  * @param mtimeMillis modification time, ms since the epoch
+ * @param ctimeNanos  inode change time, ns since the epoch (as precise as the filesystem keeps it), or
+ *                    {@link #UNKNOWN} (Windows, or a record written before Ferry kept it)
+ * @param inode       the inode number, or {@link #UNKNOWN}
  */
-public record FileStat(long size, long mtimeMillis) {
+public record FileStat(long size, long mtimeMillis, long ctimeNanos, long inode) {
+    /** An inode change time or inode number the platform or the record does not know. */
+    public static final long UNKNOWN = Long.MIN_VALUE;
+    private static final boolean UNIX = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
+    private static final String UNIX_ATTRIBUTES = "unix:size,lastModifiedTime,isRegularFile,ctime,ino";
+
+    /** A version known by size and modification time alone. */
+    public FileStat(long size, long mtimeMillis) {
+        this(size, mtimeMillis, UNKNOWN, UNKNOWN);
+    }
+
+    /** Same size and modification time: what Ferry has always taken for "the same version". */
+    public boolean sameSizeAndMtime(FileStat other) {
+        return size == other.size && mtimeMillis == other.mtimeMillis;
+    }
+
+    /**
+     * True when the inode change time or the inode number differ, both stats knowing them: something happened to
+     * the file (a rewrite, a replacement, a chmod, a hard link) that size and mtime may not show. Unknown on
+     * either side counts as not moved, so records from before they were kept cause no work.
+     */
+    public boolean identityMovedFrom(FileStat other) {
+        return moved(ctimeNanos, other.ctimeNanos) || moved(inode, other.inode);
+    }
+
+    /** True when this stat knows its ctime or inode. */
+    public boolean knowsIdentity() {
+        return ctimeNanos != UNKNOWN || inode != UNKNOWN;
+    }
+
+    private static boolean moved(long a, long b) {
+        return a != UNKNOWN && b != UNKNOWN && a != b;
+    }
 
     /**
      * Stats {@code path}, following a symbolic link to its target. Empty when nothing is there or it is not a
      * regular file (a directory, a FIFO, a dangling link, a link whose chain of links loops or is too long).
+     * One {@code stat} call; on platforms without the "unix" attribute view (Windows) ctime and inode are
+     * {@link #UNKNOWN}.
      *
      * @throws IOException when the file exists but cannot be stat'ed (permission denied on its folder, I/O error)
      */
     public static Optional<FileStat> of(Path path) throws IOException {
         try {
-            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
-            if (!attrs.isRegularFile()) {
-                return Optional.empty();
-            }
-            return Optional.of(new FileStat(attrs.size(), attrs.lastModifiedTime().toMillis()));
+            return UNIX ? ofUnix(path) : ofBasic(path);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (FileSystemException e) {
@@ -41,6 +83,28 @@ public record FileStat(long size, long mtimeMillis) {
             }
             throw e;
         }
+    }
+
+    private static Optional<FileStat> ofUnix(Path path) throws IOException {
+        Map<String, Object> a = Files.readAttributes(path, UNIX_ATTRIBUTES);
+        if (!Boolean.TRUE.equals(a.get("isRegularFile"))) {
+            return Optional.empty();
+        }
+        FileTime ctime = (FileTime) a.get("ctime");
+        Object ino = a.get("ino");
+        return Optional.of(new FileStat((Long) a.get("size"), ((FileTime) a.get("lastModifiedTime")).toMillis(),
+                ctime == null ? UNKNOWN : nanos(ctime), ino instanceof Long n ? n : UNKNOWN));
+    }
+
+    private static Optional<FileStat> ofBasic(Path path) throws IOException {
+        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        return attrs.isRegularFile() ? Optional.of(new FileStat(attrs.size(), attrs.lastModifiedTime().toMillis()))
+                : Optional.empty();
+    }
+
+    private static long nanos(FileTime time) {
+        Instant i = time.toInstant();
+        return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
     }
 
     /** Why {@code path}, for which {@link #of} found no regular file, is not uploaded: gone, or something else. */

@@ -17,6 +17,16 @@ public interface RecordKeeper {
     /** Like {@link #submit} for a caller that does not wait for the write. */
     void offer(FileRecord record);
 
+    /**
+     * Like {@link #offer} for a write that may be skipped because a later sweep makes it again (ctime and inode
+     * filled into a record written before Ferry kept them); an implementation skips it when the store is away
+     * or busy. False when skipped.
+     */
+    default boolean offerIfIdle(FileRecord record) {
+        offer(record);
+        return true;
+    }
+
     /** @throws StateStoreException when the store cannot be read */
     Optional<FileRecord> get(String path);
 

@@ -1,12 +1,22 @@
 package dev.ferry.core;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /**
  * Whether a local file needs uploading, given what the state store says. The one place this is decided
  * (rclone's needsTransfer): sweeps and workers both ask here.
+ *
+ * <p>A file whose size and mtime match its UPLOADED record but whose inode change time or inode moved is
+ * <em>suspect</em>: its content may have been rewritten with the old mtime put back, or only its metadata
+ * changed (chmod, chown, a hard link, the same bytes copied back). Sweeps hand it to a worker like a changed
+ * file; the worker compares the content's MD5 with the recorded checksum and uploads only when they differ.
+ * A ctime or inode the record does not know (written before Ferry kept them) counts as not moved.
  */
 public final class UploadDecision {
+    /** Why a suspect file is handed to a worker. */
+    public static final String SUSPECT = "ctime or inode changed with the same size and mtime: checking the content";
+
     private UploadDecision() {
     }
 
@@ -25,11 +35,39 @@ public final class UploadDecision {
             return Optional.of(r.status() == FileStatus.UPLOADED ? "changed" : "new version");
         }
         return switch (r.status()) {
-            case UPLOADED -> Optional.empty();
+            case UPLOADED -> stat.identityMovedFrom(r.stat()) ? Optional.of(SUSPECT) : Optional.empty();
             case FAILED -> r.permanent() ? Optional.empty() : Optional.of("retry after failure");
             case IGNORED -> Optional.of("no longer ignored");
             case PENDING, UPLOADING -> Optional.of("unfinished upload");
         };
+    }
+
+    /**
+     * True when the record says this very version (size, mtime, destination) is uploaded while its ctime or
+     * inode moved: only its content's MD5 can tell whether it needs uploading again.
+     */
+    public static boolean suspect(Optional<FileRecord> record, Destination destination, FileStat stat) {
+        return uploadedVersion(record, destination, stat) && stat.identityMovedFrom(record.get().stat());
+    }
+
+    /**
+     * The record to write when it says this version is uploaded but does not know the ctime and inode that
+     * {@code stat} has (a record from before Ferry kept them): the same record with them filled in, so a later
+     * rewrite that keeps size and mtime is seen. Empty when nothing needs writing.
+     */
+    public static Optional<FileRecord> identityToFill(Optional<FileRecord> record, Destination destination,
+            FileStat stat, Instant now) {
+        if (!uploadedVersion(record, destination, stat) || record.get().stat().knowsIdentity()
+                || !stat.knowsIdentity()) {
+            return Optional.empty();
+        }
+        return Optional.of(record.get().withIdentity(stat, "", now));
+    }
+
+    private static boolean uploadedVersion(Optional<FileRecord> record, Destination destination, FileStat stat) {
+        return record.isPresent() && record.get().status() == FileStatus.UPLOADED
+                && record.get().describes(stat.size(), stat.mtimeMillis())
+                && record.get().bucket().equals(destination.bucket()) && record.get().key().equals(destination.key());
     }
 
     /** True when the record already says this rejection for this version, so nothing needs writing. */

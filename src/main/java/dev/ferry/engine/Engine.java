@@ -156,12 +156,10 @@ public final class Engine {
             Optional<FileRecord> existing) {
         Instant now = clock.instant();
         FileRecord base = existing.orElseGet(() -> FileRecord.pending(path.toString(), rejected.bucket(),
-                rejected.key(), stat.size(), stat.mtimeMillis(), now));
+                rejected.key(), stat, now));
         FileRecord record = rejected.failure()
-                ? base.failed(rejected.bucket(), rejected.key(), stat.size(), stat.mtimeMillis(), rejected.reason(),
-                        true, now)
-                : base.ignored(rejected.bucket(), rejected.key(), stat.size(), stat.mtimeMillis(),
-                        rejected.reason(), now);
+                ? base.failed(rejected.bucket(), rejected.key(), stat, rejected.reason(), true, now)
+                : base.ignored(rejected.bucket(), rejected.key(), stat, rejected.reason(), now);
         records.offer(record);
         if (rejected.failure()) {
             log.warn("{}: not uploaded: {}", path, rejected.reason());

@@ -11,6 +11,7 @@ import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.RemoteObject;
 import dev.ferry.core.StateStoreException;
 import dev.ferry.core.TransferException;
+import dev.ferry.core.UploadDecision;
 import dev.ferry.core.UploadOutcome;
 import java.io.IOException;
 import java.time.Clock;
@@ -77,10 +78,19 @@ final class Uploader {
             record = Optional.empty();
             storeDown = true;
         }
+        boolean suspect = UploadDecision.suspect(record, dest, stat);
+        if (suspect) {
+            // a rewrite that put the old mtime back may still be under way: wait until the ctime is quiet too
+            Optional<Instant> quiet = ContentCheck.ctimeQuietAt(stat, settings.settleTime(), now);
+            if (quiet.isPresent()) {
+                return new UploadOutcome.Requeue(quiet.get(), "inode changed just now");
+            }
+        }
         if (record.isPresent() && record.get().describes(stat.size(), stat.mtimeMillis())
                 && record.get().bucket().equals(dest.bucket()) && record.get().key().equals(dest.key())) {
             FileStatus status = record.get().status();
-            if (status == FileStatus.UPLOADED) {
+            if (status == FileStatus.UPLOADED && !suspect) {
+                UploadDecision.identityToFill(record, dest, stat, now).ifPresent(records::offer);
                 return new UploadOutcome.Unchanged("already uploaded");
             }
             if (status == FileStatus.FAILED && record.get().permanent()) {
@@ -92,19 +102,36 @@ final class Uploader {
 
         try {
             gate.ensureBucket();
-            if (inDoubt) {
+            if (suspect || inDoubt && record.isPresent() && stat.identityMovedFrom(record.get().stat())) {
+                // Same size and mtime, but the ctime or inode moved: only the content can tell. For an
+                // interrupted upload the mark's checksum is empty, so S3's MD5 is the reference.
+                String expected = suspect ? record.get().checksum() : "";
+                ContentCheck.Result found = ContentCheck.check(path, stat, expected, store, dest);
+                if (found instanceof ContentCheck.Moved) {
+                    return new UploadOutcome.Requeue(clock.instant().plus(settings.settleTime()),
+                            "changed while its content was compared");
+                }
+                if (found instanceof ContentCheck.Same same) {
+                    records.offer(suspect ? record.get().withIdentity(stat, same.md5(), clock.instant())
+                            : record.get().uploaded(dest.bucket(), dest.key(), stat, same.md5(),
+                                    record.get().etag(), clock.instant()));
+                    return new UploadOutcome.Unchanged("ctime or inode changed, content the same (MD5 "
+                            + same.md5() + ")");
+                }
+                log.info("{}: {}: uploading it again", pathText, ((ContentCheck.Differs) found).why());
+            } else if (inDoubt) {
                 Optional<RemoteObject> remote = store.head(dest.bucket(), dest.key());
                 if (remote.isPresent() && matches(remote.get(), stat)) {
                     FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
-                            stat.size(), stat.mtimeMillis(), now));
-                    records.offer(base.uploaded(dest.bucket(), dest.key(), stat.size(), stat.mtimeMillis(),
-                            remote.get().md5Hex().orElse(""), remote.get().etag(), now));
+                            stat, now));
+                    records.offer(base.uploaded(dest.bucket(), dest.key(), stat, remote.get().md5Hex().orElse(""),
+                            remote.get().etag(), now));
                     return new UploadOutcome.Unchanged("already in S3 (confirmed after an interrupted upload)");
                 }
             }
             FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
-                    stat.size(), stat.mtimeMillis(), now));
-            awaitDurable(base.uploading(dest.bucket(), dest.key(), stat.size(), stat.mtimeMillis(), "", now));
+                    stat, now));
+            awaitDurable(base.uploading(dest.bucket(), dest.key(), stat, "", now));
 
             Instant started = clock.instant();
             PutResult result = store.put(new PutRequest(dest.bucket(), dest.key(), path, stat.size(),
@@ -112,12 +139,18 @@ final class Uploader {
             Duration took = Duration.between(started, clock.instant());
 
             Optional<FileStat> after = statQuietly(path);
+            FileStat recorded = stat;
             if (after.isPresent() && !after.get().equals(stat)) {
-                return new UploadOutcome.Requeue(clock.instant().plus(settings.settleTime()),
-                        "changed during upload");
+                if (!after.get().sameSizeAndMtime(stat) || !ContentCheck.holds(path, after.get(), result.md5Hex())) {
+                    return new UploadOutcome.Requeue(clock.instant().plus(settings.settleTime()),
+                            "changed during upload");
+                }
+                // only the ctime or inode moved (a chmod, a hard link) and the bytes are the ones sent: record
+                // the new ctime and inode, or the next look at the file would compare its content again
+                recorded = after.get();
             }
-            records.offer(base.uploaded(dest.bucket(), dest.key(), stat.size(), stat.mtimeMillis(),
-                    result.md5Hex(), result.etag(), clock.instant()));
+            records.offer(base.uploaded(dest.bucket(), dest.key(), recorded, result.md5Hex(), result.etag(),
+                    clock.instant()));
             return new UploadOutcome.Uploaded(result, took);
         } catch (TransferException e) {
             if (Thread.currentThread().isInterrupted()) {
@@ -132,10 +165,9 @@ final class Uploader {
                         "changed during upload (" + e.getMessage() + ")");
             }
             FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
-                    stat.size(), stat.mtimeMillis(), now));
+                    stat, now));
             boolean permanent = !e.kind().retryable();
-            records.offer(base.failed(dest.bucket(), dest.key(), stat.size(), stat.mtimeMillis(), e.getMessage(),
-                    permanent, clock.instant()));
+            records.offer(base.failed(dest.bucket(), dest.key(), stat, e.getMessage(), permanent, clock.instant()));
             if (e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET) {
                 gate.bucketMissing();
             }
@@ -175,7 +207,7 @@ final class Uploader {
         } catch (TransferException e) {
             return new UploadOutcome.Retry(e.getMessage());
         }
-        records.offer(record.get().ignored(dest.bucket(), dest.key(), record.get().size(), record.get().mtimeMillis(),
+        records.offer(record.get().ignored(dest.bucket(), dest.key(), record.get().stat(),
                 "deleted locally; deleted from S3 (retire_deleted)", clock.instant()));
         return new UploadOutcome.Deleted(dest.key());
     }
@@ -194,7 +226,7 @@ final class Uploader {
         }
         record.filter(r -> r.status() == FileStatus.FAILED || r.status() == FileStatus.PENDING
                         || r.status() == FileStatus.UPLOADING)
-                .ifPresent(r -> records.offer(r.ignored(dest.bucket(), dest.key(), r.size(), r.mtimeMillis(),
+                .ifPresent(r -> records.offer(r.ignored(dest.bucket(), dest.key(), r.stat(),
                         "deleted locally before it was uploaded", clock.instant())));
     }
 

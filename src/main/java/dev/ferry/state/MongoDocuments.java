@@ -1,6 +1,7 @@
 package dev.ferry.state;
 
 import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStat;
 import dev.ferry.core.FileStatus;
 import org.bson.Document;
 
@@ -13,6 +14,8 @@ import java.util.Optional;
  * The mapping between a {@link FileRecord} and its MongoDB document. The first five fields are the ones
  * the earlier image-sync daemon wrote ({@code file, path, bucket, uploaded, reason}), so queries written
  * for it keep working; reading is lenient so its documents (which lack the newer fields) load too.
+ * {@code ctimeNanos} and {@code inode} are left out when not known (and then removed), as documents written
+ * before Ferry kept them lack them.
  */
 final class MongoDocuments {
 
@@ -21,6 +24,8 @@ final class MongoDocuments {
     static final String BUCKET = "bucket";
     static final String CREATED_AT = "createdAt";
     static final String UPLOADED_AT = "uploadedAt";
+    static final String CTIME = "ctimeNanos";
+    static final String INODE = "inode";
 
     private MongoDocuments() {
     }
@@ -44,10 +49,16 @@ final class MongoDocuments {
                 .append("permanent", r.permanent())
                 .append("updatedAt", Date.from(r.updatedAt()));
         r.uploadedAt().ifPresent(at -> set.append(UPLOADED_AT, Date.from(at)));
+        Document unset = new Document();
+        if (r.uploadedAt().isEmpty()) {
+            unset.append(UPLOADED_AT, "");
+        }
+        known(set, unset, CTIME, r.ctimeNanos());
+        known(set, unset, INODE, r.inode());
         Document update = new Document("$set", set)
                 .append("$setOnInsert", new Document(CREATED_AT, Date.from(r.createdAt())));
-        if (r.uploadedAt().isEmpty()) {
-            update.append("$unset", new Document(UPLOADED_AT, ""));
+        if (!unset.isEmpty()) {
+            update.append("$unset", unset);
         }
         return update;
     }
@@ -60,7 +71,8 @@ final class MongoDocuments {
                 : uploaded ? FileStatus.UPLOADED : reason.isEmpty() ? FileStatus.PENDING : FileStatus.FAILED;
         Instant updatedAt = instant(d.get("updatedAt")).orElse(Instant.EPOCH);
         return new FileRecord(text(d.get(PATH)), text(d.get(BUCKET)), text(d.get("key")), status,
-                number(d.get("size"), -1), number(d.get("mtime"), -1), text(d.get("checksum")),
+                number(d.get("size"), -1), number(d.get("mtime"), -1), number(d.get(CTIME), FileStat.UNKNOWN),
+                number(d.get(INODE), FileStat.UNKNOWN), text(d.get("checksum")),
                 text(d.get("etag")), (int) number(d.get("attempts"), 0), reason,
                 Boolean.TRUE.equals(d.get("permanent")), instant(d.get(CREATED_AT)).orElse(updatedAt), updatedAt,
                 instant(d.get(UPLOADED_AT)));
@@ -73,6 +85,14 @@ final class MongoDocuments {
             slash = Math.max(slash, path.lastIndexOf(File.separatorChar));
         }
         return path.substring(slash + 1);
+    }
+
+    private static void known(Document set, Document unset, String field, long value) {
+        if (value == FileStat.UNKNOWN) {
+            unset.append(field, "");
+        } else {
+            set.append(field, value);
+        }
     }
 
     private static String text(Object value) {

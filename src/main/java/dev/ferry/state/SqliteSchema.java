@@ -1,6 +1,7 @@
 package dev.ferry.state;
 
 import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStat;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,22 +15,24 @@ import java.util.Optional;
 /**
  * The SQLite table, its migrations and the mapping between a row and a {@link FileRecord}. The schema
  * version lives in {@code PRAGMA user_version}: 0 is an empty file, each migration raises it by one.
+ * Version 2 added {@code ctime_nanos} and {@code inode}, NULL when not known (rows written by version 1).
  */
 final class SqliteSchema {
 
     /** The version this code writes and understands. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     static final String COLUMNS = "path, bucket, key, status, size, mtime_millis, checksum, etag, attempts, reason,"
-            + " permanent, created_at, updated_at, uploaded_at";
+            + " permanent, created_at, updated_at, uploaded_at, ctime_nanos, inode";
 
     /** Upsert that keeps the original created_at of an existing row. */
-    static final String UPSERT = "INSERT INTO files (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static final String UPSERT = "INSERT INTO files (" + COLUMNS + ")"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT(path) DO UPDATE SET bucket = excluded.bucket, key = excluded.key,"
             + " status = excluded.status, size = excluded.size, mtime_millis = excluded.mtime_millis,"
             + " checksum = excluded.checksum, etag = excluded.etag, attempts = excluded.attempts,"
             + " reason = excluded.reason, permanent = excluded.permanent, updated_at = excluded.updated_at,"
-            + " uploaded_at = excluded.uploaded_at";
+            + " uploaded_at = excluded.uploaded_at, ctime_nanos = excluded.ctime_nanos, inode = excluded.inode";
 
     private static final String[] V1 = {
         "CREATE TABLE IF NOT EXISTS files ("
@@ -52,6 +55,12 @@ final class SqliteSchema {
         "CREATE INDEX IF NOT EXISTS files_bucket_status ON files (bucket, status)",
     };
 
+    /** The inode change time and inode number of the version (NULL: not known). Existing rows are kept. */
+    private static final String[] V2 = {
+        "ALTER TABLE files ADD COLUMN ctime_nanos INTEGER",
+        "ALTER TABLE files ADD COLUMN inode INTEGER",
+    };
+
     private SqliteSchema() {
     }
 
@@ -72,7 +81,12 @@ final class SqliteSchema {
                     s.execute(ddl);
                 }
             }
-            // Later migrations go here: if (found < 2) { ... }
+            if (found < 2) {
+                for (String ddl : V2) {
+                    s.execute(ddl);
+                }
+            }
+            // Later migrations go here: if (found < 3) { ... }
             s.execute("PRAGMA user_version = " + VERSION);
             c.commit();
         } catch (SQLException e) {
@@ -90,7 +104,7 @@ final class SqliteSchema {
         }
     }
 
-    /** Binds a record to the 14 parameters of {@link #UPSERT}. */
+    /** Binds a record to the 16 parameters of {@link #UPSERT}. */
     static void bind(PreparedStatement ps, FileRecord r) throws SQLException {
         ps.setString(1, r.path());
         ps.setString(2, r.bucket());
@@ -110,6 +124,21 @@ final class SqliteSchema {
         } else {
             ps.setNull(14, Types.INTEGER);
         }
+        setKnown(ps, 15, r.ctimeNanos());
+        setKnown(ps, 16, r.inode());
+    }
+
+    private static void setKnown(PreparedStatement ps, int index, long value) throws SQLException {
+        if (value == FileStat.UNKNOWN) {
+            ps.setNull(index, Types.INTEGER);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+
+    private static long known(ResultSet rs, int index) throws SQLException {
+        long value = rs.getLong(index);
+        return rs.wasNull() ? FileStat.UNKNOWN : value;
     }
 
     /** Reads the row under the cursor, selected as {@link #COLUMNS}. */
@@ -117,8 +146,8 @@ final class SqliteSchema {
         long uploaded = rs.getLong(14);
         Optional<Instant> uploadedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(uploaded));
         return new FileRecord(rs.getString(1), rs.getString(2), rs.getString(3), StoredValues.status(rs.getString(4)),
-                rs.getLong(5), rs.getLong(6), rs.getString(7), rs.getString(8), rs.getInt(9), rs.getString(10),
-                rs.getInt(11) != 0, Instant.ofEpochMilli(rs.getLong(12)), Instant.ofEpochMilli(rs.getLong(13)),
-                uploadedAt);
+                rs.getLong(5), rs.getLong(6), known(rs, 15), known(rs, 16), rs.getString(7), rs.getString(8),
+                rs.getInt(9), rs.getString(10), rs.getInt(11) != 0, Instant.ofEpochMilli(rs.getLong(12)),
+                Instant.ofEpochMilli(rs.getLong(13)), uploadedAt);
     }
 }

@@ -117,11 +117,13 @@ public final class StateWriter implements RecordKeeper, AutoCloseable {
     private final StateStore store;
     private final WriteBuffer buffer;
     private final Thread flusher;
+    private final int idleLimit;
 
     private StateWriter(StateStore store, Settings settings, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.buffer = new WriteBuffer(store, Objects.requireNonNull(settings, "settings"),
                 Objects.requireNonNull(clock, "clock"));
+        this.idleLimit = Math.max(1, settings.capacity() / 10);
         this.flusher = new Thread(new Flusher(store, buffer), "ferry-state-writer");
         this.flusher.setDaemon(true);
     }
@@ -160,6 +162,20 @@ public final class StateWriter implements RecordKeeper, AutoCloseable {
         if (record != null) {
             buffer.enqueue(record, null);
         }
+    }
+
+    /**
+     * Like {@link #offer} for a write that a later sweep repeats when it is skipped (ctime and inode filled into
+     * an older record): skipped while the store is unreachable or refuses writes, and once a tenth of the capacity
+     * is pending, so it never takes the room of records that matter.
+     */
+    @Override
+    public boolean offerIfIdle(FileRecord record) {
+        if (record == null || !buffer.reachable() || buffer.size() >= idleLimit) {
+            return false;
+        }
+        buffer.enqueue(record, null);
+        return true;
     }
 
     /**

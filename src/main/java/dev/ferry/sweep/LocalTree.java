@@ -7,7 +7,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -98,9 +97,7 @@ final class LocalTree implements Iterator<LocalTree.Entry> {
 
     private Optional<FileStat> statOf(Path file) {
         try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return a.isRegularFile() ? Optional.of(new FileStat(a.size(), a.lastModifiedTime().toMillis()))
-                    : Optional.empty();
+            return FileStat.of(file);
         } catch (IOException e) {
             return Optional.empty();
         }

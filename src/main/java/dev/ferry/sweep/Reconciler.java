@@ -155,6 +155,14 @@ public final class Reconciler {
                     && record.get().describes(l.stat().size(), l.stat().mtimeMillis());
             if (known) {
                 c.unchanged++;
+                if (!dryRun) {
+                    // S3 holds this version: a ctime or inode the record lacks (or that moved, when the content
+                    // was compared in checksum mode) is recorded, so a later same-size, same-mtime rewrite is seen
+                    FileRecord r = record.get();
+                    if (!r.stat().knowsIdentity() || l.stat().identityMovedFrom(r.stat())) {
+                        records.offerIfIdle(r.withIdentity(l.stat(), "", clock.instant()));
+                    }
+                }
             } else {
                 c.confirmed++;
                 if (!dryRun) {
@@ -162,9 +170,8 @@ public final class Reconciler {
                     // record it, so the next run trusts the record instead of asking S3
                     java.time.Instant now = clock.instant();
                     FileRecord base = record.orElseGet(() -> FileRecord.pending(l.path().toString(), dest.bucket(),
-                            dest.key(), l.stat().size(), l.stat().mtimeMillis(), now));
-                    records.offer(base.uploaded(dest.bucket(), dest.key(), l.stat().size(), l.stat().mtimeMillis(),
-                            "", remote.etag(), now));
+                            dest.key(), l.stat(), now));
+                    records.offer(base.uploaded(dest.bucket(), dest.key(), l.stat(), "", remote.etag(), now));
                 }
             }
             markers.file(l.stat().mtimeMillis(), true);
@@ -179,9 +186,11 @@ public final class Reconciler {
             c.changed++;
             sink.difference(new Difference(Difference.Kind.CHANGED, dest.key(), why.get()));
         }
-        if (!dryRun && record.isPresent() && record.get().status() == FileStatus.UPLOADED) {
+        boolean suspect = remote != null && why.get().equals(UploadDecision.SUSPECT);
+        if (!dryRun && !suspect && record.isPresent() && record.get().status() == FileStatus.UPLOADED) {
             // the record says uploaded but S3 disagrees (the object was deleted, or its content changed at the
-            // same size and mtime): withdraw it, or the worker would trust it and skip the upload
+            // same size and mtime): withdraw it, or the worker would trust it and skip the upload. A suspect file
+            // (ctime or inode moved) keeps its record: the worker compares its MD5 with the recorded checksum
             records.offer(record.get().withStatus(FileStatus.PENDING, clock.instant()));
         }
         return sink.upload(l.path(), dest, l.stat(), remote == null ? "missing in S3" : why.get());
@@ -200,6 +209,10 @@ public final class Reconciler {
             case SIZE_MTIME:
                 if (remote.size() != size) {
                     return Optional.of("size " + size + " locally, " + remote.size() + " in S3");
+                }
+                if (UploadDecision.suspect(record, dest, l.stat())) {
+                    // S3's size and mtime cannot see a rewrite that kept them; the record's ctime and inode can
+                    return Optional.of(UploadDecision.SUSPECT);
                 }
                 if (record.isPresent() && record.get().status() == FileStatus.UPLOADED
                         && record.get().describes(size, l.stat().mtimeMillis()) && remote.etag().equals(record.get().etag())) {

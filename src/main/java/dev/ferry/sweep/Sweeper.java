@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -114,11 +115,9 @@ public final class Sweeper {
                 !stopped[0]);
     }
 
+    /** The walk's attributes carry no ctime or inode: a file (or a link to one) is stat'ed once more for them. */
     private static Optional<FileStat> statOf(Path file, BasicFileAttributes attrs) throws IOException {
-        if (attrs.isRegularFile()) {
-            return Optional.of(new FileStat(attrs.size(), attrs.lastModifiedTime().toMillis()));
-        }
-        return attrs.isSymbolicLink() ? FileStat.of(file) : Optional.empty();
+        return attrs.isRegularFile() || attrs.isSymbolicLink() ? FileStat.of(file) : Optional.empty();
     }
 
     /** Looks up the batch and hands over what differs. False when the sink or the store wait says stop. */
@@ -135,7 +134,9 @@ public final class Sweeper {
                 Optional<FileRecord> record = Optional.ofNullable(known.get(f.path.toString()));
                 if (f.decision instanceof RouteDecision.Routed routed) {
                     Optional<String> why = UploadDecision.needsUpload(record, routed.destination(), f.stat);
-                    if (why.isPresent()) {
+                    if (why.isEmpty()) {
+                        fillIdentity(record, routed, f.stat);
+                    } else {
                         if (!sink.upload(f.path, routed.destination(), f.stat, why.get())) {
                             return false;
                         }
@@ -151,6 +152,16 @@ public final class Sweeper {
         } catch (InterruptedException e) {
             throw new SweepInterrupted(e);
         }
+    }
+
+    /**
+     * A record written before Ferry kept ctime and inode gets them from this sweep (a write-behind write, skipped
+     * when the state writer is busy or the store away: a later sweep does it), so a later rewrite that keeps size
+     * and mtime is seen. The file is not read: upgrading hashes and uploads nothing.
+     */
+    private void fillIdentity(Optional<FileRecord> record, RouteDecision.Routed routed, FileStat stat) {
+        UploadDecision.identityToFill(record, routed.destination(), stat, Instant.now())
+                .ifPresent(records::offerIfIdle);
     }
 
     private Map<String, FileRecord> lookup(List<Found> batch) throws InterruptedException {

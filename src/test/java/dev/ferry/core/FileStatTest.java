@@ -41,4 +41,22 @@ class FileStatTest {
         assertThat(FileStat.notARegularFile(dir.resolve("never-there"))).isEqualTo("no longer exists");
         assertThat(FileStat.notARegularFile(dir)).isEqualTo("a folder, not a file");
     }
+
+    @Test
+    void knowsTheInodeAndCtimeAndSeesThemMoveWhenSizeAndMtimeDoNot() throws Exception {
+        Path file = Files.writeString(dir.resolve("f"), "abcd");
+        FileStat before = FileStat.of(file).orElseThrow();
+        assertThat(before.knowsIdentity()).isTrue();
+        assertThat(before.inode()).isEqualTo(Files.getAttribute(file, "unix:ino"));
+
+        Path other = Files.writeString(dir.resolve("g"), "wxyz");
+        Files.setLastModifiedTime(other, Files.getLastModifiedTime(file));
+        Files.move(other, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        FileStat after = FileStat.of(file).orElseThrow();
+
+        assertThat(after.sameSizeAndMtime(before)).isTrue();
+        assertThat(after.identityMovedFrom(before)).isTrue();
+        assertThat(after).isNotEqualTo(before);
+        assertThat(after.identityMovedFrom(new FileStat(4, after.mtimeMillis()))).as("unknown is not moved").isFalse();
+    }
 }

@@ -40,6 +40,39 @@ class UploadDecisionTest {
     }
 
     @Test
+    void aMovedCtimeOrInodeWithTheSameSizeAndMtimeIsSuspect() {
+        FileStat uploadedAs = new FileStat(10, 1000, 5_000_000_123L, 77);
+        FileRecord up = FileRecord.pending("/w/b/k", "b", "k", uploadedAs, t).uploaded("b", "k", uploadedAs, "md5",
+                "etag", t);
+        FileStat ctimeMoved = new FileStat(10, 1000, 6_000_000_000L, 77);
+        FileStat inodeMoved = new FileStat(10, 1000, 5_000_000_123L, 78);
+
+        assertThat(UploadDecision.needsUpload(Optional.of(up), dest, uploadedAs)).isEmpty();
+        assertThat(UploadDecision.needsUpload(Optional.of(up), dest, ctimeMoved)).contains(UploadDecision.SUSPECT);
+        assertThat(UploadDecision.needsUpload(Optional.of(up), dest, inodeMoved)).contains(UploadDecision.SUSPECT);
+        assertThat(UploadDecision.suspect(Optional.of(up), dest, ctimeMoved)).isTrue();
+        assertThat(UploadDecision.suspect(Optional.of(up), dest, uploadedAs)).isFalse();
+        assertThat(UploadDecision.suspect(Optional.of(up), new Destination("b", "other"), ctimeMoved)).isFalse();
+        assertThat(UploadDecision.needsUpload(Optional.of(up), dest, new FileStat(10, 2000, 6_000_000_000L, 77)))
+                .as("a new mtime is a plain change").contains("changed");
+    }
+
+    @Test
+    void anUnknownCtimeOrInodeIsNotAMoveAndIsFilledInFromTheFile() {
+        FileRecord old = pending.uploaded("b", "k", 10, 1000, "", "etag", t);
+        FileStat known = new FileStat(10, 1000, 6_000_000_000L, 77);
+
+        assertThat(UploadDecision.needsUpload(Optional.of(old), dest, known)).isEmpty();
+        assertThat(UploadDecision.identityToFill(Optional.of(old), dest, known, t))
+                .hasValueSatisfying(r -> assertThat(r.stat()).isEqualTo(known));
+        assertThat(UploadDecision.identityToFill(Optional.of(old), dest, stat, t)).as("nothing to fill").isEmpty();
+        FileRecord filled = old.withIdentity(known, "", t);
+        assertThat(UploadDecision.identityToFill(Optional.of(filled), dest, known, t)).isEmpty();
+        assertThat(UploadDecision.identityToFill(Optional.of(old), dest, new FileStat(10, 999, 1, 1), t))
+                .as("another version").isEmpty();
+    }
+
+    @Test
     void alreadyRecordedMatchesStatusReasonAndVersion() {
         FileRecord ignored = pending.ignored("", "", 10, 1000, "root", t);
         assertThat(UploadDecision.alreadyRecorded(Optional.of(ignored), FileStatus.IGNORED, "root", stat)).isTrue();

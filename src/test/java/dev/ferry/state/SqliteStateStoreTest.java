@@ -80,6 +80,49 @@ class SqliteStateStoreTest extends StateStoreContract {
         }
     }
 
+    /** A file written by the release before ctime and inode were kept (schema 1) opens with every row kept. */
+    @Test
+    void opensAFileOfTheFirstSchemaKeepingEveryRecord() throws Exception {
+        store.close();
+        Path db = dir.resolve("v1.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE files (path TEXT NOT NULL PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT NULL,"
+                    + " status TEXT NOT NULL, size INTEGER NOT NULL, mtime_millis INTEGER NOT NULL,"
+                    + " checksum TEXT NOT NULL, etag TEXT NOT NULL, attempts INTEGER NOT NULL, reason TEXT NOT NULL,"
+                    + " permanent INTEGER NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+                    + " uploaded_at INTEGER)");
+            s.execute("CREATE INDEX files_status_path ON files (status, path)");
+            s.execute("CREATE INDEX files_bucket_status ON files (bucket, status)");
+            s.execute("INSERT INTO files VALUES ('/w/b/a.txt', 'b', 'a.txt', 'UPLOADED', 5, 1714979289123,"
+                    + " '0123456789abcdef0123456789abcdef', 'etag-a', 0, '', 0, 1714979289000, 1714979289500,"
+                    + " 1714979289500)");
+            s.execute("INSERT INTO files VALUES ('/w/b/f.txt', 'b', 'f.txt', 'FAILED', 7, 1714979289124, '', '', 2,"
+                    + " 'slow down', 0, 1714979289000, 1714979289600, NULL)");
+            s.execute("PRAGMA user_version = 1");
+        }
+        FileRecord uploaded = new FileRecord("/w/b/a.txt", "b", "a.txt", UPLOADED, 5, 1_714_979_289_123L,
+                "0123456789abcdef0123456789abcdef", "etag-a", 0, "", false, java.time.Instant.ofEpochMilli(1714979289000L),
+                java.time.Instant.ofEpochMilli(1714979289500L),
+                java.util.Optional.of(java.time.Instant.ofEpochMilli(1714979289500L)));
+        try (SqliteStateStore s = SqliteStateStore.open(db)) {
+            assertThat(s.get("/w/b/a.txt")).contains(uploaded);
+            assertThat(s.get("/w/b/a.txt").orElseThrow().stat().knowsIdentity()).isFalse();
+            assertThat(s.get("/w/b/f.txt")).hasValueSatisfying(r -> {
+                assertThat(r.status()).isEqualTo(FAILED);
+                assertThat(r.reason()).isEqualTo("slow down");
+                assertThat(r.attempts()).isEqualTo(2);
+            });
+            FileRecord known = uploaded.withIdentity(new dev.ferry.core.FileStat(5, 1_714_979_289_123L,
+                    1_714_979_289_123_456_789L, 4242L), "", uploaded.updatedAt());
+            s.put(known);
+            assertThat(s.get("/w/b/a.txt")).contains(known);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            assertThat(scalar(s, "PRAGMA user_version")).isEqualTo(String.valueOf(SqliteSchema.VERSION));
+            assertThat(scalar(s, "SELECT count(*) FROM files")).isEqualTo("2");
+        }
+    }
+
     @Test
     void refusesAFileWrittenByANewerSchema() throws Exception {
         store.close();

@@ -1,6 +1,7 @@
 package dev.ferry.state;
 
 import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStat;
 import dev.ferry.core.FileStatus;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.StateStoreException;
@@ -69,6 +70,30 @@ abstract class StateStoreContract {
                 true, T1, T2, Optional.of(T3));
         store.put(r);
         assertThat(store.get(r.path())).contains(r);
+    }
+
+    @Test
+    void roundTripsTheInodeChangeTimeAndInode() {
+        FileRecord r = new FileRecord("/data/in/cam1/img 002.jpg", "cam1", "img 002.jpg", UPLOADED, 42,
+                1_714_979_289_123L, 1_714_979_289_123_456_789L, 9_876_543_210L, "0123456789abcdef0123456789abcdef",
+                "etag", 0, "", false, T1, T2, Optional.of(T3));
+        store.put(r);
+        assertThat(store.get(r.path())).contains(r);
+        assertThat(store.get(r.path()).orElseThrow().stat())
+                .isEqualTo(new FileStat(42, 1_714_979_289_123L, 1_714_979_289_123_456_789L, 9_876_543_210L));
+    }
+
+    @Test
+    void anUnknownInodeChangeTimeAndInodeStayUnknownWhenWrittenOverAKnownOne() {
+        FileRecord known = new FileRecord("/data/k", "b", "k", UPLOADED, 1, 2, 3, 4, "", "", 0, "", false, T1, T2,
+                Optional.of(T3));
+        store.put(known);
+        FileRecord unknown = new FileRecord("/data/k", "b", "k", PENDING, 1, 2, "", "", 0, "", false, T1, T2,
+                Optional.empty());
+        store.put(unknown);
+        assertThat(store.get("/data/k")).contains(unknown);
+        assertThat(store.get("/data/k").orElseThrow().ctimeNanos()).isEqualTo(FileStat.UNKNOWN);
+        assertThat(store.get("/data/k").orElseThrow().inode()).isEqualTo(FileStat.UNKNOWN);
     }
 
     @Test

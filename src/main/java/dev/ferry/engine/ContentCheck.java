@@ -1,0 +1,94 @@
+package dev.ferry.engine;
+
+import dev.ferry.core.Checksums;
+import dev.ferry.core.Destination;
+import dev.ferry.core.FileStat;
+import dev.ferry.core.ObjectStore;
+import dev.ferry.core.RemoteObject;
+import dev.ferry.core.TransferException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Whether a suspect file (same size and mtime as what S3 holds, but its ctime or inode moved) still has the
+ * content that was uploaded: its MD5 against the recorded checksum, or, when the record has none (written by
+ * an older release, or confirmed from a listing), against the MD5 S3 reports (the ETag of a single-part object
+ * or the {@code md5chksum} metadata of a multipart one). Runs on a worker: it reads the whole file.
+ */
+final class ContentCheck {
+
+    /** What the check found. */
+    sealed interface Result {
+    }
+
+    /** The content is the one S3 holds; {@code md5} is its checksum. */
+    record Same(String md5) implements Result {
+    }
+
+    /** The content differs from what S3 holds, or cannot be shown to be the same: upload it. */
+    record Differs(String why) implements Result {
+    }
+
+    /** The file changed again while it was read: look at it once it settles. */
+    record Moved() implements Result {
+    }
+
+    private ContentCheck() {
+    }
+
+    /** When a file whose ctime moved less than {@code settle} ago is quiet; empty when it already is. */
+    static Optional<Instant> ctimeQuietAt(FileStat stat, Duration settle, Instant now) {
+        Instant changed = Instant.ofEpochSecond(0, stat.ctimeNanos());
+        Instant quiet = changed.plus(settle);
+        return quiet.isAfter(now) && !changed.isAfter(now) ? Optional.of(quiet) : Optional.empty();
+    }
+
+    /**
+     * True when the file holds the content whose MD5 is {@code md5} and is still at {@code stat} after it was
+     * read: after an upload during which only its ctime or inode moved, the bytes sent are the file's.
+     */
+    static boolean holds(Path path, FileStat stat, String md5) {
+        try {
+            return Checksums.md5Hex(path).equalsIgnoreCase(md5) && FileStat.of(path).equals(Optional.of(stat));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * @param expectedMd5 the recorded checksum of the uploaded content, "" when not known
+     * @throws TransferException when S3 must be asked and cannot answer
+     */
+    static Result check(Path path, FileStat stat, String expectedMd5, ObjectStore store, Destination dest) {
+        String local;
+        try {
+            local = Checksums.md5Hex(path);
+            Optional<FileStat> after = FileStat.of(path);
+            if (after.isEmpty() || !after.get().equals(stat)) {
+                return new Moved();
+            }
+        } catch (IOException e) {
+            return new Differs("cannot read it to compare its content (" + Uploader.describe(e) + ")");
+        }
+        if (!expectedMd5.isEmpty()) {
+            return expectedMd5.equalsIgnoreCase(local) ? new Same(local)
+                    : new Differs("content changed with the same size and mtime (MD5 " + local + ", uploaded "
+                            + expectedMd5 + ")");
+        }
+        Optional<RemoteObject> remote = store.head(dest.bucket(), dest.key());
+        if (remote.isEmpty()) {
+            return new Differs("no longer in S3");
+        }
+        Optional<String> remoteMd5 = remote.get().md5Hex();
+        if (remoteMd5.isEmpty()) {
+            return new Differs("content may have changed with the same size and mtime, and neither the record nor "
+                    + "S3 gives the uploaded MD5 to compare");
+        }
+        return remoteMd5.get().equalsIgnoreCase(local) ? new Same(local)
+                : new Differs("content changed with the same size and mtime (MD5 " + local + ", S3 holds "
+                        + remoteMd5.get() + ")");
+    }
+}
