@@ -196,6 +196,12 @@ public final class StateWriter implements RecordKeeper, AutoCloseable {
         return buffer.reachable();
     }
 
+    /** Same as {@link #reachable()}: false from a failed write, read or check until the store takes writes again. */
+    @Override
+    public boolean takesWrites() {
+        return buffer.reachable();
+    }
+
     /** Paths whose latest record is not yet in the store. */
     public int pendingWrites() {
         return buffer.size();
