@@ -22,6 +22,7 @@ import dev.ferry.http.StatusServer;
 import dev.ferry.metrics.FerryMetrics;
 import dev.ferry.queue.Backoff;
 import dev.ferry.state.StateWriter;
+import dev.ferry.state.UnmarkedUploadFlag;
 import dev.ferry.sweep.Sweeper;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Daemon {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+    /** The flag of uploads made without their records, in STATE_DIR beside the SQLite file. */
+    static final String UNMARKED_FLAG = "unrecorded-uploads";
 
     private final FerryConfig config;
     private final Clock clock;
@@ -52,6 +55,7 @@ final class Daemon {
     private final List<SiteRunner> runners = new ArrayList<>();
     private StateStore store;
     private StateWriter writer;
+    private UnmarkedUploadFlag unmarked;
     private Engine engine;
     private StatusServer http;
     private ScheduledExecutorService timers;
@@ -81,11 +85,13 @@ final class Daemon {
         closeOnFailure.add(store);
         writer = StateWriter.start(store);
         closeOnFailure.add(writer);
+        unmarked = UnmarkedUploadFlag.open(config.sqliteFile().resolveSibling(UNMARKED_FLAG), startedAt);
+        closeOnFailure.add(unmarked);
         metrics = new FerryMetrics(this::status);
         closeOnFailure.add(metrics);
         List<Site> sites = Components.sites(config, closeOnFailure);
         engine = new Engine(sites, writer, EngineSettings.daemon(config.concurrency(), config.queueCapacity(),
-                config.settleTime(), config.createBuckets()), clock, Backoff.standard(), metrics);
+                config.settleTime(), config.createBuckets()), clock, Backoff.standard(), metrics, unmarked);
         for (Site site : sites) {
             Sweeper sweeper = new Sweeper(site.router(), writer, new EngineSink(engine, site), 1000, this::awaitStore);
             SiteRunner runner = new SiteRunner(site, engine, sweeper, Components.pollInterval(config, site),
@@ -128,6 +134,7 @@ final class Daemon {
                         .ifPresent(r -> r.sweeps.requestFolder(folder, "queue had overflowed"));
             }
             runners.forEach(SiteRunner::tick);
+            unmarked.lowerIf(this::everyUploadRecorded);
         }, 1, 1, TimeUnit.SECONDS);
         timers.scheduleAtFixedRate(this::sampleHistory, 0, history.interval().toMillis(), TimeUnit.MILLISECONDS);
         for (SiteRunner r : runners) {
@@ -193,6 +200,23 @@ final class Daemon {
         }
     }
 
+    /**
+     * Whether every upload so far is recorded in the store (every mark and record handed to the writer is
+     * written, none given up) and, when the last run left files in doubt, whether this run has dealt with
+     * them all (its first full sweeps done, nothing queued or in flight).
+     */
+    private boolean everyUploadRecorded() {
+        StateWriter.Counters c = writer.counters();
+        if (!writer.reachable() || writer.pendingWrites() > 0 || c.dropped() > 0 || c.rejected() > 0) {
+            return false;
+        }
+        if (!unmarked.inherited()) {
+            return true;
+        }
+        return runners.stream().allMatch(r -> r.sweeps.fullSweeps() > 0)
+                && engine.bucketStatus().values().stream().allMatch(b -> b.queued() == 0 && b.inFlight() == 0);
+    }
+
     /** Waits before retrying a sweep batch while the state store is unreachable; false once stopping. */
     private boolean awaitStore(int attempt, RuntimeException cause) throws InterruptedException {
         long millis = Math.min(30_000L, 500L << Math.min(attempt, 6));
@@ -216,11 +240,14 @@ final class Daemon {
             Thread.currentThread().interrupt();
         }
         if (!writer.flush(Duration.ofSeconds(10))) {
-            log.warn("state store: {} records could not be written before exit; the next start finds those files again",
+            log.warn("{} {}: {} records could not be written before exit; the next start checks in S3 the files"
+                    + " uploaded meanwhile before uploading them again", store.kind(), store.location(),
                     writer.pendingWrites());
         }
+        unmarked.lowerIf(this::everyUploadRecorded);
         http.stop();
         writer.close();
+        unmarked.close();
         store.close();
         for (int i = closeOnFailure.size() - 1; i >= 0; i--) {
             if (closeOnFailure.get(i) instanceof dev.ferry.core.ObjectStore s3) {

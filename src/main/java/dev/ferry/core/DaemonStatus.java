@@ -22,7 +22,8 @@ public record DaemonStatus(String version, Instant startedAt, long uptimeSeconds
     /**
      * @param kind          "sqlite" or "mongodb"
      * @param location      where it is (file path, or MongoDB hosts and database without credentials)
-     * @param reachable     whether the last write or ping succeeded
+     * @param reachable     whether the last write or check succeeded (false also while it answers but refuses
+     *                      writes: a full disk, a read-only file)
      * @param pendingWrites records waiting to be written (they catch up when the store returns)
      * @param lastError     the last error talking to it, if any since it last answered
      */

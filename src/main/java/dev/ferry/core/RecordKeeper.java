@@ -32,4 +32,12 @@ public interface RecordKeeper {
 
     /** @throws StateStoreException when the store cannot be read */
     Map<String, FileRecord> getAll(Collection<String> paths);
+
+    /**
+     * False while the store is known not to take writes (unreachable, or refusing them: a full disk, a
+     * read-only file): a caller that would wait for a write to be durable need not wait for one now.
+     */
+    default boolean takesWrites() {
+        return true;
+    }
 }

@@ -43,6 +43,15 @@ public interface StateStore extends AutoCloseable {
     /** Throws {@link StateStoreException} unless the store answers now. */
     void ping();
 
+    /**
+     * Throws {@link StateStoreException} when the store answers but would refuse writes (a read-only file or
+     * user), without writing anything: cheap enough for start-up and readiness checks. Stores that cannot
+     * tell without writing only check that they answer.
+     */
+    default void checkWritable() {
+        ping();
+    }
+
     @Override
     void close();
 }

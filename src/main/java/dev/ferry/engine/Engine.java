@@ -7,6 +7,7 @@ import dev.ferry.core.FileStat;
 import dev.ferry.core.FileStatus;
 import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.StateStoreException;
+import dev.ferry.core.UnmarkedUploads;
 import dev.ferry.core.UploadDecision;
 import dev.ferry.core.UploadListener;
 import dev.ferry.filter.RouteDecision;
@@ -67,13 +68,19 @@ public final class Engine {
 
     public Engine(List<Site> sites, RecordKeeper records, EngineSettings settings, Clock clock, Backoff backoff,
             UploadListener listener) {
+        this(sites, records, settings, clock, backoff, listener, UnmarkedUploads.NONE);
+    }
+
+    /** With a flag that lets uploads go on without their durable marks while the state store is down. */
+    public Engine(List<Site> sites, RecordKeeper records, EngineSettings settings, Clock clock, Backoff backoff,
+            UploadListener listener, UnmarkedUploads unmarked) {
         this.listener = listener;
         this.sites = List.copyOf(sites);
         this.records = records;
         this.settings = settings;
         this.clock = clock;
         this.backoff = backoff;
-        this.uploader = new Uploader(records, settings, clock);
+        this.uploader = new Uploader(records, settings, clock, unmarked);
     }
 
     /** The site whose folder holds {@code path}, if any. */

@@ -11,6 +11,7 @@ import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.RemoteObject;
 import dev.ferry.core.StateStoreException;
 import dev.ferry.core.TransferException;
+import dev.ferry.core.UnmarkedUploads;
 import dev.ferry.core.UploadDecision;
 import dev.ferry.core.UploadOutcome;
 import java.io.IOException;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * Carries one file to S3 and records the result: stat, settle check, state check, durable "uploading"
  * mark, upload, stat again. The "uploading" mark is what makes a crash safe: a record left in that state
  * is checked against S3 (size and mtime metadata) before the file is uploaded again, so a file whose upload
- * completed just before a kill -9 is not uploaded twice.
+ * completed just before a kill -9 is not uploaded twice. While the state store does not take writes, the
+ * {@link UnmarkedUploads} flag stands in for the marks, and the files it leaves in doubt are checked the same
+ * way.
  */
 final class Uploader {
     private static final Logger log = LoggerFactory.getLogger(Uploader.class);
@@ -36,11 +39,13 @@ final class Uploader {
     private final RecordKeeper records;
     private final EngineSettings settings;
     private final Clock clock;
+    private final UnmarkedUploads unmarked;
 
-    Uploader(RecordKeeper records, EngineSettings settings, Clock clock) {
+    Uploader(RecordKeeper records, EngineSettings settings, Clock clock, UnmarkedUploads unmarked) {
         this.records = records;
         this.settings = settings;
         this.clock = clock;
+        this.unmarked = unmarked;
     }
 
     UploadOutcome process(Site site, Destination dest, java.nio.file.Path path, BucketGate gate)
@@ -97,8 +102,9 @@ final class Uploader {
                 return new UploadOutcome.Unchanged("permanent failure recorded for this version");
             }
         }
-        boolean inDoubt = storeDown || record.map(r -> r.status() == FileStatus.UPLOADING
-                && r.describes(stat.size(), stat.mtimeMillis())).orElse(false);
+        boolean inDoubt = storeDown || unmarked.inDoubt(stat.mtimeMillis())
+                || record.map(r -> r.status() == FileStatus.UPLOADING
+                        && r.describes(stat.size(), stat.mtimeMillis())).orElse(false);
 
         try {
             gate.ensureBucket();
@@ -131,7 +137,7 @@ final class Uploader {
             }
             FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
                     stat, now));
-            awaitDurable(base.uploading(dest.bucket(), dest.key(), stat, "", now));
+            mark(base.uploading(dest.bucket(), dest.key(), stat, "", now));
 
             Instant started = clock.instant();
             PutResult result = store.put(new PutRequest(dest.bucket(), dest.key(), path, stat.size(),
@@ -236,12 +242,25 @@ final class Uploader {
                 && remote.mtimeMillis().map(m -> m == stat.mtimeMillis()).orElse(false);
     }
 
-    private void awaitDurable(FileRecord uploading) throws InterruptedException {
+    /**
+     * Makes the "uploading" mark durable before the upload. While the store is known not to take writes
+     * there is no point waiting for it: the mark is handed to the writer (it catches up later) and the
+     * unmarked-uploads flag is raised instead, so a crash before the record lands makes the next start ask
+     * S3. When the flag cannot be raised either, the worker waits for the mark, at most the durable wait.
+     */
+    private void mark(FileRecord uploading) throws InterruptedException {
+        if (!records.takesWrites()) {
+            records.offer(uploading); // before raising the flag: it is lowered only once every mark is written
+            if (unmarked.raise()) {
+                return;
+            }
+        }
         try {
             records.submit(uploading).get(settings.durableWait().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            log.debug("{}: state store did not confirm the uploading mark in time; uploading anyway",
-                    uploading.path());
+            boolean remembered = unmarked.raise();
+            log.debug("{}: state store did not confirm the uploading mark in time; uploading anyway{}",
+                    uploading.path(), remembered ? "" : " (a crash now means uploading it again)");
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The one thread that writes a {@link WriteBuffer} to its store: batch after batch while the store answers,
- * backoff while it does not, a ping when there is nothing to write but the store was unreachable.
+ * backoff while it does not, a check ({@link StateStore#checkWritable}) when there is nothing to write: at
+ * start, while the store is unreachable or refuses writes, and every {@link WriteBuffer#IDLE_CHECK} idle.
  */
 final class Flusher implements Runnable {
 
@@ -100,12 +101,16 @@ final class Flusher implements Runnable {
         return true;
     }
 
-    /** Nothing to write: does the store answer? */
+    /** Nothing to write: does the store answer, and would it take writes? */
     private boolean probe() {
         try {
-            store.ping();
+            store.checkWritable();
         } catch (RuntimeException e) {
-            buffer.unreachable(e, false);
+            if (answers()) {
+                buffer.checkRefused(e);
+            } else {
+                buffer.unreachable(e, false);
+            }
             return false;
         }
         buffer.answered();

@@ -33,8 +33,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * power cut may lose the last commits, never corrupt the file), inspectable with the {@code sqlite3} CLI.
  *
  * <p>One connection serves reads and writes, guarded by a lock, so calls are serialized; the statements
- * are prepared once. {@link #putAll} is one transaction of batched upserts. Instants are kept to the
- * millisecond. An upsert replaces every field except {@code createdAt}, which keeps the first value written.
+ * are prepared once per connection. {@link #putAll} is one transaction of batched upserts. Instants are kept
+ * to the millisecond. An upsert replaces every field except {@code createdAt}, which keeps the first value
+ * written.
+ *
+ * <p>SQLite opens a file it may not write read-only, and the connection stays so when the file becomes
+ * writable again (its permissions fixed, the file system remounted read-write): after a write fails with
+ * SQLITE_READONLY, the next call opens the file again, so the store recovers without a restart.
  */
 public final class SqliteStateStore implements StateStore {
 
@@ -48,24 +53,39 @@ public final class SqliteStateStore implements StateStore {
      */
     static final int[] LIST_SIZES = {1, 50, CHUNK};
     private static final int BUSY_TIMEOUT_MILLIS = 5_000;
+    /** SQLite's primary result code for "attempt to write a readonly database". */
+    private static final int SQLITE_READONLY = 8;
 
     private final Path dbFile;
     private final ReentrantLock lock = new ReentrantLock();
-    private Connection connection; // guarded by lock; null once closed
-    private final PreparedStatement upsert;
+    // All guarded by lock. connection is null once closed.
+    private Connection connection;
+    private PreparedStatement upsert;
     private final PreparedStatement[] selectChunk = new PreparedStatement[LIST_SIZES.length];
     private final PreparedStatement[] deleteChunk = new PreparedStatement[LIST_SIZES.length];
+    /** A write failed with SQLITE_READONLY: the next call opens the file again. */
+    private boolean reopen;
 
     private SqliteStateStore(Path dbFile, Connection connection) throws SQLException {
         this.dbFile = dbFile;
-        this.connection = connection;
-        this.upsert = connection.prepareStatement(SqliteSchema.UPSERT);
+        use(connection);
+    }
+
+    /** Prepares the statements on c, then makes it the connection in use. */
+    private void use(Connection c) throws SQLException {
+        PreparedStatement newUpsert = c.prepareStatement(SqliteSchema.UPSERT);
+        PreparedStatement[] selects = new PreparedStatement[LIST_SIZES.length];
+        PreparedStatement[] deletes = new PreparedStatement[LIST_SIZES.length];
         for (int i = 0; i < LIST_SIZES.length; i++) {
             String marks = String.join(", ", Collections.nCopies(LIST_SIZES[i], "?"));
-            selectChunk[i] = connection.prepareStatement(
+            selects[i] = c.prepareStatement(
                     "SELECT " + SqliteSchema.COLUMNS + " FROM files WHERE path IN (" + marks + ")");
-            deleteChunk[i] = connection.prepareStatement("DELETE FROM files WHERE path IN (" + marks + ")");
+            deletes[i] = c.prepareStatement("DELETE FROM files WHERE path IN (" + marks + ")");
         }
+        connection = c;
+        upsert = newUpsert;
+        System.arraycopy(selects, 0, selectChunk, 0, selects.length);
+        System.arraycopy(deletes, 0, deleteChunk, 0, deletes.length);
     }
 
     /**
@@ -85,7 +105,18 @@ public final class SqliteStateStore implements StateStore {
         }
         Connection c = null;
         try {
-            c = DriverManager.getConnection("jdbc:sqlite:" + file);
+            c = connect(file);
+            return new SqliteStateStore(file, c);
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw failure("open", file, e);
+        }
+    }
+
+    /** A new connection to the file, set up and with its schema up to date. */
+    private static Connection connect(Path file) throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try {
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MILLIS);
                 try (ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
@@ -100,10 +131,10 @@ public final class SqliteStateStore implements StateStore {
             if (found != SqliteSchema.VERSION) {
                 log.info("{}: state schema migrated from version {} to {}", file, found, SqliteSchema.VERSION);
             }
-            return new SqliteStateStore(file, c);
-        } catch (SQLException e) {
+            return c;
+        } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
-            throw failure("open", file, e);
+            throw e;
         }
     }
 
@@ -141,7 +172,7 @@ public final class SqliteStateStore implements StateStore {
             }
             return found;
         } catch (SQLException e) {
-            throw failure("getAll of " + all.size() + " paths", dbFile, e);
+            throw failed("getAll of " + all.size() + " paths", e);
         } finally {
             lock.unlock();
         }
@@ -154,7 +185,7 @@ public final class SqliteStateStore implements StateStore {
         }
         lock.lock();
         try {
-            inTransaction("putAll of " + records.size() + " records", c -> {
+            inTransaction("putAll of " + records.size() + " records", true, c -> {
                 upsert.clearBatch();
                 for (FileRecord r : records) {
                     SqliteSchema.bind(upsert, r);
@@ -175,7 +206,7 @@ public final class SqliteStateStore implements StateStore {
         }
         lock.lock();
         try {
-            inTransaction("deleteAll of " + all.size() + " paths", c -> {
+            inTransaction("deleteAll of " + all.size() + " paths", true, c -> {
                 for (int from = 0; from < all.size(); from += CHUNK) {
                     bindChunk(deleteChunk, all, from).executeUpdate();
                 }
@@ -205,7 +236,7 @@ public final class SqliteStateStore implements StateStore {
             }
             return page;
         } catch (SQLException e) {
-            throw failure("list " + status, dbFile, e);
+            throw failed("list " + status, e);
         } finally {
             lock.unlock();
         }
@@ -223,7 +254,7 @@ public final class SqliteStateStore implements StateStore {
             }
             return counts;
         } catch (SQLException e) {
-            throw failure("countByBucket", dbFile, e);
+            throw failed("countByBucket", e);
         } finally {
             lock.unlock();
         }
@@ -235,7 +266,26 @@ public final class SqliteStateStore implements StateStore {
         try (Statement s = connection("ping").createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
             rs.next();
         } catch (SQLException e) {
-            throw failure("ping", dbFile, e);
+            throw failed("ping", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts a write transaction that deletes nothing and rolls it back: a read-only file (or connection)
+     * fails with SQLITE_READONLY, and nothing reaches the disk. A full disk is not seen here: it shows when
+     * a write commits.
+     */
+    @Override
+    public void checkWritable() {
+        lock.lock();
+        try {
+            inTransaction("write check", false, c -> {
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("DELETE FROM files WHERE path IS NULL");
+                }
+            });
         } finally {
             lock.unlock();
         }
@@ -262,30 +312,78 @@ public final class SqliteStateStore implements StateStore {
         void run(Connection c) throws SQLException;
     }
 
-    /** Runs work in one transaction on the locked connection, rolling back on failure. */
-    private void inTransaction(String operation, SqlWork work) {
+    /**
+     * Runs work in one transaction on the locked connection, then commits it (or rolls it back when
+     * {@code commit} is false); rolls back on failure. The exception thrown is the first failure: one of the
+     * clean-up that follows it (SQLite has already rolled back after SQLITE_FULL, so leaving the transaction
+     * fails too) is added to it as suppressed, never put in its place.
+     */
+    private void inTransaction(String operation, boolean commit, SqlWork work) {
         Connection c = connection(operation);
+        SQLException first = null;
         try {
             c.setAutoCommit(false);
-            try {
-                work.run(c);
+            work.run(c);
+            if (commit) {
                 c.commit();
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c);
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+            } else {
+                c.rollback();
             }
         } catch (SQLException e) {
-            throw failure(operation, dbFile, e);
+            first = e;
+            rollbackQuietly(c);
+        } catch (RuntimeException e) {
+            rollbackQuietly(c);
+            restoreAutoCommit(c, e);
+            throw e;
+        }
+        if (first != null) {
+            restoreAutoCommit(c, first);
+            throw failed(operation, first);
+        }
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            throw failed(operation, e);
         }
     }
 
+    private static void restoreAutoCommit(Connection c, Exception cause) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** The open connection; opens the file again first after SQLITE_READONLY. */
     private Connection connection(String operation) {
         if (connection == null) {
             throw new StateStoreException("sqlite " + dbFile + ": " + operation + " failed: the store is closed");
         }
+        if (reopen) {
+            Connection old = connection;
+            Connection fresh = null;
+            try {
+                fresh = connect(dbFile);
+                use(fresh);
+            } catch (SQLException e) {
+                closeQuietly(fresh);
+                throw failure(operation + " (opening the file again after SQLITE_READONLY)", dbFile, e);
+            }
+            closeQuietly(old);
+            reopen = false;
+            log.debug("{}: opened again after SQLITE_READONLY", dbFile);
+        }
         return connection;
+    }
+
+    /** The exception for a failed operation; after SQLITE_READONLY the next call opens the file again. */
+    private StateStoreException failed(String operation, SQLException e) {
+        if ((e.getErrorCode() & 0xff) == SQLITE_READONLY) {
+            reopen = true;
+        }
+        return failure(operation, dbFile, e);
     }
 
     /**

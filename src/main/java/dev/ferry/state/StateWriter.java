@@ -49,7 +49,10 @@ import java.util.concurrent.TimeoutException;
  * written the store itself refuses writes (disk full, read-only, not authorized) and it is treated like an
  * outage, except that reads still go to it, and the records that failed go to the back of the line so
  * that the next attempt starts with others. A lone refused record therefore waits until other records
- * arrive to prove the store works.
+ * arrive to prove the store works. With nothing to write, the flusher checks the store
+ * ({@link StateStore#checkWritable}) at start, every {@link WriteBuffer#IDLE_CHECK} idle, and with backoff
+ * while it is unreachable or refuses writes, so a read-only store shows before its first write and its
+ * return shows without one.
  *
  * <p><b>Capacity.</b> At most {@code capacity} paths are pending. When full, a new path makes room by
  * dropping the oldest pending record that is not UPLOADED: losing a PENDING, UPLOADING, FAILED or IGNORED
@@ -209,6 +212,12 @@ public final class StateWriter implements RecordKeeper, AutoCloseable {
 
     /** False from a failed write, read or ping until the store answers again. */
     public boolean reachable() {
+        return buffer.reachable();
+    }
+
+    /** Same as {@link #reachable()}: false from a failed write, read or check until the store takes writes again. */
+    @Override
+    public boolean takesWrites() {
         return buffer.reachable();
     }
 

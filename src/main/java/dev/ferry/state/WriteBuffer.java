@@ -29,6 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
 final class WriteBuffer {
 
     private static final Logger log = LoggerFactory.getLogger(WriteBuffer.class);
+    /** How often an idle flusher checks that the store still takes writes (a read-only remount, say). */
+    static final Duration IDLE_CHECK = Duration.ofSeconds(30);
 
     private final StateStore store;
     private final StateWriter.Settings settings;
@@ -41,6 +43,8 @@ final class WriteBuffer {
     private boolean closed;
     private boolean idle;
     private boolean flushRequested;
+    /** The flusher checks the store at once (at start, and after {@link #IDLE_CHECK} idle). */
+    private boolean checkDue = true;
     /** The last write or ping succeeded. */
     private boolean reachable = true;
     /** The last ping or read failed: reads of paths not pending fail at once instead of timing out. */
@@ -235,15 +239,22 @@ final class WriteBuffer {
 
     /**
      * Waits until there is something to do and returns up to {@code batchSize} of the oldest records: an
-     * empty batch means "ping the store" (it did not answer, or a flush asked). Null once closed.
+     * empty batch means "check the store" (at start, when it did not answer or refused writes, after
+     * {@link #IDLE_CHECK} idle, or a flush asked). Null once closed.
      */
     List<PendingWrites.Taken> awaitBatch() throws InterruptedException {
         lock.lock();
         try {
-            while (!closed && !flushRequested && !unanswered && pending.isEmpty()) {
+            long idleUntil = System.nanoTime() + IDLE_CHECK.toNanos();
+            while (!closed && !flushRequested && !checkDue && reachable && pending.isEmpty()) {
+                long left = idleUntil - System.nanoTime();
+                if (left <= 0) {
+                    checkDue = true;
+                    break;
+                }
                 idle = true;
                 try {
-                    wake.await();
+                    wake.awaitNanos(left);
                 } finally {
                     idle = false;
                 }
@@ -252,6 +263,7 @@ final class WriteBuffer {
                 return null;
             }
             flushRequested = false;
+            checkDue = false;
             return pending.take(settings.batchSize());
         } finally {
             lock.unlock();
@@ -325,6 +337,11 @@ final class WriteBuffer {
     /** The store answers pings but refuses writes (disk full, read-only, not authorized): keep the records. */
     void refusesWrites(RuntimeException cause) {
         failed(cause, true, false);
+    }
+
+    /** A check found that the store answers but would refuse writes (a read-only file): like a refused write. */
+    void checkRefused(RuntimeException cause) {
+        failed(cause, false, false);
     }
 
     private void failed(RuntimeException cause, boolean failedWrite, boolean noAnswer) {

@@ -171,7 +171,8 @@ class SuspectUploadTest {
         ObjectStore store = new Store();
         Site site = new Site("watch", new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
                 UploadOptions.NONE, 100);
-        Uploader uploader = new Uploader(keeper, EngineSettings.daemon(1, 10, Duration.ofSeconds(2), false), clock);
+        Uploader uploader = new Uploader(keeper, EngineSettings.daemon(1, 10, Duration.ofSeconds(2), false), clock,
+                dev.ferry.core.UnmarkedUploads.NONE);
         BucketGate gate = new BucketGate("photos", store, false, new BucketStats(), new DeleteGuard(10, clock));
         return uploader.process(site, DEST, file, gate);
     }

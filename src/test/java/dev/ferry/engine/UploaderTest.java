@@ -10,9 +10,11 @@ import dev.ferry.core.FileStatus;
 import dev.ferry.core.ObjectStore;
 import dev.ferry.core.PutRequest;
 import dev.ferry.core.PutResult;
+import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.RemoteEntry;
 import dev.ferry.core.RemoteObject;
 import dev.ferry.core.TransferException;
+import dev.ferry.core.UnmarkedUploads;
 import dev.ferry.core.UploadOptions;
 import dev.ferry.core.UploadOutcome;
 import dev.ferry.filter.FolderBucketRouter;
@@ -28,9 +30,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -47,11 +53,17 @@ class UploaderTest {
     private final InMemoryRecords keeper = new InMemoryRecords();
 
     private UploadOutcome upload(Path file, Function<PutRequest, PutResult> put) throws InterruptedException {
-        ObjectStore store = new PutOnlyStore(put);
+        return upload(file, put, Optional.empty(), keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5));
+    }
+
+    private UploadOutcome upload(Path file, Function<PutRequest, PutResult> put, Optional<RemoteObject> inS3,
+            RecordKeeper records, UnmarkedUploads unmarked, Duration durableWait) throws InterruptedException {
+        ObjectStore store = new PutOnlyStore(put, inS3);
         Site site = new Site("watch", new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
                 UploadOptions.NONE, 100);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        Uploader uploader = new Uploader(keeper, EngineSettings.daemon(1, 10, SETTLE, false), clock);
+        Uploader uploader = new Uploader(records, new EngineSettings(1, 10, SETTLE, false, durableWait,
+                Optional.empty()), clock, unmarked);
         BucketGate gate = new BucketGate("photos", store, false, new BucketStats(), new DeleteGuard(10, clock));
         return uploader.process(site, new Destination("photos", "a.bin"), file, gate);
     }
@@ -151,8 +163,115 @@ class UploaderTest {
                 });
     }
 
-    /** Only {@code put} is used by these uploads (and {@code head}, which finds nothing). */
-    private record PutOnlyStore(Function<PutRequest, PutResult> put) implements ObjectStore {
+    /** A store where the keeper takes no writes: reads work, a submit's future never completes. */
+    private static final class RefusingWrites implements RecordKeeper {
+        final AtomicInteger submits = new AtomicInteger();
+
+        @Override
+        public CompletableFuture<Void> submit(FileRecord record) {
+            submits.incrementAndGet();
+            keeper.offer(record);
+            return new CompletableFuture<>();
+        }
+
+        @Override
+        public void offer(FileRecord record) {
+            keeper.offer(record);
+        }
+
+        @Override
+        public Optional<FileRecord> get(String path) {
+            return keeper.get(path);
+        }
+
+        @Override
+        public Map<String, FileRecord> getAll(Collection<String> paths) {
+            return keeper.getAll(paths);
+        }
+
+        @Override
+        public boolean takesWrites() {
+            return false;
+        }
+
+        private final InMemoryRecords keeper;
+
+        RefusingWrites(InMemoryRecords keeper) {
+            this.keeper = keeper;
+        }
+    }
+
+    /** A flag that can be raised (or not), and notes what the keeper held each time it was. */
+    private final class Flag implements UnmarkedUploads {
+        final boolean works;
+        final boolean doubt;
+        final List<List<FileRecord>> offeredAtRaise = new ArrayList<>();
+
+        Flag(boolean works, boolean doubt) {
+            this.works = works;
+            this.doubt = doubt;
+        }
+
+        @Override
+        public boolean raise() {
+            offeredAtRaise.add(keeper.offered());
+            return works;
+        }
+
+        @Override
+        public boolean inDoubt(long mtimeMillis) {
+            return doubt;
+        }
+    }
+
+    private static final PutResult PUT = new PutResult("etag", "0123456789abcdef0123456789abcdef", 16, false);
+
+    @Test
+    void whileTheStoreTakesNoWritesTheUploadRaisesTheFlagInsteadOfWaitingForItsMark() throws Exception {
+        Path file = file("during an outage");
+        RefusingWrites refusing = new RefusingWrites(keeper);
+        Flag flag = new Flag(true, false);
+
+        UploadOutcome outcome = upload(file, request -> PUT, Optional.empty(), refusing, flag, Duration.ofHours(1));
+
+        assertThat(outcome).isInstanceOf(UploadOutcome.Uploaded.class);
+        assertThat(refusing.submits).as("no wait for a mark the store cannot take").hasValue(0);
+        assertThat(flag.offeredAtRaise).hasSize(1);
+        assertThat(flag.offeredAtRaise.get(0)).as("the mark is handed over before the flag is raised")
+                .extracting(FileRecord::status).containsExactly(FileStatus.UPLOADING);
+        assertThat(keeper.get(file.toString()).orElseThrow().status()).isEqualTo(FileStatus.UPLOADED);
+    }
+
+    @Test
+    void whenTheFlagCannotBeRaisedTheUploadWaitsForItsMarkAsBefore() throws Exception {
+        Path file = file("during an outage, flag refused");
+        RefusingWrites refusing = new RefusingWrites(keeper);
+
+        UploadOutcome outcome = upload(file, request -> PUT, Optional.empty(), refusing, new Flag(false, false),
+                Duration.ofMillis(50));
+
+        assertThat(outcome).isInstanceOf(UploadOutcome.Uploaded.class);
+        assertThat(refusing.submits).as("waited for the mark").hasValue(1);
+    }
+
+    @Test
+    void aFileInDoubtAfterACrashIsCheckedInS3AndNotUploadedAgain() throws Exception {
+        Path file = file("uploaded before the crash");
+        long mtime = Files.getLastModifiedTime(file).toMillis();
+        RemoteObject inS3 = new RemoteObject("photos", "a.bin", Files.size(file), "etag", Optional.of(mtime),
+                Optional.empty(), "STANDARD", Map.of());
+
+        UploadOutcome outcome = upload(file, request -> {
+            throw new AssertionError("already in S3: must not be uploaded again");
+        }, Optional.of(inS3), keeper, new Flag(true, true), Duration.ofSeconds(5));
+
+        assertThat(outcome).isInstanceOf(UploadOutcome.Unchanged.class);
+        assertThat(keeper.get(file.toString()).orElseThrow().status()).isEqualTo(FileStatus.UPLOADED);
+    }
+
+    /** Only {@code put} is used by these uploads, and {@code head}, which finds {@code inS3}. */
+    private record PutOnlyStore(Function<PutRequest, PutResult> put, Optional<RemoteObject> inS3)
+            implements ObjectStore {
         @Override
         public PutResult put(PutRequest request) {
             return put.apply(request);
@@ -166,7 +285,7 @@ class UploaderTest {
 
         @Override
         public Optional<RemoteObject> head(String bucket, String key) {
-            return Optional.empty();
+            return inS3;
         }
 
         @Override

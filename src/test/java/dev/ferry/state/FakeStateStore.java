@@ -131,6 +131,15 @@ final class FakeStateStore implements StateStore {
         failIfFailing();
     }
 
+    /** Like SQLite's check: fails while the store is read-only, writes nothing. */
+    @Override
+    public void checkWritable() {
+        failIfFailing();
+        if (readOnly) {
+            throw new StateStoreException("fake memory: not authorized to write");
+        }
+    }
+
     @Override
     public void close() {
     }

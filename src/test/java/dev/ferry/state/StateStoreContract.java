@@ -300,6 +300,17 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void aWritableStorePassesTheWriteCheckWhichWritesNothing() {
+        store.put(record("/a", "b", PENDING));
+
+        assertThatCode(store::checkWritable).doesNotThrowAnyException();
+        assertThat(store.countByBucket()).isEqualTo(Map.of("b", Map.of(PENDING, 1L)));
+        assertThat(store.get("/a")).contains(record("/a", "b", PENDING));
+        store.close();
+        assertThatThrownBy(store::checkWritable).isInstanceOf(StateStoreException.class);
+    }
+
+    @Test
     void failsWithStateStoreExceptionOnceClosed() {
         store.put(record("/a", "b", PENDING));
         store.close();

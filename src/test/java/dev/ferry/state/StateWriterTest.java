@@ -319,6 +319,22 @@ class StateWriterTest {
     }
 
     @Test
+    void aStoreThatRefusesWritesIsFoundAtStartBeforeAnyWriteAndWhenItTakesWritesAgain() {
+        store.readOnly = true;
+        start();
+
+        await().atMost(DEADLINE).until(() -> !writer.reachable());
+        assertThat(writer.lastError()).hasValueSatisfying(e -> assertThat(e).contains("not authorized"));
+        assertThat(store.putAttempts).as("found without writing").hasValue(0);
+        assertThat(writer.takesWrites()).isFalse();
+
+        store.readOnly = false;
+        await().atMost(DEADLINE).until(writer::reachable);
+        assertThat(writer.lastError()).isEmpty();
+        assertThat(writer.takesWrites()).isTrue();
+    }
+
+    @Test
     void aStoreThatAnswersButRefusesEveryWriteLosesNothing() throws Exception {
         start();
         store.data.put("/stored", rec("/stored", UPLOADED, 1));
