@@ -112,6 +112,7 @@ class WatchedRootIT extends DaemonTestBase {
         await("deletions handled").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
                 .until(() -> ferry.log().lines().filter(l -> l.contains("its object is kept")).count() == 3
                         || s3.listKeys("mirror").size() < 3);
+        assertThat(s3.listKeys("mirror")).containsExactlyInAnyOrder("a.txt", "b.txt", "sub/c.txt");
         awaitLog("the watched folder is missing");
         await("no upload or deletion waiting").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
                 .until(() -> ferry.total("queued") == 0 && ferry.total("inFlight") == 0);
