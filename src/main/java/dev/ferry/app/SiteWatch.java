@@ -164,13 +164,16 @@ final class SiteWatch {
         if (gen != generation || rootMonitor.missing()) {
             return; // the folder itself went away: said once, as such
         }
+        boolean first = !troubled;
         troubled = true;
         health.failed(reason);
         if (!registering || !isWatchLimit(reason)) {
             registering = false; // a failure at start ends the registration: no "watching" follows
             scheduleRetry();
         }
-        sweeps.requestFull("watcher failed");
+        if (first) {
+            sweeps.requestFull("watcher failed"); // once per watcher, not once per folder over the watch limit
+        }
     }
 
     private static boolean isWatchLimit(String reason) {

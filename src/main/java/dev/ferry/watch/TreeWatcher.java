@@ -88,7 +88,9 @@ public final class TreeWatcher implements AutoCloseable {
                         log.warn("{}: {} folders cannot be watched in all (the first {} are named above)", root, n,
                                 NAMED_IN_LOG);
                     }
-                    log.info("{}: watching for changes{}", root, n == 0 ? "" : " (except in " + n + " folders)");
+                    log.info("{}: watching for changes{}", root, limitReported.get()
+                            ? " in the part of the tree the inotify watch limit allows"
+                            : n == 0 ? "" : " (except in " + n + " folders)");
                     listener.watching();
                 }
             } catch (IOException | RuntimeException e) {
