@@ -156,6 +156,13 @@ final class SiteWatch {
         sweeps.requestFull("a folder cannot be watched");
     }
 
+    /** Brings the next try to watch again forward to now (the next tick), when one is waiting. */
+    private synchronized void retrySoon(int gen) {
+        if (gen == generation && retryAt != null) {
+            retryAt = clock.instant();
+        }
+    }
+
     private synchronized void failed(int gen, String reason) {
         if (gen != generation) {
             return;
@@ -226,6 +233,11 @@ final class SiteWatch {
         @Override
         public void folderUnwatched(Path folder, String reason) {
             unwatched(gen, reason);
+        }
+
+        @Override
+        public void unwatchedFolderChanged(Path folder) {
+            retrySoon(gen);
         }
 
         @Override

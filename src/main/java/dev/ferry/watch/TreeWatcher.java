@@ -175,6 +175,10 @@ public final class TreeWatcher implements AutoCloseable {
                         if (event.eventType() == DirectoryChangeEvent.EventType.CREATE) {
                             listener.directoryCreated(event.path());
                         }
+                    } else if (reported.contains(event.path())) {
+                        // a folder that could not be watched changed (its permissions were fixed?): the library
+                        // never saw it as a folder; try to watch the tree again now rather than later
+                        listener.unwatchedFolderChanged(event.path());
                     } else {
                         listener.fileChanged(event.path());
                     }

@@ -26,6 +26,9 @@ public interface WatchListener {
      */
     void folderUnwatched(Path folder, String reason);
 
+    /** A folder reported unwatched changed (its permissions, say): it may be watchable now. */
+    void unwatchedFolderChanged(Path folder);
+
     /** Registration of the tree is done (whatever could be registered): events flow from now on. */
     void watching();
 
