@@ -171,8 +171,8 @@ final class Daemon {
                 engine.reject(path, rejected, stat, record);
             }
         };
-        runner.sweeps.fullRunBy(cancelled -> {
-            ReconcileReport r = reconciler.run(sink, false);
+        runner.sweeps.fullRunBy((cancelled, holdDeletions) -> {
+            ReconcileReport r = reconciler.run(sink, false, holdDeletions);
             engine.deletionsRefused(site, ((PrefixRouter) site.router()).bucket(), r.deleteRefused());
             return new SweepResult(r.files(), r.missing() + r.changed(), r.ignored(), 0, r.took(), true);
         });

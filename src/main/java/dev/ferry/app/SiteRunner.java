@@ -4,9 +4,6 @@ import dev.ferry.engine.Engine;
 import dev.ferry.engine.Site;
 import dev.ferry.sweep.SweepScheduler;
 import dev.ferry.sweep.Sweeper;
-import dev.ferry.watch.TreeWatcher;
-import dev.ferry.watch.WatchListener;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,11 +20,10 @@ final class SiteRunner {
     final Site site;
     final SweepScheduler sweeps;
     final WatchHealth health;
-    private final Engine engine;
     private final Optional<Duration> pollInterval;
     private final Duration fallbackPollInterval;
     private final Clock clock;
-    private TreeWatcher watcher;
+    private final SiteWatch watch;
 
     /**
      * @param pollInterval         poll at this interval instead of watching natively; empty for native watching
@@ -37,54 +33,27 @@ final class SiteRunner {
             Clock clock) {
         this.fallbackPollInterval = fallbackPollInterval;
         this.site = site;
-        this.engine = engine;
         this.pollInterval = pollInterval;
         this.clock = clock;
         this.sweeps = new SweepScheduler(site.root(), sweeper, clock, site.router().bucketPerFolder());
         this.health = new WatchHealth(site.root(), pollInterval.isPresent());
+        this.watch = new SiteWatch(site, engine, sweeps, health, clock, pollInterval.isEmpty(), fallbackPollInterval);
     }
 
     void start() {
-        if (pollInterval.isEmpty()) {
-            watcher = new TreeWatcher(site.root(), new WatchListener() {
-                @Override
-                public void fileChanged(Path path) {
-                    engine.changed(path);
-                }
-
-                @Override
-                public void fileDeleted(Path path) {
-                    if (site.retireDeleted()) {
-                        engine.changed(path);
-                    }
-                }
-
-                @Override
-                public void directoryCreated(Path path) {
-                    sweeps.requestFolder(path, "new directory");
-                }
-
-                @Override
-                public void rescan(String reason) {
-                    health.rescan(reason);
-                    sweeps.requestFull(reason);
-                }
-
-                @Override
-                public void failed(String reason) {
-                    health.failed(reason);
-                    sweeps.requestFull("watcher failed");
-                }
-            });
-            watcher.start();
-        } else {
+        if (pollInterval.isPresent()) {
             log.info("{}: polling every {} s instead of native watching", site.root(), pollInterval.get().toSeconds());
         }
+        watch.start();
         sweeps.requestFull("start-up");
     }
 
-    /** Called every second: polls when due (configured polling, or native watching unavailable). */
+    /**
+     * Called every second: checks that the watched folder is still the one watched (and watches again when
+     * due), and polls when due (configured polling, or native watching not covering the tree).
+     */
     void tick() {
+        watch.tick();
         if (!health.polling()) {
             return;
         }
@@ -96,9 +65,7 @@ final class SiteRunner {
     }
 
     void stopIntake() {
-        if (watcher != null) {
-            watcher.close();
-        }
+        watch.stop();
         sweeps.close();
     }
 }

@@ -43,7 +43,9 @@ final class StatusCommand extends ClientCommand {
                 + ", " + Formats.count(store.path("pendingWrites").asLong()) + " pending writes"
                 + text(store.path("lastError"), ", last error: "));
         JsonNode w = s.path("watcher");
+        String state = w.path("state").asText("");
         out.println("Watcher      " + w.path("root").asText() + ": " + w.path("mode").asText()
+                + (state.isEmpty() || state.equals("watching") || state.equals("polling") ? "" : " (" + state + ")")
                 + (w.path("healthy").asBoolean() ? ", healthy" : ", FAILED") + ", "
                 + Formats.count(w.path("rescans").asLong()) + " rescans, last full sweep "
                 + Formats.ago(w.path("lastSweepAt").asText(null), now) + text(w.path("lastError"), ", last error: "));

@@ -97,8 +97,9 @@ public enum ConfigKey {
                     + "field per value: bucket, key, path, outcome, bytes, duration_ms, reason)."),
     POLL_INTERVAL("poll_interval", env("POLL_INTERVAL"), "--poll-interval",
             new ValueType.DurationType(Duration.ofHours(1), Optional.empty()), DefaultValue.of("30s"),
-            "Time between sweeps of the whole tree while native watching is unavailable (e.g. the inotify "
-                    + "watch limit was reached).");
+            "Time between sweeps of the whole tree while native watching is unavailable or covers only part of "
+                    + "it (e.g. the inotify watch limit was reached, a folder cannot be read); also the first wait "
+                    + "before Ferry tries to watch the whole tree again (then doubling, up to 10 minutes).");
 
     /** One environment variable of a key; systemd's list variables ("a:b") give their first entry. */
     record EnvVar(String name, boolean firstOfColonList) {

@@ -34,13 +34,23 @@ public record DaemonStatus(String version, Instant startedAt, long uptimeSeconds
     /**
      * @param root        the watched folder
      * @param mode        "native" (inotify / WatchService) or "polling"
+     * @param state       "watching" (the whole tree natively), "polling" (configured), "partial" (some folders
+     *                    cannot be watched: polling too), "failed" (native watching failed: polling) or
+     *                    "root-missing" (the watched folder is gone: nothing is read or deleted until it is back)
      * @param healthy     false when the watcher failed and only sweeps find changes
      * @param rescans     rescans triggered by watcher errors or overflow since start
      * @param lastSweepAt when the last full sweep finished
      * @param lastError   the last watcher error
      */
-    public record WatcherHealth(String root, String mode, boolean healthy, long rescans,
+    public record WatcherHealth(String root, String mode, String state, boolean healthy, long rescans,
             Optional<Instant> lastSweepAt, Optional<String> lastError) {
+
+        /** The state follows from mode and health: "watching", "polling" or "failed". */
+        public WatcherHealth(String root, String mode, boolean healthy, long rescans, Optional<Instant> lastSweepAt,
+                Optional<String> lastError) {
+            this(root, mode, !healthy ? "failed" : mode.equals("native") ? "watching" : "polling", healthy, rescans,
+                    lastSweepAt, lastError);
+        }
     }
 
     /**

@@ -182,8 +182,17 @@ final class Uploader {
         }
     }
 
-    /** The local file was deleted: delete the object it was uploaded to, if Ferry uploaded it there. */
+    /**
+     * The local file was deleted: delete the object it was uploaded to, if Ferry uploaded it there, and only
+     * while the site's folder is there: files gone with their folder (deleted, renamed away, an unmounted disk)
+     * keep their objects.
+     */
     private UploadOutcome retire(Site site, Destination dest, String pathText, BucketGate gate) {
+        if (!java.nio.file.Files.isDirectory(site.root())) {
+            log.info("{}: deleted locally, but the watched folder {} is missing: its object is kept", dest,
+                    site.root());
+            return new UploadOutcome.Gone("deleted locally with its watched folder; its object is kept");
+        }
         Optional<FileRecord> record;
         try {
             record = records.get(pathText);

@@ -63,6 +63,15 @@ public final class Reconciler {
 
     /** Runs once. With {@code dryRun}, nothing is uploaded, deleted or written; the sink still hears everything. */
     public ReconcileReport run(ReconcileSink sink, boolean dryRun) throws InterruptedException {
+        return run(sink, dryRun, false);
+    }
+
+    /**
+     * Runs once; with {@code holdDeletions} (the folder was just replaced or came back, and what is missing may
+     * still be arriving) nothing is deleted from S3. Nor is anything when part of the folder, or the folder
+     * itself, could not be listed: an unreadable or missing tree is not a tree whose files were deleted.
+     */
+    public ReconcileReport run(ReconcileSink sink, boolean dryRun, boolean holdDeletions) throws InterruptedException {
         this.dryRun = dryRun;
         long began = System.nanoTime();
         Counts c = new Counts();
@@ -114,8 +123,15 @@ public final class Reconciler {
         long deleted = 0;
         if (!deletions.isEmpty() || c.overDeleteLimit > 0) {
             long planned = deletions.size() + c.overDeleteLimit;
-            refused = guard(planned, c.remote);
-            if (refused.isPresent()) {
+            refused = local.unreadable() > 0
+                    ? Optional.of("would delete " + planned + " objects, but " + local.unreadable() + " folders could "
+                            + "not be listed (a missing or unreadable folder is not a deletion); check the folder")
+                    : guard(planned, c.remote);
+            if (refused.isEmpty() && holdDeletions) {
+                log.info("s3://{}/{}: not deleting {} objects whose local files are missing in this sweep: the folder "
+                        + "was just replaced or came back; a later full sweep retires them", router.bucket(), prefix,
+                        planned);
+            } else if (refused.isPresent()) {
                 log.error("s3://{}/{}: not deleting: {}", router.bucket(), prefix, refused.get());
             } else if (!dryRun) {
                 for (DeleteFailure f : store.delete(router.bucket(), deletions)) {

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Decides when to sweep and runs the sweeps: a full sweep at start, on an interval, and whenever the
  * watcher may have lost events (requests while one runs are coalesced into one more run); a folder sweep
  * when a directory appears or a full queue has room again. A full sweep walks each bucket folder on its
- * own thread, so one bucket waiting for queue room never holds up another.
+ * own thread, so one bucket waiting for queue room never holds up another. No full sweep runs while the root
+ * folder is missing: an absent tree must never read as "every file was deleted".
  */
 public final class SweepScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SweepScheduler.class);
@@ -38,6 +39,7 @@ public final class SweepScheduler implements AutoCloseable {
     private final ExecutorService walkers = Executors.newCachedThreadPool(named("sweep"));
     private final AtomicBoolean fullRunning = new AtomicBoolean();
     private final AtomicBoolean fullPending = new AtomicBoolean();
+    private final AtomicBoolean pendingHoldsDeletions = new AtomicBoolean();
     private final AtomicLong fullSweeps = new AtomicLong();
     private final AtomicReference<Instant> lastFullAt = new AtomicReference<>();
     private volatile boolean closed;
@@ -46,7 +48,12 @@ public final class SweepScheduler implements AutoCloseable {
     /** A full sweep done another way (a reconciliation against S3) instead of walking with the Sweeper. */
     @FunctionalInterface
     public interface FullRun {
-        SweepResult run(java.util.function.BooleanSupplier cancelled) throws InterruptedException;
+        /**
+         * @param holdDeletions the tree was just replaced or came back: what is missing from it may still be
+         *                      arriving (a restore), so this run deletes nothing from S3
+         */
+        SweepResult run(java.util.function.BooleanSupplier cancelled, boolean holdDeletions)
+                throws InterruptedException;
     }
 
     private volatile FullRun fullRun;
@@ -75,14 +82,25 @@ public final class SweepScheduler implements AutoCloseable {
 
     /** Asks for a full sweep; if one is running, one more follows it. */
     public void requestFull(String reason) {
+        requestFull(reason, false);
+    }
+
+    /**
+     * Asks for a full sweep; if one is running, one more follows it. With {@code holdDeletions} (the root was
+     * just replaced or came back), that sweep deletes nothing from S3 even where the site retires deletions.
+     */
+    public void requestFull(String reason, boolean holdDeletions) {
         if (closed) {
             return;
         }
         if (fullRunning.get()) {
+            if (holdDeletions) {
+                pendingHoldsDeletions.set(true);
+            }
             fullPending.set(true);
             return;
         }
-        control.execute(() -> runFull(reason));
+        control.execute(() -> runFull(reason, holdDeletions));
     }
 
     /** Sweeps one folder (a new directory, or a bucket whose queue dropped changes). */
@@ -114,12 +132,13 @@ public final class SweepScheduler implements AutoCloseable {
         return Optional.ofNullable(lastFullAt.get());
     }
 
-    private void runFull(String reason) {
+    private void runFull(String reason, boolean holdDeletions) {
         do {
             fullPending.set(false);
             fullRunning.set(true);
+            boolean hold = holdDeletions || pendingHoldsDeletions.getAndSet(false);
             try {
-                sweepAll(reason);
+                sweepAll(reason, hold);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -127,17 +146,22 @@ public final class SweepScheduler implements AutoCloseable {
                 fullRunning.set(false);
             }
             reason = "requested while the previous sweep ran";
+            holdDeletions = false;
         } while (fullPending.get() && !closed);
     }
 
-    private void sweepAll(String reason) throws InterruptedException {
+    private void sweepAll(String reason, boolean holdDeletions) throws InterruptedException {
+        if (!Files.isDirectory(root)) {
+            log.info("{}: full sweep ({}) skipped: the watched folder is missing", root, reason);
+            return;
+        }
         long began = System.nanoTime();
-        log.info("{}: full sweep started ({})", root, reason);
+        log.info("{}: full sweep started ({}{})", root, reason, holdDeletions ? "; deleting nothing from S3" : "");
         List<Path> rootFiles = new ArrayList<>();
         List<Future<SweepResult>> parts = new ArrayList<>();
         FullRun run = fullRun;
         if (run != null) {
-            parts.add(walkers.submit(() -> run.run(() -> closed)));
+            parts.add(walkers.submit(() -> run.run(() -> closed, holdDeletions)));
         } else if (!splitByFolder) {
             parts.add(walkers.submit(() -> sweeper.sweep(root, () -> closed)));
         } else if (!splitRoot(rootFiles, parts)) {

@@ -4,11 +4,17 @@ import io.methvin.watcher.DirectoryChangeEvent;
 import io.methvin.watcher.DirectoryChangeListener;
 import io.methvin.watcher.DirectoryWatcher;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +24,11 @@ import org.slf4j.LoggerFactory;
  * events when it does; so every exception and overflow means "rescan". When the tree cannot be watched
  * whole (the inotify watch limit, at start or later for a new directory) the listener is told it
  * {@link WatchListener#failed failed}, so the daemon polls instead of missing files in unwatched folders.
- * Deletions are reported; whether they delete anything from S3 is the site's choice (retire_deleted).
+ * A folder that cannot be listed or registered (permission denied, too many open files), which the library
+ * would skip silently, is logged and reported as {@link WatchListener#folderUnwatched unwatched}; one that
+ * vanished meanwhile makes its parent swept again. Deletions are reported; whether they delete anything from
+ * S3 is the site's choice (retire_deleted). A watcher watches one directory (inode): when the folder is
+ * replaced, a new watcher is needed ({@link RootMonitor}).
  */
 public final class TreeWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TreeWatcher.class);
@@ -32,7 +42,13 @@ public final class TreeWatcher implements AutoCloseable {
     });
     private volatile DirectoryWatcher watcher;
     private volatile boolean closed;
+    private volatile boolean registered;
     private final AtomicBoolean limitReported = new AtomicBoolean();
+    /** Folders already reported by this watcher (the library walks a folder more than once). */
+    private final Set<Path> reported = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger unwatched = new AtomicInteger();
+    /** At most this many unwatched folders are named in the log per watcher; the count says the rest. */
+    private static final int NAMED_IN_LOG = 10;
 
     public TreeWatcher(Path root, WatchListener listener) {
         this.root = root;
@@ -50,6 +66,7 @@ public final class TreeWatcher implements AutoCloseable {
                 watcher = DirectoryWatcher.builder()
                         .path(root)
                         .fileHashing(false)
+                        .fileTreeVisitor(new ReportingTreeVisitor(this::cannotWatch))
                         .listener(new Listener())
                         .logger(LoggerFactory.getLogger(DirectoryWatcher.class))
                         .build();
@@ -57,20 +74,82 @@ public final class TreeWatcher implements AutoCloseable {
                 done.whenComplete((ok, error) -> {
                     if (!closed) {
                         String reason = error == null ? "watcher stopped" : describe(error);
-                        log.error("{}: native watching stopped: {}; falling back to polling sweeps{}", root, reason,
-                                hint(reason));
+                        if (rootPresent()) {
+                            log.error("{}: native watching stopped: {}; falling back to polling sweeps{}", root,
+                                    reason, hint(reason));
+                        }
                         listener.failed(reason);
                     }
                 });
+                registered = true;
                 if (!done.isDone()) {
-                    log.info("{}: watching for changes", root);
+                    int n = unwatched.get();
+                    if (n > NAMED_IN_LOG) {
+                        log.warn("{}: {} folders cannot be watched in all (the first {} are named above)", root, n,
+                                NAMED_IN_LOG);
+                    }
+                    log.info("{}: watching for changes{}", root, limitReported.get()
+                            ? " in the part of the tree the inotify watch limit allows"
+                            : n == 0 ? "" : " (except in " + n + " folders)");
+                    listener.watching();
                 }
             } catch (IOException | RuntimeException e) {
                 String reason = describe(e);
-                log.error("{}: cannot watch ({}); falling back to polling sweeps{}", root, reason, hint(reason));
+                if (rootPresent()) {
+                    log.error("{}: cannot watch ({}); falling back to polling sweeps{}", root, reason, hint(reason));
+                }
                 listener.failed(reason);
             }
         });
+    }
+
+    /** A failure of the library's walk: the folder stays unwatched, or it vanished (its parent is swept). */
+    private void cannotWatch(Path path, IOException e) {
+        if (closed) {
+            return;
+        }
+        String reason = describe(e);
+        if (isWatchLimit(reason)) {
+            watchLimit(reason);
+            return;
+        }
+        boolean gone = e instanceof NoSuchFileException || Files.notExists(path, LinkOption.NOFOLLOW_LINKS);
+        if (gone || !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            Path parent = path.equals(root) || path.getParent() == null ? root : path.getParent();
+            log.info("{}: could not be watched ({}); it {}, so {} is swept again", path, reason,
+                    gone ? "vanished meanwhile" : "is not a folder", parent);
+            listener.rescanFolder(parent, path + " could not be watched: " + reason);
+            return;
+        }
+        if (!reported.add(path)) {
+            return;
+        }
+        if (unwatched.incrementAndGet() <= NAMED_IN_LOG) {
+            log.warn("{}: cannot watch this folder ({}); its changes are found by polling sweeps until it can be "
+                    + "watched", path, reason);
+        } else {
+            log.debug("{}: cannot watch this folder ({})", path, reason);
+        }
+        listener.folderUnwatched(path, path + ": cannot watch this folder: " + reason);
+    }
+
+    private void watchLimit(String reason) {
+        // A directory could not be watched: its files would only be found by the safety sweep.
+        if (limitReported.compareAndSet(false, true)) {
+            if (registered) {
+                log.error("{}: a new directory cannot be watched ({}); polling the whole tree until it can all be "
+                        + "watched{}", root, reason, hint(reason));
+            } else {
+                log.error("{}: cannot watch the whole tree ({}); falling back to polling sweeps{}", root, reason,
+                        hint(reason));
+            }
+        }
+        listener.failed(reason);
+    }
+
+    /** When the folder itself is gone, that is said once by whoever checks the root, not as a watcher error. */
+    private boolean rootPresent() {
+        return Files.isDirectory(root);
     }
 
     @Override
@@ -96,6 +175,10 @@ public final class TreeWatcher implements AutoCloseable {
                         if (event.eventType() == DirectoryChangeEvent.EventType.CREATE) {
                             listener.directoryCreated(event.path());
                         }
+                    } else if (reported.contains(event.path())) {
+                        // a folder that could not be watched changed (its permissions were fixed?): the library
+                        // never saw it as a folder; try to watch the tree again now rather than later
+                        listener.unwatchedFolderChanged(event.path());
                     } else {
                         listener.fileChanged(event.path());
                     }
@@ -124,12 +207,7 @@ public final class TreeWatcher implements AutoCloseable {
         public void onException(Exception e) {
             String reason = describe(e);
             if (isWatchLimit(reason)) {
-                // A new directory could not be watched: its files would only be found by the safety sweep.
-                if (limitReported.compareAndSet(false, true)) {
-                    log.error("{}: a new directory cannot be watched ({}); polling the whole tree from now on{}",
-                            root, reason, hint(reason));
-                }
-                listener.failed(reason);
+                watchLimit(reason);
                 return;
             }
             log.warn("{}: watcher error ({}); events may have been lost, rescanning", root, reason);
@@ -138,13 +216,13 @@ public final class TreeWatcher implements AutoCloseable {
     }
 
     /** The JDK's messages for inotify's ENOSPC and EMFILE on watch registration. */
-    static boolean isWatchLimit(String reason) {
+    public static boolean isWatchLimit(String reason) {
         return reason.contains("inotify watches") || reason.contains("inotify instances");
     }
 
     private static String hint(String reason) {
-        return isWatchLimit(reason) ? "; raise fs.inotify.max_user_watches (see docs/operations.md) and restart Ferry"
-                : "";
+        return isWatchLimit(reason) ? "; raise fs.inotify.max_user_watches (see docs/operations.md): Ferry tries to "
+                + "watch again from time to time" : "";
     }
 
     private static String describe(Throwable e) {

@@ -17,6 +17,21 @@ public interface WatchListener {
     /** Events may have been lost (overflow, watcher error): sweep everything. */
     void rescan(String reason);
 
+    /** Something under {@code folder} could not be walked (it vanished meanwhile): sweep that folder. */
+    void rescanFolder(Path folder, String reason);
+
+    /**
+     * A folder that exists cannot be watched (permission denied, too many open files): changes in it are not
+     * reported until a new watcher registers it.
+     */
+    void folderUnwatched(Path folder, String reason);
+
+    /** A folder reported unwatched changed (its permissions, say): it may be watchable now. */
+    void unwatchedFolderChanged(Path folder);
+
+    /** Registration of the tree is done (whatever could be registered): events flow from now on. */
+    void watching();
+
     /** The watcher stopped working; only sweeps will find changes until it is restarted. */
     void failed(String reason);
 }

@@ -1,0 +1,66 @@
+package dev.ferry.watch;
+
+import io.methvin.watcher.visitor.FileTreeVisitor;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * The walk directory-watcher makes to register a tree and to report the files of a new folder, with every
+ * failure reported. The library's own walk drops a folder it cannot list (permission denied, too many open
+ * files, a folder deleted meanwhile) without a word, and that folder stays unwatched for good; a failure to
+ * register a watch would end the whole walk. Here each failure is handed to {@link Failures} and the walk
+ * goes on with the rest of the tree.
+ */
+final class ReportingTreeVisitor implements FileTreeVisitor {
+
+    /** Told of each folder (or entry) the walk could not list or watch. Called on the watcher's thread. */
+    @FunctionalInterface
+    interface Failures {
+        void cannotWatch(Path path, IOException reason);
+    }
+
+    private final Failures failures;
+
+    ReportingTreeVisitor(Failures failures) {
+        this.failures = failures;
+    }
+
+    @Override
+    public void recursiveVisitFiles(Path start, Callback onDirectory, Callback onFile) throws IOException {
+        Files.walkFileTree(start, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                try {
+                    onDirectory.call(dir);
+                } catch (IOException e) {
+                    failures.cannotWatch(dir, e);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                onFile.call(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                failures.cannotWatch(file, e);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                if (e != null) {
+                    failures.cannotWatch(dir, e);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
