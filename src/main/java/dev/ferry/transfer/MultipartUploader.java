@@ -27,14 +27,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * Multipart upload of one file: one checksum pass first, giving the whole-file MD5 (stored as rclone's
- * {@code md5chksum} metadata) and each part's MD5; then parts read in order into buffers and uploaded in
- * parallel, each with the Content-MD5 of the checksum pass (S3 refuses a part that no longer matches), then
- * Complete.
+ * {@code md5chksum} metadata) and each part's MD5; then parts read in order into buffers (or, for a part larger
+ * than the whole buffer budget, read straight from the file as it is sent) and uploaded in parallel, each with
+ * the Content-MD5 of the checksum pass (S3 refuses a part that no longer matches), then Complete.
  * Any failure aborts the upload. Part buffers come from one byte budget shared by all uploads of the store,
  * so memory stays bounded however many big files go up at once.
  */
@@ -52,12 +53,17 @@ final class MultipartUploader implements AutoCloseable {
     private final UploadBodies bodies;
 
     MultipartUploader(S3Client s3, Failures failures, S3Settings settings, UploadBodies bodies) {
+        this(s3, failures, settings, bodies, budgetFor(settings));
+    }
+
+    /** With a part-buffer budget of {@code budget} bytes instead of the one {@link #budgetFor} the settings. */
+    MultipartUploader(S3Client s3, Failures failures, S3Settings settings, UploadBodies bodies, int budget) {
         this.s3 = s3;
         this.failures = failures;
         this.bodies = bodies;
         this.configuredPartSize = settings.partSize();
         this.partConcurrency = settings.partConcurrency();
-        this.budget = (int) Math.min(Integer.MAX_VALUE, 2L * settings.partConcurrency() * settings.partSize());
+        this.budget = budget;
         this.bufferBytes = new Semaphore(budget, true);
         AtomicInteger threads = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(2 * settings.partConcurrency(), r -> {
@@ -74,6 +80,20 @@ final class MultipartUploader implements AutoCloseable {
             return configured;
         }
         return (needed + S3Settings.MIB - 1) / S3Settings.MIB * S3Settings.MIB;
+    }
+
+    /** Bytes of part buffers all uploads of one store share: two rounds of parts of the configured size. */
+    static int budgetFor(S3Settings settings) {
+        return (int) Math.min(Integer.MAX_VALUE, 2L * settings.partConcurrency() * settings.partSize());
+    }
+
+    /**
+     * Whether parts of {@code partSize} bytes are read into memory (ahead of sending, within the budget) or sent
+     * straight from the file: a part larger than the whole budget (a file of more than 10,000 parts of the budget,
+     * e.g. 525 MiB parts of a 5 TiB file) would take more memory than the budget, and perhaps than the heap.
+     */
+    static boolean buffered(long partSize, long budget) {
+        return partSize <= budget;
     }
 
     /** Bytes currently free in the shared part-buffer budget (for tests and status). */
@@ -125,11 +145,12 @@ final class MultipartUploader implements AutoCloseable {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Future<CompletedPart>> futures = new ArrayList<>(count);
         boolean interrupted = false;
+        boolean inMemory = buffered(partSize, budget);
         try (FileChannel channel = FileChannel.open(request.file(), StandardOpenOption.READ)) {
             for (int i = 0; i < count && failure.get() == null; i++) {
                 long offset = i * partSize;
                 int length = (int) Math.min(partSize, size - offset);
-                int permits = Math.min(length, budget);
+                int permits = inMemory ? Math.min(length, budget) : 0;
                 inFlight.acquire();
                 try {
                     bufferBytes.acquire(permits);
@@ -142,11 +163,12 @@ final class MultipartUploader implements AutoCloseable {
                     inFlight.release();
                 };
                 try {
-                    byte[] buffer = readPart(channel, offset, length, size);
+                    ContentStreamProvider content = inMemory ? bytes(readPart(channel, offset, length, size))
+                            : new FileRegion(request.file(), offset, length);
                     int partNumber = i + 1;
                     byte[] md5 = partMd5s.get(i);
-                    futures.add(pool.submit(
-                            () -> sendPart(request, uploadId, partNumber, buffer, md5, failure, release)));
+                    futures.add(pool.submit(() -> sendPart(request, uploadId, partNumber, content, length, md5,
+                            failure, release)));
                 } catch (IOException | RuntimeException e) {
                     release.run();
                     throw e;
@@ -174,19 +196,22 @@ final class MultipartUploader implements AutoCloseable {
         return parts;
     }
 
-    private CompletedPart sendPart(PutRequest request, String uploadId, int partNumber, byte[] buffer, byte[] md5,
-            AtomicReference<Throwable> failure, Runnable release) {
+    private static ContentStreamProvider bytes(byte[] buffer) {
+        return () -> new ByteArrayInputStream(buffer);
+    }
+
+    private CompletedPart sendPart(PutRequest request, String uploadId, int partNumber, ContentStreamProvider content,
+            int length, byte[] md5, AtomicReference<Throwable> failure, Runnable release) {
         try {
             if (failure.get() != null) {
                 throw new IllegalStateException("skipped: an earlier part failed");
             }
-            RequestBody body = bodies.of(() -> new ByteArrayInputStream(buffer), buffer.length,
-                    "application/octet-stream");
+            RequestBody body = bodies.of(content, length, "application/octet-stream");
             String etag = s3.uploadPart(b -> {
                 b.bucket(request.bucket()).key(request.key()).uploadId(uploadId)
-                        .partNumber(partNumber).contentLength((long) buffer.length)
+                        .partNumber(partNumber).contentLength((long) length)
                         .contentMD5(LocalFiles.base64(md5));
-                bodies.override(buffer.length).ifPresent(b::overrideConfiguration);
+                bodies.override(length).ifPresent(b::overrideConfiguration);
             }, body).eTag();
             return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
         } catch (RuntimeException e) {

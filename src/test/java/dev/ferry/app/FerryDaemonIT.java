@@ -8,18 +8,9 @@ import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStatus;
 import dev.ferry.testing.DaemonTestBase;
 import dev.ferry.testing.FerryProcess;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The daemon end to end, as a separate process, against a real S3-compatible server process. */
@@ -66,43 +57,6 @@ class FerryDaemonIT extends DaemonTestBase {
         await().atMost(DEADLINE).until(() -> ferry.status().path("ready").asBoolean());
         assertThat(ferry.total("uploaded")).as("nothing changed, nothing uploaded after the restart").isZero();
         assertThat(uploadLines(ferry.log(), "docs/other.txt")).isZero();
-    }
-
-    @Test
-    void aFileWrittenSlowlyOverSecondsIsUploadedOnceAndComplete() throws Exception {
-        Map<String, String> env = FerryProcess.baseEnv(watch, state, s3);
-        env.put("SETTLE_TIME", "1s");
-        Files.createDirectories(watch.resolve("video"));
-        FerryProcess.shareWithDaemon(watch.resolve("video"));
-        ferry = FerryProcess.start("slow", env);
-
-        Path file = watch.resolve("video/clip.bin");
-        StringBuilder expected = new StringBuilder();
-        AtomicInteger chunks = new AtomicInteger();
-        ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
-        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            for (int i = 0; i < 15; i++) {
-                expected.append("chunk ").append(i).append(" ").append("x".repeat(1000)).append('\n');
-            }
-            String[] lines = expected.toString().split("(?<=\n)");
-            writer.scheduleAtFixedRate(() -> {
-                int i = chunks.getAndIncrement();
-                if (i < lines.length) {
-                    try {
-                        out.write(lines[i].getBytes(StandardCharsets.UTF_8));
-                        out.flush();
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                }
-            }, 0, 250, TimeUnit.MILLISECONDS);
-            await().atMost(DEADLINE).until(() -> chunks.get() >= lines.length);
-        } finally {
-            writer.shutdownNow();
-        }
-        awaitObject("video", "clip.bin", expected.toString());
-        await().atMost(DEADLINE).until(() -> uploadLines(ferry.log(), "video/clip.bin") >= 1);
-        assertThat(uploadLines(ferry.log(), "video/clip.bin")).as("uploaded once, after it settled").isEqualTo(1);
     }
 
     @Test
@@ -156,39 +110,6 @@ class FerryDaemonIT extends DaemonTestBase {
         }
         awaitObject("fresh", "new-bucket.jpg", "a bucket folder made during the outage");
         await().atMost(DEADLINE).until(() -> ferry.status().path("buckets").path("photos").path("failed").asLong() == 0);
-    }
-
-    @Test
-    void linksThatLeadNowhereFifosAndKeysTooLongDoNotHoldUpTheRestAndAreReported() throws Exception {
-        // a loop of links among the files: before, it ended the start-up sweep of the whole bucket folder
-        Files.createDirectories(watch.resolve("odd"));
-        Files.createSymbolicLink(watch.resolve("odd/loop1"), watch.resolve("odd/loop2"));
-        Files.createSymbolicLink(watch.resolve("odd/loop2"), watch.resolve("odd/loop1"));
-        for (int i = 0; i < 20; i++) {
-            write("odd/before-" + i + ".txt", "before " + i);
-        }
-        String longDir = "d".repeat(200);
-        Path tooLong = write("odd/" + String.join("/", java.util.Collections.nCopies(6, longDir)) + "/f.txt", "long");
-        Path target = write("elsewhere/target.txt", "the target's content");
-        Files.createSymbolicLink(watch.resolve("odd/link.txt"), target);
-        ferry = FerryProcess.start("odd-entries", FerryProcess.baseEnv(watch, state, s3));
-
-        for (int i = 0; i < 20; i++) {
-            awaitObject("odd", "before-" + i + ".txt", "before " + i);
-        }
-        awaitObject("odd", "link.txt", "the target's content");
-        await().atMost(DEADLINE).until(() -> ferry.status().path("buckets").path("odd").path("failed").asLong() == 1);
-        assertThat(ferry.status().path("buckets").path("odd").path("lastError").path("path").asText())
-                .isEqualTo(tooLong.toString());
-        assertThat(record(tooLong).map(FileRecord::reason).orElse("")).contains("key too long");
-
-        Process mkfifo = new ProcessBuilder("mkfifo", watch.resolve("odd/pipe.jpg").toString()).start();
-        assertThat(mkfifo.waitFor()).isZero();
-        write("odd/after.txt", "after");
-        awaitObject("odd", "after.txt", "after");
-        await().atMost(DEADLINE).until(() -> ferry.log().contains("odd/pipe.jpg: skipped, not a regular file"));
-        assertThat(s3.readObject("odd", "pipe.jpg")).isEmpty();
-        assertThat(s3.readObject("odd", "loop1")).isEmpty();
     }
 
     @Test

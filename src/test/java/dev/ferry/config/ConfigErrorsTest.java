@@ -210,13 +210,25 @@ class ConfigErrorsTest {
                         + "e.g. http://127.0.0.1:9000, got 'ftp://host'",
                 "TIMEOUT (environment): must be longer than 0 (-1 turns it off), got '0'",
                 "SETTLE_TIME (environment): has an unknown unit 'weeks'; use ms, s, m, h or d, got '2 weeks'",
-                "MULTIPART_PART_SIZE (environment): must be from 5MiB to 5GiB, got '1MiB'",
+                "MULTIPART_PART_SIZE (environment): must be from 5MiB to 1GiB, got '1MiB'",
                 "LOG_LEVEL (environment): must be one of trace, debug, info, warn, error, got 'verbose'",
                 "IGNORE_PATTERNS (environment): pattern '[abc' is not a valid glob: Missing ']",
                 "CREATE_BUCKETS (environment): must be true or false, got 'maybe'",
                 "SWEEP_INTERVAL (environment): must be " + Units.DURATION_SYNTAX + " (0 turns it off), got '-5s'",
                 "MULTIPART_THRESHOLD (environment): has an unknown unit 'parsecs'; use B, KB, MB, GB, TB, KiB, MiB, "
                         + "GiB or TiB, got '12 parsecs'");
+    }
+
+    @Test
+    void multipartSizesTheUploaderCannotTakeAreRejectedByTheirKeyNotAtStart() {
+        // accepted here once, they stopped the daemon later with "s3 settings: partSize must be ..." and exit code 1
+        env.putAll(Map.of("MULTIPART_PART_SIZE", "2GiB", "MULTIPART_THRESHOLD", "6GiB"));
+
+        ConfigException e = fail(Map.of(), Optional.empty());
+
+        assertThat(e.problems()).containsExactlyInAnyOrder(
+                "MULTIPART_PART_SIZE (environment): must be from 5MiB to 1GiB, got '2GiB'",
+                "MULTIPART_THRESHOLD (environment): must be from 1B to 5GiB, got '6GiB'");
     }
 
     @Test

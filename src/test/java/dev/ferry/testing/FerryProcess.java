@@ -310,6 +310,11 @@ public final class FerryProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The daemon's process id (setpriv and the namespace wrapper exec the JVM in place). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean alive() {
         return process.isAlive();
     }
