@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -76,6 +77,10 @@ final class StatusCommand extends ClientCommand {
      * fit the column, then how long ago.
      */
     static String lastError(JsonNode bucket, String root, Instant now) {
+        JsonNode down = bucket.path("unreachable");
+        if (!down.isNull() && !down.isMissingNode()) {
+            return TextTable.fit(outage(down, now), LAST_ERROR_WIDTH);
+        }
         if (!bucket.path("problem").isNull() && !bucket.path("problem").isMissingNode()) {
             return bucket.path("problem").asText();
         }
@@ -91,6 +96,20 @@ final class StatusCommand extends ClientCommand {
         String what = reason.startsWith(relative + ":") ? reason : relative + ": " + reason;
         String when = " (" + Formats.ago(e.path("at").asText(), now) + ")";
         return TextTable.fit(what, LAST_ERROR_WIDTH - when.length()) + when;
+    }
+
+    /** "endpoint http://s3:9000 unreachable for 1m 5s (7 probes failed, next in 3s)". */
+    static String outage(JsonNode down, Instant now) {
+        String next;
+        try {
+            next = Formats.duration(Duration.between(now, Instant.parse(down.path("nextProbe").asText())));
+        } catch (DateTimeParseException e) {
+            next = "?";
+        }
+        long probes = down.path("probes").asLong();
+        return "endpoint " + down.path("endpoint").asText() + " unreachable for "
+                + Formats.ago(down.path("since").asText(), now).replace(" ago", "") + " (" + probes + " probe"
+                + (probes == 1 ? "" : "s") + " failed, next in " + next + ")";
     }
 
     private static String text(JsonNode node, String prefix) {

@@ -2,6 +2,7 @@ package dev.ferry.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.config.Setting.Source;
+import dev.ferry.core.UrlCredentials;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -134,7 +135,8 @@ final class ConfigLoader {
         if (key.secret() || !e.echo()) {
             return "";
         }
-        String shown = r.list() != null ? String.join(",", r.list()) : r.text();
+        // a URL's password is masked whatever the key (an endpoint may be written as http://user:password@host)
+        String shown = UrlCredentials.mask(r.list() != null ? String.join(",", r.list()) : r.text());
         return ", got '" + (shown.length() > 100 ? shown.substring(0, 100) + "..." : shown) + "'";
     }
 

@@ -1,5 +1,6 @@
 package dev.ferry.config;
 
+import dev.ferry.core.UrlCredentials;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -13,14 +14,12 @@ public final class MongoUrl {
 
     private final String url;
     private final String scheme;
-    private final String userInfo;
     private final String hosts;
     private final String database;
 
-    private MongoUrl(String url, String scheme, String userInfo, String hosts, String database) {
+    private MongoUrl(String url, String scheme, String hosts, String database) {
         this.url = url;
         this.scheme = scheme;
-        this.userInfo = userInfo;
         this.hosts = hosts;
         this.database = database;
     }
@@ -42,7 +41,6 @@ public final class MongoUrl {
         int searchEnd = query < 0 ? rest.length() : query;
         // The last '@' before the options ends the credentials: a careless '/' in a password stays hidden.
         int at = rest.lastIndexOf('@', searchEnd - 1);
-        String userInfo = at < 0 ? "" : rest.substring(0, at);
         int slash = rest.indexOf('/', at + 1);
         int hostsEnd = slash >= 0 && slash < searchEnd ? slash : searchEnd;
         String hosts = rest.substring(at + 1, hostsEnd);
@@ -55,7 +53,7 @@ public final class MongoUrl {
         } else if (!db.matches("[^/\\\\. \"$*<>:|?]{1,63}")) {
             throw new BadValue("names a database '" + db + "' that MongoDB does not allow", false);
         }
-        return new MongoUrl(url, scheme.substring(0, scheme.length() - 3), userInfo, hosts, db);
+        return new MongoUrl(url, scheme.substring(0, scheme.length() - 3), hosts, db);
     }
 
     /** The full connection string, for the driver only. Never log it. */
@@ -75,12 +73,7 @@ public final class MongoUrl {
 
     /** The whole URL with the password replaced by {@code ****}. */
     public String redacted() {
-        if (userInfo.isEmpty()) {
-            return url;
-        }
-        int colon = userInfo.indexOf(':');
-        String shown = colon < 0 ? userInfo : userInfo.substring(0, colon) + ":" + Secret.MASK;
-        return scheme + "://" + shown + "@" + url.substring(scheme.length() + 3 + userInfo.length() + 1);
+        return UrlCredentials.maskUrl(url);
     }
 
     @Override

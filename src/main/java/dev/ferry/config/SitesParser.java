@@ -1,6 +1,7 @@
 package dev.ferry.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.core.UrlCredentials;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -134,7 +135,7 @@ final class SitesParser {
             return Optional.of(key.type.parse(value.asText(), ctx));
         } catch (BadValue e) {
             boolean secret = key.type instanceof ValueType.Text t && t.secret();
-            problems.add(label + ": " + e.getMessage() + (secret || !e.echo() ? "" : ", got '" + value.asText() + "'"));
+            problems.add(label + ": " + e.getMessage() + (secret || !e.echo() ? "" : ", got '" + UrlCredentials.mask(value.asText()) + "'"));
             return Optional.empty();
         }
     }

@@ -61,9 +61,29 @@ public record DaemonStatus(String version, Instant startedAt, long uptimeSeconds
      * @param failed    files whose latest attempt failed and which are not yet uploaded
      * @param problem   a problem with the bucket itself (invalid name, cannot be created), if any
      * @param lastError the latest failure in this bucket
+     * @param unreachable the S3 endpoint of this bucket does not answer: its uploads wait while it is probed
      */
     public record BucketStatus(int queued, int inFlight, long uploaded, long bytes, long failed,
-            Optional<String> problem, Optional<LastError> lastError) {
+            Optional<String> problem, Optional<LastError> lastError, Optional<Unreachable> unreachable) {
+
+        public BucketStatus(int queued, int inFlight, long uploaded, long bytes, long failed, Optional<String> problem,
+                Optional<LastError> lastError) {
+            this(queued, inFlight, uploaded, bytes, failed, problem, lastError, Optional.empty());
+        }
+    }
+
+    /**
+     * An outage of an S3 endpoint, shared by every bucket that uses it.
+     *
+     * @param endpoint  the endpoint (its URL without credentials, or the AWS region's)
+     * @param since     when an upload first found it unreachable
+     * @param reason    why, as the failure that started the outage (or the last probe) said
+     * @param probes    probes that failed since then
+     * @param lastProbe when it was last probed, if it was
+     * @param nextProbe when it is probed next
+     */
+    public record Unreachable(String endpoint, Instant since, String reason, int probes, Optional<Instant> lastProbe,
+            Instant nextProbe) {
     }
 
     /** One failure: which file, why, when. */

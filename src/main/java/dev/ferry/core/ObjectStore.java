@@ -50,6 +50,32 @@ public interface ObjectStore extends AutoCloseable {
      */
     void ensureBucket(String bucket, boolean create);
 
+    /**
+     * The endpoint this store talks to, fit for logs and /status (no credentials): stores with the same endpoint
+     * share its outages.
+     */
+    default String endpoint() {
+        return "S3";
+    }
+
+    /**
+     * Asks the endpoint one cheap question about {@code bucket} (a HEAD), bounded by a short timeout: returns when
+     * the endpoint answered, whatever the answer (a missing object, a refusal); throws an
+     * {@link FailureKind#UNREACHABLE} {@link TransferException} when it did not.
+     */
+    default void probe(String bucket) {
+        try {
+            head(bucket, PROBE_KEY);
+        } catch (TransferException e) {
+            if (e.kind() == FailureKind.UNREACHABLE) {
+                throw e;
+            }
+        }
+    }
+
+    /** The key a probe asks about; no file maps to it, and its absence is the expected answer. */
+    String PROBE_KEY = ".ferry-probe";
+
     @Override
     void close();
 }

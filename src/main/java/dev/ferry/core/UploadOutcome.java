@@ -20,11 +20,16 @@ public sealed interface UploadOutcome {
 
     /**
      * A failure worth retrying (after backoff). {@code credentialsRefused}: the server refused the keys, which a
-     * one-shot sync does not retry.
+     * one-shot sync does not retry. {@code unreachable}: the endpoint did not answer (network error, timeout,
+     * busy or gateway answer), which says nothing about this file: the daemon waits for the endpoint instead.
      */
-    record Retry(String reason, boolean credentialsRefused) implements UploadOutcome {
+    record Retry(String reason, boolean credentialsRefused, boolean unreachable) implements UploadOutcome {
+        public Retry(String reason, boolean credentialsRefused) {
+            this(reason, credentialsRefused, false);
+        }
+
         public Retry(String reason) {
-            this(reason, false);
+            this(reason, false, false);
         }
     }
 

@@ -26,6 +26,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -65,7 +67,22 @@ public final class Engine {
 
     private final UploadListener listener;
     private final Object rejectLock = new Object();
+    /** Endpoints by name: the lanes of sites that share one share its outages. */
+    private final Map<String, EndpointHealth> endpoints = new ConcurrentHashMap<>();
+    private final EndpointHealth.Timer probeTimer;
+    private final Backoff probeBackoff;
+    /** The scheduler of the probes when the engine made it (closed at shutdown), else empty. */
+    private final Optional<ScheduledExecutorService> ownScheduler;
 
+    /**
+     * The prober's backoff: 1 s doubling to 4 s (each delay jittered between half and all of it), so uploads resume
+     * within a few seconds of the endpoint answering again, whatever the outage's length, for one HEAD every 2-4 s.
+     */
+    public static Backoff probeBackoff() {
+        return new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(4), Math::random);
+    }
+
+    /** An engine whose endpoint probes run on a scheduler of its own, with {@link #probeBackoff()}. */
     public Engine(List<Site> sites, RecordKeeper records, EngineSettings settings, Clock clock, Backoff backoff,
             UploadListener listener) {
         this(sites, records, settings, clock, backoff, listener, UnmarkedUploads.NONE);
@@ -74,6 +91,22 @@ public final class Engine {
     /** With a flag that lets uploads go on without their durable marks while the state store is down. */
     public Engine(List<Site> sites, RecordKeeper records, EngineSettings settings, Clock clock, Backoff backoff,
             UploadListener listener, UnmarkedUploads unmarked) {
+        this(sites, records, settings, clock, backoff, listener, unmarked, probeScheduler(sites));
+    }
+
+    private Engine(List<Site> sites, RecordKeeper records, EngineSettings settings, Clock clock, Backoff backoff,
+            UploadListener listener, UnmarkedUploads unmarked, ScheduledExecutorService scheduler) {
+        this(sites, records, settings, clock, backoff, listener, unmarked, EndpointHealth.Timer.on(scheduler),
+                probeBackoff(), Optional.of(scheduler));
+    }
+
+    /** @param probeTimer runs the endpoint probes after their delay (injected so tests need no sleeps) */
+    Engine(List<Site> sites, RecordKeeper records, EngineSettings settings, Clock clock, Backoff backoff,
+            UploadListener listener, UnmarkedUploads unmarked, EndpointHealth.Timer probeTimer, Backoff probeBackoff,
+            Optional<ScheduledExecutorService> ownScheduler) {
+        this.probeTimer = probeTimer;
+        this.probeBackoff = probeBackoff;
+        this.ownScheduler = ownScheduler;
         this.listener = listener;
         this.sites = List.copyOf(sites);
         this.records = records;
@@ -268,6 +301,19 @@ public final class Engine {
             }
         }
         recorder.awaitTermination(5, TimeUnit.SECONDS);
+        ownScheduler.ifPresent(ScheduledExecutorService::shutdownNow);
+    }
+
+    /** One probe thread per distinct endpoint, so a probe waiting on one endpoint never delays another's. */
+    private static ScheduledExecutorService probeScheduler(List<Site> sites) {
+        int endpoints = (int) sites.stream().map(s -> s.store().endpoint()).distinct().count();
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(Math.max(1, endpoints), r -> {
+            Thread t = new Thread(r, "endpoint-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        return scheduler;
     }
 
     private Lane lane(Site site, String bucket) {
@@ -278,7 +324,9 @@ public final class Engine {
         }
         synchronized (this) {
             return lanes.computeIfAbsent(id, i -> {
-                Lane lane = new Lane(site, bucket, settings, uploader, backoff, clock, listener);
+                EndpointHealth endpoint = endpoints.computeIfAbsent(site.store().endpoint(),
+                        name -> new EndpointHealth(name, clock, probeBackoff, probeTimer));
+                Lane lane = new Lane(site, bucket, settings, uploader, backoff, clock, listener, endpoint);
                 if (paused) {
                     lane.queue.pause();
                 }

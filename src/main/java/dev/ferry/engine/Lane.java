@@ -34,10 +34,12 @@ final class Lane {
 
     private final UploadListener listener;
     private final java.util.Optional<Integer> maxAttempts;
+    private final EndpointHealth endpoint;
 
     Lane(Site site, String bucket, EngineSettings settings, Uploader uploader, Backoff backoff, Clock clock,
-            UploadListener listener) {
+            UploadListener listener, EndpointHealth endpoint) {
         this.listener = listener;
+        this.endpoint = endpoint;
         this.maxAttempts = settings.maxAttempts();
         this.site = site;
         this.bucket = bucket;
@@ -47,6 +49,7 @@ final class Lane {
         this.uploader = uploader;
         this.backoff = backoff;
         this.clock = clock;
+        endpoint.join(queue);
         for (int i = 0; i < settings.concurrency(); i++) {
             Thread t = new Thread(this::work, "upload-" + site.laneName(bucket) + "-" + (i + 1));
             t.setDaemon(true);
@@ -57,7 +60,7 @@ final class Lane {
 
     BucketStatus status() {
         return new BucketStatus(queue.depth(), queue.inFlight(), stats.uploaded.sum(), stats.bytes.sum(),
-                stats.failingNow(), stats.problem(), stats.lastError());
+                stats.failingNow(), stats.problem(), stats.lastError(), endpoint.status());
     }
 
     private void work() {
@@ -73,6 +76,7 @@ final class Lane {
                 return;
             }
             UploadOutcome outcome;
+            Instant started = clock.instant();
             try {
                 outcome = uploader.process(site, new Destination(bucket, task.key()), task.path(), gate);
             } catch (InterruptedException e) {
@@ -82,11 +86,11 @@ final class Lane {
                 log.error("{}/{}: unexpected error, will retry", bucket, task.key(), e);
                 outcome = new UploadOutcome.Retry("unexpected error: " + Uploader.describe(e));
             }
-            handle(task, outcome);
+            handle(task, outcome, started);
         }
     }
 
-    private void handle(Task task, UploadOutcome outcome) {
+    private void handle(Task task, UploadOutcome outcome, Instant started) {
         String path = task.path().toString();
         Instant now = clock.instant();
         try {
@@ -116,6 +120,14 @@ final class Lane {
             fields(log.atDebug(), task, "requeued").addKeyValue("reason", r.why())
                     .log("{}/{}: {}; trying again at {}", bucket, task.key(), r.why(), r.due());
             queue.retry(task, r.due(), false);
+        } else if (outcome instanceof UploadOutcome.Retry r && r.unreachable() && maxAttempts.isEmpty()) {
+            // Not this file's failure: the endpoint's. The file waits for it, due as soon as it answers, and
+            // its attempts do not grow; the endpoint logs the outage once.
+            stats.failed(path, r.reason(), now);
+            endpoint.unreachable(started, r.reason(), () -> site.store().probe(bucket));
+            fields(log.atDebug(), task, "unreachable").addKeyValue("reason", r.reason())
+                    .log("{}/{}: waiting for the endpoint: {}", bucket, task.key(), r.reason());
+            queue.retry(task, now, false);
         } else if (outcome instanceof UploadOutcome.Retry r && gaveUp(task, r)) {
             stats.failed(path, r.reason(), now);
             fields(log.atError(), task, "gave_up").addKeyValue("reason", r.reason())
@@ -128,8 +140,8 @@ final class Lane {
             Duration delay = backoff.delay(task.attempts() + 1);
             fields(log.atWarn(), task, "retry").addKeyValue("reason", r.reason())
                     .addKeyValue("attempt", task.attempts() + 1).addKeyValue("retry_in_ms", delay.toMillis())
-                    .log("{}/{}: upload failed (attempt {}), retrying in {} s: {}", bucket, task.key(),
-                            task.attempts() + 1, delay.toSeconds(), r.reason());
+                    .log("{}/{}: upload failed (attempt {}), retrying in {}: {}", bucket, task.key(),
+                            task.attempts() + 1, Durations.text(delay), r.reason());
             queue.retry(task, now.plus(delay), true);
         } else if (outcome instanceof UploadOutcome.Permanent p) {
             stats.failed(path, p.reason(), now);

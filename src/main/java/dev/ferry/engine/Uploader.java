@@ -178,7 +178,8 @@ final class Uploader {
                 gate.bucketMissing();
             }
             return permanent ? new UploadOutcome.Permanent(e.getMessage())
-                    : new UploadOutcome.Retry(e.getMessage(), e.kind() == dev.ferry.core.FailureKind.CREDENTIALS_REFUSED);
+                    : new UploadOutcome.Retry(e.getMessage(), e.kind() == dev.ferry.core.FailureKind.CREDENTIALS_REFUSED,
+                            e.kind() == dev.ferry.core.FailureKind.UNREACHABLE);
         }
     }
 
@@ -220,7 +221,7 @@ final class Uploader {
                 return new UploadOutcome.Retry(dest + ": delete refused: " + failures.get(0).reason());
             }
         } catch (TransferException e) {
-            return new UploadOutcome.Retry(e.getMessage());
+            return new UploadOutcome.Retry(e.getMessage(), false, e.kind() == dev.ferry.core.FailureKind.UNREACHABLE);
         }
         records.offer(record.get().ignored(dest.bucket(), dest.key(), record.get().stat(),
                 "deleted locally; deleted from S3 (retire_deleted)", clock.instant()));

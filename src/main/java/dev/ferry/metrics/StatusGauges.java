@@ -75,6 +75,10 @@ final class StatusGauges {
                 BucketStatus::failed);
         bucketGauge(bucket, "ferry.bucket.problem", "1 when the bucket itself cannot be used (invalid name, cannot "
                 + "be created, access denied), else 0", b -> bool(b.problem().isPresent()));
+        bucketGauge(bucket, "ferry.endpoint.unreachable", "1 while the bucket's S3 endpoint does not answer (its "
+                + "uploads wait while it is probed), else 0", b -> bool(b.unreachable().isPresent()));
+        bucketGauge(bucket, "ferry.endpoint.probes.failed", "Probes of the bucket's S3 endpoint that found no answer "
+                + "in the current outage (0 while it answers)", b -> b.unreachable().map(u -> u.probes()).orElse(0));
     }
 
     private void gauge(String name, String description, ToDoubleFunction<DaemonStatus> f) {

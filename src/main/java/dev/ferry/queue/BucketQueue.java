@@ -63,6 +63,8 @@ public final class BucketQueue {
     private boolean dirty;
     private boolean closed;
     private boolean paused;
+    /** The bucket's endpoint does not answer: nothing is handed out until it does. Apart from the operator's pause. */
+    private boolean held;
 
     public BucketQueue(String bucket, int capacity, Clock clock) {
         if (capacity < 1) {
@@ -121,7 +123,7 @@ public final class BucketQueue {
     public Optional<Task> poll() {
         lock.lock();
         try {
-            return paused ? Optional.empty() : Optional.ofNullable(pollLocked(clock.instant()));
+            return stopped() ? Optional.empty() : Optional.ofNullable(pollLocked(clock.instant()));
         } finally {
             lock.unlock();
         }
@@ -134,7 +136,7 @@ public final class BucketQueue {
         try {
             while (!closed) {
                 Instant now = clock.instant();
-                Task task = paused ? null : pollLocked(now);
+                Task task = stopped() ? null : pollLocked(now);
                 if (task != null) {
                     return Optional.of(task);
                 }
@@ -142,7 +144,7 @@ public final class BucketQueue {
                 if (left <= 0) {
                     return Optional.empty();
                 }
-                long untilDue = paused ? Long.MAX_VALUE : nanosUntilNextDue(now);
+                long untilDue = stopped() ? Long.MAX_VALUE : nanosUntilNextDue(now);
                 changed.awaitNanos(Math.min(left, untilDue));
             }
             return Optional.empty();
@@ -278,6 +280,42 @@ public final class BucketQueue {
         }
     }
 
+    /**
+     * The bucket's endpoint does not answer: {@link #poll} and {@link #take} find nothing until {@link #release};
+     * adding, merging and retries go on. Independent of {@link #pause}: an operator's resume does not release it.
+     */
+    public void hold() {
+        lock.lock();
+        try {
+            held = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The endpoint answers again: work is handed out again (unless paused), each entry when it is due; what was
+     * put back during the outage is due already.
+     */
+    public void release() {
+        lock.lock();
+        try {
+            held = false;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean held() {
+        lock.lock();
+        try {
+            return held;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** True once, when changes were dropped because the queue was full and it has since drained below half. */
     public boolean takeDirtyIfRoom() {
         lock.lock();
@@ -369,6 +407,10 @@ public final class BucketQueue {
             }
         }
         return Long.MAX_VALUE;
+    }
+
+    private boolean stopped() {
+        return paused || held;
     }
 
     private static Instant later(Instant a, Instant b) {

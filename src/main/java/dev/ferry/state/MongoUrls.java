@@ -1,15 +1,13 @@
 package dev.ferry.state;
 
+import dev.ferry.core.UrlCredentials;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
 
 /** Keeps passwords in MongoDB connection strings out of logs, messages and /status. */
 public final class MongoUrls {
 
-    static final String MASK = "****";
-    /** A query option whose name mentions a password, e.g. {@code proxyPassword=...}. */
-    private static final Pattern PASSWORD_OPTION = Pattern.compile("(?i)([?&;][^=&;]*password=)[^&;]*");
+    static final String MASK = UrlCredentials.MASK;
 
     private MongoUrls() {
     }
@@ -21,21 +19,7 @@ public final class MongoUrls {
      * Null gives "".
      */
     public static String redact(String url) {
-        if (url == null) {
-            return "";
-        }
-        String out = url;
-        int scheme = out.indexOf("://");
-        int start = scheme < 0 ? 0 : scheme + 3;
-        int at = out.lastIndexOf('@');
-        if (at >= start) {
-            String userInfo = out.substring(start, at);
-            int colon = userInfo.indexOf(':');
-            if (colon >= 0) {
-                out = out.substring(0, start) + userInfo.substring(0, colon + 1) + MASK + out.substring(at);
-            }
-        }
-        return PASSWORD_OPTION.matcher(out).replaceAll("$1" + MASK);
+        return UrlCredentials.maskUrl(url);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.ferry.transfer;
 
 import dev.ferry.core.FailureKind;
 import dev.ferry.core.TransferException;
+import dev.ferry.core.UrlCredentials;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
@@ -178,7 +179,7 @@ final class Failures {
     }
 
     String redact(String text) {
-        String result = text.replaceAll("(?i)([a-z][a-z0-9+.-]*://)[^/@\\s]+@", "$1***@");
+        String result = UrlCredentials.mask(text);
         for (String secret : secrets) {
             result = result.replace(secret, "***");
         }

@@ -9,9 +9,11 @@ import dev.ferry.core.RemoteEntry;
 import dev.ferry.core.RemoteObject;
 import dev.ferry.core.TransferException;
 import dev.ferry.core.UploadOptions;
+import dev.ferry.core.UrlCredentials;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,9 @@ public final class S3ObjectStore implements ObjectStore {
     /** Largest {@link #putBytes} content: it is held in memory. */
     static final int MAX_PUT_BYTES = 16 * 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(S3ObjectStore.class);
+
+    /** How long a probe waits for the endpoint's answer: short, so a black hole's end is seen within seconds. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
     private final S3Settings settings;
     private final S3Client s3;
@@ -172,6 +177,27 @@ public final class S3ObjectStore implements ObjectStore {
             throw failures.remote(subject, "cannot read object metadata", e);
         }
         return Optional.of(RemoteObjects.from(bucket, key, response));
+    }
+
+    @Override
+    public String endpoint() {
+        return settings.endpoint().map(uri -> UrlCredentials.maskUrl(uri.toString()))
+                .orElse("https://s3." + settings.region() + ".amazonaws.com");
+    }
+
+    /** One HEAD of a key that is not there, all of it (the SDK's retries included) within {@link #PROBE_TIMEOUT}. */
+    @Override
+    public void probe(String bucket) {
+        try {
+            s3.headObject(b -> b.bucket(bucket).key(PROBE_KEY).overrideConfiguration(o -> o
+                    .apiCallTimeout(PROBE_TIMEOUT).apiCallAttemptTimeout(PROBE_TIMEOUT)));
+        } catch (RuntimeException e) {
+            TransferException failure = failures.remote(endpoint(), "probe of bucket " + bucket, e);
+            if (failure.kind() == FailureKind.UNREACHABLE) {
+                throw failure;
+            }
+            // it answered (no such key, no such bucket, access denied...): reachable
+        }
     }
 
     @Override

@@ -57,4 +57,17 @@ class TextTableTest {
         assertThat(StatusCommand.lastError(other, "/srv/w/", now)).isEqualTo("scans/y.pdf: state store unreachable (1m 0s ago)");
         assertThat(StatusCommand.lastError(problem, "/srv/w", now)).isEqualTo("not a valid S3 bucket name");
     }
+
+    @Test
+    void anUnreachableEndpointIsWhatTheBucketShowsWhileItLasts() throws Exception {
+        Instant now = Instant.parse("2026-01-01T12:00:00Z");
+        var down = new ObjectMapper().readTree("{\"problem\":null,\"lastError\":{\"path\":\"/srv/w/scans/x.pdf\","
+                + "\"reason\":\"scans/x.pdf: upload failed: network error\",\"at\":\"2026-01-01T11:59:58Z\"},"
+                + "\"unreachable\":{\"endpoint\":\"http://s3:9000\",\"since\":\"2026-01-01T11:58:55Z\","
+                + "\"reason\":\"refused\",\"probes\":7,\"lastProbe\":\"2026-01-01T11:59:59Z\","
+                + "\"nextProbe\":\"2026-01-01T12:00:03Z\"}}");
+
+        assertThat(StatusCommand.lastError(down, "/srv/w", now))
+                .isEqualTo("endpoint http://s3:9000 unreachable for 1m 5s (7 probes failed, next in 3s)");
+    }
 }

@@ -191,6 +191,25 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aPasswordInAnEndpointUrlIsMaskedInTheError() throws IOException {
+        ConfigException fromEnv = failWithEnv("AWS_ENDPOINT_URL", "http://minio:" + PASSWORD + "@127.0.0.1:9000");
+
+        assertThat(fromEnv.problems()).singleElement().asString().startsWith("AWS_ENDPOINT_URL (environment): must be")
+                .endsWith(", got 'http://minio:****@127.0.0.1:9000'").doesNotContain(PASSWORD);
+        assertThat(fromEnv.getMessage()).doesNotContain(PASSWORD);
+
+        env.remove("AWS_ENDPOINT_URL");
+        ConfigException site = failWithFile("""
+                sites:
+                - local_path: %s
+                  bucket: backup
+                  endpoint: https://minio:%s@s3.example.test
+                """.formatted(watch, PASSWORD));
+        assertThat(site.problems()).singleElement().asString().contains("endpoint")
+                .contains("https://minio:****@s3.example.test").doesNotContain(PASSWORD);
+    }
+
+    @Test
     void aBadMongoUrlIsNotQuoted() {
         ConfigException e = failWithEnv("MONGO_URL", "mysql://root:" + PASSWORD + "@db/x");
 

@@ -151,7 +151,7 @@ class FailuresTest {
 
         String reason = failures.remote("b/k", "upload failed", e).getMessage();
 
-        assertThat(reason).doesNotContain(SECRET).doesNotContain("pa55").contains("http://***@host:9000");
+        assertThat(reason).doesNotContain(SECRET).doesNotContain("pa55").contains("http://user:****@host:9000");
     }
 
     @Test

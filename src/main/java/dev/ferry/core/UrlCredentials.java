@@ -1,0 +1,60 @@
+package dev.ferry.core;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one way Ferry hides a password written inside a URL ({@code scheme://user:password@host/...}): the
+ * user name stays, the password becomes {@value #MASK}. Used for MongoDB URLs, S3 endpoints, configuration
+ * errors and failure reasons alike, so no path shows a password another path hides.
+ */
+public final class UrlCredentials {
+    public static final String MASK = "****";
+
+    /** A URL's scheme and what follows it up to the next white space or quote. */
+    private static final Pattern URL = Pattern.compile("(?i)[a-z][a-z0-9+.-]*://[^\\s'\"<>]*");
+
+    /** A query option whose name mentions a password, e.g. {@code proxyPassword=...}. */
+    private static final Pattern PASSWORD_OPTION = Pattern.compile("(?i)([?&;][^=&;]*password=)[^&;]*");
+
+    private UrlCredentials() {
+    }
+
+    /**
+     * {@code url} with the password of its user information masked, and query options named like
+     * {@code *password} too. When in doubt about where the credentials end (an unescaped '@' or '/' in a
+     * password), more is masked rather than less: they end at the last '@'. A URL without a password is returned
+     * as it is; null gives "".
+     */
+    public static String maskUrl(String url) {
+        if (url == null) {
+            return "";
+        }
+        String out = url;
+        int schemeEnd = out.indexOf("://");
+        int start = schemeEnd < 0 ? 0 : schemeEnd + 3;
+        int at = out.lastIndexOf('@');
+        if (at >= start) {
+            String userInfo = out.substring(start, at);
+            int colon = userInfo.indexOf(':');
+            if (colon >= 0) {
+                out = out.substring(0, start) + userInfo.substring(0, colon + 1) + MASK + out.substring(at);
+            }
+        }
+        return PASSWORD_OPTION.matcher(out).replaceAll("$1" + MASK);
+    }
+
+    /** {@code text} (a message, a reason, a value to echo) with every URL in it passed through {@link #maskUrl}. */
+    public static String mask(String text) {
+        if (text == null || !text.contains("://")) {
+            return text;
+        }
+        Matcher m = URL.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(maskUrl(m.group())));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}
