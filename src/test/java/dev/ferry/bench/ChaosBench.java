@@ -59,10 +59,13 @@ public final class ChaosBench {
         t.add(List.of("file writes (10% rewritten)", Table.count(r.fileWrites())));
         t.add(List.of("PUT requests (failed ones included)", Table.count(r.putRequests())));
         t.add(List.of("stores (PUTs S3 answered 2xx)", Table.count(r.stores())));
-        t.add(List.of("extra stores", Table.count(r.stores() - r.fileWrites())));
-        r.extraStoresByCause().forEach((cause, n) -> t.add(List.of("  extra: " + cause(cause), Table.count(n))));
+        t.add(List.of("stores beyond one per file", Table.count(r.stores() - r.files())));
+        t.add(List.of("  for: a rewrite after the first upload", Table.count(r.rewriteStores())));
+        r.extraStoresByCause().forEach((cause, n) -> t.add(List.of("  for: " + cause(cause), Table.count(n))));
         r.injected().forEach((fault, n) -> t.add(List.of("requests that met " + fault(fault), Table.count(n))));
-        t.add(List.of("time to drain after the last fault (s)", Table.num(r.drain().toMillis() / 1000.0)));
+        t.add(List.of("time to drain after the last fault, its restart included (s)",
+                Table.num(r.sinceLastFault().toMillis() / 1000.0)));
+        t.add(List.of("time to drain once the last restart answered (s)", Table.num(r.drain().toMillis() / 1000.0)));
         return t;
     }
 

@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * restart must recognise what is already in S3 (the "uploading" mark checked against S3, records that were pending).
  */
 public record ChaosResult(ChaosSettings settings, Map<String, byte[]> expected, Map<String, Integer> writes,
-        Traffic traffic, Duration drain, List<String> timeline, FerryProcess ferry) {
+        Traffic traffic, Duration drain, Duration sinceLastFault, List<String> timeline, FerryProcess ferry) {
 
     /** The faults that may explain a store beyond the file's writes. */
     public static final Set<Fault> EXPLAINING = EnumSet.of(Fault.LOST_RESPONSE, Fault.CLIENT_GONE, Fault.CLIENT_KILLED);
@@ -63,7 +63,7 @@ public record ChaosResult(ChaosSettings settings, Map<String, byte[]> expected, 
     }
 
     /**
-     * Stores beyond one per file write, by cause: each key's extra stores are put down to its lost responses first,
+     * Stores beyond one per file write, by cause (for the stores of rewrites see {@link #rewriteStores()}): each key's extra stores are put down to its lost responses first,
      * then to the daemon's timeouts, then to kills; what remains is "unexplained".
      */
     public Map<String, Integer> extraStoresByCause() {
@@ -84,6 +84,12 @@ public record ChaosResult(ChaosSettings settings, Map<String, byte[]> expected, 
             causes.merge("unexplained", Math.max(extra, 0), Integer::sum);
         });
         return causes;
+    }
+
+    /** Stores beyond one per file that its rewrites explain (a rewrite before the first upload needs none). */
+    public int rewriteStores() {
+        int explainedByFaults = extraStoresByCause().values().stream().mapToInt(Integer::intValue).sum();
+        return stores() - files() - explainedByFaults;
     }
 
     /** Requests of PUT object, all keys together (failed ones included). */

@@ -26,7 +26,7 @@ class ChaosResultTest {
     }
 
     private ChaosResult result(Map<String, Integer> writes) {
-        return new ChaosResult(null, Map.of(), writes, traffic, Duration.ZERO, List.of(), null);
+        return new ChaosResult(null, Map.of(), writes, traffic, Duration.ZERO, Duration.ZERO, List.of(), null);
     }
 
     @Test

@@ -37,6 +37,7 @@ public final class ChaosRun implements AutoCloseable {
     private final List<FerryProcess> processes = new ArrayList<>();
     private final StoreOutage storeOutage;
     private long startNanos;
+    private long lastFaultNanos;
     private FerryProcess ferry;
 
     public ChaosRun(ChaosSettings settings, Path dir) throws IOException {
@@ -65,6 +66,7 @@ public final class ChaosRun implements AutoCloseable {
                 // an event that comes late (a slow restart) shifts the rest, so each outage keeps its length
                 lag = Math.max(lag, System.nanoTime() - startNanos - event.at().toNanos());
                 sleepUntil(event.at().plusNanos(lag));
+                lastFaultNanos = System.nanoTime();
                 note(event.toString());
                 act(event);
             }
@@ -83,10 +85,11 @@ public final class ChaosRun implements AutoCloseable {
         Awaitility.await("every file in S3 with its content and /status clean (seed " + settings.seed() + ")")
                 .atMost(settings.drainDeadline()).pollInterval(Duration.ofSeconds(1))
                 .until(() -> missing().isEmpty() && clean(ferry.status()));
-        Duration drain = Duration.ofNanos(System.nanoTime() - drainFrom);
+        long end = System.nanoTime();
+        Duration drain = Duration.ofNanos(end - drainFrom);
         note("drained in " + drain.toMillis() + " ms");
         return new ChaosResult(settings, Map.copyOf(expected), Map.copyOf(writes), proxy.traffic(), drain,
-                List.copyOf(events), ferry);
+                Duration.ofNanos(end - lastFaultNanos), List.copyOf(events), ferry);
     }
 
     private void scheduleArrivals(ScheduledExecutorService writer, Random random) {
