@@ -28,7 +28,10 @@ public record FaultPlan(long seed, double error500, double slowDown, double rese
         NONE, ERROR_500, SLOW_DOWN_503, RESET_MID_BODY, LOST_RESPONSE, LATENCY, BLACK_HOLE,
         /** Not chosen by a plan: the request was in progress when the test said the client died (kill -9). */
         CLIENT_KILLED,
-        /** Not chosen by a plan: the client had closed the connection (gave up) when the server's answer came. */
+        /**
+         * Not chosen by a plan: the client had closed the connection (gave up) when the server's answer came, or
+         * reset it right after the answer instead of sending another request.
+         */
         CLIENT_GONE
     }
 

@@ -24,6 +24,7 @@ final class ProxyConnection implements Runnable {
     private Socket upstream;
     private InputStream upstreamIn;
     private boolean graceful;
+    private CountingProxy.Admitted lastStore;
     private volatile CountingProxy.Admitted current;
 
     ProxyConnection(CountingProxy proxy, Socket client, int targetPort) {
@@ -44,7 +45,18 @@ final class ProxyConnection implements Runnable {
             OutputStream out = new BufferedOutputStream(client.getOutputStream());
             boolean open = true;
             while (open) {
-                String head = HttpWire.readHead(in);
+                String head;
+                try {
+                    head = HttpWire.readHead(in);
+                } catch (IOException e) {
+                    // reset right after an answer, with no new request: the client dropped the connection instead
+                    // of reading the answer (its timeout fired as the answer came)
+                    if (lastStore != null) {
+                        proxy.traffic().injected(lastStore.request(), lastStore.nth(), Fault.CLIENT_GONE);
+                    }
+                    throw e;
+                }
+                lastStore = null;
                 if (head == null) {
                     graceful = true;
                     break;
@@ -129,6 +141,7 @@ final class ProxyConnection implements Runnable {
         int status = HttpWire.status(response);
         if (status / 100 == 2 && request.operation().writesObject()) {
             proxy.traffic().stored(request);
+            lastStore = admitted;
         }
         boolean body = HttpWire.responseHasBody(request.method(), response);
         boolean untilClose = body && HttpWire.bodyUntilClose(response);
