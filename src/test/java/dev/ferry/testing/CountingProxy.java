@@ -1,14 +1,16 @@
 package dev.ferry.testing;
 
+import dev.ferry.testing.FaultPlan.Fault;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,29 +19,38 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * A TCP forwarder on 127.0.0.1 in front of a local server that counts how many client connections are
- * open at once: a deterministic way to see whether a client works in parallel, with no timing involved.
- * It also records the request line and headers of every HTTP request that passes ({@link #requestHeads()}), so
- * tests can see what really went over the wire.
+ * An HTTP/1.1 proxy on 127.0.0.1 in front of a local S3 server that sees every request a client sends, counts
+ * them by operation and target ({@link #traffic()}), and injects faults the test chooses at run time: a share of
+ * requests answered 500 or 503, reset in the middle of their body, or whose response is lost after the server acted
+ * ({@link #faults(FaultPlan)}); a black hole ({@link #blackHole(boolean)}); an outage ({@link #outage(boolean)}).
+ * It also counts how many client connections are open at once (a deterministic way to see whether a client works
+ * in parallel) and keeps the head of every request ({@link #requestHeads()}).
  */
 public final class CountingProxy implements AutoCloseable {
-    private final ServerSocket server;
     private final int targetPort;
+    private final int port;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "counting-proxy");
         t.setDaemon(true);
         return t;
     });
-    private final AtomicInteger open = new AtomicInteger();
+    private final Set<ProxyConnection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicInteger maxOpen = new AtomicInteger();
     private final List<String> heads = new CopyOnWriteArrayList<>();
+    private final Traffic traffic = new Traffic();
+    private volatile ServerSocket server;
     private volatile Consumer<String> beforeForwarding = head -> { };
     private volatile Predicate<String> tamperWith = head -> false;
+    private volatile FaultPlan plan = FaultPlan.NONE;
+    private volatile boolean blackHole;
+    private volatile boolean killing;
 
     private CountingProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        threads.execute(this::accept);
+        this.server = listen(0);
+        this.port = server.getLocalPort();
+        ServerSocket s = server;
+        threads.execute(() -> accept(s));
     }
 
     public static CountingProxy start(int targetPort) {
@@ -50,8 +61,15 @@ public final class CountingProxy implements AutoCloseable {
         }
     }
 
+    private static ServerSocket listen(int port) throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+        return s;
+    }
+
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getLocalPort());
+        return URI.create("http://127.0.0.1:" + port);
     }
 
     /** The largest number of client connections that were open at the same time. */
@@ -59,26 +77,101 @@ public final class CountingProxy implements AutoCloseable {
         return maxOpen.get();
     }
 
-    private void accept() {
-        while (!server.isClosed()) {
+    /** Requests, stores and injected faults so far. */
+    public Traffic traffic() {
+        return traffic;
+    }
+
+    /** The faults to inject from now on ({@link FaultPlan#NONE} for none). */
+    public void faults(FaultPlan faults) {
+        plan = faults;
+    }
+
+    FaultPlan plan() {
+        return plan;
+    }
+
+    /** While on, every request is read and never answered (connections are accepted): a server that hangs. */
+    public void blackHole(boolean on) {
+        blackHole = on;
+    }
+
+    /**
+     * While on, new connections are refused and open ones are reset, as when the server is down. Off listens on the
+     * same port again.
+     */
+    public synchronized void outage(boolean on) {
+        try {
+            if (on && !server.isClosed()) {
+                server.close();
+                connections.forEach(ProxyConnection::reset);
+            } else if (!on && server.isClosed()) {
+                ServerSocket s = listen(port);
+                server = s;
+                threads.execute(() -> accept(s));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("proxy on port " + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs {@code kill} (which kills the client) and notes {@link Fault#CLIENT_KILLED} on every request in progress
+     * while it runs: the client may have died after the server acted and before it learnt so.
+     */
+    public void whileKillingClient(Runnable kill) {
+        killing = true;
+        try {
+            connections.forEach(this::noteKilled);
+            kill.run();
+        } finally {
+            killing = false;
+        }
+    }
+
+    private void noteKilled(ProxyConnection c) {
+        Admitted current = c.current();
+        if (current != null) {
+            traffic.injected(current.request(), current.nth(), Fault.CLIENT_KILLED);
+        }
+    }
+
+    /** A request as the proxy counted it: the {@code nth} of its operation on its target, and its fault. */
+    record Admitted(S3Request request, int nth, Fault fault) {
+    }
+
+    /** Counts a request and chooses its fault. */
+    Admitted admit(S3Request request) {
+        heads.add(request.head());
+        beforeForwarding.accept(request.head());
+        int nth = traffic.count(request);
+        Fault fault = blackHole ? Fault.BLACK_HOLE : plan.choose(request.operation(), request.target(), nth);
+        if (fault != Fault.NONE) {
+            traffic.injected(request, nth, fault);
+        }
+        if (killing) {
+            traffic.injected(request, nth, Fault.CLIENT_KILLED);
+        }
+        return new Admitted(request, nth, fault);
+    }
+
+    boolean tampers(String head) {
+        return tamperWith.test(head);
+    }
+
+    void closed(ProxyConnection connection) {
+        connections.remove(connection);
+    }
+
+    private void accept(ServerSocket listening) {
+        while (!listening.isClosed()) {
             try {
-                Socket client = server.accept();
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
-                AtomicInteger halves = new AtomicInteger(2);
-                Runnable closed = () -> {
-                    if (halves.decrementAndGet() == 0) {
-                        open.decrementAndGet();
-                        closeQuietly(client);
-                        closeQuietly(upstream);
-                    }
-                };
-                RequestRecorder recorder = new RequestRecorder(head -> {
-                    heads.add(head);
-                    beforeForwarding.accept(head);
-                }, head -> tamperWith.test(head));
-                threads.execute(() -> pump(client, upstream, recorder, closed));
-                threads.execute(() -> pump(upstream, client, null, closed));
+                Socket client = listening.accept();
+                client.setTcpNoDelay(true);
+                ProxyConnection connection = new ProxyConnection(this, client, targetPort);
+                connections.add(connection);
+                maxOpen.accumulateAndGet(connections.size(), Math::max);
+                threads.execute(connection);
             } catch (IOException e) {
                 return;
             }
@@ -94,8 +187,8 @@ public final class CountingProxy implements AutoCloseable {
     }
 
     /**
-     * Runs {@code hook} with the head of every request, on the proxy's thread, before the request's bytes that
-     * completed the head are passed on to the server: a deterministic point to change the world under a client.
+     * Runs {@code hook} with the head of every request, on the proxy's thread, before any of the request is passed
+     * on to the server: a deterministic point to change the world under a client.
      */
     public void beforeForwarding(Consumer<String> hook) {
         beforeForwarding = hook;
@@ -109,44 +202,14 @@ public final class CountingProxy implements AutoCloseable {
         tamperWith = which;
     }
 
-    private static void pump(Socket from, Socket to, RequestRecorder recorder, Runnable done) {
-        try (InputStream in = from.getInputStream()) {
-            OutputStream out = to.getOutputStream();
-            byte[] buffer = new byte[16 * 1024];
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                if (recorder != null) {
-                    recorder.accept(buffer, n);
-                }
-                out.write(buffer, 0, n);
-                out.flush();
-            }
-            to.shutdownOutput();
-        } catch (IOException e) {
-            // the other side went away: close both
-            closeQuietly(from);
-            closeQuietly(to);
-        } finally {
-            done.run();
-        }
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            // nothing to do
-        }
-    }
-
     @Override
-    public void close() {
-        closeQuietly(new Socket());
+    public synchronized void close() {
         try {
             server.close();
         } catch (IOException e) {
             // nothing to do
         }
+        connections.forEach(ProxyConnection::reset);
         threads.shutdownNow();
     }
 }
