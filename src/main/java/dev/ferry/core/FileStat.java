@@ -33,6 +33,16 @@ public record FileStat(long size, long mtimeMillis, long ctimeNanos, long inode)
     public static final long UNKNOWN = Long.MIN_VALUE;
     private static final boolean UNIX = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
     private static final String UNIX_ATTRIBUTES = "unix:size,lastModifiedTime,isRegularFile,ctime,ino";
+    private static final String UNIX_ENTRY_ATTRIBUTES = UNIX_ATTRIBUTES + ",isDirectory,isSymbolicLink";
+
+    /**
+     * What one entry of a folder is, for a walk: a folder to walk into (never through a link), or the version of
+     * the regular file it is or that its link leads to; neither for anything else (a FIFO, socket or device, a
+     * link to a folder, a link that leads nowhere or loops).
+     */
+    public record Entry(boolean folder, Optional<FileStat> file) {
+        private static final Entry FOLDER = new Entry(true, Optional.empty());
+    }
 
     /** A version known by size and modification time alone. */
     public FileStat(long size, long mtimeMillis) {
@@ -85,8 +95,33 @@ public record FileStat(long size, long mtimeMillis, long ctimeNanos, long inode)
         }
     }
 
+    /**
+     * Stats one entry of a folder for a walk with a single {@code lstat} (a link to a file costs a second
+     * {@code stat}, to follow it), so a sweep reads each file's version, ctime and inode included, once.
+     *
+     * @throws IOException when the entry cannot be stat'ed, gone since the folder was listed included
+     */
+    public static Entry entry(Path path) throws IOException {
+        if (!UNIX) {
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isDirectory()) {
+                return Entry.FOLDER;
+            }
+            return new Entry(false, a.isSymbolicLink() ? of(path) : a.isRegularFile()
+                    ? Optional.of(new FileStat(a.size(), a.lastModifiedTime().toMillis())) : Optional.empty());
+        }
+        Map<String, Object> a = Files.readAttributes(path, UNIX_ENTRY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        if (Boolean.TRUE.equals(a.get("isDirectory"))) {
+            return Entry.FOLDER;
+        }
+        return new Entry(false, Boolean.TRUE.equals(a.get("isSymbolicLink")) ? of(path) : unixStat(a));
+    }
+
     private static Optional<FileStat> ofUnix(Path path) throws IOException {
-        Map<String, Object> a = Files.readAttributes(path, UNIX_ATTRIBUTES);
+        return unixStat(Files.readAttributes(path, UNIX_ATTRIBUTES));
+    }
+
+    private static Optional<FileStat> unixStat(Map<String, Object> a) {
         if (!Boolean.TRUE.equals(a.get("isRegularFile"))) {
             return Optional.empty();
         }

@@ -5,7 +5,6 @@ import dev.ferry.core.RemoteEntry;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -32,7 +31,7 @@ final class LocalTree implements Iterator<LocalTree.Entry> {
     record Entry(String relative, Path path, FileStat stat) {
     }
 
-    private record Child(String sortName, String name, Path path, boolean directory) {
+    private record Child(String sortName, String name, Path path, boolean directory, Optional<FileStat> stat) {
     }
 
     private record Level(String relativeDir, Iterator<Child> children) {
@@ -63,7 +62,7 @@ final class LocalTree implements Iterator<LocalTree.Entry> {
             if (c.directory()) {
                 stack.push(new Level(relative + "/", list(c.path()).iterator()));
             } else {
-                statOf(c.path()).ifPresent(stat -> next = new Entry(relative, c.path(), stat));
+                c.stat().ifPresent(stat -> next = new Entry(relative, c.path(), stat));
             }
         }
         return next != null;
@@ -84,8 +83,8 @@ final class LocalTree implements Iterator<LocalTree.Entry> {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
-                boolean directory = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-                children.add(new Child(directory ? name + "/" : name, name, p, directory));
+                FileStat.Entry entry = entryOf(p);
+                children.add(new Child(entry.folder() ? name + "/" : name, name, p, entry.folder(), entry.file()));
             }
         } catch (IOException e) {
             unreadable++;
@@ -95,11 +94,12 @@ final class LocalTree implements Iterator<LocalTree.Entry> {
         return children;
     }
 
-    private Optional<FileStat> statOf(Path file) {
+    /** One stat per entry, taken as the folder is listed (the sort needs to know folders anyway). */
+    private static FileStat.Entry entryOf(Path path) {
         try {
-            return FileStat.of(file);
+            return FileStat.entry(path);
         } catch (IOException e) {
-            return Optional.empty();
+            return new FileStat.Entry(false, Optional.empty());
         }
     }
 }

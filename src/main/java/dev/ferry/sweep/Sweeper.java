@@ -8,11 +8,10 @@ import dev.ferry.core.UploadDecision;
 import dev.ferry.filter.RouteDecision;
 import dev.ferry.filter.Router;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,64 +59,87 @@ public final class Sweeper {
     /** Sweeps the tree under {@code start} (the watch root or a folder in it). */
     public SweepResult sweep(Path start, BooleanSupplier cancelled) throws InterruptedException {
         long began = System.nanoTime();
-        long[] counts = new long[4];
-        List<Found> batch = new ArrayList<>(batchSize);
-        boolean[] stopped = {false};
+        Walk walk = new Walk(cancelled);
         try {
-            Files.walkFileTree(start, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (cancelled.getAsBoolean()) {
-                        stopped[0] = true;
-                        return FileVisitResult.TERMINATE;
-                    }
-                    RouteDecision decision = router.route(file);
-                    if (decision instanceof RouteDecision.Skipped) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    Optional<FileStat> stat;
-                    try {
-                        stat = statOf(file, attrs);
-                    } catch (IOException e) {
-                        // one entry that cannot be stat'ed (a link into an unreadable folder) must not end the
-                        // walk of everything after it: it is counted and the sweep goes on
-                        return visitFileFailed(file, e);
-                    }
-                    if (stat.isEmpty()) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    counts[0]++;
-                    batch.add(new Found(file, stat.get(), decision));
-                    if (batch.size() >= batchSize && !flush(batch, counts)) {
-                        stopped[0] = true;
-                        return FileVisitResult.TERMINATE;
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    counts[3]++;
-                    log.warn("{}: cannot read during sweep: {}", file, e.toString());
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-            if (!stopped[0] && !flush(batch, counts)) {
-                stopped[0] = true;
+            if (walk.visit(start) && !flush(walk.batch, walk.counts)) {
+                walk.stopped = true;
             }
-        } catch (IOException e) {
-            counts[3]++;
-            log.warn("{}: sweep failed: {}", start, e.toString());
         } catch (SweepInterrupted e) {
             throw e.cause;
         }
+        long[] counts = walk.counts;
         return new SweepResult(counts[0], counts[1], counts[2], counts[3], Duration.ofNanos(System.nanoTime() - began),
-                !stopped[0]);
+                !walk.stopped);
     }
 
-    /** The walk's attributes carry no ctime or inode: a file (or a link to one) is stat'ed once more for them. */
-    private static Optional<FileStat> statOf(Path file, BasicFileAttributes attrs) throws IOException {
-        return attrs.isRegularFile() || attrs.isSymbolicLink() ? FileStat.of(file) : Optional.empty();
+    /**
+     * A depth-first walk that stats each entry once ({@link FileStat#entry}: the version with ctime and inode
+     * comes with the lstat that tells a folder from a file), batching the files it finds.
+     */
+    private final class Walk {
+        private final BooleanSupplier cancelled;
+        private final List<Found> batch = new ArrayList<>(batchSize);
+        /** found, handed over, rejected, unreadable */
+        private final long[] counts = new long[4];
+        private boolean stopped;
+
+        Walk(BooleanSupplier cancelled) {
+            this.cancelled = cancelled;
+        }
+
+        /** Takes a file, or walks into a folder. False once the walk is to stop (cancelled, or the sink said so). */
+        boolean visit(Path path) {
+            if (cancelled.getAsBoolean()) {
+                stopped = true;
+                return false;
+            }
+            FileStat.Entry entry;
+            try {
+                entry = FileStat.entry(path);
+            } catch (IOException e) {
+                // one entry that cannot be stat'ed (gone since its folder was listed, a link into an unreadable
+                // folder) must not end the walk of everything after it: it is counted and the sweep goes on
+                unreadable(path, e);
+                return true;
+            }
+            if (entry.folder()) {
+                return walkInto(path);
+            }
+            if (entry.file().isEmpty()) {
+                return true;
+            }
+            RouteDecision decision = router.route(path);
+            if (decision instanceof RouteDecision.Skipped) {
+                return true;
+            }
+            counts[0]++;
+            batch.add(new Found(path, entry.file().get(), decision));
+            if (batch.size() >= batchSize && !flush(batch, counts)) {
+                stopped = true;
+                return false;
+            }
+            return true;
+        }
+
+        private boolean walkInto(Path folder) {
+            try (DirectoryStream<Path> children = Files.newDirectoryStream(folder)) {
+                for (Path child : children) {
+                    if (!visit(child)) {
+                        return false;
+                    }
+                }
+            } catch (IOException e) {
+                unreadable(folder, e);
+            } catch (DirectoryIteratorException e) {
+                unreadable(folder, e.getCause());
+            }
+            return true;
+        }
+
+        private void unreadable(Path path, IOException e) {
+            counts[3]++;
+            log.warn("{}: cannot read during sweep: {}", path, e.toString());
+        }
     }
 
     /** Looks up the batch and hands over what differs. False when the sink or the store wait says stop. */
@@ -181,7 +203,7 @@ public final class Sweeper {
         }
     }
 
-    /** Carries an interrupt out of the file visitor, which may only throw IOException. */
+    /** Carries an interrupt out of the walk, through the sink's and the store wait's callers. */
     private static final class SweepInterrupted extends RuntimeException {
         final InterruptedException cause;
 
