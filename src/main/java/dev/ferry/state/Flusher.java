@@ -2,6 +2,7 @@ package dev.ferry.state;
 
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.StateStore;
+import dev.ferry.core.StateStoreBusyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +88,12 @@ final class Flusher implements Runnable {
         }
         if (!answers()) {
             buffer.unreachable(failure, true);
+            return false;
+        }
+        if (failure instanceof StateStoreBusyException) {
+            // a lock held elsewhere is the store's state, not these records': no record is singled out (one
+            // refused just before the lock ends would be dropped once the others go through); all wait for it
+            buffer.refusesWrites(failure);
             return false;
         }
         if (batch.size() > 1) {

@@ -3,6 +3,7 @@ package dev.ferry.state;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStatus;
 import dev.ferry.core.StateStore;
+import dev.ferry.core.StateStoreBusyException;
 import dev.ferry.core.StateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +56,8 @@ public final class SqliteStateStore implements StateStore {
     private static final int BUSY_TIMEOUT_MILLIS = 5_000;
     /** SQLite's primary result code for "attempt to write a readonly database". */
     private static final int SQLITE_READONLY = 8;
+    private static final int SQLITE_BUSY = 5;
+    private static final int SQLITE_LOCKED = 6;
 
     private final Path dbFile;
     private final ReentrantLock lock = new ReentrantLock();
@@ -380,8 +383,13 @@ public final class SqliteStateStore implements StateStore {
 
     /** The exception for a failed operation; after SQLITE_READONLY the next call opens the file again. */
     private StateStoreException failed(String operation, SQLException e) {
-        if ((e.getErrorCode() & 0xff) == SQLITE_READONLY) {
+        int code = e.getErrorCode() & 0xff;
+        if (code == SQLITE_READONLY) {
             reopen = true;
+        }
+        if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+            return new StateStoreBusyException("sqlite " + dbFile + ": " + operation + " failed: " + e.getMessage()
+                    + " (another process holds the database's lock)", e);
         }
         return failure(operation, dbFile, e);
     }

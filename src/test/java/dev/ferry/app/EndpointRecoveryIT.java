@@ -34,7 +34,7 @@ class EndpointRecoveryIT extends DaemonTestBase {
         write("photos/before.jpg", "before the outages");
         awaitObject("photos", "before.jpg", "before the outages");
 
-        for (int outage : new int[] {25, 40}) {
+        for (int outage : new int[] {12, 25}) {
             s3.stop();
             long stopped = System.nanoTime();
             for (int i = 0; i < FILES; i++) {

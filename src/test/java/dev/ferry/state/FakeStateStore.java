@@ -33,6 +33,8 @@ final class FakeStateStore implements StateStore {
     final Semaphore entered = new Semaphore(0);
     final Set<String> refused = ConcurrentHashMap.newKeySet();
     volatile boolean failing;
+    /** How many more writes fail as if another process held the store's lock. */
+    final java.util.concurrent.atomic.AtomicInteger busyWrites = new java.util.concurrent.atomic.AtomicInteger();
     /** Answers pings and reads but refuses every write, like a full disk or a read-only user. */
     volatile boolean readOnly;
     private volatile CountDownLatch gate;
@@ -96,6 +98,9 @@ final class FakeStateStore implements StateStore {
         failIfFailing();
         if (readOnly) {
             throw new StateStoreException("fake memory: not authorized to write");
+        }
+        if (busyWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new dev.ferry.core.StateStoreBusyException("fake: database is locked", null);
         }
         for (FileRecord r : records) {
             if (refused.contains(r.path())) {

@@ -266,6 +266,22 @@ class StateWriterTest {
     }
 
     @Test
+    void aStoreLockedByAnotherProcessForAWhileCostsNoRecord() throws Exception {
+        start();
+        holdTheFlusher();
+        List<CompletableFuture<Void>> good = new ArrayList<>();
+        IntStream.range(0, 9).forEach(i -> good.add(writer.submit(rec("/ok" + i, UPLOADED, i))));
+        // five locked writes: enough for the halving of the batch to reach one record just before the lock ends
+        store.busyWrites.set(5);
+        store.open();
+
+        CompletableFuture.allOf(good.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        await().atMost(DEADLINE).until(() -> writer.pendingWrites() == 0);
+        assertThat(writer.counters().rejected()).isZero();
+        assertThat(store.data).hasSize(10).containsKeys("/first", "/ok0", "/ok8");
+    }
+
+    @Test
     void aRefusedRecordAtTheHeadOfTheLineIsFoundToo() throws Exception {
         start();
         store.refused.add("/bad");
