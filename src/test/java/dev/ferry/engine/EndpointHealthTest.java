@@ -8,12 +8,10 @@ import dev.ferry.core.TransferException;
 import dev.ferry.queue.Backoff;
 import dev.ferry.queue.BucketQueue;
 import dev.ferry.queue.Task;
+import dev.ferry.testing.ManualClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class EndpointHealthTest {
     private static final Instant START = Instant.parse("2026-12-04T12:00:00Z");
 
-    private final MovableClock clock = new MovableClock();
+    private final ManualClock clock = new ManualClock(START);
     /** Jitter 0.5: each probe delay is three quarters of 1 s, 2 s, 4 s, 4 s... */
     private final Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(4), () -> 0.5);
     private final List<Scheduled> timer = new ArrayList<>();
@@ -167,27 +165,4 @@ class EndpointHealthTest {
         assertThat(photos.poll()).isEmpty();
     }
 
-    /** A clock the test moves. */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now = START;
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

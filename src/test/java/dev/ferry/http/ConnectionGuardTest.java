@@ -3,6 +3,7 @@ package dev.ferry.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.testing.LogCapture;
+import dev.ferry.testing.ManualClock;
 import java.time.Duration;
 import java.util.EventListener;
 import java.util.concurrent.TimeoutException;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ConnectionGuardTest {
     private static final HttpLimits LIMITS = new HttpLimits(3, Duration.ofSeconds(10), Duration.ofSeconds(10),
             8192, 16384);
-    private final StepClock clock = new StepClock();
+    private final ManualClock clock = new ManualClock();
     private final ConnectionGuard guard = new ConnectionGuard(LIMITS, clock);
 
     /** The counters Jetty keeps per connection, set by hand. */

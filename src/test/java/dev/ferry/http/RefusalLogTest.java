@@ -3,11 +3,12 @@ package dev.ferry.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.testing.LogCapture;
+import dev.ferry.testing.ManualClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class RefusalLogTest {
-    private final StepClock clock = new StepClock();
+    private final ManualClock clock = new ManualClock();
     private final RefusalLog refusals = new RefusalLog(clock);
 
     @Test

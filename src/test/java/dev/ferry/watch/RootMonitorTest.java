@@ -2,12 +2,11 @@ package dev.ferry.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,31 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RootMonitorTest {
     private static final Path ROOT = Path.of("/srv/photos");
 
-    /** A clock the test moves. */
-    private static final class TestClock extends Clock {
-        private Instant now = Instant.parse("2026-05-06T07:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-05-06T07:00:00Z"));
     private final AtomicReference<RootMonitor.Identity> current =
             new AtomicReference<>(RootMonitor.Identity.of("inode 1"));
     private final List<Path> reads = new ArrayList<>();
