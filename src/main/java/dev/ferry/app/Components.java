@@ -90,13 +90,22 @@ final class Components {
 
     /** The site's reconciliation policy. */
     static Reconciler.Policy policy(SiteConfig sc, Site site) {
-        Reconciler.Mode mode = switch (sc.reconcile()) {
+        return new Reconciler.Policy(mode(sc.reconcile()), sc.storageClass(), sc.retireDeleted(), sc.maxDelete(), sc.maxDeletePercent(),
+                sc.markers() ? Optional.of(sc.markerFile()) : Optional.empty(), sc.localMarkers(), site.options());
+    }
+
+    /** The policy of each bucket folder of the watch_path tree: its reconcile mode; no deletions, no markers. */
+    static Reconciler.Policy watchPathPolicy(FerryConfig config) {
+        return new Reconciler.Policy(mode(config.reconcile()), "STANDARD", false, 0, 0, Optional.empty(), false,
+                UploadOptions.NONE);
+    }
+
+    static Reconciler.Mode mode(SiteConfig.ReconcileMode mode) {
+        return switch (mode) {
             case STATE -> Reconciler.Mode.STATE;
             case SIZE_MTIME -> Reconciler.Mode.SIZE_MTIME;
             case CHECKSUM -> Reconciler.Mode.CHECKSUM;
         };
-        return new Reconciler.Policy(mode, sc.storageClass(), sc.retireDeleted(), sc.maxDelete(), sc.maxDeletePercent(),
-                sc.markers() ? Optional.of(sc.markerFile()) : Optional.empty(), sc.localMarkers(), site.options());
     }
 
     /** Whether full sweeps of the site must list its prefix in S3 (else the state store alone decides). */

@@ -15,6 +15,7 @@ import dev.ferry.sweep.ReconcileReport;
 import dev.ferry.sweep.ReconcileSink;
 import dev.ferry.sweep.Reconciler;
 import dev.ferry.sweep.SweepResult;
+import dev.ferry.sweep.SweepScheduler;
 import dev.ferry.filter.RouteDecision;
 import dev.ferry.http.AdminAccess;
 import dev.ferry.http.StatusHistory;
@@ -97,8 +98,23 @@ final class Daemon {
             SiteRunner runner = new SiteRunner(site, engine, sweeper, Components.pollInterval(config, site),
                     config.pollInterval(), clock);
             runner.sweeps.onFullSweep((took, files, queued) -> metrics.fullSweepCompleted(took, files));
-            if (!site.router().bucketPerFolder() && Components.needsListing(Components.siteConfig(config, site))) {
+            StartupCheck check = new StartupCheck(site, engine, writer, this::awaitStore, clock);
+            if (site.router().bucketPerFolder()) {
+                // state mode: the start-up sweep asks S3 about the files the store does not know; the other
+                // modes compare every bucket folder with S3 on every full sweep
+                boolean everyRun = config.reconcile() != dev.ferry.config.SiteConfig.ReconcileMode.STATE;
+                SweepScheduler.FullRun run = check.forWatchPath(config.ignorePatterns(),
+                        Components.watchPathPolicy(config), everyRun);
+                if (everyRun) {
+                    runner.sweeps.fullRunBy(run);
+                } else {
+                    runner.sweeps.firstFullRunBy(run);
+                }
+            } else if (Components.needsListing(Components.siteConfig(config, site))) {
                 reconcileOnFullSweeps(runner);
+            } else {
+                runner.sweeps.firstFullRunBy(check.forSite((PrefixRouter) site.router(),
+                        Components.policy(Components.siteConfig(config, site), site)));
             }
             runners.add(runner);
         }

@@ -49,10 +49,10 @@ public final class Main {
                         + "YAML file (--config), in that order of precedence; see docs/configuration.md.");
         ConfigOptions options = ConfigOptions.addTo(spec);
         CommandSpec sync = subcommand(spec, "sync", "Runs every site once (compare, upload, verify) and exits: 0 only "
-                + "when every file is in S3, 1 otherwise (failures listed). In reconcile mode 'state' (the default, and "
-                + "watch_path mode) 'in S3' is what the state store recorded: use 'verify' to ask S3 itself.");
-        OptionSpec dryRun = OptionSpec.builder("--dry-run").description("Print what would be uploaded and deleted; "
-                + "change nothing.").build();
+                + "when every file is in S3, 1 otherwise (failures listed). Lists each destination: a file the state "
+                + "store does not know is uploaded only when S3 does not hold it already.");
+        OptionSpec dryRun = OptionSpec.builder("--dry-run").description("Print what would be uploaded and deleted "
+                + "(S3 is asked); change nothing.").build();
         OptionSpec maxAttempts = OptionSpec.builder("--max-attempts").type(int.class).defaultValue("5").paramLabel("<n>")
                 .description("Give a file up after this many failed attempts (default: ${DEFAULT-VALUE}).").build();
         sync.addOption(dryRun);

@@ -7,7 +7,6 @@ import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.UploadListener;
-import dev.ferry.core.UploadOptions;
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineSettings;
 import dev.ferry.engine.Site;
@@ -39,8 +38,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class OneShot implements AutoCloseable {
 
-    /** One folder compared with one bucket and prefix, under the site's policy. */
-    record Job(Site site, PrefixRouter router, Reconciler.Policy policy, boolean needsListing) {
+    /** One folder compared with a listing of one bucket and prefix, under the site's policy. */
+    record Job(Site site, PrefixRouter router, Reconciler.Policy policy) {
         String name() {
             return site.router().bucketPerFolder() ? router.bucket() : site.name();
         }
@@ -91,21 +90,20 @@ final class OneShot implements AutoCloseable {
         List<Job> jobs = new ArrayList<>();
         for (Site site : sites) {
             if (site.router().bucketPerFolder()) {
-                Reconciler.Policy policy = new Reconciler.Policy(Reconciler.Mode.STATE, "STANDARD", false, 0, 0,
-                        Optional.empty(), false, UploadOptions.NONE);
+                Reconciler.Policy policy = Components.watchPathPolicy(config);
                 try (DirectoryStream<Path> folders = Files.newDirectoryStream(site.root())) {
                     for (Path folder : folders) {
                         String bucket = folder.getFileName().toString();
                         if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS) && BucketNames.problem(bucket).isEmpty()) {
                             jobs.add(new Job(site, new PrefixRouter(folder, bucket, "",
-                                    new IgnoreRules(config.ignorePatterns()), PathFilter.none()), policy, false));
+                                    new IgnoreRules(config.ignorePatterns()), PathFilter.none()), policy));
                         }
                     }
                 }
                 continue;
             }
             SiteConfig sc = Components.siteConfig(config, site);
-            jobs.add(new Job(site, (PrefixRouter) site.router(), Components.policy(sc, site), Components.needsListing(sc)));
+            jobs.add(new Job(site, (PrefixRouter) site.router(), Components.policy(sc, site)));
         }
         return jobs;
     }

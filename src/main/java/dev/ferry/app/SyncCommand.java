@@ -11,9 +11,6 @@ import dev.ferry.sweep.Difference;
 import dev.ferry.sweep.ReconcileReport;
 import dev.ferry.sweep.ReconcileSink;
 import dev.ferry.sweep.Reconciler;
-import dev.ferry.sweep.SweepResult;
-import dev.ferry.sweep.SweepSink;
-import dev.ferry.sweep.Sweeper;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -47,6 +44,8 @@ final class SyncCommand {
     private long skipped;
     private long ignored;
     private long jobFailures;
+    /** Jobs whose destination could not be listed: counted once, not again by the verifying pass. */
+    private final java.util.Set<String> failedJobs = new java.util.HashSet<>();
     /** Files the router rejects, handled as the daemon records them; failures listed at the end. */
     private long rejections;
     private final Map<Path, String> rejectedFailures = new TreeMap<>();
@@ -91,14 +90,20 @@ final class SyncCommand {
                     SyncCommand.this.rejected(Optional.empty(), path, rejected, stat, record);
                 }
             };
-            scan(oneShot, job, printing, true);
+            try {
+                scan(oneShot, job, printing, true);
+            } catch (dev.ferry.core.TransferException e) {
+                // a dry run asks S3 what it holds: without an answer it cannot say what would be uploaded
+                jobFailures++;
+                out.println("failed: " + job.name() + ": " + job.site().store().endpoint() + ": " + e.getMessage());
+            }
         }
         oneShot.outsideJobs((site, path, rejected, stat, existing) ->
                 rejected(Optional.empty(), path, rejected, stat, existing));
         rejectedFailures.forEach((path, reason) -> out.println("would fail: " + path + ": " + reason));
         out.println("dry run, nothing changed: would add " + added.sum() + ", update " + updated.sum() + "; unchanged "
-                + unchanged + ", ignored " + ignored + ", would fail " + rejectedFailures.size());
-        return Main.EXIT_OK;
+                + unchanged + ", ignored " + ignored + ", would fail " + (rejectedFailures.size() + jobFailures));
+        return rejectedFailures.isEmpty() && jobFailures == 0 ? Main.EXIT_OK : EXIT_INCOMPLETE;
     }
 
     private int sync(OneShot oneShot) throws IOException, InterruptedException {
@@ -110,7 +115,8 @@ final class SyncCommand {
                     scan(oneShot, job, enqueueing(engine, job, progress), false);
                 } catch (dev.ferry.core.TransferException e) {
                     jobFailures++;
-                    out.println("failed: " + job.name() + ": " + e.getMessage());
+                    failedJobs.add(job.name());
+                    out.println("failed: " + job.name() + ": " + job.site().store().endpoint() + ": " + e.getMessage());
                 }
             }
             oneShot.outsideJobs((site, path, rejected, stat, existing) ->
@@ -144,6 +150,9 @@ final class SyncCommand {
     private long verify(OneShot oneShot) throws IOException, InterruptedException {
         LongAdder stillMissing = new LongAdder();
         for (OneShot.Job job : oneShot.jobs()) {
+            if (failedJobs.contains(job.name())) {
+                continue;
+            }
             ReconcileSink counting = new ReconcileSink() {
                 @Override
                 public boolean upload(Path path, Destination dest, FileStat stat, String reason) {
@@ -157,18 +166,14 @@ final class SyncCommand {
                         Optional<FileRecord> record) {
                 }
             };
-            if (job.needsListing()) {
-                try {
-                    new Reconciler(job.router(), job.site().store(), oneShot.writer,
-                        new Reconciler.Policy(job.policy().mode(), job.policy().storageClass(), false, 0, 0,
-                                job.policy().markerFile(), job.policy().localMarkers(), job.policy().markerOptions()),
-                        Clock.systemUTC()).run(counting, false);
-                } catch (dev.ferry.core.TransferException e) {
-                    stillMissing.increment();
-                    out.println("cannot verify " + job.name() + ": " + e.getMessage());
-                }
-            } else {
-                sweeper(oneShot, job, counting).sweep(job.router().root(), () -> false);
+            try {
+                new Reconciler(job.router(), job.site().store(), oneShot.writer,
+                    new Reconciler.Policy(job.policy().mode(), job.policy().storageClass(), false, 0, 0,
+                            job.policy().markerFile(), job.policy().localMarkers(), job.policy().markerOptions()),
+                    Clock.systemUTC()).run(counting, false);
+            } catch (dev.ferry.core.TransferException e) {
+                stillMissing.increment();
+                out.println("cannot verify " + job.name() + ": " + e.getMessage());
             }
         }
         return stillMissing.sum();
@@ -211,35 +216,21 @@ final class SyncCommand {
         }
     }
 
+    /**
+     * Compares the job's folder with a listing of its destination, in every mode: a file the state store knows
+     * is decided by its record (state mode) or by S3 (the other modes), one it does not know by S3 (size and
+     * content), so an empty or lost state store uploads nothing S3 already holds, and an object deleted in S3
+     * is put back.
+     */
     private void scan(OneShot oneShot, OneShot.Job job, ReconcileSink sink, boolean dry) throws InterruptedException {
-        if (job.needsListing()) {
-            long rejectedBefore = rejections;
-            ReconcileReport r = new Reconciler(job.router(), job.site().store(), oneShot.writer, job.policy(),
-                    Clock.systemUTC()).run(sink, dry);
-            unchanged += dry ? 0 : r.unchanged();
-            skipped += r.confirmed();
-            ignored += r.ignored() - (rejections - rejectedBefore); // rejected files are counted by rejected()
-            r.deleteRefused().ifPresent(why -> out.println("not deleting in " + job.name() + ": " + why));
-            r.deleteFailures().forEach(f -> out.println("delete failed: " + f));
-        } else {
-            SweepResult r = sweeper(oneShot, job, sink).sweep(job.router().root(), () -> false);
-            unchanged += r.files() - r.queued() - r.rejected(); // rejected files are counted by rejected()
-        }
-    }
-
-    private Sweeper sweeper(OneShot oneShot, OneShot.Job job, ReconcileSink sink) {
-        SweepSink adapter = new SweepSink() {
-            @Override
-            public boolean upload(Path path, Destination dest, FileStat stat, String reason) throws InterruptedException {
-                return sink.upload(path, dest, stat, reason);
-            }
-
-            @Override
-            public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing) {
-                sink.rejected(path, rejected, stat, existing);
-            }
-        };
-        return new Sweeper(job.router(), oneShot.writer, adapter, 1000, OneShot.STORE_WAIT);
+        long rejectedBefore = rejections;
+        ReconcileReport r = new Reconciler(job.router(), job.site().store(), oneShot.writer, job.policy(),
+                Clock.systemUTC()).run(sink, dry);
+        unchanged += dry ? 0 : r.unchanged();
+        skipped += r.confirmed();
+        ignored += r.ignored() - (rejections - rejectedBefore); // rejected files are counted by rejected()
+        r.deleteRefused().ifPresent(why -> out.println("not deleting in " + job.name() + ": " + why));
+        r.deleteFailures().forEach(f -> out.println("delete failed: " + f));
     }
 
     private void count(String reason) {

@@ -126,6 +126,11 @@ public record FerryConfig(
         return accessKey.isEmpty();
     }
 
+    /** How the watch_path tree is compared with S3 (reconcile; sites have their own). */
+    public SiteConfig.ReconcileMode reconcile() {
+        return SiteConfig.ReconcileMode.of(setting(ConfigKey.RECONCILE).value()).orElse(SiteConfig.ReconcileMode.STATE);
+    }
+
     /** The setting of one key. */
     public Setting setting(ConfigKey key) {
         return settings.stream().filter(s -> s.key() == key).findFirst().orElseThrow();

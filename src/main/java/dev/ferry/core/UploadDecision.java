@@ -16,14 +16,16 @@ import java.util.Optional;
 public final class UploadDecision {
     /** Why a suspect file is handed to a worker. */
     public static final String SUSPECT = "ctime or inode changed with the same size and mtime: checking the content";
+    /** Why a file the state store does not know is handed over (no record, or one that knows no version). */
+    public static final String NEW_FILE = "new file";
 
     private UploadDecision() {
     }
 
     /** Why a file needs uploading, or empty when it does not. */
     public static Optional<String> needsUpload(Optional<FileRecord> record, Destination destination, FileStat stat) {
-        if (record.isEmpty()) {
-            return Optional.of("new file");
+        if (unknown(record)) {
+            return Optional.of(NEW_FILE);
         }
         FileRecord r = record.get();
         boolean sameVersion = r.describes(stat.size(), stat.mtimeMillis());
@@ -40,6 +42,16 @@ public final class UploadDecision {
             case IGNORED -> Optional.of("no longer ignored");
             case PENDING, UPLOADING -> Optional.of("unfinished upload");
         };
+    }
+
+    /**
+     * True when the state store does not know which version of the file, if any, is in S3: no record, or a
+     * record that knows no size and modification time (a document of the earlier image-sync daemon, which
+     * kept only {@code uploaded: true}). Such a file is compared with S3 before it is uploaded, where a listing
+     * is at hand.
+     */
+    public static boolean unknown(Optional<FileRecord> record) {
+        return record.isEmpty() || record.get().size() < 0 && record.get().mtimeMillis() < 0;
     }
 
     /**

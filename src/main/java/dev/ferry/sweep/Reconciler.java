@@ -52,6 +52,8 @@ public final class Reconciler {
     private final Policy policy;
     private final Clock clock;
     private boolean dryRun;
+    /** The MD5 of the file last found equal to its object by content, "" when not computed. */
+    private String confirmedMd5 = "";
 
     public Reconciler(PrefixRouter router, ObjectStore store, RecordKeeper records, Policy policy, Clock clock) {
         this.router = router;
@@ -165,6 +167,7 @@ public final class Reconciler {
         c.files++;
         Destination dest = routed.destination();
         Optional<FileRecord> record = records.get(l.path().toString());
+        confirmedMd5 = "";
         Optional<String> why = remote == null ? Optional.of("") : compare(l, remote, dest, record);
         if (why.isEmpty()) {
             boolean known = record.isPresent() && record.get().status() == FileStatus.UPLOADED
@@ -187,7 +190,7 @@ public final class Reconciler {
                     java.time.Instant now = clock.instant();
                     FileRecord base = record.orElseGet(() -> FileRecord.pending(l.path().toString(), dest.bucket(),
                             dest.key(), l.stat(), now));
-                    records.offer(base.uploaded(dest.bucket(), dest.key(), l.stat(), "", remote.etag(), now));
+                    records.offer(base.uploaded(dest.bucket(), dest.key(), l.stat(), confirmedMd5, remote.etag(), now));
                 }
             }
             markers.file(l.stat().mtimeMillis(), true);
@@ -218,6 +221,12 @@ public final class Reconciler {
         if (!remote.storageClass().equals(policy.storageClass())) {
             return Optional.of("storage class " + remote.storageClass() + ", site wants " + policy.storageClass());
         }
+        if (UploadDecision.unknown(record)) {
+            // the state store does not know the file (a lost or new store, a seed's document without a version):
+            // S3 decides, in every mode by size and content as in checksum mode (an object another tool uploaded
+            // has no mtime metadata to compare), so nothing already there is sent again
+            return sameObject(l, remote, dest);
+        }
         long size = l.stat().size();
         switch (policy.mode()) {
             case STATE:
@@ -239,11 +248,17 @@ public final class Reconciler {
                 return sameTime ? Optional.empty() : Optional.of("modification time differs");
             case CHECKSUM:
             default:
-                if (remote.size() != size) {
-                    return Optional.of("size " + size + " locally, " + remote.size() + " in S3");
-                }
-                return sameContent(l.path(), size, remote, dest) ? Optional.empty() : Optional.of("content differs");
+                return sameObject(l, remote, dest);
         }
+    }
+
+    /** Size, then content: why the object does not hold the file, or empty when it does (checksum mode). */
+    private Optional<String> sameObject(LocalTree.Entry l, RemoteEntry remote, Destination dest) {
+        long size = l.stat().size();
+        if (remote.size() != size) {
+            return Optional.of("size " + size + " locally, " + remote.size() + " in S3");
+        }
+        return sameContent(l.path(), size, remote, dest) ? Optional.empty() : Optional.of("content differs");
     }
 
     private boolean sameContent(Path path, long size, RemoteEntry remote, Destination dest) {
@@ -251,11 +266,11 @@ public final class Reconciler {
             String etag = remote.etag();
             int dash = etag.indexOf('-');
             if (dash < 0) {
-                return Checksums.md5Hex(path).equalsIgnoreCase(etag);
+                return matched(Checksums.md5Hex(path), etag);
             }
             Optional<String> md5 = store.head(dest.bucket(), dest.key()).flatMap(RemoteObject::md5Hex);
             if (md5.isPresent()) {
-                return md5.get().equalsIgnoreCase(Checksums.md5Hex(path));
+                return matched(Checksums.md5Hex(path), md5.get());
             }
             int parts = Integer.parseInt(etag.substring(dash + 1));
             for (long partSize : candidatePartSizes(size, parts)) {
@@ -268,6 +283,13 @@ public final class Reconciler {
             log.warn("{}: cannot compare content ({}); uploading it again", path, e.toString());
             return false;
         }
+    }
+
+    /** True when the file's MD5 is the object's, which is then kept for the record written for it. */
+    private boolean matched(String localMd5, String remoteMd5) {
+        boolean same = localMd5.equalsIgnoreCase(remoteMd5);
+        confirmedMd5 = same ? localMd5.toLowerCase(java.util.Locale.ROOT) : "";
+        return same;
     }
 
     /** Part sizes that split {@code size} bytes into {@code parts}: seed 002's 5 MiB, common ones, whole MiB. */

@@ -63,6 +63,16 @@ public final class SweepScheduler implements AutoCloseable {
         this.fullRun = run;
     }
 
+    private volatile FullRun firstRun;
+
+    /**
+     * The first full sweep (start-up) uses {@code run}, later ones the Sweeper (or {@link #fullRunBy}); a first
+     * sweep that does not complete leaves {@code run} for the next.
+     */
+    public void firstFullRunBy(FullRun run) {
+        this.firstRun = run;
+    }
+
     /** Told of every completed full sweep (metrics). Called on the sweep thread: must be fast and not throw. */
     @FunctionalInterface
     public interface FullSweepListener {
@@ -159,7 +169,8 @@ public final class SweepScheduler implements AutoCloseable {
         log.info("{}: full sweep started ({}{})", root, reason, holdDeletions ? "; deleting nothing from S3" : "");
         List<Path> rootFiles = new ArrayList<>();
         List<Future<SweepResult>> parts = new ArrayList<>();
-        FullRun run = fullRun;
+        FullRun first = firstRun;
+        FullRun run = first != null ? first : fullRun;
         if (run != null) {
             parts.add(walkers.submit(() -> run.run(() -> closed, holdDeletions)));
         } else if (!splitByFolder) {
@@ -187,6 +198,9 @@ public final class SweepScheduler implements AutoCloseable {
             }
         }
         if (complete && !closed) {
+            if (first != null) {
+                firstRun = null;
+            }
             Duration took = Duration.ofNanos(System.nanoTime() - began);
             fullSweeps.incrementAndGet();
             lastFullAt.set(clock.instant());

@@ -23,6 +23,19 @@ class UploadDecisionTest {
     }
 
     @Test
+    void aSeedDocumentWithoutAVersionIsUnknownLikeAMissingRecord() {
+        // what the earlier image-sync daemon wrote: uploaded, a bucket, no key, no size, no mtime
+        FileRecord legacy = new FileRecord("/w/b/k", "b", "", FileStatus.UPLOADED, -1, -1, "", "", 0, "", false, t, t,
+                Optional.empty());
+        assertThat(UploadDecision.unknown(Optional.of(legacy))).isTrue();
+        assertThat(UploadDecision.unknown(Optional.empty())).isTrue();
+        assertThat(UploadDecision.needsUpload(Optional.of(legacy), dest, stat)).contains(UploadDecision.NEW_FILE);
+        assertThat(UploadDecision.unknown(Optional.of(pending))).isFalse();
+        assertThat(UploadDecision.unknown(Optional.of(pending.uploaded("b", "k", 10, 1000, "md5", "etag", t))))
+                .isFalse();
+    }
+
+    @Test
     void anUploadedUnchangedFileIsNeverUploadedAgain() {
         FileRecord up = pending.uploaded("b", "k", 10, 1000, "md5", "etag", t);
         assertThat(UploadDecision.needsUpload(Optional.of(up), dest, stat)).isEmpty();

@@ -1,0 +1,201 @@
+package dev.ferry.app;
+
+import dev.ferry.core.Destination;
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStat;
+import dev.ferry.core.RecordKeeper;
+import dev.ferry.core.RemoteEntry;
+import dev.ferry.core.TransferException;
+import dev.ferry.core.UploadDecision;
+import dev.ferry.engine.Engine;
+import dev.ferry.engine.Site;
+import dev.ferry.filter.BucketNames;
+import dev.ferry.filter.IgnoreRules;
+import dev.ferry.filter.PathFilter;
+import dev.ferry.filter.PrefixRouter;
+import dev.ferry.filter.RouteDecision;
+import dev.ferry.sweep.ReconcileReport;
+import dev.ferry.sweep.ReconcileSink;
+import dev.ferry.sweep.Reconciler;
+import dev.ferry.sweep.SweepResult;
+import dev.ferry.sweep.SweepScheduler;
+import dev.ferry.sweep.SweepSink;
+import dev.ferry.sweep.Sweeper;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's full sweeps of a site that the state store alone decides (reconcile: state), and of the
+ * watch_path tree in every mode. In state mode, the first full sweep (start-up) walks against the state store
+ * as every sweep does, but holds back the files the store does not know (no record, or a seed document
+ * without a version); only when there are some is the folder compared with a listing of its destination, so
+ * that those already in S3 unchanged are recorded instead of uploaded (a lost state store, a move from seed
+ * 000 or 002). A fully recorded tree costs no S3 request. In size-mtime and checksum modes, each bucket folder
+ * of the watch_path tree is reconciled on every full sweep, as sites are.
+ */
+final class StartupCheck {
+    private static final Logger log = LoggerFactory.getLogger(StartupCheck.class);
+
+    private final Site site;
+    private final Engine engine;
+    private final RecordKeeper records;
+    private final Sweeper.StoreWait storeWait;
+    private final Clock clock;
+
+    StartupCheck(Site site, Engine engine, RecordKeeper records, Sweeper.StoreWait storeWait, Clock clock) {
+        this.site = site;
+        this.engine = engine;
+        this.records = records;
+        this.storeWait = storeWait;
+        this.clock = clock;
+    }
+
+    /** The first full sweep of a site of the config file in state mode. */
+    SweepScheduler.FullRun forSite(PrefixRouter router, Reconciler.Policy policy) {
+        return (cancelled, holdDeletions) -> unknownChecked(router.root(), router, policy, cancelled);
+    }
+
+    /**
+     * The full sweep of the watch_path tree: each bucket folder checked ({@code everyRun} false: the first
+     * sweep, state mode) or reconciled (size-mtime, checksum); files directly under the root and folders that
+     * are not bucket names are swept as usual (ignored or failed, with the reason).
+     */
+    SweepScheduler.FullRun forWatchPath(List<String> ignorePatterns, Reconciler.Policy policy, boolean everyRun) {
+        return (cancelled, holdDeletions) -> {
+            long began = System.nanoTime();
+            long[] totals = new long[4];
+            boolean complete = true;
+            Sweeper plain = sweeper(new EngineSink(engine, site));
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(site.root())) {
+                for (Path entry : entries) {
+                    if (cancelled.getAsBoolean()) {
+                        complete = false;
+                        break;
+                    }
+                    String name = entry.getFileName().toString();
+                    SweepResult r;
+                    if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) && BucketNames.problem(name).isEmpty()) {
+                        PrefixRouter router = new PrefixRouter(entry, name, "", new IgnoreRules(ignorePatterns),
+                                PathFilter.none());
+                        r = everyRun ? reconciled(router, policy, holdDeletions)
+                                : unknownChecked(entry, router, policy, cancelled);
+                    } else {
+                        r = plain.sweep(entry, cancelled);
+                    }
+                    totals[0] += r.files();
+                    totals[1] += r.queued();
+                    totals[2] += r.rejected();
+                    totals[3] += r.unreadable();
+                    complete &= r.complete();
+                }
+            } catch (IOException e) {
+                log.error("{}: cannot list the watch root: {}", site.root(), e.toString());
+                complete = false;
+            }
+            return new SweepResult(totals[0], totals[1], totals[2], totals[3],
+                    Duration.ofNanos(System.nanoTime() - began), complete);
+        };
+    }
+
+    /** A reconciliation of one bucket folder of the watch_path tree (size-mtime or checksum mode). */
+    private SweepResult reconciled(PrefixRouter router, Reconciler.Policy policy, boolean holdDeletions)
+            throws InterruptedException {
+        try {
+            ReconcileReport r = new Reconciler(router, site.store(), records, policy, clock)
+                    .run(enqueueing(), false, holdDeletions);
+            return new SweepResult(r.files(), r.missing() + r.changed(), r.ignored(), 0, r.took(), true);
+        } catch (TransferException e) {
+            log.warn("s3://{}/: cannot compare {} with S3 ({}); sweeping it against the state store instead",
+                    router.bucket(), router.root(), e.getMessage());
+            return sweeper(new EngineSink(engine, site)).sweep(router.root(), () -> false);
+        }
+    }
+
+    /**
+     * Sweeps {@code start} against the state store, handing over what it knows to need uploading and holding
+     * back what it does not know; then, if anything was held back, compares the folder with S3.
+     */
+    private SweepResult unknownChecked(Path start, PrefixRouter router, Reconciler.Policy policy,
+            BooleanSupplier cancelled) throws InterruptedException {
+        AtomicLong unknown = new AtomicLong();
+        SweepSink holding = new SweepSink() {
+            @Override
+            public boolean upload(Path path, Destination destination, FileStat stat, String reason)
+                    throws InterruptedException {
+                if (reason.equals(UploadDecision.NEW_FILE)) {
+                    unknown.incrementAndGet();
+                    return true;
+                }
+                return engine.enqueue(site, path, destination, stat);
+            }
+
+            @Override
+            public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat,
+                    Optional<FileRecord> existing) {
+                engine.reject(path, rejected, stat, existing);
+            }
+        };
+        SweepResult first = sweeper(holding).sweep(start, cancelled);
+        if (unknown.get() == 0 || !first.complete()) {
+            return first;
+        }
+        String where = "s3://" + router.bucket() + "/" + router.prefix();
+        log.info("{}: {} files the state store does not know: comparing them with {} before uploading them",
+                start, unknown.get(), where);
+        try {
+            // the first walk already handed over what the store knows to need uploading: the queue merges the
+            // same file handed over again. Nothing is deleted in this run: only the files are checked.
+            ReconcileReport r = new Reconciler(router, site.store(), records, policy, clock)
+                    .run(enqueueing(), false, true);
+            log.info("{}: {} files already in {} recorded without uploading; {} missing and {} different queued",
+                    start, r.confirmed(), where, r.missing(), r.changed());
+            return new SweepResult(first.files(), first.queued() + r.missing() + r.changed(), first.rejected(),
+                    first.unreadable(), first.took().plus(r.took()), true);
+        } catch (TransferException e) {
+            // S3 cannot be listed now: the files are uploaded as they would have been (the engine waits for an
+            // unreachable endpoint); uploading one that is already there costs a PUT, losing one costs more
+            log.warn("{}: cannot list {} to check the files the state store does not know ({}); uploading them",
+                    start, where, e.getMessage());
+            SweepResult again = sweeper(new EngineSink(engine, site)).sweep(start, cancelled);
+            return new SweepResult(first.files(), again.queued(), first.rejected(), first.unreadable(),
+                    first.took().plus(again.took()), again.complete());
+        }
+    }
+
+    private Sweeper sweeper(SweepSink sink) {
+        return new Sweeper(site.router(), records, sink, 1000, storeWait);
+    }
+
+    private ReconcileSink enqueueing() {
+        return new ReconcileSink() {
+            @Override
+            public boolean upload(Path path, Destination dest, FileStat stat, String reason)
+                    throws InterruptedException {
+                return engine.enqueue(site, path, dest, stat);
+            }
+
+            @Override
+            public void same(Path path, Destination dest, FileStat stat, RemoteEntry remote,
+                    Optional<FileRecord> record) {
+                // recorded by the reconciler
+            }
+
+            @Override
+            public void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat,
+                    Optional<FileRecord> record) {
+                engine.reject(path, rejected, stat, record);
+            }
+        };
+    }
+}
