@@ -28,6 +28,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,6 +47,15 @@ import org.slf4j.LoggerFactory;
  */
 final class StartupCheck {
     private static final Logger log = LoggerFactory.getLogger(StartupCheck.class);
+
+    /** At most this many unknown files are checked one HEAD each; beyond, the destination is listed. */
+    static final int MAX_HEADS = 1000;
+    /** ... and at most this many per page of 1,000 keys that a listing would take. */
+    static final int HEADS_PER_PAGE = 10;
+
+    /** A file the state store does not know, held back from the first walk. */
+    private record Held(Path path, Destination destination, FileStat stat) {
+    }
 
     private final Site site;
     private final Engine engine;
@@ -124,17 +134,22 @@ final class StartupCheck {
 
     /**
      * Sweeps {@code start} against the state store, handing over what it knows to need uploading and holding
-     * back what it does not know; then, if anything was held back, compares the folder with S3.
+     * back what it does not know; then, if anything was held back, asks S3 about it: a HEAD per file when they
+     * are few (at most {@link #HEADS_PER_PAGE} per page of 1,000 keys the listing would take), else a listing
+     * of the folder's destination.
      */
     private SweepResult unknownChecked(Path start, PrefixRouter router, Reconciler.Policy policy,
             BooleanSupplier cancelled) throws InterruptedException {
         AtomicLong unknown = new AtomicLong();
+        List<Held> held = new ArrayList<>();
         SweepSink holding = new SweepSink() {
             @Override
             public boolean upload(Path path, Destination destination, FileStat stat, String reason)
                     throws InterruptedException {
                 if (reason.equals(UploadDecision.NEW_FILE)) {
-                    unknown.incrementAndGet();
+                    if (unknown.incrementAndGet() <= MAX_HEADS) {
+                        held.add(new Held(path, destination, stat));
+                    }
                     return true;
                 }
                 return engine.enqueue(site, path, destination, stat);
@@ -150,22 +165,50 @@ final class StartupCheck {
         if (unknown.get() == 0 || !first.complete()) {
             return first;
         }
+        long began = System.nanoTime();
         String where = "s3://" + router.bucket() + "/" + router.prefix();
-        log.info("{}: {} files the state store does not know: comparing them with {} before uploading them",
-                start, unknown.get(), where);
+        Reconciler reconciler = new Reconciler(router, site.store(), records, policy, clock);
+        long pages = Math.max(1, (first.files() + 999) / 1000);
+        boolean byHead = unknown.get() <= MAX_HEADS && unknown.get() <= HEADS_PER_PAGE * pages;
+        log.info("{}: {} files the state store does not know: comparing them with {} ({}) before uploading them",
+                start, unknown.get(), where, byHead ? "a HEAD each" : "a listing");
         try {
-            // the first walk already handed over what the store knows to need uploading: the queue merges the
-            // same file handed over again. Nothing is deleted in this run: only the files are checked.
-            ReconcileReport r = new Reconciler(router, site.store(), records, policy, clock)
-                    .run(enqueueing(), false, true);
+            long confirmed = 0;
+            long missing = 0;
+            long changed = 0;
+            if (byHead) {
+                for (Held h : held) {
+                    Optional<String> why = reconciler.checkUnknown(h.path(), h.stat(), h.destination(),
+                            records.get(h.path().toString()), false);
+                    if (why.isEmpty()) {
+                        confirmed++;
+                        continue;
+                    }
+                    if (why.get().equals("missing in S3")) {
+                        missing++;
+                    } else {
+                        changed++;
+                    }
+                    if (!engine.enqueue(site, h.path(), h.destination(), h.stat())) {
+                        break;
+                    }
+                }
+            } else {
+                // the first walk already handed over what the store knows to need uploading: the queue merges
+                // the same file handed over again. Nothing is deleted in this run: only the files are checked.
+                ReconcileReport r = reconciler.run(enqueueing(), false, true);
+                confirmed = r.confirmed();
+                missing = r.missing();
+                changed = r.changed();
+            }
             log.info("{}: {} files already in {} recorded without uploading; {} missing and {} different queued",
-                    start, r.confirmed(), where, r.missing(), r.changed());
-            return new SweepResult(first.files(), first.queued() + r.missing() + r.changed(), first.rejected(),
-                    first.unreadable(), first.took().plus(r.took()), true);
+                    start, confirmed, where, missing, changed);
+            return new SweepResult(first.files(), first.queued() + missing + changed, first.rejected(),
+                    first.unreadable(), first.took().plus(Duration.ofNanos(System.nanoTime() - began)), true);
         } catch (TransferException e) {
-            // S3 cannot be listed now: the files are uploaded as they would have been (the engine waits for an
+            // S3 cannot be asked now: the files are uploaded as they would have been (the engine waits for an
             // unreachable endpoint); uploading one that is already there costs a PUT, losing one costs more
-            log.warn("{}: cannot list {} to check the files the state store does not know ({}); uploading them",
+            log.warn("{}: cannot ask {} about the files the state store does not know ({}); uploading them",
                     start, where, e.getMessage());
             SweepResult again = sweeper(new EngineSink(engine, site)).sweep(start, cancelled);
             return new SweepResult(first.files(), again.queued(), first.rejected(), first.unreadable(),

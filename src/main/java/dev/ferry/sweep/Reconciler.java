@@ -6,6 +6,7 @@ import dev.ferry.core.FailureKind;
 import dev.ferry.core.TransferException;
 import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStat;
 import dev.ferry.core.FileStatus;
 import dev.ferry.core.ObjectStore;
 import dev.ferry.core.RecordKeeper;
@@ -185,12 +186,7 @@ public final class Reconciler {
             } else {
                 c.confirmed++;
                 if (!dryRun) {
-                    // S3 already holds this version (uploaded by another tool, or before the state store knew):
-                    // record it, so the next run trusts the record instead of asking S3
-                    java.time.Instant now = clock.instant();
-                    FileRecord base = record.orElseGet(() -> FileRecord.pending(l.path().toString(), dest.bucket(),
-                            dest.key(), l.stat(), now));
-                    records.offer(base.uploaded(dest.bucket(), dest.key(), l.stat(), confirmedMd5, remote.etag(), now));
+                    recordConfirmed(l.path(), l.stat(), dest, record, remote.etag());
                 }
             }
             markers.file(l.stat().mtimeMillis(), true);
@@ -215,17 +211,59 @@ public final class Reconciler {
         return sink.upload(l.path(), dest, l.stat(), remote == null ? "missing in S3" : why.get());
     }
 
+    /**
+     * S3 already holds this version (uploaded by another tool, or before the state store knew): it is recorded,
+     * so the next run trusts the record instead of asking S3.
+     */
+    private void recordConfirmed(Path path, FileStat stat, Destination dest, Optional<FileRecord> record,
+            String etag) {
+        java.time.Instant now = clock.instant();
+        FileRecord base = record.orElseGet(() -> FileRecord.pending(path.toString(), dest.bucket(), dest.key(), stat,
+                now));
+        records.offer(base.uploaded(dest.bucket(), dest.key(), stat, confirmedMd5, etag, now));
+    }
+
+    /**
+     * One file the state store does not know, compared with its object as a run compares it with the listing,
+     * but from a HEAD: cheaper than listing a large prefix when only a few files are unknown. Records the file
+     * when S3 holds it (unless a dry run).
+     *
+     * @return why it needs uploading ("missing in S3", a size or content difference), or empty when S3 holds it
+     * @throws dev.ferry.core.TransferException when S3 cannot answer
+     */
+    public Optional<String> checkUnknown(Path path, FileStat stat, Destination dest, Optional<FileRecord> record,
+            boolean dryRun) {
+        Optional<RemoteObject> head = store.head(dest.bucket(), dest.key());
+        if (head.isEmpty()) {
+            return Optional.of("missing in S3");
+        }
+        RemoteObject o = head.get();
+        RemoteEntry remote = new RemoteEntry(o.key(), o.size(), o.etag(), java.time.Instant.EPOCH, o.storageClass());
+        confirmedMd5 = "";
+        Optional<String> why = storageClassProblem(remote).or(() -> sameObject(path, stat, remote, dest));
+        if (why.isEmpty() && !dryRun) {
+            recordConfirmed(path, stat, dest, record, remote.etag());
+        }
+        return why;
+    }
+
+    private Optional<String> storageClassProblem(RemoteEntry remote) {
+        return remote.storageClass().equals(policy.storageClass()) ? Optional.empty()
+                : Optional.of("storage class " + remote.storageClass() + ", site wants " + policy.storageClass());
+    }
+
     /** Why the object does not hold this version of the file, or empty when it does. */
     private Optional<String> compare(LocalTree.Entry l, RemoteEntry remote, Destination dest,
             Optional<FileRecord> record) {
-        if (!remote.storageClass().equals(policy.storageClass())) {
-            return Optional.of("storage class " + remote.storageClass() + ", site wants " + policy.storageClass());
+        Optional<String> storageClass = storageClassProblem(remote);
+        if (storageClass.isPresent()) {
+            return storageClass;
         }
         if (UploadDecision.unknown(record)) {
             // the state store does not know the file (a lost or new store, a seed's document without a version):
             // S3 decides, in every mode by size and content as in checksum mode (an object another tool uploaded
             // has no mtime metadata to compare), so nothing already there is sent again
-            return sameObject(l, remote, dest);
+            return sameObject(l.path(), l.stat(), remote, dest);
         }
         long size = l.stat().size();
         switch (policy.mode()) {
@@ -248,17 +286,17 @@ public final class Reconciler {
                 return sameTime ? Optional.empty() : Optional.of("modification time differs");
             case CHECKSUM:
             default:
-                return sameObject(l, remote, dest);
+                return sameObject(l.path(), l.stat(), remote, dest);
         }
     }
 
     /** Size, then content: why the object does not hold the file, or empty when it does (checksum mode). */
-    private Optional<String> sameObject(LocalTree.Entry l, RemoteEntry remote, Destination dest) {
-        long size = l.stat().size();
+    private Optional<String> sameObject(Path path, FileStat stat, RemoteEntry remote, Destination dest) {
+        long size = stat.size();
         if (remote.size() != size) {
             return Optional.of("size " + size + " locally, " + remote.size() + " in S3");
         }
-        return sameContent(l.path(), size, remote, dest) ? Optional.empty() : Optional.of("content differs");
+        return sameContent(path, size, remote, dest) ? Optional.empty() : Optional.of("content differs");
     }
 
     private boolean sameContent(Path path, long size, RemoteEntry remote, Destination dest) {

@@ -55,8 +55,11 @@ class MetricsIT extends DaemonTestBase {
         assertThat(s.value("ferry_uploaded_bytes_total", "bucket", "scans")).contains(4.0);
         assertThat(s.value("ferry_upload_latency_seconds_count", "bucket", "photos")).contains(2.0);
         assertThat(s.value("ferry_upload_latency_seconds_bucket", "bucket", "photos", "le", "+Inf")).contains(2.0);
+        // the start-up sweep asks S3 about these files (unknown to the state store) before queueing them, so
+        // their settle time may be over when they are queued: latency includes the transfer, not always the settle
         assertThat(s.value("ferry_upload_latency_seconds_sum", "bucket", "photos").orElseThrow())
-                .as("at least the settle time of 300 ms each").isGreaterThanOrEqualTo(0.6);
+                .as("queued to uploaded, the transfer included")
+                .isGreaterThanOrEqualTo(s.value("ferry_upload_duration_seconds_sum", "bucket", "photos").orElseThrow());
         assertThat(s.value("ferry_upload_duration_seconds_count", "bucket", "scans")).contains(1.0);
 
         assertThat(s.value("ferry_upload_failures_total", "bucket", "private", "reason", "retryable").orElseThrow())

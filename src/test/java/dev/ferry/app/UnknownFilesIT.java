@@ -216,6 +216,8 @@ class UnknownFilesIT extends DaemonTestBase {
         await("ready").atMost(DEADLINE).until(() -> ferry.status().path("ready").asBoolean());
         assertThat(ferry.stop()).isZero();
         assertThat(storedSince(before)).containsOnlyKeys("photos/new.jpg");
+        assertThat(ferry.log()).contains("6 files the state store does not know: comparing them with s3://photos/ "
+                + "(a HEAD each)").contains("5 files already in s3://photos/ recorded without uploading");
         assertThat(record(watch.resolve("photos/img3.jpg"))).hasValueSatisfying(r -> {
             assertThat(r.status()).isEqualTo(FileStatus.UPLOADED);
             assertThat(r.checksum()).isNotEmpty();
@@ -267,6 +269,8 @@ class UnknownFilesIT extends DaemonTestBase {
             await("ready").atMost(DEADLINE).until(() -> ferry.status().path("ready").asBoolean());
             assertThat(ferry.stop()).isZero();
             assertThat(storedSince(before)).containsOnlyKeys("cam1/day1/img7.jpg");
+            assertThat(ferry.log()).contains("20 files the state store does not know: comparing them with s3://cam1/ "
+                    + "(a listing)");
 
             Document adopted = files.find(new Document("path", watch.resolve("cam1/day0/img3.jpg").toString()))
                     .first();
