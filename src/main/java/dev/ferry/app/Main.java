@@ -24,7 +24,9 @@ import sun.misc.Signal;
 /**
  * {@code java -jar ferry.jar [options]}: runs the daemon until SIGTERM or SIGINT, then stops in order and
  * exits 0. Exit 2: invalid command line or configuration (nothing was started). Exit 1: it could not start.
- * {@code ferry status|failed|retry} talk to a running daemon instead (see {@link ClientCommands});
+ * {@code ferry sync|verify} run once, with the exit codes of {@link OneShotOptions}; they and
+ * {@code ferry status|failed|retry}, which talk to a running daemon instead (see {@link ClientCommands}), print
+ * results on stdout and log on stderr;
  * {@code ferry help [COMMAND]} is picocli's help command, the same as {@code --help}.
  */
 public final class Main {

@@ -24,7 +24,8 @@ final class ProgressLine implements ProgressBarConsumer {
     private String bar = "";
     private boolean closed;
 
-    private ProgressLine(PrintStream terminal, int width) {
+    /** A line on {@code terminal} that does not take over {@code System.err}: {@link #logs} is the way in. */
+    ProgressLine(PrintStream terminal, int width) {
         this.terminal = terminal;
         this.width = width;
     }
@@ -62,7 +63,7 @@ final class ProgressLine implements ProgressBarConsumer {
     }
 
     /** Where log lines are written while the bar is shown. */
-    private OutputStream logs() {
+    OutputStream logs() {
         return new OutputStream() {
             private boolean lineStarted;
 
@@ -121,7 +122,9 @@ final class ProgressLine implements ProgressBarConsumer {
                 terminal.println();
             }
             terminal.flush();
-            System.setErr(terminal);
+            if (System.err != terminal) {
+                System.setErr(terminal);
+            }
         }
     }
 }

@@ -31,7 +31,11 @@ final class SyncBar implements AutoCloseable {
         if (!ProgressLine.stderrIsTerminal()) {
             return new SyncBar(progress, backlog, null, null);
         }
-        ProgressLine line = ProgressLine.open();
+        return on(ProgressLine.open(), progress, backlog);
+    }
+
+    /** A bar drawn on {@code line}. */
+    static SyncBar on(ProgressLine line, SyncProgress progress, IntSupplier backlog) {
         ProgressBar bar = new ProgressBarBuilder().setTaskName("sync").setInitialMax(0).setStyle(ProgressBarStyle.ASCII)
                 .setUnit(" MiB", MIB).showSpeed(new java.text.DecimalFormat("0.0")).hideEta().setConsumer(line)
                 .continuousUpdate().build();

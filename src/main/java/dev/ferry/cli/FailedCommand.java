@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ferry failed}: the files whose last attempt failed, with their reasons. */
-@Command(name = "failed", mixinStandardHelpOptions = true,
+@Command(footer = ClientCommand.EXIT_CODES_HELP, name = "failed", mixinStandardHelpOptions = true,
         description = "List the files whose last upload attempt failed, with the number of attempts and the reason "
                 + "(needs the admin token).")
 final class FailedCommand extends ClientCommand {

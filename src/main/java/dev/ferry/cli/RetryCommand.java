@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code ferry retry [PATH]}: try failed files now instead of after their backoff. */
-@Command(name = "retry", mixinStandardHelpOptions = true,
+@Command(footer = ClientCommand.EXIT_CODES_HELP, name = "retry", mixinStandardHelpOptions = true,
         description = "Try failed files now: every failed file (also those that are not retried until they "
                 + "change), or only PATH; files waiting to be retried go now too (needs the admin token). "
                 + "A failed file that cannot be retried (no failed record, or it cannot be uploaded where it is) "
