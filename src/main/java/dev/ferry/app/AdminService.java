@@ -132,7 +132,22 @@ final class AdminService implements AdminOperations {
         for (Map<FileStatus, Long> counts : store.countByBucket().values()) {
             total += counts.getOrDefault(status, 0L);
         }
-        return new FilePage(offset, limit, OptionalLong.of(total), files);
+        java.util.Set<String> cannotRetry = new java.util.HashSet<>();
+        for (FileRecord r : files) {
+            if (r.status() == FileStatus.FAILED && !routable(r)) {
+                cannotRetry.add(r.path());
+            }
+        }
+        return new FilePage(offset, limit, OptionalLong.of(total), files, cannotRetry);
+    }
+
+    /** Whether the record's file can be uploaded where it is, as {@link #retry(FileRecord)} decides it. */
+    private boolean routable(FileRecord r) {
+        try {
+            return router.apply(Path.of(r.path())) instanceof RouteDecision.Routed;
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     @Override

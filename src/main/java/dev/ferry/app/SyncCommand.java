@@ -192,13 +192,18 @@ final class SyncCommand {
     private static Map<String, SiteRefusal> refusals(Map<Path, SyncProgress.Failure> failures) {
         Map<String, java.util.Set<String>> causes = new TreeMap<>();
         Map<String, Long> counts = new TreeMap<>();
+        java.util.Set<String> keysRefused = new java.util.HashSet<>();
         for (SyncProgress.Failure f : failures.values()) {
             causes.computeIfAbsent(f.site(), s -> new java.util.TreeSet<>()).add(refusal(f).orElse(""));
             counts.merge(f.site(), 1L, Long::sum);
+            if (f.credentialsRefused()) {
+                keysRefused.add(f.site());
+            }
         }
         Map<String, SiteRefusal> refusals = new TreeMap<>();
         causes.forEach((site, why) -> {
-            if (why.size() == 1 && !why.contains("")) {
+            // one file denied by a policy is listed as itself; refused keys are the site's whatever the count
+            if (why.size() == 1 && !why.contains("") && (keysRefused.contains(site) || counts.get(site) > 1)) {
                 refusals.put(site, new SiteRefusal(why.iterator().next(), counts.get(site)));
             }
         });

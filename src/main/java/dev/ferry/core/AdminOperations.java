@@ -77,11 +77,18 @@ public interface AdminOperations {
      * @param limit  most records asked for
      * @param total  how many records have the status, when the store can tell cheaply
      * @param files  the records
+     * @param cannotRetry paths of failed records that cannot be uploaded where they are (invalid bucket folder,
+     *                    key too long): {@code ferry retry} does not queue them, and says so
      */
-    record FilePage(int offset, int limit, OptionalLong total, List<FileRecord> files) {
+    record FilePage(int offset, int limit, OptionalLong total, List<FileRecord> files, java.util.Set<String> cannotRetry) {
         public FilePage {
             Objects.requireNonNull(total, "total");
             files = List.copyOf(files);
+            cannotRetry = java.util.Set.copyOf(cannotRetry);
+        }
+
+        public FilePage(int offset, int limit, OptionalLong total, List<FileRecord> files) {
+            this(offset, limit, total, files, java.util.Set.of());
         }
     }
 }

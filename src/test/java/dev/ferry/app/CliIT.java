@@ -172,6 +172,8 @@ class CliIT {
                 .readTree(withToken("failed", "--json").out()).path("total").asLong() == 2);
         JsonNode listed = json.readTree(withToken("failed", "--json").out()).path("files");
         assertThat(listed.findValuesAsText("path")).contains(misplaced.toString());
+        assertThat(withToken("failed").out().lines().filter(l -> l.startsWith(misplaced.toString())))
+                .singleElement().asString().contains("never (move it)");
 
         Result one = withToken("retry", misplaced.toString());
         assertThat(one.exit()).isEqualTo(1);
