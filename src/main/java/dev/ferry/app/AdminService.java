@@ -11,6 +11,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,9 +49,24 @@ final class AdminService implements AdminOperations {
 
     @Override
     public int retryFailed(Optional<String> path) {
+        return retry(path).retrying();
+    }
+
+    /** The reason given for a path without a failed record, by {@code ferry retry PATH}. */
+    static final String NO_FAILED_RECORD = "no failed record for this file, nothing to retry (it may be uploaded "
+            + "already; 'ferry failed' lists the failed files)";
+
+    @Override
+    public RetryAnswer retry(Optional<String> path) {
+        List<NotRetried> notRetried = new ArrayList<>();
         if (path.isPresent()) {
-            return writer.get(path.get()).filter(r -> r.status() == FileStatus.FAILED).map(this::retry)
-                    .orElse(false) ? 1 : 0;
+            Optional<FileRecord> record = writer.get(path.get()).filter(r -> r.status() == FileStatus.FAILED);
+            if (record.isEmpty()) {
+                return new RetryAnswer(0, List.of(new NotRetried(path.get(), NO_FAILED_RECORD)));
+            }
+            Optional<String> why = retry(record.get());
+            why.ifPresent(w -> notRetried.add(new NotRetried(path.get(), w)));
+            return new RetryAnswer(why.isEmpty() ? 1 : 0, notRetried);
         }
         // Records of failures moments ago may still wait in the write-behind buffer: give them a moment.
         writer.flush(Duration.ofSeconds(2));
@@ -58,37 +74,45 @@ final class AdminService implements AdminOperations {
         for (int offset = 0;; offset += PAGE) {
             List<FileRecord> page = store.list(FileStatus.FAILED, offset, PAGE);
             for (FileRecord r : page) {
-                queued += retry(r) ? 1 : 0;
+                Optional<String> why = retry(r);
+                if (why.isEmpty()) {
+                    queued++;
+                } else {
+                    notRetried.add(new NotRetried(r.path(), why.get()));
+                }
             }
             if (page.size() < PAGE) {
                 break;
             }
         }
-        return queued + engine.retryBackingOffNow();
+        return new RetryAnswer(queued + engine.retryBackingOffNow(), notRetried);
     }
 
     /**
-     * Queues one failed file to go now. A permanent failure is recorded as retryable first, so the worker
-     * tries it instead of skipping this version; files that cannot be routed (invalid bucket folder, key
-     * too long) stay as they are, since trying again cannot change that.
+     * Queues one failed file to go now, or says why it cannot. A permanent failure is recorded as retryable
+     * first, so the worker tries it instead of skipping this version; files that cannot be routed (invalid
+     * bucket folder, key too long) stay as they are, since trying again cannot change that: they go once
+     * the file is renamed or moved.
      */
-    private boolean retry(FileRecord r) {
+    private Optional<String> retry(FileRecord r) {
         Path path;
         try {
             path = Path.of(r.path());
         } catch (InvalidPathException e) {
-            return false;
+            return Optional.of("not a path this system can open");
         }
         if (!(router.apply(path) instanceof RouteDecision.Routed routed)) {
             log.debug("{}: not retried: it cannot be uploaded where it is ({})", path, r.reason());
-            return false;
+            return Optional.of("it cannot be uploaded where it is (" + r.reason() + "): trying again cannot change "
+                    + "that; rename or move it and it is uploaded then");
         }
         if (r.permanent()) {
             writer.offer(new FileRecord(r.path(), r.bucket(), r.key(), r.status(), r.size(), r.mtimeMillis(),
                     r.ctimeNanos(), r.inode(), r.checksum(), r.etag(), r.attempts(), r.reason(), false, r.createdAt(), clock.instant(),
                     r.uploadedAt()));
         }
-        return engine.retryNow(path, routed.destination());
+        return engine.retryNow(path, routed.destination()) ? Optional.empty()
+                : Optional.of("its bucket's queue is full or the daemon is stopping: try again in a moment");
     }
 
     @Override
@@ -108,7 +132,22 @@ final class AdminService implements AdminOperations {
         for (Map<FileStatus, Long> counts : store.countByBucket().values()) {
             total += counts.getOrDefault(status, 0L);
         }
-        return new FilePage(offset, limit, OptionalLong.of(total), files);
+        java.util.Set<String> cannotRetry = new java.util.HashSet<>();
+        for (FileRecord r : files) {
+            if (r.status() == FileStatus.FAILED && !routable(r)) {
+                cannotRetry.add(r.path());
+            }
+        }
+        return new FilePage(offset, limit, OptionalLong.of(total), files, cannotRetry);
+    }
+
+    /** Whether the record's file can be uploaded where it is, as {@link #retry(FileRecord)} decides it. */
+    private boolean routable(FileRecord r) {
+        try {
+            return router.apply(Path.of(r.path())) instanceof RouteDecision.Routed;
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     @Override

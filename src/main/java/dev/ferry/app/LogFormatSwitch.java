@@ -5,6 +5,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import dev.ferry.config.LogFormat;
+import java.util.Optional;
 import net.logstash.logback.decorate.CharacterEscapesJsonFactoryDecorator;
 import net.logstash.logback.encoder.LogstashEncoder;
 import net.logstash.logback.fieldnames.LogstashFieldNames;
@@ -35,6 +36,34 @@ final class LogFormatSwitch {
             escapes.addEscape(new CharacterEscapesJsonFactoryDecorator.Escape(c, String.format("\\u%04x", c)));
         }
         return escapes;
+    }
+
+    /**
+     * Sends the console appender's lines to standard error instead of standard output, before the first log
+     * line: the one-shot and client commands keep stdout for their results (a table, a summary, one JSON
+     * document), so that {@code ferry sync --json | jq} and {@code ferry failed > list.txt} get nothing else.
+     * The daemon keeps logging to stdout, where journald and {@code docker logs} read it.
+     *
+     * @return false when the logging backend is not the configured Logback console
+     */
+    static boolean toStandardError() {
+        Optional<ConsoleAppender<ILoggingEvent>> console = console();
+        if (console.isEmpty()) {
+            return false;
+        }
+        ConsoleAppender<ILoggingEvent> appender = console.get();
+        appender.stop();
+        appender.setTarget("System.err");
+        appender.start();
+        return true;
+    }
+
+    private static Optional<ConsoleAppender<ILoggingEvent>> console() {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return Optional.empty();
+        }
+        Appender<ILoggingEvent> appender = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender(APPENDER);
+        return appender instanceof ConsoleAppender<ILoggingEvent> console ? Optional.of(console) : Optional.empty();
     }
 
     /** Applies {@code format}; false when the logging backend is not the configured Logback console. */

@@ -24,7 +24,9 @@ import sun.misc.Signal;
 /**
  * {@code java -jar ferry.jar [options]}: runs the daemon until SIGTERM or SIGINT, then stops in order and
  * exits 0. Exit 2: invalid command line or configuration (nothing was started). Exit 1: it could not start.
- * {@code ferry status|failed|retry} talk to a running daemon instead (see {@link ClientCommands});
+ * {@code ferry sync|verify} run once, with the exit codes of {@link OneShotOptions}; they and
+ * {@code ferry status|failed|retry}, which talk to a running daemon instead (see {@link ClientCommands}), print
+ * results on stdout and log on stderr;
  * {@code ferry help [COMMAND]} is picocli's help command, the same as {@code --help}.
  */
 public final class Main {
@@ -57,12 +59,20 @@ public final class Main {
                 .description("Give a file up after this many failed attempts (default: ${DEFAULT-VALUE}).").build();
         sync.addOption(dryRun);
         sync.addOption(maxAttempts);
+        OptionSpec syncJson = OneShotOptions.json();
+        OptionSpec noTransferExit = OneShotOptions.errorOnNoTransfer();
+        sync.addOption(syncJson);
+        sync.addOption(noTransferExit);
+        sync.usageMessage().footer(OneShotOptions.EXIT_CODES_HELP);
         ConfigOptions syncOptions = ConfigOptions.addTo(sync);
         CommandSpec verify = subcommand(spec, "verify", "Compares every site with S3 and prints every difference; "
                 + "writes nothing. Exit 0 when every local file is in S3, 1 otherwise.");
         OptionSpec checksum = OptionSpec.builder("--checksum").description("Compare content (MD5) instead of size "
                 + "and modification time.").build();
         verify.addOption(checksum);
+        OptionSpec verifyJson = OneShotOptions.json();
+        verify.addOption(verifyJson);
+        verify.usageMessage().footer(OneShotOptions.EXIT_CODES_HELP);
         ConfigOptions verifyOptions = ConfigOptions.addTo(verify);
         CommandLine cli = new CommandLine(spec);
         ClientCommands.addTo(cli, env, out, err);
@@ -79,6 +89,7 @@ public final class Main {
                 return EXIT_OK;
             }
             if (sub != null && sub.commandSpec() != sync && sub.commandSpec() != verify) {
+                LogFormatSwitch.toStandardError(); // results on stdout, logs on stderr
                 return ClientCommands.run(sub, out);
             }
             CommandLine helpOf = sub == null ? cli : sub.commandSpec().commandLine();
@@ -91,6 +102,7 @@ public final class Main {
                 return EXIT_OK;
             }
             if (sub != null) {
+                LogFormatSwitch.toStandardError(); // results on stdout, logs on stderr
                 ConfigOptions subOptions = sub.commandSpec() == sync ? syncOptions : verifyOptions;
                 Map<String, String> cliValues = new java.util.HashMap<>(options.cliValues(parsed));
                 cliValues.putAll(subOptions.cliValues(sub));
@@ -101,9 +113,11 @@ public final class Main {
                 NativeCrypto.log(LoggerFactory.getLogger(Main.class));
                 if (sub.commandSpec() == sync) {
                     int attempts = sub.matchedOptionValue("--max-attempts", 5);
-                    return new SyncCommand(oneShotConfig, out, sub.hasMatchedOption(dryRun), attempts).run();
+                    return new SyncCommand(oneShotConfig, out, sub.hasMatchedOption(dryRun), attempts,
+                            sub.hasMatchedOption(syncJson), sub.hasMatchedOption(noTransferExit)).run();
                 }
-                return new VerifyCommand(oneShotConfig, out, sub.hasMatchedOption(checksum)).run();
+                return new VerifyCommand(oneShotConfig, out, sub.hasMatchedOption(checksum),
+                        sub.hasMatchedOption(verifyJson)).run();
             }
             config = options.load(parsed, env);
         } catch (CommandLine.UnmatchedArgumentException e) {

@@ -21,22 +21,27 @@ import java.util.TreeMap;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * {@code ferry sync}: every site once — compare, upload, verify — then exit: 0 only when every file is in
- * S3; otherwise 1, with the failures listed. Retries are bounded; a site whose credentials are refused fails
- * fast. Counts in seed 003's terms: added, updated, unchanged, skipped, ignored, failed.
+ * S3; otherwise 1, with the failures listed, or 3 when a destination bucket does not exist (exit codes in
+ * {@link OneShotOptions}). Retries are bounded; a site whose credentials are refused fails fast and is told
+ * in one line, not one per file. Counts in seed 003's terms: added, updated, unchanged, skipped, ignored,
+ * failed. With --json the result is one JSON document ({@link OneShotReport}).
  */
 final class SyncCommand {
-    static final int EXIT_INCOMPLETE = 1;
+    static final int EXIT_INCOMPLETE = OneShotOptions.EXIT_INCOMPLETE;
+    /** "bucket does not exist (HTTP 404 NoSuchBucket)", "bucket b does not exist and create_buckets is off". */
+    static final java.util.regex.Pattern NO_SUCH_BUCKET =
+            java.util.regex.Pattern.compile("bucket (\\S+ )?does not exist");
 
     private final FerryConfig config;
-    private final PrintStream out;
+    private final OneShotReport report;
     private final boolean dryRun;
     private final int maxAttempts;
+    private final boolean errorOnNoTransfer;
+    private boolean noSuchBucket;
+    private long deleted;
     /** Dry run only: a sync counts a file as added or updated once it is uploaded (SyncProgress). */
     private final LongAdder added = new LongAdder();
     private final LongAdder updated = new LongAdder();
@@ -51,10 +56,17 @@ final class SyncCommand {
     private final Map<Path, String> rejectedFailures = new TreeMap<>();
 
     SyncCommand(FerryConfig config, PrintStream out, boolean dryRun, int maxAttempts) {
+        this(config, out, dryRun, maxAttempts, false, false);
+    }
+
+    SyncCommand(FerryConfig config, PrintStream out, boolean dryRun, int maxAttempts, boolean json,
+            boolean errorOnNoTransfer) {
         this.config = config;
-        this.out = out;
+        this.report = new OneShotReport(out, json, "sync");
         this.dryRun = dryRun;
         this.maxAttempts = maxAttempts;
+        this.errorOnNoTransfer = errorOnNoTransfer;
+        report.document.put("dryRun", dryRun);
     }
 
     int run() throws IOException, InterruptedException {
@@ -68,7 +80,10 @@ final class SyncCommand {
             ReconcileSink printing = new ReconcileSink() {
                 @Override
                 public boolean upload(Path path, Destination dest, FileStat stat, String reason) {
-                    out.println("would upload: s3://" + dest + " (" + (reason.isEmpty() ? "missing in S3" : reason) + ")");
+                    String why = reason.isEmpty() ? "missing in S3" : reason;
+                    report.line("would upload: s3://" + dest + " (" + why + ")");
+                    report.list("wouldUpload").addObject().put("path", path.toString())
+                            .put("destination", "s3://" + dest).put("bytes", stat.size()).put("reason", why);
                     count(reason);
                     return true;
                 }
@@ -81,7 +96,8 @@ final class SyncCommand {
 
                 @Override
                 public void plannedDelete(String key) {
-                    out.println("would delete: s3://" + job.router().bucket() + "/" + key);
+                    report.line("would delete: s3://" + job.router().bucket() + "/" + key);
+                    report.list("wouldDelete").add("s3://" + job.router().bucket() + "/" + key);
                 }
 
                 @Override
@@ -94,70 +110,153 @@ final class SyncCommand {
                 scan(oneShot, job, printing, true);
             } catch (dev.ferry.core.TransferException e) {
                 // a dry run asks S3 what it holds: without an answer it cannot say what would be uploaded
-                jobFailures++;
-                out.println("failed: " + job.name() + ": " + job.site().store().endpoint() + ": " + e.getMessage());
+                jobFailed(job, e);
             }
         }
         oneShot.outsideJobs((site, path, rejected, stat, existing) ->
                 rejected(Optional.empty(), path, rejected, stat, existing));
-        rejectedFailures.forEach((path, reason) -> out.println("would fail: " + path + ": " + reason));
-        out.println("dry run, nothing changed: would add " + added.sum() + ", update " + updated.sum() + "; unchanged "
+        rejectedFailures.forEach((path, reason) -> {
+            report.line("would fail: " + path + ": " + reason);
+            report.list("failures").addObject().put("path", path.toString()).put("reason", reason);
+        });
+        report.line("dry run, nothing changed: would add " + added.sum() + ", update " + updated.sum() + "; unchanged "
                 + unchanged + ", ignored " + ignored + ", would fail " + (rejectedFailures.size() + jobFailures));
-        return rejectedFailures.isEmpty() && jobFailures == 0 ? Main.EXIT_OK : EXIT_INCOMPLETE;
+        report.object("files").put("added", added.sum()).put("updated", updated.sum()).put("unchanged", unchanged)
+                .put("skipped", skipped).put("ignored", ignored).put("failed", rejectedFailures.size() + jobFailures);
+        return report.finish(rejectedFailures.isEmpty() && jobFailures == 0 ? Main.EXIT_OK
+                : noSuchBucket ? OneShotOptions.EXIT_NO_SUCH_BUCKET : EXIT_INCOMPLETE);
     }
 
     private int sync(OneShot oneShot) throws IOException, InterruptedException {
         SyncProgress progress = new SyncProgress();
         Engine engine = oneShot.engine(maxAttempts, progress);
-        try (ProgressBar bar = progressBar()) {
+        try (SyncBar bar = SyncBar.start(progress, engine::backlog)) {
             for (OneShot.Job job : oneShot.jobs()) {
                 try {
                     scan(oneShot, job, enqueueing(engine, job, progress), false);
                 } catch (dev.ferry.core.TransferException e) {
-                    jobFailures++;
                     failedJobs.add(job.name());
-                    out.println("failed: " + job.name() + ": " + job.site().store().endpoint() + ": " + e.getMessage());
+                    jobFailed(job, e);
                 }
             }
             oneShot.outsideJobs((site, path, rejected, stat, existing) ->
                     rejected(Optional.of(engine), path, rejected, stat, existing));
             while (engine.backlog() > 0) {
-                if (bar != null) {
-                    bar.maxHint(progress.queued.sum());
-                    bar.stepTo(progress.settled.sum());
-                    bar.setExtraMessage(String.format(" %.1f MiB", progress.bytes.sum() / 1048576.0));
-                }
+                bar.update();
                 TimeUnit.MILLISECONDS.sleep(100);
             }
-            if (bar != null) {
-                bar.stepTo(progress.settled.sum());
-            }
+            bar.done();
         } finally {
             engine.shutdown(Duration.ofSeconds(10)); // the queues are empty: workers leave at once
         }
-        long missing = verify(oneShot);
+        Map<Path, SyncProgress.Failure> details = progress.failureDetails();
+        Map<String, SiteRefusal> refusals = refusals(details);
+        long missing = verify(oneShot, details.keySet(), refusals.keySet());
         Map<Path, String> failures = progress.failures();
         long failed = Math.max(failures.size(), missing) + jobFailures + rejectedFailures.size();
+        refusals.forEach((site, refusal) -> {
+            String line = site + ": " + refusal.why() + "; " + refusal.files() + (refusal.files() == 1 ? " file" : " files")
+                    + " not uploaded";
+            report.line("failed: " + line);
+            report.list("siteFailures").addObject().put("site", site).put("reason", refusal.why())
+                    .put("files", refusal.files());
+        });
         failures.putAll(rejectedFailures);
-        failures.forEach((path, reason) -> out.println("failed: " + path + ": " + reason));
-        out.println("added " + progress.added.sum() + ", updated " + progress.updated.sum() + ", unchanged "
-                + (unchanged + progress.unchanged.sum()) + ", skipped " + skipped + ", ignored " + ignored + ", failed "
-                + failed);
-        return failed == 0 ? Main.EXIT_OK : EXIT_INCOMPLETE;
+        failures.forEach((path, reason) -> {
+            SyncProgress.Failure f = details.get(path);
+            noSuchBucket |= NO_SUCH_BUCKET.matcher(reason).find();
+            if (f == null || !refusals.containsKey(f.site())) {
+                report.line("failed: " + path + ": " + reason);
+            }
+            var entry = report.list("failures").addObject().put("path", path.toString()).put("reason", reason);
+            if (f != null) {
+                entry.put("site", f.site());
+            }
+        });
+        long unchangedFiles = unchanged + progress.unchanged.sum();
+        report.line("added " + progress.added.sum() + ", updated " + progress.updated.sum() + ", unchanged "
+                + unchangedFiles + ", skipped " + skipped + ", ignored " + ignored + ", failed " + failed);
+        report.object("files").put("added", progress.added.sum()).put("updated", progress.updated.sum())
+                .put("unchanged", unchangedFiles).put("skipped", skipped).put("ignored", ignored).put("failed", failed)
+                .put("deleted", deleted);
+        report.document.put("bytes", progress.bytes.sum());
+        if (failed > 0) {
+            return report.finish(noSuchBucket ? OneShotOptions.EXIT_NO_SUCH_BUCKET : EXIT_INCOMPLETE);
+        }
+        boolean nothing = progress.uploaded.sum() == 0 && deleted == 0;
+        return report.finish(errorOnNoTransfer && nothing ? OneShotOptions.EXIT_NO_TRANSFER : Main.EXIT_OK);
     }
 
-    /** Second pass: what is still not in S3 (markers are written here, once folders are complete). */
-    private long verify(OneShot oneShot) throws IOException, InterruptedException {
+    /** A site whose keys or permissions were refused: why (once), and how many of its files failed so. */
+    private record SiteRefusal(String why, long files) {
+    }
+
+    /**
+     * Sites where every failure is the same refusal of the keys (wrong secret key, unknown access key, expired
+     * token) or of access: one line per site says so, instead of one per file.
+     */
+    private static Map<String, SiteRefusal> refusals(Map<Path, SyncProgress.Failure> failures) {
+        Map<String, java.util.Set<String>> causes = new TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
+        java.util.Set<String> keysRefused = new java.util.HashSet<>();
+        for (SyncProgress.Failure f : failures.values()) {
+            causes.computeIfAbsent(f.site(), s -> new java.util.TreeSet<>()).add(refusal(f).orElse(""));
+            counts.merge(f.site(), 1L, Long::sum);
+            if (f.credentialsRefused()) {
+                keysRefused.add(f.site());
+            }
+        }
+        Map<String, SiteRefusal> refusals = new TreeMap<>();
+        causes.forEach((site, why) -> {
+            // one file denied by a policy is listed as itself; refused keys are the site's whatever the count
+            if (why.size() == 1 && !why.contains("") && (keysRefused.contains(site) || counts.get(site) > 1)) {
+                refusals.put(site, new SiteRefusal(why.iterator().next(), counts.get(site)));
+            }
+        });
+        return refusals;
+    }
+
+    /** The refusal in a failure's reason, without the file it was met on: "credentials refused: ...". */
+    private static Optional<String> refusal(SyncProgress.Failure f) {
+        String reason = f.reason();
+        int at = reason.indexOf("credentials refused");
+        if (at < 0) {
+            at = reason.indexOf("access denied");
+        }
+        return f.credentialsRefused() || at >= 0 ? Optional.of(at >= 0 ? reason.substring(at) : reason)
+                : Optional.empty();
+    }
+
+    /** A whole job (site, or bucket folder) could not be compared: one line, and a missing bucket is exit 3. */
+    private void jobFailed(OneShot.Job job, dev.ferry.core.TransferException e) {
+        String name = job.name();
+        jobFailures++;
+        noSuchBucket |= e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET
+                || NO_SUCH_BUCKET.matcher(String.valueOf(e.getMessage())).find();
+        report.line("failed: " + name + ": " + job.site().store().endpoint() + ": " + e.getMessage());
+        report.list("siteFailures").addObject().put("site", name).put("reason", e.getMessage());
+    }
+
+    /**
+     * Second pass: what is still not in S3 (markers are written here, once folders are complete). Files that
+     * failed are listed with their reason already, and sites whose keys were refused are not asked again.
+     */
+    private long verify(OneShot oneShot, java.util.Set<Path> failed, java.util.Set<String> refusedSites)
+            throws IOException, InterruptedException {
         LongAdder stillMissing = new LongAdder();
         for (OneShot.Job job : oneShot.jobs()) {
-            if (failedJobs.contains(job.name())) {
+            if (failedJobs.contains(job.name()) || refusedSites.contains(job.name())) {
                 continue;
             }
             ReconcileSink counting = new ReconcileSink() {
                 @Override
                 public boolean upload(Path path, Destination dest, FileStat stat, String reason) {
                     stillMissing.increment();
-                    out.println("not in S3 after sync: s3://" + dest + " (" + (reason.isEmpty() ? "missing" : reason) + ")");
+                    if (!failed.contains(path)) {
+                        report.line("not in S3 after sync: s3://" + dest + " (" + (reason.isEmpty() ? "missing" : reason)
+                                + ")");
+                        report.list("notInS3").add("s3://" + dest);
+                    }
                     return true;
                 }
 
@@ -173,7 +272,9 @@ final class SyncCommand {
                     Clock.systemUTC()).run(counting, false);
             } catch (dev.ferry.core.TransferException e) {
                 stillMissing.increment();
-                out.println("cannot verify " + job.name() + ": " + e.getMessage());
+                report.line("cannot verify " + job.name() + ": " + e.getMessage());
+                report.list("siteFailures").addObject().put("site", job.name())
+                        .put("reason", "cannot verify: " + e.getMessage());
             }
         }
         return stillMissing.sum();
@@ -183,7 +284,7 @@ final class SyncCommand {
         return new ReconcileSink() {
             @Override
             public boolean upload(Path path, Destination dest, FileStat stat, String reason) throws InterruptedException {
-                progress.queued(path, isNew(reason));
+                progress.queued(path, isNew(reason), stat.size());
                 return engine.enqueue(job.site(), path, dest, stat);
             }
 
@@ -212,7 +313,8 @@ final class SyncCommand {
             rejectedFailures.put(path, rejected.reason());
         } else {
             ignored++;
-            out.println("ignored: " + path + ": " + rejected.reason());
+            report.line("ignored: " + path + ": " + rejected.reason());
+            report.list("ignored").addObject().put("path", path.toString()).put("reason", rejected.reason());
         }
     }
 
@@ -229,8 +331,15 @@ final class SyncCommand {
         unchanged += dry ? 0 : r.unchanged();
         skipped += r.confirmed();
         ignored += r.ignored() - (rejections - rejectedBefore); // rejected files are counted by rejected()
-        r.deleteRefused().ifPresent(why -> out.println("not deleting in " + job.name() + ": " + why));
-        r.deleteFailures().forEach(f -> out.println("delete failed: " + f));
+        deleted += dry ? 0 : r.deleted();
+        r.deleteRefused().ifPresent(why -> {
+            report.line("not deleting in " + job.name() + ": " + why);
+            report.list("deletesRefused").addObject().put("site", job.name()).put("reason", why);
+        });
+        r.deleteFailures().forEach(f -> {
+            report.line("delete failed: " + f);
+            report.list("deleteFailures").add(f);
+        });
     }
 
     private void count(String reason) {
@@ -239,13 +348,5 @@ final class SyncCommand {
 
     private static boolean isNew(String reason) {
         return reason.isEmpty() || reason.equals("new file") || reason.equals("missing in S3");
-    }
-
-    private ProgressBar progressBar() {
-        if (System.console() == null) {
-            return null;
-        }
-        return new ProgressBarBuilder().setTaskName("sync").setInitialMax(0).setStyle(ProgressBarStyle.ASCII)
-                .setUnit(" files", 1).showSpeed().continuousUpdate().build();
     }
 }

@@ -12,24 +12,41 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counts what a one-shot sync did, and remembers the latest failure of each file still failing. A file is
  * counted as added or updated only once it is uploaded, not when it is queued: a file that fails is counted
- * as failed alone.
+ * as failed alone. Sizes are kept so that a progress bar can show bytes done of bytes queued.
  */
 final class SyncProgress implements UploadListener {
+    /** The latest failure of a file: its site (lane) and reason, and whether the server refused the keys. */
+    record Failure(String site, String reason, boolean credentialsRefused) {
+    }
+
+    /** A queued file without a final outcome yet: new in S3 or an update, and its size. */
+    private record Pending(boolean isNew, long size) {
+    }
+
     final LongAdder queued = new LongAdder();
+    final LongAdder queuedBytes = new LongAdder();
     final LongAdder added = new LongAdder();
     final LongAdder updated = new LongAdder();
     final LongAdder unchanged = new LongAdder();
     final LongAdder uploaded = new LongAdder();
+    /** Bytes uploaded. */
     final LongAdder bytes = new LongAdder();
+    /** Files with a final outcome (uploaded, unchanged, gone, permanent failure). */
     final LongAdder settled = new LongAdder();
-    /** Queued files without a final outcome yet: true when new in S3, false when an update. */
-    private final Map<Path, Boolean> pending = new ConcurrentHashMap<>();
-    private final Map<Path, String> failing = new ConcurrentHashMap<>();
+    /** Queued bytes of the files with a final outcome, uploaded or not: what a progress bar has done. */
+    final LongAdder settledBytes = new LongAdder();
+    private final Map<Path, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<Path, Failure> failing = new ConcurrentHashMap<>();
 
     /** Called before the file is handed to the engine, so its outcome cannot arrive first. */
     void queued(Path path, boolean isNew) {
+        queued(path, isNew, 0);
+    }
+
+    void queued(Path path, boolean isNew, long size) {
         queued.increment();
-        pending.put(path, isNew);
+        queuedBytes.add(size);
+        pending.put(path, new Pending(isNew, size));
     }
 
     @Override
@@ -37,33 +54,45 @@ final class SyncProgress implements UploadListener {
         if (outcome instanceof UploadOutcome.Uploaded u) {
             uploaded.increment();
             bytes.add(u.result().bytes());
-            settled.increment();
             failing.remove(path);
-            Boolean isNew = pending.remove(path);
-            if (isNew != null) {
-                (isNew ? added : updated).increment();
+            Pending p = settle(path);
+            if (p != null) {
+                (p.isNew() ? added : updated).increment();
             }
         } else if (outcome instanceof UploadOutcome.Unchanged) {
-            settled.increment();
             failing.remove(path);
-            if (pending.remove(path) != null) {
+            if (settle(path) != null) {
                 unchanged.increment();
             }
         } else if (outcome instanceof UploadOutcome.Gone) {
-            settled.increment();
             failing.remove(path);
-            pending.remove(path);
+            settle(path);
         } else if (outcome instanceof UploadOutcome.Retry r) {
-            failing.put(path, r.reason());
+            failing.put(path, new Failure(bucket, r.reason(), r.credentialsRefused()));
         } else if (outcome instanceof UploadOutcome.Permanent p) {
-            settled.increment();
-            pending.remove(path);
-            failing.put(path, p.reason());
+            settle(path);
+            failing.put(path, new Failure(bucket, p.reason(), false));
         }
     }
 
-    /** Files whose latest attempt failed, by path. */
+    private Pending settle(Path path) {
+        settled.increment();
+        Pending p = pending.remove(path);
+        if (p != null) {
+            settledBytes.add(p.size());
+        }
+        return p;
+    }
+
+    /** Files whose latest attempt failed, by path, with the reason. */
     Map<Path, String> failures() {
+        Map<Path, String> reasons = new TreeMap<>();
+        failing.forEach((path, f) -> reasons.put(path, f.reason()));
+        return reasons;
+    }
+
+    /** Files whose latest attempt failed, by path, with their site and reason. */
+    Map<Path, Failure> failureDetails() {
         return new TreeMap<>(failing);
     }
 }

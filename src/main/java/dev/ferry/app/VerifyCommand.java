@@ -22,20 +22,26 @@ import java.util.Optional;
  * else 1. Sites in "state" mode are compared by size and modification time, since verify must ask S3. A file
  * that cannot be uploaded as it stands (in a watch_path folder that is not a valid bucket name, or with a key
  * too long for S3) is not in S3 either: it is listed with the reason and fails the run. Files directly under
- * watch_path are listed as ignored, as the daemon records them.
+ * watch_path are listed as ignored, as the daemon records them. A destination bucket that does not exist is
+ * exit 3; with --json the result is one JSON document ({@link OneShotReport}).
  */
 final class VerifyCommand {
     private final FerryConfig config;
-    private final PrintStream out;
+    private final OneShotReport report;
     private final boolean checksum;
 
     VerifyCommand(FerryConfig config, PrintStream out, boolean checksum) {
+        this(config, out, checksum, false);
+    }
+
+    VerifyCommand(FerryConfig config, PrintStream out, boolean checksum, boolean json) {
         this.config = config;
-        this.out = out;
+        this.report = new OneShotReport(out, json, "verify");
         this.checksum = checksum;
     }
 
     private long cannotUpload;
+    private boolean noSuchBucket;
 
     int run() throws IOException, InterruptedException {
         long missingOrChanged = 0;
@@ -45,23 +51,51 @@ final class VerifyCommand {
             for (OneShot.Job job : oneShot.jobs()) {
                 try {
                     long cannotUploadBefore = cannotUpload;
+                    bucketExists(job);
                     ReconcileReport r = compare(oneShot, job);
                     missingOrChanged += r.missing() + r.changed();
                     extra += r.extra();
-                    out.println(job.name() + ": " + r.files() + " files compared, " + r.missing() + " missing in S3, "
+                    report.line(job.name() + ": " + r.files() + " files compared, " + r.missing() + " missing in S3, "
                             + r.changed() + " differ, " + r.extra() + " only in S3"
                             + (cannotUpload > cannotUploadBefore ? ", " + (cannotUpload - cannotUploadBefore)
                                     + " cannot be uploaded" : ""));
+                    report.list("sites").addObject().put("site", job.name()).put("files", r.files())
+                            .put("missing", r.missing()).put("differ", r.changed()).put("onlyInS3", r.extra())
+                            .put("cannotUpload", cannotUpload - cannotUploadBefore);
                 } catch (dev.ferry.core.TransferException e) {
                     missingOrChanged++;
-                    out.println(job.name() + ": cannot compare: " + e.getMessage());
+                    noSuchBucket |= e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET;
+                    report.line(job.name() + ": cannot compare: " + e.getMessage());
+                    report.list("sites").addObject().put("site", job.name()).put("error", e.getMessage());
                 }
             }
         }
         missingOrChanged += cannotUpload;
-        out.println(missingOrChanged == 0 ? "verified: every file is in S3" + (extra > 0 ? " (" + extra
+        report.line(missingOrChanged == 0 ? "verified: every file is in S3" + (extra > 0 ? " (" + extra
                 + " objects have no local file)" : "") : missingOrChanged + " files are not in S3 as they are locally");
-        return missingOrChanged == 0 ? Main.EXIT_OK : SyncCommand.EXIT_INCOMPLETE;
+        report.object("files").put("notInS3", missingOrChanged).put("onlyInS3", extra)
+                .put("cannotUpload", cannotUpload);
+        report.list("differences");
+        return report.finish(missingOrChanged == 0 ? Main.EXIT_OK
+                : noSuchBucket ? OneShotOptions.EXIT_NO_SUCH_BUCKET : SyncCommand.EXIT_INCOMPLETE);
+    }
+
+    /**
+     * A comparison lists a missing bucket as empty (a sync then creates it); verify says the bucket does not
+     * exist instead, once, and exits 3.
+     */
+    private static void bucketExists(OneShot.Job job) {
+        String bucket = job.router().bucket();
+        try {
+            job.site().store().ensureBucket(bucket, false);
+        } catch (dev.ferry.core.TransferException e) {
+            if (e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET
+                    || SyncCommand.NO_SUCH_BUCKET.matcher(String.valueOf(e.getMessage())).find()) {
+                throw new dev.ferry.core.TransferException(dev.ferry.core.FailureKind.NO_SUCH_BUCKET,
+                        "bucket " + bucket + " does not exist");
+            }
+            throw e;
+        }
     }
 
     private ReconcileReport compare(OneShot oneShot, OneShot.Job job) throws InterruptedException {
@@ -83,7 +117,10 @@ final class VerifyCommand {
 
                     @Override
                     public void difference(Difference d) {
-                        out.println(job.name() + ": " + d);
+                        report.line(job.name() + ": " + d);
+                        report.list("differences").addObject().put("site", job.name())
+                                .put("kind", d.kind().name().toLowerCase(java.util.Locale.ROOT))
+                                .put("key", d.key()).put("detail", d.detail());
                     }
 
                     @Override
@@ -98,9 +135,12 @@ final class VerifyCommand {
     private void rejected(String name, Path path, RouteDecision.Rejected rejected) {
         if (rejected.failure()) {
             cannotUpload++;
-            out.println(name + ": cannot be uploaded: " + path + ": " + rejected.reason());
+            report.line(name + ": cannot be uploaded: " + path + ": " + rejected.reason());
+            report.list("cannotUpload").addObject().put("site", name).put("path", path.toString())
+                    .put("reason", rejected.reason());
         } else {
-            out.println("ignored: " + path + ": " + rejected.reason());
+            report.line("ignored: " + path + ": " + rejected.reason());
+            report.list("ignored").addObject().put("path", path.toString()).put("reason", rejected.reason());
         }
     }
 }

@@ -12,6 +12,9 @@ abstract class ClientCommand implements Callable<Integer> {
     static final int EXIT_OK = 0;
     /** The daemon is not reachable, refused the token, or answered with an error. */
     static final int EXIT_FAILED = 1;
+    static final String EXIT_CODES_HELP = "%nExit codes: 0 done; 1 the daemon could not be reached, refused the token "
+            + "or answered with an error (retry: or a file could not be retried, each listed with the reason); "
+            + "2 wrong command line. Results go to stdout (one JSON document with --json), messages to stderr.";
 
     @Mixin
     ClientOptions options = new ClientOptions();

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ferry failed}: the files whose last attempt failed, with their reasons. */
-@Command(name = "failed", mixinStandardHelpOptions = true,
+@Command(footer = ClientCommand.EXIT_CODES_HELP, name = "failed", mixinStandardHelpOptions = true,
         description = "List the files whose last upload attempt failed, with the number of attempts and the reason "
                 + "(needs the admin token).")
 final class FailedCommand extends ClientCommand {
@@ -48,7 +48,9 @@ final class FailedCommand extends ClientCommand {
                 TextTable.Column.left("RETRIED"), TextTable.Column.left("REASON", REASON_WIDTH));
         for (JsonNode f : files) {
             table.row(f.path("path").asText(), Formats.count(f.path("attempts").asLong()),
-                    f.path("permanent").asBoolean() ? "when changed" : "automatically", f.path("reason").asText());
+                    !f.path("retryable").asBoolean(true) ? "never (move it)"
+                            : f.path("permanent").asBoolean() ? "when changed" : "automatically",
+                    f.path("reason").asText());
         }
         out.print(table.render());
         String of = total >= 0 ? " of " + Formats.count(total) : "";

@@ -11,10 +11,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code ferry retry [PATH]}: try failed files now instead of after their backoff. */
-@Command(name = "retry", mixinStandardHelpOptions = true,
+@Command(footer = ClientCommand.EXIT_CODES_HELP, name = "retry", mixinStandardHelpOptions = true,
         description = "Try failed files now: every failed file (also those that are not retried until they "
                 + "change), or only PATH; files waiting to be retried go now too (needs the admin token). "
-                + "Exit code 1 when PATH has no failed record.")
+                + "A failed file that cannot be retried (no failed record, or it cannot be uploaded where it is) "
+                + "is listed with the reason, the same way for PATH and for all. Exit code 0: the files were "
+                + "queued; 1: a file could not be retried, or the daemon could not be asked.")
 final class RetryCommand extends ClientCommand {
     @Parameters(arity = "0..1", paramLabel = "PATH", description = "One file to retry (as the daemon sees it; "
             + "a relative path is made absolute).")
@@ -45,18 +47,22 @@ final class RetryCommand extends ClientCommand {
             printJson(answer);
         }
         long retrying = answer.path("retrying").asLong();
-        if (file != null && retrying == 0) {
-            if (!options.json) {
+        JsonNode notRetried = answer.path("notRetried");
+        if (!options.json) {
+            if (file == null || retrying > 0) {
+                out.println(file != null ? file + ": retrying now."
+                        : retrying == 0 && notRetried.isEmpty() ? "No failed files: nothing to retry."
+                        : "Retrying " + Formats.count(retrying) + (retrying == 1 ? " file" : " files") + " now.");
+            }
+            for (JsonNode n : notRetried) {
+                out.println(n.path("path").asText() + ": cannot be retried: " + n.path("reason").asText());
+            }
+            if (file != null && retrying == 0 && notRetried.isEmpty()) {
+                // a daemon from before the reasons were given
                 out.println(file + ": no failed record for this file, nothing to retry (it may be uploaded already; "
                         + "'ferry failed' lists the failed files)");
             }
-            return EXIT_FAILED;
         }
-        if (!options.json) {
-            out.println(file != null ? file + ": retrying now."
-                    : retrying == 0 ? "No failed files: nothing to retry."
-                    : "Retrying " + Formats.count(retrying) + (retrying == 1 ? " file" : " files") + " now.");
-        }
-        return EXIT_OK;
+        return (file != null && retrying == 0) || !notRetried.isEmpty() ? EXIT_FAILED : EXIT_OK;
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 
 /** {@code ferry status}: what a running daemon is doing, as a table per bucket. */
-@Command(name = "status", mixinStandardHelpOptions = true,
+@Command(footer = ClientCommand.EXIT_CODES_HELP, name = "status", mixinStandardHelpOptions = true,
         description = "Show what a running Ferry daemon is doing: its state store and watcher, and per bucket the "
                 + "files queued, in flight, uploaded and failed, with the last error.")
 final class StatusCommand extends ClientCommand {

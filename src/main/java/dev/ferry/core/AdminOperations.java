@@ -25,6 +25,31 @@ public interface AdminOperations {
      */
     int retryFailed(Optional<String> path);
 
+    /**
+     * As {@link #retryFailed}, and says why each failed file that was not queued cannot be retried (no failed
+     * record, or it cannot be uploaded where it is), the same way for one file and for all: what
+     * {@code ferry failed} lists, {@code ferry retry} retries or explains.
+     *
+     * @throws StateStoreException when the state store cannot be read
+     */
+    default RetryAnswer retry(Optional<String> path) {
+        return new RetryAnswer(retryFailed(path), List.of());
+    }
+
+    /**
+     * @param retrying   how many files were queued to go now
+     * @param notRetried the failed files (or the one asked for) that were not, each with the reason
+     */
+    record RetryAnswer(int retrying, List<NotRetried> notRetried) {
+        public RetryAnswer {
+            notRetried = List.copyOf(notRetried);
+        }
+    }
+
+    /** A file {@code retry} did not queue, and why, in words an operator can act on. */
+    record NotRetried(String path, String reason) {
+    }
+
     /** Stops handing out uploads (those under way finish); the watcher and sweeps keep queueing. */
     void pause();
 
@@ -52,11 +77,18 @@ public interface AdminOperations {
      * @param limit  most records asked for
      * @param total  how many records have the status, when the store can tell cheaply
      * @param files  the records
+     * @param cannotRetry paths of failed records that cannot be uploaded where they are (invalid bucket folder,
+     *                    key too long): {@code ferry retry} does not queue them, and says so
      */
-    record FilePage(int offset, int limit, OptionalLong total, List<FileRecord> files) {
+    record FilePage(int offset, int limit, OptionalLong total, List<FileRecord> files, java.util.Set<String> cannotRetry) {
         public FilePage {
             Objects.requireNonNull(total, "total");
             files = List.copyOf(files);
+            cannotRetry = java.util.Set.copyOf(cannotRetry);
+        }
+
+        public FilePage(int offset, int limit, OptionalLong total, List<FileRecord> files) {
+            this(offset, limit, total, files, java.util.Set.of());
         }
     }
 }

@@ -130,7 +130,8 @@ final class Lane {
             queue.retry(task, now, false);
         } else if (outcome instanceof UploadOutcome.Retry r && gaveUp(task, r)) {
             stats.failed(path, r.reason(), now);
-            fields(log.atError(), task, "gave_up").addKeyValue("reason", r.reason())
+            // Refused keys refuse every file alike: the one-shot sync says so once for the site, not per file.
+            fields(r.credentialsRefused() ? log.atDebug() : log.atError(), task, "gave_up").addKeyValue("reason", r.reason())
                     .addKeyValue("attempt", task.attempts() + 1)
                     .log("{}/{}: upload failed {} times, giving up: {}", bucket, task.key(), task.attempts() + 1,
                             r.reason());

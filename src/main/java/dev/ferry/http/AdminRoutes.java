@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpStatus;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -108,10 +109,12 @@ final class AdminRoutes {
 
     private void retry(Context ctx, AdminOperations ops) {
         Optional<String> path = Optional.ofNullable(ctx.queryParam("path")).filter(p -> !p.isBlank());
-        int queued = ops.retryFailed(path);
-        log.info("admin API: retry {} from {}: {} files due now", path.orElse("of every failed file"), ctx.ip(),
-                queued);
-        answer(ctx, HttpStatus.OK, Map.of("retrying", queued));
+        AdminOperations.RetryAnswer retry = ops.retry(path);
+        log.info("admin API: retry {} from {}: {} files due now, {} cannot be retried",
+                path.orElse("of every failed file"), ctx.ip(), retry.retrying(), retry.notRetried().size());
+        List<Map<String, String>> notRetried = retry.notRetried().stream()
+                .map(n -> Map.of("path", n.path(), "reason", n.reason())).toList();
+        answer(ctx, HttpStatus.OK, Map.of("retrying", retry.retrying(), "notRetried", notRetried));
     }
 
     private void pause(Context ctx, AdminOperations ops) {

@@ -104,6 +104,17 @@ final class Failures {
         return make(FailureKind.RETRYABLE, subject, "cannot read file: " + why, e);
     }
 
+    /** Which key the server refused, as far as its error code tells; always starts "credentials refused". */
+    static String credentialsRefused(String code) {
+        return switch (code) {
+            case "SignatureDoesNotMatch" -> "credentials refused: the secret key was refused";
+            case "InvalidAccessKeyId" -> "credentials refused: the access key is unknown to the server";
+            case "ExpiredToken", "TokenRefreshRequired" -> "credentials refused: the session token has expired";
+            case "InvalidToken" -> "credentials refused: the session token was refused";
+            default -> "credentials refused, check the access key and secret key";
+        };
+    }
+
     TransferException service(String subject, String what, AwsServiceException e) {
         int status = e.statusCode();
         String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
@@ -113,8 +124,7 @@ final class Failures {
             return make(FailureKind.NO_SUCH_BUCKET, subject, what + ": bucket does not exist " + http, e);
         }
         if (CREDENTIALS_REFUSED.contains(c)) {
-            return make(FailureKind.CREDENTIALS_REFUSED, subject, what + ": credentials refused, check the access key and"
-                    + " secret key " + http, e);
+            return make(FailureKind.CREDENTIALS_REFUSED, subject, what + ": " + credentialsRefused(c) + " " + http, e);
         }
         if (TRANSIENT.contains(c) || status == 301 || status == 307 || status == 408) {
             return make(FailureKind.RETRYABLE, subject, what + ": " + transientHint(c) + " " + http, e);

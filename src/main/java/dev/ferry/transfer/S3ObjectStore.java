@@ -213,8 +213,12 @@ public final class S3ObjectStore implements ObjectStore {
             // missing: create it below when allowed
         } catch (S3Exception e) {
             if (e.statusCode() == 403) {
+                // A HEAD answer has no body, so its 403 does not say whether the keys or the permission were
+                // refused: a GET of one key of the listing does. Refused keys fail here, in one message.
+                refusedKeys(bucket);
                 // HeadBucket needs s3:ListBucket, which upload-only policies lack: let the uploads find out
-                log.warn("{}: not allowed to check that the bucket exists (HTTP 403); assuming it does", bucket);
+                log.warn("{}: not allowed to check that the bucket exists (HTTP 403 AccessDenied); assuming it "
+                        + "does", bucket);
                 knownBuckets.add(bucket);
                 return;
             }
@@ -230,6 +234,18 @@ public final class S3ObjectStore implements ObjectStore {
         }
         createBucket(bucket);
         knownBuckets.add(bucket);
+    }
+
+    /** Throws CREDENTIALS_REFUSED when the server refuses the keys themselves; anything else is left to the caller. */
+    private void refusedKeys(String bucket) {
+        try {
+            s3.listObjectsV2(b -> b.bucket(bucket).maxKeys(1));
+        } catch (RuntimeException e) {
+            TransferException failure = failures.remote(bucket, "cannot check bucket", e);
+            if (failure.kind() == FailureKind.CREDENTIALS_REFUSED) {
+                throw failure;
+            }
+        }
     }
 
     private void createBucket(String bucket) {

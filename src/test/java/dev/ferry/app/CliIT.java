@@ -165,6 +165,34 @@ class CliIT {
     }
 
     @Test
+    void whatFailedListsRetryRetriesOrSaysWhyNotTheSameWayForOneFileAndForAll() throws Exception {
+        awaitSettled();
+        Path misplaced = write("Not A Bucket/c.jpg", "photo c");
+        await("the file in an invalid bucket folder is listed as failed").atMost(DEADLINE).until(() -> json
+                .readTree(withToken("failed", "--json").out()).path("total").asLong() == 2);
+        JsonNode listed = json.readTree(withToken("failed", "--json").out()).path("files");
+        assertThat(listed.findValuesAsText("path")).contains(misplaced.toString());
+        assertThat(withToken("failed").out().lines().filter(l -> l.startsWith(misplaced.toString())))
+                .singleElement().asString().contains("never (move it)");
+
+        Result one = withToken("retry", misplaced.toString());
+        assertThat(one.exit()).isEqualTo(1);
+        String why = misplaced + ": cannot be retried: it cannot be uploaded where it is (";
+        assertThat(one.out()).startsWith(why).contains("rename or move it").doesNotContain("may be uploaded already");
+
+        Result all = withToken("retry");
+        assertThat(all.exit()).as("a listed file could not be retried").isEqualTo(1);
+        assertThat(all.out()).contains("Retrying ").contains(why);
+        String sameLine = one.out().lines().findFirst().orElseThrow();
+        assertThat(all.out().lines()).contains(sameLine);
+
+        JsonNode answer = json.readTree(withToken("retry", "--json", misplaced.toString()).out());
+        assertThat(answer.path("retrying").asLong()).isZero();
+        assertThat(answer.path("notRetried").get(0).path("path").asText()).isEqualTo(misplaced.toString());
+        assertThat(answer.path("notRetried").get(0).path("reason").asText()).contains("cannot be uploaded where it is");
+    }
+
+    @Test
     void aRefusedOrMissingTokenAndADaemonThatIsDownExitNonZeroWithAClearMessage() throws Exception {
         Result wrong = ferry(Map.of(), "failed", "--url", ferry.url(""), "--token", "not-the-token-at-all");
         assertThat(wrong.exit()).isEqualTo(1);

@@ -42,6 +42,8 @@ public final class FerryProcess implements AutoCloseable {
     private final int port;
     private List<String> wrapper = List.of();
     private Process process;
+    /** Where stderr goes when it is kept apart from stdout ({@link #runSplit}); null: both in the log file. */
+    private Path errFile;
 
     private FerryProcess(Map<String, String> env, int port, String name) throws IOException {
         this.env = env;
@@ -161,6 +163,46 @@ public final class FerryProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #run}, with stdout and stderr kept apart: {@link #stdout()} holds the results alone and
+     * {@link #stderr()} the logs; {@link #log()} holds both.
+     */
+    public static FerryProcess runSplit(String name, Map<String, String> env, String... args) {
+        try {
+            FerryProcess p = new FerryProcess(new LinkedHashMap<>(env), 0, name);
+            p.errFile = p.logFile.resolveSibling(p.logFile.getFileName().toString().replace(".log", ".stderr.log"));
+            p.launch(args);
+            if (!p.process.waitFor(60, TimeUnit.SECONDS)) {
+                p.process.destroyForcibly();
+                throw new AssertionError("ferry did not exit within 60 s:\n" + p.log());
+            }
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** What the process wrote on stdout (with {@link #runSplit}; else stdout and stderr together). */
+    public String stdout() {
+        return read(logFile);
+    }
+
+    /** What the process wrote on stderr (with {@link #runSplit}; else nothing). */
+    public String stderr() {
+        return errFile == null ? "" : read(errFile);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
     /** Makes test folders usable by the unprivileged daemon when the tests run as root. */
     public static void shareWithDaemon(Path... dirs) {
         for (Path dir : dirs) {
@@ -187,8 +229,11 @@ public final class FerryProcess implements AutoCloseable {
         command.add("-jar");
         command.add(System.getProperty("ferry.jar", "target/ferry.jar"));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(errFile == null)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        if (errFile != null) {
+            pb.redirectError(ProcessBuilder.Redirect.appendTo(errFile.toFile()));
+        }
         pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.equals("MONGO_URL"));
         pb.environment().putAll(env);
         pb.environment().put("LANG", "C.UTF-8");
@@ -320,11 +365,7 @@ public final class FerryProcess implements AutoCloseable {
     }
 
     public String log() {
-        try {
-            return Files.readString(logFile, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return stdout() + stderr();
     }
 
     @Override
