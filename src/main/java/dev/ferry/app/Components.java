@@ -93,6 +93,7 @@ final class Components {
         Reconciler.Mode mode = switch (sc.reconcile()) {
             case STATE -> Reconciler.Mode.STATE;
             case SIZE_MTIME -> Reconciler.Mode.SIZE_MTIME;
+            case SIZE_ONLY -> Reconciler.Mode.SIZE_ONLY;
             case CHECKSUM -> Reconciler.Mode.CHECKSUM;
         };
         return new Reconciler.Policy(mode, sc.storageClass(), sc.retireDeleted(), sc.maxDelete(), sc.maxDeletePercent(),

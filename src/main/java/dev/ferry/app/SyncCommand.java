@@ -50,12 +50,22 @@ final class SyncCommand {
     /** Files the router rejects, handled as the daemon records them; failures listed at the end. */
     private long rejections;
     private final Map<Path, String> rejectedFailures = new TreeMap<>();
+    /** --progress: empty shows the bar on a terminal only; true always (on stderr), false never. */
+    private Optional<Boolean> progress = Optional.empty();
+    /** Deletions the guard (max_delete, max_delete_percent) refused: the mirror is not complete. */
+    private long deletesRefused;
 
     SyncCommand(FerryConfig config, PrintStream out, boolean dryRun, int maxAttempts) {
         this.config = config;
         this.out = out;
         this.dryRun = dryRun;
         this.maxAttempts = maxAttempts;
+    }
+
+    /** Shows the progress bar always (true), never (false), or on a terminal only (empty, the default). */
+    SyncCommand progress(Optional<Boolean> show) {
+        this.progress = show;
+        return this;
     }
 
     int run() throws IOException, InterruptedException {
@@ -137,7 +147,7 @@ final class SyncCommand {
         out.println("added " + progress.added.sum() + ", updated " + progress.updated.sum() + ", unchanged "
                 + (unchanged + progress.unchanged.sum()) + ", skipped " + skipped + ", ignored " + ignored + ", failed "
                 + failed);
-        return failed == 0 ? Main.EXIT_OK : EXIT_INCOMPLETE;
+        return failed == 0 && deletesRefused == 0 ? Main.EXIT_OK : EXIT_INCOMPLETE;
     }
 
     /** Second pass: what is still not in S3 (markers are written here, once folders are complete). */
@@ -219,7 +229,10 @@ final class SyncCommand {
             unchanged += dry ? 0 : r.unchanged();
             skipped += r.confirmed();
             ignored += r.ignored() - (rejections - rejectedBefore); // rejected files are counted by rejected()
-            r.deleteRefused().ifPresent(why -> out.println("not deleting in " + job.name() + ": " + why));
+            r.deleteRefused().ifPresent(why -> {
+                deletesRefused++;
+                out.println("not deleting in " + job.name() + ": " + why);
+            });
             r.deleteFailures().forEach(f -> out.println("delete failed: " + f));
         } else {
             SweepResult r = sweeper(oneShot, job, sink).sweep(job.router().root(), () -> false);
@@ -251,7 +264,7 @@ final class SyncCommand {
     }
 
     private ProgressBar progressBar() {
-        if (System.console() == null) {
+        if (!progress.orElse(System.console() != null)) {
             return null;
         }
         return new ProgressBarBuilder().setTaskName("sync").setInitialMax(0).setStyle(ProgressBarStyle.ASCII)
