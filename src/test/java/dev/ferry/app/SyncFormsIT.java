@@ -80,6 +80,7 @@ class SyncFormsIT {
 
         assertThat(p.exitCode()).as(p.log()).isZero();
         assertThat(s3.listKeys("backup")).containsExactlyInAnyOrder("host1/a.jpg", "host1/sub/b.jpg");
+        assertThat(p.log()).contains("bandwidthLimit=10485760 bytes/s"); // rclone's 10M is 10 MiB/s
         try (Stream<Path> folders = Files.list(state.resolve("sync"))) {
             List<Path> own = folders.toList();
             assertThat(own).hasSize(1);
