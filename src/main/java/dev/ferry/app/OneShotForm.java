@@ -169,6 +169,12 @@ final class OneShotForm {
                             + "docs/configuration.md)");
                 }
             }
+            boolean watchPath = cliValues.containsKey(ConfigKey.WATCH_PATH.flag())
+                    || env.getOrDefault("WATCH_PATH", "").strip().length() > 0;
+            if (configFile.isEmpty() && !watchPath) {
+                throw new CommandLine.ParameterException(cl, name + " needs to know what to " + spec.name() + ": '"
+                        + name + " DIR s3://BUCKET[/PREFIX]', or --config FILE, or WATCH_PATH");
+            }
             return FerryConfig.load(env, cliValues, configFile);
         }
         if (positional.size() == 1) {

@@ -117,6 +117,10 @@ class MainTest {
         assertThat(both.exit()).isEqualTo(Main.EXIT_CONFIG);
         assertThat(both.err()).contains("give either DIR s3://BUCKET[/PREFIX] or --config FILE, not both");
 
+        Result nothing = ferry("verify");
+        assertThat(nothing.exit()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(nothing.err()).contains("'ferry verify DIR s3://BUCKET[/PREFIX]', or --config FILE, or WATCH_PATH");
+
         Result half = ferry("sync", dir);
         assertThat(half.exit()).isEqualTo(Main.EXIT_CONFIG);
         assertThat(half.err()).contains("the destination is missing");
