@@ -44,9 +44,8 @@ public final class Main {
         CommandSpec spec = CommandSpec.create().name("ferry").version("ferry " + Version.current());
         spec.mixinStandardHelpOptions(true);
         spec.usageMessage().description(
-                "Watches WATCH_PATH and carries every file to S3: each first-level folder is a bucket, the rest "
-                        + "of the path is the key. Settings come from the command line, the environment and a "
-                        + "YAML file (--config), in that order of precedence; see docs/configuration.md.");
+                "Ferry carries files to S3 and never loses one: once with 'ferry sync DIR s3://BUCKET/PREFIX', or "
+                        + "as a daemon that watches folders and uploads every file that appears or changes.");
         ConfigOptions options = ConfigOptions.addTo(spec, java.util.EnumSet.allOf(dev.ferry.config.ConfigKey.class),
                 Map.of(), true);
         CommandSpec sync = subcommand(spec, "sync", "Uploads DIR to s3://BUCKET/PREFIX (or every site of --config) "

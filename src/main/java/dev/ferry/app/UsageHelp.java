@@ -24,12 +24,11 @@ final class UsageHelp {
         top.customSynopsis(
                 "ferry COMMAND [ARGS...]   run one command ('ferry help COMMAND' shows its options)",
                 "       ferry [OPTIONS]           run the daemon until it is stopped");
-        top.description("Ferry carries files to S3 and never loses one: once with 'ferry sync DIR s3://BUCKET/PREFIX', "
-                + "or as a daemon that watches folders and uploads every file that appears or changes.");
         CommandLine helpCommand = cli.getSubcommands().get("help");
         if (helpCommand != null) {
             helpCommand.getCommandSpec().usageMessage().description("Shows the help of a command, as in 'ferry help sync'.");
         }
+        top.descriptionHeading("%n");
         top.commandListHeading("%nCommands:%n");
         top.optionListHeading("%nDaemon options (each also an environment variable and a key of --config FILE; "
                 + "precedence: command line, environment, file; every detail in docs/configuration.md):%n");
@@ -47,6 +46,8 @@ final class UsageHelp {
 
     /** Sets the synopsis of a one-shot command: the rclone-style form and the --config form. */
     static void oneShotSynopsis(CommandLine command, String name) {
+        command.getCommandSpec().usageMessage().descriptionHeading("%n").parameterListHeading("%n")
+                .optionListHeading("%nOptions:%n");
         command.getCommandSpec().usageMessage().customSynopsis(
                 "ferry " + name + " [OPTIONS] DIR s3://BUCKET[/PREFIX]",
                 "       ferry " + name + " [OPTIONS] --config FILE   (every site of the file, or its watch_path)");
