@@ -191,4 +191,33 @@ class SyncFormsIT {
         assertThat(p.log()).contains("2/2");
         assertThat(quiet.log()).doesNotContain("2/2");
     }
+
+    @Test
+    void credentialsComeFromAnAwsProfileAndSizeOnlyPutsBackAMissingObject() throws IOException {
+        Path credentials = tmp.resolve("credentials");
+        Files.writeString(credentials, "[backup]\naws_access_key_id = " + s3.accessKey() + "\naws_secret_access_key = "
+                + s3.secretKey() + "\n");
+        Files.setPosixFilePermissions(credentials, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        env.remove("AWS_ACCESS_KEY_ID");
+        env.remove("AWS_SECRET_ACCESS_KEY");
+        env.put("AWS_SHARED_CREDENTIALS_FILE", credentials.toString());
+        env.put("AWS_CONFIG_FILE", tmp.resolve("no-config").toString());
+        env.put("AWS_PROFILE", "backup");
+        write("a.txt", "a");
+        write("b.txt", "b");
+        assertThat(ferry("sync", dir.toString(), "s3://backup/p").exitCode()).isZero();
+        s3.client().deleteObject(b -> b.bucket("backup").key("p/a.txt"));
+
+        FerryProcess p = ferry("sync", "--size-only", "--no-progress", dir.toString(), "s3://backup/p");
+
+        assertThat(p.exitCode()).as(p.log()).isZero();
+        assertThat(s3.readObject("backup", "p/a.txt")).contains("a");
+        assertThat(p.log()).contains("added 1, updated 0, unchanged 1").doesNotContain("1/1");
+
+        env.put("AWS_PROFILE", "nosuchprofile");
+        write("c.txt", "c"); // something to upload, so S3 is asked
+        FerryProcess refused = ferry("sync", dir.toString(), "s3://backup/p");
+        assertThat(refused.exitCode()).as(refused.log()).isEqualTo(1);
+        assertThat(refused.log()).contains("no credentials found");
+    }
 }
