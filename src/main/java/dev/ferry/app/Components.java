@@ -104,6 +104,7 @@ final class Components {
         return switch (mode) {
             case STATE -> Reconciler.Mode.STATE;
             case SIZE_MTIME -> Reconciler.Mode.SIZE_MTIME;
+            case SIZE_ONLY -> Reconciler.Mode.SIZE_ONLY;
             case CHECKSUM -> Reconciler.Mode.CHECKSUM;
         };
     }

@@ -46,13 +46,14 @@ public final class Main {
         CommandSpec spec = CommandSpec.create().name("ferry").version("ferry " + Version.current());
         spec.mixinStandardHelpOptions(true);
         spec.usageMessage().description(
-                "Watches WATCH_PATH and carries every file to S3: each first-level folder is a bucket, the rest "
-                        + "of the path is the key. Settings come from the command line, the environment and a "
-                        + "YAML file (--config), in that order of precedence; see docs/configuration.md.");
-        ConfigOptions options = ConfigOptions.addTo(spec);
-        CommandSpec sync = subcommand(spec, "sync", "Runs every site once (compare, upload, verify) and exits: 0 only "
-                + "when every file is in S3, 1 otherwise (failures listed). Lists each destination: a file the state "
-                + "store does not know is uploaded only when S3 does not hold it already.");
+                "Ferry carries files to S3 and never loses one: once with 'ferry sync DIR s3://BUCKET/PREFIX', or "
+                        + "as a daemon that watches folders and uploads every file that appears or changes.");
+        ConfigOptions options = ConfigOptions.addTo(spec, java.util.EnumSet.allOf(dev.ferry.config.ConfigKey.class),
+                Map.of(), true);
+        CommandSpec sync = subcommand(spec, "sync", "Uploads DIR to s3://BUCKET/PREFIX (or every site of --config) "
+                + "once, and exits. Compares, uploads, verifies: exit 0 only when every file is in S3, 1 otherwise "
+                + "(failures listed). Lists each destination: a file the state file does not know is uploaded only "
+                + "when S3 does not hold it already, and an object deleted in S3 is put back.");
         OptionSpec dryRun = OptionSpec.builder("--dry-run").description("Print what would be uploaded and deleted "
                 + "(S3 is asked); change nothing.").build();
         OptionSpec maxAttempts = OptionSpec.builder("--max-attempts").type(int.class).defaultValue("5").paramLabel("<n>")
@@ -64,19 +65,23 @@ public final class Main {
         sync.addOption(syncJson);
         sync.addOption(noTransferExit);
         sync.usageMessage().footer(OneShotOptions.EXIT_CODES_HELP);
-        ConfigOptions syncOptions = ConfigOptions.addTo(sync);
-        CommandSpec verify = subcommand(spec, "verify", "Compares every site with S3 and prints every difference; "
-                + "writes nothing. Exit 0 when every local file is in S3, 1 otherwise.");
+        OneShotForm syncForm = OneShotForm.addTo(sync, true);
+        CommandSpec verify = subcommand(spec, "verify", "Compares DIR with s3://BUCKET/PREFIX (or every site of "
+                + "--config) and prints every difference. Writes nothing. Exit 0 when every local file is in S3, 1 "
+                + "otherwise.");
         OptionSpec checksum = OptionSpec.builder("--checksum").description("Compare content (MD5) instead of size "
                 + "and modification time.").build();
         verify.addOption(checksum);
         OptionSpec verifyJson = OneShotOptions.json();
         verify.addOption(verifyJson);
         verify.usageMessage().footer(OneShotOptions.EXIT_CODES_HELP);
-        ConfigOptions verifyOptions = ConfigOptions.addTo(verify);
+        OneShotForm verifyForm = OneShotForm.addTo(verify, false);
         CommandLine cli = new CommandLine(spec);
         ClientCommands.addTo(cli, env, out, err);
         cli.addSubcommand("help", new CommandLine.HelpCommand()); // "ferry help [COMMAND]", as people type it
+        UsageHelp.apply(cli);
+        UsageHelp.oneShotSynopsis(cli.getSubcommands().get("sync"), "sync");
+        UsageHelp.oneShotSynopsis(cli.getSubcommands().get("verify"), "verify");
         FerryConfig config;
         try {
             ParseResult parsed = cli.parseArgs(args);
@@ -103,18 +108,16 @@ public final class Main {
             }
             if (sub != null) {
                 LogFormatSwitch.toStandardError(); // results on stdout, logs on stderr
-                ConfigOptions subOptions = sub.commandSpec() == sync ? syncOptions : verifyOptions;
-                Map<String, String> cliValues = new java.util.HashMap<>(options.cliValues(parsed));
-                cliValues.putAll(subOptions.cliValues(sub));
-                FerryConfig oneShotConfig = FerryConfig.load(env, cliValues,
-                        subOptions.configFile(sub).or(() -> options.configFile(parsed)));
+                OneShotForm form = sub.commandSpec() == sync ? syncForm : verifyForm;
+                FerryConfig oneShotConfig = form.load(parsed, options, sub, env);
                 setLogLevel(oneShotConfig);
                 LogFormatSwitch.apply(oneShotConfig.logFormat());
                 NativeCrypto.log(LoggerFactory.getLogger(Main.class));
                 if (sub.commandSpec() == sync) {
                     int attempts = sub.matchedOptionValue("--max-attempts", 5);
                     return new SyncCommand(oneShotConfig, out, sub.hasMatchedOption(dryRun), attempts,
-                            sub.hasMatchedOption(syncJson), sub.hasMatchedOption(noTransferExit)).run();
+                            sub.hasMatchedOption(syncJson), sub.hasMatchedOption(noTransferExit))
+                            .progress(form.progress(sub)).run();
                 }
                 return new VerifyCommand(oneShotConfig, out, sub.hasMatchedOption(checksum),
                         sub.hasMatchedOption(verifyJson)).run();
@@ -122,6 +125,7 @@ public final class Main {
             config = options.load(parsed, env);
         } catch (CommandLine.UnmatchedArgumentException e) {
             unmatched(e.getUnmatched()).forEach(err::println);
+            daemonOptions(e, cli).forEach(err::println);
             if (!e.getSuggestions().isEmpty()) {
                 err.println("Did you mean: " + String.join(", ", e.getSuggestions()) + "?");
             }
@@ -147,6 +151,22 @@ public final class Main {
             return EXIT_START_FAILED;
         }
         return runDaemon(config);
+    }
+
+    /** For a daemon option given to a command ({@code ferry sync --port 1}): says so, once per option. */
+    private static List<String> daemonOptions(CommandLine.UnmatchedArgumentException e, CommandLine cli) {
+        List<String> lines = new ArrayList<>();
+        if (e.getCommandLine() == cli) {
+            return lines;
+        }
+        for (String arg : e.getUnmatched()) {
+            String name = arg.indexOf('=') > 0 ? arg.substring(0, arg.indexOf('=')) : arg;
+            if (name.startsWith("--") && cli.getCommandSpec().findOption(name) != null) {
+                lines.add("ferry: " + name + " is an option of the daemon ('ferry [OPTIONS]'); '"
+                        + e.getCommandLine().getCommandSpec().qualifiedName() + "' does not take it");
+            }
+        }
+        return lines;
     }
 
     private static CommandSpec subcommand(CommandSpec parent, String name, String description) {

@@ -27,8 +27,12 @@ final class SyncBar implements AutoCloseable {
         this.line = line;
     }
 
-    static SyncBar start(SyncProgress progress, IntSupplier backlog) {
-        if (!ProgressLine.stderrIsTerminal()) {
+    /**
+     * A bar for this run: {@code show} true draws it on standard error whatever that is ({@code --progress}),
+     * false never ({@code --no-progress}), empty only when standard error is a terminal (the default).
+     */
+    static SyncBar start(SyncProgress progress, IntSupplier backlog, java.util.Optional<Boolean> show) {
+        if (!show.orElseGet(ProgressLine::stderrIsTerminal)) {
             return new SyncBar(progress, backlog, null, null);
         }
         return on(ProgressLine.open(), progress, backlog);

@@ -54,6 +54,10 @@ final class SyncCommand {
     /** Files the router rejects, handled as the daemon records them; failures listed at the end. */
     private long rejections;
     private final Map<Path, String> rejectedFailures = new TreeMap<>();
+    /** --progress: empty shows the bar on a terminal only; true always (on stderr), false never. */
+    private Optional<Boolean> progress = Optional.empty();
+    /** Deletions the guard (max_delete, max_delete_percent) refused: the mirror is not complete. */
+    private long deletesRefused;
 
     SyncCommand(FerryConfig config, PrintStream out, boolean dryRun, int maxAttempts) {
         this(config, out, dryRun, maxAttempts, false, false);
@@ -67,6 +71,12 @@ final class SyncCommand {
         this.maxAttempts = maxAttempts;
         this.errorOnNoTransfer = errorOnNoTransfer;
         report.document.put("dryRun", dryRun);
+    }
+
+    /** Shows the progress bar always (true), never (false), or on a terminal only (empty, the default). */
+    SyncCommand progress(Optional<Boolean> show) {
+        this.progress = show;
+        return this;
     }
 
     int run() throws IOException, InterruptedException {
@@ -130,7 +140,7 @@ final class SyncCommand {
     private int sync(OneShot oneShot) throws IOException, InterruptedException {
         SyncProgress progress = new SyncProgress();
         Engine engine = oneShot.engine(maxAttempts, progress);
-        try (SyncBar bar = SyncBar.start(progress, engine::backlog)) {
+        try (SyncBar bar = SyncBar.start(progress, engine::backlog, this.progress)) {
             for (OneShot.Job job : oneShot.jobs()) {
                 try {
                     scan(oneShot, job, enqueueing(engine, job, progress), false);
@@ -180,7 +190,7 @@ final class SyncCommand {
                 .put("unchanged", unchangedFiles).put("skipped", skipped).put("ignored", ignored).put("failed", failed)
                 .put("deleted", deleted);
         report.document.put("bytes", progress.bytes.sum());
-        if (failed > 0) {
+        if (failed > 0 || deletesRefused > 0) {
             return report.finish(noSuchBucket ? OneShotOptions.EXIT_NO_SUCH_BUCKET : EXIT_INCOMPLETE);
         }
         boolean nothing = progress.uploaded.sum() == 0 && deleted == 0;
@@ -333,6 +343,7 @@ final class SyncCommand {
         ignored += r.ignored() - (rejections - rejectedBefore); // rejected files are counted by rejected()
         deleted += dry ? 0 : r.deleted();
         r.deleteRefused().ifPresent(why -> {
+            deletesRefused++;
             report.line("not deleting in " + job.name() + ": " + why);
             report.list("deletesRefused").addObject().put("site", job.name()).put("reason", why);
         });

@@ -86,10 +86,12 @@ public enum ConfigKey {
             "Poll every site (and watch_path) at this interval instead of native watching, for network file "
                     + "systems where inotify sees nothing (0: native watching). Sites may override it."),
     RECONCILE("reconcile", env("RECONCILE"), "--reconcile",
-            text("state|size-mtime|checksum", "state, size-mtime or checksum", "<mode>"), DefaultValue.of("state"),
+            text("state|size-mtime|size-only|checksum", "state, size-mtime, size-only or checksum", "<mode>"),
+            DefaultValue.of("state"),
             "How the watch_path tree is compared with S3 (the default of sites, which may override it): state "
-                    + "trusts the state store and asks S3 only about files it does not know; size-mtime and "
-                    + "checksum list each bucket on every full sweep and compare size and mtime, or content."),
+                    + "trusts the state store and asks S3 only about files it does not know; size-mtime, "
+                    + "size-only and checksum list each bucket on every full sweep and compare size and mtime, "
+                    + "size alone, or content."),
     BWLIMIT("bwlimit", env("BWLIMIT"), "--bwlimit", new ValueType.SizeType(0, 1L << 40), DefaultValue.of("0"),
             "Upload bandwidth limit for the whole daemon in bytes per second, e.g. 10MiB (0: no limit)."),
     UPLOAD_QUEUE_BUFFER("upload_queue_buffer", env("UPLOAD_QUEUE_BUFFER"), "--upload-queue-buffer",

@@ -37,8 +37,16 @@ final class ConfigLoader {
     /** The config file could not be read: which keys it sets is unknown, so none is reported missing. */
     private boolean fileUnread;
     private List<SiteConfig> sites = List.of();
+    private final Optional<CommandLineSite> commandLineSite;
 
     ConfigLoader(Map<String, String> env, Map<String, String> cliValues, Optional<Path> configFile) {
+        this(env, cliValues, configFile, Optional.empty());
+    }
+
+    /** With a site given on the command line (and then no config file): see {@link CommandLineSite}. */
+    ConfigLoader(Map<String, String> env, Map<String, String> cliValues, Optional<Path> configFile,
+            Optional<CommandLineSite> commandLineSite) {
+        this.commandLineSite = commandLineSite;
         this.env = Map.copyOf(env);
         this.configFile = configFile;
         String home = env.get("HOME");
@@ -71,6 +79,9 @@ final class ConfigLoader {
             ParseContext ctx = new ParseContext(dir == null ? cwdContext.baseDir() : dir, cwdContext.home());
             sites = new SitesParser(file.toString(), sitesEntry.line(), ctx, values, problems).parse(sitesEntry.value());
         }
+        if (commandLineSite.isPresent()) {
+            sites = commandLineSite(commandLineSite.get());
+        }
         if (fileUnread) {
             // The checks below would report keys (watch_path, a credential of a pair) as missing that the
             // unreadable file may set; its own problem is the one to fix first.
@@ -80,12 +91,51 @@ final class ConfigLoader {
         Setting watch = settings.get(ConfigKey.WATCH_PATH);
         boolean watchGiven = watch == null || watch.source() != Source.DEFAULT; // null: given but rejected
         SiteChecks.check(values.containsKey(ConfigKey.WATCH_PATH) ? Optional.of((Path) values.get(ConfigKey.WATCH_PATH))
-                : Optional.empty(), watchGiven || !sites.isEmpty() || sitesEntry != null, sites, (Path) values.get(ConfigKey.STATE_DIR), values.containsKey(ConfigKey.MONGO_URL),
+                : Optional.empty(), watchGiven || !sites.isEmpty() || sitesEntry != null
+                || commandLineSite.isPresent(), sites, (Path) values.get(ConfigKey.STATE_DIR), values.containsKey(ConfigKey.MONGO_URL),
                 problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return build();
+    }
+
+    /**
+     * The one site of {@code ferry sync DIR s3://bucket/prefix}, read as an entry of {@code sites:} is. Its
+     * state store is a folder of its own under state_dir, keyed by the folder and the destination (endpoint,
+     * bucket, prefix): records are keyed by local path, so two destinations of one folder, or a daemon's
+     * store, must not share one.
+     */
+    private List<SiteConfig> commandLineSite(CommandLineSite cli) {
+        Map<String, String> labels = new java.util.HashMap<>();
+        int before = problems.size();
+        com.fasterxml.jackson.databind.node.ObjectNode node = cli.toSiteNode(labels, problems);
+        if (problems.size() > before) {
+            return List.of();
+        }
+        Optional<SiteConfig> site = new SitesParser("the command line", 0, cwdContext, values, problems)
+                .parseOne(node, "the command line", labels);
+        Path stateDir = (Path) values.get(ConfigKey.STATE_DIR);
+        if (site.isPresent() && stateDir != null) {
+            Path keyed = stateDir.resolve("sync").resolve(stateFolderName(site.get()));
+            values.put(ConfigKey.STATE_DIR, keyed);
+            Setting s = settings.get(ConfigKey.STATE_DIR);
+            settings.put(ConfigKey.STATE_DIR, new Setting(ConfigKey.STATE_DIR, keyed.toString(), s.source(), s.from()));
+        }
+        return site.map(List::of).orElse(List.of());
+    }
+
+    /** {@code <bucket>-<16 hex digits of SHA-256 over folder, endpoint, bucket and prefix>}. */
+    static String stateFolderName(SiteConfig site) {
+        String identity = site.localPath().toAbsolutePath().normalize() + "\n" + site.endpoint().map(URI::toString)
+                .orElse("aws") + "\n" + site.bucket() + "\n" + site.prefix();
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return site.bucket() + "-" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     private void readFile(Path file) {

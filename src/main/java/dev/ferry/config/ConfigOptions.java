@@ -2,11 +2,14 @@ package dev.ferry.config;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
@@ -37,20 +40,40 @@ public final class ConfigOptions {
 
     /** Adds {@code --config} and one option per key to {@code spec}. */
     public static ConfigOptions addTo(CommandSpec spec) {
+        return addTo(spec, EnumSet.allOf(ConfigKey.class), Map.of(), false);
+    }
+
+    /**
+     * Adds {@code --config} and the options of {@code keys} only (a command shows and accepts the options it
+     * uses). {@code aliases} give a key's option more names (rclone's {@code --transfers} for
+     * {@code --concurrency}). {@code brief}: each description is the key's first sentence and its environment
+     * variable, for a list that fits on a screen; the full text is in docs/configuration.md and each command's help.
+     */
+    public static ConfigOptions addTo(CommandSpec spec, Set<ConfigKey> keys, Map<ConfigKey, List<String>> aliases,
+            boolean brief) {
         OptionSpec config = OptionSpec.builder(CONFIG_FLAG)
                 .paramLabel("FILE")
                 .type(String.class)
-                .description("YAML configuration file (keys as in docs/configuration.md). The command line "
+                .description(brief ? "YAML configuration file (docs/configuration.md)."
+                        : "YAML configuration file (keys as in docs/configuration.md). The command line "
                         + "overrides the environment, which overrides the file.")
                 .build();
         spec.addOption(config);
         Map<ConfigKey, OptionSpec> options = new EnumMap<>(ConfigKey.class);
         for (ConfigKey key : ConfigKey.values()) {
-            OptionSpec.Builder b = OptionSpec.builder(key.flag())
+            if (!keys.contains(key)) {
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            names.add(key.flag());
+            names.addAll(aliases.getOrDefault(key, List.of()));
+            String description = brief ? brief(key.description()) + " Env: " + key.envNames().get(0) + "."
+                    : key.description() + " Environment: " + String.join(" or ", key.envNames()) + ". Default: "
+                    + key.defaultText() + ".";
+            OptionSpec.Builder b = OptionSpec.builder(names.toArray(String[]::new))
                     .paramLabel(key.paramLabel())
                     .type(String.class)
-                    .description(escape(key.description() + " Environment: " + String.join(" or ", key.envNames())
-                            + ". Default: " + key.defaultText() + "."));
+                    .description(escape(description));
             if (key.type() instanceof ValueType.Bool) {
                 b.arity("0..1").fallbackValue("true");
             }
@@ -59,6 +82,44 @@ public final class ConfigOptions {
             options.put(key, option);
         }
         return new ConfigOptions(config, options);
+    }
+
+    /** The text up to the end of its first sentence (a full stop, a space and a capital letter, or the end). */
+    public static String firstSentence(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\. (?=[A-Z])").matcher(text);
+        return m.find() ? text.substring(0, m.start() + 1) : text;
+    }
+
+    /** The first sentence, cut at its first clause when long: one short line in the daemon's option list. */
+    static String brief(String description) {
+        String s = firstSentence(description);
+        if (s.length() <= 70) {
+            return s;
+        }
+        int cut = s.length();
+        for (String mark : new String[] {"; ", " (", ": "}) {
+            int at = s.indexOf(mark, 15);
+            if (at > 0 && at < cut) {
+                cut = at;
+            }
+        }
+        return cut == s.length() ? s : s.substring(0, cut) + ".";
+    }
+
+    /** The keys with an option here. */
+    public Set<ConfigKey> keys() {
+        return keyOptions.isEmpty() ? EnumSet.noneOf(ConfigKey.class) : EnumSet.copyOf(keyOptions.keySet());
+    }
+
+    /** The key whose option {@code name} is (any of its names), if it has one here. */
+    public Optional<ConfigKey> keyOf(String name) {
+        return keyOptions.entrySet().stream().filter(e -> List.of(e.getValue().names()).contains(name))
+                .map(Map.Entry::getKey).findFirst();
+    }
+
+    /** The {@code --config} option. */
+    public OptionSpec configOption() {
+        return configOption;
     }
 
     /** picocli reads ${...} as a variable and % as a format: keep the text as written. */

@@ -116,6 +116,18 @@ public record FerryConfig(
         return new ConfigLoader(env, cliValues, configFile).load();
     }
 
+    /**
+     * Reads the configuration of {@code ferry sync|verify DIR s3://bucket/prefix}: the one site given on the
+     * command line, read and checked as an entry of {@code sites:} is, the global keys from the command line,
+     * the environment and the defaults (no file). The caller leaves out of {@code env} what the form does not
+     * read (WATCH_PATH, MONGO_URL). Its state_dir is a folder of its own for this folder and destination.
+     *
+     * @throws ConfigException listing every problem found, each naming the argument or option
+     */
+    public static FerryConfig load(Map<String, String> env, Map<String, String> cliValues, CommandLineSite site) {
+        return new ConfigLoader(env, cliValues, Optional.empty(), Optional.of(site)).load();
+    }
+
     /** The SQLite state file: {@code stateDir/ferry.db}. */
     public Path sqliteFile() {
         return stateDir.resolve(SQLITE_FILE_NAME);

@@ -71,6 +71,8 @@ public record SiteConfig(
         STATE("state"),
         /** List the prefix; size and modification time decide. */
         SIZE_MTIME("size-mtime"),
+        /** List the prefix; the size alone decides (rclone's --size-only). */
+        SIZE_ONLY("size-only"),
         /** Compare content: MD5 against the ETag or Ferry's checksum metadata. */
         CHECKSUM("checksum");
 

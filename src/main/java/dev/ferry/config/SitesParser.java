@@ -22,6 +22,8 @@ final class SitesParser {
     private final ParseContext ctx;
     private final Map<ConfigKey, Object> globals;
     private final List<String> problems;
+    /** The label of a key in problems, by YAML name, for a site given on the command line; else "where.key". */
+    private Map<String, String> labels = Map.of();
 
     SitesParser(String file, int line, ParseContext ctx, Map<ConfigKey, Object> globals, List<String> problems) {
         this.file = file;
@@ -53,9 +55,19 @@ final class SitesParser {
         return sites;
     }
 
+    /**
+     * One site given on the command line ({@link CommandLineSite}): the same keys, defaults and checks as an
+     * entry of {@code sites:}, each problem labelled as {@code labels} says (the argument or option it came from).
+     */
+    Optional<SiteConfig> parseOne(JsonNode site, String where, Map<String, String> labels) {
+        this.labels = Map.copyOf(labels);
+        return parseSite(site, where);
+    }
+
     private Optional<SiteConfig> parseSite(JsonNode site, String where) {
         int before = problems.size();
         Map<SiteKey, Object> v = new EnumMap<>(SiteKey.class);
+        java.util.Set<SiteKey> rejected = java.util.EnumSet.noneOf(SiteKey.class);
         for (Iterator<Map.Entry<String, JsonNode>> it = site.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             Optional<SiteKey> key = SiteKey.byYamlName(field.getKey());
@@ -63,10 +75,14 @@ final class SitesParser {
                 problems.add(where + "." + field.getKey() + ": unknown site key; known: " + String.join(", ", SiteKey.names()));
                 continue;
             }
+            int problemsBefore = problems.size();
             parseValue(key.get(), field.getValue(), where).ifPresent(value -> v.put(key.get(), value));
+            if (problems.size() > problemsBefore) {
+                rejected.add(key.get());
+            }
         }
         for (SiteKey key : SiteKey.values()) {
-            if (v.containsKey(key)) {
+            if (v.containsKey(key) || rejected.contains(key)) { // a rejected value is reported already
                 continue;
             }
             if (key.fallback != null && globals.get(key.fallback) != null) {
@@ -116,7 +132,7 @@ final class SitesParser {
     }
 
     private Optional<Object> parseValue(SiteKey key, JsonNode value, String where) {
-        String label = where + "." + key.yamlName;
+        String label = labels.getOrDefault(key.yamlName, where + "." + key.yamlName);
         if (value == null || value.isNull() || value.isTextual() && value.textValue().isEmpty()) {
             return Optional.empty();
         }

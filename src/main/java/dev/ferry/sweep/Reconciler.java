@@ -45,7 +45,7 @@ public final class Reconciler {
     }
 
     /** How a file is compared with its object. */
-    public enum Mode { STATE, SIZE_MTIME, CHECKSUM }
+    public enum Mode { STATE, SIZE_MTIME, SIZE_ONLY, CHECKSUM }
 
     private final PrefixRouter router;
     private final ObjectStore store;
@@ -284,6 +284,9 @@ public final class Reconciler {
                 Optional<RemoteObject> head = store.head(dest.bucket(), dest.key());
                 boolean sameTime = head.flatMap(RemoteObject::mtimeMillis).map(m -> m == l.stat().mtimeMillis()).orElse(false);
                 return sameTime ? Optional.empty() : Optional.of("modification time differs");
+            case SIZE_ONLY:
+                return remote.size() == size ? Optional.empty()
+                        : Optional.of("size " + size + " locally, " + remote.size() + " in S3");
             case CHECKSUM:
             default:
                 return sameObject(l.path(), l.stat(), remote, dest);

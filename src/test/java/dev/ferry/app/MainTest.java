@@ -64,4 +64,85 @@ class MainTest {
         assertThat(attached.err()).startsWith("ferry: unknown option '--secret-acces-key=...'\n")
                 .doesNotContain(SECRET);
     }
+
+    @Test
+    void topLevelHelpListsTheCommandsFirstThenOnlyTheDaemonsOptionsOneShortLineEach() {
+        Result r = ferry("--help");
+
+        assertThat(r.exit()).isZero();
+        String out = r.out();
+        int commands = out.indexOf("Commands:");
+        int options = out.indexOf("Daemon options");
+        assertThat(commands).isPositive().isLessThan(options);
+        String commandList = out.substring(commands, options);
+        for (String command : new String[] {"sync", "verify", "status", "failed", "retry", "help",
+                UsageHelp.DAEMON_ENTRY}) {
+            assertThat(commandList).containsPattern("(?m)^  " + java.util.regex.Pattern.quote(command) + " ");
+        }
+        assertThat(out.indexOf("--port")).isGreaterThan(options);
+        // short: the first sentence, not the environment/default paragraph of each command's help
+        assertThat(out).doesNotContain("Default:").contains("Env: PORT");
+        assertThat(out.lines().count()).isLessThan(90);
+    }
+
+    @Test
+    void syncAndVerifyShowAndAcceptOnlyTheOptionsTheyUse() {
+        Result sync = ferry("sync", "--help");
+        Result verify = ferry("verify", "--help");
+
+        assertThat(sync.out()).contains("DIR").contains("s3://BUCKET[/PREFIX]").contains("--include")
+                .contains("--exclude").contains("--delete").contains("--max-delete").contains("--checksum")
+                .contains("--size-only").contains("--dry-run").contains("-P, --[no-]progress").contains("--transfers")
+                .contains("--bwlimit").contains("--endpoint").contains("--config")
+                .doesNotContain("--port").doesNotContain("--admin-token").doesNotContain("--bind-address")
+                .doesNotContain("--sweep-interval");
+        assertThat(verify.out()).contains("--include").contains("--checksum").contains("--size-only")
+                .doesNotContain("--delete").doesNotContain("--port").doesNotContain("--transfers");
+
+        Result port = ferry("sync", "--port", "1");
+        assertThat(port.exit()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(port.err()).contains("--port is an option of the daemon").contains("'ferry sync' does not take it");
+        Result token = ferry("verify", "--admin-token=" + SECRET);
+        assertThat(token.exit()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(token.err()).contains("--admin-token is an option of the daemon").doesNotContain(SECRET);
+        Result before = ferry("--port", "1", "sync", "/tmp", "s3://bucket");
+        assertThat(before.exit()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(before.err()).contains("--port is an option of the daemon");
+    }
+
+    @Test
+    void theFormAndAConfigFileAtOnceOrHalfAFormAreUsageErrors(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        String dir = tmp.toString();
+        Result both = ferry("sync", dir, "s3://bucket/p", "--config", tmp.resolve("ferry.yml").toString());
+        assertThat(both.exit()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(both.err()).contains("give either DIR s3://BUCKET[/PREFIX] or --config FILE, not both");
+
+        Result nothing = ferry("verify");
+        assertThat(nothing.exit()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(nothing.err()).contains("'ferry verify DIR s3://BUCKET[/PREFIX]', or --config FILE, or WATCH_PATH");
+
+        Result half = ferry("sync", dir);
+        assertThat(half.exit()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(half.err()).contains("the destination is missing");
+        Result swapped = ferry("verify", "s3://bucket", dir);
+        assertThat(swapped.exit()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(swapped.err()).contains("the folder comes first");
+        Result formOption = ferry("sync", "--exclude", "*.tmp", "--config", tmp.resolve("ferry.yml").toString());
+        assertThat(formOption.exit()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(formOption.err()).contains("--exclude belongs to the form");
+        Result bareLimit = ferry("sync", dir, "s3://bucket", "--bwlimit", "100");
+        assertThat(bareLimit.exit()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(bareLimit.err()).contains("--bwlimit 100: give a unit");
+    }
+
+    @Test
+    void aBadDestinationIsAClearErrorNamingTheArgument(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        for (String bad : new String[] {"s3:/x", "http://example.com/bucket", "s3://Bad_Bucket/x"}) {
+            Result r = ferry("sync", tmp.toString(), bad);
+            assertThat(r.exit()).as(bad).isEqualTo(Main.EXIT_CONFIG);
+            assertThat(r.err()).as(bad).contains("s3://... (the destination").contains(bad.contains("Bad")
+                    ? "'Bad_Bucket'" : "'" + bad + "'");
+            assertThat(r.out()).isEmpty();
+        }
+    }
 }

@@ -1,0 +1,223 @@
+package dev.ferry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.testing.FerryProcess;
+import dev.ferry.testing.S3ProxyServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * {@code ferry sync DIR s3://bucket/prefix} and {@code ferry verify DIR s3://bucket/prefix}, run as the jar
+ * against a real S3-compatible server, with credentials, region and endpoint from the standard AWS variables.
+ */
+class SyncFormsIT {
+    @TempDir
+    Path tmp;
+    Path dir;
+    Path state;
+    S3ProxyServer s3;
+    Map<String, String> env;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        dir = Files.createDirectories(tmp.resolve("photos"));
+        state = Files.createDirectories(tmp.resolve("state"));
+        FerryProcess.shareWithDaemon(tmp, dir, state);
+        s3 = S3ProxyServer.start();
+        env = new LinkedHashMap<>();
+        env.put("AWS_ENDPOINT_URL", s3.endpoint().toString());
+        env.put("AWS_ACCESS_KEY_ID", s3.accessKey()); // the SDK's own variables, as rclone and aws-cli users set them
+        env.put("AWS_SECRET_ACCESS_KEY", s3.secretKey());
+        env.put("AWS_REGION", s3.region());
+        env.put("STATE_DIR", state.toString());
+        env.put("SETTLE_TIME", "0");
+        env.put("TIMEOUT", "5000");
+    }
+
+    @AfterEach
+    void tearDown() {
+        s3.close();
+    }
+
+    private void write(String relative, String content) throws IOException {
+        Path p = dir.resolve(relative);
+        Files.createDirectories(p.getParent());
+        for (Path d = p.getParent(); d.startsWith(dir); d = d.getParent()) {
+            FerryProcess.shareWithDaemon(d);
+        }
+        Files.writeString(p, content, StandardCharsets.UTF_8);
+    }
+
+    private FerryProcess ferry(String command, String... args) {
+        List<String> all = new ArrayList<>(List.of(command));
+        all.addAll(List.of(args));
+        return FerryProcess.run("forms-" + command, env, all.toArray(String[]::new));
+    }
+
+    @Test
+    void syncCarriesDirToThePrefixWithIncludeAndExcludeAndKeepsItsStateInAFolderOfItsOwn() throws IOException {
+        write("a.jpg", "a");
+        write("sub/b.jpg", "b");
+        write("c.txt", "c");
+        write("cache/d.jpg", "d");
+        write("x/cache/e.jpg", "e");
+
+        FerryProcess p = ferry("sync", dir.toString(), "s3://backup/host1", "--include", "*.jpg", "--exclude",
+                "cache/", "--transfers", "8", "--bwlimit", "10M");
+
+        assertThat(p.exitCode()).as(p.log()).isZero();
+        assertThat(s3.listKeys("backup")).containsExactlyInAnyOrder("host1/a.jpg", "host1/sub/b.jpg");
+        assertThat(p.log()).contains("bandwidthLimit=10485760 bytes/s"); // rclone's 10M is 10 MiB/s
+        try (Stream<Path> folders = Files.list(state.resolve("sync"))) {
+            List<Path> own = folders.toList();
+            assertThat(own).hasSize(1);
+            assertThat(own.get(0).getFileName().toString()).startsWith("backup-");
+            assertThat(own.get(0).resolve("ferry.db")).exists();
+        }
+        assertThat(state.resolve("ferry.db")).doesNotExist(); // a daemon's store is not touched
+
+        FerryProcess again = ferry("sync", dir.toString(), "s3://backup/host1", "--include", "*.jpg", "--exclude",
+                "cache/");
+        assertThat(again.exitCode()).as(again.log()).isZero();
+        assertThat(again.log()).contains("added 0, updated 0, unchanged 2");
+    }
+
+    @Test
+    void theBucketAloneIsItsRoot() throws IOException {
+        write("a.txt", "a");
+        write("sub/b.txt", "b");
+
+        FerryProcess p = ferry("sync", dir.toString(), "s3://rootbucket");
+
+        assertThat(p.exitCode()).as(p.log()).isZero();
+        assertThat(s3.listKeys("rootbucket")).containsExactlyInAnyOrder("a.txt", "sub/b.txt");
+    }
+
+    @Test
+    void dryRunChangesNothing() throws IOException {
+        write("new.txt", "new");
+        s3.createBucket("backup");
+        s3.client().putObject(b -> b.bucket("backup").key("p/gone.txt"), RequestBody.fromString("gone"));
+
+        FerryProcess p = ferry("sync", "--dry-run", "--delete", "--max-delete-percent", "100", dir.toString(),
+                "s3://backup/p");
+
+        assertThat(p.exitCode()).as(p.log()).isZero();
+        assertThat(p.log()).contains("would upload: s3://backup/p/new.txt").contains("would delete: s3://backup/p/gone.txt");
+        assertThat(s3.listKeys("backup")).containsExactly("p/gone.txt");
+    }
+
+    @Test
+    void deleteRefusesBeyondMaxDeleteAndExits1ThenDeletesWithinIt() throws IOException {
+        for (String name : new String[] {"keep.txt", "one.txt", "two.txt", "three.txt"}) {
+            write(name, name);
+        }
+        assertThat(ferry("sync", dir.toString(), "s3://backup/p").exitCode()).isZero();
+        s3.client().putObject(b -> b.bucket("backup").key("elsewhere/x.txt"),
+                RequestBody.fromString("not under the prefix"));
+        for (String name : new String[] {"one.txt", "two.txt", "three.txt"}) {
+            Files.delete(dir.resolve(name));
+        }
+
+        FerryProcess refused = ferry("sync", dir.toString(), "s3://backup/p", "--delete", "--max-delete", "2",
+                "--max-delete-percent", "100");
+
+        assertThat(refused.exitCode()).as(refused.log()).isEqualTo(1);
+        assertThat(refused.log()).contains("not deleting").contains("more than max_delete 2");
+        assertThat(s3.listKeys("backup")).contains("p/one.txt", "p/two.txt", "p/three.txt");
+
+        FerryProcess within = ferry("sync", dir.toString(), "s3://backup/p", "--delete", "--max-delete", "3",
+                "--max-delete-percent", "100");
+
+        assertThat(within.exitCode()).as(within.log()).isZero();
+        assertThat(s3.listKeys("backup")).containsExactlyInAnyOrder("p/keep.txt", "elsewhere/x.txt");
+    }
+
+    @Test
+    void checksumComparesWithS3AndPutsBackAnObjectDeletedThere() throws IOException {
+        write("a.txt", "a");
+        write("b.txt", "b");
+        assertThat(ferry("sync", dir.toString(), "s3://backup/p").exitCode()).isZero();
+        s3.client().deleteObject(b -> b.bucket("backup").key("p/b.txt"));
+
+        FerryProcess p = ferry("sync", "--checksum", dir.toString(), "s3://backup/p");
+
+        assertThat(p.exitCode()).as(p.log()).isZero();
+        assertThat(s3.readObject("backup", "p/b.txt")).contains("b");
+        assertThat(p.log()).contains("added 1, updated 0, unchanged 1");
+    }
+
+    @Test
+    void verifyReportsADifferenceWithExit1AndSizeOnlyComparesSizesAlone() throws IOException {
+        write("same.txt", "same");
+        write("planted.txt", "original");
+        assertThat(ferry("sync", dir.toString(), "s3://backup/host1").exitCode()).isZero();
+        FerryProcess clean = ferry("verify", dir.toString(), "s3://backup/host1");
+        assertThat(clean.exitCode()).as(clean.log()).isZero();
+        assertThat(clean.log()).contains("verified: every file is in S3");
+
+        s3.client().putObject(b -> b.bucket("backup").key("host1/planted.txt"), RequestBody.fromString("ORIGINAL"));
+        FerryProcess checksum = ferry("verify", "--checksum", dir.toString(), "s3://backup/host1");
+        FerryProcess sizeOnly = ferry("verify", "--size-only", dir.toString(), "s3://backup/host1");
+
+        assertThat(checksum.exitCode()).as(checksum.log()).isEqualTo(1);
+        assertThat(checksum.log()).contains("differs: host1/planted.txt").doesNotContain("same.txt (");
+        assertThat(sizeOnly.exitCode()).as(sizeOnly.log()).isZero(); // same size: --size-only cannot see it
+        assertThat(s3.readObject("backup", "host1/planted.txt")).contains("ORIGINAL");
+    }
+
+    @Test
+    void progressShowsTheBarWhenOutputIsNotATerminal() throws IOException {
+        write("a.txt", "a");
+        write("b.txt", "b");
+
+        FerryProcess p = ferry("sync", "--progress", dir.toString(), "s3://backup/p");
+        FerryProcess quiet = ferry("sync", dir.toString(), "s3://backup/q");
+
+        assertThat(p.exitCode()).as(p.log()).isZero();
+        assertThat(p.log()).contains("2/2");
+        assertThat(quiet.log()).doesNotContain("2/2");
+    }
+
+    @Test
+    void credentialsComeFromAnAwsProfileAndSizeOnlyPutsBackAMissingObject() throws IOException {
+        Path credentials = tmp.resolve("credentials");
+        Files.writeString(credentials, "[backup]\naws_access_key_id = " + s3.accessKey() + "\naws_secret_access_key = "
+                + s3.secretKey() + "\n");
+        Files.setPosixFilePermissions(credentials, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        env.remove("AWS_ACCESS_KEY_ID");
+        env.remove("AWS_SECRET_ACCESS_KEY");
+        env.put("AWS_SHARED_CREDENTIALS_FILE", credentials.toString());
+        env.put("AWS_CONFIG_FILE", tmp.resolve("no-config").toString());
+        env.put("AWS_PROFILE", "backup");
+        write("a.txt", "a");
+        write("b.txt", "b");
+        assertThat(ferry("sync", dir.toString(), "s3://backup/p").exitCode()).isZero();
+        s3.client().deleteObject(b -> b.bucket("backup").key("p/a.txt"));
+
+        FerryProcess p = ferry("sync", "--size-only", "--no-progress", dir.toString(), "s3://backup/p");
+
+        assertThat(p.exitCode()).as(p.log()).isZero();
+        assertThat(s3.readObject("backup", "p/a.txt")).contains("a");
+        assertThat(p.log()).contains("added 1, updated 0, unchanged 1").doesNotContain("1/1");
+
+        env.put("AWS_PROFILE", "nosuchprofile");
+        write("c.txt", "c"); // something to upload, so S3 is asked
+        FerryProcess refused = ferry("sync", dir.toString(), "s3://backup/p");
+        assertThat(refused.exitCode()).as(refused.log()).isEqualTo(1);
+        assertThat(refused.log()).contains("no credentials found");
+    }
+}
