@@ -100,12 +100,18 @@ public final class Main {
                 LogFormatSwitch.apply(oneShotConfig.logFormat());
                 NativeCrypto.log(LoggerFactory.getLogger(Main.class));
                 if (sub.commandSpec() == sync) {
+                    SyncLoop.noteOneRun(oneShotConfig);
                     int attempts = sub.matchedOptionValue("--max-attempts", 5);
                     return new SyncCommand(oneShotConfig, out, sub.hasMatchedOption(dryRun), attempts).run();
                 }
                 return new VerifyCommand(oneShotConfig, out, sub.hasMatchedOption(checksum)).run();
             }
             config = options.load(parsed, env);
+            if (config.syncSchedule().isPresent()) { // seed 004's config.txt: syncs, not the daemon
+                setLogLevel(config);
+                LogFormatSwitch.apply(config.logFormat());
+                return SyncLoop.run(config, out);
+            }
         } catch (CommandLine.UnmatchedArgumentException e) {
             unmatched(e.getUnmatched()).forEach(err::println);
             if (!e.getSuggestions().isEmpty()) {
