@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.testing.CountingProxy;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.S3ProxyServer;
+import dev.ferry.testing.S3Request.Operation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -99,12 +100,14 @@ class SyncdConfigIT {
     @Test
     void syncUploadsTheTreeUnderThePrefixWithMarkersAndExitsZero() throws IOException {
         tree();
-        configTxt("");
+        configTxt("sync_interval=1h\n"); // 'ferry sync' is one sync whatever the file asks
 
         FerryProcess p = FerryProcess.run("syncd-sync", env, "sync", "--config", config.toString());
 
         assertThat(p.exitCode()).as(p.log()).isZero();
-        assertThat(p.log()).contains("added 4, updated 0, unchanged 0, skipped 0, ignored 0, failed 0");
+        assertThat(p.log()).contains("added 4, updated 0, unchanged 0, skipped 0, ignored 0, failed 0")
+                .contains("sync_interval 1h (" + config + " line 8) is for 'ferry --config FILE'; 'ferry sync' runs once")
+                .doesNotContain("sync run 1 started");
         assertThat(s3.listKeys(BUCKET)).contains("host1/a.txt", "host1/photos/1.jpg", "host1/photos/2024/2.jpg",
                 "host1/docs/readme.md", "host1/photos/syncd.txt", "host1/photos/2024/syncd.txt", "host1/docs/syncd.txt");
         assertThat(s3.readObject(BUCKET, "host1/photos/2024/2.jpg")).contains("two");
@@ -187,6 +190,24 @@ class SyncdConfigIT {
         assertThat(log).containsPattern("sync run 1 took [0-9.]+s, longer than sync_interval 1s: [0-9]+ starts? "
                 + "skipped, so that syncs never overlap");
         assertThat(s3.readObjectBytes(BUCKET, "host1/big.bin")).hasValueSatisfying(b -> assertThat(b).isEqualTo(big));
+    }
+
+    @Test
+    void sigtermDuringAPeriodicSyncStopsItAndExitsZero() throws Exception {
+        byte[] big = new byte[640 * 1024];
+        new Random(5).nextBytes(big);
+        Files.write(data.resolve("big.bin"), big);
+        configTxt("sync_interval=1s\nbwlimit=32KiB\n"); // 20 s of upload: SIGTERM comes in the middle
+        try (CountingProxy proxy = CountingProxy.start(s3.port())) {
+            env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
+            ferry = FerryProcess.launch("syncd-sigterm", env, "--config", config.toString());
+            await("the upload under way").atMost(DEADLINE)
+                    .until(() -> proxy.traffic().requests(Operation.PUT_OBJECT, BUCKET + "/host1/big.bin") > 0);
+
+            assertThat(ferry.stop()).as(ferry.log()).isZero();
+        }
+        assertThat(ferry.log()).contains("sync run 1 stopped: Ferry is stopping")
+                .doesNotContain("sync run 1 finished").doesNotContain("sync run 2 started");
     }
 
     /**
