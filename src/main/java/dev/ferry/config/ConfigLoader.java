@@ -1,6 +1,7 @@
 package dev.ferry.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.ferry.config.Setting.Source;
 import dev.ferry.core.UrlCredentials;
 import java.net.URI;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,7 +76,7 @@ final class ConfigLoader {
             ParseContext ctx = new ParseContext(dir == null ? cwdContext.baseDir() : dir, cwdContext.home());
             sites = new SitesParser(file.toString(), sitesEntry.line(), ctx, values, problems).parse(sitesEntry.value());
         }
-        if (keyValueSite != null) {
+        if (keyValueSite != null && !fileUnread) {
             schedule = keyValueSite.schedule();
             sites = keyValueSite.site(new SitesParser(configFile.orElseThrow().toString(), 0, cwdContext, values,
                     problems)).map(List::of).orElse(List.of());
@@ -128,7 +130,7 @@ final class ConfigLoader {
         Optional<List<KeyValueFile.Line>> lines = KeyValueFile.read(file, problems);
         fileUnread = lines.isEmpty();
         keyValueSite = new KeyValueSite(file, cwdContext, problems);
-        Map<Object, Integer> seen = new java.util.HashMap<>();
+        Map<Object, Integer> seen = new HashMap<>(); // a syncd key, a ConfigKey (with its aliases), or the name
         for (KeyValueFile.Line line : lines.orElse(List.of())) {
             String where = line.key() + " (" + file + " line " + line.number() + ")";
             Optional<KeyValueSite.Key> syncd = KeyValueSite.Key.byName(line.key());
@@ -143,8 +145,7 @@ final class ConfigLoader {
                 if (line.malformed()) {
                     continue; // reported; reading it as "" would hide the key's default behind a second problem
                 }
-                fileEntries.put(key.get(), new YamlFile.Entry(line.key(),
-                        com.fasterxml.jackson.databind.node.TextNode.valueOf(line.value()), line.number()));
+                fileEntries.put(key.get(), new YamlFile.Entry(line.key(), TextNode.valueOf(line.value()), line.number()));
             } else if (line.key().equals("sites")) {
                 problems.add(where + ": sites need the YAML form of the file (sites:, then one \"- local_path: ...\" "
                         + "per site); this key=value file is one site");
