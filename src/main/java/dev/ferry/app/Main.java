@@ -114,6 +114,7 @@ public final class Main {
                 LogFormatSwitch.apply(oneShotConfig.logFormat());
                 NativeCrypto.log(LoggerFactory.getLogger(Main.class));
                 if (sub.commandSpec() == sync) {
+                    SyncLoop.noteOneRun(oneShotConfig);
                     int attempts = sub.matchedOptionValue("--max-attempts", 5);
                     return new SyncCommand(oneShotConfig, out, sub.hasMatchedOption(dryRun), attempts,
                             sub.hasMatchedOption(syncJson), sub.hasMatchedOption(noTransferExit))
@@ -123,6 +124,11 @@ public final class Main {
                         sub.hasMatchedOption(verifyJson)).run();
             }
             config = options.load(parsed, env);
+            if (config.syncSchedule().isPresent()) { // seed 004's config.txt: syncs, not the daemon
+                setLogLevel(config);
+                LogFormatSwitch.apply(config.logFormat());
+                return SyncLoop.run(config, out);
+            }
         } catch (CommandLine.UnmatchedArgumentException e) {
             unmatched(e.getUnmatched()).forEach(err::println);
             daemonOptions(e, cli).forEach(err::println);

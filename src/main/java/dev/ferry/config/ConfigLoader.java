@@ -1,6 +1,7 @@
 package dev.ferry.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.ferry.config.Setting.Source;
 import dev.ferry.core.UrlCredentials;
 import java.net.URI;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +36,9 @@ final class ConfigLoader {
     private final Map<ConfigKey, Object> values = new EnumMap<>(ConfigKey.class);
     private final Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
     private YamlFile.Entry sitesEntry;
+    /** The config file is in seed 004's key=value form: its site, and a sync schedule instead of the daemon. */
+    private KeyValueSite keyValueSite;
+    private SyncSchedule schedule;
     /** The config file could not be read: which keys it sets is unknown, so none is reported missing. */
     private boolean fileUnread;
     private List<SiteConfig> sites = List.of();
@@ -81,6 +86,10 @@ final class ConfigLoader {
         }
         if (commandLineSite.isPresent()) {
             sites = commandLineSite(commandLineSite.get());
+        } else if (keyValueSite != null && !fileUnread) {
+            schedule = keyValueSite.schedule();
+            sites = keyValueSite.site(new SitesParser(configFile.orElseThrow().toString(), 0, cwdContext, values,
+                    problems)).map(List::of).orElse(List.of());
         }
         if (fileUnread) {
             // The checks below would report keys (watch_path, a credential of a pair) as missing that the
@@ -92,7 +101,7 @@ final class ConfigLoader {
         boolean watchGiven = watch == null || watch.source() != Source.DEFAULT; // null: given but rejected
         SiteChecks.check(values.containsKey(ConfigKey.WATCH_PATH) ? Optional.of((Path) values.get(ConfigKey.WATCH_PATH))
                 : Optional.empty(), watchGiven || !sites.isEmpty() || sitesEntry != null
-                || commandLineSite.isPresent(), sites, (Path) values.get(ConfigKey.STATE_DIR), values.containsKey(ConfigKey.MONGO_URL),
+                || commandLineSite.isPresent() || keyValueSite != null, sites, (Path) values.get(ConfigKey.STATE_DIR), values.containsKey(ConfigKey.MONGO_URL),
                 problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -139,6 +148,10 @@ final class ConfigLoader {
     }
 
     private void readFile(Path file) {
+        if (KeyValueFile.isKeyValue(file)) {
+            readKeyValueFile(file);
+            return;
+        }
         Optional<List<YamlFile.Entry>> entries = YamlFile.read(file, problems);
         fileUnread = entries.isEmpty();
         for (YamlFile.Entry entry : entries.orElse(List.of())) {
@@ -154,6 +167,39 @@ final class ConfigLoader {
                         + "); keep one");
             } else {
                 fileEntries.put(key.get(), entry);
+            }
+        }
+    }
+
+    /**
+     * Seed 004's config.txt: syncd's keys make one site ({@link KeyValueSite}); Ferry's own keys may be written
+     * in the same form and are read like the YAML file's, with the same labels ("key (file line N)").
+     */
+    private void readKeyValueFile(Path file) {
+        Optional<List<KeyValueFile.Line>> lines = KeyValueFile.read(file, problems);
+        fileUnread = lines.isEmpty();
+        keyValueSite = new KeyValueSite(file, cwdContext, problems);
+        Map<Object, Integer> seen = new HashMap<>(); // a syncd key, a ConfigKey (with its aliases), or the name
+        for (KeyValueFile.Line line : lines.orElse(List.of())) {
+            String where = line.key() + " (" + file + " line " + line.number() + ")";
+            Optional<KeyValueSite.Key> syncd = KeyValueSite.Key.byName(line.key());
+            Optional<ConfigKey> key = ConfigKey.byYamlName(line.key());
+            Object which = syncd.isPresent() ? syncd.get() : key.isPresent() ? key.get() : line.key();
+            Integer first = seen.putIfAbsent(which, line.number());
+            if (first != null) {
+                problems.add(where + ": " + line.key() + " is already set on line " + first + "; keep one");
+            } else if (syncd.isPresent()) {
+                keyValueSite.add(syncd.get(), line);
+            } else if (key.isPresent()) {
+                if (line.malformed()) {
+                    continue; // reported; reading it as "" would hide the key's default behind a second problem
+                }
+                fileEntries.put(key.get(), new YamlFile.Entry(line.key(), TextNode.valueOf(line.value()), line.number()));
+            } else if (line.key().equals("sites")) {
+                problems.add(where + ": sites need the YAML form of the file (sites:, then one \"- local_path: ...\" "
+                        + "per site); this key=value file is one site");
+            } else {
+                problems.add(where + ": unknown key; " + KeyValueSite.suggest(line.key()));
             }
         }
     }
@@ -289,7 +335,8 @@ final class ConfigLoader {
                 sites,
                 (LogFormat) values.get(ConfigKey.LOG_FORMAT),
                 (Duration) values.get(ConfigKey.POLL_INTERVAL),
-                List.copyOf(settings.values()));
+                List.copyOf(settings.values()),
+                Optional.ofNullable(schedule));
     }
 
     private <T> Optional<T> optional(ConfigKey key, Class<T> type) {

@@ -54,9 +54,10 @@ public final class ConfigOptions {
         OptionSpec config = OptionSpec.builder(CONFIG_FLAG)
                 .paramLabel("FILE")
                 .type(String.class)
-                .description(brief ? "YAML configuration file (docs/configuration.md)."
-                        : "YAML configuration file (keys as in docs/configuration.md). The command line "
-                        + "overrides the environment, which overrides the file.")
+                .description(brief ? "YAML configuration file, or seed 004's key=value config.txt "
+                        + "(docs/configuration.md)."
+                        : "YAML configuration file (keys as in docs/configuration.md), or seed 004's key=value "
+                        + "config.txt. The command line overrides the environment, which overrides the file.")
                 .build();
         spec.addOption(config);
         Map<ConfigKey, OptionSpec> options = new EnumMap<>(ConfigKey.class);

@@ -45,6 +45,8 @@ import org.slf4j.event.Level;
  * @param logFormat            text or JSON log lines
  * @param pollInterval         time between full sweeps while native watching is unavailable
  * @param settings             every key's effective value and source, in table order (secrets masked)
+ * @param syncSchedule         present when the file is seed 004's key=value config.txt: with no command, Ferry
+ *                             runs one sync (or one every sync_interval) instead of the daemon
  */
 public record FerryConfig(
         Optional<Path> watchPath,
@@ -75,7 +77,8 @@ public record FerryConfig(
         List<SiteConfig> sites,
         LogFormat logFormat,
         Duration pollInterval,
-        List<Setting> settings) {
+        List<Setting> settings,
+        Optional<SyncSchedule> syncSchedule) {
 
     /** Name of the SQLite file inside {@link #stateDir()}. */
     public static final String SQLITE_FILE_NAME = "ferry.db";
@@ -97,6 +100,7 @@ public record FerryConfig(
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(pollInterval, "pollInterval");
+        Objects.requireNonNull(syncSchedule, "syncSchedule");
         ignorePatterns = List.copyOf(ignorePatterns);
         settings = List.copyOf(settings);
         sites = List.copyOf(sites);

@@ -7,10 +7,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Reads the {@code sites:} list of the config file into validated {@link SiteConfig}s, adding every
@@ -67,7 +71,7 @@ final class SitesParser {
     private Optional<SiteConfig> parseSite(JsonNode site, String where) {
         int before = problems.size();
         Map<SiteKey, Object> v = new EnumMap<>(SiteKey.class);
-        java.util.Set<SiteKey> rejected = java.util.EnumSet.noneOf(SiteKey.class);
+        Set<SiteKey> rejected = EnumSet.noneOf(SiteKey.class);
         for (Iterator<Map.Entry<String, JsonNode>> it = site.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             Optional<SiteKey> key = SiteKey.byYamlName(field.getKey());
@@ -81,6 +85,21 @@ final class SitesParser {
                 rejected.add(key.get());
             }
         }
+        // also reports what is missing (but not what was given and rejected: that is reported already)
+        Optional<SiteConfig> complete = complete(v, rejected, where, k -> k.yamlName, SitesParser::normalizePrefix);
+        return problems.size() > before ? Optional.empty() : complete;
+    }
+
+    /**
+     * Completes a site from the values its source gave (already parsed): fallbacks to the global keys,
+     * defaults, required keys, the checks across keys, then the {@link SiteConfig}. Problems name each key
+     * as {@code nameOf} gives it (the source's own key names), after {@code where}; {@code prefixRule} turns
+     * the bucket_path as given into the key prefix ("" or ending in "/"). Keys in {@code rejected} were given
+     * with a value already reported as bad: they are neither missing nor unpaired.
+     */
+    Optional<SiteConfig> complete(Map<SiteKey, Object> v, Set<SiteKey> rejected, String where,
+            Function<SiteKey, String> nameOf, UnaryOperator<String> prefixRule) {
+        int before = problems.size();
         for (SiteKey key : SiteKey.values()) {
             if (v.containsKey(key) || rejected.contains(key)) { // a rejected value is reported already
                 continue;
@@ -94,12 +113,13 @@ final class SitesParser {
                     throw new IllegalStateException("default of site key " + key.yamlName + ": " + e.getMessage(), e);
                 }
             } else if (key.defaultText == null) {
-                problems.add(where + ": " + key.yamlName + " is required (" + key.description + ")");
+                problems.add(where + ": " + nameOf.apply(key) + " is required (" + key.description + ")");
             }
         }
-        boolean hasAccess = v.containsKey(SiteKey.ACCESS_KEY);
-        if (hasAccess != v.containsKey(SiteKey.SECRET_ACCESS_KEY)) {
-            problems.add(where + ": access_key and secret_access_key must be set together (on the site or globally)");
+        boolean hasAccess = v.containsKey(SiteKey.ACCESS_KEY) || rejected.contains(SiteKey.ACCESS_KEY);
+        if (hasAccess != (v.containsKey(SiteKey.SECRET_ACCESS_KEY) || rejected.contains(SiteKey.SECRET_ACCESS_KEY))) {
+            problems.add(where + ": " + nameOf.apply(SiteKey.ACCESS_KEY) + " and "
+                    + nameOf.apply(SiteKey.SECRET_ACCESS_KEY) + " must be set together (on the site or globally)");
         }
         if (v.containsKey(SiteKey.SSE_KMS_KEY_ID) && !"aws:kms".equals(v.get(SiteKey.SSE))) {
             problems.add(where + ": sse_kms_key_id needs sse: aws:kms");
@@ -108,7 +128,7 @@ final class SitesParser {
             return Optional.empty();
         }
         String bucket = (String) v.get(SiteKey.BUCKET);
-        String prefix = normalizePrefix((String) v.getOrDefault(SiteKey.BUCKET_PATH, ""));
+        String prefix = prefixRule.apply((String) v.getOrDefault(SiteKey.BUCKET_PATH, ""));
         String name = (String) v.getOrDefault(SiteKey.NAME, "");
         if (name.isEmpty()) {
             name = prefix.isEmpty() ? bucket : bucket + "/" + prefix.substring(0, prefix.length() - 1);

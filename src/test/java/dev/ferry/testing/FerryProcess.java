@@ -145,6 +145,20 @@ public final class FerryProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts ferry and returns at once, for a run that opens no status server (seed 004's config.txt with a
+     * sync_interval): poll what it does, then {@link #stop()} it.
+     */
+    public static FerryProcess launch(String name, Map<String, String> env, String... args) {
+        try {
+            FerryProcess p = new FerryProcess(new LinkedHashMap<>(env), 0, name);
+            p.launch(args);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Runs the daemon to its end (for start-up errors) and returns its exit code; output in {@link #log()}. */
     public static FerryProcess run(String name, Map<String, String> env, String... args) {
         try {
