@@ -109,6 +109,24 @@ class LauncherIT {
     }
 
     @Test
+    void aClassArchiveThatNoLongerMatchesIsIgnoredAndStaysOffStdout() throws Exception {
+        // An archive made for the checkout's jar, then used with the archive's jar (another file): stale.
+        Path jsa = tmp.resolve("ferry.jsa");
+        Map<String, String> env = env();
+        env.put("FERRY_JAVA_OPTS", "-XX:ArchiveClassesAtExit=" + jsa);
+        Result training = run(env, LAUNCHER.toString(), "--version");
+        assertThat(training.exit()).as(training.err()).isZero();
+        assertThat(jsa).isRegularFile();
+
+        Path home = unpack();
+        env.put("FERRY_JAVA_OPTS", "-XX:SharedArchiveFile=" + jsa);
+        Result stale = run(env, home.resolve("bin/ferry").toString(), "--version");
+        assertThat(stale.exit()).as(stale.err()).isZero();
+        // The JVM's warning about it (JDK 17 prints one) goes to stderr, not into the results.
+        assertThat(stale.out()).matches("ferry \\S+\\R");
+    }
+
+    @Test
     void usesJavaHomeAndHandsOverArgumentsAndExitCodeThroughExec() throws Exception {
         Path javaHome = Files.createDirectories(tmp.resolve("jdk/bin"));
         Path argsFile = tmp.resolve("args");
@@ -132,7 +150,7 @@ class LauncherIT {
         assertThat(lines.get(0)).as("java runs in the launcher's own process (exec), so it gets its signals")
                 .isEqualTo(Long.toString(p.pid()));
         List<String> args = lines.subList(1, lines.size());
-        assertThat(args).containsSubsequence("-XX:+ExitOnOutOfMemoryError", "-Xmx512m", "-XX:+UseSerialGC",
+        assertThat(args).containsSubsequence("-Xlog:all=warning:stderr", "-XX:+ExitOnOutOfMemoryError", "-Xmx512m", "-XX:+UseSerialGC",
                 "-Dferry.test=1", "-jar", ROOT.resolve("target/ferry.jar").toString(), "sync", "a b", "--dry-run");
         if (System.getProperty("os.arch").matches("amd64|x86_64")) {
             assertThat(args).containsSubsequence("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dferry.test=1");
