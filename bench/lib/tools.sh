@@ -8,7 +8,9 @@
 # Scenarios 1-3 run Ferry as the one-shot `ferry sync`, like the other tools (it exits when everything is
 # in S3); FERRY_MODE=daemon times the daemon instead, until /status shows everything uploaded.
 FERRY_MODE=${FERRY_MODE:-sync}
-FERRY_JAVA_OPTS=${FERRY_JAVA_OPTS:--XX:+ExitOnOutOfMemoryError -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}  # the shipped unit's; the raw client runs with them too
+# Ferry runs as users run it, through bin/ferry, which starts Java with these options (its own defaults on
+# x86-64; FERRY_JAVA_OPTS goes after them and wins); the raw client runs with them too.
+FERRY_JAVA_OPTS=${FERRY_JAVA_OPTS:--XX:+ExitOnOutOfMemoryError -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 
 # ferry_env SRC STATE TOOL: the daemon's settings for this run, in FERRY_ENV.
 ferry_env() {
@@ -24,7 +26,8 @@ run_ferry() { # SRC OUT MODE TOOL
   ferry_env "$1" "$state" "$4"
   case "$FERRY_MODE" in
     daemon) run_ferry_daemon "$2" "$3" ;;
-    sync) measure "$2" "${CLEAN_ENV[@]}" "${FERRY_ENV[@]}" java $FERRY_JAVA_OPTS ${FERRY_EXTRA_OPTS:-} -jar "$FERRY_JAR" sync; M_STARTUP=- ;;
+    sync) measure "$2" "${CLEAN_ENV[@]}" "${FERRY_ENV[@]}" FERRY_JAVA_OPTS="$FERRY_JAVA_OPTS ${FERRY_EXTRA_OPTS:-}" \
+      "$ROOT/bin/ferry" sync; M_STARTUP=- ;;
     *) die "FERRY_MODE must be daemon or sync" ;;
   esac
 }
@@ -54,8 +57,8 @@ status_sum() {
 ferry_launch() { # OUT
   FERRY_PORT=$(free_port)
   now; FERRY_T0=$REPLY
-  "${CLEAN_ENV[@]}" "${FERRY_ENV[@]}" PORT="$FERRY_PORT" java $FERRY_JAVA_OPTS ${FERRY_EXTRA_OPTS:-} -jar "$FERRY_JAR" \
-    > "$1.log" 2>&1 &
+  "${CLEAN_ENV[@]}" "${FERRY_ENV[@]}" PORT="$FERRY_PORT" FERRY_JAVA_OPTS="$FERRY_JAVA_OPTS ${FERRY_EXTRA_OPTS:-}" \
+    "$ROOT/bin/ferry" > "$1.log" 2>&1 &
   FERRY_PID=$!
   M_STARTUP=-
   local deadline=$((SECONDS + 120))
