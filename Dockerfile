@@ -9,11 +9,12 @@
 # One-shot commands: docker run --rm ... ferry sync --config /etc/ferry/config.yml
 # See docs/operations.md.
 #
-# Base images by tag, not yet by digest: pin them with the digest your registry reports for these tags
-# (docker buildx imagetools inspect eclipse-temurin:25-jre), e.g. FROM eclipse-temurin:25-jre@sha256:...,
-# and let a dependency bot move it.
+# Base images are pinned by the digest of their multi-platform index, so a rebuild gets the same bytes; the
+# tag beside it says what the digest was taken for. To move to a newer build of the same tag:
+#   docker buildx imagetools inspect eclipse-temurin:25-jre      (the "Digest:" line)
+# and let a dependency bot propose the next ones.
 
-FROM maven:3.9-eclipse-temurin-17 AS build
+FROM maven:3.9-eclipse-temurin-17@sha256:1ed5d1f54416b706707b4f3238f63a20bb06aab27c6d240090a2bb9ad895ed45 AS build
 WORKDIR /src
 COPY pom.xml .
 # Dependencies and plugins first, in their own layer, so a source change does not download them again.
@@ -35,7 +36,7 @@ RUN set -eux; \
     test -s target/s3proxy/s3proxy.jar
 
 # JDK 25: its AOT cache (below) is what pays at start-up; Ferry's bytecode is Java 17's.
-FROM eclipse-temurin:25-jre
+FROM eclipse-temurin:25-jre@sha256:681c543d6f36c50f45e9b5226930a46203dcfa351d3670e9d0bdf0dabae53539
 ARG VERSION=dev
 ARG REVISION=unknown
 LABEL org.opencontainers.image.title="ferry" \
