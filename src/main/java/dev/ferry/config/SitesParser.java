@@ -124,7 +124,7 @@ final class SitesParser {
         if (v.containsKey(SiteKey.SSE_KMS_KEY_ID) && !"aws:kms".equals(v.get(SiteKey.SSE))) {
             problems.add(where + ": sse_kms_key_id needs sse: aws:kms");
         }
-        if (problems.size() > before) {
+        if (problems.size() > before || !rejected.isEmpty()) { // a rejected value was reported by its source
             return Optional.empty();
         }
         String bucket = (String) v.get(SiteKey.BUCKET);
