@@ -53,6 +53,8 @@ public final class Reconciler {
     private final Policy policy;
     private final Clock clock;
     private boolean dryRun;
+    /** When the current run began: a record uploaded after it may be missing from a listing page fetched before. */
+    private java.time.Instant runStarted = java.time.Instant.MIN;
     /** The MD5 of the file last found equal to its object by content, "" when not computed. */
     private String confirmedMd5 = "";
 
@@ -76,6 +78,7 @@ public final class Reconciler {
      */
     public ReconcileReport run(ReconcileSink sink, boolean dryRun, boolean holdDeletions) throws InterruptedException {
         this.dryRun = dryRun;
+        this.runStarted = clock.instant();
         long began = System.nanoTime();
         Counts c = new Counts();
         List<String> deletions = new ArrayList<>();
@@ -169,7 +172,9 @@ public final class Reconciler {
         Destination dest = routed.destination();
         Optional<FileRecord> record = records.get(l.path().toString());
         confirmedMd5 = "";
-        Optional<String> why = remote == null ? Optional.of("") : compare(l, remote, dest, record);
+        Optional<String> why = remote == null
+                ? uploadedDuringRun(record, l.stat()) ? Optional.empty() : Optional.of("")
+                : compare(l, remote, dest, record);
         if (why.isEmpty()) {
             boolean known = record.isPresent() && record.get().status() == FileStatus.UPLOADED
                     && record.get().describes(l.stat().size(), l.stat().mtimeMillis());
@@ -209,6 +214,17 @@ public final class Reconciler {
             records.offer(record.get().withStatus(FileStatus.PENDING, clock.instant()));
         }
         return sink.upload(l.path(), dest, l.stat(), remote == null ? "missing in S3" : why.get());
+    }
+
+    /**
+     * True when the record says this very version was uploaded after this run began: the listing page that
+     * lacks it may have been fetched before the upload ended (the daemon's workers go on while a start-up check
+     * or a sweep lists), so its absence there says nothing, and withdrawing the record would upload it twice.
+     */
+    private boolean uploadedDuringRun(Optional<FileRecord> record, FileStat stat) {
+        return record.isPresent() && record.get().status() == FileStatus.UPLOADED
+                && record.get().describes(stat.size(), stat.mtimeMillis())
+                && record.get().uploadedAt().filter(at -> at.isAfter(runStarted)).isPresent();
     }
 
     /**

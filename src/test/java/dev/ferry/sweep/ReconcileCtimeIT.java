@@ -88,11 +88,39 @@ class ReconcileCtimeIT {
         assertThat(records.get(old.toString()).orElseThrow().stat()).isEqualTo(oldNow);
     }
 
+    /**
+     * The daemon's workers go on while a run lists: a file whose upload ended after the run began may be absent
+     * from a listing page fetched before, and its record must not be withdrawn (that uploaded it twice), while
+     * a file recorded before the run and missing in S3 is put back.
+     */
+    @Test
+    void aFileUploadedWhileTheRunListsIsNotPutBackButOneDeletedBeforeIs() throws Exception {
+        Instant runStart = Instant.now().minusSeconds(60);
+        Path during = Files.writeString(root.resolve("during.txt"), "uploaded while listing");
+        FileStat duringStat = FileStat.of(during).orElseThrow();
+        records.offer(FileRecord.pending(during.toString(), BUCKET, "during.txt", duringStat, runStart)
+                .uploaded(BUCKET, "during.txt", duringStat, "", "", runStart.plusSeconds(30)));
+        Path before = Files.writeString(root.resolve("before.txt"), "deleted in S3 before");
+        FileStat beforeStat = FileStat.of(before).orElseThrow();
+        records.offer(FileRecord.pending(before.toString(), BUCKET, "before.txt", beforeStat, runStart)
+                .uploaded(BUCKET, "before.txt", beforeStat, "", "", runStart.minusSeconds(30)));
+
+        run(Reconciler.Mode.STATE, Clock.fixed(runStart, java.time.ZoneOffset.UTC));
+
+        assertThat(uploads).containsExactly(Map.entry("before.txt", "missing in S3"));
+        assertThat(records.get(during.toString()).orElseThrow().status()).isEqualTo(FileStatus.UPLOADED);
+        assertThat(records.get(before.toString()).orElseThrow().status()).isEqualTo(FileStatus.PENDING);
+    }
+
     private void run(Reconciler.Mode mode) throws InterruptedException {
+        run(mode, Clock.systemUTC());
+    }
+
+    private void run(Reconciler.Mode mode, Clock clock) throws InterruptedException {
         PrefixRouter router = new PrefixRouter(root, BUCKET, "", new IgnoreRules(List.of()), PathFilter.none());
         Reconciler.Policy policy = new Reconciler.Policy(mode, "STANDARD", false, 0, 0, Optional.empty(), false,
                 UploadOptions.NONE);
-        new Reconciler(router, store, records, policy, Clock.systemUTC()).run(new ReconcileSink() {
+        new Reconciler(router, store, records, policy, clock).run(new ReconcileSink() {
             @Override
             public boolean upload(Path path, Destination destination, FileStat stat, String reason) {
                 uploads.put(destination.key(), reason);
