@@ -110,6 +110,9 @@ public final class Main {
                 LogFormatSwitch.toStandardError(); // results on stdout, logs on stderr
                 OneShotForm form = sub.commandSpec() == sync ? syncForm : verifyForm;
                 FerryConfig oneShotConfig = form.load(parsed, options, sub, env);
+                if (refusedForFileNames(err)) {
+                    return EXIT_CONFIG;
+                }
                 setLogLevel(oneShotConfig);
                 LogFormatSwitch.apply(oneShotConfig.logFormat());
                 NativeCrypto.log(LoggerFactory.getLogger(Main.class));
@@ -124,6 +127,9 @@ public final class Main {
                         sub.hasMatchedOption(verifyJson)).run();
             }
             config = options.load(parsed, env);
+            if (refusedForFileNames(err)) {
+                return EXIT_CONFIG;
+            }
             if (config.syncSchedule().isPresent()) { // seed 004's config.txt: syncs, not the daemon
                 setLogLevel(config);
                 LogFormatSwitch.apply(config.logFormat());
@@ -215,7 +221,6 @@ public final class Main {
         }
         config.describe().lines().forEach(line -> log.info("config: {}", line));
         NativeCrypto.log(log);
-        warnIfFileNamesAreNotUtf8(log);
         OpenFileLimit.report();
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
@@ -244,11 +249,25 @@ public final class Main {
     }
 
     /** The JVM decodes file names with the locale's charset: under LANG=C, non-ASCII names cannot be opened. */
-    private static void warnIfFileNamesAreNotUtf8(Logger log) {
-        String jnu = System.getProperty("sun.jnu.encoding", "");
-        if (!jnu.equalsIgnoreCase(StandardCharsets.UTF_8.name())) {
-            log.warn("file names are decoded as {}, so files whose names are not ASCII cannot be read; run with a "
-                    + "UTF-8 locale (e.g. LANG=C.UTF-8)", jnu);
+    /**
+     * Why file names cannot be carried as they are, or empty: the JVM decodes them with the locale's charset
+     * (sun.jnu.encoding), and any other than UTF-8 turns each non-ASCII character into '?', so two names could
+     * share one key, a file could not be opened, and keys would differ from the names. Nothing is started then.
+     */
+    static java.util.Optional<String> fileNameProblem(String jnuEncoding) {
+        if (jnuEncoding.equalsIgnoreCase(StandardCharsets.UTF_8.name()) || jnuEncoding.equalsIgnoreCase("UTF8")) {
+            return java.util.Optional.empty();
         }
+        return java.util.Optional.of("file names would be read as " + (jnuEncoding.isEmpty() ? "an unknown charset"
+                : jnuEncoding) + ", not UTF-8, so names that are not ASCII would become wrong S3 keys; nothing was "
+                + "started. Run with a UTF-8 locale: LC_ALL=C.UTF-8 (bin/ferry, the systemd unit and the image set "
+                + "it).");
+    }
+
+    /** Prints {@link #fileNameProblem} for this JVM and returns true when there is one. */
+    private static boolean refusedForFileNames(PrintStream err) {
+        java.util.Optional<String> problem = fileNameProblem(System.getProperty("sun.jnu.encoding", ""));
+        problem.ifPresent(p -> err.println("ferry: " + p));
+        return problem.isPresent();
     }
 }

@@ -167,7 +167,7 @@ public final class Engine {
             invalidBucketFiles.computeIfAbsent(rejected.bucket(), b -> ConcurrentHashMap.newKeySet())
                     .add(path.toString());
         }
-        if (rejected.kind() == RouteDecision.Rejection.KEY_TOO_LONG) {
+        if (rejected.kind().fileLevel()) {
             // a valid bucket with a file it cannot take: counted as failing there, like a failed upload, also
             // when the record says so already (after a restart), so /status and ferry_files_failing show it
             siteOf(path).ifPresent(site -> lane(site, rejected.bucket()).stats.failing(path.toString(),
@@ -340,7 +340,7 @@ public final class Engine {
             Optional<FileStat> stat = FileStat.of(path);
             if (stat.isPresent()) {
                 reject(path, rejected, stat.get(), records.get(path.toString()));
-            } else if (rejected.kind() == RouteDecision.Rejection.KEY_TOO_LONG) {
+            } else if (rejected.kind().fileLevel()) {
                 siteOf(path).ifPresent(site -> lane(site, rejected.bucket()).stats.succeeded(path.toString()));
             }
         } catch (IOException | StateStoreException e) {

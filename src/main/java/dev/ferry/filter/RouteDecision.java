@@ -20,7 +20,12 @@ public sealed interface RouteDecision {
         /** Its folder is not a valid bucket name: recorded as a permanent failure. */
         INVALID_BUCKET(true),
         /** Its key is longer than S3 allows: recorded as a permanent failure. */
-        KEY_TOO_LONG(true);
+        KEY_TOO_LONG(true),
+        /**
+         * Its name is not valid UTF-8 (bytes of another encoding): Java reads such bytes as U+FFFD, so two such
+         * names would share one key and one record. Recorded as a permanent failure: a new name is the cure.
+         */
+        NAME_NOT_UTF8(true);
 
         private final boolean failure;
 
@@ -30,6 +35,11 @@ public sealed interface RouteDecision {
 
         public boolean failure() {
             return failure;
+        }
+
+        /** A file its bucket cannot take as it stands (not the whole folder): counted as failing in that bucket. */
+        public boolean fileLevel() {
+            return this == KEY_TOO_LONG || this == NAME_NOT_UTF8;
         }
     }
 

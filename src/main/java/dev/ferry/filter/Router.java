@@ -39,8 +39,16 @@ public interface Router {
         return key.toString();
     }
 
-    /** Routed, unless the key is longer than S3 allows. */
+    /**
+     * Routed, unless the key is longer than S3 allows or holds U+FFFD: the character Java reads for bytes that
+     * are not UTF-8, so the true name (and a key that tells it from another) cannot be known.
+     */
     static RouteDecision checked(String bucket, String key) {
+        if (key.indexOf('\uFFFD') >= 0) {
+            return new RouteDecision.Rejected(RouteDecision.Rejection.NAME_NOT_UTF8, bucket, key,
+                    "file name is not valid UTF-8 (shown with \uFFFD): rename it with UTF-8 characters, e.g. "
+                            + "convmv -f latin1 -t utf-8; its S3 key cannot be known");
+        }
         int keyBytes = key.getBytes(StandardCharsets.UTF_8).length;
         if (keyBytes > MAX_KEY_BYTES) {
             return new RouteDecision.Rejected(RouteDecision.Rejection.KEY_TOO_LONG, bucket, key,

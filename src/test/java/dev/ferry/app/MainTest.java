@@ -145,4 +145,11 @@ class MainTest {
             assertThat(r.out()).isEmpty();
         }
     }
+
+    @Test
+    void fileNamesReadInAnotherCharsetThanUtf8StopTheStartWithTheCure() {
+        assertThat(Main.fileNameProblem("UTF-8")).isEmpty();
+        assertThat(Main.fileNameProblem("ANSI_X3.4-1968")).get().asString().contains("ANSI_X3.4-1968")
+                .contains("nothing was started").contains("LC_ALL=C.UTF-8");
+    }
 }

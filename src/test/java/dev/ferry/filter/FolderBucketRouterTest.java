@@ -27,6 +27,17 @@ class FolderBucketRouterTest {
     }
 
     @Test
+    void aNameThatIsNotUtf8IsAFailureOfThatFileAlone() {
+        // Latin-1 bytes 'caf\xe9.txt' and 'caf\xe8.txt' both read as "caf\uFFFD.txt": one key for two files
+        RouteDecision.Rejected r = (RouteDecision.Rejected) router.route(Path.of("/watch/photos/caf\uFFFD.txt"));
+        assertThat(r.kind()).isEqualTo(RouteDecision.Rejection.NAME_NOT_UTF8);
+        assertThat(r.failure()).isTrue();
+        assertThat(r.kind().fileLevel()).isTrue();
+        assertThat(r.reason()).contains("not valid UTF-8").contains("rename");
+        assertThat(router.route(Path.of("/watch/photos/café.txt"))).isInstanceOf(RouteDecision.Routed.class);
+    }
+
+    @Test
     void anInvalidBucketFolderIsAFailureThatSaysWhy() {
         RouteDecision.Rejected r = (RouteDecision.Rejected) router.route(Path.of("/watch/My Photos/a.jpg"));
         assertThat(r.kind()).isEqualTo(RouteDecision.Rejection.INVALID_BUCKET);
