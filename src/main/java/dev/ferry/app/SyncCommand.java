@@ -49,6 +49,8 @@ final class SyncCommand {
     private long skipped;
     private long ignored;
     private long jobFailures;
+    /** Folders that could not be listed: their files were neither compared nor uploaded. */
+    private long folderFailures;
     /** Jobs whose destination could not be listed: counted once, not again by the verifying pass. */
     private final java.util.Set<String> failedJobs = new java.util.HashSet<>();
     /** Files the router rejects, handled as the daemon records them; failures listed at the end. */
@@ -130,10 +132,12 @@ final class SyncCommand {
             report.list("failures").addObject().put("path", path.toString()).put("reason", reason);
         });
         report.line("dry run, nothing changed: would add " + added.sum() + ", update " + updated.sum() + "; unchanged "
-                + unchanged + ", ignored " + ignored + ", would fail " + (rejectedFailures.size() + jobFailures));
+                + unchanged + ", ignored " + ignored + ", would fail "
+                + (rejectedFailures.size() + jobFailures + folderFailures));
         report.object("files").put("added", added.sum()).put("updated", updated.sum()).put("unchanged", unchanged)
-                .put("skipped", skipped).put("ignored", ignored).put("failed", rejectedFailures.size() + jobFailures);
-        return report.finish(rejectedFailures.isEmpty() && jobFailures == 0 ? Main.EXIT_OK
+                .put("skipped", skipped).put("ignored", ignored)
+                .put("failed", rejectedFailures.size() + jobFailures + folderFailures);
+        return report.finish(rejectedFailures.isEmpty() && jobFailures == 0 && folderFailures == 0 ? Main.EXIT_OK
                 : noSuchBucket ? OneShotOptions.EXIT_NO_SUCH_BUCKET : EXIT_INCOMPLETE);
     }
 
@@ -163,7 +167,7 @@ final class SyncCommand {
         Map<String, SiteRefusal> refusals = refusals(details);
         long missing = verify(oneShot, details.keySet(), refusals.keySet());
         Map<Path, String> failures = progress.failures();
-        long failed = Math.max(failures.size(), missing) + jobFailures + rejectedFailures.size();
+        long failed = Math.max(failures.size(), missing) + jobFailures + folderFailures + rejectedFailures.size();
         refusals.forEach((site, refusal) -> {
             String line = site + ": " + refusal.why() + "; " + refusal.files() + (refusal.files() == 1 ? " file" : " files")
                     + " not uploaded";
@@ -342,6 +346,11 @@ final class SyncCommand {
         skipped += r.confirmed();
         ignored += r.ignored() - (rejections - rejectedBefore); // rejected files are counted by rejected()
         deleted += dry ? 0 : r.deleted();
+        for (String folder : r.unreadable()) { // its files could not be compared or uploaded: the run is incomplete
+            folderFailures++;
+            report.line((dry ? "would fail: " : "failed: ") + folder);
+            report.list("unreadableFolders").addObject().put("site", job.name()).put("folder", folder);
+        }
         r.deleteRefused().ifPresent(why -> {
             deletesRefused++;
             report.line("not deleting in " + job.name() + ": " + why);

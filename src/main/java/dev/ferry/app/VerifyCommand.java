@@ -53,8 +53,12 @@ final class VerifyCommand {
                     long cannotUploadBefore = cannotUpload;
                     bucketExists(job);
                     ReconcileReport r = compare(oneShot, job);
-                    missingOrChanged += r.missing() + r.changed();
+                    missingOrChanged += r.missing() + r.changed() + r.unreadable().size();
                     extra += r.extra();
+                    for (String folder : r.unreadable()) { // its files could not be compared: not verified
+                        report.line("cannot verify: " + folder);
+                        report.list("unreadableFolders").addObject().put("site", job.name()).put("folder", folder);
+                    }
                     report.line(job.name() + ": " + r.files() + " files compared, " + r.missing() + " missing in S3, "
                             + r.changed() + " differ, " + r.extra() + " only in S3"
                             + (cannotUpload > cannotUploadBefore ? ", " + (cannotUpload - cannotUploadBefore)
@@ -72,7 +76,8 @@ final class VerifyCommand {
         }
         missingOrChanged += cannotUpload;
         report.line(missingOrChanged == 0 ? "verified: every file is in S3" + (extra > 0 ? " (" + extra
-                + " objects have no local file)" : "") : missingOrChanged + " files are not in S3 as they are locally");
+                + " objects have no local file)" : "") : missingOrChanged + (missingOrChanged == 1 ? " file is" : " files are")
+                + " not in S3 as they are locally (an unreadable folder counts as one)");
         report.object("files").put("notInS3", missingOrChanged).put("onlyInS3", extra)
                 .put("cannotUpload", cannotUpload);
         report.list("differences");

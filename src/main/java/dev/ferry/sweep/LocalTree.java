@@ -40,6 +40,7 @@ final class LocalTree implements Iterator<LocalTree.Entry> {
     private final Deque<Level> stack = new ArrayDeque<>();
     private Entry next;
     private long unreadable;
+    private final java.util.List<String> unreadableFolders = new java.util.ArrayList<>();
 
     LocalTree(Path root) {
         stack.push(new Level("", list(root).iterator()));
@@ -47,6 +48,11 @@ final class LocalTree implements Iterator<LocalTree.Entry> {
 
     long unreadable() {
         return unreadable;
+    }
+
+    /** The folders that could not be listed, each with the reason: "DIR: permission denied". */
+    java.util.List<String> unreadableFolders() {
+        return java.util.List.copyOf(unreadableFolders);
     }
 
     @Override
@@ -88,6 +94,8 @@ final class LocalTree implements Iterator<LocalTree.Entry> {
             }
         } catch (IOException e) {
             unreadable++;
+            unreadableFolders.add(dir + ": cannot list this folder: " + (e instanceof java.nio.file.AccessDeniedException
+                    ? "permission denied" : e.toString()));
             log.warn("{}: cannot list during reconciliation: {}", dir, e.toString());
         }
         children.sort(ORDER);

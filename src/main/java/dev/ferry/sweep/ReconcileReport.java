@@ -18,9 +18,10 @@ import java.util.Optional;
  * @param deleteRefused  why planned deletions were not made (the guard tripped), if they were not
  * @param deleteFailures objects the server refused to delete, with reasons
  * @param markers        marker objects written
+ * @param unreadable     folders that could not be listed, with the reason: their files were not compared
  * @param took           wall time
  */
 public record ReconcileReport(long files, long missing, long changed, long unchanged, long confirmed, long ignored,
         long extra, long deleted, Optional<String> deleteRefused, List<String> deleteFailures, long markers,
-        Duration took) {
+        List<String> unreadable, Duration took) {
 }

@@ -148,7 +148,8 @@ public final class Reconciler {
             }
         }
         return new ReconcileReport(c.files, c.missing, c.changed, c.unchanged, c.confirmed, c.ignored, c.extra, deleted,
-                refused, failures, dryRun ? 0 : markers.written(), Duration.ofNanos(System.nanoTime() - began));
+                refused, failures, dryRun ? 0 : markers.written(), local.unreadableFolders(),
+                Duration.ofNanos(System.nanoTime() - began));
     }
 
     private boolean onLocal(LocalTree.Entry l, RemoteEntry remote, ReconcileSink sink, Counts c, MarkerTracker markers)

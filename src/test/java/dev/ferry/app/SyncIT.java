@@ -100,6 +100,28 @@ class SyncIT {
     }
 
     @Test
+    void aFolderThatCannotBeListedMakesSyncAndVerifyExitNonZeroAndNamesIt() throws IOException {
+        config("");
+        write("fine.txt", "fine");
+        write("closed/c.txt", "behind a closed door");
+        Path closed = site.resolve("closed");
+        Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("---------"));
+        try {
+            FerryProcess p = ferry("sync");
+            assertThat(p.exitCode()).as(p.log()).isEqualTo(1);
+            assertThat(p.stdout()).contains("failed: " + closed + ": cannot list this folder: permission denied")
+                    .contains("failed 1");
+            assertThat(s3.readObject("backup", "host1/fine.txt")).contains("fine");
+
+            FerryProcess verify = ferry("verify");
+            assertThat(verify.exitCode()).as(verify.log()).isEqualTo(1);
+            assertThat(verify.stdout()).contains("cannot verify: " + closed).doesNotContain("verified");
+        } finally {
+            Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
     void refusedCredentialsFailTheSyncFast() throws IOException {
         config("access_key: WRONGKEY\nsecret_access_key: wrong-secret-value\n");
         write("a.txt", "a");
