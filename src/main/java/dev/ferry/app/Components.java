@@ -46,6 +46,7 @@ final class Components {
         Path file = config.sqliteFile();
         try {
             Files.createDirectories(file.getParent());
+            StateFolderLock.take(file.getParent());
             return SqliteStateStore.open(file);
         } catch (IOException | StateStoreException e) {
             throw new StartupException("STATE_DIR: cannot open the state store " + file + ": " + e.getMessage(), e);

@@ -1,0 +1,44 @@
+package dev.ferry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.testing.FerryProcess;
+import dev.ferry.testing.S3ProxyServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two Ferry processes on one SQLite state folder would each upload what the other has not recorded yet: the
+ * second is refused before it starts, naming the first, and the folder is free again once the first is gone,
+ * also after kill -9.
+ */
+class StateFolderLockIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aSecondProcessOnTheSameStateFolderIsRefusedUntilTheFirstIsGone() throws Exception {
+        Path watch = Files.createDirectories(tmp.resolve("watch"));
+        Path state = Files.createDirectories(tmp.resolve("state"));
+        FerryProcess.shareWithDaemon(tmp, watch, state);
+        try (S3ProxyServer s3 = S3ProxyServer.start()) {
+            Map<String, String> env = FerryProcess.baseEnv(watch, state, s3);
+            try (FerryProcess first = FerryProcess.start("lock-first", env)) {
+                Map<String, String> second = new java.util.LinkedHashMap<>(env);
+                second.put("PORT", "0");
+                FerryProcess refused = FerryProcess.run("lock-second", second, "sync");
+
+                assertThat(refused.exitCode()).as(refused.log()).isNotZero();
+                assertThat(refused.log()).contains(state.toString()).contains("in use by another Ferry process")
+                        .contains("pid " + first.pid());
+
+                first.kill9();
+            }
+            FerryProcess after = FerryProcess.run("lock-after", env, "sync");
+            assertThat(after.exitCode()).as(after.log()).isZero();
+        }
+    }
+}
