@@ -158,4 +158,25 @@ final class OneShot implements AutoCloseable {
             }
         }
     }
+
+    /**
+     * A comparison lists a missing bucket as empty (a sync then creates it); where it will not be created
+     * (verify, or create_buckets off) the job fails once with "bucket B does not exist", which is exit 3,
+     * instead of once per file.
+     *
+     * @param why what follows the sentence, e.g. " and create_buckets is off" ("" for none)
+     */
+    static void requireBucket(Job job, String why) {
+        String bucket = job.router().bucket();
+        try {
+            job.site().store().ensureBucket(bucket, false);
+        } catch (dev.ferry.core.TransferException e) {
+            if (e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET
+                    || SyncCommand.NO_SUCH_BUCKET.matcher(String.valueOf(e.getMessage())).find()) {
+                throw new dev.ferry.core.TransferException(dev.ferry.core.FailureKind.NO_SUCH_BUCKET,
+                        "bucket " + bucket + " does not exist" + why);
+            }
+            throw e;
+        }
+    }
 }

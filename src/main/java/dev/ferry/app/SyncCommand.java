@@ -339,6 +339,9 @@ final class SyncCommand {
      * is put back.
      */
     private void scan(OneShot oneShot, OneShot.Job job, ReconcileSink sink, boolean dry) throws InterruptedException {
+        if (!config.createBuckets()) {
+            OneShot.requireBucket(job, " and create_buckets is off");
+        }
         long rejectedBefore = rejections;
         ReconcileReport r = new Reconciler(job.router(), job.site().store(), oneShot.writer, job.policy(),
                 Clock.systemUTC()).run(sink, dry);

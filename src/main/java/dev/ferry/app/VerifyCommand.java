@@ -51,7 +51,7 @@ final class VerifyCommand {
             for (OneShot.Job job : oneShot.jobs()) {
                 try {
                     long cannotUploadBefore = cannotUpload;
-                    bucketExists(job);
+                    OneShot.requireBucket(job, "");
                     ReconcileReport r = compare(oneShot, job);
                     missingOrChanged += r.missing() + r.changed() + r.unreadable().size();
                     extra += r.extra();
@@ -85,23 +85,6 @@ final class VerifyCommand {
                 : noSuchBucket ? OneShotOptions.EXIT_NO_SUCH_BUCKET : SyncCommand.EXIT_INCOMPLETE);
     }
 
-    /**
-     * A comparison lists a missing bucket as empty (a sync then creates it); verify says the bucket does not
-     * exist instead, once, and exits 3.
-     */
-    private static void bucketExists(OneShot.Job job) {
-        String bucket = job.router().bucket();
-        try {
-            job.site().store().ensureBucket(bucket, false);
-        } catch (dev.ferry.core.TransferException e) {
-            if (e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET
-                    || SyncCommand.NO_SUCH_BUCKET.matcher(String.valueOf(e.getMessage())).find()) {
-                throw new dev.ferry.core.TransferException(dev.ferry.core.FailureKind.NO_SUCH_BUCKET,
-                        "bucket " + bucket + " does not exist");
-            }
-            throw e;
-        }
-    }
 
     private ReconcileReport compare(OneShot oneShot, OneShot.Job job) throws InterruptedException {
         Reconciler.Mode mode = checksum ? Reconciler.Mode.CHECKSUM

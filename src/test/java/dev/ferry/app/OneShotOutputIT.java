@@ -161,7 +161,14 @@ class OneShotOutputIT {
 
         FerryProcess sync = ferry("sync", "--json");
         assertThat(sync.exitCode()).as(sync.log()).isEqualTo(3);
-        assertThat(json(sync).path("failures").get(0).path("reason").asText()).contains("does not exist");
+        // one failure for the site, before any file is tried
+        assertThat(json(sync).path("siteFailures").get(0).path("reason").asText()).contains("does not exist")
+                .contains("create_buckets is off");
+        assertThat(json(sync).path("failures").isMissingNode()).isTrue();
+
+        FerryProcess dry = ferry("sync", "--dry-run");
+        assertThat(dry.exitCode()).as(dry.log()).isEqualTo(3);
+        assertThat(dry.stdout()).doesNotContain("would upload");
 
         FerryProcess verify = ferry("verify");
         assertThat(verify.exitCode()).as(verify.log()).isEqualTo(3);
