@@ -181,15 +181,13 @@ final class SitesParser {
         return value == null ? List.of() : (List<String>) value;
     }
 
-    /** "path/to" and "/path/to/" both become "path/to/"; "" stays "". */
+    /** "path/to", "/path/to/" and "path//to" become "path/to/"; "" stays "". */
     static String normalizePrefix(String raw) {
         String p = raw.strip();
         while (p.startsWith("/")) {
             p = p.substring(1);
         }
-        while (p.endsWith("//")) {
-            p = p.substring(0, p.length() - 1);
-        }
+        p = p.replaceAll("/{2,}", "/"); // an empty path segment: "a//b" is "a/b", as rclone and aws-cli read it
         return p.isEmpty() || p.endsWith("/") ? p : p + "/";
     }
 }

@@ -68,6 +68,11 @@ final class Failures {
             if (c instanceof ApiCallAttemptTimeoutException || c instanceof ApiCallTimeoutException) {
                 return make(FailureKind.UNREACHABLE, subject, what + ": timed out: " + detail(c), e);
             }
+            if (c instanceof java.util.concurrent.CancellationException) {
+                // the asynchronous client cancels a request it gave up on: the timeout (TIMEOUT) ran out first
+                return make(FailureKind.UNREACHABLE, subject, what + ": timed out: no answer within the timeout "
+                        + "(TIMEOUT, --timeout)", e);
+            }
         }
         if (e instanceof InterruptedException || e instanceof AbortedException
                 || (e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException))) {

@@ -79,6 +79,14 @@ class SitesConfigTest {
     }
 
     @Test
+    void aPrefixIsOneSlashBetweenSegmentsWhateverWasTyped() {
+        assertThat(SitesParser.normalizePrefix("x//y")).isEqualTo("x/y/");
+        assertThat(SitesParser.normalizePrefix("//x///y//")).isEqualTo("x/y/");
+        assertThat(SitesParser.normalizePrefix("/")).isEmpty();
+        assertThat(SitesParser.normalizePrefix("host1/photos")).isEqualTo("host1/photos/");
+    }
+
+    @Test
     void overlappingDestinationsAreRefusedNamingBothSites() {
         assertThatThrownBy(() -> load("""
                 sites:

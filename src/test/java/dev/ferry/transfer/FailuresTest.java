@@ -68,6 +68,16 @@ class FailuresTest {
     }
 
     @Test
+    void aRequestCancelledAtItsTimeoutSaysSo() {
+        TransferException e = failures.remote("b/", "cannot list objects",
+                new java.util.concurrent.CompletionException(new java.util.concurrent.CancellationException()));
+
+        assertThat(e.kind()).isEqualTo(FailureKind.UNREACHABLE);
+        assertThat(e.getMessage()).isEqualTo("b/: cannot list objects: timed out: no answer within the timeout "
+                + "(TIMEOUT, --timeout)");
+    }
+
+    @Test
     void noSuchBucketExceptionWithoutACode() {
         var e = NoSuchBucketException.builder().statusCode(404).build();
 
