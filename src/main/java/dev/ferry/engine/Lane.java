@@ -34,6 +34,9 @@ final class Lane {
 
     private final UploadListener listener;
     private final java.util.Optional<Integer> maxAttempts;
+    /** One-shot runs: when each file still being written was last said to be waited for. */
+    private final java.util.Map<String, Instant> waitNoted = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.time.Duration WAIT_NOTE = java.time.Duration.ofSeconds(10);
     private final EndpointHealth endpoint;
 
     Lane(Site site, String bucket, EngineSettings settings, Uploader uploader, Backoff backoff, Clock clock,
@@ -117,8 +120,11 @@ final class Lane {
                     .log("{}/{}: not uploaded: {}", bucket, task.key(), u.why());
             queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Requeue r) {
-            fields(log.atDebug(), task, "requeued").addKeyValue("reason", r.why())
-                    .log("{}/{}: {}; trying again at {}", bucket, task.key(), r.why(), r.due());
+            // a one-shot run waits for such a file to end: say so every WAIT_NOTE, or it looks hung
+            boolean note = maxAttempts.isPresent() && noteWaiting(path, now);
+            fields(note ? log.atInfo() : log.atDebug(), task, "requeued").addKeyValue("reason", r.why())
+                    .log("{}/{}: {}; trying again at {}{}", bucket, task.key(), r.why(), r.due(),
+                            note ? " (the run waits until it has been quiet for the settle time)" : "");
             queue.retry(task, r.due(), false);
         } else if (outcome instanceof UploadOutcome.Retry r && r.unreachable() && maxAttempts.isEmpty()) {
             // Not this file's failure: the endpoint's. The file waits for it, due as soon as it answers, and
@@ -195,5 +201,15 @@ final class Lane {
 
     void interruptWorkers() {
         workers.forEach(Thread::interrupt);
+    }
+
+    /** True when {@code path}'s wait has not been said for {@link #WAIT_NOTE} (and records that it is now). */
+    private boolean noteWaiting(String path, Instant now) {
+        Instant last = waitNoted.get(path);
+        if (last != null && now.isBefore(last.plus(WAIT_NOTE))) {
+            return false;
+        }
+        waitNoted.put(path, now);
+        return true;
     }
 }
