@@ -133,7 +133,7 @@ describe_machine() {
     echo "Date: $(date -u +%Y-%m-%dT%H:%MZ)"
     echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) memory, $(uname -sr)"
     echo "JDK: $(java -version 2>&1 | head -1)"
-    echo "Tools: ferry $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') ($FERRY_MODE mode, $FERRY_JAVA_OPTS), $(rclone version 2>/dev/null | head -1), $(/usr/bin/aws --version 2>&1 | cut -d' ' -f1), S3Proxy 4.1.0 (transient backend)"
+    echo "Tools: ferry $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') ($FERRY_MODE mode, bin/ferry's JVM options${FERRY_JAVA_OPTS:+ and FERRY_JAVA_OPTS=$FERRY_JAVA_OPTS})${OLD_FERRY:+, ferry-old $(git -C "$OLD_FERRY" rev-parse --short HEAD 2>/dev/null || echo '?')}, $(rclone version 2>/dev/null | head -1), $(/usr/bin/aws --version 2>&1 | cut -d' ' -f1), S3Proxy 4.1.0 (transient backend)"
     echo "Parameters: $PARAMS_TEXT"
     echo "Load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   } > "$out"

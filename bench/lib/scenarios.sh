@@ -14,7 +14,7 @@ dataset() { # NAME PARAMS GENERATE-ARGS...
 
 prepare_data() {
   dataset warmup "300 small" small --dir "$WORK/data/warmup" --count 300 --min-bytes 1024 --max-bytes 16384 --seed 7
-  if wanted 1 || wanted 3; then
+  if wanted 1 || wanted 3 || wanted 6; then
     dataset s1 "$FILES small 1-16KiB" small --dir "$WORK/data/s1/$BUCKET" --count "$FILES" \
       --min-bytes 1024 --max-bytes 16384 --seed 1
     if [ "$WAN_FILES" != "$FILES" ] && server_wanted wan; then
@@ -52,7 +52,7 @@ timed_run() {
   FILES_EXPECTED=$files
   # Every tool reads its files from the page cache: otherwise the first run after the data set was made or
   # evicted pays for disk reads that the others do not (seen in a profile as block I/O under Ferry's reads).
-  if [ "$mode" = upload ]; then page_cache_warm "$src/$BUCKET"; fi
+  if [ "$mode" = upload ] || [ "$mode" = adopt ]; then page_cache_warm "$src/$BUCKET"; fi
   s3_requests_snapshot > "$out.req0"
   local cpu0 busy0 load
   cpu0=$(proc_cpu "$S3_PID"); busy0=$(machine_busy); load=$(cut -d' ' -f1 /proc/loadavg)
@@ -103,10 +103,19 @@ tools_for() { # SCENARIO SERVER
     if [ "$2" = wan ] && [ "$1" = 1 ]; then list=ferry,rclone,aws,raw,ferry-default,rclone-default; fi
     if [ "$1" = 2 ]; then list=ferry,rclone,aws,raw,raw-multipart; fi
   fi
+  # --old-ferry: another build of Ferry runs beside this one wherever tuned Ferry runs (old against new)
   local t out=()
+  if [ -n "${OLD_FERRY:-}" ] && [[ ",$list," != *",ferry-old,"* ]]; then
+    local with=
+    for t in ${list//,/ }; do
+      if [ "$t" = ferry ]; then with+="ferry-old,"; fi
+      with+="$t,"
+    done
+    list=${with%,}
+  fi
   for t in ${list//,/ }; do
     case "$1:$t" in
-      3:raw*) ;;                               # nothing to skip without state: not measured
+      3:raw* | 6:raw*) ;;                      # nothing to skip without state: not measured
       1:raw-multipart) ;;                      # small files are single PUTs: the same as raw
       4:ferry* | 5:ferry*) out+=("$t") ;;      # daemon-only scenarios
       4:* | 5:*) ;;
@@ -153,6 +162,27 @@ scenario_3() {
     [ "$M_RC" = 0 ] || { log "$tool could not seed scenario 3 (see $seed.*); skipped"; continue; }
     for ((rep = 1; rep <= REPEAT; rep++)); do
       STATE_NAME="$server-s3-$tool" timed_run "$server" 3 "$tool" "$rep" "$src" noop
+    done
+  done
+}
+
+# Empty state store over objects already in S3 (issue 16): the files are first uploaded by the tool itself
+# (untimed, on a fresh server), then it runs again over the same tree, Ferry with an empty state folder (a
+# lost state store, or a move from another tool), so it must ask S3 about every file; the timed run should
+# upload nothing. rclone and aws keep no state, so their runs are those of scenario 3. Seeded again for each
+# repeat, so that the tools take turns in a rotating order as in scenarios 1 and 2.
+scenario_6() {
+  local server=$1 src rep tool
+  src=$(s1_src "$server")
+  local -a tools
+  read -r -a tools <<< "$(tools_for 6 "$server")"
+  for ((rep = 1; rep <= REPEAT; rep++)); do
+    for tool in $(rotate "$rep" "${tools[@]}"); do
+      s3_fresh "$server" 1g
+      local seed="$WORK/runs/$server-s6-$tool-r$rep-seed"
+      STATE_NAME="$server-s6-$tool" run_tool "$tool" "$src" "$seed" seed
+      [ "$M_RC" = 0 ] || { log "$tool could not seed scenario 6 (see $seed.*); skipped"; continue; }
+      STATE_NAME="$server-s6-$tool" timed_run "$server" 6 "$tool" "$rep" "$src" adopt
     done
   done
 }

@@ -5,12 +5,16 @@
 #   M_WALL (s), M_CPU (client CPU s), M_RSS (peak KiB), M_STARTUP (s or "-"), M_RC (0 = it finished)
 # and leaves the tool's output in OUT.*.
 
-# Scenarios 1-3 run Ferry as the one-shot `ferry sync`, like the other tools (it exits when everything is
-# in S3); FERRY_MODE=daemon times the daemon instead, until /status shows everything uploaded.
+# Scenarios 1-3 and 6 run Ferry as the one-shot `ferry sync`, like the other tools (it exits when everything
+# is in S3), in its rclone-style form, as users type it: `bin/ferry sync SRC/bench s3://bench --transfers C`,
+# credentials and endpoint from AWS_* variables, its state file under a --state-dir of the run's own.
+# FERRY_MODE=daemon times the daemon instead (WATCH_PATH=SRC), until /status shows everything uploaded.
 FERRY_MODE=${FERRY_MODE:-sync}
-# Ferry runs as users run it, through bin/ferry, which starts Java with these options (its own defaults on
-# x86-64; FERRY_JAVA_OPTS goes after them and wins); the raw client runs with them too.
-FERRY_JAVA_OPTS=${FERRY_JAVA_OPTS:--XX:+ExitOnOutOfMemoryError -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
+# Ferry runs as users run it, through bin/ferry, which starts Java with its own tuned options; FERRY_JAVA_OPTS
+# (empty unless set, as for users) goes after them and wins. The raw client runs with the launcher's options
+# on x86-64 (RAW_JAVA_OPTS) and FERRY_JAVA_OPTS after them, so that a profiler given with -agentpath reaches both JVMs.
+FERRY_JAVA_OPTS=${FERRY_JAVA_OPTS:-}
+RAW_JAVA_OPTS=${RAW_JAVA_OPTS:--XX:+ExitOnOutOfMemoryError -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 
 # ferry_env SRC STATE TOOL: the daemon's settings for this run, in FERRY_ENV.
 ferry_env() {
@@ -19,15 +23,24 @@ ferry_env() {
   if [ "$3" != ferry-default ]; then FERRY_ENV+=(CONCURRENCY="$CONC"); fi
 }
 
+# The one-shot form's command line and environment (FERRY_SYNC): DIR s3://BUCKET, as rclone copy is given.
+ferry_sync_command() { # SRC STATE TOOL
+  FERRY_SYNC=(env AWS_ACCESS_KEY_ID="$S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$S3_SECRET_KEY"
+    AWS_ENDPOINT_URL="$S3_ENDPOINT" AWS_REGION=us-east-1 LANG=C.UTF-8
+    FERRY_JAVA_OPTS="$FERRY_JAVA_OPTS ${FERRY_EXTRA_OPTS:-}"
+    "${FERRY_BIN:-$ROOT/bin/ferry}" sync "$1/$BUCKET" "s3://$BUCKET" --state-dir "$2" --no-progress)
+  if [ "$3" != ferry-default ]; then FERRY_SYNC+=(--transfers "$CONC"); fi
+}
+
+# MODE "adopt" (scenario 6): the objects are in S3 but the state store is empty, as after a lost state folder
+# or a move from another tool; like "upload" and "seed" it starts from an empty state folder.
 run_ferry() { # SRC OUT MODE TOOL
   local state="$WORK/state/${STATE_NAME:-$(basename "$2")}"
   if [ "$3" != noop ]; then rm -rf "$state"; fi
   mkdir -p "$state"
-  ferry_env "$1" "$state" "$4"
   case "$FERRY_MODE" in
-    daemon) run_ferry_daemon "$2" "$3" ;;
-    sync) measure "$2" "${CLEAN_ENV[@]}" "${FERRY_ENV[@]}" FERRY_JAVA_OPTS="$FERRY_JAVA_OPTS ${FERRY_EXTRA_OPTS:-}" \
-      "$ROOT/bin/ferry" sync; M_STARTUP=- ;;
+    daemon) ferry_env "$1" "$state" "$4"; run_ferry_daemon "$2" "$3" ;;
+    sync) ferry_sync_command "$1" "$state" "$4"; measure "$2" "${CLEAN_ENV[@]}" "${FERRY_SYNC[@]}"; M_STARTUP=- ;;
     *) die "FERRY_MODE must be daemon or sync" ;;
   esac
 }
@@ -145,7 +158,7 @@ run_raw() { # SRC OUT MODE TOOL
   local parts=()   # raw-multipart: Ferry's default part size, so it does the multipart work Ferry does
   if [ "$4" = raw-multipart ]; then parts=(--part-size $((8 * 1024 * 1024))); fi
   measure "$2" "${CLEAN_ENV[@]}" BENCH_ACCESS_KEY="$S3_ACCESS_KEY" BENCH_SECRET_KEY="$S3_SECRET_KEY" \
-    java $FERRY_JAVA_OPTS -cp "$BENCH_CP" dev.ferry.bench.RawPut --endpoint "$S3_ENDPOINT" --bucket "$BUCKET" \
+    java $RAW_JAVA_OPTS $FERRY_JAVA_OPTS -cp "$BENCH_CP" dev.ferry.bench.RawPut --endpoint "$S3_ENDPOINT" --bucket "$BUCKET" \
     --root "$1/$BUCKET" --threads "$RAW_THREADS" "${parts[@]}"
   M_STARTUP=$(sed -n 's/.*startup_s=\([0-9.]*\).*/\1/p' "$2.out")
   [ -n "$M_STARTUP" ] || M_STARTUP=-
@@ -156,9 +169,11 @@ run_tool() {
   M_UPLOADED=-
   case "$1" in
     ferry | ferry-default) run_ferry "$2" "$3" "$4" "$1" ;;
+    ferry-old) [ -n "${OLD_FERRY:-}" ] || die "tool ferry-old needs --old-ferry DIR"
+      FERRY_BIN="$OLD_FERRY/bin/ferry" run_ferry "$2" "$3" "$4" "$1" ;;
     rclone | rclone-default) run_rclone "$2" "$3" "$4" "$1" ;;
     aws | aws-default) run_aws "$2" "$3" "$4" "$1" ;;
     raw | raw-multipart) run_raw "$2" "$3" "$4" "$1" ;;
-    *) die "unknown tool '$1' (ferry, ferry-default, rclone, rclone-default, aws, aws-default, raw, raw-multipart)" ;;
+    *) die "unknown tool '$1' (ferry, ferry-default, ferry-old, rclone, rclone-default, aws, aws-default, raw, raw-multipart)" ;;
   esac
 }

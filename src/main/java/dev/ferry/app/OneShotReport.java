@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -13,12 +14,18 @@ import java.time.Duration;
  * and then one JSON document (the shape is in docs/operations.md). Logs never come here: they go to stderr.
  */
 final class OneShotReport {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /**
+     * Made on first use, by a --json run at its end: an ObjectMapper costs a one-shot run about a tenth of a
+     * second of start-up, which a run without --json does not need (its document is plain nodes).
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
 
     private final PrintStream out;
     private final boolean json;
     private final long startNanos = System.nanoTime();
-    final ObjectNode document = JSON.createObjectNode();
+    final ObjectNode document = JsonNodeFactory.instance.objectNode();
 
     OneShotReport(PrintStream out, boolean json, String command) {
         this.out = out;
@@ -53,7 +60,7 @@ final class OneShotReport {
             document.put("ok", exitCode == OneShotOptions.EXIT_OK);
             document.put("durationMs", Duration.ofNanos(System.nanoTime() - startNanos).toMillis());
             try {
-                out.println(JSON.writeValueAsString(document));
+                out.println(Json.MAPPER.writeValueAsString(document));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e); // a tree of plain nodes always serializes
             }

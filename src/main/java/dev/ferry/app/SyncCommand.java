@@ -53,6 +53,12 @@ final class SyncCommand {
     private long folderFailures;
     /** Jobs whose destination could not be listed: counted once, not again by the verifying pass. */
     private final java.util.Set<String> failedJobs = new java.util.HashSet<>();
+    /**
+     * Jobs that handed at least one file to the engine. The others were found complete by the first pass's
+     * listing (and had their markers written there): the verifying pass skips them rather than list their
+     * destination a second time for the same answer.
+     */
+    private final java.util.Set<String> jobsWithUploads = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Files the router rejects, handled as the daemon records them; failures listed at the end. */
     private long rejections;
     private final Map<Path, String> rejectedFailures = new TreeMap<>();
@@ -253,13 +259,15 @@ final class SyncCommand {
 
     /**
      * Second pass: what is still not in S3 (markers are written here, once folders are complete). Files that
-     * failed are listed with their reason already, and sites whose keys were refused are not asked again.
+     * failed are listed with their reason already, and sites whose keys were refused are not asked again, nor
+     * jobs that uploaded nothing (the first pass's listing already found them complete).
      */
     private long verify(OneShot oneShot, java.util.Set<Path> failed, java.util.Set<String> refusedSites)
             throws IOException, InterruptedException {
         LongAdder stillMissing = new LongAdder();
         for (OneShot.Job job : oneShot.jobs()) {
-            if (failedJobs.contains(job.name()) || refusedSites.contains(job.name())) {
+            if (failedJobs.contains(job.name()) || refusedSites.contains(job.name())
+                    || !jobsWithUploads.contains(job.name())) {
                 continue;
             }
             ReconcileSink counting = new ReconcileSink() {
@@ -298,6 +306,7 @@ final class SyncCommand {
         return new ReconcileSink() {
             @Override
             public boolean upload(Path path, Destination dest, FileStat stat, String reason) throws InterruptedException {
+                jobsWithUploads.add(job.name());
                 progress.queued(path, isNew(reason), stat.size());
                 return engine.enqueue(job.site(), path, dest, stat);
             }

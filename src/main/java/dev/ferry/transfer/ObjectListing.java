@@ -7,6 +7,10 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -14,9 +18,11 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * A ListObjectsV2 listing as an iterator that fetches the next page only when the current one is used up, so
- * at most one page is held in memory. Zero-byte keys ending in "/" are skipped: S3 consoles create them as
- * folder placeholders and S3Proxy's filesystem backend lists one for each directory; no file has such a name.
+ * A ListObjectsV2 listing as an iterator. While the consumer works through one page, the next one is already
+ * being fetched (on a daemon thread of its own), so a comparison of a large prefix does not wait for a round
+ * trip every 1,000 keys; at most two pages are held in memory. Closing the stream cancels a fetch ahead.
+ * Zero-byte keys ending in "/" are skipped: S3 consoles create them as folder placeholders and S3Proxy's
+ * filesystem backend lists one for each directory; no file has such a name.
  * Not thread-safe (one consumer per listing, like any iterator); the store may run many listings at once.
  */
 final class ObjectListing implements Iterator<RemoteEntry> {
@@ -27,7 +33,16 @@ final class ObjectListing implements Iterator<RemoteEntry> {
     private final String bucket;
     private final String prefix;
     private final int pageSize;
+    /** Fetches of the next page, ahead of the consumer: a thread for each that is busy, none when idle. */
+    private static final ExecutorService AHEAD = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "s3-listing-ahead");
+        t.setDaemon(true);
+        return t;
+    });
+
     private Iterator<S3Object> page = Collections.emptyIterator();
+    /** The next page, being fetched while this one is consumed; null when none is. */
+    private Future<ListObjectsV2Response> ahead;
     private String continuation;
     private boolean lastPage;
     private RemoteEntry next;
@@ -46,7 +61,7 @@ final class ObjectListing implements Iterator<RemoteEntry> {
         }
         ObjectListing listing = new ObjectListing(s3, failures, bucket, prefix, pageSize);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(listing,
-                Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT), false);
+                Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT), false).onClose(listing::cancel);
     }
 
     @Override
@@ -78,16 +93,49 @@ final class ObjectListing implements Iterator<RemoteEntry> {
     }
 
     private void fetch() {
-        ListObjectsV2Response response;
-        try {
-            response = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(pageSize)
-                    .continuationToken(continuation));
-        } catch (RuntimeException e) {
-            throw failures.remote(bucket + "/" + prefix, "cannot list objects", e);
-        }
+        ListObjectsV2Response response = ahead == null ? request(continuation) : awaitAhead();
         page = response.contents().iterator();
         continuation = response.nextContinuationToken();
         lastPage = !Boolean.TRUE.equals(response.isTruncated()) || continuation == null || continuation.isEmpty();
+        if (!lastPage) {
+            String token = continuation;
+            ahead = AHEAD.submit(() -> request(token));
+        }
+    }
+
+    private ListObjectsV2Response request(String token) {
+        try {
+            return s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(pageSize).continuationToken(token));
+        } catch (RuntimeException e) {
+            throw failures.remote(bucket + "/" + prefix, "cannot list objects", e);
+        }
+    }
+
+    /** The page fetched ahead; its failure is thrown here, to the consumer, as if it had fetched it itself. */
+    private ListObjectsV2Response awaitAhead() {
+        Future<ListObjectsV2Response> f = ahead;
+        ahead = null;
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw failures.remote(bucket + "/" + prefix, "cannot list objects", e.getCause());
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw failures.remote(bucket + "/" + prefix, "cannot list objects", e);
+        }
+    }
+
+    /** The consumer is done (the stream was closed): a fetch ahead is not needed any more. */
+    private void cancel() {
+        Future<ListObjectsV2Response> f = ahead;
+        ahead = null;
+        if (f != null) {
+            f.cancel(true);
+        }
     }
 
     static boolean isFolderPlaceholder(S3Object object) {

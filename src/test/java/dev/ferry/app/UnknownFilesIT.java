@@ -103,6 +103,10 @@ class UnknownFilesIT extends DaemonTestBase {
         return delta;
     }
 
+    private int lists() {
+        return proxy.traffic().requests(dev.ferry.testing.S3Request.Operation.LIST);
+    }
+
     private void forgetState() throws IOException {
         try (var files = Files.list(state)) {
             for (Path f : files.toList()) {
@@ -134,19 +138,24 @@ class UnknownFilesIT extends DaemonTestBase {
 
         forgetState();
         Map<String, Integer> before = stores();
+        int listsBefore = lists();
         FerryProcess again = sync(config);
         assertThat(again.exitCode()).as(again.log()).isZero();
         assertThat(storedSince(before)).as("objects stored again").isEmpty();
         assertThat(again.log()).contains("added 0, updated 0").contains("skipped 4");
+        // nothing uploaded: the first pass's listing is the answer, no second (verifying) listing
+        assertThat(lists() - listsBefore).as("listings of a sync that uploaded nothing").isEqualTo(1);
 
         // behind Ferry's back: one object deleted, one replaced by other bytes of the same size; state lost again
         s3.client().deleteObject(b -> b.bucket("backup").key("host1/sub/b.txt"));
         s3.client().putObject(b -> b.bucket("backup").key("host1/sub/c.txt"), RequestBody.fromString("CHARLIE"));
         forgetState();
         before = stores();
+        listsBefore = lists();
         FerryProcess repair = sync(config);
         assertThat(repair.exitCode()).as(repair.log()).isZero();
         assertThat(storedSince(before)).containsOnlyKeys("backup/host1/sub/b.txt", "backup/host1/sub/c.txt");
+        assertThat(lists() - listsBefore).as("listings of a sync that uploaded: compare, then verify").isEqualTo(2);
         assertThat(s3.readObject("backup", "host1/sub/b.txt")).contains("bravo");
         assertThat(s3.readObject("backup", "host1/sub/c.txt")).contains("charlie");
 

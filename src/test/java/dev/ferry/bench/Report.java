@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns runs.tsv into the results: one table (scenario x tool: wall time, throughput, CPU per 1,000
@@ -32,13 +33,31 @@ public final class Report {
         List<Summary> lines = Summary.of(rows);
         Table main = mainTable(lines, false);
         Table stream = streamTable(lines);
+        Table rclone = rcloneTable(lines);
+        Table targets = issue16Table(lines);
         System.out.println(mainTable(lines, true).text());
+        if (!rclone.isEmpty()) {
+            System.out.println("Against rclone (same scenario, same server):");
+            System.out.println(rclone.text());
+        }
+        if (!targets.isEmpty()) {
+            System.out.println("Targets of issue 16:");
+            System.out.println(targets.text());
+        }
         if (!stream.isEmpty()) {
             System.out.println(stream.text());
         }
         String machine = args.has("machine") ? Files.readString(args.path("machine")) : "";
         if (args.has("doc")) {
             String fragment = fragment(machine, main, stream, args.get("chart-name", "performance.png"));
+            if (!rclone.isEmpty()) {
+                fragment += "\nAgainst rclone (same scenario and server; speed above 1 and CPU below 1 favour the "
+                        + "tool over rclone):\n\n" + rclone.markdown();
+            }
+            if (!targets.isEmpty()) {
+                fragment += "\nTargets of issue 16 (loopback; they are stated for 5,000 files at 32 transfers):\n\n"
+                        + targets.markdown();
+            }
             Path doc = args.path("doc");
             String before = Files.exists(doc) ? Files.readString(doc) : "";
             Files.writeString(doc, replaceBetweenMarkers(before, fragment));
@@ -57,6 +76,7 @@ public final class Report {
             case "3" -> String.format("3 no-op restart %,d files", s.files());
             case "4" -> "4 steady stream";
             case "5" -> String.format("5 sweep of %,d synced files", s.files());
+            case "6" -> String.format("6 empty state store, %,d files in S3", s.files());
             default -> s.scenario();
         };
     }
@@ -78,6 +98,70 @@ public final class Report {
                     Table.num(s.serverCpuPerThousandFiles()), Table.num(s.startupSeconds())));
         }
         return t;
+    }
+
+    /**
+     * Every tool of a scenario that rclone (tuned) ran too, beside it: throughput, wall time, client CPU per
+     * 1,000 files, each tool's speed and CPU as a ratio to rclone's, PUTs.
+     */
+    static Table rcloneTable(List<Summary> lines) {
+        Table t = new Table(List.of("scenario", "server", "tool", "runs ok", "throughput", "wall s",
+                "CPU s / 1k files", "speed vs rclone", "CPU vs rclone", "PUTs (median, max)"));
+        for (Summary s : lines) {
+            if (s.scenario().equals("4") || s.peer(lines, "rclone").isEmpty()) {
+                continue;
+            }
+            t.add(List.of(scenarioTitle(s), s.server(), s.tool(), s.okRuns() + "/" + s.runs(),
+                    Table.num(s.throughput()) + " " + s.unit(), Table.num(s.wallSeconds()),
+                    Table.num(s.cpuPerThousandFiles()), Table.num(s.speedToRclone(lines)),
+                    Table.num(s.cpuToRclone(lines)), Table.count(s.puts()) + ", " + Table.count(s.maxPuts())));
+        }
+        return t;
+    }
+
+    /**
+     * The performance targets of issue 16, judged from the loopback medians of scenarios 1 and 6 (Ferry and
+     * rclone): backfill at least rclone's files/s with at most 1.2x its client CPU per 1,000 files; over an
+     * empty state store with the objects in S3, no PUT in any run and less wall time than rclone copy.
+     */
+    static Table issue16Table(List<Summary> lines) {
+        Table t = new Table(List.of("target", "ferry", "rclone", "ratio", "met"));
+        Optional<Summary> ferry1 = find(lines, "1", "ferry");
+        Optional<Summary> rclone1 = find(lines, "1", "rclone");
+        if (ferry1.isPresent() && rclone1.isPresent()) {
+            Summary f = ferry1.get();
+            Summary r = rclone1.get();
+            double speed = f.speedToRclone(lines);
+            double cpu = f.cpuToRclone(lines);
+            String what = String.format("%,d files of 1-16 KiB into an empty bucket", f.files());
+            t.add(List.of(what + ": files/s at least rclone's", Table.num(f.throughput()) + " files/s",
+                    Table.num(r.throughput()) + " files/s", Table.num(speed), verdict(speed >= 1)));
+            t.add(List.of(what + ": client CPU per 1,000 files at most 1.2x rclone's",
+                    Table.num(f.cpuPerThousandFiles()) + " s", Table.num(r.cpuPerThousandFiles()) + " s",
+                    Table.num(cpu), verdict(cpu <= 1.2)));
+        }
+        Optional<Summary> ferry6 = find(lines, "6", "ferry");
+        Optional<Summary> rclone6 = find(lines, "6", "rclone");
+        if (ferry6.isPresent() && rclone6.isPresent()) {
+            Summary f = ferry6.get();
+            Summary r = rclone6.get();
+            String what = String.format("the same %,d files again, empty state store, objects in S3", f.files());
+            t.add(List.of(what + ": zero PUTs (most in a run)", Table.count(f.maxPuts()),
+                    Table.count(r.maxPuts()), "-", verdict(f.maxPuts() == 0)));
+            double speed = f.speedToRclone(lines);
+            t.add(List.of(what + ": faster than rclone copy (wall s)", Table.num(f.wallSeconds()),
+                    Table.num(r.wallSeconds()), Table.num(speed), verdict(f.wallSeconds() < r.wallSeconds())));
+        }
+        return t;
+    }
+
+    private static Optional<Summary> find(List<Summary> lines, String scenario, String tool) {
+        return lines.stream().filter(s -> s.server().equals("loopback") && s.scenario().equals(scenario)
+                && s.tool().equals(tool) && s.okRuns() > 0).findFirst();
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "yes" : "no";
     }
 
     static Table streamTable(List<Summary> lines) {

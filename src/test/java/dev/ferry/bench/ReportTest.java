@@ -63,6 +63,39 @@ class ReportTest {
         assertThat(s.get(2).ratioTo(s)).isCloseTo(0.5, within(1e-9));
     }
 
+    /** A run with its own CPU seconds and PUT count (row() above fixes them). */
+    private static RunRow run(String scenario, String tool, int rep, String wall, String cpu, long puts) {
+        return RunRow.parse(String.join("\t", "loopback", scenario, tool, Integer.toString(rep), "1", wall, "-",
+                "5000", "40000000", cpu, "102400", "5000", Long.toString(puts), "1.0", ""));
+    }
+
+    @Test
+    void toolsAreComparedWithRcloneBySpeedAndCpu() {
+        List<Summary> s = Summary.of(List.of(run("1", "ferry", 1, "10", "6", 5000),
+                run("1", "rclone", 1, "8", "4", 5000), run("3", "ferry", 1, "1", "1", 0)));
+        assertThat(s.get(0).speedToRclone(s)).isCloseTo(0.8, within(1e-9));
+        assertThat(s.get(0).cpuToRclone(s)).isCloseTo(1.5, within(1e-9));
+        assertThat(s.get(2).speedToRclone(s)).isNaN(); // rclone did not run scenario 3
+        Table t = Report.rcloneTable(s);
+        assertThat(t.text()).contains("ferry").contains("0.80").contains("1.50").doesNotContain("no-op");
+    }
+
+    @Test
+    void issue16TargetsAreJudgedFromTheMediansAndEveryRunsPuts() {
+        List<Summary> met = Summary.of(List.of(run("1", "ferry", 1, "9", "5", 5000), run("1", "rclone", 1, "10", "4.5", 5000),
+                run("6", "ferry", 1, "2", "2", 0), run("6", "ferry", 2, "2.2", "2", 0),
+                run("6", "rclone", 1, "3", "1", 0)));
+        assertThat(Report.issue16Table(met).text().lines().filter(l -> l.stripTrailing().endsWith(" yes"))).hasSize(4);
+
+        List<Summary> missed = Summary.of(List.of(run("1", "ferry", 1, "11", "5.5", 5000),
+                run("1", "rclone", 1, "10", "4.5", 5000), run("6", "ferry", 1, "2", "2", 0),
+                run("6", "ferry", 2, "2", "2", 3), run("6", "ferry", 3, "4", "2", 0), run("6", "rclone", 1, "1.9", "1", 0)));
+        String text = Report.issue16Table(missed).text();
+        // slower than rclone; CPU 1.22x; a run with 3 PUTs although the median is 0; 2 s against 1.9 s
+        assertThat(text.lines().filter(l -> l.stripTrailing().endsWith(" no"))).hasSize(4);
+        assertThat(Report.issue16Table(Summary.of(List.of(run("1", "ferry", 1, "1", "1", 1)))).isEmpty()).isTrue();
+    }
+
     @Test
     void largeFilesAreMeasuredInMegabytesPerSecond() {
         Summary large = Summary.of(List.of(RunRow.parse(row("loopback", "2", "ferry", 1, 1, "2", 8, "")))).get(0);

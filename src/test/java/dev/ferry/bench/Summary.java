@@ -13,7 +13,7 @@ import java.util.function.ToDoubleFunction;
  */
 record Summary(String server, String scenario, String tool, int okRuns, int runs, double wallSeconds,
         double startupSeconds, long files, long bytes, double cpuSeconds, double rssKiB, double requests,
-        double puts, double serverCpuSeconds, Map<String, Double> extra) {
+        double puts, double maxPuts, double serverCpuSeconds, Map<String, Double> extra) {
 
     /** Groups rows by server, scenario and tool, in the order they first appear. */
     static List<Summary> of(List<RunRow> rows) {
@@ -31,7 +31,8 @@ record Summary(String server, String scenario, String tool, int okRuns, int runs
                     med(ok, RunRow::wallSeconds), med(ok, RunRow::startupSeconds),
                     ok.isEmpty() ? first.files() : ok.get(0).files(), ok.isEmpty() ? first.bytes() : ok.get(0).bytes(),
                     med(ok, RunRow::cpuSeconds), med(ok, RunRow::rssKiB), med(ok, RunRow::requests),
-                    med(ok, RunRow::puts), med(ok, RunRow::serverCpuSeconds), extra));
+                    med(ok, RunRow::puts), ok.stream().mapToDouble(RunRow::puts).max().orElse(Double.NaN),
+                    med(ok, RunRow::serverCpuSeconds), extra));
         }
         return out;
     }
@@ -69,6 +70,22 @@ record Summary(String server, String scenario, String tool, int okRuns, int runs
     /** Ferry's line this one is compared with: at its defaults for a tool at its defaults, else tuned Ferry. */
     String baselineTool() {
         return tool.endsWith("-default") ? "ferry-default" : "ferry";
+    }
+
+    /** The same scenario on the same server run by {@code tool}, if it was. */
+    Optional<Summary> peer(List<Summary> all, String other) {
+        return all.stream().filter(s -> s.server.equals(server) && s.scenario.equals(scenario)
+                && s.tool.equals(other)).findFirst();
+    }
+
+    /** This tool's throughput divided by rclone's (tuned) in the same scenario (above 1: faster than rclone). */
+    double speedToRclone(List<Summary> all) {
+        return peer(all, "rclone").map(r -> throughput() / r.throughput()).orElse(Double.NaN);
+    }
+
+    /** This tool's client CPU per file divided by rclone's (below 1: less CPU than rclone). */
+    double cpuToRclone(List<Summary> all) {
+        return peer(all, "rclone").map(r -> cpuPerThousandFiles() / r.cpuPerThousandFiles()).orElse(Double.NaN);
     }
 
     /** This tool's throughput divided by its baseline Ferry's (above 1: faster than Ferry). */

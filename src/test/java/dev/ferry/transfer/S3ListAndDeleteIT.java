@@ -86,15 +86,21 @@ class S3ListAndDeleteIT {
     }
 
     @Test
-    void pagesAreFetchedOnlyAsTheStreamIsConsumed() {
+    void pagesAreFetchedOneAheadOfTheConsumer() {
         long before = requests("GET /" + BUCKET + "?");
         Stream<RemoteEntry> listing = store.list(BUCKET, "many/", 100);
         assertThat(requests("GET /" + BUCKET + "?") - before).as("before consuming").isZero();
 
-        List<RemoteEntry> first = listing.limit(150).toList();
-
+        List<RemoteEntry> first;
+        try (listing) {
+            first = listing.limit(150).toList();
+            // pages 1 and 2 consumed; page 3 fetched ahead, and no further one until it is consumed
+            org.awaitility.Awaitility.await("page 3 fetched ahead").atMost(Duration.ofSeconds(10))
+                    .until(() -> requests("GET /" + BUCKET + "?") - before >= 3);
+            assertThat(requests("GET /" + BUCKET + "?") - before).as("pages for 150 entries").isEqualTo(3);
+        }
         assertThat(first).hasSize(150);
-        assertThat(requests("GET /" + BUCKET + "?") - before).as("pages for 150 entries").isEqualTo(2);
+        assertThat(first.get(149).key()).isEqualTo(store.list(BUCKET, "many/").skip(149).findFirst().orElseThrow().key());
     }
 
     @Test
