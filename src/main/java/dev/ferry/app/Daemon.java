@@ -5,10 +5,7 @@ import dev.ferry.core.DaemonStatus;
 import dev.ferry.core.StateStore;
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineSettings;
-import dev.ferry.core.Destination;
-import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
-import dev.ferry.core.RemoteEntry;
 import dev.ferry.engine.Site;
 import dev.ferry.filter.PrefixRouter;
 import dev.ferry.sweep.ReconcileReport;
@@ -167,26 +164,7 @@ final class Daemon {
         Site site = runner.site;
         Reconciler reconciler = new Reconciler((PrefixRouter) site.router(), site.store(), writer,
                 Components.policy(Components.siteConfig(config, site), site), clock);
-        ReconcileSink sink = new ReconcileSink() {
-            @Override
-            public boolean upload(Path path, Destination dest, FileStat stat, String reason)
-                    throws InterruptedException {
-                return engine.enqueue(site, path, dest, stat);
-            }
-
-            @Override
-            public void same(Path path, Destination dest, FileStat stat, RemoteEntry remote,
-                    Optional<FileRecord> record) {
-                // recorded by the reconciler
-            }
-
-            @Override
-            public void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat,
-                    Optional<FileRecord> record) {
-                // a key too long: recorded as failed and counted in its bucket's failed, as in watch_path mode
-                engine.reject(path, rejected, stat, record);
-            }
-        };
+        ReconcileSink sink = new EngineSink(engine, site).reconciling();
         runner.sweeps.fullRunBy((cancelled, holdDeletions) -> {
             ReconcileReport r = reconciler.run(sink, false, holdDeletions);
             engine.deletionsRefused(site, ((PrefixRouter) site.router()).bucket(), r.deleteRefused());

@@ -5,12 +5,14 @@ import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.Site;
+import dev.ferry.core.RemoteEntry;
 import dev.ferry.filter.RouteDecision;
+import dev.ferry.sweep.ReconcileSink;
 import dev.ferry.sweep.SweepSink;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Hands what a site's sweeps find to the engine. */
+/** Hands what a site's sweeps (and, through {@link #reconciling()}, its reconciliations) find to the engine. */
 final class EngineSink implements SweepSink {
     private final Engine engine;
     private final Site site;
@@ -29,5 +31,31 @@ final class EngineSink implements SweepSink {
     @Override
     public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing) {
         engine.reject(path, rejected, stat, existing);
+    }
+
+    /**
+     * The same for a reconciliation: what needs uploading is queued, rejected files are recorded (a key too long
+     * fails in its bucket, as in watch_path mode), and files S3 holds are recorded by the reconciler itself.
+     */
+    ReconcileSink reconciling() {
+        return new ReconcileSink() {
+            @Override
+            public boolean upload(Path path, Destination dest, FileStat stat, String reason)
+                    throws InterruptedException {
+                return EngineSink.this.upload(path, dest, stat, reason);
+            }
+
+            @Override
+            public void same(Path path, Destination dest, FileStat stat, RemoteEntry remote,
+                    Optional<FileRecord> record) {
+                // recorded by the reconciler
+            }
+
+            @Override
+            public void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat,
+                    Optional<FileRecord> record) {
+                reject(path, rejected, stat, record);
+            }
+        };
     }
 }

@@ -4,7 +4,6 @@ import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
 import dev.ferry.core.RecordKeeper;
-import dev.ferry.core.RemoteEntry;
 import dev.ferry.core.TransferException;
 import dev.ferry.core.UploadDecision;
 import dev.ferry.engine.Engine;
@@ -15,7 +14,6 @@ import dev.ferry.filter.PathFilter;
 import dev.ferry.filter.PrefixRouter;
 import dev.ferry.filter.RouteDecision;
 import dev.ferry.sweep.ReconcileReport;
-import dev.ferry.sweep.ReconcileSink;
 import dev.ferry.sweep.Reconciler;
 import dev.ferry.sweep.SweepResult;
 import dev.ferry.sweep.SweepScheduler;
@@ -123,7 +121,7 @@ final class StartupCheck {
             throws InterruptedException {
         try {
             ReconcileReport r = new Reconciler(router, site.store(), records, policy, clock)
-                    .run(enqueueing(), false, holdDeletions);
+                    .run(new EngineSink(engine, site).reconciling(), false, holdDeletions);
             return new SweepResult(r.files(), r.missing() + r.changed(), r.ignored(), 0, r.took(), true);
         } catch (TransferException e) {
             log.warn("s3://{}/: cannot compare {} with S3 ({}); sweeping it against the state store instead",
@@ -196,7 +194,7 @@ final class StartupCheck {
             } else {
                 // the first walk already handed over what the store knows to need uploading: the queue merges
                 // the same file handed over again. Nothing is deleted in this run: only the files are checked.
-                ReconcileReport r = reconciler.run(enqueueing(), false, true);
+                ReconcileReport r = reconciler.run(new EngineSink(engine, site).reconciling(), false, true);
                 confirmed = r.confirmed();
                 missing = r.missing();
                 changed = r.changed();
@@ -220,25 +218,4 @@ final class StartupCheck {
         return new Sweeper(site.router(), records, sink, 1000, storeWait);
     }
 
-    private ReconcileSink enqueueing() {
-        return new ReconcileSink() {
-            @Override
-            public boolean upload(Path path, Destination dest, FileStat stat, String reason)
-                    throws InterruptedException {
-                return engine.enqueue(site, path, dest, stat);
-            }
-
-            @Override
-            public void same(Path path, Destination dest, FileStat stat, RemoteEntry remote,
-                    Optional<FileRecord> record) {
-                // recorded by the reconciler
-            }
-
-            @Override
-            public void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat,
-                    Optional<FileRecord> record) {
-                engine.reject(path, rejected, stat, record);
-            }
-        };
-    }
 }

@@ -161,20 +161,7 @@ public final class FerryProcess implements AutoCloseable {
 
     /** Runs the daemon to its end (for start-up errors) and returns its exit code; output in {@link #log()}. */
     public static FerryProcess run(String name, Map<String, String> env, String... args) {
-        try {
-            FerryProcess p = new FerryProcess(new LinkedHashMap<>(env), 0, name);
-            p.launch(args);
-            if (!p.process.waitFor(60, TimeUnit.SECONDS)) {
-                p.process.destroyForcibly();
-                throw new AssertionError("ferry did not exit within 60 s:\n" + p.log());
-            }
-            return p;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return runToEnd(name, env, false, args);
     }
 
     /**
@@ -182,9 +169,16 @@ public final class FerryProcess implements AutoCloseable {
      * {@link #stderr()} the logs; {@link #log()} holds both.
      */
     public static FerryProcess runSplit(String name, Map<String, String> env, String... args) {
+        return runToEnd(name, env, true, args);
+    }
+
+    /** Launches Ferry and waits up to 60 s for it to exit; {@code split}: stderr in a file of its own. */
+    private static FerryProcess runToEnd(String name, Map<String, String> env, boolean split, String... args) {
         try {
             FerryProcess p = new FerryProcess(new LinkedHashMap<>(env), 0, name);
-            p.errFile = p.logFile.resolveSibling(p.logFile.getFileName().toString().replace(".log", ".stderr.log"));
+            if (split) {
+                p.errFile = p.logFile.resolveSibling(p.logFile.getFileName().toString().replace(".log", ".stderr.log"));
+            }
             p.launch(args);
             if (!p.process.waitFor(60, TimeUnit.SECONDS)) {
                 p.process.destroyForcibly();
