@@ -102,6 +102,7 @@ class BadInputsIT extends DaemonTestBase {
         assertThat(longRecord.permanent()).isTrue();
         assertThat(bucket("odd").path("failed").asLong()).isEqualTo(1);
         assertThat(bucket("odd").path("lastError").path("path").asText()).isEqualTo(tooLong.toString());
+        await().atMost(DEADLINE).until(() -> !logLines(tooLong + ": not uploaded: key too long").isEmpty());
         assertThat(logLines(tooLong + ": not uploaded: key too long")).hasSize(1);
 
         // the line break is written as \n: one line per event, and no line forged by the name
@@ -137,7 +138,9 @@ class BadInputsIT extends DaemonTestBase {
         FileRecord lockedRecord = record(locked).orElseThrow();
         assertThat(lockedRecord.reason()).contains("odd/locked.bin: cannot read file: permission denied");
         assertThat(lockedRecord.permanent()).as("retried").isFalse();
-        assertThat(logLines("odd/locked.bin: upload failed (attempt ")).isNotEmpty()
+        // the record is written a moment before the retry is logged
+        await().atMost(DEADLINE).until(() -> !logLines("odd/locked.bin: upload failed (attempt ").isEmpty());
+        assertThat(logLines("odd/locked.bin: upload failed (attempt "))
                 .allSatisfy(l -> assertThat(l).contains("permission denied"));
 
         String failed = ferryFailed();
@@ -284,6 +287,7 @@ class BadInputsIT extends DaemonTestBase {
         assertThat(parts).isGreaterThan(1).isLessThanOrEqualTo(10_000);
         assertThat(head.eTag()).endsWith("-" + parts + "\"");
         assertThat(proxy.requestHeads()).noneMatch(h -> h.startsWith("PUT /large/disk.img HTTP"));
+        await().atMost(DEADLINE).until(() -> !logLines("large/disk.img: uploaded " + size + " bytes").isEmpty());
         assertThat(logLines("large/disk.img: uploaded " + size + " bytes")).singleElement()
                 .satisfies(l -> assertThat(l).endsWith("(multipart)"));
         try (RandomAccessFile stored = new RandomAccessFile(s3.dataDir().resolve("large/disk.img").toFile(), "r")) {

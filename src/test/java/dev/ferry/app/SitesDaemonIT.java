@@ -212,6 +212,7 @@ class SitesDaemonIT {
                 .startsWith("deletions stopped: the delete guard tripped"));
         assertThat(s3.listKeys("guarded")).as("objects kept").hasSizeGreaterThanOrEqualTo(4);
         assertThat(ferry.status().path("buckets").path("guarded").path("failed").asLong()).isZero();
+        await("the guard's log line").atMost(DEADLINE).until(() -> ferry.log().contains("deletions stopped"));
         assertThat(ferry.log().lines().filter(l -> l.contains("ERROR") && l.contains("deletions stopped"))).hasSize(1);
         assertThat(ferry.stop()).isZero();
 

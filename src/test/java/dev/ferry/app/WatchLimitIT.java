@@ -53,6 +53,7 @@ class WatchLimitIT extends DaemonTestBase {
         ferry = FerryProcess.startWithInotifyWatchLimit("watch-limit-start", env(), 4);
 
         awaitPolling();
+        await("the log line").atMost(DEADLINE).until(() -> ferry.log().contains("falling back to polling sweeps"));
         assertThat(ferry.log()).contains("falling back to polling sweeps", "fs.inotify.max_user_watches");
         for (int i = 0; i < 8; i++) {
             awaitObject("photos", "d" + i + "/old.jpg", "old " + i);
@@ -75,6 +76,7 @@ class WatchLimitIT extends DaemonTestBase {
             Files.createDirectories(watch.resolve("photos/n" + i));
         }
         awaitPolling();
+        await("the log line").atMost(DEADLINE).until(() -> ferry.log().contains("a new directory cannot be watched"));
         assertThat(ferry.log()).contains("a new directory cannot be watched", "fs.inotify.max_user_watches");
 
         for (int i = 0; i < 8; i++) {
