@@ -62,7 +62,8 @@ class SameSizeRewriteIT extends DaemonTestBase {
         assertThat(s3.readObjectBytes(BUCKET, "docs/report.txt")).hasValueSatisfying(
                 bytes -> assertThat(bytes).isEqualTo(local));
         assertThat(puts("docs/report.txt")).isEqualTo(2);
-        assertThat(ferry.log()).contains("content changed with the same size and mtime");
+        await("the log line").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                .until(() -> ferry.log().contains("content changed with the same size and mtime"));
     }
 
     @Test
