@@ -5,6 +5,8 @@ import dev.ferry.config.Secret;
 import dev.ferry.config.SiteConfig;
 import dev.ferry.core.UploadOptions;
 import dev.ferry.engine.Site;
+import dev.ferry.engine.FolderBucketSite;
+import dev.ferry.engine.PrefixSite;
 import dev.ferry.filter.FolderBucketRouter;
 import dev.ferry.filter.IgnoreRules;
 import dev.ferry.filter.PathFilter;
@@ -53,52 +55,65 @@ final class Components {
         }
     }
 
-    /** The watch_path tree (when configured) and every site of the config file, each with its own S3 connection. */
-    static List<Site> sites(FerryConfig config, List<AutoCloseable> opened) {
-        List<Site> sites = new ArrayList<>();
-        // One limiter shared by every site's connection: bwlimit is for the whole daemon.
-        Optional<BandwidthLimiter> limit = config.bwlimit() > 0
+    /** One limiter shared by every site's connection (bwlimit is for the whole daemon); empty for no limit. */
+    static Optional<BandwidthLimiter> bandwidthLimit(FerryConfig config) {
+        return config.bwlimit() > 0
                 ? Optional.of(BandwidthLimiter.of(Math.max(BandwidthLimiter.MIN_BYTES_PER_SECOND, config.bwlimit())))
                 : Optional.empty();
-        if (config.watchPath().isPresent()) {
-            ObjectStore store = objectStore(config, config.endpoint(), config.region(), config.pathStyle(),
-                    config.accessKey(), config.secretAccessKey(), false, limit);
-            opened.add(store);
-            Path root = config.watchPath().get().toAbsolutePath().normalize();
-            sites.add(new Site("watch_path", new FolderBucketRouter(root, new IgnoreRules(config.ignorePatterns())),
-                    store, false, UploadOptions.NONE, 0));
-        }
+    }
+
+    /**
+     * The watch_path tree (when configured) and every site of the config file, each with its own S3 connection
+     * (added to {@code opened}, to be closed by the caller), all sharing {@code limit}.
+     */
+    static List<SiteSetup> sites(FerryConfig config, Optional<BandwidthLimiter> limit, List<AutoCloseable> opened) {
+        List<SiteSetup> sites = new ArrayList<>();
+        watchPathSite(config, limit, opened).ifPresent(sites::add);
         for (SiteConfig sc : config.sites()) {
-            ObjectStore store = objectStore(config, sc.endpoint(), sc.region(), sc.pathStyle(), sc.accessKey(),
-                    sc.secretAccessKey(), sc.sdkChecksums(), limit);
-            opened.add(store);
-            List<String> ignore = new ArrayList<>(config.ignorePatterns());
-            if (sc.markers()) {
-                ignore.add(sc.markerFile());
-            }
-            sites.add(new Site(sc.name(), new PrefixRouter(sc.localPath(), sc.bucket(), sc.prefix(),
-                    new IgnoreRules(ignore), new PathFilter(sc.exclusions(), sc.inclusions())), store,
-                    sc.retireDeleted(), new UploadOptions(Optional.of(sc.storageClass()), sc.sse(), sc.kmsKeyId()),
-                    sc.maxDelete()));
+            sites.add(site(config, sc, limit, opened));
         }
         return sites;
     }
 
-    /** The configuration of a site of the config file. */
-    static SiteConfig siteConfig(FerryConfig config, Site site) {
-        return config.sites().stream().filter(c -> c.name().equals(site.name())).findFirst().orElseThrow();
+    /** The watch_path tree, when configured: each bucket folder compared under the global reconcile mode. */
+    static Optional<SiteSetup> watchPathSite(FerryConfig config, Optional<BandwidthLimiter> limit,
+            List<AutoCloseable> opened) {
+        if (config.watchPath().isEmpty()) {
+            return Optional.empty();
+        }
+        ObjectStore store = objectStore(config, config.endpoint(), config.region(), config.pathStyle(),
+                config.accessKey(), config.secretAccessKey(), false, limit);
+        opened.add(store);
+        Path root = config.watchPath().get().toAbsolutePath().normalize();
+        Site site = new FolderBucketSite("watch_path", new FolderBucketRouter(root,
+                new IgnoreRules(config.ignorePatterns())), store, false, UploadOptions.NONE, 0);
+        // each bucket folder: its reconcile mode; no deletions, no markers
+        Reconciler.Policy policy = new Reconciler.Policy(mode(config.reconcile()), "STANDARD", false, 0, 0,
+                Optional.empty(), false, UploadOptions.NONE);
+        return Optional.of(new SiteSetup(site, policy, config.reconcile() != SiteConfig.ReconcileMode.STATE,
+                config.watchInterval()));
     }
 
-    /** The site's reconciliation policy. */
-    static Reconciler.Policy policy(SiteConfig sc, Site site) {
-        return new Reconciler.Policy(mode(sc.reconcile()), sc.storageClass(), sc.retireDeleted(), sc.maxDelete(), sc.maxDeletePercent(),
-                sc.markers() ? Optional.of(sc.markerFile()) : Optional.empty(), sc.localMarkers(), site.options());
-    }
-
-    /** The policy of each bucket folder of the watch_path tree: its reconcile mode; no deletions, no markers. */
-    static Reconciler.Policy watchPathPolicy(FerryConfig config) {
-        return new Reconciler.Policy(mode(config.reconcile()), "STANDARD", false, 0, 0, Optional.empty(), false,
-                UploadOptions.NONE);
+    /** A site of the config file (at start, or added while the daemon runs), with its own S3 connection. */
+    static SiteSetup site(FerryConfig config, SiteConfig sc, Optional<BandwidthLimiter> limit,
+            List<AutoCloseable> opened) {
+        ObjectStore store = objectStore(config, sc.endpoint(), sc.region(), sc.pathStyle(), sc.accessKey(),
+                sc.secretAccessKey(), sc.sdkChecksums(), limit);
+        opened.add(store);
+        List<String> ignore = new ArrayList<>(config.ignorePatterns());
+        if (sc.markers()) {
+            ignore.add(sc.markerFile());
+        }
+        UploadOptions options = new UploadOptions(Optional.of(sc.storageClass()), sc.sse(), sc.kmsKeyId());
+        Site site = new PrefixSite(sc.name(), new PrefixRouter(sc.localPath(), sc.bucket(), sc.prefix(),
+                new IgnoreRules(ignore), new PathFilter(sc.exclusions(), sc.inclusions())), store, sc.retireDeleted(),
+                options, sc.maxDelete());
+        Reconciler.Policy policy = new Reconciler.Policy(mode(sc.reconcile()), sc.storageClass(), sc.retireDeleted(),
+                sc.maxDelete(), sc.maxDeletePercent(), sc.markers() ? Optional.of(sc.markerFile()) : Optional.empty(),
+                sc.localMarkers(), options);
+        // full sweeps list the prefix in S3 unless the state store alone decides
+        boolean lists = sc.reconcile() != SiteConfig.ReconcileMode.STATE || sc.retireDeleted() || sc.markers();
+        return new SiteSetup(site, policy, lists, sc.pollInterval());
     }
 
     static Reconciler.Mode mode(SiteConfig.ReconcileMode mode) {
@@ -108,17 +123,6 @@ final class Components {
             case SIZE_ONLY -> Reconciler.Mode.SIZE_ONLY;
             case CHECKSUM -> Reconciler.Mode.CHECKSUM;
         };
-    }
-
-    /** Whether full sweeps of the site must list its prefix in S3 (else the state store alone decides). */
-    static boolean needsListing(SiteConfig sc) {
-        return sc.reconcile() != SiteConfig.ReconcileMode.STATE || sc.retireDeleted() || sc.markers();
-    }
-
-    /** Polling interval of a site: its own watch_interval, else the global one; empty for native watching. */
-    static Optional<Duration> pollInterval(FerryConfig config, Site site) {
-        return config.sites().stream().filter(sc -> sc.name().equals(site.name())).findFirst()
-                .map(SiteConfig::pollInterval).orElse(config.watchInterval());
     }
 
     private static ObjectStore objectStore(FerryConfig config, Optional<URI> endpoint, Optional<String> region,

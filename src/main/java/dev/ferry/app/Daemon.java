@@ -7,7 +7,8 @@ import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineSettings;
 import dev.ferry.core.FileStat;
 import dev.ferry.engine.Site;
-import dev.ferry.filter.PrefixRouter;
+import dev.ferry.config.SiteConfig;
+import dev.ferry.engine.PrefixSite;
 import dev.ferry.sweep.ReconcileReport;
 import dev.ferry.sweep.ReconcileSink;
 import dev.ferry.sweep.Reconciler;
@@ -22,6 +23,7 @@ import dev.ferry.queue.Backoff;
 import dev.ferry.state.StateWriter;
 import dev.ferry.state.UnmarkedUploadFlag;
 import dev.ferry.sweep.Sweeper;
+import dev.ferry.transfer.BandwidthLimiter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,7 +53,10 @@ final class Daemon {
     private final Instant startedAt;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private final List<AutoCloseable> closeOnFailure = new ArrayList<>();
-    private final List<SiteRunner> runners = new ArrayList<>();
+    /** bwlimit: shared by every site's S3 connection, also those of sites started while running. */
+    private Optional<BandwidthLimiter> bandwidthLimit = Optional.empty();
+    /** Changed while running by {@link #startSite} and {@link #stopSite}; read by the timers and /status. */
+    private final List<SiteRunner> runners = new CopyOnWriteArrayList<>();
     private StateStore store;
     private StateWriter writer;
     private UnmarkedUploadFlag unmarked;
@@ -87,33 +93,12 @@ final class Daemon {
         closeOnFailure.add(unmarked);
         metrics = new FerryMetrics(this::status);
         closeOnFailure.add(metrics);
-        List<Site> sites = Components.sites(config, closeOnFailure);
-        engine = new Engine(sites, writer, EngineSettings.daemon(config.concurrency(), config.queueCapacity(),
+        bandwidthLimit = Components.bandwidthLimit(config);
+        List<SiteSetup> sites = Components.sites(config, bandwidthLimit, closeOnFailure);
+        engine = new Engine(sites.stream().map(SiteSetup::site).toList(), writer, EngineSettings.daemon(config.concurrency(), config.queueCapacity(),
                 config.settleTime(), config.createBuckets()), clock, Backoff.standard(), metrics, unmarked);
-        for (Site site : sites) {
-            Sweeper sweeper = new Sweeper(site.router(), writer, new EngineSink(engine, site), 1000, this::awaitStore);
-            SiteRunner runner = new SiteRunner(site, engine, sweeper, Components.pollInterval(config, site),
-                    config.pollInterval(), clock);
-            runner.sweeps.onFullSweep((took, files, queued) -> metrics.fullSweepCompleted(took, files));
-            StartupCheck check = new StartupCheck(site, engine, writer, this::awaitStore, clock);
-            if (site.router().bucketPerFolder()) {
-                // state mode: the start-up sweep asks S3 about the files the store does not know; the other
-                // modes compare every bucket folder with S3 on every full sweep
-                boolean everyRun = config.reconcile() != dev.ferry.config.SiteConfig.ReconcileMode.STATE;
-                SweepScheduler.FullRun run = check.forWatchPath(config.ignorePatterns(),
-                        Components.watchPathPolicy(config), everyRun);
-                if (everyRun) {
-                    runner.sweeps.fullRunBy(run);
-                } else {
-                    runner.sweeps.firstFullRunBy(run);
-                }
-            } else if (Components.needsListing(Components.siteConfig(config, site))) {
-                reconcileOnFullSweeps(runner);
-            } else {
-                runner.sweeps.firstFullRunBy(check.forSite((PrefixRouter) site.router(),
-                        Components.policy(Components.siteConfig(config, site), site)));
-            }
-            runners.add(runner);
+        for (SiteSetup setup : sites) {
+            runners.add(runnerOf(setup));
         }
 
         AdminAccess admin = config.adminToken()
@@ -159,17 +144,84 @@ final class Daemon {
                 store.location(), config.bindAddress(), http.port());
     }
 
+    /** What keeps one site's files flowing (not started yet): its sweeps, what its full sweeps run, its watching. */
+    private SiteRunner runnerOf(SiteSetup setup) {
+        Site site = setup.site();
+        Sweeper sweeper = new Sweeper(site.router(), writer, new EngineSink(engine, site), 1000, this::awaitStore);
+        SiteRunner runner = new SiteRunner(site, engine, sweeper, setup.pollInterval(), config.pollInterval(), clock);
+        runner.sweeps.onFullSweep((took, files, queued) -> metrics.fullSweepCompleted(took, files));
+        StartupCheck check = new StartupCheck(site, engine, writer, this::awaitStore, clock);
+        site.on(tree -> {
+            // state mode: the start-up sweep asks S3 about the files the store does not know; the other
+            // modes compare every bucket folder with S3 on every full sweep
+            SweepScheduler.FullRun run = check.forWatchPath(config.ignorePatterns(), setup.policy(),
+                    setup.listsEverySweep());
+            if (setup.listsEverySweep()) {
+                runner.sweeps.fullRunBy(run);
+            } else {
+                runner.sweeps.firstFullRunBy(run);
+            }
+        }, prefix -> {
+            if (setup.listsEverySweep()) {
+                reconcileOnFullSweeps(runner, prefix, setup.policy());
+            } else {
+                runner.sweeps.firstFullRunBy(check.forSite(prefix.router(), setup.policy()));
+            }
+        });
+        return runner;
+    }
+
     /** Full sweeps of this site compare it with S3 (its reconcile mode, retire_deleted, markers). */
-    private void reconcileOnFullSweeps(SiteRunner runner) {
-        Site site = runner.site;
-        Reconciler reconciler = new Reconciler((PrefixRouter) site.router(), site.store(), writer,
-                Components.policy(Components.siteConfig(config, site), site), clock);
+    private void reconcileOnFullSweeps(SiteRunner runner, PrefixSite site, Reconciler.Policy policy) {
+        Reconciler reconciler = new Reconciler(site.router(), site.store(), writer, policy, clock);
         ReconcileSink sink = new EngineSink(engine, site).reconciling();
         runner.sweeps.fullRunBy((cancelled, holdDeletions) -> {
             ReconcileReport r = reconciler.run(sink, false, holdDeletions);
-            engine.deletionsRefused(site, ((PrefixRouter) site.router()).bucket(), r.deleteRefused());
+            engine.deletionsRefused(site, site.bucket(), r.deleteRefused());
             return new SweepResult(r.files(), r.missing() + r.changed(), r.ignored(), 0, r.took(), true);
         });
+    }
+
+    /**
+     * Starts a site while the daemon runs: its lanes, sweeps (a full one first) and watching. The other sites
+     * are not touched. For sites that change at run time (the control plane).
+     */
+    void startSite(SiteConfig sc) {
+        List<AutoCloseable> opened = new ArrayList<>();
+        SiteSetup setup = Components.site(config, sc, bandwidthLimit, opened);
+        Site site = setup.site();
+        try {
+            engine.addSite(site);
+        } catch (RuntimeException e) {
+            site.store().close();
+            throw e;
+        }
+        SiteRunner runner = runnerOf(setup);
+        runners.add(runner);
+        runner.start();
+        log.info("{}: syncing as {} (started while running)", site.root(), site.name());
+    }
+
+    /**
+     * Stops one site while the daemon runs: its watching and sweeps end, its uploads under way finish within
+     * {@code grace}, its lanes leave /status and its S3 connection is closed; the other sites go on. False when
+     * no site of that name runs.
+     */
+    boolean stopSite(String name, Duration grace) throws InterruptedException {
+        Optional<SiteRunner> runner = runners.stream().filter(r -> r.site.name().equals(name)).findFirst();
+        if (runner.isEmpty()) {
+            return false;
+        }
+        runner.get().stopIntake();
+        engine.removeSite(runner.get().site, grace);
+        runners.remove(runner.get());
+        try {
+            runner.get().site.store().close();
+        } catch (RuntimeException e) {
+            log.debug("{}: closing its S3 connection: {}", name, e.toString());
+        }
+        log.info("{}: stopped (its files are no longer carried)", name);
+        return true;
     }
 
     int httpPort() {
@@ -243,11 +295,7 @@ final class Daemon {
         writer.close();
         unmarked.close();
         store.close();
-        for (int i = closeOnFailure.size() - 1; i >= 0; i--) {
-            if (closeOnFailure.get(i) instanceof dev.ferry.core.ObjectStore s3) {
-                s3.close();
-            }
-        }
+        runners.forEach(r -> r.site.store().close()); // the S3 connections of the sites running now
         metrics.close();
         log.info("stopped");
     }

@@ -1,7 +1,6 @@
 package dev.ferry.app;
 
 import dev.ferry.config.FerryConfig;
-import dev.ferry.config.SiteConfig;
 import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
@@ -9,6 +8,7 @@ import dev.ferry.core.StateStore;
 import dev.ferry.core.UploadListener;
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineSettings;
+import dev.ferry.engine.FolderBucketSite;
 import dev.ferry.engine.Site;
 import dev.ferry.filter.BucketNames;
 import dev.ferry.filter.IgnoreRules;
@@ -21,6 +21,7 @@ import dev.ferry.sweep.Reconciler;
 import dev.ferry.sweep.SweepSink;
 import dev.ferry.sweep.Sweeper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -41,7 +42,7 @@ final class OneShot implements AutoCloseable {
     /** One folder compared with a listing of one bucket and prefix, under the site's policy. */
     record Job(Site site, PrefixRouter router, Reconciler.Policy policy) {
         String name() {
-            return site.router().bucketPerFolder() ? router.bucket() : site.name();
+            return site.laneName(router.bucket());
         }
     }
 
@@ -65,6 +66,7 @@ final class OneShot implements AutoCloseable {
     final StateStore store;
     final StateWriter writer;
     final List<Site> sites;
+    private final List<SiteSetup> setups;
     private final List<AutoCloseable> opened = new ArrayList<>();
 
     OneShot(FerryConfig config) {
@@ -73,7 +75,8 @@ final class OneShot implements AutoCloseable {
         opened.add(store);
         this.writer = StateWriter.start(store);
         opened.add(writer);
-        this.sites = Components.sites(config, opened);
+        this.setups = Components.sites(config, Components.bandwidthLimit(config), opened);
+        this.sites = setups.stream().map(SiteSetup::site).toList();
     }
 
     Engine engine(int maxAttempts, UploadListener listener) {
@@ -88,22 +91,30 @@ final class OneShot implements AutoCloseable {
      */
     List<Job> jobs() throws IOException {
         List<Job> jobs = new ArrayList<>();
-        for (Site site : sites) {
-            if (site.router().bucketPerFolder()) {
-                Reconciler.Policy policy = Components.watchPathPolicy(config);
-                try (DirectoryStream<Path> folders = Files.newDirectoryStream(site.root())) {
-                    for (Path folder : folders) {
-                        String bucket = folder.getFileName().toString();
-                        if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS) && BucketNames.problem(bucket).isEmpty()) {
-                            jobs.add(new Job(site, new PrefixRouter(folder, bucket, "",
-                                    new IgnoreRules(config.ignorePatterns()), PathFilter.none()), policy));
-                        }
-                    }
-                }
-                continue;
+        try {
+            for (SiteSetup setup : setups) {
+                jobs.addAll(setup.site().match(tree -> jobsOf(tree, setup.policy()),
+                        prefix -> List.of(new Job(prefix, prefix.router(), setup.policy()))));
             }
-            SiteConfig sc = Components.siteConfig(config, site);
-            jobs.add(new Job(site, (PrefixRouter) site.router(), Components.policy(sc, site)));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return jobs;
+    }
+
+    /** One job per folder of the tree whose name is a valid bucket name. */
+    private List<Job> jobsOf(FolderBucketSite tree, Reconciler.Policy policy) {
+        List<Job> jobs = new ArrayList<>();
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(tree.root())) {
+            for (Path folder : folders) {
+                String bucket = folder.getFileName().toString();
+                if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS) && BucketNames.problem(bucket).isEmpty()) {
+                    jobs.add(new Job(tree, new PrefixRouter(folder, bucket, "",
+                            new IgnoreRules(config.ignorePatterns()), PathFilter.none()), policy));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return jobs;
     }
@@ -116,17 +127,12 @@ final class OneShot implements AutoCloseable {
      */
     void outsideJobs(Rejections rejections) throws IOException, InterruptedException {
         for (Site site : sites) {
-            if (!site.router().bucketPerFolder()) {
-                continue;
-            }
-            List<Path> outside = new ArrayList<>();
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(site.root())) {
-                for (Path entry : entries) {
-                    if (!(Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
-                            && BucketNames.problem(entry.getFileName().toString()).isEmpty())) {
-                        outside.add(entry);
-                    }
-                }
+            // only a tree has entries outside its buckets; a prefix site maps every file under its folder
+            List<Path> outside;
+            try {
+                outside = site.match(OneShot::outsideBuckets, prefix -> List.of());
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
             SweepSink sink = new SweepSink() {
                 @Override
@@ -145,6 +151,22 @@ final class OneShot implements AutoCloseable {
                 sweeper.sweep(start, () -> false);
             }
         }
+    }
+
+    /** The entries directly under the tree that are not bucket folders: files, and folders with invalid names. */
+    private static List<Path> outsideBuckets(FolderBucketSite tree) {
+        List<Path> outside = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(tree.root())) {
+            for (Path entry : entries) {
+                if (!(Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
+                        && BucketNames.problem(entry.getFileName().toString()).isEmpty())) {
+                    outside.add(entry);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return outside;
     }
 
     @Override

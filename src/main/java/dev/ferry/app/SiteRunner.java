@@ -35,7 +35,7 @@ final class SiteRunner {
         this.site = site;
         this.pollInterval = pollInterval;
         this.clock = clock;
-        this.sweeps = new SweepScheduler(site.root(), sweeper, clock, site.router().bucketPerFolder());
+        this.sweeps = new SweepScheduler(site.root(), sweeper, clock, site.sweepsEachFolder());
         this.health = new WatchHealth(site.root(), pollInterval.isPresent());
         this.watch = new SiteWatch(site, engine, sweeps, health, clock, pollInterval.isEmpty(), fallbackPollInterval);
     }

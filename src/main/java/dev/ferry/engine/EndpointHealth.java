@@ -83,6 +83,11 @@ final class EndpointHealth {
         }
     }
 
+    /** A lane's queue no longer uses this endpoint (its site stopped). */
+    synchronized void leave(BucketQueue queue) {
+        queues.remove(queue);
+    }
+
     /**
      * An attempt that started at {@code started} found the endpoint unreachable ({@code why}). The first report
      * of an outage holds every lane of the endpoint and schedules the first probe, which asks {@code probe}; a

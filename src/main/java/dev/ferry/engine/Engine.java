@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class Engine {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
 
-    private final List<Site> sites;
+    /** The sites carried now: set at start, changed by {@link #addSite} and {@link #removeSite} while running. */
+    private final List<Site> sites = new CopyOnWriteArrayList<>();
     private final RecordKeeper records;
     private final EngineSettings settings;
     private final Clock clock;
@@ -108,7 +110,7 @@ public final class Engine {
         this.probeBackoff = probeBackoff;
         this.ownScheduler = ownScheduler;
         this.listener = listener;
-        this.sites = List.copyOf(sites);
+        this.sites.addAll(sites);
         this.records = records;
         this.settings = settings;
         this.clock = clock;
@@ -134,8 +136,8 @@ public final class Engine {
         RouteDecision decision = site.get().router().route(path);
         if (decision instanceof RouteDecision.Routed routed) {
             Destination dest = routed.destination();
-            BucketQueue.Offer offer = lane(site.get(), dest.bucket()).queue.offer(dest.key(), path,
-                    clock.instant().plus(settings.settleTime()));
+            BucketQueue.Offer offer = lane(site.get(), dest.bucket()).map(l -> l.queue.offer(dest.key(), path,
+                    clock.instant().plus(settings.settleTime()))).orElse(BucketQueue.Offer.CLOSED);
             if (offer == BucketQueue.Offer.FULL) {
                 log.debug("{}: queue full, left for the next sweep", dest);
             }
@@ -155,7 +157,8 @@ public final class Engine {
         Instant now = clock.instant();
         Instant quiet = Instant.ofEpochMilli(stat.mtimeMillis()).plus(settings.settleTime());
         Instant due = quiet.isAfter(now) && !Instant.ofEpochMilli(stat.mtimeMillis()).isAfter(now) ? quiet : now;
-        return lane(site, dest.bucket()).queue.put(dest.key(), path, due);
+        Optional<Lane> lane = lane(site, dest.bucket());
+        return lane.isPresent() && lane.get().queue.put(dest.key(), path, due);
     }
 
     /** Records a rejected file (ignored at the root, invalid bucket folder, key too long) unless already recorded. */
@@ -170,8 +173,8 @@ public final class Engine {
         if (rejected.kind().fileLevel()) {
             // a valid bucket with a file it cannot take: counted as failing there, like a failed upload, also
             // when the record says so already (after a restart), so /status and ferry_files_failing show it
-            siteOf(path).ifPresent(site -> lane(site, rejected.bucket()).stats.failing(path.toString(),
-                    rejected.reason(), clock.instant()));
+            siteOf(path).flatMap(site -> lane(site, rejected.bucket())).ifPresent(lane -> lane.stats.failing(
+                    path.toString(), rejected.reason(), clock.instant()));
         }
         FileStatus status = rejected.failure() ? FileStatus.FAILED : FileStatus.IGNORED;
         if (UploadDecision.alreadyRecorded(existing, status, rejected.reason(), stat)) {
@@ -213,8 +216,9 @@ public final class Engine {
      * or refused none (empty): shown as the bucket's problem until a sweep refuses none.
      */
     public void deletionsRefused(Site site, String bucket, Optional<String> why) {
-        BucketGate gate = lane(site, bucket).gate;
-        why.ifPresentOrElse(w -> gate.deletionsStopped(BucketGate.DELETIONS_STOPPED + w), gate::deletionsAllowed);
+        // a site stopped meanwhile has no lanes any more: nothing to show
+        lane(site, bucket).map(l -> l.gate).ifPresent(gate -> why.ifPresentOrElse(
+                w -> gate.deletionsStopped(BucketGate.DELETIONS_STOPPED + w), gate::deletionsAllowed));
     }
 
     /** Buckets whose queue dropped changes while full and has room again: sweep them. */
@@ -222,7 +226,7 @@ public final class Engine {
         List<Path> dirty = new ArrayList<>();
         lanes.forEach((id, lane) -> {
             if (lane.queue.takeDirtyIfRoom()) {
-                dirty.add(id.site().router().bucketPerFolder() ? id.site().root().resolve(id.bucket()) : id.site().root());
+                dirty.add(id.site().folderOf(id.bucket()));
             }
         });
         return dirty;
@@ -264,7 +268,8 @@ public final class Engine {
         if (closed || site.isEmpty()) {
             return false;
         }
-        BucketQueue.Offer offer = lane(site.get(), dest.bucket()).queue.expedite(dest.key(), path);
+        BucketQueue.Offer offer = lane(site.get(), dest.bucket()).map(l -> l.queue.expedite(dest.key(), path))
+                .orElse(BucketQueue.Offer.CLOSED);
         return offer == BucketQueue.Offer.ADDED || offer == BucketQueue.Offer.MERGED;
     }
 
@@ -285,23 +290,69 @@ public final class Engine {
     public void shutdown(Duration grace) throws InterruptedException {
         closed = true;
         recorder.shutdown();
-        lanes.values().forEach(Lane::stopIntake);
+        stop(List.copyOf(lanes.values()), grace, "shutdown");
+        recorder.awaitTermination(5, TimeUnit.SECONDS);
+        ownScheduler.ifPresent(ScheduledExecutorService::shutdownNow);
+    }
+
+    /**
+     * Starts carrying the files of a site added while the engine runs; its lanes are made as its files come.
+     * A site of the same name must have been removed first.
+     */
+    public void addSite(Site site) {
+        synchronized (this) {
+            if (sites.stream().anyMatch(s -> s.name().equals(site.name()))) {
+                throw new IllegalArgumentException("a site named " + site.name() + " is running already");
+            }
+            sites.add(site);
+        }
+        ownScheduler.filter(ScheduledThreadPoolExecutor.class::isInstance)
+                .map(ScheduledThreadPoolExecutor.class::cast)
+                .filter(s -> !endpoints.containsKey(site.store().endpoint()))
+                .ifPresent(s -> s.setCorePoolSize(s.getCorePoolSize() + 1)); // a prober of its own for a new endpoint
+    }
+
+    /**
+     * Stops carrying a site's files while the engine runs; the other sites go on meanwhile. No change or sweep
+     * of its folder is taken any more; uploads under way finish within {@code grace}, and what is left then is
+     * interrupted (its {@code UPLOADING} mark has it checked against S3 when the site runs again); what waits
+     * in its queues is dropped, to be found by the first sweep of the site when it is added again. Its lanes
+     * leave /status. Stop the site's watcher and sweeps first, or they keep bringing files it no longer takes.
+     */
+    public void removeSite(Site site, Duration grace) throws InterruptedException {
+        List<Lane> gone;
+        synchronized (this) {
+            if (!sites.remove(site)) {
+                return;
+            }
+            gone = lanes.entrySet().stream().filter(e -> e.getKey().site().equals(site)).map(Map.Entry::getValue)
+                    .toList();
+        }
+        stop(gone, grace, site.name() + ": stop");
+        lanes.values().removeAll(gone);
+        gone.forEach(Lane::leaveEndpoint);
+    }
+
+    /**
+     * Stops intake of {@code stopping}, lets their uploads under way finish within {@code grace}, then
+     * interrupts what is left.
+     */
+    private static void stop(List<Lane> stopping, Duration grace, String what) throws InterruptedException {
+        stopping.forEach(Lane::stopIntake);
         long deadline = System.nanoTime() + grace.toNanos();
         boolean idle = true;
-        for (Lane lane : lanes.values()) {
+        for (Lane lane : stopping) {
             idle &= lane.awaitIdle(deadline);
         }
         if (!idle) {
-            log.warn("shutdown grace of {} s ran out; interrupting uploads still in flight (they start again at the next start)",
-                    grace.toSeconds());
-            lanes.values().forEach(Lane::interruptWorkers);
+            log.warn("{}: grace of {} s ran out; interrupting uploads still in flight (they start again at the next "
+                    + "start)", what, grace.toSeconds());
+            stopping.forEach(Lane::interruptWorkers);
             long second = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            for (Lane lane : lanes.values()) {
+            for (Lane lane : stopping) {
                 lane.awaitIdle(second);
             }
         }
-        recorder.awaitTermination(5, TimeUnit.SECONDS);
-        ownScheduler.ifPresent(ScheduledExecutorService::shutdownNow);
     }
 
     /** One probe thread per distinct endpoint, so a probe waiting on one endpoint never delays another's. */
@@ -316,14 +367,18 @@ public final class Engine {
         return scheduler;
     }
 
-    private Lane lane(Site site, String bucket) {
+    /** The lane of a bucket of a running site, made on first use; empty once the site was removed. */
+    private Optional<Lane> lane(Site site, String bucket) {
         LaneId id = new LaneId(site, bucket);
         Lane existing = lanes.get(id);
         if (existing != null) {
-            return existing;
+            return Optional.of(existing);
         }
         synchronized (this) {
-            return lanes.computeIfAbsent(id, i -> {
+            if (!sites.contains(site)) {
+                return Optional.empty();
+            }
+            return Optional.of(lanes.computeIfAbsent(id, i -> {
                 EndpointHealth endpoint = endpoints.computeIfAbsent(site.store().endpoint(),
                         name -> new EndpointHealth(name, clock, probeBackoff, probeTimer));
                 Lane lane = new Lane(site, bucket, settings, uploader, backoff, clock, listener, endpoint);
@@ -331,7 +386,7 @@ public final class Engine {
                     lane.queue.pause();
                 }
                 return lane;
-            });
+            }));
         }
     }
 
@@ -341,7 +396,8 @@ public final class Engine {
             if (stat.isPresent()) {
                 reject(path, rejected, stat.get(), records.get(path.toString()));
             } else if (rejected.kind().fileLevel()) {
-                siteOf(path).ifPresent(site -> lane(site, rejected.bucket()).stats.succeeded(path.toString()));
+                siteOf(path).flatMap(site -> lane(site, rejected.bucket()))
+                        .ifPresent(lane -> lane.stats.succeeded(path.toString()));
             }
         } catch (IOException | StateStoreException e) {
             log.debug("{}: could not record rejection now ({}); the next sweep will", path, e.getMessage());

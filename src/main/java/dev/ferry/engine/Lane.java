@@ -199,6 +199,11 @@ final class Lane {
         return workers.stream().noneMatch(Thread::isAlive);
     }
 
+    /** This lane is gone (its site stopped): its endpoint's outages no longer hold it. */
+    void leaveEndpoint() {
+        endpoint.leave(queue);
+    }
+
     void interruptWorkers() {
         workers.forEach(Thread::interrupt);
     }

@@ -4,27 +4,59 @@ import dev.ferry.core.ObjectStore;
 import dev.ferry.core.UploadOptions;
 import dev.ferry.filter.Router;
 import java.nio.file.Path;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
- * One source of files and where they go: the watch_path tree (a bucket per first-level folder) or a site
- * of the config file (one bucket and prefix), with the object store of its credentials and endpoint.
- *
- * @param name          name in logs and /status
- * @param router        maps paths under the site's folder to destinations
- * @param store         the S3 connection for this site
- * @param retireDeleted delete the object when its local file is deleted
- * @param options       storage class and encryption of uploaded objects
- * @param maxDelete     most deletions at run time in {@link DeleteGuard#WINDOW} before deleting stops
+ * One local folder and where its files go, with the object store of its credentials and endpoint. Two kinds:
+ * a {@link FolderBucketSite} (the watch_path tree: each first-level folder is a bucket) and a {@link PrefixSite}
+ * (a site of the config file: one bucket and prefix). What differs between them is stated by each kind here;
+ * wiring that must tell them apart asks {@link #match} once, so no caller branches on a flag or casts.
  */
-public record Site(String name, Router router, ObjectStore store, boolean retireDeleted, UploadOptions options,
-        int maxDelete) {
+public sealed interface Site permits FolderBucketSite, PrefixSite {
 
-    public Path root() {
-        return router.root();
+    /** Name in logs and /status. */
+    String name();
+
+    /** Maps paths under the site's folder to destinations. */
+    Router router();
+
+    /** The S3 connection of this site. */
+    ObjectStore store();
+
+    /** Delete the object when its local file is deleted. */
+    boolean retireDeleted();
+
+    /** Storage class and encryption of uploaded objects. */
+    UploadOptions options();
+
+    /** Most deletions at run time in {@link DeleteGuard#WINDOW} before deleting stops. */
+    int maxDelete();
+
+    default Path root() {
+        return router().root();
     }
 
     /** Name of the lane (and of the /status entry) for a destination bucket of this site. */
-    String laneName(String bucket) {
-        return router.bucketPerFolder() ? bucket : name;
+    String laneName(String bucket);
+
+    /** The folder whose files go to {@code bucket}: what to sweep when that bucket's queue dropped changes. */
+    Path folderOf(String bucket);
+
+    /** Whether a full sweep walks each first-level folder on its own thread (each is a bucket of its own). */
+    boolean sweepsEachFolder();
+
+    /** Calls the function of this site's kind. */
+    <T> T match(Function<? super FolderBucketSite, T> tree, Function<? super PrefixSite, T> prefix);
+
+    /** Runs the action of this site's kind. */
+    default void on(Consumer<? super FolderBucketSite> tree, Consumer<? super PrefixSite> prefix) {
+        match(t -> {
+            tree.accept(t);
+            return null;
+        }, p -> {
+            prefix.accept(p);
+            return null;
+        });
     }
 }

@@ -17,10 +17,6 @@ public final class FolderBucketRouter implements Router {
         this.ignoreRules = ignoreRules;
     }
 
-    @Override
-    public boolean bucketPerFolder() {
-        return true;
-    }
 
     @Override
     public Path root() {

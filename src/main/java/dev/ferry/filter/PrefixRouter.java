@@ -27,10 +27,6 @@ public final class PrefixRouter implements Router {
         return root;
     }
 
-    @Override
-    public boolean bucketPerFolder() {
-        return false;
-    }
 
     public String bucket() {
         return bucket;

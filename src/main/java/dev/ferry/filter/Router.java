@@ -15,9 +15,6 @@ public interface Router {
 
     RouteDecision route(Path file);
 
-    /** True when each first-level folder under the root is its own bucket (watch_path mode). */
-    boolean bucketPerFolder();
-
     /** The first path segment under the root; empty for the root itself and outside it. */
     default Optional<String> firstSegment(Path file) {
         Path absolute = file.toAbsolutePath().normalize();

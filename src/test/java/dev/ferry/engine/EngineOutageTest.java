@@ -110,7 +110,7 @@ class EngineOutageTest {
 
     private Site site(String name, ObjectStore store) throws IOException {
         Path root = Files.createDirectories(tmp.resolve(name));
-        return new Site(name, new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
+        return new FolderBucketSite(name, new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
                 UploadOptions.NONE, 100);
     }
 
@@ -120,63 +120,5 @@ class EngineOutageTest {
         Files.writeString(file, key);
         Files.setLastModifiedTime(file, FileTime.from(NOW.minus(Duration.ofMinutes(5))));
         assertThat(engine.enqueue(site, file, new Destination(bucket, key), FileStat.of(file).orElseThrow())).isTrue();
-    }
-
-    /** A store whose puts and probes fail as unreachable while {@code down}. Each site has one bucket, named like the site. */
-    private static final class FlakyStore implements ObjectStore {
-        private final String endpoint;
-        volatile boolean down;
-        final AtomicInteger attempts = new AtomicInteger();
-        final Set<String> stored = ConcurrentHashMap.newKeySet();
-
-        FlakyStore(String endpoint) {
-            this.endpoint = endpoint;
-        }
-
-        @Override
-        public String endpoint() {
-            return endpoint;
-        }
-
-        @Override
-        public PutResult put(PutRequest request) {
-            attempts.incrementAndGet();
-            if (down) {
-                throw new TransferException(FailureKind.UNREACHABLE, request.key() + ": upload failed: network error");
-            }
-            stored.add(request.key());
-            return new PutResult("etag", "md5", request.size(), false);
-        }
-
-        @Override
-        public Optional<RemoteObject> head(String bucket, String key) {
-            if (down) {
-                throw new TransferException(FailureKind.UNREACHABLE, endpoint + ": network error");
-            }
-            return Optional.empty();
-        }
-
-        @Override
-        public PutResult putBytes(String bucket, String key, byte[] content, String contentType, UploadOptions options) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Stream<RemoteEntry> list(String bucket, String prefix) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<DeleteFailure> delete(String bucket, Collection<String> keys) {
-            return new ArrayList<>();
-        }
-
-        @Override
-        public void ensureBucket(String bucket, boolean create) {
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

@@ -169,7 +169,7 @@ class SuspectUploadTest {
 
     private UploadOutcome process(Path file, Clock clock) throws InterruptedException {
         ObjectStore store = new Store();
-        Site site = new Site("watch", new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
+        Site site = new FolderBucketSite("watch", new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
                 UploadOptions.NONE, 100);
         Uploader uploader = new Uploader(keeper, EngineSettings.daemon(1, 10, Duration.ofSeconds(2), false), clock,
                 dev.ferry.core.UnmarkedUploads.NONE);

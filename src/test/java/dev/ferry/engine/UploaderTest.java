@@ -59,7 +59,7 @@ class UploaderTest {
     private UploadOutcome upload(Path file, Function<PutRequest, PutResult> put, Optional<RemoteObject> inS3,
             RecordKeeper records, UnmarkedUploads unmarked, Duration durableWait) throws InterruptedException {
         ObjectStore store = new PutOnlyStore(put, inS3);
-        Site site = new Site("watch", new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
+        Site site = new FolderBucketSite("watch", new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
                 UploadOptions.NONE, 100);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         Uploader uploader = new Uploader(records, new EngineSettings(1, 10, SETTLE, false, durableWait,

@@ -1,0 +1,40 @@
+package dev.ferry.engine;
+
+import dev.ferry.core.ObjectStore;
+import dev.ferry.core.UploadOptions;
+import dev.ferry.filter.PrefixRouter;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * A site of the config file: every file under its folder goes to one bucket, under a prefix; its lane and
+ * /status entry carry the site's name.
+ */
+public record PrefixSite(String name, PrefixRouter router, ObjectStore store, boolean retireDeleted,
+        UploadOptions options, int maxDelete) implements Site {
+
+    /** The one bucket of this site. */
+    public String bucket() {
+        return router.bucket();
+    }
+
+    @Override
+    public String laneName(String bucket) {
+        return name;
+    }
+
+    @Override
+    public Path folderOf(String bucket) {
+        return root();
+    }
+
+    @Override
+    public boolean sweepsEachFolder() {
+        return false;
+    }
+
+    @Override
+    public <T> T match(Function<? super FolderBucketSite, T> tree, Function<? super PrefixSite, T> prefix) {
+        return prefix.apply(this);
+    }
+}
