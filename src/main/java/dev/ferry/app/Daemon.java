@@ -22,6 +22,7 @@ import dev.ferry.metrics.FerryMetrics;
 import dev.ferry.queue.Backoff;
 import dev.ferry.state.StateWriter;
 import dev.ferry.state.UnmarkedUploadFlag;
+import dev.ferry.sweep.DeletedFailures;
 import dev.ferry.sweep.Sweeper;
 import dev.ferry.transfer.BandwidthLimiter;
 import java.nio.file.Path;
@@ -149,7 +150,11 @@ final class Daemon {
         Site site = setup.site();
         Sweeper sweeper = new Sweeper(site.router(), writer, new EngineSink(engine, site), 1000, this::awaitStore);
         SiteRunner runner = new SiteRunner(site, engine, sweeper, setup.pollInterval(), config.pollInterval(), clock);
-        runner.sweeps.onFullSweep((took, files, queued) -> metrics.fullSweepCompleted(took, files));
+        DeletedFailures deletedFailures = new DeletedFailures(store, writer, clock);
+        runner.sweeps.onFullSweep((took, files, queued) -> {
+            metrics.fullSweepCompleted(took, files);
+            deletedFailures.close(site.root()); // files deleted while no watcher saw it leave `ferry failed`
+        });
         StartupCheck check = new StartupCheck(site, engine, writer, this::awaitStore, clock);
         site.on(tree -> {
             // state mode: the start-up sweep asks S3 about the files the store does not know; the other

@@ -1,0 +1,80 @@
+package dev.ferry.sweep;
+
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStatus;
+import dev.ferry.core.RecordKeeper;
+import dev.ferry.core.StateStore;
+import dev.ferry.core.StateStoreException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closes the FAILED records of files deleted while nothing watched them (Ferry stopped, the watcher down): a
+ * sweep walks only the files that are there, so without this such a record would stay in {@code ferry failed}
+ * for ever. Each is recorded IGNORED, "deleted locally before it was uploaded", as the worker records a file
+ * whose deletion it sees; should the file come back, that record does not stop its upload. Run after a full
+ * sweep of the site. A file whose existence cannot be told (an unreadable folder) and every file of a missing
+ * site folder (an unmounted disk) keep their records.
+ */
+public final class DeletedFailures {
+    private static final Logger log = LoggerFactory.getLogger(DeletedFailures.class);
+    static final String REASON = "deleted locally before it was uploaded";
+    private static final int PAGE = 1_000;
+
+    private final StateStore store;
+    private final RecordKeeper records;
+    private final Clock clock;
+
+    public DeletedFailures(StateStore store, RecordKeeper records, Clock clock) {
+        this.store = store;
+        this.records = records;
+        this.clock = clock;
+    }
+
+    /** Closes the FAILED records under {@code root} whose files are gone; returns how many. */
+    public int close(Path root) {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        int closed = 0;
+        try {
+            // records closed here leave the FAILED list once written, so the pages are read over a snapshot
+            // taken first, not by an offset that would skip records as the list shrinks
+            List<FileRecord> failed = new java.util.ArrayList<>();
+            for (int offset = 0; ; offset += PAGE) {
+                List<FileRecord> page = store.list(FileStatus.FAILED, offset, PAGE);
+                page.stream().filter(r -> under(root, r.path())).forEach(failed::add);
+                if (page.size() < PAGE) {
+                    break;
+                }
+            }
+            for (FileRecord r : failed) {
+                if (Files.notExists(Path.of(r.path()), LinkOption.NOFOLLOW_LINKS)) {
+                    records.offer(r.ignored(r.bucket(), r.key(), r.stat(), REASON, clock.instant()));
+                    closed++;
+                }
+            }
+        } catch (StateStoreException e) {
+            log.debug("{}: failed records of deleted files not closed now (the next full sweep will): {}", root,
+                    e.getMessage());
+        }
+        if (closed > 0) {
+            log.info("{}: {} failed files were deleted while Ferry did not watch; they leave the failed list", root,
+                    closed);
+        }
+        return closed;
+    }
+
+    private static boolean under(Path root, String path) {
+        try {
+            return Path.of(path).startsWith(root);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+}

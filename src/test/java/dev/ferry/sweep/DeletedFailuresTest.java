@@ -1,0 +1,97 @@
+package dev.ferry.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStatus;
+import dev.ferry.state.SqliteStateStore;
+import dev.ferry.state.StateWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** FAILED records of files deleted while nothing watched leave the failed list; nothing else changes. */
+class DeletedFailuresTest {
+    private static final Instant NOW = Instant.parse("2026-12-05T12:00:00Z");
+
+    @TempDir
+    Path tmp;
+    Path root;
+    SqliteStateStore store;
+    StateWriter writer;
+    DeletedFailures failures;
+
+    @BeforeEach
+    void open() throws Exception {
+        root = Files.createDirectories(tmp.resolve("site"));
+        store = SqliteStateStore.open(tmp.resolve("state/ferry.db"));
+        writer = StateWriter.start(store);
+        failures = new DeletedFailures(store, writer, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @AfterEach
+    void close() {
+        writer.close();
+        store.close();
+    }
+
+    @Test
+    void aDeletedFailedFileIsRecordedIgnoredAndEveryOtherRecordStaysAsItIs() throws Exception {
+        Path deleted = root.resolve("photos/gone.jpg");
+        Path present = Files.createDirectories(root.resolve("photos")).resolve("there.jpg");
+        Files.writeString(present, "still here");
+        Path elsewhere = tmp.resolve("other-site/gone.jpg");
+        Path uploadedThenDeleted = root.resolve("photos/uploaded.jpg");
+        store.putAll(java.util.List.of(failed(deleted), failed(present), failed(elsewhere),
+                record(uploadedThenDeleted, FileStatus.UPLOADED)));
+
+        assertThat(failures.close(root)).isEqualTo(1);
+        assertThat(writer.flush(Duration.ofSeconds(10))).isTrue();
+
+        FileRecord closed = store.get(deleted.toString()).orElseThrow();
+        assertThat(closed.status()).isEqualTo(FileStatus.IGNORED);
+        assertThat(closed.reason()).isEqualTo("deleted locally before it was uploaded");
+        assertThat(store.get(present.toString()).orElseThrow().status()).isEqualTo(FileStatus.FAILED);
+        assertThat(store.get(elsewhere.toString()).orElseThrow().status()).as("another site's").isEqualTo(FileStatus.FAILED);
+        assertThat(store.get(uploadedThenDeleted.toString()).orElseThrow().status()).isEqualTo(FileStatus.UPLOADED);
+        assertThat(failures.close(root)).as("nothing left to close").isZero();
+    }
+
+    @Test
+    void aMissingSiteFolderClosesNothing() throws Exception {
+        Path deleted = root.resolve("photos/gone.jpg");
+        store.putAll(java.util.List.of(failed(deleted)));
+        Files.delete(root); // an unmounted disk: every file looks deleted
+
+        assertThat(failures.close(root)).isZero();
+        assertThat(store.get(deleted.toString()).orElseThrow().status()).isEqualTo(FileStatus.FAILED);
+    }
+
+    @Test
+    void recordsOnManyPagesAreAllClosed() throws Exception {
+        java.util.List<FileRecord> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 2_500; i++) {
+            many.add(failed(root.resolve("photos/gone-" + i + ".jpg")));
+        }
+        store.putAll(many);
+
+        assertThat(failures.close(root)).isEqualTo(2_500);
+        assertThat(writer.flush(Duration.ofSeconds(30))).isTrue();
+        assertThat(store.list(FileStatus.FAILED, 0, 10)).isEmpty();
+    }
+
+    private static FileRecord failed(Path path) {
+        return record(path, FileStatus.PENDING).failed("photos", "x.jpg", 10, 1_000, "access denied", false, NOW);
+    }
+
+    private static FileRecord record(Path path, FileStatus status) {
+        return FileRecord.pending(path.toString(), "photos", "x.jpg", 10, 1_000, NOW).withStatus(status, NOW);
+    }
+}
