@@ -1,6 +1,8 @@
 package dev.ferry.transfer;
 
 import dev.ferry.core.DeleteFailure;
+import dev.ferry.core.FailureKind;
+import dev.ferry.core.TransferException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,7 +15,8 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Error;
 
 /**
- * DeleteObjects in batches of up to 1,000 keys, in quiet mode (the answer lists only the keys that failed).
+ * DeleteObjects in batches of up to 1,000 keys, in quiet mode (the answer lists only the keys that failed); a key
+ * that XML cannot carry goes in a DeleteObject of its own.
  * The request needs an integrity header: the client adds Content-MD5 (see {@link S3Clients}), which every
  * S3-compatible store accepts, on top of the SDK's CRC32.
  */
@@ -36,6 +39,10 @@ final class ObjectDeleter {
             String invalid = invalid(key);
             if (invalid != null) {
                 refused.add(new DeleteFailure(String.valueOf(key), invalid));
+                continue;
+            }
+            if (!xmlWritable(key)) {
+                deleteAlone(bucket, key, refused);
                 continue;
             }
             batch.add(ObjectIdentifier.builder().key(key).build());
@@ -61,6 +68,37 @@ final class ObjectDeleter {
         refused.addAll(failed);
         log.info("{}: deleted {} objects{}", bucket, batch.size() - failed.size(),
                 failed.isEmpty() ? "" : " (" + failed.size() + " refused, e.g. " + failed.get(0) + ")");
+    }
+
+    /**
+     * A key with a character XML 1.0 cannot carry (a control character: a file name may hold any but '/' and NUL)
+     * would make the server refuse the whole batch as MalformedXML; it goes in a DeleteObject of its own, its key
+     * in the URL. A missing key counts as deleted there too.
+     */
+    private void deleteAlone(String bucket, String key, List<DeleteFailure> refused) {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(key));
+        } catch (RuntimeException e) {
+            TransferException failure = failures.remote(bucket + "/" + key, "cannot delete object", e);
+            if (failure.kind() != FailureKind.PERMANENT && failure.kind() != FailureKind.RETRYABLE) {
+                throw failure; // the whole store or bucket is the problem, as when a batch fails
+            }
+            refused.add(new DeleteFailure(key, failure.getMessage()));
+        }
+    }
+
+    /** Whether every character of the key is allowed in an XML 1.0 document. */
+    static boolean xmlWritable(String key) {
+        for (int i = 0; i < key.length(); ) {
+            int c = key.codePointAt(i);
+            boolean allowed = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
+                    || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
+            if (!allowed) {
+                return false;
+            }
+            i += Character.charCount(c);
+        }
+        return true;
     }
 
     /** The per-key errors of a DeleteObjects answer, as "Code: message" reasons. */

@@ -14,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -107,8 +108,29 @@ final class ObjectListing implements Iterator<RemoteEntry> {
         try {
             return s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(pageSize).continuationToken(token));
         } catch (RuntimeException e) {
+            if (!unparsable(e)) {
+                throw failures.remote(bucket + "/" + prefix, "cannot list objects", e);
+            }
+        }
+        // A key with a control character (a file name may hold any but '/' and NUL) cannot be written in XML 1.0:
+        // the page is asked for again with its keys URL-encoded (the SDK decodes them). Only then: some
+        // S3-compatible servers mishandle encoding-type=url (rclone turns it off for Ceph and a few others).
+        try {
+            return s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(pageSize).continuationToken(token)
+                    .encodingType(EncodingType.URL));
+        } catch (RuntimeException e) {
             throw failures.remote(bucket + "/" + prefix, "cannot list objects", e);
         }
+    }
+
+    /** The answer came but its XML could not be read. */
+    static boolean unparsable(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof javax.xml.stream.XMLStreamException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The page fetched ahead; its failure is thrown here, to the consumer, as if it had fetched it itself. */

@@ -35,6 +35,23 @@ class ListingAndDeletesTest {
     }
 
     @Test
+    void keysWithCharactersXmlCannotCarryAreToldApart() {
+        assertThat(ObjectDeleter.xmlWritable("a b+c%2B/é\u0301 \uD83D\uDE00 tab\t line\n cr\r \uFFFD")).isTrue();
+        assertThat(ObjectDeleter.xmlWritable("bell\u0007")).isFalse();
+        assertThat(ObjectDeleter.xmlWritable("escape\u001b")).isFalse();
+        assertThat(ObjectDeleter.xmlWritable("not a character \uFFFE")).isFalse();
+    }
+
+    @Test
+    void aListingPageIsAskedForAgainOnlyWhenItsXmlCouldNotBeRead() {
+        RuntimeException unreadable = new RuntimeException("Could not parse XML response.",
+                new javax.xml.stream.XMLStreamException("ParseError at [row,col]:[1,1213]"));
+
+        assertThat(ObjectListing.unparsable(unreadable)).isTrue();
+        assertThat(ObjectListing.unparsable(new RuntimeException("Connection refused"))).isFalse();
+    }
+
+    @Test
     void perKeyDeleteErrorsBecomeFailuresWithCodeAndMessage() {
         Failures failures = new Failures(List.of("topsecretvalue"));
         List<S3Error> errors = List.of(
