@@ -42,6 +42,12 @@ final class SyncCommand {
     private final boolean errorOnNoTransfer;
     private boolean noSuchBucket;
     private long deleted;
+    /** Dry run: objects that would be deleted. */
+    private long wouldDelete;
+    /** Keys the running scan planned to delete (the guard may still refuse them). */
+    private final java.util.List<String> plannedDeletes = new java.util.ArrayList<>();
+    /** True when some job deletes objects whose local file is gone (--delete, retire_deleted). */
+    private boolean deleting;
     /** Dry run only: a sync counts a file as added or updated once it is uploaded (SyncProgress). */
     private final LongAdder added = new LongAdder();
     private final LongAdder updated = new LongAdder();
@@ -114,6 +120,7 @@ final class SyncCommand {
 
                 @Override
                 public void plannedDelete(String key) {
+                    wouldDelete++;
                     report.line("would delete: s3://" + job.router().bucket() + "/" + key);
                     report.list("wouldDelete").add("s3://" + job.router().bucket() + "/" + key);
                 }
@@ -139,10 +146,11 @@ final class SyncCommand {
         });
         report.line("dry run, nothing changed: would add " + added.sum() + ", update " + updated.sum() + "; unchanged "
                 + unchanged + ", ignored " + ignored + ", would fail "
-                + (rejectedFailures.size() + jobFailures + folderFailures));
+                + (rejectedFailures.size() + jobFailures + folderFailures)
+                + (deleting ? ", would delete " + wouldDelete : ""));
         report.object("files").put("added", added.sum()).put("updated", updated.sum()).put("unchanged", unchanged)
                 .put("skipped", skipped).put("ignored", ignored)
-                .put("failed", rejectedFailures.size() + jobFailures + folderFailures);
+                .put("failed", rejectedFailures.size() + jobFailures + folderFailures).put("wouldDelete", wouldDelete);
         return report.finish(rejectedFailures.isEmpty() && jobFailures == 0 && folderFailures == 0 ? Main.EXIT_OK
                 : noSuchBucket ? OneShotOptions.EXIT_NO_SUCH_BUCKET : EXIT_INCOMPLETE);
     }
@@ -195,7 +203,8 @@ final class SyncCommand {
         });
         long unchangedFiles = unchanged + progress.unchanged.sum();
         report.line("added " + progress.added.sum() + ", updated " + progress.updated.sum() + ", unchanged "
-                + unchangedFiles + ", skipped " + skipped + ", ignored " + ignored + ", failed " + failed);
+                + unchangedFiles + ", skipped " + skipped + ", ignored " + ignored + ", failed " + failed
+                + (deleting ? ", deleted " + deleted : ""));
         report.object("files").put("added", progress.added.sum()).put("updated", progress.updated.sum())
                 .put("unchanged", unchangedFiles).put("skipped", skipped).put("ignored", ignored).put("failed", failed)
                 .put("deleted", deleted);
@@ -320,6 +329,11 @@ final class SyncCommand {
             public void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> record) {
                 SyncCommand.this.rejected(Optional.of(engine), path, rejected, stat, record);
             }
+
+            @Override
+            public void plannedDelete(String key) {
+                plannedDeletes.add(key);
+            }
         };
     }
 
@@ -352,6 +366,8 @@ final class SyncCommand {
             OneShot.requireBucket(job, " and create_buckets is off");
         }
         long rejectedBefore = rejections;
+        deleting |= job.policy().retireDeleted();
+        plannedDeletes.clear();
         ReconcileReport r = new Reconciler(job.router(), job.site().store(), oneShot.writer, job.policy(),
                 Clock.systemUTC()).run(sink, dry);
         unchanged += dry ? 0 : r.unchanged();
@@ -372,6 +388,15 @@ final class SyncCommand {
             report.line("delete failed: " + f);
             report.list("deleteFailures").add(f);
         });
+        if (r.deleted() > 0) { // the planned deletions were made: each one but those the server refused
+            for (String key : plannedDeletes) {
+                if (r.deleteFailures().stream().noneMatch(f -> f.startsWith(key + ": "))) {
+                    String object = "s3://" + job.router().bucket() + "/" + key;
+                    report.line("deleted: " + object);
+                    report.list("deleted").add(object);
+                }
+            }
+        }
     }
 
     private void count(String reason) {

@@ -116,7 +116,8 @@ class SyncFormsIT {
                 "s3://backup/p");
 
         assertThat(p.exitCode()).as(p.log()).isZero();
-        assertThat(p.log()).contains("would upload: s3://backup/p/new.txt").contains("would delete: s3://backup/p/gone.txt");
+        assertThat(p.log()).contains("would upload: s3://backup/p/new.txt").contains("would delete: s3://backup/p/gone.txt")
+                .contains(", would delete 1");
         assertThat(s3.listKeys("backup")).containsExactly("p/gone.txt");
     }
 
@@ -144,6 +145,32 @@ class SyncFormsIT {
 
         assertThat(within.exitCode()).as(within.log()).isZero();
         assertThat(s3.listKeys("backup")).containsExactlyInAnyOrder("p/keep.txt", "elsewhere/x.txt");
+        assertThat(within.log()).contains("deleted: s3://backup/p/one.txt", "deleted: s3://backup/p/two.txt",
+                "deleted: s3://backup/p/three.txt").contains("failed 0, deleted 3");
+    }
+
+    @Test
+    void deleteJsonListsEachDeletedObjectAndItsDryRunCountsThem() throws IOException {
+        write("keep.txt", "keep");
+        write("gone.txt", "gone");
+        assertThat(ferry("sync", dir.toString(), "s3://backup/p").exitCode()).isZero();
+        Files.delete(dir.resolve("gone.txt"));
+
+        FerryProcess dry = FerryProcess.runSplit("forms-json", env, "sync", "--json", "--dry-run", "--delete",
+                "--max-delete-percent", "100", dir.toString(), "s3://backup/p");
+        FerryProcess real = FerryProcess.runSplit("forms-json", env, "sync", "--json", "--delete",
+                "--max-delete-percent", "100", dir.toString(), "s3://backup/p");
+
+        assertThat(dry.exitCode()).as(dry.log()).isZero();
+        var dryDoc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dry.stdout());
+        assertThat(dryDoc.path("files").path("wouldDelete").asLong()).isEqualTo(1);
+        assertThat(dryDoc.path("wouldDelete").get(0).asText()).isEqualTo("s3://backup/p/gone.txt");
+        assertThat(real.exitCode()).as(real.log()).isZero();
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(real.stdout());
+        assertThat(doc.path("files").path("deleted").asLong()).isEqualTo(1);
+        assertThat(doc.path("deleted").size()).isEqualTo(1);
+        assertThat(doc.path("deleted").get(0).asText()).isEqualTo("s3://backup/p/gone.txt");
+        assertThat(s3.listKeys("backup")).containsExactly("p/keep.txt");
     }
 
     @Test
