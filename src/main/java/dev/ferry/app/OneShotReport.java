@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.core.ControlCharacters;
 import java.io.PrintStream;
 import java.time.Duration;
 
@@ -37,10 +38,13 @@ final class OneShotReport {
         return json;
     }
 
-    /** A line for a person; nothing with --json (the document carries the same facts). */
+    /**
+     * A line for a person; nothing with --json (the document carries the same facts). Control characters (a
+     * file name's line break, ESC) are escaped as in the logs, so one result is always one line.
+     */
     void line(String text) {
         if (!json) {
-            out.println(text);
+            out.println(ControlCharacters.escape(text));
         }
     }
 
