@@ -58,8 +58,11 @@ public final class Main {
                 + "(S3 is asked); change nothing.").build();
         OptionSpec maxAttempts = OptionSpec.builder("--max-attempts").type(int.class).defaultValue("5").paramLabel("<n>")
                 .description("Give a file up after this many failed attempts (default: ${DEFAULT-VALUE}).").build();
+        OptionSpec verbose = OptionSpec.builder("--verbose", "-v").description("Also name each ignored file "
+                + "(excluded, or matching an ignore pattern) with its reason; a dry run always does.").build();
         sync.addOption(dryRun);
         sync.addOption(maxAttempts);
+        sync.addOption(verbose);
         OptionSpec syncJson = OneShotOptions.json();
         OptionSpec noTransferExit = OneShotOptions.errorOnNoTransfer();
         sync.addOption(syncJson);
@@ -121,7 +124,7 @@ public final class Main {
                     int attempts = sub.matchedOptionValue("--max-attempts", 5);
                     return new SyncCommand(oneShotConfig, out, sub.hasMatchedOption(dryRun), attempts,
                             sub.hasMatchedOption(syncJson), sub.hasMatchedOption(noTransferExit))
-                            .progress(form.progress(sub)).run();
+                            .progress(form.progress(sub)).verbose(sub.hasMatchedOption(verbose)).run();
                 }
                 return new VerifyCommand(oneShotConfig, out, sub.hasMatchedOption(checksum),
                         sub.hasMatchedOption(verifyJson)).run();

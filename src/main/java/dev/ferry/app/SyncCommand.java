@@ -70,6 +70,8 @@ final class SyncCommand {
     private final Map<Path, String> rejectedFailures = new TreeMap<>();
     /** --progress: empty shows the bar on a terminal only; true always (on stderr), false never. */
     private Optional<Boolean> progress = Optional.empty();
+    /** --verbose: name each ignored file in the text output too (a dry run always does). */
+    private boolean verbose;
     /** Deletions the guard (max_delete, max_delete_percent) refused: the mirror is not complete. */
     private long deletesRefused;
 
@@ -85,6 +87,12 @@ final class SyncCommand {
         this.maxAttempts = maxAttempts;
         this.errorOnNoTransfer = errorOnNoTransfer;
         report.document.put("dryRun", dryRun);
+    }
+
+    /** Names each ignored file, with its reason, in the text output of a sync too (a dry run always does). */
+    SyncCommand verbose(boolean on) {
+        this.verbose = on;
+        return this;
     }
 
     /** Shows the progress bar always (true), never (false), or on a terminal only (empty, the default). */
@@ -129,6 +137,11 @@ final class SyncCommand {
                 public void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat,
                         Optional<FileRecord> record) {
                     SyncCommand.this.rejected(Optional.empty(), path, rejected, stat, record);
+                }
+
+                @Override
+                public void skipped(Path path, String reason) {
+                    SyncCommand.this.skipped(path, reason);
                 }
             };
             try {
@@ -334,6 +347,11 @@ final class SyncCommand {
             public void plannedDelete(String key) {
                 plannedDeletes.add(key);
             }
+
+            @Override
+            public void skipped(Path path, String reason) {
+                SyncCommand.this.skipped(path, reason);
+            }
         };
     }
 
@@ -350,9 +368,17 @@ final class SyncCommand {
             rejectedFailures.put(path, rejected.reason());
         } else {
             ignored++;
-            report.line("ignored: " + path + ": " + rejected.reason());
+            report.line("ignored: " + path + " (" + rejected.reason() + ")");
             report.list("ignored").addObject().put("path", path.toString()).put("reason", rejected.reason());
         }
+    }
+
+    /** A file the filters leave out: listed in the JSON document, and named in text by a dry run or --verbose. */
+    private void skipped(Path path, String reason) {
+        if (dryRun || verbose) {
+            report.line("ignored: " + path + " (" + reason + ")");
+        }
+        report.list("ignored").addObject().put("path", path.toString()).put("reason", reason);
     }
 
     /**

@@ -166,6 +166,8 @@ public final class Reconciler {
             if (decision instanceof RouteDecision.Rejected rejected) {
                 markers.file(l.stat().mtimeMillis(), false);
                 sink.rejected(l.path(), rejected, l.stat(), records.get(l.path().toString()));
+            } else if (decision instanceof RouteDecision.Skipped skippedFile) {
+                sink.skipped(l.path(), skippedFile.reason());
             }
             return true;
         }

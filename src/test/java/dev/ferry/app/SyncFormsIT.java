@@ -150,6 +150,33 @@ class SyncFormsIT {
     }
 
     @Test
+    void ignoredFilesAreNamedByADryRunVerboseAndJsonButNotByAPlainSync() throws IOException {
+        write("a.jpg", "a");
+        write("cache/b.jpg", "b");
+        String skipped = dir.resolve("cache/b.jpg").toString();
+        String[] form = {dir.toString(), "s3://backup/p", "--exclude", "cache/"};
+
+        FerryProcess dry = FerryProcess.runSplit("forms-ignored", env, concat(form, "sync", "--dry-run"));
+        FerryProcess json = FerryProcess.runSplit("forms-ignored", env, concat(form, "sync", "--json"));
+        FerryProcess plain = FerryProcess.runSplit("forms-ignored", env, concat(form, "sync"));
+        FerryProcess verbose = FerryProcess.runSplit("forms-ignored", env, concat(form, "sync", "-v"));
+
+        assertThat(dry.stdout()).contains("ignored: " + skipped + " (");
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.stdout());
+        assertThat(doc.path("ignored").findValuesAsText("path")).containsExactly(skipped);
+        assertThat(doc.path("ignored").get(0).path("reason").asText()).isNotEmpty();
+        assertThat(plain.exitCode()).as(plain.log()).isZero();
+        assertThat(plain.stdout()).doesNotContain("ignored: ").contains("ignored 1");
+        assertThat(verbose.stdout()).contains("ignored: " + skipped + " (");
+    }
+
+    private static String[] concat(String[] form, String... head) {
+        List<String> all = new ArrayList<>(List.of(head));
+        all.addAll(List.of(form));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
     void deleteJsonListsEachDeletedObjectAndItsDryRunCountsThem() throws IOException {
         write("keep.txt", "keep");
         write("gone.txt", "gone");
