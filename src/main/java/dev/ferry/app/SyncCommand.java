@@ -230,19 +230,26 @@ final class SyncCommand {
     }
 
     /** A site whose keys or permissions were refused: why (once), and how many of its files failed so. */
-    private record SiteRefusal(String why, long files) {
+    record SiteRefusal(String why, long files) {
     }
 
     /**
      * Sites where every failure is the same refusal of the keys (wrong secret key, unknown access key, expired
-     * token) or of access: one line per site says so, instead of one per file.
+     * token) or of access, or where the server could not be reached for any of them: one line per site says so,
+     * instead of one per file.
      */
-    private static Map<String, SiteRefusal> refusals(Map<Path, SyncProgress.Failure> failures) {
+    static Map<String, SiteRefusal> refusals(Map<Path, SyncProgress.Failure> failures) {
         Map<String, java.util.Set<String>> causes = new TreeMap<>();
         Map<String, Long> counts = new TreeMap<>();
         java.util.Set<String> keysRefused = new java.util.HashSet<>();
+        Map<String, String> unreachable = new TreeMap<>();
         for (SyncProgress.Failure f : failures.values()) {
-            causes.computeIfAbsent(f.site(), s -> new java.util.TreeSet<>()).add(refusal(f).orElse(""));
+            Optional<String> why = refusal(f);
+            if (f.unreachable() && !f.credentialsRefused()) {
+                unreachable.putIfAbsent(f.site(), why.orElseThrow());
+                why = Optional.of("unreachable");
+            }
+            causes.computeIfAbsent(f.site(), s -> new java.util.TreeSet<>()).add(why.orElse(""));
             counts.merge(f.site(), 1L, Long::sum);
             if (f.credentialsRefused()) {
                 keysRefused.add(f.site());
@@ -252,15 +259,28 @@ final class SyncCommand {
         causes.forEach((site, why) -> {
             // one file denied by a policy is listed as itself; refused keys are the site's whatever the count
             if (why.size() == 1 && !why.contains("") && (keysRefused.contains(site) || counts.get(site) > 1)) {
-                refusals.put(site, new SiteRefusal(why.iterator().next(), counts.get(site)));
+                refusals.put(site, new SiteRefusal(unreachable.getOrDefault(site, why.iterator().next()),
+                        counts.get(site)));
             }
         });
         return refusals;
     }
 
-    /** The refusal in a failure's reason, without the file it was met on: "credentials refused: ...". */
+    /** Where an unreachable server's failure says why, after the file it was met on. */
+    private static final java.util.regex.Pattern UNREACHABLE_DETAIL =
+            java.util.regex.Pattern.compile("(network error|timed out|server busy|server unreachable).*");
+
+    /**
+     * The refusal in a failure's reason, without the file it was met on: "credentials refused: ...", or, for a
+     * server that could not be reached, "S3 unreachable" and the first such failure's detail (the details of
+     * files met at different moments differ, a reset here and a refused connection there: one cause still).
+     */
     private static Optional<String> refusal(SyncProgress.Failure f) {
         String reason = f.reason();
+        if (f.unreachable() && !f.credentialsRefused()) {
+            java.util.regex.Matcher m = UNREACHABLE_DETAIL.matcher(reason);
+            return Optional.of("S3 unreachable" + (m.find() ? " (" + m.group() + ")" : ""));
+        }
         int at = reason.indexOf("credentials refused");
         if (at < 0) {
             at = reason.indexOf("access denied");
