@@ -48,6 +48,11 @@ final class OneShotReport {
         }
     }
 
+    /** "file" for one, "files" for any other count: "1 file compared", "0 files compared". */
+    static String files(long count) {
+        return count == 1 ? "file" : "files";
+    }
+
     /** The array {@code name} of the document, made on first use. */
     ArrayNode list(String name) {
         return document.has(name) ? (ArrayNode) document.get(name) : document.putArray(name);

@@ -196,7 +196,7 @@ final class SyncCommand {
         Map<Path, String> failures = progress.failures();
         long failed = Math.max(failures.size(), missing) + jobFailures + folderFailures + rejectedFailures.size();
         refusals.forEach((site, refusal) -> {
-            String line = site + ": " + refusal.why() + "; " + refusal.files() + (refusal.files() == 1 ? " file" : " files")
+            String line = site + ": " + refusal.why() + "; " + refusal.files() + " " + OneShotReport.files(refusal.files())
                     + " not uploaded";
             report.line("failed: " + line);
             report.list("siteFailures").addObject().put("site", site).put("reason", refusal.why())

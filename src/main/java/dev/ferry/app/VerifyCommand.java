@@ -59,7 +59,7 @@ final class VerifyCommand {
                         report.line("cannot verify: " + folder);
                         report.list("unreadableFolders").addObject().put("site", job.name()).put("folder", folder);
                     }
-                    report.line(job.name() + ": " + r.files() + " files compared, " + r.missing() + " missing in S3, "
+                    report.line(job.name() + ": " + r.files() + " " + OneShotReport.files(r.files()) + " compared, " + r.missing() + " missing in S3, "
                             + r.changed() + " differ, " + r.extra() + " only in S3"
                             + (cannotUpload > cannotUploadBefore ? ", " + (cannotUpload - cannotUploadBefore)
                                     + " cannot be uploaded" : ""));

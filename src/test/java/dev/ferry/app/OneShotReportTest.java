@@ -21,6 +21,14 @@ class OneShotReportTest {
     }
 
     @Test
+    void oneFileIsSingular() {
+        assertThat(SyncBar.files(1, 1)).isEqualTo("1/1 file");
+        assertThat(SyncBar.files(0, 2)).isEqualTo("0/2 files");
+        assertThat(OneShotReport.files(0)).isEqualTo("files");
+        assertThat(OneShotReport.files(1)).isEqualTo("file");
+    }
+
+    @Test
     void theJsonDocumentKeepsThePathAsItIs() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         OneShotReport report = new OneShotReport(new PrintStream(bytes, true, StandardCharsets.UTF_8), true, "sync");
