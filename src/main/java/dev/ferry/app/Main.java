@@ -110,6 +110,11 @@ public final class Main {
                 return EXIT_OK;
             }
             if (sub != null) {
+                if (sub.commandSpec() == sync && sub.matchedOptionValue("--max-attempts", 5) < 1) {
+                    throw new CommandLine.ParameterException(sub.commandSpec().commandLine(), "--max-attempts "
+                            + sub.matchedOptionValue("--max-attempts", 5) + ": must be at least 1 (the first upload "
+                            + "counts as an attempt)");
+                }
                 LogFormatSwitch.toStandardError(); // results on stdout, logs on stderr
                 OneShotForm form = sub.commandSpec() == sync ? syncForm : verifyForm;
                 FerryConfig oneShotConfig = form.load(parsed, options, sub, env);

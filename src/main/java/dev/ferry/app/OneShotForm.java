@@ -153,6 +153,7 @@ final class OneShotForm {
         cliValues.putAll(topOptions.cliValues(top));
         cliValues.putAll(settings.cliValues(sub));
         bwlimit(cliValues, cl);
+        timeout(cliValues);
         Optional<java.nio.file.Path> configFile = settings.configFile(sub).or(() -> topOptions.configFile(top));
         List<String> positional = new ArrayList<>();
         if (sub.hasMatchedPositional(0)) {
@@ -244,6 +245,18 @@ final class OneShotForm {
         } else if (t.matches("\\d+(\\.\\d+)?") && Double.parseDouble(t) != 0) {
             throw new CommandLine.ParameterException(cl, "--bwlimit " + t + ": give a unit, as in " + t + "K (KiB/s, "
                     + "what rclone reads a bare number as) or " + t + "B (bytes/s)");
+        }
+    }
+
+    /**
+     * {@code --timeout 30} on the command line of sync and verify is 30 seconds, as rclone's {@code --timeout}
+     * and aws-cli's {@code --cli-read-timeout} read a bare number; TIMEOUT in the environment or the file keeps
+     * its milliseconds ({@code TIMEOUT=60000}), and a number with a unit means what it says everywhere.
+     */
+    static void timeout(Map<String, String> cliValues) {
+        String typed = cliValues.get(ConfigKey.TIMEOUT.flag());
+        if (typed != null && typed.strip().matches("\\d+(\\.\\d+)?") && Double.parseDouble(typed.strip()) != 0) {
+            cliValues.put(ConfigKey.TIMEOUT.flag(), typed.strip() + "s");
         }
     }
 

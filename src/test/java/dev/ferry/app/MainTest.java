@@ -38,6 +38,29 @@ class MainTest {
     }
 
     @Test
+    void maxAttemptsZeroIsAUsageErrorNamingTheOption() {
+        Result r = ferry("sync", "--max-attempts", "0", System.getProperty("java.io.tmpdir"), "s3://backup/p");
+
+        assertThat(r.exit()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(r.err()).startsWith("ferry: --max-attempts 0: must be at least 1");
+    }
+
+    @Test
+    void aBareTimeoutOnTheOneShotCommandLineIsSecondsAsInRcloneAndAUnitMeansWhatItSays() {
+        Map<String, String> bare = new java.util.HashMap<>(Map.of("--timeout", "30"));
+        Map<String, String> millis = new java.util.HashMap<>(Map.of("--timeout", "500ms"));
+        Map<String, String> off = new java.util.HashMap<>(Map.of("--timeout", "-1"));
+
+        OneShotForm.timeout(bare);
+        OneShotForm.timeout(millis);
+        OneShotForm.timeout(off);
+
+        assertThat(bare).containsEntry("--timeout", "30s");
+        assertThat(millis).containsEntry("--timeout", "500ms");
+        assertThat(off).containsEntry("--timeout", "-1");
+    }
+
+    @Test
     void helpIsASynonymOfDashDashHelpAlsoForACommand() {
         Result help = ferry("help");
         Result dashDash = ferry("--help");
