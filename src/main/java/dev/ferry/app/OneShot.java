@@ -68,8 +68,28 @@ final class OneShot implements AutoCloseable {
     private final List<AutoCloseable> opened = new ArrayList<>();
 
     OneShot(FerryConfig config) {
+        this(config, false);
+    }
+
+    /**
+     * @param readOnly a run that writes nothing (a dry run): when the SQLite state file does not exist yet, it is
+     *                 not created (nor its folder); an empty store in a temporary folder, removed at the end,
+     *                 stands in for it
+     */
+    OneShot(FerryConfig config, boolean readOnly) {
         this.config = config;
-        this.store = Components.openStateStore(config);
+        if (readOnly && config.mongoUrl().isEmpty() && !Files.exists(config.sqliteFile())) {
+            Path scratch;
+            try {
+                scratch = Files.createTempDirectory("ferry-dry-run");
+            } catch (IOException e) {
+                throw new StartupException("cannot create a temporary folder for the dry run: " + e.getMessage(), e);
+            }
+            opened.add(() -> deleteTree(scratch)); // closed last: after the store
+            this.store = dev.ferry.state.SqliteStateStore.open(scratch.resolve("ferry.db"));
+        } else {
+            this.store = Components.openStateStore(config);
+        }
         opened.add(store);
         this.writer = StateWriter.start(store);
         opened.add(writer);
@@ -143,6 +163,14 @@ final class OneShot implements AutoCloseable {
             Sweeper sweeper = new Sweeper(site.router(), writer, sink, 1000, STORE_WAIT);
             for (Path start : outside) {
                 sweeper.sweep(start, () -> false);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }

@@ -102,7 +102,7 @@ final class SyncCommand {
     }
 
     int run() throws IOException, InterruptedException {
-        try (OneShot oneShot = new OneShot(config)) {
+        try (OneShot oneShot = new OneShot(config, dryRun)) {
             return dryRun ? dryRun(oneShot) : sync(oneShot);
         }
     }

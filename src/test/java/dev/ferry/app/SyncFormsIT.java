@@ -119,6 +119,7 @@ class SyncFormsIT {
         assertThat(p.log()).contains("would upload: s3://backup/p/new.txt").contains("would delete: s3://backup/p/gone.txt")
                 .contains(", would delete 1");
         assertThat(s3.listKeys("backup")).containsExactly("p/gone.txt");
+        assertThat(state.resolve("sync")).as("a dry run creates no state file").doesNotExist();
     }
 
     @Test
