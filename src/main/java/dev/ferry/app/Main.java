@@ -139,6 +139,9 @@ public final class Main {
                 return EXIT_CONFIG;
             }
             if (config.syncSchedule().isPresent()) { // seed 004's config.txt: syncs, not the daemon
+                if (!config.syncSchedule().get().periodic()) {
+                    LogFormatSwitch.toStandardError(); // one sync, as 'ferry sync': results on stdout, logs on stderr
+                }
                 setLogLevel(config);
                 LogFormatSwitch.apply(config.logFormat());
                 return SyncLoop.run(config, out);
