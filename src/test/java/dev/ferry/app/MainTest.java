@@ -38,6 +38,31 @@ class MainTest {
     }
 
     @Test
+    void aMistypedCommandSuggestsTheNearestCommandAndNothingWhenNoneIsNear() {
+        assertThat(ferry("synk").err()).contains("Did you mean: sync?");
+        assertThat(ferry("veriyf").err()).contains("Did you mean: verify?");
+        assertThat(ferry("bogus").err()).startsWith("ferry: unknown command or argument 'bogus'\n")
+                .doesNotContain("Did you mean");
+    }
+
+    @Test
+    void aUsageErrorWithJsonIsAlsoAJsonDocumentOnStdout() throws Exception {
+        Result r = ferry("sync", "--json", "--max-attempts", "0", System.getProperty("java.io.tmpdir"), "s3://backup/p");
+        Result bogus = ferry("sync", "--json", "--bogus");
+
+        assertThat(r.exit()).isEqualTo(Main.EXIT_CONFIG);
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(doc.path("command").asText()).isEqualTo("sync");
+        assertThat(doc.path("ok").asBoolean(true)).isFalse();
+        assertThat(doc.path("exitCode").asInt()).isEqualTo(2);
+        assertThat(doc.path("error").asText()).contains("--max-attempts 0");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(bogus.out()).path("error").asText())
+                .contains("--bogus");
+        assertThat(ferry("sync", "--max-attempts", "0", "x", "s3://backup/p").out()).as("no --json: nothing on stdout")
+                .isEmpty();
+    }
+
+    @Test
     void maxAttemptsZeroIsAUsageErrorNamingTheOption() {
         Result r = ferry("sync", "--max-attempts", "0", System.getProperty("java.io.tmpdir"), "s3://backup/p");
 
