@@ -30,11 +30,15 @@ import picocli.CommandLine.ParseResult;
  * {@code --config} (or WATCH_PATH) says what to compare; both at once is a usage error.
  */
 final class OneShotForm {
-    /** The settings a one-shot sync uses: no status server, admin API, sweeps or watching. */
+    /**
+     * The settings a one-shot sync uses: no status server, admin API, sweeps or watching. Not QUEUE_CAPACITY:
+     * it bounds what the daemon's watcher may queue, while a sync waits for room (the environment's value
+     * still applies).
+     */
     static final Set<ConfigKey> SYNC_KEYS = EnumSet.of(ConfigKey.WATCH_PATH, ConfigKey.CONCURRENCY, ConfigKey.TIMEOUT,
             ConfigKey.ACCESS_KEY, ConfigKey.SECRET_ACCESS_KEY, ConfigKey.AWS_REGION, ConfigKey.ENDPOINT,
             ConfigKey.PATH_STYLE, ConfigKey.CREATE_BUCKETS, ConfigKey.MONGO_URL, ConfigKey.STATE_DIR,
-            ConfigKey.SETTLE_TIME, ConfigKey.IGNORE_PATTERNS, ConfigKey.QUEUE_CAPACITY, ConfigKey.MULTIPART_THRESHOLD,
+            ConfigKey.SETTLE_TIME, ConfigKey.IGNORE_PATTERNS, ConfigKey.MULTIPART_THRESHOLD,
             ConfigKey.MULTIPART_PART_SIZE, ConfigKey.MULTIPART_CONCURRENCY, ConfigKey.LOG_LEVEL, ConfigKey.BWLIMIT,
             ConfigKey.LOG_FORMAT);
     /** The settings verify uses: it reads S3 and the folders, and uploads nothing. */

@@ -63,6 +63,15 @@ class MainTest {
     }
 
     @Test
+    void syncHelpListsNoDaemonOnlySettingAndRefusesIt() {
+        assertThat(ferry("sync", "--help").out()).doesNotContain("--queue-capacity").contains("--transfers");
+        Result r = ferry("sync", "--queue-capacity", "5", System.getProperty("java.io.tmpdir"), "s3://backup/p");
+
+        assertThat(r.exit()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(r.err()).contains("--queue-capacity is an option of the daemon");
+    }
+
+    @Test
     void maxAttemptsZeroIsAUsageErrorNamingTheOption() {
         Result r = ferry("sync", "--max-attempts", "0", System.getProperty("java.io.tmpdir"), "s3://backup/p");
 
