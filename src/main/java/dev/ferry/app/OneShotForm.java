@@ -49,7 +49,7 @@ final class OneShotForm {
     /** Environment variables the form does not read: it syncs its one folder, with a state file of its own. */
     static final List<String> NOT_READ_BY_THE_FORM = List.of("WATCH_PATH", "MONGO_URL");
     /** Settings that say what to sync or where the state is kept, which the form says itself. */
-    private static final Set<ConfigKey> NOT_WITH_THE_FORM = EnumSet.of(ConfigKey.WATCH_PATH, ConfigKey.MONGO_URL);
+    static final Set<ConfigKey> NOT_WITH_THE_FORM = EnumSet.of(ConfigKey.WATCH_PATH, ConfigKey.MONGO_URL);
     /** rclone's --bwlimit sizes: a number and one letter, binary (10M is 10 MiB/s). */
     private static final Pattern RCLONE_SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)([bBkKmMgGtT])");
 

@@ -72,6 +72,19 @@ class MainTest {
     }
 
     @Test
+    void oneShotHelpWrapsAtSpacesOnlySoNoGlobOrUrlIsSplit() {
+        for (String command : new String[] {"sync", "verify"}) {
+            String help = ferry(command, "--help").out();
+
+            assertThat(help).contains("*.crdownload").contains("mongodb+srv://").contains("--max-attempts".repeat(
+                    command.equals("sync") ? 1 : 0));
+            assertThat(help.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
+            assertThat(help).as("the settings the form refuses say so").contains(
+                    "                             With --config or alone, not with DIR s3://BUCKET[/PREFIX]: Keep the");
+        }
+    }
+
+    @Test
     void maxAttemptsZeroIsAUsageErrorNamingTheOption() {
         Result r = ferry("sync", "--max-attempts", "0", System.getProperty("java.io.tmpdir"), "s3://backup/p");
 
