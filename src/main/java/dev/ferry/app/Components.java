@@ -28,14 +28,14 @@ import dev.ferry.state.MongoStateStore;
 import dev.ferry.state.SqliteStateStore;
 
 /** Builds the concrete parts from the configuration. */
-final class Components {
+public final class Components {
     /** Region used with a custom endpoint when none is configured (S3-compatible servers ignore it). */
     static final String ENDPOINT_DEFAULT_REGION = "us-east-1";
 
     private Components() {
     }
 
-    static StateStore openStateStore(FerryConfig config) {
+    public static StateStore openStateStore(FerryConfig config) {
         if (config.mongoUrl().isPresent()) {
             try {
                 return MongoStateStore.open(config.mongoUrl().get().reveal(), config.mongoUrl().get().database());
@@ -54,7 +54,7 @@ final class Components {
     }
 
     /** The watch_path tree (when configured) and every site of the config file, each with its own S3 connection. */
-    static List<Site> sites(FerryConfig config, List<AutoCloseable> opened) {
+    public static List<Site> sites(FerryConfig config, List<AutoCloseable> opened) {
         List<Site> sites = new ArrayList<>();
         // One limiter shared by every site's connection: bwlimit is for the whole daemon.
         Optional<BandwidthLimiter> limit = config.bwlimit() > 0
@@ -85,18 +85,18 @@ final class Components {
     }
 
     /** The configuration of a site of the config file. */
-    static SiteConfig siteConfig(FerryConfig config, Site site) {
+    public static SiteConfig siteConfig(FerryConfig config, Site site) {
         return config.sites().stream().filter(c -> c.name().equals(site.name())).findFirst().orElseThrow();
     }
 
     /** The site's reconciliation policy. */
-    static Reconciler.Policy policy(SiteConfig sc, Site site) {
+    public static Reconciler.Policy policy(SiteConfig sc, Site site) {
         return new Reconciler.Policy(mode(sc.reconcile()), sc.storageClass(), sc.retireDeleted(), sc.maxDelete(), sc.maxDeletePercent(),
                 sc.markers() ? Optional.of(sc.markerFile()) : Optional.empty(), sc.localMarkers(), site.options());
     }
 
     /** The policy of each bucket folder of the watch_path tree: its reconcile mode; no deletions, no markers. */
-    static Reconciler.Policy watchPathPolicy(FerryConfig config) {
+    public static Reconciler.Policy watchPathPolicy(FerryConfig config) {
         return new Reconciler.Policy(mode(config.reconcile()), "STANDARD", false, 0, 0, Optional.empty(), false,
                 UploadOptions.NONE);
     }

@@ -75,7 +75,7 @@ final class UsageHelp {
             String names = "  " + (shortName.isEmpty() ? "  " : shortName) + (rows[0][2].plainString().isEmpty() ? " " : ",")
                     + " " + rows[0][3].plainString();
             String description = String.join(" ", option.description()).replace("%n", " ").strip();
-            if (OneShotForm.NOT_WITH_THE_FORM.stream().anyMatch(k -> k.flag().equals(option.longestName()))) {
+            if (dev.ferry.oneshot.OneShotForm.NOT_WITH_THE_FORM.stream().anyMatch(k -> k.flag().equals(option.longestName()))) {
                 description = "With --config or alone, not with DIR s3://BUCKET[/PREFIX]: " + description;
             }
             List<String> lines = new ArrayList<>();

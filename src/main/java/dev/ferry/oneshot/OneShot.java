@@ -1,5 +1,7 @@
-package dev.ferry.app;
+package dev.ferry.oneshot;
 
+import dev.ferry.app.Components;
+import dev.ferry.app.StartupException;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.SiteConfig;
 import dev.ferry.core.Destination;

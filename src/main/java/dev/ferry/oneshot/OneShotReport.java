@@ -1,4 +1,4 @@
-package dev.ferry.app;
+package dev.ferry.oneshot;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

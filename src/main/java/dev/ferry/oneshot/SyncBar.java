@@ -1,4 +1,4 @@
-package dev.ferry.app;
+package dev.ferry.oneshot;
 
 import java.util.Locale;
 import java.util.function.IntSupplier;

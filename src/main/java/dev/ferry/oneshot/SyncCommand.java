@@ -1,4 +1,4 @@
-package dev.ferry.app;
+package dev.ferry.oneshot;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.core.Destination;
@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.LongAdder;
  * in one line, not one per file. Counts in seed 003's terms: added, updated, unchanged, skipped, ignored,
  * failed. With --json the result is one JSON document ({@link OneShotReport}).
  */
-final class SyncCommand {
+public final class SyncCommand {
     static final int EXIT_INCOMPLETE = OneShotOptions.EXIT_INCOMPLETE;
     /** "bucket does not exist (HTTP 404 NoSuchBucket)", "bucket b does not exist and create_buckets is off". */
     static final java.util.regex.Pattern NO_SUCH_BUCKET =
@@ -79,7 +79,7 @@ final class SyncCommand {
         this(config, out, dryRun, maxAttempts, false, false);
     }
 
-    SyncCommand(FerryConfig config, PrintStream out, boolean dryRun, int maxAttempts, boolean json,
+    public SyncCommand(FerryConfig config, PrintStream out, boolean dryRun, int maxAttempts, boolean json,
             boolean errorOnNoTransfer) {
         this.config = config;
         this.report = new OneShotReport(out, json, "sync");
@@ -90,18 +90,18 @@ final class SyncCommand {
     }
 
     /** Names each ignored file, with its reason, in the text output of a sync too (a dry run always does). */
-    SyncCommand verbose(boolean on) {
+    public SyncCommand verbose(boolean on) {
         this.verbose = on;
         return this;
     }
 
     /** Shows the progress bar always (true), never (false), or on a terminal only (empty, the default). */
-    SyncCommand progress(Optional<Boolean> show) {
+    public SyncCommand progress(Optional<Boolean> show) {
         this.progress = show;
         return this;
     }
 
-    int run() throws IOException, InterruptedException {
+    public int run() throws IOException, InterruptedException {
         try (OneShot oneShot = new OneShot(config, dryRun)) {
             return dryRun ? dryRun(oneShot) : sync(oneShot);
         }
@@ -164,7 +164,7 @@ final class SyncCommand {
         report.object("files").put("added", added.sum()).put("updated", updated.sum()).put("unchanged", unchanged)
                 .put("skipped", skipped).put("ignored", ignored)
                 .put("failed", rejectedFailures.size() + jobFailures + folderFailures).put("wouldDelete", wouldDelete);
-        return report.finish(rejectedFailures.isEmpty() && jobFailures == 0 && folderFailures == 0 ? Main.EXIT_OK
+        return report.finish(rejectedFailures.isEmpty() && jobFailures == 0 && folderFailures == 0 ? OneShotOptions.EXIT_OK
                 : noSuchBucket ? OneShotOptions.EXIT_NO_SUCH_BUCKET : EXIT_INCOMPLETE);
     }
 
@@ -226,7 +226,7 @@ final class SyncCommand {
             return report.finish(noSuchBucket ? OneShotOptions.EXIT_NO_SUCH_BUCKET : EXIT_INCOMPLETE);
         }
         boolean nothing = progress.uploaded.sum() == 0 && deleted == 0;
-        return report.finish(errorOnNoTransfer && nothing ? OneShotOptions.EXIT_NO_TRANSFER : Main.EXIT_OK);
+        return report.finish(errorOnNoTransfer && nothing ? OneShotOptions.EXIT_NO_TRANSFER : OneShotOptions.EXIT_OK);
     }
 
     /** A site whose keys or permissions were refused: why (once), and how many of its files failed so. */

@@ -1,4 +1,4 @@
-package dev.ferry.app;
+package dev.ferry.oneshot;
 
 import dev.ferry.core.UploadListener;
 import dev.ferry.core.UploadOutcome;

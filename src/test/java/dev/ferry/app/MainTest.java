@@ -2,6 +2,7 @@ package dev.ferry.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.oneshot.OneShotForm;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
