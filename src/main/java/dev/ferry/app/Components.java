@@ -30,14 +30,14 @@ import dev.ferry.state.MongoStateStore;
 import dev.ferry.state.SqliteStateStore;
 
 /** Builds the concrete parts from the configuration. */
-final class Components {
+public final class Components {
     /** Region used with a custom endpoint when none is configured (S3-compatible servers ignore it). */
     static final String ENDPOINT_DEFAULT_REGION = "us-east-1";
 
     private Components() {
     }
 
-    static StateStore openStateStore(FerryConfig config) {
+    public static StateStore openStateStore(FerryConfig config) {
         if (config.mongoUrl().isPresent()) {
             try {
                 return MongoStateStore.open(config.mongoUrl().get().reveal(), config.mongoUrl().get().database());
@@ -56,7 +56,7 @@ final class Components {
     }
 
     /** One limiter shared by every site's connection (bwlimit is for the whole daemon); empty for no limit. */
-    static Optional<BandwidthLimiter> bandwidthLimit(FerryConfig config) {
+    public static Optional<BandwidthLimiter> bandwidthLimit(FerryConfig config) {
         return config.bwlimit() > 0
                 ? Optional.of(BandwidthLimiter.of(Math.max(BandwidthLimiter.MIN_BYTES_PER_SECOND, config.bwlimit())))
                 : Optional.empty();
@@ -66,7 +66,7 @@ final class Components {
      * The watch_path tree (when configured) and every site of the config file, each with its own S3 connection
      * (added to {@code opened}, to be closed by the caller), all sharing {@code limit}.
      */
-    static List<SiteSetup> sites(FerryConfig config, Optional<BandwidthLimiter> limit, List<AutoCloseable> opened) {
+    public static List<SiteSetup> sites(FerryConfig config, Optional<BandwidthLimiter> limit, List<AutoCloseable> opened) {
         List<SiteSetup> sites = new ArrayList<>();
         watchPathSite(config, limit, opened).ifPresent(sites::add);
         for (SiteConfig sc : config.sites()) {

@@ -5,6 +5,11 @@ import dev.ferry.cli.ClientCommands;
 import dev.ferry.config.ConfigException;
 import dev.ferry.config.ConfigOptions;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.oneshot.OneShotForm;
+import dev.ferry.oneshot.OneShotOptions;
+import dev.ferry.oneshot.SyncCommand;
+import dev.ferry.oneshot.SyncLoop;
+import dev.ferry.oneshot.VerifyCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -58,8 +63,11 @@ public final class Main {
                 + "(S3 is asked); change nothing.").build();
         OptionSpec maxAttempts = OptionSpec.builder("--max-attempts").type(int.class).defaultValue("5").paramLabel("<n>")
                 .description("Give a file up after this many failed attempts (default: ${DEFAULT-VALUE}).").build();
+        OptionSpec verbose = OptionSpec.builder("--verbose", "-v").description("Also name each ignored file "
+                + "(excluded, or matching an ignore pattern) with its reason; a dry run always does.").build();
         sync.addOption(dryRun);
         sync.addOption(maxAttempts);
+        sync.addOption(verbose);
         OptionSpec syncJson = OneShotOptions.json();
         OptionSpec noTransferExit = OneShotOptions.errorOnNoTransfer();
         sync.addOption(syncJson);
@@ -107,6 +115,11 @@ public final class Main {
                 return EXIT_OK;
             }
             if (sub != null) {
+                if (sub.commandSpec() == sync && sub.matchedOptionValue("--max-attempts", 5) < 1) {
+                    throw new CommandLine.ParameterException(sub.commandSpec().commandLine(), "--max-attempts "
+                            + sub.matchedOptionValue("--max-attempts", 5) + ": must be at least 1 (the first upload "
+                            + "counts as an attempt)");
+                }
                 LogFormatSwitch.toStandardError(); // results on stdout, logs on stderr
                 OneShotForm form = sub.commandSpec() == sync ? syncForm : verifyForm;
                 FerryConfig oneShotConfig = form.load(parsed, options, sub, env);
@@ -121,7 +134,7 @@ public final class Main {
                     int attempts = sub.matchedOptionValue("--max-attempts", 5);
                     return new SyncCommand(oneShotConfig, out, sub.hasMatchedOption(dryRun), attempts,
                             sub.hasMatchedOption(syncJson), sub.hasMatchedOption(noTransferExit))
-                            .progress(form.progress(sub)).run();
+                            .progress(form.progress(sub)).verbose(sub.hasMatchedOption(verbose)).run();
                 }
                 return new VerifyCommand(oneShotConfig, out, sub.hasMatchedOption(checksum),
                         sub.hasMatchedOption(verifyJson)).run();
@@ -131,26 +144,37 @@ public final class Main {
                 return EXIT_CONFIG;
             }
             if (config.syncSchedule().isPresent()) { // seed 004's config.txt: syncs, not the daemon
+                if (!config.syncSchedule().get().periodic()) {
+                    LogFormatSwitch.toStandardError(); // one sync, as 'ferry sync': results on stdout, logs on stderr
+                }
                 setLogLevel(config);
                 LogFormatSwitch.apply(config.logFormat());
                 return SyncLoop.run(config, out);
             }
         } catch (CommandLine.UnmatchedArgumentException e) {
-            unmatched(e.getUnmatched()).forEach(err::println);
+            List<String> lines = unmatched(e.getUnmatched());
+            lines.forEach(err::println);
             daemonOptions(e, cli).forEach(err::println);
-            if (!e.getSuggestions().isEmpty()) {
-                err.println("Did you mean: " + String.join(", ", e.getSuggestions()) + "?");
+            List<String> suggestions = e.getCommandLine() == cli && !e.getUnmatched().isEmpty()
+                    && !e.getUnmatched().get(0).startsWith("-")
+                    ? nearestCommand(e.getUnmatched().get(0), cli.getSubcommands().keySet())
+                    : e.getSuggestions();
+            if (!suggestions.isEmpty()) {
+                err.println("Did you mean: " + String.join(", ", suggestions) + "?");
             }
             err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help' for the commands and options.");
+            usageErrorJson(args, out, String.join("; ", lines));
             return EXIT_CONFIG;
         } catch (CommandLine.ParameterException e) {
             err.println("ferry: " + e.getMessage());
             err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
+            usageErrorJson(args, out, e.getMessage());
             return EXIT_CONFIG;
         } catch (ConfigException e) {
             err.println("ferry: invalid configuration, nothing was started:");
             err.println(e.getMessage());
+            usageErrorJson(args, out, "invalid configuration, nothing was started: " + e.getMessage());
             return EXIT_CONFIG;
         } catch (StartupException e) {
             err.println("ferry: " + e.getMessage());
@@ -163,6 +187,66 @@ public final class Main {
             return EXIT_START_FAILED;
         }
         return runDaemon(config);
+    }
+
+    /**
+     * With {@code --json} on the command line, a usage or configuration error is also one JSON document on stdout
+     * (as a command's result would be), so a script reading stdout gets an answer it can parse. The message
+     * names what was wrong; it never holds a value that may be a secret (the lines printed on stderr don't).
+     */
+    private static void usageErrorJson(String[] args, PrintStream out, String message) {
+        List<String> all = List.of(args);
+        if (!all.contains("--json")) {
+            return;
+        }
+        String command = all.stream().filter(a -> List.of("sync", "verify", "status", "failed", "retry").contains(a))
+                .findFirst().orElse("ferry");
+        var doc = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        doc.put("command", command).put("ok", false).put("exitCode", EXIT_CONFIG).put("error", message);
+        out.println(doc.toPrettyString());
+        out.flush();
+    }
+
+    /**
+     * The commands nearest to what was typed, for "Did you mean": those within two edits ({@code synk} is
+     * {@code sync}, {@code stauts} is {@code status}); none when nothing is that near ({@code bogus}), where
+     * picocli would still name one.
+     */
+    static List<String> nearestCommand(String typed, java.util.Collection<String> commands) {
+        int best = Integer.MAX_VALUE;
+        List<String> nearest = new ArrayList<>();
+        for (String c : commands) {
+            int d = editDistance(typed.toLowerCase(java.util.Locale.ROOT), c);
+            if (d < best) {
+                best = d;
+                nearest.clear();
+            }
+            if (d == best) {
+                nearest.add(c);
+            }
+        }
+        return best <= Math.min(2, Math.max(1, typed.length() / 2)) ? nearest : List.of();
+    }
+
+    /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps cost one. */
+    private static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     /** For a daemon option given to a command ({@code ferry sync --port 1}): says so, once per option. */

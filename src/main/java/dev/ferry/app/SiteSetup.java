@@ -15,5 +15,5 @@ import java.util.Optional;
  *                       sweep asks S3, about the files the state store does not know)
  * @param pollInterval   poll at this interval instead of watching natively; empty for native watching
  */
-record SiteSetup(Site site, Reconciler.Policy policy, boolean listsEverySweep, Optional<Duration> pollInterval) {
+public record SiteSetup(Site site, Reconciler.Policy policy, boolean listsEverySweep, Optional<Duration> pollInterval) {
 }

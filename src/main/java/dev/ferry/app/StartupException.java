@@ -1,8 +1,8 @@
 package dev.ferry.app;
 
 /** The daemon cannot start (state store cannot be opened, port taken...). The message says what and why. */
-final class StartupException extends RuntimeException {
-    StartupException(String message, Throwable cause) {
+public final class StartupException extends RuntimeException {
+    public StartupException(String message, Throwable cause) {
         super(message, cause);
     }
 }

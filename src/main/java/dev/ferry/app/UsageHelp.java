@@ -51,6 +51,52 @@ final class UsageHelp {
         command.getCommandSpec().usageMessage().customSynopsis(
                 "ferry " + name + " [OPTIONS] DIR s3://BUCKET[/PREFIX]",
                 "       ferry " + name + " [OPTIONS] --config FILE   (every site of the file, or its watch_path)");
+        command.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_OPTION_LIST, UsageHelp::optionList);
+    }
+
+    /** Where an option's description starts, as in picocli's own layout. */
+    private static final int DESCRIPTION_COLUMN = 29;
+
+    /**
+     * The option list laid out as picocli lays it out, but wrapped at spaces only: picocli's line breaking
+     * also breaks after '.', ':' and '/', which split {@code *.crdownload} and {@code mongodb+srv://} over two
+     * lines, where a reader copies them from.
+     */
+    static String optionList(CommandLine.Help help) {
+        StringBuilder out = new StringBuilder();
+        CommandLine.Help.IOptionRenderer renderer = help.createDefaultOptionRenderer();
+        CommandLine.Help.IParamLabelRenderer labels = help.createDefaultParamLabelRenderer();
+        for (CommandLine.Model.OptionSpec option : help.commandSpec().options()) {
+            if (option.hidden()) {
+                continue;
+            }
+            CommandLine.Help.Ansi.Text[][] rows = renderer.render(option, labels, help.colorScheme());
+            String shortName = rows[0][1].plainString();
+            String names = "  " + (shortName.isEmpty() ? "  " : shortName) + (rows[0][2].plainString().isEmpty() ? " " : ",")
+                    + " " + rows[0][3].plainString();
+            String description = String.join(" ", option.description()).replace("%n", " ").strip();
+            if (dev.ferry.oneshot.OneShotForm.NOT_WITH_THE_FORM.stream().anyMatch(k -> k.flag().equals(option.longestName()))) {
+                description = "With --config or alone, not with DIR s3://BUCKET[/PREFIX]: " + description;
+            }
+            List<String> lines = new ArrayList<>();
+            lines.addAll(wrap(description, WIDTH - DESCRIPTION_COLUMN));
+            if (lines.size() > 1) { // continuation lines are indented two more, as picocli does
+                List<String> rest = wrap(String.join(" ", lines.subList(1, lines.size())),
+                        WIDTH - DESCRIPTION_COLUMN - 2);
+                lines.subList(1, lines.size()).clear();
+                rest.forEach(l -> lines.add("  " + l));
+            }
+            if (names.length() + 1 > DESCRIPTION_COLUMN) {
+                out.append(names).append(System.lineSeparator());
+                names = "";
+            }
+            for (String line : lines) {
+                out.append(String.format("%-" + DESCRIPTION_COLUMN + "s", names)).append(line).append(
+                        System.lineSeparator());
+                names = "";
+            }
+        }
+        return out.toString();
     }
 
     /** One line per command (wrapped), in the order they were added, then what {@code ferry} alone does. */

@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.core.ControlCharacters;
 import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -50,16 +51,17 @@ final class RetryCommand extends ClientCommand {
         JsonNode notRetried = answer.path("notRetried");
         if (!options.json) {
             if (file == null || retrying > 0) {
-                out.println(file != null ? file + ": retrying now."
+                out.println(file != null ? ControlCharacters.escape(file) + ": retrying now."
                         : retrying == 0 && notRetried.isEmpty() ? "No failed files: nothing to retry."
                         : "Retrying " + Formats.count(retrying) + (retrying == 1 ? " file" : " files") + " now.");
             }
             for (JsonNode n : notRetried) {
-                out.println(n.path("path").asText() + ": cannot be retried: " + n.path("reason").asText());
+                out.println(ControlCharacters.escape(n.path("path").asText() + ": cannot be retried: "
+                        + n.path("reason").asText()));
             }
             if (file != null && retrying == 0 && notRetried.isEmpty()) {
                 // a daemon from before the reasons were given
-                out.println(file + ": no failed record for this file, nothing to retry (it may be uploaded already; "
+                out.println(ControlCharacters.escape(file) + ": no failed record for this file, nothing to retry (it may be uploaded already; "
                         + "'ferry failed' lists the failed files)");
             }
         }

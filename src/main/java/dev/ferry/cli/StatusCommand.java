@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.core.ControlCharacters;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +46,7 @@ final class StatusCommand extends ClientCommand {
                 + text(store.path("lastError"), ", last error: "));
         JsonNode w = s.path("watcher");
         String state = w.path("state").asText("");
-        out.println("Watcher      " + w.path("root").asText() + ": " + w.path("mode").asText()
+        out.println("Watcher      " + ControlCharacters.escape(w.path("root").asText()) + ": " + w.path("mode").asText()
                 + (state.isEmpty() || state.equals("watching") || state.equals("polling") ? "" : " (" + state + ")")
                 + (w.path("healthy").asBoolean() ? ", healthy" : ", FAILED") + ", "
                 + Formats.count(w.path("rescans").asLong()) + " rescans, last full sweep "

@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.core.ControlCharacters;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -81,7 +82,7 @@ final class TextTable {
     }
 
     static String fit(String text, int maxWidth) {
-        String clean = text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", " ");
+        String clean = ControlCharacters.escape(text);
         if (maxWidth <= 3 || clean.codePointCount(0, clean.length()) <= maxWidth) {
             return clean;
         }

@@ -16,6 +16,8 @@ import java.util.Optional;
 public final class UploadDecision {
     /** Why a suspect file is handed to a worker. */
     public static final String SUSPECT = "ctime or inode changed with the same size and mtime: checking the content";
+    /** Why a touched file (same size, another mtime, the uploaded MD5 recorded) is handed to a worker. */
+    public static final String TOUCHED = "modification time changed with the same size: checking the content";
     /** Why a file the state store does not know is handed over (no record, or one that knows no version). */
     public static final String NEW_FILE = "new file";
 
@@ -60,6 +62,19 @@ public final class UploadDecision {
      */
     public static boolean suspect(Optional<FileRecord> record, Destination destination, FileStat stat) {
         return uploadedVersion(record, destination, stat) && stat.identityMovedFrom(record.get().stat());
+    }
+
+    /**
+     * True when the record says the file was uploaded to this destination with this size and the MD5 of what was
+     * sent, and only the modification time differs (a {@code touch}, a copy that did not keep times, or a
+     * rewrite of the same size): the worker compares the content's MD5 with the recorded one and, when they
+     * agree, records the new mtime instead of uploading the same bytes again.
+     */
+    public static boolean touched(Optional<FileRecord> record, Destination destination, FileStat stat) {
+        return record.isPresent() && record.get().status() == FileStatus.UPLOADED
+                && record.get().size() == stat.size() && record.get().mtimeMillis() != stat.mtimeMillis()
+                && !record.get().checksum().isEmpty()
+                && record.get().bucket().equals(destination.bucket()) && record.get().key().equals(destination.key());
     }
 
     /**

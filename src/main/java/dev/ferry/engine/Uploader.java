@@ -102,20 +102,29 @@ final class Uploader {
                 return new UploadOutcome.Unchanged("permanent failure recorded for this version");
             }
         }
+        boolean touched = UploadDecision.touched(record, dest, stat);
         boolean inDoubt = storeDown || unmarked.inDoubt(stat.mtimeMillis())
                 || record.map(r -> r.status() == FileStatus.UPLOADING
                         && r.describes(stat.size(), stat.mtimeMillis())).orElse(false);
 
         try {
             gate.ensureBucket();
-            if (suspect || inDoubt && record.isPresent() && stat.identityMovedFrom(record.get().stat())) {
-                // Same size and mtime, but the ctime or inode moved: only the content can tell. For an
-                // interrupted upload the mark's checksum is empty, so S3's MD5 is the reference.
-                String expected = suspect ? record.get().checksum() : "";
+            if (suspect || touched || inDoubt && record.isPresent() && stat.identityMovedFrom(record.get().stat())) {
+                // Same size and mtime, but the ctime or inode moved, or the same size under a new mtime (a touch):
+                // only the content can tell. For an interrupted upload the mark's checksum is empty, so S3's MD5
+                // is the reference.
+                String expected = suspect || touched ? record.get().checksum() : "";
                 ContentCheck.Result found = ContentCheck.check(path, stat, expected, store, dest);
                 if (found instanceof ContentCheck.Moved) {
                     return new UploadOutcome.Requeue(clock.instant().plus(settings.settleTime()),
                             "changed while its content was compared");
+                }
+                if (found instanceof ContentCheck.Same same && touched) {
+                    // the bytes S3 holds: record the new mtime, so the next look at the file trusts the record
+                    records.offer(record.get().uploaded(dest.bucket(), dest.key(), stat, same.md5(), record.get().etag(),
+                            clock.instant()));
+                    return new UploadOutcome.Unchanged("modification time changed, content the same (MD5 "
+                            + same.md5() + ")");
                 }
                 if (found instanceof ContentCheck.Same same) {
                     records.offer(suspect ? record.get().withIdentity(stat, same.md5(), clock.instant())
@@ -124,7 +133,9 @@ final class Uploader {
                     return new UploadOutcome.Unchanged("ctime or inode changed, content the same (MD5 "
                             + same.md5() + ")");
                 }
-                log.info("{}: {}: uploading it again", pathText, ((ContentCheck.Differs) found).why());
+                if (!touched) {
+                    log.info("{}: {}: uploading it again", pathText, ((ContentCheck.Differs) found).why());
+                }
             } else if (inDoubt) {
                 Optional<RemoteObject> remote = store.head(dest.bucket(), dest.key());
                 if (remote.isPresent() && matches(remote.get(), stat)) {

@@ -31,6 +31,10 @@ public interface ReconcileSink {
     default void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> record) {
     }
 
+    /** A file the site's filters leave out (an exclude or ignore pattern): never uploaded nor deleted. */
+    default void skipped(Path path, String reason) {
+    }
+
     /** Differences as they are found (for verify and dry runs). */
     default void difference(Difference difference) {
     }

@@ -166,6 +166,8 @@ public final class Reconciler {
             if (decision instanceof RouteDecision.Rejected rejected) {
                 markers.file(l.stat().mtimeMillis(), false);
                 sink.rejected(l.path(), rejected, l.stat(), records.get(l.path().toString()));
+            } else if (decision instanceof RouteDecision.Skipped skippedFile) {
+                sink.skipped(l.path(), skippedFile.reason());
             }
             return true;
         }
@@ -207,11 +209,14 @@ public final class Reconciler {
             c.changed++;
             sink.difference(new Difference(Difference.Kind.CHANGED, dest.key(), why.get()));
         }
-        boolean suspect = remote != null && why.get().equals(UploadDecision.SUSPECT);
+        boolean suspect = remote != null && (why.get().equals(UploadDecision.SUSPECT)
+                || UploadDecision.touched(record, dest, l.stat()) && !record.get().etag().isEmpty()
+                        && remote.etag().equals(record.get().etag()) && storageClassProblem(remote).isEmpty());
         if (!dryRun && !suspect && record.isPresent() && record.get().status() == FileStatus.UPLOADED) {
             // the record says uploaded but S3 disagrees (the object was deleted, or its content changed at the
             // same size and mtime): withdraw it, or the worker would trust it and skip the upload. A suspect file
-            // (ctime or inode moved) keeps its record: the worker compares its MD5 with the recorded checksum
+            // (ctime or inode moved), like a touched one whose object is still the one uploaded (same ETag), keeps
+            // its record: the worker compares its MD5 with the recorded checksum
             records.offer(record.get().withStatus(FileStatus.PENDING, clock.instant()));
         }
         return sink.upload(l.path(), dest, l.stat(), remote == null ? "missing in S3" : why.get());

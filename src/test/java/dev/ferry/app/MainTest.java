@@ -2,6 +2,7 @@ package dev.ferry.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.oneshot.OneShotForm;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,76 @@ class MainTest {
                 .contains("Did you mean: status?");
         assertThat(ferry("status", "extra").err()).startsWith("ferry: unknown command or argument 'extra'\n")
                 .contains("Run 'ferry status --help'");
+    }
+
+    @Test
+    void aMistypedCommandSuggestsTheNearestCommandAndNothingWhenNoneIsNear() {
+        assertThat(ferry("synk").err()).contains("Did you mean: sync?");
+        assertThat(ferry("veriyf").err()).contains("Did you mean: verify?");
+        assertThat(ferry("bogus").err()).startsWith("ferry: unknown command or argument 'bogus'\n")
+                .doesNotContain("Did you mean");
+    }
+
+    @Test
+    void aUsageErrorWithJsonIsAlsoAJsonDocumentOnStdout() throws Exception {
+        Result r = ferry("sync", "--json", "--max-attempts", "0", System.getProperty("java.io.tmpdir"), "s3://backup/p");
+        Result bogus = ferry("sync", "--json", "--bogus");
+
+        assertThat(r.exit()).isEqualTo(Main.EXIT_CONFIG);
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertThat(doc.path("command").asText()).isEqualTo("sync");
+        assertThat(doc.path("ok").asBoolean(true)).isFalse();
+        assertThat(doc.path("exitCode").asInt()).isEqualTo(2);
+        assertThat(doc.path("error").asText()).contains("--max-attempts 0");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(bogus.out()).path("error").asText())
+                .contains("--bogus");
+        assertThat(ferry("sync", "--max-attempts", "0", "x", "s3://backup/p").out()).as("no --json: nothing on stdout")
+                .isEmpty();
+    }
+
+    @Test
+    void syncHelpListsNoDaemonOnlySettingAndRefusesIt() {
+        assertThat(ferry("sync", "--help").out()).doesNotContain("--queue-capacity").contains("--transfers");
+        Result r = ferry("sync", "--queue-capacity", "5", System.getProperty("java.io.tmpdir"), "s3://backup/p");
+
+        assertThat(r.exit()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(r.err()).contains("--queue-capacity is an option of the daemon");
+    }
+
+    @Test
+    void oneShotHelpWrapsAtSpacesOnlySoNoGlobOrUrlIsSplit() {
+        for (String command : new String[] {"sync", "verify"}) {
+            String help = ferry(command, "--help").out();
+
+            assertThat(help).contains("*.crdownload").contains("mongodb+srv://").contains("--max-attempts".repeat(
+                    command.equals("sync") ? 1 : 0));
+            assertThat(help.lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
+            assertThat(help).as("the settings the form refuses say so").contains(
+                    "                             With --config or alone, not with DIR s3://BUCKET[/PREFIX]: Keep the");
+        }
+    }
+
+    @Test
+    void maxAttemptsZeroIsAUsageErrorNamingTheOption() {
+        Result r = ferry("sync", "--max-attempts", "0", System.getProperty("java.io.tmpdir"), "s3://backup/p");
+
+        assertThat(r.exit()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(r.err()).startsWith("ferry: --max-attempts 0: must be at least 1");
+    }
+
+    @Test
+    void aBareTimeoutOnTheOneShotCommandLineIsSecondsAsInRcloneAndAUnitMeansWhatItSays() {
+        Map<String, String> bare = new java.util.HashMap<>(Map.of("--timeout", "30"));
+        Map<String, String> millis = new java.util.HashMap<>(Map.of("--timeout", "500ms"));
+        Map<String, String> off = new java.util.HashMap<>(Map.of("--timeout", "-1"));
+
+        OneShotForm.timeout(bare);
+        OneShotForm.timeout(millis);
+        OneShotForm.timeout(off);
+
+        assertThat(bare).containsEntry("--timeout", "30s");
+        assertThat(millis).containsEntry("--timeout", "500ms");
+        assertThat(off).containsEntry("--timeout", "-1");
     }
 
     @Test

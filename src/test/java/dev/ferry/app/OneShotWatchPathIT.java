@@ -77,7 +77,7 @@ class OneShotWatchPathIT {
                 .contains("failed: " + badCase + ": folder 'My_Bucket' is not a valid S3 bucket name")
                 .contains("failed: " + tooShort + ": folder 'ab' is not a valid S3 bucket name")
                 .contains("failed: " + longKey + ": key too long")
-                .contains("ignored: " + rootFile + ": file directly under the watch root")
+                .contains("ignored: " + rootFile + " (file directly under the watch root")
                 .doesNotContain("ignored: " + longKey)
                 .contains("added 1, updated 0, unchanged 0, skipped 0, ignored 1, failed 3");
         assertThat(p.log().split("failed: " + longKey, -1)).as("listed once").hasSize(2);

@@ -103,6 +103,21 @@ class SameSizeRewriteIT extends DaemonTestBase {
         assertThat(s3.readObject(BUCKET, "same.txt")).contains(OLD);
     }
 
+    @Test
+    void aTouchedFileIsComparedByContentAndItsNewMtimeRecordedWithoutAPut() throws Exception {
+        Path file = write(BUCKET + "/touched.txt", OLD);
+        ferry = FerryProcess.start("touch-watch", env);
+        awaitObject(BUCKET, "touched.txt", OLD);
+
+        FileTime later = FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 60_000);
+        Files.setLastModifiedTime(file, later); // what `touch` does: same bytes, new mtime
+        await("the new mtime recorded").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                .until(() -> record(file).filter(r -> r.mtimeMillis() == later.toMillis()).isPresent());
+
+        assertThat(puts("touched.txt")).as("PUTs of touched.txt").isEqualTo(1);
+        assertThat(record(file).orElseThrow().status()).isEqualTo(dev.ferry.core.FileStatus.UPLOADED);
+    }
+
     /** Writes {@code content} (of the same size) over the file and puts its modification time back. */
     private static void rewriteKeepingMtime(Path file, String content) throws IOException {
         FileTime mtime = Files.getLastModifiedTime(file);

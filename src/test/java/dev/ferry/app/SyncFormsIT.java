@@ -116,8 +116,10 @@ class SyncFormsIT {
                 "s3://backup/p");
 
         assertThat(p.exitCode()).as(p.log()).isZero();
-        assertThat(p.log()).contains("would upload: s3://backup/p/new.txt").contains("would delete: s3://backup/p/gone.txt");
+        assertThat(p.log()).contains("would upload: s3://backup/p/new.txt").contains("would delete: s3://backup/p/gone.txt")
+                .contains(", would delete 1");
         assertThat(s3.listKeys("backup")).containsExactly("p/gone.txt");
+        assertThat(state.resolve("sync")).as("a dry run creates no state file").doesNotExist();
     }
 
     @Test
@@ -144,6 +146,59 @@ class SyncFormsIT {
 
         assertThat(within.exitCode()).as(within.log()).isZero();
         assertThat(s3.listKeys("backup")).containsExactlyInAnyOrder("p/keep.txt", "elsewhere/x.txt");
+        assertThat(within.log()).contains("deleted: s3://backup/p/one.txt", "deleted: s3://backup/p/two.txt",
+                "deleted: s3://backup/p/three.txt").contains("failed 0, deleted 3");
+    }
+
+    @Test
+    void ignoredFilesAreNamedByADryRunVerboseAndJsonButNotByAPlainSync() throws IOException {
+        write("a.jpg", "a");
+        write("cache/b.jpg", "b");
+        String skipped = dir.resolve("cache/b.jpg").toString();
+        String[] form = {dir.toString(), "s3://backup/p", "--exclude", "cache/"};
+
+        FerryProcess dry = FerryProcess.runSplit("forms-ignored", env, concat(form, "sync", "--dry-run"));
+        FerryProcess json = FerryProcess.runSplit("forms-ignored", env, concat(form, "sync", "--json"));
+        FerryProcess plain = FerryProcess.runSplit("forms-ignored", env, concat(form, "sync"));
+        FerryProcess verbose = FerryProcess.runSplit("forms-ignored", env, concat(form, "sync", "-v"));
+
+        assertThat(dry.stdout()).contains("ignored: " + skipped + " (");
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.stdout());
+        assertThat(doc.path("ignored").findValuesAsText("path")).containsExactly(skipped);
+        assertThat(doc.path("ignored").get(0).path("reason").asText()).isNotEmpty();
+        assertThat(plain.exitCode()).as(plain.log()).isZero();
+        assertThat(plain.stdout()).doesNotContain("ignored: ").contains("ignored 1");
+        assertThat(verbose.stdout()).contains("ignored: " + skipped + " (");
+    }
+
+    private static String[] concat(String[] form, String... head) {
+        List<String> all = new ArrayList<>(List.of(head));
+        all.addAll(List.of(form));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void deleteJsonListsEachDeletedObjectAndItsDryRunCountsThem() throws IOException {
+        write("keep.txt", "keep");
+        write("gone.txt", "gone");
+        assertThat(ferry("sync", dir.toString(), "s3://backup/p").exitCode()).isZero();
+        Files.delete(dir.resolve("gone.txt"));
+
+        FerryProcess dry = FerryProcess.runSplit("forms-json", env, "sync", "--json", "--dry-run", "--delete",
+                "--max-delete-percent", "100", dir.toString(), "s3://backup/p");
+        FerryProcess real = FerryProcess.runSplit("forms-json", env, "sync", "--json", "--delete",
+                "--max-delete-percent", "100", dir.toString(), "s3://backup/p");
+
+        assertThat(dry.exitCode()).as(dry.log()).isZero();
+        var dryDoc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dry.stdout());
+        assertThat(dryDoc.path("files").path("wouldDelete").asLong()).isEqualTo(1);
+        assertThat(dryDoc.path("wouldDelete").get(0).asText()).isEqualTo("s3://backup/p/gone.txt");
+        assertThat(real.exitCode()).as(real.log()).isZero();
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(real.stdout());
+        assertThat(doc.path("files").path("deleted").asLong()).isEqualTo(1);
+        assertThat(doc.path("deleted").size()).isEqualTo(1);
+        assertThat(doc.path("deleted").get(0).asText()).isEqualTo("s3://backup/p/gone.txt");
+        assertThat(s3.listKeys("backup")).containsExactly("p/keep.txt");
     }
 
     @Test

@@ -138,6 +138,18 @@ class SyncdConfigIT {
     }
 
     @Test
+    void oneSyncFromConfigTxtPrintsItsResultOnStdoutAndLogsOnStderrAsFerrySyncDoes() throws IOException {
+        tree();
+        configTxt("");
+
+        FerryProcess p = FerryProcess.runSplit("syncd-split", env, "--config", config.toString());
+
+        assertThat(p.exitCode()).as(p.log()).isZero();
+        assertThat(p.stdout()).contains("added 4").doesNotContain(" INFO ");
+        assertThat(p.stderr()).contains(" INFO ");
+    }
+
+    @Test
     void nothingIsDeletedFromS3WhenALocalFileIsRemoved() throws IOException {
         tree();
         configTxt("");

@@ -1,4 +1,4 @@
-package dev.ferry.app;
+package dev.ferry.oneshot;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.SiteConfig;
@@ -22,7 +22,7 @@ import sun.misc.SignalHandler;
  * interval, and a sync that runs past one or more of them makes the next start at the first one after it ends
  * (the ones it ran over are skipped, with a warning), as syncd skipped a tick while a sync was still running.
  */
-final class SyncLoop {
+public final class SyncLoop {
     private static final Logger log = LoggerFactory.getLogger(SyncLoop.class);
     /** Attempts per file in each sync, as {@code ferry sync}'s default. */
     static final int MAX_ATTEMPTS = 5;
@@ -57,7 +57,7 @@ final class SyncLoop {
     }
 
     /** The configuration's schedule: one sync (its exit code), or syncs until stopped (exit 0). */
-    static int run(FerryConfig config, PrintStream out) throws IOException, InterruptedException {
+    public static int run(FerryConfig config, PrintStream out) throws IOException, InterruptedException {
         SyncSchedule schedule = config.syncSchedule().orElseThrow();
         Run once = () -> new SyncCommand(config, out, false, MAX_ATTEMPTS).run();
         if (!schedule.periodic()) {
@@ -107,10 +107,10 @@ final class SyncLoop {
             } catch (InterruptedException e) {
                 if (stopping.get()) {
                     log.info("sync run {} stopped: Ferry is stopping", n);
-                    return Main.EXIT_OK;
+                    return OneShotOptions.EXIT_OK;
                 }
                 Thread.currentThread().interrupt();
-                return Main.EXIT_OK;
+                return OneShotOptions.EXIT_OK;
             } catch (IOException | RuntimeException e) {
                 log.error("sync run {} failed: {}", n, e.toString());
                 code = SyncCommand.EXIT_INCOMPLETE;
@@ -130,17 +130,17 @@ final class SyncLoop {
             try {
                 if (pause.await(wait)) {
                     log.info("stopping: no sync under way");
-                    return Main.EXIT_OK;
+                    return OneShotOptions.EXIT_OK;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return Main.EXIT_OK;
+                return OneShotOptions.EXIT_OK;
             }
         }
     }
 
     /** Logs a note when {@code ferry sync} is given a config.txt that asks for periodic syncs: it runs once. */
-    static void noteOneRun(FerryConfig config) {
+    public static void noteOneRun(FerryConfig config) {
         config.syncSchedule().flatMap(SyncSchedule::interval).ifPresent(every -> log.info("sync_interval {} ({}) is for "
                 + "'ferry --config FILE'; 'ferry sync' runs once", text(every), config.syncSchedule().get().from()));
     }

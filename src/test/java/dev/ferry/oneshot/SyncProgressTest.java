@@ -1,4 +1,4 @@
-package dev.ferry.app;
+package dev.ferry.oneshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

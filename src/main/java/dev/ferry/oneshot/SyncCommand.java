@@ -1,4 +1,4 @@
-package dev.ferry.app;
+package dev.ferry.oneshot;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.core.Destination;
@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.LongAdder;
  * in one line, not one per file. Counts in seed 003's terms: added, updated, unchanged, skipped, ignored,
  * failed. With --json the result is one JSON document ({@link OneShotReport}).
  */
-final class SyncCommand {
+public final class SyncCommand {
     static final int EXIT_INCOMPLETE = OneShotOptions.EXIT_INCOMPLETE;
     /** "bucket does not exist (HTTP 404 NoSuchBucket)", "bucket b does not exist and create_buckets is off". */
     static final java.util.regex.Pattern NO_SUCH_BUCKET =
@@ -42,6 +42,12 @@ final class SyncCommand {
     private final boolean errorOnNoTransfer;
     private boolean noSuchBucket;
     private long deleted;
+    /** Dry run: objects that would be deleted. */
+    private long wouldDelete;
+    /** Keys the running scan planned to delete (the guard may still refuse them). */
+    private final java.util.List<String> plannedDeletes = new java.util.ArrayList<>();
+    /** True when some job deletes objects whose local file is gone (--delete, retire_deleted). */
+    private boolean deleting;
     /** Dry run only: a sync counts a file as added or updated once it is uploaded (SyncProgress). */
     private final LongAdder added = new LongAdder();
     private final LongAdder updated = new LongAdder();
@@ -64,6 +70,8 @@ final class SyncCommand {
     private final Map<Path, String> rejectedFailures = new TreeMap<>();
     /** --progress: empty shows the bar on a terminal only; true always (on stderr), false never. */
     private Optional<Boolean> progress = Optional.empty();
+    /** --verbose: name each ignored file in the text output too (a dry run always does). */
+    private boolean verbose;
     /** Deletions the guard (max_delete, max_delete_percent) refused: the mirror is not complete. */
     private long deletesRefused;
 
@@ -71,7 +79,7 @@ final class SyncCommand {
         this(config, out, dryRun, maxAttempts, false, false);
     }
 
-    SyncCommand(FerryConfig config, PrintStream out, boolean dryRun, int maxAttempts, boolean json,
+    public SyncCommand(FerryConfig config, PrintStream out, boolean dryRun, int maxAttempts, boolean json,
             boolean errorOnNoTransfer) {
         this.config = config;
         this.report = new OneShotReport(out, json, "sync");
@@ -81,14 +89,20 @@ final class SyncCommand {
         report.document.put("dryRun", dryRun);
     }
 
+    /** Names each ignored file, with its reason, in the text output of a sync too (a dry run always does). */
+    public SyncCommand verbose(boolean on) {
+        this.verbose = on;
+        return this;
+    }
+
     /** Shows the progress bar always (true), never (false), or on a terminal only (empty, the default). */
-    SyncCommand progress(Optional<Boolean> show) {
+    public SyncCommand progress(Optional<Boolean> show) {
         this.progress = show;
         return this;
     }
 
-    int run() throws IOException, InterruptedException {
-        try (OneShot oneShot = new OneShot(config)) {
+    public int run() throws IOException, InterruptedException {
+        try (OneShot oneShot = new OneShot(config, dryRun)) {
             return dryRun ? dryRun(oneShot) : sync(oneShot);
         }
     }
@@ -114,6 +128,7 @@ final class SyncCommand {
 
                 @Override
                 public void plannedDelete(String key) {
+                    wouldDelete++;
                     report.line("would delete: s3://" + job.router().bucket() + "/" + key);
                     report.list("wouldDelete").add("s3://" + job.router().bucket() + "/" + key);
                 }
@@ -122,6 +137,11 @@ final class SyncCommand {
                 public void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat,
                         Optional<FileRecord> record) {
                     SyncCommand.this.rejected(Optional.empty(), path, rejected, stat, record);
+                }
+
+                @Override
+                public void skipped(Path path, String reason) {
+                    SyncCommand.this.skipped(path, reason);
                 }
             };
             try {
@@ -139,11 +159,12 @@ final class SyncCommand {
         });
         report.line("dry run, nothing changed: would add " + added.sum() + ", update " + updated.sum() + "; unchanged "
                 + unchanged + ", ignored " + ignored + ", would fail "
-                + (rejectedFailures.size() + jobFailures + folderFailures));
+                + (rejectedFailures.size() + jobFailures + folderFailures)
+                + (deleting ? ", would delete " + wouldDelete : ""));
         report.object("files").put("added", added.sum()).put("updated", updated.sum()).put("unchanged", unchanged)
                 .put("skipped", skipped).put("ignored", ignored)
-                .put("failed", rejectedFailures.size() + jobFailures + folderFailures);
-        return report.finish(rejectedFailures.isEmpty() && jobFailures == 0 && folderFailures == 0 ? Main.EXIT_OK
+                .put("failed", rejectedFailures.size() + jobFailures + folderFailures).put("wouldDelete", wouldDelete);
+        return report.finish(rejectedFailures.isEmpty() && jobFailures == 0 && folderFailures == 0 ? OneShotOptions.EXIT_OK
                 : noSuchBucket ? OneShotOptions.EXIT_NO_SUCH_BUCKET : EXIT_INCOMPLETE);
     }
 
@@ -175,7 +196,7 @@ final class SyncCommand {
         Map<Path, String> failures = progress.failures();
         long failed = Math.max(failures.size(), missing) + jobFailures + folderFailures + rejectedFailures.size();
         refusals.forEach((site, refusal) -> {
-            String line = site + ": " + refusal.why() + "; " + refusal.files() + (refusal.files() == 1 ? " file" : " files")
+            String line = site + ": " + refusal.why() + "; " + refusal.files() + " " + OneShotReport.files(refusal.files())
                     + " not uploaded";
             report.line("failed: " + line);
             report.list("siteFailures").addObject().put("site", site).put("reason", refusal.why())
@@ -195,7 +216,8 @@ final class SyncCommand {
         });
         long unchangedFiles = unchanged + progress.unchanged.sum();
         report.line("added " + progress.added.sum() + ", updated " + progress.updated.sum() + ", unchanged "
-                + unchangedFiles + ", skipped " + skipped + ", ignored " + ignored + ", failed " + failed);
+                + unchangedFiles + ", skipped " + skipped + ", ignored " + ignored + ", failed " + failed
+                + (deleting ? ", deleted " + deleted : ""));
         report.object("files").put("added", progress.added.sum()).put("updated", progress.updated.sum())
                 .put("unchanged", unchangedFiles).put("skipped", skipped).put("ignored", ignored).put("failed", failed)
                 .put("deleted", deleted);
@@ -204,23 +226,30 @@ final class SyncCommand {
             return report.finish(noSuchBucket ? OneShotOptions.EXIT_NO_SUCH_BUCKET : EXIT_INCOMPLETE);
         }
         boolean nothing = progress.uploaded.sum() == 0 && deleted == 0;
-        return report.finish(errorOnNoTransfer && nothing ? OneShotOptions.EXIT_NO_TRANSFER : Main.EXIT_OK);
+        return report.finish(errorOnNoTransfer && nothing ? OneShotOptions.EXIT_NO_TRANSFER : OneShotOptions.EXIT_OK);
     }
 
     /** A site whose keys or permissions were refused: why (once), and how many of its files failed so. */
-    private record SiteRefusal(String why, long files) {
+    record SiteRefusal(String why, long files) {
     }
 
     /**
      * Sites where every failure is the same refusal of the keys (wrong secret key, unknown access key, expired
-     * token) or of access: one line per site says so, instead of one per file.
+     * token) or of access, or where the server could not be reached for any of them: one line per site says so,
+     * instead of one per file.
      */
-    private static Map<String, SiteRefusal> refusals(Map<Path, SyncProgress.Failure> failures) {
+    static Map<String, SiteRefusal> refusals(Map<Path, SyncProgress.Failure> failures) {
         Map<String, java.util.Set<String>> causes = new TreeMap<>();
         Map<String, Long> counts = new TreeMap<>();
         java.util.Set<String> keysRefused = new java.util.HashSet<>();
+        Map<String, String> unreachable = new TreeMap<>();
         for (SyncProgress.Failure f : failures.values()) {
-            causes.computeIfAbsent(f.site(), s -> new java.util.TreeSet<>()).add(refusal(f).orElse(""));
+            Optional<String> why = refusal(f);
+            if (f.unreachable() && !f.credentialsRefused()) {
+                unreachable.putIfAbsent(f.site(), why.orElseThrow());
+                why = Optional.of("unreachable");
+            }
+            causes.computeIfAbsent(f.site(), s -> new java.util.TreeSet<>()).add(why.orElse(""));
             counts.merge(f.site(), 1L, Long::sum);
             if (f.credentialsRefused()) {
                 keysRefused.add(f.site());
@@ -230,15 +259,28 @@ final class SyncCommand {
         causes.forEach((site, why) -> {
             // one file denied by a policy is listed as itself; refused keys are the site's whatever the count
             if (why.size() == 1 && !why.contains("") && (keysRefused.contains(site) || counts.get(site) > 1)) {
-                refusals.put(site, new SiteRefusal(why.iterator().next(), counts.get(site)));
+                refusals.put(site, new SiteRefusal(unreachable.getOrDefault(site, why.iterator().next()),
+                        counts.get(site)));
             }
         });
         return refusals;
     }
 
-    /** The refusal in a failure's reason, without the file it was met on: "credentials refused: ...". */
+    /** Where an unreachable server's failure says why, after the file it was met on. */
+    private static final java.util.regex.Pattern UNREACHABLE_DETAIL =
+            java.util.regex.Pattern.compile("(network error|timed out|server busy|server unreachable).*");
+
+    /**
+     * The refusal in a failure's reason, without the file it was met on: "credentials refused: ...", or, for a
+     * server that could not be reached, "S3 unreachable" and the first such failure's detail (the details of
+     * files met at different moments differ, a reset here and a refused connection there: one cause still).
+     */
     private static Optional<String> refusal(SyncProgress.Failure f) {
         String reason = f.reason();
+        if (f.unreachable() && !f.credentialsRefused()) {
+            java.util.regex.Matcher m = UNREACHABLE_DETAIL.matcher(reason);
+            return Optional.of("S3 unreachable" + (m.find() ? " (" + m.group() + ")" : ""));
+        }
         int at = reason.indexOf("credentials refused");
         if (at < 0) {
             at = reason.indexOf("access denied");
@@ -320,6 +362,16 @@ final class SyncCommand {
             public void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> record) {
                 SyncCommand.this.rejected(Optional.of(engine), path, rejected, stat, record);
             }
+
+            @Override
+            public void plannedDelete(String key) {
+                plannedDeletes.add(key);
+            }
+
+            @Override
+            public void skipped(Path path, String reason) {
+                SyncCommand.this.skipped(path, reason);
+            }
         };
     }
 
@@ -336,9 +388,17 @@ final class SyncCommand {
             rejectedFailures.put(path, rejected.reason());
         } else {
             ignored++;
-            report.line("ignored: " + path + ": " + rejected.reason());
+            report.line("ignored: " + path + " (" + rejected.reason() + ")");
             report.list("ignored").addObject().put("path", path.toString()).put("reason", rejected.reason());
         }
+    }
+
+    /** A file the filters leave out: listed in the JSON document, and named in text by a dry run or --verbose. */
+    private void skipped(Path path, String reason) {
+        if (dryRun || verbose) {
+            report.line("ignored: " + path + " (" + reason + ")");
+        }
+        report.list("ignored").addObject().put("path", path.toString()).put("reason", reason);
     }
 
     /**
@@ -352,6 +412,8 @@ final class SyncCommand {
             OneShot.requireBucket(job, " and create_buckets is off");
         }
         long rejectedBefore = rejections;
+        deleting |= job.policy().retireDeleted();
+        plannedDeletes.clear();
         ReconcileReport r = new Reconciler(job.router(), job.site().store(), oneShot.writer, job.policy(),
                 Clock.systemUTC()).run(sink, dry);
         unchanged += dry ? 0 : r.unchanged();
@@ -372,6 +434,15 @@ final class SyncCommand {
             report.line("delete failed: " + f);
             report.list("deleteFailures").add(f);
         });
+        if (r.deleted() > 0) { // the planned deletions were made: each one but those the server refused
+            for (String key : plannedDeletes) {
+                if (r.deleteFailures().stream().noneMatch(f -> f.startsWith(key + ": "))) {
+                    String object = "s3://" + job.router().bucket() + "/" + key;
+                    report.line("deleted: " + object);
+                    report.list("deleted").add(object);
+                }
+            }
+        }
     }
 
     private void count(String reason) {

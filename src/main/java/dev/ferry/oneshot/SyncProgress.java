@@ -1,4 +1,4 @@
-package dev.ferry.app;
+package dev.ferry.oneshot;
 
 import dev.ferry.core.UploadListener;
 import dev.ferry.core.UploadOutcome;
@@ -15,8 +15,14 @@ import java.util.concurrent.atomic.LongAdder;
  * as failed alone. Sizes are kept so that a progress bar can show bytes done of bytes queued.
  */
 final class SyncProgress implements UploadListener {
-    /** The latest failure of a file: its site (lane) and reason, and whether the server refused the keys. */
-    record Failure(String site, String reason, boolean credentialsRefused) {
+    /**
+     * The latest failure of a file: its site (lane) and reason, whether the server refused the keys, and whether
+     * the server could not be reached.
+     */
+    record Failure(String site, String reason, boolean credentialsRefused, boolean unreachable) {
+        Failure(String site, String reason, boolean credentialsRefused) {
+            this(site, reason, credentialsRefused, false);
+        }
     }
 
     /** A queued file without a final outcome yet: new in S3 or an update, and its size. */
@@ -68,7 +74,7 @@ final class SyncProgress implements UploadListener {
             failing.remove(path);
             settle(path);
         } else if (outcome instanceof UploadOutcome.Retry r) {
-            failing.put(path, new Failure(bucket, r.reason(), r.credentialsRefused()));
+            failing.put(path, new Failure(bucket, r.reason(), r.credentialsRefused(), r.unreachable()));
         } else if (outcome instanceof UploadOutcome.Permanent p) {
             settle(path);
             failing.put(path, new Failure(bucket, p.reason(), false));

@@ -1,4 +1,4 @@
-package dev.ferry.app;
+package dev.ferry.oneshot;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.core.ControlCharacters;
 import java.io.PrintStream;
 import java.time.Duration;
 
@@ -37,11 +38,19 @@ final class OneShotReport {
         return json;
     }
 
-    /** A line for a person; nothing with --json (the document carries the same facts). */
+    /**
+     * A line for a person; nothing with --json (the document carries the same facts). Control characters (a
+     * file name's line break, ESC) are escaped as in the logs, so one result is always one line.
+     */
     void line(String text) {
         if (!json) {
-            out.println(text);
+            out.println(ControlCharacters.escape(text));
         }
+    }
+
+    /** "file" for one, "files" for any other count: "1 file compared", "0 files compared". */
+    static String files(long count) {
+        return count == 1 ? "file" : "files";
     }
 
     /** The array {@code name} of the document, made on first use. */

@@ -1,5 +1,8 @@
-package dev.ferry.app;
+package dev.ferry.oneshot;
 
+import dev.ferry.app.Components;
+import dev.ferry.app.SiteSetup;
+import dev.ferry.app.StartupException;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;
@@ -70,8 +73,28 @@ final class OneShot implements AutoCloseable {
     private final List<AutoCloseable> opened = new ArrayList<>();
 
     OneShot(FerryConfig config) {
+        this(config, false);
+    }
+
+    /**
+     * @param readOnly a run that writes nothing (a dry run): when the SQLite state file does not exist yet, it is
+     *                 not created (nor its folder); an empty store in a temporary folder, removed at the end,
+     *                 stands in for it
+     */
+    OneShot(FerryConfig config, boolean readOnly) {
         this.config = config;
-        this.store = Components.openStateStore(config);
+        if (readOnly && config.mongoUrl().isEmpty() && !Files.exists(config.sqliteFile())) {
+            Path scratch;
+            try {
+                scratch = Files.createTempDirectory("ferry-dry-run");
+            } catch (IOException e) {
+                throw new StartupException("cannot create a temporary folder for the dry run: " + e.getMessage(), e);
+            }
+            opened.add(() -> deleteTree(scratch)); // closed last: after the store
+            this.store = dev.ferry.state.SqliteStateStore.open(scratch.resolve("ferry.db"));
+        } else {
+            this.store = Components.openStateStore(config);
+        }
         opened.add(store);
         this.writer = StateWriter.start(store);
         opened.add(writer);
@@ -167,6 +190,14 @@ final class OneShot implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return outside;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.ferry.app;
+package dev.ferry.oneshot;
 
 import dev.ferry.config.CommandLineSite;
 import dev.ferry.config.ConfigKey;
@@ -29,12 +29,16 @@ import picocli.CommandLine.ParseResult;
  * {@code --size-only}), which builds one site as an entry of {@code sites:} would. Either the form or
  * {@code --config} (or WATCH_PATH) says what to compare; both at once is a usage error.
  */
-final class OneShotForm {
-    /** The settings a one-shot sync uses: no status server, admin API, sweeps or watching. */
+public final class OneShotForm {
+    /**
+     * The settings a one-shot sync uses: no status server, admin API, sweeps or watching. Not QUEUE_CAPACITY:
+     * it bounds what the daemon's watcher may queue, while a sync waits for room (the environment's value
+     * still applies).
+     */
     static final Set<ConfigKey> SYNC_KEYS = EnumSet.of(ConfigKey.WATCH_PATH, ConfigKey.CONCURRENCY, ConfigKey.TIMEOUT,
             ConfigKey.ACCESS_KEY, ConfigKey.SECRET_ACCESS_KEY, ConfigKey.AWS_REGION, ConfigKey.ENDPOINT,
             ConfigKey.PATH_STYLE, ConfigKey.CREATE_BUCKETS, ConfigKey.MONGO_URL, ConfigKey.STATE_DIR,
-            ConfigKey.SETTLE_TIME, ConfigKey.IGNORE_PATTERNS, ConfigKey.QUEUE_CAPACITY, ConfigKey.MULTIPART_THRESHOLD,
+            ConfigKey.SETTLE_TIME, ConfigKey.IGNORE_PATTERNS, ConfigKey.MULTIPART_THRESHOLD,
             ConfigKey.MULTIPART_PART_SIZE, ConfigKey.MULTIPART_CONCURRENCY, ConfigKey.LOG_LEVEL, ConfigKey.BWLIMIT,
             ConfigKey.LOG_FORMAT);
     /** The settings verify uses: it reads S3 and the folders, and uploads nothing. */
@@ -45,7 +49,7 @@ final class OneShotForm {
     /** Environment variables the form does not read: it syncs its one folder, with a state file of its own. */
     static final List<String> NOT_READ_BY_THE_FORM = List.of("WATCH_PATH", "MONGO_URL");
     /** Settings that say what to sync or where the state is kept, which the form says itself. */
-    private static final Set<ConfigKey> NOT_WITH_THE_FORM = EnumSet.of(ConfigKey.WATCH_PATH, ConfigKey.MONGO_URL);
+    public static final Set<ConfigKey> NOT_WITH_THE_FORM = EnumSet.of(ConfigKey.WATCH_PATH, ConfigKey.MONGO_URL);
     /** rclone's --bwlimit sizes: a number and one letter, binary (10M is 10 MiB/s). */
     private static final Pattern RCLONE_SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)([bBkKmMgGtT])");
 
@@ -121,12 +125,12 @@ final class OneShotForm {
     }
 
     /** Adds the arguments and options of {@code ferry sync} (or {@code verify}) to its command spec. */
-    static OneShotForm addTo(CommandSpec spec, boolean sync) {
+    public static OneShotForm addTo(CommandSpec spec, boolean sync) {
         return new OneShotForm(spec, sync);
     }
 
     /** {@code --progress}: empty for the default (a bar on a terminal only). */
-    Optional<Boolean> progress(ParseResult sub) {
+    public Optional<Boolean> progress(ParseResult sub) {
         return progress == null || !sub.hasMatchedOption(progress) ? Optional.empty()
                 : Optional.of(Boolean.TRUE.equals(progress.getValue()));
     }
@@ -139,7 +143,7 @@ final class OneShotForm {
      * @throws CommandLine.ParameterException a usage error (exit 2)
      * @throws dev.ferry.config.ConfigException an invalid setting or argument (exit 2)
      */
-    FerryConfig load(ParseResult top, ConfigOptions topOptions, ParseResult sub, Map<String, String> env) {
+    public FerryConfig load(ParseResult top, ConfigOptions topOptions, ParseResult sub, Map<String, String> env) {
         CommandLine cl = sub.commandSpec().commandLine();
         String name = "ferry " + spec.name();
         Map<String, String> cliValues = new LinkedHashMap<>();
@@ -153,6 +157,7 @@ final class OneShotForm {
         cliValues.putAll(topOptions.cliValues(top));
         cliValues.putAll(settings.cliValues(sub));
         bwlimit(cliValues, cl);
+        timeout(cliValues);
         Optional<java.nio.file.Path> configFile = settings.configFile(sub).or(() -> topOptions.configFile(top));
         List<String> positional = new ArrayList<>();
         if (sub.hasMatchedPositional(0)) {
@@ -244,6 +249,18 @@ final class OneShotForm {
         } else if (t.matches("\\d+(\\.\\d+)?") && Double.parseDouble(t) != 0) {
             throw new CommandLine.ParameterException(cl, "--bwlimit " + t + ": give a unit, as in " + t + "K (KiB/s, "
                     + "what rclone reads a bare number as) or " + t + "B (bytes/s)");
+        }
+    }
+
+    /**
+     * {@code --timeout 30} on the command line of sync and verify is 30 seconds, as rclone's {@code --timeout}
+     * and aws-cli's {@code --cli-read-timeout} read a bare number; TIMEOUT in the environment or the file keeps
+     * its milliseconds ({@code TIMEOUT=60000}), and a number with a unit means what it says everywhere.
+     */
+    public static void timeout(Map<String, String> cliValues) {
+        String typed = cliValues.get(ConfigKey.TIMEOUT.flag());
+        if (typed != null && typed.strip().matches("\\d+(\\.\\d+)?") && Double.parseDouble(typed.strip()) != 0) {
+            cliValues.put(ConfigKey.TIMEOUT.flag(), typed.strip() + "s");
         }
     }
 

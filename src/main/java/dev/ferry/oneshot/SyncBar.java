@@ -1,4 +1,4 @@
-package dev.ferry.app;
+package dev.ferry.oneshot;
 
 import java.util.Locale;
 import java.util.function.IntSupplier;
@@ -46,9 +46,9 @@ final class SyncBar implements AutoCloseable {
         return new SyncBar(progress, backlog, bar, line);
     }
 
-    /** Files done of files queued, as the bar's extra text: "12/40 files". */
+    /** Files done of files queued, as the bar's extra text: "12/40 files", "1/1 file". */
     static String files(long done, long queued) {
-        return String.format(Locale.ROOT, "%d/%d files", done, queued);
+        return String.format(Locale.ROOT, "%d/%d %s", done, queued, OneShotReport.files(queued));
     }
 
     /** Brings the bar to what the engine has done so far. */

@@ -1,4 +1,4 @@
-package dev.ferry.app;
+package dev.ferry.oneshot;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package dev.ferry.app;
+package dev.ferry.oneshot;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.core.Destination;
@@ -25,7 +25,7 @@ import java.util.Optional;
  * watch_path are listed as ignored, as the daemon records them. A destination bucket that does not exist is
  * exit 3; with --json the result is one JSON document ({@link OneShotReport}).
  */
-final class VerifyCommand {
+public final class VerifyCommand {
     private final FerryConfig config;
     private final OneShotReport report;
     private final boolean checksum;
@@ -34,7 +34,7 @@ final class VerifyCommand {
         this(config, out, checksum, false);
     }
 
-    VerifyCommand(FerryConfig config, PrintStream out, boolean checksum, boolean json) {
+    public VerifyCommand(FerryConfig config, PrintStream out, boolean checksum, boolean json) {
         this.config = config;
         this.report = new OneShotReport(out, json, "verify");
         this.checksum = checksum;
@@ -43,7 +43,7 @@ final class VerifyCommand {
     private long cannotUpload;
     private boolean noSuchBucket;
 
-    int run() throws IOException, InterruptedException {
+    public int run() throws IOException, InterruptedException {
         long missingOrChanged = 0;
         long extra = 0;
         try (OneShot oneShot = new OneShot(config)) {
@@ -59,7 +59,7 @@ final class VerifyCommand {
                         report.line("cannot verify: " + folder);
                         report.list("unreadableFolders").addObject().put("site", job.name()).put("folder", folder);
                     }
-                    report.line(job.name() + ": " + r.files() + " files compared, " + r.missing() + " missing in S3, "
+                    report.line(job.name() + ": " + r.files() + " " + OneShotReport.files(r.files()) + " compared, " + r.missing() + " missing in S3, "
                             + r.changed() + " differ, " + r.extra() + " only in S3"
                             + (cannotUpload > cannotUploadBefore ? ", " + (cannotUpload - cannotUploadBefore)
                                     + " cannot be uploaded" : ""));
@@ -81,7 +81,7 @@ final class VerifyCommand {
         report.object("files").put("notInS3", missingOrChanged).put("onlyInS3", extra)
                 .put("cannotUpload", cannotUpload);
         report.list("differences");
-        return report.finish(missingOrChanged == 0 ? Main.EXIT_OK
+        return report.finish(missingOrChanged == 0 ? OneShotOptions.EXIT_OK
                 : noSuchBucket ? OneShotOptions.EXIT_NO_SUCH_BUCKET : SyncCommand.EXIT_INCOMPLETE);
     }
 
