@@ -177,8 +177,7 @@ public final class Reconciler {
                 ? uploadedDuringRun(record, l.stat()) ? Optional.empty() : Optional.of("")
                 : compare(l, remote, dest, record);
         if (why.isEmpty()) {
-            boolean known = record.isPresent() && record.get().status() == FileStatus.UPLOADED
-                    && record.get().describes(l.stat().size(), l.stat().mtimeMillis());
+            boolean known = UploadDecision.uploaded(record, l.stat());
             if (known) {
                 c.unchanged++;
                 if (!dryRun) {
@@ -223,8 +222,7 @@ public final class Reconciler {
      * or a sweep lists), so its absence there says nothing, and withdrawing the record would upload it twice.
      */
     private boolean uploadedDuringRun(Optional<FileRecord> record, FileStat stat) {
-        return record.isPresent() && record.get().status() == FileStatus.UPLOADED
-                && record.get().describes(stat.size(), stat.mtimeMillis())
+        return UploadDecision.uploaded(record, stat)
                 && record.get().uploadedAt().filter(at -> at.isAfter(runStarted)).isPresent();
     }
 
@@ -282,28 +280,14 @@ public final class Reconciler {
             // has no mtime metadata to compare), so nothing already there is sent again
             return sameObject(l.path(), l.stat(), remote, dest);
         }
-        long size = l.stat().size();
         switch (policy.mode()) {
             case STATE:
                 return UploadDecision.needsUpload(record, dest, l.stat());
             case SIZE_MTIME:
-                if (remote.size() != size) {
-                    return Optional.of("size " + size + " locally, " + remote.size() + " in S3");
-                }
-                if (UploadDecision.suspect(record, dest, l.stat())) {
-                    // S3's size and mtime cannot see a rewrite that kept them; the record's ctime and inode can
-                    return Optional.of(UploadDecision.SUSPECT);
-                }
-                if (record.isPresent() && record.get().status() == FileStatus.UPLOADED
-                        && record.get().describes(size, l.stat().mtimeMillis()) && remote.etag().equals(record.get().etag())) {
-                    return Optional.empty();
-                }
-                Optional<RemoteObject> head = store.head(dest.bucket(), dest.key());
-                boolean sameTime = head.flatMap(RemoteObject::mtimeMillis).map(m -> m == l.stat().mtimeMillis()).orElse(false);
-                return sameTime ? Optional.empty() : Optional.of("modification time differs");
+                return UploadDecision.bySizeAndMtime(record, dest, l.stat(), remote,
+                        () -> store.head(dest.bucket(), dest.key()));
             case SIZE_ONLY:
-                return remote.size() == size ? Optional.empty()
-                        : Optional.of("size " + size + " locally, " + remote.size() + " in S3");
+                return UploadDecision.sizeDiffers(remote.size(), l.stat());
             case CHECKSUM:
             default:
                 return sameObject(l.path(), l.stat(), remote, dest);
@@ -312,11 +296,11 @@ public final class Reconciler {
 
     /** Size, then content: why the object does not hold the file, or empty when it does (checksum mode). */
     private Optional<String> sameObject(Path path, FileStat stat, RemoteEntry remote, Destination dest) {
-        long size = stat.size();
-        if (remote.size() != size) {
-            return Optional.of("size " + size + " locally, " + remote.size() + " in S3");
+        Optional<String> size = UploadDecision.sizeDiffers(remote.size(), stat);
+        if (size.isPresent()) {
+            return size;
         }
-        return sameContent(path, size, remote, dest) ? Optional.empty() : Optional.of("content differs");
+        return sameContent(path, stat.size(), remote, dest) ? Optional.empty() : Optional.of("content differs");
     }
 
     private boolean sameContent(Path path, long size, RemoteEntry remote, Destination dest) {
