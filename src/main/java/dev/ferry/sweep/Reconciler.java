@@ -2,6 +2,7 @@ package dev.ferry.sweep;
 
 import dev.ferry.core.Checksums;
 import dev.ferry.core.DeleteFailure;
+import dev.ferry.core.DeleteGuard;
 import dev.ferry.core.FailureKind;
 import dev.ferry.core.TransferException;
 import dev.ferry.core.Destination;
@@ -52,6 +53,8 @@ public final class Reconciler {
     private final RecordKeeper records;
     private final Policy policy;
     private final Clock clock;
+    private final DeleteGuard guard;
+    private final java.util.function.LongSupplier nanoTime;
     private boolean dryRun;
     /** When the current run began: a record uploaded after it may be missing from a listing page fetched before. */
     private java.time.Instant runStarted = java.time.Instant.MIN;
@@ -59,11 +62,19 @@ public final class Reconciler {
     private String confirmedMd5 = "";
 
     public Reconciler(PrefixRouter router, ObjectStore store, RecordKeeper records, Policy policy, Clock clock) {
+        this(router, store, records, policy, clock, System::nanoTime);
+    }
+
+    /** @param nanoTime the monotonic time a run's duration is measured with */
+    public Reconciler(PrefixRouter router, ObjectStore store, RecordKeeper records, Policy policy, Clock clock,
+            java.util.function.LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.router = router;
         this.store = store;
         this.records = records;
         this.policy = policy;
         this.clock = clock;
+        this.guard = new DeleteGuard(policy.maxDelete(), policy.maxDeletePercent(), clock);
     }
 
     /** Runs once. With {@code dryRun}, nothing is uploaded, deleted or written; the sink still hears everything. */
@@ -79,7 +90,7 @@ public final class Reconciler {
     public ReconcileReport run(ReconcileSink sink, boolean dryRun, boolean holdDeletions) throws InterruptedException {
         this.dryRun = dryRun;
         this.runStarted = clock.instant();
-        long began = System.nanoTime();
+        long began = nanoTime.getAsLong();
         Counts c = new Counts();
         List<String> deletions = new ArrayList<>();
         MarkerTracker markers = new MarkerTracker((folder, due) -> {
@@ -132,7 +143,7 @@ public final class Reconciler {
             refused = local.unreadable() > 0
                     ? Optional.of("would delete " + planned + " objects, but " + local.unreadable() + " folders could "
                             + "not be listed (a missing or unreadable folder is not a deletion); check the folder")
-                    : guard(planned, c.remote);
+                    : guard.refusal(planned, c.remote);
             if (refused.isEmpty() && holdDeletions) {
                 log.info("s3://{}/{}: not deleting {} objects whose local files are missing in this sweep: the folder "
                         + "was just replaced or came back; a later full sweep retires them", router.bucket(), prefix,
@@ -149,7 +160,7 @@ public final class Reconciler {
         }
         return new ReconcileReport(c.files, c.missing, c.changed, c.unchanged, c.confirmed, c.ignored, c.extra, deleted,
                 refused, failures, dryRun ? 0 : markers.written(), local.unreadableFolders(),
-                Duration.ofNanos(System.nanoTime() - began));
+                Duration.ofNanos(nanoTime.getAsLong() - began));
     }
 
     private boolean onLocal(LocalTree.Entry l, RemoteEntry remote, ReconcileSink sink, Counts c, MarkerTracker markers)
@@ -372,20 +383,6 @@ public final class Reconciler {
     private boolean isMarker(String relative) {
         return policy.markerFile().isPresent()
                 && relative.substring(relative.lastIndexOf('/') + 1).equals(policy.markerFile().get());
-    }
-
-    private Optional<String> guard(long planned, long remoteTotal) {
-        if (planned > policy.maxDelete()) {
-            return Optional.of("would delete " + planned + " objects, more than max_delete " + policy.maxDelete()
-                    + " (check the folder; if the deletions are meant, raise max_delete)");
-        }
-        long total = Math.max(1, remoteTotal);
-        if (planned * 100 > (long) policy.maxDeletePercent() * total) {
-            return Optional.of("would delete " + planned + " of " + total + " objects, more than max_delete_percent "
-                    + policy.maxDeletePercent() + "% (check the folder; if the deletions are meant, raise "
-                    + "max_delete_percent)");
-        }
-        return Optional.empty();
     }
 
     private void writeMarker(String folder) {
