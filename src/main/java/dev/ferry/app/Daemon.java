@@ -268,10 +268,14 @@ final class Daemon {
                 && engine.bucketStatus().values().stream().allMatch(b -> b.queued() == 0 && b.inFlight() == 0);
     }
 
-    /** Waits before retrying a sweep batch while the state store is unreachable; false once stopping. */
+    /**
+     * How sweeps wait for an unreachable state store before retrying a batch: 1 s doubling to 30 s, for as long
+     * as it takes; false once stopping.
+     */
+    static final Backoff STORE_BACKOFF = Backoff.withoutJitter(Duration.ofSeconds(1), Duration.ofSeconds(30));
+
     private boolean awaitStore(int attempt, RuntimeException cause) throws InterruptedException {
-        long millis = Math.min(30_000L, 500L << Math.min(attempt, 6));
-        return !stopping.await(millis, TimeUnit.MILLISECONDS);
+        return STORE_BACKOFF.await(attempt, delay -> !stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /**

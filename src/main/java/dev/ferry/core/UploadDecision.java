@@ -2,10 +2,12 @@ package dev.ferry.core;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Whether a local file needs uploading, given what the state store says. The one place this is decided
- * (rclone's needsTransfer): sweeps and workers both ask here.
+ * Whether a local file needs uploading, given what the state store says and, where S3 is asked, what the
+ * object is. The one place this is decided (rclone's needsTransfer): the worker, the sweep and the
+ * reconciliation all ask here.
  *
  * <p>A file whose size and mtime match its UPLOADED record but whose inode change time or inode moved is
  * <em>suspect</em>: its content may have been rewritten with the old mtime put back, or only its metadata
@@ -44,6 +46,50 @@ public final class UploadDecision {
             case IGNORED -> Optional.of("no longer ignored");
             case PENDING, UPLOADING -> Optional.of("unfinished upload");
         };
+    }
+
+    /**
+     * True when the record says this version of the file (its size and mtime) was uploaded, to whichever
+     * destination.
+     */
+    public static boolean uploaded(Optional<FileRecord> record, FileStat stat) {
+        return record.isPresent() && record.get().status() == FileStatus.UPLOADED
+                && record.get().describes(stat.size(), stat.mtimeMillis());
+    }
+
+    /** Why an object of {@code remoteSize} bytes cannot hold the file: its size differs; empty when it may. */
+    public static Optional<String> sizeDiffers(long remoteSize, FileStat stat) {
+        return remoteSize == stat.size() ? Optional.empty()
+                : Optional.of("size " + stat.size() + " locally, " + remoteSize + " in S3");
+    }
+
+    /** True when the object holds this version by size and the mtime metadata Ferry and rclone write. */
+    public static boolean sameSizeAndMtime(RemoteObject remote, FileStat stat) {
+        return remote.size() == stat.size() && remote.mtimeMillis().map(m -> m == stat.mtimeMillis()).orElse(false);
+    }
+
+    /**
+     * Why a listed object does not hold this version of the file when compared by size and modification time
+     * (rclone's default), or empty when it does. A listing has no mtime: when the record cannot vouch for the
+     * object (this version uploaded, and the object's ETag the one recorded), {@code head} is asked for the
+     * object's mtime metadata. A suspect file (the record's ctime or inode moved) is handed on: size and mtime
+     * cannot see a rewrite that kept them.
+     */
+    public static Optional<String> bySizeAndMtime(Optional<FileRecord> record, Destination destination,
+            FileStat stat, RemoteEntry remote, Supplier<Optional<RemoteObject>> head) {
+        Optional<String> size = sizeDiffers(remote.size(), stat);
+        if (size.isPresent()) {
+            return size;
+        }
+        if (suspect(record, destination, stat)) {
+            return Optional.of(SUSPECT);
+        }
+        if (uploaded(record, stat) && remote.etag().equals(record.get().etag())) {
+            return Optional.empty();
+        }
+        boolean sameTime = head.get().flatMap(RemoteObject::mtimeMillis).map(m -> m == stat.mtimeMillis())
+                .orElse(false);
+        return sameTime ? Optional.empty() : Optional.of("modification time differs");
     }
 
     /**

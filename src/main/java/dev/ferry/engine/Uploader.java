@@ -91,16 +91,12 @@ final class Uploader {
                 return new UploadOutcome.Requeue(quiet.get(), "inode changed just now");
             }
         }
-        if (record.isPresent() && record.get().describes(stat.size(), stat.mtimeMillis())
-                && record.get().bucket().equals(dest.bucket()) && record.get().key().equals(dest.key())) {
-            FileStatus status = record.get().status();
-            if (status == FileStatus.UPLOADED && !suspect) {
+        if (UploadDecision.needsUpload(record, dest, stat).isEmpty()) {
+            if (record.get().status() == FileStatus.UPLOADED) {
                 UploadDecision.identityToFill(record, dest, stat, now).ifPresent(records::offer);
                 return new UploadOutcome.Unchanged("already uploaded");
             }
-            if (status == FileStatus.FAILED && record.get().permanent()) {
-                return new UploadOutcome.Unchanged("permanent failure recorded for this version");
-            }
+            return new UploadOutcome.Unchanged("permanent failure recorded for this version");
         }
         boolean touched = UploadDecision.touched(record, dest, stat);
         boolean inDoubt = storeDown || unmarked.inDoubt(stat.mtimeMillis())
@@ -138,7 +134,7 @@ final class Uploader {
                 }
             } else if (inDoubt) {
                 Optional<RemoteObject> remote = store.head(dest.bucket(), dest.key());
-                if (remote.isPresent() && matches(remote.get(), stat)) {
+                if (remote.isPresent() && UploadDecision.sameSizeAndMtime(remote.get(), stat)) {
                     FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
                             stat, now));
                     records.offer(base.uploaded(dest.bucket(), dest.key(), stat, remote.get().md5Hex().orElse(""),
@@ -255,12 +251,6 @@ final class Uploader {
                         || r.status() == FileStatus.UPLOADING)
                 .ifPresent(r -> records.offer(r.ignored(dest.bucket(), dest.key(), r.stat(),
                         "deleted locally before it was uploaded", clock.instant())));
-    }
-
-    /** S3 holds this version when the size and the recorded modification time agree. */
-    static boolean matches(RemoteObject remote, FileStat stat) {
-        return remote.size() == stat.size()
-                && remote.mtimeMillis().map(m -> m == stat.mtimeMillis()).orElse(false);
     }
 
     /**

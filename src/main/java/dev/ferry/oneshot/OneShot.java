@@ -34,7 +34,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The parts a one-shot command (sync, verify) needs, opened from the configuration and closed in reverse:
@@ -57,13 +56,13 @@ final class OneShot implements AutoCloseable {
     }
 
     /** Sweeps give the state store a few seconds to come back, then give up: a one-shot run must end. */
-    static final Sweeper.StoreWait STORE_WAIT = (attempt, cause) -> {
-        if (attempt > 5) {
-            return false;
-        }
-        TimeUnit.SECONDS.sleep(1);
-        return true;
-    };
+    static final Sweeper.StoreWait STORE_WAIT = storeWait(Backoff.Sleeper.THREAD);
+
+    /** Five waits of 1 s each, then give up. */
+    static Sweeper.StoreWait storeWait(Backoff.Sleeper sleeper) {
+        return Sweeper.StoreWait.backoff(Backoff.withoutJitter(Duration.ofSeconds(1), Duration.ofSeconds(1)), 5,
+                sleeper);
+    }
 
     final FerryConfig config;
     final StateStore store;

@@ -19,8 +19,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.DoubleSupplier;
 
 /**
  * A write-behind buffer in front of a {@link StateStore}: uploads go on while the store is unreachable,
@@ -42,7 +44,7 @@ import java.util.concurrent.TimeoutException;
  * <p><b>Outages.</b> When a write fails and the store does not answer a ping, the records stay in the
  * buffer, {@link #reachable()} turns false, {@link #lastError()} says why (store messages carry no
  * credentials), one WARN is logged, and the flusher retries with exponential backoff with jitter between
- * {@code minBackoff} and {@code maxBackoff}, pinging the store when nothing is pending. When the store
+ * {@code minBackoff} and {@code maxBackoff} ({@link dev.ferry.queue.Backoff}), pinging the store when nothing is pending. When the store
  * answers pings but a batch fails, the batch is halved until the failing records are found. They are
  * given up (WARN, counted as {@code rejected}, so that one bad record never holds up the others) only when
  * other records of the same batch were written, which shows the store takes writes; when nothing could be
@@ -67,8 +69,9 @@ import java.util.concurrent.TimeoutException;
  * {@link StateStoreException} at once for paths not pending, without waiting for a timeout: callers decide
  * what to do.
  *
- * <p>All methods are thread-safe. Time is injected ({@link Clock}) for outage durations; the backoff waits
- * are the configured durations, so tests run with millisecond backoffs. The writer does not own the store:
+ * <p>All methods are thread-safe. Time is injected ({@link Clock}) for outage durations, and the flusher's
+ * thread and the backoff's jitter source can be; the backoff waits are the configured durations, so tests of
+ * the whole writer run with millisecond backoffs (the waits themselves are tested against a fake time). The writer does not own the store:
  * {@link #close()} leaves it open.
  */
 public final class StateWriter implements RecordKeeper, AutoCloseable {
@@ -122,18 +125,32 @@ public final class StateWriter implements RecordKeeper, AutoCloseable {
     private final Thread flusher;
     private final int idleLimit;
 
-    private StateWriter(StateStore store, Settings settings, Clock clock) {
+    private StateWriter(StateStore store, Settings settings, Clock clock, ThreadFactory threads,
+            DoubleSupplier random) {
         this.store = Objects.requireNonNull(store, "store");
         this.buffer = new WriteBuffer(store, Objects.requireNonNull(settings, "settings"),
-                Objects.requireNonNull(clock, "clock"));
+                Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(random, "random"),
+                WriteBuffer.Pause.SYSTEM);
         this.idleLimit = Math.max(1, settings.capacity() / 10);
-        this.flusher = new Thread(new Flusher(store, buffer), "ferry-state-writer");
-        this.flusher.setDaemon(true);
+        this.flusher = threads.newThread(new Flusher(store, buffer));
     }
 
-    /** Starts a writer (and its flusher thread) in front of the store. */
+    /** Starts a writer (and its flusher thread, a daemon thread named ferry-state-writer) in front of the store. */
     public static StateWriter start(StateStore store, Settings settings, Clock clock) {
-        StateWriter writer = new StateWriter(store, settings, clock);
+        return start(store, settings, clock, r -> {
+            Thread t = new Thread(r, "ferry-state-writer");
+            t.setDaemon(true);
+            return t;
+        }, Math::random);
+    }
+
+    /**
+     * Starts a writer whose flusher thread comes from {@code threads} and whose backoff draws its jitter from
+     * {@code random} (uniform in [0, 1)).
+     */
+    public static StateWriter start(StateStore store, Settings settings, Clock clock, ThreadFactory threads,
+            DoubleSupplier random) {
+        StateWriter writer = new StateWriter(store, settings, clock, threads, random);
         writer.flusher.start();
         return writer;
     }

@@ -5,6 +5,7 @@ import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStatus;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.StateStoreException;
+import dev.ferry.queue.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -32,9 +34,34 @@ final class WriteBuffer {
     /** How often an idle flusher checks that the store still takes writes (a read-only remount, say). */
     static final Duration IDLE_CHECK = Duration.ofSeconds(30);
 
+    /**
+     * The flusher's time: a monotonic reading and a wait on the buffer's condition (the caller holds its lock).
+     * Passed in, so a test can run the waits against a fake that moves time on instead of waiting.
+     */
+    interface Pause {
+        long nanoTime();
+
+        /** Waits at most {@code nanos} for a signal; may return early (the caller checks again). */
+        void await(Condition condition, long nanos) throws InterruptedException;
+
+        Pause SYSTEM = new Pause() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void await(Condition condition, long nanos) throws InterruptedException {
+                condition.await(nanos, TimeUnit.NANOSECONDS);
+            }
+        };
+    }
+
     private final StateStore store;
     private final StateWriter.Settings settings;
     private final Clock clock;
+    private final Backoff backoff;
+    private final Pause pause;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
 
@@ -63,9 +90,16 @@ final class WriteBuffer {
     private long rejected;
 
     WriteBuffer(StateStore store, StateWriter.Settings settings, Clock clock) {
+        this(store, settings, clock, Math::random, Pause.SYSTEM);
+    }
+
+    /** @param random the backoff's jitter source, uniform in [0, 1) */
+    WriteBuffer(StateStore store, StateWriter.Settings settings, Clock clock, DoubleSupplier random, Pause pause) {
         this.store = store;
         this.settings = settings;
         this.clock = clock;
+        this.backoff = new Backoff(settings.minBackoff(), settings.maxBackoff(), random);
+        this.pause = pause;
         this.pending = new PendingWrites(settings.capacity());
     }
 
@@ -245,16 +279,16 @@ final class WriteBuffer {
     List<PendingWrites.Taken> awaitBatch() throws InterruptedException {
         lock.lock();
         try {
-            long idleUntil = System.nanoTime() + IDLE_CHECK.toNanos();
+            long idleUntil = pause.nanoTime() + IDLE_CHECK.toNanos();
             while (!closed && !flushRequested && !checkDue && reachable && pending.isEmpty()) {
-                long left = idleUntil - System.nanoTime();
+                long left = idleUntil - pause.nanoTime();
                 if (left <= 0) {
                     checkDue = true;
                     break;
                 }
                 idle = true;
                 try {
-                    wake.awaitNanos(left);
+                    pause.await(wake, left);
                 } finally {
                     idle = false;
                 }
@@ -379,23 +413,19 @@ final class WriteBuffer {
     }
 
     /**
-     * Waits out the backoff of the current run of failures: exponential from minBackoff to maxBackoff, with
-     * jitter (half to all of it); returns early on flush or close.
+     * Waits out the backoff of the current run of failures ({@link Backoff}: exponential from minBackoff to
+     * maxBackoff, with jitter, half to all of it); returns early on flush or close.
      */
     void awaitBackoff() throws InterruptedException {
         lock.lock();
         try {
-            long max = settings.maxBackoff().toNanos();
-            long exp = settings.minBackoff().toNanos() << Math.min(Math.max(failures - 1, 0), 20);
-            long delay = exp <= 0 ? max : Math.min(max, exp);
-            delay = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
-            long deadline = System.nanoTime() + delay;
+            long deadline = pause.nanoTime() + backoff.delay(failures).toNanos();
             while (!closed && !flushRequested) {
-                long left = deadline - System.nanoTime();
+                long left = deadline - pause.nanoTime();
                 if (left <= 0) {
                     return;
                 }
-                wake.awaitNanos(left);
+                pause.await(wake, left);
             }
         } finally {
             lock.unlock();

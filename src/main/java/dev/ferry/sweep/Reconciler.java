@@ -2,6 +2,7 @@ package dev.ferry.sweep;
 
 import dev.ferry.core.Checksums;
 import dev.ferry.core.DeleteFailure;
+import dev.ferry.core.DeleteGuard;
 import dev.ferry.core.FailureKind;
 import dev.ferry.core.TransferException;
 import dev.ferry.core.Destination;
@@ -52,6 +53,8 @@ public final class Reconciler {
     private final RecordKeeper records;
     private final Policy policy;
     private final Clock clock;
+    private final DeleteGuard guard;
+    private final java.util.function.LongSupplier nanoTime;
     private boolean dryRun;
     /** When the current run began: a record uploaded after it may be missing from a listing page fetched before. */
     private java.time.Instant runStarted = java.time.Instant.MIN;
@@ -59,11 +62,19 @@ public final class Reconciler {
     private String confirmedMd5 = "";
 
     public Reconciler(PrefixRouter router, ObjectStore store, RecordKeeper records, Policy policy, Clock clock) {
+        this(router, store, records, policy, clock, System::nanoTime);
+    }
+
+    /** @param nanoTime the monotonic time a run's duration is measured with */
+    public Reconciler(PrefixRouter router, ObjectStore store, RecordKeeper records, Policy policy, Clock clock,
+            java.util.function.LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
         this.router = router;
         this.store = store;
         this.records = records;
         this.policy = policy;
         this.clock = clock;
+        this.guard = new DeleteGuard(policy.maxDelete(), policy.maxDeletePercent(), clock);
     }
 
     /** Runs once. With {@code dryRun}, nothing is uploaded, deleted or written; the sink still hears everything. */
@@ -79,7 +90,7 @@ public final class Reconciler {
     public ReconcileReport run(ReconcileSink sink, boolean dryRun, boolean holdDeletions) throws InterruptedException {
         this.dryRun = dryRun;
         this.runStarted = clock.instant();
-        long began = System.nanoTime();
+        long began = nanoTime.getAsLong();
         Counts c = new Counts();
         List<String> deletions = new ArrayList<>();
         MarkerTracker markers = new MarkerTracker((folder, due) -> {
@@ -132,7 +143,7 @@ public final class Reconciler {
             refused = local.unreadable() > 0
                     ? Optional.of("would delete " + planned + " objects, but " + local.unreadable() + " folders could "
                             + "not be listed (a missing or unreadable folder is not a deletion); check the folder")
-                    : guard(planned, c.remote);
+                    : guard.refusal(planned, c.remote);
             if (refused.isEmpty() && holdDeletions) {
                 log.info("s3://{}/{}: not deleting {} objects whose local files are missing in this sweep: the folder "
                         + "was just replaced or came back; a later full sweep retires them", router.bucket(), prefix,
@@ -149,7 +160,7 @@ public final class Reconciler {
         }
         return new ReconcileReport(c.files, c.missing, c.changed, c.unchanged, c.confirmed, c.ignored, c.extra, deleted,
                 refused, failures, dryRun ? 0 : markers.written(), local.unreadableFolders(),
-                Duration.ofNanos(System.nanoTime() - began));
+                Duration.ofNanos(nanoTime.getAsLong() - began));
     }
 
     private boolean onLocal(LocalTree.Entry l, RemoteEntry remote, ReconcileSink sink, Counts c, MarkerTracker markers)
@@ -179,8 +190,7 @@ public final class Reconciler {
                 ? uploadedDuringRun(record, l.stat()) ? Optional.empty() : Optional.of("")
                 : compare(l, remote, dest, record);
         if (why.isEmpty()) {
-            boolean known = record.isPresent() && record.get().status() == FileStatus.UPLOADED
-                    && record.get().describes(l.stat().size(), l.stat().mtimeMillis());
+            boolean known = UploadDecision.uploaded(record, l.stat());
             if (known) {
                 c.unchanged++;
                 if (!dryRun) {
@@ -228,8 +238,7 @@ public final class Reconciler {
      * or a sweep lists), so its absence there says nothing, and withdrawing the record would upload it twice.
      */
     private boolean uploadedDuringRun(Optional<FileRecord> record, FileStat stat) {
-        return record.isPresent() && record.get().status() == FileStatus.UPLOADED
-                && record.get().describes(stat.size(), stat.mtimeMillis())
+        return UploadDecision.uploaded(record, stat)
                 && record.get().uploadedAt().filter(at -> at.isAfter(runStarted)).isPresent();
     }
 
@@ -287,28 +296,14 @@ public final class Reconciler {
             // has no mtime metadata to compare), so nothing already there is sent again
             return sameObject(l.path(), l.stat(), remote, dest);
         }
-        long size = l.stat().size();
         switch (policy.mode()) {
             case STATE:
                 return UploadDecision.needsUpload(record, dest, l.stat());
             case SIZE_MTIME:
-                if (remote.size() != size) {
-                    return Optional.of("size " + size + " locally, " + remote.size() + " in S3");
-                }
-                if (UploadDecision.suspect(record, dest, l.stat())) {
-                    // S3's size and mtime cannot see a rewrite that kept them; the record's ctime and inode can
-                    return Optional.of(UploadDecision.SUSPECT);
-                }
-                if (record.isPresent() && record.get().status() == FileStatus.UPLOADED
-                        && record.get().describes(size, l.stat().mtimeMillis()) && remote.etag().equals(record.get().etag())) {
-                    return Optional.empty();
-                }
-                Optional<RemoteObject> head = store.head(dest.bucket(), dest.key());
-                boolean sameTime = head.flatMap(RemoteObject::mtimeMillis).map(m -> m == l.stat().mtimeMillis()).orElse(false);
-                return sameTime ? Optional.empty() : Optional.of("modification time differs");
+                return UploadDecision.bySizeAndMtime(record, dest, l.stat(), remote,
+                        () -> store.head(dest.bucket(), dest.key()));
             case SIZE_ONLY:
-                return remote.size() == size ? Optional.empty()
-                        : Optional.of("size " + size + " locally, " + remote.size() + " in S3");
+                return UploadDecision.sizeDiffers(remote.size(), l.stat());
             case CHECKSUM:
             default:
                 return sameObject(l.path(), l.stat(), remote, dest);
@@ -317,11 +312,11 @@ public final class Reconciler {
 
     /** Size, then content: why the object does not hold the file, or empty when it does (checksum mode). */
     private Optional<String> sameObject(Path path, FileStat stat, RemoteEntry remote, Destination dest) {
-        long size = stat.size();
-        if (remote.size() != size) {
-            return Optional.of("size " + size + " locally, " + remote.size() + " in S3");
+        Optional<String> size = UploadDecision.sizeDiffers(remote.size(), stat);
+        if (size.isPresent()) {
+            return size;
         }
-        return sameContent(path, size, remote, dest) ? Optional.empty() : Optional.of("content differs");
+        return sameContent(path, stat.size(), remote, dest) ? Optional.empty() : Optional.of("content differs");
     }
 
     private boolean sameContent(Path path, long size, RemoteEntry remote, Destination dest) {
@@ -393,20 +388,6 @@ public final class Reconciler {
     private boolean isMarker(String relative) {
         return policy.markerFile().isPresent()
                 && relative.substring(relative.lastIndexOf('/') + 1).equals(policy.markerFile().get());
-    }
-
-    private Optional<String> guard(long planned, long remoteTotal) {
-        if (planned > policy.maxDelete()) {
-            return Optional.of("would delete " + planned + " objects, more than max_delete " + policy.maxDelete()
-                    + " (check the folder; if the deletions are meant, raise max_delete)");
-        }
-        long total = Math.max(1, remoteTotal);
-        if (planned * 100 > (long) policy.maxDeletePercent() * total) {
-            return Optional.of("would delete " + planned + " of " + total + " objects, more than max_delete_percent "
-                    + policy.maxDeletePercent() + "% (check the folder; if the deletions are meant, raise "
-                    + "max_delete_percent)");
-        }
-        return Optional.empty();
     }
 
     private void writeMarker(String folder) {

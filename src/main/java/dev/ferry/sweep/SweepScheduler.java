@@ -35,8 +35,9 @@ public final class SweepScheduler implements AutoCloseable {
     private final Sweeper sweeper;
     private final Clock clock;
     private final boolean splitByFolder;
-    private final ExecutorService control = Executors.newSingleThreadExecutor(named("sweep-control"));
-    private final ExecutorService walkers = Executors.newCachedThreadPool(named("sweep"));
+    private final ExecutorService control;
+    private final ExecutorService walkers;
+    private final java.util.function.LongSupplier nanoTime;
     private final AtomicBoolean fullRunning = new AtomicBoolean();
     private final AtomicBoolean fullPending = new AtomicBoolean();
     private final AtomicBoolean pendingHoldsDeletions = new AtomicBoolean();
@@ -84,6 +85,20 @@ public final class SweepScheduler implements AutoCloseable {
      *                      bucket with its own queue); otherwise one walk of the whole tree
      */
     public SweepScheduler(Path root, Sweeper sweeper, Clock clock, boolean splitByFolder) {
+        this(root, sweeper, clock, splitByFolder, Executors.newSingleThreadExecutor(named("sweep-control")),
+                Executors.newCachedThreadPool(named("sweep")), System::nanoTime);
+    }
+
+    /**
+     * @param control  runs the full sweeps one after the other (one thread: a second would break coalescing)
+     * @param walkers  runs the walks of a full sweep and the folder sweeps
+     * @param nanoTime the monotonic time a full sweep's duration is measured with
+     */
+    public SweepScheduler(Path root, Sweeper sweeper, Clock clock, boolean splitByFolder, ExecutorService control,
+            ExecutorService walkers, java.util.function.LongSupplier nanoTime) {
+        this.control = control;
+        this.walkers = walkers;
+        this.nanoTime = nanoTime;
         this.root = root;
         this.sweeper = sweeper;
         this.clock = clock;
@@ -165,7 +180,7 @@ public final class SweepScheduler implements AutoCloseable {
             log.info("{}: full sweep ({}) skipped: the watched folder is missing", root, reason);
             return;
         }
-        long began = System.nanoTime();
+        long began = nanoTime.getAsLong();
         log.info("{}: full sweep started ({}{})", root, reason, holdDeletions ? "; deleting nothing from S3" : "");
         List<Path> rootFiles = new ArrayList<>();
         List<Future<SweepResult>> parts = new ArrayList<>();
@@ -201,7 +216,7 @@ public final class SweepScheduler implements AutoCloseable {
             if (first != null) {
                 firstRun = null;
             }
-            Duration took = Duration.ofNanos(System.nanoTime() - began);
+            Duration took = Duration.ofNanos(nanoTime.getAsLong() - began);
             fullSweeps.incrementAndGet();
             lastFullAt.set(clock.instant());
             log.info("{}: full sweep done: {} files, {} queued for upload, in {} ms", root, files, queued,

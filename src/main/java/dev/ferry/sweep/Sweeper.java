@@ -7,6 +7,7 @@ import dev.ferry.core.StateStoreException;
 import dev.ferry.core.UploadDecision;
 import dev.ferry.filter.RouteDecision;
 import dev.ferry.filter.Router;
+import dev.ferry.queue.Backoff;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
@@ -46,6 +47,14 @@ public final class Sweeper {
     public interface StoreWait {
         /** Waits before retry number {@code attempt}; false to give up (cancelled). */
         boolean await(int attempt, StateStoreException cause) throws InterruptedException;
+
+        /**
+         * Waits by {@code backoff} (the one backoff rule) through {@code sleeper}; gives up after
+         * {@code maxAttempts} waits, or when the sleeper is cut short.
+         */
+        static StoreWait backoff(Backoff backoff, int maxAttempts, Backoff.Sleeper sleeper) {
+            return (attempt, cause) -> attempt <= maxAttempts && backoff.await(attempt, sleeper);
+        }
     }
 
     public Sweeper(Router router, RecordKeeper records, SweepSink sink, int batchSize, StoreWait storeWait) {

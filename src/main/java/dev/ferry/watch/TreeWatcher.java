@@ -35,11 +35,7 @@ public final class TreeWatcher implements AutoCloseable {
 
     private final Path root;
     private final WatchListener listener;
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "watcher");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService thread;
     private volatile DirectoryWatcher watcher;
     private volatile boolean closed;
     private volatile boolean registered;
@@ -51,8 +47,26 @@ public final class TreeWatcher implements AutoCloseable {
     private static final int NAMED_IN_LOG = 10;
 
     public TreeWatcher(Path root, WatchListener listener) {
+        this(root, listener, Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "watcher");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    /**
+     * @param thread registers the tree and delivers its events (one thread: events arrive in order); shut down
+     *               by {@link #close()}
+     */
+    public TreeWatcher(Path root, WatchListener listener, ExecutorService thread) {
         this.root = root;
         this.listener = listener;
+        this.thread = thread;
+    }
+
+    /** The adapter from the library's events and errors to {@link WatchListener}. */
+    DirectoryChangeListener adapter() {
+        return new Listener();
     }
 
     /**

@@ -92,4 +92,56 @@ class UploadDecisionTest {
         assertThat(UploadDecision.alreadyRecorded(Optional.of(ignored), FileStatus.IGNORED, "other", stat)).isFalse();
         assertThat(UploadDecision.alreadyRecorded(Optional.empty(), FileStatus.IGNORED, "root", stat)).isFalse();
     }
+
+    @Test
+    void anObjectHoldsAVersionBySizeAndMtimeMetadata() {
+        assertThat(UploadDecision.sameSizeAndMtime(object(10, Optional.of(1000L)), stat)).isTrue();
+        assertThat(UploadDecision.sameSizeAndMtime(object(11, Optional.of(1000L)), stat)).isFalse();
+        assertThat(UploadDecision.sameSizeAndMtime(object(10, Optional.of(999L)), stat)).isFalse();
+        assertThat(UploadDecision.sameSizeAndMtime(object(10, Optional.empty()), stat)).as("another tool's").isFalse();
+        assertThat(UploadDecision.sizeDiffers(11, stat)).contains("size 10 locally, 11 in S3");
+        assertThat(UploadDecision.sizeDiffers(10, stat)).isEmpty();
+    }
+
+    @Test
+    void bySizeAndMtimeTrustsTheRecordedEtagElseAsksForTheMtime() {
+        FileRecord up = pending.uploaded("b", "k", 10, 1000, "md5", "etag1", t);
+        java.util.concurrent.atomic.AtomicInteger heads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Supplier<Optional<RemoteObject>> head = () -> {
+            heads.incrementAndGet();
+            return Optional.of(object(10, Optional.of(1000L)));
+        };
+        assertThat(UploadDecision.bySizeAndMtime(Optional.of(up), dest, stat, listed(10, "etag1"), head)).isEmpty();
+        assertThat(heads).as("the record vouches for the object").hasValue(0);
+        assertThat(UploadDecision.bySizeAndMtime(Optional.of(up), dest, stat, listed(12, "etag1"), head))
+                .contains("size 10 locally, 12 in S3");
+        assertThat(UploadDecision.bySizeAndMtime(Optional.of(up), dest, stat, listed(10, "other"), head)).isEmpty();
+        assertThat(UploadDecision.bySizeAndMtime(Optional.empty(), dest, stat, listed(10, "etag1"), head)).isEmpty();
+        assertThat(heads).hasValue(2);
+        assertThat(UploadDecision.bySizeAndMtime(Optional.empty(), dest, stat, listed(10, "etag1"),
+                () -> Optional.of(object(10, Optional.of(5L))))).contains("modification time differs");
+        assertThat(UploadDecision.bySizeAndMtime(Optional.empty(), dest, stat, listed(10, "etag1"), Optional::empty))
+                .contains("modification time differs");
+        FileRecord withIdentity = pending.uploaded("b", "k", 10, 1000, "md5", "etag1", t)
+                .withIdentity(new FileStat(10, 1000, 5, 6), "", t);
+        assertThat(UploadDecision.bySizeAndMtime(Optional.of(withIdentity), dest, new FileStat(10, 1000, 5, 7),
+                listed(10, "etag1"), head)).contains(UploadDecision.SUSPECT);
+    }
+
+    @Test
+    void uploadedMeansThisVersionWhateverTheDestination() {
+        FileRecord up = pending.uploaded("b", "elsewhere", 10, 1000, "md5", "etag", t);
+        assertThat(UploadDecision.uploaded(Optional.of(up), stat)).isTrue();
+        assertThat(UploadDecision.uploaded(Optional.of(up), new FileStat(10, 1001))).isFalse();
+        assertThat(UploadDecision.uploaded(Optional.of(pending), stat)).isFalse();
+        assertThat(UploadDecision.uploaded(Optional.empty(), stat)).isFalse();
+    }
+
+    private static RemoteObject object(long size, Optional<Long> mtime) {
+        return new RemoteObject("b", "k", size, "etag", mtime, Optional.empty(), "STANDARD", java.util.Map.of());
+    }
+
+    private static RemoteEntry listed(long size, String etag) {
+        return new RemoteEntry("k", size, etag, Instant.EPOCH, "STANDARD");
+    }
 }

@@ -19,6 +19,24 @@ class BackoffTest {
     }
 
     @Test
+    void withoutJitterWaitsTheWholeDelay() {
+        Backoff steady = Backoff.withoutJitter(Duration.ofSeconds(1), Duration.ofSeconds(30));
+        assertThat(steady.delay(1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(steady.delay(5)).isEqualTo(Duration.ofSeconds(16));
+        assertThat(steady.delay(6)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(steady.delay(1000)).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void awaitHandsTheDelayToTheSleeperAndSaysWhetherItWasCutShort() throws Exception {
+        Backoff b = new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(5), () -> 0.0);
+        java.util.List<Duration> slept = new java.util.ArrayList<>();
+        assertThat(b.await(3, d -> slept.add(d))).isTrue();
+        assertThat(b.await(1, d -> false)).isFalse();
+        assertThat(slept).containsExactly(Duration.ofSeconds(2));
+    }
+
+    @Test
     void rejectsNonsense() {
         assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1), Math::random))
                 .hasMessageContaining("base");

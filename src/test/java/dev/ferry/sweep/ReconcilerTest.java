@@ -1,0 +1,207 @@
+package dev.ferry.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.core.Checksums;
+import dev.ferry.core.DeleteFailure;
+import dev.ferry.core.Destination;
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStat;
+import dev.ferry.core.FileStatus;
+import dev.ferry.core.ObjectStore;
+import dev.ferry.core.PutRequest;
+import dev.ferry.core.PutResult;
+import dev.ferry.core.RemoteEntry;
+import dev.ferry.core.RemoteObject;
+import dev.ferry.core.UploadOptions;
+import dev.ferry.filter.IgnoreRules;
+import dev.ferry.filter.PathFilter;
+import dev.ferry.filter.PrefixRouter;
+import dev.ferry.testing.InMemoryRecords;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reconciliation's logic against an in-memory object store and records, with a fake clock and a fake
+ * monotonic time: what it finds missing, confirms and deletes, the delete guard's refusal, and the run's
+ * duration as measured by the injected time.
+ */
+class ReconcilerTest {
+    private static final Instant NOW = Instant.parse("2026-03-04T05:06:07Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    @TempDir
+    Path root;
+
+    private final Objects store = new Objects();
+    private final InMemoryRecords records = new InMemoryRecords();
+    private final AtomicLong nanos = new AtomicLong(1_000);
+    private final List<String> uploads = new ArrayList<>();
+
+    private final ReconcileSink sink = new ReconcileSink() {
+        @Override
+        public boolean upload(Path path, Destination destination, FileStat stat, String reason) {
+            uploads.add(root.relativize(path) + ": " + reason);
+            nanos.addAndGet(Duration.ofMillis(250).toNanos()); // each handover "takes" a quarter second
+            return true;
+        }
+
+        @Override
+        public void same(Path path, Destination destination, FileStat stat, RemoteEntry remote,
+                Optional<FileRecord> record) {
+        }
+    };
+
+    private Reconciler reconciler(Reconciler.Mode mode, boolean retire, int maxDelete, int maxPercent) {
+        Reconciler.Policy policy = new Reconciler.Policy(mode, "STANDARD", retire, maxDelete, maxPercent,
+                Optional.empty(), false, UploadOptions.NONE);
+        return new Reconciler(new PrefixRouter(root, "b", "p/", new IgnoreRules(List.of()), PathFilter.none()), store,
+                records, policy, CLOCK, nanos::get);
+    }
+
+    @Test
+    void findsMissingConfirmsWhatS3HoldsAndMeasuresWithTheInjectedTime() throws Exception {
+        Files.writeString(root.resolve("held.txt"), "same bytes");
+        Files.writeString(root.resolve("missing.txt"), "new");
+        Files.writeString(root.resolve("other.txt"), "local");
+        store.put("p/held.txt", "same bytes");
+        store.put("p/other.txt", "remote!");
+
+        ReconcileReport r = reconciler(Reconciler.Mode.CHECKSUM, false, 10, 50).run(sink, false);
+
+        assertThat(uploads).containsExactly("missing.txt: missing in S3", "other.txt: size 5 locally, 7 in S3");
+        assertThat(r.files()).isEqualTo(3);
+        assertThat(r.missing()).isEqualTo(1);
+        assertThat(r.changed()).isEqualTo(1);
+        assertThat(r.confirmed()).isEqualTo(1);
+        assertThat(r.took()).isEqualTo(Duration.ofMillis(500));
+        FileRecord held = records.get(root.resolve("held.txt").toString()).orElseThrow();
+        assertThat(held.status()).isEqualTo(FileStatus.UPLOADED);
+        assertThat(held.uploadedAt()).contains(NOW);
+        assertThat(store.deleted).isEmpty();
+    }
+
+    @Test
+    void retiresObjectsWhoseFilesAreGoneWithinTheGuard() throws Exception {
+        Files.writeString(root.resolve("kept.txt"), "k");
+        store.put("p/kept.txt", "k");
+        store.put("p/gone.txt", "g");
+
+        ReconcileReport r = reconciler(Reconciler.Mode.SIZE_ONLY, true, 10, 50).run(sink, false);
+
+        assertThat(store.deleted).containsExactly("p/gone.txt");
+        assertThat(r.deleted()).isEqualTo(1);
+        assertThat(r.deleteRefused()).isEmpty();
+        assertThat(uploads).isEmpty();
+    }
+
+    @Test
+    void theGuardRefusesABatchOverMaxDeleteOrItsPercentage() throws Exception {
+        Files.writeString(root.resolve("kept.txt"), "k");
+        store.put("p/kept.txt", "k");
+        store.put("p/gone1.txt", "g");
+        store.put("p/gone2.txt", "g");
+
+        ReconcileReport overMax = reconciler(Reconciler.Mode.SIZE_ONLY, true, 1, 100).run(sink, false);
+        assertThat(overMax.deleteRefused()).contains("would delete 2 objects, more than max_delete 1 (check the"
+                + " folder; if the deletions are meant, raise max_delete)");
+        ReconcileReport overPercent = reconciler(Reconciler.Mode.SIZE_ONLY, true, 10, 50).run(sink, false);
+        assertThat(overPercent.deleteRefused()).contains("would delete 2 of 3 objects, more than max_delete_percent"
+                + " 50% (check the folder; if the deletions are meant, raise max_delete_percent)");
+        ReconcileReport held = reconciler(Reconciler.Mode.SIZE_ONLY, true, 10, 100).run(sink, false, true);
+        assertThat(held.deleted()).as("deletions held").isZero();
+        assertThat(store.deleted).isEmpty();
+    }
+
+    @Test
+    void aDryRunChangesNothing() throws Exception {
+        Files.writeString(root.resolve("held.txt"), "same bytes");
+        store.put("p/held.txt", "same bytes");
+        store.put("p/gone.txt", "g");
+
+        ReconcileReport r = reconciler(Reconciler.Mode.CHECKSUM, true, 10, 100).run(sink, true);
+
+        assertThat(r.confirmed()).isEqualTo(1);
+        assertThat(records.get(root.resolve("held.txt").toString())).isEmpty();
+        assertThat(store.deleted).isEmpty();
+    }
+
+    /** Objects in memory, listed in key order with their MD5 as ETag, as S3 lists single-part uploads. */
+    private static final class Objects implements ObjectStore {
+        final TreeMap<String, String> objects = new TreeMap<>(RemoteEntry.KEY_ORDER);
+        final List<String> deleted = new ArrayList<>();
+
+        void put(String key, String content) {
+            objects.put(key, content);
+        }
+
+        private static String md5(String content) {
+            try {
+                Path tmp = Files.createTempFile("obj", ".bin");
+                try {
+                    Files.writeString(tmp, content);
+                    return Checksums.md5Hex(tmp);
+                } finally {
+                    Files.delete(tmp);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public Stream<RemoteEntry> list(String bucket, String prefix) {
+            return objects.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                    .map(e -> new RemoteEntry(e.getKey(), e.getValue().length(), md5(e.getValue()), Instant.EPOCH,
+                            "STANDARD"));
+        }
+
+        @Override
+        public Optional<RemoteObject> head(String bucket, String key) {
+            return Optional.ofNullable(objects.get(key)).map(c -> new RemoteObject(bucket, key, c.length(), md5(c),
+                    Optional.empty(), Optional.empty(), "STANDARD", Map.of()));
+        }
+
+        @Override
+        public List<DeleteFailure> delete(String bucket, Collection<String> keys) {
+            deleted.addAll(keys);
+            keys.forEach(objects::remove);
+            return List.of();
+        }
+
+        @Override
+        public PutResult put(PutRequest request) {
+            throw new UnsupportedOperationException("the reconciliation hands uploads to its sink");
+        }
+
+        @Override
+        public PutResult putBytes(String bucket, String key, byte[] content, String contentType,
+                UploadOptions options) {
+            throw new UnsupportedOperationException("no markers in these tests");
+        }
+
+        @Override
+        public void ensureBucket(String bucket, boolean create) {
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
