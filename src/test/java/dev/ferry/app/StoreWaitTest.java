@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How sweeps wait for an unreachable state store, checked against a sleeper that records the delays instead
- * of waiting: the daemon's 1 s doubling to 30 s for as long as it takes, a one-shot run's five waits of 1 s.
+ * of waiting: the daemon's 1 s doubling to 30 s for as long as it takes (a one-shot run's: OneShotStoreWaitTest).
  */
 class StoreWaitTest {
     private static final StateStoreException DOWN = new StateStoreException("down");
@@ -39,15 +39,5 @@ class StoreWaitTest {
     void theDaemonStopsWaitingWhenItIsStopping() throws Exception {
         Sweeper.StoreWait wait = Sweeper.StoreWait.backoff(Daemon.STORE_BACKOFF, Integer.MAX_VALUE, delay -> false);
         assertThat(wait.await(1, DOWN)).isFalse();
-    }
-
-    @Test
-    void aOneShotRunWaitsFiveTimesOneSecondThenGivesUp() throws Exception {
-        Sweeper.StoreWait wait = OneShot.storeWait(recording);
-        for (int attempt = 1; attempt <= 5; attempt++) {
-            assertThat(wait.await(attempt, DOWN)).as("attempt %d", attempt).isTrue();
-        }
-        assertThat(wait.await(6, DOWN)).isFalse();
-        assertThat(slept).hasSize(5).containsOnly(Duration.ofSeconds(1));
     }
 }
