@@ -116,6 +116,14 @@ public record FileRecord(
                 uploadedAt);
     }
 
+    /**
+     * This record, closed because its file was deleted before it was uploaded (seen by a worker, or found after
+     * a sweep): IGNORED, so it leaves {@code ferry failed}; should the file come back, it does not stop its upload.
+     */
+    public FileRecord deletedBeforeUpload(Instant now) {
+        return ignored(bucket, key, stat(), "deleted locally before it was uploaded", now);
+    }
+
     public FileRecord ignored(String bucket, String key, FileStat stat, String why, Instant now) {
         return new FileRecord(path, bucket, key, FileStatus.IGNORED, stat.size(), stat.mtimeMillis(),
                 stat.ctimeNanos(), stat.inode(), checksum, etag, 0, why, true, createdAt, now, uploadedAt);

@@ -115,19 +115,14 @@ final class Uploader {
                     return new UploadOutcome.Requeue(clock.instant().plus(settings.settleTime()),
                             "changed while its content was compared");
                 }
-                if (found instanceof ContentCheck.Same same && touched) {
-                    // the bytes S3 holds: record the new mtime, so the next look at the file trusts the record
-                    records.offer(record.get().uploaded(dest.bucket(), dest.key(), stat, same.md5(), record.get().etag(),
-                            clock.instant()));
-                    return new UploadOutcome.Unchanged("modification time changed, content the same (MD5 "
-                            + same.md5() + ")");
-                }
                 if (found instanceof ContentCheck.Same same) {
+                    // the bytes S3 holds: the record takes the file's new version (a touch's mtime, a chmod's
+                    // ctime), so the next look at the file trusts it
                     records.offer(suspect ? record.get().withIdentity(stat, same.md5(), clock.instant())
                             : record.get().uploaded(dest.bucket(), dest.key(), stat, same.md5(),
                                     record.get().etag(), clock.instant()));
-                    return new UploadOutcome.Unchanged("ctime or inode changed, content the same (MD5 "
-                            + same.md5() + ")");
+                    return new UploadOutcome.Unchanged((touched ? "modification time" : "ctime or inode")
+                            + " changed, content the same (MD5 " + same.md5() + ")");
                 }
                 if (!touched) {
                     log.info("{}: {}: uploading it again", pathText, ((ContentCheck.Differs) found).why());
@@ -249,8 +244,7 @@ final class Uploader {
         }
         record.filter(r -> r.status() == FileStatus.FAILED || r.status() == FileStatus.PENDING
                         || r.status() == FileStatus.UPLOADING)
-                .ifPresent(r -> records.offer(r.ignored(dest.bucket(), dest.key(), r.stat(),
-                        "deleted locally before it was uploaded", clock.instant())));
+                .ifPresent(r -> records.offer(r.deletedBeforeUpload(clock.instant())));
     }
 
     /**

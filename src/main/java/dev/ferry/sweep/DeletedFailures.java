@@ -16,14 +16,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Closes the FAILED records of files deleted while nothing watched them (Ferry stopped, the watcher down): a
  * sweep walks only the files that are there, so without this such a record would stay in {@code ferry failed}
- * for ever. Each is recorded IGNORED, "deleted locally before it was uploaded", as the worker records a file
- * whose deletion it sees; should the file come back, that record does not stop its upload. Run after a full
+ * for ever. Each is closed as the worker closes the record of a file whose
+ * deletion it sees ({@link FileRecord#deletedBeforeUpload}). Run after a full
  * sweep of the site. A file whose existence cannot be told (an unreadable folder) and every file of a missing
  * site folder (an unmounted disk) keep their records.
  */
 public final class DeletedFailures {
     private static final Logger log = LoggerFactory.getLogger(DeletedFailures.class);
-    static final String REASON = "deleted locally before it was uploaded";
     private static final int PAGE = 1_000;
 
     private final StateStore store;
@@ -55,7 +54,7 @@ public final class DeletedFailures {
             }
             for (FileRecord r : failed) {
                 if (Files.notExists(Path.of(r.path()), LinkOption.NOFOLLOW_LINKS)) {
-                    records.offer(r.ignored(r.bucket(), r.key(), r.stat(), REASON, clock.instant()));
+                    records.offer(r.deletedBeforeUpload(clock.instant()));
                     closed++;
                 }
             }
