@@ -30,8 +30,9 @@ public final class FolderBucketRouter implements Router {
             return new RouteDecision.Skipped("outside the watch root " + root);
         }
         Path relative = root.relativize(absolute);
-        if (ignoreRules.ignores(relative)) {
-            return new RouteDecision.Skipped("matches an ignore pattern");
+        Optional<String> ignoredBy = ignoreRules.matching(relative);
+        if (ignoredBy.isPresent()) {
+            return new RouteDecision.Skipped(IgnoreRules.reason(ignoredBy.get()));
         }
         if (relative.getNameCount() < 2) {
             return new RouteDecision.Rejected(RouteDecision.Rejection.ROOT_FILE, "", "",

@@ -15,8 +15,12 @@ import java.util.regex.Pattern;
  * such as {@code logs} can never exclude a parent folder of the site.
  */
 public final class PathFilter {
-    private final List<Predicate<String>> exclusions;
-    private final List<Predicate<String>> inclusions;
+    private final List<Rule> exclusions;
+    private final List<Rule> inclusions;
+
+    /** One exclusion or inclusion as written, so a refusal can name the one that matched. */
+    private record Rule(String text, Predicate<String> test) {
+    }
 
     public PathFilter(List<String> exclusions, List<String> inclusions) {
         this.exclusions = compile(exclusions);
@@ -29,26 +33,26 @@ public final class PathFilter {
 
     /** Why the file at {@code relative} is not uploaded, or null when it is. */
     public String refusal(String relative) {
-        for (Predicate<String> p : exclusions) {
-            if (p.test(relative)) {
-                return "matches an exclusion";
+        for (Rule p : exclusions) {
+            if (p.test().test(relative)) {
+                return "matches an exclusion: " + p.text();
             }
         }
-        if (!inclusions.isEmpty() && inclusions.stream().noneMatch(p -> p.test(relative))) {
+        if (!inclusions.isEmpty() && inclusions.stream().noneMatch(p -> p.test().test(relative))) {
             return "matches no inclusion";
         }
         return null;
     }
 
-    private static List<Predicate<String>> compile(List<String> patterns) {
-        List<Predicate<String>> out = new ArrayList<>();
+    private static List<Rule> compile(List<String> patterns) {
+        List<Rule> out = new ArrayList<>();
         for (String p : patterns) {
             if (p.startsWith("glob:")) {
                 PathMatcher m = FileSystems.getDefault().getPathMatcher(p);
-                out.add(rel -> m.matches(Path.of(rel)));
+                out.add(new Rule(p, rel -> m.matches(Path.of(rel))));
             } else {
                 Pattern regex = Pattern.compile(p.startsWith("regex:") ? p.substring(6) : p);
-                out.add(rel -> regex.matcher(rel).find());
+                out.add(new Rule(p, rel -> regex.matcher(rel).find()));
             }
         }
         return List.copyOf(out);

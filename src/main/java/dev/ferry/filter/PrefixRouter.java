@@ -1,6 +1,7 @@
 package dev.ferry.filter;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A site's mapping: every file under the site's folder goes to one bucket, under a prefix, keyed by its
@@ -43,8 +44,9 @@ public final class PrefixRouter implements Router {
             return new RouteDecision.Skipped("outside the site folder " + root);
         }
         Path relative = root.relativize(absolute);
-        if (ignoreRules.ignores(relative)) {
-            return new RouteDecision.Skipped("matches an ignore pattern");
+        Optional<String> ignoredBy = ignoreRules.matching(relative);
+        if (ignoredBy.isPresent()) {
+            return new RouteDecision.Skipped(IgnoreRules.reason(ignoredBy.get()));
         }
         String rel = Router.keyOf(relative);
         String refusal = filter.refusal(rel);

@@ -109,7 +109,7 @@ class CommandLineSiteTest {
         assertThat(filter.refusal("a.jpg")).isNull();
         assertThat(filter.refusal("deep/er/b.jpg")).isNull();
         assertThat(filter.refusal("c.png")).isEqualTo("matches no inclusion");
-        assertThat(filter.refusal("x/cache/d.jpg")).isEqualTo("matches an exclusion");
+        assertThat(filter.refusal("x/cache/d.jpg")).isEqualTo("matches an exclusion: glob:**/cache/**");
 
         assertThatThrownBy(() -> load(new CommandLineSite(dir.toString(), "s3://backup", List.of(), List.of(), true,
                 Optional.of("many"), Optional.empty(), Optional.empty())))

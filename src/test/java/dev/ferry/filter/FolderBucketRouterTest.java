@@ -50,6 +50,12 @@ class FolderBucketRouterTest {
         assertThat(router.route(Path.of("/watch/bk1/.a.jpg.swp"))).isInstanceOf(RouteDecision.Skipped.class);
         assertThat(router.route(Path.of("/watch/bk1/notes~"))).isInstanceOf(RouteDecision.Skipped.class);
         assertThat(router.route(Path.of("/watch/tmp/x/y"))).isInstanceOf(RouteDecision.Skipped.class);
+    }
+
+    @Test
+    void aSkippedFileNamesThePatternThatIgnoresIt() {
+        assertThat(router.route(Path.of("/watch/bk1/notes~")))
+                .isEqualTo(new RouteDecision.Skipped(IgnoreRules.reason("*~")));
         assertThat(router.route(Path.of("/watch/bk1/notes.txt"))).isInstanceOf(RouteDecision.Routed.class);
     }
 

@@ -17,7 +17,7 @@ class PathFilterTest {
     @Test
     void globsAndInclusions() {
         PathFilter f = new PathFilter(List.of("glob:**.tmp"), List.of("glob:**.jpg", "regex:^raw/"));
-        assertThat(f.refusal("a/b.tmp")).contains("exclusion");
+        assertThat(f.refusal("a/b.tmp")).isEqualTo("matches an exclusion: glob:**.tmp");
         assertThat(f.refusal("a/b.jpg")).isNull();
         assertThat(f.refusal("raw/x.cr2")).isNull();
         assertThat(f.refusal("a/notes.txt")).contains("no inclusion");
