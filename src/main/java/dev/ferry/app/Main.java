@@ -258,11 +258,27 @@ public final class Main {
         for (String arg : e.getUnmatched()) {
             String name = arg.indexOf('=') > 0 ? arg.substring(0, arg.indexOf('=')) : arg;
             if (name.startsWith("--") && cli.getCommandSpec().findOption(name) != null) {
+                CommandSpec command = e.getCommandLine().getCommandSpec();
                 lines.add("ferry: " + name + " is an option of the daemon ('ferry [OPTIONS]'); '"
-                        + e.getCommandLine().getCommandSpec().qualifiedName() + "' does not take it");
+                        + command.qualifiedName() + "' does not take it" + clientHint(name, command));
             }
         }
         return lines;
+    }
+
+    /**
+     * What a command that talks to a running daemon takes instead of the daemon's own option, since a user who
+     * runs the daemon on {@code --port 5100} reaches for {@code ferry status --port 5100} first.
+     */
+    private static String clientHint(String daemonOption, CommandSpec command) {
+        if (command.findOption("--url") == null) {
+            return "";
+        }
+        return switch (daemonOption) {
+            case "--port", "--bind-address" -> ": give the daemon's address as --url http://HOST:PORT (or set PORT)";
+            case "--admin-token" -> ": give --token (or set ADMIN_TOKEN)";
+            default -> "";
+        };
     }
 
     private static CommandSpec subcommand(CommandSpec parent, String name, String description) {

@@ -176,6 +176,12 @@ class MainTest {
         Result token = ferry("verify", "--admin-token=" + SECRET);
         assertThat(token.exit()).isEqualTo(Main.EXIT_CONFIG);
         assertThat(token.err()).contains("--admin-token is an option of the daemon").doesNotContain(SECRET);
+        Result status = ferry("status", "--port", "5100");
+        assertThat(status.exit()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(status.err()).contains("--port is an option of the daemon")
+                .contains("--url http://HOST:PORT");
+        Result failedToken = ferry("failed", "--admin-token=" + SECRET);
+        assertThat(failedToken.err()).contains("give --token").doesNotContain(SECRET);
         Result before = ferry("--port", "1", "sync", "/tmp", "s3://bucket");
         assertThat(before.exit()).isEqualTo(Main.EXIT_CONFIG);
         assertThat(before.err()).contains("--port is an option of the daemon");
