@@ -14,7 +14,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +41,7 @@ public final class Sweeper {
     private final SweepSink sink;
     private final int batchSize;
     private final StoreWait storeWait;
+    private final Clock clock;
 
     /** How to wait for the state store to come back; injected so tests need not sleep. */
     @FunctionalInterface
@@ -58,11 +59,18 @@ public final class Sweeper {
     }
 
     public Sweeper(Router router, RecordKeeper records, SweepSink sink, int batchSize, StoreWait storeWait) {
+        this(router, records, sink, batchSize, storeWait, Clock.systemUTC());
+    }
+
+    /** @param clock stamps the records a sweep fills in (ctime and inode of an older record) */
+    public Sweeper(Router router, RecordKeeper records, SweepSink sink, int batchSize, StoreWait storeWait,
+            Clock clock) {
         this.router = router;
         this.records = records;
         this.sink = sink;
         this.batchSize = batchSize;
         this.storeWait = storeWait;
+        this.clock = clock;
     }
 
     /** Sweeps the tree under {@code start} (the watch root or a folder in it). */
@@ -191,7 +199,7 @@ public final class Sweeper {
      * and mtime is seen. The file is not read: upgrading hashes and uploads nothing.
      */
     private void fillIdentity(Optional<FileRecord> record, RouteDecision.Routed routed, FileStat stat) {
-        UploadDecision.identityToFill(record, routed.destination(), stat, Instant.now())
+        UploadDecision.identityToFill(record, routed.destination(), stat, clock.instant())
                 .ifPresent(records::offerIfIdle);
     }
 

@@ -13,7 +13,9 @@ import dev.ferry.testing.InMemoryRecords;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,11 +59,14 @@ class SweeperCtimeTest {
         uploaded(old, new FileStat(oldNow.size(), oldNow.mtimeMillis()));
         uploaded(same, FileStat.of(same).orElseThrow());
 
+        Instant sweptAt = T.plusSeconds(3600);
         new Sweeper(new FolderBucketRouter(root, new IgnoreRules(List.of())), records, sink, 2,
-                (attempt, cause) -> false).sweep(root, () -> false);
+                (attempt, cause) -> false, Clock.fixed(sweptAt, ZoneOffset.UTC)).sweep(root, () -> false);
 
         assertThat(uploads).containsExactly(Map.entry("photos/moved.txt", UploadDecision.SUSPECT));
         assertThat(records.get(old.toString()).orElseThrow().stat()).isEqualTo(oldNow);
+        assertThat(records.get(old.toString()).orElseThrow().updatedAt()).as("stamped by the sweep's clock")
+                .isEqualTo(sweptAt);
         assertThat(records.get(moved.toString()).orElseThrow().stat()).as("left for the worker")
                 .isNotEqualTo(movedNow);
     }
