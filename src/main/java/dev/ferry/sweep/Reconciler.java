@@ -211,6 +211,17 @@ public final class Reconciler {
             sink.same(l.path(), dest, l.stat(), remote, record);
             return true;
         }
+        boolean suspect = remote != null && (why.get().equals(UploadDecision.SUSPECT)
+                || UploadDecision.touched(record, dest, l.stat()) && !record.get().etag().isEmpty()
+                        && remote.etag().equals(record.get().etag()) && storageClassProblem(remote).isEmpty());
+        if (dryRun && suspect && sameContentAsUploaded(l, remote, dest, record.get())) {
+            // a real run hands such a file to a worker, which compares its MD5 and uploads nothing when the
+            // content is the one uploaded (a touch, a chmod): the dry run says what that run would do
+            c.unchanged++;
+            markers.file(l.stat().mtimeMillis(), true);
+            sink.same(l.path(), dest, l.stat(), remote, record);
+            return true;
+        }
         markers.file(l.stat().mtimeMillis(), false);
         if (remote == null) {
             c.missing++;
@@ -219,9 +230,6 @@ public final class Reconciler {
             c.changed++;
             sink.difference(new Difference(Difference.Kind.CHANGED, dest.key(), why.get()));
         }
-        boolean suspect = remote != null && (why.get().equals(UploadDecision.SUSPECT)
-                || UploadDecision.touched(record, dest, l.stat()) && !record.get().etag().isEmpty()
-                        && remote.etag().equals(record.get().etag()) && storageClassProblem(remote).isEmpty());
         if (!dryRun && !suspect && record.isPresent() && record.get().status() == FileStatus.UPLOADED) {
             // the record says uploaded but S3 disagrees (the object was deleted, or its content changed at the
             // same size and mtime): withdraw it, or the worker would trust it and skip the upload. A suspect file
@@ -307,6 +315,22 @@ public final class Reconciler {
             case CHECKSUM:
             default:
                 return sameObject(l.path(), l.stat(), remote, dest);
+        }
+    }
+
+    /**
+     * For a dry run, the worker's comparison of a suspect or touched file: its MD5 against the one recorded as
+     * uploaded, or, for a record without one, against the object's.
+     */
+    private boolean sameContentAsUploaded(LocalTree.Entry l, RemoteEntry remote, Destination dest, FileRecord record) {
+        if (record.checksum().isEmpty()) {
+            return sameContent(l.path(), l.stat().size(), remote, dest);
+        }
+        try {
+            return Checksums.md5Hex(l.path()).equalsIgnoreCase(record.checksum());
+        } catch (IOException e) {
+            log.warn("{}: cannot compare content ({})", l.path(), e.toString());
+            return false;
         }
     }
 

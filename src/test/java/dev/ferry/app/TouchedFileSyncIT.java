@@ -85,6 +85,13 @@ class TouchedFileSyncIT {
         shiftMtime(touched, 60_000);
         Files.writeString(rewritten, "later version 2", StandardCharsets.UTF_8);
         shiftMtime(rewritten, 60_000);
+        FerryProcess dryRun = FerryProcess.run("touch-dry-run", env, "sync", "--dry-run", dir.toString(),
+                "s3://backup/p");
+        assertThat(dryRun.exitCode()).as(dryRun.log()).isZero();
+        assertThat(dryRun.log()).as("the dry run says what the run does: the touched file's content is the one "
+                + "uploaded").contains("would upload: s3://backup/p/rewritten.txt")
+                .doesNotContain("would upload: s3://backup/p/touched.txt");
+        assertThat(puts("rewritten.txt")).isEqualTo(1);
         FerryProcess second = sync();
 
         assertThat(puts("touched.txt")).as("PUTs of the touched file").isEqualTo(1);
