@@ -2,6 +2,7 @@ package dev.ferry.app;
 
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.Site;
+import dev.ferry.source.local.LocalSource;
 import dev.ferry.sweep.SweepScheduler;
 import dev.ferry.watch.RootMonitor;
 import dev.ferry.watch.TreeWatcher;
@@ -204,13 +205,13 @@ final class SiteWatch {
 
         @Override
         public void fileChanged(Path path) {
-            engine.changed(path);
+            engine.changed(LocalSource.ref(path));
         }
 
         @Override
         public void fileDeleted(Path path) {
             if (site.retireDeleted()) {
-                engine.changed(path);
+                engine.changed(LocalSource.ref(path));
             }
         }
 

@@ -81,7 +81,7 @@ final class Lane {
             UploadOutcome outcome;
             Instant started = clock.instant();
             try {
-                outcome = uploader.process(site, new Destination(bucket, task.key()), task.path(), gate);
+                outcome = uploader.process(site, new Destination(bucket, task.key()), task.item(), gate);
             } catch (InterruptedException e) {
                 queue.retry(task, clock.instant(), false);
                 return;
@@ -94,10 +94,10 @@ final class Lane {
     }
 
     private void handle(Task task, UploadOutcome outcome, Instant started) {
-        String path = task.path().toString();
+        String path = task.item().item();
         Instant now = clock.instant();
         try {
-            listener.onOutcome(site.laneName(bucket), task.key(), task.path(), outcome,
+            listener.onOutcome(site.laneName(bucket), task.key(), task.item(), outcome,
                     Duration.between(task.queuedAt(), now));
         } catch (RuntimeException e) {
             log.warn("{}/{}: upload listener failed: {}", bucket, task.key(), e.toString());
@@ -179,7 +179,7 @@ final class Lane {
     /** The fields every outcome line carries in JSON logs; the text line is the message alone. */
     private LoggingEventBuilder fields(LoggingEventBuilder event, Task task, String outcome) {
         return event.addKeyValue("bucket", bucket).addKeyValue("key", task.key())
-                .addKeyValue("path", task.path().toString()).addKeyValue("outcome", outcome);
+                .addKeyValue("path", task.item().item()).addKeyValue("outcome", outcome);
     }
 
     /** Stops handing out work. */

@@ -17,8 +17,10 @@ import dev.ferry.core.UploadOptions;
 import dev.ferry.core.UploadOutcome;
 import dev.ferry.filter.FolderBucketRouter;
 import dev.ferry.filter.IgnoreRules;
+import dev.ferry.source.local.LocalSource;
 import dev.ferry.testing.InMemoryRecords;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,12 +171,12 @@ class SuspectUploadTest {
 
     private UploadOutcome process(Path file, Clock clock) throws InterruptedException {
         ObjectStore store = new Store();
-        Site site = new FolderBucketSite("watch", new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
+        Site site = new FolderBucketSite("watch", new LocalSource(root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
                 UploadOptions.NONE, 100);
         Uploader uploader = new Uploader(keeper, EngineSettings.daemon(1, 10, Duration.ofSeconds(2), false), clock,
                 dev.ferry.core.UnmarkedUploads.NONE);
         BucketGate gate = new BucketGate("photos", store, false, new BucketStats(), new DeleteGuard(10, clock));
-        return uploader.process(site, DEST, file, gate);
+        return uploader.process(site, DEST, LocalSource.ref(file), gate);
     }
 
     private Path file(String content) throws IOException {
@@ -218,7 +220,9 @@ class SuspectUploadTest {
             puts.add(request);
             String md5;
             try {
-                md5 = Checksums.md5Hex(request.file());
+                try (InputStream in = request.content().open(0, request.size())) {
+                    md5 = Checksums.md5Hex(in);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -14,6 +14,7 @@ import dev.ferry.core.UploadOptions;
 import dev.ferry.filter.IgnoreRules;
 import dev.ferry.filter.PathFilter;
 import dev.ferry.filter.PrefixRouter;
+import dev.ferry.source.local.LocalFileContent;
 import dev.ferry.testing.InMemoryRecords;
 import dev.ferry.testing.S3ProxyServer;
 import dev.ferry.transfer.S3ObjectStore;
@@ -137,7 +138,7 @@ class ReconcileCtimeIT {
     private Path uploadedFile(String name, String content) throws Exception {
         Path file = Files.writeString(root.resolve(name), content);
         Files.setLastModifiedTime(file, MTIME);
-        store.put(new PutRequest(BUCKET, name, file, Files.size(file), MTIME.toMillis(), UploadOptions.NONE));
+        store.put(new PutRequest(BUCKET, name, new LocalFileContent(file), Files.size(file), MTIME.toMillis(), UploadOptions.NONE));
         return file;
     }
 
