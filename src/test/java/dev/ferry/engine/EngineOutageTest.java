@@ -20,6 +20,7 @@ import dev.ferry.filter.FolderBucketRouter;
 import dev.ferry.filter.IgnoreRules;
 import dev.ferry.queue.Backoff;
 import dev.ferry.source.local.LocalSource;
+import dev.ferry.source.local.LocalStat;
 import dev.ferry.testing.InMemoryRecords;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -120,6 +121,6 @@ class EngineOutageTest {
         Files.createDirectories(file.getParent());
         Files.writeString(file, key);
         Files.setLastModifiedTime(file, FileTime.from(NOW.minus(Duration.ofMinutes(5))));
-        assertThat(engine.enqueue(site, LocalSource.ref(file), new Destination(bucket, key), FileStat.of(file).orElseThrow())).isTrue();
+        assertThat(engine.enqueue(site, LocalSource.ref(file), new Destination(bucket, key), LocalStat.of(file).orElseThrow())).isTrue();
     }
 }

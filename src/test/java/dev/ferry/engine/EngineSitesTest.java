@@ -13,6 +13,7 @@ import dev.ferry.filter.PathFilter;
 import dev.ferry.filter.PrefixRouter;
 import dev.ferry.queue.Backoff;
 import dev.ferry.source.local.LocalSource;
+import dev.ferry.source.local.LocalStat;
 import dev.ferry.testing.InMemoryRecords;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -132,6 +133,6 @@ class EngineSitesTest {
         Files.setLastModifiedTime(file, FileTime.from(mtime));
         Destination dest = site.router().route(file) instanceof dev.ferry.filter.RouteDecision.Routed r
                 ? r.destination() : new Destination(bucket, name);
-        return engine.enqueue(site, LocalSource.ref(file), dest, FileStat.of(file).orElseThrow());
+        return engine.enqueue(site, LocalSource.ref(file), dest, LocalStat.of(file).orElseThrow());
     }
 }

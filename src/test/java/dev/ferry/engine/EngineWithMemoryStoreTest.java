@@ -17,6 +17,7 @@ import dev.ferry.filter.FolderBucketRouter;
 import dev.ferry.filter.IgnoreRules;
 import dev.ferry.queue.Backoff;
 import dev.ferry.source.local.LocalSource;
+import dev.ferry.source.local.LocalStat;
 import dev.ferry.testing.InMemoryRecords;
 import dev.ferry.testing.ManualClock;
 import dev.ferry.testing.MemoryObjectStore;
@@ -130,6 +131,6 @@ class EngineWithMemoryStoreTest {
     }
 
     private void enqueue(Site site, Path file, String bucket, String key) throws Exception {
-        assertThat(engine.enqueue(site, LocalSource.ref(file), new Destination(bucket, key), FileStat.of(file).orElseThrow())).isTrue();
+        assertThat(engine.enqueue(site, LocalSource.ref(file), new Destination(bucket, key), LocalStat.of(file).orElseThrow())).isTrue();
     }
 }

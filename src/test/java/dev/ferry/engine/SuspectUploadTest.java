@@ -18,6 +18,7 @@ import dev.ferry.core.UploadOutcome;
 import dev.ferry.filter.FolderBucketRouter;
 import dev.ferry.filter.IgnoreRules;
 import dev.ferry.source.local.LocalSource;
+import dev.ferry.source.local.LocalStat;
 import dev.ferry.testing.InMemoryRecords;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,7 +71,7 @@ class SuspectUploadTest {
         FileRecord after = keeper.get(file.toString()).orElseThrow();
         assertThat(after.status()).isEqualTo(FileStatus.UPLOADED);
         assertThat(after.checksum()).isEqualTo(Checksums.md5Hex(file));
-        assertThat(after.stat()).isEqualTo(FileStat.of(file).orElseThrow());
+        assertThat(after.stat()).isEqualTo(LocalStat.of(file).orElseThrow());
     }
 
     @Test
@@ -87,7 +88,7 @@ class SuspectUploadTest {
                 u -> assertThat(u.why()).contains("content the same"));
         assertThat(second).isEqualTo(new UploadOutcome.Unchanged("already uploaded"));
         FileRecord after = keeper.get(file.toString()).orElseThrow();
-        assertThat(after.stat()).isEqualTo(FileStat.of(file).orElseThrow());
+        assertThat(after.stat()).isEqualTo(LocalStat.of(file).orElseThrow());
         assertThat(after.checksum()).isEqualTo(md5);
     }
 
@@ -95,7 +96,7 @@ class SuspectUploadTest {
     void aSuspectFileWaitsUntilItsCtimeIsQuietForTheSettleTime() throws Exception {
         Path file = file("being rewritten");
         recordUploaded(file, movedCtime(file), Checksums.md5Hex(file));
-        long ctime = FileStat.of(file).orElseThrow().ctimeNanos();
+        long ctime = LocalStat.of(file).orElseThrow().ctimeNanos();
         Instant changed = Instant.ofEpochSecond(0, ctime);
 
         UploadOutcome outcome = process(file, Clock.fixed(changed.plusMillis(500), ZoneOffset.UTC));
@@ -130,7 +131,7 @@ class SuspectUploadTest {
     @Test
     void aRecordFromBeforeCtimeWasKeptIsTrustedAndFilledIn() throws Exception {
         Path file = file("upgraded");
-        FileStat now = FileStat.of(file).orElseThrow();
+        FileStat now = LocalStat.of(file).orElseThrow();
         recordUploaded(file, new FileStat(now.size(), now.mtimeMillis()), "");
 
         assertThat(process(file)).isEqualTo(new UploadOutcome.Unchanged("already uploaded"));
@@ -146,7 +147,7 @@ class SuspectUploadTest {
         UploadOutcome outcome = process(file);
 
         assertThat(outcome).isInstanceOf(UploadOutcome.Uploaded.class);
-        assertThat(keeper.get(file.toString()).orElseThrow().stat()).isEqualTo(FileStat.of(file).orElseThrow());
+        assertThat(keeper.get(file.toString()).orElseThrow().stat()).isEqualTo(LocalStat.of(file).orElseThrow());
         assertThat(process(file)).isEqualTo(new UploadOutcome.Unchanged("already uploaded"));
         assertThat(puts).hasSize(1);
     }
@@ -201,7 +202,7 @@ class SuspectUploadTest {
 
     /** The file's version as it was a second ago, before a ctime change. */
     private static FileStat movedCtime(Path file) throws IOException {
-        FileStat now = FileStat.of(file).orElseThrow();
+        FileStat now = LocalStat.of(file).orElseThrow();
         return new FileStat(now.size(), now.mtimeMillis(), now.ctimeNanos() - 1_000_000_000L, now.inode());
     }
 

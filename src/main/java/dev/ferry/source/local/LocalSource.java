@@ -75,13 +75,13 @@ public final class LocalSource implements Source {
 
     @Override
     public Optional<ItemVersion> version(String item) throws IOException {
-        return FileStat.of(path(item)).map(ItemVersion::of);
+        return LocalStat.of(path(item)).map(ItemVersion::of);
     }
 
     @Override
     public Optional<String> notAnItem(String item) {
         Path path = path(item);
-        return Files.exists(path, LinkOption.NOFOLLOW_LINKS) ? Optional.of(FileStat.notARegularFile(path))
+        return Files.exists(path, LinkOption.NOFOLLOW_LINKS) ? Optional.of(LocalStat.notARegularFile(path))
                 : Optional.empty();
     }
 

@@ -89,7 +89,7 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
-                FileStat.Entry entry = entryOf(p);
+                LocalStat.Entry entry = entryOf(p);
                 children.add(new Child(entry.folder() ? name + "/" : name, name, p, entry.folder(), entry.file()));
             }
         } catch (IOException e) {
@@ -103,11 +103,11 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
     }
 
     /** One stat per entry, taken as the folder is listed (the sort needs to know folders anyway). */
-    private static FileStat.Entry entryOf(Path path) {
+    private static LocalStat.Entry entryOf(Path path) {
         try {
-            return FileStat.entry(path);
+            return LocalStat.entry(path);
         } catch (IOException e) {
-            return new FileStat.Entry(false, Optional.empty());
+            return new LocalStat.Entry(false, Optional.empty());
         }
     }
 }
