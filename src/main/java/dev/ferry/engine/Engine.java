@@ -32,6 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -80,6 +81,8 @@ public final class Engine {
     private final Backoff probeBackoff;
     /** The scheduler of the probes when the engine made it (closed at shutdown), else empty. */
     private final Optional<ScheduledExecutorService> ownScheduler;
+    /** Makes the lanes' worker threads (each lane names its own). */
+    private final ThreadFactory workerThreads;
 
     /**
      * The prober's backoff: 1 s doubling to 4 s (each delay jittered between half and all of it), so uploads resume
@@ -111,6 +114,15 @@ public final class Engine {
     Engine(List<Site> sites, RecordKeeper records, EngineSettings settings, Clock clock, Backoff backoff,
             UploadListener listener, UnmarkedUploads unmarked, EndpointHealth.Timer probeTimer, Backoff probeBackoff,
             Optional<ScheduledExecutorService> ownScheduler) {
+        this(sites, records, settings, clock, backoff, listener, unmarked, probeTimer, probeBackoff, ownScheduler,
+                Engine::workerThread);
+    }
+
+    /** @param workerThreads makes the lanes' worker threads */
+    Engine(List<Site> sites, RecordKeeper records, EngineSettings settings, Clock clock, Backoff backoff,
+            UploadListener listener, UnmarkedUploads unmarked, EndpointHealth.Timer probeTimer, Backoff probeBackoff,
+            Optional<ScheduledExecutorService> ownScheduler, ThreadFactory workerThreads) {
+        this.workerThreads = workerThreads;
         this.probeTimer = probeTimer;
         this.probeBackoff = probeBackoff;
         this.ownScheduler = ownScheduler;
@@ -379,6 +391,13 @@ public final class Engine {
         }
     }
 
+    /** A daemon thread for a lane's worker: workers never keep the JVM alive, shutdown stops them. */
+    private static Thread workerThread(Runnable work) {
+        Thread t = new Thread(work);
+        t.setDaemon(true);
+        return t;
+    }
+
     /** One probe thread per distinct endpoint, so a probe waiting on one endpoint never delays another's. */
     private static ScheduledExecutorService probeScheduler(List<Site> sites) {
         int endpoints = (int) sites.stream().map(s -> s.store().endpoint()).distinct().count();
@@ -405,10 +424,12 @@ public final class Engine {
             return Optional.of(lanes.computeIfAbsent(id, i -> {
                 EndpointHealth endpoint = endpoints.computeIfAbsent(site.store().endpoint(),
                         name -> new EndpointHealth(name, clock, probeBackoff, probeTimer));
-                Lane lane = new Lane(site, bucket, settings, uploader, backoff, clock, listener, endpoint);
+                Lane lane = new Lane(site, bucket, settings, uploader, backoff, clock, listener, endpoint,
+                        workerThreads);
                 if (paused) {
                     lane.queue.pause();
                 }
+                lane.start();
                 return lane;
             }));
         }
