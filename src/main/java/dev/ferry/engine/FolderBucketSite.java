@@ -11,8 +11,8 @@ import java.util.function.Function;
  * The watch_path tree (seed 000): each first-level folder is a bucket and its files' paths below it are their
  * keys; lanes and /status entries are named by bucket.
  */
-public record FolderBucketSite(String name, Source source, FolderBucketRouter router, ObjectStore store, boolean retireDeleted,
-        UploadOptions options, int maxDelete) implements Site {
+public record FolderBucketSite(String name, Source source, FolderBucketRouter router, ObjectStore store,
+        boolean retireDeleted, UploadOptions options, int maxDelete) implements Site {
 
     @Override
     public String laneName(String bucket) {

@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
- * A site of the config file: every file under its folder goes to one bucket, under a prefix; its lane and
- * /status entry carry the site's name.
+ * A site of the config file: every item of its source (the files under its folder) goes to one bucket, under a
+ * prefix; its lane and /status entry carry the site's name. A source of another kind (a bucket, a control plane's
+ * files) is a prefix site too.
  */
 public record PrefixSite(String name, Source source, PrefixRouter router, ObjectStore store, boolean retireDeleted,
         UploadOptions options, int maxDelete) implements Site {

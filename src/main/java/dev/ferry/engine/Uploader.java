@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Carries one item of a site's {@link Source} to S3 and records the result: version, settle check, state check,
  * durable "uploading" mark, upload, version again. It knows the item by its {@link ItemRef} and reaches it only
- * through the source, so it carries items of every kind of source alike. The "uploading" mark is what makes a crash safe: a record left in that state
- * is checked against S3 (size and mtime metadata) before the file is uploaded again, so a file whose upload
- * completed just before a kill -9 is not uploaded twice. While the state store does not take writes, the
+ * through the source, so it carries items of every kind of source alike (the record's key is the item's key).
+ * The "uploading" mark is what makes a crash safe: a record left in that state is checked against S3 (size and
+ * mtime metadata) before the file is uploaded again, so a file whose upload completed just before a kill -9 is
+ * not uploaded twice. While the state store does not take writes, the
  * {@link UnmarkedUploads} flag stands in for the marks, and the files it leaves in doubt are checked the same
  * way.
  */
@@ -61,7 +62,7 @@ final class Uploader {
         ObjectStore store = site.store();
         Source source = site.source();
         String item = ref.item();
-        String pathText = item;
+        String pathText = item; // the record's key, and the subject of its log lines
         Optional<FileStat> before;
         try {
             before = source.version(item).map(ItemVersion::stat);
@@ -160,7 +161,8 @@ final class Uploader {
             Optional<FileStat> after = statQuietly(source, item);
             FileStat recorded = stat;
             if (after.isPresent() && !after.get().equals(stat)) {
-                if (!after.get().sameSizeAndMtime(stat) || !ContentCheck.holds(source, item, after.get(), result.md5Hex())) {
+                if (!after.get().sameSizeAndMtime(stat)
+                        || !ContentCheck.holds(source, item, after.get(), result.md5Hex())) {
                     return new UploadOutcome.Requeue(clock.instant().plus(settle.time()),
                             "changed during upload");
                 }
