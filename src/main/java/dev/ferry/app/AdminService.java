@@ -6,6 +6,7 @@ import dev.ferry.core.FileStatus;
 import dev.ferry.core.StateStore;
 import dev.ferry.engine.Engine;
 import dev.ferry.filter.RouteDecision;
+import dev.ferry.source.local.LocalSource;
 import dev.ferry.state.StateWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -111,7 +112,7 @@ final class AdminService implements AdminOperations {
                     r.ctimeNanos(), r.inode(), r.checksum(), r.etag(), r.attempts(), r.reason(), false, r.createdAt(), clock.instant(),
                     r.uploadedAt()));
         }
-        return engine.retryNow(path, routed.destination()) ? Optional.empty()
+        return engine.retryNow(LocalSource.ref(path), routed.destination()) ? Optional.empty()
                 : Optional.of("its bucket's queue is full or the daemon is stopping: try again in a moment");
     }
 

@@ -19,6 +19,7 @@ import java.util.Optional;
 import dev.ferry.core.ObjectStore;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.StateStoreException;
+import dev.ferry.source.local.LocalSource;
 import dev.ferry.sweep.Reconciler;
 import dev.ferry.transfer.BandwidthLimiter;
 import dev.ferry.transfer.S3ObjectStore;
@@ -85,7 +86,7 @@ public final class Components {
                 config.accessKey(), config.secretAccessKey(), false, limit);
         opened.add(store);
         Path root = config.watchPath().get().toAbsolutePath().normalize();
-        Site site = new FolderBucketSite("watch_path", new FolderBucketRouter(root,
+        Site site = new FolderBucketSite("watch_path", new LocalSource(root), new FolderBucketRouter(root,
                 new IgnoreRules(config.ignorePatterns())), store, false, UploadOptions.NONE, 0);
         // each bucket folder: its reconcile mode; no deletions, no markers
         Reconciler.Policy policy = new Reconciler.Policy(mode(config.reconcile()), "STANDARD", false, 0, 0,
@@ -105,9 +106,9 @@ public final class Components {
             ignore.add(sc.markerFile());
         }
         UploadOptions options = new UploadOptions(Optional.of(sc.storageClass()), sc.sse(), sc.kmsKeyId());
-        Site site = new PrefixSite(sc.name(), new PrefixRouter(sc.localPath(), sc.bucket(), sc.prefix(),
-                new IgnoreRules(ignore), new PathFilter(sc.exclusions(), sc.inclusions())), store, sc.retireDeleted(),
-                options, sc.maxDelete());
+        Site site = new PrefixSite(sc.name(), new LocalSource(sc.localPath()), new PrefixRouter(sc.localPath(),
+                sc.bucket(), sc.prefix(), new IgnoreRules(ignore), new PathFilter(sc.exclusions(), sc.inclusions())),
+                store, sc.retireDeleted(), options, sc.maxDelete());
         Reconciler.Policy policy = new Reconciler.Policy(mode(sc.reconcile()), sc.storageClass(), sc.retireDeleted(),
                 sc.maxDelete(), sc.maxDeletePercent(), sc.markers() ? Optional.of(sc.markerFile()) : Optional.empty(),
                 sc.localMarkers(), options);

@@ -9,6 +9,7 @@ import dev.ferry.core.FileStat;
 import dev.ferry.engine.Site;
 import dev.ferry.config.SiteConfig;
 import dev.ferry.engine.PrefixSite;
+import dev.ferry.source.local.LocalSource;
 import dev.ferry.sweep.ReconcileReport;
 import dev.ferry.sweep.ReconcileSink;
 import dev.ferry.sweep.Reconciler;
@@ -105,7 +106,7 @@ final class Daemon {
         AdminAccess admin = config.adminToken()
                 .map(token -> AdminAccess.withToken(new AdminService(engine, writer, store,
                         () -> runners.forEach(r -> r.sweeps.requestFull("wakeup (admin API)")),
-                        path -> engine.siteOf(path).map(site -> site.router().route(path))
+                        path -> engine.siteOf(LocalSource.ref(path)).map(site -> site.router().route(path))
                                 .orElse(new RouteDecision.Skipped("outside every watched folder")), clock),
                         token.reveal()))
                 .orElse(AdminAccess.off());

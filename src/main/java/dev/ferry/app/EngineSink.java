@@ -7,6 +7,7 @@ import dev.ferry.engine.Engine;
 import dev.ferry.engine.Site;
 import dev.ferry.core.RemoteEntry;
 import dev.ferry.filter.RouteDecision;
+import dev.ferry.source.local.LocalSource;
 import dev.ferry.sweep.ReconcileSink;
 import dev.ferry.sweep.SweepSink;
 import java.nio.file.Path;
@@ -25,12 +26,12 @@ final class EngineSink implements SweepSink {
     @Override
     public boolean upload(Path path, Destination destination, FileStat stat, String reason)
             throws InterruptedException {
-        return engine.enqueue(site, path, destination, stat);
+        return engine.enqueue(site, LocalSource.ref(path), destination, stat);
     }
 
     @Override
     public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing) {
-        engine.reject(path, rejected, stat, existing);
+        engine.reject(LocalSource.ref(path), rejected, stat, existing);
     }
 
     /**

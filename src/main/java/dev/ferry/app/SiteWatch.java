@@ -2,10 +2,11 @@ package dev.ferry.app;
 
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.Site;
+import dev.ferry.source.local.LocalSource;
+import dev.ferry.source.local.RootMonitor;
+import dev.ferry.source.local.TreeWatcher;
+import dev.ferry.source.local.WatchListener;
 import dev.ferry.sweep.SweepScheduler;
-import dev.ferry.watch.RootMonitor;
-import dev.ferry.watch.TreeWatcher;
-import dev.ferry.watch.WatchListener;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -204,13 +205,13 @@ final class SiteWatch {
 
         @Override
         public void fileChanged(Path path) {
-            engine.changed(path);
+            engine.changed(LocalSource.ref(path));
         }
 
         @Override
         public void fileDeleted(Path path) {
             if (site.retireDeleted()) {
-                engine.changed(path);
+                engine.changed(LocalSource.ref(path));
             }
         }
 

@@ -13,6 +13,7 @@ import dev.ferry.filter.IgnoreRules;
 import dev.ferry.filter.PathFilter;
 import dev.ferry.filter.PrefixRouter;
 import dev.ferry.filter.RouteDecision;
+import dev.ferry.source.local.LocalSource;
 import dev.ferry.sweep.ReconcileReport;
 import dev.ferry.sweep.Reconciler;
 import dev.ferry.sweep.SweepResult;
@@ -150,13 +151,13 @@ final class StartupCheck {
                     }
                     return true;
                 }
-                return engine.enqueue(site, path, destination, stat);
+                return engine.enqueue(site, LocalSource.ref(path), destination, stat);
             }
 
             @Override
             public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat,
                     Optional<FileRecord> existing) {
-                engine.reject(path, rejected, stat, existing);
+                engine.reject(LocalSource.ref(path), rejected, stat, existing);
             }
         };
         SweepResult first = sweeper(holding).sweep(start, cancelled);
@@ -187,7 +188,7 @@ final class StartupCheck {
                     } else {
                         changed++;
                     }
-                    if (!engine.enqueue(site, h.path(), h.destination(), h.stat())) {
+                    if (!engine.enqueue(site, LocalSource.ref(h.path()), h.destination(), h.stat())) {
                         break;
                     }
                 }

@@ -20,13 +20,18 @@ public final class Checksums {
 
     /** Lower-case hex MD5 of the file's content. */
     public static String md5Hex(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return md5Hex(in);
+        }
+    }
+
+    /** Lower-case hex MD5 of what {@code in} holds to its end (left open: the caller closes it). */
+    public static String md5Hex(InputStream in) throws IOException {
         MessageDigest digest = newMd5();
         byte[] buffer = new byte[BUFFER];
-        try (InputStream in = Files.newInputStream(file)) {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                digest.update(buffer, 0, n);
-            }
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            digest.update(buffer, 0, n);
         }
         return hex(digest.digest());
     }

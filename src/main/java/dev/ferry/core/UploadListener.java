@@ -1,6 +1,5 @@
 package dev.ferry.core;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -15,11 +14,11 @@ public interface UploadListener {
      *                    site ({@code sites:}) the site's name (bucket/prefix), so that every series of a site
      *                    carries the same label
      * @param key         destination key
-     * @param path        local file
+     * @param item        the item carried (its source and key)
      * @param outcome     what happened
      * @param sinceQueued time from the change being seen (queued) to this outcome
      */
-    void onOutcome(String bucket, String key, Path path, UploadOutcome outcome, Duration sinceQueued);
+    void onOutcome(String bucket, String key, ItemRef item, UploadOutcome outcome, Duration sinceQueued);
 
-    UploadListener NONE = (bucket, key, path, outcome, sinceQueued) -> { };
+    UploadListener NONE = (bucket, key, item, outcome, sinceQueued) -> { };
 }

@@ -3,12 +3,14 @@ package dev.ferry.engine;
 import dev.ferry.core.Checksums;
 import dev.ferry.core.Destination;
 import dev.ferry.core.FileStat;
+import dev.ferry.core.ItemVersion;
 import dev.ferry.core.ObjectStore;
 import dev.ferry.core.RemoteObject;
+import dev.ferry.core.SettleRule;
+import dev.ferry.core.Source;
 import dev.ferry.core.TransferException;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.io.InputStream;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -39,20 +41,19 @@ final class ContentCheck {
     private ContentCheck() {
     }
 
-    /** When a file whose ctime moved less than {@code settle} ago is quiet; empty when it already is. */
-    static Optional<Instant> ctimeQuietAt(FileStat stat, Duration settle, Instant now) {
-        Instant changed = Instant.ofEpochSecond(0, stat.ctimeNanos());
-        Instant quiet = changed.plus(settle);
-        return quiet.isAfter(now) && !changed.isAfter(now) ? Optional.of(quiet) : Optional.empty();
+    /** When an item whose ctime moved less than the settle time ago is quiet; empty when it already is. */
+    static Optional<Instant> ctimeQuietAt(FileStat stat, SettleRule settle, Instant now) {
+        return settle.quietAt(Instant.ofEpochSecond(0, stat.ctimeNanos()), now);
     }
 
     /**
      * True when the file holds the content whose MD5 is {@code md5} and is still at {@code stat} after it was
      * read: after an upload during which only its ctime or inode moved, the bytes sent are the file's.
      */
-    static boolean holds(Path path, FileStat stat, String md5) {
+    static boolean holds(Source source, String item, FileStat stat, String md5) {
         try {
-            return Checksums.md5Hex(path).equalsIgnoreCase(md5) && FileStat.of(path).equals(Optional.of(stat));
+            return md5Hex(source, item, stat).equalsIgnoreCase(md5)
+                    && source.version(item).map(ItemVersion::stat).equals(Optional.of(stat));
         } catch (IOException e) {
             return false;
         }
@@ -62,11 +63,12 @@ final class ContentCheck {
      * @param expectedMd5 the recorded checksum of the uploaded content, "" when not known
      * @throws TransferException when S3 must be asked and cannot answer
      */
-    static Result check(Path path, FileStat stat, String expectedMd5, ObjectStore store, Destination dest) {
+    static Result check(Source source, String item, FileStat stat, String expectedMd5, ObjectStore store,
+            Destination dest) {
         String local;
         try {
-            local = Checksums.md5Hex(path);
-            Optional<FileStat> after = FileStat.of(path);
+            local = md5Hex(source, item, stat);
+            Optional<FileStat> after = source.version(item).map(ItemVersion::stat);
             if (after.isEmpty() || !after.get().equals(stat)) {
                 return new Moved();
             }
@@ -90,5 +92,12 @@ final class ContentCheck {
         return remoteMd5.get().equalsIgnoreCase(local) ? new Same(local)
                 : new Differs("content changed with the same size and mtime (MD5 " + local + ", S3 holds "
                         + remoteMd5.get() + ")");
+    }
+
+    /** The MD5 of the item's content as it is now, read whole through its source. */
+    private static String md5Hex(Source source, String item, FileStat stat) throws IOException {
+        try (InputStream in = source.content(item).open(0, stat.size())) {
+            return Checksums.md5Hex(in);
+        }
     }
 }

@@ -5,7 +5,10 @@ import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
 import dev.ferry.core.FileStatus;
+import dev.ferry.core.ItemRef;
+import dev.ferry.core.ItemVersion;
 import dev.ferry.core.RecordKeeper;
+import dev.ferry.core.SettleRule;
 import dev.ferry.core.StateStoreException;
 import dev.ferry.core.UnmarkedUploads;
 import dev.ferry.core.UploadDecision;
@@ -29,15 +32,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes changes to per-bucket lanes and records files that are rejected. Two ways in: {@link #changed}
- * for the watcher (never blocks; a full queue drops the change and the bucket is swept again later) and
- * {@link #enqueue} for sweeps (waits for room, so a sweep of a million files keeps memory bounded).
+ * Routes changes to per-bucket lanes and records items that are rejected. Two ways in: {@link #changed}
+ * for a source's change feed (never blocks; a full queue drops the change and the bucket is swept again later)
+ * and {@link #enqueue} for sweeps (waits for room, so a sweep of a million items keeps memory bounded). Items are
+ * known by {@link ItemRef} and reached through their site's {@link dev.ferry.core.Source}, whatever kind it is.
  */
 public final class Engine {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -49,6 +54,7 @@ public final class Engine {
     private final Clock clock;
     private final Backoff backoff;
     private final Uploader uploader;
+    private final SettleRule settle;
     /** Lanes by site and bucket; shown under their lane name. */
     private final Map<LaneId, Lane> lanes = new ConcurrentHashMap<>();
 
@@ -75,6 +81,8 @@ public final class Engine {
     private final Backoff probeBackoff;
     /** The scheduler of the probes when the engine made it (closed at shutdown), else empty. */
     private final Optional<ScheduledExecutorService> ownScheduler;
+    /** Makes the lanes' worker threads (each lane names its own). */
+    private final ThreadFactory workerThreads;
 
     /**
      * The prober's backoff: 1 s doubling to 4 s (each delay jittered between half and all of it), so uploads resume
@@ -106,6 +114,15 @@ public final class Engine {
     Engine(List<Site> sites, RecordKeeper records, EngineSettings settings, Clock clock, Backoff backoff,
             UploadListener listener, UnmarkedUploads unmarked, EndpointHealth.Timer probeTimer, Backoff probeBackoff,
             Optional<ScheduledExecutorService> ownScheduler) {
+        this(sites, records, settings, clock, backoff, listener, unmarked, probeTimer, probeBackoff, ownScheduler,
+                Engine::workerThread);
+    }
+
+    /** @param workerThreads makes the lanes' worker threads */
+    Engine(List<Site> sites, RecordKeeper records, EngineSettings settings, Clock clock, Backoff backoff,
+            UploadListener listener, UnmarkedUploads unmarked, EndpointHealth.Timer probeTimer, Backoff probeBackoff,
+            Optional<ScheduledExecutorService> ownScheduler, ThreadFactory workerThreads) {
+        this.workerThreads = workerThreads;
         this.probeTimer = probeTimer;
         this.probeBackoff = probeBackoff;
         this.ownScheduler = ownScheduler;
@@ -116,65 +133,84 @@ public final class Engine {
         this.clock = clock;
         this.backoff = backoff;
         this.uploader = new Uploader(records, settings, clock, unmarked);
+        this.settle = settings.settleRule();
     }
 
-    /** The site whose folder holds {@code path}, if any. */
-    public Optional<Site> siteOf(Path path) {
-        Path absolute = path.toAbsolutePath().normalize();
-        return sites.stream().filter(s -> absolute.startsWith(s.root())).findFirst();
+    /** The running site whose source holds {@code item}, if any. */
+    public Optional<Site> siteOf(ItemRef item) {
+        return sites.stream().filter(s -> s.source().id().equals(item.source()) && s.source().owns(item.item()))
+                .findFirst();
     }
 
-    /** A path changed or was deleted (watcher). Never blocks. */
-    public void changed(Path path) {
+    /**
+     * The {@link dev.ferry.core.Source.Changes} a site's source feeds: {@link #changed} for each change, and
+     * {@code rescan} for lost ones (the caller's sweeps).
+     */
+    public dev.ferry.core.Source.Changes changes(Runnable rescan) {
+        return new dev.ferry.core.Source.Changes() {
+            @Override
+            public void changed(ItemRef item) {
+                Engine.this.changed(item);
+            }
+
+            @Override
+            public void rescan() {
+                rescan.run();
+            }
+        };
+    }
+
+    /** An item changed or was deleted (a source's change feed: a watcher). Never blocks. */
+    public void changed(ItemRef item) {
         if (closed) {
             return;
         }
-        Optional<Site> site = siteOf(path);
+        Optional<Site> site = siteOf(item);
         if (site.isEmpty()) {
             return;
         }
-        RouteDecision decision = site.get().router().route(path);
+        RouteDecision decision = site.get().route(item.item());
         if (decision instanceof RouteDecision.Routed routed) {
             Destination dest = routed.destination();
-            BucketQueue.Offer offer = lane(site.get(), dest.bucket()).map(l -> l.queue.offer(dest.key(), path,
-                    clock.instant().plus(settings.settleTime()))).orElse(BucketQueue.Offer.CLOSED);
+            BucketQueue.Offer offer = lane(site.get(), dest.bucket()).map(l -> l.queue.offer(dest.key(), item,
+                    clock.instant().plus(settle.time()))).orElse(BucketQueue.Offer.CLOSED);
             if (offer == BucketQueue.Offer.FULL) {
                 log.debug("{}: queue full, left for the next sweep", dest);
             }
         } else if (decision instanceof RouteDecision.Rejected rejected) {
-            recorder.execute(() -> recordRejectionOf(path, rejected));
+            recorder.execute(() -> recordRejectionOf(site.get(), item, rejected));
         }
     }
 
     /**
-     * Queues a file a sweep found to need uploading, waiting while the bucket's queue is full. Due once the
-     * file has been quiet for the settle time. False when the engine is shutting down.
+     * Queues an item a sweep found to need uploading, waiting while the bucket's queue is full. Due once the
+     * item has been quiet for the settle time. False when the engine is shutting down.
      */
-    public boolean enqueue(Site site, Path path, Destination dest, FileStat stat) throws InterruptedException {
+    public boolean enqueue(Site site, ItemRef item, Destination dest, FileStat stat) throws InterruptedException {
         if (closed) {
             return false;
         }
         Instant now = clock.instant();
-        Instant quiet = Instant.ofEpochMilli(stat.mtimeMillis()).plus(settings.settleTime());
-        Instant due = quiet.isAfter(now) && !Instant.ofEpochMilli(stat.mtimeMillis()).isAfter(now) ? quiet : now;
+        Instant due = settle.quietAt(stat, now).orElse(now);
         Optional<Lane> lane = lane(site, dest.bucket());
-        return lane.isPresent() && lane.get().queue.put(dest.key(), path, due);
+        return lane.isPresent() && lane.get().queue.put(dest.key(), item, due);
     }
 
-    /** Records a rejected file (ignored at the root, invalid bucket folder, key too long) unless already recorded. */
-    public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing) {
+    /** Records a rejected item (ignored at the root, invalid bucket folder, key too long) unless already recorded. */
+    public void reject(ItemRef item, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing) {
+        String path = item.item();
         if (rejected.kind() == RouteDecision.Rejection.INVALID_BUCKET) {
             if (invalidBuckets.putIfAbsent(rejected.bucket(), rejected.reason()) == null) {
                 log.warn("{}: {}; its files are not uploaded", rejected.bucket(), rejected.reason());
             }
             invalidBucketFiles.computeIfAbsent(rejected.bucket(), b -> ConcurrentHashMap.newKeySet())
-                    .add(path.toString());
+                    .add(path);
         }
         if (rejected.kind().fileLevel()) {
             // a valid bucket with a file it cannot take: counted as failing there, like a failed upload, also
             // when the record says so already (after a restart), so /status and ferry_files_failing show it
-            siteOf(path).flatMap(site -> lane(site, rejected.bucket())).ifPresent(lane -> lane.stats.failing(
-                    path.toString(), rejected.reason(), clock.instant()));
+            siteOf(item).flatMap(site -> lane(site, rejected.bucket())).ifPresent(lane -> lane.stats.failing(
+                    path, rejected.reason(), clock.instant()));
         }
         FileStatus status = rejected.failure() ? FileStatus.FAILED : FileStatus.IGNORED;
         if (UploadDecision.alreadyRecorded(existing, status, rejected.reason(), stat)) {
@@ -185,7 +221,7 @@ public final class Engine {
             // before the other wrote: read again (pending writes included) so it is recorded and logged once.
             Optional<FileRecord> current = existing;
             try {
-                current = records.get(path.toString());
+                current = records.get(path);
             } catch (StateStoreException e) {
                 // the store is away: record it from what the caller read
             }
@@ -195,10 +231,10 @@ public final class Engine {
         }
     }
 
-    private void recordRejection(Path path, RouteDecision.Rejected rejected, FileStat stat,
+    private void recordRejection(String path, RouteDecision.Rejected rejected, FileStat stat,
             Optional<FileRecord> existing) {
         Instant now = clock.instant();
-        FileRecord base = existing.orElseGet(() -> FileRecord.pending(path.toString(), rejected.bucket(),
+        FileRecord base = existing.orElseGet(() -> FileRecord.pending(path, rejected.bucket(),
                 rejected.key(), stat, now));
         FileRecord record = rejected.failure()
                 ? base.failed(rejected.bucket(), rejected.key(), stat, rejected.reason(), true, now)
@@ -263,12 +299,12 @@ public final class Engine {
      * An operator's "retry now" for one file: it is due now in its bucket's queue, even when it waits in
      * backoff. False when the queue is full (the next sweep finds it) or the engine is shutting down.
      */
-    public boolean retryNow(Path path, Destination dest) {
-        Optional<Site> site = siteOf(path);
+    public boolean retryNow(ItemRef item, Destination dest) {
+        Optional<Site> site = siteOf(item);
         if (closed || site.isEmpty()) {
             return false;
         }
-        BucketQueue.Offer offer = lane(site.get(), dest.bucket()).map(l -> l.queue.expedite(dest.key(), path))
+        BucketQueue.Offer offer = lane(site.get(), dest.bucket()).map(l -> l.queue.expedite(dest.key(), item))
                 .orElse(BucketQueue.Offer.CLOSED);
         return offer == BucketQueue.Offer.ADDED || offer == BucketQueue.Offer.MERGED;
     }
@@ -355,6 +391,13 @@ public final class Engine {
         }
     }
 
+    /** A daemon thread for a lane's worker: workers never keep the JVM alive, shutdown stops them. */
+    private static Thread workerThread(Runnable work) {
+        Thread t = new Thread(work);
+        t.setDaemon(true);
+        return t;
+    }
+
     /** One probe thread per distinct endpoint, so a probe waiting on one endpoint never delays another's. */
     private static ScheduledExecutorService probeScheduler(List<Site> sites) {
         int endpoints = (int) sites.stream().map(s -> s.store().endpoint()).distinct().count();
@@ -381,26 +424,27 @@ public final class Engine {
             return Optional.of(lanes.computeIfAbsent(id, i -> {
                 EndpointHealth endpoint = endpoints.computeIfAbsent(site.store().endpoint(),
                         name -> new EndpointHealth(name, clock, probeBackoff, probeTimer));
-                Lane lane = new Lane(site, bucket, settings, uploader, backoff, clock, listener, endpoint);
+                Lane lane = new Lane(site, bucket, settings, uploader, backoff, clock, listener, endpoint,
+                        workerThreads);
                 if (paused) {
                     lane.queue.pause();
                 }
+                lane.start();
                 return lane;
             }));
         }
     }
 
-    private void recordRejectionOf(Path path, RouteDecision.Rejected rejected) {
+    private void recordRejectionOf(Site site, ItemRef item, RouteDecision.Rejected rejected) {
         try {
-            Optional<FileStat> stat = FileStat.of(path);
-            if (stat.isPresent()) {
-                reject(path, rejected, stat.get(), records.get(path.toString()));
+            Optional<ItemVersion> version = site.source().version(item.item());
+            if (version.isPresent()) {
+                reject(item, rejected, version.get().stat(), records.get(item.item()));
             } else if (rejected.kind().fileLevel()) {
-                siteOf(path).flatMap(site -> lane(site, rejected.bucket()))
-                        .ifPresent(lane -> lane.stats.succeeded(path.toString()));
+                lane(site, rejected.bucket()).ifPresent(lane -> lane.stats.succeeded(item.item()));
             }
         } catch (IOException | StateStoreException e) {
-            log.debug("{}: could not record rejection now ({}); the next sweep will", path, e.getMessage());
+            log.debug("{}: could not record rejection now ({}); the next sweep will", item, e.getMessage());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.engine;
 
+import dev.ferry.core.SettleRule;
 import java.time.Duration;
 
 /**
@@ -16,6 +17,11 @@ public record EngineSettings(int concurrency, int queueCapacity, Duration settle
         Duration durableWait, java.util.Optional<Integer> maxAttempts) {
 
     /** The daemon's settings: retry forever. */
+    /** The settle rule of {@link #settleTime}: the one both the sweeps' queueing and the workers follow. */
+    public SettleRule settleRule() {
+        return new SettleRule(settleTime);
+    }
+
     public static EngineSettings daemon(int concurrency, int queueCapacity, Duration settleTime, boolean createBuckets) {
         return new EngineSettings(concurrency, queueCapacity, settleTime, createBuckets, Duration.ofSeconds(5),
                 java.util.Optional.empty());

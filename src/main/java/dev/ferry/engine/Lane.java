@@ -12,12 +12,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
 
-/** One bucket's queue and the workers that drain it. One bad bucket never holds up another's lane. */
+/**
+ * One bucket's queue and the workers that drain it. One bad bucket never holds up another's lane. Its worker
+ * threads come from the {@link ThreadFactory} of whoever builds lanes and start with {@link #start}; each runs
+ * {@link #workOnce} in a loop, which a test calls by hand with a fake clock instead.
+ */
 final class Lane {
     private static final Logger log = LoggerFactory.getLogger(Lane.class);
 
@@ -40,7 +45,7 @@ final class Lane {
     private final EndpointHealth endpoint;
 
     Lane(Site site, String bucket, EngineSettings settings, Uploader uploader, Backoff backoff, Clock clock,
-            UploadListener listener, EndpointHealth endpoint) {
+            UploadListener listener, EndpointHealth endpoint, ThreadFactory threads) {
         this.listener = listener;
         this.endpoint = endpoint;
         this.maxAttempts = settings.maxAttempts();
@@ -54,10 +59,14 @@ final class Lane {
         this.clock = clock;
         endpoint.join(queue);
         for (int i = 0; i < settings.concurrency(); i++) {
-            Thread t = new Thread(this::work, "upload-" + site.laneName(bucket) + "-" + (i + 1));
-            t.setDaemon(true);
+            Thread t = threads.newThread(this::work);
+            t.setName("upload-" + site.laneName(bucket) + "-" + (i + 1));
             workers.add(t);
         }
+    }
+
+    /** Starts the workers. */
+    void start() {
         workers.forEach(Thread::start);
     }
 
@@ -68,36 +77,44 @@ final class Lane {
 
     private void work() {
         while (running) {
-            Task task;
             try {
-                var next = queue.take(Duration.ofSeconds(1));
-                if (next.isEmpty()) {
-                    continue;
-                }
-                task = next.get();
+                workOnce(Duration.ofSeconds(1));
             } catch (InterruptedException e) {
                 return;
             }
-            UploadOutcome outcome;
-            Instant started = clock.instant();
-            try {
-                outcome = uploader.process(site, new Destination(bucket, task.key()), task.path(), gate);
-            } catch (InterruptedException e) {
-                queue.retry(task, clock.instant(), false);
-                return;
-            } catch (RuntimeException e) {
-                log.error("{}/{}: unexpected error, will retry", bucket, task.key(), e);
-                outcome = new UploadOutcome.Retry("unexpected error: " + Uploader.describe(e));
-            }
-            handle(task, outcome, started);
         }
     }
 
+    /**
+     * Takes one due item, waiting at most {@code maxWait}, carries it and handles the outcome. False when none was
+     * due. Interrupted during the upload (shutdown past its grace), the item goes back to the queue, due now.
+     */
+    boolean workOnce(Duration maxWait) throws InterruptedException {
+        var next = queue.take(maxWait);
+        if (next.isEmpty()) {
+            return false;
+        }
+        Task task = next.get();
+        UploadOutcome outcome;
+        Instant started = clock.instant();
+        try {
+            outcome = uploader.process(site, new Destination(bucket, task.key()), task.item(), gate);
+        } catch (InterruptedException e) {
+            queue.retry(task, clock.instant(), false);
+            throw e;
+        } catch (RuntimeException e) {
+            log.error("{}/{}: unexpected error, will retry", bucket, task.key(), e);
+            outcome = new UploadOutcome.Retry("unexpected error: " + Uploader.describe(e));
+        }
+        handle(task, outcome, started);
+        return true;
+    }
+
     private void handle(Task task, UploadOutcome outcome, Instant started) {
-        String path = task.path().toString();
+        String path = task.item().item();
         Instant now = clock.instant();
         try {
-            listener.onOutcome(site.laneName(bucket), task.key(), task.path(), outcome,
+            listener.onOutcome(site.laneName(bucket), task.key(), task.item(), outcome,
                     Duration.between(task.queuedAt(), now));
         } catch (RuntimeException e) {
             log.warn("{}/{}: upload listener failed: {}", bucket, task.key(), e.toString());
@@ -179,7 +196,7 @@ final class Lane {
     /** The fields every outcome line carries in JSON logs; the text line is the message alone. */
     private LoggingEventBuilder fields(LoggingEventBuilder event, Task task, String outcome) {
         return event.addKeyValue("bucket", bucket).addKeyValue("key", task.key())
-                .addKeyValue("path", task.path().toString()).addKeyValue("outcome", outcome);
+                .addKeyValue("path", task.item().item()).addKeyValue("outcome", outcome);
     }
 
     /** Stops handing out work. */

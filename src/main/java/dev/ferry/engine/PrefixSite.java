@@ -1,16 +1,18 @@
 package dev.ferry.engine;
 
 import dev.ferry.core.ObjectStore;
+import dev.ferry.core.Source;
 import dev.ferry.core.UploadOptions;
 import dev.ferry.filter.PrefixRouter;
 import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
- * A site of the config file: every file under its folder goes to one bucket, under a prefix; its lane and
- * /status entry carry the site's name.
+ * A site of the config file: every item of its source (the files under its folder) goes to one bucket, under a
+ * prefix; its lane and /status entry carry the site's name. A source of another kind (a bucket, a control plane's
+ * files) is a prefix site too.
  */
-public record PrefixSite(String name, PrefixRouter router, ObjectStore store, boolean retireDeleted,
+public record PrefixSite(String name, Source source, PrefixRouter router, ObjectStore store, boolean retireDeleted,
         UploadOptions options, int maxDelete) implements Site {
 
     /** The one bucket of this site. */

@@ -1,14 +1,16 @@
 package dev.ferry.engine;
 
 import dev.ferry.core.ObjectStore;
+import dev.ferry.core.Source;
 import dev.ferry.core.UploadOptions;
+import dev.ferry.filter.RouteDecision;
 import dev.ferry.filter.Router;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * One local folder and where its files go, with the object store of its credentials and endpoint. Two kinds:
+ * One source and where its items go, with the object store of its credentials and endpoint. Two kinds:
  * a {@link FolderBucketSite} (the watch_path tree: each first-level folder is a bucket) and a {@link PrefixSite}
  * (a site of the config file: one bucket and prefix). What differs between them is stated by each kind here;
  * wiring that must tell them apart asks {@link #match} once, so no caller branches on a flag or casts.
@@ -18,8 +20,19 @@ public sealed interface Site permits FolderBucketSite, PrefixSite {
     /** Name in logs and /status. */
     String name();
 
+    /** Where the site's items come from: the engine reaches them only through it. */
+    Source source();
+
     /** Maps paths under the site's folder to destinations. */
     Router router();
+
+    /**
+     * Where one of the site's items goes, or why it does not. Items are named as paths under {@link #root()}
+     * for the router, which maps paths (a local tree's items are their paths).
+     */
+    default RouteDecision route(String item) {
+        return router().route(Path.of(item));
+    }
 
     /** The S3 connection of this site. */
     ObjectStore store();

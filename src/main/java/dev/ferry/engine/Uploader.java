@@ -4,11 +4,15 @@ import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
 import dev.ferry.core.FileStatus;
+import dev.ferry.core.ItemRef;
+import dev.ferry.core.ItemVersion;
 import dev.ferry.core.ObjectStore;
 import dev.ferry.core.PutRequest;
 import dev.ferry.core.PutResult;
 import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.RemoteObject;
+import dev.ferry.core.SettleRule;
+import dev.ferry.core.Source;
 import dev.ferry.core.StateStoreException;
 import dev.ferry.core.TransferException;
 import dev.ferry.core.UnmarkedUploads;
@@ -26,10 +30,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries one file to S3 and records the result: stat, settle check, state check, durable "uploading"
- * mark, upload, stat again. The "uploading" mark is what makes a crash safe: a record left in that state
- * is checked against S3 (size and mtime metadata) before the file is uploaded again, so a file whose upload
- * completed just before a kill -9 is not uploaded twice. While the state store does not take writes, the
+ * Carries one item of a site's {@link Source} to S3 and records the result: version, settle check, state check,
+ * durable "uploading" mark, upload, version again. It knows the item by its {@link ItemRef} and reaches it only
+ * through the source, so it carries items of every kind of source alike (the record's key is the item's key).
+ * The "uploading" mark is what makes a crash safe: a record left in that state is checked against S3 (size and
+ * mtime metadata) before the file is uploaded again, so a file whose upload completed just before a kill -9 is
+ * not uploaded twice. While the state store does not take writes, the
  * {@link UnmarkedUploads} flag stands in for the marks, and the files it leaves in doubt are checked the same
  * way.
  */
@@ -40,39 +46,45 @@ final class Uploader {
     private final EngineSettings settings;
     private final Clock clock;
     private final UnmarkedUploads unmarked;
+    private final SettleRule settle;
+    /** Why an item whose source finds nothing there is skipped (the words of a local file's). */
+    private static final String GONE = "no longer exists";
 
     Uploader(RecordKeeper records, EngineSettings settings, Clock clock, UnmarkedUploads unmarked) {
         this.records = records;
         this.settings = settings;
         this.clock = clock;
         this.unmarked = unmarked;
+        this.settle = settings.settleRule();
     }
 
-    UploadOutcome process(Site site, Destination dest, java.nio.file.Path path, BucketGate gate)
-            throws InterruptedException {
+    UploadOutcome process(Site site, Destination dest, ItemRef ref, BucketGate gate) throws InterruptedException {
         ObjectStore store = site.store();
-        String pathText = path.toString();
+        Source source = site.source();
+        String item = ref.item();
+        String pathText = item; // the record's key, and the subject of its log lines
         Optional<FileStat> before;
         try {
-            before = FileStat.of(path);
+            before = source.version(item).map(ItemVersion::stat);
         } catch (IOException e) {
             return new UploadOutcome.Retry(pathText + ": cannot stat file: " + describe(e));
         }
         if (before.isEmpty()) {
-            boolean deleted = !java.nio.file.Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            Optional<String> notAnItem = source.notAnItem(item);
+            boolean deleted = notAnItem.isEmpty();
             if (site.retireDeleted() && deleted) {
                 return retire(site, dest, pathText, gate);
             }
             if (deleted) {
                 closeUnfinished(pathText, dest);
             }
-            return new UploadOutcome.Gone(FileStat.notARegularFile(path), !deleted);
+            return new UploadOutcome.Gone(notAnItem.orElse(GONE), !deleted);
         }
         FileStat stat = before.get();
         Instant now = clock.instant();
-        Instant quietAt = Instant.ofEpochMilli(stat.mtimeMillis()).plus(settings.settleTime());
-        if (quietAt.isAfter(now) && !Instant.ofEpochMilli(stat.mtimeMillis()).isAfter(now)) {
-            return new UploadOutcome.Requeue(quietAt, "still being written");
+        Optional<Instant> settling = settle.quietAt(stat, now);
+        if (settling.isPresent()) {
+            return new UploadOutcome.Requeue(settling.get(), "still being written");
         }
 
         Optional<FileRecord> record;
@@ -86,7 +98,7 @@ final class Uploader {
         boolean suspect = UploadDecision.suspect(record, dest, stat);
         if (suspect) {
             // a rewrite that put the old mtime back may still be under way: wait until the ctime is quiet too
-            Optional<Instant> quiet = ContentCheck.ctimeQuietAt(stat, settings.settleTime(), now);
+            Optional<Instant> quiet = ContentCheck.ctimeQuietAt(stat, settle, now);
             if (quiet.isPresent()) {
                 return new UploadOutcome.Requeue(quiet.get(), "inode changed just now");
             }
@@ -110,9 +122,9 @@ final class Uploader {
                 // only the content can tell. For an interrupted upload the mark's checksum is empty, so S3's MD5
                 // is the reference.
                 String expected = suspect || touched ? record.get().checksum() : "";
-                ContentCheck.Result found = ContentCheck.check(path, stat, expected, store, dest);
+                ContentCheck.Result found = ContentCheck.check(source, item, stat, expected, store, dest);
                 if (found instanceof ContentCheck.Moved) {
-                    return new UploadOutcome.Requeue(clock.instant().plus(settings.settleTime()),
+                    return new UploadOutcome.Requeue(clock.instant().plus(settle.time()),
                             "changed while its content was compared");
                 }
                 if (found instanceof ContentCheck.Same same) {
@@ -142,15 +154,16 @@ final class Uploader {
             mark(base.uploading(dest.bucket(), dest.key(), stat, "", now));
 
             Instant started = clock.instant();
-            PutResult result = store.put(new PutRequest(dest.bucket(), dest.key(), path, stat.size(),
-                    stat.mtimeMillis(), site.options()));
+            PutResult result = store.put(new PutRequest(dest.bucket(), dest.key(), source.content(item),
+                    stat.size(), stat.mtimeMillis(), site.options()));
             Duration took = Duration.between(started, clock.instant());
 
-            Optional<FileStat> after = statQuietly(path);
+            Optional<FileStat> after = statQuietly(source, item);
             FileStat recorded = stat;
             if (after.isPresent() && !after.get().equals(stat)) {
-                if (!after.get().sameSizeAndMtime(stat) || !ContentCheck.holds(path, after.get(), result.md5Hex())) {
-                    return new UploadOutcome.Requeue(clock.instant().plus(settings.settleTime()),
+                if (!after.get().sameSizeAndMtime(stat)
+                        || !ContentCheck.holds(source, item, after.get(), result.md5Hex())) {
+                    return new UploadOutcome.Requeue(clock.instant().plus(settle.time()),
                             "changed during upload");
                 }
                 // only the ctime or inode moved (a chmod, a hard link) and the bytes are the ones sent: record
@@ -166,10 +179,10 @@ final class Uploader {
                 // UPLOADING mark stays, so the next start checks S3 and uploads it again.
                 return new UploadOutcome.Requeue(clock.instant(), "interrupted by shutdown");
             }
-            if (e.kind().retryable() && !statQuietly(path).equals(before)) {
+            if (e.kind().retryable() && !statQuietly(source, item).equals(before)) {
                 // The file changed while it was being sent (it grew, shrank, or S3 refused a part whose bytes no
                 // longer match their Content-MD5): not a failure, the new version is uploaded once it settles.
-                return new UploadOutcome.Requeue(clock.instant().plus(settings.settleTime()),
+                return new UploadOutcome.Requeue(clock.instant().plus(settle.time()),
                         "changed during upload (" + e.getMessage() + ")");
             }
             FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
@@ -191,9 +204,9 @@ final class Uploader {
      * keep their objects.
      */
     private UploadOutcome retire(Site site, Destination dest, String pathText, BucketGate gate) {
-        if (!java.nio.file.Files.isDirectory(site.root())) {
+        if (!site.source().available()) {
             log.info("{}: deleted locally, but the watched folder {} is missing: its object is kept", dest,
-                    site.root());
+                    site.source());
             return new UploadOutcome.Gone("deleted locally with its watched folder; its object is kept");
         }
         Optional<FileRecord> record;
@@ -269,9 +282,9 @@ final class Uploader {
         }
     }
 
-    private static Optional<FileStat> statQuietly(java.nio.file.Path path) {
+    private static Optional<FileStat> statQuietly(Source source, String item) {
         try {
-            return FileStat.of(path);
+            return source.version(item).map(ItemVersion::stat);
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -1,5 +1,6 @@
 package dev.ferry.metrics;
 
+import dev.ferry.core.ItemRef;
 import dev.ferry.core.StatusSource;
 import dev.ferry.core.UploadListener;
 import dev.ferry.core.UploadOutcome;
@@ -16,7 +17,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -60,7 +60,7 @@ public final class FerryMetrics implements UploadListener, AutoCloseable {
     }
 
     @Override
-    public void onOutcome(String bucket, String key, Path path, UploadOutcome outcome, Duration sinceQueued) {
+    public void onOutcome(String bucket, String key, ItemRef item, UploadOutcome outcome, Duration sinceQueued) {
         try {
             uploads.record(bucket, key, outcome, sinceQueued);
         } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import dev.ferry.core.FileStat;
 import dev.ferry.core.RemoteEntry;
 import dev.ferry.engine.Engine;
 import dev.ferry.filter.RouteDecision;
+import dev.ferry.source.local.LocalSource;
 import dev.ferry.sweep.Difference;
 import dev.ferry.sweep.ReconcileReport;
 import dev.ferry.sweep.ReconcileSink;
@@ -350,7 +351,7 @@ public final class SyncCommand {
             public boolean upload(Path path, Destination dest, FileStat stat, String reason) throws InterruptedException {
                 jobsWithUploads.add(job.name());
                 progress.queued(path, isNew(reason), stat.size());
-                return engine.enqueue(job.site(), path, dest, stat);
+                return engine.enqueue(job.site(), LocalSource.ref(path), dest, stat);
             }
 
             @Override
@@ -383,7 +384,7 @@ public final class SyncCommand {
     private void rejected(Optional<Engine> engine, Path path, RouteDecision.Rejected rejected, FileStat stat,
             Optional<FileRecord> existing) {
         rejections++;
-        engine.ifPresent(e -> e.reject(path, rejected, stat, existing));
+        engine.ifPresent(e -> e.reject(LocalSource.ref(path), rejected, stat, existing));
         if (rejected.failure()) {
             rejectedFailures.put(path, rejected.reason());
         } else {

@@ -1,7 +1,9 @@
 package dev.ferry.oneshot;
 
 import dev.ferry.core.UploadListener;
+import dev.ferry.core.ItemRef;
 import dev.ferry.core.UploadOutcome;
+import dev.ferry.source.local.LocalSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -56,7 +58,8 @@ final class SyncProgress implements UploadListener {
     }
 
     @Override
-    public void onOutcome(String bucket, String key, Path path, UploadOutcome outcome, Duration sinceQueued) {
+    public void onOutcome(String bucket, String key, ItemRef item, UploadOutcome outcome, Duration sinceQueued) {
+        Path path = LocalSource.path(item.item());
         if (outcome instanceof UploadOutcome.Uploaded u) {
             uploaded.increment();
             bytes.add(u.result().bytes());

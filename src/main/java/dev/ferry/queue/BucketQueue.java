@@ -1,6 +1,6 @@
 package dev.ferry.queue;
 
-import java.nio.file.Path;
+import dev.ferry.core.ItemRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +32,7 @@ public final class BucketQueue {
 
     private static final class Entry {
         final String key;
-        Path path;
+        ItemRef item;
         Instant due;
         int attempts;
         final Instant queuedAt;
@@ -40,9 +40,9 @@ public final class BucketQueue {
         /** An operator asked to try it now: a failed attempt under way does not push it back into backoff. */
         boolean expedited;
 
-        Entry(String key, Path path, Instant due, int attempts, Instant queuedAt, long seq) {
+        Entry(String key, ItemRef item, Instant due, int attempts, Instant queuedAt, long seq) {
             this.key = key;
-            this.path = path;
+            this.item = item;
             this.due = due;
             this.attempts = attempts;
             this.queuedAt = queuedAt;
@@ -80,20 +80,20 @@ public final class BucketQueue {
     }
 
     /** Adds or merges without ever blocking; FULL means the change was dropped and the queue marked dirty. */
-    public Offer offer(String key, Path path, Instant due) {
+    public Offer offer(String key, ItemRef item, Instant due) {
         lock.lock();
         try {
             if (closed) {
                 return Offer.CLOSED;
             }
-            if (merge(key, path, due)) {
+            if (merge(key, item, due)) {
                 return Offer.MERGED;
             }
             if (waiting.size() >= capacity) {
                 dirty = true;
                 return Offer.FULL;
             }
-            add(key, path, due, 0, clock.instant());
+            add(key, item, due, 0, clock.instant());
             return Offer.ADDED;
         } finally {
             lock.unlock();
@@ -101,7 +101,7 @@ public final class BucketQueue {
     }
 
     /** Adds or merges, waiting for room when full. False when the queue was closed first. */
-    public boolean put(String key, Path path, Instant due) throws InterruptedException {
+    public boolean put(String key, ItemRef item, Instant due) throws InterruptedException {
         lock.lock();
         try {
             while (!closed && !waiting.containsKey(key) && waiting.size() >= capacity) {
@@ -110,8 +110,8 @@ public final class BucketQueue {
             if (closed) {
                 return false;
             }
-            if (!merge(key, path, due)) {
-                add(key, path, due, 0, clock.instant());
+            if (!merge(key, item, due)) {
+                add(key, item, due, 0, clock.instant());
             }
             return true;
         } finally {
@@ -166,7 +166,7 @@ public final class BucketQueue {
 
     /**
      * Puts a taken task back, due at {@code due}; {@code failed} counts an attempt. A newer change of the same
-     * key that arrived meanwhile is kept (its path) and becomes due no earlier than {@code due}.
+     * key that arrived meanwhile is kept (its item) and becomes due no earlier than {@code due}.
      */
     public void retry(Task task, Instant due, boolean failed) {
         lock.lock();
@@ -181,7 +181,7 @@ public final class BucketQueue {
                 newer.seq = seq++;
                 byDue.add(newer);
             } else {
-                add(task.key(), task.path(), due, attempts, task.queuedAt());
+                add(task.key(), task.item(), due, attempts, task.queuedAt());
             }
             changed.signalAll();
         } finally {
@@ -194,7 +194,7 @@ public final class BucketQueue {
      * forward, a key that is not waiting is added (refused only when the queue is full: the next sweep finds
      * it), and a failure of an attempt already under way does not push it back into backoff.
      */
-    public Offer expedite(String key, Path path) {
+    public Offer expedite(String key, ItemRef item) {
         lock.lock();
         try {
             if (closed) {
@@ -204,7 +204,7 @@ public final class BucketQueue {
             Entry existing = waiting.get(key);
             if (existing != null) {
                 byDue.remove(existing);
-                existing.path = path;
+                existing.item = item;
                 existing.due = existing.due.isAfter(now) ? now : existing.due;
                 existing.expedited = true;
                 existing.seq = seq++;
@@ -216,7 +216,7 @@ public final class BucketQueue {
                 dirty = true;
                 return Offer.FULL;
             }
-            add(key, path, now, 0, now).expedited = true;
+            add(key, item, now, 0, now).expedited = true;
             return Offer.ADDED;
         } finally {
             lock.unlock();
@@ -359,13 +359,13 @@ public final class BucketQueue {
         }
     }
 
-    private boolean merge(String key, Path path, Instant due) {
+    private boolean merge(String key, ItemRef item, Instant due) {
         Entry existing = waiting.get(key);
         if (existing == null) {
             return false;
         }
         byDue.remove(existing);
-        existing.path = path;
+        existing.item = item;
         existing.due = later(existing.due, due);
         existing.seq = seq++;
         byDue.add(existing);
@@ -373,8 +373,8 @@ public final class BucketQueue {
         return true;
     }
 
-    private Entry add(String key, Path path, Instant due, int attempts, Instant queuedAt) {
-        Entry entry = new Entry(key, path, due, attempts, queuedAt, seq++);
+    private Entry add(String key, ItemRef item, Instant due, int attempts, Instant queuedAt) {
+        Entry entry = new Entry(key, item, due, attempts, queuedAt, seq++);
         waiting.put(key, entry);
         byDue.add(entry);
         changed.signalAll();
@@ -395,7 +395,7 @@ public final class BucketQueue {
             waiting.remove(e.key);
             inFlight.add(e.key);
             changed.signalAll();
-            return new Task(e.key, e.path, e.attempts, e.queuedAt);
+            return new Task(e.key, e.item, e.attempts, e.queuedAt);
         }
         return null;
     }

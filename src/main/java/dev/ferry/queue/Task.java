@@ -1,15 +1,16 @@
 package dev.ferry.queue;
 
-import java.nio.file.Path;
+import dev.ferry.core.ItemRef;
 import java.time.Instant;
 
 /**
- * One unit of work handed to a worker: upload the file at {@code path} to {@code key} of the queue's bucket.
+ * One unit of work handed to a worker: carry {@code item} to {@code key} of the queue's bucket. The item is named
+ * by its source and key, not by a local path, so the queue holds the work of every kind of source alike.
  *
  * @param key      destination key, the queue's de-duplication key
- * @param path     local file
+ * @param item     the item to carry
  * @param attempts failed attempts so far (0 for a fresh change)
  * @param queuedAt when the change was first seen, for latency
  */
-public record Task(String key, Path path, int attempts, Instant queuedAt) {
+public record Task(String key, ItemRef item, int attempts, Instant queuedAt) {
 }

@@ -14,6 +14,7 @@ import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.RemoteEntry;
 import dev.ferry.core.RemoteObject;
 import dev.ferry.core.UploadDecision;
+import dev.ferry.source.local.LocalTree;
 import dev.ferry.core.UploadOptions;
 import dev.ferry.filter.PrefixRouter;
 import dev.ferry.filter.RouteDecision;

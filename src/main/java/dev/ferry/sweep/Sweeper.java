@@ -8,6 +8,7 @@ import dev.ferry.core.UploadDecision;
 import dev.ferry.filter.RouteDecision;
 import dev.ferry.filter.Router;
 import dev.ferry.queue.Backoff;
+import dev.ferry.source.local.LocalStat;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
@@ -90,7 +91,7 @@ public final class Sweeper {
     }
 
     /**
-     * A depth-first walk that stats each entry once ({@link FileStat#entry}: the version with ctime and inode
+     * A depth-first walk that stats each entry once ({@link LocalStat#entry}: the version with ctime and inode
      * comes with the lstat that tells a folder from a file), batching the files it finds.
      */
     private final class Walk {
@@ -110,9 +111,9 @@ public final class Sweeper {
                 stopped = true;
                 return false;
             }
-            FileStat.Entry entry;
+            LocalStat.Entry entry;
             try {
-                entry = FileStat.entry(path);
+                entry = LocalStat.entry(path);
             } catch (IOException e) {
                 // one entry that cannot be stat'ed (gone since its folder was listed, a link into an unreadable
                 // folder) must not end the walk of everything after it: it is counted and the sweep goes on

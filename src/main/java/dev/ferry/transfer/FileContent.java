@@ -1,21 +1,21 @@
 package dev.ferry.transfer;
 
+import dev.ferry.core.ItemContent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import software.amazon.awssdk.http.ContentStreamProvider;
 
 /**
- * Streams a local file to the SDK, once per attempt, failing when its length is not the expected one.
+ * Streams an item's content to the SDK, once per attempt, failing when its length is not the expected one.
  * Closes the stream of the previous attempt when the SDK asks for a new one, and the last one on close.
  */
 final class FileContent implements ContentStreamProvider, AutoCloseable {
-    private final Path file;
+    private final ItemContent file;
     private final long expected;
     private InputStream current;
 
-    FileContent(Path file, long expected) {
+    FileContent(ItemContent file, long expected) {
         this.file = file;
         this.expected = expected;
     }

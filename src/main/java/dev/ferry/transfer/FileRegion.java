@@ -1,37 +1,34 @@
 package dev.ferry.transfer;
 
+import dev.ferry.core.ItemContent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import software.amazon.awssdk.http.ContentStreamProvider;
 
 /**
- * {@code length} bytes of a file from {@code offset}, read straight from the file each time the SDK asks for the
- * body (again on a retry), so a part of any size costs no more memory than a read buffer. A file that turns out
- * shorter fails with {@link FileChangedException}; one whose bytes changed is refused by S3 through the part's
- * Content-MD5.
+ * {@code length} bytes of an item from {@code offset}, read straight from the item's content each time the SDK
+ * asks for the body (again on a retry), so a part of any size costs no more memory than a read buffer. Content
+ * that turns out shorter fails with {@link FileChangedException}; content whose bytes changed is refused by S3
+ * through the part's Content-MD5.
  */
-record FileRegion(Path file, long offset, long length) implements ContentStreamProvider {
+record FileRegion(ItemContent content, long offset, long length) implements ContentStreamProvider {
 
     @Override
     public InputStream newStream() {
         try {
-            return new RegionStream(FileChannel.open(file, StandardOpenOption.READ), offset, length);
+            return new RegionStream(content.open(offset, length), offset, length);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(new LocalReadException(e));
         }
     }
 
     private static final class RegionStream extends InputStream {
-        private final FileChannel channel;
+        private final InputStream in;
         private final long end;
         private long position;
 
-        RegionStream(FileChannel channel, long offset, long length) {
-            this.channel = channel;
+        RegionStream(InputStream in, long offset, long length) {
+            this.in = in;
             this.position = offset;
             this.end = offset + length;
         }
@@ -54,7 +51,7 @@ record FileRegion(Path file, long offset, long length) implements ContentStreamP
             int want = (int) Math.min(len, end - position);
             int n;
             try {
-                n = channel.read(ByteBuffer.wrap(b, off, want), position);
+                n = in.read(b, off, want);
             } catch (IOException e) {
                 throw new LocalReadException(e);
             }
@@ -67,7 +64,7 @@ record FileRegion(Path file, long offset, long length) implements ContentStreamP
 
         @Override
         public void close() throws IOException {
-            channel.close();
+            in.close();
         }
     }
 }

@@ -1,15 +1,17 @@
 package dev.ferry.transfer;
 
+import dev.ferry.core.ItemContent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
 
-/** Reading local files for upload: whole small files, and MD5 digests of big ones, always of the expected length. */
+/**
+ * Reading an item's content for upload: whole small items, and MD5 digests of big ones, always of the expected
+ * length.
+ */
 final class LocalFiles {
     private static final int BUFFER = 64 * 1024;
 
@@ -17,7 +19,7 @@ final class LocalFiles {
     }
 
     /** Reads a file that must be exactly {@code expected} bytes long. */
-    static byte[] readExactly(Path file, long expected) throws IOException {
+    static byte[] readExactly(ItemContent file, long expected) throws IOException {
         if (expected > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("too large to read into memory: " + expected);
         }
@@ -36,7 +38,7 @@ final class LocalFiles {
     }
 
     /** MD5 of a file that must be exactly {@code expected} bytes long, streamed in small chunks. */
-    static byte[] md5(Path file, long expected) throws IOException {
+    static byte[] md5(ItemContent file, long expected) throws IOException {
         MessageDigest digest = newMd5();
         byte[] buffer = new byte[BUFFER];
         try (InputStream in = open(file, expected)) {
@@ -48,9 +50,9 @@ final class LocalFiles {
         return digest.digest();
     }
 
-    /** Opens the file as a stream that fails unless it holds exactly {@code expected} bytes. */
-    static InputStream open(Path file, long expected) throws IOException {
-        return new ExactLengthInputStream(Files.newInputStream(file), expected);
+    /** Opens the content as a stream that fails unless it holds exactly {@code expected} bytes. */
+    static InputStream open(ItemContent file, long expected) throws IOException {
+        return new ExactLengthInputStream(file.open(0, expected), expected);
     }
 
     static MessageDigest newMd5() {

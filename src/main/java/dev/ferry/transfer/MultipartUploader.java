@@ -1,15 +1,13 @@
 package dev.ferry.transfer;
 
 import dev.ferry.core.Checksums;
+import dev.ferry.core.ItemContent;
 import dev.ferry.core.PutRequest;
 import dev.ferry.core.PutResult;
 import dev.ferry.core.UploadOptions;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,7 +104,7 @@ final class MultipartUploader implements AutoCloseable {
         long partSize = partSizeFor(size, configuredPartSize);
         MessageDigest whole = LocalFiles.newMd5();
         List<byte[]> partMd5s;
-        try (InputStream in = LocalFiles.open(request.file(), size)) {
+        try (InputStream in = LocalFiles.open(request.content(), size)) {
             partMd5s = Checksums.partMd5s(in, partSize, whole);
         } catch (IOException e) {
             throw failures.local(subject, e);
@@ -146,7 +144,7 @@ final class MultipartUploader implements AutoCloseable {
         List<Future<CompletedPart>> futures = new ArrayList<>(count);
         boolean interrupted = false;
         boolean inMemory = buffered(partSize, budget);
-        try (FileChannel channel = FileChannel.open(request.file(), StandardOpenOption.READ)) {
+        try {
             for (int i = 0; i < count && failure.get() == null; i++) {
                 long offset = i * partSize;
                 int length = (int) Math.min(partSize, size - offset);
@@ -163,8 +161,8 @@ final class MultipartUploader implements AutoCloseable {
                     inFlight.release();
                 };
                 try {
-                    ContentStreamProvider content = inMemory ? bytes(readPart(channel, offset, length, size))
-                            : new FileRegion(request.file(), offset, length);
+                    ContentStreamProvider content = inMemory ? bytes(readPart(request.content(), offset, length, size))
+                            : new FileRegion(request.content(), offset, length);
                     int partNumber = i + 1;
                     byte[] md5 = partMd5s.get(i);
                     futures.add(pool.submit(() -> sendPart(request, uploadId, partNumber, content, length, md5,
@@ -174,8 +172,9 @@ final class MultipartUploader implements AutoCloseable {
                     throw e;
                 }
             }
-            if (failure.get() == null && channel.size() != size) {
-                throw new FileChangedException("file is now " + channel.size() + " bytes, expected " + size);
+            long now = failure.get() == null ? request.content().currentLength() : size;
+            if (now != size) {
+                throw new FileChangedException("file is now " + now + " bytes, expected " + size);
             }
         } catch (IOException e) {
             failure.compareAndSet(null, e instanceof FileChangedException ? e : new LocalReadException(e));
@@ -247,16 +246,19 @@ final class MultipartUploader implements AutoCloseable {
         return parts;
     }
 
-    private static byte[] readPart(FileChannel channel, long offset, int length, long size) throws IOException {
+    /** Reads one part into a buffer of its own, from a stream of the content's own (parts are read in turn). */
+    private static byte[] readPart(ItemContent content, long offset, int length, long size) throws IOException {
         byte[] buffer = new byte[length];
-        ByteBuffer target = ByteBuffer.wrap(buffer);
-        long position = offset;
-        while (target.hasRemaining()) {
-            int n = channel.read(target, position);
-            if (n < 0) {
-                throw new FileChangedException("file is shorter than " + size + " bytes: it changed while uploading");
+        try (InputStream in = content.open(offset, length)) {
+            int read = 0;
+            while (read < length) {
+                int n = in.read(buffer, read, length - read);
+                if (n < 0) {
+                    throw new FileChangedException("file is shorter than " + size
+                            + " bytes: it changed while uploading");
+                }
+                read += n;
             }
-            position += n;
         }
         return buffer;
     }

@@ -12,7 +12,6 @@ import dev.ferry.core.UploadOptions;
 import dev.ferry.core.UrlCredentials;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -80,7 +79,7 @@ public final class S3ObjectStore implements ObjectStore {
         checkKey(subject, request.key());
         long size;
         try {
-            size = request.size() >= 0 ? request.size() : Files.size(request.file());
+            size = request.size() >= 0 ? request.size() : request.content().currentLength();
         } catch (IOException e) {
             throw failures.local(subject, e);
         }
@@ -89,7 +88,7 @@ public final class S3ObjectStore implements ObjectStore {
                     + " bytes, larger than S3's limit of 5 TiB per object");
         }
         UploadOptions options = ObjectOptions.checked(subject, request.options());
-        String contentType = ContentTypes.forName(request.file().getFileName().toString());
+        String contentType = ContentTypes.forName(request.content().name());
         Map<String, String> metadata = Map.of(META_MTIME, Mtime.formatMillis(request.mtimeMillis()));
         try {
             PutResult result = size >= settings.multipartThreshold()

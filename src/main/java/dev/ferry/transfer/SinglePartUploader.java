@@ -32,10 +32,10 @@ final class SinglePartUploader {
         byte[] md5;
         try {
             if (size <= IN_MEMORY_LIMIT) {
-                content = LocalFiles.readExactly(request.file(), size);
+                content = LocalFiles.readExactly(request.content(), size);
                 md5 = LocalFiles.md5(content, content.length);
             } else {
-                md5 = LocalFiles.md5(request.file(), size);
+                md5 = LocalFiles.md5(request.content(), size);
             }
         } catch (IOException e) {
             throw failures.local(subject, e);
@@ -44,7 +44,7 @@ final class SinglePartUploader {
             return send(subject, new Target(request.bucket(), request.key(), contentType, metadata, options),
                     md5, size, bodies.of(content, contentType));
         }
-        try (FileContent fromDisk = new FileContent(request.file(), size)) {
+        try (FileContent fromDisk = new FileContent(request.content(), size)) {
             return send(subject, new Target(request.bucket(), request.key(), contentType, metadata, options),
                     md5, size, bodies.of(fromDisk, size, contentType));
         }

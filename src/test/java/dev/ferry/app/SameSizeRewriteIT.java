@@ -3,6 +3,7 @@ package dev.ferry.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.source.local.LocalStat;
 import dev.ferry.testing.CountingProxy;
 import dev.ferry.testing.DaemonTestBase;
 import dev.ferry.testing.FerryProcess;
@@ -127,7 +128,7 @@ class SameSizeRewriteIT extends DaemonTestBase {
 
     /** Waits until the daemon recorded the file's current inode change time and inode (it looked at it). */
     private void awaitRecordedIdentity(Path file) throws IOException {
-        dev.ferry.core.FileStat now = dev.ferry.core.FileStat.of(file).orElseThrow();
+        dev.ferry.core.FileStat now = LocalStat.of(file).orElseThrow();
         await(file + " recorded with its new ctime and inode").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
                 .until(() -> record(file).filter(r -> r.stat().equals(now)).isPresent());
     }

@@ -3,6 +3,7 @@ package dev.ferry.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.source.local.LocalFileContent;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ class CoreRecordsTest {
 
     @Test
     void putRequestWithoutOptionsUsesTheBucketDefaults() {
-        PutRequest r = new PutRequest("b", "k", Path.of("f"), 1, 2);
+        PutRequest r = new PutRequest("b", "k", new LocalFileContent(Path.of("f")), 1, 2);
 
         assertThat(r.options()).isSameAs(UploadOptions.NONE);
     }

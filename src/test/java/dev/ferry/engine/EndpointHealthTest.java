@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.DaemonStatus.Unreachable;
 import dev.ferry.core.FailureKind;
+import dev.ferry.core.ItemRef;
 import dev.ferry.core.TransferException;
 import dev.ferry.queue.Backoff;
 import dev.ferry.queue.BucketQueue;
 import dev.ferry.queue.Task;
 import dev.ferry.testing.ManualClock;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ class EndpointHealthTest {
     void theFirstReportHoldsEveryLaneOfTheEndpointAndSchedulesOneProbe() {
         endpoint.join(photos);
         endpoint.join(videos);
-        photos.offer("a.jpg", Path.of("/w/photos/a.jpg"), START);
+        photos.offer("a.jpg", ref("/w/photos/a.jpg"), START);
 
         assertThat(endpoint.unreachable(START, "photos/a.jpg: upload failed: network error", this::probe)).isTrue();
         assertThat(endpoint.unreachable(START, "videos/b.mp4: upload failed: network error", this::probe))
@@ -77,7 +77,7 @@ class EndpointHealthTest {
     @Test
     void probesBackOffToTheCapAndTheFirstAnswerReleasesTheWorkWithItsAttemptsUntouched() {
         endpoint.join(photos);
-        photos.offer("a.jpg", Path.of("/w/photos/a.jpg"), START);
+        photos.offer("a.jpg", ref("/w/photos/a.jpg"), START);
         Task taken = photos.poll().orElseThrow();
         endpoint.unreachable(START, "photos/a.jpg: upload failed: network error", this::probe);
         photos.retry(taken, clock.instant(), false);
@@ -156,7 +156,7 @@ class EndpointHealthTest {
     @Test
     void anOperatorsResumeDoesNotReleaseAHeldQueue() {
         endpoint.join(photos);
-        photos.offer("a.jpg", Path.of("/w/photos/a.jpg"), START);
+        photos.offer("a.jpg", ref("/w/photos/a.jpg"), START);
         endpoint.unreachable(clock.instant(), "network error", this::probe);
 
         photos.pause();
@@ -165,4 +165,8 @@ class EndpointHealthTest {
         assertThat(photos.poll()).isEmpty();
     }
 
+
+    private static ItemRef ref(String path) {
+        return new ItemRef("test", path);
+    }
 }

@@ -19,6 +19,8 @@ import dev.ferry.core.UploadOutcome;
 import dev.ferry.filter.FolderBucketRouter;
 import dev.ferry.filter.IgnoreRules;
 import dev.ferry.queue.Backoff;
+import dev.ferry.source.local.LocalSource;
+import dev.ferry.source.local.LocalStat;
 import dev.ferry.testing.InMemoryRecords;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -110,7 +112,7 @@ class EngineOutageTest {
 
     private Site site(String name, ObjectStore store) throws IOException {
         Path root = Files.createDirectories(tmp.resolve(name));
-        return new FolderBucketSite(name, new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
+        return new FolderBucketSite(name, new LocalSource(root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
                 UploadOptions.NONE, 100);
     }
 
@@ -119,6 +121,6 @@ class EngineOutageTest {
         Files.createDirectories(file.getParent());
         Files.writeString(file, key);
         Files.setLastModifiedTime(file, FileTime.from(NOW.minus(Duration.ofMinutes(5))));
-        assertThat(engine.enqueue(site, file, new Destination(bucket, key), FileStat.of(file).orElseThrow())).isTrue();
+        assertThat(engine.enqueue(site, LocalSource.ref(file), new Destination(bucket, key), LocalStat.of(file).orElseThrow())).isTrue();
     }
 }

@@ -7,6 +7,7 @@ import dev.ferry.core.FileStatus;
 import dev.ferry.core.UploadListener;
 import dev.ferry.filter.RouteDecision;
 import dev.ferry.queue.Backoff;
+import dev.ferry.source.local.LocalSource;
 import dev.ferry.testing.InMemoryRecords;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,8 +33,8 @@ class EngineRejectTest {
         FileStat stat = new FileStat(12, 1_700_000_000_000L);
 
         // both callers read the state before either wrote: each passes an empty record
-        engine.reject(path, rejected, stat, Optional.empty());
-        engine.reject(path, rejected, stat, Optional.empty());
+        engine.reject(LocalSource.ref(path), rejected, stat, Optional.empty());
+        engine.reject(LocalSource.ref(path), rejected, stat, Optional.empty());
 
         assertThat(keeper.offered()).hasSize(1);
         assertThat(keeper.offered().get(0).status()).isEqualTo(FileStatus.FAILED);

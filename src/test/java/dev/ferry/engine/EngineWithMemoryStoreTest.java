@@ -16,6 +16,8 @@ import dev.ferry.core.UploadOutcome;
 import dev.ferry.filter.FolderBucketRouter;
 import dev.ferry.filter.IgnoreRules;
 import dev.ferry.queue.Backoff;
+import dev.ferry.source.local.LocalSource;
+import dev.ferry.source.local.LocalStat;
 import dev.ferry.testing.InMemoryRecords;
 import dev.ferry.testing.ManualClock;
 import dev.ferry.testing.MemoryObjectStore;
@@ -116,7 +118,7 @@ class EngineWithMemoryStoreTest {
 
     private Site site(MemoryObjectStore store) throws Exception {
         Path root = Files.createDirectories(tmp.resolve("root"));
-        return new FolderBucketSite("watch", new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
+        return new FolderBucketSite("watch", new LocalSource(root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
                 UploadOptions.NONE, 100);
     }
 
@@ -129,6 +131,6 @@ class EngineWithMemoryStoreTest {
     }
 
     private void enqueue(Site site, Path file, String bucket, String key) throws Exception {
-        assertThat(engine.enqueue(site, file, new Destination(bucket, key), FileStat.of(file).orElseThrow())).isTrue();
+        assertThat(engine.enqueue(site, LocalSource.ref(file), new Destination(bucket, key), LocalStat.of(file).orElseThrow())).isTrue();
     }
 }

@@ -17,8 +17,11 @@ import dev.ferry.core.UploadOptions;
 import dev.ferry.core.UploadOutcome;
 import dev.ferry.filter.FolderBucketRouter;
 import dev.ferry.filter.IgnoreRules;
+import dev.ferry.source.local.LocalSource;
+import dev.ferry.source.local.LocalStat;
 import dev.ferry.testing.InMemoryRecords;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +71,7 @@ class SuspectUploadTest {
         FileRecord after = keeper.get(file.toString()).orElseThrow();
         assertThat(after.status()).isEqualTo(FileStatus.UPLOADED);
         assertThat(after.checksum()).isEqualTo(Checksums.md5Hex(file));
-        assertThat(after.stat()).isEqualTo(FileStat.of(file).orElseThrow());
+        assertThat(after.stat()).isEqualTo(LocalStat.of(file).orElseThrow());
     }
 
     @Test
@@ -85,7 +88,7 @@ class SuspectUploadTest {
                 u -> assertThat(u.why()).contains("content the same"));
         assertThat(second).isEqualTo(new UploadOutcome.Unchanged("already uploaded"));
         FileRecord after = keeper.get(file.toString()).orElseThrow();
-        assertThat(after.stat()).isEqualTo(FileStat.of(file).orElseThrow());
+        assertThat(after.stat()).isEqualTo(LocalStat.of(file).orElseThrow());
         assertThat(after.checksum()).isEqualTo(md5);
     }
 
@@ -93,7 +96,7 @@ class SuspectUploadTest {
     void aSuspectFileWaitsUntilItsCtimeIsQuietForTheSettleTime() throws Exception {
         Path file = file("being rewritten");
         recordUploaded(file, movedCtime(file), Checksums.md5Hex(file));
-        long ctime = FileStat.of(file).orElseThrow().ctimeNanos();
+        long ctime = LocalStat.of(file).orElseThrow().ctimeNanos();
         Instant changed = Instant.ofEpochSecond(0, ctime);
 
         UploadOutcome outcome = process(file, Clock.fixed(changed.plusMillis(500), ZoneOffset.UTC));
@@ -128,7 +131,7 @@ class SuspectUploadTest {
     @Test
     void aRecordFromBeforeCtimeWasKeptIsTrustedAndFilledIn() throws Exception {
         Path file = file("upgraded");
-        FileStat now = FileStat.of(file).orElseThrow();
+        FileStat now = LocalStat.of(file).orElseThrow();
         recordUploaded(file, new FileStat(now.size(), now.mtimeMillis()), "");
 
         assertThat(process(file)).isEqualTo(new UploadOutcome.Unchanged("already uploaded"));
@@ -144,7 +147,7 @@ class SuspectUploadTest {
         UploadOutcome outcome = process(file);
 
         assertThat(outcome).isInstanceOf(UploadOutcome.Uploaded.class);
-        assertThat(keeper.get(file.toString()).orElseThrow().stat()).isEqualTo(FileStat.of(file).orElseThrow());
+        assertThat(keeper.get(file.toString()).orElseThrow().stat()).isEqualTo(LocalStat.of(file).orElseThrow());
         assertThat(process(file)).isEqualTo(new UploadOutcome.Unchanged("already uploaded"));
         assertThat(puts).hasSize(1);
     }
@@ -169,12 +172,12 @@ class SuspectUploadTest {
 
     private UploadOutcome process(Path file, Clock clock) throws InterruptedException {
         ObjectStore store = new Store();
-        Site site = new FolderBucketSite("watch", new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
+        Site site = new FolderBucketSite("watch", new LocalSource(root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
                 UploadOptions.NONE, 100);
         Uploader uploader = new Uploader(keeper, EngineSettings.daemon(1, 10, Duration.ofSeconds(2), false), clock,
                 dev.ferry.core.UnmarkedUploads.NONE);
         BucketGate gate = new BucketGate("photos", store, false, new BucketStats(), new DeleteGuard(10, clock));
-        return uploader.process(site, DEST, file, gate);
+        return uploader.process(site, DEST, LocalSource.ref(file), gate);
     }
 
     private Path file(String content) throws IOException {
@@ -199,7 +202,7 @@ class SuspectUploadTest {
 
     /** The file's version as it was a second ago, before a ctime change. */
     private static FileStat movedCtime(Path file) throws IOException {
-        FileStat now = FileStat.of(file).orElseThrow();
+        FileStat now = LocalStat.of(file).orElseThrow();
         return new FileStat(now.size(), now.mtimeMillis(), now.ctimeNanos() - 1_000_000_000L, now.inode());
     }
 
@@ -218,7 +221,9 @@ class SuspectUploadTest {
             puts.add(request);
             String md5;
             try {
-                md5 = Checksums.md5Hex(request.file());
+                try (InputStream in = request.content().open(0, request.size())) {
+                    md5 = Checksums.md5Hex(in);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -19,6 +19,7 @@ import dev.ferry.core.UploadOptions;
 import dev.ferry.core.UploadOutcome;
 import dev.ferry.filter.FolderBucketRouter;
 import dev.ferry.filter.IgnoreRules;
+import dev.ferry.source.local.LocalSource;
 import dev.ferry.testing.InMemoryRecords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,13 +60,13 @@ class UploaderTest {
     private UploadOutcome upload(Path file, Function<PutRequest, PutResult> put, Optional<RemoteObject> inS3,
             RecordKeeper records, UnmarkedUploads unmarked, Duration durableWait) throws InterruptedException {
         ObjectStore store = new PutOnlyStore(put, inS3);
-        Site site = new FolderBucketSite("watch", new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
+        Site site = new FolderBucketSite("watch", new LocalSource(root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
                 UploadOptions.NONE, 100);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         Uploader uploader = new Uploader(records, new EngineSettings(1, 10, SETTLE, false, durableWait,
                 Optional.empty()), clock, unmarked);
         BucketGate gate = new BucketGate("photos", store, false, new BucketStats(), new DeleteGuard(10, clock));
-        return uploader.process(site, new Destination("photos", "a.bin"), file, gate);
+        return uploader.process(site, new Destination("photos", "a.bin"), LocalSource.ref(file), gate);
     }
 
     private Path file(String content) throws IOException {

@@ -8,6 +8,7 @@ import dev.ferry.core.DaemonStatus.StoreHealth;
 import dev.ferry.core.DaemonStatus.WatcherHealth;
 import dev.ferry.core.PutResult;
 import dev.ferry.core.UploadOutcome;
+import dev.ferry.source.local.LocalSource;
 import dev.ferry.testing.PrometheusScrape;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class FerryMetricsTest {
     }
 
     private void outcome(String bucket, String key, UploadOutcome outcome, double secondsSinceQueued) {
-        metrics.onOutcome(bucket, key, Path.of("/srv", bucket, key), outcome,
+        metrics.onOutcome(bucket, key, LocalSource.ref(Path.of("/srv", bucket, key)), outcome,
                 Duration.ofMillis(Math.round(secondsSinceQueued * 1000)));
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.PutResult;
 import dev.ferry.core.UploadOutcome;
+import dev.ferry.source.local.LocalSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +36,8 @@ class SyncBarTest {
         ProgressLine line = new ProgressLine(terminal, 120);
         try (SyncBar bar = SyncBar.on(line, progress, backlog::get)) {
             bar.update();
-            progress.onOutcome("b", "small.txt", small, uploaded(2), Duration.ZERO);
-            progress.onOutcome("b", "big.bin", big, uploaded(30_000_000), Duration.ZERO);
+            progress.onOutcome("b", "small.txt", LocalSource.ref(small), uploaded(2), Duration.ZERO);
+            progress.onOutcome("b", "big.bin", LocalSource.ref(big), uploaded(30_000_000), Duration.ZERO);
             backlog.set(0);
             bar.done();
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.PutResult;
 import dev.ferry.core.UploadOutcome;
+import dev.ferry.source.local.LocalSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ class SyncProgressTest {
     private final SyncProgress progress = new SyncProgress();
 
     private void outcome(Path path, UploadOutcome outcome) {
-        progress.onOutcome("photos", path.getFileName().toString(), path, outcome, Duration.ZERO);
+        progress.onOutcome("photos", path.getFileName().toString(), LocalSource.ref(path), outcome, Duration.ZERO);
     }
 
     private static UploadOutcome.Uploaded uploaded(long bytes) {

@@ -2,7 +2,7 @@ package dev.ferry.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
+import dev.ferry.core.ItemRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,8 +36,8 @@ class BucketQueueTest {
     @Test
     void handsOutOnlyDueTasksInDueOrder() {
         BucketQueue q = new BucketQueue("b", 10, clock);
-        q.offer("late", Path.of("/w/b/late"), now.get().plusSeconds(5));
-        q.offer("early", Path.of("/w/b/early"), now.get().plusSeconds(2));
+        q.offer("late", ref("/w/b/late"), now.get().plusSeconds(5));
+        q.offer("early", ref("/w/b/early"), now.get().plusSeconds(2));
         assertThat(q.poll()).isEmpty();
         advance(Duration.ofSeconds(2));
         assertThat(q.poll()).get().extracting(Task::key).isEqualTo("early");
@@ -49,21 +49,21 @@ class BucketQueueTest {
     @Test
     void aNewerChangeMergesAndPushesTheDueTimeLater() {
         BucketQueue q = new BucketQueue("b", 10, clock);
-        assertThat(q.offer("k", Path.of("/w/b/k"), now.get().plusSeconds(2))).isEqualTo(BucketQueue.Offer.ADDED);
-        assertThat(q.offer("k", Path.of("/w/b/k2"), now.get().plusSeconds(4))).isEqualTo(BucketQueue.Offer.MERGED);
+        assertThat(q.offer("k", ref("/w/b/k"), now.get().plusSeconds(2))).isEqualTo(BucketQueue.Offer.ADDED);
+        assertThat(q.offer("k", ref("/w/b/k2"), now.get().plusSeconds(4))).isEqualTo(BucketQueue.Offer.MERGED);
         assertThat(q.depth()).isEqualTo(1);
         advance(Duration.ofSeconds(3));
         assertThat(q.poll()).isEmpty();
         advance(Duration.ofSeconds(1));
-        assertThat(q.poll()).get().extracting(Task::path).isEqualTo(Path.of("/w/b/k2"));
+        assertThat(q.poll()).get().extracting(Task::item).isEqualTo(ref("/w/b/k2"));
     }
 
     @Test
     void aKeyInFlightIsNotHandedOutTwice() {
         BucketQueue q = new BucketQueue("b", 10, clock);
-        q.offer("k", Path.of("/w/b/k"), now.get());
+        q.offer("k", ref("/w/b/k"), now.get());
         Task first = q.poll().orElseThrow();
-        q.offer("k", Path.of("/w/b/k"), now.get());
+        q.offer("k", ref("/w/b/k"), now.get());
         assertThat(q.poll()).as("same key while the first upload runs").isEmpty();
         q.complete(first);
         assertThat(q.poll()).isPresent();
@@ -72,13 +72,13 @@ class BucketQueueTest {
     @Test
     void fullQueueRefusesButAlwaysTakesRetriesAndReportsDirtyOnceDrained() {
         BucketQueue q = new BucketQueue("b", 2, clock);
-        q.offer("a", Path.of("/a"), now.get());
-        q.offer("b", Path.of("/b"), now.get());
-        assertThat(q.offer("c", Path.of("/c"), now.get())).isEqualTo(BucketQueue.Offer.FULL);
-        assertThat(q.offer("a", Path.of("/a"), now.get())).as("merging needs no room").isEqualTo(BucketQueue.Offer.MERGED);
+        q.offer("a", ref("/a"), now.get());
+        q.offer("b", ref("/b"), now.get());
+        assertThat(q.offer("c", ref("/c"), now.get())).isEqualTo(BucketQueue.Offer.FULL);
+        assertThat(q.offer("a", ref("/a"), now.get())).as("merging needs no room").isEqualTo(BucketQueue.Offer.MERGED);
         assertThat(q.takeDirtyIfRoom()).as("still full").isFalse();
         Task a = q.poll().orElseThrow();
-        q.offer("d", Path.of("/d"), now.get());
+        q.offer("d", ref("/d"), now.get());
         q.retry(a, now.get().plusSeconds(1), true);
         assertThat(q.depth()).as("a retry is accepted beyond capacity").isEqualTo(3);
         q.poll().orElseThrow();
@@ -93,7 +93,7 @@ class BucketQueueTest {
     @Test
     void retryCountsFailedAttemptsOnly() {
         BucketQueue q = new BucketQueue("b", 10, clock);
-        q.offer("k", Path.of("/k"), now.get());
+        q.offer("k", ref("/k"), now.get());
         Task t = q.poll().orElseThrow();
         q.retry(t, now.get(), true);
         Task t2 = q.poll().orElseThrow();
@@ -105,11 +105,11 @@ class BucketQueueTest {
     @Test
     void putWaitsForRoomAndCloseReleasesWaiters() throws Exception {
         BucketQueue q = new BucketQueue("b", 1, clock);
-        q.put("a", Path.of("/a"), now.get());
+        q.put("a", ref("/a"), now.get());
         AtomicReference<Boolean> result = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
-                result.set(q.put("b", Path.of("/b"), now.get()));
+                result.set(q.put("b", ref("/b"), now.get()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -123,19 +123,19 @@ class BucketQueueTest {
         assertThat(q.depth()).isEqualTo(1);
         q.complete(a);
         q.close();
-        assertThat(q.put("c", Path.of("/c"), now.get())).isFalse();
+        assertThat(q.put("c", ref("/c"), now.get())).isFalse();
         assertThat(q.take(Duration.ofSeconds(5))).isEmpty();
     }
 
     @Test
     void pausedQueueHandsOutNothingButKeepsTakingWorkAndResumeHandsItOut() throws Exception {
         BucketQueue q = new BucketQueue("b", 10, clock);
-        q.offer("a", Path.of("/a"), now.get());
+        q.offer("a", ref("/a"), now.get());
         Task inFlight = q.poll().orElseThrow();
         q.pause();
         assertThat(q.paused()).isTrue();
-        assertThat(q.offer("b", Path.of("/b"), now.get())).isEqualTo(BucketQueue.Offer.ADDED);
-        assertThat(q.put("c", Path.of("/c"), now.get())).isTrue();
+        assertThat(q.offer("b", ref("/b"), now.get())).isEqualTo(BucketQueue.Offer.ADDED);
+        assertThat(q.put("c", ref("/c"), now.get())).isTrue();
         assertThat(q.poll()).as("nothing handed out while paused").isEmpty();
         assertThat(q.take(Duration.ofMillis(1))).isEmpty();
         q.complete(inFlight);
@@ -163,15 +163,15 @@ class BucketQueueTest {
     @Test
     void expediteMakesABackingOffEntryDueNowAndAFailureUnderWayDoesNotPushItBack() {
         BucketQueue q = new BucketQueue("b", 10, clock);
-        q.offer("k", Path.of("/k"), now.get());
+        q.offer("k", ref("/k"), now.get());
         q.retry(q.poll().orElseThrow(), now.get().plusSeconds(300), true);
         assertThat(q.poll()).as("in backoff").isEmpty();
 
-        assertThat(q.expedite("k", Path.of("/k"))).isEqualTo(BucketQueue.Offer.MERGED);
+        assertThat(q.expedite("k", ref("/k"))).isEqualTo(BucketQueue.Offer.MERGED);
         Task t = q.poll().orElseThrow();
         assertThat(t.attempts()).as("attempts are kept").isEqualTo(1);
 
-        q.expedite("k", Path.of("/k"));
+        q.expedite("k", ref("/k"));
         q.retry(t, now.get().plusSeconds(300), true);
         assertThat(q.poll()).as("asked again while the attempt ran: still due now").get()
                 .extracting(Task::attempts).isEqualTo(2);
@@ -180,21 +180,21 @@ class BucketQueueTest {
     @Test
     void expediteAddsAKeyNotQueuedAndRespectsCapacity() {
         BucketQueue q = new BucketQueue("b", 1, clock);
-        assertThat(q.expedite("a", Path.of("/a"))).isEqualTo(BucketQueue.Offer.ADDED);
-        assertThat(q.expedite("b", Path.of("/b"))).isEqualTo(BucketQueue.Offer.FULL);
+        assertThat(q.expedite("a", ref("/a"))).isEqualTo(BucketQueue.Offer.ADDED);
+        assertThat(q.expedite("b", ref("/b"))).isEqualTo(BucketQueue.Offer.FULL);
         assertThat(q.takeDirtyIfRoom()).as("still full").isFalse();
         assertThat(q.poll()).get().extracting(Task::key).isEqualTo("a");
         assertThat(q.takeDirtyIfRoom()).as("the refused key is left for a sweep").isTrue();
         q.close();
-        assertThat(q.expedite("c", Path.of("/c"))).isEqualTo(BucketQueue.Offer.CLOSED);
+        assertThat(q.expedite("c", ref("/c"))).isEqualTo(BucketQueue.Offer.CLOSED);
     }
 
     @Test
     void expediteRetriesMovesOnlyEntriesInBackoff() {
         BucketQueue q = new BucketQueue("b", 10, clock);
-        q.offer("failed", Path.of("/failed"), now.get());
+        q.offer("failed", ref("/failed"), now.get());
         q.retry(q.poll().orElseThrow(), now.get().plusSeconds(60), true);
-        q.offer("settling", Path.of("/settling"), now.get().plusSeconds(2));
+        q.offer("settling", ref("/settling"), now.get().plusSeconds(2));
 
         assertThat(q.expediteRetries()).isEqualTo(1);
         assertThat(q.poll()).get().extracting(Task::key).isEqualTo("failed");
@@ -202,5 +202,9 @@ class BucketQueueTest {
         assertThat(q.expediteRetries()).isZero();
         advance(Duration.ofSeconds(2));
         assertThat(q.poll()).get().extracting(Task::key).isEqualTo("settling");
+    }
+
+    private static ItemRef ref(String path) {
+        return new ItemRef("test", path);
     }
 }

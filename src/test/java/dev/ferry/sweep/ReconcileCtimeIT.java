@@ -14,6 +14,8 @@ import dev.ferry.core.UploadOptions;
 import dev.ferry.filter.IgnoreRules;
 import dev.ferry.filter.PathFilter;
 import dev.ferry.filter.PrefixRouter;
+import dev.ferry.source.local.LocalFileContent;
+import dev.ferry.source.local.LocalStat;
 import dev.ferry.testing.InMemoryRecords;
 import dev.ferry.testing.S3ProxyServer;
 import dev.ferry.transfer.S3ObjectStore;
@@ -70,13 +72,13 @@ class ReconcileCtimeIT {
     @Test
     void aRecordedFileWhoseCtimeMovedIsCheckedAndAnOldRecordIsFilledIn() throws Exception {
         Path rewritten = uploadedFile("rewritten.txt", "content AAAA");
-        FileStat uploadedAs = FileStat.of(rewritten).orElseThrow();
+        FileStat uploadedAs = LocalStat.of(rewritten).orElseThrow();
         record(rewritten, uploadedAs, Checksums.md5Hex(rewritten));
         Path next = Files.writeString(root.resolve("next.tmp"), "content BBBB");
         Files.setLastModifiedTime(next, MTIME);
         Files.move(next, rewritten, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Path old = uploadedFile("old.txt", "never rewritten");
-        FileStat oldNow = FileStat.of(old).orElseThrow();
+        FileStat oldNow = LocalStat.of(old).orElseThrow();
         record(old, new FileStat(oldNow.size(), oldNow.mtimeMillis()), "");
 
         run(Reconciler.Mode.SIZE_MTIME);
@@ -97,11 +99,11 @@ class ReconcileCtimeIT {
     void aFileUploadedWhileTheRunListsIsNotPutBackButOneDeletedBeforeIs() throws Exception {
         Instant runStart = Instant.now().minusSeconds(60);
         Path during = Files.writeString(root.resolve("during.txt"), "uploaded while listing");
-        FileStat duringStat = FileStat.of(during).orElseThrow();
+        FileStat duringStat = LocalStat.of(during).orElseThrow();
         records.offer(FileRecord.pending(during.toString(), BUCKET, "during.txt", duringStat, runStart)
                 .uploaded(BUCKET, "during.txt", duringStat, "", "", runStart.plusSeconds(30)));
         Path before = Files.writeString(root.resolve("before.txt"), "deleted in S3 before");
-        FileStat beforeStat = FileStat.of(before).orElseThrow();
+        FileStat beforeStat = LocalStat.of(before).orElseThrow();
         records.offer(FileRecord.pending(before.toString(), BUCKET, "before.txt", beforeStat, runStart)
                 .uploaded(BUCKET, "before.txt", beforeStat, "", "", runStart.minusSeconds(30)));
 
@@ -137,7 +139,7 @@ class ReconcileCtimeIT {
     private Path uploadedFile(String name, String content) throws Exception {
         Path file = Files.writeString(root.resolve(name), content);
         Files.setLastModifiedTime(file, MTIME);
-        store.put(new PutRequest(BUCKET, name, file, Files.size(file), MTIME.toMillis(), UploadOptions.NONE));
+        store.put(new PutRequest(BUCKET, name, new LocalFileContent(file), Files.size(file), MTIME.toMillis(), UploadOptions.NONE));
         return file;
     }
 

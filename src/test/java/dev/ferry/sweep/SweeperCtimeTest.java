@@ -9,6 +9,7 @@ import dev.ferry.core.UploadDecision;
 import dev.ferry.filter.FolderBucketRouter;
 import dev.ferry.filter.IgnoreRules;
 import dev.ferry.filter.RouteDecision;
+import dev.ferry.source.local.LocalStat;
 import dev.ferry.testing.InMemoryRecords;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,11 +54,11 @@ class SweeperCtimeTest {
         Path moved = file("photos/moved.txt");
         Path old = file("photos/old.txt");
         Path same = file("photos/same.txt");
-        FileStat movedNow = FileStat.of(moved).orElseThrow();
+        FileStat movedNow = LocalStat.of(moved).orElseThrow();
         uploaded(moved, new FileStat(movedNow.size(), movedNow.mtimeMillis(), movedNow.ctimeNanos() - 1, movedNow.inode()));
-        FileStat oldNow = FileStat.of(old).orElseThrow();
+        FileStat oldNow = LocalStat.of(old).orElseThrow();
         uploaded(old, new FileStat(oldNow.size(), oldNow.mtimeMillis()));
-        uploaded(same, FileStat.of(same).orElseThrow());
+        uploaded(same, LocalStat.of(same).orElseThrow());
 
         Instant sweptAt = T.plusSeconds(3600);
         new Sweeper(new FolderBucketRouter(root, new IgnoreRules(List.of())), records, sink, 2,

@@ -260,7 +260,7 @@ public final class MemoryObjectStore implements ObjectStore {
         checkKey(subject, request.key());
         long size;
         try {
-            size = request.size() >= 0 ? request.size() : Files.size(request.file());
+            size = request.size() >= 0 ? request.size() : request.content().currentLength();
         } catch (IOException e) {
             throw local(subject, e);
         }
@@ -500,12 +500,15 @@ public final class MemoryObjectStore implements ObjectStore {
         writes.computeIfAbsent(bucket + "/" + stored.key(), k -> new AtomicInteger()).incrementAndGet();
     }
 
-    /** Reads exactly {@code size} bytes of the request's file; a file of another length changed while uploading. */
+    /** Reads exactly {@code size} bytes of the request's content; content of another length changed while uploading. */
     private static byte[] read(PutRequest request, long size) throws IOException {
         if (size > Integer.MAX_VALUE - 16) {
             throw new IOException("too large for a store in memory: " + size + " bytes");
         }
-        byte[] content = Files.readAllBytes(request.file());
+        byte[] content;
+        try (InputStream in = request.content().open(0, size)) {
+            content = in.readAllBytes();
+        }
         if (content.length != size) {
             throw new ChangedWhileUploading("file is " + content.length + " bytes, expected " + size);
         }

@@ -9,6 +9,7 @@ import dev.ferry.core.PutRequest;
 import dev.ferry.core.RemoteEntry;
 import dev.ferry.core.TransferException;
 import dev.ferry.core.UploadOptions;
+import dev.ferry.source.local.LocalFileContent;
 import dev.ferry.testing.MemoryObjectStore.Request;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,9 +76,9 @@ class MemoryObjectStoreTest extends ObjectStoreContract {
         Path file = write("a.txt", "abc".getBytes(StandardCharsets.UTF_8));
         memory.failNextPuts(2, FailureKind.RETRYABLE);
 
-        TransferException first = failure(() -> memory.put(new PutRequest(bucket, "a.txt", file, 3, 0)));
-        TransferException second = failure(() -> memory.put(new PutRequest(bucket, "a.txt", file, 3, 0)));
-        memory.put(new PutRequest(bucket, "a.txt", file, 3, 0));
+        TransferException first = failure(() -> memory.put(new PutRequest(bucket, "a.txt", new LocalFileContent(file), 3, 0)));
+        TransferException second = failure(() -> memory.put(new PutRequest(bucket, "a.txt", new LocalFileContent(file), 3, 0)));
+        memory.put(new PutRequest(bucket, "a.txt", new LocalFileContent(file), 3, 0));
 
         assertThat(List.of(first, second)).extracting(TransferException::kind).containsOnly(FailureKind.RETRYABLE);
         assertThat(first.getMessage()).isEqualTo(bucket + "/a.txt: upload failed: server error (HTTP 500 InternalError)");
@@ -104,12 +105,12 @@ class MemoryObjectStoreTest extends ObjectStoreContract {
         Path file = write("a.txt", "abc".getBytes(StandardCharsets.UTF_8));
         memory.loseNextResponses(Request.PUT, 1);
 
-        TransferException lost = failure(() -> memory.put(new PutRequest(bucket, "a.txt", file, 3, 0)));
+        TransferException lost = failure(() -> memory.put(new PutRequest(bucket, "a.txt", new LocalFileContent(file), 3, 0)));
 
         assertThat(lost.kind()).isEqualTo(FailureKind.UNREACHABLE);
         assertThat(memory.writes(bucket, "a.txt")).isEqualTo(1);
         assertThat(memory.head(bucket, "a.txt")).isPresent();
-        memory.put(new PutRequest(bucket, "a.txt", file, 3, 0));
+        memory.put(new PutRequest(bucket, "a.txt", new LocalFileContent(file), 3, 0));
         assertThat(memory.writes(bucket, "a.txt")).isEqualTo(2);
     }
 

@@ -13,6 +13,7 @@ import dev.ferry.core.RemoteEntry;
 import dev.ferry.core.RemoteObject;
 import dev.ferry.core.TransferException;
 import dev.ferry.core.UploadOptions;
+import dev.ferry.source.local.LocalFileContent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -125,7 +126,7 @@ public abstract class ObjectStoreContract {
         Path file = write("photo.jpg", content);
         String md5 = Checksums.md5Hex(file);
 
-        PutResult result = store.put(new PutRequest(bucket, "photos/photo.jpg", file, content.length, MTIME));
+        PutResult result = store.put(new PutRequest(bucket, "photos/photo.jpg", new LocalFileContent(file), content.length, MTIME));
 
         assertThat(result).isEqualTo(new PutResult(md5, md5, content.length, false));
         RemoteObject head = store.head(bucket, "photos/photo.jpg").orElseThrow();
@@ -150,7 +151,7 @@ public abstract class ObjectStoreContract {
     void anEmptyFileIsAnObjectOfNoBytes() throws IOException {
         Path file = write("empty", new byte[0]);
 
-        PutResult result = store.put(new PutRequest(bucket, "empty", file, 0, MTIME));
+        PutResult result = store.put(new PutRequest(bucket, "empty", new LocalFileContent(file), 0, MTIME));
 
         assertThat(result.md5Hex()).isEqualTo("d41d8cd98f00b204e9800998ecf8427e");
         RemoteObject head = store.head(bucket, "empty").orElseThrow();
@@ -165,7 +166,7 @@ public abstract class ObjectStoreContract {
         byte[] content = random((int) (2 * MULTIPART + 5), 2);
         Path file = write("big.bin", content);
 
-        PutResult result = store.put(new PutRequest(bucket, "big/big.bin", file, content.length, MTIME));
+        PutResult result = store.put(new PutRequest(bucket, "big/big.bin", new LocalFileContent(file), content.length, MTIME));
 
         String etag = Checksums.multipartEtag(file, MULTIPART);
         assertThat(etag).endsWith("-3");
@@ -184,9 +185,9 @@ public abstract class ObjectStoreContract {
     void aSecondPutReplacesTheObject() throws IOException {
         Path first = write("v1", "first version".getBytes(StandardCharsets.UTF_8));
         Path second = write("v2", "second, longer version".getBytes(StandardCharsets.UTF_8));
-        store.put(new PutRequest(bucket, "doc.txt", first, 13, MTIME));
+        store.put(new PutRequest(bucket, "doc.txt", new LocalFileContent(first), 13, MTIME));
 
-        store.put(new PutRequest(bucket, "doc.txt", second, 22, MTIME + 1000));
+        store.put(new PutRequest(bucket, "doc.txt", new LocalFileContent(second), 22, MTIME + 1000));
 
         RemoteObject head = store.head(bucket, "doc.txt").orElseThrow();
         assertThat(head.size()).isEqualTo(22);
@@ -218,9 +219,9 @@ public abstract class ObjectStoreContract {
         Path small = write("cold.txt", "cold".getBytes(StandardCharsets.UTF_8));
         Path big = write("cold.bin", random((int) MULTIPART + 1, 3));
 
-        store.put(new PutRequest(bucket, "sc/small.txt", small, 4, MTIME, storageClass("standard_ia")));
-        store.put(new PutRequest(bucket, "sc/big.bin", big, MULTIPART + 1, MTIME, storageClass("glacier")));
-        TransferException unknown = failure(() -> store.put(new PutRequest(bucket, "sc/frozen.txt", small, 4, MTIME,
+        store.put(new PutRequest(bucket, "sc/small.txt", new LocalFileContent(small), 4, MTIME, storageClass("standard_ia")));
+        store.put(new PutRequest(bucket, "sc/big.bin", new LocalFileContent(big), MULTIPART + 1, MTIME, storageClass("glacier")));
+        TransferException unknown = failure(() -> store.put(new PutRequest(bucket, "sc/frozen.txt", new LocalFileContent(small), 4, MTIME,
                 storageClass("FROZEN"))));
 
         assertThat(store.head(bucket, "sc/small.txt").orElseThrow().storageClass()).isEqualTo("STANDARD_IA");
@@ -246,8 +247,8 @@ public abstract class ObjectStoreContract {
         TransferException single;
         TransferException multi;
         try {
-            single = failure(() -> store.put(new PutRequest(bucket, "tamper/one.bin", file, content.length, MTIME)));
-            multi = failure(() -> store.put(new PutRequest(bucket, "tamper/parts.bin", parts, partsContent.length,
+            single = failure(() -> store.put(new PutRequest(bucket, "tamper/one.bin", new LocalFileContent(file), content.length, MTIME)));
+            multi = failure(() -> store.put(new PutRequest(bucket, "tamper/parts.bin", new LocalFileContent(parts), partsContent.length,
                     MTIME)));
         } finally {
             alterBodies(bucket, "tamper/one.bin", false);
@@ -263,7 +264,7 @@ public abstract class ObjectStoreContract {
         assertThat(storedBytes(bucket, "tamper/parts.bin")).isEmpty();
         assertThat(store.list(bucket, "tamper/").toList()).isEmpty();
 
-        store.put(new PutRequest(bucket, "tamper/one.bin", file, content.length, MTIME));
+        store.put(new PutRequest(bucket, "tamper/one.bin", new LocalFileContent(file), content.length, MTIME));
         assertThat(storedBytes(bucket, "tamper/one.bin")).hasValueSatisfying(b -> assertThat(b).isEqualTo(content));
     }
 
@@ -281,14 +282,14 @@ public abstract class ObjectStoreContract {
             }
         });
 
-        TransferException refused = failure(() -> store.put(new PutRequest(bucket, "rewrite/file.bin", file,
+        TransferException refused = failure(() -> store.put(new PutRequest(bucket, "rewrite/file.bin", new LocalFileContent(file),
                 original.length, MTIME)));
 
         assertThat(refused.kind()).isEqualTo(FailureKind.RETRYABLE);
         assertThat(refused.getMessage()).startsWith(bucket + "/rewrite/file.bin: ")
                 .contains("changed while uploading");
         assertThat(storedBytes(bucket, "rewrite/file.bin")).as("never half old, half new").isEmpty();
-        PutResult retried = store.put(new PutRequest(bucket, "rewrite/file.bin", file, original.length, MTIME));
+        PutResult retried = store.put(new PutRequest(bucket, "rewrite/file.bin", new LocalFileContent(file), original.length, MTIME));
         assertThat(retried.md5Hex()).isEqualTo(Checksums.md5Hex(file));
         assertThat(storedBytes(bucket, "rewrite/file.bin")).hasValueSatisfying(b -> assertThat(b).isEqualTo(rewritten));
     }
@@ -297,8 +298,8 @@ public abstract class ObjectStoreContract {
     void aFileWhoseSizeIsNotTheOneSeenIsRetryableAndNotStored() throws IOException {
         Path file = write("grew.txt", "now longer than expected".getBytes(StandardCharsets.UTF_8));
 
-        TransferException grew = failure(() -> store.put(new PutRequest(bucket, "grew.txt", file, 3, MTIME)));
-        TransferException shrank = failure(() -> store.put(new PutRequest(bucket, "grew.txt", file, 300, MTIME)));
+        TransferException grew = failure(() -> store.put(new PutRequest(bucket, "grew.txt", new LocalFileContent(file), 3, MTIME)));
+        TransferException shrank = failure(() -> store.put(new PutRequest(bucket, "grew.txt", new LocalFileContent(file), 300, MTIME)));
 
         for (TransferException e : List.of(grew, shrank)) {
             assertThat(e.kind()).isEqualTo(FailureKind.RETRYABLE);
@@ -311,7 +312,7 @@ public abstract class ObjectStoreContract {
     void aFileThatVanishedIsAPermanentFailure() {
         Path gone = dir.resolve("never-written.txt");
 
-        TransferException e = failure(() -> store.put(new PutRequest(bucket, "gone.txt", gone, 5, MTIME)));
+        TransferException e = failure(() -> store.put(new PutRequest(bucket, "gone.txt", new LocalFileContent(gone), 5, MTIME)));
 
         assertThat(e.kind()).isEqualTo(FailureKind.PERMANENT);
         assertThat(e.getMessage()).startsWith(bucket + "/gone.txt: ").contains("vanished");
@@ -325,19 +326,19 @@ public abstract class ObjectStoreContract {
         String tooLong = "é".repeat(513); // 1,026 bytes in UTF-8
 
         for (ThrowingCallable call : List.<ThrowingCallable>of(
-                () -> store.put(new PutRequest(bucket, "", file, 1, MTIME)),
-                () -> store.put(new PutRequest(bucket, tooLong, file, 1, MTIME)),
+                () -> store.put(new PutRequest(bucket, "", new LocalFileContent(file), 1, MTIME)),
+                () -> store.put(new PutRequest(bucket, tooLong, new LocalFileContent(file), 1, MTIME)),
                 () -> store.putBytes(bucket, "", new byte[1], "text/plain", UploadOptions.NONE),
                 () -> store.putBytes(bucket, tooLong, new byte[1], "text/plain", UploadOptions.NONE),
                 () -> store.head(bucket, ""),
                 () -> store.head(bucket, tooLong),
-                () -> store.put(new PutRequest(bucket, "huge.bin", file, 6L << 40, MTIME)))) {
+                () -> store.put(new PutRequest(bucket, "huge.bin", new LocalFileContent(file), 6L << 40, MTIME)))) {
             assertThat(failure(call).kind()).isEqualTo(FailureKind.PERMANENT);
         }
         // exactly 1,024 bytes is a key (in segments: a filesystem-backed server stores each as a file name)
         String longest = String.join("/", "k".repeat(200), "k".repeat(200), "k".repeat(200), "k".repeat(200),
                 "k".repeat(200), "k".repeat(19));
-        store.put(new PutRequest(bucket, longest, file, 1, MTIME));
+        store.put(new PutRequest(bucket, longest, new LocalFileContent(file), 1, MTIME));
         assertThat(store.head(bucket, longest)).isPresent();
     }
 
@@ -468,7 +469,7 @@ public abstract class ObjectStoreContract {
         String missing = bucket + "-missing";
         Path file = write("f.txt", "f".getBytes(StandardCharsets.UTF_8));
 
-        TransferException put = failure(() -> store.put(new PutRequest(missing, "f.txt", file, 1, MTIME)));
+        TransferException put = failure(() -> store.put(new PutRequest(missing, "f.txt", new LocalFileContent(file), 1, MTIME)));
         TransferException putBytes = failure(() -> store.putBytes(missing, "m.txt", new byte[1], "text/plain",
                 UploadOptions.NONE));
         Stream<RemoteEntry> listing = store.list(missing, "");
@@ -496,12 +497,12 @@ public abstract class ObjectStoreContract {
     @Test
     void aBucketRemovedUnderTheStoreIsReportedMissingAndCreatedAgain() throws IOException {
         Path file = write("f.txt", "f".getBytes(StandardCharsets.UTF_8));
-        store.put(new PutRequest(bucket, "f.txt", file, 1, MTIME));
+        store.put(new PutRequest(bucket, "f.txt", new LocalFileContent(file), 1, MTIME));
         dropBucket(bucket);
 
-        TransferException missing = failure(() -> store.put(new PutRequest(bucket, "f.txt", file, 1, MTIME)));
+        TransferException missing = failure(() -> store.put(new PutRequest(bucket, "f.txt", new LocalFileContent(file), 1, MTIME)));
         store.ensureBucket(bucket, true);
-        store.put(new PutRequest(bucket, "f.txt", file, 1, MTIME));
+        store.put(new PutRequest(bucket, "f.txt", new LocalFileContent(file), 1, MTIME));
 
         assertThat(missing.kind()).isEqualTo(FailureKind.NO_SUCH_BUCKET);
         assertThat(store.head(bucket, "f.txt")).isPresent();
@@ -524,11 +525,11 @@ public abstract class ObjectStoreContract {
     @Test
     void anUnreachableEndpointFailsEveryOperationAsUnreachable() throws IOException {
         Path file = write("f.txt", "f".getBytes(StandardCharsets.UTF_8));
-        store.put(new PutRequest(bucket, "f.txt", file, 1, MTIME));
+        store.put(new PutRequest(bucket, "f.txt", new LocalFileContent(file), 1, MTIME));
         unreachable(true);
 
         List<TransferException> failures = List.of(
-                failure(() -> store.put(new PutRequest(bucket, "g.txt", file, 1, MTIME))),
+                failure(() -> store.put(new PutRequest(bucket, "g.txt", new LocalFileContent(file), 1, MTIME))),
                 failure(() -> store.putBytes(bucket, "m.txt", new byte[1], "text/plain", UploadOptions.NONE)),
                 failure(() -> store.head(bucket, "f.txt")),
                 failure(() -> store.list(bucket, "").toList()),
@@ -554,7 +555,7 @@ public abstract class ObjectStoreContract {
             List<Future<PutResult>> done = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
                 int n = i;
-                done.add(pool.submit(() -> store.put(new PutRequest(bucket, "conc/c" + n, files.get(n),
+                done.add(pool.submit(() -> store.put(new PutRequest(bucket, "conc/c" + n, new LocalFileContent(files.get(n)),
                         Files.size(files.get(n)), MTIME))));
             }
             for (Future<PutResult> f : done) {

@@ -6,6 +6,7 @@ import com.sun.management.ThreadMXBean;
 import dev.ferry.core.PutRequest;
 import dev.ferry.core.PutResult;
 import dev.ferry.core.UploadOptions;
+import dev.ferry.source.local.LocalFileContent;
 import dev.ferry.testing.S3ProxyServer;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -61,7 +62,7 @@ class PartsBeyondTheBudgetIT {
         long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
 
         PutResult result = uploader.upload(BUCKET + "/huge.bin",
-                new PutRequest(BUCKET, "huge.bin", file, content.length, 1_700_000_000_000L), content.length,
+                new PutRequest(BUCKET, "huge.bin", new LocalFileContent(file), content.length, 1_700_000_000_000L), content.length,
                 "application/octet-stream", Map.of(), UploadOptions.NONE);
 
         long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.core.PutRequest;
 import dev.ferry.core.PutResult;
 import dev.ferry.core.UploadOptions;
+import dev.ferry.source.local.LocalFileContent;
 import dev.ferry.testing.S3ProxyServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,9 +41,9 @@ class S3BandwidthLimitIT {
             long started = System.nanoTime();
 
             CompletableFuture<PutResult> a = CompletableFuture.supplyAsync(() ->
-                    siteA.put(new PutRequest("site-a", "big.bin", bigFile, big.length, 0)));
+                    siteA.put(new PutRequest("site-a", "big.bin", new LocalFileContent(bigFile), big.length, 0)));
             CompletableFuture<PutResult> b = CompletableFuture.supplyAsync(() -> {
-                siteB.put(new PutRequest("site-b", "medium.bin", mediumFile, medium.length, 0));
+                siteB.put(new PutRequest("site-b", "medium.bin", new LocalFileContent(mediumFile), medium.length, 0));
                 return siteB.putBytes("site-b", "marker", marker, "application/octet-stream", UploadOptions.NONE);
             });
             PutResult multipart = a.get();

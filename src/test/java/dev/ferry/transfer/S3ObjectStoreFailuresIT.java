@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import dev.ferry.core.FailureKind;
 import dev.ferry.core.PutRequest;
 import dev.ferry.core.TransferException;
+import dev.ferry.source.local.LocalFileContent;
 import dev.ferry.testing.S3ProxyServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -60,7 +61,7 @@ class S3ObjectStoreFailuresIT {
         S3Settings wrong = S3ObjectStoreIT.settings(server).credentials(server.accessKey(), wrongSecret).build();
 
         try (S3ObjectStore refused = S3ObjectStore.create(wrong)) {
-            TransferException e = failure(() -> refused.put(new PutRequest(BUCKET, "a.txt", file, 1, 0)));
+            TransferException e = failure(() -> refused.put(new PutRequest(BUCKET, "a.txt", new LocalFileContent(file), 1, 0)));
 
             assertThat(e.kind()).isEqualTo(FailureKind.CREDENTIALS_REFUSED);
             assertThat(e.kind().retryable()).isTrue();
@@ -76,7 +77,7 @@ class S3ObjectStoreFailuresIT {
         S3Settings unknown = S3ObjectStoreIT.settings(server).credentials("AKIA-NOT-KNOWN", server.secretKey()).build();
 
         try (S3ObjectStore refused = S3ObjectStore.create(unknown)) {
-            TransferException put = failure(() -> refused.put(new PutRequest(BUCKET, "u.txt", file, 1, 0)));
+            TransferException put = failure(() -> refused.put(new PutRequest(BUCKET, "u.txt", new LocalFileContent(file), 1, 0)));
             // a HEAD answer has no body, so no error code: refused credentials look like any other 403
             TransferException head = failure(() -> refused.head(BUCKET, "u.txt"));
 
@@ -94,11 +95,11 @@ class S3ObjectStoreFailuresIT {
                 S3ObjectStore ownStore = S3ObjectStore.create(
                         S3ObjectStoreIT.settings(own).attemptTimeout(Duration.ofSeconds(2)).build())) {
             own.createBucket("restart");
-            ownStore.put(new PutRequest("restart", "before.txt", file, 7, 0));
+            ownStore.put(new PutRequest("restart", "before.txt", new LocalFileContent(file), 7, 0));
             own.stop();
 
             long started = System.nanoTime();
-            TransferException e = failure(() -> ownStore.put(new PutRequest("restart", "during.txt", file, 7, 0)));
+            TransferException e = failure(() -> ownStore.put(new PutRequest("restart", "during.txt", new LocalFileContent(file), 7, 0)));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
 
             assertThat(e.kind()).isEqualTo(FailureKind.UNREACHABLE);
@@ -106,7 +107,7 @@ class S3ObjectStoreFailuresIT {
             assertThat(took).isLessThan(Duration.ofSeconds(10));
 
             own.restart();
-            ownStore.put(new PutRequest("restart", "after.txt", file, 7, 0));
+            ownStore.put(new PutRequest("restart", "after.txt", new LocalFileContent(file), 7, 0));
             assertThat(own.listKeys("restart")).containsExactlyInAnyOrder("before.txt", "after.txt");
         }
     }
@@ -132,7 +133,7 @@ class S3ObjectStoreFailuresIT {
                     .build();
             try (S3ObjectStore silent = S3ObjectStore.create(settings)) {
                 long started = System.nanoTime();
-                TransferException e = failure(() -> silent.put(new PutRequest("b", "t.txt", file, 7, 0)));
+                TransferException e = failure(() -> silent.put(new PutRequest("b", "t.txt", new LocalFileContent(file), 7, 0)));
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
 
                 assertThat(e.kind()).isEqualTo(FailureKind.UNREACHABLE);
@@ -151,7 +152,7 @@ class S3ObjectStoreFailuresIT {
         Path file = write("gone.txt", "gone");
         Files.delete(file);
 
-        TransferException e = failure(() -> store.put(new PutRequest(BUCKET, "gone.txt", file, 4, 0)));
+        TransferException e = failure(() -> store.put(new PutRequest(BUCKET, "gone.txt", new LocalFileContent(file), 4, 0)));
 
         assertThat(e.kind()).isEqualTo(FailureKind.PERMANENT);
         assertThat(e.getMessage()).isEqualTo(BUCKET + "/gone.txt: file vanished before it could be uploaded");
@@ -164,7 +165,7 @@ class S3ObjectStoreFailuresIT {
         S3Settings multipart = S3ObjectStoreIT.settings(server).multipartThreshold(1).build();
 
         try (S3ObjectStore mp = S3ObjectStore.create(multipart)) {
-            TransferException e = failure(() -> mp.put(new PutRequest(BUCKET, "gone.bin", file, 6 << 20, 0)));
+            TransferException e = failure(() -> mp.put(new PutRequest(BUCKET, "gone.bin", new LocalFileContent(file), 6 << 20, 0)));
 
             assertThat(e.kind()).isEqualTo(FailureKind.PERMANENT);
             assertThat(e.getMessage()).contains("file vanished");
@@ -178,7 +179,7 @@ class S3ObjectStoreFailuresIT {
         try {
             assumeFalse(Files.isReadable(file), "running as root: chmod 000 does not stop reading");
 
-            TransferException e = failure(() -> store.put(new PutRequest(BUCKET, "secret.txt", file, 9, 0)));
+            TransferException e = failure(() -> store.put(new PutRequest(BUCKET, "secret.txt", new LocalFileContent(file), 9, 0)));
 
             assertThat(e.kind()).isEqualTo(FailureKind.RETRYABLE);
             assertThat(e.getMessage()).isEqualTo(BUCKET + "/secret.txt: cannot read file: permission denied");
@@ -191,7 +192,7 @@ class S3ObjectStoreFailuresIT {
     void aPathThatCannotBeReadAsAFileIsRetryable() throws IOException {
         Path directory = Files.createDirectories(dir.resolve("a-directory.txt"));
 
-        TransferException e = failure(() -> store.put(new PutRequest(BUCKET, "dir.txt", directory, 10, 0)));
+        TransferException e = failure(() -> store.put(new PutRequest(BUCKET, "dir.txt", new LocalFileContent(directory), 10, 0)));
 
         assertThat(e.kind()).isEqualTo(FailureKind.RETRYABLE);
         assertThat(e.getMessage()).startsWith(BUCKET + "/dir.txt: cannot read file: ");
@@ -207,7 +208,7 @@ class S3ObjectStoreFailuresIT {
                 .pathStyle(true).credentials("id", "secret-nowhere").build();
 
         try (S3ObjectStore unreachable = S3ObjectStore.create(nowhere)) {
-            TransferException e = failure(() -> unreachable.put(new PutRequest(BUCKET, key, file, 1, 0)));
+            TransferException e = failure(() -> unreachable.put(new PutRequest(BUCKET, key, new LocalFileContent(file), 1, 0)));
 
             assertThat(e.kind()).isEqualTo(FailureKind.PERMANENT);
             assertThat(e.getMessage()).contains("key too long: 1026 bytes");
@@ -217,7 +218,7 @@ class S3ObjectStoreFailuresIT {
         String longest = String.join("/", "k".repeat(200), "k".repeat(200), "k".repeat(200), "k".repeat(200),
                 "k".repeat(200), "k".repeat(19));
         assertThat(longest.getBytes(StandardCharsets.UTF_8)).hasSize(1024);
-        store.put(new PutRequest(BUCKET, longest, file, 1, 0));
+        store.put(new PutRequest(BUCKET, longest, new LocalFileContent(file), 1, 0));
         assertThat(store.head(BUCKET, longest)).isPresent();
     }
 
@@ -228,11 +229,11 @@ class S3ObjectStoreFailuresIT {
         Files.write(big, S3ObjectStoreIT.random(12 << 20, 3));
         S3Settings multipart = S3ObjectStoreIT.settings(server).multipartThreshold(5 << 20).partSize(5 << 20).build();
 
-        TransferException single = failure(() -> store.put(new PutRequest(BUCKET, "grew.txt", small, 3, 0)));
-        TransferException shorter = failure(() -> store.put(new PutRequest(BUCKET, "grew.txt", small, 300, 0)));
+        TransferException single = failure(() -> store.put(new PutRequest(BUCKET, "grew.txt", new LocalFileContent(small), 3, 0)));
+        TransferException shorter = failure(() -> store.put(new PutRequest(BUCKET, "grew.txt", new LocalFileContent(small), 300, 0)));
         TransferException parts;
         try (S3ObjectStore mp = S3ObjectStore.create(multipart)) {
-            parts = failure(() -> mp.put(new PutRequest(BUCKET, "grew.bin", big, 11 << 20, 0)));
+            parts = failure(() -> mp.put(new PutRequest(BUCKET, "grew.bin", new LocalFileContent(big), 11 << 20, 0)));
             assertThat(mp.freePartBufferBytes()).as("part buffers returned after the failure").isEqualTo(2 * 4 * (5 << 20));
         }
 

@@ -8,6 +8,7 @@ import dev.ferry.core.PutRequest;
 import dev.ferry.core.PutResult;
 import dev.ferry.core.RemoteObject;
 import dev.ferry.core.TransferException;
+import dev.ferry.source.local.LocalFileContent;
 import dev.ferry.testing.CountingProxy;
 import dev.ferry.testing.S3ProxyServer;
 import java.io.IOException;
@@ -64,7 +65,7 @@ class S3ObjectStoreIT {
         Path file = write("photo.jpg", "not really a jpeg".getBytes(StandardCharsets.UTF_8));
         long mtime = 1_700_000_000_123L;
 
-        PutResult result = store.put(new PutRequest(BUCKET, "small/photo.jpg", file, Files.size(file), mtime));
+        PutResult result = store.put(new PutRequest(BUCKET, "small/photo.jpg", new LocalFileContent(file), Files.size(file), mtime));
 
         String md5 = LocalFiles.hex(LocalFiles.md5(Files.readAllBytes(file), (int) Files.size(file)));
         assertThat(result).isEqualTo(new PutResult(md5, md5, Files.size(file), false));
@@ -87,7 +88,7 @@ class S3ObjectStoreIT {
         byte[] content = random(3 * MIB + 17, 7);
         Path file = write("three.bin", content);
 
-        PutResult result = store.put(new PutRequest(BUCKET, "streamed/three.bin", file, content.length, 0));
+        PutResult result = store.put(new PutRequest(BUCKET, "streamed/three.bin", new LocalFileContent(file), content.length, 0));
 
         assertThat(result.multipart()).isFalse();
         assertThat(result.etag()).isEqualTo(result.md5Hex());
@@ -100,7 +101,7 @@ class S3ObjectStoreIT {
     void emptyFile() throws IOException {
         Path file = write("empty.txt", new byte[0]);
 
-        PutResult result = store.put(new PutRequest(BUCKET, "empty.txt", file, 0, 1_000));
+        PutResult result = store.put(new PutRequest(BUCKET, "empty.txt", new LocalFileContent(file), 0, 1_000));
 
         assertThat(result.md5Hex()).isEqualTo("d41d8cd98f00b204e9800998ecf8427e");
         assertThat(result.bytes()).isZero();
@@ -114,7 +115,7 @@ class S3ObjectStoreIT {
     void keysWithSpecialCharacters(String key) throws IOException {
         Path file = write("special.txt", key.getBytes(StandardCharsets.UTF_8));
 
-        store.put(new PutRequest(BUCKET, key, file, Files.size(file), 1_700_000_000_000L));
+        store.put(new PutRequest(BUCKET, key, new LocalFileContent(file), Files.size(file), 1_700_000_000_000L));
 
         assertThat(server.readObject(BUCKET, key)).contains(key);
         assertThat(server.listKeys(BUCKET)).contains(key);
@@ -130,7 +131,7 @@ class S3ObjectStoreIT {
 
         PutResult result;
         try (S3ObjectStore multipartStore = S3ObjectStore.create(small)) {
-            result = multipartStore.put(new PutRequest(BUCKET, "big/big.mp4", file, content.length, 1_234_567L));
+            result = multipartStore.put(new PutRequest(BUCKET, "big/big.mp4", new LocalFileContent(file), content.length, 1_234_567L));
             assertThat(multipartStore.head(BUCKET, "big/big.mp4").orElseThrow().md5Hex()).contains(md5);
         }
 
@@ -158,7 +159,7 @@ class S3ObjectStoreIT {
             byte[] content = random(20 * MIB + 1, 5);
             Path file = write("five-parts.bin", content);
 
-            PutResult result = parallel.put(new PutRequest("slow", "five-parts.bin", file, content.length, 0));
+            PutResult result = parallel.put(new PutRequest("slow", "five-parts.bin", new LocalFileContent(file), content.length, 0));
 
             assertThat(result.multipart()).isTrue();
             assertThat(proxy.maxConcurrentConnections()).as("parts in flight at once").isGreaterThanOrEqualTo(3);
@@ -181,7 +182,7 @@ class S3ObjectStoreIT {
             java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
             Thread uploader = new Thread(() -> {
                 try {
-                    interrupted.put(new PutRequest("stop", "six-parts.bin", file, content.length, 0));
+                    interrupted.put(new PutRequest("stop", "six-parts.bin", new LocalFileContent(file), content.length, 0));
                 } catch (RuntimeException e) {
                     thrown.set(e);
                 }
@@ -235,7 +236,7 @@ class S3ObjectStoreIT {
     void putIntoAMissingBucketSaysSo() throws IOException {
         Path file = write("a.txt", "a".getBytes(StandardCharsets.UTF_8));
 
-        assertThatThrownBy(() -> store.put(new PutRequest("no-such-bucket-here", "a.txt", file, 1, 0)))
+        assertThatThrownBy(() -> store.put(new PutRequest("no-such-bucket-here", "a.txt", new LocalFileContent(file), 1, 0)))
                 .isInstanceOfSatisfying(TransferException.class,
                         e -> assertThat(e.kind()).isEqualTo(FailureKind.NO_SUCH_BUCKET))
                 .hasMessageStartingWith("no-such-bucket-here/a.txt: ");
@@ -244,11 +245,11 @@ class S3ObjectStoreIT {
     @Test
     void overwritesWithNewContent() throws IOException {
         Path file = write("v.txt", "version 1".getBytes(StandardCharsets.UTF_8));
-        store.put(new PutRequest(BUCKET, "v.txt", file, Files.size(file), 1_000));
+        store.put(new PutRequest(BUCKET, "v.txt", new LocalFileContent(file), Files.size(file), 1_000));
         Files.writeString(file, "version 2, longer");
         Files.setLastModifiedTime(file, FileTime.fromMillis(2_000));
 
-        store.put(new PutRequest(BUCKET, "v.txt", file, Files.size(file), 2_000));
+        store.put(new PutRequest(BUCKET, "v.txt", new LocalFileContent(file), Files.size(file), 2_000));
 
         assertThat(server.readObject(BUCKET, "v.txt")).contains("version 2, longer");
         assertThat(store.head(BUCKET, "v.txt").orElseThrow().mtimeMillis()).contains(2_000L);

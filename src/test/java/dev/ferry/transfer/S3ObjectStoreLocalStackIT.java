@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.core.PutRequest;
 import dev.ferry.core.PutResult;
 import dev.ferry.core.RemoteObject;
+import dev.ferry.source.local.LocalFileContent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,7 +62,7 @@ class S3ObjectStoreLocalStackIT {
     void aSmallFileGoesUpInOnePutWithItsChecksumAndMtime() throws IOException {
         Path file = Files.writeString(dir.resolve("note.txt"), "hello LocalStack", StandardCharsets.UTF_8);
 
-        PutResult result = store.put(new PutRequest(BUCKET, "small/note.txt", file, Files.size(file), 1_700_000_000_123L));
+        PutResult result = store.put(new PutRequest(BUCKET, "small/note.txt", new LocalFileContent(file), Files.size(file), 1_700_000_000_123L));
 
         assertThat(result.multipart()).isFalse();
         assertThat(result.bytes()).isEqualTo(Files.size(file));
@@ -80,7 +81,7 @@ class S3ObjectStoreLocalStackIT {
 
         try (S3ObjectStore multipart = S3ObjectStore.create(settings().multipartThreshold(5 * MIB).partSize(5 * MIB)
                 .partConcurrency(3).build())) {
-            PutResult result = multipart.put(new PutRequest(BUCKET, "big/big.bin", file, content.length, 42_000L));
+            PutResult result = multipart.put(new PutRequest(BUCKET, "big/big.bin", new LocalFileContent(file), content.length, 42_000L));
 
             assertThat(result.multipart()).isTrue();
             assertThat(result.etag()).endsWith("-3");

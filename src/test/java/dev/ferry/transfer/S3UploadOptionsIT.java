@@ -11,6 +11,7 @@ import dev.ferry.core.RemoteEntry;
 import dev.ferry.core.TransferException;
 import dev.ferry.core.UploadOptions;
 import dev.ferry.core.Checksums;
+import dev.ferry.source.local.LocalFileContent;
 import dev.ferry.testing.CountingProxy;
 import dev.ferry.testing.S3ProxyServer;
 import java.io.IOException;
@@ -76,9 +77,9 @@ class S3UploadOptionsIT {
         Path small = write("small.txt", "cold".getBytes(StandardCharsets.UTF_8));
         Path big = write("big.bin", S3ObjectStoreIT.random(6 * MIB, 1));
 
-        store.put(new PutRequest(BUCKET, "sc/small.txt", small, 4, 0, storageClass("STANDARD_IA")));
-        store.put(new PutRequest(BUCKET, "sc/big.bin", big, 6 * MIB, 0, storageClass("glacier")));
-        store.put(new PutRequest(BUCKET, "sc/plain.txt", small, 4, 0));
+        store.put(new PutRequest(BUCKET, "sc/small.txt", new LocalFileContent(small), 4, 0, storageClass("STANDARD_IA")));
+        store.put(new PutRequest(BUCKET, "sc/big.bin", new LocalFileContent(big), 6 * MIB, 0, storageClass("glacier")));
+        store.put(new PutRequest(BUCKET, "sc/plain.txt", new LocalFileContent(small), 4, 0));
 
         assertThat(store.head(BUCKET, "sc/small.txt").orElseThrow().storageClass()).isEqualTo("STANDARD_IA");
         assertThat(store.head(BUCKET, "sc/big.bin").orElseThrow().storageClass()).as("S3Proxy drops it")
@@ -100,8 +101,8 @@ class S3UploadOptionsIT {
         UploadOptions aes = new UploadOptions(Optional.empty(), Optional.of("AES256"), Optional.empty());
         UploadOptions kms = new UploadOptions(Optional.empty(), Optional.of("aws:kms"), Optional.of("alias/ferry"));
 
-        TransferException single = failure(() -> store.put(new PutRequest(BUCKET, "sse/s.txt", small, 6, 0, aes)));
-        TransferException multi = failure(() -> store.put(new PutRequest(BUCKET, "sse/b.bin", big, 6 * MIB, 0, kms)));
+        TransferException single = failure(() -> store.put(new PutRequest(BUCKET, "sse/s.txt", new LocalFileContent(small), 6, 0, aes)));
+        TransferException multi = failure(() -> store.put(new PutRequest(BUCKET, "sse/b.bin", new LocalFileContent(big), 6 * MIB, 0, kms)));
 
         // S3Proxy 4.1.0 answers 501 NotImplemented "Server-side encryption is not supported"
         assertThat(single.kind()).isEqualTo(FailureKind.RETRYABLE);
@@ -147,7 +148,7 @@ class S3UploadOptionsIT {
     void multipartEtagMatchesWhatS3ProxyComputesForFiveMebibyteParts() throws IOException {
         Path file = write("three-parts.bin", S3ObjectStoreIT.random(12 * MIB + 5, 3));
 
-        PutResult result = store.put(new PutRequest(BUCKET, "etag/three-parts.bin", file, 12 * MIB + 5, 0));
+        PutResult result = store.put(new PutRequest(BUCKET, "etag/three-parts.bin", new LocalFileContent(file), 12 * MIB + 5, 0));
 
         String expected = Checksums.multipartEtag(file, 5 * MIB);
         assertThat(expected).endsWith("-3");
@@ -180,7 +181,7 @@ class S3UploadOptionsIT {
         });
         TransferException refused;
         try {
-            refused = failure(() -> store.put(new PutRequest(BUCKET, "rewrite/file.bin", file, 12 * MIB, 0)));
+            refused = failure(() -> store.put(new PutRequest(BUCKET, "rewrite/file.bin", new LocalFileContent(file), 12 * MIB, 0)));
         } finally {
             proxy.beforeForwarding(head -> { });
         }
@@ -189,7 +190,7 @@ class S3UploadOptionsIT {
         assertThat(refused.getMessage()).contains("changed while uploading").contains("BadDigest");
         assertThat(server.readObjectBytes(BUCKET, "rewrite/file.bin")).isEmpty();
 
-        PutResult retried = store.put(new PutRequest(BUCKET, "rewrite/file.bin", file, 12 * MIB, 0));
+        PutResult retried = store.put(new PutRequest(BUCKET, "rewrite/file.bin", new LocalFileContent(file), 12 * MIB, 0));
         assertThat(retried.md5Hex()).isEqualTo(Checksums.md5Hex(file));
         assertThat(server.readObjectBytes(BUCKET, "rewrite/file.bin")).hasValueSatisfying(
                 b -> assertThat(b).isEqualTo(rewritten));
@@ -199,7 +200,7 @@ class S3UploadOptionsIT {
     void singlePartEtagIsTheMd5() throws IOException {
         Path file = write("one.bin", S3ObjectStoreIT.random(100_000, 4));
 
-        PutResult result = store.put(new PutRequest(BUCKET, "etag/one.bin", file, 100_000, 0));
+        PutResult result = store.put(new PutRequest(BUCKET, "etag/one.bin", new LocalFileContent(file), 100_000, 0));
 
         assertThat(result.etag()).isEqualTo(Checksums.md5Hex(file));
     }
@@ -210,12 +211,12 @@ class S3UploadOptionsIT {
         Path big = write("crc.bin", S3ObjectStoreIT.random(6 * MIB, 5));
         try (S3ObjectStore crc = S3ObjectStore.create(S3ObjectStoreIT.settings(server).endpoint(proxy.endpoint())
                 .multipartThreshold(5 * MIB).partSize(5 * MIB).sdkDefaultChecksums(true).build())) {
-            crc.put(new PutRequest(BUCKET, "crc/crc.txt", small, 3, 0));
-            crc.put(new PutRequest(BUCKET, "crc/crc.bin", big, 6 * MIB, 0));
+            crc.put(new PutRequest(BUCKET, "crc/crc.txt", new LocalFileContent(small), 3, 0));
+            crc.put(new PutRequest(BUCKET, "crc/crc.bin", new LocalFileContent(big), 6 * MIB, 0));
             assertThat(crc.delete(BUCKET, List.of("crc/crc.txt"))).isEmpty();
             assertThat(crc.list(BUCKET, "crc/").map(RemoteEntry::key).toList()).containsExactly("crc/crc.bin");
         }
-        store.put(new PutRequest(BUCKET, "crc/plain.txt", small, 3, 0));
+        store.put(new PutRequest(BUCKET, "crc/plain.txt", new LocalFileContent(small), 3, 0));
 
         assertThat(headOf("PUT /" + BUCKET + "/crc/crc.txt").toLowerCase(Locale.ROOT)).contains("x-amz-checksum-crc32");
         assertThat(headOf("PUT /" + BUCKET + "/crc/plain.txt").toLowerCase(Locale.ROOT))
@@ -238,15 +239,15 @@ class S3UploadOptionsIT {
         byte[] largeContent = S3ObjectStoreIT.random(17 * MIB + 3, 9);
         Path large = write("large.bin", largeContent);
 
-        store.put(new PutRequest(BUCKET, "signing/unsigned.txt", small, smallContent.length, 0));
-        store.put(new PutRequest(BUCKET, "signing/unsigned.bin", streamed, streamedContent.length, 0));
-        store.put(new PutRequest(BUCKET, "signing/parts.bin", parts, 6 * MIB, 0));
+        store.put(new PutRequest(BUCKET, "signing/unsigned.txt", new LocalFileContent(small), smallContent.length, 0));
+        store.put(new PutRequest(BUCKET, "signing/unsigned.bin", new LocalFileContent(streamed), streamedContent.length, 0));
+        store.put(new PutRequest(BUCKET, "signing/parts.bin", new LocalFileContent(parts), 6 * MIB, 0));
         try (S3ObjectStore limited = S3ObjectStore.create(S3ObjectStoreIT.settings(server).endpoint(proxy.endpoint())
                 .bandwidthLimiter(BandwidthLimiter.of(100 * MIB)).build());
                 S3ObjectStore singleLarge = S3ObjectStore.create(S3ObjectStoreIT.settings(server)
                         .endpoint(proxy.endpoint()).multipartThreshold(64 * MIB).build())) {
-            limited.put(new PutRequest(BUCKET, "signing/limited.txt", small, smallContent.length, 0));
-            singleLarge.put(new PutRequest(BUCKET, "signing/large.bin", large, largeContent.length, 0));
+            limited.put(new PutRequest(BUCKET, "signing/limited.txt", new LocalFileContent(small), smallContent.length, 0));
+            singleLarge.put(new PutRequest(BUCKET, "signing/large.bin", new LocalFileContent(large), largeContent.length, 0));
         }
 
         for (String put : List.of("unsigned.txt", "unsigned.bin", "parts.bin?", "limited.txt", "large.bin")) {
@@ -285,8 +286,8 @@ class S3UploadOptionsIT {
         TransferException single;
         TransferException part;
         try {
-            single = failure(() -> store.put(new PutRequest(BUCKET, "tamper/one.bin", file, content.length, 0)));
-            part = failure(() -> store.put(new PutRequest(BUCKET, "tamper/parts.bin", parts, 6 * MIB, 0)));
+            single = failure(() -> store.put(new PutRequest(BUCKET, "tamper/one.bin", new LocalFileContent(file), content.length, 0)));
+            part = failure(() -> store.put(new PutRequest(BUCKET, "tamper/parts.bin", new LocalFileContent(parts), 6 * MIB, 0)));
         } finally {
             proxy.tamperWithBodies(head -> false);
         }
@@ -298,7 +299,7 @@ class S3UploadOptionsIT {
         assertThat(server.readObjectBytes(BUCKET, "tamper/one.bin")).isEmpty();
         assertThat(server.readObjectBytes(BUCKET, "tamper/parts.bin")).isEmpty();
 
-        store.put(new PutRequest(BUCKET, "tamper/one.bin", file, content.length, 0));
+        store.put(new PutRequest(BUCKET, "tamper/one.bin", new LocalFileContent(file), content.length, 0));
         assertThat(server.readObjectBytes(BUCKET, "tamper/one.bin")).hasValueSatisfying(
                 b -> assertThat(b).isEqualTo(content));
     }

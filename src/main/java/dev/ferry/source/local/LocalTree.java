@@ -1,4 +1,4 @@
-package dev.ferry.sweep;
+package dev.ferry.source.local;
 
 import dev.ferry.core.FileStat;
 import dev.ferry.core.RemoteEntry;
@@ -23,12 +23,12 @@ import org.slf4j.LoggerFactory;
  * before "a0"). Memory holds one sorted listing per level of depth. Symbolic links to files are followed,
  * links to folders are not.
  */
-final class LocalTree implements Iterator<LocalTree.Entry> {
+public final class LocalTree implements Iterator<LocalTree.Entry> {
     private static final Logger log = LoggerFactory.getLogger(LocalTree.class);
     private static final Comparator<Child> ORDER = Comparator.comparing(Child::sortName, RemoteEntry.KEY_ORDER);
 
     /** A file: its path relative to the root ('/'-separated), its path, size and mtime. */
-    record Entry(String relative, Path path, FileStat stat) {
+    public record Entry(String relative, Path path, FileStat stat) {
     }
 
     private record Child(String sortName, String name, Path path, boolean directory, Optional<FileStat> stat) {
@@ -42,16 +42,16 @@ final class LocalTree implements Iterator<LocalTree.Entry> {
     private long unreadable;
     private final java.util.List<String> unreadableFolders = new java.util.ArrayList<>();
 
-    LocalTree(Path root) {
+    public LocalTree(Path root) {
         stack.push(new Level("", list(root).iterator()));
     }
 
-    long unreadable() {
+    public long unreadable() {
         return unreadable;
     }
 
     /** The folders that could not be listed, each with the reason: "DIR: permission denied". */
-    java.util.List<String> unreadableFolders() {
+    public java.util.List<String> unreadableFolders() {
         return java.util.List.copyOf(unreadableFolders);
     }
 
@@ -89,7 +89,7 @@ final class LocalTree implements Iterator<LocalTree.Entry> {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
-                FileStat.Entry entry = entryOf(p);
+                LocalStat.Entry entry = entryOf(p);
                 children.add(new Child(entry.folder() ? name + "/" : name, name, p, entry.folder(), entry.file()));
             }
         } catch (IOException e) {
@@ -103,11 +103,11 @@ final class LocalTree implements Iterator<LocalTree.Entry> {
     }
 
     /** One stat per entry, taken as the folder is listed (the sort needs to know folders anyway). */
-    private static FileStat.Entry entryOf(Path path) {
+    private static LocalStat.Entry entryOf(Path path) {
         try {
-            return FileStat.entry(path);
+            return LocalStat.entry(path);
         } catch (IOException e) {
-            return new FileStat.Entry(false, Optional.empty());
+            return new LocalStat.Entry(false, Optional.empty());
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.ferry.watch;
+package dev.ferry.source.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.ferry.watch;
+package dev.ferry.source.local;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.ferry.sweep;
+package dev.ferry.source.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,13 +1,15 @@
-package dev.ferry.core;
+package dev.ferry.source.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.core.FileStat;
+import dev.ferry.source.local.LocalStat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FileStatTest {
+class LocalStatTest {
     @TempDir
     Path dir;
 
@@ -16,7 +18,7 @@ class FileStatTest {
         Path target = Files.writeString(dir.resolve("target"), "12345");
         Path link = Files.createSymbolicLink(dir.resolve("link"), target);
 
-        assertThat(FileStat.of(link)).hasValueSatisfying(s -> assertThat(s.size()).isEqualTo(5));
+        assertThat(LocalStat.of(link)).hasValueSatisfying(s -> assertThat(s.size()).isEqualTo(5));
     }
 
     @Test
@@ -25,10 +27,10 @@ class FileStatTest {
         Files.createSymbolicLink(dir.resolve("loop2"), loop1);
         Path dangling = Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("missing"));
 
-        assertThat(FileStat.of(loop1)).isEmpty();
-        assertThat(FileStat.of(dangling)).isEmpty();
-        assertThat(FileStat.notARegularFile(loop1)).startsWith("a symbolic link that leads to no regular file");
-        assertThat(FileStat.notARegularFile(dangling)).startsWith("a symbolic link that leads to no regular file");
+        assertThat(LocalStat.of(loop1)).isEmpty();
+        assertThat(LocalStat.of(dangling)).isEmpty();
+        assertThat(LocalStat.notARegularFile(loop1)).startsWith("a symbolic link that leads to no regular file");
+        assertThat(LocalStat.notARegularFile(dangling)).startsWith("a symbolic link that leads to no regular file");
     }
 
     @Test
@@ -36,23 +38,23 @@ class FileStatTest {
         Path fifo = dir.resolve("fifo");
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
 
-        assertThat(FileStat.of(fifo)).isEmpty();
-        assertThat(FileStat.notARegularFile(fifo)).startsWith("not a regular file (a FIFO");
-        assertThat(FileStat.notARegularFile(dir.resolve("never-there"))).isEqualTo("no longer exists");
-        assertThat(FileStat.notARegularFile(dir)).isEqualTo("a folder, not a file");
+        assertThat(LocalStat.of(fifo)).isEmpty();
+        assertThat(LocalStat.notARegularFile(fifo)).startsWith("not a regular file (a FIFO");
+        assertThat(LocalStat.notARegularFile(dir.resolve("never-there"))).isEqualTo("no longer exists");
+        assertThat(LocalStat.notARegularFile(dir)).isEqualTo("a folder, not a file");
     }
 
     @Test
     void knowsTheInodeAndCtimeAndSeesThemMoveWhenSizeAndMtimeDoNot() throws Exception {
         Path file = Files.writeString(dir.resolve("f"), "abcd");
-        FileStat before = FileStat.of(file).orElseThrow();
+        FileStat before = LocalStat.of(file).orElseThrow();
         assertThat(before.knowsIdentity()).isTrue();
         assertThat(before.inode()).isEqualTo(Files.getAttribute(file, "unix:ino"));
 
         Path other = Files.writeString(dir.resolve("g"), "wxyz");
         Files.setLastModifiedTime(other, Files.getLastModifiedTime(file));
         Files.move(other, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        FileStat after = FileStat.of(file).orElseThrow();
+        FileStat after = LocalStat.of(file).orElseThrow();
 
         assertThat(after.sameSizeAndMtime(before)).isTrue();
         assertThat(after.identityMovedFrom(before)).isTrue();

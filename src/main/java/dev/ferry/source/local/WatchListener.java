@@ -1,4 +1,4 @@
-package dev.ferry.watch;
+package dev.ferry.source.local;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package dev.ferry.watch;
+package dev.ferry.source.local;
 
 import io.methvin.watcher.visitor.FileTreeVisitor;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.ferry.watch;
+package dev.ferry.source.local;
 
 import io.methvin.watcher.DirectoryChangeEvent;
 import io.methvin.watcher.DirectoryChangeListener;

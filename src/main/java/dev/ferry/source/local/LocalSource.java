@@ -1,0 +1,102 @@
+package dev.ferry.source.local;
+
+import dev.ferry.core.FileStat;
+import dev.ferry.core.ItemContent;
+import dev.ferry.core.ItemRef;
+import dev.ferry.core.ItemVersion;
+import dev.ferry.core.Source;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * A local folder as a {@link Source}: its items are its regular files (links to files followed, links to folders
+ * not), each named by its absolute normalized path, versioned by one {@code stat} ({@link FileStat}: size, mtime,
+ * ctime, inode) and read from the file itself. What touches {@code java.nio.file} for the tree lives here, so the
+ * engine never does.
+ *
+ * <p>Every local tree of one daemon has the same {@link #id()}, the instance's: records of two hosts sharing one
+ * state store never collide, and the file's absolute path tells the trees of one host apart ({@link #owns}).
+ */
+public final class LocalSource implements Source {
+    private final Path root;
+
+    /** @param root the tree's folder; made absolute and normalized */
+    public LocalSource(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    /**
+     * The id of every local tree of this daemon. A constant until the daemon has an instance id of its own; then
+     * this one line takes it.
+     */
+    public static String instanceId() {
+        return "local";
+    }
+
+    /** The reference to the local file at {@code path} (its path as given: the state store knows files by it). */
+    public static ItemRef ref(Path path) {
+        return new ItemRef(instanceId(), path.toString());
+    }
+
+    /** The path of a local item. */
+    public static Path path(String item) {
+        return Path.of(item);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public String id() {
+        return instanceId();
+    }
+
+    @Override
+    public boolean owns(String item) {
+        return path(item).toAbsolutePath().normalize().startsWith(root);
+    }
+
+    @Override
+    public Stream<Item> list() {
+        LocalTree tree = new LocalTree(root);
+        Spliterator<LocalTree.Entry> files = Spliterators.spliteratorUnknownSize(tree,
+                Spliterator.ORDERED | Spliterator.NONNULL);
+        return StreamSupport.stream(files, false)
+                .map(e -> new Item(e.path().toString(), ItemVersion.of(e.stat())));
+    }
+
+    @Override
+    public Optional<ItemVersion> version(String item) throws IOException {
+        return LocalStat.of(path(item)).map(ItemVersion::of);
+    }
+
+    @Override
+    public Optional<String> notAnItem(String item) {
+        Path path = path(item);
+        return Files.exists(path, LinkOption.NOFOLLOW_LINKS) ? Optional.of(LocalStat.notARegularFile(path))
+                : Optional.empty();
+    }
+
+    @Override
+    public boolean available() {
+        return Files.isDirectory(root);
+    }
+
+    @Override
+    public ItemContent content(String item) {
+        return new LocalFileContent(path(item));
+    }
+
+    @Override
+    public String toString() {
+        return root.toString();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.ferry.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.core.FailureKind;
+import dev.ferry.core.UploadListener;
+import dev.ferry.core.UploadOptions;
+import dev.ferry.core.UploadOutcome;
+import dev.ferry.core.UnmarkedUploads;
+import dev.ferry.filter.IgnoreRules;
+import dev.ferry.filter.PathFilter;
+import dev.ferry.filter.PrefixRouter;
+import dev.ferry.queue.Backoff;
+import dev.ferry.testing.InMemoryRecords;
+import dev.ferry.testing.ManualClock;
+import dev.ferry.testing.MemoryObjectStore;
+import dev.ferry.testing.MemorySource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadFactory;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One lane driven by hand: its threads are made by the factory it is given and never started, the test calls
+ * {@link Lane#workOnce} and moves a fake clock, and the items come from a source in memory to a store in memory.
+ */
+class LaneTest {
+    private static final Instant START = Instant.parse("2026-12-05T12:00:00Z");
+    private static final Duration SETTLE = Duration.ofSeconds(2);
+
+    private final ManualClock clock = new ManualClock(START);
+    private final MemorySource source = new MemorySource("memory-test", "/memory");
+    private final MemoryObjectStore store = new MemoryObjectStore().createBucket("archive");
+    private final InMemoryRecords records = new InMemoryRecords();
+    private final List<UploadOutcome> outcomes = new CopyOnWriteArrayList<>();
+    private final UploadListener listener = (bucket, key, item, outcome, since) -> outcomes.add(outcome);
+    private final List<Thread> made = new ArrayList<>();
+    private final ThreadFactory threads = work -> {
+        Thread t = new Thread(work);
+        made.add(t);
+        return t;
+    };
+    private final Site site = new PrefixSite("memory", source, new PrefixRouter(Path.of("/memory"), "archive", "",
+            new IgnoreRules(List.of()), PathFilter.none()), store, false, UploadOptions.NONE, 100);
+    private final EngineSettings settings = EngineSettings.daemon(3, 100, SETTLE, false);
+    private final Lane lane = new Lane(site, "archive", settings,
+            new Uploader(records, settings, clock, UnmarkedUploads.NONE),
+            new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(1), () -> 0.5), clock, listener,
+            new EndpointHealth(store.endpoint(), clock, Engine.probeBackoff(), (delay, task) -> { }), threads);
+
+    @Test
+    void itsWorkersComeFromTheFactoryItIsGivenAndStartOnlyWhenAsked() {
+        assertThat(made).hasSize(3);
+        assertThat(made).extracting(Thread::getName).containsExactly("upload-memory-1", "upload-memory-2",
+                "upload-memory-3");
+        assertThat(made).noneMatch(Thread::isAlive);
+    }
+
+    @Test
+    void aDueItemIsCarriedAndCountedOnce() throws InterruptedException {
+        String item = source.put("a.txt", "the bytes of a", START.minus(Duration.ofMinutes(1)));
+        lane.queue.offer("a.txt", source.ref(item), START);
+
+        assertThat(lane.workOnce(Duration.ZERO)).isTrue();
+
+        assertThat(outcomes).singleElement().isInstanceOf(UploadOutcome.Uploaded.class);
+        assertThat(store.object("archive", "a.txt").orElseThrow().text()).isEqualTo("the bytes of a");
+        assertThat(lane.status().uploaded()).isEqualTo(1);
+        assertThat(lane.status().bytes()).isEqualTo(14);
+        assertThat(lane.status().queued()).isZero();
+        assertThat(lane.workOnce(Duration.ZERO)).as("nothing left").isFalse();
+    }
+
+    @Test
+    void aFailedItemWaitsOutItsBackoffOnTheLanesClockThenGoesUp() throws InterruptedException {
+        store.failNextPuts(1, FailureKind.RETRYABLE);
+        String item = source.put("a.txt", "a", START.minus(Duration.ofMinutes(1)));
+        lane.queue.offer("a.txt", source.ref(item), START);
+
+        assertThat(lane.workOnce(Duration.ZERO)).isTrue();
+        assertThat(outcomes).singleElement().isInstanceOf(UploadOutcome.Retry.class);
+        assertThat(lane.status().failed()).isEqualTo(1);
+        assertThat(lane.status().queued()).as("back in the queue").isEqualTo(1);
+        assertThat(lane.workOnce(Duration.ZERO)).as("in backoff").isFalse();
+
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(lane.workOnce(Duration.ZERO)).isTrue();
+        assertThat(outcomes.get(1)).isInstanceOf(UploadOutcome.Uploaded.class);
+        assertThat(lane.status().failed()).isZero();
+        assertThat(store.writes("archive", "a.txt")).isEqualTo(1);
+    }
+
+    @Test
+    void anItemStillChangingWaitsForTheSettleTime() throws InterruptedException {
+        String item = source.put("a.txt", "still being written", START);
+        lane.queue.offer("a.txt", source.ref(item), START);
+
+        assertThat(lane.workOnce(Duration.ZERO)).isTrue();
+        assertThat(outcomes).singleElement().isInstanceOfSatisfying(UploadOutcome.Requeue.class,
+                r -> assertThat(r.due()).isEqualTo(START.plus(SETTLE)));
+        assertThat(lane.workOnce(Duration.ZERO)).isFalse();
+
+        clock.advance(SETTLE);
+        assertThat(lane.workOnce(Duration.ZERO)).isTrue();
+        assertThat(outcomes.get(1)).isInstanceOf(UploadOutcome.Uploaded.class);
+    }
+
+    @Test
+    void afterItsIntakeStoppedItHandsOutNothing() throws InterruptedException {
+        String item = source.put("a.txt", "a", START.minus(Duration.ofMinutes(1)));
+        lane.queue.offer("a.txt", source.ref(item), START);
+
+        lane.stopIntake();
+
+        assertThat(lane.workOnce(Duration.ZERO)).isFalse();
+        assertThat(store.keys("archive")).isEmpty();
+    }
+}
