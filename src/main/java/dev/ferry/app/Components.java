@@ -40,7 +40,8 @@ public final class Components {
     public static StateStore openStateStore(FerryConfig config) {
         if (config.mongoUrl().isPresent()) {
             try {
-                return MongoStateStore.open(config.mongoUrl().get().reveal(), config.mongoUrl().get().database());
+                return MongoStateStore.open(config.mongoUrl().get().reveal(), config.mongoUrl().get().database(),
+                        config.instanceId(), roots(config));
             } catch (StateStoreException e) {
                 throw new StartupException("MONGO_URL: " + e.getMessage(), e);
             }
@@ -49,10 +50,18 @@ public final class Components {
         try {
             Files.createDirectories(file.getParent());
             StateFolderLock.take(file.getParent());
-            return SqliteStateStore.open(file);
+            return SqliteStateStore.open(file, config.instanceId());
         } catch (IOException | StateStoreException e) {
             throw new StartupException("STATE_DIR: cannot open the state store " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The folders this daemon watches (watch_path and every site's): its files' records are under them. */
+    static List<Path> roots(FerryConfig config) {
+        List<Path> roots = new ArrayList<>();
+        config.watchPath().ifPresent(roots::add);
+        config.sites().forEach(sc -> roots.add(sc.localPath()));
+        return roots;
     }
 
     /** One limiter shared by every site's connection (bwlimit is for the whole daemon); empty for no limit. */

@@ -177,7 +177,7 @@ final class StartupCheck {
             if (byHead) {
                 for (Held h : held) {
                     Optional<String> why = reconciler.checkUnknown(h.path(), h.stat(), h.destination(),
-                            records.get(h.path().toString()), false);
+                            records.get(records.local(h.path().toString(), h.destination().bucket())), false);
                     if (why.isEmpty()) {
                         confirmed++;
                         continue;

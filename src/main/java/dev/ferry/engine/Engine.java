@@ -185,7 +185,7 @@ public final class Engine {
             // before the other wrote: read again (pending writes included) so it is recorded and logged once.
             Optional<FileRecord> current = existing;
             try {
-                current = records.get(path.toString());
+                current = records.get(records.local(path.toString(), rejected.bucket()));
             } catch (StateStoreException e) {
                 // the store is away: record it from what the caller read
             }
@@ -198,7 +198,8 @@ public final class Engine {
     private void recordRejection(Path path, RouteDecision.Rejected rejected, FileStat stat,
             Optional<FileRecord> existing) {
         Instant now = clock.instant();
-        FileRecord base = existing.orElseGet(() -> FileRecord.pending(path.toString(), rejected.bucket(),
+        FileRecord base = existing.orElseGet(() -> FileRecord.pending(records.instance().value(), path.toString(),
+                rejected.bucket(),
                 rejected.key(), stat, now));
         FileRecord record = rejected.failure()
                 ? base.failed(rejected.bucket(), rejected.key(), stat, rejected.reason(), true, now)
@@ -394,7 +395,7 @@ public final class Engine {
         try {
             Optional<FileStat> stat = FileStat.of(path);
             if (stat.isPresent()) {
-                reject(path, rejected, stat.get(), records.get(path.toString()));
+                reject(path, rejected, stat.get(), records.get(records.local(path.toString(), rejected.bucket())));
             } else if (rejected.kind().fileLevel()) {
                 siteOf(path).flatMap(site -> lane(site, rejected.bucket()))
                         .ifPresent(lane -> lane.stats.succeeded(path.toString()));

@@ -78,7 +78,7 @@ final class Uploader {
         Optional<FileRecord> record;
         boolean storeDown = false;
         try {
-            record = records.get(pathText);
+            record = records.get(records.local(pathText, dest.bucket()));
         } catch (StateStoreException e) {
             record = Optional.empty();
             storeDown = true;
@@ -130,14 +130,14 @@ final class Uploader {
             } else if (inDoubt) {
                 Optional<RemoteObject> remote = store.head(dest.bucket(), dest.key());
                 if (remote.isPresent() && UploadDecision.sameSizeAndMtime(remote.get(), stat)) {
-                    FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
+                    FileRecord base = record.orElseGet(() -> FileRecord.pending(records.instance().value(), pathText, dest.bucket(), dest.key(),
                             stat, now));
                     records.offer(base.uploaded(dest.bucket(), dest.key(), stat, remote.get().md5Hex().orElse(""),
                             remote.get().etag(), now));
                     return new UploadOutcome.Unchanged("already in S3 (confirmed after an interrupted upload)");
                 }
             }
-            FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
+            FileRecord base = record.orElseGet(() -> FileRecord.pending(records.instance().value(), pathText, dest.bucket(), dest.key(),
                     stat, now));
             mark(base.uploading(dest.bucket(), dest.key(), stat, "", now));
 
@@ -172,7 +172,7 @@ final class Uploader {
                 return new UploadOutcome.Requeue(clock.instant().plus(settings.settleTime()),
                         "changed during upload (" + e.getMessage() + ")");
             }
-            FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
+            FileRecord base = record.orElseGet(() -> FileRecord.pending(records.instance().value(), pathText, dest.bucket(), dest.key(),
                     stat, now));
             boolean permanent = !e.kind().retryable();
             records.offer(base.failed(dest.bucket(), dest.key(), stat, e.getMessage(), permanent, clock.instant()));
@@ -198,7 +198,7 @@ final class Uploader {
         }
         Optional<FileRecord> record;
         try {
-            record = records.get(pathText);
+            record = records.get(records.local(pathText, dest.bucket()));
         } catch (StateStoreException e) {
             return new UploadOutcome.Retry(pathText + ": deleted locally, but the state store cannot say whether "
                     + "Ferry uploaded it: " + e.getMessage());
@@ -238,7 +238,7 @@ final class Uploader {
     private void closeUnfinished(String pathText, Destination dest) {
         Optional<FileRecord> record;
         try {
-            record = records.get(pathText);
+            record = records.get(records.local(pathText, dest.bucket()));
         } catch (StateStoreException e) {
             return; // the store is away: the record stays as it is, which loses nothing
         }

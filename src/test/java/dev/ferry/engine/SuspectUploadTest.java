@@ -1,5 +1,6 @@
 package dev.ferry.engine;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.Checksums;
@@ -204,7 +205,7 @@ class SuspectUploadTest {
     }
 
     private void recordUploaded(Path file, FileStat stat, String md5) {
-        keeper.offer(FileRecord.pending(file.toString(), "photos", "a.bin", stat, NOW)
+        keeper.offer(FileRecord.pending(TestIds.SOURCE, file.toString(), "photos", "a.bin", stat, NOW)
                 .uploaded("photos", "a.bin", stat, md5, md5.isEmpty() ? "etag" : md5, NOW));
     }
 

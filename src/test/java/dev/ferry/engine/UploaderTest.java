@@ -180,13 +180,13 @@ class UploaderTest {
         }
 
         @Override
-        public Optional<FileRecord> get(String path) {
-            return keeper.get(path);
+        public dev.ferry.core.InstanceId instance() {
+            return keeper.instance();
         }
 
         @Override
-        public Map<String, FileRecord> getAll(Collection<String> paths) {
-            return keeper.getAll(paths);
+        public Map<dev.ferry.core.RecordId, FileRecord> getAll(Collection<dev.ferry.core.RecordId> ids) {
+            return keeper.getAll(ids);
         }
 
         @Override
