@@ -62,8 +62,14 @@ final class MongoMigration {
     }
 
     void run() {
+        Set<String> present = new HashSet<>();
+        for (Document index : files.listIndexes()) {
+            present.add(String.valueOf(index.get("name")));
+        }
         for (String name : OLD_INDEXES) {
-            dropIndex(name);
+            if (present.contains(name)) {
+                dropIndex(name); // another host may have dropped it meanwhile: that is fine
+            }
         }
         createIndex(Indexes.ascending(MongoDocuments.SOURCE, MongoDocuments.PATH, MongoDocuments.BUCKET),
                 new IndexOptions().unique(true));

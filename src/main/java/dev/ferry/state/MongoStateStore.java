@@ -153,7 +153,7 @@ public final class MongoStateStore implements StateStore {
 
     @Override
     public Optional<FileRecord> get(RecordId id) {
-        return Optional.ofNullable(getAll(List.of(id)).get(id));
+        return Optional.ofNullable(lookup("get", List.of(id)).get(id));
     }
 
     /**
@@ -162,11 +162,15 @@ public final class MongoStateStore implements StateStore {
      */
     @Override
     public Map<RecordId, FileRecord> getAll(Collection<RecordId> ids) {
+        return lookup("getAll of " + ids.size() + " records", ids);
+    }
+
+    private Map<RecordId, FileRecord> lookup(String operation, Collection<RecordId> ids) {
         Set<RecordId> wanted = new HashSet<>(ids);
         List<String> sources = ids.stream().map(RecordId::source).distinct().toList();
         List<String> paths = ids.stream().map(RecordId::item).distinct().toList();
         boolean legacy = sources.contains(instance.value());
-        return call("getAll of " + ids.size() + " records", () -> {
+        return call(operation, () -> {
             Map<RecordId, FileRecord> found = new HashMap<>();
             for (int from = 0; from < paths.size(); from += CHUNK) {
                 List<String> chunk = paths.subList(from, Math.min(paths.size(), from + CHUNK));
