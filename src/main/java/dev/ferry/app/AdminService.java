@@ -116,9 +116,9 @@ final class AdminService implements AdminOperations {
                     + "that; rename or move it and it is uploaded then");
         }
         if (r.permanent()) {
-            writer.offer(new FileRecord(r.source(), r.path(), r.bucket(), r.key(), r.status(), r.size(), r.mtimeMillis(),
-                    r.ctimeNanos(), r.inode(), r.checksum(), r.etag(), r.attempts(), r.reason(), false, r.createdAt(), clock.instant(),
-                    r.uploadedAt()));
+            writer.offer(new FileRecord(r.source(), r.path(), r.bucket(), r.key(), r.status(), r.size(),
+                    r.mtimeMillis(), r.ctimeNanos(), r.inode(), r.checksum(), r.etag(), r.attempts(), r.reason(), false,
+                    r.createdAt(), clock.instant(), r.uploadedAt()));
         }
         return engine.retryNow(path, routed.destination()) ? Optional.empty()
                 : Optional.of("its bucket's queue is full or the daemon is stopping: try again in a moment");

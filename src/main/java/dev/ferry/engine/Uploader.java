@@ -130,15 +130,13 @@ final class Uploader {
             } else if (inDoubt) {
                 Optional<RemoteObject> remote = store.head(dest.bucket(), dest.key());
                 if (remote.isPresent() && UploadDecision.sameSizeAndMtime(remote.get(), stat)) {
-                    FileRecord base = record.orElseGet(() -> FileRecord.pending(records.instance().value(), pathText, dest.bucket(), dest.key(),
-                            stat, now));
+                    FileRecord base = record.orElseGet(() -> fresh(pathText, dest, stat, now));
                     records.offer(base.uploaded(dest.bucket(), dest.key(), stat, remote.get().md5Hex().orElse(""),
                             remote.get().etag(), now));
                     return new UploadOutcome.Unchanged("already in S3 (confirmed after an interrupted upload)");
                 }
             }
-            FileRecord base = record.orElseGet(() -> FileRecord.pending(records.instance().value(), pathText, dest.bucket(), dest.key(),
-                    stat, now));
+            FileRecord base = record.orElseGet(() -> fresh(pathText, dest, stat, now));
             mark(base.uploading(dest.bucket(), dest.key(), stat, "", now));
 
             Instant started = clock.instant();
@@ -172,8 +170,7 @@ final class Uploader {
                 return new UploadOutcome.Requeue(clock.instant().plus(settings.settleTime()),
                         "changed during upload (" + e.getMessage() + ")");
             }
-            FileRecord base = record.orElseGet(() -> FileRecord.pending(records.instance().value(), pathText, dest.bucket(), dest.key(),
-                    stat, now));
+            FileRecord base = record.orElseGet(() -> fresh(pathText, dest, stat, now));
             boolean permanent = !e.kind().retryable();
             records.offer(base.failed(dest.bucket(), dest.key(), stat, e.getMessage(), permanent, clock.instant()));
             if (e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET) {
@@ -267,6 +264,11 @@ final class Uploader {
             log.debug("{}: state store did not confirm the uploading mark in time; uploading anyway{}",
                     uploading.path(), remembered ? "" : " (a crash now means uploading it again)");
         }
+    }
+
+    /** A first record of this file going to {@code dest}: this instance's, for that bucket. */
+    private FileRecord fresh(String pathText, Destination dest, FileStat stat, Instant now) {
+        return FileRecord.pending(records.instance().value(), pathText, dest.bucket(), dest.key(), stat, now);
     }
 
     private static Optional<FileStat> statQuietly(java.nio.file.Path path) {

@@ -189,6 +189,19 @@ class StateWriterTest {
     }
 
     @Test
+    void theRecordsOfAnItemAreTheStoredOnesAndThePendingOnesOfEveryBucket() throws Exception {
+        start();
+        store.data.put("/x", rec("/x", FAILED, 1)); // bucket "b"
+        holdTheFlusher();
+        FileRecord toC = FileRecord.pending(TestIds.SOURCE, "/x", "c", "x", new dev.ferry.core.FileStat(2, 2), NOW);
+        writer.submit(toC);
+        writer.submit(FileRecord.pending("other-host", "/x", "c", "x", new dev.ferry.core.FileStat(3, 3), NOW));
+
+        assertThat(writer.recordsOf(TestIds.SOURCE, "/x")).containsExactly(rec("/x", FAILED, 1), toC);
+        assertThat(writer.instance()).isEqualTo(TestIds.INSTANCE);
+    }
+
+    @Test
     void readsThrowWhenTheStoreIsDownUnlessThePathIsPending() {
         start();
         store.failing = true;
