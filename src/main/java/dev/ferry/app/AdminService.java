@@ -61,13 +61,22 @@ final class AdminService implements AdminOperations {
     public RetryAnswer retry(Optional<String> path) {
         List<NotRetried> notRetried = new ArrayList<>();
         if (path.isPresent()) {
-            Optional<FileRecord> record = writer.get(path.get()).filter(r -> r.status() == FileStatus.FAILED);
-            if (record.isEmpty()) {
+            // this instance's records of the path, one per destination bucket
+            List<FileRecord> failed = writer.recordsOf(writer.instance().value(), path.get()).stream()
+                    .filter(r -> r.status() == FileStatus.FAILED).toList();
+            if (failed.isEmpty()) {
                 return new RetryAnswer(0, List.of(new NotRetried(path.get(), NO_FAILED_RECORD)));
             }
-            Optional<String> why = retry(record.get());
-            why.ifPresent(w -> notRetried.add(new NotRetried(path.get(), w)));
-            return new RetryAnswer(why.isEmpty() ? 1 : 0, notRetried);
+            int queued = 0;
+            for (FileRecord r : failed) {
+                Optional<String> why = retry(r);
+                if (why.isEmpty()) {
+                    queued++;
+                } else {
+                    notRetried.add(new NotRetried(path.get(), why.get()));
+                }
+            }
+            return new RetryAnswer(queued, notRetried);
         }
         // Records of failures moments ago may still wait in the write-behind buffer: give them a moment.
         writer.flush(Duration.ofSeconds(2));
@@ -108,11 +117,11 @@ final class AdminService implements AdminOperations {
                     + "that; rename or move it and it is uploaded then");
         }
         if (r.permanent()) {
-            writer.offer(new FileRecord(r.path(), r.bucket(), r.key(), r.status(), r.size(), r.mtimeMillis(),
-                    r.ctimeNanos(), r.inode(), r.checksum(), r.etag(), r.attempts(), r.reason(), false, r.createdAt(), clock.instant(),
-                    r.uploadedAt()));
+            writer.offer(new FileRecord(r.source(), r.path(), r.bucket(), r.key(), r.status(), r.size(),
+                    r.mtimeMillis(), r.ctimeNanos(), r.inode(), r.checksum(), r.etag(), r.attempts(), r.reason(), false,
+                    r.createdAt(), clock.instant(), r.uploadedAt()));
         }
-        return engine.retryNow(LocalSource.ref(path), routed.destination()) ? Optional.empty()
+        return engine.retryNow(LocalSource.ref(r.source(), path), routed.destination()) ? Optional.empty()
                 : Optional.of("its bucket's queue is full or the daemon is stopping: try again in a moment");
     }
 

@@ -41,7 +41,8 @@ public final class Components {
     public static StateStore openStateStore(FerryConfig config) {
         if (config.mongoUrl().isPresent()) {
             try {
-                return MongoStateStore.open(config.mongoUrl().get().reveal(), config.mongoUrl().get().database());
+                return MongoStateStore.open(config.mongoUrl().get().reveal(), config.mongoUrl().get().database(),
+                        config.instanceId(), roots(config));
             } catch (StateStoreException e) {
                 throw new StartupException("MONGO_URL: " + e.getMessage(), e);
             }
@@ -50,10 +51,18 @@ public final class Components {
         try {
             Files.createDirectories(file.getParent());
             StateFolderLock.take(file.getParent());
-            return SqliteStateStore.open(file);
+            return SqliteStateStore.open(file, config.instanceId());
         } catch (IOException | StateStoreException e) {
             throw new StartupException("STATE_DIR: cannot open the state store " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The folders this daemon watches (watch_path and every site's): its files' records are under them. */
+    static List<Path> roots(FerryConfig config) {
+        List<Path> roots = new ArrayList<>();
+        config.watchPath().ifPresent(roots::add);
+        config.sites().forEach(sc -> roots.add(sc.localPath()));
+        return roots;
     }
 
     /** One limiter shared by every site's connection (bwlimit is for the whole daemon); empty for no limit. */
@@ -86,7 +95,8 @@ public final class Components {
                 config.accessKey(), config.secretAccessKey(), false, limit);
         opened.add(store);
         Path root = config.watchPath().get().toAbsolutePath().normalize();
-        Site site = new FolderBucketSite("watch_path", new LocalSource(root), new FolderBucketRouter(root,
+        LocalSource source = new LocalSource(config.instanceId().value(), root);
+        Site site = new FolderBucketSite("watch_path", source, new FolderBucketRouter(root,
                 new IgnoreRules(config.ignorePatterns())), store, false, UploadOptions.NONE, 0);
         // each bucket folder: its reconcile mode; no deletions, no markers
         Reconciler.Policy policy = new Reconciler.Policy(mode(config.reconcile()), "STANDARD", false, 0, 0,
@@ -106,7 +116,8 @@ public final class Components {
             ignore.add(sc.markerFile());
         }
         UploadOptions options = new UploadOptions(Optional.of(sc.storageClass()), sc.sse(), sc.kmsKeyId());
-        Site site = new PrefixSite(sc.name(), new LocalSource(sc.localPath()), new PrefixRouter(sc.localPath(),
+        LocalSource source = new LocalSource(config.instanceId().value(), sc.localPath());
+        Site site = new PrefixSite(sc.name(), source, new PrefixRouter(sc.localPath(),
                 sc.bucket(), sc.prefix(), new IgnoreRules(ignore), new PathFilter(sc.exclusions(), sc.inclusions())),
                 store, sc.retireDeleted(), options, sc.maxDelete());
         Reconciler.Policy policy = new Reconciler.Policy(mode(sc.reconcile()), sc.storageClass(), sc.retireDeleted(),

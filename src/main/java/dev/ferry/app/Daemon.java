@@ -106,7 +106,8 @@ final class Daemon {
         AdminAccess admin = config.adminToken()
                 .map(token -> AdminAccess.withToken(new AdminService(engine, writer, store,
                         () -> runners.forEach(r -> r.sweeps.requestFull("wakeup (admin API)")),
-                        path -> engine.siteOf(LocalSource.ref(path)).map(site -> site.router().route(path))
+                        path -> engine.siteOf(LocalSource.ref(config.instanceId().value(), path))
+                                .map(site -> site.router().route(path))
                                 .orElse(new RouteDecision.Skipped("outside every watched folder")), clock),
                         token.reveal()))
                 .orElse(AdminAccess.off());

@@ -26,12 +26,12 @@ final class EngineSink implements SweepSink {
     @Override
     public boolean upload(Path path, Destination destination, FileStat stat, String reason)
             throws InterruptedException {
-        return engine.enqueue(site, LocalSource.ref(path), destination, stat);
+        return engine.enqueue(site, site.source().ref(path.toString()), destination, stat);
     }
 
     @Override
     public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing) {
-        engine.reject(LocalSource.ref(path), rejected, stat, existing);
+        engine.reject(site.source().ref(path.toString()), rejected, stat, existing);
     }
 
     /**

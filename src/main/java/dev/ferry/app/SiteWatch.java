@@ -205,13 +205,13 @@ final class SiteWatch {
 
         @Override
         public void fileChanged(Path path) {
-            engine.changed(LocalSource.ref(path));
+            engine.changed(site.source().ref(path.toString()));
         }
 
         @Override
         public void fileDeleted(Path path) {
             if (site.retireDeleted()) {
-                engine.changed(LocalSource.ref(path));
+                engine.changed(site.source().ref(path.toString()));
             }
         }
 

@@ -151,13 +151,13 @@ final class StartupCheck {
                     }
                     return true;
                 }
-                return engine.enqueue(site, LocalSource.ref(path), destination, stat);
+                return engine.enqueue(site, site.source().ref(path.toString()), destination, stat);
             }
 
             @Override
             public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat,
                     Optional<FileRecord> existing) {
-                engine.reject(LocalSource.ref(path), rejected, stat, existing);
+                engine.reject(site.source().ref(path.toString()), rejected, stat, existing);
             }
         };
         SweepResult first = sweeper(holding).sweep(start, cancelled);
@@ -178,7 +178,7 @@ final class StartupCheck {
             if (byHead) {
                 for (Held h : held) {
                     Optional<String> why = reconciler.checkUnknown(h.path(), h.stat(), h.destination(),
-                            records.get(h.path().toString()), false);
+                            records.get(records.local(h.path().toString(), h.destination().bucket())), false);
                     if (why.isEmpty()) {
                         confirmed++;
                         continue;
@@ -188,7 +188,7 @@ final class StartupCheck {
                     } else {
                         changed++;
                     }
-                    if (!engine.enqueue(site, LocalSource.ref(h.path()), h.destination(), h.stat())) {
+                    if (!engine.enqueue(site, site.source().ref(h.path().toString()), h.destination(), h.stat())) {
                         break;
                     }
                 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import dev.ferry.core.InstanceId;
 
 /**
  * The one table of configuration keys. The YAML file, the environment, the command line, validation,
@@ -56,6 +57,14 @@ public enum ConfigKey {
             "--state-dir", new ValueType.Folder(false),
             DefaultValue.computed("${XDG_STATE_HOME:-~/.local/state}/ferry", true, ConfigKey::defaultStateDir),
             "Folder of the SQLite state file (ferry.db); systemd's STATE_DIRECTORY is honoured."),
+    INSTANCE_ID("instance_id", env("INSTANCE_ID"), "--instance-id",
+            text("[A-Za-z0-9._-]{1," + InstanceId.MAX_LENGTH + "}", "letters, digits, '.', '_' and '-', at most "
+                    + InstanceId.MAX_LENGTH + " characters", "<id>"),
+            DefaultValue.computed("the host name", false,
+                    (env, resolved) -> Optional.of(InstanceId.ofHost().value())),
+            "This daemon's name in the state store: its records are keyed by it, so hosts sharing one MongoDB keep "
+                    + "theirs apart. Set it for MongoDB fleets and in containers, whose host name changes each time "
+                    + "one is created."),
     SETTLE_TIME("settle_time", env("SETTLE_TIME"), "--settle-time",
             new ValueType.DurationType(Duration.ofHours(1), Optional.empty()), DefaultValue.of("2s"),
             "Quiet time a file needs before it is uploaded."),

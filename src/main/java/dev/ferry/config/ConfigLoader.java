@@ -1,5 +1,6 @@
 package dev.ferry.config;
 
+import dev.ferry.core.InstanceId;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.ferry.config.Setting.Source;
@@ -321,6 +322,7 @@ final class ConfigLoader {
                 (Boolean) values.get(ConfigKey.CREATE_BUCKETS),
                 optional(ConfigKey.MONGO_URL, MongoUrl.class),
                 (Path) values.get(ConfigKey.STATE_DIR),
+                new InstanceId((String) values.get(ConfigKey.INSTANCE_ID)),
                 (Duration) values.get(ConfigKey.SETTLE_TIME),
                 (Optional<Duration>) values.get(ConfigKey.SWEEP_INTERVAL),
                 (List<String>) values.get(ConfigKey.IGNORE_PATTERNS),

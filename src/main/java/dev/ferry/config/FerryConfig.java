@@ -1,5 +1,6 @@
 package dev.ferry.config;
 
+import dev.ferry.core.InstanceId;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import org.slf4j.event.Level;
  * @param createBuckets        create missing buckets
  * @param mongoUrl             MongoDB state store; empty for SQLite in stateDir
  * @param stateDir             folder of the SQLite file (may not exist yet)
+ * @param instanceId           this daemon's instance id, the source of its records (default: the host name)
  * @param settleTime           quiet time before upload
  * @param sweepInterval        time between periodic sweeps; empty when they are off
  * @param ignorePatterns       glob patterns of files never uploaded
@@ -63,6 +65,7 @@ public record FerryConfig(
         boolean createBuckets,
         Optional<MongoUrl> mongoUrl,
         Path stateDir,
+        InstanceId instanceId,
         Duration settleTime,
         Optional<Duration> sweepInterval,
         List<String> ignorePatterns,
@@ -94,6 +97,7 @@ public record FerryConfig(
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(mongoUrl, "mongoUrl");
         Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(settleTime, "settleTime");
         Objects.requireNonNull(sweepInterval, "sweepInterval");
         Objects.requireNonNull(logLevel, "logLevel");

@@ -26,9 +26,16 @@ public record DaemonStatus(String version, Instant startedAt, long uptimeSeconds
      *                      writes: a full disk, a read-only file)
      * @param pendingWrites records waiting to be written (they catch up when the store returns)
      * @param lastError     the last error talking to it, if any since it last answered
+     * @param instance      this daemon's instance id: the source of its records in the store
      */
     public record StoreHealth(String kind, String location, boolean reachable, int pendingWrites,
-            Optional<String> lastError) {
+            Optional<String> lastError, String instance) {
+
+        /** Health of a store whose instance is not shown (tests of other parts). */
+        public StoreHealth(String kind, String location, boolean reachable, int pendingWrites,
+                Optional<String> lastError) {
+            this(kind, location, reachable, pendingWrites, lastError, "");
+        }
     }
 
     /**

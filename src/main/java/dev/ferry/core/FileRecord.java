@@ -5,10 +5,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the state store knows about one local file. Keyed by the absolute local path.
+ * What the state store knows about one item carried to one destination: for a local tree, one file going to one
+ * bucket. Keyed by {@link #id()}: source, item and destination bucket.
  *
- * @param path        absolute local path, the record's identity
- * @param bucket      destination bucket ("" when the file has none, e.g. ignored at the root)
+ * @param source      the id of the source the item is in: for a local tree, this daemon's {@link InstanceId}
+ * @param path        the item's key in its source: for a local tree, the absolute normalized local path
+ * @param bucket      destination bucket, part of the identity ("" when the file has none, e.g. ignored at the root)
  * @param key         destination key ("" when the file has none)
  * @param status      where the file stands
  * @param size        size in bytes of the version this record describes
@@ -26,6 +28,7 @@ import java.util.Optional;
  * @param uploadedAt  when this version reached S3, if it did
  */
 public record FileRecord(
+        String source,
         String path,
         String bucket,
         String key,
@@ -44,6 +47,7 @@ public record FileRecord(
         Optional<Instant> uploadedAt) {
 
     public FileRecord {
+        Objects.requireNonNull(source, "source");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(key, "key");
@@ -57,11 +61,16 @@ public record FileRecord(
     }
 
     /** A record whose version is known by size and modification time alone (ctime and inode unknown). */
-    public FileRecord(String path, String bucket, String key, FileStatus status, long size, long mtimeMillis,
-            String checksum, String etag, int attempts, String reason, boolean permanent, Instant createdAt,
-            Instant updatedAt, Optional<Instant> uploadedAt) {
-        this(path, bucket, key, status, size, mtimeMillis, FileStat.UNKNOWN, FileStat.UNKNOWN, checksum, etag,
+    public FileRecord(String source, String path, String bucket, String key, FileStatus status, long size,
+            long mtimeMillis, String checksum, String etag, int attempts, String reason, boolean permanent,
+            Instant createdAt, Instant updatedAt, Optional<Instant> uploadedAt) {
+        this(source, path, bucket, key, status, size, mtimeMillis, FileStat.UNKNOWN, FileStat.UNKNOWN, checksum, etag,
                 attempts, reason, permanent, createdAt, updatedAt, uploadedAt);
+    }
+
+    /** The record's identity: source, item (the path) and destination bucket. */
+    public RecordId id() {
+        return new RecordId(source, path, bucket);
     }
 
     /** The version this record describes. */
@@ -70,14 +79,16 @@ public record FileRecord(
     }
 
     /** A fresh record for a file seen for the first time. */
-    public static FileRecord pending(String path, String bucket, String key, FileStat stat, Instant now) {
-        return new FileRecord(path, bucket, key, FileStatus.PENDING, stat.size(), stat.mtimeMillis(),
+    public static FileRecord pending(String source, String path, String bucket, String key, FileStat stat,
+            Instant now) {
+        return new FileRecord(source, path, bucket, key, FileStatus.PENDING, stat.size(), stat.mtimeMillis(),
                 stat.ctimeNanos(), stat.inode(), "", "", 0, "", false, now, now, Optional.empty());
     }
 
-    /** Like {@link #pending(String, String, String, FileStat, Instant)}, ctime and inode unknown. */
-    public static FileRecord pending(String path, String bucket, String key, long size, long mtimeMillis, Instant now) {
-        return pending(path, bucket, key, new FileStat(size, mtimeMillis), now);
+    /** Like {@link #pending(String, String, String, String, FileStat, Instant)}, ctime and inode unknown. */
+    public static FileRecord pending(String source, String path, String bucket, String key, long size,
+            long mtimeMillis, Instant now) {
+        return pending(source, path, bucket, key, new FileStat(size, mtimeMillis), now);
     }
 
     /** True when this record describes the given version of the file (same size and modification time). */
@@ -86,7 +97,7 @@ public record FileRecord(
     }
 
     public FileRecord withStatus(FileStatus newStatus, Instant now) {
-        return new FileRecord(path, bucket, key, newStatus, size, mtimeMillis, ctimeNanos, inode, checksum, etag,
+        return new FileRecord(source, path, bucket, key, newStatus, size, mtimeMillis, ctimeNanos, inode, checksum, etag,
                 attempts, reason, permanent, createdAt, now, uploadedAt);
     }
 
@@ -95,23 +106,23 @@ public record FileRecord(
      * copied back), with the checksum found when it was checked; nothing else changes.
      */
     public FileRecord withIdentity(FileStat stat, String contentMd5, Instant now) {
-        return new FileRecord(path, bucket, key, status, size, mtimeMillis, stat.ctimeNanos(), stat.inode(),
+        return new FileRecord(source, path, bucket, key, status, size, mtimeMillis, stat.ctimeNanos(), stat.inode(),
                 contentMd5.isEmpty() ? checksum : contentMd5, etag, attempts, reason, permanent, createdAt, now,
                 uploadedAt);
     }
 
     public FileRecord uploading(String bucket, String key, FileStat stat, String checksum, Instant now) {
-        return new FileRecord(path, bucket, key, FileStatus.UPLOADING, stat.size(), stat.mtimeMillis(),
+        return new FileRecord(source, path, bucket, key, FileStatus.UPLOADING, stat.size(), stat.mtimeMillis(),
                 stat.ctimeNanos(), stat.inode(), checksum, "", attempts, reason, false, createdAt, now, uploadedAt);
     }
 
     public FileRecord uploaded(String bucket, String key, FileStat stat, String checksum, String etag, Instant now) {
-        return new FileRecord(path, bucket, key, FileStatus.UPLOADED, stat.size(), stat.mtimeMillis(),
+        return new FileRecord(source, path, bucket, key, FileStatus.UPLOADED, stat.size(), stat.mtimeMillis(),
                 stat.ctimeNanos(), stat.inode(), checksum, etag, 0, "", false, createdAt, now, Optional.of(now));
     }
 
     public FileRecord failed(String bucket, String key, FileStat stat, String why, boolean isPermanent, Instant now) {
-        return new FileRecord(path, bucket, key, FileStatus.FAILED, stat.size(), stat.mtimeMillis(),
+        return new FileRecord(source, path, bucket, key, FileStatus.FAILED, stat.size(), stat.mtimeMillis(),
                 stat.ctimeNanos(), stat.inode(), checksum, etag, attempts + 1, why, isPermanent, createdAt, now,
                 uploadedAt);
     }
@@ -125,7 +136,7 @@ public record FileRecord(
     }
 
     public FileRecord ignored(String bucket, String key, FileStat stat, String why, Instant now) {
-        return new FileRecord(path, bucket, key, FileStatus.IGNORED, stat.size(), stat.mtimeMillis(),
+        return new FileRecord(source, path, bucket, key, FileStatus.IGNORED, stat.size(), stat.mtimeMillis(),
                 stat.ctimeNanos(), stat.inode(), checksum, etag, 0, why, true, createdAt, now, uploadedAt);
     }
 

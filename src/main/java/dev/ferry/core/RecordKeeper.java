@@ -1,6 +1,7 @@
 package dev.ferry.core;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -27,11 +28,21 @@ public interface RecordKeeper {
         return true;
     }
 
-    /** @throws StateStoreException when the store cannot be read */
-    Optional<FileRecord> get(String path);
+    /** This daemon's instance: the source id of its local trees' records. */
+    InstanceId instance();
+
+    /** The record of a local file of this daemon going to {@code bucket}. */
+    default RecordId local(String path, String bucket) {
+        return RecordId.local(instance(), path, bucket);
+    }
 
     /** @throws StateStoreException when the store cannot be read */
-    Map<String, FileRecord> getAll(Collection<String> paths);
+    default Optional<FileRecord> get(RecordId id) {
+        return Optional.ofNullable(getAll(List.of(id)).get(id));
+    }
+
+    /** @throws StateStoreException when the store cannot be read */
+    Map<RecordId, FileRecord> getAll(Collection<RecordId> ids);
 
     /**
      * False while the store is known not to take writes (unreachable, or refusing them: a full disk, a

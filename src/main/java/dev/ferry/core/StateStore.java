@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The record of what was uploaded and why something failed, one {@link FileRecord} per local path.
+ * The record of what was uploaded and why something failed, one {@link FileRecord} per {@link RecordId} (source,
+ * item, destination). A store is opened for one {@link InstanceId}: the queries that list ({@link #list},
+ * {@link #countByBucket}, {@link #recordsOf}) see only the records whose source is that instance, so hosts
+ * sharing one MongoDB each see their own.
  * The filesystem is the source of truth; this store only spares a restart from uploading again what is
  * already in S3. Implementations are thread-safe. Every method may throw {@link StateStoreException}
  * when the store cannot be reached.
@@ -19,25 +22,36 @@ public interface StateStore extends AutoCloseable {
     /** Where the store is, for logs and /status: a file path, or MongoDB hosts and database. Never a credential. */
     String location();
 
-    Optional<FileRecord> get(String path);
+    /** The instance this store was opened for: the source of this daemon's local records. */
+    InstanceId instance();
 
-    /** Batch lookup for sweeps: the records that exist among {@code paths}, keyed by path. */
-    Map<String, FileRecord> getAll(Collection<String> paths);
+    default Optional<FileRecord> get(RecordId id) {
+        return Optional.ofNullable(getAll(List.of(id)).get(id));
+    }
 
-    /** Inserts or replaces each record (keyed by path), all in one transaction or bulk write where possible. */
+    /** Batch lookup for sweeps: the records that exist among {@code ids}, keyed by id. */
+    Map<RecordId, FileRecord> getAll(Collection<RecordId> ids);
+
+    /** The records of one item of one source, any destination (e.g. {@code ferry retry PATH}), by bucket. */
+    List<FileRecord> recordsOf(String source, String item);
+
+    /** Inserts or replaces each record (keyed by its id), all in one transaction or bulk write where possible. */
     void putAll(Collection<FileRecord> records);
 
     default void put(FileRecord record) {
         putAll(List.of(record));
     }
 
-    /** Removes the records of these paths; missing ones are ignored. */
-    void deleteAll(Collection<String> paths);
+    /** Removes these records; missing ones are ignored. */
+    void deleteAll(Collection<RecordId> ids);
 
-    /** Records with the given status, ordered by path, for paging through "all failed files". */
+    /**
+     * This instance's records with the given status, ordered by path (then bucket), for paging through "all
+     * failed files".
+     */
     List<FileRecord> list(FileStatus status, int offset, int limit);
 
-    /** Number of records per bucket and status. */
+    /** Number of this instance's records per bucket and status. */
     Map<String, Map<FileStatus, Long>> countByBucket();
 
     /** Throws {@link StateStoreException} unless the store answers now. */

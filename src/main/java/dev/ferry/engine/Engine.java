@@ -221,7 +221,7 @@ public final class Engine {
             // before the other wrote: read again (pending writes included) so it is recorded and logged once.
             Optional<FileRecord> current = existing;
             try {
-                current = records.get(path);
+                current = records.get(records.local(path, rejected.bucket()));
             } catch (StateStoreException e) {
                 // the store is away: record it from what the caller read
             }
@@ -234,7 +234,8 @@ public final class Engine {
     private void recordRejection(String path, RouteDecision.Rejected rejected, FileStat stat,
             Optional<FileRecord> existing) {
         Instant now = clock.instant();
-        FileRecord base = existing.orElseGet(() -> FileRecord.pending(path, rejected.bucket(),
+        FileRecord base = existing.orElseGet(() -> FileRecord.pending(records.instance().value(), path,
+                rejected.bucket(),
                 rejected.key(), stat, now));
         FileRecord record = rejected.failure()
                 ? base.failed(rejected.bucket(), rejected.key(), stat, rejected.reason(), true, now)
@@ -439,7 +440,8 @@ public final class Engine {
         try {
             Optional<ItemVersion> version = site.source().version(item.item());
             if (version.isPresent()) {
-                reject(item, rejected, version.get().stat(), records.get(item.item()));
+                reject(item, rejected, version.get().stat(),
+                        records.get(records.local(item.item(), rejected.bucket())));
             } else if (rejected.kind().fileLevel()) {
                 lane(site, rejected.bucket()).ifPresent(lane -> lane.stats.succeeded(item.item()));
             }

@@ -90,7 +90,7 @@ final class Uploader {
         Optional<FileRecord> record;
         boolean storeDown = false;
         try {
-            record = records.get(pathText);
+            record = records.get(records.local(pathText, dest.bucket()));
         } catch (StateStoreException e) {
             record = Optional.empty();
             storeDown = true;
@@ -142,15 +142,13 @@ final class Uploader {
             } else if (inDoubt) {
                 Optional<RemoteObject> remote = store.head(dest.bucket(), dest.key());
                 if (remote.isPresent() && UploadDecision.sameSizeAndMtime(remote.get(), stat)) {
-                    FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
-                            stat, now));
+                    FileRecord base = record.orElseGet(() -> fresh(pathText, dest, stat, now));
                     records.offer(base.uploaded(dest.bucket(), dest.key(), stat, remote.get().md5Hex().orElse(""),
                             remote.get().etag(), now));
                     return new UploadOutcome.Unchanged("already in S3 (confirmed after an interrupted upload)");
                 }
             }
-            FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
-                    stat, now));
+            FileRecord base = record.orElseGet(() -> fresh(pathText, dest, stat, now));
             mark(base.uploading(dest.bucket(), dest.key(), stat, "", now));
 
             Instant started = clock.instant();
@@ -185,8 +183,7 @@ final class Uploader {
                 return new UploadOutcome.Requeue(clock.instant().plus(settle.time()),
                         "changed during upload (" + e.getMessage() + ")");
             }
-            FileRecord base = record.orElseGet(() -> FileRecord.pending(pathText, dest.bucket(), dest.key(),
-                    stat, now));
+            FileRecord base = record.orElseGet(() -> fresh(pathText, dest, stat, now));
             boolean permanent = !e.kind().retryable();
             records.offer(base.failed(dest.bucket(), dest.key(), stat, e.getMessage(), permanent, clock.instant()));
             if (e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET) {
@@ -211,7 +208,7 @@ final class Uploader {
         }
         Optional<FileRecord> record;
         try {
-            record = records.get(pathText);
+            record = records.get(records.local(pathText, dest.bucket()));
         } catch (StateStoreException e) {
             return new UploadOutcome.Retry(pathText + ": deleted locally, but the state store cannot say whether "
                     + "Ferry uploaded it: " + e.getMessage());
@@ -251,7 +248,7 @@ final class Uploader {
     private void closeUnfinished(String pathText, Destination dest) {
         Optional<FileRecord> record;
         try {
-            record = records.get(pathText);
+            record = records.get(records.local(pathText, dest.bucket()));
         } catch (StateStoreException e) {
             return; // the store is away: the record stays as it is, which loses nothing
         }
@@ -280,6 +277,11 @@ final class Uploader {
             log.debug("{}: state store did not confirm the uploading mark in time; uploading anyway{}",
                     uploading.path(), remembered ? "" : " (a crash now means uploading it again)");
         }
+    }
+
+    /** A first record of this item going to {@code dest}: this instance's, for that bucket. */
+    private FileRecord fresh(String pathText, Destination dest, FileStat stat, Instant now) {
+        return FileRecord.pending(records.instance().value(), pathText, dest.bucket(), dest.key(), stat, now);
     }
 
     private static Optional<FileStat> statQuietly(Source source, String item) {

@@ -38,14 +38,14 @@ public final class OneShotForm {
     static final Set<ConfigKey> SYNC_KEYS = EnumSet.of(ConfigKey.WATCH_PATH, ConfigKey.CONCURRENCY, ConfigKey.TIMEOUT,
             ConfigKey.ACCESS_KEY, ConfigKey.SECRET_ACCESS_KEY, ConfigKey.AWS_REGION, ConfigKey.ENDPOINT,
             ConfigKey.PATH_STYLE, ConfigKey.CREATE_BUCKETS, ConfigKey.MONGO_URL, ConfigKey.STATE_DIR,
-            ConfigKey.SETTLE_TIME, ConfigKey.IGNORE_PATTERNS, ConfigKey.MULTIPART_THRESHOLD,
+            ConfigKey.INSTANCE_ID, ConfigKey.SETTLE_TIME, ConfigKey.IGNORE_PATTERNS, ConfigKey.MULTIPART_THRESHOLD,
             ConfigKey.MULTIPART_PART_SIZE, ConfigKey.MULTIPART_CONCURRENCY, ConfigKey.LOG_LEVEL, ConfigKey.BWLIMIT,
             ConfigKey.LOG_FORMAT);
     /** The settings verify uses: it reads S3 and the folders, and uploads nothing. */
     static final Set<ConfigKey> VERIFY_KEYS = EnumSet.of(ConfigKey.WATCH_PATH, ConfigKey.TIMEOUT, ConfigKey.ACCESS_KEY,
             ConfigKey.SECRET_ACCESS_KEY, ConfigKey.AWS_REGION, ConfigKey.ENDPOINT, ConfigKey.PATH_STYLE,
-            ConfigKey.MONGO_URL, ConfigKey.STATE_DIR, ConfigKey.IGNORE_PATTERNS, ConfigKey.LOG_LEVEL,
-            ConfigKey.LOG_FORMAT);
+            ConfigKey.MONGO_URL, ConfigKey.STATE_DIR, ConfigKey.INSTANCE_ID, ConfigKey.IGNORE_PATTERNS,
+            ConfigKey.LOG_LEVEL, ConfigKey.LOG_FORMAT);
     /** Environment variables the form does not read: it syncs its one folder, with a state file of its own. */
     static final List<String> NOT_READ_BY_THE_FORM = List.of("WATCH_PATH", "MONGO_URL");
     /** Settings that say what to sync or where the state is kept, which the form says itself. */

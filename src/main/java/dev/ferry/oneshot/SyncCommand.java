@@ -351,7 +351,7 @@ public final class SyncCommand {
             public boolean upload(Path path, Destination dest, FileStat stat, String reason) throws InterruptedException {
                 jobsWithUploads.add(job.name());
                 progress.queued(path, isNew(reason), stat.size());
-                return engine.enqueue(job.site(), LocalSource.ref(path), dest, stat);
+                return engine.enqueue(job.site(), job.site().source().ref(path.toString()), dest, stat);
             }
 
             @Override
@@ -384,7 +384,7 @@ public final class SyncCommand {
     private void rejected(Optional<Engine> engine, Path path, RouteDecision.Rejected rejected, FileStat stat,
             Optional<FileRecord> existing) {
         rejections++;
-        engine.ifPresent(e -> e.reject(LocalSource.ref(path), rejected, stat, existing));
+        engine.ifPresent(e -> e.reject(LocalSource.ref(config.instanceId().value(), path), rejected, stat, existing));
         if (rejected.failure()) {
             rejectedFailures.put(path, rejected.reason());
         } else {

@@ -15,10 +15,12 @@ import java.util.Optional;
  * the earlier image-sync daemon wrote ({@code file, path, bucket, uploaded, reason}), so queries written
  * for it keep working; reading is lenient so its documents (which lack the newer fields) load too.
  * {@code ctimeNanos} and {@code inode} are left out when not known (and then removed), as documents written
- * before Ferry kept them lack them.
+ * before Ferry kept them lack them. A document is keyed by {@code source, path, bucket}; one without a
+ * {@code source} was written by the earlier daemon or by a Ferry that keyed records by path alone.
  */
 final class MongoDocuments {
 
+    static final String SOURCE = "source";
     static final String PATH = "path";
     static final String STATUS = "status";
     static final String BUCKET = "bucket";
@@ -63,19 +65,28 @@ final class MongoDocuments {
         return update;
     }
 
-    /** Reads a stored document; missing fields take neutral values (size and mtime -1: "unknown version"). */
-    static FileRecord read(Document d) {
+    /**
+     * Reads a stored document; missing fields take neutral values (size and mtime -1: "unknown version"), a
+     * missing source {@code sourceIfMissing}.
+     */
+    static FileRecord read(Document d, String sourceIfMissing) {
         boolean uploaded = Boolean.TRUE.equals(d.get("uploaded"));
         String reason = text(d.get("reason"));
         FileStatus status = d.get(STATUS) != null ? StoredValues.status(text(d.get(STATUS)))
                 : uploaded ? FileStatus.UPLOADED : reason.isEmpty() ? FileStatus.PENDING : FileStatus.FAILED;
         Instant updatedAt = instant(d.get("updatedAt")).orElse(Instant.EPOCH);
-        return new FileRecord(text(d.get(PATH)), text(d.get(BUCKET)), text(d.get("key")), status,
+        String source = d.get(SOURCE) == null ? sourceIfMissing : text(d.get(SOURCE));
+        return new FileRecord(source, text(d.get(PATH)), text(d.get(BUCKET)), text(d.get("key")), status,
                 number(d.get("size"), -1), number(d.get("mtime"), -1), number(d.get(CTIME), FileStat.UNKNOWN),
                 number(d.get(INODE), FileStat.UNKNOWN), text(d.get("checksum")),
                 text(d.get("etag")), (int) number(d.get("attempts"), 0), reason,
                 Boolean.TRUE.equals(d.get("permanent")), instant(d.get(CREATED_AT)).orElse(updatedAt), updatedAt,
                 instant(d.get(UPLOADED_AT)));
+    }
+
+    /** Whether the document names its source (else it predates records keyed by source). */
+    static boolean hasSource(Document d) {
+        return d.get(SOURCE) != null;
     }
 
     /** The last name of the path: what the earlier daemon stored as {@code file}. */

@@ -2,6 +2,7 @@ package dev.ferry.state;
 
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStatus;
+import dev.ferry.core.RecordId;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -12,27 +13,27 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The records waiting to be written, one per path, oldest first, with the capacity policy of
+ * The records waiting to be written, one per {@link RecordId}, oldest first, with the capacity policy of
  * {@link StateWriter}. Not thread-safe: the writer guards it with its lock. An entry stays here while it
- * is being written, so reads see it until it is in the store; a newer record for the same path takes the
+ * is being written, so reads see it until it is in the store; a newer record with the same id takes the
  * entry's place in line and inherits its futures.
  */
 final class PendingWrites {
 
-    /** One path's latest record and everyone waiting for it. */
+    /** One record id's latest record and everyone waiting for it. */
     static final class Entry {
-        final String path;
+        final RecordId id;
         FileRecord record;
         long version;
         final List<CompletableFuture<Void>> futures = new ArrayList<>(1);
 
-        Entry(String path) {
-            this.path = path;
+        Entry(RecordId id) {
+            this.id = id;
         }
     }
 
-    /** The record of a path as it was when a batch was taken, to tell later whether it was replaced. */
-    record Taken(String path, FileRecord record, long version) {
+    /** The record of an id as it was when a batch was taken, to tell later whether it was replaced. */
+    record Taken(RecordId id, FileRecord record, long version) {
     }
 
     /** What {@link #add} did: replaced a pending record of the same path, and/or dropped an entry. */
@@ -40,9 +41,9 @@ final class PendingWrites {
     }
 
     private final int capacity;
-    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
-    /** Paths whose pending record is not UPLOADED, oldest first: the ones dropped first when full. */
-    private final LinkedHashSet<String> expendable = new LinkedHashSet<>();
+    private final LinkedHashMap<RecordId, Entry> entries = new LinkedHashMap<>();
+    /** Ids whose pending record is not UPLOADED, oldest first: the ones dropped first when full. */
+    private final LinkedHashSet<RecordId> expendable = new LinkedHashSet<>();
     private long versions;
 
     PendingWrites(int capacity) {
@@ -50,19 +51,19 @@ final class PendingWrites {
     }
 
     /**
-     * Adds a record (the latest for its path wins), with a future to complete when it is written, or null.
-     * When full and the path is new, makes room by dropping the oldest pending record that is not UPLOADED;
+     * Adds a record (the latest for its id wins), with a future to complete when it is written, or null.
+     * When full and the id is new, makes room by dropping the oldest pending record that is not UPLOADED;
      * when every pending record is UPLOADED, the new record is refused instead (and returned as the dropped
      * entry).
      */
     Added add(FileRecord record, CompletableFuture<Void> future) {
-        Entry entry = entries.get(record.path());
+        Entry entry = entries.get(record.id());
         boolean coalesced = entry != null;
         Optional<Entry> dropped = Optional.empty();
         if (entry == null) {
             if (entries.size() >= capacity) {
                 if (expendable.isEmpty()) {
-                    Entry refused = new Entry(record.path());
+                    Entry refused = new Entry(record.id());
                     refused.record = record;
                     if (future != null) {
                         refused.futures.add(future);
@@ -71,8 +72,8 @@ final class PendingWrites {
                 }
                 dropped = Optional.of(remove(expendable.iterator().next()));
             }
-            entry = new Entry(record.path());
-            entries.put(entry.path, entry);
+            entry = new Entry(record.id());
+            entries.put(entry.id, entry);
         }
         entry.record = record;
         entry.version = ++versions;
@@ -80,9 +81,9 @@ final class PendingWrites {
             entry.futures.add(future);
         }
         if (record.status() == FileStatus.UPLOADED) {
-            expendable.remove(entry.path);
+            expendable.remove(entry.id);
         } else {
-            expendable.add(entry.path);
+            expendable.add(entry.id);
         }
         return new Added(coalesced, dropped);
     }
@@ -93,7 +94,7 @@ final class PendingWrites {
         Iterator<Entry> it = entries.values().iterator();
         while (batch.size() < max && it.hasNext()) {
             Entry e = it.next();
-            batch.add(new Taken(e.path, e.record, e.version));
+            batch.add(new Taken(e.id, e.record, e.version));
         }
         return batch;
     }
@@ -103,29 +104,40 @@ final class PendingWrites {
      * returns its futures to complete; an empty list when it was replaced or is gone.
      */
     List<CompletableFuture<Void>> settle(Taken taken) {
-        Entry e = entries.get(taken.path());
+        Entry e = entries.get(taken.id());
         if (e == null || e.version != taken.version()) {
             return List.of();
         }
-        return remove(taken.path()).futures;
+        return remove(taken.id()).futures;
     }
 
     /** Moves the entry to the back of the line, unless a newer record replaced it meanwhile. */
     void toBack(Taken taken) {
-        Entry e = entries.get(taken.path());
+        Entry e = entries.get(taken.id());
         if (e == null || e.version != taken.version()) {
             return;
         }
-        entries.remove(taken.path());
-        entries.put(taken.path(), e);
-        if (expendable.remove(taken.path())) {
-            expendable.add(taken.path());
+        entries.remove(taken.id());
+        entries.put(taken.id(), e);
+        if (expendable.remove(taken.id())) {
+            expendable.add(taken.id());
         }
     }
 
-    Optional<FileRecord> get(String path) {
-        Entry e = entries.get(path);
+    Optional<FileRecord> get(RecordId id) {
+        Entry e = entries.get(id);
         return e == null ? Optional.empty() : Optional.of(e.record);
+    }
+
+    /** The pending records that match, oldest first (a scan: for rare lookups, such as an admin's). */
+    List<FileRecord> matching(java.util.function.Predicate<FileRecord> which) {
+        List<FileRecord> found = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            if (which.test(e.record)) {
+                found.add(e.record);
+            }
+        }
+        return found;
     }
 
     int size() {
@@ -136,7 +148,7 @@ final class PendingWrites {
         return entries.isEmpty();
     }
 
-    /** A new future on every entry, each completing when that path's latest record is written. */
+    /** A new future on every entry, each completing when that id's latest record is written. */
     List<CompletableFuture<Void>> watchAll() {
         List<CompletableFuture<Void>> all = new ArrayList<>(entries.size());
         for (Entry e : entries.values()) {
@@ -158,8 +170,8 @@ final class PendingWrites {
         return all;
     }
 
-    private Entry remove(String path) {
-        expendable.remove(path);
-        return entries.remove(path);
+    private Entry remove(RecordId id) {
+        expendable.remove(id);
+        return entries.remove(id);
     }
 }

@@ -16,19 +16,22 @@ import java.util.Optional;
  * The SQLite table, its migrations and the mapping between a row and a {@link FileRecord}. The schema
  * version lives in {@code PRAGMA user_version}: 0 is an empty file, each migration raises it by one.
  * Version 2 added {@code ctime_nanos} and {@code inode}, NULL when not known (rows written by version 1).
+ * Version 3 keys a row by (source, path, bucket) instead of the path alone: the table is copied into one with that
+ * primary key, every existing row taking the source of the instance that opens it (a SQLite file is one
+ * machine's), in the same transaction, so nothing is lost and a failed migration leaves version 2 as it was.
  */
 final class SqliteSchema {
 
     /** The version this code writes and understands. */
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
-    static final String COLUMNS = "path, bucket, key, status, size, mtime_millis, checksum, etag, attempts, reason,"
+    static final String COLUMNS = "source, path, bucket, key, status, size, mtime_millis, checksum, etag, attempts, reason,"
             + " permanent, created_at, updated_at, uploaded_at, ctime_nanos, inode";
 
     /** Upsert that keeps the original created_at of an existing row. */
     static final String UPSERT = "INSERT INTO files (" + COLUMNS + ")"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            + " ON CONFLICT(path) DO UPDATE SET bucket = excluded.bucket, key = excluded.key,"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT(source, path, bucket) DO UPDATE SET key = excluded.key,"
             + " status = excluded.status, size = excluded.size, mtime_millis = excluded.mtime_millis,"
             + " checksum = excluded.checksum, etag = excluded.etag, attempts = excluded.attempts,"
             + " reason = excluded.reason, permanent = excluded.permanent, updated_at = excluded.updated_at,"
@@ -61,11 +64,51 @@ final class SqliteSchema {
         "ALTER TABLE files ADD COLUMN inode INTEGER",
     };
 
+    /**
+     * Version 3: the same columns with {@code source} first and the key (source, path, bucket); the indexes of the
+     * listing queries lead with the source, since they list one instance's records.
+     */
+    private static final String[] V3_TABLE = {
+        "CREATE TABLE files_v3 ("
+                + " source TEXT NOT NULL,"
+                + " path TEXT NOT NULL,"
+                + " bucket TEXT NOT NULL,"
+                + " key TEXT NOT NULL,"
+                + " status TEXT NOT NULL,"
+                + " size INTEGER NOT NULL,"
+                + " mtime_millis INTEGER NOT NULL,"
+                + " checksum TEXT NOT NULL,"
+                + " etag TEXT NOT NULL,"
+                + " attempts INTEGER NOT NULL,"
+                + " reason TEXT NOT NULL,"
+                + " permanent INTEGER NOT NULL,"
+                + " created_at INTEGER NOT NULL,"
+                + " updated_at INTEGER NOT NULL,"
+                + " uploaded_at INTEGER,"
+                + " ctime_nanos INTEGER,"
+                + " inode INTEGER,"
+                + " PRIMARY KEY (source, path, bucket))",
+    };
+    /** Copies every version-2 row, with the source bound as the only parameter. */
+    private static final String V3_COPY = "INSERT INTO files_v3 (source, path, bucket, key, status, size,"
+            + " mtime_millis, checksum, etag, attempts, reason, permanent, created_at, updated_at, uploaded_at,"
+            + " ctime_nanos, inode) SELECT ?, path, bucket, key, status, size, mtime_millis, checksum, etag, attempts,"
+            + " reason, permanent, created_at, updated_at, uploaded_at, ctime_nanos, inode FROM files";
+    private static final String[] V3_SWAP = {
+        "DROP TABLE files",
+        "ALTER TABLE files_v3 RENAME TO files",
+        "CREATE INDEX files_status_path ON files (source, status, path)",
+        "CREATE INDEX files_bucket_status ON files (source, bucket, status)",
+    };
+
     private SqliteSchema() {
     }
 
-    /** Brings the schema of a freshly opened connection up to {@link #VERSION}; returns the version found. */
-    static int migrate(Connection c) throws SQLException {
+    /**
+     * Brings the schema of a freshly opened connection up to {@link #VERSION}; rows of an earlier version take
+     * {@code source} (this instance). Returns the version found.
+     */
+    static int migrate(Connection c, String source) throws SQLException {
         int found = userVersion(c);
         if (found > VERSION) {
             throw new SQLException("schema version " + found + " is newer than this Ferry understands (" + VERSION
@@ -86,7 +129,19 @@ final class SqliteSchema {
                     s.execute(ddl);
                 }
             }
-            // Later migrations go here: if (found < 3) { ... }
+            if (found < 3) {
+                for (String ddl : V3_TABLE) {
+                    s.execute(ddl);
+                }
+                try (PreparedStatement copy = c.prepareStatement(V3_COPY)) {
+                    copy.setString(1, source);
+                    copy.executeUpdate();
+                }
+                for (String ddl : V3_SWAP) {
+                    s.execute(ddl);
+                }
+            }
+            // Later migrations go here: if (found < 4) { ... }
             s.execute("PRAGMA user_version = " + VERSION);
             c.commit();
         } catch (SQLException e) {
@@ -104,28 +159,29 @@ final class SqliteSchema {
         }
     }
 
-    /** Binds a record to the 16 parameters of {@link #UPSERT}. */
+    /** Binds a record to the 17 parameters of {@link #UPSERT}. */
     static void bind(PreparedStatement ps, FileRecord r) throws SQLException {
-        ps.setString(1, r.path());
-        ps.setString(2, r.bucket());
-        ps.setString(3, r.key());
-        ps.setString(4, r.status().name());
-        ps.setLong(5, r.size());
-        ps.setLong(6, r.mtimeMillis());
-        ps.setString(7, r.checksum());
-        ps.setString(8, r.etag());
-        ps.setInt(9, r.attempts());
-        ps.setString(10, r.reason());
-        ps.setInt(11, r.permanent() ? 1 : 0);
-        ps.setLong(12, r.createdAt().toEpochMilli());
-        ps.setLong(13, r.updatedAt().toEpochMilli());
+        ps.setString(1, r.source());
+        ps.setString(2, r.path());
+        ps.setString(3, r.bucket());
+        ps.setString(4, r.key());
+        ps.setString(5, r.status().name());
+        ps.setLong(6, r.size());
+        ps.setLong(7, r.mtimeMillis());
+        ps.setString(8, r.checksum());
+        ps.setString(9, r.etag());
+        ps.setInt(10, r.attempts());
+        ps.setString(11, r.reason());
+        ps.setInt(12, r.permanent() ? 1 : 0);
+        ps.setLong(13, r.createdAt().toEpochMilli());
+        ps.setLong(14, r.updatedAt().toEpochMilli());
         if (r.uploadedAt().isPresent()) {
-            ps.setLong(14, r.uploadedAt().get().toEpochMilli());
+            ps.setLong(15, r.uploadedAt().get().toEpochMilli());
         } else {
-            ps.setNull(14, Types.INTEGER);
+            ps.setNull(15, Types.INTEGER);
         }
-        setKnown(ps, 15, r.ctimeNanos());
-        setKnown(ps, 16, r.inode());
+        setKnown(ps, 16, r.ctimeNanos());
+        setKnown(ps, 17, r.inode());
     }
 
     private static void setKnown(PreparedStatement ps, int index, long value) throws SQLException {
@@ -143,11 +199,11 @@ final class SqliteSchema {
 
     /** Reads the row under the cursor, selected as {@link #COLUMNS}. */
     static FileRecord read(ResultSet rs) throws SQLException {
-        long uploaded = rs.getLong(14);
+        long uploaded = rs.getLong(15);
         Optional<Instant> uploadedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(uploaded));
-        return new FileRecord(rs.getString(1), rs.getString(2), rs.getString(3), StoredValues.status(rs.getString(4)),
-                rs.getLong(5), rs.getLong(6), known(rs, 15), known(rs, 16), rs.getString(7), rs.getString(8),
-                rs.getInt(9), rs.getString(10), rs.getInt(11) != 0, Instant.ofEpochMilli(rs.getLong(12)),
-                Instant.ofEpochMilli(rs.getLong(13)), uploadedAt);
+        return new FileRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                StoredValues.status(rs.getString(5)), rs.getLong(6), rs.getLong(7), known(rs, 16), known(rs, 17),
+                rs.getString(8), rs.getString(9), rs.getInt(10), rs.getString(11), rs.getInt(12) != 0,
+                Instant.ofEpochMilli(rs.getLong(13)), Instant.ofEpochMilli(rs.getLong(14)), uploadedAt);
     }
 }

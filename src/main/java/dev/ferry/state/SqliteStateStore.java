@@ -2,6 +2,8 @@ package dev.ferry.state;
 
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStatus;
+import dev.ferry.core.InstanceId;
+import dev.ferry.core.RecordId;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.StateStoreBusyException;
 import dev.ferry.core.StateStoreException;
@@ -23,6 +25,8 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +40,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>One connection serves reads and writes, guarded by a lock, so calls are serialized; the statements
  * are prepared once per connection. {@link #putAll} is one transaction of batched upserts. Instants are kept
  * to the millisecond. An upsert replaces every field except {@code createdAt}, which keeps the first value
- * written.
+ * written. Rows are keyed by (source, path, bucket); lookups go by source and path (the primary key's prefix), the
+ * bucket compared here. Opening migrates an older file (every row takes this instance's source) and adopts the
+ * records of one other instance ({@link SqliteAdoption}).
  *
  * <p>SQLite opens a file it may not write read-only, and the connection stays so when the file becomes
  * writable again (its permissions fixed, the file system remounted read-write): after a write fails with
@@ -60,17 +66,18 @@ public final class SqliteStateStore implements StateStore {
     private static final int SQLITE_LOCKED = 6;
 
     private final Path dbFile;
+    private final InstanceId instance;
     private final ReentrantLock lock = new ReentrantLock();
     // All guarded by lock. connection is null once closed.
     private Connection connection;
     private PreparedStatement upsert;
     private final PreparedStatement[] selectChunk = new PreparedStatement[LIST_SIZES.length];
-    private final PreparedStatement[] deleteChunk = new PreparedStatement[LIST_SIZES.length];
     /** A write failed with SQLITE_READONLY: the next call opens the file again. */
     private boolean reopen;
 
-    private SqliteStateStore(Path dbFile, Connection connection) throws SQLException {
+    private SqliteStateStore(Path dbFile, InstanceId instance, Connection connection) throws SQLException {
         this.dbFile = dbFile;
+        this.instance = instance;
         use(connection);
     }
 
@@ -78,25 +85,27 @@ public final class SqliteStateStore implements StateStore {
     private void use(Connection c) throws SQLException {
         PreparedStatement newUpsert = c.prepareStatement(SqliteSchema.UPSERT);
         PreparedStatement[] selects = new PreparedStatement[LIST_SIZES.length];
-        PreparedStatement[] deletes = new PreparedStatement[LIST_SIZES.length];
         for (int i = 0; i < LIST_SIZES.length; i++) {
             String marks = String.join(", ", Collections.nCopies(LIST_SIZES[i], "?"));
             selects[i] = c.prepareStatement(
-                    "SELECT " + SqliteSchema.COLUMNS + " FROM files WHERE path IN (" + marks + ")");
-            deletes[i] = c.prepareStatement("DELETE FROM files WHERE path IN (" + marks + ")");
+                    "SELECT " + SqliteSchema.COLUMNS + " FROM files WHERE source = ? AND path IN (" + marks + ")");
         }
         connection = c;
         upsert = newUpsert;
         System.arraycopy(selects, 0, selectChunk, 0, selects.length);
-        System.arraycopy(deletes, 0, deleteChunk, 0, deletes.length);
+    }
+
+    /** Like {@link #open(Path, InstanceId)} for the instance named after this host. */
+    public static SqliteStateStore open(Path dbFile) {
+        return open(dbFile, InstanceId.ofHost());
     }
 
     /**
-     * Opens (creating it, its parent folders and its schema when missing) the state file.
+     * Opens (creating it, its parent folders and its schema when missing) the state file for {@code instance}.
      *
      * @throws StateStoreException when the file cannot be opened or was written by a newer schema
      */
-    public static SqliteStateStore open(Path dbFile) {
+    public static SqliteStateStore open(Path dbFile, InstanceId instance) {
         Path file = dbFile.toAbsolutePath().normalize();
         try {
             Path parent = file.getParent();
@@ -108,8 +117,8 @@ public final class SqliteStateStore implements StateStore {
         }
         Connection c = null;
         try {
-            c = connect(file);
-            return new SqliteStateStore(file, c);
+            c = connect(file, instance);
+            return new SqliteStateStore(file, instance, c);
         } catch (SQLException e) {
             closeQuietly(c);
             throw failure("open", file, e);
@@ -117,7 +126,7 @@ public final class SqliteStateStore implements StateStore {
     }
 
     /** A new connection to the file, set up and with its schema up to date. */
-    private static Connection connect(Path file) throws SQLException {
+    private static Connection connect(Path file, InstanceId instance) throws SQLException {
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
         try {
             try (Statement s = c.createStatement()) {
@@ -130,9 +139,15 @@ public final class SqliteStateStore implements StateStore {
                 }
                 s.execute("PRAGMA synchronous = NORMAL");
             }
-            int found = SqliteSchema.migrate(c);
+            int found = SqliteSchema.migrate(c, instance.value());
             if (found != SqliteSchema.VERSION) {
                 log.info("{}: state schema migrated from version {} to {}", file, found, SqliteSchema.VERSION);
+            }
+            try {
+                SqliteAdoption.adopt(c, file, instance.value());
+            } catch (SQLException e) {
+                // a read-only file still opens: its records stay whose they were
+                log.warn("{}: could not look for records of an earlier instance id: {}", file, e.getMessage());
             }
             return c;
         } catch (SQLException | RuntimeException e) {
@@ -153,29 +168,72 @@ public final class SqliteStateStore implements StateStore {
     }
 
     @Override
-    public Optional<FileRecord> get(String path) {
-        return Optional.ofNullable(getAll(List.of(path)).get(path));
+    public InstanceId instance() {
+        return instance;
     }
 
     @Override
-    public Map<String, FileRecord> getAll(Collection<String> paths) {
-        Map<String, FileRecord> found = new HashMap<>();
-        List<String> all = List.copyOf(paths);
+    public Optional<FileRecord> get(RecordId id) {
+        return Optional.ofNullable(getAll(List.of(id)).get(id));
+    }
+
+    /** By source, the paths asked for with their buckets; one query per chunk of paths of one source. */
+    @Override
+    public Map<RecordId, FileRecord> getAll(Collection<RecordId> ids) {
+        Map<RecordId, FileRecord> found = new HashMap<>();
+        Map<String, List<String>> pathsBySource = pathsBySource(ids);
+        java.util.Set<RecordId> wanted = new java.util.HashSet<>(ids);
         lock.lock();
         try {
             connection("getAll");
-            for (int from = 0; from < all.size(); from += CHUNK) {
-                PreparedStatement select = bindChunk(selectChunk, all, from);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        FileRecord r = SqliteSchema.read(rs);
-                        found.put(r.path(), r);
+            for (Map.Entry<String, List<String>> e : pathsBySource.entrySet()) {
+                List<String> all = e.getValue();
+                for (int from = 0; from < all.size(); from += CHUNK) {
+                    PreparedStatement select = bindChunk(selectChunk, e.getKey(), all, from);
+                    try (ResultSet rs = select.executeQuery()) {
+                        while (rs.next()) {
+                            FileRecord r = SqliteSchema.read(rs);
+                            if (wanted.contains(r.id())) {
+                                found.put(r.id(), r);
+                            }
+                        }
                     }
                 }
             }
             return found;
         } catch (SQLException e) {
-            throw failed("getAll of " + all.size() + " paths", e);
+            throw failed("getAll of " + ids.size() + " records", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static Map<String, List<String>> pathsBySource(Collection<RecordId> ids) {
+        Map<String, LinkedHashSet<String>> sets = new LinkedHashMap<>();
+        for (RecordId id : ids) {
+            sets.computeIfAbsent(id.source(), s -> new LinkedHashSet<>()).add(id.item());
+        }
+        Map<String, List<String>> lists = new LinkedHashMap<>();
+        sets.forEach((source, paths) -> lists.put(source, List.copyOf(paths)));
+        return lists;
+    }
+
+    @Override
+    public List<FileRecord> recordsOf(String source, String item) {
+        List<FileRecord> found = new ArrayList<>();
+        lock.lock();
+        try (PreparedStatement ps = connection("recordsOf").prepareStatement("SELECT " + SqliteSchema.COLUMNS
+                + " FROM files WHERE source = ? AND path = ? ORDER BY bucket")) {
+            ps.setString(1, source);
+            ps.setString(2, item);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(SqliteSchema.read(rs));
+                }
+            }
+            return found;
+        } catch (SQLException e) {
+            throw failed("recordsOf", e);
         } finally {
             lock.unlock();
         }
@@ -202,16 +260,23 @@ public final class SqliteStateStore implements StateStore {
     }
 
     @Override
-    public void deleteAll(Collection<String> paths) {
-        List<String> all = List.copyOf(paths);
+    public void deleteAll(Collection<RecordId> ids) {
+        List<RecordId> all = List.copyOf(ids);
         if (all.isEmpty()) {
             return;
         }
         lock.lock();
         try {
-            inTransaction("deleteAll of " + all.size() + " paths", true, c -> {
-                for (int from = 0; from < all.size(); from += CHUNK) {
-                    bindChunk(deleteChunk, all, from).executeUpdate();
+            inTransaction("deleteAll of " + all.size() + " records", true, c -> {
+                try (PreparedStatement delete = c.prepareStatement(
+                        "DELETE FROM files WHERE source = ? AND path = ? AND bucket = ?")) {
+                    for (RecordId id : all) {
+                        delete.setString(1, id.source());
+                        delete.setString(2, id.item());
+                        delete.setString(3, id.destination());
+                        delete.addBatch();
+                    }
+                    delete.executeBatch();
                 }
             });
         } finally {
@@ -228,10 +293,11 @@ public final class SqliteStateStore implements StateStore {
         }
         lock.lock();
         try (PreparedStatement ps = connection("list").prepareStatement("SELECT " + SqliteSchema.COLUMNS
-                + " FROM files WHERE status = ? ORDER BY path LIMIT ? OFFSET ?")) {
-            ps.setString(1, status.name());
-            ps.setInt(2, limit);
-            ps.setInt(3, offset);
+                + " FROM files WHERE source = ? AND status = ? ORDER BY path, bucket LIMIT ? OFFSET ?")) {
+            ps.setString(1, instance.value());
+            ps.setString(2, status.name());
+            ps.setInt(3, limit);
+            ps.setInt(4, offset);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     page.add(SqliteSchema.read(rs));
@@ -249,11 +315,14 @@ public final class SqliteStateStore implements StateStore {
     public Map<String, Map<FileStatus, Long>> countByBucket() {
         Map<String, Map<FileStatus, Long>> counts = new TreeMap<>();
         lock.lock();
-        try (Statement s = connection("countByBucket").createStatement();
-             ResultSet rs = s.executeQuery("SELECT bucket, status, COUNT(*) FROM files GROUP BY bucket, status")) {
-            while (rs.next()) {
-                counts.computeIfAbsent(rs.getString(1), b -> new EnumMap<>(FileStatus.class))
-                        .merge(StoredValues.status(rs.getString(2)), rs.getLong(3), Long::sum);
+        try (PreparedStatement ps = connection("countByBucket").prepareStatement(
+                "SELECT bucket, status, COUNT(*) FROM files WHERE source = ? GROUP BY bucket, status")) {
+            ps.setString(1, instance.value());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.computeIfAbsent(rs.getString(1), b -> new EnumMap<>(FileStatus.class))
+                            .merge(StoredValues.status(rs.getString(2)), rs.getLong(3), Long::sum);
+                }
             }
             return counts;
         } catch (SQLException e) {
@@ -368,7 +437,7 @@ public final class SqliteStateStore implements StateStore {
             Connection old = connection;
             Connection fresh = null;
             try {
-                fresh = connect(dbFile);
+                fresh = connect(dbFile, instance);
                 use(fresh);
             } catch (SQLException e) {
                 closeQuietly(fresh);
@@ -395,20 +464,22 @@ public final class SqliteStateStore implements StateStore {
     }
 
     /**
-     * Binds paths[from, from + CHUNK) to the smallest of the statements (one per {@link #LIST_SIZES}) that holds
-     * them, padding the rest with NULL, which matches no row; returns that statement.
+     * Binds the source and paths[from, from + CHUNK) to the smallest of the statements (one per
+     * {@link #LIST_SIZES}) that holds them, padding the rest with NULL, which matches no row; returns that
+     * statement.
      */
-    private static PreparedStatement bindChunk(PreparedStatement[] bySize, List<String> paths, int from)
-            throws SQLException {
+    private static PreparedStatement bindChunk(PreparedStatement[] bySize, String source, List<String> paths,
+            int from) throws SQLException {
         int count = Math.min(CHUNK, paths.size() - from);
         int which = listSizeIndex(count);
         PreparedStatement ps = bySize[which];
+        ps.setString(1, source);
         for (int i = 0; i < LIST_SIZES[which]; i++) {
             int at = from + i;
             if (i < count) {
-                ps.setString(i + 1, paths.get(at));
+                ps.setString(i + 2, paths.get(at));
             } else {
-                ps.setNull(i + 1, Types.VARCHAR);
+                ps.setNull(i + 2, Types.VARCHAR);
             }
         }
         return ps;

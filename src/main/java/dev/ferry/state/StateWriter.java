@@ -3,6 +3,8 @@ package dev.ferry.state;
 import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.DaemonStatus;
 import dev.ferry.core.FileRecord;
+import dev.ferry.core.InstanceId;
+import dev.ferry.core.RecordId;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.StateStoreException;
 import org.slf4j.Logger;
@@ -28,13 +30,13 @@ import java.util.function.DoubleSupplier;
  * A write-behind buffer in front of a {@link StateStore}: uploads go on while the store is unreachable,
  * the records catch up when it answers again, and the writes of many workers are group-committed.
  *
- * <p><b>Writing.</b> {@link #submit} never blocks and never throws; the latest record per path wins (a
+ * <p><b>Writing.</b> {@link #submit} never blocks and never throws; the latest record per record id wins (a
  * newer record replaces a pending one of the same path in its place in line, and the futures of both
  * complete when the newer one is written). One flusher thread writes up to {@code batchSize} of the oldest
  * records per {@link StateStore#putAll} call, so batches grow by themselves under load.
  *
  * <p><b>Futures.</b> {@link #offer} is the same without a future, for callers that never wait (it keeps
- * memory at one entry per path however often the path is written). A submit's future completes when its
+ * memory at one entry per record however often it is written). A submit's future completes when its
  * record (or a newer one of the same path) is in the store, and completes exceptionally with
  * {@link StateStoreException} only when the record is given up: dropped by the capacity policy, refused by
  * a store that takes other writes, or still pending at {@link #close}. While the store is unreachable
@@ -110,7 +112,7 @@ public final class StateWriter implements RecordKeeper, AutoCloseable {
      *
      * @param submitted       records submitted
      * @param coalesced       submits that replaced a pending record of the same path
-     * @param written         records written (one per path per batch)
+     * @param written         records written (one per record id per batch)
      * @param failedWrites    putAll calls that failed while the store was unreachable
      * @param dropped         records dropped by the capacity policy (including refused new ones)
      * @param droppedUploaded of those, UPLOADED records (each may mean one upload again after a restart)
@@ -198,23 +200,30 @@ public final class StateWriter implements RecordKeeper, AutoCloseable {
         return true;
     }
 
-    /**
-     * The pending record of the path, else the stored one; throws {@link StateStoreException} when the store
-     * is needed and does not answer.
-     */
-    public Optional<FileRecord> get(String path) {
-        return Optional.ofNullable(getAll(List.of(path)).get(path));
+    @Override
+    public InstanceId instance() {
+        return store.instance();
     }
 
-    /** The records among {@code paths}: pending ones, then stored ones (the store must answer for the rest). */
-    public Map<String, FileRecord> getAll(Collection<String> paths) {
-        Map<String, FileRecord> found = new HashMap<>();
-        List<String> missing = new ArrayList<>();
-        buffer.pendingAmong(paths, found, missing);
+    /**
+     * The pending record of the id, else the stored one; throws {@link StateStoreException} when the store
+     * is needed and does not answer.
+     */
+    @Override
+    public Optional<FileRecord> get(RecordId id) {
+        return Optional.ofNullable(getAll(List.of(id)).get(id));
+    }
+
+    /** The records among {@code ids}: pending ones, then stored ones (the store must answer for the rest). */
+    @Override
+    public Map<RecordId, FileRecord> getAll(Collection<RecordId> ids) {
+        Map<RecordId, FileRecord> found = new HashMap<>();
+        List<RecordId> missing = new ArrayList<>();
+        buffer.pendingAmong(ids, found, missing);
         if (missing.isEmpty()) {
             return found;
         }
-        Map<String, FileRecord> stored;
+        Map<RecordId, FileRecord> stored;
         try {
             stored = store.getAll(missing);
         } catch (RuntimeException e) {
@@ -225,6 +234,26 @@ public final class StateWriter implements RecordKeeper, AutoCloseable {
         }
         buffer.overlay(stored, found);
         return found;
+    }
+
+    /**
+     * The records of one item of one source, any destination (by bucket): the stored ones, each replaced by its
+     * pending record, and pending ones not yet stored.
+     */
+    public List<FileRecord> recordsOf(String source, String item) {
+        Map<RecordId, FileRecord> found = new java.util.TreeMap<>(java.util.Comparator.comparing(RecordId::destination));
+        List<FileRecord> stored;
+        try {
+            stored = store.recordsOf(source, item);
+        } catch (RuntimeException e) {
+            buffer.unreachable(e, false);
+            throw e instanceof StateStoreException s ? s
+                    : new StateStoreException(buffer.describeStore() + ": recordsOf failed: "
+                            + WriteBuffer.describe(e), e);
+        }
+        stored.forEach(r -> found.put(r.id(), r));
+        buffer.pendingOf(source, item).forEach(r -> found.put(r.id(), r));
+        return new ArrayList<>(found.values());
     }
 
     /** False from a failed write, read or ping until the store answers again. */

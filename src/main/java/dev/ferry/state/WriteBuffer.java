@@ -3,6 +3,7 @@ package dev.ferry.state;
 import dev.ferry.core.DaemonStatus;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStatus;
+import dev.ferry.core.RecordId;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.StateStoreException;
 import dev.ferry.queue.Backoff;
@@ -144,23 +145,23 @@ final class WriteBuffer {
                 log.warn("{}: state write buffer full ({} records, the store {}): dropping the oldest records that"
                         + " are not UPLOADED (the next sweep finds their files again), else refusing new ones;"
                         + " first: {} ({})", describeStore(), settings.capacity(),
-                        storeReachable ? "writes too slowly" : "is unreachable", victim.path, victim.record.status());
+                        storeReachable ? "writes too slowly" : "is unreachable", victim.record.path(), victim.record.status());
             }
-            StateStoreException why = new StateStoreException(victim.path
+            StateStoreException why = new StateStoreException(victim.record.path()
                     + ": state record dropped: write buffer full (" + settings.capacity() + " records)");
             victim.futures.forEach(f -> f.completeExceptionally(why));
         }
     }
 
     /**
-     * Puts the pending records among {@code paths} into {@code found} and the other paths into
+     * Puts the pending records among {@code ids} into {@code found} and the other ids into
      * {@code missing}; throws when some are missing and the store is known to be unreachable.
      */
-    void pendingAmong(Collection<String> paths, Map<String, FileRecord> found, List<String> missing) {
+    void pendingAmong(Collection<RecordId> ids, Map<RecordId, FileRecord> found, List<RecordId> missing) {
         lock.lock();
         try {
-            for (String path : paths) {
-                pending.get(path).ifPresentOrElse(r -> found.put(path, r), () -> missing.add(path));
+            for (RecordId id : ids) {
+                pending.get(id).ifPresentOrElse(r -> found.put(id, r), () -> missing.add(id));
             }
             if (!missing.isEmpty() && unanswered) {
                 throw new StateStoreException(describeStore() + ": unreachable since " + outageSince + " ("
@@ -171,11 +172,21 @@ final class WriteBuffer {
         }
     }
 
-    /** Adds stored records to {@code found}, unless a record of the same path was submitted meanwhile. */
-    void overlay(Map<String, FileRecord> stored, Map<String, FileRecord> found) {
+    /** The pending records of one item of one source, any destination. */
+    List<FileRecord> pendingOf(String source, String item) {
         lock.lock();
         try {
-            stored.forEach((path, r) -> found.put(path, pending.get(path).orElse(r)));
+            return pending.matching(r -> r.source().equals(source) && r.path().equals(item));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds stored records to {@code found}, unless a record with the same id was submitted meanwhile. */
+    void overlay(Map<RecordId, FileRecord> stored, Map<RecordId, FileRecord> found) {
+        lock.lock();
+        try {
+            stored.forEach((id, r) -> found.put(id, pending.get(id).orElse(r)));
         } finally {
             lock.unlock();
         }
@@ -259,7 +270,7 @@ final class WriteBuffer {
         lock.lock();
         try {
             return new DaemonStatus.StoreHealth(store.kind(), store.location(), reachable, pending.size(),
-                    Optional.ofNullable(lastError));
+                    Optional.ofNullable(lastError), store.instance().value());
         } finally {
             lock.unlock();
         }
@@ -347,8 +358,8 @@ final class WriteBuffer {
         } finally {
             lock.unlock();
         }
-        log.warn("{}: state record refused by {}, dropped: {}", taken.path(), describeStore(), describe(cause));
-        StateStoreException why = new StateStoreException(taken.path() + ": state record refused by "
+        log.warn("{}: state record refused by {}, dropped: {}", taken.record().path(), describeStore(), describe(cause));
+        StateStoreException why = new StateStoreException(taken.record().path() + ": state record refused by "
                 + describeStore() + ": " + describe(cause), cause);
         futures.forEach(f -> f.completeExceptionally(why));
     }

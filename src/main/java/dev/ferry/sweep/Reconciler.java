@@ -177,7 +177,8 @@ public final class Reconciler {
             c.ignored++;
             if (decision instanceof RouteDecision.Rejected rejected) {
                 markers.file(l.stat().mtimeMillis(), false);
-                sink.rejected(l.path(), rejected, l.stat(), records.get(l.path().toString()));
+                sink.rejected(l.path(), rejected, l.stat(),
+                        records.get(records.local(l.path().toString(), rejected.bucket())));
             } else if (decision instanceof RouteDecision.Skipped skippedFile) {
                 sink.skipped(l.path(), skippedFile.reason());
             }
@@ -185,7 +186,7 @@ public final class Reconciler {
         }
         c.files++;
         Destination dest = routed.destination();
-        Optional<FileRecord> record = records.get(l.path().toString());
+        Optional<FileRecord> record = records.get(records.local(l.path().toString(), dest.bucket()));
         confirmedMd5 = "";
         Optional<String> why = remote == null
                 ? uploadedDuringRun(record, l.stat()) ? Optional.empty() : Optional.of("")
@@ -258,8 +259,8 @@ public final class Reconciler {
     private void recordConfirmed(Path path, FileStat stat, Destination dest, Optional<FileRecord> record,
             String etag) {
         java.time.Instant now = clock.instant();
-        FileRecord base = record.orElseGet(() -> FileRecord.pending(path.toString(), dest.bucket(), dest.key(), stat,
-                now));
+        FileRecord base = record.orElseGet(() -> FileRecord.pending(records.instance().value(), path.toString(),
+                dest.bucket(), dest.key(), stat, now));
         records.offer(base.uploaded(dest.bucket(), dest.key(), stat, confirmedMd5, etag, now));
     }
 

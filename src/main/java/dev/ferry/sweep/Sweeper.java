@@ -2,6 +2,7 @@ package dev.ferry.sweep;
 
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
+import dev.ferry.core.RecordId;
 import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.StateStoreException;
 import dev.ferry.core.UploadDecision;
@@ -166,12 +167,12 @@ public final class Sweeper {
             return true;
         }
         try {
-            Map<String, FileRecord> known = lookup(batch);
+            Map<RecordId, FileRecord> known = lookup(batch);
             if (known == null) {
                 return false;
             }
             for (Found f : batch) {
-                Optional<FileRecord> record = Optional.ofNullable(known.get(f.path.toString()));
+                Optional<FileRecord> record = Optional.ofNullable(known.get(idOf(f)));
                 if (f.decision instanceof RouteDecision.Routed routed) {
                     Optional<String> why = UploadDecision.needsUpload(record, routed.destination(), f.stat);
                     if (why.isEmpty()) {
@@ -204,12 +205,19 @@ public final class Sweeper {
                 .ifPresent(records::offerIfIdle);
     }
 
-    private Map<String, FileRecord> lookup(List<Found> batch) throws InterruptedException {
-        List<String> paths = new ArrayList<>(batch.size());
-        batch.forEach(f -> paths.add(f.path.toString()));
+    /** The record of a found file: this instance's, for its destination bucket (a rejected file's, if any). */
+    private RecordId idOf(Found f) {
+        String bucket = f.decision instanceof RouteDecision.Routed routed ? routed.destination().bucket()
+                : f.decision instanceof RouteDecision.Rejected rejected ? rejected.bucket() : "";
+        return records.local(f.path.toString(), bucket);
+    }
+
+    private Map<RecordId, FileRecord> lookup(List<Found> batch) throws InterruptedException {
+        List<RecordId> ids = new ArrayList<>(batch.size());
+        batch.forEach(f -> ids.add(idOf(f)));
         for (int attempt = 1; ; attempt++) {
             try {
-                return records.getAll(paths);
+                return records.getAll(ids);
             } catch (StateStoreException e) {
                 if (attempt == 1) {
                     log.warn("state store unreachable during sweep, waiting for it: {}", e.getMessage());

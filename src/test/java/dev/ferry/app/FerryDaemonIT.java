@@ -5,12 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.core.FileRecord;
+import dev.ferry.core.InstanceId;
+import dev.ferry.core.RecordId;
+import dev.ferry.state.SqliteStateStore;
 import dev.ferry.core.FileStatus;
 import dev.ferry.testing.DaemonTestBase;
 import dev.ferry.testing.FerryProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The daemon end to end, as a separate process, against a real S3-compatible server process. */
@@ -148,12 +152,28 @@ class FerryDaemonIT extends DaemonTestBase {
         assertThat(status.has("uptimeSeconds")).isTrue();
         assertThat(status.path("store").path("kind").asText()).isEqualTo("sqlite");
         assertThat(status.path("store").path("reachable").asBoolean()).isTrue();
+        assertThat(status.path("store").path("instance").asText()).isEqualTo(InstanceId.ofHost().value());
         JsonNode photos = status.path("buckets").path("photos");
         for (String field : new String[] {"queued", "inFlight", "uploaded", "failed", "lastError"}) {
             assertThat(photos.has(field)).as("bucket field " + field).isTrue();
         }
         assertThat(status.toString()).doesNotContain(s3.secretKey());
         assertThat(ferry.log()).doesNotContain(s3.secretKey());
+    }
+
+    @Test
+    void recordsAreKeptUnderTheConfiguredInstanceId() throws Exception {
+        Path file = write("photos/a.jpg", "a");
+        Map<String, String> env = new java.util.LinkedHashMap<>(FerryProcess.baseEnv(watch, state, s3));
+        env.put("INSTANCE_ID", "camera-7");
+        ferry = FerryProcess.start("instance-id", env);
+        awaitObject("photos", "a.jpg", "a");
+        assertThat(ferry.status().path("store").path("instance").asText()).isEqualTo("camera-7");
+        assertThat(ferry.stop()).isZero();
+        try (SqliteStateStore db = SqliteStateStore.open(state.resolve("ferry.db"), new InstanceId("camera-7"))) {
+            assertThat(db.get(new RecordId("camera-7", file.toString(), "photos"))).map(FileRecord::status)
+                    .contains(FileStatus.UPLOADED);
+        }
     }
 
     /** How many times the daemon logged an upload of {@code bucketAndKey}. */

@@ -39,6 +39,14 @@ class MainTest {
     }
 
     @Test
+    void anInvalidInstanceIdIsAConfigErrorNamingTheKey() {
+        Result r = ferry("--watch-path", System.getProperty("java.io.tmpdir"), "--instance-id", "host name!");
+
+        assertThat(r.exit()).isEqualTo(Main.EXIT_CONFIG);
+        assertThat(r.err()).contains("--instance-id: must be letters, digits, '.', '_' and '-', at most 64 characters");
+    }
+
+    @Test
     void aMistypedCommandSuggestsTheNearestCommandAndNothingWhenNoneIsNear() {
         assertThat(ferry("synk").err()).contains("Did you mean: sync?");
         assertThat(ferry("veriyf").err()).contains("Did you mean: verify?");

@@ -56,7 +56,7 @@ class StateStoreFullDiskIT extends DaemonTestBase {
                     .until(() -> store().path("reachable").asBoolean() && store().path("pendingWrites").asInt() == 0);
             try (SqliteStateStore db = SqliteStateStore.open(disk.resolve("ferry.db"))) {
                 for (Path f : files) {
-                    assertThat(db.get(f.toString())).as(f.toString()).map(FileRecord::status)
+                    assertThat(db.recordsOf(db.instance().value(), f.toString()).stream().findFirst()).as(f.toString()).map(FileRecord::status)
                             .contains(FileStatus.UPLOADED);
                 }
             }

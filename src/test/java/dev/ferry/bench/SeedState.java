@@ -51,7 +51,7 @@ public final class SeedState {
                     String md5 = Verify.md5(Files.newInputStream(file));
                     String bucket = routed.destination().bucket();
                     String key = routed.destination().key();
-                    batch.add(FileRecord.pending(file.toString(), bucket, key, stat.size(), stat.mtimeMillis(), now)
+                    batch.add(FileRecord.pending(store.instance().value(), file.toString(), bucket, key, stat.size(), stat.mtimeMillis(), now)
                             .uploaded(bucket, key, stat.size(), stat.mtimeMillis(), md5, md5, now));
                     if (batch.size() >= batchSize) {
                         store.putAll(batch);

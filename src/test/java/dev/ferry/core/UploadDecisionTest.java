@@ -1,5 +1,6 @@
 package dev.ferry.core;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -10,7 +11,7 @@ class UploadDecisionTest {
     private final Instant t = Instant.parse("2026-01-01T00:00:00Z");
     private final Destination dest = new Destination("b", "k");
     private final FileStat stat = new FileStat(10, 1000);
-    private final FileRecord pending = FileRecord.pending("/w/b/k", "b", "k", 10, 1000, t);
+    private final FileRecord pending = FileRecord.pending(TestIds.SOURCE, "/w/b/k", "b", "k", 10, 1000, t);
 
     @Test
     void newFilesAndChangedFilesNeedUploading() {
@@ -25,7 +26,7 @@ class UploadDecisionTest {
     @Test
     void aSeedDocumentWithoutAVersionIsUnknownLikeAMissingRecord() {
         // what the earlier image-sync daemon wrote: uploaded, a bucket, no key, no size, no mtime
-        FileRecord legacy = new FileRecord("/w/b/k", "b", "", FileStatus.UPLOADED, -1, -1, "", "", 0, "", false, t, t,
+        FileRecord legacy = new FileRecord(TestIds.SOURCE, "/w/b/k", "b", "", FileStatus.UPLOADED, -1, -1, "", "", 0, "", false, t, t,
                 Optional.empty());
         assertThat(UploadDecision.unknown(Optional.of(legacy))).isTrue();
         assertThat(UploadDecision.unknown(Optional.empty())).isTrue();
@@ -55,7 +56,7 @@ class UploadDecisionTest {
     @Test
     void aMovedCtimeOrInodeWithTheSameSizeAndMtimeIsSuspect() {
         FileStat uploadedAs = new FileStat(10, 1000, 5_000_000_123L, 77);
-        FileRecord up = FileRecord.pending("/w/b/k", "b", "k", uploadedAs, t).uploaded("b", "k", uploadedAs, "md5",
+        FileRecord up = FileRecord.pending(TestIds.SOURCE, "/w/b/k", "b", "k", uploadedAs, t).uploaded("b", "k", uploadedAs, "md5",
                 "etag", t);
         FileStat ctimeMoved = new FileStat(10, 1000, 6_000_000_000L, 77);
         FileStat inodeMoved = new FileStat(10, 1000, 5_000_000_123L, 78);

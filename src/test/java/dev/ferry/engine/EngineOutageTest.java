@@ -1,5 +1,6 @@
 package dev.ferry.engine;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -112,7 +113,7 @@ class EngineOutageTest {
 
     private Site site(String name, ObjectStore store) throws IOException {
         Path root = Files.createDirectories(tmp.resolve(name));
-        return new FolderBucketSite(name, new LocalSource(root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
+        return new FolderBucketSite(name, new LocalSource(TestIds.SOURCE, root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
                 UploadOptions.NONE, 100);
     }
 
@@ -121,6 +122,6 @@ class EngineOutageTest {
         Files.createDirectories(file.getParent());
         Files.writeString(file, key);
         Files.setLastModifiedTime(file, FileTime.from(NOW.minus(Duration.ofMinutes(5))));
-        assertThat(engine.enqueue(site, LocalSource.ref(file), new Destination(bucket, key), LocalStat.of(file).orElseThrow())).isTrue();
+        assertThat(engine.enqueue(site, LocalSource.ref(TestIds.SOURCE, file), new Destination(bucket, key), LocalStat.of(file).orElseThrow())).isTrue();
     }
 }

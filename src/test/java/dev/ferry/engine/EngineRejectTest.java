@@ -1,5 +1,6 @@
 package dev.ferry.engine;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.FileStat;
@@ -33,8 +34,8 @@ class EngineRejectTest {
         FileStat stat = new FileStat(12, 1_700_000_000_000L);
 
         // both callers read the state before either wrote: each passes an empty record
-        engine.reject(LocalSource.ref(path), rejected, stat, Optional.empty());
-        engine.reject(LocalSource.ref(path), rejected, stat, Optional.empty());
+        engine.reject(LocalSource.ref(TestIds.SOURCE, path), rejected, stat, Optional.empty());
+        engine.reject(LocalSource.ref(TestIds.SOURCE, path), rejected, stat, Optional.empty());
 
         assertThat(keeper.offered()).hasSize(1);
         assertThat(keeper.offered().get(0).status()).isEqualTo(FileStatus.FAILED);

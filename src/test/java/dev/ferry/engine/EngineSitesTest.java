@@ -1,5 +1,6 @@
 package dev.ferry.engine;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -66,7 +67,7 @@ class EngineSitesTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> prefixStore.stored.contains("in/a.txt")
                 && treeStore.stored.contains("b.jpg"));
         assertThat(engine.bucketStatus()).containsKeys("docs", "photos");
-        assertThat(engine.siteOf(LocalSource.ref(docs.root().resolve("x.txt")))).contains(docs);
+        assertThat(engine.siteOf(LocalSource.ref(TestIds.SOURCE, docs.root().resolve("x.txt")))).contains(docs);
         assertThatThrownBy(() -> engine.addSite(prefix("docs", prefixStore)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("docs");
     }
@@ -86,9 +87,9 @@ class EngineSitesTest {
         engine.removeSite(gone, Duration.ofSeconds(5));
 
         assertThat(engine.bucketStatus()).doesNotContainKey("gone");
-        assertThat(engine.siteOf(LocalSource.ref(gone.root().resolve("x.txt")))).isEmpty();
+        assertThat(engine.siteOf(LocalSource.ref(TestIds.SOURCE, gone.root().resolve("x.txt")))).isEmpty();
         assertThat(enqueue(gone, "docs-bucket", "late.txt", settled())).isFalse();
-        engine.changed(LocalSource.ref(Files.writeString(gone.root().resolve("changed.txt"), "a change after the stop")));
+        engine.changed(LocalSource.ref(TestIds.SOURCE, Files.writeString(gone.root().resolve("changed.txt"), "a change after the stop")));
         engine.deletionsRefused(gone, "docs-bucket", Optional.of("too many")); // no lane comes back for it
         assertThat(engine.bucketStatus()).doesNotContainKey("gone");
 
@@ -111,13 +112,13 @@ class EngineSitesTest {
 
     private Site tree(String name, FlakyStore store) throws IOException {
         Path root = Files.createDirectories(tmp.resolve(name));
-        return new FolderBucketSite(name, new LocalSource(root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
+        return new FolderBucketSite(name, new LocalSource(TestIds.SOURCE, root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
                 UploadOptions.NONE, 100);
     }
 
     private PrefixSite prefix(String name, FlakyStore store) throws IOException {
         Path root = Files.createDirectories(tmp.resolve(name));
-        return new PrefixSite(name, new LocalSource(root), new PrefixRouter(root, "docs-bucket", "in/", new IgnoreRules(List.of()),
+        return new PrefixSite(name, new LocalSource(TestIds.SOURCE, root), new PrefixRouter(root, "docs-bucket", "in/", new IgnoreRules(List.of()),
                 PathFilter.none()), store, false, UploadOptions.NONE, 100);
     }
 
@@ -133,6 +134,6 @@ class EngineSitesTest {
         Files.setLastModifiedTime(file, FileTime.from(mtime));
         Destination dest = site.router().route(file) instanceof dev.ferry.filter.RouteDecision.Routed r
                 ? r.destination() : new Destination(bucket, name);
-        return engine.enqueue(site, LocalSource.ref(file), dest, LocalStat.of(file).orElseThrow());
+        return engine.enqueue(site, LocalSource.ref(TestIds.SOURCE, file), dest, LocalStat.of(file).orElseThrow());
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.engine;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -118,7 +119,7 @@ class EngineWithMemoryStoreTest {
 
     private Site site(MemoryObjectStore store) throws Exception {
         Path root = Files.createDirectories(tmp.resolve("root"));
-        return new FolderBucketSite("watch", new LocalSource(root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
+        return new FolderBucketSite("watch", new LocalSource(TestIds.SOURCE, root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
                 UploadOptions.NONE, 100);
     }
 
@@ -131,6 +132,6 @@ class EngineWithMemoryStoreTest {
     }
 
     private void enqueue(Site site, Path file, String bucket, String key) throws Exception {
-        assertThat(engine.enqueue(site, LocalSource.ref(file), new Destination(bucket, key), LocalStat.of(file).orElseThrow())).isTrue();
+        assertThat(engine.enqueue(site, LocalSource.ref(TestIds.SOURCE, file), new Destination(bucket, key), LocalStat.of(file).orElseThrow())).isTrue();
     }
 }

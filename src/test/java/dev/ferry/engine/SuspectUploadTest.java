@@ -1,5 +1,6 @@
 package dev.ferry.engine;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.Checksums;
@@ -172,12 +173,12 @@ class SuspectUploadTest {
 
     private UploadOutcome process(Path file, Clock clock) throws InterruptedException {
         ObjectStore store = new Store();
-        Site site = new FolderBucketSite("watch", new LocalSource(root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
+        Site site = new FolderBucketSite("watch", new LocalSource(TestIds.SOURCE, root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
                 UploadOptions.NONE, 100);
         Uploader uploader = new Uploader(keeper, EngineSettings.daemon(1, 10, Duration.ofSeconds(2), false), clock,
                 dev.ferry.core.UnmarkedUploads.NONE);
         BucketGate gate = new BucketGate("photos", store, false, new BucketStats(), new DeleteGuard(10, clock));
-        return uploader.process(site, DEST, LocalSource.ref(file), gate);
+        return uploader.process(site, DEST, LocalSource.ref(TestIds.SOURCE, file), gate);
     }
 
     private Path file(String content) throws IOException {
@@ -207,7 +208,7 @@ class SuspectUploadTest {
     }
 
     private void recordUploaded(Path file, FileStat stat, String md5) {
-        keeper.offer(FileRecord.pending(file.toString(), "photos", "a.bin", stat, NOW)
+        keeper.offer(FileRecord.pending(TestIds.SOURCE, file.toString(), "photos", "a.bin", stat, NOW)
                 .uploaded("photos", "a.bin", stat, md5, md5.isEmpty() ? "etag" : md5, NOW));
     }
 

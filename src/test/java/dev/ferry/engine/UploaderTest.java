@@ -1,5 +1,6 @@
 package dev.ferry.engine;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.DeleteFailure;
@@ -60,13 +61,13 @@ class UploaderTest {
     private UploadOutcome upload(Path file, Function<PutRequest, PutResult> put, Optional<RemoteObject> inS3,
             RecordKeeper records, UnmarkedUploads unmarked, Duration durableWait) throws InterruptedException {
         ObjectStore store = new PutOnlyStore(put, inS3);
-        Site site = new FolderBucketSite("watch", new LocalSource(root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
+        Site site = new FolderBucketSite("watch", new LocalSource(TestIds.SOURCE, root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
                 UploadOptions.NONE, 100);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         Uploader uploader = new Uploader(records, new EngineSettings(1, 10, SETTLE, false, durableWait,
                 Optional.empty()), clock, unmarked);
         BucketGate gate = new BucketGate("photos", store, false, new BucketStats(), new DeleteGuard(10, clock));
-        return uploader.process(site, new Destination("photos", "a.bin"), LocalSource.ref(file), gate);
+        return uploader.process(site, new Destination("photos", "a.bin"), LocalSource.ref(TestIds.SOURCE, file), gate);
     }
 
     private Path file(String content) throws IOException {
@@ -181,13 +182,13 @@ class UploaderTest {
         }
 
         @Override
-        public Optional<FileRecord> get(String path) {
-            return keeper.get(path);
+        public dev.ferry.core.InstanceId instance() {
+            return keeper.instance();
         }
 
         @Override
-        public Map<String, FileRecord> getAll(Collection<String> paths) {
-            return keeper.getAll(paths);
+        public Map<dev.ferry.core.RecordId, FileRecord> getAll(Collection<dev.ferry.core.RecordId> ids) {
+            return keeper.getAll(ids);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.ferry.http;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,7 +71,7 @@ class AdminRoutesIT {
                 throw new StateStoreException("sqlite /s: database is locked");
             }
             calls.add("list " + status + " " + offset + " " + limit);
-            FileRecord r = FileRecord.pending("/w/photos/a <b>.jpg", "photos", "a <b>.jpg", 3, 4, AT)
+            FileRecord r = FileRecord.pending(TestIds.SOURCE, "/w/photos/a <b>.jpg", "photos", "a <b>.jpg", 3, 4, AT)
                     .failed("photos", "a <b>.jpg", 3, 4, "cannot read file: permission denied", false, AT);
             return new FilePage(offset, limit, OptionalLong.of(41), List.of(r));
         }

@@ -1,5 +1,6 @@
 package dev.ferry.metrics;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.DaemonStatus;
@@ -48,7 +49,7 @@ class FerryMetricsTest {
     }
 
     private void outcome(String bucket, String key, UploadOutcome outcome, double secondsSinceQueued) {
-        metrics.onOutcome(bucket, key, LocalSource.ref(Path.of("/srv", bucket, key)), outcome,
+        metrics.onOutcome(bucket, key, LocalSource.ref(TestIds.SOURCE, Path.of("/srv", bucket, key)), outcome,
                 Duration.ofMillis(Math.round(secondsSinceQueued * 1000)));
     }
 

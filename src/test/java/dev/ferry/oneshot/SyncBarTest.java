@@ -1,5 +1,6 @@
 package dev.ferry.oneshot;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.PutResult;
@@ -36,8 +37,8 @@ class SyncBarTest {
         ProgressLine line = new ProgressLine(terminal, 120);
         try (SyncBar bar = SyncBar.on(line, progress, backlog::get)) {
             bar.update();
-            progress.onOutcome("b", "small.txt", LocalSource.ref(small), uploaded(2), Duration.ZERO);
-            progress.onOutcome("b", "big.bin", LocalSource.ref(big), uploaded(30_000_000), Duration.ZERO);
+            progress.onOutcome("b", "small.txt", LocalSource.ref(TestIds.SOURCE, small), uploaded(2), Duration.ZERO);
+            progress.onOutcome("b", "big.bin", LocalSource.ref(TestIds.SOURCE, big), uploaded(30_000_000), Duration.ZERO);
             backlog.set(0);
             bar.done();
         }

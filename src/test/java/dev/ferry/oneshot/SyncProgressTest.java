@@ -1,5 +1,6 @@
 package dev.ferry.oneshot;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.PutResult;
@@ -13,7 +14,7 @@ class SyncProgressTest {
     private final SyncProgress progress = new SyncProgress();
 
     private void outcome(Path path, UploadOutcome outcome) {
-        progress.onOutcome("photos", path.getFileName().toString(), LocalSource.ref(path), outcome, Duration.ZERO);
+        progress.onOutcome("photos", path.getFileName().toString(), LocalSource.ref(TestIds.SOURCE, path), outcome, Duration.ZERO);
     }
 
     private static UploadOutcome.Uploaded uploaded(long bytes) {

@@ -63,21 +63,34 @@ final class FakeStateStore implements StateStore {
     }
 
     @Override
+    public dev.ferry.core.InstanceId instance() {
+        return dev.ferry.testing.TestIds.INSTANCE;
+    }
+
+    /** The record of a path (the tests here give a path one record). */
     public Optional<FileRecord> get(String path) {
-        return Optional.ofNullable(getAll(List.of(path)).get(path));
+        failIfFailing();
+        return Optional.ofNullable(data.get(path));
     }
 
     @Override
-    public Map<String, FileRecord> getAll(Collection<String> paths) {
+    public Map<dev.ferry.core.RecordId, FileRecord> getAll(Collection<dev.ferry.core.RecordId> ids) {
         failIfFailing();
-        Map<String, FileRecord> found = new HashMap<>();
-        paths.forEach(p -> {
-            FileRecord r = data.get(p);
-            if (r != null) {
-                found.put(p, r);
+        Map<dev.ferry.core.RecordId, FileRecord> found = new HashMap<>();
+        ids.forEach(id -> {
+            FileRecord r = data.get(id.item());
+            if (r != null && r.id().equals(id)) {
+                found.put(id, r);
             }
         });
         return found;
+    }
+
+    @Override
+    public List<FileRecord> recordsOf(String source, String item) {
+        failIfFailing();
+        FileRecord r = data.get(item);
+        return r != null && r.source().equals(source) ? List.of(r) : List.of();
     }
 
     @Override
@@ -112,9 +125,9 @@ final class FakeStateStore implements StateStore {
     }
 
     @Override
-    public void deleteAll(Collection<String> paths) {
+    public void deleteAll(Collection<dev.ferry.core.RecordId> ids) {
         failIfFailing();
-        paths.forEach(data::remove);
+        ids.forEach(id -> data.remove(id.item()));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.ferry.state;
 
 import dev.ferry.core.StateStore;
+import dev.ferry.testing.TestIds;
 import org.testcontainers.containers.MongoDBContainer;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
@@ -19,6 +20,7 @@ class MongoStateStoreContainerIT extends StateStoreContract {
 
     @Override
     protected StateStore openStore() {
-        return MongoStateStore.open(MONGO.getConnectionString() + "/ferry_" + DATABASES.incrementAndGet(), "unused");
+        return MongoStateStore.open(MONGO.getConnectionString() + "/ferry_" + DATABASES.incrementAndGet(), "unused",
+                TestIds.INSTANCE, java.util.List.of());
     }
 }

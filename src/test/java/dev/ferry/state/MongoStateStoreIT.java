@@ -7,6 +7,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.StateStore;
+import dev.ferry.testing.TestIds;
 import dev.ferry.core.StateStoreException;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +55,7 @@ class MongoStateStoreIT extends StateStoreContract {
     @Override
     protected StateStore openStore() {
         database = "ferry_" + DATABASES.incrementAndGet();
-        return MongoStateStore.open(serverUrl + "/" + database, "unused");
+        return MongoStateStore.open(serverUrl + "/" + database, "unused", TestIds.INSTANCE, List.of());
     }
 
     private MongoCollection<Document> rawFiles(String db) {
@@ -103,10 +104,10 @@ class MongoStateStoreIT extends StateStoreContract {
                 new Document("file", "c.jpg").append("path", "/w/b/c.jpg").append("bucket", "b")
                         .append("uploaded", false).append("reason", "RequestTimeout")));
 
-        FileRecord a = store.get("/w/b/a.jpg").orElseThrow();
+        FileRecord a = store.get(TestIds.id("/w/b/a.jpg", "b")).orElseThrow();
         assertThat(a.status()).isEqualTo(UPLOADED);
         assertThat(a.describes(-1, -1)).isTrue(); // unknown version: a sweep compares and uploads again
-        FileRecord c = store.get("/w/b/c.jpg").orElseThrow();
+        FileRecord c = store.get(TestIds.id("/w/b/c.jpg", "b")).orElseThrow();
         assertThat(c.status()).isEqualTo(FAILED);
         assertThat(c.reason()).isEqualTo("RequestTimeout");
     }
@@ -115,12 +116,16 @@ class MongoStateStoreIT extends StateStoreContract {
     void createsItsIndexes() {
         store.ping();
         List<Document> indexes = rawFiles(database).listIndexes().into(new ArrayList<>());
+        // records are keyed by (source, path, bucket): that index is the unique one, the path alone is not
         assertThat(indexes).anySatisfy(i -> {
-            assertThat(i.get("key", Document.class)).isEqualTo(new Document("path", 1));
+            assertThat(i.get("key", Document.class))
+                    .isEqualTo(new Document("source", 1).append("path", 1).append("bucket", 1));
             assertThat(i.get("unique")).isEqualTo(true);
         });
         assertThat(indexes).extracting(i -> i.get("key", Document.class))
-                .contains(new Document("status", 1).append("path", 1), new Document("bucket", 1).append("status", 1));
+                .doesNotContain(new Document("path", 1))
+                .contains(new Document("source", 1).append("status", 1).append("path", 1),
+                        new Document("source", 1).append("bucket", 1).append("status", 1));
     }
 
     @Test
@@ -152,7 +157,7 @@ class MongoStateStoreIT extends StateStoreContract {
             assertThat(s.location()).isEqualTo("mongodb://127.0.0.1:" + port + "/imagesync");
 
             long started = System.nanoTime();
-            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> s.get("/a"));
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> s.get(TestIds.id("/a", "b")));
             Duration took = Duration.ofNanos(System.nanoTime() - started);
 
             assertThat(thrown).isInstanceOf(StateStoreException.class)
@@ -182,6 +187,6 @@ class MongoStateStoreIT extends StateStoreContract {
 
     @Test
     void getReturnsEmptyForAnUnknownPathInAFreshDatabase() {
-        assertThat(store.get("/nothing")).isEqualTo(Optional.empty());
+        assertThat(store.get(TestIds.id("/nothing", "b"))).isEqualTo(Optional.empty());
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.state;
 
+import dev.ferry.testing.TestIds;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.StateStoreException;
@@ -27,7 +28,7 @@ class SqliteStateStoreTest extends StateStoreContract {
 
     @Override
     protected StateStore openStore() {
-        return SqliteStateStore.open(dir.resolve("state.db"));
+        return SqliteStateStore.open(dir.resolve("state.db"), TestIds.INSTANCE);
     }
 
     @Test
@@ -43,7 +44,7 @@ class SqliteStateStoreTest extends StateStoreContract {
     @Test
     void createsTheFileAndItsParentFolders() {
         Path db = dir.resolve("deep/er/ferry-state/state.db");
-        try (SqliteStateStore s = SqliteStateStore.open(db)) {
+        try (SqliteStateStore s = SqliteStateStore.open(db, TestIds.INSTANCE)) {
             s.put(record("/a", "b", UPLOADED));
             assertThat(s.location()).isEqualTo(db.toAbsolutePath().toString());
         }
@@ -58,12 +59,12 @@ class SqliteStateStoreTest extends StateStoreContract {
         for (int i = 0; i < 1_500; i++) {
             records.add(record("/r/" + i, "b", i % 2 == 0 ? UPLOADED : FAILED));
         }
-        try (SqliteStateStore s = SqliteStateStore.open(db)) {
+        try (SqliteStateStore s = SqliteStateStore.open(db, TestIds.INSTANCE)) {
             s.putAll(records);
         }
-        try (SqliteStateStore s = SqliteStateStore.open(db)) {
-            assertThat(s.getAll(records.stream().map(FileRecord::path).toList())).hasSize(1_500);
-            assertThat(s.get("/r/7")).contains(records.get(7));
+        try (SqliteStateStore s = SqliteStateStore.open(db, TestIds.INSTANCE)) {
+            assertThat(s.getAll(records.stream().map(FileRecord::id).toList())).hasSize(1_500);
+            assertThat(s.get(TestIds.id("/r/7", "b"))).contains(records.get(7));
         }
     }
 
@@ -100,14 +101,14 @@ class SqliteStateStoreTest extends StateStoreContract {
                     + " 'slow down', 0, 1714979289000, 1714979289600, NULL)");
             s.execute("PRAGMA user_version = 1");
         }
-        FileRecord uploaded = new FileRecord("/w/b/a.txt", "b", "a.txt", UPLOADED, 5, 1_714_979_289_123L,
+        FileRecord uploaded = new FileRecord(TestIds.SOURCE, "/w/b/a.txt", "b", "a.txt", UPLOADED, 5, 1_714_979_289_123L,
                 "0123456789abcdef0123456789abcdef", "etag-a", 0, "", false, java.time.Instant.ofEpochMilli(1714979289000L),
                 java.time.Instant.ofEpochMilli(1714979289500L),
                 java.util.Optional.of(java.time.Instant.ofEpochMilli(1714979289500L)));
-        try (SqliteStateStore s = SqliteStateStore.open(db)) {
-            assertThat(s.get("/w/b/a.txt")).contains(uploaded);
-            assertThat(s.get("/w/b/a.txt").orElseThrow().stat().knowsIdentity()).isFalse();
-            assertThat(s.get("/w/b/f.txt")).hasValueSatisfying(r -> {
+        try (SqliteStateStore s = SqliteStateStore.open(db, TestIds.INSTANCE)) {
+            assertThat(s.get(TestIds.id("/w/b/a.txt", "b"))).contains(uploaded);
+            assertThat(s.get(TestIds.id("/w/b/a.txt", "b")).orElseThrow().stat().knowsIdentity()).isFalse();
+            assertThat(s.get(TestIds.id("/w/b/f.txt", "b"))).hasValueSatisfying(r -> {
                 assertThat(r.status()).isEqualTo(FAILED);
                 assertThat(r.reason()).isEqualTo("slow down");
                 assertThat(r.attempts()).isEqualTo(2);
@@ -115,7 +116,7 @@ class SqliteStateStoreTest extends StateStoreContract {
             FileRecord known = uploaded.withIdentity(new dev.ferry.core.FileStat(5, 1_714_979_289_123L,
                     1_714_979_289_123_456_789L, 4242L), "", uploaded.updatedAt());
             s.put(known);
-            assertThat(s.get("/w/b/a.txt")).contains(known);
+            assertThat(s.get(TestIds.id("/w/b/a.txt", "b"))).contains(known);
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
             assertThat(scalar(s, "PRAGMA user_version")).isEqualTo(String.valueOf(SqliteSchema.VERSION));
@@ -130,7 +131,7 @@ class SqliteStateStoreTest extends StateStoreContract {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
             s.execute("PRAGMA user_version = " + (SqliteSchema.VERSION + 1));
         }
-        assertThatThrownBy(() -> SqliteStateStore.open(db))
+        assertThatThrownBy(() -> SqliteStateStore.open(db, TestIds.INSTANCE))
                 .isInstanceOf(StateStoreException.class)
                 .hasMessageContaining(db.toString())
                 .hasMessageContaining("open")
@@ -141,7 +142,7 @@ class SqliteStateStoreTest extends StateStoreContract {
     void namesTheOperationAndFileWhenItCannotOpen() throws Exception {
         Path notADb = dir.resolve("garbage.db");
         Files.writeString(notADb, "this is not a database, just some text that is long enough to be a header");
-        assertThatThrownBy(() -> SqliteStateStore.open(notADb))
+        assertThatThrownBy(() -> SqliteStateStore.open(notADb, TestIds.INSTANCE))
                 .isInstanceOf(StateStoreException.class)
                 .hasMessageContaining(notADb.toString())
                 .hasMessageContaining("open failed");
@@ -150,7 +151,7 @@ class SqliteStateStoreTest extends StateStoreContract {
     @Test
     void namesTheOperationAndFileOnceClosed() {
         store.close();
-        assertThatThrownBy(() -> store.getAll(List.of("/a")))
+        assertThatThrownBy(() -> store.getAll(List.of(TestIds.id("/a", "b"))))
                 .isInstanceOf(StateStoreException.class)
                 .hasMessageContaining("getAll")
                 .hasMessageContaining(dir.resolve("state.db").toString());

@@ -1,8 +1,10 @@
 package dev.ferry.state;
 
+import dev.ferry.testing.TestIds;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
 import dev.ferry.core.FileStatus;
+import dev.ferry.core.RecordId;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.StateStoreException;
 import org.junit.jupiter.api.AfterEach;
@@ -58,50 +60,58 @@ abstract class StateStoreContract {
     }
 
     static FileRecord record(String path, String bucket, FileStatus status) {
-        return new FileRecord(path, bucket, "key/of" + path, status, path.length() * 1000L, 1_714_979_289_123L,
+        return new FileRecord(TestIds.SOURCE, path, bucket, "key/of" + path, status, path.length() * 1000L, 1_714_979_289_123L,
                 "0123456789abcdef0123456789abcdef", "etag-" + path.hashCode(), 3, "reason for " + path,
                 status == FAILED, T1, T2, status == UPLOADED ? Optional.of(T3) : Optional.empty());
     }
 
+    static RecordId id(String path, String bucket) {
+        return TestIds.id(path, bucket);
+    }
+
+    static List<RecordId> ids(List<String> paths, String bucket) {
+        return paths.stream().map(p -> id(p, bucket)).toList();
+    }
+
     @Test
     void roundTripsEveryField() {
-        FileRecord r = new FileRecord("/data/in/cam1/img 001.jpg", "cam1", "img 001.jpg", UPLOADED, 12_345_678_901L,
+        FileRecord r = new FileRecord(TestIds.SOURCE, "/data/in/cam1/img 001.jpg", "cam1", "img 001.jpg", UPLOADED, 12_345_678_901L,
                 1_714_979_289_123L, "0123456789abcdef0123456789abcdef", "0123456789abcdef-2", 7, "slow down",
                 true, T1, T2, Optional.of(T3));
         store.put(r);
-        assertThat(store.get(r.path())).contains(r);
+        assertThat(store.get(r.id())).contains(r);
     }
 
     @Test
     void roundTripsTheInodeChangeTimeAndInode() {
-        FileRecord r = new FileRecord("/data/in/cam1/img 002.jpg", "cam1", "img 002.jpg", UPLOADED, 42,
+        FileRecord r = new FileRecord(TestIds.SOURCE, "/data/in/cam1/img 002.jpg", "cam1", "img 002.jpg", UPLOADED, 42,
                 1_714_979_289_123L, 1_714_979_289_123_456_789L, 9_876_543_210L, "0123456789abcdef0123456789abcdef",
                 "etag", 0, "", false, T1, T2, Optional.of(T3));
         store.put(r);
-        assertThat(store.get(r.path())).contains(r);
-        assertThat(store.get(r.path()).orElseThrow().stat())
+        assertThat(store.get(r.id())).contains(r);
+        assertThat(store.get(r.id()).orElseThrow().stat())
                 .isEqualTo(new FileStat(42, 1_714_979_289_123L, 1_714_979_289_123_456_789L, 9_876_543_210L));
     }
 
     @Test
     void anUnknownInodeChangeTimeAndInodeStayUnknownWhenWrittenOverAKnownOne() {
-        FileRecord known = new FileRecord("/data/k", "b", "k", UPLOADED, 1, 2, 3, 4, "", "", 0, "", false, T1, T2,
+        FileRecord known = new FileRecord(TestIds.SOURCE, "/data/k", "b", "k", UPLOADED, 1, 2, 3, 4, "", "", 0, "", false, T1, T2,
                 Optional.of(T3));
         store.put(known);
-        FileRecord unknown = new FileRecord("/data/k", "b", "k", PENDING, 1, 2, "", "", 0, "", false, T1, T2,
+        FileRecord unknown = new FileRecord(TestIds.SOURCE, "/data/k", "b", "k", PENDING, 1, 2, "", "", 0, "", false, T1, T2,
                 Optional.empty());
         store.put(unknown);
-        assertThat(store.get("/data/k")).contains(unknown);
-        assertThat(store.get("/data/k").orElseThrow().ctimeNanos()).isEqualTo(FileStat.UNKNOWN);
-        assertThat(store.get("/data/k").orElseThrow().inode()).isEqualTo(FileStat.UNKNOWN);
+        assertThat(store.get(id("/data/k", "b"))).contains(unknown);
+        assertThat(store.get(id("/data/k", "b")).orElseThrow().ctimeNanos()).isEqualTo(FileStat.UNKNOWN);
+        assertThat(store.get(id("/data/k", "b")).orElseThrow().inode()).isEqualTo(FileStat.UNKNOWN);
     }
 
     @Test
     void roundTripsAnAbsentUploadedAtAndEmptyStrings() {
-        FileRecord r = new FileRecord("/data/x", "", "", PENDING, 0, 0, "", "", 0, "", false, T1, T1,
+        FileRecord r = new FileRecord(TestIds.SOURCE, "/data/x", "", "", PENDING, 0, 0, "", "", 0, "", false, T1, T1,
                 Optional.empty());
         store.put(r);
-        assertThat(store.get(r.path())).contains(r);
+        assertThat(store.get(r.id())).contains(r);
     }
 
     @Test
@@ -112,40 +122,42 @@ abstract class StateStoreContract {
                 "/data/semi;colon -- comment); DROP TABLE files;", "/data/" + "long-".repeat(200));
         List<FileRecord> records = paths.stream().map(p -> record(p, "b\u00e9 ucket", FAILED)).toList();
         store.putAll(records);
-        Map<String, FileRecord> byPath = records.stream().collect(Collectors.toMap(FileRecord::path, r -> r));
-        assertThat(store.getAll(paths)).isEqualTo(byPath);
+        Map<RecordId, FileRecord> byId = records.stream().collect(Collectors.toMap(FileRecord::id, r -> r));
+        assertThat(store.getAll(ids(paths, "b\u00e9 ucket"))).isEqualTo(byId);
         for (FileRecord r : records) {
-            assertThat(store.get(r.path())).contains(r);
+            assertThat(store.get(r.id())).contains(r);
         }
     }
 
     @Test
     void keepsInstantsToTheMillisecond() {
         Instant precise = Instant.parse("2024-05-06T07:08:09.123456789Z");
-        FileRecord r = new FileRecord("/p", "b", "k", UPLOADED, 1, 2, "", "", 0, "", false, precise, precise,
+        FileRecord r = new FileRecord(TestIds.SOURCE, "/p", "b", "k", UPLOADED, 1, 2, "", "", 0, "", false, precise, precise,
                 Optional.of(precise));
         store.put(r);
         Instant millis = Instant.parse("2024-05-06T07:08:09.123Z");
-        assertThat(store.get("/p")).contains(new FileRecord("/p", "b", "k", UPLOADED, 1, 2, "", "", 0, "", false,
+        assertThat(store.get(id("/p", "b"))).contains(new FileRecord(TestIds.SOURCE, "/p", "b", "k", UPLOADED, 1, 2, "", "", 0, "", false,
                 millis, millis, Optional.of(millis)));
     }
 
     @Test
     void missingPathIsEmpty() {
         store.put(record("/a", "b", PENDING));
-        assertThat(store.get("/nope")).isEmpty();
-        assertThat(store.get("/A")).isEmpty();
+        assertThat(store.get(id("/nope", "b"))).isEmpty();
+        assertThat(store.get(id("/A", "b"))).isEmpty();
+        assertThat(store.get(id("/a", "other-bucket"))).isEmpty();
+        assertThat(store.get(new RecordId("another-host", "/a", "b"))).isEmpty();
     }
 
     @Test
     void upsertReplacesEveryFieldButCreatedAt() {
         FileRecord first = record("/a", "b1", UPLOADED);
         store.put(first);
-        FileRecord second = new FileRecord("/a", "b2", "k2", FAILED, 9, 10, "", "", 4, "gone", true, T2, T3,
+        FileRecord second = new FileRecord(TestIds.SOURCE, "/a", "b1", "k2", FAILED, 9, 10, "", "", 4, "gone", true, T2, T3,
                 Optional.empty());
         store.put(second);
-        assertThat(store.get("/a")).contains(new FileRecord("/a", "b2", "k2", FAILED, 9, 10, "", "", 4, "gone", true,
-                first.createdAt(), T3, Optional.empty()));
+        assertThat(store.get(id("/a", "b1"))).contains(new FileRecord(TestIds.SOURCE, "/a", "b1", "k2", FAILED, 9, 10, "", "", 4,
+                "gone", true, first.createdAt(), T3, Optional.empty()));
     }
 
     @Test
@@ -153,9 +165,9 @@ abstract class StateStoreContract {
         FileRecord older = record("/a", "b", PENDING);
         FileRecord newer = record("/a", "b", UPLOADED);
         store.putAll(List.of(older, record("/b", "b", PENDING), newer));
-        assertThat(store.get("/a")).contains(newer);
+        assertThat(store.get(id("/a", "b"))).contains(newer);
         store.putAll(List.of());
-        assertThat(store.getAll(List.of("/a", "/b"))).hasSize(2);
+        assertThat(store.getAll(ids(List.of("/a", "/b"), "b"))).hasSize(2);
     }
 
     @Test
@@ -167,10 +179,10 @@ abstract class StateStoreContract {
         IntStream.range(0, 500).forEach(i -> asked.add("/data/missing/" + i));
         Collections.shuffle(asked, new Random(42));
 
-        Map<String, FileRecord> found = store.getAll(asked);
+        Map<RecordId, FileRecord> found = store.getAll(ids(asked, "b"));
 
         assertThat(found).hasSize(2_000)
-                .isEqualTo(records.stream().collect(Collectors.toMap(FileRecord::path, r -> r)));
+                .isEqualTo(records.stream().collect(Collectors.toMap(FileRecord::id, r -> r)));
         assertThat(store.getAll(List.of())).isEmpty();
     }
 
@@ -181,16 +193,17 @@ abstract class StateStoreContract {
         for (int n : new int[] {1, 2, 49, 50, 51, 499, 500, 501, 1_001}) {
             List<String> asked = new ArrayList<>(paths.subList(0, n));
             asked.add("/s/missing-" + n);
-            assertThat(store.getAll(asked).keySet()).as("getAll of %d paths", n + 1)
-                    .containsExactlyInAnyOrderElementsOf(paths.subList(0, n));
+            assertThat(store.getAll(ids(asked, "b")).keySet()).as("getAll of %d paths", n + 1)
+                    .containsExactlyInAnyOrderElementsOf(ids(paths.subList(0, n), "b"));
         }
-        assertThat(store.get("/s/0")).isPresent();
-        assertThat(store.get("/s/missing")).isEmpty();
+        assertThat(store.get(id("/s/0", "b"))).isPresent();
+        assertThat(store.get(id("/s/missing", "b"))).isEmpty();
 
-        store.deleteAll(paths.subList(0, 1));
-        store.deleteAll(paths.subList(1, 51));
-        store.deleteAll(paths.subList(51, 553));
-        assertThat(store.getAll(paths).keySet()).containsExactlyInAnyOrderElementsOf(paths.subList(553, 1_100));
+        store.deleteAll(ids(paths.subList(0, 1), "b"));
+        store.deleteAll(ids(paths.subList(1, 51), "b"));
+        store.deleteAll(ids(paths.subList(51, 553), "b"));
+        assertThat(store.getAll(ids(paths, "b")).keySet())
+                .containsExactlyInAnyOrderElementsOf(ids(paths.subList(553, 1_100), "b"));
     }
 
     @Test
@@ -239,11 +252,41 @@ abstract class StateStoreContract {
         List<String> doomed = new ArrayList<>(paths.subList(0, 1_100));
         doomed.add("/never/there");
 
-        store.deleteAll(doomed);
+        store.deleteAll(ids(doomed, "b"));
         store.deleteAll(List.of());
 
-        assertThat(store.getAll(paths).keySet()).containsExactlyInAnyOrderElementsOf(paths.subList(1_100, 1_200));
+        assertThat(store.getAll(ids(paths, "b")).keySet())
+                .containsExactlyInAnyOrderElementsOf(ids(paths.subList(1_100, 1_200), "b"));
         assertThat(store.countByBucket()).isEqualTo(Map.of("b", Map.of(UPLOADED, 100L)));
+    }
+
+    /** The same record under another source. */
+    static FileRecord from(String source, FileRecord r) {
+        return new FileRecord(source, r.path(), r.bucket(), r.key(), r.status(), r.size(), r.mtimeMillis(),
+                r.ctimeNanos(), r.inode(), r.checksum(), r.etag(), r.attempts(), r.reason(), r.permanent(),
+                r.createdAt(), r.updatedAt(), r.uploadedAt());
+    }
+
+    @Test
+    void keepsOneRecordPerSourcePathAndBucketAndListsOnlyThisInstancesRecords() {
+        FileRecord toA = record("/same", "a", UPLOADED);
+        FileRecord toB = record("/same", "b", FAILED);
+        FileRecord otherHost = from("other-host", record("/same", "a", FAILED));
+        store.putAll(List.of(toA, toB, otherHost));
+
+        assertThat(store.get(toA.id())).contains(toA);
+        assertThat(store.get(toB.id())).contains(toB);
+        assertThat(store.get(otherHost.id())).contains(otherHost);
+        assertThat(store.getAll(List.of(toA.id(), toB.id(), otherHost.id()))).hasSize(3);
+        assertThat(store.recordsOf(TestIds.SOURCE, "/same")).containsExactly(toA, toB);
+        assertThat(store.recordsOf("other-host", "/same")).containsExactly(otherHost);
+        assertThat(store.list(FAILED, 0, 10)).containsExactly(toB);
+        assertThat(store.countByBucket()).isEqualTo(Map.of("a", Map.of(UPLOADED, 1L), "b", Map.of(FAILED, 1L)));
+
+        store.deleteAll(List.of(toA.id()));
+        assertThat(store.get(toA.id())).isEmpty();
+        assertThat(store.get(otherHost.id())).contains(otherHost);
+        assertThat(store.instance()).isEqualTo(TestIds.INSTANCE);
     }
 
     @Test
@@ -280,7 +323,7 @@ abstract class StateStoreContract {
             done.add(pool.submit(() -> {
                 go.await();
                 for (int i = 0; i < 20; i++) {
-                    store.getAll(List.of("/t0/0/0", "/t1/0/0", "/shared"));
+                    store.getAll(List.of(id("/t0/0/0", "t0"), id("/t1/0/0", "t1"), id("/shared", "t0")));
                     store.countByBucket();
                 }
                 return null;
@@ -296,7 +339,9 @@ abstract class StateStoreContract {
         for (int t = 0; t < writers; t++) {
             assertThat(counts.get("t" + t).get(UPLOADED)).isEqualTo((long) batches * perBatch);
         }
-        assertThat(store.get("/shared")).get().extracting(FileRecord::bucket).isIn("t0", "t1", "t2", "t3");
+        // one record of the shared path per destination bucket
+        assertThat(store.recordsOf(TestIds.SOURCE, "/shared")).extracting(FileRecord::bucket)
+                .containsExactly("t0", "t1", "t2", "t3");
     }
 
     @Test
@@ -305,7 +350,7 @@ abstract class StateStoreContract {
 
         assertThatCode(store::checkWritable).doesNotThrowAnyException();
         assertThat(store.countByBucket()).isEqualTo(Map.of("b", Map.of(PENDING, 1L)));
-        assertThat(store.get("/a")).contains(record("/a", "b", PENDING));
+        assertThat(store.get(id("/a", "b"))).contains(record("/a", "b", PENDING));
         store.close();
         assertThatThrownBy(store::checkWritable).isInstanceOf(StateStoreException.class);
     }
@@ -314,7 +359,7 @@ abstract class StateStoreContract {
     void failsWithStateStoreExceptionOnceClosed() {
         store.put(record("/a", "b", PENDING));
         store.close();
-        assertThatThrownBy(() -> store.get("/a")).isInstanceOf(StateStoreException.class);
+        assertThatThrownBy(() -> store.get(id("/a", "b"))).isInstanceOf(StateStoreException.class);
         assertThatThrownBy(() -> store.put(record("/b", "b", PENDING))).isInstanceOf(StateStoreException.class);
         assertThatThrownBy(() -> store.ping()).isInstanceOf(StateStoreException.class);
         assertThatCode(store::close).doesNotThrowAnyException();

@@ -1,5 +1,6 @@
 package dev.ferry.state;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -58,7 +59,7 @@ class StateWriterIdleTest {
     }
 
     private static FileRecord rec(String path) {
-        return new FileRecord(path, "b", path.substring(1), FileStatus.UPLOADED, 1, 1, 5, 6, "", "", 0, "", false,
+        return new FileRecord(TestIds.SOURCE, path, "b", path.substring(1), FileStatus.UPLOADED, 1, 1, 5, 6, "", "", 0, "", false,
                 NOW, NOW, Optional.of(NOW));
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.state;
 
+import dev.ferry.testing.TestIds;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStatus;
 import dev.ferry.core.StateStoreException;
@@ -50,8 +51,12 @@ class StateWriterTest {
         return start(100_000, 1_000, Duration.ofMillis(20));
     }
 
+    private static List<dev.ferry.core.RecordId> ids(String... paths) {
+        return java.util.Arrays.stream(paths).map(p -> TestIds.id(p, "b")).toList();
+    }
+
     private static FileRecord rec(String path, FileStatus status, long size) {
-        return new FileRecord(path, "b", path.substring(1), status, size, 1, "", "", 0, "", false, NOW, NOW,
+        return new FileRecord(TestIds.SOURCE, path, "b", path.substring(1), status, size, 1, "", "", 0, "", false, NOW, NOW,
                 status == UPLOADED ? Optional.of(NOW) : Optional.empty());
     }
 
@@ -175,12 +180,25 @@ class StateWriterTest {
         writer.submit(rec("/pending", FAILED, 2));
         writer.submit(rec("/both", PENDING, 2));
 
-        assertThat(writer.get("/pending")).contains(rec("/pending", FAILED, 2));
-        assertThat(writer.getAll(List.of("/pending", "/stored", "/both", "/missing"))).isEqualTo(Map.of(
-                "/pending", rec("/pending", FAILED, 2),
-                "/stored", rec("/stored", UPLOADED, 1),
-                "/both", rec("/both", PENDING, 2)));
-        assertThat(writer.get("/missing")).isEmpty();
+        assertThat(writer.get(TestIds.id("/pending", "b"))).contains(rec("/pending", FAILED, 2));
+        assertThat(writer.getAll(ids("/pending", "/stored", "/both", "/missing"))).isEqualTo(Map.of(
+                TestIds.id("/pending", "b"), rec("/pending", FAILED, 2),
+                TestIds.id("/stored", "b"), rec("/stored", UPLOADED, 1),
+                TestIds.id("/both", "b"), rec("/both", PENDING, 2)));
+        assertThat(writer.get(TestIds.id("/missing", "b"))).isEmpty();
+    }
+
+    @Test
+    void theRecordsOfAnItemAreTheStoredOnesAndThePendingOnesOfEveryBucket() throws Exception {
+        start();
+        store.data.put("/x", rec("/x", FAILED, 1)); // bucket "b"
+        holdTheFlusher();
+        FileRecord toC = FileRecord.pending(TestIds.SOURCE, "/x", "c", "x", new dev.ferry.core.FileStat(2, 2), NOW);
+        writer.submit(toC);
+        writer.submit(FileRecord.pending("other-host", "/x", "c", "x", new dev.ferry.core.FileStat(3, 3), NOW));
+
+        assertThat(writer.recordsOf(TestIds.SOURCE, "/x")).containsExactly(rec("/x", FAILED, 1), toC);
+        assertThat(writer.instance()).isEqualTo(TestIds.INSTANCE);
     }
 
     @Test
@@ -189,22 +207,22 @@ class StateWriterTest {
         store.failing = true;
         writer.submit(rec("/pending", FAILED, 2));
 
-        assertThatThrownBy(() -> writer.get("/elsewhere")).isInstanceOf(StateStoreException.class);
+        assertThatThrownBy(() -> writer.get(TestIds.id("/elsewhere", "b"))).isInstanceOf(StateStoreException.class);
         assertThat(writer.reachable()).isFalse();
-        assertThatThrownBy(() -> writer.getAll(List.of("/pending", "/elsewhere")))
+        assertThatThrownBy(() -> writer.getAll(ids("/pending", "/elsewhere")))
                 .isInstanceOf(StateStoreException.class).hasMessageContaining("unreachable");
-        assertThat(writer.get("/pending")).contains(rec("/pending", FAILED, 2));
+        assertThat(writer.get(TestIds.id("/pending", "b"))).contains(rec("/pending", FAILED, 2));
 
         store.failing = false;
         await().atMost(DEADLINE).until(writer::reachable);
-        assertThat(writer.get("/elsewhere")).isEmpty();
+        assertThat(writer.get(TestIds.id("/elsewhere", "b"))).isEmpty();
     }
 
     @Test
     void findsOutWhenAnIdleStoreReturns() {
         start();
         store.failing = true;
-        assertThatThrownBy(() -> writer.get("/x")).isInstanceOf(StateStoreException.class);
+        assertThatThrownBy(() -> writer.get(TestIds.id("/x", "b"))).isInstanceOf(StateStoreException.class);
         await().atMost(DEADLINE).until(() -> store.pings.get() >= 2); // probing, nothing to write
         store.failing = false;
         await().atMost(DEADLINE).until(writer::reachable);
@@ -363,7 +381,7 @@ class StateWriterTest {
         assertThat(writer.lastError()).hasValueSatisfying(e -> assertThat(e).contains("not authorized"));
         assertThat(writer.counters().rejected()).isZero();
         assertThat(writer.pendingWrites()).isEqualTo(50);
-        assertThat(writer.get("/stored")).contains(rec("/stored", UPLOADED, 1)); // reads still work
+        assertThat(writer.get(TestIds.id("/stored", "b"))).contains(rec("/stored", UPLOADED, 1)); // reads still work
 
         store.readOnly = false;
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.ferry.state;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.StateStoreException;
@@ -109,10 +110,10 @@ class WriteBufferTimingTest {
     void aRecordEndsTheIdleWaitAtOnce() throws Exception {
         WriteBuffer b = buffer(() -> 0.0);
         b.awaitBatch();
-        pause.onWait = () -> b.enqueue(dev.ferry.core.FileRecord.pending("/t/photos/a.jpg", "photos", "a.jpg",
+        pause.onWait = () -> b.enqueue(dev.ferry.core.FileRecord.pending(TestIds.SOURCE, "/t/photos/a.jpg", "photos", "a.jpg",
                 new dev.ferry.core.FileStat(1, 1), CLOCK.instant()), null);
         List<PendingWrites.Taken> batch = b.awaitBatch();
-        assertThat(batch).extracting(PendingWrites.Taken::path).containsExactly("/t/photos/a.jpg");
+        assertThat(batch).extracting(t -> t.record().path()).containsExactly("/t/photos/a.jpg");
         assertThat(pause.waits).hasSize(1);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.sweep;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.FileRecord;
@@ -31,7 +32,7 @@ class DeletedFailuresTest {
     @BeforeEach
     void open() throws Exception {
         root = Files.createDirectories(tmp.resolve("site"));
-        store = SqliteStateStore.open(tmp.resolve("state/ferry.db"));
+        store = SqliteStateStore.open(tmp.resolve("state/ferry.db"), TestIds.INSTANCE);
         writer = StateWriter.start(store);
         failures = new DeletedFailures(store, writer, Clock.fixed(NOW, ZoneOffset.UTC));
     }
@@ -55,12 +56,12 @@ class DeletedFailuresTest {
         assertThat(failures.close(root)).isEqualTo(1);
         assertThat(writer.flush(Duration.ofSeconds(10))).isTrue();
 
-        FileRecord closed = store.get(deleted.toString()).orElseThrow();
+        FileRecord closed = store.get(TestIds.id(deleted.toString(), "photos")).orElseThrow();
         assertThat(closed.status()).isEqualTo(FileStatus.IGNORED);
         assertThat(closed.reason()).isEqualTo("deleted locally before it was uploaded");
-        assertThat(store.get(present.toString()).orElseThrow().status()).isEqualTo(FileStatus.FAILED);
-        assertThat(store.get(elsewhere.toString()).orElseThrow().status()).as("another site's").isEqualTo(FileStatus.FAILED);
-        assertThat(store.get(uploadedThenDeleted.toString()).orElseThrow().status()).isEqualTo(FileStatus.UPLOADED);
+        assertThat(store.get(TestIds.id(present.toString(), "photos")).orElseThrow().status()).isEqualTo(FileStatus.FAILED);
+        assertThat(store.get(TestIds.id(elsewhere.toString(), "photos")).orElseThrow().status()).as("another site's").isEqualTo(FileStatus.FAILED);
+        assertThat(store.get(TestIds.id(uploadedThenDeleted.toString(), "photos")).orElseThrow().status()).isEqualTo(FileStatus.UPLOADED);
         assertThat(failures.close(root)).as("nothing left to close").isZero();
     }
 
@@ -71,7 +72,7 @@ class DeletedFailuresTest {
         Files.delete(root); // an unmounted disk: every file looks deleted
 
         assertThat(failures.close(root)).isZero();
-        assertThat(store.get(deleted.toString()).orElseThrow().status()).isEqualTo(FileStatus.FAILED);
+        assertThat(store.get(TestIds.id(deleted.toString(), "photos")).orElseThrow().status()).isEqualTo(FileStatus.FAILED);
     }
 
     @Test
@@ -92,6 +93,6 @@ class DeletedFailuresTest {
     }
 
     private static FileRecord record(Path path, FileStatus status) {
-        return FileRecord.pending(path.toString(), "photos", "x.jpg", 10, 1_000, NOW).withStatus(status, NOW);
+        return FileRecord.pending(TestIds.SOURCE, path.toString(), "photos", "x.jpg", 10, 1_000, NOW).withStatus(status, NOW);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.sweep;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.Checksums;
@@ -100,11 +101,11 @@ class ReconcileCtimeIT {
         Instant runStart = Instant.now().minusSeconds(60);
         Path during = Files.writeString(root.resolve("during.txt"), "uploaded while listing");
         FileStat duringStat = LocalStat.of(during).orElseThrow();
-        records.offer(FileRecord.pending(during.toString(), BUCKET, "during.txt", duringStat, runStart)
+        records.offer(FileRecord.pending(TestIds.SOURCE, during.toString(), BUCKET, "during.txt", duringStat, runStart)
                 .uploaded(BUCKET, "during.txt", duringStat, "", "", runStart.plusSeconds(30)));
         Path before = Files.writeString(root.resolve("before.txt"), "deleted in S3 before");
         FileStat beforeStat = LocalStat.of(before).orElseThrow();
-        records.offer(FileRecord.pending(before.toString(), BUCKET, "before.txt", beforeStat, runStart)
+        records.offer(FileRecord.pending(TestIds.SOURCE, before.toString(), BUCKET, "before.txt", beforeStat, runStart)
                 .uploaded(BUCKET, "before.txt", beforeStat, "", "", runStart.minusSeconds(30)));
 
         run(Reconciler.Mode.STATE, Clock.fixed(runStart, java.time.ZoneOffset.UTC));
@@ -146,7 +147,7 @@ class ReconcileCtimeIT {
     private void record(Path file, FileStat stat, String md5) {
         String key = root.relativize(file).toString();
         Instant now = Instant.now();
-        records.offer(FileRecord.pending(file.toString(), BUCKET, key, stat, now)
+        records.offer(FileRecord.pending(TestIds.SOURCE, file.toString(), BUCKET, key, stat, now)
                 .uploaded(BUCKET, key, stat, md5, "", now));
     }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.sweep;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.Destination;
@@ -80,7 +81,7 @@ class SweeperCtimeTest {
 
     private void uploaded(Path file, FileStat stat) {
         String key = root.resolve("photos").relativize(file).toString();
-        records.offer(FileRecord.pending(file.toString(), "photos", key, stat, T)
+        records.offer(FileRecord.pending(TestIds.SOURCE, file.toString(), "photos", key, stat, T)
                 .uploaded("photos", key, stat, "md5", "etag", T));
     }
 }

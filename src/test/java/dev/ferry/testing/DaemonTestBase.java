@@ -65,7 +65,8 @@ public abstract class DaemonTestBase {
     /** What the daemon's SQLite state store says about a file now. */
     protected Optional<FileRecord> record(Path file) {
         try (SqliteStateStore store = SqliteStateStore.open(state.resolve("ferry.db"))) {
-            return store.get(file.toString());
+            // the daemon's instance is this host's, as the store's opened here
+            return store.recordsOf(store.instance().value(), file.toString()).stream().findFirst();
         }
     }
 }

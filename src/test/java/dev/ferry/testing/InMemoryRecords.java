@@ -1,6 +1,8 @@
 package dev.ferry.testing;
 
 import dev.ferry.core.FileRecord;
+import dev.ferry.core.InstanceId;
+import dev.ferry.core.RecordId;
 import dev.ferry.core.RecordKeeper;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * buffer's pending records are; {@link #offered()} keeps every record written, in order.
  */
 public final class InMemoryRecords implements RecordKeeper {
-    private final Map<String, FileRecord> records = new ConcurrentHashMap<>();
+    private final Map<RecordId, FileRecord> records = new ConcurrentHashMap<>();
     private final List<FileRecord> offered = new ArrayList<>();
 
     @Override
@@ -27,18 +29,28 @@ public final class InMemoryRecords implements RecordKeeper {
     @Override
     public synchronized void offer(FileRecord record) {
         offered.add(record);
-        records.put(record.path(), record);
+        records.put(record.id(), record);
     }
 
     @Override
+    public InstanceId instance() {
+        return TestIds.INSTANCE;
+    }
+
+    @Override
+    public Optional<FileRecord> get(RecordId id) {
+        return Optional.ofNullable(records.get(id));
+    }
+
+    /** The record of a path, whatever its bucket (the tests here give a path one bucket). */
     public Optional<FileRecord> get(String path) {
-        return Optional.ofNullable(records.get(path));
+        return records.values().stream().filter(r -> r.path().equals(path)).findFirst();
     }
 
     @Override
-    public Map<String, FileRecord> getAll(Collection<String> paths) {
-        Map<String, FileRecord> found = new java.util.HashMap<>();
-        paths.forEach(p -> get(p).ifPresent(r -> found.put(p, r)));
+    public Map<RecordId, FileRecord> getAll(Collection<RecordId> ids) {
+        Map<RecordId, FileRecord> found = new java.util.HashMap<>();
+        ids.forEach(id -> get(id).ifPresent(r -> found.put(id, r)));
         return found;
     }
 

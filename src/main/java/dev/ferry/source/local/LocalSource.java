@@ -25,24 +25,29 @@ import java.util.stream.StreamSupport;
  * state store never collide, and the file's absolute path tells the trees of one host apart ({@link #owns}).
  */
 public final class LocalSource implements Source {
+    private final String id;
     private final Path root;
 
-    /** @param root the tree's folder; made absolute and normalized */
-    public LocalSource(Path root) {
+    /**
+     * @param id   the daemon's instance id ({@link dev.ferry.core.InstanceId}), shared by all its local trees
+     * @param root the tree's folder; made absolute and normalized
+     */
+    public LocalSource(String id, Path root) {
+        this.id = java.util.Objects.requireNonNull(id, "id");
         this.root = root.toAbsolutePath().normalize();
     }
 
     /**
-     * The id of every local tree of this daemon. A constant until the daemon has an instance id of its own; then
-     * this one line takes it.
+     * The reference to the local file at {@code path} of the daemon whose instance id is {@code id} (its path as
+     * given: the state store knows files by it).
      */
-    public static String instanceId() {
-        return "local";
+    public static ItemRef ref(String id, Path path) {
+        return new ItemRef(id, path.toString());
     }
 
-    /** The reference to the local file at {@code path} (its path as given: the state store knows files by it). */
-    public static ItemRef ref(Path path) {
-        return new ItemRef(instanceId(), path.toString());
+    /** The reference to the local file at {@code path} of this tree's daemon. */
+    public ItemRef ref(Path path) {
+        return ref(id, path);
     }
 
     /** The path of a local item. */
@@ -56,7 +61,7 @@ public final class LocalSource implements Source {
 
     @Override
     public String id() {
-        return instanceId();
+        return id;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.ferry.source.local;
 
+import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.ItemContent;
@@ -24,7 +25,7 @@ class LocalSourceTest {
         Files.writeString(root.resolve("a/c"), "abc");
         Files.writeString(root.resolve("a-b"), "x");
         Files.writeString(root.resolve("a0"), "yy");
-        LocalSource source = new LocalSource(root);
+        LocalSource source = new LocalSource(TestIds.SOURCE, root);
         try (Stream<Source.Item> items = source.list()) {
             List<Source.Item> all = items.toList();
             assertThat(all).extracting(Source.Item::item).containsExactly(root.resolve("a-b").toString(),
@@ -36,7 +37,7 @@ class LocalSourceTest {
 
     @Test
     void tellsADeletedFileFromSomethingThatIsNoFile() throws IOException {
-        LocalSource source = new LocalSource(root);
+        LocalSource source = new LocalSource(TestIds.SOURCE, root);
         Path folder = Files.createDirectories(root.resolve("folder"));
         assertThat(source.version(folder.toString())).isEmpty();
         assertThat(source.notAnItem(folder.toString())).contains("a folder, not a file");
@@ -44,23 +45,23 @@ class LocalSourceTest {
         assertThat(source.version(gone)).isEmpty();
         assertThat(source.notAnItem(gone)).isEmpty();
         assertThat(source.available()).isTrue();
-        assertThat(new LocalSource(root.resolve("missing")).available()).isFalse();
+        assertThat(new LocalSource(TestIds.SOURCE, root.resolve("missing")).available()).isFalse();
     }
 
     @Test
     void ownsTheFilesUnderItsFolderOnly() {
-        LocalSource source = new LocalSource(root.resolve("site"));
+        LocalSource source = new LocalSource(TestIds.SOURCE, root.resolve("site"));
         assertThat(source.owns(root.resolve("site/x.txt").toString())).isTrue();
         assertThat(source.owns(root.resolve("site-other/x.txt").toString())).isFalse();
         assertThat(source.ref(root.resolve("site/x.txt").toString()))
-                .isEqualTo(LocalSource.ref(root.resolve("site/x.txt")));
+                .isEqualTo(LocalSource.ref(TestIds.SOURCE, root.resolve("site/x.txt")));
     }
 
     @Test
     void servesRangesEachFromItsOwnStream() throws IOException {
         Path file = root.resolve("f.bin");
         Files.writeString(file, "0123456789");
-        ItemContent content = new LocalSource(root).content(file.toString());
+        ItemContent content = new LocalSource(TestIds.SOURCE, root).content(file.toString());
         assertThat(content.name()).isEqualTo("f.bin");
         assertThat(content.currentLength()).isEqualTo(10);
         try (InputStream whole = content.open(0, 10); InputStream tail = content.open(6, 4)) {
