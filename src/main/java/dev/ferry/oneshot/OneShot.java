@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 
 /**
@@ -70,6 +71,8 @@ final class OneShot implements AutoCloseable {
     final List<Site> sites;
     private final List<SiteSetup> setups;
     private final List<AutoCloseable> opened = new ArrayList<>();
+    /** The S3 clients and what else the sites opened: closed before the state writer and the store. */
+    private final List<AutoCloseable> siteResources = new ArrayList<>();
 
     OneShot(FerryConfig config) {
         this(config, false);
@@ -91,14 +94,70 @@ final class OneShot implements AutoCloseable {
             }
             opened.add(() -> deleteTree(scratch)); // closed last: after the store
             this.store = dev.ferry.state.SqliteStateStore.open(scratch.resolve("ferry.db"));
+            this.setups = Components.sites(config, Components.bandwidthLimit(config), siteResources);
         } else {
-            this.store = Components.openStateStore(config);
+            // The state store opens (SQLite's native library, the schema; or a MongoDB connection) on a thread of its
+            // own while this one builds the S3 clients: a one-shot run is mostly start-up. A store that cannot open
+            // fails the run as before, ahead of any failure of the sites.
+            CompletableFuture<StateStore> opening = new CompletableFuture<>();
+            Thread opener = new Thread(() -> {
+                try {
+                    opening.complete(Components.openStateStore(config));
+                } catch (Throwable t) {
+                    opening.completeExceptionally(t);
+                }
+            }, "ferry-open-state");
+            opener.setDaemon(true);
+            opener.start();
+            List<SiteSetup> built;
+            try {
+                built = Components.sites(config, Components.bandwidthLimit(config), siteResources);
+            } catch (RuntimeException | Error e) {
+                closeQuietly(siteResources);
+                StateStore openedStore = openedStore(opening); // the store's own failure first, as before
+                closeQuietly(List.of(openedStore));
+                throw e;
+            }
+            this.setups = built;
+            StateStore openedStore;
+            try {
+                openedStore = openedStore(opening);
+            } catch (RuntimeException | Error e) {
+                closeQuietly(siteResources);
+                throw e;
+            }
+            this.store = openedStore;
         }
         opened.add(store);
         this.writer = StateWriter.start(store);
         opened.add(writer);
-        this.setups = Components.sites(config, Components.bandwidthLimit(config), opened);
+        opened.addAll(siteResources); // closed before the writer and the store, as when they were opened after them
         this.sites = setups.stream().map(SiteSetup::site).toList();
+    }
+
+    /** The store the opener thread opened, or its failure thrown here as it would have been on this thread. */
+    private static StateStore openedStore(CompletableFuture<StateStore> opening) {
+        try {
+            return opening.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(List<? extends AutoCloseable> resources) {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                // failing already: nothing more to do
+            }
+        }
     }
 
     Engine engine(int maxAttempts, UploadListener listener) {

@@ -11,6 +11,7 @@ import dev.ferry.core.FileStat;
 import dev.ferry.core.FileStatus;
 import dev.ferry.core.ObjectStore;
 import dev.ferry.core.RecordKeeper;
+import dev.ferry.core.RecordId;
 import dev.ferry.core.RemoteEntry;
 import dev.ferry.core.RemoteObject;
 import dev.ferry.core.UploadDecision;
@@ -28,6 +29,10 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +66,22 @@ public final class Reconciler {
     private java.time.Instant runStarted = java.time.Instant.MIN;
     /** The MD5 of the file last found equal to its object by content, "" when not computed. */
     private String confirmedMd5 = "";
+
+    /** Files and objects per batch of the run's two stages (merge and decide; prepare). */
+    private static final int BATCH = 256;
+    private static final java.util.concurrent.ThreadFactory COMPARE_THREADS = task -> {
+        Thread t = new Thread(task, "ferry-compare");
+        t.setDaemon(true);
+        return t;
+    };
+
+    /** One place of the merge: a file and its object, a file alone (remote null), or an object alone (local null). */
+    private record Step(LocalTree.Entry local, RemoteEntry remote, String remoteRel) {
+    }
+
+    /** A batch of steps with their records (by path) and, per step, the file's MD5 when computed ahead. */
+    private record Batch(List<Step> steps, java.util.Map<String, FileRecord> records, String[] md5s) {
+    }
 
     public Reconciler(PrefixRouter router, ObjectStore store, RecordKeeper records, Policy policy, Clock clock) {
         this(router, store, records, policy, clock, System::nanoTime);
@@ -113,25 +134,56 @@ public final class Reconciler {
             }
             LocalTree.Entry l = local.hasNext() ? local.next() : null;
             RemoteEntry r = remote.hasNext() ? remote.next() : null;
-            while (l != null || r != null) {
-                String rRel = r == null ? null : r.key().substring(prefix.length());
-                int cmp = l == null ? 1 : r == null ? -1 : RemoteEntry.KEY_ORDER.compare(l.relative(), rRel);
-                if (cmp <= 0) {
-                    if (cmp == 0) {
-                        c.remote++;
+            // Two stages: this thread merges the walk with the listing into batches and decides, in key order; a
+            // helper thread prepares the batch after the current one (its records in one lookup, the MD5 of each
+            // file whose decision needs it). Bounded: at most two batches are ahead of the decisions.
+            ExecutorService helper = null;
+            try {
+                java.util.ArrayDeque<Future<Batch>> ahead = new java.util.ArrayDeque<>();
+                boolean stopped = false;
+                while (!stopped && (l != null || r != null || !ahead.isEmpty())) {
+                    while (ahead.size() < 2 && (l != null || r != null)) {
+                        List<Step> steps = new ArrayList<>(BATCH);
+                        while (steps.size() < BATCH && (l != null || r != null)) {
+                            String rRel = r == null ? null : r.key().substring(prefix.length());
+                            int cmp = l == null ? 1 : r == null ? -1 : RemoteEntry.KEY_ORDER.compare(l.relative(), rRel);
+                            if (cmp <= 0) {
+                                steps.add(new Step(l, cmp == 0 ? r : null, cmp == 0 ? rRel : null));
+                                l = local.hasNext() ? local.next() : null;
+                                if (cmp == 0) {
+                                    r = remote.hasNext() ? remote.next() : null;
+                                }
+                            } else {
+                                steps.add(new Step(null, r, rRel));
+                                r = remote.hasNext() ? remote.next() : null;
+                            }
+                        }
+                        if (helper == null) {
+                            helper = Executors.newSingleThreadExecutor(COMPARE_THREADS);
+                        }
+                        ahead.add(helper.submit(() -> prepare(steps)));
                     }
-                    markers.enter(MarkerTracker.folderOf(l.relative()));
-                    if (!onLocal(l, cmp == 0 ? r : null, sink, c, markers)) {
-                        break;
+                    Batch batch = await(ahead.poll());
+                    for (int i = 0; i < batch.steps().size() && !stopped; i++) {
+                        Step step = batch.steps().get(i);
+                        if (step.local() != null) {
+                            if (step.remote() != null) {
+                                c.remote++;
+                            }
+                            markers.enter(MarkerTracker.folderOf(step.local().relative()));
+                            stopped = !onLocal(step.local(), step.remote(), sink, c, markers,
+                                    Optional.ofNullable(batch.records().get(step.local().path().toString())),
+                                    batch.md5s()[i]);
+                        } else {
+                            markers.enter(MarkerTracker.folderOf(step.remoteRel()));
+                            onRemoteOnly(step.remote(), step.remoteRel(), sink, c, markers, deletions);
+                        }
                     }
-                    l = local.hasNext() ? local.next() : null;
-                    if (cmp == 0) {
-                        r = remote.hasNext() ? remote.next() : null;
-                    }
-                } else {
-                    markers.enter(MarkerTracker.folderOf(rRel));
-                    onRemoteOnly(r, rRel, sink, c, markers, deletions);
-                    r = remote.hasNext() ? remote.next() : null;
+                }
+                ahead.forEach(f -> f.cancel(true));
+            } finally {
+                if (helper != null) {
+                    helper.shutdownNow();
                 }
             }
         }
@@ -164,8 +216,8 @@ public final class Reconciler {
                 Duration.ofNanos(nanoTime.getAsLong() - began));
     }
 
-    private boolean onLocal(LocalTree.Entry l, RemoteEntry remote, ReconcileSink sink, Counts c, MarkerTracker markers)
-            throws InterruptedException {
+    private boolean onLocal(LocalTree.Entry l, RemoteEntry remote, ReconcileSink sink, Counts c, MarkerTracker markers,
+            Optional<FileRecord> record, String aheadMd5) throws InterruptedException {
         if (isMarker(l.relative())) {
             if (remote != null) {
                 markers.markerSeen(remote.lastModified());
@@ -177,8 +229,7 @@ public final class Reconciler {
             c.ignored++;
             if (decision instanceof RouteDecision.Rejected rejected) {
                 markers.file(l.stat().mtimeMillis(), false);
-                sink.rejected(l.path(), rejected, l.stat(),
-                        records.get(records.local(l.path().toString(), rejected.bucket())));
+                sink.rejected(l.path(), rejected, l.stat(), record);
             } else if (decision instanceof RouteDecision.Skipped skippedFile) {
                 sink.skipped(l.path(), skippedFile.reason());
             }
@@ -186,11 +237,10 @@ public final class Reconciler {
         }
         c.files++;
         Destination dest = routed.destination();
-        Optional<FileRecord> record = records.get(records.local(l.path().toString(), dest.bucket()));
         confirmedMd5 = "";
         Optional<String> why = remote == null
                 ? uploadedDuringRun(record, l.stat()) ? Optional.empty() : Optional.of("")
-                : compare(l, remote, dest, record);
+                : compare(l, remote, dest, record, aheadMd5);
         if (why.isEmpty()) {
             boolean known = UploadDecision.uploaded(record, l.stat());
             if (known) {
@@ -243,6 +293,59 @@ public final class Reconciler {
     }
 
     /**
+     * The helper thread's part: the batch's records in one lookup, and the MD5 of each file that its decision will
+     * compare with its object's ETag (the same size, a single-part ETag, and either a file the state store does not
+     * know or checksum mode). A file that cannot be read here is left to the decision, which says why.
+     */
+    private Batch prepare(List<Step> steps) {
+        List<String> paths = new ArrayList<>(steps.size());
+        for (Step step : steps) {
+            if (step.local() != null) {
+                paths.add(step.local().path().toString());
+            }
+        }
+        java.util.Map<String, FileRecord> found = new java.util.HashMap<>();
+        if (!paths.isEmpty()) {
+            // a prefix site has one bucket: its rejected files (key too long, name not UTF-8) are recorded there too
+            List<RecordId> ids = paths.stream().map(p -> records.local(p, router.bucket())).toList();
+            records.getAll(ids).forEach((id, r) -> found.put(id.item(), r));
+        }
+        String[] md5s = new String[steps.size()];
+        for (int i = 0; i < steps.size() && !Thread.currentThread().isInterrupted(); i++) {
+            Step step = steps.get(i);
+            LocalTree.Entry l = step.local();
+            RemoteEntry remote = step.remote();
+            if (l == null || remote == null || isMarker(l.relative()) || remote.etag().indexOf('-') >= 0
+                    || remote.size() != l.stat().size() || storageClassProblem(remote).isPresent()) {
+                continue;
+            }
+            Optional<FileRecord> record = Optional.ofNullable(found.get(l.path().toString()));
+            if (UploadDecision.unknown(record) || policy.mode() == Mode.CHECKSUM) {
+                try {
+                    md5s[i] = Checksums.md5Hex(l.path());
+                } catch (IOException e) {
+                    md5s[i] = null; // the decision reads it again and says why it cannot
+                }
+            }
+        }
+        return new Batch(steps, found, md5s);
+    }
+
+    private static Batch await(Future<Batch> batch) throws InterruptedException {
+        try {
+            return batch.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
      * True when the record says this very version was uploaded after this run began: the listing page that
      * lacks it may have been fetched before the upload ended (the daemon's workers go on while a start-up check
      * or a sweep lists), so its absence there says nothing, and withdrawing the record would upload it twice.
@@ -281,7 +384,7 @@ public final class Reconciler {
         RemoteObject o = head.get();
         RemoteEntry remote = new RemoteEntry(o.key(), o.size(), o.etag(), java.time.Instant.EPOCH, o.storageClass());
         confirmedMd5 = "";
-        Optional<String> why = storageClassProblem(remote).or(() -> sameObject(path, stat, remote, dest));
+        Optional<String> why = storageClassProblem(remote).or(() -> sameObject(path, stat, remote, dest, null));
         if (why.isEmpty() && !dryRun) {
             recordConfirmed(path, stat, dest, record, remote.etag());
         }
@@ -295,7 +398,7 @@ public final class Reconciler {
 
     /** Why the object does not hold this version of the file, or empty when it does. */
     private Optional<String> compare(LocalTree.Entry l, RemoteEntry remote, Destination dest,
-            Optional<FileRecord> record) {
+            Optional<FileRecord> record, String aheadMd5) {
         Optional<String> storageClass = storageClassProblem(remote);
         if (storageClass.isPresent()) {
             return storageClass;
@@ -304,7 +407,7 @@ public final class Reconciler {
             // the state store does not know the file (a lost or new store, a seed's document without a version):
             // S3 decides, in every mode by size and content as in checksum mode (an object another tool uploaded
             // has no mtime metadata to compare), so nothing already there is sent again
-            return sameObject(l.path(), l.stat(), remote, dest);
+            return sameObject(l.path(), l.stat(), remote, dest, aheadMd5);
         }
         switch (policy.mode()) {
             case STATE:
@@ -316,7 +419,7 @@ public final class Reconciler {
                 return UploadDecision.sizeDiffers(remote.size(), l.stat());
             case CHECKSUM:
             default:
-                return sameObject(l.path(), l.stat(), remote, dest);
+                return sameObject(l.path(), l.stat(), remote, dest, aheadMd5);
         }
     }
 
@@ -326,7 +429,7 @@ public final class Reconciler {
      */
     private boolean sameContentAsUploaded(LocalTree.Entry l, RemoteEntry remote, Destination dest, FileRecord record) {
         if (record.checksum().isEmpty()) {
-            return sameContent(l.path(), l.stat().size(), remote, dest);
+            return sameContent(l.path(), l.stat().size(), remote, dest, null);
         }
         try {
             return Checksums.md5Hex(l.path()).equalsIgnoreCase(record.checksum());
@@ -336,21 +439,26 @@ public final class Reconciler {
         }
     }
 
-    /** Size, then content: why the object does not hold the file, or empty when it does (checksum mode). */
-    private Optional<String> sameObject(Path path, FileStat stat, RemoteEntry remote, Destination dest) {
+    /**
+     * Size, then content: why the object does not hold the file, or empty when it does (checksum mode).
+     * {@code aheadMd5}: the file's MD5 when computed ahead, else null.
+     */
+    private Optional<String> sameObject(Path path, FileStat stat, RemoteEntry remote, Destination dest,
+            String aheadMd5) {
         Optional<String> size = UploadDecision.sizeDiffers(remote.size(), stat);
         if (size.isPresent()) {
             return size;
         }
-        return sameContent(path, stat.size(), remote, dest) ? Optional.empty() : Optional.of("content differs");
+        return sameContent(path, stat.size(), remote, dest, aheadMd5) ? Optional.empty()
+                : Optional.of("content differs");
     }
 
-    private boolean sameContent(Path path, long size, RemoteEntry remote, Destination dest) {
+    private boolean sameContent(Path path, long size, RemoteEntry remote, Destination dest, String aheadMd5) {
         try {
             String etag = remote.etag();
             int dash = etag.indexOf('-');
             if (dash < 0) {
-                return matched(Checksums.md5Hex(path), etag);
+                return matched(aheadMd5 != null ? aheadMd5 : Checksums.md5Hex(path), etag);
             }
             Optional<String> md5 = store.head(dest.bucket(), dest.key()).flatMap(RemoteObject::md5Hex);
             if (md5.isPresent()) {

@@ -127,6 +127,66 @@ class LauncherIT {
     }
 
     @Test
+    void usesTheClassDataArchiveBesideItsJarOnlyWithTheJavaThatMadeItAndStartsWithoutOneThatDoesNotMatch()
+            throws Exception {
+        Path home = unpack();
+        Path launcher = home.resolve("bin/ferry");
+        Path jar = home.toRealPath().resolve("lib/ferry.jar");
+        Path jsa = jar.resolveSibling("ferry.jsa");
+        Path jdk = jar.resolveSibling("ferry.jsa.jdk");
+        // Made as packaging/cds-train makes it: a run of the launcher itself with ArchiveClassesAtExit, and the
+        // runtime version of the JDK that made it beside it.
+        Map<String, String> env = env();
+        env.put("FERRY_JAVA_OPTS", "-XX:ArchiveClassesAtExit=" + jsa);
+        Result training = run(env, launcher.toString(), "--version");
+        assertThat(training.exit()).as(training.err()).isZero();
+        assertThat(jsa).isRegularFile();
+        Files.writeString(jdk, runtimeVersion() + "\n");
+
+        Path loaded = tmp.resolve("loaded.txt");
+        env.put("FERRY_JAVA_OPTS", "-Xlog:class+load=info:file=" + loaded);
+        Result used = run(env, launcher.toString(), "--version");
+        assertThat(used.exit()).as(used.err()).isZero();
+        assertThat(used.out()).matches("ferry \\S+\\R");
+        assertThat(used.err()).isEmpty();
+        assertThat(Files.readString(loaded)).contains("dev.ferry.app.Main source: shared objects file (top)");
+
+        // Made by another JDK: not given to this one (which would then start without its own default archive too).
+        Files.writeString(jdk, "\"17.0.0+0-another-build\"\n");
+        env.put("FERRY_JAVA_OPTS", "-XX:+PrintCommandLineFlags");
+        Result foreign = run(env, launcher.toString(), "--version");
+        assertThat(foreign.exit()).as(foreign.err()).isZero();
+        assertThat(foreign.out()).contains("ferry ").doesNotContain("SharedArchiveFile");
+
+        // A jar replaced since (another time), then a damaged archive: given, left aside by the JVM, silently.
+        Files.writeString(jdk, runtimeVersion() + "\n");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(jar).toMillis() - 3_600_000));
+        Result stale = run(env, launcher.toString(), "--version");
+        assertThat(stale.exit()).as(stale.err()).isZero();
+        assertThat(stale.out()).contains("-XX:SharedArchiveFile=" + jsa).contains("ferry ");
+        assertThat(stale.err()).isEmpty();
+        Files.write(jsa, new byte[4096]);
+        Result damaged = run(env, launcher.toString(), "--version");
+        assertThat(damaged.exit()).as(damaged.err()).isZero();
+        assertThat(damaged.out()).contains("ferry ");
+        assertThat(damaged.err()).isEmpty();
+
+        // FERRY_JAVA_OPTS that choose an archive or cache of their own win: the launcher adds none.
+        env.put("FERRY_JAVA_OPTS", "-Xshare:off -XX:+PrintCommandLineFlags");
+        Result own = run(env, launcher.toString(), "--version");
+        assertThat(own.exit()).as(own.err()).isZero();
+        assertThat(own.out()).doesNotContain("SharedArchiveFile");
+    }
+
+    /** JAVA_RUNTIME_VERSION of the release file of the JDK running the tests, the launcher's java here (env()). */
+    private static String runtimeVersion() throws IOException {
+        return Files.readAllLines(Path.of(System.getProperty("java.home"), "release")).stream()
+                .filter(l -> l.startsWith("JAVA_RUNTIME_VERSION=")).map(l -> l.substring("JAVA_RUNTIME_VERSION=".length()))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
     void usesJavaHomeAndHandsOverArgumentsAndExitCodeThroughExec() throws Exception {
         Path javaHome = Files.createDirectories(tmp.resolve("jdk/bin"));
         Path argsFile = tmp.resolve("args");

@@ -142,6 +142,68 @@ class ReconcilerTest {
         assertThat(store.deleted).isEmpty();
     }
 
+    @Test
+    void decidesEveryFileInKeyOrderAcrossBatchesWithTheMd5sComputedAhead() throws Exception {
+        // more files than two batches of the helper thread, with an empty state store: a third held unchanged
+        // in S3, a third at the same size with other bytes, a third missing
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 700; i++) {
+            String name = String.format("f%04d.txt", i);
+            String content = "content of " + name;
+            Files.writeString(root.resolve(name), content);
+            if (i % 3 == 0) {
+                store.put("p/" + name, content);
+            } else if (i % 3 == 1) {
+                store.put("p/" + name, content.toUpperCase(java.util.Locale.ROOT));
+                expected.add(name + ": content differs");
+            } else {
+                expected.add(name + ": missing in S3");
+            }
+        }
+
+        ReconcileReport r = reconciler(Reconciler.Mode.STATE, false, 10, 50).run(sink, false);
+
+        assertThat(uploads).containsExactlyElementsOf(expected);
+        assertThat(r.files()).isEqualTo(700);
+        assertThat(r.confirmed()).isEqualTo(234);
+        assertThat(r.changed()).isEqualTo(233);
+        assertThat(r.missing()).isEqualTo(233);
+        FileRecord held = records.get(root.resolve("f0699.txt").toString()).orElseThrow();
+        assertThat(held.status()).isEqualTo(FileStatus.UPLOADED);
+        assertThat(held.checksum()).isEqualTo(Checksums.md5Hex(root.resolve("f0699.txt")));
+    }
+
+    @Test
+    void aSinkThatStopsTheRunStopsItWithinTheBatch() throws Exception {
+        for (int i = 0; i < 600; i++) {
+            Files.writeString(root.resolve(String.format("f%04d.txt", i)), "x" + i);
+        }
+        List<String> handed = new ArrayList<>();
+        ReconcileSink stopsAtThird = new ReconcileSink() {
+            @Override
+            public boolean upload(Path path, Destination destination, FileStat stat, String reason) {
+                handed.add(root.relativize(path).toString());
+                return handed.size() < 3;
+            }
+
+            @Override
+            public void same(Path path, Destination destination, FileStat stat, RemoteEntry remote,
+                    Optional<FileRecord> record) {
+            }
+        };
+
+        reconciler(Reconciler.Mode.STATE, false, 10, 50).run(stopsAtThird, false);
+
+        assertThat(handed).containsExactly("f0000.txt", "f0001.txt", "f0002.txt");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("ferry-compare"))
+                && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(Thread.getAllStackTraces().keySet()).as("the helper thread ends with the run")
+                .noneMatch(t -> t.getName().equals("ferry-compare"));
+    }
+
     /** Objects in memory, listed in key order with their MD5 as ETag, as S3 lists single-part uploads. */
     private static final class Objects implements ObjectStore {
         final TreeMap<String, String> objects = new TreeMap<>(RemoteEntry.KEY_ORDER);
