@@ -46,7 +46,12 @@ final class Tags {
         if (tags.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(tags.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&")));
+        return Optional.of(tags.entrySet().stream().map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .collect(Collectors.joining("&")));
+    }
+
+    /** Percent-encoding with %20 for a space (a '+' would be read as a plus by some servers). */
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }
