@@ -110,6 +110,25 @@ class ReplicationCopyIT {
     }
 
     @Test
+    void theDestinationsStorageClassAppliesToAStreamedCopy() {
+        one.client().putObject(b -> b.bucket("src").key("cold.txt"), RequestBody.fromString("cold"));
+        UploadOptions ia = new UploadOptions(java.util.Optional.of("STANDARD_IA"), java.util.Optional.empty(),
+                java.util.Optional.empty());
+
+        try (ServerSideCopier server = ServerSideCopier.create(S3ObjectStoreIT.settings(one).build());
+                StreamingCopier streaming = StreamingCopier.create(S3ObjectStoreIT.settings(one).build(),
+                        S3ObjectStoreIT.settings(two).build())) {
+            server.copy(new CopyRequest("src", "cold.txt", "dst", "cold.txt", ADDED, ia));
+            streaming.copy(new CopyRequest("src", "cold.txt", "far", "cold.txt", ADDED, ia));
+        }
+        // S3Proxy 4.1.0 keeps the storage class of a PutObject but not of a CopyObject (nor of a multipart upload):
+        // only the streamed copy can show it here
+        assertThat(one.readObject("dst", "cold.txt")).hasValue("cold");
+        assertThat(two.client().headObject(b -> b.bucket("far").key("cold.txt")).storageClassAsString())
+                .isEqualTo("STANDARD_IA");
+    }
+
+    @Test
     void aCopyOfAMissingSourceFailsAsATransferFailure() {
         try (ServerSideCopier copier = ServerSideCopier.create(S3ObjectStoreIT.settings(one).build())) {
             assertThatThrownBy(() -> copier.copy(new CopyRequest("src", "nope", "dst", "nope", ADDED, UploadOptions.NONE)))
