@@ -123,6 +123,7 @@ public final class Main {
                 LogFormatSwitch.toStandardError(); // results on stdout, logs on stderr
                 OneShotForm form = sub.commandSpec() == sync ? syncForm : verifyForm;
                 FerryConfig oneShotConfig = form.load(parsed, options, sub, env);
+                ReplicationNotYet.refuse(oneShotConfig);
                 if (refusedForFileNames(err)) {
                     return EXIT_CONFIG;
                 }
@@ -140,6 +141,7 @@ public final class Main {
                         sub.hasMatchedOption(verifyJson)).run();
             }
             config = options.load(parsed, env);
+            ReplicationNotYet.refuse(config);
             if (refusedForFileNames(err)) {
                 return EXIT_CONFIG;
             }

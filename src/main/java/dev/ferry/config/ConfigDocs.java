@@ -58,9 +58,27 @@ public final class ConfigDocs {
         return md.toString();
     }
 
+    /** The table of the keys of one {@code replicate:} job, its source, destinations and queue ({@link ReplicateKey}). */
+    public static String replicateTable() {
+        StringBuilder md = new StringBuilder();
+        md.append("| Replicate key | Where | Default | Description |\n");
+        md.append("| --- | --- | --- | --- |\n");
+        for (ReplicateKey key : ReplicateKey.values()) {
+            String where = key.scopes.stream().map(s -> s.label).collect(Collectors.joining(", "));
+            String dflt = key.defaultText == null ? "required"
+                    : key.fallback != null ? "global " + code(key.fallback.yamlName())
+                    : key.defaultText.isEmpty() ? "none" : code(key.defaultText);
+            String description = key.description + (key.secret() ? " **Secret**: never shown in logs or errors." : "");
+            md.append("| ").append(code(key.yamlName)).append(" | ").append(where).append(" | ").append(cell(dflt))
+                    .append(" | ").append(cell(description)).append(" |\n");
+        }
+        return md.toString();
+    }
+
     /** The tables between their markers, as they appear in the file. */
     public static String generatedBlock() {
-        return BEGIN + "\n" + markdownTable() + "\nEach entry of `sites:` takes these keys:\n\n" + siteTable() + END + "\n";
+        return BEGIN + "\n" + markdownTable() + "\nEach entry of `sites:` takes these keys:\n\n" + siteTable()
+                + "\nEach entry of `replicate:` takes these keys (see Replication below):\n\n" + replicateTable() + END + "\n";
     }
 
     /** Replaces the block between the markers of {@code file} (or appends it) with the current table. */

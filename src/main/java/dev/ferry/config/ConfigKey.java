@@ -116,7 +116,14 @@ public enum ConfigKey {
             new ValueType.DurationType(Duration.ofHours(1), Optional.empty()), DefaultValue.of("30s"),
             "Time between sweeps of the whole tree while native watching is unavailable or covers only part of "
                     + "it (e.g. the inotify watch limit was reached, a folder cannot be read); also the first wait "
-                    + "before Ferry tries to watch the whole tree again (then doubling, up to 10 minutes).");
+                    + "before Ferry tries to watch the whole tree again (then doubling, up to 10 minutes)."),
+    FULLSYNC_INTERVAL("fullsync.interval", env("FULLSYNC_INTERVAL"), "--fullsync.interval",
+            new IntervalSeconds(Duration.ofDays(30)), DefaultValue.of("0"),
+            "Time between full syncs of every replicate: job, in seconds or with a unit (15m, 1h); 0: only at "
+                    + "start-up. Written in the file as seed 001 did, fullsync: {interval: 3600}."),
+    SKIP_FULLSYNC("skip-fullsync", env("SKIP_FULLSYNC"), "--skip-fullsync", new ValueType.Bool(),
+            DefaultValue.of("false"), "Skip the full sync of replicate: jobs at start-up (seed 001's "
+                    + "--skip-fullsync); periodic full syncs still run when fullsync.interval is set.");
 
     /** One environment variable of a key; systemd's list variables ("a:b") give their first entry. */
     record EnvVar(String name, boolean firstOfColonList) {

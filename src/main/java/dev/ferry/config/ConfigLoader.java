@@ -37,6 +37,8 @@ final class ConfigLoader {
     private final Map<ConfigKey, Object> values = new EnumMap<>(ConfigKey.class);
     private final Map<ConfigKey, Setting> settings = new EnumMap<>(ConfigKey.class);
     private YamlFile.Entry sitesEntry;
+    private YamlFile.Entry replicateEntry;
+    private List<ReplicateJob> replicate = List.of();
     /** The config file is in seed 004's key=value form: its site, and a sync schedule instead of the daemon. */
     private KeyValueSite keyValueSite;
     private SyncSchedule schedule;
@@ -85,6 +87,13 @@ final class ConfigLoader {
             ParseContext ctx = new ParseContext(dir == null ? cwdContext.baseDir() : dir, cwdContext.home());
             sites = new SitesParser(file.toString(), sitesEntry.line(), ctx, values, problems).parse(sitesEntry.value());
         }
+        if (replicateEntry != null) {
+            Path file = configFile.orElseThrow();
+            Path dir = file.toAbsolutePath().getParent();
+            ParseContext ctx = new ParseContext(dir == null ? cwdContext.baseDir() : dir, cwdContext.home());
+            replicate = new ReplicateParser(file.toString(), replicateEntry.line(), ctx, values, problems)
+                    .parse(replicateEntry.value());
+        }
         if (commandLineSite.isPresent()) {
             sites = commandLineSite(commandLineSite.get());
         } else if (keyValueSite != null && !fileUnread) {
@@ -101,9 +110,10 @@ final class ConfigLoader {
         Setting watch = settings.get(ConfigKey.WATCH_PATH);
         boolean watchGiven = watch == null || watch.source() != Source.DEFAULT; // null: given but rejected
         SiteChecks.check(values.containsKey(ConfigKey.WATCH_PATH) ? Optional.of((Path) values.get(ConfigKey.WATCH_PATH))
-                : Optional.empty(), watchGiven || !sites.isEmpty() || sitesEntry != null
+                : Optional.empty(), watchGiven || !sites.isEmpty() || sitesEntry != null || replicateEntry != null
                 || commandLineSite.isPresent() || keyValueSite != null, sites, (Path) values.get(ConfigKey.STATE_DIR), values.containsKey(ConfigKey.MONGO_URL),
                 problems);
+        ReplicateChecks.check(replicate, sites, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -160,6 +170,10 @@ final class ConfigLoader {
             Optional<ConfigKey> key = ConfigKey.byYamlName(entry.name());
             if (entry.name().equals("sites")) {
                 sitesEntry = entry;
+            } else if (entry.name().equals("replicate")) {
+                replicateEntry = entry;
+            } else if (entry.name().equals("fullsync") && entry.value() != null && entry.value().isObject()) {
+                fullSyncEntries(file, entry);
             } else if (key.isEmpty()) {
                 problems.add(where + ": unknown key; " + KeySuggestions.suggest(entry.name()));
             } else if (fileEntries.containsKey(key.get())) {
@@ -168,6 +182,26 @@ final class ConfigLoader {
                         + "); keep one");
             } else {
                 fileEntries.put(key.get(), entry);
+            }
+        }
+    }
+
+    /**
+     * Seed 001's {@code fullsync: {interval: N}}: each key of the mapping is the key {@code fullsync.<name>} of
+     * the table, read as if written so (the table's name is also the command-line form, --fullsync.interval).
+     */
+    private void fullSyncEntries(Path file, YamlFile.Entry entry) {
+        for (var it = entry.value().fields(); it.hasNext(); ) {
+            var field = it.next();
+            String name = "fullsync." + field.getKey();
+            Optional<ConfigKey> key = ConfigKey.byYamlName(name);
+            if (key.isEmpty()) {
+                problems.add(name + " (" + file + " line " + entry.line() + "): unknown key; fullsync takes interval");
+            } else if (fileEntries.containsKey(key.get())) {
+                problems.add(name + " (" + file + " line " + entry.line() + "): is already set on line "
+                        + fileEntries.get(key.get()).line() + "; keep one");
+            } else {
+                fileEntries.put(key.get(), new YamlFile.Entry(name, field.getValue(), entry.line()));
             }
         }
     }
@@ -338,7 +372,10 @@ final class ConfigLoader {
                 (LogFormat) values.get(ConfigKey.LOG_FORMAT),
                 (Duration) values.get(ConfigKey.POLL_INTERVAL),
                 List.copyOf(settings.values()),
-                Optional.ofNullable(schedule));
+                Optional.ofNullable(schedule),
+                replicate,
+                (Optional<Duration>) values.get(ConfigKey.FULLSYNC_INTERVAL),
+                (Boolean) values.get(ConfigKey.SKIP_FULLSYNC));
     }
 
     private <T> Optional<T> optional(ConfigKey key, Class<T> type) {

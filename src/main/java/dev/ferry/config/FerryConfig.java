@@ -49,6 +49,10 @@ import org.slf4j.event.Level;
  * @param settings             every key's effective value and source, in table order (secrets masked)
  * @param syncSchedule         present when the file is seed 004's key=value config.txt: with no command, Ferry
  *                             runs one sync (or one every sync_interval) instead of the daemon
+ * @param replicate            the bucket-to-bucket jobs of {@code replicate:} (issue 14), validated: parsed and
+ *                             checked only; the daemon refuses them until its engine runs them
+ * @param fullSyncInterval     time between full syncs of the replicate jobs; empty: only at start-up
+ * @param skipFullSync         no full sync of the replicate jobs at start-up
  */
 public record FerryConfig(
         Optional<Path> watchPath,
@@ -81,7 +85,10 @@ public record FerryConfig(
         LogFormat logFormat,
         Duration pollInterval,
         List<Setting> settings,
-        Optional<SyncSchedule> syncSchedule) {
+        Optional<SyncSchedule> syncSchedule,
+        List<ReplicateJob> replicate,
+        Optional<Duration> fullSyncInterval,
+        boolean skipFullSync) {
 
     /** Name of the SQLite file inside {@link #stateDir()}. */
     public static final String SQLITE_FILE_NAME = "ferry.db";
@@ -108,6 +115,8 @@ public record FerryConfig(
         ignorePatterns = List.copyOf(ignorePatterns);
         settings = List.copyOf(settings);
         sites = List.copyOf(sites);
+        replicate = List.copyOf(replicate);
+        Objects.requireNonNull(fullSyncInterval, "fullSyncInterval");
     }
 
     /**
@@ -158,7 +167,8 @@ public record FerryConfig(
 
     /** One line per key, "name = value (source detail)", secrets masked: for the start-up log. */
     public String describe() {
-        return java.util.stream.Stream.concat(settings.stream().map(Setting::toString), sites.stream().map(SiteConfig::toString))
+        return java.util.stream.Stream.of(settings.stream().map(Setting::toString), sites.stream().map(SiteConfig::toString),
+                        replicate.stream().map(ReplicateJob::toString)).flatMap(s -> s)
                 .collect(Collectors.joining(System.lineSeparator()));
     }
 

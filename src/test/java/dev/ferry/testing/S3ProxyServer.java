@@ -47,6 +47,9 @@ public final class S3ProxyServer implements AutoCloseable {
     private final Path propertiesFile;
     private final Path logFile;
     private final int port;
+    /** The account of this server: {@code s3proxy.identity}/{@code credential} of the extra properties, else the defaults. */
+    private final String identity;
+    private final String credential;
     private final Thread shutdownHook;
     private Process process;
     private S3Client client;
@@ -55,6 +58,8 @@ public final class S3ProxyServer implements AutoCloseable {
         this.home = home;
         this.dataDir = Files.createDirectories(home.resolve("data"));
         this.port = port;
+        this.identity = extraProperties.getOrDefault("s3proxy.identity", IDENTITY);
+        this.credential = extraProperties.getOrDefault("s3proxy.credential", CREDENTIAL);
         this.propertiesFile = home.resolve("s3proxy.properties");
         Path logs = Files.createDirectories(targetDir().resolve("s3proxy-logs"));
         this.logFile = logs.resolve("s3proxy-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet()
@@ -111,11 +116,11 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     public String accessKey() {
-        return IDENTITY;
+        return identity;
     }
 
     public String secretKey() {
-        return CREDENTIAL;
+        return credential;
     }
 
     public String region() {
@@ -139,7 +144,7 @@ public final class S3ProxyServer implements AutoCloseable {
                     .region(Region.of(REGION))
                     .forcePathStyle(true)
                     .credentialsProvider(StaticCredentialsProvider.create(
-                            AwsBasicCredentials.create(IDENTITY, CREDENTIAL)))
+                            AwsBasicCredentials.create(identity, credential)))
                     .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                     .build();

@@ -1,0 +1,45 @@
+package dev.ferry.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Seed 001's {@code fullsync.interval}: a plain number is seconds (as s3sync read it), a number with a unit
+ * is read as other durations are ({@code 15m}, {@code 1h}); {@code 0} turns the periodic run off (a full
+ * sync only at start-up). Parses to {@code Optional<Duration>}, empty for off.
+ */
+record IntervalSeconds(Duration max) implements ValueType {
+    @Override
+    public Object parse(String text, ParseContext ctx) throws BadValue {
+        String t = text.strip();
+        Duration d;
+        if (t.matches("[0-9]{1,12}")) {
+            d = Duration.ofSeconds(Long.parseLong(t));
+        } else if (t.startsWith("-")) {
+            throw new BadValue("must not be negative (0 runs a full sync only at start-up)");
+        } else {
+            try {
+                d = Units.parseDuration(t);
+            } catch (BadValue e) {
+                throw new BadValue("must be a number of seconds, or a duration such as 15m or 1h (0: only at start-up)");
+            }
+        }
+        if (d.compareTo(max) > 0) {
+            throw new BadValue("must be at most " + Units.formatDuration(max));
+        }
+        if (!d.isZero() && d.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new BadValue("must be at least 1s (0: only at start-up)");
+        }
+        return d.isZero() ? Optional.empty() : Optional.of(d);
+    }
+
+    @Override
+    public String label() {
+        return "<seconds>";
+    }
+
+    @Override
+    public String display(Object value) {
+        return ((Optional<?>) value).map(d -> Units.formatDuration((Duration) d)).orElse("0 (only at start-up)");
+    }
+}

@@ -1,0 +1,78 @@
+package dev.ferry.replicate;
+
+import dev.ferry.core.RemoteEntry;
+import dev.ferry.core.RemoteObject;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The user metadata Ferry records on every copy it makes of a source object, and the content rule that reads
+ * it back. A listing gives ETags, and an ETag is the content's MD5 only for an object stored in one part; for a
+ * multipart object (ETag {@code md5-of-part-md5s-N}), or a copy made in other parts than its source, the two
+ * ETags say nothing about each other. So each copy carries the source's ETag (and its MD5 when known), and a
+ * later full sync compares those with the source: an unchanged object is never copied twice, even with an
+ * empty state store, and a source rewritten with the same size is copied again.
+ */
+public final class CopyMetadata {
+    /** The source object's ETag (without quotes) when the copy was made: {@code x-amz-meta-ferry-source-etag}. */
+    public static final String SOURCE_ETAG = "ferry-source-etag";
+    /** The source content's MD5 (hex) when known: {@code x-amz-meta-ferry-source-md5}. */
+    public static final String SOURCE_MD5 = "ferry-source-md5";
+
+    private static final Pattern PLAIN_MD5 = Pattern.compile("[0-9a-fA-F]{32}");
+
+    private CopyMetadata() {
+    }
+
+    /** Whether an ETag is the content's MD5: 32 hex digits and no {@code -N} part count (a single-part object). */
+    public static boolean isPlainMd5(String etag) {
+        return etag != null && PLAIN_MD5.matcher(strip(etag)).matches();
+    }
+
+    /**
+     * The metadata to add to a copy of {@code source}: its ETag, and its MD5 when the ETag is one or
+     * {@code md5Hex} (from the source's own checksum metadata) gives it.
+     */
+    public static Map<String, String> forCopyOf(String sourceEtag, Optional<String> md5Hex) {
+        Map<String, String> m = new LinkedHashMap<>();
+        String etag = strip(sourceEtag);
+        m.put(SOURCE_ETAG, etag);
+        Optional<String> md5 = isPlainMd5(etag) ? Optional.of(etag) : md5Hex.filter(CopyMetadata::isPlainMd5);
+        md5.ifPresent(v -> m.put(SOURCE_MD5, v.toLowerCase(Locale.ROOT)));
+        return m;
+    }
+
+    /**
+     * Whether the destination object holds the source's content, sizes being equal: both ETags plain MD5s and
+     * equal; else the destination's HEAD ({@code destination}, asked only in that case) records the source's
+     * ETag, or its MD5 (Ferry's, or rclone's {@code md5chksum}) matches the source's plain MD5.
+     */
+    static boolean sameContent(RemoteEntry source, String destinationEtag, Optional<RemoteObject> destination) {
+        String s = strip(source.etag());
+        String d = strip(destinationEtag);
+        if (isPlainMd5(s) && isPlainMd5(d)) {
+            return s.equalsIgnoreCase(d);
+        }
+        if (destination.isEmpty()) {
+            return false;
+        }
+        Map<String, String> meta = destination.get().metadata();
+        String recorded = meta.get(SOURCE_ETAG);
+        if (recorded != null) {
+            return strip(recorded).equalsIgnoreCase(s); // a recorded ETag that differs: the source changed
+        }
+        if (isPlainMd5(s)) {
+            Optional<String> md5 = Optional.ofNullable(meta.get(SOURCE_MD5)).or(() -> destination.get().md5Hex());
+            return md5.filter(m -> m.equalsIgnoreCase(s)).isPresent();
+        }
+        return false;
+    }
+
+    private static String strip(String etag) {
+        String e = etag.strip();
+        return e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"") ? e.substring(1, e.length() - 1) : e;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.ferry.replicate;
+
+import dev.ferry.core.RemoteEntry;
+import dev.ferry.core.RemoteObject;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The decision of a full sync, as a stream: merges the source listing (its prefix remapped to the
+ * destination's) with the destination listing, both in S3's key order, into one {@link SyncDecision} per key.
+ * It holds one entry of each side at a time, so memory does not grow with the bucket; the listings are
+ * iterators the caller pages. Copy when the destination lacks the key or holds another size or content
+ * ({@link CopyMetadata#sameContent}); delete a destination-only key only when {@code delete} is on and the key
+ * is inside the destination prefix; else same.
+ *
+ * <p>A destination HEAD ({@link Lookup}) is asked only where the listing cannot decide: equal sizes and an
+ * ETag on either side that is not a plain MD5 (a multipart object).
+ */
+public final class FullSyncMerge implements Iterator<SyncDecision> {
+
+    /** The destination object's HEAD, by key; empty when it is gone. Called only when the listing cannot decide. */
+    @FunctionalInterface
+    public interface Lookup {
+        Optional<RemoteObject> head(String destinationKey);
+    }
+
+    private static final Comparator<String> ORDER = RemoteEntry.KEY_ORDER;
+
+    private final Iterator<RemoteEntry> source;
+    private final Iterator<RemoteEntry> destination;
+    private final String sourcePrefix;
+    private final String destinationPrefix;
+    private final boolean delete;
+    private final Lookup lookup;
+    private RemoteEntry src;
+    private RemoteEntry dst;
+    private SyncDecision next;
+
+    /**
+     * @param source            the source listing under {@code sourcePrefix}, in key order
+     * @param destination       the destination listing under {@code destinationPrefix}, in key order
+     * @param sourcePrefix      "" or ending in "/"
+     * @param destinationPrefix "" or ending in "/"
+     * @param delete            whether destination-only keys are deleted
+     */
+    public FullSyncMerge(Iterator<RemoteEntry> source, Iterator<RemoteEntry> destination, String sourcePrefix,
+            String destinationPrefix, boolean delete, Lookup lookup) {
+        this.source = Objects.requireNonNull(source, "source");
+        this.destination = Objects.requireNonNull(destination, "destination");
+        this.sourcePrefix = Objects.requireNonNull(sourcePrefix, "sourcePrefix");
+        this.destinationPrefix = Objects.requireNonNull(destinationPrefix, "destinationPrefix");
+        this.delete = delete;
+        this.lookup = Objects.requireNonNull(lookup, "lookup");
+    }
+
+    /** The destination key of a source key: the source prefix replaced by the destination's. */
+    public static String remap(String sourceKey, String sourcePrefix, String destinationPrefix) {
+        if (!sourceKey.startsWith(sourcePrefix)) {
+            throw new IllegalArgumentException("key outside the source prefix " + sourcePrefix + ": " + sourceKey);
+        }
+        return destinationPrefix + sourceKey.substring(sourcePrefix.length());
+    }
+
+    @Override
+    public boolean hasNext() {
+        while (next == null) {
+            src = src != null ? src : nextInside(source, sourcePrefix);
+            dst = dst != null ? dst : nextInside(destination, destinationPrefix);
+            if (src == null && dst == null) {
+                return false;
+            }
+            String mapped = src == null ? null : remap(src.key(), sourcePrefix, destinationPrefix);
+            int c = src == null ? 1 : dst == null ? -1 : ORDER.compare(mapped, dst.key());
+            if (c < 0) {
+                next = new SyncDecision.Copy(src, mapped, SyncDecision.Reason.MISSING);
+                src = null;
+            } else if (c > 0) {
+                if (delete) {
+                    next = new SyncDecision.Delete(dst);
+                }
+                dst = null;
+            } else {
+                next = compare(src, mapped, dst);
+                src = null;
+                dst = null;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public SyncDecision next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        SyncDecision d = next;
+        next = null;
+        return d;
+    }
+
+    private SyncDecision compare(RemoteEntry s, String key, RemoteEntry d) {
+        if (s.size() != d.size()) {
+            return new SyncDecision.Copy(s, key, SyncDecision.Reason.SIZE);
+        }
+        boolean listingDecides = CopyMetadata.isPlainMd5(s.etag()) && CopyMetadata.isPlainMd5(d.etag());
+        Optional<RemoteObject> head = listingDecides ? Optional.empty() : lookup.head(key);
+        return CopyMetadata.sameContent(s, d.etag(), head) ? new SyncDecision.Same(s, key)
+                : new SyncDecision.Copy(s, key, SyncDecision.Reason.CONTENT);
+    }
+
+    /** The next entry under {@code prefix}; entries outside it (a listing that strays) are skipped, never acted on. */
+    private static RemoteEntry nextInside(Iterator<RemoteEntry> it, String prefix) {
+        while (it.hasNext()) {
+            RemoteEntry e = it.next();
+            if (e.key().startsWith(prefix)) {
+                return e;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.ferry.replicate;
+
+import dev.ferry.core.RemoteEntry;
+
+/** What a full sync does about one destination key ({@link FullSyncMerge}). */
+public sealed interface SyncDecision {
+
+    /** The key in the destination bucket. */
+    String destinationKey();
+
+    /** Why a copy is needed. */
+    enum Reason {
+        /** The destination does not hold the key. */
+        MISSING,
+        /** It holds another size. */
+        SIZE,
+        /** Same size, other (or unknown) content. */
+        CONTENT
+    }
+
+    /** Copy the source object to {@code destinationKey}. */
+    record Copy(RemoteEntry source, String destinationKey, Reason reason) implements SyncDecision {
+    }
+
+    /** Delete a destination object the source no longer holds (only for a job with {@code delete: true}). */
+    record Delete(RemoteEntry destination) implements SyncDecision {
+        @Override
+        public String destinationKey() {
+            return destination.key();
+        }
+    }
+
+    /** The destination holds the source's content already. */
+    record Same(RemoteEntry source, String destinationKey) implements SyncDecision {
+    }
+}

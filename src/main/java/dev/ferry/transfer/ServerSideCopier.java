@@ -1,0 +1,136 @@
+package dev.ferry.transfer;
+
+import dev.ferry.core.UploadOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.TaggingDirective;
+
+/**
+ * Copies an object between two buckets that one set of credentials reaches on one endpoint, without the bytes
+ * leaving the server: {@code CopyObject} up to 5 GiB, {@code UploadPartCopy} above. The metadata is replaced
+ * (that is how Ferry's copy metadata is added), so the content type, the user metadata and the cache headers
+ * are read from the source's HEAD and sent again; tags travel with the tagging directive COPY (CopyObject) or
+ * are read and set on the multipart upload. Every request is conditional on the source ETag of that HEAD, so
+ * a source rewritten during the copy fails the copy (412) instead of mixing two versions.
+ */
+public final class ServerSideCopier implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ServerSideCopier.class);
+
+    private final S3Client s3;
+    private final boolean ownsClient;
+    private final Failures failures;
+    private final long partCopyThreshold;
+    private final long partSize;
+
+    ServerSideCopier(S3Client s3, boolean ownsClient, Failures failures, long partCopyThreshold, long partSize) {
+        this.s3 = s3;
+        this.ownsClient = ownsClient;
+        this.failures = failures;
+        this.partCopyThreshold = partCopyThreshold;
+        this.partSize = partSize;
+    }
+
+    /** A copier with its own client for {@code settings} (the credentials that reach both buckets). */
+    public static ServerSideCopier create(S3Settings settings) {
+        return new ServerSideCopier(S3Clients.build(settings), true, new Failures(settings.secretKey().stream().toList()),
+                CopyPartPlan.MAX_SINGLE_COPY, settings.partSize());
+    }
+
+    /** Copies one object; throws {@link dev.ferry.core.TransferException} classified as uploads are. */
+    public CopyResult copy(CopyRequest r) {
+        String subject = r.subject();
+        UploadOptions options = ObjectOptions.checked(subject, r.options());
+        SourceObject src;
+        try {
+            src = SourceObject.of(s3.headObject(b -> b.bucket(r.sourceBucket()).key(r.sourceKey())));
+        } catch (RuntimeException e) {
+            throw failures.remote(subject, "cannot read the source object", e);
+        }
+        return src.size() > partCopyThreshold ? inParts(subject, r, src, options) : whole(subject, r, src, options);
+    }
+
+    private CopyResult whole(String subject, CopyRequest r, SourceObject src, UploadOptions options) {
+        CopyObjectRequest.Builder b = CopyObjectRequest.builder().sourceBucket(r.sourceBucket()).sourceKey(r.sourceKey())
+                .destinationBucket(r.destinationBucket()).destinationKey(r.destinationKey())
+                .copySourceIfMatch(quoted(src.etag()))
+                .metadataDirective(MetadataDirective.REPLACE).metadata(src.metadataWith(r.addedMetadata()))
+                .taggingDirective(TaggingDirective.COPY);
+        src.contentType().ifPresent(b::contentType);
+        src.cacheControl().ifPresent(b::cacheControl);
+        src.contentDisposition().ifPresent(b::contentDisposition);
+        src.contentEncoding().ifPresent(b::contentEncoding);
+        src.contentLanguage().ifPresent(b::contentLanguage);
+        options.storageClass().or(src::storageClass).ifPresent(b::storageClass);
+        options.serverSideEncryption().ifPresent(b::serverSideEncryption);
+        options.kmsKeyId().ifPresent(b::ssekmsKeyId);
+        try {
+            String etag = s3.copyObject(b.build()).copyObjectResult().eTag();
+            log.debug("{}: copied {} bytes on the server", subject, src.size());
+            return new CopyResult(src.etag(), S3ObjectStore.unquote(etag), src.size(), 1, true);
+        } catch (RuntimeException e) {
+            throw failures.remote(subject, "server-side copy failed", e);
+        }
+    }
+
+    private CopyResult inParts(String subject, CopyRequest r, SourceObject src, UploadOptions options) {
+        Map<String, String> tags = Tags.read(s3, r.sourceBucket(), r.sourceKey(), subject, failures);
+        String uploadId;
+        try {
+            uploadId = s3.createMultipartUpload(b -> {
+                src.headers(b.bucket(r.destinationBucket()).key(r.destinationKey())
+                        .metadata(src.metadataWith(r.addedMetadata())));
+                ObjectOptions.apply(options, b);
+                if (options.storageClass().isEmpty()) {
+                    src.storageClass().ifPresent(b::storageClass);
+                }
+                Tags.header(tags).ifPresent(b::tagging);
+            }).uploadId();
+        } catch (RuntimeException e) {
+            throw failures.remote(subject, "cannot start multipart copy", e);
+        }
+        try {
+            List<CompletedPart> done = new ArrayList<>();
+            for (CopyPartPlan.Part p : CopyPartPlan.parts(src.size(), partSize)) {
+                String etag = s3.uploadPartCopy(b -> b.sourceBucket(r.sourceBucket()).sourceKey(r.sourceKey())
+                        .destinationBucket(r.destinationBucket()).destinationKey(r.destinationKey())
+                        .uploadId(uploadId).partNumber(p.number()).copySourceRange(p.range())
+                        .copySourceIfMatch(quoted(src.etag()))).copyPartResult().eTag();
+                done.add(CompletedPart.builder().partNumber(p.number()).eTag(etag).build());
+            }
+            String etag = s3.completeMultipartUpload(b -> b.bucket(r.destinationBucket()).key(r.destinationKey())
+                    .uploadId(uploadId).multipartUpload(m -> m.parts(done))).eTag();
+            log.debug("{}: copied {} bytes on the server in {} parts", subject, src.size(), done.size());
+            return new CopyResult(src.etag(), S3ObjectStore.unquote(etag), src.size(), done.size(), true);
+        } catch (RuntimeException e) {
+            abort(s3, r.destinationBucket(), r.destinationKey(), uploadId, subject);
+            throw failures.remote(subject, "multipart server-side copy failed", e);
+        }
+    }
+
+    /** Aborts a multipart upload after a failure; a failing abort is logged (the bucket's lifecycle rule cleans up). */
+    static void abort(S3Client s3, String bucket, String key, String uploadId, String subject) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        } catch (RuntimeException e) {
+            log.warn("{}: could not abort multipart upload {} ({})", subject, uploadId, e.getClass().getSimpleName());
+        }
+    }
+
+    static String quoted(String etag) {
+        return "\"" + etag + "\"";
+    }
+
+    @Override
+    public void close() {
+        if (ownsClient) {
+            s3.close();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.ferry.transfer;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+
+/**
+ * What travels with a copied object besides its bytes, read from the source's HEAD: content type, user
+ * metadata and the cache headers (Cache-Control, Content-Disposition, Content-Encoding, Content-Language),
+ * applied to the copy's request with Ferry's copy metadata added.
+ */
+record SourceObject(long size, String etag, Optional<String> contentType, Map<String, String> metadata,
+        Optional<String> cacheControl, Optional<String> contentDisposition, Optional<String> contentEncoding,
+        Optional<String> contentLanguage, Optional<String> storageClass) {
+
+    static SourceObject of(HeadObjectResponse h) {
+        return new SourceObject(h.contentLength(), S3ObjectStore.unquote(h.eTag()), Optional.ofNullable(h.contentType()),
+                h.metadata() == null ? Map.of() : Map.copyOf(h.metadata()), Optional.ofNullable(h.cacheControl()),
+                Optional.ofNullable(h.contentDisposition()), Optional.ofNullable(h.contentEncoding()),
+                Optional.ofNullable(h.contentLanguage()), Optional.ofNullable(h.storageClassAsString()));
+    }
+
+    /** The source's user metadata with {@code added} on top. */
+    Map<String, String> metadataWith(Map<String, String> added) {
+        Map<String, String> m = new HashMap<>(metadata);
+        m.putAll(added);
+        return m;
+    }
+
+    PutObjectRequest.Builder headers(PutObjectRequest.Builder b) {
+        contentType.ifPresent(b::contentType);
+        cacheControl.ifPresent(b::cacheControl);
+        contentDisposition.ifPresent(b::contentDisposition);
+        contentEncoding.ifPresent(b::contentEncoding);
+        contentLanguage.ifPresent(b::contentLanguage);
+        return b;
+    }
+
+    CreateMultipartUploadRequest.Builder headers(CreateMultipartUploadRequest.Builder b) {
+        contentType.ifPresent(b::contentType);
+        cacheControl.ifPresent(b::cacheControl);
+        contentDisposition.ifPresent(b::contentDisposition);
+        contentEncoding.ifPresent(b::contentEncoding);
+        contentLanguage.ifPresent(b::contentLanguage);
+        return b;
+    }
+}

@@ -1,0 +1,214 @@
+package dev.ferry.transfer;
+
+import dev.ferry.core.FailureKind;
+import dev.ferry.core.TransferException;
+import dev.ferry.core.UploadOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+
+/**
+ * Copies an object between two buckets no one set of credentials reaches (two accounts, two endpoints, AWS and
+ * AWS China): GET from the source, PUT to the destination, with bounded memory. An object below the
+ * destination's multipart threshold goes as one PutObject; a larger one as a multipart upload whose parts are
+ * ranged GETs of the source, each read into a buffer drawn from a byte budget shared by every copy of this
+ * copier, hashed, and sent with its Content-MD5 so the destination verifies every part. The part size is the
+ * upload path's rule ({@link CopyPartPlan}); each GET is conditional on the source ETag, so a source rewritten
+ * during the copy fails it (412) instead of mixing two versions. Content type, user metadata, cache headers
+ * and tags travel; Ferry's copy metadata is added.
+ */
+public final class StreamingCopier implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StreamingCopier.class);
+
+    private final S3Client source;
+    private final S3Client destination;
+    private final boolean ownsClients;
+    private final Failures failures;
+    private final long multipartThreshold;
+    private final long partSize;
+    private final int budget;
+    private final Semaphore bufferBytes;
+
+    StreamingCopier(S3Client source, S3Client destination, boolean ownsClients, Failures failures,
+            long multipartThreshold, long partSize, int budget) {
+        this.source = source;
+        this.destination = destination;
+        this.ownsClients = ownsClients;
+        this.failures = failures;
+        this.multipartThreshold = multipartThreshold;
+        this.partSize = partSize;
+        this.budget = budget;
+        this.bufferBytes = new Semaphore(budget, true);
+    }
+
+    /**
+     * A copier with a client for each side; the buffer budget is the upload path's (two rounds of parts of the
+     * destination's part size), the threshold and part size the destination's.
+     */
+    public static StreamingCopier create(S3Settings sourceSettings, S3Settings destinationSettings) {
+        List<String> secrets = new ArrayList<>();
+        sourceSettings.secretKey().ifPresent(secrets::add);
+        destinationSettings.secretKey().ifPresent(secrets::add);
+        return new StreamingCopier(S3Clients.build(sourceSettings), S3Clients.build(destinationSettings), true,
+                new Failures(secrets), destinationSettings.multipartThreshold(), destinationSettings.partSize(),
+                MultipartUploader.budgetFor(destinationSettings));
+    }
+
+    /** Bytes currently free in the buffer budget (for tests and status). */
+    int freeBufferBytes() {
+        return bufferBytes.availablePermits();
+    }
+
+    /** Copies one object; throws {@link TransferException} classified as uploads are. */
+    public CopyResult copy(CopyRequest r) {
+        String subject = r.subject();
+        UploadOptions options = ObjectOptions.checked(subject, r.options());
+        SourceObject src;
+        try {
+            src = SourceObject.of(source.headObject(b -> b.bucket(r.sourceBucket()).key(r.sourceKey())));
+        } catch (RuntimeException e) {
+            throw failures.remote(subject, "cannot read the source object", e);
+        }
+        Map<String, String> tags = Tags.read(source, r.sourceBucket(), r.sourceKey(), subject, failures);
+        if (src.size() < multipartThreshold && src.size() <= budget) {
+            return single(subject, r, src, options, tags);
+        }
+        return multipart(subject, r, src, options, tags);
+    }
+
+    private CopyResult single(String subject, CopyRequest r, SourceObject src, UploadOptions options,
+            Map<String, String> tags) {
+        int length = (int) src.size();
+        byte[] buffer = take(subject, length);
+        try {
+            if (length > 0) {
+                read(subject, r, src, "bytes=0-" + (length - 1), buffer, length);
+            }
+            PutObjectRequest.Builder b = src.headers(PutObjectRequest.builder().bucket(r.destinationBucket())
+                    .key(r.destinationKey()).metadata(src.metadataWith(r.addedMetadata()))
+                    .contentMD5(LocalFiles.base64(LocalFiles.md5(buffer, length))).contentLength((long) length));
+            ObjectOptions.apply(options, b);
+            if (options.storageClass().isEmpty()) {
+                src.storageClass().ifPresent(b::storageClass);
+            }
+            Tags.header(tags).ifPresent(b::tagging);
+            String etag = destination.putObject(b.build(), RequestBody.fromBytes(length == buffer.length ? buffer
+                    : java.util.Arrays.copyOf(buffer, length))).eTag();
+            log.debug("{}: streamed {} bytes in one request", subject, length);
+            return new CopyResult(src.etag(), S3ObjectStore.unquote(etag), length, 1, false);
+        } catch (TransferException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw failures.remote(subject, "streaming copy failed", e);
+        } finally {
+            bufferBytes.release(length);
+        }
+    }
+
+    private CopyResult multipart(String subject, CopyRequest r, SourceObject src, UploadOptions options,
+            Map<String, String> tags) {
+        List<CopyPartPlan.Part> plan = CopyPartPlan.parts(src.size(), partSize);
+        long largest = plan.get(0).length();
+        if (largest > budget) {
+            throw new TransferException(FailureKind.PERMANENT, subject + ": parts of " + largest + " bytes do not fit "
+                    + "the copy buffer budget of " + budget + " bytes; raise multipart_part_size or the budget");
+        }
+        String uploadId;
+        try {
+            uploadId = destination.createMultipartUpload(b -> {
+                src.headers(b.bucket(r.destinationBucket()).key(r.destinationKey())
+                        .metadata(src.metadataWith(r.addedMetadata())));
+                ObjectOptions.apply(options, b);
+                if (options.storageClass().isEmpty()) {
+                    src.storageClass().ifPresent(b::storageClass);
+                }
+                Tags.header(tags).ifPresent(b::tagging);
+            }).uploadId();
+        } catch (RuntimeException e) {
+            throw failures.remote(subject, "cannot start multipart upload", e);
+        }
+        try {
+            List<CompletedPart> done = new ArrayList<>();
+            for (CopyPartPlan.Part p : plan) {
+                done.add(part(subject, r, src, uploadId, p));
+            }
+            String etag = destination.completeMultipartUpload(b -> b.bucket(r.destinationBucket())
+                    .key(r.destinationKey()).uploadId(uploadId).multipartUpload(m -> m.parts(done))).eTag();
+            log.debug("{}: streamed {} bytes in {} parts", subject, src.size(), done.size());
+            return new CopyResult(src.etag(), S3ObjectStore.unquote(etag), src.size(), done.size(), false);
+        } catch (RuntimeException e) {
+            ServerSideCopier.abort(destination, r.destinationBucket(), r.destinationKey(), uploadId, subject);
+            throw e instanceof TransferException t ? t : failures.remote(subject, "streaming multipart copy failed", e);
+        }
+    }
+
+    private CompletedPart part(String subject, CopyRequest r, SourceObject src, String uploadId, CopyPartPlan.Part p) {
+        int length = (int) p.length();
+        byte[] buffer = take(subject, length);
+        try {
+            read(subject, r, src, p.range(), buffer, length);
+            String md5 = LocalFiles.base64(LocalFiles.md5(buffer, length));
+            String etag = destination.uploadPart(b -> b.bucket(r.destinationBucket()).key(r.destinationKey())
+                    .uploadId(uploadId).partNumber(p.number()).contentLength((long) length).contentMD5(md5),
+                    RequestBody.fromBytes(length == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, length)))
+                    .eTag();
+            return CompletedPart.builder().partNumber(p.number()).eTag(etag).build();
+        } finally {
+            bufferBytes.release(length);
+        }
+    }
+
+    /** Reads {@code length} bytes of the source's {@code range} into {@code buffer}, conditional on its ETag. */
+    private void read(String subject, CopyRequest r, SourceObject src, String range, byte[] buffer, int length) {
+        try (ResponseInputStream<GetObjectResponse> in = source.getObject(b -> b.bucket(r.sourceBucket())
+                .key(r.sourceKey()).range(range).ifMatch(ServerSideCopier.quoted(src.etag())))) {
+            int n = in.readNBytes(buffer, 0, length);
+            if (n != length || in.read() != -1) {
+                throw new TransferException(FailureKind.RETRYABLE, subject + ": the source sent " + (n == length
+                        ? "more" : n + " of " + length) + " bytes for " + range + "; retried");
+            }
+        } catch (IOException e) {
+            throw new TransferException(FailureKind.RETRYABLE, subject + ": reading the source failed ("
+                    + e.getClass().getSimpleName() + "); retried", e);
+        } catch (TransferException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw failures.remote(subject, "cannot read the source object", e);
+        }
+    }
+
+    /** A buffer of {@code length} bytes, once the budget has them. */
+    private byte[] take(String subject, int length) {
+        try {
+            bufferBytes.acquire(length);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransferException(FailureKind.RETRYABLE, subject + ": interrupted while waiting for a buffer");
+        }
+        try {
+            return new byte[length];
+        } catch (OutOfMemoryError e) {
+            bufferBytes.release(length);
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (ownsClients) {
+            source.close();
+            destination.close();
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.ferry.replicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.core.RemoteEntry;
+import dev.ferry.core.RemoteObject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The full sync's decisions from two key-ordered listings: remap, copy, delete, same. */
+class FullSyncMergeTest {
+    private static final String MD5_A = "0cc175b9c0f1b6a831c399e269772661";
+    private static final String MD5_B = "92eb5ffee6ae2fec3ad71c777531578f";
+    private static final String MULTI_1 = "e9f1c2a4b0b6a3d3e2f3b4c5d6e7f809-3";
+    private static final String MULTI_2 = "aa11c2a4b0b6a3d3e2f3b4c5d6e7f809-3";
+
+    private final Map<String, RemoteObject> heads = new HashMap<>();
+    private final List<String> asked = new ArrayList<>();
+
+    private static RemoteEntry e(String key, long size, String etag) {
+        return new RemoteEntry(key, size, etag, Instant.EPOCH, "STANDARD");
+    }
+
+    private List<SyncDecision> merge(List<RemoteEntry> src, List<RemoteEntry> dst, boolean delete) {
+        List<SyncDecision> out = new ArrayList<>();
+        new FullSyncMerge(src.iterator(), dst.iterator(), "srcfolder/", "destfolder/", delete, key -> {
+            asked.add(key);
+            return Optional.ofNullable(heads.get(key));
+        }).forEachRemaining(out::add);
+        return out;
+    }
+
+    private void copyOnDestination(String key, long size, String etag, Map<String, String> meta) {
+        heads.put(key, new RemoteObject("dst", key, size, etag, Optional.empty(), Optional.empty(), "STANDARD", meta));
+    }
+
+    @Test
+    void missingSizeAndContentDifferencesAreCopiedWithThePrefixRemapped() {
+        List<SyncDecision> d = merge(List.of(e("srcfolder/a", 1, MD5_A), e("srcfolder/b", 1, MD5_A),
+                e("srcfolder/c", 2, MD5_A), e("srcfolder/sub/d", 1, MD5_A)),
+                List.of(e("destfolder/b", 1, MD5_B), e("destfolder/c", 3, MD5_A), e("destfolder/sub/d", 1, MD5_A)), false);
+
+        assertThat(d).containsExactly(
+                new SyncDecision.Copy(e("srcfolder/a", 1, MD5_A), "destfolder/a", SyncDecision.Reason.MISSING),
+                new SyncDecision.Copy(e("srcfolder/b", 1, MD5_A), "destfolder/b", SyncDecision.Reason.CONTENT),
+                new SyncDecision.Copy(e("srcfolder/c", 2, MD5_A), "destfolder/c", SyncDecision.Reason.SIZE),
+                new SyncDecision.Same(e("srcfolder/sub/d", 1, MD5_A), "destfolder/sub/d"));
+        assertThat(asked).as("plain MD5s on both sides need no HEAD").isEmpty();
+    }
+
+    @Test
+    void anUnchangedMultipartObjectIsSameThroughFerrysMetadataAndARewriteIsCopied() {
+        copyOnDestination("destfolder/big", 100, MULTI_2, CopyMetadata.forCopyOf(MULTI_1, Optional.empty()));
+        copyOnDestination("destfolder/rewritten", 100, MULTI_2, CopyMetadata.forCopyOf(MULTI_1, Optional.empty()));
+        copyOnDestination("destfolder/foreign", 100, MULTI_1, Map.of());
+
+        List<SyncDecision> d = merge(List.of(e("srcfolder/big", 100, MULTI_1), e("srcfolder/foreign", 100, MULTI_1),
+                e("srcfolder/rewritten", 100, "bb22c2a4b0b6a3d3e2f3b4c5d6e7f809-3")),
+                List.of(e("destfolder/big", 100, MULTI_2), e("destfolder/foreign", 100, MULTI_1),
+                        e("destfolder/rewritten", 100, MULTI_2)), false);
+
+        assertThat(d).extracting(x -> x.getClass().getSimpleName() + " " + x.destinationKey()).containsExactly(
+                "Same destfolder/big", "Copy destfolder/foreign", "Copy destfolder/rewritten");
+        assertThat(asked).containsExactly("destfolder/big", "destfolder/foreign", "destfolder/rewritten");
+    }
+
+    @Test
+    void aPlainSourceAgainstAMultipartCopyUsesTheRecordedOrRcloneMd5() {
+        copyOnDestination("destfolder/x", 10, MULTI_1, CopyMetadata.forCopyOf(MD5_A, Optional.empty()));
+        heads.put("destfolder/y", new RemoteObject("dst", "destfolder/y", 10, MULTI_1, Optional.empty(),
+                Optional.of(MD5_A), "STANDARD", Map.of("md5chksum", "DMF1ucDxtqgxw5niaXcmYQ==")));
+
+        List<SyncDecision> d = merge(List.of(e("srcfolder/x", 10, MD5_A), e("srcfolder/y", 10, MD5_A),
+                e("srcfolder/z", 10, MD5_A)), List.of(e("destfolder/x", 10, MULTI_1), e("destfolder/y", 10, MULTI_1),
+                e("destfolder/z", 10, MULTI_1)), false);
+
+        assertThat(d).extracting(x -> x.getClass().getSimpleName()).containsExactly("Same", "Same", "Copy");
+    }
+
+    @Test
+    void destinationOnlyKeysAreDeletedOnlyWithDeleteAndNeverOutsideThePrefix() {
+        List<RemoteEntry> src = List.of(e("srcfolder/keep", 1, MD5_A));
+        List<RemoteEntry> dst = List.of(e("destfolder/extra", 1, MD5_A), e("destfolder/keep", 1, MD5_A),
+                e("other/stray", 1, MD5_A), e("destfolder/zz", 1, MD5_A));
+
+        assertThat(merge(src, dst, false)).containsExactly(new SyncDecision.Same(e("srcfolder/keep", 1, MD5_A), "destfolder/keep"));
+        assertThat(merge(src, dst, true)).extracting(x -> x.getClass().getSimpleName() + " " + x.destinationKey())
+                .containsExactly("Delete destfolder/extra", "Same destfolder/keep", "Delete destfolder/zz");
+    }
+
+    @Test
+    void keysAreMergedInS3sOrderAndRemapRefusesAForeignKey() {
+        // U+1F600 sorts after U+FFFD in S3's (UTF-8) order, though not in Java's String order
+        String emoji = "srcfolder/\uD83D\uDE00";
+        String high = "srcfolder/\uFFFD";
+        List<SyncDecision> d = merge(List.of(e(high, 1, MD5_A), e(emoji, 1, MD5_A)),
+                List.of(e("destfolder/\uFFFD", 1, MD5_A), e("destfolder/\uD83D\uDE00", 1, MD5_A)), false);
+
+        assertThat(d).extracting(x -> x.getClass().getSimpleName()).containsExactly("Same", "Same");
+        assertThat(FullSyncMerge.remap("srcfolder/a/b", "srcfolder/", "")).isEqualTo("a/b");
+        assertThatThrownBy(() -> FullSyncMerge.remap("elsewhere/a", "srcfolder/", "d/"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void twoHundredThousandGeneratedEntriesStreamThroughWithoutACollection() {
+        int n = 200_000;
+        Iterator<RemoteEntry> src = IntStream.range(0, n).mapToObj(i -> e("srcfolder/" + String.format("%08d", i), 1,
+                MD5_A)).iterator();
+        Iterator<RemoteEntry> dst = IntStream.range(0, n).filter(i -> i % 2 == 0).mapToObj(i -> e("destfolder/"
+                + String.format("%08d", i), i % 4 == 0 ? 1 : 2, MD5_A)).iterator();
+        AtomicInteger copies = new AtomicInteger();
+        AtomicInteger same = new AtomicInteger();
+
+        new FullSyncMerge(src, dst, "srcfolder/", "destfolder/", true, k -> Optional.empty())
+                .forEachRemaining(x -> (x instanceof SyncDecision.Same ? same : copies).incrementAndGet());
+
+        assertThat(same.get()).isEqualTo(n / 4);
+        assertThat(copies.get()).isEqualTo(n - n / 4);
+    }
+
+    @Test
+    void copyMetadataRecordsTheEtagAndTheMd5WhenKnown() {
+        assertThat(CopyMetadata.forCopyOf("\"" + MD5_A.toUpperCase() + "\"", Optional.empty()))
+                .containsEntry(CopyMetadata.SOURCE_ETAG, MD5_A.toUpperCase()).containsEntry(CopyMetadata.SOURCE_MD5, MD5_A);
+        assertThat(CopyMetadata.forCopyOf(MULTI_1, Optional.of(MD5_B)))
+                .containsEntry(CopyMetadata.SOURCE_ETAG, MULTI_1).containsEntry(CopyMetadata.SOURCE_MD5, MD5_B);
+        assertThat(CopyMetadata.forCopyOf(MULTI_1, Optional.empty())).containsOnlyKeys(CopyMetadata.SOURCE_ETAG);
+        assertThat(CopyMetadata.isPlainMd5(MULTI_1)).isFalse();
+        assertThat(CopyMetadata.isPlainMd5("\"" + MD5_A + "\"")).isTrue();
+    }
+}

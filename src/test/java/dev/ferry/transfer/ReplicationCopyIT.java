@@ -1,0 +1,184 @@
+package dev.ferry.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.core.TransferException;
+import dev.ferry.core.UploadOptions;
+import dev.ferry.testing.S3ProxyServer;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+/**
+ * Replication's copies against real S3Proxy processes: a server-side copy (CopyObject, and UploadPartCopy for
+ * the parts of a large object) inside one server, and a streaming copy across two servers with different
+ * credentials (two accounts) under a small buffer budget. S3Proxy 4.1.0 does not implement object tagging (a PUT
+ * with {@code x-amz-tagging} is refused with 501), so tags are not checked here: {@code TagsTest} checks the header.
+ */
+class ReplicationCopyIT {
+    private static final long MIB = 1024 * 1024;
+    private static final Map<String, String> ADDED = Map.of("ferry-source-etag", "abc", "ferry-source-md5", "def");
+
+    static S3ProxyServer one;
+    static S3ProxyServer two;
+
+    @BeforeAll
+    static void servers() {
+        one = S3ProxyServer.start();
+        two = S3ProxyServer.start(Map.of("s3proxy.identity", "second-account", "s3proxy.credential",
+                "second-account-credential-not-a-secret"));
+        one.createBucket("src");
+        one.createBucket("dst");
+        two.createBucket("far");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (one != null) {
+            one.close();
+        }
+        if (two != null) {
+            two.close();
+        }
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static void put(S3Client c, String bucket, String key, byte[] content) {
+        c.putObject(b -> b.bucket(bucket).key(key).contentType("image/jpeg").cacheControl("max-age=60")
+                .contentDisposition("inline").metadata(Map.of("owner", "alice", "mtime", "1700000000.5")),
+                RequestBody.fromBytes(content));
+    }
+
+    private static String md5(byte[] content) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
+    }
+
+    private static void assertTravelled(HeadObjectResponse h) {
+        assertThat(h.contentType()).isEqualTo("image/jpeg");
+        assertThat(h.cacheControl()).isEqualTo("max-age=60");
+        assertThat(h.contentDisposition()).isEqualTo("inline");
+        assertThat(h.metadata()).containsEntry("owner", "alice").containsEntry("mtime", "1700000000.5")
+                .containsAllEntriesOf(ADDED);
+    }
+
+    @Test
+    void aServerSideCopyKeepsHeadersAndMetadataAndAddsFerrysCopyMetadata() throws Exception {
+        byte[] content = random(300_000, 1);
+        put(one.client(), "src", "photos/a b+c.jpg", content);
+
+        try (ServerSideCopier copier = ServerSideCopier.create(S3ObjectStoreIT.settings(one).build())) {
+            CopyResult r = copier.copy(new CopyRequest("src", "photos/a b+c.jpg", "dst", "copies/a b+c.jpg", ADDED,
+                    UploadOptions.NONE));
+
+            assertThat(r.serverSide()).isTrue();
+            assertThat(r.parts()).isEqualTo(1);
+            assertThat(r.sourceEtag()).isEqualTo(md5(content));
+        }
+        assertThat(one.readObjectBytes("dst", "copies/a b+c.jpg")).hasValue(content);
+        assertTravelled(one.client().headObject(b -> b.bucket("dst").key("copies/a b+c.jpg")));
+    }
+
+    @Test
+    void aLargeObjectIsCopiedOnTheServerInPartsWithUploadPartCopy() throws Exception {
+        byte[] content = random((int) (12 * MIB + 3), 2);
+        put(one.client(), "src", "big.bin", content);
+        S3Settings settings = S3ObjectStoreIT.settings(one).partSize(5 * MIB).build();
+
+        try (ServerSideCopier copier = new ServerSideCopier(S3Clients.build(settings), true,
+                new Failures(List.of(one.secretKey())), 6 * MIB, settings.partSize())) {
+            CopyResult r = copier.copy(new CopyRequest("src", "big.bin", "dst", "big.bin", ADDED, UploadOptions.NONE));
+
+            assertThat(r.parts()).isEqualTo(3);
+            assertThat(r.etag()).endsWith("-3");
+        }
+        assertThat(md5(one.readObjectBytes("dst", "big.bin").orElseThrow())).isEqualTo(md5(content));
+        assertTravelled(one.client().headObject(b -> b.bucket("dst").key("big.bin")));
+    }
+
+    @Test
+    void theDestinationsStorageClassAppliesToAStreamedCopy() {
+        one.client().putObject(b -> b.bucket("src").key("cold.txt"), RequestBody.fromString("cold"));
+        UploadOptions ia = new UploadOptions(java.util.Optional.of("STANDARD_IA"), java.util.Optional.empty(),
+                java.util.Optional.empty());
+
+        try (ServerSideCopier server = ServerSideCopier.create(S3ObjectStoreIT.settings(one).build());
+                StreamingCopier streaming = StreamingCopier.create(S3ObjectStoreIT.settings(one).build(),
+                        S3ObjectStoreIT.settings(two).build())) {
+            server.copy(new CopyRequest("src", "cold.txt", "dst", "cold.txt", ADDED, ia));
+            streaming.copy(new CopyRequest("src", "cold.txt", "far", "cold.txt", ADDED, ia));
+        }
+        // S3Proxy 4.1.0 keeps the storage class of a PutObject but not of a CopyObject (nor of a multipart upload):
+        // only the streamed copy can show it here
+        assertThat(one.readObject("dst", "cold.txt")).hasValue("cold");
+        assertThat(two.client().headObject(b -> b.bucket("far").key("cold.txt")).storageClassAsString())
+                .isEqualTo("STANDARD_IA");
+    }
+
+    @Test
+    void aCopyOfAMissingSourceFailsAsATransferFailure() {
+        try (ServerSideCopier copier = ServerSideCopier.create(S3ObjectStoreIT.settings(one).build())) {
+            assertThatThrownBy(() -> copier.copy(new CopyRequest("src", "nope", "dst", "nope", ADDED, UploadOptions.NONE)))
+                    .isInstanceOf(TransferException.class).hasMessageContaining("s3://src/nope -> s3://dst/nope");
+        }
+    }
+
+    @Test
+    void sixtyFourMebibytesStreamAcrossTwoAccountsUnderABoundedBudget() throws Exception {
+        byte[] content = random((int) (64 * MIB), 3);
+        put(one.client(), "src", "video/clip.mp4", content);
+        content = null; // only its digest is kept: the copy must not need the whole object in memory
+        String expected = md5(one.readObjectBytes("src", "video/clip.mp4").orElseThrow());
+        S3Settings from = S3ObjectStoreIT.settings(one).build();
+        S3Settings to = S3ObjectStoreIT.settings(two).multipartThreshold(8 * MIB).partSize(5 * MIB).build();
+        int budget = (int) (10 * MIB);
+        assertThatThrownBy(() -> two.client().headBucket(b -> b.bucket("src"))).as("two accounts, not one").isNotNull();
+
+        try (StreamingCopier copier = new StreamingCopier(S3Clients.build(from), S3Clients.build(to), true,
+                new Failures(List.of(one.secretKey(), two.secretKey())), to.multipartThreshold(), to.partSize(), budget)) {
+            CopyResult r = copier.copy(new CopyRequest("src", "video/clip.mp4", "far", "mirror/clip.mp4", ADDED,
+                    UploadOptions.NONE));
+
+            assertThat(r.serverSide()).isFalse();
+            assertThat(r.parts()).isEqualTo(13); // 64 MiB in 5 MiB parts
+            assertThat(r.bytes()).isEqualTo(64 * MIB);
+            assertThat(copier.freeBufferBytes()).as("every part buffer returned").isEqualTo(budget);
+        }
+        assertThat(md5(two.readObjectBytes("far", "mirror/clip.mp4").orElseThrow())).isEqualTo(expected);
+        assertTravelled(two.client().headObject(b -> b.bucket("far").key("mirror/clip.mp4")));
+    }
+
+    @Test
+    void aSmallObjectStreamsInOneRequestWithItsChecksum() throws Exception {
+        byte[] content = random(1000, 4);
+        put(one.client(), "src", "small.txt", content);
+        put(one.client(), "src", "empty.txt", new byte[0]);
+
+        try (StreamingCopier copier = StreamingCopier.create(S3ObjectStoreIT.settings(one).build(),
+                S3ObjectStoreIT.settings(two).build())) {
+            CopyResult r = copier.copy(new CopyRequest("src", "small.txt", "far", "small.txt", ADDED, UploadOptions.NONE));
+            CopyResult empty = copier.copy(new CopyRequest("src", "empty.txt", "far", "empty.txt", ADDED,
+                    UploadOptions.NONE));
+
+            assertThat(r.parts()).isEqualTo(1);
+            assertThat(r.etag()).isEqualTo(md5(content));
+            assertThat(empty.bytes()).isZero();
+        }
+        assertThat(two.readObjectBytes("far", "small.txt")).hasValue(content);
+        assertThat(two.readObjectBytes("far", "empty.txt")).hasValue(new byte[0]);
+        assertTravelled(two.client().headObject(b -> b.bucket("far").key("small.txt")));
+    }
+}
