@@ -47,6 +47,7 @@ import org.slf4j.event.Level;
  * @param settings             every key's effective value and source, in table order (secrets masked)
  * @param syncSchedule         present when the file is seed 004's key=value config.txt: with no command, Ferry
  *                             runs one sync (or one every sync_interval) instead of the daemon
+ * @param control              the mothership of the control plane (control: or seed 003's keys); empty when none
  */
 public record FerryConfig(
         Optional<Path> watchPath,
@@ -78,7 +79,8 @@ public record FerryConfig(
         LogFormat logFormat,
         Duration pollInterval,
         List<Setting> settings,
-        Optional<SyncSchedule> syncSchedule) {
+        Optional<SyncSchedule> syncSchedule,
+        Optional<ControlConfig> control) {
 
     /** Name of the SQLite file inside {@link #stateDir()}. */
     public static final String SQLITE_FILE_NAME = "ferry.db";
@@ -101,6 +103,7 @@ public record FerryConfig(
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(syncSchedule, "syncSchedule");
+        Objects.requireNonNull(control, "control");
         ignorePatterns = List.copyOf(ignorePatterns);
         settings = List.copyOf(settings);
         sites = List.copyOf(sites);
@@ -130,6 +133,18 @@ public record FerryConfig(
      */
     public static FerryConfig load(Map<String, String> env, Map<String, String> cliValues, CommandLineSite site) {
         return new ConfigLoader(env, cliValues, Optional.empty(), Optional.of(site)).load();
+    }
+
+    /**
+     * Reads the configuration again with a configuration sent by the mothership merged over the file's top-level
+     * keys (each key it sends replaces the file's), validated as the file is: the control plane applies it only
+     * when this returns.
+     *
+     * @throws ConfigException listing every problem, each naming the key
+     */
+    public static FerryConfig load(Map<String, String> env, Map<String, String> cliValues, Optional<Path> configFile,
+            com.fasterxml.jackson.databind.node.ObjectNode mothershipConfig) {
+        return new ConfigLoader(env, cliValues, configFile).withOverlay(mothershipConfig).load();
     }
 
     /** The SQLite state file: {@code stateDir/ferry.db}. */
