@@ -29,9 +29,6 @@ final class StatusJson {
         ObjectNode root = MAPPER.createObjectNode();
         root.put("status", "ok");
         root.setAll((ObjectNode) MAPPER.valueToTree(status));
-        if (status.control().isEmpty()) {
-            root.remove("control"); // no mothership: /status reads as it did before the control plane
-        }
         return MAPPER.writeValueAsBytes(root);
     }
 
