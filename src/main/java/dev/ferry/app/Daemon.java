@@ -1,6 +1,8 @@
 package dev.ferry.app;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.control.PhoneHome;
 import dev.ferry.core.DaemonStatus;
 import dev.ferry.core.StateStore;
 import dev.ferry.engine.Engine;
@@ -38,6 +40,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,16 +70,34 @@ final class Daemon {
     private ScheduledExecutorService timers;
     private FerryMetrics metrics;
     private final StatusHistory history = StatusHistory.standard();
+    /** Reads the configuration again with the mothership's merged over the file (null: no control plane). */
+    private final Function<ObjectNode, FerryConfig> reload;
+    /** Asks the process to stop so its service manager starts it again (after an upgrade). */
+    private final Runnable restart;
+    private Optional<PhoneHome> phoneHome = Optional.empty();
+    /** The control plane's last word on uploads (null: it has not spoken), so a repeated state changes nothing. */
+    private Boolean uploadsAllowed;
 
-    private Daemon(FerryConfig config, Clock clock) {
+    private Daemon(FerryConfig config, Clock clock, Function<ObjectNode, FerryConfig> reload, Runnable restart) {
         this.config = config;
         this.clock = clock;
         this.startedAt = clock.instant();
+        this.reload = reload;
+        this.restart = restart;
     }
 
     /** Starts everything; on failure closes what was started and throws {@link StartupException}. */
     static Daemon start(FerryConfig config, Clock clock) {
-        Daemon d = new Daemon(config, clock);
+        return start(config, clock, null, () -> { });
+    }
+
+    /**
+     * Starts everything, with the control plane when the configuration names a mothership: {@code reload} reads
+     * the configuration again with the mothership's merged over the file, {@code restart} stops the process so
+     * it is started again.
+     */
+    static Daemon start(FerryConfig config, Clock clock, Function<ObjectNode, FerryConfig> reload, Runnable restart) {
+        Daemon d = new Daemon(config, clock, reload, restart);
         try {
             d.startParts();
             return d;
@@ -102,10 +123,20 @@ final class Daemon {
         for (SiteSetup setup : sites) {
             runners.add(runnerOf(setup));
         }
+        if (config.control().isPresent() && reload != null) {
+            ControlWiring wiring = new ControlWiring(this, config, reload,
+                    period -> phoneHome.ifPresent(p -> p.heartbeatEvery(period)), restart);
+            PhoneHome p = new PhoneHome(config.control().get(), wiring, Version.current(), clock);
+            closeOnFailure.add(p);
+            phoneHome = Optional.of(p);
+            p.applyKeptState(); // before any site starts: a machine not configured uploads nothing
+        }
 
         AdminAccess admin = config.adminToken()
-                .map(token -> AdminAccess.withToken(new AdminService(engine, writer, store,
-                        () -> runners.forEach(r -> r.sweeps.requestFull("wakeup (admin API)")),
+                .map(token -> AdminAccess.withToken(new AdminService(engine, writer, store, () -> {
+                    sweepAll("wakeup (admin API)");
+                    phoneHome.ifPresent(PhoneHome::wakeup);
+                },
                         path -> engine.siteOf(LocalSource.ref(config.instanceId().value(), path))
                                 .map(site -> site.router().route(path))
                                 .orElse(new RouteDecision.Skipped("outside every watched folder")), clock),
@@ -145,6 +176,25 @@ final class Daemon {
                 config.adminToken().isPresent() ? "on (bearer token required)" : "off (set ADMIN_TOKEN to turn it on)");
         log.info("ferry {} started; state in {} {}; status on http://{}:{}/status", Version.current(), store.kind(),
                 store.location(), config.bindAddress(), http.port());
+        phoneHome.ifPresent(PhoneHome::start);
+    }
+
+    /** Sweeps every site now. */
+    void sweepAll(String why) {
+        runners.forEach(r -> r.sweeps.requestFull(why));
+    }
+
+    /** The control plane's gate: uploads run or wait (changes are still queued); acts only when it changes. */
+    synchronized void uploads(boolean run) {
+        if (uploadsAllowed != null && uploadsAllowed == run) {
+            return;
+        }
+        uploadsAllowed = run;
+        if (run) {
+            engine.resume();
+        } else {
+            engine.pause();
+        }
     }
 
     /** What keeps one site's files flowing (not started yet): its sweeps, what its full sweeps run, its watching. */
@@ -241,7 +291,8 @@ final class Daemon {
                 .map(o -> o.orElse(Instant.EPOCH)).min(Instant::compareTo).filter(i -> !i.equals(Instant.EPOCH));
         return new DaemonStatus(Version.current(), startedAt, Duration.between(startedAt, clock.instant()).toSeconds(),
                 swept && writer.reachable(), engine.paused(), writer.health(),
-                WatchHealth.combine(runners.stream().map(r -> r.health).toList(), oldestSweep), engine.bucketStatus());
+                WatchHealth.combine(runners.stream().map(r -> r.health).toList(), oldestSweep), engine.bucketStatus())
+                .withControl(phoneHome.map(PhoneHome::status));
     }
 
     private void sampleHistory() {
@@ -286,6 +337,7 @@ final class Daemon {
      */
     void stop() {
         stopping.countDown();
+        phoneHome.ifPresent(PhoneHome::close);
         log.info("stopping: no new work; uploads under way have {} s to finish", config.shutdownGrace().toSeconds());
         runners.forEach(SiteRunner::stopIntake);
         if (timers != null) {

@@ -91,6 +91,7 @@ public final class Main {
         UsageHelp.oneShotSynopsis(cli.getSubcommands().get("sync"), "sync");
         UsageHelp.oneShotSynopsis(cli.getSubcommands().get("verify"), "verify");
         FerryConfig config;
+        java.util.function.Function<com.fasterxml.jackson.databind.node.ObjectNode, FerryConfig> reload = null;
         try {
             ParseResult parsed = cli.parseArgs(args);
             ParseResult sub = parsed.subcommand();
@@ -142,6 +143,9 @@ public final class Main {
             }
             config = options.load(parsed, env);
             ReplicationNotYet.refuse(config);
+            Map<String, String> cliValues = options.cliValues(parsed);
+            java.util.Optional<java.nio.file.Path> configFile = options.configFile(parsed);
+            reload = overlay -> FerryConfig.load(env, cliValues, configFile, overlay);
             if (refusedForFileNames(err)) {
                 return EXIT_CONFIG;
             }
@@ -188,7 +192,7 @@ public final class Main {
             Thread.currentThread().interrupt();
             return EXIT_START_FAILED;
         }
-        return runDaemon(config);
+        return runDaemon(config, reload);
     }
 
     /**
@@ -313,7 +317,11 @@ public final class Main {
         return lines;
     }
 
-    private static int runDaemon(FerryConfig config) {
+    /** Exit code after an upgrade: not 0, so a service manager that restarts on failure starts the new version. */
+    static final int EXIT_RESTART = 75;
+
+    private static int runDaemon(FerryConfig config,
+            java.util.function.Function<com.fasterxml.jackson.databind.node.ObjectNode, FerryConfig> reload) {
         setLogLevel(config);
         boolean formatApplied = LogFormatSwitch.apply(config.logFormat());
         Logger log = LoggerFactory.getLogger(Main.class);
@@ -328,8 +336,12 @@ public final class Main {
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Daemon daemon;
+        java.util.concurrent.atomic.AtomicInteger exitCode = new java.util.concurrent.atomic.AtomicInteger(EXIT_OK);
         try {
-            daemon = Daemon.start(config, Clock.systemUTC());
+            daemon = Daemon.start(config, Clock.systemUTC(), reload, () -> {
+                exitCode.set(EXIT_RESTART);
+                stop.countDown();
+            });
         } catch (StartupException e) {
             log.error("cannot start: {}", e.getMessage());
             return EXIT_START_FAILED;
@@ -340,7 +352,7 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         daemon.stop();
-        return EXIT_OK;
+        return exitCode.get();
     }
 
     private static void setLogLevel(FerryConfig config) {

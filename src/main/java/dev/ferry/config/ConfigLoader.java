@@ -46,6 +46,18 @@ final class ConfigLoader {
     private boolean fileUnread;
     private List<SiteConfig> sites = List.of();
     private final Optional<CommandLineSite> commandLineSite;
+    /** The control: section (Ferry's form of the control plane's keys), if given. */
+    private YamlFile.Entry controlEntry;
+    /** Seed 003's top-level keys (s3-ingestor.json), by name. */
+    private final Map<String, YamlFile.Entry> seedEntries = new java.util.LinkedHashMap<>();
+    private Optional<ControlConfig> control = Optional.empty();
+    /** A configuration sent by the mothership, merged over the file's top-level keys. */
+    private Optional<com.fasterxml.jackson.databind.node.ObjectNode> overlay = Optional.empty();
+
+    /** Keys a mothership's configuration may not set: where it is reached, what runs on upgrade, local secrets. */
+    static final java.util.Set<String> NOT_FROM_MOTHERSHIP = java.util.Set.of("control", "upgrade_command",
+            "aws_keys_file", "host_service", "host_dns", "host_port", "host_uri", "token", "insecure", "admin_token",
+            "state_dir", "mongo_url", "access_key", "secret_access_key");
 
     ConfigLoader(Map<String, String> env, Map<String, String> cliValues, Optional<Path> configFile) {
         this(env, cliValues, configFile, Optional.empty());
@@ -76,11 +88,19 @@ final class ConfigLoader {
         throw new IllegalArgumentException("not a configuration option: " + name);
     }
 
+    /** With a configuration from the mothership merged over the file's top-level keys. */
+    ConfigLoader withOverlay(com.fasterxml.jackson.databind.node.ObjectNode config) {
+        this.overlay = Optional.of(config);
+        return this;
+    }
+
     FerryConfig load() {
         configFile.ifPresent(this::readFile);
+        SeedIngestorFile.mapGlobals(seedEntries, fileEntries);
         for (ConfigKey key : ConfigKey.values()) {
             resolve(key);
         }
+        List<SiteConfig> policySites = controlAndPolicies();
         if (sitesEntry != null) {
             Path file = configFile.orElseThrow();
             Path dir = file.toAbsolutePath().getParent();
@@ -101,6 +121,11 @@ final class ConfigLoader {
             sites = keyValueSite.site(new SitesParser(configFile.orElseThrow().toString(), 0, cwdContext, values,
                     problems)).map(List::of).orElse(List.of());
         }
+        if (!policySites.isEmpty()) {
+            List<SiteConfig> all = new ArrayList<>(sites);
+            all.addAll(policySites);
+            sites = all;
+        }
         if (fileUnread) {
             // The checks below would report keys (watch_path, a credential of a pair) as missing that the
             // unreadable file may set; its own problem is the one to fix first.
@@ -111,7 +136,8 @@ final class ConfigLoader {
         boolean watchGiven = watch == null || watch.source() != Source.DEFAULT; // null: given but rejected
         SiteChecks.check(values.containsKey(ConfigKey.WATCH_PATH) ? Optional.of((Path) values.get(ConfigKey.WATCH_PATH))
                 : Optional.empty(), watchGiven || !sites.isEmpty() || sitesEntry != null || replicateEntry != null
-                || commandLineSite.isPresent() || keyValueSite != null, sites, (Path) values.get(ConfigKey.STATE_DIR), values.containsKey(ConfigKey.MONGO_URL),
+                || commandLineSite.isPresent() || keyValueSite != null || !seedEntries.isEmpty(), sites,
+                (Path) values.get(ConfigKey.STATE_DIR), values.containsKey(ConfigKey.MONGO_URL),
                 problems);
         ReplicateChecks.check(replicate, sites, problems);
         if (!problems.isEmpty()) {
@@ -158,6 +184,103 @@ final class ConfigLoader {
         }
     }
 
+    /**
+     * The control plane (control: or seed 003's top-level keys), the keys file's credentials as the global
+     * ones, and the sites of seed 003's policies.
+     */
+    private List<SiteConfig> controlAndPolicies() {
+        if (controlEntry == null && seedEntries.isEmpty() || configFile.isEmpty()) {
+            return List.of();
+        }
+        ParseContext ctx = fileContext();
+        Map<String, ControlParser.Given> given = new java.util.LinkedHashMap<>();
+        String where = null; // seed 003's keys: no host_dns means no mothership, not a problem
+        if (controlEntry != null) {
+            where = label(controlEntry);
+            if (!controlEntry.value().isObject()) {
+                problems.add(where + ": must be a mapping of keys such as host_dns and heartbeat_period");
+            } else {
+                controlEntry.value().fields().forEachRemaining(f -> {
+                    if (ControlParser.KEYS.contains(f.getKey())) {
+                        given.put(f.getKey(), new ControlParser.Given(f.getValue(), "control." + f.getKey() + " ("
+                                + source(controlEntry) + ")"));
+                    } else {
+                        problems.add("control." + f.getKey() + " (" + source(controlEntry) + "): unknown key; known: "
+                                + String.join(", ", ControlParser.KEYS));
+                    }
+                });
+            }
+        }
+        for (YamlFile.Entry e : seedEntries.values()) {
+            if (ControlParser.KEYS.contains(e.name())) {
+                if (given.containsKey(e.name())) {
+                    problems.add(label(e) + ": also set as control." + e.name() + "; keep one");
+                } else {
+                    given.put(e.name(), new ControlParser.Given(e.value(), label(e)));
+                }
+            }
+        }
+        ControlParser.Result r = new ControlParser(ctx, problems).parse(given, where, (Path) values.getOrDefault(
+                ConfigKey.STATE_DIR, ctx.path(".")));
+        control = r.control();
+        try {
+            AwsKeys.read(r.keysFile()).ifPresent(this::useKeys);
+        } catch (IllegalArgumentException e) {
+            problems.add("aws_keys_file " + r.keysFile() + ": " + e.getMessage());
+        }
+        if (seedEntries.keySet().stream().noneMatch(n -> n.equals("s3_bucket") || n.equals("policies"))) {
+            return List.of();
+        }
+        List<Path> own = new ArrayList<>(List.of(configFile.get().toAbsolutePath().normalize(), r.keysFile()));
+        control.ifPresent(c -> own.add(c.contextFile()));
+        return SeedIngestorFile.sites(seedEntries, this::label, ctx, values, problems, control.isPresent(), own);
+    }
+
+    /** The keys of the keys file are the global credentials (and region): the mothership's rotate them. */
+    private void useKeys(AwsKeys keys) {
+        String from = "aws_keys_file";
+        values.put(ConfigKey.ACCESS_KEY, keys.accessKeyId());
+        settings.put(ConfigKey.ACCESS_KEY, new Setting(ConfigKey.ACCESS_KEY, Secret.MASK, Source.FILE, from));
+        values.put(ConfigKey.SECRET_ACCESS_KEY, keys.secretAccessKey());
+        settings.put(ConfigKey.SECRET_ACCESS_KEY, new Setting(ConfigKey.SECRET_ACCESS_KEY, Secret.MASK, Source.FILE, from));
+        keys.region().ifPresent(region -> {
+            values.put(ConfigKey.AWS_REGION, region);
+            settings.put(ConfigKey.AWS_REGION, new Setting(ConfigKey.AWS_REGION, region, Source.FILE, from));
+        });
+    }
+
+    private ParseContext fileContext() {
+        Path dir = configFile.orElseThrow().toAbsolutePath().getParent();
+        return new ParseContext(dir == null ? cwdContext.baseDir() : dir, cwdContext.home());
+    }
+
+    /** "file line N", or "the mothership's config" for an entry it sent. */
+    private String source(YamlFile.Entry entry) {
+        return entry.line() < 0 ? "the mothership's config" : configFile.map(Path::toString).orElse("") + " line "
+                + entry.line();
+    }
+
+    private String label(YamlFile.Entry entry) {
+        return entry.name() + " (" + source(entry) + ")";
+    }
+
+    /** The file's entries with the mothership's top-level keys replacing or adding theirs (line -1). */
+    private List<YamlFile.Entry> merged(List<YamlFile.Entry> entries) {
+        if (overlay.isEmpty()) {
+            return entries;
+        }
+        Map<String, YamlFile.Entry> byName = new java.util.LinkedHashMap<>();
+        entries.forEach(e -> byName.put(e.name(), e));
+        overlay.get().fields().forEachRemaining(f -> {
+            if (NOT_FROM_MOTHERSHIP.contains(f.getKey())) {
+                problems.add(f.getKey() + " (the mothership's config): may only be set in the local file");
+            } else {
+                byName.put(f.getKey(), new YamlFile.Entry(f.getKey(), f.getValue(), -1));
+            }
+        });
+        return new ArrayList<>(byName.values());
+    }
+
     private void readFile(Path file) {
         if (KeyValueFile.isKeyValue(file)) {
             readKeyValueFile(file);
@@ -165,8 +288,8 @@ final class ConfigLoader {
         }
         Optional<List<YamlFile.Entry>> entries = YamlFile.read(file, problems);
         fileUnread = entries.isEmpty();
-        for (YamlFile.Entry entry : entries.orElse(List.of())) {
-            String where = entry.name() + " (" + file + " line " + entry.line() + ")";
+        for (YamlFile.Entry entry : merged(entries.orElse(List.of()))) {
+            String where = label(entry);
             Optional<ConfigKey> key = ConfigKey.byYamlName(entry.name());
             if (entry.name().equals("sites")) {
                 sitesEntry = entry;
@@ -174,6 +297,10 @@ final class ConfigLoader {
                 replicateEntry = entry;
             } else if (entry.name().equals("fullsync") && entry.value() != null && entry.value().isObject()) {
                 fullSyncEntries(file, entry);
+            } else if (entry.name().equals("control")) {
+                controlEntry = entry;
+            } else if (key.isEmpty() && SeedIngestorFile.isSeedKey(entry.name())) {
+                seedEntries.put(entry.name(), entry);
             } else if (key.isEmpty()) {
                 problems.add(where + ": unknown key; " + KeySuggestions.suggest(entry.name()));
             } else if (fileEntries.containsKey(key.get())) {
@@ -292,7 +419,7 @@ final class ConfigLoader {
             return Optional.empty(); // "key:" with nothing after it leaves the default
         }
         Path file = configFile.orElseThrow();
-        String from = file + " line " + entry.line();
+        String from = source(entry);
         String label = entry.name() + " (" + from + ")";
         Path dir = file.toAbsolutePath().getParent();
         ParseContext ctx = new ParseContext(dir == null ? cwdContext.baseDir() : dir, cwdContext.home());
@@ -375,7 +502,8 @@ final class ConfigLoader {
                 Optional.ofNullable(schedule),
                 replicate,
                 (Optional<Duration>) values.get(ConfigKey.FULLSYNC_INTERVAL),
-                (Boolean) values.get(ConfigKey.SKIP_FULLSYNC));
+                (Boolean) values.get(ConfigKey.SKIP_FULLSYNC),
+                control);
     }
 
     private <T> Optional<T> optional(ConfigKey key, Class<T> type) {

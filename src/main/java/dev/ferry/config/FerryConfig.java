@@ -53,6 +53,7 @@ import org.slf4j.event.Level;
  *                             checked only; the daemon refuses them until its engine runs them
  * @param fullSyncInterval     time between full syncs of the replicate jobs; empty: only at start-up
  * @param skipFullSync         no full sync of the replicate jobs at start-up
+ * @param control              the mothership of the control plane (control: or seed 003's keys); empty when none
  */
 public record FerryConfig(
         Optional<Path> watchPath,
@@ -88,7 +89,8 @@ public record FerryConfig(
         Optional<SyncSchedule> syncSchedule,
         List<ReplicateJob> replicate,
         Optional<Duration> fullSyncInterval,
-        boolean skipFullSync) {
+        boolean skipFullSync,
+        Optional<ControlConfig> control) {
 
     /** Name of the SQLite file inside {@link #stateDir()}. */
     public static final String SQLITE_FILE_NAME = "ferry.db";
@@ -112,6 +114,7 @@ public record FerryConfig(
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(syncSchedule, "syncSchedule");
+        Objects.requireNonNull(control, "control");
         ignorePatterns = List.copyOf(ignorePatterns);
         settings = List.copyOf(settings);
         sites = List.copyOf(sites);
@@ -143,6 +146,18 @@ public record FerryConfig(
      */
     public static FerryConfig load(Map<String, String> env, Map<String, String> cliValues, CommandLineSite site) {
         return new ConfigLoader(env, cliValues, Optional.empty(), Optional.of(site)).load();
+    }
+
+    /**
+     * Reads the configuration again with a configuration sent by the mothership merged over the file's top-level
+     * keys (each key it sends replaces the file's), validated as the file is: the control plane applies it only
+     * when this returns.
+     *
+     * @throws ConfigException listing every problem, each naming the key
+     */
+    public static FerryConfig load(Map<String, String> env, Map<String, String> cliValues, Optional<Path> configFile,
+            com.fasterxml.jackson.databind.node.ObjectNode mothershipConfig) {
+        return new ConfigLoader(env, cliValues, configFile).withOverlay(mothershipConfig).load();
     }
 
     /** The SQLite state file: {@code stateDir/ferry.db}. */

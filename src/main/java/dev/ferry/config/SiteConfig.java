@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param name             short name for logs and /status (default: bucket, or bucket/prefix)
  * @param localPath        the folder synced (exists)
  * @param bucket           destination bucket
- * @param prefix           key prefix, "" or ending in "/"
+ * @param prefix           key prefix: "" or ending in "/", or any text given as output_key_prefix
  * @param region           region (site bucket_region, else global aws_region)
  * @param endpoint         S3-compatible endpoint (site, else global)
  * @param pathStyle        path-style addressing
@@ -34,6 +34,10 @@ import java.util.Optional;
  * @param markers          write sync marker objects for complete folders (seed 004)
  * @param markerFile       the marker's file name
  * @param localMarkers     also write the marker file into the local folder
+ * @param removePrefix     cut from the start of each file's path (pathPrefix + its path relative to localPath)
+ *                         before {@code prefix} is put in front (seed 003's input_remove_prefix); "" for none
+ * @param pathPrefix       how a seed 003 policy's pattern spells localPath ("data/" for "data/**"), so its
+ *                         input_remove_prefix applies to the path it wrote; "" for sites
  */
 public record SiteConfig(
         String name,
@@ -58,7 +62,9 @@ public record SiteConfig(
         ReconcileMode reconcile,
         boolean markers,
         String markerFile,
-        boolean localMarkers) {
+        boolean localMarkers,
+        String removePrefix,
+        String pathPrefix) {
 
     public SiteConfig {
         exclusions = List.copyOf(exclusions);
@@ -96,8 +102,16 @@ public record SiteConfig(
         }
     }
 
+    /** This site with its paths spelled from {@code pathPrefix} (a seed 003 policy's fixed folders). */
+    SiteConfig withPathPrefix(String pathPrefix) {
+        return new SiteConfig(name, localPath, bucket, prefix, region, endpoint, pathStyle, accessKey, secretAccessKey,
+                sdkChecksums, storageClass, sse, kmsKeyId, retireDeleted, maxDelete, maxDeletePercent, exclusions,
+                inclusions, pollInterval, reconcile, markers, markerFile, localMarkers, removePrefix, pathPrefix);
+    }
+
     @Override
     public String toString() {
-        return "SiteConfig[" + name + ": " + localPath + " -> s3://" + bucket + "/" + prefix + "]";
+        return "SiteConfig[" + name + ": " + localPath + " -> s3://" + bucket + "/" + prefix
+                + (removePrefix.isEmpty() ? "" : " (" + pathPrefix + "... without leading " + removePrefix + ")") + "]";
     }
 }

@@ -54,7 +54,13 @@ enum SiteKey {
             "Write a marker object in each folder once all its files and subfolders are in S3 (seed 004)."),
     SYNC_MARKER_FILE("sync_marker_file", text("[^/\\s][^/]*", "a file name", "<name>"), null, "syncd.txt",
             "Name of the marker (never uploaded as data)."),
-    LOCAL_MARKERS("local_markers", new ValueType.Bool(), null, "false", "Also write the marker into the local folder.");
+    LOCAL_MARKERS("local_markers", new ValueType.Bool(), null, "false", "Also write the marker into the local folder."),
+    INPUT_FILE_PATTERN("input_file_pattern", text("\\S.*", "a glob such as '**/*.csv'", "<glob>"), null, "",
+            "Seed 003's policy glob, relative to local_path: only files it matches are uploaded (an inclusion)."),
+    INPUT_REMOVE_PREFIX("input_remove_prefix", text("\\S.*|", "a path prefix", "<prefix>"), null, "",
+            "Cut from the start of each file's path relative to local_path (when it starts with it) to make its key."),
+    OUTPUT_KEY_PREFIX("output_key_prefix", text("[^\\s/].*|", "a key prefix not starting with '/'", "<prefix>"), null,
+            "", "Put before every key exactly as written (need not end in '/'); instead of bucket_path.");
 
     final String yamlName;
     final ValueType type;

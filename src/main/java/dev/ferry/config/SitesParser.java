@@ -124,14 +124,36 @@ final class SitesParser {
         if (v.containsKey(SiteKey.SSE_KMS_KEY_ID) && !"aws:kms".equals(v.get(SiteKey.SSE))) {
             problems.add(where + ": sse_kms_key_id needs sse: aws:kms");
         }
+        String outputPrefix = (String) v.getOrDefault(SiteKey.OUTPUT_KEY_PREFIX, "");
+        String removePrefix = (String) v.getOrDefault(SiteKey.INPUT_REMOVE_PREFIX, "");
+        if (!outputPrefix.isEmpty() && !((String) v.getOrDefault(SiteKey.BUCKET_PATH, "")).isEmpty()) {
+            problems.add(where + ": " + nameOf.apply(SiteKey.OUTPUT_KEY_PREFIX) + " and "
+                    + nameOf.apply(SiteKey.BUCKET_PATH) + " are two ways to give the key prefix; set one");
+        }
+        if (!removePrefix.isEmpty() && (Boolean.TRUE.equals(v.get(SiteKey.RETIRE_DELETED))
+                || Boolean.TRUE.equals(v.get(SiteKey.MARKERS)) || !"state".equals(v.get(SiteKey.RECONCILE)))) {
+            problems.add(where + ": " + nameOf.apply(SiteKey.INPUT_REMOVE_PREFIX) + " works with reconcile: state "
+                    + "only, without retire_deleted and markers (those compare S3 keys with paths one to one)");
+        }
+        List<String> inclusions = new ArrayList<>(list(v.get(SiteKey.INCLUSIONS)));
+        String pattern = (String) v.getOrDefault(SiteKey.INPUT_FILE_PATTERN, "");
+        if (!pattern.isEmpty()) {
+            try {
+                inclusions.addAll(SeedGlobs.inclusions(pattern));
+            } catch (BadValue e) {
+                problems.add(where + ": " + nameOf.apply(SiteKey.INPUT_FILE_PATTERN) + ": " + e.getMessage());
+            }
+        }
         if (problems.size() > before || !rejected.isEmpty()) { // a rejected value was reported by its source
             return Optional.empty();
         }
         String bucket = (String) v.get(SiteKey.BUCKET);
-        String prefix = prefixRule.apply((String) v.getOrDefault(SiteKey.BUCKET_PATH, ""));
+        String prefix = outputPrefix.isEmpty() ? prefixRule.apply((String) v.getOrDefault(SiteKey.BUCKET_PATH, ""))
+                : outputPrefix;
         String name = (String) v.getOrDefault(SiteKey.NAME, "");
         if (name.isEmpty()) {
-            name = prefix.isEmpty() ? bucket : bucket + "/" + prefix.substring(0, prefix.length() - 1);
+            name = prefix.isEmpty() ? bucket : bucket + "/" + (prefix.endsWith("/") ? prefix.substring(0,
+                    prefix.length() - 1) : prefix);
         }
         Optional<URI> endpoint = Optional.ofNullable((URI) v.get(SiteKey.ENDPOINT));
         boolean pathStyle = v.containsKey(SiteKey.PATH_STYLE) ? (Boolean) v.get(SiteKey.PATH_STYLE) : endpoint.isPresent();
@@ -145,10 +167,10 @@ final class SitesParser {
                 (Boolean) v.get(SiteKey.SDK_CHECKSUMS), (String) v.get(SiteKey.STORAGE_CLASS),
                 Optional.ofNullable((String) v.get(SiteKey.SSE)), Optional.ofNullable((String) v.get(SiteKey.SSE_KMS_KEY_ID)),
                 (Boolean) v.get(SiteKey.RETIRE_DELETED), (Integer) v.get(SiteKey.MAX_DELETE),
-                (Integer) v.get(SiteKey.MAX_DELETE_PERCENT), list(v.get(SiteKey.EXCLUSIONS)), list(v.get(SiteKey.INCLUSIONS)),
+                (Integer) v.get(SiteKey.MAX_DELETE_PERCENT), list(v.get(SiteKey.EXCLUSIONS)), inclusions,
                 poll, SiteConfig.ReconcileMode.of((String) v.get(SiteKey.RECONCILE)).orElseThrow(),
                 (Boolean) v.get(SiteKey.MARKERS), (String) v.get(SiteKey.SYNC_MARKER_FILE),
-                (Boolean) v.get(SiteKey.LOCAL_MARKERS)));
+                (Boolean) v.get(SiteKey.LOCAL_MARKERS), removePrefix, ""));
     }
 
     private Optional<Object> parseValue(SiteKey key, JsonNode value, String where) {

@@ -15,9 +15,33 @@ import java.util.Optional;
  * @param store     state store health
  * @param watcher   directory watcher health
  * @param buckets   per destination bucket, sorted by name
+ * @param control   the control plane's contact with its mothership; empty when none is configured
  */
 public record DaemonStatus(String version, Instant startedAt, long uptimeSeconds, boolean ready, boolean paused,
-        StoreHealth store, WatcherHealth watcher, Map<String, BucketStatus> buckets) {
+        StoreHealth store, WatcherHealth watcher, Map<String, BucketStatus> buckets, Optional<ControlStatus> control) {
+
+    /** Without a control plane. */
+    public DaemonStatus(String version, Instant startedAt, long uptimeSeconds, boolean ready, boolean paused,
+            StoreHealth store, WatcherHealth watcher, Map<String, BucketStatus> buckets) {
+        this(version, startedAt, uptimeSeconds, ready, paused, store, watcher, buckets, Optional.empty());
+    }
+
+    /** This snapshot with the control plane's status. */
+    public DaemonStatus withControl(Optional<ControlStatus> control) {
+        return new DaemonStatus(version, startedAt, uptimeSeconds, ready, paused, store, watcher, buckets, control);
+    }
+
+    /**
+     * @param mothership  the URL Ferry phones home to (it holds no secret: the token goes in a header)
+     * @param state       the state the mothership last gave ("configured": uploads run), or "none" before any
+     * @param uploading   whether that state lets uploads run
+     * @param lastContact when the mothership last answered
+     * @param lastError   why the last request failed, when it did (cleared by the next answer)
+     * @param failures    requests failed in a row
+     */
+    public record ControlStatus(String mothership, String state, boolean uploading, Optional<Instant> lastContact,
+            Optional<String> lastError, int failures) {
+    }
 
     /**
      * @param kind          "sqlite" or "mongodb"

@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /**
  * A site's mapping: every file under the site's folder goes to one bucket, under a prefix, keyed by its
- * relative path; the site's exclusions and inclusions and the global ignore patterns apply. Pure.
+ * relative path; the site's exclusions and inclusions and the global ignore patterns apply. Seed 003's key
+ * rule: the file's path as its policy's pattern spells it ({@code pathPrefix} + relative path) loses the
+ * remove prefix (input_remove_prefix) when it starts with it, and {@code prefix + rest} is the key. Pure.
  */
 public final class PrefixRouter implements Router {
     private final Path root;
@@ -13,9 +15,24 @@ public final class PrefixRouter implements Router {
     private final String prefix;
     private final IgnoreRules ignoreRules;
     private final PathFilter filter;
+    private final String pathPrefix;
+    private final String removePrefix;
 
     /** @param prefix "" or ending in "/" */
     public PrefixRouter(Path root, String bucket, String prefix, IgnoreRules ignoreRules, PathFilter filter) {
+        this(root, bucket, prefix, ignoreRules, filter, "", "");
+    }
+
+    /**
+     * @param prefix       put before every key as it is (seed 003's output_key_prefix need not end in "/")
+     * @param pathPrefix   put before the relative path to spell the file's path as a seed 003 policy's pattern
+     *                     does (its fixed folders, e.g. "data/"); "" for the relative path alone
+     * @param removePrefix cut from that path ('/'-separated) when it starts with it; "" for none
+     */
+    public PrefixRouter(Path root, String bucket, String prefix, IgnoreRules ignoreRules, PathFilter filter,
+            String pathPrefix, String removePrefix) {
+        this.pathPrefix = pathPrefix;
+        this.removePrefix = removePrefix;
         this.root = root.toAbsolutePath().normalize();
         this.bucket = bucket;
         this.prefix = prefix;
@@ -37,6 +54,11 @@ public final class PrefixRouter implements Router {
         return prefix;
     }
 
+    /** Cut from the start of each path (pathPrefix + relative path) before the prefix is put in front. */
+    public String removePrefix() {
+        return removePrefix;
+    }
+
     @Override
     public RouteDecision route(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
@@ -53,11 +75,30 @@ public final class PrefixRouter implements Router {
         if (refusal != null) {
             return new RouteDecision.Skipped(refusal);
         }
-        return Router.checked(bucket, prefix + rel);
+        String path = pathPrefix + rel;
+        String rest = !removePrefix.isEmpty() && path.startsWith(removePrefix) ? path.substring(removePrefix.length())
+                : path;
+        if (rest.isEmpty()) {
+            return new RouteDecision.Skipped("input_remove_prefix '" + removePrefix + "' is its whole path: no key left");
+        }
+        return Router.checked(bucket, prefix + rest);
     }
 
-    /** The relative path of a key under this site's prefix, or null when the key is not under it. */
+    /**
+     * The relative path of a key under this site's prefix, or null when the key is not under it. With a remove
+     * prefix, the path that had it (a file whose path did not start with it gives the same key: ambiguous).
+     */
     public String relativeOf(String key) {
-        return key.startsWith(prefix) ? key.substring(prefix.length()) : null;
+        if (!key.startsWith(prefix)) {
+            return null;
+        }
+        String rest = key.substring(prefix.length());
+        boolean keptWhole = !pathPrefix.isEmpty() && rest.startsWith(pathPrefix); // ambiguous: this reading first
+        for (String path : keptWhole ? new String[] {rest} : new String[] {removePrefix + rest, rest}) {
+            if (path.startsWith(pathPrefix)) {
+                return path.substring(pathPrefix.length());
+            }
+        }
+        return null;
     }
 }

@@ -1,0 +1,69 @@
+package dev.ferry.filter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.core.Destination;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PrefixRouterTest {
+    private static PrefixRouter router(String prefix, String remove, List<String> inclusions) {
+        return new PrefixRouter(Path.of("/data"), "b", prefix, new IgnoreRules(List.of("*.swp")),
+                new PathFilter(List.of(), inclusions), "", remove);
+    }
+
+    @Test
+    void theRemovePrefixIsCutFromTheRelativePathAndTheKeyPrefixPutInFront() {
+        PrefixRouter r = router("in-", "cam1/", List.of());
+        assertThat(r.route(Path.of("/data/cam1/2026/a.jpg")))
+                .isEqualTo(new RouteDecision.Routed(new Destination("b", "in-2026/a.jpg")));
+    }
+
+    @Test
+    void aPathWithoutTheRemovePrefixKeepsItsWholePath() {
+        PrefixRouter r = router("in/", "cam1/", List.of());
+        assertThat(r.route(Path.of("/data/cam2/a.jpg")))
+                .isEqualTo(new RouteDecision.Routed(new Destination("b", "in/cam2/a.jpg")));
+    }
+
+    @Test
+    void aRemovePrefixThatIsTheWholePathLeavesNoKeyAndSkipsTheFile() {
+        PrefixRouter r = router("", "a.jpg", List.of());
+        assertThat(r.route(Path.of("/data/a.jpg"))).isInstanceOf(RouteDecision.Skipped.class);
+    }
+
+    @Test
+    void withoutARemovePrefixTheKeyIsPrefixPlusRelativePathAsBefore() {
+        PrefixRouter r = new PrefixRouter(Path.of("/data"), "b", "p/", new IgnoreRules(List.of()), PathFilter.none());
+        assertThat(r.route(Path.of("/data/x/y.txt")))
+                .isEqualTo(new RouteDecision.Routed(new Destination("b", "p/x/y.txt")));
+        assertThat(r.relativeOf("p/x/y.txt")).isEqualTo("x/y.txt");
+        assertThat(r.relativeOf("q/x")).isNull();
+    }
+
+    @Test
+    void aPathPrefixSpellsThePathAsThePolicyPatternDidBeforeTheRemovalApplies() {
+        PrefixRouter r = new PrefixRouter(Path.of("/data"), "b", "", new IgnoreRules(List.of()), PathFilter.none(),
+                "data/", "data/cam1/");
+        assertThat(r.route(Path.of("/data/cam1/x.bin"))).isEqualTo(new RouteDecision.Routed(new Destination("b", "x.bin")));
+        assertThat(r.route(Path.of("/data/cam2/x.bin")))
+                .isEqualTo(new RouteDecision.Routed(new Destination("b", "data/cam2/x.bin")));
+        assertThat(r.relativeOf("x.bin")).isEqualTo("cam1/x.bin");
+        assertThat(r.relativeOf("data/cam2/x.bin")).isEqualTo("cam2/x.bin");
+    }
+
+    @Test
+    void relativeOfPutsTheRemovedPrefixBack() {
+        assertThat(router("in-", "cam1/", List.of()).relativeOf("in-2026/a.jpg")).isEqualTo("cam1/2026/a.jpg");
+    }
+
+    @Test
+    void inclusionsAndIgnoreRulesStillApplyBeforeTheKeyRule() {
+        PrefixRouter r = router("", "cam1/", List.of("glob:**/*.jpg"));
+        assertThat(r.route(Path.of("/data/cam1/a.txt"))).isInstanceOf(RouteDecision.Skipped.class);
+        assertThat(r.route(Path.of("/data/cam1/x/a.swp"))).isInstanceOf(RouteDecision.Skipped.class);
+        assertThat(r.route(Path.of("/data/cam1/x/a.jpg")))
+                .isEqualTo(new RouteDecision.Routed(new Destination("b", "x/a.jpg")));
+    }
+}
