@@ -24,9 +24,12 @@ final class ReportingTreeVisitor implements FileTreeVisitor {
     }
 
     private final Failures failures;
+    private final java.util.function.Consumer<Path> links;
 
-    ReportingTreeVisitor(Failures failures) {
+    /** @param links told of each symbolic link the walk passes (it does not follow them) */
+    ReportingTreeVisitor(Failures failures, java.util.function.Consumer<Path> links) {
         this.failures = failures;
+        this.links = links;
     }
 
     @Override
@@ -44,6 +47,9 @@ final class ReportingTreeVisitor implements FileTreeVisitor {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (attrs.isSymbolicLink()) {
+                    links.accept(file);
+                }
                 onFile.call(file);
                 return FileVisitResult.CONTINUE;
             }

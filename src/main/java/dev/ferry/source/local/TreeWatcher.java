@@ -43,6 +43,7 @@ public final class TreeWatcher implements AutoCloseable {
     /** Folders already reported by this watcher (the library walks a folder more than once). */
     private final Set<Path> reported = ConcurrentHashMap.newKeySet();
     private final AtomicInteger unwatched = new AtomicInteger();
+    private final LinkIndex links = new LinkIndex();
     /** At most this many unwatched folders are named in the log per watcher; the count says the rest. */
     private static final int NAMED_IN_LOG = 10;
 
@@ -80,7 +81,7 @@ public final class TreeWatcher implements AutoCloseable {
                 watcher = DirectoryWatcher.builder()
                         .path(root)
                         .fileHashing(false)
-                        .fileTreeVisitor(new ReportingTreeVisitor(this::cannotWatch))
+                        .fileTreeVisitor(new ReportingTreeVisitor(this::cannotWatch, links::seen))
                         .listener(new Listener())
                         .logger(LoggerFactory.getLogger(DirectoryWatcher.class))
                         .build();
@@ -180,6 +181,15 @@ public final class TreeWatcher implements AutoCloseable {
         thread.shutdownNow();
     }
 
+    /** The links that lead to a changed or deleted file changed too: their objects carry its content. */
+    private void linksOf(Path file) {
+        for (Path link : links.linksTo(file)) {
+            if (!link.equals(file)) {
+                listener.fileChanged(link);
+            }
+        }
+    }
+
     private final class Listener implements DirectoryChangeListener {
         @Override
         public void onEvent(DirectoryChangeEvent event) {
@@ -194,7 +204,9 @@ public final class TreeWatcher implements AutoCloseable {
                         // never saw it as a folder; try to watch the tree again now rather than later
                         listener.unwatchedFolderChanged(event.path());
                     } else {
+                        links.seen(event.path());
                         listener.fileChanged(event.path());
+                        linksOf(event.path());
                     }
                 }
                 case OVERFLOW -> {
@@ -204,6 +216,8 @@ public final class TreeWatcher implements AutoCloseable {
                 case DELETE -> {
                     if (!event.isDirectory()) {
                         listener.fileDeleted(event.path());
+                        linksOf(event.path());
+                        links.forget(event.path());
                     }
                 }
                 default -> {

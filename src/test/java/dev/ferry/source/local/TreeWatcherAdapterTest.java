@@ -94,6 +94,24 @@ class TreeWatcherAdapterTest {
     }
 
     @Test
+    void aChangeOrDeletionOfAFileIsAlsoAChangeOfTheLinksThatLeadToIt(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        Path tree = tmp.toRealPath();
+        Path target = java.nio.file.Files.writeString(tree.resolve("target.txt"), "v1");
+        Path link = java.nio.file.Files.createSymbolicLink(tree.resolve("link.txt"), target);
+        adapter.onEvent(new DirectoryChangeEvent(EventType.CREATE, false, link, null, 1, tree));
+        adapter.onEvent(new DirectoryChangeEvent(EventType.MODIFY, false, target, null, 1, tree));
+        java.nio.file.Files.delete(target);
+        adapter.onEvent(new DirectoryChangeEvent(EventType.DELETE, false, target, null, 1, tree));
+        java.nio.file.Files.delete(link);
+        adapter.onEvent(new DirectoryChangeEvent(EventType.DELETE, false, link, null, 1, tree));
+        java.nio.file.Files.writeString(target, "v2");
+        adapter.onEvent(new DirectoryChangeEvent(EventType.CREATE, false, target, null, 1, tree));
+        assertThat(heard).containsExactly("changed " + link, "changed " + target, "changed " + link,
+                "deleted " + target, "changed " + link, "deleted " + link, "changed " + target);
+    }
+
+    @Test
     void anOverflowOrAnyErrorMeansRescan() throws Exception {
         adapter.onEvent(event(EventType.OVERFLOW, false, ""));
         adapter.onException(new IOException("queue overflow"));
