@@ -1,5 +1,8 @@
 package dev.ferry.app;
 
+import dev.ferry.wiring.StartupException;
+import dev.ferry.wiring.SiteSetup;
+import dev.ferry.wiring.Components;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.control.PhoneHome;

@@ -1,5 +1,6 @@
 package dev.ferry.app;
 
+import dev.ferry.wiring.StartupException;
 import ch.qos.logback.classic.Level;
 import dev.ferry.cli.ClientCommands;
 import dev.ferry.config.ConfigException;

@@ -1,8 +1,8 @@
 package dev.ferry.oneshot;
 
-import dev.ferry.app.Components;
-import dev.ferry.app.SiteSetup;
-import dev.ferry.app.StartupException;
+import dev.ferry.wiring.Components;
+import dev.ferry.wiring.SiteSetup;
+import dev.ferry.wiring.StartupException;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;

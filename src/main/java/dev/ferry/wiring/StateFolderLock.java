@@ -1,4 +1,4 @@
-package dev.ferry.app;
+package dev.ferry.wiring;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

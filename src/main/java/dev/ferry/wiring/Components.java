@@ -1,4 +1,4 @@
-package dev.ferry.app;
+package dev.ferry.wiring;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.Secret;
@@ -106,7 +106,7 @@ public final class Components {
     }
 
     /** A site of the config file (at start, or added while the daemon runs), with its own S3 connection. */
-    static SiteSetup site(FerryConfig config, SiteConfig sc, Optional<BandwidthLimiter> limit,
+    public static SiteSetup site(FerryConfig config, SiteConfig sc, Optional<BandwidthLimiter> limit,
             List<AutoCloseable> opened) {
         ObjectStore store = objectStore(config, sc.endpoint(), sc.region(), sc.pathStyle(), sc.accessKey(),
                 sc.secretAccessKey(), sc.sdkChecksums(), limit);

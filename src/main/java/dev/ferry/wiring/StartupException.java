@@ -1,4 +1,4 @@
-package dev.ferry.app;
+package dev.ferry.wiring;
 
 /** The daemon cannot start (state store cannot be opened, port taken...). The message says what and why. */
 public final class StartupException extends RuntimeException {

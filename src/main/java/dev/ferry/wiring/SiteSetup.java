@@ -1,4 +1,4 @@
-package dev.ferry.app;
+package dev.ferry.wiring;
 
 import dev.ferry.engine.Site;
 import dev.ferry.sweep.Reconciler;
