@@ -1,5 +1,6 @@
 package dev.ferry.engine;
 
+import dev.ferry.core.DeleteGuard;
 import dev.ferry.core.FailureKind;
 import dev.ferry.core.ObjectStore;
 import dev.ferry.core.TransferException;

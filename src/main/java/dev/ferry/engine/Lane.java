@@ -1,5 +1,6 @@
 package dev.ferry.engine;
 
+import dev.ferry.core.DeleteGuard;
 import dev.ferry.core.DaemonStatus.BucketStatus;
 import dev.ferry.core.Destination;
 import dev.ferry.core.UploadListener;

@@ -1,5 +1,6 @@
 package dev.ferry.engine;
 
+import dev.ferry.core.DeleteGuard;
 import dev.ferry.core.ObjectStore;
 import dev.ferry.core.Source;
 import dev.ferry.core.UploadOptions;

@@ -1,5 +1,6 @@
 package dev.ferry.engine;
 
+import dev.ferry.core.DeleteGuard;
 import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;

@@ -1,5 +1,6 @@
 package dev.ferry.engine;
 
+import dev.ferry.core.DeleteGuard;
 import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
