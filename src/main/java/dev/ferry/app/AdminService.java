@@ -143,10 +143,10 @@ final class AdminService implements AdminOperations {
         for (Map<FileStatus, Long> counts : store.countByBucket().values()) {
             total += counts.getOrDefault(status, 0L);
         }
-        java.util.Set<String> cannotRetry = new java.util.HashSet<>();
+        java.util.Set<dev.ferry.core.RecordId> cannotRetry = new java.util.HashSet<>();
         for (FileRecord r : files) {
             if (r.status() == FileStatus.FAILED && !routable(r)) {
-                cannotRetry.add(r.path());
+                cannotRetry.add(r.id());
             }
         }
         return new FilePage(offset, limit, OptionalLong.of(total), files, cannotRetry);
