@@ -145,6 +145,31 @@ class EngineFanOutTest {
         assertThat(primaryStore.writes("primary", "c.txt")).as("the other destination is not sent again").isEqualTo(1);
     }
 
+    @Test
+    void aSiteNestedInAFolderOfTheTreeTakesItsFilesToo() throws Exception {
+        MemorySource tree = new MemorySource("memory-test", "/memory");
+        MemorySource photos = new MemorySource("memory-test", "/memory/photos");
+        MemoryObjectStore both = new MemoryObjectStore().createBucket("photos").createBucket("photo-archive");
+        Site treeSite = new FolderBucketSite("watch_path", tree, new dev.ferry.filter.FolderBucketRouter(
+                Path.of("/memory"), new IgnoreRules(List.of())), both, false, UploadOptions.NONE, 100);
+        Site nested = new PrefixSite("photo-archive", photos, new PrefixRouter(Path.of("/memory/photos"),
+                "photo-archive", "", new IgnoreRules(List.of()), PathFilter.none()), both, false, UploadOptions.NONE,
+                100);
+        engine = new Engine(List.of(treeSite, nested), records, EngineSettings.daemon(2, 100, SETTLE, false), clock,
+                new Backoff(Duration.ofMinutes(10), Duration.ofMinutes(10), () -> 0.5), listener);
+        ItemRef inPhotos = new ItemRef("memory-test", "/memory/photos/2026/p.jpg");
+        ItemRef inDocs = new ItemRef("memory-test", "/memory/docs/d.txt");
+
+        assertThat(engine.sitesOf(inPhotos)).containsExactly(treeSite, nested);
+        assertThat(engine.sitesOf(inDocs)).containsExactly(treeSite);
+        assertThat(((RouteDecision.Routed) engine.routeTo(inPhotos, "photos")).destination())
+                .isEqualTo(new Destination("photos", "2026/p.jpg"));
+        assertThat(((RouteDecision.Routed) engine.routeTo(inPhotos, "photo-archive")).destination())
+                .isEqualTo(new Destination("photo-archive", "2026/p.jpg"));
+        assertThat(engine.routeTo(new ItemRef("memory-test", "/elsewhere/x"), "photos"))
+                .isInstanceOf(RouteDecision.Skipped.class);
+    }
+
     private FileRecord record(String item, String bucket) {
         Optional<FileRecord> r = records.get(records.local(item, bucket));
         return r.orElseThrow(() -> new AssertionError("no record of " + item + " in " + bucket));
