@@ -17,7 +17,6 @@ import dev.ferry.sweep.ReconcileSink;
 import dev.ferry.sweep.Reconciler;
 import dev.ferry.sweep.SweepResult;
 import dev.ferry.sweep.SweepScheduler;
-import dev.ferry.filter.RouteDecision;
 import dev.ferry.http.AdminAccess;
 import dev.ferry.http.StatusHistory;
 import dev.ferry.http.StatusServer;
