@@ -29,11 +29,12 @@ final class AdminService implements AdminOperations {
     private final StateWriter writer;
     private final StateStore store;
     private final Runnable wakeup;
-    private final java.util.function.Function<Path, RouteDecision> router;
+    /** Where a record's file goes now in the record's bucket (the site that sends it there). */
+    private final java.util.function.BiFunction<Path, String, RouteDecision> router;
     private final Clock clock;
 
     AdminService(Engine engine, StateWriter writer, StateStore store, Runnable wakeup,
-            java.util.function.Function<Path, RouteDecision> router,
+            java.util.function.BiFunction<Path, String, RouteDecision> router,
             Clock clock) {
         this.engine = engine;
         this.writer = writer;
@@ -111,7 +112,7 @@ final class AdminService implements AdminOperations {
         } catch (InvalidPathException e) {
             return Optional.of("not a path this system can open");
         }
-        if (!(router.apply(path) instanceof RouteDecision.Routed routed)) {
+        if (!(router.apply(path, r.bucket()) instanceof RouteDecision.Routed routed)) {
             log.debug("{}: not retried: it cannot be uploaded where it is ({})", path, r.reason());
             return Optional.of("it cannot be uploaded where it is (" + r.reason() + "): trying again cannot change "
                     + "that; rename or move it and it is uploaded then");
@@ -142,10 +143,10 @@ final class AdminService implements AdminOperations {
         for (Map<FileStatus, Long> counts : store.countByBucket().values()) {
             total += counts.getOrDefault(status, 0L);
         }
-        java.util.Set<String> cannotRetry = new java.util.HashSet<>();
+        java.util.Set<dev.ferry.core.RecordId> cannotRetry = new java.util.HashSet<>();
         for (FileRecord r : files) {
             if (r.status() == FileStatus.FAILED && !routable(r)) {
-                cannotRetry.add(r.path());
+                cannotRetry.add(r.id());
             }
         }
         return new FilePage(offset, limit, OptionalLong.of(total), files, cannotRetry);
@@ -154,7 +155,7 @@ final class AdminService implements AdminOperations {
     /** Whether the record's file can be uploaded where it is, as {@link #retry(FileRecord)} decides it. */
     private boolean routable(FileRecord r) {
         try {
-            return router.apply(Path.of(r.path())) instanceof RouteDecision.Routed;
+            return router.apply(Path.of(r.path()), r.bucket()) instanceof RouteDecision.Routed;
         } catch (InvalidPathException e) {
             return false;
         }

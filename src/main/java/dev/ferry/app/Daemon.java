@@ -20,7 +20,6 @@ import dev.ferry.sweep.ReconcileSink;
 import dev.ferry.sweep.Reconciler;
 import dev.ferry.sweep.SweepResult;
 import dev.ferry.sweep.SweepScheduler;
-import dev.ferry.filter.RouteDecision;
 import dev.ferry.http.AdminAccess;
 import dev.ferry.http.StatusHistory;
 import dev.ferry.http.StatusServer;
@@ -140,9 +139,8 @@ final class Daemon {
                     sweepAll("wakeup (admin API)");
                     phoneHome.ifPresent(PhoneHome::wakeup);
                 },
-                        path -> engine.siteOf(LocalSource.ref(config.instanceId().value(), path))
-                                .map(site -> site.router().route(path))
-                                .orElse(new RouteDecision.Skipped("outside every watched folder")), clock),
+                        (path, bucket) -> engine.routeTo(LocalSource.ref(config.instanceId().value(), path), bucket),
+                        clock),
                         token.reveal()))
                 .orElse(AdminAccess.off());
         http = new StatusServer(this::status, Optional.of(metrics::scrape), config.bindAddress(), config.port(),
@@ -164,9 +162,9 @@ final class Daemon {
                 () -> runners.forEach(r -> r.sweeps.requestFull("periodic safety sweep")), every.toMillis(),
                 every.toMillis(), TimeUnit.MILLISECONDS));
         timers.scheduleWithFixedDelay(() -> {
-            for (Path folder : engine.foldersNeedingSweep()) {
-                runners.stream().filter(r -> folder.startsWith(r.site.root())).findFirst()
-                        .ifPresent(r -> r.sweeps.requestFolder(folder, "queue had overflowed"));
+            for (Engine.SweepNeeded need : engine.foldersNeedingSweep()) {
+                runners.stream().filter(r -> r.site.equals(need.site())).findFirst()
+                        .ifPresent(r -> r.sweeps.requestFolder(need.folder(), "queue had overflowed"));
             }
             runners.forEach(SiteRunner::tick);
             unmarked.lowerIf(this::everyUploadRecorded);
@@ -208,7 +206,8 @@ final class Daemon {
         DeletedFailures deletedFailures = new DeletedFailures(store, writer, clock);
         runner.sweeps.onFullSweep((took, files, queued) -> {
             metrics.fullSweepCompleted(took, files);
-            deletedFailures.close(site.root()); // files deleted while no watcher saw it leave `ferry failed`
+            // files deleted while no watcher saw it leave `ferry failed` (this site's records only)
+            deletedFailures.close(site.root(), r -> site.sendsTo(r.path(), r.bucket()));
         });
         StartupCheck check = new StartupCheck(site, engine, writer, this::awaitStore, clock);
         site.on(tree -> {

@@ -31,7 +31,7 @@ final class EngineSink implements SweepSink {
 
     @Override
     public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing) {
-        engine.reject(site.source().ref(path.toString()), rejected, stat, existing);
+        engine.reject(site, site.source().ref(path.toString()), rejected, stat, existing);
     }
 
     /**

@@ -15,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one site's folder watched: starts the native watcher, watches again when the folder was replaced or
+ * Keeps one site's folder watched (each site its own watcher, also where sites share a folder: what it sees is
+ * queued for its own site only, see {@link Engine#changed(Site, dev.ferry.core.ItemRef)}): starts the native watcher, watches again when the folder was replaced or
  * came back ({@link RootMonitor}, checked every tick), and when part of the tree could not be watched or the
  * watcher failed, tries again from time to time (from the poll interval, doubling up to 10 minutes) while
  * polling sweeps find the changes. Each (re)start is a generation: what an older watcher reports is ignored.
@@ -205,13 +206,13 @@ final class SiteWatch {
 
         @Override
         public void fileChanged(Path path) {
-            engine.changed(site.source().ref(path.toString()));
+            engine.changed(site, site.source().ref(path.toString()));
         }
 
         @Override
         public void fileDeleted(Path path) {
             if (site.retireDeleted()) {
-                engine.changed(site.source().ref(path.toString()));
+                engine.changed(site, site.source().ref(path.toString()));
             }
         }
 

@@ -157,7 +157,7 @@ final class StartupCheck {
             @Override
             public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat,
                     Optional<FileRecord> existing) {
-                engine.reject(site.source().ref(path.toString()), rejected, stat, existing);
+                engine.reject(site, site.source().ref(path.toString()), rejected, stat, existing);
             }
         };
         SweepResult first = sweeper(holding).sweep(start, cancelled);

@@ -44,10 +44,12 @@ final class FailedCommand extends ClientCommand {
             out.println(offset == 0 ? "No failed files." : "No failed files after the first " + offset + ".");
             return EXIT_OK;
         }
-        TextTable table = new TextTable(TextTable.Column.left("PATH"), TextTable.Column.right("ATTEMPTS"),
+        // one row per destination: a file fed to several sites has a record for each bucket
+        TextTable table = new TextTable(TextTable.Column.left("PATH"), TextTable.Column.left("BUCKET"),
+                TextTable.Column.right("ATTEMPTS"),
                 TextTable.Column.left("RETRIED"), TextTable.Column.left("REASON", REASON_WIDTH));
         for (JsonNode f : files) {
-            table.row(f.path("path").asText(), Formats.count(f.path("attempts").asLong()),
+            table.row(f.path("path").asText(), f.path("bucket").asText(), Formats.count(f.path("attempts").asLong()),
                     !f.path("retryable").asBoolean(true) ? "never (move it)"
                             : f.path("permanent").asBoolean() ? "when changed" : "automatically",
                     f.path("reason").asText());

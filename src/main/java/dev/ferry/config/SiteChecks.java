@@ -1,14 +1,15 @@
 package dev.ferry.config;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Checks across sites: something to sync at all, no two sites writing to overlapping prefixes of one bucket
- * (seed 002's "gotcha": with retire_deleted, the site at the bucket root deletes the other's objects), no
- * local folder fed into two sites (each file has one record), and the state file outside every synced folder.
+ * (seed 002's "gotcha": with retire_deleted, the site at the bucket root deletes the other's objects), and the
+ * state file outside every synced folder. One folder (or nested folders) may feed several sites, each to its own
+ * bucket: a file's records are kept per (source, file, destination bucket), so two sites sending the same file to
+ * one bucket (even under distinct prefixes, or on two endpoints) would share one record, and are refused.
  */
 final class SiteChecks {
     private SiteChecks() {
@@ -29,25 +30,23 @@ final class SiteChecks {
                     problems.add("sites '" + a.name() + "' (local_path " + a.localPath() + ") and '" + b.name()
                             + "' (local_path " + b.localPath() + ") have the same name; set name: on one of them");
                 }
-                if (a.bucket().equals(b.bucket()) && a.endpoint().equals(b.endpoint())
-                        && (a.prefix().startsWith(b.prefix()) || b.prefix().startsWith(a.prefix()))) {
+                boolean prefixesOverlap = a.bucket().equals(b.bucket()) && a.endpoint().equals(b.endpoint())
+                        && (a.prefix().startsWith(b.prefix()) || b.prefix().startsWith(a.prefix()));
+                if (prefixesOverlap) {
                     problems.add("sites '" + a.name() + "' and '" + b.name() + "' write to overlapping prefixes of "
                             + "bucket " + a.bucket() + " (s3://" + a.bucket() + "/" + a.prefix() + " and s3://"
                             + b.bucket() + "/" + b.prefix() + "): one could overwrite or, with retire_deleted, delete "
                             + "the other's objects; give each its own bucket_path");
                 }
-                if (overlap(a.localPath(), b.localPath())) {
-                    problems.add("sites '" + a.name() + "' and '" + b.name() + "' sync overlapping folders ("
-                            + a.localPath() + " and " + b.localPath() + "); a folder can feed one site only");
+                if (!prefixesOverlap && overlap(a.localPath(), b.localPath()) && a.bucket().equals(b.bucket())) {
+                    problems.add("sites '" + a.name() + "' and '" + b.name() + "' send files of overlapping folders ("
+                            + a.localPath() + " and " + b.localPath() + ") to the same bucket " + a.bucket()
+                            + ": a file's record names its destination bucket, not the prefix, so the two would "
+                            + "share one record; one folder may feed several sites only with a bucket each");
                 }
             }
         }
-        List<Path> synced = new ArrayList<>();
-        watchPath.ifPresent(synced::add);
-        sites.forEach(s -> synced.add(s.localPath()));
-        watchPath.ifPresent(w -> sites.stream().filter(s -> overlap(w, s.localPath())).forEach(s -> problems.add(
-                "site '" + s.name() + "' (local_path " + s.localPath() + ") overlaps watch_path " + w
-                        + "; a folder can feed one site only")));
+        watchPath.ifPresent(w -> sites.forEach(s -> treeCollision(w, s).ifPresent(problems::add)));
         if (!mongo && stateDir != null) {
             for (Path p : sites.stream().map(SiteConfig::localPath).toList()) {
                 if (stateDir.startsWith(p)) {
@@ -56,6 +55,33 @@ final class SiteChecks {
                 }
             }
         }
+    }
+
+    /**
+     * Why a site cannot share files with the watch_path tree, if it cannot. The tree sends the files of its
+     * first-level folder {@code f} to bucket {@code f}: a site inside such a folder is fine when its bucket is
+     * another one. A site holding the whole tree (its folder the watch_path or above it) is refused: the tree's
+     * buckets are whatever folders appear in it, so one of them may at any time be named like the site's bucket.
+     */
+    private static Optional<String> treeCollision(Path watchPath, SiteConfig s) {
+        Path local = s.localPath();
+        if (!overlap(watchPath, local)) {
+            return Optional.empty();
+        }
+        if (local.startsWith(watchPath) && !local.equals(watchPath)) {
+            String folder = watchPath.relativize(local).getName(0).toString();
+            if (!folder.equals(s.bucket())) {
+                return Optional.empty();
+            }
+            return Optional.of("site '" + s.name() + "' (local_path " + local + ") is inside watch_path " + watchPath
+                    + "'s folder " + folder + ", whose files the watch_path tree sends to bucket " + folder
+                    + " too: the two would share one record of each file (and write to one bucket); give the site "
+                    + "another bucket");
+        }
+        return Optional.of("site '" + s.name() + "' (local_path " + local + ") holds the whole watch_path "
+                + watchPath + ", whose first-level folders become buckets as they appear: one named " + s.bucket()
+                + " would share the site's bucket and records; point local_path inside a folder of watch_path, or "
+                + "outside it");
     }
 
     private static boolean overlap(Path a, Path b) {

@@ -77,10 +77,11 @@ public interface AdminOperations {
      * @param limit  most records asked for
      * @param total  how many records have the status, when the store can tell cheaply
      * @param files  the records
-     * @param cannotRetry paths of failed records that cannot be uploaded where they are (invalid bucket folder,
-     *                    key too long): {@code ferry retry} does not queue them, and says so
+     * @param cannotRetry failed records that cannot be uploaded where they are (invalid bucket folder, key too
+     *                    long): {@code ferry retry} does not queue them, and says so. By record, not path: one file
+     *                    may go to several destinations, and a key too long in one may fit in another.
      */
-    record FilePage(int offset, int limit, OptionalLong total, List<FileRecord> files, java.util.Set<String> cannotRetry) {
+    record FilePage(int offset, int limit, OptionalLong total, List<FileRecord> files, java.util.Set<RecordId> cannotRetry) {
         public FilePage {
             Objects.requireNonNull(total, "total");
             files = List.copyOf(files);

@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
  * for a source's change feed (never blocks; a full queue drops the change and the bucket is swept again later)
  * and {@link #enqueue} for sweeps (waits for room, so a sweep of a million items keeps memory bounded). Items are
  * known by {@link ItemRef} and reached through their site's {@link dev.ferry.core.Source}, whatever kind it is.
+ * One item may belong to several sites (one folder feeding several destinations): a change fans out to each, and
+ * each site's lane carries and records it for its own destination.
  */
 public final class Engine {
     private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -136,10 +138,34 @@ public final class Engine {
         this.settle = settings.settleRule();
     }
 
-    /** The running site whose source holds {@code item}, if any. */
+    /** The first running site whose source holds {@code item}, if any ({@link #sitesOf} for all of them). */
     public Optional<Site> siteOf(ItemRef item) {
-        return sites.stream().filter(s -> s.source().id().equals(item.source()) && s.source().owns(item.item()))
-                .findFirst();
+        return sites.stream().filter(s -> owns(s, item)).findFirst();
+    }
+
+    /** Every running site whose source holds {@code item}: one folder may feed several destinations. */
+    public List<Site> sitesOf(ItemRef item) {
+        return sites.stream().filter(s -> owns(s, item)).toList();
+    }
+
+    private static boolean owns(Site site, ItemRef item) {
+        return site.source().id().equals(item.source()) && site.source().owns(item.item());
+    }
+
+    /**
+     * Where {@code item} goes in {@code bucket}: the decision of the running site that holds it and routes it to
+     * that bucket (a record names its bucket, so this finds the site a record was written for), else of the first
+     * site that holds it, else skipped.
+     */
+    public RouteDecision routeTo(ItemRef item, String bucket) {
+        return siteFor(item, bucket).map(site -> site.route(item.item()))
+                .orElse(new RouteDecision.Skipped("outside every watched folder"));
+    }
+
+    private Optional<Site> siteFor(ItemRef item, String bucket) {
+        List<Site> owners = sitesOf(item);
+        return owners.stream().filter(site -> site.sendsTo(item.item(), bucket)).findFirst()
+                .or(() -> owners.stream().findFirst());
     }
 
     /**
@@ -160,25 +186,42 @@ public final class Engine {
         };
     }
 
-    /** An item changed or was deleted (a source's change feed: a watcher). Never blocks. */
+    /**
+     * An item changed or was deleted (a source's change feed). Goes to every site that holds the item, each for
+     * its own destination. Never blocks.
+     */
     public void changed(ItemRef item) {
         if (closed) {
             return;
         }
-        Optional<Site> site = siteOf(item);
-        if (site.isEmpty()) {
+        for (Site site : sitesOf(item)) {
+            changedIn(site, item);
+        }
+    }
+
+    /**
+     * An item of {@code site} changed or was deleted, seen by that site's own change feed (its watcher): queued
+     * for that site's destination only, since every other site holding the item has a feed of its own. Never
+     * blocks; nothing when the site is not running or does not hold the item.
+     */
+    public void changed(Site site, ItemRef item) {
+        if (closed || !sites.contains(site) || !owns(site, item)) {
             return;
         }
-        RouteDecision decision = site.get().route(item.item());
+        changedIn(site, item);
+    }
+
+    private void changedIn(Site site, ItemRef item) {
+        RouteDecision decision = site.route(item.item());
         if (decision instanceof RouteDecision.Routed routed) {
             Destination dest = routed.destination();
-            BucketQueue.Offer offer = lane(site.get(), dest.bucket()).map(l -> l.queue.offer(dest.key(), item,
+            BucketQueue.Offer offer = lane(site, dest.bucket()).map(l -> l.queue.offer(dest.key(), item,
                     clock.instant().plus(settle.time()))).orElse(BucketQueue.Offer.CLOSED);
             if (offer == BucketQueue.Offer.FULL) {
                 log.debug("{}: queue full, left for the next sweep", dest);
             }
         } else if (decision instanceof RouteDecision.Rejected rejected) {
-            recorder.execute(() -> recordRejectionOf(site.get(), item, rejected));
+            recorder.execute(() -> recordRejectionOf(site, item, rejected));
         }
     }
 
@@ -198,6 +241,17 @@ public final class Engine {
 
     /** Records a rejected item (ignored at the root, invalid bucket folder, key too long) unless already recorded. */
     public void reject(ItemRef item, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing) {
+        reject(siteFor(item, rejected.bucket()), item, rejected, stat, existing);
+    }
+
+    /** The same for an item a sweep of {@code site} found: counted as failing in that site's lane. */
+    public void reject(Site site, ItemRef item, RouteDecision.Rejected rejected, FileStat stat,
+            Optional<FileRecord> existing) {
+        reject(Optional.of(site), item, rejected, stat, existing);
+    }
+
+    private void reject(Optional<Site> site, ItemRef item, RouteDecision.Rejected rejected, FileStat stat,
+            Optional<FileRecord> existing) {
         String path = item.item();
         if (rejected.kind() == RouteDecision.Rejection.INVALID_BUCKET) {
             if (invalidBuckets.putIfAbsent(rejected.bucket(), rejected.reason()) == null) {
@@ -209,7 +263,7 @@ public final class Engine {
         if (rejected.kind().fileLevel()) {
             // a valid bucket with a file it cannot take: counted as failing there, like a failed upload, also
             // when the record says so already (after a restart), so /status and ferry_files_failing show it
-            siteOf(item).flatMap(site -> lane(site, rejected.bucket())).ifPresent(lane -> lane.stats.failing(
+            site.flatMap(s -> lane(s, rejected.bucket())).ifPresent(lane -> lane.stats.failing(
                     path, rejected.reason(), clock.instant()));
         }
         FileStatus status = rejected.failure() ? FileStatus.FAILED : FileStatus.IGNORED;
@@ -258,12 +312,19 @@ public final class Engine {
                 w -> gate.deletionsStopped(BucketGate.DELETIONS_STOPPED + w), gate::deletionsAllowed));
     }
 
-    /** Buckets whose queue dropped changes while full and has room again: sweep them. */
-    public List<Path> foldersNeedingSweep() {
-        List<Path> dirty = new ArrayList<>();
+    /**
+     * A folder of a site to sweep: the site's queue for its files dropped changes while full. Named with its site,
+     * since nested sites share folders and each sweep looks at its own destination only.
+     */
+    public record SweepNeeded(Site site, Path folder) {
+    }
+
+    /** Buckets whose queue dropped changes while full and has room again: sweep them, each in its own site. */
+    public List<SweepNeeded> foldersNeedingSweep() {
+        List<SweepNeeded> dirty = new ArrayList<>();
         lanes.forEach((id, lane) -> {
             if (lane.queue.takeDirtyIfRoom()) {
-                dirty.add(id.site().folderOf(id.bucket()));
+                dirty.add(new SweepNeeded(id.site(), id.site().folderOf(id.bucket())));
             }
         });
         return dirty;
@@ -297,11 +358,11 @@ public final class Engine {
     }
 
     /**
-     * An operator's "retry now" for one file: it is due now in its bucket's queue, even when it waits in
-     * backoff. False when the queue is full (the next sweep finds it) or the engine is shutting down.
+     * An operator's "retry now" for one file: it is due now in its bucket's queue (of the site that sends it to
+     * {@code dest}'s bucket), even when it waits in backoff. False when the queue is full (the next sweep finds it) or the engine is shutting down.
      */
     public boolean retryNow(ItemRef item, Destination dest) {
-        Optional<Site> site = siteOf(item);
+        Optional<Site> site = siteFor(item, dest.bucket());
         if (closed || site.isEmpty()) {
             return false;
         }
@@ -440,7 +501,7 @@ public final class Engine {
         try {
             Optional<ItemVersion> version = site.source().version(item.item());
             if (version.isPresent()) {
-                reject(item, rejected, version.get().stat(),
+                reject(site, item, rejected, version.get().stat(),
                         records.get(records.local(item.item(), rejected.bucket())));
             } else if (rejected.kind().fileLevel()) {
                 lane(site, rejected.bucket()).ifPresent(lane -> lane.stats.succeeded(item.item()));

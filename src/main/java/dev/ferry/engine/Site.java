@@ -35,6 +35,18 @@ public sealed interface Site permits FolderBucketSite, PrefixSite {
         return router().route(Path.of(item));
     }
 
+    /**
+     * Whether this site sends {@code item} to {@code bucket} (or records it there as rejected): tells the site a
+     * record of that bucket belongs to, where one folder feeds several sites.
+     */
+    default boolean sendsTo(String item, String bucket) {
+        RouteDecision decision = route(item);
+        if (decision instanceof RouteDecision.Routed routed) {
+            return routed.destination().bucket().equals(bucket);
+        }
+        return decision instanceof RouteDecision.Rejected rejected && rejected.bucket().equals(bucket);
+    }
+
     /** The S3 connection of this site. */
     ObjectStore store();
 

@@ -43,7 +43,7 @@ final class AdminJson {
             f.put("attempts", r.attempts());
             f.put("reason", r.reason());
             f.put("permanent", r.permanent());
-            f.put("retryable", !page.cannotRetry().contains(r.path()));
+            f.put("retryable", !page.cannotRetry().contains(r.id()));
             f.put("updatedAt", r.updatedAt().toString());
         }
         return write(root);

@@ -37,6 +37,14 @@ public final class DeletedFailures {
 
     /** Closes the FAILED records under {@code root} whose files are gone; returns how many. */
     public int close(Path root) {
+        return close(root, r -> true);
+    }
+
+    /**
+     * The same for the records {@code ofSite} accepts: a site's sweep closes the records of its own destination,
+     * not those of another site fed by the same folder (which its own sweep closes).
+     */
+    public int close(Path root, java.util.function.Predicate<FileRecord> ofSite) {
         if (!Files.isDirectory(root)) {
             return 0;
         }
@@ -47,7 +55,7 @@ public final class DeletedFailures {
             List<FileRecord> failed = new java.util.ArrayList<>();
             for (int offset = 0; ; offset += PAGE) {
                 List<FileRecord> page = store.list(FileStatus.FAILED, offset, PAGE);
-                page.stream().filter(r -> under(root, r.path())).forEach(failed::add);
+                page.stream().filter(r -> under(root, r.path()) && ofSite.test(r)).forEach(failed::add);
                 if (page.size() < PAGE) {
                     break;
                 }

@@ -88,6 +88,24 @@ class DeletedFailuresTest {
         assertThat(store.list(FileStatus.FAILED, 0, 10)).isEmpty();
     }
 
+    @Test
+    void aSiteClosesOnlyTheRecordsOfItsOwnDestination() throws Exception {
+        Path deleted = root.resolve("shared/gone.jpg");
+        FileRecord mine = failed(deleted);
+        FileRecord theOtherSites = FileRecord.pending(TestIds.SOURCE, deleted.toString(), "archive", "x.jpg", 10, 1_000,
+                NOW).failed("archive", "x.jpg", 10, 1_000, "access denied", false, NOW);
+        store.putAll(java.util.List.of(mine, theOtherSites));
+
+        assertThat(failures.close(root, r -> r.bucket().equals("photos"))).isEqualTo(1);
+        assertThat(writer.flush(Duration.ofSeconds(10))).isTrue();
+
+        assertThat(store.get(TestIds.id(deleted.toString(), "photos")).orElseThrow().status())
+                .isEqualTo(FileStatus.IGNORED);
+        assertThat(store.get(TestIds.id(deleted.toString(), "archive")).orElseThrow().status())
+                .as("left to the sweep of the site that sends it to archive").isEqualTo(FileStatus.FAILED);
+        assertThat(failures.close(root, r -> r.bucket().equals("archive"))).isEqualTo(1);
+    }
+
     private static FileRecord failed(Path path) {
         return record(path, FileStatus.PENDING).failed("photos", "x.jpg", 10, 1_000, "access denied", false, NOW);
     }
