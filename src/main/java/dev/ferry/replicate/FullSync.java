@@ -205,8 +205,13 @@ public final class FullSync {
             log.warn("{}: {}", name, why);
         } finally {
             pool.shutdown();
-            while (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
-                log.info("{}: {} copies to {} still under way", name, pool.getActiveCount(), r.bucket());
+            try {
+                while (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                    log.info("{}: {} copies to {} still under way", name, pool.getActiveCount(), r.bucket());
+                }
+            } catch (InterruptedException e) {
+                pool.shutdownNow(); // stopping: copies under way end with their request, no new one starts
+                throw e;
             }
         }
         long deleted = listed && planned > 0 ? deleteExtra(r, deletions, planned, destinationObjects, failures) : 0;
