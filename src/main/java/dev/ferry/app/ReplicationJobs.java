@@ -21,8 +21,8 @@ import java.util.Optional;
 
 /**
  * Builds the full sync of each {@code replicate:} job from the configuration: the source bucket's store and
- * {@link BucketSource}, and for each destination its store and copier, server-side when the source's credentials
- * and endpoint are the destination's, streamed otherwise. Every client opened is added to {@code opened} for the
+ * {@link BucketSource}, and for each destination its store and copier, server-side when the source's credentials,
+ * endpoint and region are the destination's ({@link #serverSide}), streamed otherwise. Every client opened is added to {@code opened} for the
  * caller to close.
  */
 public final class ReplicationJobs {
@@ -45,7 +45,7 @@ public final class ReplicationJobs {
                 S3Settings destinationSettings = settings(config, d.location());
                 S3ObjectStore store = S3ObjectStore.create(destinationSettings);
                 opened.add(store);
-                boolean sameAccount = from.sameAccount(d.location());
+                boolean sameAccount = serverSide(from, d.location());
                 Copier copier;
                 if (sameAccount) {
                     if (serverSide == null) {
@@ -64,6 +64,15 @@ public final class ReplicationJobs {
                     job.maxDeletePercent(), records, config.concurrency(), retries, clock, new JobStats(source.id())));
         }
         return syncs;
+    }
+
+    /**
+     * Whether copies from {@code from} to {@code to} can stay on the server: one endpoint, one set of keys, and one
+     * region (a client signs for one region and AWS redirects a request for a bucket of another, so a copy across
+     * regions streams, each side through a client of its own region).
+     */
+    static boolean serverSide(BucketLocation from, BucketLocation to) {
+        return from.sameAccount(to) && from.region().equals(to.region());
     }
 
     private static S3Settings settings(FerryConfig config, BucketLocation l) {

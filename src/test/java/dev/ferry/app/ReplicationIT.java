@@ -170,8 +170,14 @@ class ReplicationIT {
     @Test
     void theDaemonRunsAFullSyncAtStartAndShowsEachJobInStatus() throws Exception {
         buckets();
-        Path config = file(far, "fullsync: {interval: 3600}\n");
+        Path folder = Files.createDirectories(tmp.resolve("site"));
+        Files.writeString(folder.resolve("local.txt"), "a local file");
+        one.createBucket("sitebucket" + n);
+        Path config = file(far, "fullsync: {interval: 3600}\nsites:\n  - local_path: " + folder + "\n    bucket: sitebucket"
+                + n + "\n    " + at(one).replace("region:", "bucket_region:").replace(", ", "\n    ") + "\n");
         daemon = Daemon.start(FerryConfig.load(env(), Map.of(), Optional.of(config)), Clock.systemUTC());
+        await("the site beside the jobs").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                .until(() -> !one.listKeys("sitebucket" + n).isEmpty());
 
         await("copies").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
                 .until(() -> two.readObject(far, "destfolder/sub/b c+d.txt").isPresent()

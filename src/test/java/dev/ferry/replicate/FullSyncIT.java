@@ -200,7 +200,27 @@ class FullSyncIT {
     }
 
     @Test
-    void aCopyThatKeepsFailingIsRetriedThenRecordedFailedAndTheSyncIsIncomplete() throws Exception {
+    void theDeleteGuardRefusesAMassDeletionWhole() throws Exception {
+        put(one.client(), src, "s/keep.txt", "k");
+        for (int i = 0; i < 3; i++) {
+            put(one.client(), dst, "d/stale" + i + ".txt", "old");
+        }
+        BucketSource source = new BucketSource(src, "s/", Optional.of(one.endpoint()), oneStore, oneStore::openRange);
+        FullSync guarded = new FullSync("photos", source, List.of(onOne(dst, "d/")), true, 2, 100,
+                Optional.empty(), 2, new FullSync.Retries(Backoff.standard(), d -> true, 1), Clock.systemUTC(),
+                new JobStats(source.id()));
+
+        FullSyncResult r = guarded.run();
+
+        assertThat(r.complete()).isFalse();
+        assertThat(r.destinations().get(0).failures()).singleElement().asString().contains("deletions refused")
+                .contains("max_delete 2");
+        assertThat(one.listKeys(dst)).hasSize(4);
+        assertThat(guarded.stats().snapshot().lastError()).hasValueSatisfying(e -> assertThat(e).contains("refused"));
+    }
+
+    @Test
+    void aDestinationThatCannotBeListedMakesTheSyncIncompleteAndCopiesNothingThere() throws Exception {
         put(one.client(), src, "s/a.txt", "a");
         InMemoryRecords records = new InMemoryRecords();
         Replica missing = new Replica(new ReplicaDestination(location(one, "no-such-bucket-here", ""),
@@ -210,7 +230,51 @@ class FullSyncIT {
 
         assertThat(r.complete()).isFalse();
         assertThat(r.destinations().get(0).failures()).isNotEmpty();
-        assertThat(sleeps.get()).isLessThanOrEqualTo(2);
+        assertThat(r.destinations().get(0).failures().get(0)).contains("listing failed, nothing deleted");
+        assertThat(records.offered()).isEmpty();
+    }
+
+    @Test
+    void aCopyThatKeepsFailingIsRetriedWithBackoffThenRecordedFailed() throws Exception {
+        put(one.client(), src, "s/a.txt", "a");
+        InMemoryRecords records = new InMemoryRecords();
+        ServerSideCopier refused = ServerSideCopier.create(S3Settings.builder().endpoint(one.endpoint())
+                .region(one.region()).pathStyle(true).credentials(one.accessKey(), "a-wrong-secret").build());
+        opened.add(refused);
+        Replica replica = new Replica(new ReplicaDestination(location(one, dst, "d/"), Optional.empty(),
+                Optional.empty(), Optional.empty()), oneStore, refused::copy, true);
+
+        FullSyncResult r = sync("s/", List.of(replica), false, records).run();
+
+        assertThat(r.complete()).isFalse();
+        assertThat(r.destinations().get(0).failures()).singleElement().asString()
+                .startsWith("s3://" + dst + "/d/a.txt: not copied after 3 attempts");
+        assertThat(sleeps.get()).isEqualTo(2);
+        String sourceId = BucketSource.idOf(src, "s/", Optional.of(one.endpoint()));
+        FileRecord failed = records.get(new RecordId(sourceId, "s/a.txt", dst)).orElseThrow();
+        assertThat(failed.status()).isEqualTo(FileStatus.FAILED);
+        assertThat(failed.attempts()).isEqualTo(3);
+        assertThat(failed.reason()).isNotBlank().doesNotContain("a-wrong-secret");
+        assertThat(failed.permanent()).isFalse();
+    }
+
+    @Test
+    void aSourceObjectGoneBeforeItsCopyIsAPermanentFailureNotRetried() throws Exception {
+        put(one.client(), src, "s/a.txt", "a");
+        InMemoryRecords records = new InMemoryRecords();
+        ServerSideCopier elsewhere = ServerSideCopier.create(BucketSourceIT.settings(two)); // holds no such object
+        opened.add(elsewhere);
+        Replica replica = new Replica(new ReplicaDestination(location(one, dst, "d/"), Optional.empty(),
+                Optional.empty(), Optional.empty()), oneStore, elsewhere::copy, true);
+
+        FullSyncResult r = sync("s/", List.of(replica), false, records).run();
+
+        assertThat(r.complete()).isFalse();
+        assertThat(sleeps.get()).isZero();
+        assertThat(records.offered()).singleElement().satisfies(rec -> {
+            assertThat(rec.permanent()).isTrue();
+            assertThat(rec.attempts()).isEqualTo(1);
+        });
     }
 
     @Test
