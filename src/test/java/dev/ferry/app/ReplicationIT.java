@@ -189,12 +189,19 @@ class ReplicationIT {
         assertThat(job.path("bytes").asInt()).isEqualTo(2 * ("alpha".length() + "beta".length()));
         assertThat(job.path("failed").asInt()).isZero();
         assertThat(job.path("source").asText()).endsWith("/" + src + "/srcfolder/");
+        dev.ferry.testing.PrometheusScrape metrics = dev.ferry.testing.PrometheusScrape.parse(get("/metrics"));
+        assertThat(metrics.value("ferry_replication_copied_total", "job", "photos")).hasValue(4.0);
+        assertThat(metrics.value("ferry_replication_failed_total", "job", "photos")).hasValue(0.0);
+        assertThat(metrics.value("ferry_replication_running", "job", "photos")).hasValue(0.0);
     }
 
     private JsonNode status() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + daemon.httpPort() + "/status")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return new ObjectMapper().readTree(r.body());
+        return new ObjectMapper().readTree(get("/status"));
+    }
+
+    private String get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + daemon.httpPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 }
