@@ -1,5 +1,6 @@
 package dev.ferry.app;
 
+import dev.ferry.wiring.ReplicationJobs;
 import dev.ferry.wiring.StartupException;
 import dev.ferry.wiring.SiteSetup;
 import dev.ferry.wiring.Components;
@@ -77,6 +78,10 @@ final class Daemon {
     /** Asks the process to stop so its service manager starts it again (after an upgrade). */
     private final Runnable restart;
     private Optional<PhoneHome> phoneHome = Optional.empty();
+    /** The replicate: jobs' full syncs (none configured: a runner with no jobs). */
+    private dev.ferry.replicate.ReplicationRunner replication = new dev.ferry.replicate.ReplicationRunner(List.of());
+    /** The S3 clients of the replicate: jobs, closed after them. */
+    private final List<AutoCloseable> replicationClients = new ArrayList<>();
     /** The control plane's last word on uploads (null: it has not spoken), so a repeated state changes nothing. */
     private Boolean uploadsAllowed;
 
@@ -125,6 +130,11 @@ final class Daemon {
         for (SiteSetup setup : sites) {
             runners.add(runnerOf(setup));
         }
+        replication = new dev.ferry.replicate.ReplicationRunner(ReplicationJobs.build(config, Optional.of(writer),
+                new dev.ferry.replicate.FullSync.Retries(Backoff.standard(), delay -> !stopping.await(delay.toMillis(),
+                        TimeUnit.MILLISECONDS), 5), clock, replicationClients));
+        closeOnFailure.addAll(replicationClients);
+        closeOnFailure.add(replication);
         if (config.control().isPresent() && reload != null) {
             ControlWiring wiring = new ControlWiring(this, config, reload,
                     period -> phoneHome.ifPresent(p -> p.heartbeatEvery(period)), restart);
@@ -152,6 +162,7 @@ final class Daemon {
                     + " (PORT): " + e.getMessage(), e);
         }
         runners.forEach(SiteRunner::start);
+        replication.start(config.skipFullSync(), config.fullSyncInterval());
 
         timers = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "timers");
@@ -294,7 +305,7 @@ final class Daemon {
         return new DaemonStatus(Version.current(), startedAt, Duration.between(startedAt, clock.instant()).toSeconds(),
                 swept && writer.reachable(), engine.paused(), writer.health(),
                 WatchHealth.combine(runners.stream().map(r -> r.health).toList(), oldestSweep), engine.bucketStatus())
-                .withControl(phoneHome.map(PhoneHome::status));
+                .withControl(phoneHome.map(PhoneHome::status)).withReplication(replication.status());
     }
 
     private void sampleHistory() {
@@ -345,6 +356,7 @@ final class Daemon {
         if (timers != null) {
             timers.shutdownNow();
         }
+        replication.close();
         try {
             engine.shutdown(config.shutdownGrace());
         } catch (InterruptedException e) {
@@ -361,6 +373,13 @@ final class Daemon {
         unmarked.close();
         store.close();
         runners.forEach(r -> r.site.store().close()); // the S3 connections of the sites running now
+        for (AutoCloseable c : replicationClients) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.debug("closing a replication client: {}", e.toString());
+            }
+        }
         metrics.close();
         log.info("stopped");
     }

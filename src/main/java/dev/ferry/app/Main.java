@@ -125,13 +125,28 @@ public final class Main {
                 LogFormatSwitch.toStandardError(); // results on stdout, logs on stderr
                 OneShotForm form = sub.commandSpec() == sync ? syncForm : verifyForm;
                 FerryConfig oneShotConfig = form.load(parsed, options, sub, env);
-                ReplicationNotYet.refuse(oneShotConfig);
                 if (refusedForFileNames(err)) {
                     return EXIT_CONFIG;
                 }
                 setLogLevel(oneShotConfig);
                 LogFormatSwitch.apply(oneShotConfig.logFormat());
                 NativeCrypto.log(LoggerFactory.getLogger(Main.class));
+                if (!oneShotConfig.replicate().isEmpty()) { // replicate: jobs, after the sites when there are any
+                    boolean sitesToo = oneShotConfig.watchPath().isPresent() || !oneShotConfig.sites().isEmpty();
+                    boolean json = sub.hasMatchedOption(sub.commandSpec() == sync ? syncJson : verifyJson);
+                    int sitesExit = !sitesToo ? EXIT_OK : sub.commandSpec() == sync
+                            ? new SyncCommand(oneShotConfig, out, sub.hasMatchedOption(dryRun),
+                                    sub.matchedOptionValue("--max-attempts", 5), json,
+                                    sub.hasMatchedOption(noTransferExit)).progress(form.progress(sub))
+                                    .verbose(sub.hasMatchedOption(verbose)).run()
+                            : new VerifyCommand(oneShotConfig, out, sub.hasMatchedOption(checksum), json).run();
+                    PrintStream report = json ? err : out; // with --json, stdout holds the sites' document alone
+                    int replicateExit = sub.commandSpec() == sync && !sub.hasMatchedOption(dryRun)
+                            ? dev.ferry.oneshot.ReplicateCommand.sync(oneShotConfig, report,
+                                    sub.matchedOptionValue("--max-attempts", 5))
+                            : dev.ferry.oneshot.ReplicateCommand.verify(oneShotConfig, report);
+                    return sitesExit != EXIT_OK ? sitesExit : replicateExit;
+                }
                 if (sub.commandSpec() == sync) {
                     SyncLoop.noteOneRun(oneShotConfig);
                     int attempts = sub.matchedOptionValue("--max-attempts", 5);

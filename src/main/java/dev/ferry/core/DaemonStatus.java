@@ -16,9 +16,21 @@ import java.util.Optional;
  * @param watcher   directory watcher health
  * @param buckets   per destination bucket, sorted by name
  * @param control   the control plane's contact with its mothership; empty when none is configured
+ * @param replication each replicate: job by name (empty when none is configured)
  */
 public record DaemonStatus(String version, Instant startedAt, long uptimeSeconds, boolean ready, boolean paused,
-        StoreHealth store, WatcherHealth watcher, Map<String, BucketStatus> buckets, Optional<ControlStatus> control) {
+        StoreHealth store, WatcherHealth watcher, Map<String, BucketStatus> buckets, Optional<ControlStatus> control,
+        Map<String, JobStatus> replication) {
+
+    public DaemonStatus {
+        replication = Map.copyOf(replication);
+    }
+
+    /** Without replication jobs. */
+    public DaemonStatus(String version, Instant startedAt, long uptimeSeconds, boolean ready, boolean paused,
+            StoreHealth store, WatcherHealth watcher, Map<String, BucketStatus> buckets, Optional<ControlStatus> control) {
+        this(version, startedAt, uptimeSeconds, ready, paused, store, watcher, buckets, control, Map.of());
+    }
 
     /** Without a control plane. */
     public DaemonStatus(String version, Instant startedAt, long uptimeSeconds, boolean ready, boolean paused,
@@ -28,7 +40,32 @@ public record DaemonStatus(String version, Instant startedAt, long uptimeSeconds
 
     /** This snapshot with the control plane's status. */
     public DaemonStatus withControl(Optional<ControlStatus> control) {
-        return new DaemonStatus(version, startedAt, uptimeSeconds, ready, paused, store, watcher, buckets, control);
+        return new DaemonStatus(version, startedAt, uptimeSeconds, ready, paused, store, watcher, buckets, control,
+                replication);
+    }
+
+    /** This snapshot with the replication jobs' status. */
+    public DaemonStatus withReplication(Map<String, JobStatus> jobs) {
+        return new DaemonStatus(version, startedAt, uptimeSeconds, ready, paused, store, watcher, buckets, control,
+                jobs);
+    }
+
+    /**
+     * One replicate: job, counted since the daemon started.
+     *
+     * @param source         the source's id ({@code s3://bucket/prefix})
+     * @param copied         objects copied
+     * @param bytes          bytes copied
+     * @param failed         copies that failed after their retries (tried again by the next full sync)
+     * @param deleted        objects deleted from destinations (delete: true)
+     * @param unchanged      objects found already in place by the last full sync
+     * @param fullSyncs      full syncs finished
+     * @param running        whether a full sync runs now
+     * @param lastFullSyncAt when the last full sync finished
+     * @param lastError      the last failure (a copy, a listing, a refused deletion), if any
+     */
+    public record JobStatus(String source, long copied, long bytes, long failed, long deleted, long unchanged,
+            long fullSyncs, boolean running, Optional<Instant> lastFullSyncAt, Optional<String> lastError) {
     }
 
     /**

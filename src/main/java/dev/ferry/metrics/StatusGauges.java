@@ -24,6 +24,7 @@ final class StatusGauges {
     private final MeterRegistry registry;
     private final StatusSource source;
     private final Set<String> buckets = new HashSet<>();
+    private final Set<String> jobs = new HashSet<>();
     private volatile DaemonStatus last;
     private boolean versionRegistered;
 
@@ -65,6 +66,32 @@ final class StatusGauges {
                 register(bucket);
             }
         }
+        for (String job : s.replication().keySet()) {
+            if (jobs.add(job)) {
+                registerJob(job);
+            }
+        }
+    }
+
+    /** The counters of one replicate: job, labelled {@code job}. */
+    private void registerJob(String job) {
+        jobCounter(job, "ferry.replication.copied", "Objects copied by the job's full syncs", DaemonStatus.JobStatus::copied);
+        jobCounter(job, "ferry.replication.bytes", "Bytes copied by the job's full syncs", DaemonStatus.JobStatus::bytes);
+        jobCounter(job, "ferry.replication.failed", "Copies that failed after their retries", DaemonStatus.JobStatus::failed);
+        jobCounter(job, "ferry.replication.deleted", "Destination objects deleted (delete: true)",
+                DaemonStatus.JobStatus::deleted);
+        jobCounter(job, "ferry.replication.fullsyncs", "Full syncs finished", DaemonStatus.JobStatus::fullSyncs);
+        Gauge.builder("ferry.replication.running", this, g -> g.value(s -> {
+            DaemonStatus.JobStatus j = s.replication().get(job);
+            return j == null ? Double.NaN : bool(j.running());
+        })).description("1 while a full sync of the job runs, else 0").tag("job", job).register(registry);
+    }
+
+    private void jobCounter(String job, String name, String description, ToDoubleFunction<DaemonStatus.JobStatus> f) {
+        FunctionCounter.builder(name, this, g -> g.counter(s -> {
+            DaemonStatus.JobStatus j = s.replication().get(job);
+            return j == null ? 0 : f.applyAsDouble(j);
+        })).description(description).tag("job", job).register(registry);
     }
 
     private void register(String bucket) {

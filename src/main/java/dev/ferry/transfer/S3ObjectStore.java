@@ -178,6 +178,26 @@ public final class S3ObjectStore implements ObjectStore {
         return Optional.of(RemoteObjects.from(bucket, key, response));
     }
 
+    /**
+     * {@code length} bytes of the object from {@code offset} (a ranged GET; a zero length opens an empty stream
+     * without a request), for an object read as the content of another bucket's item (replication). The caller
+     * closes the stream.
+     *
+     * @throws IOException when the object cannot be read; its message names the object, never a credential
+     */
+    public java.io.InputStream openRange(String bucket, String key, long offset, long length) throws IOException {
+        if (length <= 0) {
+            return java.io.InputStream.nullInputStream();
+        }
+        String subject = subject(bucket, key);
+        try {
+            return s3.getObject(b -> b.bucket(bucket).key(key).range("bytes=" + offset + "-" + (offset + length - 1)));
+        } catch (RuntimeException e) {
+            TransferException failure = failures.remote(subject, "cannot read the object", e);
+            throw new IOException(failure.getMessage(), failure);
+        }
+    }
+
     @Override
     public String endpoint() {
         return settings.endpoint().map(uri -> UrlCredentials.maskUrl(uri.toString()))

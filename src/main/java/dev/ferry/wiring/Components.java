@@ -141,6 +141,14 @@ public final class Components {
     private static ObjectStore objectStore(FerryConfig config, Optional<URI> endpoint, Optional<String> region,
             boolean pathStyle, Optional<String> accessKey, Optional<Secret> secret, boolean sdkChecksums,
             Optional<BandwidthLimiter> limit) {
+        return S3ObjectStore.create(s3Settings(config, endpoint, region, pathStyle, accessKey, secret, sdkChecksums,
+                limit));
+    }
+
+    /** The connection settings of one endpoint and set of credentials, with the global transfer settings. */
+    static S3Settings s3Settings(FerryConfig config, Optional<URI> endpoint, Optional<String> region,
+            boolean pathStyle, Optional<String> accessKey, Optional<Secret> secret, boolean sdkChecksums,
+            Optional<BandwidthLimiter> limit) {
         S3Settings.Builder b = S3Settings.builder()
                 .pathStyle(pathStyle)
                 .sdkDefaultChecksums(sdkChecksums)
@@ -155,6 +163,6 @@ public final class Components {
         if (accessKey.isPresent() && secret.isPresent()) {
             b.credentials(accessKey.get(), secret.get().reveal());
         }
-        return S3ObjectStore.create(b.build());
+        return b.build();
     }
 }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Until the engine runs replicate: jobs, a daemon or a one-shot run given some refuses to start (exit 2) instead
- * of starting without them.
+ * Until the daemon follows SQS queues, a daemon given a replicate: job with sqs: refuses to start (exit 2) instead
+ * of starting without following it.
  */
 class ReplicationNotYetTest {
     private static final String SECRET = "ReplicaSecretValue99";
@@ -28,11 +28,12 @@ class ReplicationNotYetTest {
     }
 
     @Test
-    void aConfigWithReplicateJobsIsRefusedAtStartWithExit2() throws IOException {
+    void aConfigWithAnSqsReplicateJobIsRefusedAtStartWithExit2() throws IOException {
         Files.createDirectories(tmp.resolve("drop"));
         Path file = Files.writeString(tmp.resolve("ferry.yml"), "watch_path: " + tmp.resolve("drop") + "\nport: 0\n"
                 + "replicate:\n  - name: photos\n    source: {bucket: srcbucket, access_key: AKIA1, secret_access_key: "
-                + SECRET + "}\n    destinations: [{bucket: dstbucket}]\n");
+                + SECRET + "}\n    destinations: [{bucket: dstbucket}]\n    sqs: {url: \"https://sqs.us-west-2.amazonaws.com/1/q\", "
+                + "region: us-west-2}\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
         int exit = run(new PrintStream(err, true, StandardCharsets.UTF_8), "--config", file.toString(),
@@ -41,20 +42,7 @@ class ReplicationNotYetTest {
         String text = err.toString(StandardCharsets.UTF_8);
         assertThat(exit).isEqualTo(Main.EXIT_CONFIG);
         assertThat(text).contains("nothing was started").contains("replicate: 1 job (photos)")
-                .contains("not in this release yet").doesNotContain(SECRET);
+                .contains("SQS event mode is not in this release yet").doesNotContain(SECRET);
         assertThat(tmp.resolve("state").resolve("ferry.db")).doesNotExist();
-    }
-
-    @Test
-    void aOneShotSyncOfTheFileIsRefusedToo() throws IOException {
-        Files.createDirectories(tmp.resolve("site"));
-        Path file = Files.writeString(tmp.resolve("ferry.yml"), "sites:\n  - local_path: site\n    bucket: sitebucket\n"
-                + "replicate:\n  - source: {bucket: srcbucket}\n    destinations: [{bucket: dstbucket}]\n");
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-        int exit = run(new PrintStream(err, true, StandardCharsets.UTF_8), "sync", "--config", file.toString());
-
-        assertThat(exit).isEqualTo(Main.EXIT_CONFIG);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("replicate: 1 job (srcbucket)");
     }
 }

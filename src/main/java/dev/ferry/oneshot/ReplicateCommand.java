@@ -1,0 +1,89 @@
+package dev.ferry.oneshot;
+
+import dev.ferry.wiring.Components;
+import dev.ferry.wiring.ReplicationJobs;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.core.StateStore;
+import dev.ferry.queue.Backoff;
+import dev.ferry.replicate.FullSync;
+import dev.ferry.replicate.FullSyncResult;
+import dev.ferry.state.StateWriter;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code ferry sync} and {@code ferry verify} of the {@code replicate:} jobs: one full sync of every job (exit 0
+ * only when every destination holds every source object), or the comparison alone, which lists every difference
+ * and opens no state store and writes nothing.
+ */
+public final class ReplicateCommand {
+    private ReplicateCommand() {
+    }
+
+    /** One full sync of every job; copies recorded in the state store; each copy tried up to {@code maxAttempts}. */
+    public static int sync(FerryConfig config, PrintStream out, int maxAttempts) throws InterruptedException {
+        List<AutoCloseable> opened = new ArrayList<>();
+        try (StateStore store = Components.openStateStore(config); StateWriter writer = StateWriter.start(store)) {
+            try {
+                List<FullSync> jobs = ReplicationJobs.build(config, Optional.of(writer),
+                        new FullSync.Retries(Backoff.standard(), Backoff.Sleeper.THREAD, maxAttempts),
+                        Clock.systemUTC(), opened);
+                boolean complete = true;
+                for (FullSync job : jobs) {
+                    FullSyncResult r = job.run();
+                    for (FullSyncResult.Destination d : r.destinations()) {
+                        out.println("replicate " + r.job() + " -> " + d.url() + ": " + d.copied() + " copied ("
+                                + d.bytes() + " bytes), " + d.unchanged() + " unchanged, " + d.deleted() + " deleted"
+                                + (d.failures().isEmpty() ? "" : ", NOT COMPLETE:"));
+                        d.failures().forEach(f -> out.println("  " + f));
+                    }
+                    complete &= r.complete();
+                }
+                if (!writer.flush(Duration.ofSeconds(30))) {
+                    out.println("replicate: some records could not be written to the state store");
+                }
+                out.flush();
+                return complete ? OneShotOptions.EXIT_OK : OneShotOptions.EXIT_INCOMPLETE;
+            } finally {
+                closeAll(opened);
+            }
+        }
+    }
+
+    /** Every difference of every job's destinations; nothing is copied, recorded or deleted. */
+    public static int verify(FerryConfig config, PrintStream out) {
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            List<FullSync> jobs = ReplicationJobs.build(config, Optional.empty(),
+                    new FullSync.Retries(Backoff.standard(), Backoff.Sleeper.THREAD, 1), Clock.systemUTC(), opened);
+            boolean complete = true;
+            for (FullSync job : jobs) {
+                FullSyncResult r = job.verify();
+                for (FullSyncResult.Destination d : r.destinations()) {
+                    out.println("replicate " + r.job() + " -> " + d.url() + ": " + d.unchanged() + " in place, "
+                            + d.failures().size() + (d.failures().size() == 1 ? " difference" : " differences"));
+                    d.failures().forEach(f -> out.println("  " + f));
+                }
+                complete &= r.complete();
+            }
+            out.flush();
+            return complete ? OneShotOptions.EXIT_OK : OneShotOptions.EXIT_INCOMPLETE;
+        } finally {
+            closeAll(opened);
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> opened) {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            try {
+                opened.get(i).close();
+            } catch (Exception e) {
+                // closing clients: nothing to report
+            }
+        }
+    }
+}

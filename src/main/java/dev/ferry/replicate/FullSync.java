@@ -1,0 +1,334 @@
+package dev.ferry.replicate;
+
+import dev.ferry.core.DeleteFailure;
+import dev.ferry.core.DeleteGuard;
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStatus;
+import dev.ferry.core.RecordId;
+import dev.ferry.core.RecordKeeper;
+import dev.ferry.core.RemoteEntry;
+import dev.ferry.core.TransferException;
+import dev.ferry.queue.Backoff;
+import dev.ferry.transfer.CopyRequest;
+import dev.ferry.transfer.CopyResult;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One full sync of one replication job: for each destination, the source listing merged with the destination's
+ * ({@link FullSyncMerge}, both streamed in key order, so memory does not grow with the buckets), each missing or
+ * different object copied (at most {@code concurrency} at once, on this sync's own bounded pool; the caller's
+ * thread lists and hands copies over, and waits when the pool is full), each copy recorded in the state store
+ * under (source id, source key, destination bucket), each failed copy retried with {@link Backoff} up to
+ * {@code maxAttempts} and then recorded FAILED with its reason (the next full sync tries it again). With
+ * {@code delete}, destination objects the source no longer holds are deleted once the copies are done, only
+ * inside the destination prefix, and only when the job's {@link DeleteGuard} (max_delete, max_delete_percent)
+ * allows the whole batch; never after a listing failed.
+ *
+ * <p>{@link #verify()} makes the same comparison and copies, records and deletes nothing.
+ */
+public final class FullSync {
+    private static final Logger log = LoggerFactory.getLogger(FullSync.class);
+    /** Failure lines kept per destination; the rest are counted. */
+    static final int MAX_LINES = 1000;
+
+    /** How copies are retried within one full sync. */
+    public record Retries(Backoff backoff, Backoff.Sleeper sleeper, int maxAttempts) {
+        public Retries {
+            Objects.requireNonNull(backoff, "backoff");
+            Objects.requireNonNull(sleeper, "sleeper");
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+            }
+        }
+    }
+
+    private final String name;
+    private final BucketSource source;
+    private final List<Replica> replicas;
+    private final boolean delete;
+    private final int maxDelete;
+    private final int maxDeletePercent;
+    private final Optional<RecordKeeper> records;
+    private final int concurrency;
+    private final Retries retries;
+    private final Clock clock;
+    private final JobStats stats;
+
+    /**
+     * @param records where copies are recorded; empty records nothing
+     */
+    public FullSync(String name, BucketSource source, List<Replica> replicas, boolean delete, int maxDelete,
+            int maxDeletePercent, Optional<RecordKeeper> records, int concurrency, Retries retries, Clock clock,
+            JobStats stats) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.source = Objects.requireNonNull(source, "source");
+        this.replicas = List.copyOf(replicas);
+        this.delete = delete;
+        this.maxDelete = maxDelete;
+        this.maxDeletePercent = maxDeletePercent;
+        this.records = Objects.requireNonNull(records, "records");
+        this.concurrency = Math.max(1, concurrency);
+        this.retries = Objects.requireNonNull(retries, "retries");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.stats = Objects.requireNonNull(stats, "stats");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public JobStats stats() {
+        return stats;
+    }
+
+    /** Brings every destination in line with the source, once. */
+    public FullSyncResult run() throws InterruptedException {
+        stats.started();
+        List<FullSyncResult.Destination> out = new ArrayList<>();
+        try {
+            for (Replica r : replicas) {
+                out.add(sync(r));
+            }
+        } finally {
+            stats.finished(clock.instant());
+        }
+        FullSyncResult result = new FullSyncResult(name, out);
+        log.info("{}: full sync done: {}", name, String.join("; ", out.stream().map(d -> d.url() + " " + d.copied()
+                + " copied, " + d.unchanged() + " unchanged, " + d.deleted() + " deleted, " + d.failures().size()
+                + " failed").toList()));
+        return result;
+    }
+
+    /** Every difference between the source and each destination; nothing is copied, recorded or deleted. */
+    public FullSyncResult verify() {
+        List<FullSyncResult.Destination> out = new ArrayList<>();
+        for (Replica r : replicas) {
+            Lines lines = new Lines();
+            long same = 0;
+            try (Stream<RemoteEntry> src = source.entries();
+                    Stream<RemoteEntry> dst = r.store().list(r.bucket(), r.prefix())) {
+                FullSyncMerge merge = merge(r, src, dst);
+                while (merge.hasNext()) {
+                    SyncDecision next = merge.next();
+                    if (next instanceof SyncDecision.Copy c) {
+                        lines.add(describe(c) + ": " + url(r, c.destinationKey()));
+                    } else if (next instanceof SyncDecision.Delete d) {
+                        lines.add("extra (delete: true would delete it): " + url(r, d.destinationKey()));
+                    } else {
+                        same++;
+                    }
+                }
+            } catch (RuntimeException e) {
+                lines.add("cannot compare: " + e.getMessage());
+            }
+            out.add(new FullSyncResult.Destination(r.destination().location().url(), 0, 0, same, 0, lines.done()));
+        }
+        return new FullSyncResult(name, out);
+    }
+
+    private static String describe(SyncDecision.Copy c) {
+        return switch (c.reason()) {
+            case MISSING -> "missing";
+            case SIZE -> "differs (size)";
+            case CONTENT -> "differs (content)";
+        };
+    }
+
+    private static String url(Replica r, String key) {
+        return "s3://" + r.bucket() + "/" + key;
+    }
+
+    private FullSyncMerge merge(Replica r, Stream<RemoteEntry> src, Stream<RemoteEntry> dst) {
+        return new FullSyncMerge(src.iterator(), dst.iterator(), source.prefix(), r.prefix(), delete,
+                key -> r.store().head(r.bucket(), key));
+    }
+
+    private FullSyncResult.Destination sync(Replica r) throws InterruptedException {
+        Lines failures = new Lines();
+        AtomicLong copied = new AtomicLong();
+        AtomicLong bytes = new AtomicLong();
+        long unchanged = 0;
+        long destinationObjects = 0;
+        long planned = 0;
+        List<String> deletions = new ArrayList<>();
+        boolean listed = false;
+        AtomicInteger threads = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(concurrency * 2), run -> {
+                    Thread t = new Thread(run, "replicate-" + name + "-" + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.CallerRunsPolicy()); // a full pool makes the lister copy: it waits
+        try (Stream<RemoteEntry> src = source.entries();
+                Stream<RemoteEntry> dst = r.store().list(r.bucket(), r.prefix())) {
+            FullSyncMerge merge = merge(r, src, dst);
+            while (merge.hasNext()) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException();
+                }
+                SyncDecision next = merge.next();
+                if (next instanceof SyncDecision.Copy c) {
+                    if (c.reason() != SyncDecision.Reason.MISSING) {
+                        destinationObjects++;
+                    }
+                    pool.execute(() -> copy(r, c, failures, copied, bytes));
+                } else if (next instanceof SyncDecision.Delete d) {
+                    destinationObjects++;
+                    planned++;
+                    if (planned <= (long) maxDelete + 1) { // beyond that the batch is refused anyway
+                        deletions.add(d.destinationKey());
+                    }
+                } else {
+                    destinationObjects++;
+                    unchanged++;
+                    stats.unchanged();
+                }
+            }
+            listed = true;
+        } catch (RuntimeException e) {
+            String why = r.destination().location().url() + ": listing failed, nothing deleted: " + e.getMessage();
+            failures.add(why);
+            stats.error(why);
+            log.warn("{}: {}", name, why);
+        } finally {
+            pool.shutdown();
+            try {
+                while (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                    log.info("{}: {} copies to {} still under way", name, pool.getActiveCount(), r.bucket());
+                }
+            } catch (InterruptedException e) {
+                pool.shutdownNow(); // stopping: copies under way end with their request, no new one starts
+                throw e;
+            }
+        }
+        long deleted = listed && planned > 0 ? deleteExtra(r, deletions, planned, destinationObjects, failures) : 0;
+        return new FullSyncResult.Destination(r.destination().location().url(), copied.get(), bytes.get(), unchanged,
+                deleted, failures.done());
+    }
+
+    private long deleteExtra(Replica r, List<String> keys, long planned, long total, Lines failures) {
+        Optional<String> refusal = new DeleteGuard(maxDelete, maxDeletePercent, clock).refusal(planned, total);
+        if (refusal.isPresent()) {
+            String why = url(r, r.prefix()) + ": deletions refused: " + refusal.get();
+            failures.add(why);
+            stats.error(why);
+            log.warn("{}: {}", name, why);
+            return 0;
+        }
+        List<String> inside = keys.stream().filter(k -> k.startsWith(r.prefix())).toList(); // never outside it
+        try {
+            List<DeleteFailure> refused = r.store().delete(r.bucket(), inside);
+            refused.forEach(f -> failures.add("cannot delete " + url(r, f.key()) + ": " + f.reason()));
+            long done = inside.size() - refused.size();
+            stats.deleted(done);
+            log.info("{}: deleted {} objects from {} that the source no longer holds", name, done, url(r, r.prefix()));
+            return done;
+        } catch (TransferException e) {
+            failures.add(url(r, r.prefix()) + ": deleting failed: " + e.getMessage());
+            stats.error(e.getMessage());
+            return 0;
+        }
+    }
+
+    private void copy(Replica r, SyncDecision.Copy c, Lines failures, AtomicLong copied, AtomicLong bytes) {
+        RemoteEntry s = c.source();
+        CopyRequest request = new CopyRequest(source.bucket(), s.key(), r.bucket(), c.destinationKey(),
+                CopyMetadata.forCopyOf(s.etag(), Optional.empty()), r.options());
+        RecordId id = new RecordId(source.id(), s.key(), r.bucket());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                CopyResult done = r.copier().copy(request);
+                copied.incrementAndGet();
+                bytes.addAndGet(done.bytes());
+                stats.copied(done.bytes());
+                record(id, c, FileStatus.UPLOADED, done.etag(), 0, "", false);
+                log.debug("{}: copied {} to {} ({})", name, s.key(), url(r, c.destinationKey()), c.reason());
+                return;
+            } catch (TransferException e) {
+                boolean last = !e.kind().retryable() || attempt >= retries.maxAttempts();
+                if (!last) {
+                    try {
+                        if (retries.backoff().await(attempt, retries.sleeper())) {
+                            continue;
+                        }
+                    } catch (InterruptedException stop) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                fail(id, c, r, attempt, e.getMessage(), !e.kind().retryable(), failures);
+                return;
+            } catch (RuntimeException e) {
+                fail(id, c, r, attempt, e.toString(), false, failures);
+                return;
+            }
+        }
+    }
+
+    private void fail(RecordId id, SyncDecision.Copy c, Replica r, int attempts, String why, boolean permanent,
+            Lines failures) {
+        String line = url(r, c.destinationKey()) + ": not copied after " + attempts + (attempts == 1 ? " attempt: "
+                : " attempts: ") + why;
+        failures.add(line);
+        stats.failed(line);
+        log.warn("{}: {}", name, line);
+        record(id, c, FileStatus.FAILED, "", attempts, why, permanent);
+    }
+
+    private void record(RecordId id, SyncDecision.Copy c, FileStatus status, String etag, int attempts, String reason,
+            boolean permanent) {
+        if (records.isEmpty()) {
+            return;
+        }
+        RecordKeeper keeper = records.get();
+        Instant now = clock.instant();
+        RemoteEntry s = c.source();
+        Optional<FileRecord> before;
+        try {
+            before = keeper.get(id);
+        } catch (RuntimeException e) {
+            before = Optional.empty(); // the store is away: the write below waits for it
+        }
+        int tries = status == FileStatus.FAILED ? before.filter(b -> b.status() == FileStatus.FAILED)
+                .map(FileRecord::attempts).orElse(0) + attempts : 0;
+        String md5 = CopyMetadata.isPlainMd5(s.etag()) ? s.etag().toLowerCase(java.util.Locale.ROOT) : "";
+        keeper.offer(new FileRecord(id.source(), id.item(), id.destination(), c.destinationKey(), status, s.size(),
+                s.lastModified().toEpochMilli(), md5, etag, tries, reason, permanent,
+                before.map(FileRecord::createdAt).orElse(now), now,
+                status == FileStatus.UPLOADED ? Optional.of(now) : before.flatMap(FileRecord::uploadedAt)));
+    }
+
+    /** Failure lines of one destination, at most {@link #MAX_LINES}, the rest counted. */
+    private static final class Lines {
+        private final List<String> lines = new ArrayList<>();
+        private long more;
+
+        synchronized void add(String line) {
+            if (lines.size() < MAX_LINES) {
+                lines.add(line);
+            } else {
+                more++;
+            }
+        }
+
+        synchronized List<String> done() {
+            List<String> all = new ArrayList<>(lines);
+            if (more > 0) {
+                all.add("... and " + more + " more");
+            }
+            return all;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.ferry.replicate;
+
+import dev.ferry.core.DaemonStatus;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What one replication job did since the daemon started, for /status: written by the copy threads, read by the
+ * status server, so every counter is atomic and the snapshot never blocks.
+ */
+public final class JobStats {
+    private final String source;
+    private final AtomicLong copied = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong deleted = new AtomicLong();
+    private final AtomicLong unchanged = new AtomicLong();
+    private final AtomicLong fullSyncs = new AtomicLong();
+    private volatile boolean running;
+    private volatile Instant lastFullSyncAt;
+    private volatile String lastError;
+
+    public JobStats(String source) {
+        this.source = source;
+    }
+
+    void copied(long size) {
+        copied.incrementAndGet();
+        bytes.addAndGet(size);
+    }
+
+    void failed(String reason) {
+        failed.incrementAndGet();
+        lastError = reason;
+    }
+
+    void error(String reason) {
+        lastError = reason;
+    }
+
+    void deleted(long n) {
+        deleted.addAndGet(n);
+    }
+
+    void started() {
+        running = true;
+        unchanged.set(0);
+    }
+
+    void unchanged() {
+        unchanged.incrementAndGet();
+    }
+
+    void finished(Instant at) {
+        running = false;
+        lastFullSyncAt = at;
+        fullSyncs.incrementAndGet();
+    }
+
+    public DaemonStatus.JobStatus snapshot() {
+        return new DaemonStatus.JobStatus(source, copied.get(), bytes.get(), failed.get(), deleted.get(),
+                unchanged.get(), fullSyncs.get(), running, Optional.ofNullable(lastFullSyncAt),
+                Optional.ofNullable(lastError));
+    }
+}

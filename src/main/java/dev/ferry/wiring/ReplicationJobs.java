@@ -1,0 +1,82 @@
+package dev.ferry.wiring;
+
+import dev.ferry.config.BucketLocation;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.ReplicaDestination;
+import dev.ferry.config.ReplicateJob;
+import dev.ferry.core.RecordKeeper;
+import dev.ferry.replicate.BucketSource;
+import dev.ferry.replicate.Copier;
+import dev.ferry.replicate.FullSync;
+import dev.ferry.replicate.JobStats;
+import dev.ferry.replicate.Replica;
+import dev.ferry.transfer.S3ObjectStore;
+import dev.ferry.transfer.S3Settings;
+import dev.ferry.transfer.ServerSideCopier;
+import dev.ferry.transfer.StreamingCopier;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds the full sync of each {@code replicate:} job from the configuration: the source bucket's store and
+ * {@link BucketSource}, and for each destination its store and copier, server-side when the source's credentials,
+ * endpoint and region are the destination's ({@link #serverSide}), streamed otherwise. Every client opened is added to {@code opened} for the
+ * caller to close.
+ */
+public final class ReplicationJobs {
+    private ReplicationJobs() {
+    }
+
+    public static List<FullSync> build(FerryConfig config, Optional<RecordKeeper> records, FullSync.Retries retries,
+            Clock clock, List<AutoCloseable> opened) {
+        List<FullSync> syncs = new ArrayList<>();
+        for (ReplicateJob job : config.replicate()) {
+            BucketLocation from = job.source();
+            S3Settings sourceSettings = settings(config, from);
+            S3ObjectStore sourceStore = S3ObjectStore.create(sourceSettings);
+            opened.add(sourceStore);
+            BucketSource source = new BucketSource(from.bucket(), from.prefix(), from.endpoint(), sourceStore,
+                    sourceStore::openRange);
+            ServerSideCopier serverSide = null;
+            List<Replica> replicas = new ArrayList<>();
+            for (ReplicaDestination d : job.destinations()) {
+                S3Settings destinationSettings = settings(config, d.location());
+                S3ObjectStore store = S3ObjectStore.create(destinationSettings);
+                opened.add(store);
+                boolean sameAccount = serverSide(from, d.location());
+                Copier copier;
+                if (sameAccount) {
+                    if (serverSide == null) {
+                        serverSide = ServerSideCopier.create(sourceSettings);
+                        opened.add(serverSide);
+                    }
+                    copier = serverSide::copy;
+                } else {
+                    StreamingCopier streaming = StreamingCopier.create(sourceSettings, destinationSettings);
+                    opened.add(streaming);
+                    copier = streaming::copy;
+                }
+                replicas.add(new Replica(d, store, copier, sameAccount));
+            }
+            syncs.add(new FullSync(job.name(), source, replicas, job.delete(), job.maxDelete(),
+                    job.maxDeletePercent(), records, config.concurrency(), retries, clock, new JobStats(source.id())));
+        }
+        return syncs;
+    }
+
+    /**
+     * Whether copies from {@code from} to {@code to} can stay on the server: one endpoint, one set of keys, and one
+     * region (a client signs for one region and AWS redirects a request for a bucket of another, so a copy across
+     * regions streams, each side through a client of its own region).
+     */
+    static boolean serverSide(BucketLocation from, BucketLocation to) {
+        return from.sameAccount(to) && from.region().equals(to.region());
+    }
+
+    private static S3Settings settings(FerryConfig config, BucketLocation l) {
+        return Components.s3Settings(config, l.endpoint(), l.region(), l.pathStyle(), l.accessKey(),
+                l.secretAccessKey(), false, Optional.empty());
+    }
+}

@@ -1,0 +1,311 @@
+package dev.ferry.replicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.config.BucketLocation;
+import dev.ferry.config.ReplicaDestination;
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStatus;
+import dev.ferry.core.RecordId;
+import dev.ferry.queue.Backoff;
+import dev.ferry.testing.InMemoryRecords;
+import dev.ferry.testing.S3ProxyServer;
+import dev.ferry.transfer.S3ObjectStore;
+import dev.ferry.transfer.S3Settings;
+import dev.ferry.transfer.ServerSideCopier;
+import dev.ferry.transfer.StreamingCopier;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+/**
+ * A full sync of one job against real S3Proxy processes: on one server the copies stay on the server, across two
+ * (two accounts, different keys) they stream; the source prefix is remapped; unchanged objects (multipart too) are
+ * not copied again, also with an empty state store; a same-size rewrite is; delete: true deletes only inside the
+ * destination prefix.
+ */
+class FullSyncIT {
+    static S3ProxyServer one;
+    static S3ProxyServer two;
+    static final AtomicInteger BUCKETS = new AtomicInteger();
+
+    final List<AutoCloseable> opened = new ArrayList<>();
+    String src;
+    String dst;
+    String far;
+    S3ObjectStore oneStore;
+    S3ObjectStore twoStore;
+    final AtomicInteger sleeps = new AtomicInteger();
+
+    @BeforeAll
+    static void servers() {
+        one = S3ProxyServer.start();
+        two = S3ProxyServer.start(java.util.Map.of("s3proxy.identity", "second-account", "s3proxy.credential",
+                "second-account-credential-not-a-secret"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (one != null) {
+            one.close();
+        }
+        if (two != null) {
+            two.close();
+        }
+    }
+
+    @BeforeEach
+    void buckets() {
+        int n = BUCKETS.incrementAndGet();
+        src = "src" + n;
+        dst = "dst" + n;
+        far = "far" + n;
+        one.createBucket(src);
+        one.createBucket(dst);
+        two.createBucket(far);
+        oneStore = S3ObjectStore.create(BucketSourceIT.settings(one));
+        twoStore = S3ObjectStore.create(BucketSourceIT.settings(two));
+        opened.add(oneStore);
+        opened.add(twoStore);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : opened) {
+            c.close();
+        }
+    }
+
+    private static void put(S3Client c, String bucket, String key, String content) {
+        c.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(content));
+    }
+
+    private static BucketLocation location(S3ProxyServer s, String bucket, String prefix) {
+        return new BucketLocation(bucket, prefix, Optional.of(s.region()), Optional.of(s.endpoint()), true,
+                Optional.of(s.accessKey()), Optional.of(new dev.ferry.config.Secret(s.secretKey())));
+    }
+
+    private Replica onOne(String bucket, String prefix) {
+        ServerSideCopier copier = ServerSideCopier.create(BucketSourceIT.settings(one));
+        opened.add(copier);
+        return new Replica(new ReplicaDestination(location(one, bucket, prefix), Optional.empty(), Optional.empty(),
+                Optional.empty()), oneStore, copier::copy, true);
+    }
+
+    private Replica onTwo(String bucket, String prefix) {
+        S3Settings to = BucketSourceIT.settings(two);
+        StreamingCopier copier = StreamingCopier.create(BucketSourceIT.settings(one), to);
+        opened.add(copier);
+        return new Replica(new ReplicaDestination(location(two, bucket, prefix), Optional.empty(), Optional.empty(),
+                Optional.empty()), twoStore, copier::copy, false);
+    }
+
+    private FullSync sync(String prefix, List<Replica> replicas, boolean delete, InMemoryRecords records) {
+        BucketSource source = new BucketSource(src, prefix, Optional.of(one.endpoint()), oneStore, oneStore::openRange);
+        return new FullSync("photos", source, replicas, delete, 100, 100, Optional.of(records), 4,
+                new FullSync.Retries(Backoff.withoutJitter(Duration.ofMillis(1), Duration.ofMillis(1)), d -> {
+                    sleeps.incrementAndGet();
+                    return true;
+                }, 3), Clock.systemUTC(), new JobStats(source.id()));
+    }
+
+    @Test
+    void copiesOnTheServerWithThePrefixRemappedAndRecordsEachCopy() throws Exception {
+        put(one.client(), src, "srcfolder/a.txt", "alpha");
+        put(one.client(), src, "srcfolder/sub/b c+d.txt", "beta");
+        put(one.client(), src, "elsewhere/x.txt", "not in the job");
+        InMemoryRecords records = new InMemoryRecords();
+
+        FullSyncResult r = sync("srcfolder/", List.of(onOne(dst, "destfolder/")), false, records).run();
+
+        assertThat(r.complete()).isTrue();
+        assertThat(r.destinations().get(0).copied()).isEqualTo(2);
+        assertThat(one.listKeys(dst)).containsExactlyInAnyOrder("destfolder/a.txt", "destfolder/sub/b c+d.txt");
+        assertThat(one.readObject(dst, "destfolder/sub/b c+d.txt")).hasValue("beta");
+        String sourceId = BucketSource.idOf(src, "srcfolder/", Optional.of(one.endpoint()));
+        FileRecord rec = records.get(new RecordId(sourceId, "srcfolder/a.txt", dst)).orElseThrow();
+        assertThat(rec.status()).isEqualTo(FileStatus.UPLOADED);
+        assertThat(rec.key()).isEqualTo("destfolder/a.txt");
+        assertThat(rec.attempts()).isZero();
+    }
+
+    @Test
+    void unchangedObjectsMultipartTooAreNotCopiedAgainEvenWithAnEmptyStateStoreButASameSizeRewriteIs()
+            throws Exception {
+        put(one.client(), src, "p/a.txt", "alpha");
+        multipart(one.client(), src, "p/big.bin");
+        List<Replica> both = List.of(onOne(dst, "q/"), onTwo(far, ""));
+        FullSyncResult first = sync("p/", both, false, new InMemoryRecords()).run();
+        assertThat(first.complete()).as(first.toString()).isTrue();
+        assertThat(first.destinations().get(0).copied()).isEqualTo(2);
+        assertThat(first.destinations().get(1).copied()).isEqualTo(2);
+
+        FullSyncResult again = sync("p/", List.of(onOne(dst, "q/"), onTwo(far, "")), false,
+                new InMemoryRecords()).run();
+        assertThat(again.destinations()).allSatisfy(d -> {
+            assertThat(d.copied()).isZero();
+            assertThat(d.unchanged()).isEqualTo(2);
+        });
+
+        put(one.client(), src, "p/a.txt", "ALPHA"); // same size, other content
+        FullSyncResult rewritten = sync("p/", List.of(onOne(dst, "q/"), onTwo(far, "")), false,
+                new InMemoryRecords()).run();
+        assertThat(rewritten.destinations().get(0).copied()).isEqualTo(1);
+        assertThat(one.readObject(dst, "q/a.txt")).hasValue("ALPHA");
+        assertThat(two.readObject(far, "a.txt")).hasValue("ALPHA");
+    }
+
+    @Test
+    void streamsAcrossTwoAccountsAndNeverCopiesTwice() throws Exception {
+        put(one.client(), src, "in/one.txt", "1");
+        put(one.client(), src, "in/deep/two.txt", "22");
+
+        FullSyncResult r = sync("in/", List.of(onTwo(far, "out/")), false, new InMemoryRecords()).run();
+        FullSyncResult again = sync("in/", List.of(onTwo(far, "out/")), false, new InMemoryRecords()).run();
+
+        assertThat(r.destinations().get(0).copied()).isEqualTo(2);
+        assertThat(two.readObject(far, "out/deep/two.txt")).hasValue("22");
+        assertThat(again.destinations().get(0).copied()).isZero();
+        assertThat(again.complete()).isTrue();
+    }
+
+    @Test
+    void deleteTrueDeletesOnlyInsideTheDestinationPrefix() throws Exception {
+        put(one.client(), src, "s/keep.txt", "k");
+        put(one.client(), dst, "d/stale.txt", "old");
+        put(one.client(), dst, "d/keep.txt", "k");
+        put(one.client(), dst, "outside/stale.txt", "not ours");
+        put(one.client(), dst, "d2/stale.txt", "a neighbour prefix");
+
+        FullSyncResult kept = sync("s/", List.of(onOne(dst, "d/")), false, new InMemoryRecords()).run();
+        assertThat(one.listKeys(dst)).contains("d/stale.txt");
+        assertThat(kept.destinations().get(0).deleted()).isZero();
+
+        FullSyncResult r = sync("s/", List.of(onOne(dst, "d/")), true, new InMemoryRecords()).run();
+
+        assertThat(r.destinations().get(0).deleted()).isEqualTo(1);
+        assertThat(one.listKeys(dst)).containsExactlyInAnyOrder("d/keep.txt", "outside/stale.txt", "d2/stale.txt");
+    }
+
+    @Test
+    void theDeleteGuardRefusesAMassDeletionWhole() throws Exception {
+        put(one.client(), src, "s/keep.txt", "k");
+        for (int i = 0; i < 3; i++) {
+            put(one.client(), dst, "d/stale" + i + ".txt", "old");
+        }
+        BucketSource source = new BucketSource(src, "s/", Optional.of(one.endpoint()), oneStore, oneStore::openRange);
+        FullSync guarded = new FullSync("photos", source, List.of(onOne(dst, "d/")), true, 2, 100,
+                Optional.empty(), 2, new FullSync.Retries(Backoff.standard(), d -> true, 1), Clock.systemUTC(),
+                new JobStats(source.id()));
+
+        FullSyncResult r = guarded.run();
+
+        assertThat(r.complete()).isFalse();
+        assertThat(r.destinations().get(0).failures()).singleElement().asString().contains("deletions refused")
+                .contains("max_delete 2");
+        assertThat(one.listKeys(dst)).hasSize(4);
+        assertThat(guarded.stats().snapshot().lastError()).hasValueSatisfying(e -> assertThat(e).contains("refused"));
+    }
+
+    @Test
+    void aDestinationThatCannotBeListedMakesTheSyncIncompleteAndCopiesNothingThere() throws Exception {
+        put(one.client(), src, "s/a.txt", "a");
+        InMemoryRecords records = new InMemoryRecords();
+        Replica missing = new Replica(new ReplicaDestination(location(one, "no-such-bucket-here", ""),
+                Optional.empty(), Optional.empty(), Optional.empty()), oneStore, onOne(dst, "").copier(), true);
+
+        FullSyncResult r = sync("s/", List.of(missing), false, records).run();
+
+        assertThat(r.complete()).isFalse();
+        assertThat(r.destinations().get(0).failures()).isNotEmpty();
+        assertThat(r.destinations().get(0).failures().get(0)).contains("listing failed, nothing deleted");
+        assertThat(records.offered()).isEmpty();
+    }
+
+    @Test
+    void aCopyThatKeepsFailingIsRetriedWithBackoffThenRecordedFailed() throws Exception {
+        put(one.client(), src, "s/a.txt", "a");
+        InMemoryRecords records = new InMemoryRecords();
+        ServerSideCopier refused = ServerSideCopier.create(S3Settings.builder().endpoint(one.endpoint())
+                .region(one.region()).pathStyle(true).credentials(one.accessKey(), "a-wrong-secret").build());
+        opened.add(refused);
+        Replica replica = new Replica(new ReplicaDestination(location(one, dst, "d/"), Optional.empty(),
+                Optional.empty(), Optional.empty()), oneStore, refused::copy, true);
+
+        FullSyncResult r = sync("s/", List.of(replica), false, records).run();
+
+        assertThat(r.complete()).isFalse();
+        assertThat(r.destinations().get(0).failures()).singleElement().asString()
+                .startsWith("s3://" + dst + "/d/a.txt: not copied after 3 attempts");
+        assertThat(sleeps.get()).isEqualTo(2);
+        String sourceId = BucketSource.idOf(src, "s/", Optional.of(one.endpoint()));
+        FileRecord failed = records.get(new RecordId(sourceId, "s/a.txt", dst)).orElseThrow();
+        assertThat(failed.status()).isEqualTo(FileStatus.FAILED);
+        assertThat(failed.attempts()).isEqualTo(3);
+        assertThat(failed.reason()).isNotBlank().doesNotContain("a-wrong-secret");
+        assertThat(failed.permanent()).isFalse();
+    }
+
+    @Test
+    void aSourceObjectGoneBeforeItsCopyIsAPermanentFailureNotRetried() throws Exception {
+        put(one.client(), src, "s/a.txt", "a");
+        InMemoryRecords records = new InMemoryRecords();
+        ServerSideCopier elsewhere = ServerSideCopier.create(BucketSourceIT.settings(two)); // holds no such object
+        opened.add(elsewhere);
+        Replica replica = new Replica(new ReplicaDestination(location(one, dst, "d/"), Optional.empty(),
+                Optional.empty(), Optional.empty()), oneStore, elsewhere::copy, true);
+
+        FullSyncResult r = sync("s/", List.of(replica), false, records).run();
+
+        assertThat(r.complete()).isFalse();
+        assertThat(sleeps.get()).isZero();
+        assertThat(records.offered()).singleElement().satisfies(rec -> {
+            assertThat(rec.permanent()).isTrue();
+            assertThat(rec.attempts()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void verifyListsEveryDifferenceAndWritesNothing() throws Exception {
+        put(one.client(), src, "v/a.txt", "a");
+        put(one.client(), src, "v/b.txt", "b");
+        put(one.client(), dst, "w/b.txt", "B");
+        put(one.client(), dst, "w/extra.txt", "x");
+
+        FullSync sync = sync("v/", List.of(onOne(dst, "w/")), true, new InMemoryRecords());
+        FullSyncResult r = sync.verify();
+
+        assertThat(r.complete()).isFalse();
+        assertThat(r.destinations().get(0).failures()).containsExactly("missing: s3://" + dst + "/w/a.txt",
+                "differs (content): s3://" + dst + "/w/b.txt",
+                "extra (delete: true would delete it): s3://" + dst + "/w/extra.txt");
+        assertThat(one.listKeys(dst)).containsExactlyInAnyOrder("w/b.txt", "w/extra.txt");
+        assertThat(one.readObject(dst, "w/b.txt")).hasValue("B");
+    }
+
+    /** A two-part object (ETag md5-of-parts-2). */
+    private static void multipart(S3Client c, String bucket, String key) {
+        byte[] part = new byte[5 * 1024 * 1024];
+        new Random(7).nextBytes(part);
+        String id = c.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId();
+        String e1 = c.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(1), RequestBody.fromBytes(part))
+                .eTag();
+        String e2 = c.uploadPart(b -> b.bucket(bucket).key(key).uploadId(id).partNumber(2),
+                RequestBody.fromBytes(new byte[] {1, 2, 3})).eTag();
+        c.completeMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id).multipartUpload(m -> m.parts(
+                CompletedPart.builder().partNumber(1).eTag(e1).build(),
+                CompletedPart.builder().partNumber(2).eTag(e2).build())));
+    }
+}
