@@ -119,7 +119,7 @@ public final class Components {
         LocalSource source = new LocalSource(config.instanceId().value(), sc.localPath());
         Site site = new PrefixSite(sc.name(), source, new PrefixRouter(sc.localPath(), sc.bucket(), sc.prefix(),
                 new IgnoreRules(ignore), new PathFilter(sc.exclusions(), sc.inclusions()), sc.pathPrefix(),
-                sc.removePrefix()),
+                sc.removePrefix(), sc.rewrite()),
                 store, sc.retireDeleted(), options, sc.maxDelete());
         Reconciler.Policy policy = new Reconciler.Policy(mode(sc.reconcile()), sc.storageClass(), sc.retireDeleted(),
                 sc.maxDelete(), sc.maxDeletePercent(), sc.markers() ? Optional.of(sc.markerFile()) : Optional.empty(),
