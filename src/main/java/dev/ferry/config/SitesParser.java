@@ -143,6 +143,10 @@ final class SitesParser {
             problems.add(where + ": " + nameOf.apply(SiteKey.REWRITE) + " works with reconcile: state only, without "
                     + "retire_deleted and markers (those compare S3 keys with paths one to one)");
         }
+        if (Boolean.TRUE.equals(v.get(SiteKey.FORCE_UPLOAD)) && !oneToOne) {
+            problems.add(where + ": " + nameOf.apply(SiteKey.FORCE_UPLOAD) + " works with reconcile: state only, "
+                    + "without retire_deleted and markers (those decide by comparing with S3)");
+        }
         boolean rewriteRequired = Boolean.TRUE.equals(v.get(SiteKey.REWRITE_REQUIRED));
         if (rewriteRequired && rules.isEmpty() && !rejected.contains(SiteKey.REWRITE)) {
             problems.add(where + ": " + nameOf.apply(SiteKey.REWRITE_REQUIRED) + " needs "
@@ -184,7 +188,8 @@ final class SitesParser {
                 poll, SiteConfig.ReconcileMode.of((String) v.get(SiteKey.RECONCILE)).orElseThrow(),
                 (Boolean) v.get(SiteKey.MARKERS), (String) v.get(SiteKey.SYNC_MARKER_FILE),
                 (Boolean) v.get(SiteKey.LOCAL_MARKERS), removePrefix, "",
-                new KeyRewrite(rules, rewriteRequired), Duration.ZERO, false));
+                new KeyRewrite(rules, rewriteRequired), (Duration) v.get(SiteKey.DELAY_UPLOAD),
+                (Boolean) v.get(SiteKey.FORCE_UPLOAD)));
     }
 
     private Optional<Object> parseValue(SiteKey key, JsonNode value, String where) {

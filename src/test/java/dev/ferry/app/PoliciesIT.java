@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Seed 003's policy options beyond its README, through the daemon against S3Proxy with the watcher on: regex key
- * rewrites (a file no rule matches is ignored when one is required).
+ * rewrites (a file no rule matches is ignored when one is required), and a minimum age before upload.
  */
 class PoliciesIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -90,5 +90,21 @@ class PoliciesIT {
                 "in/cam2/b.csv", "cameras/cam3/2027/01/later.csv");
         await().atMost(DEADLINE).until(() -> ferry.log().contains("rewrite_required: no rewrite rule matches its key "
                 + "'in/cam1/notes.txt'"));
+    }
+
+    @Test
+    void delayUploadHoldsAFileUntilItsModificationTimeIsThatOld() throws IOException {
+        write("data/old.csv", "written long ago");
+        Files.setLastModifiedTime(home.resolve("data/old.csv"),
+                java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofHours(1))));
+        start("""
+                [{"input_file_pattern": "data/**", "delay_upload": 4}]
+                """);
+        awaitObject("data/old.csv", "written long ago");
+        java.time.Instant written = java.time.Instant.now();
+        write("data/young.csv", "just written");
+        awaitObject("data/young.csv", "just written");
+        assertThat(Duration.between(written, java.time.Instant.now()))
+                .as("not uploaded before it was delay_upload old").isGreaterThanOrEqualTo(Duration.ofSeconds(4));
     }
 }

@@ -7,6 +7,7 @@ import dev.ferry.core.KeyRewrite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,5 +119,46 @@ class PolicyConfigTest {
                   "rewrite": [{"match": "[z-a]", "replace": "x"}]}]}
                 """)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("policies[1]").hasMessageContaining("rewrite[1].match: not a valid regular expression");
+    }
+
+    @Test
+    void delayUploadIsSecondsWhenBareAsSeed003HadItOrADuration() throws IOException {
+        assertThat(site("").sites().get(0).delayUpload()).isEqualTo(Duration.ZERO);
+        assertThat(site("  delay_upload: 900\n").sites().get(0).delayUpload()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(site("  delay_upload: 2h\n").sites().get(0).delayUpload()).isEqualTo(Duration.ofHours(2));
+        assertThatThrownBy(() -> site("  delay_upload: soon\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sites[1]").hasMessageContaining("delay_upload: must be a number of seconds");
+        assertThatThrownBy(() -> site("  delay_upload: -5\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("delay_upload: must not be negative");
+    }
+
+    @Test
+    void forceUploadIsABooleanForTheStateModeOnly() throws IOException {
+        assertThat(site("").sites().get(0).forceUpload()).isFalse();
+        assertThat(site("  force_upload: true\n").sites().get(0).forceUpload()).isTrue();
+        assertThatThrownBy(() -> site("  force_upload: maybe\n")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("force_upload");
+        assertThatThrownBy(() -> site("  force_upload: true\n  reconcile: checksum\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("force_upload works with reconcile: state");
+    }
+
+    @Test
+    void seed003PoliciesTakeDelayAndForceAndRefuseDeleteAndMoveClearly() throws IOException {
+        SiteConfig s = load("s3-ingestor.json", """
+                {"s3_bucket": "b-1", "policies": [{"input_file_pattern": "data/**", "delay_upload": 900,
+                  "force_upload": true}]}
+                """).sites().get(0);
+        assertThat(s.delayUpload()).isEqualTo(Duration.ofSeconds(900));
+        assertThat(s.forceUpload()).isTrue();
+        assertThatThrownBy(() -> load("s3-ingestor.json", """
+                {"s3_bucket": "b-1", "policies": [{"input_file_pattern": "data/**", "delete_after_upload": true,
+                  "move_after_upload": "done/"}]}
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("policies[1]").hasMessageContaining("delete_after_upload: is not supported yet")
+                .hasMessageContaining("move_after_upload: is not supported yet");
+        assertThatThrownBy(() -> load("s3-ingestor.json", """
+                {"s3_bucket": "b-1", "policies": [{"input_file_pattern": "data/**", "delay_upload": "later"}]}
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("policies[1]").hasMessageContaining("delay_upload: must be a number of seconds");
     }
 }
