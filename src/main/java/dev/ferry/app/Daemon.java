@@ -212,7 +212,8 @@ final class Daemon {
     /** What keeps one site's files flowing (not started yet): its sweeps, what its full sweeps run, its watching. */
     private SiteRunner runnerOf(SiteSetup setup) {
         Site site = setup.site();
-        Sweeper sweeper = new Sweeper(site.router(), writer, new EngineSink(engine, site), 1000, this::awaitStore, clock);
+        Sweeper sweeper = new Sweeper(site.router(), writer, new EngineSink(engine, site), 1000, this::awaitStore, clock,
+                site.policy().forceUpload());
         SiteRunner runner = new SiteRunner(site, engine, sweeper, setup.pollInterval(), config.pollInterval(), clock);
         DeletedFailures deletedFailures = new DeletedFailures(store, writer, clock);
         runner.sweeps.onFullSweep((took, files, queued) -> {

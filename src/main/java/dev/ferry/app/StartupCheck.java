@@ -72,7 +72,10 @@ final class StartupCheck {
 
     /** The first full sweep of a site of the config file in state mode. */
     SweepScheduler.FullRun forSite(PrefixRouter router, Reconciler.Policy policy) {
-        return (cancelled, holdDeletions) -> unknownChecked(router.root(), router, policy, cancelled);
+        // force_upload: every file goes again, so S3 is not asked about the ones the state store does not know
+        return (cancelled, holdDeletions) -> site.policy().forceUpload()
+                ? sweeper(new EngineSink(engine, site)).sweep(router.root(), cancelled)
+                : unknownChecked(router.root(), router, policy, cancelled);
     }
 
     /**
@@ -216,7 +219,8 @@ final class StartupCheck {
     }
 
     private Sweeper sweeper(SweepSink sink) {
-        return new Sweeper(site.router(), records, sink, 1000, storeWait);
+        return new Sweeper(site.router(), records, sink, 1000, storeWait, java.time.Clock.systemUTC(),
+                site.policy().forceUpload());
     }
 
 }

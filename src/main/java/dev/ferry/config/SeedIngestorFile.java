@@ -25,10 +25,18 @@ final class SeedIngestorFile {
     /** Top-level keys of seed 003 that are not control-plane keys. */
     static final Set<String> OWN_KEYS = Set.of("debug", "api_port", "s3_bucket", "policies");
     private static final Set<String> POLICY_KEYS = Set.of("input_file_pattern", "input_remove_prefix",
-            "output_key_prefix");
+            "output_key_prefix", "rewrite", "rewrite_required", "delay_upload",
+            "force_upload");
+    /** Policy keys carried to the site as they are (the same names and meaning on sites). */
+    private static final List<String> SITE_KEYS = List.of("rewrite", "rewrite_required", "delay_upload",
+            "force_upload");
     static final String CUSTOMIZER_REFUSED = "customizer runs JavaScript from the configuration, which Ferry does "
             + "not do; a policy's key is data: input_file_pattern, input_remove_prefix and output_key_prefix (regex "
             + "key rewrites, the rewrite rules, replace what customizers computed; see docs/configuration.md)";
+
+    static final String AFTER_UPLOAD_REFUSED = "is not supported yet: Ferry does not delete or move a local file "
+            + "after its upload; remove the key (files stay where they are, and are uploaded again only when they "
+            + "change)";
 
     private SeedIngestorFile() {
     }
@@ -102,9 +110,11 @@ final class SeedIngestorFile {
             String field = it.next();
             if (field.equals("customizer")) {
                 problems.add(where + ".customizer: " + CUSTOMIZER_REFUSED);
+            } else if (field.equals("delete_after_upload") || field.equals("move_after_upload")) {
+                problems.add(where + "." + field + ": " + AFTER_UPLOAD_REFUSED);
             } else if (!POLICY_KEYS.contains(field)) {
-                problems.add(where + "." + field + ": unknown policy key; known: input_file_pattern, "
-                        + "input_remove_prefix, output_key_prefix");
+                problems.add(where + "." + field + ": unknown policy key; known: "
+                        + String.join(", ", new java.util.TreeSet<>(POLICY_KEYS)));
             }
         }
         String pattern = p.path("input_file_pattern").asText("").isBlank() ? "**/*"
@@ -131,6 +141,11 @@ final class SeedIngestorFile {
         }
         site.put("input_remove_prefix", remove);
         site.put("input_file_pattern", split.rest().isEmpty() ? "**" : split.rest());
+        for (String key : SITE_KEYS) {
+            if (p.has(key)) {
+                site.set(key, p.get(key));
+            }
+        }
         var exclusions = site.putArray("exclusions");
         for (Path own : ownFiles) {
             if (own.startsWith(folder) && !own.equals(folder)) {
@@ -144,6 +159,7 @@ final class SeedIngestorFile {
         labels.put("output_key_prefix", where + ".output_key_prefix");
         labels.put("input_remove_prefix", where + ".input_remove_prefix");
         labels.put("input_file_pattern", where + ".input_file_pattern");
+        SITE_KEYS.forEach(key -> labels.put(key, where + "." + key));
         return new SitesParser(where, 0, ctx, globals, problems).parseOne(site, where, labels)
                 .map(s -> s.withPathPrefix(fixed));
     }

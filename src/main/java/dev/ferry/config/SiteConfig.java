@@ -1,5 +1,6 @@
 package dev.ferry.config;
 
+import dev.ferry.core.KeyRewrite;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,10 @@ import java.util.Optional;
  *                         before {@code prefix} is put in front (seed 003's input_remove_prefix); "" for none
  * @param pathPrefix       how a seed 003 policy's pattern spells localPath ("data/" for "data/**"), so its
  *                         input_remove_prefix applies to the path it wrote; "" for sites
+ * @param rewrite          regex rewrites of each key (seed 003's customizers as data); {@link KeyRewrite#NONE}
+ * @param delayUpload      a file is uploaded only once its mtime is at least this old (seed 003's delay_upload)
+ * @param forceUpload      upload each file a sweep finds even when its record says it is uploaded (seed 003's
+ *                         force_upload)
  */
 public record SiteConfig(
         String name,
@@ -64,7 +69,10 @@ public record SiteConfig(
         String markerFile,
         boolean localMarkers,
         String removePrefix,
-        String pathPrefix) {
+        String pathPrefix,
+        KeyRewrite rewrite,
+        Duration delayUpload,
+        boolean forceUpload) {
 
     public SiteConfig {
         exclusions = List.copyOf(exclusions);
@@ -106,7 +114,8 @@ public record SiteConfig(
     SiteConfig withPathPrefix(String pathPrefix) {
         return new SiteConfig(name, localPath, bucket, prefix, region, endpoint, pathStyle, accessKey, secretAccessKey,
                 sdkChecksums, storageClass, sse, kmsKeyId, retireDeleted, maxDelete, maxDeletePercent, exclusions,
-                inclusions, pollInterval, reconcile, markers, markerFile, localMarkers, removePrefix, pathPrefix);
+                inclusions, pollInterval, reconcile, markers, markerFile, localMarkers, removePrefix, pathPrefix,
+                rewrite, delayUpload, forceUpload);
     }
 
     @Override

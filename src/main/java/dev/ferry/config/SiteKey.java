@@ -60,7 +60,18 @@ enum SiteKey {
     INPUT_REMOVE_PREFIX("input_remove_prefix", text("\\S.*|", "a path prefix", "<prefix>"), null, "",
             "Cut from the start of each file's path relative to local_path (when it starts with it) to make its key."),
     OUTPUT_KEY_PREFIX("output_key_prefix", text("[^\\s/].*|", "a key prefix not starting with '/'", "<prefix>"), null,
-            "", "Put before every key exactly as written (need not end in '/'); instead of bucket_path.");
+            "", "Put before every key exactly as written (need not end in '/'); instead of bucket_path."),
+    REWRITE("rewrite", new RewriteRules(), null, "", "Regex key rewrites [{match: REGEX, replace: TEXT}] (Java "
+            + "regex, $1 for a group): the first rule whose match is found in the key replaces each of its matches; "
+            + "later rules are not tried. Needs reconcile: state, without retire_deleted and markers."),
+    REWRITE_REQUIRED("rewrite_required", new ValueType.Bool(), null, "false",
+            "A file whose key no rewrite rule matches is not uploaded (recorded as ignored, with the reason)."),
+    DELAY_UPLOAD("delay_upload", new AgeSeconds(Duration.ofDays(30)), null, "0",
+            "Minimum age: a file is uploaded only once its modification time is at least this old (seconds, or a "
+                    + "duration such as 15m); a younger one waits for the time left."),
+    FORCE_UPLOAD("force_upload", new ValueType.Bool(), null, "false",
+            "Upload every file again on every sweep (start-up, full sweeps, wakeup), even when its record says it "
+                    + "is uploaded and S3 holds it. Needs reconcile: state, without retire_deleted and markers.");
 
     final String yamlName;
     final ValueType type;

@@ -1,6 +1,7 @@
 package dev.ferry.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.core.KeyRewrite;
 import dev.ferry.core.UrlCredentials;
 import java.net.URI;
 import java.nio.file.Path;
@@ -130,10 +131,26 @@ final class SitesParser {
             problems.add(where + ": " + nameOf.apply(SiteKey.OUTPUT_KEY_PREFIX) + " and "
                     + nameOf.apply(SiteKey.BUCKET_PATH) + " are two ways to give the key prefix; set one");
         }
-        if (!removePrefix.isEmpty() && (Boolean.TRUE.equals(v.get(SiteKey.RETIRE_DELETED))
-                || Boolean.TRUE.equals(v.get(SiteKey.MARKERS)) || !"state".equals(v.get(SiteKey.RECONCILE)))) {
+        boolean oneToOne = !Boolean.TRUE.equals(v.get(SiteKey.RETIRE_DELETED))
+                && !Boolean.TRUE.equals(v.get(SiteKey.MARKERS)) && "state".equals(v.get(SiteKey.RECONCILE));
+        if (!removePrefix.isEmpty() && !oneToOne) {
             problems.add(where + ": " + nameOf.apply(SiteKey.INPUT_REMOVE_PREFIX) + " works with reconcile: state "
                     + "only, without retire_deleted and markers (those compare S3 keys with paths one to one)");
+        }
+        @SuppressWarnings("unchecked")
+        List<KeyRewrite.Rule> rules = (List<KeyRewrite.Rule>) v.getOrDefault(SiteKey.REWRITE, List.of());
+        if (!rules.isEmpty() && !oneToOne) {
+            problems.add(where + ": " + nameOf.apply(SiteKey.REWRITE) + " works with reconcile: state only, without "
+                    + "retire_deleted and markers (those compare S3 keys with paths one to one)");
+        }
+        if (Boolean.TRUE.equals(v.get(SiteKey.FORCE_UPLOAD)) && !oneToOne) {
+            problems.add(where + ": " + nameOf.apply(SiteKey.FORCE_UPLOAD) + " works with reconcile: state only, "
+                    + "without retire_deleted and markers (those decide by comparing with S3)");
+        }
+        boolean rewriteRequired = Boolean.TRUE.equals(v.get(SiteKey.REWRITE_REQUIRED));
+        if (rewriteRequired && rules.isEmpty() && !rejected.contains(SiteKey.REWRITE)) {
+            problems.add(where + ": " + nameOf.apply(SiteKey.REWRITE_REQUIRED) + " needs "
+                    + nameOf.apply(SiteKey.REWRITE) + " rules (without them no file would be uploaded)");
         }
         List<String> inclusions = new ArrayList<>(list(v.get(SiteKey.INCLUSIONS)));
         String pattern = (String) v.getOrDefault(SiteKey.INPUT_FILE_PATTERN, "");
@@ -170,13 +187,18 @@ final class SitesParser {
                 (Integer) v.get(SiteKey.MAX_DELETE_PERCENT), list(v.get(SiteKey.EXCLUSIONS)), inclusions,
                 poll, SiteConfig.ReconcileMode.of((String) v.get(SiteKey.RECONCILE)).orElseThrow(),
                 (Boolean) v.get(SiteKey.MARKERS), (String) v.get(SiteKey.SYNC_MARKER_FILE),
-                (Boolean) v.get(SiteKey.LOCAL_MARKERS), removePrefix, ""));
+                (Boolean) v.get(SiteKey.LOCAL_MARKERS), removePrefix, "",
+                new KeyRewrite(rules, rewriteRequired), (Duration) v.get(SiteKey.DELAY_UPLOAD),
+                (Boolean) v.get(SiteKey.FORCE_UPLOAD)));
     }
 
     private Optional<Object> parseValue(SiteKey key, JsonNode value, String where) {
         String label = labels.getOrDefault(key.yamlName, where + "." + key.yamlName);
         if (value == null || value.isNull() || value.isTextual() && value.textValue().isEmpty()) {
             return Optional.empty();
+        }
+        if (key == SiteKey.REWRITE) { // structured: a list of {match, replace}
+            return RewriteRules.read(value, label, problems).map(rules -> rules);
         }
         try {
             if (value.isArray()) {

@@ -234,7 +234,7 @@ public final class Engine {
             return false;
         }
         Instant now = clock.instant();
-        Instant due = settle.quietAt(stat, now).orElse(now);
+        Instant due = site.policy().settle(settle).quietAt(stat, now).orElse(now);
         Optional<Lane> lane = lane(site, dest.bucket());
         return lane.isPresent() && lane.get().queue.put(dest.key(), item, due);
     }

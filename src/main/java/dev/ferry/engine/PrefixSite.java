@@ -13,7 +13,13 @@ import java.util.function.Function;
  * files) is a prefix site too.
  */
 public record PrefixSite(String name, Source source, PrefixRouter router, ObjectStore store, boolean retireDeleted,
-        UploadOptions options, int maxDelete) implements Site {
+        UploadOptions options, int maxDelete, SitePolicy policy) implements Site {
+
+    /** A site without an upload policy of its own ({@link SitePolicy#NONE}). */
+    public PrefixSite(String name, Source source, PrefixRouter router, ObjectStore store, boolean retireDeleted,
+            UploadOptions options, int maxDelete) {
+        this(name, source, router, store, retireDeleted, options, maxDelete, SitePolicy.NONE);
+    }
 
     /** The one bucket of this site. */
     public String bucket() {

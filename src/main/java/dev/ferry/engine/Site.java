@@ -56,6 +56,11 @@ public sealed interface Site permits FolderBucketSite, PrefixSite {
     /** Storage class and encryption of uploaded objects. */
     UploadOptions options();
 
+    /** The site's upload policy (minimum age, forced uploads); {@link SitePolicy#NONE} unless configured. */
+    default SitePolicy policy() {
+        return SitePolicy.NONE;
+    }
+
     /** Most deletions at run time in {@link DeleteGuard#WINDOW} before deleting stops. */
     int maxDelete();
 

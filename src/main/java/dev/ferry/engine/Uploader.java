@@ -83,9 +83,9 @@ final class Uploader {
         }
         FileStat stat = before.get();
         Instant now = clock.instant();
-        Optional<Instant> settling = settle.quietAt(stat, now);
+        Optional<Instant> settling = site.policy().settle(settle).quietAt(stat, now);
         if (settling.isPresent()) {
-            return new UploadOutcome.Requeue(settling.get(), "still being written");
+            return new UploadOutcome.Requeue(settling.get(), site.policy().waitReason(settle));
         }
 
         Optional<FileRecord> record;
@@ -104,7 +104,11 @@ final class Uploader {
                 return new UploadOutcome.Requeue(quiet.get(), "inode changed just now");
             }
         }
-        if (UploadDecision.needsUpload(record, dest, stat).isEmpty()) {
+        // force_upload: this version, recorded as uploaded, is sent again, and neither its content nor S3 is asked
+        boolean forced = site.policy().forceUpload() && UploadDecision.uploaded(record, stat);
+        if (forced) {
+            log.debug("{}: uploading it again (force_upload)", pathText);
+        } else if (UploadDecision.needsUpload(record, dest, stat).isEmpty()) {
             if (record.get().status() == FileStatus.UPLOADED) {
                 UploadDecision.identityToFill(record, dest, stat, now).ifPresent(records::offer);
                 return new UploadOutcome.Unchanged("already uploaded");
@@ -118,7 +122,10 @@ final class Uploader {
 
         try {
             gate.ensureBucket();
-            if (suspect || touched || inDoubt && record.isPresent() && stat.identityMovedFrom(record.get().stat())) {
+            if (forced) {
+                // sent whatever the record, the content or S3 say
+            } else if (suspect || touched || inDoubt && record.isPresent()
+                    && stat.identityMovedFrom(record.get().stat())) {
                 // Same size and mtime, but the ctime or inode moved, or the same size under a new mtime (a touch):
                 // only the content can tell. For an interrupted upload the mark's checksum is empty, so S3's MD5
                 // is the reference.

@@ -1,5 +1,6 @@
 package dev.ferry.filter;
 
+import dev.ferry.core.KeyRewrite;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -7,7 +8,9 @@ import java.util.Optional;
  * A site's mapping: every file under the site's folder goes to one bucket, under a prefix, keyed by its
  * relative path; the site's exclusions and inclusions and the global ignore patterns apply. Seed 003's key
  * rule: the file's path as its policy's pattern spells it ({@code pathPrefix} + relative path) loses the
- * remove prefix (input_remove_prefix) when it starts with it, and {@code prefix + rest} is the key. Pure.
+ * remove prefix (input_remove_prefix) when it starts with it, and {@code prefix + rest} is the key. The site's
+ * {@link KeyRewrite} rules then rewrite that key (a file none matches is rejected as ignored when they are
+ * required), and the result is checked as every key is (length, UTF-8). Pure.
  */
 public final class PrefixRouter implements Router {
     private final Path root;
@@ -17,6 +20,7 @@ public final class PrefixRouter implements Router {
     private final PathFilter filter;
     private final String pathPrefix;
     private final String removePrefix;
+    private final KeyRewrite rewrite;
 
     /** @param prefix "" or ending in "/" */
     public PrefixRouter(Path root, String bucket, String prefix, IgnoreRules ignoreRules, PathFilter filter) {
@@ -31,6 +35,13 @@ public final class PrefixRouter implements Router {
      */
     public PrefixRouter(Path root, String bucket, String prefix, IgnoreRules ignoreRules, PathFilter filter,
             String pathPrefix, String removePrefix) {
+        this(root, bucket, prefix, ignoreRules, filter, pathPrefix, removePrefix, KeyRewrite.NONE);
+    }
+
+    /** @param rewrite the site's key rewrites, applied to {@code prefix + rest} */
+    public PrefixRouter(Path root, String bucket, String prefix, IgnoreRules ignoreRules, PathFilter filter,
+            String pathPrefix, String removePrefix, KeyRewrite rewrite) {
+        this.rewrite = rewrite;
         this.pathPrefix = pathPrefix;
         this.removePrefix = removePrefix;
         this.root = root.toAbsolutePath().normalize();
@@ -81,7 +92,17 @@ public final class PrefixRouter implements Router {
         if (rest.isEmpty()) {
             return new RouteDecision.Skipped("input_remove_prefix '" + removePrefix + "' is its whole path: no key left");
         }
-        return Router.checked(bucket, prefix + rest);
+        String key = prefix + rest;
+        Optional<String> rewritten = rewrite.apply(key);
+        if (rewritten.isEmpty()) {
+            return new RouteDecision.Rejected(RouteDecision.Rejection.NO_REWRITE, bucket, key,
+                    rewrite.noMatchReason(key));
+        }
+        if (rewritten.get().isEmpty()) {
+            return new RouteDecision.Rejected(RouteDecision.Rejection.NO_REWRITE, bucket, key,
+                    "rewrite: a rule turned its key '" + key + "' into an empty key");
+        }
+        return Router.checked(bucket, rewritten.get());
     }
 
     /**

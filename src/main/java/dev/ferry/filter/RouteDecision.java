@@ -17,6 +17,8 @@ public sealed interface RouteDecision {
     enum Rejection {
         /** A file directly under the watch root: recorded as IGNORED. */
         ROOT_FILE(false),
+        /** No key rewrite rule matches its key and the site requires one (rewrite_required): recorded as IGNORED. */
+        NO_REWRITE(false),
         /** Its folder is not a valid bucket name: recorded as a permanent failure. */
         INVALID_BUCKET(true),
         /** Its key is longer than S3 allows: recorded as a permanent failure. */

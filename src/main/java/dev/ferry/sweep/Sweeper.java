@@ -44,6 +44,9 @@ public final class Sweeper {
     private final int batchSize;
     private final StoreWait storeWait;
     private final Clock clock;
+    private final boolean force;
+    /** Why a file whose record says it is uploaded is handed over when the site forces uploads. */
+    public static final String FORCED = "force_upload";
 
     /** How to wait for the state store to come back; injected so tests need not sleep. */
     @FunctionalInterface
@@ -67,6 +70,16 @@ public final class Sweeper {
     /** @param clock stamps the records a sweep fills in (ctime and inode of an older record) */
     public Sweeper(Router router, RecordKeeper records, SweepSink sink, int batchSize, StoreWait storeWait,
             Clock clock) {
+        this(router, records, sink, batchSize, storeWait, clock, false);
+    }
+
+    /**
+     * @param force hand over every file, also those whose records say this version is uploaded (a site's
+     *              force_upload), with the reason {@link #FORCED}
+     */
+    public Sweeper(Router router, RecordKeeper records, SweepSink sink, int batchSize, StoreWait storeWait,
+            Clock clock, boolean force) {
+        this.force = force;
         this.router = router;
         this.records = records;
         this.sink = sink;
@@ -174,7 +187,8 @@ public final class Sweeper {
             for (Found f : batch) {
                 Optional<FileRecord> record = Optional.ofNullable(known.get(idOf(f)));
                 if (f.decision instanceof RouteDecision.Routed routed) {
-                    Optional<String> why = UploadDecision.needsUpload(record, routed.destination(), f.stat);
+                    Optional<String> why = force && UploadDecision.uploaded(record, f.stat) ? Optional.of(FORCED)
+                            : UploadDecision.needsUpload(record, routed.destination(), f.stat);
                     if (why.isEmpty()) {
                         fillIdentity(record, routed, f.stat);
                     } else {

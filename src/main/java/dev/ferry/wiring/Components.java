@@ -7,6 +7,7 @@ import dev.ferry.core.UploadOptions;
 import dev.ferry.engine.Site;
 import dev.ferry.engine.FolderBucketSite;
 import dev.ferry.engine.PrefixSite;
+import dev.ferry.engine.SitePolicy;
 import dev.ferry.filter.FolderBucketRouter;
 import dev.ferry.filter.IgnoreRules;
 import dev.ferry.filter.PathFilter;
@@ -119,8 +120,8 @@ public final class Components {
         LocalSource source = new LocalSource(config.instanceId().value(), sc.localPath());
         Site site = new PrefixSite(sc.name(), source, new PrefixRouter(sc.localPath(), sc.bucket(), sc.prefix(),
                 new IgnoreRules(ignore), new PathFilter(sc.exclusions(), sc.inclusions()), sc.pathPrefix(),
-                sc.removePrefix()),
-                store, sc.retireDeleted(), options, sc.maxDelete());
+                sc.removePrefix(), sc.rewrite()),
+                store, sc.retireDeleted(), options, sc.maxDelete(), new SitePolicy(sc.delayUpload(), sc.forceUpload()));
         Reconciler.Policy policy = new Reconciler.Policy(mode(sc.reconcile()), sc.storageClass(), sc.retireDeleted(),
                 sc.maxDelete(), sc.maxDeletePercent(), sc.markers() ? Optional.of(sc.markerFile()) : Optional.empty(),
                 sc.localMarkers(), options);

@@ -85,4 +85,36 @@ class SweeperTest {
                         "photos/dirlink/inside.txt");
         assertThat(result.complete()).isTrue();
     }
+
+    @Test
+    void withForceAFileRecordedAsUploadedIsHandedOverAgain() throws Exception {
+        Path a = file("photos/a.txt", "a");
+        file("photos/new.txt", "n");
+        InMemoryRecords records = new InMemoryRecords();
+        FileStat stat = dev.ferry.source.local.LocalStat.entry(a).file().orElseThrow();
+        java.time.Instant now = java.time.Instant.now();
+        records.offer(FileRecord.pending(records.instance().value(), a.toString(), "photos", "a.txt", stat, now)
+                .uploaded("photos", "a.txt", stat, "0cc175b9c0f1b6a831c399e269772661", "etag", now));
+        Map<String, String> reasons = new TreeMap<>();
+        SweepSink recording = new SweepSink() {
+            @Override
+            public boolean upload(Path path, Destination destination, FileStat s, String reason) {
+                reasons.put(root.relativize(path).toString(), reason);
+                return true;
+            }
+
+            @Override
+            public void reject(Path path, RouteDecision.Rejected rejected, FileStat s, Optional<FileRecord> existing) {
+            }
+        };
+        FolderBucketRouter router = new FolderBucketRouter(root, new IgnoreRules(List.of()));
+
+        new Sweeper(router, records, recording, 10, (attempt, cause) -> false).sweep(root, () -> false);
+        assertThat(reasons).containsOnlyKeys("photos/new.txt");
+
+        reasons.clear();
+        new Sweeper(router, records, recording, 10, (attempt, cause) -> false, java.time.Clock.systemUTC(), true)
+                .sweep(root, () -> false);
+        assertThat(reasons).containsEntry("photos/a.txt", Sweeper.FORCED).containsEntry("photos/new.txt", "new file");
+    }
 }

@@ -1,0 +1,41 @@
+package dev.ferry.config;
+
+import java.time.Duration;
+
+/**
+ * Seed 003's {@code delay_upload}: a minimum age, where a plain number is seconds (seed 003 compared the file's
+ * age in seconds with it) and a number with a unit is read as other durations are ({@code 15m}, {@code 1h});
+ * {@code 0} is no delay. Parses to Duration.
+ */
+record AgeSeconds(Duration max) implements ValueType {
+    @Override
+    public Object parse(String text, ParseContext ctx) throws BadValue {
+        String t = text.strip();
+        Duration d;
+        if (t.matches("[0-9]{1,12}")) {
+            d = Duration.ofSeconds(Long.parseLong(t));
+        } else if (t.startsWith("-")) {
+            throw new BadValue("must not be negative (0: no delay)");
+        } else {
+            try {
+                d = Units.parseDuration(t);
+            } catch (BadValue e) {
+                throw new BadValue("must be a number of seconds, or a duration such as 15m or 1h (0: no delay)");
+            }
+        }
+        if (d.compareTo(max) > 0) {
+            throw new BadValue("must be at most " + Units.formatDuration(max));
+        }
+        return d;
+    }
+
+    @Override
+    public String label() {
+        return "<seconds>";
+    }
+
+    @Override
+    public String display(Object value) {
+        return Units.formatDuration((Duration) value);
+    }
+}
