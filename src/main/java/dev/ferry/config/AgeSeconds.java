@@ -10,17 +10,25 @@ import java.time.Duration;
 record AgeSeconds(Duration max) implements ValueType {
     @Override
     public Object parse(String text, ParseContext ctx) throws BadValue {
+        return parse(text, max, "no delay");
+    }
+
+    /**
+     * A plain number of seconds or a duration with a unit, from 0 to {@code max}: seed 001's and seed 003's way
+     * of writing a time. {@code zero} says what 0 means, for the messages.
+     */
+    static Duration parse(String text, Duration max, String zero) throws BadValue {
         String t = text.strip();
         Duration d;
         if (t.matches("[0-9]{1,12}")) {
             d = Duration.ofSeconds(Long.parseLong(t));
         } else if (t.startsWith("-")) {
-            throw new BadValue("must not be negative (0: no delay)");
+            throw new BadValue("must not be negative (0: " + zero + ")");
         } else {
             try {
                 d = Units.parseDuration(t);
             } catch (BadValue e) {
-                throw new BadValue("must be a number of seconds, or a duration such as 15m or 1h (0: no delay)");
+                throw new BadValue("must be a number of seconds, or a duration such as 15m or 1h (0: " + zero + ")");
             }
         }
         if (d.compareTo(max) > 0) {

@@ -11,22 +11,7 @@ import java.util.Optional;
 record IntervalSeconds(Duration max) implements ValueType {
     @Override
     public Object parse(String text, ParseContext ctx) throws BadValue {
-        String t = text.strip();
-        Duration d;
-        if (t.matches("[0-9]{1,12}")) {
-            d = Duration.ofSeconds(Long.parseLong(t));
-        } else if (t.startsWith("-")) {
-            throw new BadValue("must not be negative (0 runs a full sync only at start-up)");
-        } else {
-            try {
-                d = Units.parseDuration(t);
-            } catch (BadValue e) {
-                throw new BadValue("must be a number of seconds, or a duration such as 15m or 1h (0: only at start-up)");
-            }
-        }
-        if (d.compareTo(max) > 0) {
-            throw new BadValue("must be at most " + Units.formatDuration(max));
-        }
+        Duration d = AgeSeconds.parse(text, max, "only at start-up");
         if (!d.isZero() && d.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new BadValue("must be at least 1s (0: only at start-up)");
         }
