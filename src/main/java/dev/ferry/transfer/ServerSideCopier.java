@@ -83,15 +83,7 @@ public final class ServerSideCopier implements AutoCloseable {
         Map<String, String> tags = Tags.read(s3, r.sourceBucket(), r.sourceKey(), subject, failures);
         String uploadId;
         try {
-            uploadId = s3.createMultipartUpload(b -> {
-                src.headers(b.bucket(r.destinationBucket()).key(r.destinationKey())
-                        .metadata(src.metadataWith(r.addedMetadata())));
-                ObjectOptions.apply(options, b);
-                if (options.storageClass().isEmpty()) {
-                    src.storageClass().ifPresent(b::storageClass);
-                }
-                Tags.header(tags).ifPresent(b::tagging);
-            }).uploadId();
+            uploadId = s3.createMultipartUpload(b -> src.copyTo(b, r, options, tags)).uploadId();
         } catch (RuntimeException e) {
             throw failures.remote(subject, "cannot start multipart copy", e);
         }

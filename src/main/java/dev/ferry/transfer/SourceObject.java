@@ -1,5 +1,6 @@
 package dev.ferry.transfer;
 
+import dev.ferry.core.UploadOptions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,21 +31,40 @@ record SourceObject(long size, String etag, Optional<String> contentType, Map<St
         return m;
     }
 
-    PutObjectRequest.Builder headers(PutObjectRequest.Builder b) {
+    /**
+     * The copy's PUT of {@code r}: its destination, what travels from the source, Ferry's metadata, the
+     * destination's options (its storage class, else the source's) and the source's tags.
+     */
+    PutObjectRequest.Builder copyTo(PutObjectRequest.Builder b, CopyRequest r, UploadOptions options,
+            Map<String, String> tags) {
+        b.bucket(r.destinationBucket()).key(r.destinationKey()).metadata(metadataWith(r.addedMetadata()));
         contentType.ifPresent(b::contentType);
         cacheControl.ifPresent(b::cacheControl);
         contentDisposition.ifPresent(b::contentDisposition);
         contentEncoding.ifPresent(b::contentEncoding);
         contentLanguage.ifPresent(b::contentLanguage);
+        ObjectOptions.apply(options, b);
+        if (options.storageClass().isEmpty()) {
+            storageClass.ifPresent(b::storageClass);
+        }
+        Tags.header(tags).ifPresent(b::tagging);
         return b;
     }
 
-    CreateMultipartUploadRequest.Builder headers(CreateMultipartUploadRequest.Builder b) {
+    /** The same for the start of a multipart copy (the SDK's two builders share no type). */
+    CreateMultipartUploadRequest.Builder copyTo(CreateMultipartUploadRequest.Builder b, CopyRequest r,
+            UploadOptions options, Map<String, String> tags) {
+        b.bucket(r.destinationBucket()).key(r.destinationKey()).metadata(metadataWith(r.addedMetadata()));
         contentType.ifPresent(b::contentType);
         cacheControl.ifPresent(b::cacheControl);
         contentDisposition.ifPresent(b::contentDisposition);
         contentEncoding.ifPresent(b::contentEncoding);
         contentLanguage.ifPresent(b::contentLanguage);
+        ObjectOptions.apply(options, b);
+        if (options.storageClass().isEmpty()) {
+            storageClass.ifPresent(b::storageClass);
+        }
+        Tags.header(tags).ifPresent(b::tagging);
         return b;
     }
 }

@@ -95,14 +95,8 @@ public final class StreamingCopier implements AutoCloseable {
             if (length > 0) {
                 read(subject, r, src, "bytes=0-" + (length - 1), buffer, length);
             }
-            PutObjectRequest.Builder b = src.headers(PutObjectRequest.builder().bucket(r.destinationBucket())
-                    .key(r.destinationKey()).metadata(src.metadataWith(r.addedMetadata()))
-                    .contentMD5(LocalFiles.base64(LocalFiles.md5(buffer, length))).contentLength((long) length));
-            ObjectOptions.apply(options, b);
-            if (options.storageClass().isEmpty()) {
-                src.storageClass().ifPresent(b::storageClass);
-            }
-            Tags.header(tags).ifPresent(b::tagging);
+            PutObjectRequest.Builder b = src.copyTo(PutObjectRequest.builder(), r, options, tags)
+                    .contentMD5(LocalFiles.base64(LocalFiles.md5(buffer, length))).contentLength((long) length);
             String etag = destination.putObject(b.build(), RequestBody.fromBytes(length == buffer.length ? buffer
                     : java.util.Arrays.copyOf(buffer, length))).eTag();
             log.debug("{}: streamed {} bytes in one request", subject, length);
@@ -126,15 +120,7 @@ public final class StreamingCopier implements AutoCloseable {
         }
         String uploadId;
         try {
-            uploadId = destination.createMultipartUpload(b -> {
-                src.headers(b.bucket(r.destinationBucket()).key(r.destinationKey())
-                        .metadata(src.metadataWith(r.addedMetadata())));
-                ObjectOptions.apply(options, b);
-                if (options.storageClass().isEmpty()) {
-                    src.storageClass().ifPresent(b::storageClass);
-                }
-                Tags.header(tags).ifPresent(b::tagging);
-            }).uploadId();
+            uploadId = destination.createMultipartUpload(b -> src.copyTo(b, r, options, tags)).uploadId();
         } catch (RuntimeException e) {
             throw failures.remote(subject, "cannot start multipart upload", e);
         }
