@@ -138,11 +138,6 @@ public final class Engine {
         this.settle = settings.settleRule();
     }
 
-    /** The first running site whose source holds {@code item}, if any ({@link #sitesOf} for all of them). */
-    public Optional<Site> siteOf(ItemRef item) {
-        return sites.stream().filter(s -> owns(s, item)).findFirst();
-    }
-
     /** Every running site whose source holds {@code item}: one folder may feed several destinations. */
     public List<Site> sitesOf(ItemRef item) {
         return sites.stream().filter(s -> owns(s, item)).toList();

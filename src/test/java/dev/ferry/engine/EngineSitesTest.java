@@ -67,7 +67,7 @@ class EngineSitesTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> prefixStore.stored.contains("in/a.txt")
                 && treeStore.stored.contains("b.jpg"));
         assertThat(engine.bucketStatus()).containsKeys("docs", "photos");
-        assertThat(engine.siteOf(LocalSource.ref(TestIds.SOURCE, docs.root().resolve("x.txt")))).contains(docs);
+        assertThat(engine.sitesOf(LocalSource.ref(TestIds.SOURCE, docs.root().resolve("x.txt")))).containsExactly(docs);
         assertThatThrownBy(() -> engine.addSite(prefix("docs", prefixStore)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("docs");
     }
@@ -87,7 +87,7 @@ class EngineSitesTest {
         engine.removeSite(gone, Duration.ofSeconds(5));
 
         assertThat(engine.bucketStatus()).doesNotContainKey("gone");
-        assertThat(engine.siteOf(LocalSource.ref(TestIds.SOURCE, gone.root().resolve("x.txt")))).isEmpty();
+        assertThat(engine.sitesOf(LocalSource.ref(TestIds.SOURCE, gone.root().resolve("x.txt")))).isEmpty();
         assertThat(enqueue(gone, "docs-bucket", "late.txt", settled())).isFalse();
         engine.changed(LocalSource.ref(TestIds.SOURCE, Files.writeString(gone.root().resolve("changed.txt"), "a change after the stop")));
         engine.deletionsRefused(gone, "docs-bucket", Optional.of("too many")); // no lane comes back for it

@@ -90,7 +90,7 @@ class EngineWithMemorySourceTest {
 
         feed = source.feed(engine.changes(() -> { }));
         source.put("docs/a.txt", "the new bytes of a", clock.instant());
-        assertThat(engine.siteOf(new ItemRef("memory-test", a))).contains(site);
+        assertThat(engine.sitesOf(new ItemRef("memory-test", a))).containsExactly(site);
         clock.advance(SETTLE.plusMillis(1));
         await().atMost(Duration.ofSeconds(10)).until(() -> store.writes("archive", "in/docs/a.txt") == 2);
         assertThat(store.object("archive", "in/docs/a.txt").orElseThrow().text()).isEqualTo("the new bytes of a");
@@ -109,8 +109,8 @@ class EngineWithMemorySourceTest {
                 new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(1), () -> 0.5), listener);
         String a = source.put("docs/a.txt", "a", START.minus(Duration.ofMinutes(5)));
 
-        assertThat(engine.siteOf(new ItemRef("another-source", a))).isEmpty();
-        assertThat(engine.siteOf(new ItemRef("memory-test", "/elsewhere/a.txt"))).isEmpty();
+        assertThat(engine.sitesOf(new ItemRef("another-source", a))).isEmpty();
+        assertThat(engine.sitesOf(new ItemRef("memory-test", "/elsewhere/a.txt"))).isEmpty();
         engine.changed(new ItemRef("another-source", a));
         assertThat(engine.backlog()).isZero();
     }
