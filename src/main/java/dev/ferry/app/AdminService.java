@@ -62,9 +62,13 @@ final class AdminService implements AdminOperations {
     public RetryAnswer retry(Optional<String> path) {
         List<NotRetried> notRetried = new ArrayList<>();
         if (path.isPresent()) {
-            // this instance's records of the path, one per destination bucket
+            // this instance's records of the path, one per destination bucket: the failed ones, and those whose
+            // own retry is being attempted this moment (marked uploading after a failure), which would otherwise
+            // be missed by an operator's retry that happens to come during that attempt
             List<FileRecord> failed = writer.recordsOf(writer.instance().value(), path.get()).stream()
-                    .filter(r -> r.status() == FileStatus.FAILED).toList();
+                    .filter(r -> r.status() == FileStatus.FAILED
+                            || r.status() == FileStatus.UPLOADING && r.attempts() > 0)
+                    .toList();
             if (failed.isEmpty()) {
                 return new RetryAnswer(0, List.of(new NotRetried(path.get(), NO_FAILED_RECORD)));
             }

@@ -44,8 +44,9 @@ final class SiteRunner {
         if (pollInterval.isPresent()) {
             log.info("{}: polling every {} s instead of native watching", site.root(), pollInterval.get().toSeconds());
         }
-        watch.start();
-        sweeps.requestFull("start-up");
+        if (!watch.start("start-up")) {
+            sweeps.requestFull("start-up");
+        }
     }
 
     /**

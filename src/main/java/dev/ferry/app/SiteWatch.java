@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +44,17 @@ final class SiteWatch {
     private Duration retryDelay;
     private Instant retryAt;
 
+    private final BiFunction<Path, WatchListener, TreeWatcher> watchers;
+
     SiteWatch(Site site, Engine engine, SweepScheduler sweeps, WatchHealth health, Clock clock, boolean nativeWatching,
             Duration firstRetry) {
+        this(site, engine, sweeps, health, clock, nativeWatching, firstRetry, TreeWatcher::new);
+    }
+
+    /** @param watchers makes the native watcher of a folder (tests give it a thread they run by hand) */
+    SiteWatch(Site site, Engine engine, SweepScheduler sweeps, WatchHealth health, Clock clock, boolean nativeWatching,
+            Duration firstRetry, BiFunction<Path, WatchListener, TreeWatcher> watchers) {
+        this.watchers = watchers;
         this.site = site;
         this.engine = engine;
         this.sweeps = sweeps;
@@ -56,11 +66,21 @@ final class SiteWatch {
         this.rootMonitor = new RootMonitor(site.root(), clock, Duration.ofSeconds(1));
     }
 
-    synchronized void start() {
+    /**
+     * Starts watching natively (when configured and the folder is there). The full sweep named
+     * {@code sweepReason} then waits until the whole tree is watched: a sweep running while the watcher still
+     * registers folders could list a folder before its watch exists, and a file created there in between would
+     * be seen by neither until the safety sweep.
+     *
+     * @return whether the sweep was deferred to the end of registration; when not, the caller sweeps now
+     */
+    synchronized boolean start(String sweepReason) {
         rootMonitor.checkNow().ifPresent(this::rootChanged);
         if (nativeWatching && !rootMonitor.missing()) {
-            startWatcher(null, false);
+            startWatcher(sweepReason, false);
+            return true;
         }
+        return false;
     }
 
     /** Every second: checks the folder's identity, and tries to watch again when that is due. */
@@ -121,7 +141,7 @@ final class SiteWatch {
         registering = true;
         sweepReason = reason;
         holdDeletionsInNextSweep = holdDeletions;
-        watcher = new TreeWatcher(site.root(), new Listener(current));
+        watcher = watchers.apply(site.root(), new Listener(current));
         watcher.start();
     }
 

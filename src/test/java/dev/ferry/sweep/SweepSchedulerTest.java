@@ -9,6 +9,7 @@ import dev.ferry.filter.IgnoreRules;
 import dev.ferry.filter.PathFilter;
 import dev.ferry.filter.PrefixRouter;
 import dev.ferry.filter.RouteDecision;
+import dev.ferry.testing.ByHand;
 import dev.ferry.testing.InMemoryRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,13 +17,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,53 +150,4 @@ class SweepSchedulerTest {
     }
 
     /** Queues what it is given (execute) and runs it when told; submitted work runs at once, in the caller. */
-    private static final class ByHand extends AbstractExecutorService {
-        final Deque<Runnable> tasks = new ArrayDeque<>();
-        int ran;
-        private boolean shutdown;
-
-        void runAll() {
-            while (!tasks.isEmpty()) {
-                tasks.removeFirst().run();
-            }
-        }
-
-        @Override
-        public void execute(Runnable command) {
-            if (command instanceof java.util.concurrent.FutureTask<?>) {
-                ran++;
-                command.run(); // submit(): the caller waits on its future right after
-            } else {
-                tasks.addLast(command);
-            }
-        }
-
-        @Override
-        public void shutdown() {
-            shutdown = true;
-        }
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            shutdown = true;
-            List<Runnable> left = new ArrayList<>(tasks);
-            tasks.clear();
-            return left;
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return shutdown;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return shutdown && tasks.isEmpty();
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return isTerminated();
-        }
-    }
 }

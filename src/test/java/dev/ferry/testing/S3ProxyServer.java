@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * its own port on 127.0.0.1 and its own filesystem-backed data directory, so several can run side by side in
  * one JVM and the data survives {@link #restart()}. The jar comes from the system property {@code s3proxy.jar}
  * (set by surefire/failsafe), else {@code target/s3proxy/s3proxy.jar}.
+ *
+ * <p>Starting the process takes a second or two of CPU, paid by nearly every integration test. So a server with
+ * the default account that was never stopped or restarted is not ended by {@link #close()}: its buckets are
+ * deleted and it waits, empty, for the next {@link #start()} of the same test JVM, which finds it as a new
+ * server would be (no bucket, no object). A test that stops, restarts or configures its server gets a process of
+ * its own.
  */
 public final class S3ProxyServer implements AutoCloseable {
     private static final String IDENTITY = "ferry-test-identity";
@@ -41,6 +49,9 @@ public final class S3ProxyServer implements AutoCloseable {
     private static final String REGION = "us-east-1";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    /** Idle servers with the default account and no data, kept for the next start(). */
+    private static final Deque<S3ProxyServer> IDLE = new ArrayDeque<>();
+    private static final int MAX_IDLE = 2;
 
     private final Path home;
     private final Path dataDir;
@@ -53,6 +64,8 @@ public final class S3ProxyServer implements AutoCloseable {
     private final Thread shutdownHook;
     private Process process;
     private S3Client client;
+    /** Whether close() may keep the process for the next test: the default account, never stopped or restarted. */
+    private boolean reusable;
 
     private S3ProxyServer(Path home, int port, Map<String, String> extraProperties) throws IOException {
         this.home = home;
@@ -60,12 +73,16 @@ public final class S3ProxyServer implements AutoCloseable {
         this.port = port;
         this.identity = extraProperties.getOrDefault("s3proxy.identity", IDENTITY);
         this.credential = extraProperties.getOrDefault("s3proxy.credential", CREDENTIAL);
+        this.reusable = extraProperties.isEmpty();
         this.propertiesFile = home.resolve("s3proxy.properties");
         Path logs = Files.createDirectories(targetDir().resolve("s3proxy-logs"));
         this.logFile = logs.resolve("s3proxy-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet()
                 + "-port" + port + ".log");
         writeProperties(extraProperties);
-        this.shutdownHook = new Thread(this::destroyProcess, "s3proxy-shutdown-" + port);
+        this.shutdownHook = new Thread(() -> {
+            destroyProcess();
+            deleteTree(home); // an idle server kept for reuse is ended here
+        }, "s3proxy-shutdown-" + port);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -76,6 +93,12 @@ public final class S3ProxyServer implements AutoCloseable {
 
     /** Starts a server with extra S3Proxy properties (they override the defaults) and waits until it answers. */
     public static S3ProxyServer start(Map<String, String> extraProperties) {
+        if (extraProperties.isEmpty()) {
+            Optional<S3ProxyServer> idle = takeIdle();
+            if (idle.isPresent()) {
+                return idle.get();
+            }
+        }
         // The free port is only free when we look: another process may take it first, so try a few.
         RuntimeException last = null;
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -186,13 +209,49 @@ public final class S3ProxyServer implements AutoCloseable {
 
     /** Stops the process; afterwards connections to the port are refused. */
     public synchronized void stop() {
+        reusable = false;
         destroyProcess();
     }
 
     /** Starts the process again on the same port with the same data, and waits until it answers. */
     public synchronized void restart() {
+        reusable = false;
         destroyProcess();
         launch();
+    }
+
+    /** An idle server that still answers, emptied by the close() that made it idle; else none. */
+    private static Optional<S3ProxyServer> takeIdle() {
+        while (true) {
+            S3ProxyServer server;
+            synchronized (IDLE) {
+                server = IDLE.pollFirst();
+            }
+            if (server == null) {
+                return Optional.empty();
+            }
+            synchronized (server) {
+                if (server.process != null && server.process.isAlive() && server.answers()) {
+                    return Optional.of(server);
+                }
+            }
+            server.reusable = false;
+            server.close();
+        }
+    }
+
+    /** Deletes every bucket and object (the filesystem backend: one directory per bucket under the data dir). */
+    private boolean emptied() {
+        try (var buckets = Files.list(dataDir)) {
+            buckets.forEach(S3ProxyServer::deleteTree);
+        } catch (IOException e) {
+            return false;
+        }
+        try (var left = Files.list(dataDir)) {
+            return left.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
@@ -200,6 +259,14 @@ public final class S3ProxyServer implements AutoCloseable {
         if (client != null) {
             client.close();
             client = null;
+        }
+        if (reusable && process != null && process.isAlive() && emptied()) {
+            synchronized (IDLE) {
+                if (IDLE.size() < MAX_IDLE) {
+                    IDLE.addLast(this);
+                    return;
+                }
+            }
         }
         destroyProcess();
         try {
