@@ -1,6 +1,7 @@
 package dev.ferry.app;
 
 import dev.ferry.core.AdminOperations;
+import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStatus;
 import dev.ferry.core.StateStore;
@@ -13,10 +14,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,35 +75,28 @@ final class AdminService implements AdminOperations {
             if (failed.isEmpty()) {
                 return new RetryAnswer(0, List.of(new NotRetried(path.get(), NO_FAILED_RECORD)));
             }
-            int queued = 0;
+            Set<Destination> queued = new HashSet<>();
             for (FileRecord r : failed) {
-                Optional<String> why = retry(r);
-                if (why.isEmpty()) {
-                    queued++;
-                } else {
-                    notRetried.add(new NotRetried(path.get(), why.get()));
-                }
+                retry(r, queued).ifPresent(why -> notRetried.add(new NotRetried(path.get(), why)));
             }
-            return new RetryAnswer(queued, notRetried);
+            return new RetryAnswer(queued.size(), notRetried);
         }
         // Records of failures moments ago may still wait in the write-behind buffer: give them a moment.
         writer.flush(Duration.ofSeconds(2));
-        int queued = 0;
+        // counted by destination: a file queued here whose attempt under way fails meanwhile is found in backoff
+        // below as well, and is still one file retried
+        Set<Destination> queued = new HashSet<>();
         for (int offset = 0;; offset += PAGE) {
             List<FileRecord> page = store.list(FileStatus.FAILED, offset, PAGE);
             for (FileRecord r : page) {
-                Optional<String> why = retry(r);
-                if (why.isEmpty()) {
-                    queued++;
-                } else {
-                    notRetried.add(new NotRetried(r.path(), why.get()));
-                }
+                retry(r, queued).ifPresent(why -> notRetried.add(new NotRetried(r.path(), why)));
             }
             if (page.size() < PAGE) {
                 break;
             }
         }
-        return new RetryAnswer(queued + engine.retryBackingOffNow(), notRetried);
+        queued.addAll(engine.retryBackingOffNow());
+        return new RetryAnswer(queued.size(), notRetried);
     }
 
     /**
@@ -109,7 +105,7 @@ final class AdminService implements AdminOperations {
      * bucket folder, key too long) stay as they are, since trying again cannot change that: they go once
      * the file is renamed or moved.
      */
-    private Optional<String> retry(FileRecord r) {
+    private Optional<String> retry(FileRecord r, Set<Destination> queued) {
         Path path;
         try {
             path = Path.of(r.path());
@@ -126,8 +122,11 @@ final class AdminService implements AdminOperations {
                     r.mtimeMillis(), r.ctimeNanos(), r.inode(), r.checksum(), r.etag(), r.attempts(), r.reason(), false,
                     r.createdAt(), clock.instant(), r.uploadedAt()));
         }
-        return engine.retryNow(LocalSource.ref(r.source(), path), routed.destination()) ? Optional.empty()
-                : Optional.of("its bucket's queue is full or the daemon is stopping: try again in a moment");
+        if (!engine.retryNow(LocalSource.ref(r.source(), path), routed.destination())) {
+            return Optional.of("its bucket's queue is full or the daemon is stopping: try again in a moment");
+        }
+        queued.add(routed.destination());
+        return Optional.empty();
     }
 
     @Override
@@ -156,7 +155,7 @@ final class AdminService implements AdminOperations {
         return new FilePage(offset, limit, OptionalLong.of(total), files, cannotRetry);
     }
 
-    /** Whether the record's file can be uploaded where it is, as {@link #retry(FileRecord)} decides it. */
+    /** Whether the record's file can be uploaded where it is, as {@link #retry(FileRecord, Set)} decides it. */
     private boolean routable(FileRecord r) {
         try {
             return router.apply(Path.of(r.path()), r.bucket()) instanceof RouteDecision.Routed;

@@ -366,9 +366,13 @@ public final class Engine {
         return offer == BucketQueue.Offer.ADDED || offer == BucketQueue.Offer.MERGED;
     }
 
-    /** Makes every file waiting in backoff after a failure due now, all buckets; returns how many. */
-    public int retryBackingOffNow() {
-        return lanes.values().stream().mapToInt(l -> l.queue.expediteRetries()).sum();
+    /** Makes every file waiting in backoff after a failure due now, all buckets; returns their destinations. */
+    public java.util.Set<Destination> retryBackingOffNow() {
+        java.util.Set<Destination> made = new java.util.HashSet<>();
+        for (Lane l : lanes.values()) {
+            l.queue.expediteRetries().forEach(key -> made.add(new Destination(l.bucket, key)));
+        }
+        return made;
     }
 
     /** Total files waiting and in flight, all buckets. */

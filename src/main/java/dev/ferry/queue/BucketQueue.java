@@ -223,8 +223,8 @@ public final class BucketQueue {
         }
     }
 
-    /** Makes every entry waiting in backoff after a failure due now; returns how many were. */
-    public int expediteRetries() {
+    /** Makes every entry waiting in backoff after a failure due now; returns their keys. */
+    public List<String> expediteRetries() {
         lock.lock();
         try {
             Instant now = clock.instant();
@@ -244,7 +244,7 @@ public final class BucketQueue {
             if (!backingOff.isEmpty()) {
                 changed.signalAll();
             }
-            return backingOff.size();
+            return backingOff.stream().map(e -> e.key).toList();
         } finally {
             lock.unlock();
         }
