@@ -104,7 +104,8 @@ final class WatchHealth {
      * its last error (else the first site's that has one).
      */
     static WatcherHealth combine(List<WatchHealth> all, Optional<Instant> lastSweepAt) {
-        String roots = String.join(", ", all.stream().map(h -> h.root.toString()).toList());
+        // sites that share a folder name it once
+        String roots = String.join(", ", all.stream().map(h -> h.root.toString()).distinct().toList());
         List<State> states = all.stream().map(WatchHealth::state).toList();
         boolean anyPolling = states.stream().anyMatch(s -> s.mode.equals("polling"));
         boolean healthy = states.stream().allMatch(s -> s.healthy);

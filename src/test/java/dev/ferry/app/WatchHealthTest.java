@@ -31,6 +31,13 @@ class WatchHealthTest {
     }
 
     @Test
+    void sitesSharingAFolderNameItOnce() {
+        WatchHealth archive = new WatchHealth(Path.of("/srv/photos"), false);
+        assertThat(WatchHealth.combine(List.of(photos, archive, scans), Optional.empty()).root())
+                .isEqualTo("/srv/photos, /srv/scans");
+    }
+
+    @Test
     void aPartlyWatchedTreeIsPolledUntilItIsWatchedWholeAgain() {
         photos.partial("/srv/photos/locked: cannot watch this folder: AccessDeniedException");
         assertThat(photos.polling()).isTrue();
