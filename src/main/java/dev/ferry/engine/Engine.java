@@ -7,6 +7,7 @@ import dev.ferry.core.FileStat;
 import dev.ferry.core.FileStatus;
 import dev.ferry.core.ItemRef;
 import dev.ferry.core.ItemVersion;
+import dev.ferry.core.RecordId;
 import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.SettleRule;
 import dev.ferry.core.StateStoreException;
@@ -270,30 +271,29 @@ public final class Engine {
             // before the other wrote: read again (pending writes included) so it is recorded and logged once.
             Optional<FileRecord> current = existing;
             try {
-                current = records.get(records.local(path, rejected.bucket()));
+                current = records.get(new RecordId(item.source(), path, rejected.bucket()));
             } catch (StateStoreException e) {
                 // the store is away: record it from what the caller read
             }
             if (!UploadDecision.alreadyRecorded(current, status, rejected.reason(), stat)) {
-                recordRejection(path, rejected, stat, current);
+                recordRejection(item, rejected, stat, current);
             }
         }
     }
 
-    private void recordRejection(String path, RouteDecision.Rejected rejected, FileStat stat,
+    private void recordRejection(ItemRef item, RouteDecision.Rejected rejected, FileStat stat,
             Optional<FileRecord> existing) {
         Instant now = clock.instant();
-        FileRecord base = existing.orElseGet(() -> FileRecord.pending(records.instance().value(), path,
-                rejected.bucket(),
-                rejected.key(), stat, now));
+        FileRecord base = existing.orElseGet(() -> FileRecord.pending(item.source(), item.item(),
+                rejected.bucket(), rejected.key(), stat, now));
         FileRecord record = rejected.failure()
                 ? base.failed(rejected.bucket(), rejected.key(), stat, rejected.reason(), true, now)
                 : base.ignored(rejected.bucket(), rejected.key(), stat, rejected.reason(), now);
         records.offer(record);
         if (rejected.failure()) {
-            log.warn("{}: not uploaded: {}", path, rejected.reason());
+            log.warn("{}: not uploaded: {}", item, rejected.reason());
         } else {
-            log.info("{}: ignored: {}", path, rejected.reason());
+            log.info("{}: ignored: {}", item, rejected.reason());
         }
     }
 
@@ -501,7 +501,7 @@ public final class Engine {
             Optional<ItemVersion> version = site.source().version(item.item());
             if (version.isPresent()) {
                 reject(site, item, rejected, version.get().stat(),
-                        records.get(records.local(item.item(), rejected.bucket())));
+                        records.get(new RecordId(item.source(), item.item(), rejected.bucket())));
             } else if (rejected.kind().fileLevel()) {
                 lane(site, rejected.bucket()).ifPresent(lane -> lane.stats.succeeded(item.item()));
             }

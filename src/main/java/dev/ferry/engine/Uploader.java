@@ -10,6 +10,7 @@ import dev.ferry.core.ItemVersion;
 import dev.ferry.core.ObjectStore;
 import dev.ferry.core.PutRequest;
 import dev.ferry.core.PutResult;
+import dev.ferry.core.RecordId;
 import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.RemoteObject;
 import dev.ferry.core.SettleRule;
@@ -74,10 +75,10 @@ final class Uploader {
             Optional<String> notAnItem = source.notAnItem(item);
             boolean deleted = notAnItem.isEmpty();
             if (site.retireDeleted() && deleted) {
-                return retire(site, dest, pathText, gate);
+                return retire(site, dest, ref, gate);
             }
             if (deleted) {
-                closeUnfinished(pathText, dest);
+                closeUnfinished(ref, dest);
             }
             return new UploadOutcome.Gone(notAnItem.orElse(GONE), !deleted);
         }
@@ -91,7 +92,7 @@ final class Uploader {
         Optional<FileRecord> record;
         boolean storeDown = false;
         try {
-            record = records.get(records.local(pathText, dest.bucket()));
+            record = records.get(recordOf(ref, dest));
         } catch (StateStoreException e) {
             record = Optional.empty();
             storeDown = true;
@@ -150,13 +151,13 @@ final class Uploader {
             } else if (inDoubt) {
                 Optional<RemoteObject> remote = store.head(dest.bucket(), dest.key());
                 if (remote.isPresent() && UploadDecision.sameSizeAndMtime(remote.get(), stat)) {
-                    FileRecord base = record.orElseGet(() -> fresh(pathText, dest, stat, now));
+                    FileRecord base = record.orElseGet(() -> fresh(ref, dest, stat, now));
                     records.offer(base.uploaded(dest.bucket(), dest.key(), stat, remote.get().md5Hex().orElse(""),
                             remote.get().etag(), now));
                     return new UploadOutcome.Unchanged("already in S3 (confirmed after an interrupted upload)");
                 }
             }
-            FileRecord base = record.orElseGet(() -> fresh(pathText, dest, stat, now));
+            FileRecord base = record.orElseGet(() -> fresh(ref, dest, stat, now));
             mark(base.uploading(dest.bucket(), dest.key(), stat, "", now));
 
             Instant started = clock.instant();
@@ -191,7 +192,7 @@ final class Uploader {
                 return new UploadOutcome.Requeue(clock.instant().plus(settle.time()),
                         "changed during upload (" + e.getMessage() + ")");
             }
-            FileRecord base = record.orElseGet(() -> fresh(pathText, dest, stat, now));
+            FileRecord base = record.orElseGet(() -> fresh(ref, dest, stat, now));
             boolean permanent = !e.kind().retryable();
             records.offer(base.failed(dest.bucket(), dest.key(), stat, e.getMessage(), permanent, clock.instant()));
             if (e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET) {
@@ -208,7 +209,8 @@ final class Uploader {
      * while the site's folder is there: files gone with their folder (deleted, renamed away, an unmounted disk)
      * keep their objects.
      */
-    private UploadOutcome retire(Site site, Destination dest, String pathText, BucketGate gate) {
+    private UploadOutcome retire(Site site, Destination dest, ItemRef ref, BucketGate gate) {
+        String pathText = ref.item();
         if (!site.source().available()) {
             log.info("{}: deleted locally, but the watched folder {} is missing: its object is kept", dest,
                     site.source());
@@ -216,14 +218,14 @@ final class Uploader {
         }
         Optional<FileRecord> record;
         try {
-            record = records.get(records.local(pathText, dest.bucket()));
+            record = records.get(recordOf(ref, dest));
         } catch (StateStoreException e) {
             return new UploadOutcome.Retry(pathText + ": deleted locally, but the state store cannot say whether "
                     + "Ferry uploaded it: " + e.getMessage());
         }
         if (record.isEmpty() || record.get().status() != FileStatus.UPLOADED
                 || !record.get().bucket().equals(dest.bucket()) || !record.get().key().equals(dest.key())) {
-            closeUnfinished(pathText, dest);
+            closeUnfinished(ref, dest);
             return new UploadOutcome.Gone("deleted before it was uploaded");
         }
         if (!gate.allowDelete()) {
@@ -253,10 +255,10 @@ final class Uploader {
      * stay in {@code ferry failed} for ever, since no sweep finds the file again. It is recorded as IGNORED with
      * the reason; should the file come back, that record does not stop its upload.
      */
-    private void closeUnfinished(String pathText, Destination dest) {
+    private void closeUnfinished(ItemRef ref, Destination dest) {
         Optional<FileRecord> record;
         try {
-            record = records.get(records.local(pathText, dest.bucket()));
+            record = records.get(recordOf(ref, dest));
         } catch (StateStoreException e) {
             return; // the store is away: the record stays as it is, which loses nothing
         }
@@ -288,8 +290,13 @@ final class Uploader {
     }
 
     /** A first record of this item going to {@code dest}: this instance's, for that bucket. */
-    private FileRecord fresh(String pathText, Destination dest, FileStat stat, Instant now) {
-        return FileRecord.pending(records.instance().value(), pathText, dest.bucket(), dest.key(), stat, now);
+    private static FileRecord fresh(ItemRef ref, Destination dest, FileStat stat, Instant now) {
+        return FileRecord.pending(ref.source(), ref.item(), dest.bucket(), dest.key(), stat, now);
+    }
+
+    /** The record of this item of its source going to the destination's bucket (for a local tree, its path). */
+    private static RecordId recordOf(ItemRef ref, Destination dest) {
+        return new RecordId(ref.source(), ref.item(), dest.bucket());
     }
 
     private static Optional<FileStat> statQuietly(Source source, String item) {

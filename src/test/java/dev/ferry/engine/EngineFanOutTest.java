@@ -19,6 +19,7 @@ import dev.ferry.queue.Backoff;
 import dev.ferry.testing.InMemoryRecords;
 import dev.ferry.testing.ManualClock;
 import dev.ferry.testing.MemoryObjectStore;
+import dev.ferry.core.RecordId;
 import dev.ferry.testing.MemorySource;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,7 +120,7 @@ class EngineFanOutTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> uploaded("archive", b));
         assertThat(engine.backlog()).isZero();
         assertThat(primaryStore.keys("primary")).isEmpty();
-        assertThat(records.get(records.local(b, "primary"))).isEmpty();
+        assertThat(records.get(new RecordId(source.id(), b, "primary"))).isEmpty();
     }
 
     @Test
@@ -171,7 +172,7 @@ class EngineFanOutTest {
     }
 
     private FileRecord record(String item, String bucket) {
-        Optional<FileRecord> r = records.get(records.local(item, bucket));
+        Optional<FileRecord> r = records.get(new RecordId(source.id(), item, bucket));
         return r.orElseThrow(() -> new AssertionError("no record of " + item + " in " + bucket));
     }
 
