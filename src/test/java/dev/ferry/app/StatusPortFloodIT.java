@@ -87,9 +87,19 @@ class StatusPortFloodIT extends DaemonTestBase {
         }
     }
 
+    /**
+     * The daemon's open files from /metrics. The slow clients hold the port's connection slots, so one scrape may
+     * be cut off as any client's may; a scraper asks again, and so does this (within the deadline).
+     */
     private double openFiles() {
-        HttpResponse<String> metrics = ferry.get("/metrics");
-        return PrometheusScrape.parse(metrics.body()).value("process_files_open_files")
+        java.util.concurrent.atomic.AtomicReference<String> body = new java.util.concurrent.atomic.AtomicReference<>();
+        await("GET /metrics during the flood").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptionsInstanceOf(java.io.UncheckedIOException.class)
+                .until(() -> {
+                    body.set(ferry.get("/metrics").body());
+                    return true;
+                });
+        return PrometheusScrape.parse(body.get()).value("process_files_open_files")
                 .orElseThrow(() -> new AssertionError("no process_files_open_files in /metrics"));
     }
 }
