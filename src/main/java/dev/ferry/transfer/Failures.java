@@ -102,6 +102,11 @@ final class Failures {
         if (e instanceof NoSuchFileException) {
             return make(FailureKind.PERMANENT, subject, "file vanished before it could be uploaded", e);
         }
+        if (e instanceof java.nio.channels.ClosedByInterruptException
+                || e instanceof InterruptedIOException && !(e instanceof SocketTimeoutException)) {
+            // a shutdown interrupted the worker while it read the file: nothing is wrong with the file
+            return make(FailureKind.RETRYABLE, subject, "interrupted while reading the file", e);
+        }
         if (e instanceof AccessDeniedException) {
             return make(FailureKind.RETRYABLE, subject, "cannot read file: permission denied", e);
         }

@@ -145,6 +145,11 @@ class FailuresTest {
         assertThat(denied.getMessage()).isEqualTo("b/k: cannot read file: permission denied");
         TransferException directory = failures.local("b/k", new FileSystemException("/x", null, "Is a directory"));
         assertThat(directory.getMessage()).isEqualTo("b/k: cannot read file: Is a directory");
+        // a shutdown that interrupts the worker while it reads is not a problem of the file
+        TransferException interrupted = failures.local("b/k",
+                new LocalReadException(new java.nio.channels.ClosedByInterruptException()));
+        assertThat(interrupted.kind()).isEqualTo(FailureKind.RETRYABLE);
+        assertThat(interrupted.getMessage()).isEqualTo("b/k: interrupted while reading the file");
     }
 
     @Test
