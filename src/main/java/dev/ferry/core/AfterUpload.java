@@ -24,13 +24,38 @@ public sealed interface AfterUpload {
     }
 
     /**
-     * The file is moved under {@code folder}, keeping its path relative to its site's folder.
+     * The file is moved under {@code folder}, at the path its key is made from: its path relative to the site's
+     * folder, spelled as a seed 003 policy's pattern spells it and without {@code input_remove_prefix}, as seed 003
+     * moved it (a site of Ferry's YAML without those: its relative path).
      *
-     * @param folder absolute; outside the site's folder (checked when the configuration is loaded)
+     * @param folder       absolute; outside the site's folder (checked when the configuration is loaded)
+     * @param pathPrefix   how the policy's pattern spells the site's folder ("data/" for "data/**"); "" for sites
+     * @param removePrefix input_remove_prefix; "" for none
      */
-    record MoveTo(Path folder) implements AfterUpload {
+    record MoveTo(Path folder, String pathPrefix, String removePrefix) implements AfterUpload {
         public MoveTo {
             Objects.requireNonNull(folder, "folder");
+            Objects.requireNonNull(pathPrefix, "pathPrefix");
+            Objects.requireNonNull(removePrefix, "removePrefix");
+        }
+
+        /** Under {@code folder} at the file's path relative to the site's folder. */
+        public MoveTo(Path folder) {
+            this(folder, "", "");
+        }
+
+        /**
+         * Where a file at {@code relative} ('/'-separated, under the site's folder) goes under {@link #folder}: its
+         * spelled path without the remove prefix, or {@code relative} when that leaves nothing.
+         */
+        public String subPath(String relative) {
+            String spelled = pathPrefix + relative;
+            String rest = !removePrefix.isEmpty() && spelled.startsWith(removePrefix)
+                    ? spelled.substring(removePrefix.length()) : spelled;
+            while (rest.startsWith("/")) {
+                rest = rest.substring(1);
+            }
+            return rest.isEmpty() ? relative : rest;
         }
     }
 

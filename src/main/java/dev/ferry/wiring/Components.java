@@ -139,7 +139,8 @@ public final class Components {
     /** The site's upload policy; what becomes of its files after upload only when {@code releaseFiles}. */
     static SitePolicy policy(SiteConfig sc, boolean releaseFiles) {
         AfterUpload after = !releaseFiles ? AfterUpload.KEEP : sc.deleteAfterUpload() ? new AfterUpload.Delete()
-                : sc.moveAfterUpload().<AfterUpload>map(AfterUpload.MoveTo::new).orElse(AfterUpload.KEEP);
+                : sc.moveAfterUpload().<AfterUpload>map(dir -> new AfterUpload.MoveTo(dir, sc.pathPrefix(), sc.removePrefix()))
+                        .orElse(AfterUpload.KEEP);
         return new SitePolicy(sc.delayUpload(), sc.forceUpload(), after);
     }
 

@@ -93,7 +93,8 @@ class AfterUploadIT {
         Files.writeString(config, """
                 {"s3_bucket": "ingest-bucket", "aws_keys_file": "s3-ingestor-keys.json", "policies": [
                   {"input_file_pattern": "del/**", "output_key_prefix": "d/", "delete_after_upload": true},
-                  {"input_file_pattern": "mov/**", "output_key_prefix": "m/", "move_after_upload": "moved"},
+                  {"input_file_pattern": "mov/**", "input_remove_prefix": "mov/", "output_key_prefix": "m/",
+                   "move_after_upload": "moved"},
                   {"input_file_pattern": "ro/**", "output_key_prefix": "r/", "delete_after_upload": true}]}
                 """);
         Files.createDirectories(home.resolve("mov"));
@@ -108,11 +109,11 @@ class AfterUploadIT {
         assertThat(home.resolve("del/a")).as("its folder stays").isDirectory();
         assertThat(ferry.log()).contains(early + ": deleted after upload (s3://ingest-bucket/d/del/a/1.jpg verified)");
 
-        // written while watched: deleted, and moved keeping its path under the policy's folder
+        // written while watched: deleted, and moved to the path its key is made from (without input_remove_prefix)
         Path watched = write("del/b/2.jpg", "written while watched");
         Path moving = write("mov/cam1/x.jpg", "to be moved");
         awaitObject("d/del/b/2.jpg", "written while watched");
-        awaitObject("m/mov/cam1/x.jpg", "to be moved");
+        awaitObject("m/cam1/x.jpg", "to be moved");
         Path moved = home.resolve("moved/cam1/x.jpg");
         await("moved after upload").atMost(DEADLINE).until(() -> !Files.exists(watched) && Files.exists(moved));
         assertThat(moving).doesNotExist();
@@ -135,7 +136,7 @@ class AfterUploadIT {
         assertThat(log).doesNotContain("deleted from S3");
         assertThat(locked).exists();
         assertThat(s3.listKeys("ingest-bucket")).containsExactlyInAnyOrder("d/del/a/1.jpg", "d/del/b/2.jpg",
-                "m/mov/cam1/x.jpg", "r/ro/sub/keep.jpg");
+                "m/cam1/x.jpg", "r/ro/sub/keep.jpg");
         for (Path gone : new Path[] {early, watched, moving, locked}) {
             assertThat(record(gone).map(FileRecord::status)).as(gone.toString()).contains(FileStatus.UPLOADED);
         }

@@ -109,6 +109,21 @@ class AfterUploadTest {
     }
 
     @Test
+    void aPolicyMovesTheFileToThePathItsKeyIsMadeFromAsSeed003Did() throws Exception {
+        // pattern "photos/**" with input_remove_prefix "photos/cam1/": photos/cam1/2026/a.jpg goes to done/2026/a.jpg
+        AfterUpload.MoveTo move = new AfterUpload.MoveTo(done, "photos/", "photos/cam1/");
+        assertThat(move.subPath("cam1/2026/a.jpg")).isEqualTo("2026/a.jpg");
+        assertThat(move.subPath("cam2/b.jpg")).as("no prefix to remove").isEqualTo("photos/cam2/b.jpg");
+        assertThat(new AfterUpload.MoveTo(done, "", "cam1").subPath("cam1/c.jpg")).isEqualTo("c.jpg");
+        assertThat(new AfterUpload.MoveTo(done).subPath("x/y.jpg")).isEqualTo("x/y.jpg");
+
+        Path file = write("cam1/2026/a.jpg", "from a policy");
+        assertThat(process(site(move), file, records)).isInstanceOf(UploadOutcome.Uploaded.class);
+        assertThat(file).doesNotExist();
+        assertThat(done.resolve("2026/a.jpg")).hasContent("from a policy");
+    }
+
+    @Test
     void withoutThePolicyTheFileStays() throws Exception {
         Path file = write("a.jpg", "kept");
         assertThat(process(site(AfterUpload.KEEP), file, records)).isInstanceOf(UploadOutcome.Uploaded.class);

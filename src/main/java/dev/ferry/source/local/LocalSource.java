@@ -104,8 +104,8 @@ public final class LocalSource implements Source {
     }
 
     /**
-     * Deletes the file, or moves it under the folder of {@link AfterUpload.MoveTo} at its path relative to this
-     * tree's folder (parent folders created; a rename on one filesystem, else a copy then a delete, which
+     * Deletes the file, or moves it under the folder of {@link AfterUpload.MoveTo} at its path there
+     * ({@link AfterUpload.MoveTo#subPath}; parent folders created; a rename on one filesystem, else a copy then a delete, which
      * {@link Files#move} rolls back when the delete fails). A name already taken there is never overwritten: the
      * file takes the first free {@code name-N.ext}. A symbolic link is left alone: deleting or moving it would not
      * free what it leads to, and what it leads to is not this tree's to delete.
@@ -134,7 +134,7 @@ public final class LocalSource implements Source {
         }
         try {
             if (how instanceof AfterUpload.MoveTo move) {
-                return new AfterUpload.Done("moved to " + moveUnder(path, move.folder()));
+                return new AfterUpload.Done("moved to " + moveUnder(path, move));
             }
             Files.delete(path);
             return new AfterUpload.Done("deleted");
@@ -143,9 +143,13 @@ public final class LocalSource implements Source {
         }
     }
 
-    /** Moves the file to the first free name at its relative path under {@code folder}; where it went. */
-    private Path moveUnder(Path path, Path folder) throws IOException {
-        Path target = folder.resolve(root.relativize(path).toString()).normalize();
+    /** Moves the file to the first free name at its path under the move's folder; where it went. */
+    private Path moveUnder(Path path, AfterUpload.MoveTo move) throws IOException {
+        Path folder = move.folder();
+        Path target = folder.resolve(move.subPath(root.relativize(path).toString().replace('\\', '/'))).normalize();
+        if (!target.startsWith(folder) || target.equals(folder)) {
+            throw new IOException(target + " would not be inside " + folder);
+        }
         Path parent = target.getParent();
         if (parent != null) {
             Files.createDirectories(parent);
