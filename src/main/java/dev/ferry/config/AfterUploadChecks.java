@@ -56,7 +56,8 @@ final class AfterUploadChecks {
                     : existing + " is not a folder"));
         }
         return Files.isWritable(existing) ? java.util.Optional.empty()
-                : java.util.Optional.of("cannot be created: " + existing + " is not writable by the user Ferry runs as");
+                : java.util.Optional.of("cannot be created: " + existing
+                        + " is not writable by the user Ferry runs as");
     }
 
     private static boolean inside(Path a, Path folder) {

@@ -77,8 +77,8 @@ enum SiteKey {
                     + "retire_deleted or move_after_upload, nor on a folder another site also reads)."),
     MOVE_AFTER_UPLOAD("move_after_upload", new ValueType.Folder(false), null, "",
             "Move each local file under this folder (outside local_path; relative to the config file's folder), "
-                    + "at its path relative to local_path (without input_remove_prefix), once its upload is verified in S3 "
-                    + "and recorded (the daemon only; same limits as delete_after_upload).");
+                    + "at its path relative to local_path (without input_remove_prefix), once its upload is "
+                    + "verified in S3 and recorded (the daemon only; same limits as delete_after_upload).");
 
     final String yamlName;
     final ValueType type;

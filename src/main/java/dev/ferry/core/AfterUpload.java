@@ -70,13 +70,16 @@ public sealed interface AfterUpload {
      */
     static Optional<String> changedSince(FileStat uploaded, FileStat now) {
         if (now.size() != uploaded.size()) {
-            return Optional.of("its size changed since the upload (" + uploaded.size() + " -> " + now.size() + " bytes)");
+            return Optional.of("its size changed since the upload (" + uploaded.size() + " -> " + now.size()
+                    + " bytes)");
         }
         if (now.mtimeMillis() != uploaded.mtimeMillis()) {
             return Optional.of("its modification time changed since the upload");
         }
-        if (now.inode() != FileStat.UNKNOWN && uploaded.inode() != FileStat.UNKNOWN && now.inode() != uploaded.inode()) {
-            return Optional.of("it was replaced by another file (inode " + uploaded.inode() + " -> " + now.inode() + ")");
+        boolean inodesKnown = now.inode() != FileStat.UNKNOWN && uploaded.inode() != FileStat.UNKNOWN;
+        if (inodesKnown && now.inode() != uploaded.inode()) {
+            return Optional.of("it was replaced by another file (inode " + uploaded.inode() + " -> " + now.inode()
+                    + ")");
         }
         return Optional.empty();
     }

@@ -82,8 +82,8 @@ public final class Components {
      *                     (delete_after_upload, move_after_upload): the daemon's sites do; a one-shot run leaves
      *                     the local tree as it found it
      */
-    public static List<SiteSetup> sites(FerryConfig config, Optional<BandwidthLimiter> limit, List<AutoCloseable> opened,
-            boolean releaseFiles) {
+    public static List<SiteSetup> sites(FerryConfig config, Optional<BandwidthLimiter> limit,
+            List<AutoCloseable> opened, boolean releaseFiles) {
         List<SiteSetup> sites = new ArrayList<>();
         watchPathSite(config, limit, opened).ifPresent(sites::add);
         for (SiteConfig sc : config.sites()) {
@@ -139,7 +139,8 @@ public final class Components {
     /** The site's upload policy; what becomes of its files after upload only when {@code releaseFiles}. */
     static SitePolicy policy(SiteConfig sc, boolean releaseFiles) {
         AfterUpload after = !releaseFiles ? AfterUpload.KEEP : sc.deleteAfterUpload() ? new AfterUpload.Delete()
-                : sc.moveAfterUpload().<AfterUpload>map(dir -> new AfterUpload.MoveTo(dir, sc.pathPrefix(), sc.removePrefix()))
+                : sc.moveAfterUpload().<AfterUpload>map(dir -> new AfterUpload.MoveTo(dir, sc.pathPrefix(),
+                        sc.removePrefix()))
                         .orElse(AfterUpload.KEEP);
         return new SitePolicy(sc.delayUpload(), sc.forceUpload(), after);
     }

@@ -105,10 +105,10 @@ public final class LocalSource implements Source {
 
     /**
      * Deletes the file, or moves it under the folder of {@link AfterUpload.MoveTo} at its path there
-     * ({@link AfterUpload.MoveTo#subPath}; parent folders created; a rename on one filesystem, else a copy then a delete, which
-     * {@link Files#move} rolls back when the delete fails). A name already taken there is never overwritten: the
-     * file takes the first free {@code name-N.ext}. A symbolic link is left alone: deleting or moving it would not
-     * free what it leads to, and what it leads to is not this tree's to delete.
+     * ({@link AfterUpload.MoveTo#subPath}; parent folders created; a rename on one filesystem, else a copy then a
+     * delete, which {@link Files#move} rolls back when the delete fails). A name already taken there is never
+     * overwritten: the file takes the first free {@code name-N.ext}. A symbolic link is left alone: deleting or
+     * moving it would not free what it leads to, and what it leads to is not this tree's to delete.
      */
     @Override
     public AfterUpload.Result release(String item, FileStat uploaded, AfterUpload how) {
