@@ -124,7 +124,7 @@ final class Daemon {
         metrics = new FerryMetrics(this::status);
         closeOnFailure.add(metrics);
         bandwidthLimit = Components.bandwidthLimit(config);
-        List<SiteSetup> sites = Components.sites(config, bandwidthLimit, closeOnFailure);
+        List<SiteSetup> sites = Components.sites(config, bandwidthLimit, closeOnFailure, true);
         engine = new Engine(sites.stream().map(SiteSetup::site).toList(), writer, EngineSettings.daemon(config.concurrency(), config.queueCapacity(),
                 config.settleTime(), config.createBuckets()), clock, Backoff.standard(), metrics, unmarked);
         for (SiteSetup setup : sites) {
@@ -259,7 +259,7 @@ final class Daemon {
      */
     void startSite(SiteConfig sc) {
         List<AutoCloseable> opened = new ArrayList<>();
-        SiteSetup setup = Components.site(config, sc, bandwidthLimit, opened);
+        SiteSetup setup = Components.site(config, sc, bandwidthLimit, opened, true);
         Site site = setup.site();
         try {
             engine.addSite(site);

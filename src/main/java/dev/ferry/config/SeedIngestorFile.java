@@ -26,17 +26,13 @@ final class SeedIngestorFile {
     static final Set<String> OWN_KEYS = Set.of("debug", "api_port", "s3_bucket", "policies");
     private static final Set<String> POLICY_KEYS = Set.of("input_file_pattern", "input_remove_prefix",
             "output_key_prefix", "rewrite", "rewrite_required", "delay_upload",
-            "force_upload");
+            "force_upload", "delete_after_upload", "move_after_upload");
     /** Policy keys carried to the site as they are (the same names and meaning on sites). */
     private static final List<String> SITE_KEYS = List.of("rewrite", "rewrite_required", "delay_upload",
-            "force_upload");
+            "force_upload", "delete_after_upload", "move_after_upload");
     static final String CUSTOMIZER_REFUSED = "customizer runs JavaScript from the configuration, which Ferry does "
             + "not do; a policy's key is data: input_file_pattern, input_remove_prefix and output_key_prefix (regex "
             + "key rewrites, the rewrite rules, replace what customizers computed; see docs/configuration.md)";
-
-    static final String AFTER_UPLOAD_REFUSED = "is not supported yet: Ferry does not delete or move a local file "
-            + "after its upload; remove the key (files stay where they are, and are uploaded again only when they "
-            + "change)";
 
     private SeedIngestorFile() {
     }
@@ -110,8 +106,6 @@ final class SeedIngestorFile {
             String field = it.next();
             if (field.equals("customizer")) {
                 problems.add(where + ".customizer: " + CUSTOMIZER_REFUSED);
-            } else if (field.equals("delete_after_upload") || field.equals("move_after_upload")) {
-                problems.add(where + "." + field + ": " + AFTER_UPLOAD_REFUSED);
             } else if (!POLICY_KEYS.contains(field)) {
                 problems.add(where + "." + field + ": unknown policy key; known: "
                         + String.join(", ", new java.util.TreeSet<>(POLICY_KEYS)));

@@ -9,7 +9,9 @@ import java.util.Optional;
  * (seed 002's "gotcha": with retire_deleted, the site at the bucket root deletes the other's objects), and the
  * state file outside every synced folder. One folder (or nested folders) may feed several sites, each to its own
  * bucket: a file's records are kept per (source, file, destination bucket), so two sites sending the same file to
- * one bucket (even under distinct prefixes, or on two endpoints) would share one record, and are refused.
+ * one bucket (even under distinct prefixes, or on two endpoints) would share one record, and are refused. A site
+ * that deletes or moves its files after upload may share its folder with no other site, nor with watch_path: the
+ * first upload would take the file from the others.
  */
 final class SiteChecks {
     private SiteChecks() {
@@ -38,6 +40,14 @@ final class SiteChecks {
                             + b.bucket() + "/" + b.prefix() + "): one could overwrite or, with retire_deleted, delete "
                             + "the other's objects; give each its own bucket_path");
                 }
+                if (overlap(a.localPath(), b.localPath()) && (a.releasesFiles() || b.releasesFiles())) {
+                    SiteConfig releasing = a.releasesFiles() ? a : b;
+                    problems.add("site '" + releasing.name() + "' deletes or moves its files after upload ("
+                            + afterUploadKey(releasing) + "), but its folder " + releasing.localPath() + " overlaps "
+                            + "the folder of site '" + (releasing == a ? b : a).name() + "' ("
+                            + (releasing == a ? b : a).localPath() + "): a file would go before the other site "
+                            + "uploaded it; give each its own folder, or keep the files");
+                }
                 if (!prefixesOverlap && overlap(a.localPath(), b.localPath()) && a.bucket().equals(b.bucket())) {
                     problems.add("sites '" + a.name() + "' and '" + b.name() + "' send files of overlapping folders ("
                             + a.localPath() + " and " + b.localPath() + ") to the same bucket " + a.bucket()
@@ -47,6 +57,11 @@ final class SiteChecks {
             }
         }
         watchPath.ifPresent(w -> sites.forEach(s -> treeCollision(w, s).ifPresent(problems::add)));
+        watchPath.ifPresent(w -> sites.stream().filter(s -> s.releasesFiles() && overlap(w, s.localPath()))
+                .forEach(s -> problems.add("site '" + s.name() + "' deletes or moves its files after upload ("
+                        + afterUploadKey(s) + "), but its folder " + s.localPath() + " overlaps watch_path " + w
+                        + ", which uploads them too: a file would go before the other uploaded it; give the site a "
+                        + "folder outside watch_path, or keep the files")));
         if (!mongo && stateDir != null) {
             for (Path p : sites.stream().map(SiteConfig::localPath).toList()) {
                 if (stateDir.startsWith(p)) {
@@ -82,6 +97,10 @@ final class SiteChecks {
                 + watchPath + ", whose first-level folders become buckets as they appear: one named " + s.bucket()
                 + " would share the site's bucket and records; point local_path inside a folder of watch_path, or "
                 + "outside it");
+    }
+
+    private static String afterUploadKey(SiteConfig s) {
+        return s.deleteAfterUpload() ? "delete_after_upload" : "move_after_upload";
     }
 
     private static boolean overlap(Path a, Path b) {

@@ -43,6 +43,10 @@ import java.util.Optional;
  * @param delayUpload      a file is uploaded only once its mtime is at least this old (seed 003's delay_upload)
  * @param forceUpload      upload each file a sweep finds even when its record says it is uploaded (seed 003's
  *                         force_upload)
+ * @param deleteAfterUpload delete each local file once its upload is verified and recorded (seed 003's
+ *                         delete_after_upload; the daemon only)
+ * @param moveAfterUpload  move each local file under this folder (absolute, outside localPath) once its upload is
+ *                         verified and recorded (seed 003's move_after_upload; the daemon only)
  */
 public record SiteConfig(
         String name,
@@ -72,7 +76,9 @@ public record SiteConfig(
         String pathPrefix,
         KeyRewrite rewrite,
         Duration delayUpload,
-        boolean forceUpload) {
+        boolean forceUpload,
+        boolean deleteAfterUpload,
+        Optional<Path> moveAfterUpload) {
 
     public SiteConfig {
         exclusions = List.copyOf(exclusions);
@@ -110,12 +116,17 @@ public record SiteConfig(
         }
     }
 
+    /** Whether the site deletes or moves its local files after their uploads. */
+    public boolean releasesFiles() {
+        return deleteAfterUpload || moveAfterUpload.isPresent();
+    }
+
     /** This site with its paths spelled from {@code pathPrefix} (a seed 003 policy's fixed folders). */
     SiteConfig withPathPrefix(String pathPrefix) {
         return new SiteConfig(name, localPath, bucket, prefix, region, endpoint, pathStyle, accessKey, secretAccessKey,
                 sdkChecksums, storageClass, sse, kmsKeyId, retireDeleted, maxDelete, maxDeletePercent, exclusions,
                 inclusions, pollInterval, reconcile, markers, markerFile, localMarkers, removePrefix, pathPrefix,
-                rewrite, delayUpload, forceUpload);
+                rewrite, delayUpload, forceUpload, deleteAfterUpload, moveAfterUpload);
     }
 
     @Override

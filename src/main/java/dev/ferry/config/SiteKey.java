@@ -71,7 +71,14 @@ enum SiteKey {
                     + "duration such as 15m); a younger one waits for the time left."),
     FORCE_UPLOAD("force_upload", new ValueType.Bool(), null, "false",
             "Upload every file again on every sweep (start-up, full sweeps, wakeup), even when its record says it "
-                    + "is uploaded and S3 holds it. Needs reconcile: state, without retire_deleted and markers.");
+                    + "is uploaded and S3 holds it. Needs reconcile: state, without retire_deleted and markers."),
+    DELETE_AFTER_UPLOAD("delete_after_upload", new ValueType.Bool(), null, "false",
+            "Delete each local file once its upload is verified in S3 and recorded (the daemon only; not with "
+                    + "retire_deleted or move_after_upload, nor on a folder another site also reads)."),
+    MOVE_AFTER_UPLOAD("move_after_upload", new ValueType.Folder(false), null, "",
+            "Move each local file under this folder (outside local_path; relative to the config file's folder), "
+                    + "at its path relative to local_path (without input_remove_prefix), once its upload is "
+                    + "verified in S3 and recorded (the daemon only; same limits as delete_after_upload).");
 
     final String yamlName;
     final ValueType type;

@@ -147,6 +147,10 @@ final class SitesParser {
             problems.add(where + ": " + nameOf.apply(SiteKey.FORCE_UPLOAD) + " works with reconcile: state only, "
                     + "without retire_deleted and markers (those decide by comparing with S3)");
         }
+        boolean deleteAfter = Boolean.TRUE.equals(v.get(SiteKey.DELETE_AFTER_UPLOAD));
+        Path moveAfter = (Path) v.get(SiteKey.MOVE_AFTER_UPLOAD);
+        AfterUploadChecks.check(deleteAfter, moveAfter, Boolean.TRUE.equals(v.get(SiteKey.RETIRE_DELETED)),
+                (Path) v.get(SiteKey.LOCAL_PATH), where, nameOf, problems);
         boolean rewriteRequired = Boolean.TRUE.equals(v.get(SiteKey.REWRITE_REQUIRED));
         if (rewriteRequired && rules.isEmpty() && !rejected.contains(SiteKey.REWRITE)) {
             problems.add(where + ": " + nameOf.apply(SiteKey.REWRITE_REQUIRED) + " needs "
@@ -189,7 +193,7 @@ final class SitesParser {
                 (Boolean) v.get(SiteKey.MARKERS), (String) v.get(SiteKey.SYNC_MARKER_FILE),
                 (Boolean) v.get(SiteKey.LOCAL_MARKERS), removePrefix, "",
                 new KeyRewrite(rules, rewriteRequired), (Duration) v.get(SiteKey.DELAY_UPLOAD),
-                (Boolean) v.get(SiteKey.FORCE_UPLOAD)));
+                (Boolean) v.get(SiteKey.FORCE_UPLOAD), deleteAfter, Optional.ofNullable(moveAfter)));
     }
 
     private Optional<Object> parseValue(SiteKey key, JsonNode value, String where) {

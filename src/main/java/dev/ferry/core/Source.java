@@ -71,6 +71,17 @@ public interface Source {
     ItemContent content(String item);
 
     /**
+     * Deletes or moves the item ({@code how}) after its upload was verified and recorded, but only while it is
+     * still the version {@code uploaded} (same size, modification time and inode): a file written again since is
+     * left for its own upload. Never throws: what went wrong is the answer. A source that cannot do it (a bucket)
+     * says so as a {@link AfterUpload.Failed}.
+     */
+    default AfterUpload.Result release(String item, FileStat uploaded, AfterUpload how) {
+        return how.keeps() ? new AfterUpload.Done("kept")
+                : new AfterUpload.Failed("this source does not delete or move its items");
+    }
+
+    /**
      * Starts telling {@code changes} about items that change, until the returned handle is closed. A source that
      * cannot feed changes (the engine then finds them by sweeps alone) returns a handle that does nothing.
      */

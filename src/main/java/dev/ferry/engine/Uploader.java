@@ -49,6 +49,7 @@ final class Uploader {
     private final Clock clock;
     private final UnmarkedUploads unmarked;
     private final SettleRule settle;
+    private final AfterUploadStep afterUpload;
     /** Why an item whose source finds nothing there is skipped (the words of a local file's). */
     private static final String GONE = "no longer exists";
 
@@ -58,6 +59,7 @@ final class Uploader {
         this.clock = clock;
         this.unmarked = unmarked;
         this.settle = settings.settleRule();
+        this.afterUpload = new AfterUploadStep(records, settings.durableWait());
     }
 
     UploadOutcome process(Site site, Destination dest, ItemRef ref, BucketGate gate) throws InterruptedException {
@@ -177,8 +179,9 @@ final class Uploader {
                 // the new ctime and inode, or the next look at the file would compare its content again
                 recorded = after.get();
             }
-            records.offer(base.uploaded(dest.bucket(), dest.key(), recorded, result.md5Hex(), result.etag(),
-                    clock.instant()));
+            // recorded; and under delete_after_upload or move_after_upload, the file goes once S3 and the record hold
+            afterUpload.recorded(site, dest, pathText, base.uploaded(dest.bucket(), dest.key(), recorded,
+                    result.md5Hex(), result.etag(), clock.instant()), recorded, result);
             return new UploadOutcome.Uploaded(result, took);
         } catch (TransferException e) {
             if (Thread.currentThread().isInterrupted()) {

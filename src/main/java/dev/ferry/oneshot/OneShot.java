@@ -94,7 +94,7 @@ final class OneShot implements AutoCloseable {
             }
             opened.add(() -> deleteTree(scratch)); // closed last: after the store
             this.store = dev.ferry.state.SqliteStateStore.open(scratch.resolve("ferry.db"));
-            this.setups = Components.sites(config, Components.bandwidthLimit(config), siteResources);
+            this.setups = Components.sites(config, Components.bandwidthLimit(config), siteResources, false);
         } else {
             // The state store opens (SQLite's native library, the schema; or a MongoDB connection) on a thread of its
             // own while this one builds the S3 clients: a one-shot run is mostly start-up. A store that cannot open
@@ -111,7 +111,7 @@ final class OneShot implements AutoCloseable {
             opener.start();
             List<SiteSetup> built;
             try {
-                built = Components.sites(config, Components.bandwidthLimit(config), siteResources);
+                built = Components.sites(config, Components.bandwidthLimit(config), siteResources, false);
             } catch (RuntimeException | Error e) {
                 closeQuietly(siteResources);
                 StateStore openedStore = openedStore(opening); // the store's own failure first, as before

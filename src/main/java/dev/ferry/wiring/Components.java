@@ -8,6 +8,7 @@ import dev.ferry.engine.Site;
 import dev.ferry.engine.FolderBucketSite;
 import dev.ferry.engine.PrefixSite;
 import dev.ferry.engine.SitePolicy;
+import dev.ferry.core.AfterUpload;
 import dev.ferry.filter.FolderBucketRouter;
 import dev.ferry.filter.IgnoreRules;
 import dev.ferry.filter.PathFilter;
@@ -76,12 +77,17 @@ public final class Components {
     /**
      * The watch_path tree (when configured) and every site of the config file, each with its own S3 connection
      * (added to {@code opened}, to be closed by the caller), all sharing {@code limit}.
+     *
+     * @param releaseFiles whether sites delete or move their files after upload as configured
+     *                     (delete_after_upload, move_after_upload): the daemon's sites do; a one-shot run leaves
+     *                     the local tree as it found it
      */
-    public static List<SiteSetup> sites(FerryConfig config, Optional<BandwidthLimiter> limit, List<AutoCloseable> opened) {
+    public static List<SiteSetup> sites(FerryConfig config, Optional<BandwidthLimiter> limit,
+            List<AutoCloseable> opened, boolean releaseFiles) {
         List<SiteSetup> sites = new ArrayList<>();
         watchPathSite(config, limit, opened).ifPresent(sites::add);
         for (SiteConfig sc : config.sites()) {
-            sites.add(site(config, sc, limit, opened));
+            sites.add(site(config, sc, limit, opened, releaseFiles));
         }
         return sites;
     }
@@ -108,7 +114,7 @@ public final class Components {
 
     /** A site of the config file (at start, or added while the daemon runs), with its own S3 connection. */
     public static SiteSetup site(FerryConfig config, SiteConfig sc, Optional<BandwidthLimiter> limit,
-            List<AutoCloseable> opened) {
+            List<AutoCloseable> opened, boolean releaseFiles) {
         ObjectStore store = objectStore(config, sc.endpoint(), sc.region(), sc.pathStyle(), sc.accessKey(),
                 sc.secretAccessKey(), sc.sdkChecksums(), limit);
         opened.add(store);
@@ -121,13 +127,22 @@ public final class Components {
         Site site = new PrefixSite(sc.name(), source, new PrefixRouter(sc.localPath(), sc.bucket(), sc.prefix(),
                 new IgnoreRules(ignore), new PathFilter(sc.exclusions(), sc.inclusions()), sc.pathPrefix(),
                 sc.removePrefix(), sc.rewrite()),
-                store, sc.retireDeleted(), options, sc.maxDelete(), new SitePolicy(sc.delayUpload(), sc.forceUpload()));
+                store, sc.retireDeleted(), options, sc.maxDelete(), policy(sc, releaseFiles));
         Reconciler.Policy policy = new Reconciler.Policy(mode(sc.reconcile()), sc.storageClass(), sc.retireDeleted(),
                 sc.maxDelete(), sc.maxDeletePercent(), sc.markers() ? Optional.of(sc.markerFile()) : Optional.empty(),
                 sc.localMarkers(), options);
         // full sweeps list the prefix in S3 unless the state store alone decides
         boolean lists = sc.reconcile() != SiteConfig.ReconcileMode.STATE || sc.retireDeleted() || sc.markers();
         return new SiteSetup(site, policy, lists, sc.pollInterval());
+    }
+
+    /** The site's upload policy; what becomes of its files after upload only when {@code releaseFiles}. */
+    static SitePolicy policy(SiteConfig sc, boolean releaseFiles) {
+        AfterUpload after = !releaseFiles ? AfterUpload.KEEP : sc.deleteAfterUpload() ? new AfterUpload.Delete()
+                : sc.moveAfterUpload().<AfterUpload>map(dir -> new AfterUpload.MoveTo(dir, sc.pathPrefix(),
+                        sc.removePrefix()))
+                        .orElse(AfterUpload.KEEP);
+        return new SitePolicy(sc.delayUpload(), sc.forceUpload(), after);
     }
 
     static Reconciler.Mode mode(SiteConfig.ReconcileMode mode) {

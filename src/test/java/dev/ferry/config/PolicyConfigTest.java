@@ -143,7 +143,7 @@ class PolicyConfigTest {
     }
 
     @Test
-    void seed003PoliciesTakeDelayAndForceAndRefuseDeleteAndMoveClearly() throws IOException {
+    void seed003PoliciesTakeDelayAndForceAndRefuseDeleteAndMoveTogether() throws IOException {
         SiteConfig s = load("s3-ingestor.json", """
                 {"s3_bucket": "b-1", "policies": [{"input_file_pattern": "data/**", "delay_upload": 900,
                   "force_upload": true}]}
@@ -154,8 +154,8 @@ class PolicyConfigTest {
                 {"s3_bucket": "b-1", "policies": [{"input_file_pattern": "data/**", "delete_after_upload": true,
                   "move_after_upload": "done/"}]}
                 """)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("policies[1]").hasMessageContaining("delete_after_upload: is not supported yet")
-                .hasMessageContaining("move_after_upload: is not supported yet");
+                .hasMessageContaining("policies[1]")
+                .hasMessageContaining("delete_after_upload and move_after_upload are two fates for one file");
         assertThatThrownBy(() -> load("s3-ingestor.json", """
                 {"s3_bucket": "b-1", "policies": [{"input_file_pattern": "data/**", "delay_upload": "later"}]}
                 """)).isInstanceOf(ConfigException.class)

@@ -1,5 +1,6 @@
 package dev.ferry.source.local;
 
+import dev.ferry.core.AfterUpload;
 import dev.ferry.core.FileStat;
 import dev.ferry.core.ItemContent;
 import dev.ferry.core.ItemRef;
@@ -25,6 +26,8 @@ import java.util.stream.StreamSupport;
  * state store never collide, and the file's absolute path tells the trees of one host apart ({@link #owns}).
  */
 public final class LocalSource implements Source {
+    /** How many numbered names ({@code a-1.jpg}, ...) a move tries when the file's own name is taken. */
+    private static final int MAX_SUFFIX = 1000;
     private final String id;
     private final Path root;
 
@@ -98,6 +101,81 @@ public final class LocalSource implements Source {
     @Override
     public ItemContent content(String item) {
         return new LocalFileContent(path(item));
+    }
+
+    /**
+     * Deletes the file, or moves it under the folder of {@link AfterUpload.MoveTo} at its path there
+     * ({@link AfterUpload.MoveTo#subPath}; parent folders created; a rename on one filesystem, else a copy then a
+     * delete, which {@link Files#move} rolls back when the delete fails). A name already taken there is never
+     * overwritten: the file takes the first free {@code name-N.ext}. A symbolic link is left alone: deleting or
+     * moving it would not free what it leads to, and what it leads to is not this tree's to delete.
+     */
+    @Override
+    public AfterUpload.Result release(String item, FileStat uploaded, AfterUpload how) {
+        if (how.keeps()) {
+            return new AfterUpload.Done("kept");
+        }
+        Path path = path(item);
+        Optional<FileStat> now;
+        try {
+            now = LocalStat.of(path);
+        } catch (IOException e) {
+            return new AfterUpload.Failed("cannot stat it: " + describe(e));
+        }
+        if (now.isEmpty()) {
+            return new AfterUpload.Changed("it is no longer there");
+        }
+        Optional<String> changed = AfterUpload.changedSince(uploaded, now.get());
+        if (changed.isPresent()) {
+            return new AfterUpload.Changed(changed.get());
+        }
+        if (Files.isSymbolicLink(path)) {
+            return new AfterUpload.Failed("it is a symbolic link: neither it nor the file it leads to is touched");
+        }
+        try {
+            if (how instanceof AfterUpload.MoveTo move) {
+                return new AfterUpload.Done("moved to " + moveUnder(path, move));
+            }
+            Files.delete(path);
+            return new AfterUpload.Done("deleted");
+        } catch (IOException e) {
+            return new AfterUpload.Failed(describe(e));
+        }
+    }
+
+    /** Moves the file to the first free name at its path under the move's folder; where it went. */
+    private Path moveUnder(Path path, AfterUpload.MoveTo move) throws IOException {
+        Path folder = move.folder();
+        Path target = folder.resolve(move.subPath(root.relativize(path).toString().replace('\\', '/'))).normalize();
+        if (!target.startsWith(folder) || target.equals(folder)) {
+            throw new IOException(target + " would not be inside " + folder);
+        }
+        Path parent = target.getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        String name = target.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : "";
+        for (int n = 0; n <= MAX_SUFFIX; n++) {
+            Path candidate = n == 0 ? target : target.resolveSibling(stem + "-" + n + ext);
+            if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try {
+                Files.move(path, candidate); // without REPLACE_EXISTING: a name taken meanwhile is refused
+                return candidate;
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // taken between the look and the move: try the next name
+            }
+        }
+        throw new IOException(target + " and " + MAX_SUFFIX + " numbered names beside it are taken");
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     @Override
