@@ -52,8 +52,10 @@ public final class ReplicationRunner implements AutoCloseable {
         } else if (!skipFullSync) {
             thread.execute(this::runAll);
         } else {
-            log.warn("replicate: skip-fullsync is set and fullsync.interval is 0: the {} jobs copy nothing until "
-                    + "the next start{}", jobs.size(), followers.isEmpty() ? "" : " but what their queues' events say");
+            if (followers.size() < jobs.size()) {
+                log.warn("replicate: skip-fullsync is set and fullsync.interval is 0: the {} jobs without sqs: copy "
+                        + "nothing until the next start", jobs.size() - followers.size());
+            }
         }
         log.info("replicate: {} jobs ({}), full sync {}{}", jobs.size(),
                 String.join(", ", jobs.stream().map(FullSync::name).toList()), skipFullSync ? "skipped at start"
