@@ -46,11 +46,8 @@ public final class SqsEventQueue implements EventQueueClient {
      */
     public static SqsEventQueue create(URI url, Optional<String> region, Optional<URI> endpoint,
             Optional<String> accessKey, Optional<String> secretKey) {
-        Matcher aws = AWS_HOST.matcher(url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT));
-        boolean isAws = aws.matches();
-        Optional<URI> override = endpoint.or(() -> isAws ? Optional.empty()
-                : Optional.of(URI.create(url.getScheme() + "://" + url.getRawAuthority())));
-        String signingRegion = region.orElseGet(() -> isAws ? aws.group(1) : LOCAL_REGION);
+        Optional<URI> override = endpointOf(url, endpoint);
+        String signingRegion = regionOf(url, region);
         AwsCredentialsProvider credentials = accessKey.isPresent() && secretKey.isPresent()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey.get(), secretKey.get()))
                 : DefaultCredentialsProvider.builder().build();
@@ -62,6 +59,22 @@ public final class SqsEventQueue implements EventQueueClient {
                         .apiCallAttemptTimeout(ATTEMPT_TIMEOUT).build());
         override.ifPresent(b::endpointOverride);
         return new SqsEventQueue(b.build(), url.toString());
+    }
+
+    /** The endpoint the client is given: the configured one, none for AWS's queues, else the URL's origin. */
+    static Optional<URI> endpointOf(URI url, Optional<URI> endpoint) {
+        return endpoint.or(() -> aws(url).matches() ? Optional.empty()
+                : Optional.of(URI.create(url.getScheme() + "://" + url.getRawAuthority())));
+    }
+
+    /** The region signed for: the configured one, else the one an AWS queue URL names, else us-east-1. */
+    static String regionOf(URI url, Optional<String> region) {
+        Matcher aws = aws(url);
+        return region.orElseGet(() -> aws.matches() ? aws.group(1) : LOCAL_REGION);
+    }
+
+    private static Matcher aws(URI url) {
+        return AWS_HOST.matcher(url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT));
     }
 
     @Override
