@@ -77,7 +77,9 @@ final class EventApplier {
         if (e.kind() == S3Event.Kind.OTHER) {
             return true;
         }
-        if (!e.bucket().equals(source.bucket()) || !source.owns(e.key())) {
+        if (!e.bucket().equals(source.bucket()) || !source.owns(e.key()) || e.key().endsWith("/")) {
+            // another bucket's or prefix's event (a shared queue), or a "folder/" placeholder, which full syncs
+            // leave out too
             log.debug("{}: message {}: {} of s3://{}/{} is not under the job's source {}: ignored", name, messageId,
                     e.eventName(), e.bucket(), e.key(), source.id());
             events.skipped.incrementAndGet();

@@ -38,10 +38,12 @@ class EventFollowerTest {
     final FakeQueue queue = new FakeQueue();
     final List<String> copied = new CopyOnWriteArrayList<>();
     final JobStats stats = new JobStats("s3://src/in/");
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     EventFollower follower;
 
     @AfterEach
     void stop() {
+        release.countDown();
         if (follower != null) {
             follower.close();
         }
@@ -51,6 +53,13 @@ class EventFollowerTest {
         Replica replica = new Replica(new ReplicaDestination(new BucketLocation("dst", "out/", Optional.empty(),
                 Optional.empty(), false, Optional.empty(), Optional.empty()), Optional.empty(), Optional.empty(),
                 Optional.empty()), store, request -> {
+                    if (request.sourceKey().contains("slow")) {
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
                     if (request.sourceKey().contains("broken")) {
                         throw new TransferException(FailureKind.RETRYABLE, request.sourceKey() + ": 500 InternalError");
                     }
@@ -62,7 +71,7 @@ class EventFollowerTest {
         });
         follower = new EventFollower("job", queue, source, List.of(replica), false, 10, Optional.empty(), 2,
                 Clock.systemUTC(), stats, backoff, Duration.ofMillis(50), Duration.ofSeconds(60),
-                Duration.ofSeconds(30));
+                Duration.ofMillis(50));
         follower.start();
         return follower;
     }
@@ -95,6 +104,37 @@ class EventFollowerTest {
         assertThat(copied).containsExactlyInAnyOrder("out/a.txt", "out/b.txt");
         assertThat(queue.deleted).containsExactly("ok");
         assertThat(stats.snapshot().lastError()).hasValueSatisfying(e -> assertThat(e).contains("500 InternalError"));
+    }
+
+    @Test
+    void theVisibilityOfAMessageIsExtendedWhileItsCopyRunsAndNotAfter() {
+        put("in/slow.txt");
+        follow(Backoff.standard());
+
+        queue.offer(new EventQueueClient.Message("slow", "h-slow", created("in/slow.txt")));
+
+        await().atMost(DEADLINE).until(() -> queue.extended.stream().filter("slow"::equals).count() >= 3);
+        assertThat(queue.deleted).isEmpty();
+        assertThat(stats.snapshot().events().orElseThrow().inFlight()).isEqualTo(1);
+        release.countDown();
+        await().atMost(DEADLINE).until(() -> queue.deleted.contains("slow"));
+        int extensions = queue.extended.size();
+        await().pollDelay(Duration.ofMillis(300)).atMost(DEADLINE).until(() -> true);
+        assertThat(queue.extended).hasSize(extensions);
+        assertThat(queue.extended).allMatch("slow"::equals);
+    }
+
+    @Test
+    void aFolderPlaceholderOrAnotherBucketsEventIsAcknowledgedAndNotCopied() {
+        put("in/sub/");
+        follow(Backoff.standard());
+
+        queue.offer(new EventQueueClient.Message("folder", "h-1", created("in/sub/")));
+        queue.offer(new EventQueueClient.Message("outside", "h-2", created("elsewhere/x.txt")));
+
+        await().atMost(DEADLINE).until(() -> queue.deleted.size() == 2);
+        assertThat(copied).isEmpty();
+        assertThat(stats.snapshot().events().orElseThrow().skipped()).isEqualTo(2);
     }
 
     @Test
@@ -133,6 +173,7 @@ class EventFollowerTest {
     static final class FakeQueue implements EventQueueClient {
         final LinkedBlockingQueue<Message> waiting = new LinkedBlockingQueue<>();
         final List<String> deleted = new CopyOnWriteArrayList<>();
+        final List<String> extended = new CopyOnWriteArrayList<>();
         final AtomicInteger receives = new AtomicInteger();
         volatile boolean failing;
 
@@ -167,6 +208,7 @@ class EventFollowerTest {
 
         @Override
         public void extend(Message message, Duration visibility) {
+            extended.add(message.id());
         }
 
         @Override
