@@ -169,14 +169,19 @@ public final class EventFollower implements AutoCloseable {
         handling.addAll(batch);
         List<Future<?>> done = new ArrayList<>();
         for (EventQueueClient.Message m : batch) {
-            done.add(pool.submit(() -> {
-                try {
-                    handle(m);
-                } finally {
-                    handling.remove(m);
-                    events.inFlight.decrementAndGet();
-                }
-            }));
+            try {
+                done.add(pool.submit(() -> {
+                    try {
+                        handle(m);
+                    } finally {
+                        handling.remove(m);
+                        events.inFlight.decrementAndGet();
+                    }
+                }));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) { // closed: it returns to the queue
+                handling.remove(m);
+                events.inFlight.decrementAndGet();
+            }
         }
         for (Future<?> f : done) {
             try {
