@@ -121,6 +121,11 @@ class EventFollowerIT {
     }
 
     private EventFollower follow(boolean delete) {
+        stats = new JobStats("s3://" + src + "/srcfolder/");
+        return follow(delete, stats);
+    }
+
+    private EventFollower follow(boolean delete, JobStats jobStats) {
         ServerSideCopier copier = ServerSideCopier.create(BucketSourceIT.settings(s3));
         opened.add(copier);
         BucketLocation to = new BucketLocation(dst, "destfolder/", Optional.of(s3.region()),
@@ -129,11 +134,10 @@ class EventFollowerIT {
         Replica replica = new Replica(new ReplicaDestination(to, Optional.empty(), Optional.empty(), Optional.empty()),
                 store, copier::copy, true);
         BucketSource source = new BucketSource(src, "srcfolder/", Optional.of(s3.endpoint()), store, store::openRange);
-        stats = new JobStats(source.id());
         SqsEventQueue client = SqsEventQueue.create(queue, Optional.empty(), Optional.empty(), Optional.of("x"),
                 Optional.of("x"));
         EventFollower f = new EventFollower("photos", client, source, List.of(replica), delete, 100,
-                Optional.of(records), 4, Clock.systemUTC(), stats,
+                Optional.of(records), 4, Clock.systemUTC(), jobStats,
                 Backoff.withoutJitter(Duration.ofMillis(100), Duration.ofSeconds(1)), Duration.ofSeconds(1),
                 Duration.ofSeconds(2), Duration.ofSeconds(1));
         opened.add(f);
@@ -302,5 +306,31 @@ class EventFollowerIT {
         f.close(); // in a long poll now: closing the client ends it
         assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(5));
         assertThat(f.stopped()).isTrue();
+    }
+
+    @Test
+    void twoFollowersOfOneQueueCopyEachObjectOnceAndLeaveNothingOnTheQueue() {
+        int keys = 20;
+        for (int i = 0; i < keys; i++) {
+            put(src, "srcfolder/k" + i + ".txt", "v" + i);
+        }
+        JobStats a = new JobStats("a");
+        JobStats b = new JobStats("b");
+        follow(false, a);
+        follow(false, b);
+
+        for (int i = 0; i < keys; i++) {
+            send(event("ObjectCreated:Put", "srcfolder/k" + i + ".txt", "1" + i));
+        }
+
+        await("all copied").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                .until(() -> s3.listKeys(dst).size() == keys);
+        await("all acknowledged").atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).until(() ->
+                a.snapshot().events().orElseThrow().acknowledged() + b.snapshot().events().orElseThrow().acknowledged()
+                        == keys);
+        assertThat(a.snapshot().copied() + b.snapshot().copied()).isEqualTo(keys);
+        assertThat(a.snapshot().failed() + b.snapshot().failed()).isZero();
+        assertThat(onQueue(queue)).isZero();
+        assertThat(s3.readObject(dst, "destfolder/k7.txt")).hasValue("v7");
     }
 }
