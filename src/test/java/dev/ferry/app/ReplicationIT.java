@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -244,6 +245,15 @@ class ReplicationIT {
             dev.ferry.testing.PrometheusScrape metrics = dev.ferry.testing.PrometheusScrape.parse(get("/metrics"));
             assertThat(metrics.value("ferry_replication_sqs_acknowledged_total", "job", "photos")).hasValue(1.0);
             assertThat(metrics.value("ferry_replication_sqs_in_flight", "job", "photos")).hasValue(0.0);
+
+            ByteArrayOutputStream shown = new ByteArrayOutputStream();
+            assertThat(Main.run(new String[] {"status", "--url", "http://127.0.0.1:" + daemon.httpPort() + "/"}, env(),
+                    new PrintStream(shown, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(),
+                            true, StandardCharsets.UTF_8))).isZero();
+            List<String> lines = shown.toString(StandardCharsets.UTF_8).lines().toList();
+            String header = lines.stream().filter(l -> l.startsWith("JOB")).findFirst().orElseThrow();
+            assertThat(header).contains("COPIED", "SQS MESSAGES", "IN FLIGHT", "MALFORMED");
+            assertThat(lines.get(lines.indexOf(header) + 1)).startsWith("photos").containsPattern("photos +2 ");
 
             long before = System.nanoTime();
             daemon.stop(); // the follower is in a 20 s long poll now
