@@ -12,6 +12,7 @@ import dev.ferry.core.RecordId;
 import dev.ferry.queue.Backoff;
 import dev.ferry.sqs.SqsEventQueue;
 import dev.ferry.testing.InMemoryRecords;
+import dev.ferry.testing.LogCapture;
 import dev.ferry.testing.S3ProxyServer;
 import dev.ferry.transfer.S3ObjectStore;
 import dev.ferry.transfer.ServerSideCopier;
@@ -292,13 +293,18 @@ class EventFollowerIT {
     @Test
     void aMalformedMessageIsCountedOnceNotDeletedAndReachesTheDeadLetterQueue() {
         EventFollower f = follow(false);
+        LogCapture log = LogCapture.of(EventFollower.class.getName());
+        opened.add(log);
 
-        send("not json, and it may hold things a log should not");
+        send("not json: password=hunter2");
 
         await("counted").atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> events().malformed() == 1);
         await("moved to the dead-letter queue").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
                 .until(() -> onQueue(dlq) == 1);
         assertThat(events().malformed()).isEqualTo(1);
+        String messageId = sqs.receiveMessage(b -> b.queueUrl(dlq.toString())).messages().get(0).messageId();
+        assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN")).singleElement().asString()
+                .contains(messageId).contains("not JSON").doesNotContain("hunter2");
         assertThat(events().acknowledged()).isZero();
         assertThat(onQueue(queue)).isZero();
 
