@@ -133,6 +133,7 @@ public final class EventFollower implements AutoCloseable {
         int failures = 0;
         while (stopping.getCount() > 0) {
             List<EventQueueClient.Message> batch;
+            long began = System.nanoTime();
             try {
                 batch = queue.receive(BATCH, wait, visibility);
                 if (failures > 0) {
@@ -157,6 +158,16 @@ public final class EventFollower implements AutoCloseable {
                     return;
                 }
                 continue;
+            }
+            if (batch.isEmpty() && System.nanoTime() - began < wait.toNanos() / 2) {
+                // a server that answers at once instead of waiting (no long polling) must not make this spin
+                try {
+                    if (stopping.await(Math.min(1000, wait.toMillis()), TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException stop) {
+                    return;
+                }
             }
             handle(batch);
         }

@@ -151,6 +151,19 @@ class EventFollowerTest {
     }
 
     @Test
+    void aServerThatAnswersAtOnceWithoutWaitingIsNotPolledInAHotLoop() {
+        queue.instant = true;
+        long start = System.nanoTime();
+        follow(Backoff.standard()); // long polls of 50 ms here
+
+        await().atMost(DEADLINE).until(() -> queue.receives.get() >= 5);
+
+        long elapsed = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        assertThat(elapsed).isGreaterThanOrEqualTo(4 * 50);
+        assertThat(queue.receives.get()).isLessThanOrEqualTo((int) (elapsed / 50) + 1);
+    }
+
+    @Test
     void onlyANewerSequencerHeldByTheCopyWins() {
         RemoteObject held = new RemoteObject("dst", "out/k", 1, "e", Optional.empty(), Optional.empty(), "STANDARD",
                 Map.of(CopyMetadata.SOURCE_SEQUENCER, "0055AED6DCD90281E6"));
@@ -176,6 +189,8 @@ class EventFollowerTest {
         final List<String> extended = new CopyOnWriteArrayList<>();
         final AtomicInteger receives = new AtomicInteger();
         volatile boolean failing;
+        /** Answers at once, as a server without long polling would. */
+        volatile boolean instant;
 
         void offer(Message m) {
             waiting.add(m);
@@ -186,6 +201,9 @@ class EventFollowerTest {
             receives.incrementAndGet();
             if (failing) {
                 throw new QueueException("queue unreachable", null);
+            }
+            if (instant) {
+                return List.of();
             }
             try {
                 Message first = waiting.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
