@@ -83,7 +83,8 @@ final class StatusCommand extends ClientCommand {
         }
         TextTable table = new TextTable(TextTable.Column.left("JOB"), TextTable.Column.right("COPIED"),
                 TextTable.Column.right("DATA"), TextTable.Column.right("FAILED"), TextTable.Column.right("DELETED"),
-                TextTable.Column.right("FULL SYNCS"), TextTable.Column.right("SQS MESSAGES"),
+                TextTable.Column.right("FULL SYNCS"), TextTable.Column.right("SQS WAITING"),
+                TextTable.Column.right("SQS MESSAGES"),
                 TextTable.Column.right("IN FLIGHT"), TextTable.Column.right("MALFORMED"),
                 TextTable.Column.left("LAST ERROR"));
         for (Iterator<Map.Entry<String, JsonNode>> it = jobs.fields(); it.hasNext();) {
@@ -94,6 +95,7 @@ final class StatusCommand extends ClientCommand {
             table.row(e.getKey(), Formats.count(j.path("copied").asLong()), Formats.bytes(j.path("bytes").asLong()),
                     Formats.count(j.path("failed").asLong()), Formats.count(j.path("deleted").asLong()),
                     Formats.count(j.path("fullSyncs").asLong()) + (j.path("running").asBoolean() ? " (running)" : ""),
+                    events && ev.path("waiting").isNumber() ? Formats.count(ev.path("waiting").asLong()) : "-",
                     events ? Formats.count(ev.path("messages").asLong()) : "-",
                     events ? Formats.count(ev.path("inFlight").asLong()) : "-",
                     events ? Formats.count(ev.path("malformed").asLong()) : "-",

@@ -90,9 +90,11 @@ public record DaemonStatus(String version, Instant startedAt, long uptimeSeconds
      *                        destination held this content already, or the event was not of the job's source
      * @param inFlight        messages received and not yet handled
      * @param receiveFailures receive calls that failed (the queue unreachable, refused credentials)
+     * @param waiting         messages waiting on the queue (SQS's ApproximateNumberOfMessages, read every 20 s;
+     *                        empty until read or when it cannot be read)
      */
     public record EventStatus(String queue, long messages, long acknowledged, long malformed, long skipped,
-            int inFlight, long receiveFailures) {
+            int inFlight, long receiveFailures, Optional<Long> waiting) {
     }
 
     /**

@@ -106,6 +106,12 @@ final class StatusGauges {
             DaemonStatus.JobStatus j = s.replication().get(job);
             return j == null ? Double.NaN : j.events().map(e -> (double) e.inFlight()).orElse(Double.NaN);
         })).description("SQS messages received and not yet handled").tag("job", job).register(registry);
+        Gauge.builder("ferry.replication.sqs.waiting", this, g -> g.value(s -> {
+            DaemonStatus.JobStatus j = s.replication().get(job);
+            return j == null ? Double.NaN : j.events().flatMap(DaemonStatus.EventStatus::waiting)
+                    .map(Long::doubleValue).orElse(Double.NaN);
+        })).description("SQS messages waiting on the job's queue (approximate, read every 20 s)").tag("job", job)
+                .register(registry);
     }
 
     private void eventCounter(String job, String name, String description,

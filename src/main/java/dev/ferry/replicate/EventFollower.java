@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Messages are received invisible for {@link #VISIBILITY}; while any message of a batch is still being handled
  * (a large copy), its visibility is extended by that much every {@link #HEARTBEAT}, so another consumer never
- * receives it meanwhile. A failed receive (queue unreachable, credentials refused) is retried with backoff (1 s
+ * receives it meanwhile; the same timer reads the queue's depth for /status. A failed receive (queue unreachable, credentials refused) is retried with backoff (1 s
  * doubling to 5 min, jittered), never in a hot loop. {@link #close()} closes the client, which ends a long poll
  * under way at once, so stopping never waits for the 20 s poll.
  */
@@ -124,7 +124,7 @@ public final class EventFollower implements AutoCloseable {
     public void start() {
         started = true;
         long every = heartbeat.toMillis();
-        timer.scheduleWithFixedDelay(this::extendVisibility, every, every, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::heartbeat, 0, every, TimeUnit.MILLISECONDS);
         thread.start();
         log.info("{}: following {} (event mode)", name, queue.describe());
     }
@@ -236,6 +236,17 @@ public final class EventFollower implements AutoCloseable {
                 log.warn("{}: message {} was handled but not deleted (it will be handled again, which copies "
                         + "nothing more): {}", name, m.id(), e.getMessage());
             }
+        }
+    }
+
+    /** Every heartbeat: the visibility of the messages being handled, and the queue's depth for /status. */
+    private void heartbeat() {
+        extendVisibility();
+        try {
+            events.waiting.set(queue.waiting());
+        } catch (RuntimeException e) {
+            events.waiting.set(-1);
+            log.debug("{}: cannot read the queue's depth: {}", name, e.getMessage());
         }
     }
 

@@ -45,6 +45,9 @@ public interface EventQueueClient extends AutoCloseable {
     /** Keeps a message invisible for {@code visibility} from now (a long copy is still under way). */
     void extend(Message message, Duration visibility);
 
+    /** The messages waiting on the queue (SQS's ApproximateNumberOfMessages), for /status. */
+    long waiting();
+
     /** What the queue is, for logs (its URL). */
     String describe();
 

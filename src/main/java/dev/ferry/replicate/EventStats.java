@@ -1,6 +1,7 @@
 package dev.ferry.replicate;
 
 import dev.ferry.core.DaemonStatus;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,6 +14,8 @@ final class EventStats {
     final AtomicLong skipped = new AtomicLong();
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicLong receiveFailures = new AtomicLong();
+    /** Messages waiting on the queue when last read; -1 until read or when it could not be. */
+    final AtomicLong waiting = new AtomicLong(-1);
 
     EventStats(String queue) {
         this.queue = queue;
@@ -20,6 +23,6 @@ final class EventStats {
 
     DaemonStatus.EventStatus snapshot() {
         return new DaemonStatus.EventStatus(queue, messages.get(), acknowledged.get(), malformed.get(), skipped.get(),
-                inFlight.get(), receiveFailures.get());
+                inFlight.get(), receiveFailures.get(), Optional.of(waiting.get()).filter(n -> n >= 0));
     }
 }

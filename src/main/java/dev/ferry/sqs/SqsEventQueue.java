@@ -18,6 +18,7 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 
 /**
@@ -105,6 +106,20 @@ public final class SqsEventQueue implements EventQueueClient {
                     .visibilityTimeout((int) visibility.toSeconds()));
         } catch (RuntimeException e) {
             throw failure("extend visibility of message " + message.id(), e);
+        }
+    }
+
+    @Override
+    public long waiting() {
+        try {
+            String n = sqs.getQueueAttributes(b -> b.queueUrl(url)
+                    .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+                    .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+            return Long.parseLong(n);
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new QueueException(url + ": the queue did not say how many messages wait", e);
+        } catch (RuntimeException e) {
+            throw failure("read the queue's attributes", e);
         }
     }
 

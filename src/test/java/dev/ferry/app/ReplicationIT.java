@@ -242,6 +242,8 @@ class ReplicationIT {
             assertThat(job.path("events").path("queue").asText()).isEqualTo(queue);
             assertThat(job.path("events").path("messages").asInt()).isEqualTo(1);
             assertThat(job.path("events").path("malformed").asInt()).isZero();
+            await("queue depth read").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> status().path("replication").path("photos").path("events").path("waiting").isNumber());
             dev.ferry.testing.PrometheusScrape metrics = dev.ferry.testing.PrometheusScrape.parse(get("/metrics"));
             assertThat(metrics.value("ferry_replication_sqs_acknowledged_total", "job", "photos")).hasValue(1.0);
             assertThat(metrics.value("ferry_replication_sqs_in_flight", "job", "photos")).hasValue(0.0);
@@ -252,7 +254,7 @@ class ReplicationIT {
                             true, StandardCharsets.UTF_8))).isZero();
             List<String> lines = shown.toString(StandardCharsets.UTF_8).lines().toList();
             String header = lines.stream().filter(l -> l.startsWith("JOB")).findFirst().orElseThrow();
-            assertThat(header).contains("COPIED", "SQS MESSAGES", "IN FLIGHT", "MALFORMED");
+            assertThat(header).contains("COPIED", "SQS WAITING", "SQS MESSAGES", "IN FLIGHT", "MALFORMED");
             assertThat(lines.get(lines.indexOf(header) + 1)).startsWith("photos").containsPattern("photos +2 ");
 
             long before = System.nanoTime();

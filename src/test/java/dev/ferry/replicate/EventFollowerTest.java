@@ -151,6 +151,19 @@ class EventFollowerTest {
     }
 
     @Test
+    void theQueuesDepthIsReadForStatusEvenWhileReceivingFails() {
+        queue.offer(new EventQueueClient.Message("1", "h-1", created("in/a.txt")));
+        queue.offer(new EventQueueClient.Message("2", "h-2", created("in/b.txt")));
+        queue.failing = true;
+
+        follow(Backoff.standard());
+
+        await().atMost(DEADLINE).until(() -> stats.snapshot().events().orElseThrow().waiting().isPresent());
+        assertThat(stats.snapshot().events().orElseThrow().waiting()).hasValue(2L);
+        assertThat(stats.snapshot().events().orElseThrow().receiveFailures()).isPositive();
+    }
+
+    @Test
     void aServerThatAnswersAtOnceWithoutWaitingIsNotPolledInAHotLoop() {
         queue.instant = true;
         long start = System.nanoTime();
@@ -227,6 +240,11 @@ class EventFollowerTest {
         @Override
         public void extend(Message message, Duration visibility) {
             extended.add(message.id());
+        }
+
+        @Override
+        public long waiting() {
+            return waiting.size();
         }
 
         @Override
