@@ -130,9 +130,10 @@ final class Daemon {
         for (SiteSetup setup : sites) {
             runners.add(runnerOf(setup));
         }
-        replication = new dev.ferry.replicate.ReplicationRunner(ReplicationJobs.build(config, Optional.of(writer),
+        ReplicationJobs.Jobs jobs = ReplicationJobs.daemon(config, Optional.of(writer),
                 new dev.ferry.replicate.FullSync.Retries(Backoff.standard(), delay -> !stopping.await(delay.toMillis(),
-                        TimeUnit.MILLISECONDS), 5), clock, replicationClients));
+                        TimeUnit.MILLISECONDS), 5), clock, replicationClients);
+        replication = new dev.ferry.replicate.ReplicationRunner(jobs.syncs(), jobs.followers());
         closeOnFailure.addAll(replicationClients);
         closeOnFailure.add(replication);
         if (config.control().isPresent() && reload != null) {

@@ -158,7 +158,6 @@ public final class Main {
                         sub.hasMatchedOption(verifyJson)).run();
             }
             config = options.load(parsed, env);
-            ReplicationNotYet.refuse(config);
             Map<String, String> cliValues = options.cliValues(parsed);
             java.util.Optional<java.nio.file.Path> configFile = options.configFile(parsed);
             reload = overlay -> FerryConfig.load(env, cliValues, configFile, overlay);

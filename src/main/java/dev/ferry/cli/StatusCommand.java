@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 /** {@code ferry status}: what a running daemon is doing, as a table per bucket. */
 @Command(footer = ClientCommand.EXIT_CODES_HELP, name = "status", mixinStandardHelpOptions = true,
         description = "Show what a running Ferry daemon is doing: its state store and watcher, and per bucket the "
-                + "files queued, in flight, uploaded and failed, with the last error.")
+                + "files queued, in flight, uploaded and failed, with the last error; per replicate: job its copies "
+                + "and, in event mode, its SQS messages.")
 final class StatusCommand extends ClientCommand {
     static final int LAST_ERROR_WIDTH = 80;
 
@@ -57,6 +58,7 @@ final class StatusCommand extends ClientCommand {
         if (buckets.isEmpty()) {
             out.println("No bucket has had work since Ferry started: no file needed uploading (see the last full "
                     + "sweep above), or none has been found under the watched folder.");
+            printJobs(s.path("replication"));
             return EXIT_OK;
         }
         TextTable table = new TextTable(TextTable.Column.left("BUCKET"), TextTable.Column.right("QUEUED"),
@@ -70,7 +72,37 @@ final class StatusCommand extends ClientCommand {
                     Formats.count(b.path("failed").asLong()), lastError(b, w.path("root").asText(), now));
         }
         out.print(table.render());
+        printJobs(s.path("replication"));
         return EXIT_OK;
+    }
+
+    /** One row per replicate: job, with its queue's counts when it follows one (event mode); nothing without jobs. */
+    private void printJobs(JsonNode jobs) {
+        if (!jobs.isObject() || jobs.isEmpty()) {
+            return;
+        }
+        TextTable table = new TextTable(TextTable.Column.left("JOB"), TextTable.Column.right("COPIED"),
+                TextTable.Column.right("DATA"), TextTable.Column.right("FAILED"), TextTable.Column.right("DELETED"),
+                TextTable.Column.right("FULL SYNCS"), TextTable.Column.right("SQS WAITING"),
+                TextTable.Column.right("SQS MESSAGES"),
+                TextTable.Column.right("IN FLIGHT"), TextTable.Column.right("MALFORMED"),
+                TextTable.Column.left("LAST ERROR"));
+        for (Iterator<Map.Entry<String, JsonNode>> it = jobs.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode j = e.getValue();
+            JsonNode ev = j.path("events");
+            boolean events = ev.isObject();
+            table.row(e.getKey(), Formats.count(j.path("copied").asLong()), Formats.bytes(j.path("bytes").asLong()),
+                    Formats.count(j.path("failed").asLong()), Formats.count(j.path("deleted").asLong()),
+                    Formats.count(j.path("fullSyncs").asLong()) + (j.path("running").asBoolean() ? " (running)" : ""),
+                    events && ev.path("waiting").isNumber() ? Formats.count(ev.path("waiting").asLong()) : "-",
+                    events ? Formats.count(ev.path("messages").asLong()) : "-",
+                    events ? Formats.count(ev.path("inFlight").asLong()) : "-",
+                    events ? Formats.count(ev.path("malformed").asLong()) : "-",
+                    TextTable.fit(text(j.path("lastError"), ""), LAST_ERROR_WIDTH));
+        }
+        out.println();
+        out.print(table.render());
     }
 
     /**

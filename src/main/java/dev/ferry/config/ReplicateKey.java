@@ -37,8 +37,12 @@ enum ReplicateKey {
     URL("url", EnumSet.of(Scope.SQS), new FormatTypes.HttpUrl(), null, null, "Queue URL (required with sqs)."),
     REGION("region", EnumSet.of(Scope.SOURCE, Scope.DESTINATION, Scope.SQS), SiteKey.BUCKET_REGION.type,
             ConfigKey.AWS_REGION, "", "Region (default: aws_region)."),
-    ENDPOINT("endpoint", EnumSet.of(Scope.SOURCE, Scope.DESTINATION, Scope.SQS), new FormatTypes.HttpUrl(),
-            ConfigKey.ENDPOINT, "", "S3-compatible (or SQS-compatible) endpoint (default: the global endpoint)."),
+    ENDPOINT("endpoint", EnumSet.of(Scope.SOURCE, Scope.DESTINATION), new FormatTypes.HttpUrl(),
+            ConfigKey.ENDPOINT, "", "S3-compatible endpoint (default: the global endpoint)."),
+    // the global endpoint is an S3 one: a queue never falls back to it
+    QUEUE_ENDPOINT("endpoint", EnumSet.of(Scope.SQS), new FormatTypes.HttpUrl(), null, "",
+            "SQS-compatible endpoint (default: AWS's for an AWS queue URL, else the queue URL's own server; never "
+                    + "the global endpoint, which is S3's)."),
     PATH_STYLE("path_style", EnumSet.of(Scope.SOURCE, Scope.DESTINATION), new ValueType.Bool(), null, "",
             "Path-style addressing (default: true with an endpoint)."),
     ACCESS_KEY("access_key", EnumSet.of(Scope.SOURCE, Scope.DESTINATION, Scope.SQS), SiteKey.ACCESS_KEY.type,

@@ -164,7 +164,7 @@ final class ReplicateParser {
             return Optional.empty();
         }
         return Optional.of(new EventQueue((URI) v.get(ReplicateKey.URL), text(v, ReplicateKey.REGION),
-                Optional.ofNullable((URI) v.get(ReplicateKey.ENDPOINT)), text(v, ReplicateKey.ACCESS_KEY),
+                Optional.ofNullable((URI) v.get(ReplicateKey.QUEUE_ENDPOINT)), text(v, ReplicateKey.ACCESS_KEY),
                 Optional.ofNullable((Secret) v.get(ReplicateKey.SECRET_ACCESS_KEY))));
     }
 

@@ -63,9 +63,38 @@ public record DaemonStatus(String version, Instant startedAt, long uptimeSeconds
      * @param running        whether a full sync runs now
      * @param lastFullSyncAt when the last full sync finished
      * @param lastError      the last failure (a copy, a listing, a refused deletion), if any
+     * @param events         the job's event mode, when it follows an SQS queue
      */
     public record JobStatus(String source, long copied, long bytes, long failed, long deleted, long unchanged,
-            long fullSyncs, boolean running, Optional<Instant> lastFullSyncAt, Optional<String> lastError) {
+            long fullSyncs, boolean running, Optional<Instant> lastFullSyncAt, Optional<String> lastError,
+            Optional<EventStatus> events) {
+
+        /** A job without event mode. */
+        public JobStatus(String source, long copied, long bytes, long failed, long deleted, long unchanged,
+                long fullSyncs, boolean running, Optional<Instant> lastFullSyncAt, Optional<String> lastError) {
+            this(source, copied, bytes, failed, deleted, unchanged, fullSyncs, running, lastFullSyncAt, lastError,
+                    Optional.empty());
+        }
+    }
+
+    /**
+     * The SQS event mode of one job, counted since the daemon started (its copies and failures count in the job's
+     * {@code copied} and {@code failed}).
+     *
+     * @param queue           the queue's URL
+     * @param messages        messages received
+     * @param acknowledged    messages handled and deleted from the queue (test events among them)
+     * @param malformed       messages that are no event Ferry reads (left to the queue's dead-letter policy)
+     * @param skipped         copies and deletions skipped because a destination already held a newer event's
+     *                        object (S3's sequencer), the source no longer (or, for a removal, still) held the object, the
+     *                        destination held this content already, or the event was not of the job's source
+     * @param inFlight        messages received and not yet handled
+     * @param receiveFailures receive calls that failed (the queue unreachable, refused credentials)
+     * @param waiting         messages waiting on the queue (SQS's ApproximateNumberOfMessages, read every 20 s;
+     *                        empty until read or when it cannot be read)
+     */
+    public record EventStatus(String queue, long messages, long acknowledged, long malformed, long skipped,
+            int inFlight, long receiveFailures, Optional<Long> waiting) {
     }
 
     /**

@@ -69,6 +69,9 @@ final class StatusGauges {
         for (String job : s.replication().keySet()) {
             if (jobs.add(job)) {
                 registerJob(job);
+                if (s.replication().get(job).events().isPresent()) {
+                    registerEvents(job);
+                }
             }
         }
     }
@@ -85,6 +88,35 @@ final class StatusGauges {
             DaemonStatus.JobStatus j = s.replication().get(job);
             return j == null ? Double.NaN : bool(j.running());
         })).description("1 while a full sync of the job runs, else 0").tag("job", job).register(registry);
+    }
+
+    /** The event mode of one job (sqs:), labelled {@code job}. */
+    private void registerEvents(String job) {
+        eventCounter(job, "ferry.replication.sqs.messages", "SQS messages received", DaemonStatus.EventStatus::messages);
+        eventCounter(job, "ferry.replication.sqs.acknowledged", "SQS messages handled and deleted",
+                DaemonStatus.EventStatus::acknowledged);
+        eventCounter(job, "ferry.replication.sqs.malformed", "SQS messages that are no S3 event (left to the DLQ)",
+                DaemonStatus.EventStatus::malformed);
+        eventCounter(job, "ferry.replication.sqs.skipped",
+                "Events not applied: a newer one is in place, the object is gone, or it is there already",
+                DaemonStatus.EventStatus::skipped);
+        eventCounter(job, "ferry.replication.sqs.receive.failures", "SQS receive calls that failed",
+                DaemonStatus.EventStatus::receiveFailures);
+        Gauge.builder("ferry.replication.sqs.in.flight", this, g -> g.value(s -> {
+            DaemonStatus.JobStatus j = s.replication().get(job);
+            return j == null ? Double.NaN : j.events().map(e -> (double) e.inFlight()).orElse(Double.NaN);
+        })).description("SQS messages received and not yet handled").tag("job", job).register(registry);
+        Gauge.builder("ferry.replication.sqs.waiting", this, g -> g.value(s -> {
+            DaemonStatus.JobStatus j = s.replication().get(job);
+            return j == null ? Double.NaN : j.events().flatMap(DaemonStatus.EventStatus::waiting)
+                    .map(Long::doubleValue).orElse(Double.NaN);
+        })).description("SQS messages waiting on the job's queue (approximate, read every 20 s)").tag("job", job)
+                .register(registry);
+    }
+
+    private void eventCounter(String job, String name, String description,
+            ToDoubleFunction<DaemonStatus.EventStatus> f) {
+        jobCounter(job, name, description, j -> j.events().map(f::applyAsDouble).orElse(0.0));
     }
 
     private void jobCounter(String job, String name, String description, ToDoubleFunction<DaemonStatus.JobStatus> f) {

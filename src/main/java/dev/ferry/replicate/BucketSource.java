@@ -96,6 +96,11 @@ public final class BucketSource implements Source {
                 CopyMetadata.isPlainMd5(etag) ? Optional.of(etag.toLowerCase(java.util.Locale.ROOT)) : Optional.empty());
     }
 
+    /** The object's HEAD, empty when it does not exist; throws {@link TransferException}. */
+    Optional<RemoteObject> head(String key) {
+        return store.head(bucket, key);
+    }
+
     @Override
     public Optional<String> notAnItem(String item) {
         return Optional.empty(); // a key names an object or nothing

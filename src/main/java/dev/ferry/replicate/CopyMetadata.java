@@ -21,6 +21,11 @@ public final class CopyMetadata {
     public static final String SOURCE_ETAG = "ferry-source-etag";
     /** The source content's MD5 (hex) when known: {@code x-amz-meta-ferry-source-md5}. */
     public static final String SOURCE_MD5 = "ferry-source-md5";
+    /**
+     * S3's event sequencer of the event that made the copy (event mode only): {@code x-amz-meta-ferry-source-sequencer}.
+     * An event older than the one a copy records never overwrites or deletes it ({@link Sequencers}).
+     */
+    public static final String SOURCE_SEQUENCER = "ferry-source-sequencer";
 
     private static final Pattern PLAIN_MD5 = Pattern.compile("[0-9a-fA-F]{32}");
 

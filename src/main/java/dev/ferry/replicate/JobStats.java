@@ -20,6 +20,8 @@ public final class JobStats {
     private volatile boolean running;
     private volatile Instant lastFullSyncAt;
     private volatile String lastError;
+    /** The job's event mode, set once when it follows a queue. */
+    private volatile EventStats events;
 
     public JobStats(String source) {
         this.source = source;
@@ -58,9 +60,16 @@ public final class JobStats {
         fullSyncs.incrementAndGet();
     }
 
+    /** This job follows {@code queue}: its counters show in the snapshot from now on. */
+    EventStats following(String queue) {
+        events = new EventStats(queue);
+        return events;
+    }
+
     public DaemonStatus.JobStatus snapshot() {
+        EventStats e = events;
         return new DaemonStatus.JobStatus(source, copied.get(), bytes.get(), failed.get(), deleted.get(),
                 unchanged.get(), fullSyncs.get(), running, Optional.ofNullable(lastFullSyncAt),
-                Optional.ofNullable(lastError));
+                Optional.ofNullable(lastError), Optional.ofNullable(e).map(EventStats::snapshot));
     }
 }

@@ -15,13 +15,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the daemon's replication jobs: a full sync of every job at start (unless {@code skip-fullsync}) and every
  * {@code fullsync.interval} after one ends, one job after the other on one thread of its own (each job copies on
- * its own bounded pool), beside the sites' sweeps and watchers. A full sync that fails is logged and counted; the
+ * its own bounded pool), beside the sites' sweeps and watchers; and the {@link EventFollower} of each job that
+ * follows an SQS queue, on threads of its own. A full sync that fails is logged and counted; the
  * next one runs as planned.
  */
 public final class ReplicationRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicationRunner.class);
 
     private final List<FullSync> jobs;
+    private final List<EventFollower> followers;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "replicate");
         t.setDaemon(true);
@@ -29,22 +31,31 @@ public final class ReplicationRunner implements AutoCloseable {
     });
 
     public ReplicationRunner(List<FullSync> jobs) {
-        this.jobs = List.copyOf(jobs);
+        this(jobs, List.of());
     }
 
-    /** Schedules the full syncs; nothing when there are no jobs. */
+    /** @param followers the event mode of the jobs with {@code sqs:} (started with the full syncs, closed first) */
+    public ReplicationRunner(List<FullSync> jobs, List<EventFollower> followers) {
+        this.jobs = List.copyOf(jobs);
+        this.followers = List.copyOf(followers);
+    }
+
+    /** Schedules the full syncs and starts following the queues; nothing when there are no jobs. */
     public void start(boolean skipFullSync, Optional<Duration> interval) {
         if (jobs.isEmpty()) {
             return;
         }
+        followers.forEach(EventFollower::start);
         long every = interval.map(Duration::toMillis).filter(ms -> ms > 0).orElse(0L);
         if (every > 0) {
             thread.scheduleWithFixedDelay(this::runAll, skipFullSync ? every : 0, every, TimeUnit.MILLISECONDS);
         } else if (!skipFullSync) {
             thread.execute(this::runAll);
         } else {
-            log.warn("replicate: skip-fullsync is set and fullsync.interval is 0: the {} jobs copy nothing until "
-                    + "the next start", jobs.size());
+            if (followers.size() < jobs.size()) {
+                log.warn("replicate: skip-fullsync is set and fullsync.interval is 0: the {} jobs without sqs: copy "
+                        + "nothing until the next start", jobs.size() - followers.size());
+            }
         }
         log.info("replicate: {} jobs ({}), full sync {}{}", jobs.size(),
                 String.join(", ", jobs.stream().map(FullSync::name).toList()), skipFullSync ? "skipped at start"
@@ -75,9 +86,13 @@ public final class ReplicationRunner implements AutoCloseable {
         return m;
     }
 
-    /** Stops the schedule and interrupts a full sync under way (copies under way end with their request). */
+    /**
+     * Stops following the queues (a long poll under way ends at once), stops the schedule and interrupts a full sync
+     * under way (copies under way end with their request).
+     */
     @Override
     public void close() {
+        followers.forEach(EventFollower::close);
         thread.shutdownNow();
         try {
             thread.awaitTermination(10, TimeUnit.SECONDS);

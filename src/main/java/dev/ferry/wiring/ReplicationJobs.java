@@ -1,6 +1,10 @@
 package dev.ferry.wiring;
 
 import dev.ferry.config.BucketLocation;
+import dev.ferry.config.EventQueue;
+import dev.ferry.config.Secret;
+import dev.ferry.replicate.EventFollower;
+import dev.ferry.sqs.SqsEventQueue;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.ReplicaDestination;
 import dev.ferry.config.ReplicateJob;
@@ -22,16 +26,38 @@ import java.util.Optional;
 /**
  * Builds the full sync of each {@code replicate:} job from the configuration: the source bucket's store and
  * {@link BucketSource}, and for each destination its store and copier, server-side when the source's credentials,
- * endpoint and region are the destination's ({@link #serverSide}), streamed otherwise. Every client opened is added to {@code opened} for the
- * caller to close.
+ * endpoint and region are the destination's ({@link #serverSide}), streamed otherwise; for the daemon also the
+ * {@link EventFollower} of each job with {@code sqs:}, sharing the job's stores, copiers and counters (each follower
+ * owns its SQS client). Every client opened, and each follower, is added to {@code opened} for the caller to close.
  */
 public final class ReplicationJobs {
     private ReplicationJobs() {
     }
 
+    /** What the daemon runs of the replicate: jobs: every job's full sync, and the event mode of those with sqs:. */
+    public record Jobs(List<FullSync> syncs, List<EventFollower> followers) {
+        public Jobs {
+            syncs = List.copyOf(syncs);
+            followers = List.copyOf(followers);
+        }
+    }
+
+    /** The full syncs of every job (one-shot runs: {@code ferry sync}, {@code ferry verify}). */
     public static List<FullSync> build(FerryConfig config, Optional<RecordKeeper> records, FullSync.Retries retries,
             Clock clock, List<AutoCloseable> opened) {
+        return build(config, records, retries, clock, opened, false).syncs();
+    }
+
+    /** The full syncs of every job and, for each job with {@code sqs:}, its {@link EventFollower} (not started). */
+    public static Jobs daemon(FerryConfig config, Optional<RecordKeeper> records, FullSync.Retries retries,
+            Clock clock, List<AutoCloseable> opened) {
+        return build(config, records, retries, clock, opened, true);
+    }
+
+    private static Jobs build(FerryConfig config, Optional<RecordKeeper> records, FullSync.Retries retries,
+            Clock clock, List<AutoCloseable> opened, boolean events) {
         List<FullSync> syncs = new ArrayList<>();
+        List<EventFollower> followers = new ArrayList<>();
         for (ReplicateJob job : config.replicate()) {
             BucketLocation from = job.source();
             S3Settings sourceSettings = settings(config, from);
@@ -60,10 +86,20 @@ public final class ReplicationJobs {
                 }
                 replicas.add(new Replica(d, store, copier, sameAccount));
             }
+            JobStats stats = new JobStats(source.id());
             syncs.add(new FullSync(job.name(), source, replicas, job.delete(), job.maxDelete(),
-                    job.maxDeletePercent(), records, config.concurrency(), retries, clock, new JobStats(source.id())));
+                    job.maxDeletePercent(), records, config.concurrency(), retries, clock, stats));
+            if (events && job.sqs().isPresent()) {
+                EventQueue q = job.sqs().get();
+                SqsEventQueue queue = SqsEventQueue.create(q.url(), q.region(), q.endpoint(), q.accessKey(),
+                        q.secretAccessKey().map(Secret::reveal));
+                EventFollower follower = new EventFollower(job.name(), queue, source, replicas, job.delete(),
+                        job.maxDelete(), records, config.concurrency(), clock, stats);
+                opened.add(follower); // closes its SQS client (again, harmless, after the runner closed it)
+                followers.add(follower);
+            }
         }
-        return syncs;
+        return new Jobs(syncs, followers);
     }
 
     /**

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -38,6 +39,7 @@ class ReplicationIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     static S3ProxyServer one;
     static S3ProxyServer two;
+    static org.elasticmq.rest.sqs.SQSRestServer elastic;
     static int n;
 
     @TempDir
@@ -61,6 +63,9 @@ class ReplicationIT {
         }
         if (two != null) {
             two.close();
+        }
+        if (elastic != null) {
+            elastic.stopAndWait();
         }
     }
 
@@ -203,5 +208,59 @@ class ReplicationIT {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + daemon.httpPort() + path)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    void theDaemonFollowsAJobsQueueCountsItsEventsAndStopsWithoutWaitingForTheLongPoll() throws Exception {
+        buckets();
+        elastic = org.elasticmq.rest.sqs.SQSRestServerBuilder.withDynamicPort().withInterface("127.0.0.1").start();
+        URI sqsEndpoint = URI.create("http://127.0.0.1:" + elastic.waitUntilStarted().localAddress().getPort());
+        try (software.amazon.awssdk.services.sqs.SqsClient sqs = software.amazon.awssdk.services.sqs.SqsClient.builder()
+                .endpointOverride(sqsEndpoint).region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("x", "x"))).build()) {
+            sqs.createQueue(b -> b.queueName("events"));
+            String queue = sqsEndpoint + "/000000000000/events";
+            Path config = file(far, "    sqs: {url: \"" + queue + "\", access_key: x, secret_access_key: x}\n"
+                    + "skip-fullsync: true\n");
+            daemon = Daemon.start(FerryConfig.load(env(), Map.of(), Optional.of(config)), Clock.systemUTC());
+            put(src, "srcfolder/new file.txt", "gamma");
+
+            sqs.sendMessage(b -> b.queueUrl(queue).messageBody("{\"Records\":[{\"eventName\":\"ObjectCreated:Put\","
+                    + "\"s3\":{\"bucket\":{\"name\":\"" + src + "\"},\"object\":{\"key\":\"srcfolder/new+file.txt\","
+                    + "\"size\":5,\"sequencer\":\"0A\"}}}]}"));
+
+            await("copies").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> one.readObject(dst, "destfolder/new file.txt").isPresent()
+                            && two.readObject(far, "destfolder/new file.txt").isPresent());
+            await("acknowledged").atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).until(() -> status()
+                    .path("replication").path("photos").path("events").path("acknowledged").asInt() == 1);
+            JsonNode job = status().path("replication").path("photos");
+            assertThat(job.path("copied").asInt()).isEqualTo(2);
+            assertThat(job.path("fullSyncs").asInt()).isZero();
+            assertThat(one.listKeys(dst)).containsExactly("destfolder/new file.txt"); // no full sync ran
+            assertThat(job.path("events").path("queue").asText()).isEqualTo(queue);
+            assertThat(job.path("events").path("messages").asInt()).isEqualTo(1);
+            assertThat(job.path("events").path("malformed").asInt()).isZero();
+            await("queue depth read").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> status().path("replication").path("photos").path("events").path("waiting").isNumber());
+            dev.ferry.testing.PrometheusScrape metrics = dev.ferry.testing.PrometheusScrape.parse(get("/metrics"));
+            assertThat(metrics.value("ferry_replication_sqs_acknowledged_total", "job", "photos")).hasValue(1.0);
+            assertThat(metrics.value("ferry_replication_sqs_in_flight", "job", "photos")).hasValue(0.0);
+
+            ByteArrayOutputStream shown = new ByteArrayOutputStream();
+            assertThat(Main.run(new String[] {"status", "--url", "http://127.0.0.1:" + daemon.httpPort() + "/"}, env(),
+                    new PrintStream(shown, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(),
+                            true, StandardCharsets.UTF_8))).isZero();
+            List<String> lines = shown.toString(StandardCharsets.UTF_8).lines().toList();
+            String header = lines.stream().filter(l -> l.startsWith("JOB")).findFirst().orElseThrow();
+            assertThat(header).contains("COPIED", "SQS WAITING", "SQS MESSAGES", "IN FLIGHT", "MALFORMED");
+            assertThat(lines.get(lines.indexOf(header) + 1)).startsWith("photos").containsPattern("photos +2 ");
+
+            long before = System.nanoTime();
+            daemon.stop(); // the follower is in a 20 s long poll now
+            daemon = null;
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(5));
+        }
     }
 }

@@ -140,6 +140,20 @@ class ReplicateConfigTest {
     }
 
     @Test
+    void aQueueTakesItsOwnEndpointButNeverTheGlobalOneWhichIsS3s() throws IOException {
+        FerryConfig c = load("endpoint: http://127.0.0.1:9000\naws_region: eu-west-1\nreplicate:\n"
+                + "  - source: {bucket: src}\n    destinations: [{bucket: dst}]\n"
+                + "    sqs: {url: \"https://sqs.us-west-2.amazonaws.com/1/q\"}\n"
+                + "  - source: {bucket: src2}\n    destinations: [{bucket: dst2}]\n"
+                + "    sqs: {url: \"http://mq:9324/1/q\", endpoint: \"http://mq:9324\"}\n");
+
+        assertThat(c.replicate().get(0).source().endpoint()).contains(URI.create("http://127.0.0.1:9000"));
+        assertThat(c.replicate().get(0).sqs().orElseThrow().endpoint()).isEmpty();
+        assertThat(c.replicate().get(0).sqs().orElseThrow().region()).contains("eu-west-1");
+        assertThat(c.replicate().get(1).sqs().orElseThrow().endpoint()).contains(URI.create("http://mq:9324"));
+    }
+
+    @Test
     void replicateStandsBesideSitesAndWatchPath() throws IOException {
         FerryConfig c = load("watch_path: drop\nsites:\n  - local_path: site\n    bucket: site-bucket\n"
                 + "replicate:\n  - source: {bucket: src}\n    destinations: [{bucket: dst}]\n");

@@ -1,0 +1,241 @@
+package dev.ferry.replicate;
+
+import dev.ferry.core.DeleteFailure;
+import dev.ferry.core.DeleteGuard;
+import dev.ferry.core.FileRecord;
+import dev.ferry.core.FileStatus;
+import dev.ferry.core.RecordId;
+import dev.ferry.core.RecordKeeper;
+import dev.ferry.core.RemoteObject;
+import dev.ferry.core.TransferException;
+import dev.ferry.transfer.CopyRequest;
+import dev.ferry.transfer.CopyResult;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries one S3 event of a job's source to each of its destinations, the way a full sync would carry that key:
+ * <ul>
+ * <li>created: HEAD the source (an object already gone is skipped: its removal event follows), then per destination
+ * HEAD the copy (the key remapped from the source prefix to the destination's); a copy recording a newer S3
+ * sequencer than the event's, or the source's current ETag, is left alone; otherwise the source's current object is
+ * copied with the job's copier, the event's sequencer recorded in the copy's metadata
+ * ({@link CopyMetadata#SOURCE_SEQUENCER}) beside the source ETag, and the copy recorded in the state store;</li>
+ * <li>removed (only with {@code delete: true}): skipped while the source holds the key again (a newer creation);
+ * else per destination deleted unless the copy records a newer sequencer, always inside the destination prefix,
+ * each deletion allowed by the job's {@link DeleteGuard} (max_delete in any 10 minutes);</li>
+ * <li>any other event: nothing.</li>
+ * </ul>
+ * Events of one key are applied one at a time in this process (a lock per key stripe), so two messages of one key
+ * in one batch cannot interleave their HEAD and copy. Across processes the check is not atomic: see
+ * docs/operations.md (several instances on one queue).
+ */
+final class EventApplier {
+    private static final Logger log = LoggerFactory.getLogger(EventApplier.class);
+    private static final int STRIPES = 64;
+
+    private final String name;
+    private final BucketSource source;
+    private final List<Replica> replicas;
+    private final boolean delete;
+    private final DeleteGuard guard;
+    private final Optional<RecordKeeper> records;
+    private final Clock clock;
+    private final JobStats stats;
+    private final EventStats events;
+    private final Object[] stripes = new Object[STRIPES];
+
+    EventApplier(String name, BucketSource source, List<Replica> replicas, boolean delete, DeleteGuard guard,
+            Optional<RecordKeeper> records, Clock clock, JobStats stats, EventStats events) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.source = Objects.requireNonNull(source, "source");
+        this.replicas = List.copyOf(replicas);
+        this.delete = delete;
+        this.guard = Objects.requireNonNull(guard, "guard");
+        this.records = Objects.requireNonNull(records, "records");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.stats = Objects.requireNonNull(stats, "stats");
+        this.events = Objects.requireNonNull(events, "events");
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new Object();
+        }
+    }
+
+    /**
+     * Applies {@code e} to every destination; true when each is done (copied, deleted, or nothing to do), false when
+     * one failed (logged and counted): the message stays on the queue and comes back.
+     */
+    boolean apply(String messageId, S3Event e) {
+        if (e.kind() == S3Event.Kind.OTHER) {
+            return true;
+        }
+        if (!e.bucket().equals(source.bucket()) || !source.owns(e.key()) || e.key().endsWith("/")) {
+            // another bucket's or prefix's event (a shared queue), or a "folder/" placeholder, which full syncs
+            // leave out too
+            log.debug("{}: message {}: {} of s3://{}/{} is not under the job's source {}: ignored", name, messageId,
+                    e.eventName(), e.bucket(), e.key(), source.id());
+            events.skipped.incrementAndGet();
+            return true;
+        }
+        synchronized (stripes[Math.floorMod(e.key().hashCode(), STRIPES)]) {
+            try {
+                return e.kind() == S3Event.Kind.CREATED ? created(messageId, e) : removed(messageId, e);
+            } catch (TransferException | IllegalStateException x) {
+                fail(messageId, "s3://" + source.bucket() + "/" + e.key(), x.getMessage());
+                return false;
+            }
+        }
+    }
+
+    private boolean created(String messageId, S3Event e) {
+        Optional<RemoteObject> src = source.head(e.key());
+        if (src.isEmpty()) {
+            log.debug("{}: message {}: s3://{}/{} is gone already: not copied", name, messageId, e.bucket(), e.key());
+            events.skipped.incrementAndGet();
+            return true;
+        }
+        boolean all = true;
+        for (Replica r : replicas) {
+            all &= copyTo(messageId, e, src.get(), r);
+        }
+        return all;
+    }
+
+    private boolean copyTo(String messageId, S3Event e, RemoteObject src, Replica r) {
+        String key = destinationKey(r, e.key());
+        try {
+            Optional<RemoteObject> held = r.store().head(r.bucket(), key);
+            if (held.isPresent() && newerHeld(e, held.get())) {
+                log.debug("{}: message {}: s3://{}/{} holds a newer event's object than {}: not overwritten", name,
+                        messageId, r.bucket(), key, e.eventName());
+                events.skipped.incrementAndGet();
+                return true;
+            }
+            if (held.isPresent() && held.get().size() == src.size()
+                    && src.etag().equalsIgnoreCase(held.get().metadata().getOrDefault(CopyMetadata.SOURCE_ETAG, ""))) {
+                events.skipped.incrementAndGet(); // a duplicate event, or the full sync was first
+                return true;
+            }
+            Map<String, String> meta = new LinkedHashMap<>(CopyMetadata.forCopyOf(src.etag(), src.md5Hex()));
+            e.sequencer().ifPresent(s -> meta.put(CopyMetadata.SOURCE_SEQUENCER, s));
+            CopyResult done = r.copier().copy(new CopyRequest(source.bucket(), e.key(), r.bucket(), key, meta,
+                    r.options()));
+            stats.copied(done.bytes());
+            record(e.key(), r, key, src, FileStatus.UPLOADED, done.etag(), "");
+            log.debug("{}: message {}: copied {} to s3://{}/{}", name, messageId, e.key(), r.bucket(), key);
+            return true;
+        } catch (TransferException x) {
+            if (sourceGone(e.key())) {
+                events.skipped.incrementAndGet(); // deleted meanwhile: its removal event follows
+                return true;
+            }
+            fail(messageId, "s3://" + r.bucket() + "/" + key, x.getMessage());
+            record(e.key(), r, key, src, FileStatus.FAILED, "", x.getMessage());
+            return false;
+        }
+    }
+
+    private boolean removed(String messageId, S3Event e) {
+        if (!delete) {
+            return true;
+        }
+        if (source.head(e.key()).isPresent()) {
+            log.debug("{}: message {}: s3://{}/{} exists again: not deleted", name, messageId, e.bucket(), e.key());
+            events.skipped.incrementAndGet();
+            return true;
+        }
+        boolean all = true;
+        for (Replica r : replicas) {
+            all &= deleteFrom(messageId, e, r);
+        }
+        return all;
+    }
+
+    private boolean deleteFrom(String messageId, S3Event e, Replica r) {
+        String key = destinationKey(r, e.key());
+        String url = "s3://" + r.bucket() + "/" + key;
+        try {
+            Optional<RemoteObject> held = r.store().head(r.bucket(), key);
+            if (held.isEmpty()) {
+                return true;
+            }
+            if (newerHeld(e, held.get())) {
+                events.skipped.incrementAndGet();
+                return true;
+            }
+            if (!key.startsWith(r.prefix())) { // cannot happen by construction; never delete outside the prefix
+                throw new IllegalStateException(url + " is outside the destination prefix " + r.prefix());
+            }
+            if (!guard.allow()) {
+                fail(messageId, url, "not deleted: more than max_delete " + guard.max() + " deletions in "
+                        + DeleteGuard.WINDOW.toMinutes() + " minutes; deletions stop until the daemon restarts");
+                return false;
+            }
+            List<DeleteFailure> refused = r.store().delete(r.bucket(), List.of(key));
+            if (!refused.isEmpty()) {
+                fail(messageId, url, "cannot delete: " + refused.get(0).reason());
+                return false;
+            }
+            stats.deleted(1);
+            log.debug("{}: message {}: deleted {}", name, messageId, url);
+            return true;
+        } catch (TransferException x) {
+            fail(messageId, url, x.getMessage());
+            return false;
+        }
+    }
+
+    /** Whether the destination's copy records an event newer than {@code e} (both sequencers known). */
+    static boolean newerHeld(S3Event e, RemoteObject held) {
+        String recorded = held.metadata().get(CopyMetadata.SOURCE_SEQUENCER);
+        return recorded != null && e.sequencer().isPresent() && Sequencers.isNewer(recorded, e.sequencer().get());
+    }
+
+    /** The source key moved from the source prefix to the destination's (seed 001's srcfolder/ to destfolder/). */
+    String destinationKey(Replica r, String sourceKey) {
+        return r.prefix() + sourceKey.substring(source.prefix().length());
+    }
+
+    private boolean sourceGone(String key) {
+        try {
+            return source.head(key).isEmpty();
+        } catch (TransferException x) {
+            return false;
+        }
+    }
+
+    private void fail(String messageId, String url, String why) {
+        String line = url + ": " + why;
+        stats.failed(line);
+        log.warn("{}: message {}: {} (the message returns after its visibility timeout)", name, messageId, line);
+    }
+
+    private void record(String item, Replica r, String key, RemoteObject src, FileStatus status, String etag,
+            String reason) {
+        if (records.isEmpty()) {
+            return;
+        }
+        RecordId id = new RecordId(source.id(), item, r.bucket());
+        Instant now = clock.instant();
+        try {
+            Optional<FileRecord> before = records.get().get(id);
+            int attempts = status == FileStatus.FAILED ? before.filter(b -> b.status() == FileStatus.FAILED)
+                    .map(FileRecord::attempts).orElse(0) + 1 : 0;
+            String md5 = CopyMetadata.isPlainMd5(src.etag()) ? src.etag().toLowerCase(Locale.ROOT) : "";
+            records.get().offer(new FileRecord(id.source(), id.item(), id.destination(), key, status, src.size(),
+                    src.mtimeMillis().orElse(0L), md5, etag, attempts, reason, false,
+                    before.map(FileRecord::createdAt).orElse(now), now,
+                    status == FileStatus.UPLOADED ? Optional.of(now) : before.flatMap(FileRecord::uploadedAt)));
+        } catch (RuntimeException x) { // the store is away: the copy is in the destination's metadata anyway
+            log.debug("{}: {}: record not written: {}", name, item, x.toString());
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package dev.ferry.replicate;
+
+import dev.ferry.core.DeleteGuard;
+import dev.ferry.core.RecordKeeper;
+import dev.ferry.queue.Backoff;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SQS event mode of one {@code replicate:} job: a thread of its own long-polls the job's queue (up to
+ * {@link #BATCH} messages, waiting up to {@link #WAIT}), hands each message of a batch to the job's pool (its
+ * {@code concurrency}), and receives again once the batch is done. Each message is read by {@link EventMessages}:
+ * <ul>
+ * <li>events: every record applied to every destination ({@link EventApplier}); the message is deleted only when
+ * all succeeded, else it is left and comes back after its visibility timeout, and after the queue's
+ * {@code maxReceiveCount} its redrive policy moves it to the dead-letter queue: there is no retry loop here;</li>
+ * <li>{@code s3:TestEvent}: deleted;</li>
+ * <li>malformed: logged once at WARN with its id and the reason (never its body), counted once (the last 10,000
+ * ids are remembered, since such a message comes back until the queue moves it), and left to the dead-letter
+ * queue.</li>
+ * </ul>
+ * Messages are received invisible for {@link #VISIBILITY}; while any message of a batch is still being handled
+ * (a large copy), its visibility is extended by that much every {@link #HEARTBEAT}, so another consumer never
+ * receives it meanwhile; the same timer reads the queue's depth for /status. A failed receive (queue unreachable, credentials refused) is retried with backoff (1 s
+ * doubling to 5 min, jittered), never in a hot loop. {@link #close()} closes the client, which ends a long poll
+ * under way at once, so stopping never waits for the 20 s poll.
+ */
+public final class EventFollower implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EventFollower.class);
+    /** SQS's longest long poll: fewer empty receives, and an event is seen as soon as it arrives. */
+    static final Duration WAIT = Duration.ofSeconds(20);
+    /** SQS's largest batch. */
+    static final int BATCH = 10;
+    /**
+     * How long a received message stays invisible to other consumers: long enough for most copies, short enough
+     * that a message whose consumer died returns within a minute. Extended while a copy runs.
+     */
+    static final Duration VISIBILITY = Duration.ofSeconds(60);
+    /** How often the visibility of messages still being handled is extended (a third of it: two chances). */
+    static final Duration HEARTBEAT = Duration.ofSeconds(20);
+
+    private final String name;
+    private final EventQueueClient queue;
+    private final EventApplier applier;
+    private final EventStats events;
+    private final Backoff backoff;
+    private final Duration wait;
+    private final Duration visibility;
+    private final Duration heartbeat;
+    private final ExecutorService pool;
+    private final ScheduledExecutorService timer;
+    private final Set<EventQueueClient.Message> handling = ConcurrentHashMap.newKeySet();
+    /** Ids of malformed messages already logged and counted: each comes back until the DLQ takes it. */
+    private final Set<String> malformedSeen = java.util.Collections.newSetFromMap(
+            new java.util.LinkedHashMap<String, Boolean>() {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                    return size() > 10_000;
+                }
+            });
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile boolean started;
+
+    /**
+     * @param records where copies are recorded; empty records nothing
+     */
+    public EventFollower(String name, EventQueueClient queue, BucketSource source, List<Replica> replicas,
+            boolean delete, int maxDelete, Optional<RecordKeeper> records, int concurrency, Clock clock,
+            JobStats stats) {
+        this(name, queue, source, replicas, delete, maxDelete, records, concurrency, clock, stats, Backoff.standard(),
+                WAIT, VISIBILITY, HEARTBEAT);
+    }
+
+    EventFollower(String name, EventQueueClient queue, BucketSource source, List<Replica> replicas, boolean delete,
+            int maxDelete, Optional<RecordKeeper> records, int concurrency, Clock clock, JobStats stats,
+            Backoff backoff, Duration wait, Duration visibility, Duration heartbeat) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.queue = Objects.requireNonNull(queue, "queue");
+        this.events = stats.following(queue.describe());
+        this.applier = new EventApplier(name, source, replicas, delete, new DeleteGuard(maxDelete, clock), records,
+                clock, stats, events);
+        this.backoff = Objects.requireNonNull(backoff, "backoff");
+        this.wait = wait;
+        this.visibility = visibility;
+        this.heartbeat = heartbeat;
+        AtomicInteger threads = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(Math.max(1, Math.min(BATCH, concurrency)), r -> {
+            Thread t = new Thread(r, "events-" + name + "-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "events-" + name + "-visibility");
+            t.setDaemon(true);
+            return t;
+        });
+        this.thread = new Thread(this::loop, "events-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Starts following the queue. */
+    public void start() {
+        started = true;
+        long every = heartbeat.toMillis();
+        timer.scheduleWithFixedDelay(this::heartbeat, 0, every, TimeUnit.MILLISECONDS);
+        thread.start();
+        log.info("{}: following {} (event mode)", name, queue.describe());
+    }
+
+    private void loop() {
+        int failures = 0;
+        while (stopping.getCount() > 0) {
+            List<EventQueueClient.Message> batch;
+            long began = System.nanoTime();
+            try {
+                batch = queue.receive(BATCH, wait, visibility);
+                if (failures > 0) {
+                    log.info("{}: {} answers again", name, queue.describe());
+                }
+                failures = 0;
+            } catch (RuntimeException e) {
+                if (stopping.getCount() == 0) {
+                    return;
+                }
+                failures++;
+                events.receiveFailures.incrementAndGet();
+                if (failures == 1 || failures % 10 == 0) {
+                    log.warn("{}: cannot receive from the queue ({} failures in a row; backing off): {}", name,
+                            failures, e.getMessage());
+                }
+                try {
+                    if (!backoff.await(failures, d -> !stopping.await(d.toMillis(), TimeUnit.MILLISECONDS))) {
+                        return;
+                    }
+                } catch (InterruptedException stop) {
+                    return;
+                }
+                continue;
+            }
+            if (batch.isEmpty() && System.nanoTime() - began < wait.toNanos() / 2) {
+                // a server that answers at once instead of waiting (no long polling) must not make this spin
+                try {
+                    if (stopping.await(Math.min(1000, wait.toMillis()), TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException stop) {
+                    return;
+                }
+            }
+            handle(batch);
+        }
+    }
+
+    /** Handles the messages of one batch in parallel and returns when all are done. */
+    private void handle(List<EventQueueClient.Message> batch) {
+        events.messages.addAndGet(batch.size());
+        events.inFlight.addAndGet(batch.size());
+        handling.addAll(batch);
+        List<Future<?>> done = new ArrayList<>();
+        for (EventQueueClient.Message m : batch) {
+            try {
+                done.add(pool.submit(() -> {
+                    try {
+                        handle(m);
+                    } finally {
+                        handling.remove(m);
+                        events.inFlight.decrementAndGet();
+                    }
+                }));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) { // closed: it returns to the queue
+                handling.remove(m);
+                events.inFlight.decrementAndGet();
+            }
+        }
+        for (Future<?> f : done) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                log.warn("{}: handling a message failed: {}", name, e.getCause().toString());
+            }
+        }
+    }
+
+    private void handle(EventQueueClient.Message m) {
+        ParsedMessage parsed = EventMessages.parse(m.id(), m.body());
+        boolean acknowledge;
+        if (parsed instanceof ParsedMessage.Malformed bad) {
+            boolean first;
+            synchronized (malformedSeen) {
+                first = malformedSeen.add(m.id());
+            }
+            if (first) {
+                events.malformed.incrementAndGet();
+                log.warn("{}: {}; left on the queue for its dead-letter queue", name, bad.reason());
+            }
+            return;
+        } else if (parsed instanceof ParsedMessage.TestEvent) {
+            log.info("{}: message {}: s3:TestEvent, acknowledged", name, m.id());
+            acknowledge = true;
+        } else {
+            acknowledge = true;
+            for (S3Event e : ((ParsedMessage.Events) parsed).events()) {
+                acknowledge &= applier.apply(m.id(), e); // every record is tried, also after one failed
+            }
+        }
+        if (acknowledge && stopping.getCount() > 0) {
+            try {
+                queue.delete(m);
+                events.acknowledged.incrementAndGet();
+            } catch (RuntimeException e) {
+                log.warn("{}: message {} was handled but not deleted (it will be handled again, which copies "
+                        + "nothing more): {}", name, m.id(), e.getMessage());
+            }
+        }
+    }
+
+    /** Every heartbeat: the visibility of the messages being handled, and the queue's depth for /status. */
+    private void heartbeat() {
+        extendVisibility();
+        try {
+            events.waiting.set(queue.waiting());
+        } catch (RuntimeException e) {
+            events.waiting.set(-1);
+            log.debug("{}: cannot read the queue's depth: {}", name, e.getMessage());
+        }
+    }
+
+    private void extendVisibility() {
+        for (EventQueueClient.Message m : handling) {
+            try {
+                queue.extend(m, visibility);
+            } catch (RuntimeException e) {
+                log.debug("{}: cannot extend the visibility of message {}: {}", name, m.id(), e.getMessage());
+            }
+        }
+    }
+
+    /** Whether the receiving thread has ended (after {@link #close()}). */
+    boolean stopped() {
+        return started && !thread.isAlive();
+    }
+
+    /**
+     * Stops: no more receives (the client is closed, which ends a long poll under way), messages being handled
+     * finish their request or are cut short and come back to the queue after their visibility timeout. A message
+     * that the queue hands to the long poll just cut (the server does not see it closed) also comes back after its
+     * visibility timeout, one receive counted against its maxReceiveCount.
+     */
+    @Override
+    public void close() {
+        stopping.countDown();
+        timer.shutdownNow();
+        queue.close();
+        pool.shutdownNow();
+        if (started) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(5));
+                pool.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

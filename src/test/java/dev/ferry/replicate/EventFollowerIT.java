@@ -1,0 +1,342 @@
+package dev.ferry.replicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.config.BucketLocation;
+import dev.ferry.config.ReplicaDestination;
+import dev.ferry.core.FileStatus;
+import dev.ferry.core.RecordId;
+import dev.ferry.queue.Backoff;
+import dev.ferry.sqs.SqsEventQueue;
+import dev.ferry.testing.InMemoryRecords;
+import dev.ferry.testing.LogCapture;
+import dev.ferry.testing.S3ProxyServer;
+import dev.ferry.transfer.S3ObjectStore;
+import dev.ferry.transfer.ServerSideCopier;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Event mode of one job against real servers over sockets: ElasticMQ in-process as the SQS queue (with a dead-letter
+ * queue, maxReceiveCount 1) and an S3Proxy process holding the source and destination buckets. Messages are sent as
+ * S3 sends them (keys form-encoded), also inside SNS envelopes; the follower runs with a 2 s visibility timeout so a
+ * message left on the queue comes back within the test, and with 1 s long polls.
+ */
+class EventFollowerIT {
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static S3ProxyServer s3;
+    static SQSRestServer elastic;
+    static SqsClient sqs;
+    static URI sqsEndpoint;
+    static final AtomicInteger N = new AtomicInteger();
+
+    final List<AutoCloseable> opened = new ArrayList<>();
+    String src;
+    String dst;
+    URI queue;
+    URI dlq;
+    S3ObjectStore store;
+    InMemoryRecords records;
+    JobStats stats;
+
+    @BeforeAll
+    static void servers() {
+        s3 = S3ProxyServer.start();
+        elastic = SQSRestServerBuilder.withDynamicPort().withInterface("127.0.0.1").start();
+        int port = elastic.waitUntilStarted().localAddress().getPort();
+        sqsEndpoint = URI.create("http://127.0.0.1:" + port);
+        sqs = SqsClient.builder().endpointOverride(sqsEndpoint).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build();
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (sqs != null) {
+            sqs.close();
+        }
+        if (elastic != null) {
+            elastic.stopAndWait();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        int n = N.incrementAndGet();
+        src = "esrc" + n;
+        dst = "edst" + n;
+        s3.createBucket(src);
+        s3.createBucket(dst);
+        store = S3ObjectStore.create(BucketSourceIT.settings(s3));
+        opened.add(store);
+        records = new InMemoryRecords();
+        newQueue();
+    }
+
+    /** A queue with a dead-letter queue that takes a message on its second receive (maxReceiveCount 1). */
+    private void newQueue() {
+        int n = N.incrementAndGet();
+        sqs.createQueue(b -> b.queueName("dlq" + n));
+        dlq = urlOf("dlq" + n);
+        String dlqArn = sqs.getQueueAttributes(b -> b.queueUrl(dlq.toString())
+                .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+        sqs.createQueue(b -> b.queueName("q" + n).attributes(Map.of(QueueAttributeName.REDRIVE_POLICY,
+                "{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"1\"}")));
+        queue = urlOf("q" + n);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            opened.get(i).close();
+        }
+    }
+
+    private static URI urlOf(String name) {
+        return URI.create(sqsEndpoint + "/000000000000/" + name); // ElasticMQ reads the queue's name from the path
+    }
+
+    private EventFollower follow(boolean delete) {
+        stats = new JobStats("s3://" + src + "/srcfolder/");
+        return follow(delete, stats);
+    }
+
+    private EventFollower follow(boolean delete, JobStats jobStats) {
+        ServerSideCopier copier = ServerSideCopier.create(BucketSourceIT.settings(s3));
+        opened.add(copier);
+        BucketLocation to = new BucketLocation(dst, "destfolder/", Optional.of(s3.region()),
+                Optional.of(s3.endpoint()), true, Optional.of(s3.accessKey()),
+                Optional.of(new dev.ferry.config.Secret(s3.secretKey())));
+        Replica replica = new Replica(new ReplicaDestination(to, Optional.empty(), Optional.empty(), Optional.empty()),
+                store, copier::copy, true);
+        BucketSource source = new BucketSource(src, "srcfolder/", Optional.of(s3.endpoint()), store, store::openRange);
+        SqsEventQueue client = SqsEventQueue.create(queue, Optional.empty(), Optional.empty(), Optional.of("x"),
+                Optional.of("x"));
+        EventFollower f = new EventFollower("photos", client, source, List.of(replica), delete, 100,
+                Optional.of(records), 4, Clock.systemUTC(), jobStats,
+                Backoff.withoutJitter(Duration.ofMillis(100), Duration.ofSeconds(1)), Duration.ofSeconds(1),
+                Duration.ofSeconds(2), Duration.ofSeconds(1));
+        opened.add(f);
+        f.start();
+        return f;
+    }
+
+    private void put(String bucket, String key, String content) {
+        s3.client().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(content));
+    }
+
+    private void send(String body) {
+        sqs.sendMessage(b -> b.queueUrl(queue.toString()).messageBody(body));
+    }
+
+    /** A notification as S3 sends it: the key form-encoded as given. */
+    private String event(String name, String encodedKey, String sequencer) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode r = root.putArray("Records").addObject();
+        r.put("eventVersion", "2.1").put("eventSource", "aws:s3").put("eventName", name);
+        ObjectNode s = r.putObject("s3");
+        s.putObject("bucket").put("name", src);
+        s.putObject("object").put("key", encodedKey).put("size", 5).put("sequencer", sequencer);
+        return root.toString();
+    }
+
+    private dev.ferry.core.DaemonStatus.EventStatus events() {
+        return stats.snapshot().events().orElseThrow();
+    }
+
+    private void awaitAcknowledged(long n) {
+        await("acknowledged").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .until(() -> events().acknowledged() >= n);
+    }
+
+    private int onQueue(URI q) {
+        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(b -> b.queueUrl(q.toString()).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Integer.parseInt(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    @Test
+    void aCreatedEventCopiesTheObjectWithThePrefixRemappedRecordsItAndDeletesTheMessage() {
+        put(src, "srcfolder/sub/a.txt", "alpha");
+        follow(false);
+
+        send(event("ObjectCreated:Put", "srcfolder/sub/a.txt", "0055AED6DCD90281E5"));
+
+        await("copy").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .until(() -> s3.readObject(dst, "destfolder/sub/a.txt").isPresent());
+        assertThat(s3.readObject(dst, "destfolder/sub/a.txt")).hasValue("alpha");
+        awaitAcknowledged(1);
+        assertThat(onQueue(queue)).isZero();
+        assertThat(stats.snapshot().copied()).isEqualTo(1);
+        assertThat(stats.snapshot().failed()).isZero();
+        assertThat(store.head(dst, "destfolder/sub/a.txt").orElseThrow().metadata())
+                .containsEntry(CopyMetadata.SOURCE_SEQUENCER, "0055AED6DCD90281E5");
+        assertThat(records.get(new RecordId(BucketSource.idOf(src, "srcfolder/", Optional.of(s3.endpoint())),
+                "srcfolder/sub/a.txt", dst))).hasValueSatisfying(r -> {
+                    assertThat(r.status()).isEqualTo(FileStatus.UPLOADED);
+                    assertThat(r.key()).isEqualTo("destfolder/sub/a.txt");
+                });
+    }
+
+    @Test
+    void aKeyWithASpaceAndAPlusIsDecodedAsS3EncodesIt() {
+        put(src, "srcfolder/a b+c.txt", "spaced");
+        follow(false);
+
+        send(event("ObjectCreated:Put", "srcfolder/a+b%2Bc.txt", "01"));
+
+        await("copy").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .until(() -> s3.readObject(dst, "destfolder/a b+c.txt").isPresent());
+        assertThat(s3.listKeys(dst)).containsExactly("destfolder/a b+c.txt");
+        awaitAcknowledged(1);
+    }
+
+    @Test
+    void anEventInAnSnsEnvelopeIsCopied() {
+        put(src, "srcfolder/sns.txt", "wrapped");
+        follow(false);
+        ObjectNode envelope = JSON.createObjectNode().put("Type", "Notification").put("MessageId", "m-1")
+                .put("TopicArn", "arn:aws:sns:us-west-2:1:t")
+                .put("Message", event("ObjectCreated:CompleteMultipartUpload", "srcfolder/sns.txt", "02"));
+
+        send(envelope.toString());
+
+        await("copy").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .until(() -> s3.readObject(dst, "destfolder/sns.txt").isPresent());
+        assertThat(s3.readObject(dst, "destfolder/sns.txt")).hasValue("wrapped");
+        awaitAcknowledged(1);
+    }
+
+    @Test
+    void aTestEventIsDeletedAndIgnoredAndAnObjectAlreadyGoneIsNoFailure() {
+        follow(false);
+
+        send("{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"2026-01-01T00:00:00.000Z\","
+                + "\"Bucket\":\"" + src + "\",\"RequestId\":\"R\",\"HostId\":\"H\"}");
+        send(event("ObjectCreated:Put", "srcfolder/never-there.txt", "03"));
+
+        awaitAcknowledged(2);
+        assertThat(onQueue(queue)).isZero();
+        assertThat(s3.listKeys(dst)).isEmpty();
+        assertThat(stats.snapshot().failed()).isZero();
+        assertThat(events().skipped()).isEqualTo(1);
+    }
+
+    @Test
+    void aRemovedEventDeletesOnlyWithDeleteTrueAndOnlyInsideTheDestinationPrefix() {
+        put(dst, "destfolder/gone.txt", "copy");
+        put(dst, "gone.txt", "outside the destination prefix");
+        EventFollower keeping = follow(false);
+        send(event("ObjectRemoved:Delete", "srcfolder/gone.txt", "04"));
+        awaitAcknowledged(1);
+        assertThat(s3.listKeys(dst)).containsExactlyInAnyOrder("destfolder/gone.txt", "gone.txt");
+        keeping.close();
+        newQueue(); // the closed follower's last long poll may still take the next message of its queue (a receive)
+
+        follow(true);
+        send(event("ObjectRemoved:Delete", "srcfolder/gone.txt", "05"));
+
+        await("deleted").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .until(() -> s3.readObject(dst, "destfolder/gone.txt").isEmpty());
+        assertThat(s3.listKeys(dst)).containsExactly("gone.txt");
+        awaitAcknowledged(1);
+        assertThat(stats.snapshot().deleted()).isEqualTo(1);
+    }
+
+    @Test
+    void anOlderSequencerArrivingAfterANewerOneNeitherOverwritesNorDeletes() {
+        put(src, "srcfolder/k.txt", "newer");
+        follow(true);
+        send(event("ObjectCreated:Put", "srcfolder/k.txt", "0055AED6DCD90281E6"));
+        await("newer copy").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .until(() -> s3.readObject(dst, "destfolder/k.txt").isPresent());
+        put(src, "srcfolder/k.txt", "older"); // what a late, older event would bring
+
+        send(event("ObjectCreated:Put", "srcfolder/k.txt", "0055AED6DCD90281E5"));
+        awaitAcknowledged(2);
+        s3.client().deleteObject(b -> b.bucket(src).key("srcfolder/k.txt"));
+        send(event("ObjectRemoved:Delete", "srcfolder/k.txt", "0055AED6DCD90281E4"));
+        awaitAcknowledged(3);
+
+        assertThat(s3.readObject(dst, "destfolder/k.txt")).hasValue("newer");
+        assertThat(events().skipped()).isEqualTo(2);
+        assertThat(stats.snapshot().copied()).isEqualTo(1);
+    }
+
+    @Test
+    void aMalformedMessageIsCountedOnceNotDeletedAndReachesTheDeadLetterQueue() {
+        EventFollower f = follow(false);
+        LogCapture log = LogCapture.of(EventFollower.class.getName());
+        opened.add(log);
+
+        send("not json: password=hunter2");
+
+        await("counted").atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(() -> events().malformed() == 1);
+        await("moved to the dead-letter queue").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
+                .until(() -> onQueue(dlq) == 1);
+        assertThat(events().malformed()).isEqualTo(1);
+        String messageId = sqs.receiveMessage(b -> b.queueUrl(dlq.toString())).messages().get(0).messageId();
+        assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN")).singleElement().asString()
+                .contains(messageId).contains("not JSON").doesNotContain("hunter2");
+        assertThat(events().acknowledged()).isZero();
+        assertThat(onQueue(queue)).isZero();
+
+        long before = System.nanoTime();
+        f.close(); // in a long poll now: closing the client ends it
+        assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(5));
+        assertThat(f.stopped()).isTrue();
+    }
+
+    @Test
+    void twoFollowersOfOneQueueCopyEachObjectOnceAndLeaveNothingOnTheQueue() {
+        int keys = 20;
+        for (int i = 0; i < keys; i++) {
+            put(src, "srcfolder/k" + i + ".txt", "v" + i);
+        }
+        JobStats a = new JobStats("a");
+        JobStats b = new JobStats("b");
+        follow(false, a);
+        follow(false, b);
+
+        for (int i = 0; i < keys; i++) {
+            send(event("ObjectCreated:Put", "srcfolder/k" + i + ".txt", "1" + i));
+        }
+
+        await("all copied").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                .until(() -> s3.listKeys(dst).size() == keys);
+        await("all acknowledged").atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).until(() ->
+                a.snapshot().events().orElseThrow().acknowledged() + b.snapshot().events().orElseThrow().acknowledged()
+                        == keys);
+        assertThat(a.snapshot().copied() + b.snapshot().copied()).isEqualTo(keys);
+        assertThat(a.snapshot().failed() + b.snapshot().failed()).isZero();
+        assertThat(onQueue(queue)).isZero();
+        assertThat(s3.readObject(dst, "destfolder/k7.txt")).hasValue("v7");
+    }
+}
