@@ -51,6 +51,8 @@ final class ConfigLoader {
     /** Seed 003's top-level keys (s3-ingestor.json), by name. */
     private final Map<String, YamlFile.Entry> seedEntries = new java.util.LinkedHashMap<>();
     private Optional<ControlConfig> control = Optional.empty();
+    /** The keys of aws_keys_file, when read: their session token (temporary keys) has no config key of its own. */
+    private Optional<AwsKeys> keysFileKeys = Optional.empty();
     /** A configuration sent by the mothership, merged over the file's top-level keys. */
     private Optional<com.fasterxml.jackson.databind.node.ObjectNode> overlay = Optional.empty();
 
@@ -242,6 +244,7 @@ final class ConfigLoader {
         values.put(ConfigKey.ACCESS_KEY, keys.accessKeyId());
         settings.put(ConfigKey.ACCESS_KEY, new Setting(ConfigKey.ACCESS_KEY, Secret.MASK, Source.FILE, from));
         values.put(ConfigKey.SECRET_ACCESS_KEY, keys.secretAccessKey());
+        keysFileKeys = Optional.of(keys);
         settings.put(ConfigKey.SECRET_ACCESS_KEY, new Setting(ConfigKey.SECRET_ACCESS_KEY, Secret.MASK, Source.FILE, from));
         keys.region().ifPresent(region -> {
             values.put(ConfigKey.AWS_REGION, region);
@@ -467,6 +470,12 @@ final class ConfigLoader {
     }
 
     @SuppressWarnings("unchecked")
+    /** The keys file's session token, while the keys in force are that file's (no other source overrode them). */
+    private Optional<Secret> sessionToken() {
+        return keysFileKeys.filter(k -> k.accessKeyId().equals(values.get(ConfigKey.ACCESS_KEY))
+                && k.secretAccessKey().equals(values.get(ConfigKey.SECRET_ACCESS_KEY))).flatMap(AwsKeys::sessionToken);
+    }
+
     private FerryConfig build() {
         return new FerryConfig(
                 optional(ConfigKey.WATCH_PATH, Path.class),
@@ -477,6 +486,7 @@ final class ConfigLoader {
                 (Optional<Duration>) values.get(ConfigKey.TIMEOUT),
                 optional(ConfigKey.ACCESS_KEY, String.class),
                 optional(ConfigKey.SECRET_ACCESS_KEY, Secret.class),
+                sessionToken(),
                 optional(ConfigKey.AWS_REGION, String.class),
                 optional(ConfigKey.ENDPOINT, URI.class),
                 (Boolean) values.get(ConfigKey.PATH_STYLE),

@@ -25,6 +25,8 @@ import org.slf4j.event.Level;
  * @param timeout              limit of one request attempt; empty for none (TIMEOUT=-1)
  * @param accessKey            static access key id; present exactly when secretAccessKey is
  * @param secretAccessKey      static secret key; both empty means the AWS SDK's default credentials chain
+ * @param sessionToken         the session token of temporary keys (a keys file's or mothership's
+ *                             {@code sessionToken}); goes with accessKey and secretAccessKey wherever they are used
  * @param region               S3 region; empty for the SDK's region chain (or us-east-1 with an endpoint)
  * @param endpoint             S3-compatible endpoint; empty for AWS
  * @param pathStyle            path-style bucket addressing
@@ -64,6 +66,7 @@ public record FerryConfig(
         Optional<Duration> timeout,
         Optional<String> accessKey,
         Optional<Secret> secretAccessKey,
+        Optional<Secret> sessionToken,
         Optional<String> region,
         Optional<URI> endpoint,
         boolean pathStyle,
@@ -102,6 +105,7 @@ public record FerryConfig(
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(accessKey, "accessKey");
         Objects.requireNonNull(secretAccessKey, "secretAccessKey");
+        Objects.requireNonNull(sessionToken, "sessionToken");
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(mongoUrl, "mongoUrl");

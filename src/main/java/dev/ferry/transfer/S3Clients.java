@@ -3,6 +3,8 @@ package dev.ferry.transfer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -65,10 +67,14 @@ final class S3Clients {
         return !settings.sdkDefaultChecksums();
     }
 
-    private static AwsCredentialsProvider credentials(S3Settings settings) {
+    /** The static keys (with their session token when temporary), else the SDK's default chain. */
+    static AwsCredentialsProvider credentials(S3Settings settings) {
         if (settings.hasStaticCredentials()) {
-            return StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(settings.accessKey().orElseThrow(), settings.secretKey().orElseThrow()));
+            String id = settings.accessKey().orElseThrow();
+            String secret = settings.secretKey().orElseThrow();
+            return StaticCredentialsProvider.create(settings.sessionToken()
+                    .<AwsCredentials>map(token -> AwsSessionCredentials.create(id, secret, token))
+                    .orElseGet(() -> AwsBasicCredentials.create(id, secret)));
         }
         if (settings.accessKey().isPresent() || settings.secretKey().isPresent()) {
             log.warn("s3: only one of access key and secret key is set; using the default AWS credential chain");

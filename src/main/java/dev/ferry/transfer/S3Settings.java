@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param pathStyle          path-style addressing (bucket in the path), needed by most S3-compatible stores
  * @param accessKey          static access key id; used only together with {@code secretKey}
  * @param secretKey          static secret key; never shown by {@link #toString()}
+ * @param sessionToken       the session token of temporary static keys (STS, as a control plane may send them);
+ *                           used only with both keys; never shown by {@link #toString()}
  * @param attemptTimeout     limit for each HTTP attempt (the connection is closed when it passes); empty = none
  * @param multipartThreshold files of this size or larger go up as multipart uploads
  * @param partSize           multipart part size; grown automatically so a file needs at most 10,000 parts
@@ -30,6 +32,7 @@ public record S3Settings(
         boolean pathStyle,
         Optional<String> accessKey,
         Optional<String> secretKey,
+        Optional<String> sessionToken,
         Optional<Duration> attemptTimeout,
         long multipartThreshold,
         long partSize,
@@ -55,6 +58,7 @@ public record S3Settings(
         Objects.requireNonNull(region, "region");
         Objects.requireNonNull(accessKey, "accessKey");
         Objects.requireNonNull(secretKey, "secretKey");
+        Objects.requireNonNull(sessionToken, "sessionToken");
         Objects.requireNonNull(attemptTimeout, "attemptTimeout");
         Objects.requireNonNull(bandwidthLimiter, "bandwidthLimiter");
         require(!region.isBlank(), "region must not be blank");
@@ -90,6 +94,7 @@ public record S3Settings(
         b.pathStyle = pathStyle;
         b.accessKey = accessKey;
         b.secretKey = secretKey;
+        b.sessionToken = sessionToken;
         b.attemptTimeout = attemptTimeout;
         b.multipartThreshold = multipartThreshold;
         b.partSize = partSize;
@@ -112,6 +117,7 @@ public record S3Settings(
                 + ", pathStyle=" + pathStyle
                 + ", accessKey=" + accessKey.orElse("(default chain)")
                 + ", secretKey=" + (secretKey.isPresent() ? "***" : "(none)")
+                + (sessionToken.isPresent() ? ", sessionToken=***" : "")
                 + ", attemptTimeout=" + attemptTimeout.map(Duration::toString).orElse("(none)")
                 + ", multipartThreshold=" + multipartThreshold
                 + ", partSize=" + partSize
@@ -134,6 +140,7 @@ public record S3Settings(
         private boolean pathStyle;
         private Optional<String> accessKey = Optional.empty();
         private Optional<String> secretKey = Optional.empty();
+        private Optional<String> sessionToken = Optional.empty();
         private Optional<Duration> attemptTimeout = Optional.empty();
         private long multipartThreshold = DEFAULT_MULTIPART_THRESHOLD;
         private long partSize = DEFAULT_PART_SIZE;
@@ -162,8 +169,14 @@ public record S3Settings(
 
         /** Static credentials; pass nulls to use the default chain. */
         public Builder credentials(String accessKeyId, String secretAccessKey) {
+            return credentials(accessKeyId, secretAccessKey, Optional.empty());
+        }
+
+        /** Static credentials, temporary ones with their session token; pass nulls to use the default chain. */
+        public Builder credentials(String accessKeyId, String secretAccessKey, Optional<String> token) {
             accessKey = Optional.ofNullable(accessKeyId);
             secretKey = Optional.ofNullable(secretAccessKey);
+            sessionToken = token;
             return this;
         }
 
@@ -204,7 +217,7 @@ public record S3Settings(
         }
 
         public S3Settings build() {
-            return new S3Settings(endpoint, region, pathStyle, accessKey, secretKey, attemptTimeout,
+            return new S3Settings(endpoint, region, pathStyle, accessKey, secretKey, sessionToken, attemptTimeout,
                     multipartThreshold, partSize, partConcurrency, maxConnections, bandwidthLimiter,
                     sdkDefaultChecksums);
         }

@@ -177,7 +177,10 @@ public final class Components {
         config.timeout().ifPresent(b::attemptTimeout);
         limit.ifPresent(b::bandwidthLimiter);
         if (accessKey.isPresent() && secret.isPresent()) {
-            b.credentials(accessKey.get(), secret.get().reveal());
+            // a session token belongs to the global keys: a site or job with keys of its own does not get it
+            boolean globalKeys = accessKey.equals(config.accessKey()) && secret.equals(config.secretAccessKey());
+            b.credentials(accessKey.get(), secret.get().reveal(),
+                    globalKeys ? config.sessionToken().map(Secret::reveal) : Optional.empty());
         }
         return b.build();
     }

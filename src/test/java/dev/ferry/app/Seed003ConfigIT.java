@@ -3,6 +3,7 @@ package dev.ferry.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.testing.CountingProxy;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.S3ProxyServer;
 import java.io.IOException;
@@ -100,5 +101,30 @@ class Seed003ConfigIT {
         assertThat(s3.listKeys("ingest-bucket")).containsExactlyInAnyOrder("cameras/2026/a.csv",
                 "cameras/data/cam2/b.csv", "cameras/later.csv", "host-1-logs/app.log");
         assertThat(ferry.log()).doesNotContain(s3.secretKey());
+    }
+
+    @Test
+    void temporaryKeysOfTheKeysFileSignWithTheirSessionTokenWhichIsNeverLogged() throws IOException {
+        String token = "FQoGZXIvYXdzEXAMPLESESSIONTOKEN";
+        write("data/a.csv", "signed with a token");
+        Files.writeString(home.resolve("s3-ingestor-keys.json"), """
+                {"accessKeyId": "%s", "secretAccessKey": "%s", "sessionToken": "%s", "region": "%s"}
+                """.formatted(s3.accessKey(), s3.secretKey(), token, s3.region()));
+        Path config = home.resolve("s3-ingestor.json");
+        Files.writeString(config, """
+                {"s3_bucket": "ingest-bucket", "aws_keys_file": "s3-ingestor-keys.json",
+                 "policies": [{"input_file_pattern": "data/**"}]}
+                """);
+        FerryProcess.shareWithDaemon(home);
+        try (CountingProxy proxy = CountingProxy.start(s3.port())) {
+            Map<String, String> env = Map.of("STATE_DIR", state.toString(), "AWS_ENDPOINT_URL",
+                    proxy.endpoint().toString(), "SETTLE_TIME", "300ms");
+            ferry = FerryProcess.start("seed003-token", env, "--config", config.toString());
+            awaitObject("data/a.csv", "signed with a token");
+            assertThat(proxy.requestHeads()).as("requests to S3").isNotEmpty()
+                    .allSatisfy(head -> assertThat(head.toLowerCase(java.util.Locale.ROOT))
+                            .contains("x-amz-security-token: " + token.toLowerCase(java.util.Locale.ROOT)));
+        }
+        assertThat(ferry.log()).doesNotContain(token).doesNotContain(s3.secretKey());
     }
 }

@@ -97,6 +97,26 @@ class SeedIngestorConfigTest {
     }
 
     @Test
+    void aKeysFilesSessionTokenGoesWithItsKeysAndOnlyWithThem() throws IOException {
+        Path conf = Files.createDirectories(tmp.resolve("conf"));
+        Files.writeString(conf.resolve("s3-ingestor-keys.json"), """
+                {"accessKeyId": "ASIATEMPORARY", "secretAccessKey": "verysecret", "sessionToken": "tokentokentoken"}
+                """);
+        Path file = conf.resolve("s3-ingestor.json");
+        FerryConfig c = load(file, "{\"s3_bucket\": \"b-1\"}");
+        assertThat(c.sessionToken()).map(Secret::reveal).contains("tokentokentoken");
+        assertThat(c.describe() + c).doesNotContain("tokentokentoken");
+
+        // the mothership rotates to permanent keys: the old token goes with the old keys
+        Files.writeString(conf.resolve("s3-ingestor-keys.json"), """
+                {"accessKeyId": "AKIAPERMANENT", "secretAccessKey": "othersecret"}
+                """);
+        FerryConfig rotated = load(file, "{\"s3_bucket\": \"b-1\"}");
+        assertThat(rotated.accessKey()).contains("AKIAPERMANENT");
+        assertThat(rotated.sessionToken()).isEmpty();
+    }
+
+    @Test
     void theDefaultPolicyTakesTheConfigFoldersFilesButNeverFerrysOwnFiles() throws IOException {
         Path conf = Files.createDirectories(tmp.resolve("conf"));
         Files.writeString(conf.resolve("s3-ingestor-keys.json"), """

@@ -17,4 +17,20 @@ class S3ClientsTest {
                 .isTrue();
         assertThat(S3Clients.md5GuardedBodies(settings().sdkDefaultChecksums(true).build())).isFalse();
     }
+
+    @Test
+    void temporaryKeysSignWithTheirSessionTokenAndNeverShowIt() {
+        var temporary = S3Clients.credentials(S3Settings.builder()
+                .credentials("ASIATEMP", "temp-secret", java.util.Optional.of("the-session-token")).build())
+                .resolveCredentials();
+        assertThat(temporary).isInstanceOfSatisfying(
+                software.amazon.awssdk.auth.credentials.AwsSessionCredentials.class,
+                c -> assertThat(c.sessionToken()).isEqualTo("the-session-token"));
+        assertThat(temporary.accessKeyId()).isEqualTo("ASIATEMP");
+        assertThat(S3Clients.credentials(settings().build()).resolveCredentials())
+                .isNotInstanceOf(software.amazon.awssdk.auth.credentials.AwsSessionCredentials.class);
+        assertThat(S3Settings.builder().credentials("ASIATEMP", "temp-secret",
+                java.util.Optional.of("the-session-token")).build().toString())
+                .contains("sessionToken=***").doesNotContain("the-session-token").doesNotContain("temp-secret");
+    }
 }
