@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * answers explain (see {@link ChaosResult}), and the daemon alive with a clean /status. The seed is
  * {@code -Dchaos.seed=N} (default 15); a failure names it.
  */
+@Tag("timing") // runs alone, after the other integration tests (maven-failsafe-plugin in the pom)
 class ChaosIT {
     private static final long SEED = Long.getLong("chaos.seed", 15);
 

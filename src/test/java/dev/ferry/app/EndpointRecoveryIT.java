@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * files wait for the endpoint (one prober asks it), not each in its own grown backoff. Times are measured from
  * the moment the server answers again.
  */
+@Tag("timing") // runs alone, after the other integration tests (maven-failsafe-plugin in the pom)
 class EndpointRecoveryIT extends DaemonTestBase {
     private static final int FILES = 10;
     /** The promise: 5 s after S3 answers, plus the settle time; the rest is slack for a loaded machine. */

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * files stay far below the limit, every file arrives, and the log stays short. The daemon also warns at start
  * that its open-file limit is low.
  */
+@Tag("timing") // runs alone, after the other integration tests (maven-failsafe-plugin in the pom)
 class StatusPortFloodIT extends DaemonTestBase {
     private static final int FILE_LIMIT = 1024;
     private static final int SLOW_CLIENTS = 1100;

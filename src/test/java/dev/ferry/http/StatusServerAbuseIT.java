@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * the log holds a line a minute at most. The limits are the standard ones but for the connection count and the
  * request timeout, smaller here so the test is quick.
  */
+@Tag("timing") // runs alone, after the other integration tests (maven-failsafe-plugin in the pom)
 class StatusServerAbuseIT {
     private static final HttpLimits LIMITS = new HttpLimits(16, Duration.ofSeconds(5), Duration.ofSeconds(2),
             HttpLimits.standard().maxHeaderBytes(), HttpLimits.standard().maxBodyBytes());

@@ -12,6 +12,7 @@ import dev.ferry.core.StateStoreException;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The contract and the MongoDB specifics against mongo-java-server, a MongoDB wire-protocol server in memory. */
+@Tag("timing") // runs alone, after the other integration tests (maven-failsafe-plugin in the pom)
 class MongoStateStoreIT extends StateStoreContract {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();

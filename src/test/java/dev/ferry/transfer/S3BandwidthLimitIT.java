@@ -12,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Uploads through one process-wide bandwidth limit, shared by two stores, against a real S3Proxy process. */
+@Tag("timing") // runs alone, after the other integration tests (maven-failsafe-plugin in the pom)
 class S3BandwidthLimitIT {
     private static final long MIB = 1024 * 1024;
     private static final long LIMIT = 4 * MIB;
