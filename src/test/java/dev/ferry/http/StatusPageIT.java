@@ -72,9 +72,22 @@ class StatusPageIT extends DaemonTestBase {
         write("photos/first.jpg", "the first photo");
         Path locked = write("scans/locked.pdf", "unreadable scan");
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+        // a replicate: job beside the watched folder: its full sync at start copies one object
+        s3.createBucket("mirror-src");
+        s3.createBucket("mirror-dst");
+        s3.client().putObject(b -> b.bucket("mirror-src").key("a.txt"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("replicated"));
+        Path config = tmp.resolve("replicate.yml");
+        Files.writeString(config, """
+                replicate:
+                  - name: mirror
+                    source: {bucket: mirror-src}
+                    destinations: [{bucket: mirror-dst}]
+                """);
+        FerryProcess.shareWithDaemon(config);
         Map<String, String> env = FerryProcess.baseEnv(watch, state, s3);
         env.put("ADMIN_TOKEN", TOKEN);
-        ferry = FerryProcess.start("status-page", env);
+        ferry = FerryProcess.start("status-page", env, "--config", config.toString());
         browser = start(found.get(), Files.createDirectories(tmp.resolve("chrome-profile")));
     }
 
@@ -119,6 +132,13 @@ class StatusPageIT extends DaemonTestBase {
         assertThat(browser.findElement(By.id("store-kind")).getText()).isEqualTo("sqlite");
         assertThat(browser.findElement(By.id("watcher-health")).getText()).isEqualTo("healthy");
         assertThat(browser.findElement(By.id("watcher-root")).getText()).isEqualTo(watch.toString());
+
+        By job = By.cssSelector("tr[data-job='mirror'] td.copied");
+        waiting().until(ExpectedConditions.textToBe(job, "1"));
+        assertThat(browser.findElement(By.cssSelector("tr[data-job='mirror'] td.source")).getText())
+                .contains("mirror-src");
+        assertThat(browser.findElement(By.cssSelector("tr[data-job='mirror'] td.events")).getText())
+                .isEqualTo("no queue");
 
         write("photos/dropped.jpg", "dropped while the page is open");
         waiting().until(ExpectedConditions.textToBe(cell("photos", "uploaded"), "2"));
