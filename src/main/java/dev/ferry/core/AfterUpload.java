@@ -65,8 +65,10 @@ public sealed interface AfterUpload {
     }
 
     /**
-     * Why {@code now} is not the version {@code uploaded} (size, modification time, or inode where both know it),
-     * or empty when it is. The inode change time is not compared: a chmod after the upload changes no byte.
+     * Why {@code now} is not the version {@code uploaded} (size, modification time, inode or inode change time where
+     * both know them), or empty when it is. A moved ctime keeps the file too: it is what a rewrite in place that
+     * kept the size and put the old mtime back (cp -p, a restore) leaves, and deleting that file would lose its new
+     * bytes; a chmod keeps a file it need not have kept, which costs only disk.
      */
     static Optional<String> changedSince(FileStat uploaded, FileStat now) {
         if (now.size() != uploaded.size()) {
@@ -80,6 +82,11 @@ public sealed interface AfterUpload {
         if (inodesKnown && now.inode() != uploaded.inode()) {
             return Optional.of("it was replaced by another file (inode " + uploaded.inode() + " -> " + now.inode()
                     + ")");
+        }
+        if (now.ctimeNanos() != FileStat.UNKNOWN && uploaded.ctimeNanos() != FileStat.UNKNOWN
+                && now.ctimeNanos() != uploaded.ctimeNanos()) {
+            return Optional.of("its status changed since the upload (ctime: a chmod, or a rewrite that kept its size "
+                    + "and modification time)");
         }
         return Optional.empty();
     }

@@ -215,9 +215,12 @@ class AfterUploadTest {
     }
 
     @Test
-    void aVersionIsTheSameOnlyWithItsSizeMtimeAndInode() {
+    void aVersionIsTheSameOnlyWithItsSizeMtimeInodeAndCtime() {
         FileStat uploaded = new FileStat(10, 1000, 5, 42);
-        assertThat(AfterUpload.changedSince(uploaded, new FileStat(10, 1000, 9, 42))).as("a chmod").isEmpty();
+        assertThat(AfterUpload.changedSince(uploaded, new FileStat(10, 1000, 5, 42))).isEmpty();
+        assertThat(AfterUpload.changedSince(uploaded, new FileStat(10, 1000, 9, 42)))
+                .as("a rewrite in place that kept size and mtime, or a chmod: kept")
+                .hasValueSatisfying(why -> assertThat(why).contains("ctime"));
         assertThat(AfterUpload.changedSince(uploaded, new FileStat(11, 1000, 5, 42))).isPresent();
         assertThat(AfterUpload.changedSince(uploaded, new FileStat(10, 2000, 5, 42))).isPresent();
         assertThat(AfterUpload.changedSince(uploaded, new FileStat(10, 1000, 5, 43)))
