@@ -2,7 +2,6 @@ package dev.ferry.replicate;
 
 import dev.ferry.core.DeleteFailure;
 import dev.ferry.core.DeleteGuard;
-import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStatus;
 import dev.ferry.core.RecordId;
 import dev.ferry.core.RecordKeeper;
@@ -14,7 +13,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -226,14 +224,8 @@ final class EventApplier {
         RecordId id = new RecordId(source.id(), item, r.bucket());
         Instant now = clock.instant();
         try {
-            Optional<FileRecord> before = records.get().get(id);
-            int attempts = status == FileStatus.FAILED ? before.filter(b -> b.status() == FileStatus.FAILED)
-                    .map(FileRecord::attempts).orElse(0) + 1 : 0;
-            String md5 = CopyMetadata.isPlainMd5(src.etag()) ? src.etag().toLowerCase(Locale.ROOT) : "";
-            records.get().offer(new FileRecord(id.source(), id.item(), id.destination(), key, status, src.size(),
-                    src.mtimeMillis().orElse(0L), md5, etag, attempts, reason, false,
-                    before.map(FileRecord::createdAt).orElse(now), now,
-                    status == FileStatus.UPLOADED ? Optional.of(now) : before.flatMap(FileRecord::uploadedAt)));
+            records.get().offer(CopyRecord.of(id, key, status, src.size(), src.mtimeMillis().orElse(0L), src.etag(),
+                    etag, 1, reason, false, records.get().get(id), now));
         } catch (RuntimeException x) { // the store is away: the copy is in the destination's metadata anyway
             log.debug("{}: {}: record not written: {}", name, item, x.toString());
         }

@@ -301,13 +301,8 @@ public final class FullSync {
         } catch (RuntimeException e) {
             before = Optional.empty(); // the store is away: the write below waits for it
         }
-        int tries = status == FileStatus.FAILED ? before.filter(b -> b.status() == FileStatus.FAILED)
-                .map(FileRecord::attempts).orElse(0) + attempts : 0;
-        String md5 = CopyMetadata.isPlainMd5(s.etag()) ? s.etag().toLowerCase(java.util.Locale.ROOT) : "";
-        keeper.offer(new FileRecord(id.source(), id.item(), id.destination(), c.destinationKey(), status, s.size(),
-                s.lastModified().toEpochMilli(), md5, etag, tries, reason, permanent,
-                before.map(FileRecord::createdAt).orElse(now), now,
-                status == FileStatus.UPLOADED ? Optional.of(now) : before.flatMap(FileRecord::uploadedAt)));
+        keeper.offer(CopyRecord.of(id, c.destinationKey(), status, s.size(), s.lastModified().toEpochMilli(),
+                s.etag(), etag, attempts, reason, permanent, before, now));
     }
 
     /** Failure lines of one destination, at most {@link #MAX_LINES}, the rest counted. */
