@@ -33,12 +33,15 @@ import org.slf4j.LoggerFactory;
  * <li>any other event: nothing.</li>
  * </ul>
  * Events of one key are applied one at a time in this process (a lock per key stripe), so two messages of one key
- * in one batch cannot interleave their HEAD and copy. Across processes the check is not atomic: see
- * docs/operations.md (several instances on one queue).
+ * in one batch cannot interleave their HEAD and copy. Across processes no lock is needed: every copy is confirmed
+ * by a HEAD of the source after it is written ({@link ConfirmedCopy}), and every deletion too (a key created again
+ * meanwhile is copied back), so whichever write lands last leaves the source's current state.
  */
 final class EventApplier {
     private static final Logger log = LoggerFactory.getLogger(EventApplier.class);
     private static final int STRIPES = 64;
+    /** Hand-overs between copying and deleting one key in one message while its source flips (then it returns). */
+    private static final int TURNS = 2;
 
     private final String name;
     private final BucketSource source;
@@ -50,6 +53,7 @@ final class EventApplier {
     private final JobStats stats;
     private final EventStats events;
     private final Object[] stripes = new Object[STRIPES];
+    private final ConfirmedCopy confirmed;
 
     EventApplier(String name, BucketSource source, List<Replica> replicas, boolean delete, DeleteGuard guard,
             Optional<RecordKeeper> records, Clock clock, JobStats stats, EventStats events) {
@@ -62,6 +66,7 @@ final class EventApplier {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.stats = Objects.requireNonNull(stats, "stats");
         this.events = Objects.requireNonNull(events, "events");
+        this.confirmed = new ConfirmedCopy(source);
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
         }
@@ -102,12 +107,17 @@ final class EventApplier {
         }
         boolean all = true;
         for (Replica r : replicas) {
-            all &= copyTo(messageId, e, src.get(), r);
+            all &= copyTo(messageId, e, src.get(), r, TURNS);
         }
         return all;
     }
 
-    private boolean copyTo(String messageId, S3Event e, RemoteObject src, Replica r) {
+    /**
+     * Copies the source's current object to {@code r} (confirmed: {@link ConfirmedCopy}); when the source went
+     * during the copy, with {@code delete: true}, deletes the copy again ({@code turns} bounds how often the two
+     * may hand over to each other while the source flips between present and gone).
+     */
+    private boolean copyTo(String messageId, S3Event e, RemoteObject src, Replica r, int turns) {
         String key = destinationKey(r, e.key());
         try {
             Optional<RemoteObject> held = r.store().head(r.bucket(), key);
@@ -122,12 +132,24 @@ final class EventApplier {
                 events.skipped.incrementAndGet(); // a duplicate event, or the full sync was first
                 return true;
             }
-            Map<String, String> meta = new LinkedHashMap<>(CopyMetadata.forCopyOf(src.etag(), src.md5Hex()));
-            e.sequencer().ifPresent(s -> meta.put(CopyMetadata.SOURCE_SEQUENCER, s));
-            CopyResult done = r.copier().copy(new CopyRequest(source.bucket(), e.key(), r.bucket(), key, meta,
-                    r.options()));
-            stats.copied(done.bytes());
-            record(e.key(), r, key, src, FileStatus.UPLOADED, done.etag(), "");
+            Map<String, String> sequencer = e.sequencer().map(s -> Map.of(CopyMetadata.SOURCE_SEQUENCER, s))
+                    .orElse(Map.of());
+            ConfirmedCopy.Outcome outcome = confirmed.copy(e.key(), ConfirmedCopy.Version.of(src), r, key,
+                    sequencer);
+            if (outcome instanceof ConfirmedCopy.Outcome.SourceGone gone) {
+                events.skipped.incrementAndGet();
+                if (gone.copyMayRemain() && delete) {
+                    // the copy may have landed after this key's removal was mirrored: mirror it again
+                    log.debug("{}: message {}: s3://{}/{} was deleted while it was copied: deleting the copy", name,
+                            messageId, e.bucket(), e.key());
+                    return turns > 0 ? deleteFrom(messageId, e, r, turns - 1)
+                            : flipping(messageId, "s3://" + r.bucket() + "/" + key);
+                }
+                return true; // deleted meanwhile: its removal event follows, or came and was mirrored
+            }
+            ConfirmedCopy.Outcome.Copied done = (ConfirmedCopy.Outcome.Copied) outcome;
+            stats.copied(done.result().bytes());
+            record(e.key(), r, key, done.version(), FileStatus.UPLOADED, done.result().etag(), "");
             log.debug("{}: message {}: copied {} to s3://{}/{}", name, messageId, e.key(), r.bucket(), key);
             return true;
         } catch (TransferException x) {
@@ -136,7 +158,7 @@ final class EventApplier {
                 return true;
             }
             fail(messageId, "s3://" + r.bucket() + "/" + key, x.getMessage());
-            record(e.key(), r, key, src, FileStatus.FAILED, "", x.getMessage());
+            record(e.key(), r, key, ConfirmedCopy.Version.of(src), FileStatus.FAILED, "", x.getMessage());
             return false;
         }
     }
@@ -152,12 +174,16 @@ final class EventApplier {
         }
         boolean all = true;
         for (Replica r : replicas) {
-            all &= deleteFrom(messageId, e, r);
+            all &= deleteFrom(messageId, e, r, TURNS);
         }
         return all;
     }
 
-    private boolean deleteFrom(String messageId, S3Event e, Replica r) {
+    /**
+     * Deletes the copy in {@code r} of a key the source no longer holds, then confirms: a source created again
+     * meanwhile, whose copy this deletion may have undone, is copied back.
+     */
+    private boolean deleteFrom(String messageId, S3Event e, Replica r, int turns) {
         String key = destinationKey(r, e.key());
         String url = "s3://" + r.bucket() + "/" + key;
         try {
@@ -184,11 +210,28 @@ final class EventApplier {
             }
             stats.deleted(1);
             log.debug("{}: message {}: deleted {}", name, messageId, url);
+            Optional<RemoteObject> back = source.head(e.key());
+            if (back.isPresent()) {
+                log.debug("{}: message {}: s3://{}/{} was created again while {} was deleted: copying it back", name,
+                        messageId, e.bucket(), e.key(), url);
+                return turns > 0 ? copyTo(messageId, recreated(e), back.get(), r, turns - 1) : flipping(messageId, url);
+            }
             return true;
         } catch (TransferException x) {
             fail(messageId, url, x.getMessage());
             return false;
         }
+    }
+
+    /** The creation that a removal found at the source: no sequencer of its own is known, so none is recorded. */
+    private static S3Event recreated(S3Event removal) {
+        return new S3Event(S3Event.Kind.CREATED, removal.eventName(), removal.bucket(), removal.key(),
+                java.util.OptionalLong.empty(), Optional.empty(), Optional.empty());
+    }
+
+    private boolean flipping(String messageId, String url) {
+        fail(messageId, url, "the source object was created and deleted again while it was copied; not settled");
+        return false;
     }
 
     /** Whether the destination's copy records an event newer than {@code e} (both sequencers known). */
@@ -216,7 +259,7 @@ final class EventApplier {
         log.warn("{}: message {}: {} (the message returns after its visibility timeout)", name, messageId, line);
     }
 
-    private void record(String item, Replica r, String key, RemoteObject src, FileStatus status, String etag,
+    private void record(String item, Replica r, String key, ConfirmedCopy.Version v, FileStatus status, String etag,
             String reason) {
         if (records.isEmpty()) {
             return;
@@ -224,8 +267,8 @@ final class EventApplier {
         RecordId id = new RecordId(source.id(), item, r.bucket());
         Instant now = clock.instant();
         try {
-            records.get().offer(CopyRecord.of(id, key, status, src.size(), src.mtimeMillis().orElse(0L), src.etag(),
-                    etag, 1, reason, false, records.get().get(id), now));
+            records.get().offer(CopyRecord.of(id, key, status, v.size(), v.mtimeMillis(), v.etag(), etag, 1, reason,
+                    false, records.get().get(id), now));
         } catch (RuntimeException x) { // the store is away: the copy is in the destination's metadata anyway
             log.debug("{}: {}: record not written: {}", name, item, x.toString());
         }

@@ -9,12 +9,11 @@ import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.RemoteEntry;
 import dev.ferry.core.TransferException;
 import dev.ferry.queue.Backoff;
-import dev.ferry.transfer.CopyRequest;
-import dev.ferry.transfer.CopyResult;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -66,6 +65,7 @@ public final class FullSync {
     private final Retries retries;
     private final Clock clock;
     private final JobStats stats;
+    private final ConfirmedCopy confirmed;
 
     /**
      * @param records where copies are recorded; empty records nothing
@@ -84,6 +84,7 @@ public final class FullSync {
         this.retries = Objects.requireNonNull(retries, "retries");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.stats = Objects.requireNonNull(stats, "stats");
+        this.confirmed = new ConfirmedCopy(source);
     }
 
     public String name() {
@@ -245,16 +246,24 @@ public final class FullSync {
 
     private void copy(Replica r, SyncDecision.Copy c, Lines failures, AtomicLong copied, AtomicLong bytes) {
         RemoteEntry s = c.source();
-        CopyRequest request = new CopyRequest(source.bucket(), s.key(), r.bucket(), c.destinationKey(),
-                CopyMetadata.forCopyOf(s.etag(), Optional.empty()), r.options());
         RecordId id = new RecordId(source.id(), s.key(), r.bucket());
+        ConfirmedCopy.Version listed = ConfirmedCopy.Version.of(s);
         for (int attempt = 1; ; attempt++) {
             try {
-                CopyResult done = r.copier().copy(request);
+                ConfirmedCopy.Outcome outcome = confirmed.copy(s.key(), listed, r, c.destinationKey(), Map.of());
+                if (outcome instanceof ConfirmedCopy.Outcome.SourceGone gone) {
+                    // deleted since the listing: nothing to copy, no failure; a copy that landed after it went
+                    // stays until the next full sync (delete: true) or for good (delete: false), as if the deletion
+                    // had come after it
+                    log.debug("{}: {} was deleted at the source while it was {}", name, s.key(),
+                            gone.copyMayRemain() ? "copied" : "listed");
+                    return;
+                }
+                ConfirmedCopy.Outcome.Copied done = (ConfirmedCopy.Outcome.Copied) outcome;
                 copied.incrementAndGet();
-                bytes.addAndGet(done.bytes());
-                stats.copied(done.bytes());
-                record(id, c, FileStatus.UPLOADED, done.etag(), 0, "", false);
+                bytes.addAndGet(done.result().bytes());
+                stats.copied(done.result().bytes());
+                record(id, c, done.version(), FileStatus.UPLOADED, done.result().etag(), 0, "", false);
                 log.debug("{}: copied {} to {} ({})", name, s.key(), url(r, c.destinationKey()), c.reason());
                 return;
             } catch (TransferException e) {
@@ -284,25 +293,24 @@ public final class FullSync {
         failures.add(line);
         stats.failed(line);
         log.warn("{}: {}", name, line);
-        record(id, c, FileStatus.FAILED, "", attempts, why, permanent);
+        record(id, c, ConfirmedCopy.Version.of(c.source()), FileStatus.FAILED, "", attempts, why, permanent);
     }
 
-    private void record(RecordId id, SyncDecision.Copy c, FileStatus status, String etag, int attempts, String reason,
-            boolean permanent) {
+    private void record(RecordId id, SyncDecision.Copy c, ConfirmedCopy.Version v, FileStatus status, String etag,
+            int attempts, String reason, boolean permanent) {
         if (records.isEmpty()) {
             return;
         }
         RecordKeeper keeper = records.get();
         Instant now = clock.instant();
-        RemoteEntry s = c.source();
         Optional<FileRecord> before;
         try {
             before = keeper.get(id);
         } catch (RuntimeException e) {
             before = Optional.empty(); // the store is away: the write below waits for it
         }
-        keeper.offer(CopyRecord.of(id, c.destinationKey(), status, s.size(), s.lastModified().toEpochMilli(),
-                s.etag(), etag, attempts, reason, permanent, before, now));
+        keeper.offer(CopyRecord.of(id, c.destinationKey(), status, v.size(), v.mtimeMillis(), v.etag(), etag,
+                attempts, reason, permanent, before, now));
     }
 
     /** Failure lines of one destination, at most {@link #MAX_LINES}, the rest counted. */

@@ -133,6 +133,11 @@ final class Failures {
         if ("NoSuchBucket".equals(c) || e instanceof NoSuchBucketException) {
             return make(FailureKind.NO_SUCH_BUCKET, subject, what + ": bucket does not exist " + http, e);
         }
+        if (status == 412) {
+            // only copies send conditions (the source ETag they copy): the source was rewritten meanwhile
+            return new SourceChangedException(redact(subject + ": " + what + ": the source object changed during the "
+                    + "copy " + http), e);
+        }
         if (CREDENTIALS_REFUSED.contains(c)) {
             return make(FailureKind.CREDENTIALS_REFUSED, subject, what + ": " + credentialsRefused(c) + " " + http, e);
         }

@@ -53,6 +53,7 @@ public final class ServerSideCopier implements AutoCloseable {
         } catch (RuntimeException e) {
             throw failures.remote(subject, "cannot read the source object", e);
         }
+        r.expect(src.etag());
         return src.size() > partCopyThreshold ? inParts(subject, r, src, options) : whole(subject, r, src, options);
     }
 

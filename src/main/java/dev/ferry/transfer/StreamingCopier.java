@@ -80,6 +80,7 @@ public final class StreamingCopier implements AutoCloseable {
         } catch (RuntimeException e) {
             throw failures.remote(subject, "cannot read the source object", e);
         }
+        r.expect(src.etag());
         Map<String, String> tags = Tags.read(source, r.sourceBucket(), r.sourceKey(), subject, failures);
         if (src.size() < multipartThreshold && src.size() <= budget) {
             return single(subject, r, src, options, tags);

@@ -68,6 +68,17 @@ class FailuresTest {
     }
 
     @Test
+    void aFailedConditionOfACopyIsASourceThatChanged() {
+        TransferException e = failures.remote("s3://src/k -> s3://dst/k", "streaming copy failed",
+                s3(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold"));
+
+        assertThat(e).isInstanceOf(SourceChangedException.class);
+        assertThat(e.kind().retryable()).isTrue();
+        assertThat(e.getMessage()).isEqualTo("s3://src/k -> s3://dst/k: streaming copy failed: the source object "
+                + "changed during the copy (HTTP 412 PreconditionFailed)");
+    }
+
+    @Test
     void aRequestCancelledAtItsTimeoutSaysSo() {
         TransferException e = failures.remote("b/", "cannot list objects",
                 new java.util.concurrent.CompletionException(new java.util.concurrent.CancellationException()));

@@ -1,0 +1,128 @@
+package dev.ferry.replicate;
+
+import dev.ferry.core.FailureKind;
+import dev.ferry.core.RemoteEntry;
+import dev.ferry.core.RemoteObject;
+import dev.ferry.core.TransferException;
+import dev.ferry.transfer.CopyRequest;
+import dev.ferry.transfer.CopyResult;
+import dev.ferry.transfer.SourceChangedException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies one source key to one destination key so that the destination ends with the version the source holds,
+ * however many copiers write that key at once: a full sync and event mode in one process, or several instances
+ * consuming one queue. The rule is "the last writer confirms":
+ * <ol>
+ * <li>each copy is of one named version: the copier is told the ETag the caller listed or headed, copies exactly
+ * it (conditional reads), or stops with {@link SourceChangedException} when the source holds another, so the copy's
+ * metadata ({@link CopyMetadata#SOURCE_ETAG}) always names what it holds;</li>
+ * <li>after the copy is written, the source is headed again. Still that version: the destination held the
+ * source's version at a moment after this write, and any later change is a later event or the next full sync, whose
+ * copy confirms the same way. Another version: a slower copy of an older version may have landed after a newer
+ * one (a streamed copy that read the old bytes before the rewrite), so the copy runs again with the version there
+ * now. Gone: the copy may have landed after the deletion was mirrored; the caller decides
+ * ({@link Outcome.SourceGone}).</li>
+ * </ol>
+ * Of all concurrent writers of a key, the one whose write lands last confirms after it, so the key never stays
+ * at an older version; no lock or conditional write across processes is needed, at the price of one HEAD of the
+ * source per copy. A source that keeps changing through {@link #MAX_ROUNDS} copies fails this one (retryable): its
+ * next event or full sync copies it again.
+ */
+final class ConfirmedCopy {
+    private static final Logger log = LoggerFactory.getLogger(ConfirmedCopy.class);
+    /** Copies of one key at most in one call, when the source changes during each. */
+    static final int MAX_ROUNDS = 4;
+
+    /** A version of the source object: what a listing or HEAD said. */
+    record Version(long size, String etag, Optional<String> md5Hex, long mtimeMillis) {
+        Version {
+            Objects.requireNonNull(etag, "etag");
+            Objects.requireNonNull(md5Hex, "md5Hex");
+        }
+
+        static Version of(RemoteEntry e) {
+            return new Version(e.size(), e.etag(), Optional.empty(), e.lastModified().toEpochMilli());
+        }
+
+        static Version of(RemoteObject o) {
+            return new Version(o.size(), o.etag(), o.md5Hex(), o.mtimeMillis().orElse(0L));
+        }
+
+        boolean sameAs(RemoteObject o) {
+            return etag.equalsIgnoreCase(o.etag()) && size == o.size();
+        }
+    }
+
+    /** How a confirmed copy ended. */
+    sealed interface Outcome {
+        /** The destination holds {@code version}, which the source held after the copy was written. */
+        record Copied(CopyResult result, Version version, int rounds) implements Outcome {
+        }
+
+        /**
+         * The source object is gone. {@code copyMayRemain}: a copy may have been written before it went (or a
+         * failed copy may have written it), which the mirrored deletion may have missed; false when nothing was.
+         */
+        record SourceGone(boolean copyMayRemain) implements Outcome {
+        }
+    }
+
+    private final BucketSource source;
+
+    ConfirmedCopy(BucketSource source) {
+        this.source = Objects.requireNonNull(source, "source");
+    }
+
+    /**
+     * Copies {@code key}, first as {@code first} (the version listed or headed), to {@code destinationKey} of
+     * {@code r}, with {@code extra} metadata beside Ferry's copy metadata; throws {@link TransferException}.
+     */
+    Outcome copy(String key, Version first, Replica r, String destinationKey, Map<String, String> extra) {
+        Version v = first;
+        for (int round = 1; round <= MAX_ROUNDS; round++) {
+            CopyResult done;
+            try {
+                done = r.copier().copy(new CopyRequest(source.bucket(), key, r.bucket(), destinationKey,
+                        metadata(v, extra), r.options(), Optional.of(v.etag())));
+            } catch (SourceChangedException changed) {
+                Optional<RemoteObject> now = source.head(key);
+                if (now.isEmpty()) {
+                    return new Outcome.SourceGone(false);
+                }
+                log.debug("{}; copying the version there now", changed.getMessage());
+                v = Version.of(now.get());
+                continue;
+            } catch (TransferException failed) {
+                if (source.head(key).isEmpty()) { // deleted since it was listed or headed: not a failure
+                    return new Outcome.SourceGone(true);
+                }
+                throw failed;
+            }
+            Optional<RemoteObject> now = source.head(key);
+            if (now.isEmpty()) {
+                return new Outcome.SourceGone(true);
+            }
+            if (v.sameAs(now.get())) {
+                return new Outcome.Copied(done, v, round);
+            }
+            log.debug("s3://{}/{} changed while it was copied to s3://{}/{} (ETag {}, copied {}): copying again",
+                    source.bucket(), key, r.bucket(), destinationKey, now.get().etag(), v.etag());
+            v = Version.of(now.get());
+        }
+        throw new TransferException(FailureKind.RETRYABLE, "s3://" + source.bucket() + "/" + key + ": changed during "
+                + "each of " + MAX_ROUNDS + " copies to s3://" + r.bucket() + "/" + destinationKey
+                + "; its next event or full sync copies it again");
+    }
+
+    private static Map<String, String> metadata(Version v, Map<String, String> extra) {
+        Map<String, String> m = new LinkedHashMap<>(CopyMetadata.forCopyOf(v.etag(), v.md5Hex()));
+        m.putAll(extra);
+        return m;
+    }
+}

@@ -1,0 +1,237 @@
+package dev.ferry.replicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.config.BucketLocation;
+import dev.ferry.config.ReplicaDestination;
+import dev.ferry.config.Secret;
+import dev.ferry.core.DeleteGuard;
+import dev.ferry.core.FileStatus;
+import dev.ferry.core.RecordId;
+import dev.ferry.core.RemoteObject;
+import dev.ferry.testing.InMemoryRecords;
+import dev.ferry.testing.S3ProxyServer;
+import dev.ferry.transfer.CopyRequest;
+import dev.ferry.transfer.CopyResult;
+import dev.ferry.transfer.S3ObjectStore;
+import dev.ferry.transfer.ServerSideCopier;
+import dev.ferry.transfer.StreamingCopier;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * Two writers of one key, as two daemons on one queue (or a full sync beside event mode) are: whichever copy lands
+ * last, the destination ends with the source's current state. One writer's copy is made slow by hand: it has read
+ * the source's old bytes, and writes them only after the other writer has finished with the new ones, which is
+ * what a streamed copy that started before a rewrite does. Against S3Proxy over a socket; the copies themselves are
+ * the real copiers.
+ */
+class ConfirmedCopyIT {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    static S3ProxyServer s3;
+    static final AtomicInteger N = new AtomicInteger();
+
+    String src;
+    String dst;
+    S3ObjectStore store;
+    ServerSideCopier copier;
+    BucketSource source;
+    InMemoryRecords records;
+
+    @BeforeAll
+    static void server() {
+        s3 = S3ProxyServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        int n = N.incrementAndGet();
+        src = "csrc" + n;
+        dst = "cdst" + n;
+        s3.createBucket(src);
+        s3.createBucket(dst);
+        store = S3ObjectStore.create(BucketSourceIT.settings(s3));
+        copier = ServerSideCopier.create(BucketSourceIT.settings(s3));
+        source = new BucketSource(src, "in/", Optional.of(s3.endpoint()), store, store::openRange);
+        records = new InMemoryRecords();
+    }
+
+    @AfterEach
+    void tearDown() {
+        copier.close();
+        store.close();
+    }
+
+    /**
+     * A copier that, on its first copy, has read the source as it is now and then waits for {@code go} before
+     * writing those bytes (with the metadata it was asked to write), as a slow streamed copy would; later copies are
+     * the real server-side copier's.
+     */
+    private final class SlowFirstCopy implements Copier {
+        final CountDownLatch read = new CountDownLatch(1);
+        final CountDownLatch go = new CountDownLatch(1);
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public CopyResult copy(CopyRequest r) {
+            if (calls.incrementAndGet() > 1) {
+                return copier.copy(r);
+            }
+            byte[] bytes = s3.readObjectBytes(r.sourceBucket(), r.sourceKey()).orElseThrow();
+            String etag = store.head(r.sourceBucket(), r.sourceKey()).orElseThrow().etag();
+            read.countDown();
+            try {
+                assertThat(go.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("released").isTrue();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            String written = s3.client().putObject(b -> b.bucket(r.destinationBucket()).key(r.destinationKey())
+                    .metadata(r.addedMetadata()), RequestBody.fromBytes(bytes)).eTag();
+            return new CopyResult(etag, written, bytes.length, 1, false);
+        }
+    }
+
+    private Replica replica(Copier c) {
+        BucketLocation to = new BucketLocation(dst, "out/", Optional.of(s3.region()), Optional.of(s3.endpoint()), true,
+                Optional.of(s3.accessKey()), Optional.of(new Secret(s3.secretKey())));
+        return new Replica(new ReplicaDestination(to, Optional.empty(), Optional.empty(), Optional.empty()), store, c,
+                true);
+    }
+
+    private EventApplier applier(Copier c, boolean delete) {
+        return new EventApplier("photos", source, List.of(replica(c)), delete, new DeleteGuard(100, Clock.systemUTC()),
+                Optional.of(records), Clock.systemUTC(), new JobStats("s3://" + src + "/in/"),
+                new EventStats("queue"));
+    }
+
+    private S3Event created(String sequencer) {
+        return new S3Event(S3Event.Kind.CREATED, "ObjectCreated:Put", src, "in/k.txt", OptionalLong.empty(),
+                Optional.empty(), Optional.of(sequencer));
+    }
+
+    private S3Event removed(String sequencer) {
+        return new S3Event(S3Event.Kind.REMOVED, "ObjectRemoved:Delete", src, "in/k.txt", OptionalLong.empty(),
+                Optional.empty(), Optional.of(sequencer));
+    }
+
+    private void put(String content) {
+        s3.client().putObject(b -> b.bucket(src).key("in/k.txt"), RequestBody.fromString(content));
+    }
+
+    private Optional<String> held() {
+        return s3.readObject(dst, "out/k.txt");
+    }
+
+    @Test
+    void anOlderCopyLandingAfterANewerOneIsCopiedAgain() throws Exception {
+        put("first version");
+        SlowFirstCopy slow = new SlowFirstCopy();
+        EventApplier first = applier(slow, false);
+        EventApplier second = applier(copier::copy, false);
+        CompletableFuture<Boolean> a = CompletableFuture.supplyAsync(() -> first.apply("m1", created("0A")));
+        assertThat(slow.read.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the slow copy read the first").isTrue();
+
+        put("second version, rewritten");
+        assertThat(second.apply("m2", created("0B"))).isTrue();
+        assertThat(held()).as("the newer event's copy").contains("second version, rewritten");
+
+        slow.go.countDown(); // the old bytes land last
+        assertThat(a.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        assertThat(held()).as("the last writer confirmed against the source and copied again")
+                .contains("second version, rewritten");
+        assertThat(slow.calls).as("the slow copy, then its repair").hasValue(2);
+        RemoteObject copy = store.head(dst, "out/k.txt").orElseThrow();
+        String current = store.head(src, "in/k.txt").orElseThrow().etag();
+        assertThat(copy.metadata()).as("the copy names the version it holds")
+                .containsEntry(CopyMetadata.SOURCE_ETAG, current);
+        assertThat(records.get(new RecordId(source.id(), "in/k.txt", dst))).hasValueSatisfying(r -> {
+            assertThat(r.status()).isEqualTo(FileStatus.UPLOADED);
+            assertThat(r.size()).isEqualTo("second version, rewritten".length());
+        });
+    }
+
+    @Test
+    void aCopyLandingAfterItsSourceWasDeletedIsDeletedAgain() throws Exception {
+        put("soon deleted");
+        SlowFirstCopy slow = new SlowFirstCopy();
+        EventApplier first = applier(slow, true);
+        EventApplier second = applier(copier::copy, true);
+        CompletableFuture<Boolean> a = CompletableFuture.supplyAsync(() -> first.apply("m1", created("0A")));
+        assertThat(slow.read.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        s3.client().deleteObject(b -> b.bucket(src).key("in/k.txt"));
+        assertThat(second.apply("m2", removed("0B"))).as("nothing to delete yet").isTrue();
+        slow.go.countDown();
+        assertThat(a.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        assertThat(held()).as("the copy that landed after the deletion was deleted again").isEmpty();
+    }
+
+    @Test
+    void aCopyLandingAfterItsSourceWasDeletedStaysWithoutDelete() throws Exception {
+        put("kept, deletions are not mirrored");
+        SlowFirstCopy slow = new SlowFirstCopy();
+        CompletableFuture<Boolean> a = CompletableFuture.supplyAsync(() -> applier(slow, false).apply("m1",
+                created("0A")));
+        assertThat(slow.read.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        s3.client().deleteObject(b -> b.bucket(src).key("in/k.txt"));
+        slow.go.countDown();
+        assertThat(a.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(held()).contains("kept, deletions are not mirrored");
+    }
+
+    @Test
+    void aVersionRewrittenSinceItWasListedIsCopiedAsItIsNow() {
+        put("listed");
+        ConfirmedCopy.Version listed = ConfirmedCopy.Version.of(store.head(src, "in/k.txt").orElseThrow());
+        put("rewritten since the listing");
+        StreamingCopier streaming = StreamingCopier.create(BucketSourceIT.settings(s3), BucketSourceIT.settings(s3));
+        try (streaming) {
+            for (Copier c : List.<Copier>of(copier::copy, streaming::copy)) {
+                ConfirmedCopy.Outcome out = new ConfirmedCopy(source).copy("in/k.txt", listed, replica(c), "out/k.txt",
+                        java.util.Map.of());
+                assertThat(out).isInstanceOfSatisfying(ConfirmedCopy.Outcome.Copied.class, done -> {
+                    assertThat(done.rounds()).as("the listed ETag was refused, then the current one copied")
+                            .isEqualTo(2);
+                    assertThat(done.version().etag()).isNotEqualTo(listed.etag());
+                });
+                assertThat(held()).contains("rewritten since the listing");
+                assertThat(store.head(dst, "out/k.txt").orElseThrow().metadata())
+                        .containsEntry(CopyMetadata.SOURCE_ETAG, store.head(src, "in/k.txt").orElseThrow().etag());
+                s3.client().deleteObject(b -> b.bucket(dst).key("out/k.txt"));
+            }
+        }
+    }
+
+    @Test
+    void aKeyDeletedSinceItWasListedIsNotAFailure() {
+        put("listed, then deleted");
+        ConfirmedCopy.Version listed = ConfirmedCopy.Version.of(store.head(src, "in/k.txt").orElseThrow());
+        s3.client().deleteObject(b -> b.bucket(src).key("in/k.txt"));
+        ConfirmedCopy.Outcome out = new ConfirmedCopy(source).copy("in/k.txt", listed, replica(copier::copy),
+                "out/k.txt", java.util.Map.of());
+        assertThat(out).isEqualTo(new ConfirmedCopy.Outcome.SourceGone(true));
+        assertThat(held()).isEmpty();
+    }
+}
