@@ -99,17 +99,32 @@ final class EventApplier {
     }
 
     private boolean created(String messageId, S3Event e) {
-        Optional<RemoteObject> src = source.head(e.key());
-        if (src.isEmpty()) {
-            log.debug("{}: message {}: s3://{}/{} is gone already: not copied", name, messageId, e.bucket(), e.key());
-            events.skipped.incrementAndGet();
-            return true;
+        Optional<ConfirmedCopy.Version> version = announced(e);
+        if (version.isEmpty()) {
+            Optional<RemoteObject> src = source.head(e.key());
+            if (src.isEmpty()) {
+                log.debug("{}: message {}: s3://{}/{} is gone already: not copied", name, messageId, e.bucket(),
+                        e.key());
+                events.skipped.incrementAndGet();
+                return true;
+            }
+            version = Optional.of(ConfirmedCopy.Version.of(src.get()));
         }
         boolean all = true;
         for (Replica r : replicas) {
-            all &= copyTo(messageId, e, src.get(), r, TURNS);
+            all &= copyTo(messageId, e, version.get(), r, TURNS);
         }
         return all;
+    }
+
+    /**
+     * The version an event announces (its ETag and size, as S3's notifications carry them), which saves a HEAD of
+     * the source: a destination already holding it is a duplicate (a newer version has an event of its own), and
+     * a copy asked for it finds the source's current version anyway ({@link ConfirmedCopy}).
+     */
+    static Optional<ConfirmedCopy.Version> announced(S3Event e) {
+        return e.eTag().filter(t -> !t.isBlank()).filter(t -> e.size().isPresent())
+                .map(t -> new ConfirmedCopy.Version(e.size().getAsLong(), t, Optional.empty(), 0L));
     }
 
     /**
@@ -117,7 +132,7 @@ final class EventApplier {
      * during the copy, with {@code delete: true}, deletes the copy again ({@code turns} bounds how often the two
      * may hand over to each other while the source flips between present and gone).
      */
-    private boolean copyTo(String messageId, S3Event e, RemoteObject src, Replica r, int turns) {
+    private boolean copyTo(String messageId, S3Event e, ConfirmedCopy.Version src, Replica r, int turns) {
         String key = destinationKey(r, e.key());
         try {
             Optional<RemoteObject> held = r.store().head(r.bucket(), key);
@@ -134,8 +149,7 @@ final class EventApplier {
             }
             Map<String, String> sequencer = e.sequencer().map(s -> Map.of(CopyMetadata.SOURCE_SEQUENCER, s))
                     .orElse(Map.of());
-            ConfirmedCopy.Outcome outcome = confirmed.copy(e.key(), ConfirmedCopy.Version.of(src), r, key,
-                    sequencer);
+            ConfirmedCopy.Outcome outcome = confirmed.copy(e.key(), src, r, key, sequencer);
             if (outcome instanceof ConfirmedCopy.Outcome.SourceGone gone) {
                 events.skipped.incrementAndGet();
                 if (gone.copyMayRemain() && delete) {
@@ -158,7 +172,7 @@ final class EventApplier {
                 return true;
             }
             fail(messageId, "s3://" + r.bucket() + "/" + key, x.getMessage());
-            record(e.key(), r, key, ConfirmedCopy.Version.of(src), FileStatus.FAILED, "", x.getMessage());
+            record(e.key(), r, key, src, FileStatus.FAILED, "", x.getMessage());
             return false;
         }
     }
@@ -214,7 +228,7 @@ final class EventApplier {
             if (back.isPresent()) {
                 log.debug("{}: message {}: s3://{}/{} was created again while {} was deleted: copying it back", name,
                         messageId, e.bucket(), e.key(), url);
-                return turns > 0 ? copyTo(messageId, recreated(e), back.get(), r, turns - 1) : flipping(messageId, url);
+                return turns > 0 ? copyTo(messageId, recreated(e), ConfirmedCopy.Version.of(back.get()), r, turns - 1) : flipping(messageId, url);
             }
             return true;
         } catch (TransferException x) {

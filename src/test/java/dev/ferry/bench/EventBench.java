@@ -168,11 +168,16 @@ public final class EventBench {
         }
     }
 
+    /** ETags of the source objects written, by key: S3's notifications carry them, so these do too. */
+    private final Map<String, String> etags = new ConcurrentHashMap<>();
+
     private String event(Setup s, String key, long sequencer) {
         String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8);
+        String etag = etags.getOrDefault(s.source() + "/" + key, "");
         return "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"eventName\":\"ObjectCreated:Put\","
                 + "\"s3\":{\"bucket\":{\"name\":\"" + s.source() + "\"},\"object\":{\"key\":\"" + encoded
-                + "\",\"size\":1024,\"sequencer\":\"" + String.format("%016X", sequencer) + "\"}}}]}";
+                + "\",\"size\":1024,\"eTag\":\"" + etag + "\",\"sequencer\":\"" + String.format("%016X", sequencer)
+                + "\"}}}]}";
     }
 
     private static final byte[] BODY = new byte[1024];
@@ -287,7 +292,8 @@ public final class EventBench {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         for (int i = 0; i < n; i++) {
             String key = key(i);
-            pool.submit(() -> s3.putObject(b -> b.bucket(s.source()).key(key), RequestBody.fromBytes(BODY)));
+            pool.submit(() -> etags.put(s.source() + "/" + key, s3.putObject(b -> b.bucket(s.source()).key(key),
+                    RequestBody.fromBytes(BODY)).eTag().replace("\"", "")));
         }
         pool.shutdown();
         if (!pool.awaitTermination(10, TimeUnit.MINUTES)) {

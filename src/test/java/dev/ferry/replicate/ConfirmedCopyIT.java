@@ -202,6 +202,32 @@ class ConfirmedCopyIT {
     }
 
     @Test
+    void anEventsOwnETagSavesAHeadAndAnOlderOneStillBringsTheCurrentVersion() {
+        String first = s3.client().putObject(b -> b.bucket(src).key("in/k.txt"), RequestBody.fromString("one"))
+                .eTag().replace("\"", "");
+        put("two, written after the first event");
+        AtomicInteger copies = new AtomicInteger();
+        EventApplier applier = applier(r -> {
+            copies.incrementAndGet();
+            return copier.copy(r);
+        }, false);
+        S3Event stale = new S3Event(S3Event.Kind.CREATED, "ObjectCreated:Put", src, "in/k.txt", OptionalLong.of(3),
+                Optional.of(first), Optional.of("0A"));
+
+        assertThat(applier.apply("m1", stale)).isTrue();
+        assertThat(held()).as("the version there now, not the event's").contains("two, written after the first event");
+
+        String current = store.head(src, "in/k.txt").orElseThrow().etag();
+        S3Event again = new S3Event(S3Event.Kind.CREATED, "ObjectCreated:Put", src, "in/k.txt",
+                OptionalLong.of("two, written after the first event".length()), Optional.of(current),
+                Optional.of("0B"));
+        int before = copies.get();
+        assertThat(applier.apply("m2", again)).isTrue();
+        assertThat(copies.get()).as("the destination holds the announced version: a duplicate, not copied")
+                .isEqualTo(before);
+    }
+
+    @Test
     void aVersionRewrittenSinceItWasListedIsCopiedAsItIsNow() {
         put("listed");
         ConfirmedCopy.Version listed = ConfirmedCopy.Version.of(store.head(src, "in/k.txt").orElseThrow());
