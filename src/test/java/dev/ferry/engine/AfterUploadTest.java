@@ -250,6 +250,49 @@ class AfterUploadTest {
     }
 
     @Test
+    void aFileLeftBecauseItsRecordWasNotDurableGoesOnceTheRecordIsWrittenThrough() throws Exception {
+        Path file = write("a.jpg", "photo");
+        Site site = site(new AfterUpload.MoveTo(done));
+        java.util.List<FileRecord> submitted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RecordKeeper slowThenDurable = new RecordKeeper() {
+            @Override
+            public CompletableFuture<Void> submit(FileRecord record) {
+                records.offer(record);
+                if (record.status() != FileStatus.UPLOADED) {
+                    return CompletableFuture.completedFuture(null); // the uploading mark
+                }
+                submitted.add(record);
+                // the first UPLOADED record is never confirmed (a store slow or away); later writes are
+                return submitted.size() == 1 ? new CompletableFuture<>() : CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public void offer(FileRecord record) {
+                records.offer(record);
+            }
+
+            @Override
+            public dev.ferry.core.InstanceId instance() {
+                return records.instance();
+            }
+
+            @Override
+            public Map<dev.ferry.core.RecordId, FileRecord> getAll(Collection<dev.ferry.core.RecordId> ids) {
+                return records.getAll(ids);
+            }
+        };
+
+        assertThat(process(site, file, slowThenDurable)).isInstanceOf(UploadOutcome.Uploaded.class);
+        assertThat(file).as("its record was not confirmed: it stays").hasContent("photo");
+
+        assertThat(process(site, file, slowThenDurable)).isInstanceOf(UploadOutcome.Unchanged.class);
+        assertThat(submitted).as("the record written through again before the move").hasSize(2);
+        assertThat(submitted.get(1).status()).isEqualTo(FileStatus.UPLOADED);
+        assertThat(file).doesNotExist();
+        assertThat(done.resolve("a.jpg")).hasContent("photo");
+    }
+
+    @Test
     void theVerificationComparesSizeAndTheMd5OrElseTheEtag() {
         PutResult put = new PutResult("etag-1", "aaaa", 5, false);
         RemoteObject same = remote(5, "etag-1", Optional.of("AAAA"));
