@@ -196,4 +196,40 @@ class AfterUploadIT {
             assertThat(record(deleting).map(FileRecord::status)).contains(FileStatus.UPLOADED);
         }
     }
+
+    @Test
+    void aSiteComparedWithS3OnEveryFullSweepReleasesItsLeftoversThere() throws Exception {
+        Path site = Files.createDirectories(tmp.resolve("site"));
+        FerryProcess.shareWithDaemon(site);
+        Path config = tmp.resolve("ferry.yml");
+        Files.writeString(config, """
+                sites:
+                  - local_path: %s
+                    bucket: ingest-bucket
+                    reconcile: size-mtime
+                    delete_after_upload: true
+                """.formatted(site));
+        try (CountingProxy proxy = CountingProxy.start(s3.port())) {
+            proxy.faults(FaultPlan.seeded(1).withErrors(1.0, 0).onlyFor(EnumSet.of(Operation.HEAD_OBJECT)));
+            Map<String, String> env = FerryProcess.sitesEnv(state, s3);
+            env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
+            env.put("ADMIN_TOKEN", TOKEN);
+            env.put("CREATE_BUCKETS", "true");
+            ferry = FerryProcess.start("after-upload-reconciled", env, "--config", config.toString());
+            await("started").atMost(DEADLINE).until(() -> ferry.log().contains("full sweep done"));
+
+            Path file = Files.writeString(site.resolve("r.jpg"), "reconciled");
+            awaitObject("r.jpg", "reconciled");
+            await("the WARN").atMost(DEADLINE).until(() -> ferry.log().contains(file
+                    + ": not deleted after upload: s3://ingest-bucket/r.jpg could not be verified"));
+            assertThat(file).exists();
+
+            proxy.faults(FaultPlan.NONE);
+            assertThat(ferry.send("POST", "/wakeup", Optional.of(TOKEN)).statusCode()).isEqualTo(202);
+            await("released late").atMost(DEADLINE).until(() -> !Files.exists(file));
+            assertThat(ferry.log()).contains(file + ": deleted after upload, left over from an earlier attempt "
+                    + "(s3://ingest-bucket/r.jpg verified)");
+            assertThat(count(ferry.log(), "ingest-bucket/r.jpg: uploaded")).as("not uploaded again").isEqualTo(1);
+        }
+    }
 }
