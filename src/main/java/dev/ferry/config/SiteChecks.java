@@ -124,7 +124,7 @@ final class SiteChecks {
                         .releasesFiles() ? ", and a loop: that site deletes or moves its files too" : "") + "); "
                         + "choose a folder outside every watched folder");
             }
-            watchPath.filter(w -> AfterUploadChecks.overlaps(move, w)).ifPresent(w -> problems.add("site '"
+            watchPath.filter(w -> !overlap(w, s.localPath()) && AfterUploadChecks.overlaps(move, w)).ifPresent(w -> problems.add("site '"
                     + s.name() + "': move_after_upload " + move + movedInto(move, w) + "watch_path " + w
                     + ": each moved file would be uploaded again by the watch_path tree (a duplicate); choose a "
                     + "folder outside every watched folder"));
@@ -132,7 +132,8 @@ final class SiteChecks {
     }
 
     private static String movedInto(Path move, Path folder) {
-        return move.equals(folder) ? " is " : move.startsWith(folder) ? " is inside " : " holds ";
+        return move.equals(folder) ? " is " : move.startsWith(folder) ? " is inside "
+                : folder.startsWith(move) ? " holds " : " leads (through a link) to ";
     }
 
     private static String afterUploadKey(SiteConfig s) {

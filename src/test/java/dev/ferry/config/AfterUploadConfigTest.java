@@ -199,7 +199,8 @@ class AfterUploadConfigTest {
                 - local_path: other
                   bucket: archive
                 """)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("site 'primary': move_after_upload").hasMessageContaining("site 'archive'");
+                .hasMessageContaining("site 'primary': move_after_upload " + tmp.resolve("link-to-other/done")
+                        + " leads (through a link) to the folder of site 'archive'");
     }
 
     @Test
