@@ -3,6 +3,7 @@ package dev.ferry.app;
 import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
+import dev.ferry.core.UploadDecision;
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.Site;
 import dev.ferry.core.RemoteEntry;
@@ -29,6 +30,12 @@ final class EngineSink implements SweepSink {
         return engine.enqueue(site, site.source().ref(path.toString()), destination, stat);
     }
 
+    /** A file still in place whose record says this version is uploaded: its site may release it now. */
+    @Override
+    public boolean uploaded(Path path, Destination destination, FileStat stat) throws InterruptedException {
+        return engine.leftover(site, site.source().ref(path.toString()), destination, stat);
+    }
+
     @Override
     public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing) {
         engine.reject(site, site.source().ref(path.toString()), rejected, stat, existing);
@@ -49,7 +56,15 @@ final class EngineSink implements SweepSink {
             @Override
             public void same(Path path, Destination dest, FileStat stat, RemoteEntry remote,
                     Optional<FileRecord> record) {
-                // recorded by the reconciler
+                // recorded by the reconciler; a file its record says is uploaded may be a leftover to release
+                if (UploadDecision.uploaded(record, stat) && record.get().bucket().equals(dest.bucket())
+                        && record.get().key().equals(dest.key())) {
+                    try {
+                        uploaded(path, dest, stat);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt(); // shutting down: the next run's sweep finds it
+                    }
+                }
             }
 
             @Override

@@ -11,7 +11,8 @@ import java.util.function.Function;
  * user's files or objects: one fate per file (not both); neither with {@code retire_deleted} (the deletion or move
  * would then delete the object just uploaded); a move folder outside the site's folder (inside it, every moved
  * file would be uploaded again, and moved again) and one the daemon can create or write now, rather than a WARN
- * per file later. Sharing a folder with another site is {@link SiteChecks}'.
+ * per file later. Sharing a folder with another site, and a move folder inside another site's folder or the
+ * watch_path tree, are {@link SiteChecks}'.
  */
 final class AfterUploadChecks {
     private AfterUploadChecks() {
@@ -58,6 +59,14 @@ final class AfterUploadChecks {
         return Files.isWritable(existing) ? java.util.Optional.empty()
                 : java.util.Optional.of("cannot be created: " + existing
                         + " is not writable by the user Ferry runs as");
+    }
+
+    /**
+     * Whether {@code a} and {@code b} are one folder or one is inside the other, as written or with their links
+     * resolved (a link to another site's folder moves files into it all the same).
+     */
+    static boolean overlaps(Path a, Path b) {
+        return inside(a, b) || inside(b, a) || inside(real(a), real(b)) || inside(real(b), real(a));
     }
 
     private static boolean inside(Path a, Path folder) {

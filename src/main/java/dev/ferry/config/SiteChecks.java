@@ -62,6 +62,7 @@ final class SiteChecks {
                         + afterUploadKey(s) + "), but its folder " + s.localPath() + " overlaps watch_path " + w
                         + ", which uploads them too: a file would go before the other uploaded it; give the site a "
                         + "folder outside watch_path, or keep the files")));
+        moveFolderCollisions(watchPath, sites, problems);
         if (!mongo && stateDir != null) {
             for (Path p : sites.stream().map(SiteConfig::localPath).toList()) {
                 if (stateDir.startsWith(p)) {
@@ -97,6 +98,42 @@ final class SiteChecks {
                 + watchPath + ", whose first-level folders become buckets as they appear: one named " + s.bucket()
                 + " would share the site's bucket and records; point local_path inside a folder of watch_path, or "
                 + "outside it");
+    }
+
+    /**
+     * A move_after_upload folder inside (or holding) another site's folder or the watch_path tree: each file the site
+     * moves would be found there and uploaded again by the other (a duplicate object; a loop when that one moves or
+     * deletes too). Inside the site's own folder is {@link AfterUploadChecks}'; a site whose folder overlaps
+     * another's may not release files at all (above), so such a pair is not reported twice.
+     */
+    private static void moveFolderCollisions(Optional<Path> watchPath, List<SiteConfig> sites,
+            List<String> problems) {
+        for (SiteConfig s : sites) {
+            if (s.moveAfterUpload().isEmpty()) {
+                continue;
+            }
+            Path move = s.moveAfterUpload().get();
+            for (SiteConfig other : sites) {
+                if (other == s || overlap(s.localPath(), other.localPath())
+                        || !AfterUploadChecks.overlaps(move, other.localPath())) {
+                    continue;
+                }
+                problems.add("site '" + s.name() + "': move_after_upload " + move + movedInto(move,
+                        other.localPath()) + "the folder of site '" + other.name() + "' (" + other.localPath()
+                        + "): each moved file would be uploaded again by that site (a duplicate" + (other
+                        .releasesFiles() ? ", and a loop: that site deletes or moves its files too" : "") + "); "
+                        + "choose a folder outside every watched folder");
+            }
+            watchPath.filter(w -> !overlap(w, s.localPath()) && AfterUploadChecks.overlaps(move, w)).ifPresent(w -> problems.add("site '"
+                    + s.name() + "': move_after_upload " + move + movedInto(move, w) + "watch_path " + w
+                    + ": each moved file would be uploaded again by the watch_path tree (a duplicate); choose a "
+                    + "folder outside every watched folder"));
+        }
+    }
+
+    private static String movedInto(Path move, Path folder) {
+        return move.equals(folder) ? " is " : move.startsWith(folder) ? " is inside "
+                : folder.startsWith(move) ? " holds " : " leads (through a link) to ";
     }
 
     private static String afterUploadKey(SiteConfig s) {

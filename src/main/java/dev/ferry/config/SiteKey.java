@@ -76,7 +76,8 @@ enum SiteKey {
             "Delete each local file once its upload is verified in S3 and recorded (the daemon only; not with "
                     + "retire_deleted or move_after_upload, nor on a folder another site also reads)."),
     MOVE_AFTER_UPLOAD("move_after_upload", new ValueType.Folder(false), null, "",
-            "Move each local file under this folder (outside local_path; relative to the config file's folder), "
+            "Move each local file under this folder (outside local_path and every other watched folder; relative "
+                    + "to the config file's folder), "
                     + "at its path relative to local_path (without input_remove_prefix), once its upload is "
                     + "verified in S3 and recorded (the daemon only; same limits as delete_after_upload).");
 

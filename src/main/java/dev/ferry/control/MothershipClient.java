@@ -10,12 +10,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /**
  * One POST to the mothership with the JDK's HTTP client (HTTPS checks the certificate against the JVM's trust
- * store; redirects are not followed, so the token never goes to another host). Every failure is a
+ * store, which {@code -Djavax.net.ssl.trustStore} replaces: a certificate it refuses is said so, with that hint;
+ * redirects are not followed, so the token never goes to another host). Every failure is a
  * {@link MothershipException} whose message says what happened without quoting the reply.
  */
 final class MothershipClient {
@@ -48,6 +53,8 @@ final class MothershipClient {
             response = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {
             throw new MothershipException("no answer within " + timeout.toSeconds() + " s");
+        } catch (SSLException e) {
+            throw new MothershipException(tlsRefused(e));
         } catch (IOException e) {
             throw new MothershipException("unreachable (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage())) + ")");
@@ -72,6 +79,23 @@ final class MothershipClient {
         } catch (IOException e) {
             throw new MothershipException("answered with something that is not JSON");
         }
+    }
+
+    /**
+     * Why TLS with the mothership failed, saying what to do when its certificate is the reason: a self-signed one,
+     * or one of a private CA, is not in the JVM's trust store.
+     */
+    static String tlsRefused(SSLException e) {
+        boolean certificate = false;
+        for (Throwable t = e; t != null && !certificate; t = t.getCause()) {
+            certificate = t instanceof CertificateException || t instanceof CertPathBuilderException
+                    || t instanceof CertPathValidatorException;
+        }
+        String detail = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
+        return certificate
+                ? "TLS refused: the mothership's certificate is not trusted (" + detail + "); add its CA to a trust "
+                        + "store and start Java with -Djavax.net.ssl.trustStore=..."
+                : "TLS handshake failed (" + detail + ")";
     }
 
     private static byte[] toBytes(ObjectNode body) {

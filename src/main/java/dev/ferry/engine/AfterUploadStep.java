@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * and the MD5 or ETag the upload returned), its UPLOADED record is durable (written through, not left to the
  * write-behind), and it is still the version uploaded (size, mtime, inode). Anything short of that leaves the file
  * where it is with one log line saying why; nothing here fails the upload or asks for a retry, so a file that
- * cannot be deleted is never uploaded again for it.
+ * cannot be deleted is never uploaded again for it. Such a file is a leftover: the next sweep that finds it still
+ * the version its UPLOADED record describes hands it back ({@link #leftover}), and it goes then, under the same
+ * rule, or a disk meant to be freed would fill up.
  */
 final class AfterUploadStep {
     private static final Logger log = LoggerFactory.getLogger(AfterUploadStep.class);
@@ -46,35 +48,79 @@ final class AfterUploadStep {
             records.offer(uploaded);
             return;
         }
+        release(site, dest, item, records.submit(uploaded), stat, result, how, false);
+    }
+
+    /**
+     * A file still in place whose UPLOADED {@code record} describes its version {@code stat} (a sweep found it, or a
+     * change brought it to a worker): its release after upload did not happen then (S3 did not verify, the record
+     * was not durable in time, the delete or move failed). Under a site that deletes or moves its files it is
+     * released now, under the same rule as right after an upload: the object verified against the record (size,
+     * MD5 or ETag), the record written through again (the same record) and confirmed, the file still this version.
+     * Does nothing for a site that keeps its files. A file released so is logged with one INFO line; one that
+     * still cannot go is logged at DEBUG only (a WARN said why after its upload; the next sweep tries again).
+     */
+    void leftover(Site site, Destination dest, String item, FileRecord record, FileStat stat) {
+        AfterUpload how = site.policy().afterUpload();
+        if (how.keeps()) {
+            return;
+        }
+        PutResult uploaded = new PutResult(record.etag(), record.checksum(), record.size(), false);
+        release(site, dest, item, records.submit(record), stat, uploaded, how, true);
+    }
+
+    private void release(Site site, Destination dest, String item, CompletableFuture<Void> durable, FileStat stat,
+            PutResult result, AfterUpload how, boolean late) {
         String verb = how instanceof AfterUpload.MoveTo ? "moved" : "deleted";
-        CompletableFuture<Void> durable = records.submit(uploaded);
         Optional<RemoteObject> remote;
         try {
             remote = site.store().head(dest.bucket(), dest.key());
         } catch (TransferException e) {
-            log.warn("{}: not {} after upload: s3://{} could not be verified ({}); the file stays", item, verb, dest,
-                    e.getMessage());
+            stays(late, item, verb, "s3://" + dest + " could not be verified (" + e.getMessage() + ")");
             return;
         }
         Optional<String> mismatch = mismatch(remote, stat.size(), result);
         if (mismatch.isPresent()) {
-            log.warn("{}: not {} after upload: s3://{} does not match the upload: {}; the file stays", item, verb,
-                    dest, mismatch.get());
+            stays(late, item, verb, "s3://" + dest + " does not match the upload: " + mismatch.get());
             return;
         }
         Optional<String> notDurable = waitFor(durable);
         if (notDurable.isPresent()) {
-            log.warn("{}: not {} after upload: its record is not durable yet ({}); the file stays", item, verb,
-                    notDurable.get());
+            stays(late, item, verb, "its record is not durable yet (" + notDurable.get() + ")");
             return;
         }
         AfterUpload.Result done = site.source().release(item, stat, how);
         if (done instanceof AfterUpload.Done d) {
-            log.info("{}: {} after upload (s3://{} verified)", item, d.what(), dest);
+            if (late) {
+                log.info("{}: {} after upload, left over from an earlier attempt (s3://{} verified)", item, d.what(),
+                        dest);
+            } else {
+                log.info("{}: {} after upload (s3://{} verified)", item, d.what(), dest);
+            }
         } else if (done instanceof AfterUpload.Changed c) {
-            log.info("{}: not {} after upload: {}; its new version is uploaded first", item, verb, c.why());
+            if (late) {
+                log.debug("{}: left over after upload, not {} now: {}", item, verb, c.why());
+            } else {
+                log.info("{}: not {} after upload: {}; its new version is uploaded first", item, verb, c.why());
+            }
         } else if (done instanceof AfterUpload.Failed f) {
-            log.warn("{}: not {} after upload: {}; the file stays (s3://{} holds it)", item, verb, f.reason(), dest);
+            stays(late, item, verb, f.reason(), "; the file stays (s3://" + dest + " holds it)");
+        }
+    }
+
+    /**
+     * Why the file stays: a WARN right after its upload; at DEBUG for a leftover, which every sweep tries again
+     * (a WARN per sweep would bury the log under one stuck file).
+     */
+    private static void stays(boolean late, String item, String verb, String why) {
+        stays(late, item, verb, why, "; the file stays");
+    }
+
+    private static void stays(boolean late, String item, String verb, String why, String tail) {
+        if (late) {
+            log.debug("{}: left over after upload, not {} now: {}", item, verb, why);
+        } else {
+            log.warn("{}: not {} after upload: {}{}", item, verb, why, tail);
         }
     }
 

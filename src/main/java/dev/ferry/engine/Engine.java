@@ -235,6 +235,16 @@ public final class Engine {
         return lane.isPresent() && lane.get().queue.put(dest.key(), item, due);
     }
 
+    /**
+     * An item a sweep found still in place although its record says this version is uploaded: under a site that
+     * deletes or moves its files after upload, queued like an upload (waiting for room), and its worker, finding it
+     * uploaded, releases it under the after-upload rule (verified first). Nothing for a site that keeps its files.
+     * False when the engine is shutting down.
+     */
+    public boolean leftover(Site site, ItemRef item, Destination dest, FileStat stat) throws InterruptedException {
+        return site.policy().afterUpload().keeps() || enqueue(site, item, dest, stat);
+    }
+
     /** Records a rejected item (ignored at the root, invalid bucket folder, key too long) unless already recorded. */
     public void reject(ItemRef item, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing) {
         reject(siteFor(item, rejected.bucket()), item, rejected, stat, existing);

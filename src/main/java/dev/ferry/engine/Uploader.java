@@ -113,7 +113,14 @@ final class Uploader {
             log.debug("{}: uploading it again (force_upload)", pathText);
         } else if (UploadDecision.needsUpload(record, dest, stat).isEmpty()) {
             if (record.get().status() == FileStatus.UPLOADED) {
-                UploadDecision.identityToFill(record, dest, stat, now).ifPresent(records::offer);
+                Optional<FileRecord> filled = UploadDecision.identityToFill(record, dest, stat, now);
+                if (site.policy().afterUpload().keeps()) {
+                    filled.ifPresent(records::offer);
+                } else {
+                    // still here although delete_after_upload or move_after_upload: its release did not happen
+                    // after the upload, so it happens now, verified as then (the record written with it)
+                    afterUpload.leftover(site, dest, pathText, filled.orElse(record.get()), stat);
+                }
                 return new UploadOutcome.Unchanged("already uploaded");
             }
             return new UploadOutcome.Unchanged("permanent failure recorded for this version");

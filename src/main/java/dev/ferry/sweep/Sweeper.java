@@ -2,6 +2,7 @@ package dev.ferry.sweep;
 
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
+import dev.ferry.core.FileStatus;
 import dev.ferry.core.RecordId;
 import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.StateStoreException;
@@ -191,6 +192,10 @@ public final class Sweeper {
                             : UploadDecision.needsUpload(record, routed.destination(), f.stat);
                     if (why.isEmpty()) {
                         fillIdentity(record, routed, f.stat);
+                        if (record.isPresent() && record.get().status() == FileStatus.UPLOADED
+                                && !sink.uploaded(f.path, routed.destination(), f.stat)) {
+                            return false;
+                        }
                     } else {
                         if (!sink.upload(f.path, routed.destination(), f.stat, why.get())) {
                             return false;

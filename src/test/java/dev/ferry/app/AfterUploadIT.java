@@ -6,13 +6,17 @@ import static org.awaitility.Awaitility.await;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStatus;
 import dev.ferry.state.SqliteStateStore;
+import dev.ferry.testing.CountingProxy;
+import dev.ferry.testing.FaultPlan;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.S3ProxyServer;
+import dev.ferry.testing.S3Request.Operation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -139,6 +143,93 @@ class AfterUploadIT {
                 "m/cam1/x.jpg", "r/ro/sub/keep.jpg");
         for (Path gone : new Path[] {early, watched, moving, locked}) {
             assertThat(record(gone).map(FileRecord::status)).as(gone.toString()).contains(FileStatus.UPLOADED);
+        }
+    }
+
+    @Test
+    void aFileLeftBecauseS3CouldNotVerifyItGoesAtTheNextFullSweepVerifiedThen() throws Exception {
+        Path config = home.resolve("s3-ingestor.json");
+        Files.writeString(config, """
+                {"s3_bucket": "ingest-bucket", "aws_keys_file": "s3-ingestor-keys.json", "policies": [
+                  {"input_file_pattern": "del/**", "output_key_prefix": "d/", "delete_after_upload": true},
+                  {"input_file_pattern": "mov/**", "input_remove_prefix": "mov/", "output_key_prefix": "m/",
+                   "move_after_upload": "moved"}]}
+                """);
+        Files.createDirectories(home.resolve("del"));
+        Files.createDirectories(home.resolve("mov"));
+        FerryProcess.shareWithDaemon(home, home.resolve("del"), home.resolve("mov"));
+        try (CountingProxy proxy = CountingProxy.start(s3.port())) {
+            // every HEAD of an object answers 500 (the SDK's retries too): no upload can be verified
+            proxy.faults(FaultPlan.seeded(1).withErrors(1.0, 0).onlyFor(EnumSet.of(Operation.HEAD_OBJECT)));
+            ferry = FerryProcess.start("after-upload-leftover", Map.of("STATE_DIR", state.toString(),
+                    "AWS_ENDPOINT_URL", proxy.endpoint().toString(), "SETTLE_TIME", "300ms", "TIMEOUT", "5000",
+                    "ADMIN_TOKEN", TOKEN), "--config", config.toString());
+            await("started").atMost(DEADLINE).until(() -> ferry.log().contains("full sweep done"));
+
+            Path deleting = write("del/a/1.jpg", "to be deleted");
+            Path moving = write("mov/cam1/x.jpg", "to be moved");
+            awaitObject("d/del/a/1.jpg", "to be deleted");
+            awaitObject("m/cam1/x.jpg", "to be moved");
+            await("both WARNs").atMost(DEADLINE).until(() -> ferry.log().contains(deleting
+                    + ": not deleted after upload: s3://ingest-bucket/d/del/a/1.jpg could not be verified")
+                    && ferry.log().contains(moving + ": not moved after upload"));
+            assertThat(deleting).hasContent("to be deleted");
+            assertThat(moving).hasContent("to be moved");
+
+            // S3 answers again: the next full sweep finds both still in place, verifies them and frees the disk
+            proxy.faults(FaultPlan.NONE);
+            int heads = proxy.traffic().requests(Operation.HEAD_OBJECT);
+            assertThat(ferry.send("POST", "/wakeup", Optional.of(TOKEN)).statusCode()).isEqualTo(202);
+            Path moved = home.resolve("moved/cam1/x.jpg");
+            await("released late").atMost(DEADLINE).until(() -> !Files.exists(deleting) && Files.exists(moved));
+            assertThat(moved).hasContent("to be moved");
+            assertThat(moving).doesNotExist();
+            assertThat(proxy.traffic().requests(Operation.HEAD_OBJECT)).as("each verified by a HEAD first")
+                    .isGreaterThanOrEqualTo(heads + 2);
+            String log = ferry.log();
+            assertThat(log).contains(deleting + ": deleted after upload, left over from an earlier attempt "
+                    + "(s3://ingest-bucket/d/del/a/1.jpg verified)");
+            assertThat(log).contains(moving + ": moved to " + moved + " after upload, left over from an earlier "
+                    + "attempt (s3://ingest-bucket/m/cam1/x.jpg verified)");
+            assertThat(count(log, "ingest-bucket/d/del/a/1.jpg: uploaded")).as("not uploaded again").isEqualTo(1);
+            assertThat(count(log, "ingest-bucket/m/cam1/x.jpg: uploaded")).as("not uploaded again").isEqualTo(1);
+            assertThat(record(deleting).map(FileRecord::status)).contains(FileStatus.UPLOADED);
+        }
+    }
+
+    @Test
+    void aSiteComparedWithS3OnEveryFullSweepReleasesItsLeftoversThere() throws Exception {
+        Path site = Files.createDirectories(tmp.resolve("site"));
+        FerryProcess.shareWithDaemon(site);
+        Path config = tmp.resolve("ferry.yml");
+        Files.writeString(config, """
+                sites:
+                  - local_path: %s
+                    bucket: ingest-bucket
+                    reconcile: size-mtime
+                    delete_after_upload: true
+                """.formatted(site));
+        try (CountingProxy proxy = CountingProxy.start(s3.port())) {
+            proxy.faults(FaultPlan.seeded(1).withErrors(1.0, 0).onlyFor(EnumSet.of(Operation.HEAD_OBJECT)));
+            Map<String, String> env = FerryProcess.sitesEnv(state, s3);
+            env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
+            env.put("ADMIN_TOKEN", TOKEN);
+            env.put("CREATE_BUCKETS", "true");
+            ferry = FerryProcess.start("after-upload-reconciled", env, "--config", config.toString());
+            await("started").atMost(DEADLINE).until(() -> ferry.log().contains("full sweep done"));
+
+            Path file = Files.writeString(site.resolve("r.jpg"), "reconciled");
+            awaitObject("r.jpg", "reconciled");
+            await("the WARN").atMost(DEADLINE).until(() -> ferry.log().contains(file
+                    + ": not deleted after upload: s3://ingest-bucket/r.jpg could not be verified"));
+            assertThat(file).exists();
+
+            proxy.faults(FaultPlan.NONE);
+            assertThat(ferry.send("POST", "/wakeup", Optional.of(TOKEN)).statusCode()).isEqualTo(202);
+            await("released late").atMost(DEADLINE).until(() -> !Files.exists(file));
+            assertThat(ferry.log()).contains(file + ": deleted after upload, left over from an earlier attempt "
+                    + "(s3://ingest-bucket/r.jpg verified)");
+            assertThat(count(ferry.log(), "ingest-bucket/r.jpg: uploaded")).as("not uploaded again").isEqualTo(1);
         }
     }
 }

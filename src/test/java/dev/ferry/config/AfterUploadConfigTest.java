@@ -158,4 +158,69 @@ class AfterUploadConfigTest {
                   move_after_upload: done
                 """).sites()).extracting(SiteConfig::releasesFiles).containsExactly(true, true);
     }
+
+    @Test
+    void aMoveFolderInsideOrHoldingAnotherSitesFolderIsRefusedNamingBoth() throws IOException {
+        Files.createDirectories(tmp.resolve("other/inbox"));
+        assertThatThrownBy(() -> load("config.yml", """
+                sites:
+                - local_path: data
+                  bucket: primary
+                  move_after_upload: other/inbox/done
+                - local_path: other/inbox
+                  bucket: archive
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("site 'primary': move_after_upload " + tmp.resolve("other/inbox/done")
+                        + " is inside the folder of site 'archive' (" + tmp.resolve("other/inbox") + ")")
+                .hasMessageContaining("would be uploaded again by that site (a duplicate)");
+        assertThatThrownBy(() -> load("config.yml", """
+                sites:
+                - local_path: data
+                  bucket: primary
+                  move_after_upload: other
+                - local_path: other/inbox
+                  bucket: archive
+                  delete_after_upload: true
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("site 'primary': move_after_upload " + tmp.resolve("other") + " holds the "
+                        + "folder of site 'archive'")
+                .hasMessageContaining("a loop: that site deletes or moves its files too");
+    }
+
+    @Test
+    void aMoveFolderReachingAnotherSitesFolderThroughALinkIsRefused() throws IOException {
+        Files.createDirectories(tmp.resolve("other"));
+        Files.createSymbolicLink(tmp.resolve("link-to-other"), tmp.resolve("other"));
+        assertThatThrownBy(() -> load("config.yml", """
+                sites:
+                - local_path: data
+                  bucket: primary
+                  move_after_upload: link-to-other/done
+                - local_path: other
+                  bucket: archive
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("site 'primary': move_after_upload " + tmp.resolve("link-to-other/done")
+                        + " leads (through a link) to the folder of site 'archive'");
+    }
+
+    @Test
+    void aPolicysMoveFolderInsideAnotherPolicysFolderOrWatchPathIsRefused() throws IOException {
+        Files.createDirectories(tmp.resolve("scans"));
+        assertThatThrownBy(() -> load("s3-ingestor.json", """
+                {"s3_bucket": "b-1", "policies": [
+                  {"input_file_pattern": "data/**", "output_key_prefix": "d/", "move_after_upload": "scans/done"},
+                  {"input_file_pattern": "scans/**", "output_key_prefix": "s/"}]}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("move_after_upload "
+                        + tmp.resolve("scans/done") + " is inside the folder of site");
+        assertThatThrownBy(() -> load("config.yml", """
+                watch_path: tree
+                sites:
+                - local_path: data
+                  bucket: primary
+                  move_after_upload: tree/uploaded
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("site 'primary': move_after_upload " + tmp.resolve("tree/uploaded")
+                        + " is inside watch_path " + tmp.resolve("tree"))
+                .hasMessageContaining("uploaded again by the watch_path tree");
+    }
 }

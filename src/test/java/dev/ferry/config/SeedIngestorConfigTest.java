@@ -192,6 +192,31 @@ class SeedIngestorConfigTest {
     }
 
     @Test
+    void plainHttpToAHostThatIsNotLoopbackIsRefusedUnlessInsecureIsSet() throws IOException {
+        String section = """
+                control:
+                  host_service: http
+                  host_dns: %s
+                  token: abcdefghijkl
+                %ssites:
+                  - local_path: data
+                    bucket: b-1
+                """;
+        assertThatThrownBy(() -> load("config.yml", section.formatted("10.1.2.3", "")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("control.host_service")
+                .hasMessageContaining("plain http to 10.1.2.3").hasMessageContaining("insecure")
+                .hasMessageNotContaining("abcdefghijkl");
+        ControlConfig insecure = load("config.yml", section.formatted("10.1.2.3", "  insecure: true\n")).control()
+                .orElseThrow();
+        assertThat(insecure.url().toString()).startsWith("http://10.1.2.3:");
+        assertThat(insecure.insecure()).isTrue();
+        for (String loopback : List.of("127.0.0.1", "localhost", "::1")) {
+            assertThat(load("config.yml", section.formatted("\"" + loopback + "\"", "")).control().orElseThrow()
+                    .url().getScheme()).as(loopback).isEqualTo("http");
+        }
+    }
+
+    @Test
     void aControlSectionWithoutHostDnsOrWithUnknownKeysIsRefused() {
         assertThatThrownBy(() -> load("config.yml", """
                 control:

@@ -12,6 +12,7 @@ import dev.ferry.testing.LogCapture;
 import dev.ferry.testing.Mothership;
 import dev.ferry.testing.Mothership.Answer;
 import dev.ferry.testing.Mothership.Request;
+import dev.ferry.testing.TestCertificates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,6 +143,30 @@ class PhoneHomeIT {
         Request w = mothership.next("wakeup", WAIT);
         assertThat(w.body().path("info").has("hostname")).isTrue();
         assertThat(w.body().path("info").has("network")).isFalse();
+    }
+
+    @Test
+    void anUntrustedCertificateIsRefusedWithTheReasonWhileAConfiguredMachineGoesOnUploading() throws Exception {
+        TestCertificates certs = TestCertificates.forLoopback(tmp, "mothership");
+        try (Mothership tls = Mothership.startTls("/ingestor", certs.serverTls())) {
+            Files.createDirectories(tmp.resolve("state"));
+            Files.writeString(tmp.resolve("state/s3-ingestor-context.json"), "{\"state\": \"configured\"}");
+            try (LogCapture logs = LogCapture.of("dev.ferry")) {
+                start(new ControlConfig("https", "127.0.0.1", "/ingestor", tls.port(), Duration.ofHours(1),
+                        tmp.resolve("keys/s3-ingestor-keys.json"), Optional.empty(),
+                        Optional.of(new Secret("token-123456")), false, tmp.resolve("state/s3-ingestor-context.json")),
+                        Duration.ofSeconds(5));
+                await().atMost(WAIT).until(() -> phoneHome.status().lastError().isPresent());
+                assertThat(phoneHome.status().lastError().get())
+                        .startsWith("TLS refused: the mothership's certificate is not trusted")
+                        .contains("-Djavax.net.ssl.trustStore");
+                assertThat(String.join("\n", logs.lines())).contains("certificate is not trusted")
+                        .doesNotContain("token-123456");
+            }
+            assertThat(phoneHome.status().uploading()).as("the kept state stands: uploads go on").isTrue();
+            assertThat(target.lastGate()).isTrue();
+            assertThat(tls.requests()).as("nothing was sent to a server Ferry does not trust").isEmpty();
+        }
     }
 
     @Test

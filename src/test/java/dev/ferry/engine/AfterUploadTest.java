@@ -8,6 +8,7 @@ import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
 import dev.ferry.core.FileStatus;
+import dev.ferry.core.FailureKind;
 import dev.ferry.core.PutResult;
 import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.RemoteObject;
@@ -197,6 +198,98 @@ class AfterUploadTest {
         assertThat(process(site(new AfterUpload.Delete()), file, neverDurable)).isInstanceOf(UploadOutcome.Uploaded.class);
         assertThat(store.object("archive", "in/a.jpg")).isPresent();
         assertThat(file).hasContent("photo");
+    }
+
+    @Test
+    void aFileLeftAfterAFailedVerificationGoesWhenAWorkerFindsItUploadedLaterVerifiedAgain() throws Exception {
+        Path file = write("cam1/a.jpg", "photo bytes");
+        Site site = site(new AfterUpload.Delete());
+        store.failNext(MemoryObjectStore.Request.HEAD, 1, FailureKind.RETRYABLE);
+
+        assertThat(process(site, file, records)).isInstanceOf(UploadOutcome.Uploaded.class);
+        assertThat(file).as("S3 did not answer the HEAD: it stays").hasContent("photo bytes");
+
+        int heads = store.requests(MemoryObjectStore.Request.HEAD);
+        assertThat(process(site, file, records)).isInstanceOf(UploadOutcome.Unchanged.class);
+        assertThat(file).as("released later").doesNotExist();
+        assertThat(store.requests(MemoryObjectStore.Request.HEAD)).as("verified first").isEqualTo(heads + 1);
+        assertThat(store.writes("archive", "in/cam1/a.jpg")).as("not uploaded again").isEqualTo(1);
+        assertThat(records.get(file.toString()).orElseThrow().status()).isEqualTo(FileStatus.UPLOADED);
+    }
+
+    @Test
+    void aLeftoverWhoseObjectNoLongerMatchesStaysAndOneRewrittenIsUploadedBeforeItGoes() throws Exception {
+        Path file = write("a.jpg", "local bytes");
+        Site site = site(new AfterUpload.Delete());
+        store.failNext(MemoryObjectStore.Request.HEAD, 1, FailureKind.RETRYABLE);
+        assertThat(process(site, file, records)).isInstanceOf(UploadOutcome.Uploaded.class);
+        assertThat(file).exists();
+
+        // another object of the same size under the key: the record's MD5 does not verify, the file stays
+        store.putBytes("archive", "in/a.jpg", "other bytes".getBytes(StandardCharsets.UTF_8), "image/jpeg",
+                UploadOptions.NONE);
+        assertThat(process(site, file, records)).isInstanceOf(UploadOutcome.Unchanged.class);
+        assertThat(file).hasContent("local bytes");
+
+        // a new version: uploaded first, then deleted under the usual rule
+        Files.writeString(file, "a new version, longer");
+        assertThat(process(site, file, records)).isInstanceOf(UploadOutcome.Uploaded.class);
+        assertThat(file).doesNotExist();
+        assertThat(store.object("archive", "in/a.jpg").orElseThrow().text()).isEqualTo("a new version, longer");
+    }
+
+    @Test
+    void aSiteThatKeepsItsFilesNeverReleasesAFileFoundUploaded() throws Exception {
+        Path file = write("a.jpg", "kept");
+        Site site = site(AfterUpload.KEEP);
+        assertThat(process(site, file, records)).isInstanceOf(UploadOutcome.Uploaded.class);
+        int heads = store.requests(MemoryObjectStore.Request.HEAD);
+        assertThat(process(site, file, records)).isInstanceOf(UploadOutcome.Unchanged.class);
+        assertThat(file).hasContent("kept");
+        assertThat(store.requests(MemoryObjectStore.Request.HEAD)).as("nothing asked of S3").isEqualTo(heads);
+    }
+
+    @Test
+    void aFileLeftBecauseItsRecordWasNotDurableGoesOnceTheRecordIsWrittenThrough() throws Exception {
+        Path file = write("a.jpg", "photo");
+        Site site = site(new AfterUpload.MoveTo(done));
+        java.util.List<FileRecord> submitted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RecordKeeper slowThenDurable = new RecordKeeper() {
+            @Override
+            public CompletableFuture<Void> submit(FileRecord record) {
+                records.offer(record);
+                if (record.status() != FileStatus.UPLOADED) {
+                    return CompletableFuture.completedFuture(null); // the uploading mark
+                }
+                submitted.add(record);
+                // the first UPLOADED record is never confirmed (a store slow or away); later writes are
+                return submitted.size() == 1 ? new CompletableFuture<>() : CompletableFuture.completedFuture(null);
+            }
+
+            @Override
+            public void offer(FileRecord record) {
+                records.offer(record);
+            }
+
+            @Override
+            public dev.ferry.core.InstanceId instance() {
+                return records.instance();
+            }
+
+            @Override
+            public Map<dev.ferry.core.RecordId, FileRecord> getAll(Collection<dev.ferry.core.RecordId> ids) {
+                return records.getAll(ids);
+            }
+        };
+
+        assertThat(process(site, file, slowThenDurable)).isInstanceOf(UploadOutcome.Uploaded.class);
+        assertThat(file).as("its record was not confirmed: it stays").hasContent("photo");
+
+        assertThat(process(site, file, slowThenDurable)).isInstanceOf(UploadOutcome.Unchanged.class);
+        assertThat(submitted).as("the record written through again before the move").hasSize(2);
+        assertThat(submitted.get(1).status()).isEqualTo(FileStatus.UPLOADED);
+        assertThat(file).doesNotExist();
+        assertThat(done.resolve("a.jpg")).hasContent("photo");
     }
 
     @Test

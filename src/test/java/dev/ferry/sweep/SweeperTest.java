@@ -117,4 +117,45 @@ class SweeperTest {
                 .sweep(root, () -> false);
         assertThat(reasons).containsEntry("photos/a.txt", Sweeper.FORCED).containsEntry("photos/new.txt", "new file");
     }
+
+    @Test
+    void aFileRecordedAsUploadedIsOfferedAsALeftoverNeverForUploadAndAChangedOneIsUploaded() throws Exception {
+        Path kept = file("photos/kept.txt", "k");
+        Path changed = file("photos/changed.txt", "c");
+        file("photos/new.txt", "n");
+        InMemoryRecords records = new InMemoryRecords();
+        java.time.Instant now = java.time.Instant.now();
+        for (Path p : List.of(kept, changed)) {
+            FileStat stat = dev.ferry.source.local.LocalStat.entry(p).file().orElseThrow();
+            String key = root.resolve("photos").relativize(p).toString();
+            records.offer(FileRecord.pending(records.instance().value(), p.toString(), "photos", key, stat, now)
+                    .uploaded("photos", key, stat, "", "etag", now));
+        }
+        Files.writeString(changed, "changed since its upload");
+        Map<String, String> handed = new TreeMap<>();
+        SweepSink recording = new SweepSink() {
+            @Override
+            public boolean upload(Path path, Destination destination, FileStat s, String reason) {
+                handed.put(root.relativize(path).toString(), "upload: " + reason);
+                return true;
+            }
+
+            @Override
+            public boolean uploaded(Path path, Destination destination, FileStat s) {
+                handed.put(root.relativize(path).toString(), "uploaded: " + destination.key());
+                return true;
+            }
+
+            @Override
+            public void reject(Path path, RouteDecision.Rejected rejected, FileStat s, Optional<FileRecord> existing) {
+            }
+        };
+
+        SweepResult result = new Sweeper(new FolderBucketRouter(root, new IgnoreRules(List.of())), records, recording,
+                10, (attempt, cause) -> false).sweep(root, () -> false);
+
+        assertThat(handed).containsExactlyEntriesOf(new TreeMap<>(Map.of("photos/kept.txt", "uploaded: kept.txt",
+                "photos/changed.txt", "upload: changed", "photos/new.txt", "upload: new file")));
+        assertThat(result.queued()).as("a leftover is not counted as an upload").isEqualTo(2);
+    }
 }
