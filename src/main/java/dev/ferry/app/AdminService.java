@@ -35,16 +35,23 @@ final class AdminService implements AdminOperations {
     /** Where a record's file goes now in the record's bucket (the site that sends it there). */
     private final java.util.function.BiFunction<Path, String, RouteDecision> router;
     private final Clock clock;
+    private final java.util.function.Supplier<dev.ferry.core.FleetView> fleet;
 
     AdminService(Engine engine, StateWriter writer, StateStore store, Runnable wakeup,
             java.util.function.BiFunction<Path, String, RouteDecision> router,
-            Clock clock) {
+            Clock clock, java.util.function.Supplier<dev.ferry.core.FleetView> fleet) {
         this.engine = engine;
         this.writer = writer;
         this.store = store;
         this.wakeup = wakeup;
         this.router = router;
         this.clock = clock;
+        this.fleet = fleet;
+    }
+
+    @Override
+    public dev.ferry.core.FleetView fleet() {
+        return fleet.get();
     }
 
     @Override

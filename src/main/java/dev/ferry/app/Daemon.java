@@ -72,6 +72,9 @@ final class Daemon {
     private StatusServer http;
     private ScheduledExecutorService timers;
     private FerryMetrics metrics;
+    private dev.ferry.fleet.FleetService fleet;
+    /** Writes this daemon's entry in the fleet registry (MongoDB only). */
+    private Optional<dev.ferry.fleet.Heartbeat> heartbeat = Optional.empty();
     private final StatusHistory history = StatusHistory.standard();
     /** Reads the configuration again with the mothership's merged over the file (null: no control plane). */
     private final Function<ObjectNode, FerryConfig> reload;
@@ -145,13 +148,18 @@ final class Daemon {
             p.applyKeptState(); // before any site starts: a machine not configured uploads nothing
         }
 
+        String host = dev.ferry.core.InstanceId.ofHost().value();
+        fleet = new dev.ferry.fleet.FleetService(config.instanceId(), host, Version.current(),
+                () -> Optional.ofNullable(http).map(StatusServer::port).filter(p -> p > 0)
+                        .map(p -> dev.ferry.fleet.FleetService.urlOf(config.bindAddress(), host, p)),
+                config.fleetHeartbeat(), this::status, store.fleetRegistry(), clock);
         AdminAccess admin = config.adminToken()
                 .map(token -> AdminAccess.withToken(new AdminService(engine, writer, store, () -> {
                     sweepAll("wakeup (admin API)");
                     phoneHome.ifPresent(PhoneHome::wakeup);
                 },
                         (path, bucket) -> engine.routeTo(LocalSource.ref(config.instanceId().value(), path), bucket),
-                        clock),
+                        clock, fleet::view),
                         token.reveal()))
                 .orElse(AdminAccess.off());
         http = new StatusServer(this::status, Optional.of(metrics::scrape), config.bindAddress(), config.port(),
@@ -162,6 +170,9 @@ final class Daemon {
             throw new StartupException("cannot serve HTTP on " + config.bindAddress() + ":" + config.port()
                     + " (PORT): " + e.getMessage(), e);
         }
+        heartbeat = fleet.registry().map(r -> dev.ferry.fleet.Heartbeat.start(r, fleet::self,
+                config.fleetHeartbeat()));
+        heartbeat.ifPresent(closeOnFailure::add);
         runners.forEach(SiteRunner::start);
         replication.start(config.skipFullSync(), config.fullSyncInterval());
 
@@ -358,6 +369,7 @@ final class Daemon {
         if (timers != null) {
             timers.shutdownNow();
         }
+        heartbeat.ifPresent(dev.ferry.fleet.Heartbeat::close);
         replication.close();
         try {
             engine.shutdown(config.shutdownGrace());

@@ -7,8 +7,8 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * The commands that talk to a running daemon ({@code ferry status}, {@code ferry failed},
- * {@code ferry retry [PATH]}), as subcommands of the daemon's own command line: {@code ferry} without a
- * subcommand still runs the daemon.
+ * {@code ferry retry [PATH]}, {@code ferry fleet}), as subcommands of the daemon's own command line: {@code ferry}
+ * without a subcommand still runs the daemon.
  */
 public final class ClientCommands {
     private ClientCommands() {
@@ -17,7 +17,7 @@ public final class ClientCommands {
     /** Adds the subcommands to {@code cli}; they print to {@code out} and {@code err} and read {@code env}. */
     public static void addTo(CommandLine cli, Map<String, String> env, PrintStream out, PrintStream err) {
         for (ClientCommand command : new ClientCommand[] {new StatusCommand(env, out, err),
-                new FailedCommand(env, out, err), new RetryCommand(env, out, err)}) {
+                new FailedCommand(env, out, err), new RetryCommand(env, out, err), new FleetCommand(env, out, err)}) {
             CommandLine sub = new CommandLine(command);
             sub.getCommandSpec().version(cli.getCommandSpec().version());
             cli.addSubcommand(sub);

@@ -24,7 +24,7 @@ public enum ConfigKey {
     ADMIN_TOKEN("admin_token", env("ADMIN_TOKEN"), "--admin-token",
             new ValueType.Text(Pattern.compile("\\S{16,}"), "at least 16 characters without spaces", "<token>", true),
             DefaultValue.none(), "Bearer token that turns on the admin API (POST /wakeup, /pause, /resume, "
-                    + "/files/retry; GET /files; PUT /log-level); without it those endpoints are off. Prefer the "
+                    + "/files/retry; GET /files, /fleet; PUT /log-level); without it those endpoints are off. Prefer the "
                     + "environment or the file to the command line, where other users can see it."),
     CONCURRENCY("concurrency", List.of("upload_workers"), env("CONCURRENCY"), "--concurrency",
             new ValueType.WholeNumber(1, 1000), DefaultValue.of("5"),
@@ -65,6 +65,11 @@ public enum ConfigKey {
             "This daemon's name in the state store: its records are keyed by it, so hosts sharing one MongoDB keep "
                     + "theirs apart. Set it for MongoDB fleets and in containers, whose host name changes each time "
                     + "one is created."),
+    FLEET_HEARTBEAT("fleet_heartbeat", env("FLEET_HEARTBEAT"), "--heartbeat",
+            new FormatTypes.PositiveDuration(Duration.ofSeconds(1), Duration.ofHours(1)), DefaultValue.of("30s"),
+            "Time between fleet registry writes (MongoDB). With MongoDB as the state store, each daemon writes its "
+                    + "entry in the fleet registry (GET /fleet, ferry fleet) at start-up and then at this interval; "
+                    + "one silent for 3 of its heartbeats is shown stale."),
     SETTLE_TIME("settle_time", env("SETTLE_TIME"), "--settle-time",
             new ValueType.DurationType(Duration.ofHours(1), Optional.empty()), DefaultValue.of("2s"),
             "Quiet time a file needs before it is uploaded."),

@@ -179,6 +179,15 @@ public record FerryConfig(
         return SiteConfig.ReconcileMode.of(setting(ConfigKey.RECONCILE).value()).orElse(SiteConfig.ReconcileMode.STATE);
     }
 
+    /** How often the daemon writes its entry in the fleet registry (fleet_heartbeat; MongoDB only). */
+    public Duration fleetHeartbeat() {
+        try {
+            return Units.parseDuration(setting(ConfigKey.FLEET_HEARTBEAT).value());
+        } catch (BadValue e) {
+            throw new IllegalStateException("fleet_heartbeat was validated at load: " + e.getMessage(), e);
+        }
+    }
+
     /** The setting of one key. */
     public Setting setting(ConfigKey key) {
         return settings.stream().filter(s -> s.key() == key).findFirst().orElseThrow();

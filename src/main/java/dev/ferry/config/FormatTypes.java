@@ -278,4 +278,26 @@ final class FormatTypes {
             return ((LogFormat) value).text();
         }
     }
+
+    /** A duration in [min, max]. Parses to Duration. */
+    record PositiveDuration(java.time.Duration min, java.time.Duration max) implements ValueType {
+        @Override
+        public Object parse(String text, ParseContext ctx) throws BadValue {
+            java.time.Duration d = Units.parseDuration(text);
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw new BadValue("must be from " + Units.formatDuration(min) + " to " + Units.formatDuration(max));
+            }
+            return d;
+        }
+
+        @Override
+        public String label() {
+            return "<duration>";
+        }
+
+        @Override
+        public String display(Object value) {
+            return Units.formatDuration((java.time.Duration) value);
+        }
+    }
 }

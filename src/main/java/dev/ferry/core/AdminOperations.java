@@ -73,6 +73,13 @@ public interface AdminOperations {
     String setLogLevel(String level);
 
     /**
+     * Every daemon sharing this one's state store (MongoDB), stale ones marked; this daemon alone with SQLite.
+     *
+     * @throws StateStoreException when the fleet registry cannot be read
+     */
+    FleetView fleet();
+
+    /**
      * @param offset index of the first record
      * @param limit  most records asked for
      * @param total  how many records have the status, when the store can tell cheaply

@@ -66,6 +66,14 @@ public interface StateStore extends AutoCloseable {
         ping();
     }
 
+    /**
+     * The registry of the daemons sharing this store (MongoDB); empty for a store only this daemon uses
+     * (SQLite), whose fleet is the daemon itself.
+     */
+    default Optional<FleetRegistry> fleetRegistry() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.core.AdminOperations.FilePage;
 import dev.ferry.core.FileRecord;
+import dev.ferry.core.FleetMember;
+import dev.ferry.core.FleetView;
 import java.util.List;
 import java.util.Map;
 
@@ -45,6 +47,45 @@ final class AdminJson {
             f.put("permanent", r.permanent());
             f.put("retryable", !page.cannotRetry().contains(r.id()));
             f.put("updatedAt", r.updatedAt().toString());
+        }
+        return write(root);
+    }
+
+    /**
+     * {@code {"status":"ok","now":..., "staleAfterHeartbeats":3, "instances":[{id, host, version, startedAt,
+     * lastSeen, ageSeconds, heartbeatSeconds, stale, self, url, queued, uploaded, failed, bytes, buckets}]}}: the
+     * counts are the sums over its buckets, and per bucket under {@code buckets}.
+     */
+    static byte[] fleet(FleetView view) {
+        ObjectNode root = StatusJson.MAPPER.createObjectNode();
+        root.put("status", "ok");
+        root.put("now", view.now().toString());
+        root.put("staleAfterHeartbeats", FleetView.STALE_AFTER_HEARTBEATS);
+        root.put("stale", view.staleCount());
+        ArrayNode instances = root.putArray("instances");
+        for (FleetView.Entry e : view.instances()) {
+            FleetMember m = e.member();
+            ObjectNode i = instances.addObject();
+            i.put("id", m.id());
+            i.put("host", m.host());
+            i.put("version", m.version());
+            i.put("startedAt", m.startedAt().toString());
+            i.put("lastSeen", m.lastSeen().toString());
+            i.put("ageSeconds", e.age().toSeconds());
+            i.put("heartbeatSeconds", m.heartbeat().toMillis() / 1000.0);
+            i.put("stale", e.stale());
+            i.put("self", e.self());
+            if (m.url().isPresent()) {
+                i.put("url", m.url().get());
+            } else {
+                i.putNull("url");
+            }
+            FleetMember.Counts total = m.total();
+            i.put("queued", total.queued());
+            i.put("uploaded", total.uploaded());
+            i.put("failed", total.failed());
+            i.put("bytes", total.bytes());
+            i.set("buckets", StatusJson.MAPPER.valueToTree(m.buckets()));
         }
         return write(root);
     }

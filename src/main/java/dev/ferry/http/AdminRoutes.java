@@ -45,6 +45,7 @@ final class AdminRoutes {
     void register(JavalinDefaultRoutingApi routes) {
         routes.post("/wakeup", guarded(this::wakeup));
         routes.get("/files", guarded(this::files));
+        routes.get("/fleet", guarded(this::fleet));
         routes.post("/files/retry", guarded(this::retry));
         routes.post("/pause", guarded(this::pause));
         routes.post("/resume", guarded(this::resume));
@@ -105,6 +106,10 @@ final class AdminRoutes {
         int limit = number(ctx, "limit", 100, 1, MAX_LIMIT);
         ctx.contentType(StatusServer.JSON).result(AdminJson.files(status.name().toLowerCase(Locale.ROOT),
                 ops.listFiles(status, offset, limit)));
+    }
+
+    private void fleet(Context ctx, AdminOperations ops) {
+        ctx.contentType(StatusServer.JSON).result(AdminJson.fleet(ops.fleet()));
     }
 
     private void retry(Context ctx, AdminOperations ops) {

@@ -70,6 +70,7 @@ public final class MongoStateStore implements StateStore {
     private final MongoCollection<Document> files;
     private final InstanceId instance;
     private final List<String> roots;
+    private final MongoFleetRegistry fleet;
     private volatile boolean indexed;
 
     private MongoStateStore(String url, String location, MongoClient client, String databaseName,
@@ -81,6 +82,7 @@ public final class MongoStateStore implements StateStore {
         this.files = database.getCollection(COLLECTION);
         this.instance = instance;
         this.roots = roots;
+        this.fleet = new MongoFleetRegistry(database, location, url);
     }
 
     /** Like {@link #open(String, String, InstanceId, List)} for the instance named after this host, no roots. */
@@ -293,6 +295,12 @@ public final class MongoStateStore implements StateStore {
             }
             return counts;
         });
+    }
+
+    /** The fleet registry (collection {@code instances}) of this database, on this store's client. */
+    @Override
+    public Optional<dev.ferry.core.FleetRegistry> fleetRegistry() {
+        return Optional.of(fleet);
     }
 
     @Override

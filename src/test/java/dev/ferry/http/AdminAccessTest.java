@@ -37,6 +37,11 @@ class AdminAccessTest {
         public String setLogLevel(String level) {
             return "info";
         }
+
+        @Override
+        public dev.ferry.core.FleetView fleet() {
+            throw new UnsupportedOperationException();
+        }
     };
 
     @Test

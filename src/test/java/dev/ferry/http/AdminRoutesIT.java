@@ -9,6 +9,8 @@ import dev.ferry.core.AdminOperations;
 import dev.ferry.core.DaemonStatus;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStatus;
+import dev.ferry.core.FleetMember;
+import dev.ferry.core.FleetView;
 import dev.ferry.core.StateStoreException;
 import dev.ferry.testing.LogCapture;
 import java.net.URI;
@@ -84,6 +86,20 @@ class AdminRoutesIT {
             calls.add("level " + level);
             return "info";
         }
+
+        @Override
+        public synchronized FleetView fleet() {
+            if (storeDown) {
+                throw new StateStoreException("mongodb mongodb://db1/ferry: list of instances failed: timed out");
+            }
+            calls.add("fleet");
+            FleetMember self = new FleetMember("cam-1", "cam-1", "1.4.0", AT, AT.plusSeconds(100),
+                    Duration.ofSeconds(30), Optional.of("http://cam-1:5000"),
+                    Map.of("photos", new FleetMember.Counts(2, 40, 1, 4096), "scans.eu", new FleetMember.Counts(0, 2, 0, 10)));
+            FleetMember gone = new FleetMember("cam-2", "cam-2.lan", "1.3.9", AT, AT, Duration.ofSeconds(30),
+                    Optional.empty(), Map.of());
+            return FleetView.of(List.of(self, gone), "cam-1", AT.plusSeconds(101));
+        }
     }
 
     private void start(AdminAccess access) {
@@ -109,7 +125,7 @@ class AdminRoutesIT {
     void withoutATokenConfiguredTheAdminEndpointsAreOffAndSayHowToTurnThemOn() throws Exception {
         start(AdminAccess.off());
 
-        for (String[] call : new String[][] {{"POST", "/wakeup"}, {"GET", "/files"}, {"POST", "/files/retry"},
+        for (String[] call : new String[][] {{"POST", "/wakeup"}, {"GET", "/files"}, {"GET", "/fleet"}, {"POST", "/files/retry"},
                 {"POST", "/pause"}, {"POST", "/resume"}, {"PUT", "/log-level?level=debug"}}) {
             HttpResponse<String> r = send(call[0], call[1], Optional.of(TOKEN), null);
             assertThat(r.statusCode()).as(call[1]).isEqualTo(403);
@@ -134,6 +150,41 @@ class AdminRoutesIT {
         }
         assertThat(ops.calls).isEmpty();
         assertThat(send("GET", "/status", Optional.empty(), null).statusCode()).as("/status stays public").isEqualTo(200);
+    }
+
+    @Test
+    void fleetListsEveryInstanceWithItsCountsAndMarksTheSilentOneStale() throws Exception {
+        start(AdminAccess.withToken(ops, TOKEN));
+
+        assertThat(send("GET", "/fleet", Optional.empty(), null).statusCode()).as("as /files: the token").isEqualTo(401);
+        HttpResponse<String> r = send("GET", "/fleet", Optional.of(TOKEN), null);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Cache-Control")).hasValue("no-store");
+        JsonNode body = json.readTree(r.body());
+        assertThat(body.path("status").asText()).isEqualTo("ok");
+        assertThat(body.path("stale").asInt()).isEqualTo(1);
+        assertThat(body.path("staleAfterHeartbeats").asInt()).isEqualTo(3);
+        JsonNode live = body.path("instances").get(0);
+        assertThat(live.path("id").asText()).isEqualTo("cam-1");
+        assertThat(live.path("self").asBoolean()).isTrue();
+        assertThat(live.path("stale").asBoolean()).isFalse();
+        assertThat(live.path("ageSeconds").asLong()).isEqualTo(1);
+        assertThat(live.path("url").asText()).isEqualTo("http://cam-1:5000");
+        assertThat(live.path("uploaded").asLong()).isEqualTo(42);
+        assertThat(live.path("failed").asLong()).isEqualTo(1);
+        assertThat(live.path("buckets").path("scans.eu").path("uploaded").asLong()).isEqualTo(2);
+        JsonNode gone = body.path("instances").get(1);
+        assertThat(gone.path("id").asText()).isEqualTo("cam-2");
+        assertThat(gone.path("stale").asBoolean()).isTrue();
+        assertThat(gone.path("ageSeconds").asLong()).isEqualTo(101);
+        assertThat(gone.path("url").isNull()).isTrue();
+        assertThat(gone.path("lastSeen").asText()).isEqualTo(AT.toString());
+
+        ops.storeDown = true;
+        HttpResponse<String> down = send("GET", "/fleet", Optional.of(TOKEN), null);
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(json.readTree(down.body()).path("error").asText()).startsWith("state store unavailable");
     }
 
     @Test
