@@ -43,6 +43,12 @@ enum ReplicateKey {
     QUEUE_ENDPOINT("endpoint", EnumSet.of(Scope.SQS), new FormatTypes.HttpUrl(), null, "",
             "SQS-compatible endpoint (default: AWS's for an AWS queue URL, else the queue URL's own server; never "
                     + "the global endpoint, which is S3's)."),
+    WAIT_TIME("wait_time", EnumSet.of(Scope.SQS), new ValueType.WholeNumber(0, 20), null, "20",
+            "Seconds a receive long-polls the queue when it is empty (0 to 20, SQS's longest; 0: short polling, "
+                    + "then an empty queue is asked again after a second)."),
+    VISIBILITY_TIMEOUT("visibility_timeout", EnumSet.of(Scope.SQS), new ValueType.WholeNumber(1, 43200), null, "60",
+            "Seconds a received message stays invisible to other consumers (1 to 43200, SQS's bounds), extended "
+                    + "while its copy runs: how soon a message whose consumer died, or whose copy failed, comes back."),
     PATH_STYLE("path_style", EnumSet.of(Scope.SOURCE, Scope.DESTINATION), new ValueType.Bool(), null, "",
             "Path-style addressing (default: true with an endpoint)."),
     ACCESS_KEY("access_key", EnumSet.of(Scope.SOURCE, Scope.DESTINATION, Scope.SQS), SiteKey.ACCESS_KEY.type,

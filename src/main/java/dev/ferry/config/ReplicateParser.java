@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.config.ReplicateKey.Scope;
 import dev.ferry.core.UrlCredentials;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -165,7 +166,9 @@ final class ReplicateParser {
         }
         return Optional.of(new EventQueue((URI) v.get(ReplicateKey.URL), text(v, ReplicateKey.REGION),
                 Optional.ofNullable((URI) v.get(ReplicateKey.QUEUE_ENDPOINT)), text(v, ReplicateKey.ACCESS_KEY),
-                Optional.ofNullable((Secret) v.get(ReplicateKey.SECRET_ACCESS_KEY))));
+                Optional.ofNullable((Secret) v.get(ReplicateKey.SECRET_ACCESS_KEY)),
+                Duration.ofSeconds((Integer) v.get(ReplicateKey.WAIT_TIME)),
+                Duration.ofSeconds((Integer) v.get(ReplicateKey.VISIBILITY_TIMEOUT))));
     }
 
     private void required(Map<ReplicateKey, Object> v, Given given, String where, Scope scope) {

@@ -42,16 +42,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventFollower implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventFollower.class);
-    /** SQS's longest long poll: fewer empty receives, and an event is seen as soon as it arrives. */
+    /**
+     * The default {@code wait_time}, SQS's longest long poll: fewer empty receives, and an event is seen as soon as it
+     * arrives.
+     */
     static final Duration WAIT = Duration.ofSeconds(20);
     /** SQS's largest batch. */
     static final int BATCH = 10;
     /**
-     * How long a received message stays invisible to other consumers: long enough for most copies, short enough
-     * that a message whose consumer died returns within a minute. Extended while a copy runs.
+     * The default {@code visibility_timeout}, how long a received message stays invisible to other consumers: long
+     * enough for most copies, short enough that a message whose consumer died returns within a minute. Extended
+     * while a copy runs.
      */
     static final Duration VISIBILITY = Duration.ofSeconds(60);
-    /** How often the visibility of messages still being handled is extended (a third of it: two chances). */
+    /** How often, at most, the visibility of messages still being handled is extended ({@link #heartbeatFor}). */
     static final Duration HEARTBEAT = Duration.ofSeconds(20);
 
     private final String name;
@@ -80,13 +84,24 @@ public final class EventFollower implements AutoCloseable {
     private volatile boolean started;
 
     /**
-     * @param records where copies are recorded; empty records nothing
+     * @param records    where copies are recorded; empty records nothing
+     * @param wait       the queue's {@code wait_time}: how long a receive long-polls an empty queue (0 to 20 s)
+     * @param visibility the queue's {@code visibility_timeout}: how long a received message stays invisible
      */
     public EventFollower(String name, EventQueueClient queue, BucketSource source, List<Replica> replicas,
             boolean delete, int maxDelete, Optional<RecordKeeper> records, int concurrency, Clock clock,
-            JobStats stats) {
+            JobStats stats, Duration wait, Duration visibility) {
         this(name, queue, source, replicas, delete, maxDelete, records, concurrency, clock, stats, Backoff.standard(),
-                WAIT, VISIBILITY, HEARTBEAT);
+                wait, visibility, heartbeatFor(visibility));
+    }
+
+    /**
+     * A third of the visibility timeout (two chances to extend before it runs out), at most {@link #HEARTBEAT}, so the
+     * queue's depth is still read for /status that often when the timeout is long.
+     */
+    static Duration heartbeatFor(Duration visibility) {
+        Duration third = visibility.dividedBy(3);
+        return third.compareTo(HEARTBEAT) > 0 ? HEARTBEAT : third.isZero() ? Duration.ofMillis(1) : third;
     }
 
     EventFollower(String name, EventQueueClient queue, BucketSource source, List<Replica> replicas, boolean delete,
@@ -159,10 +174,11 @@ public final class EventFollower implements AutoCloseable {
                 }
                 continue;
             }
-            if (batch.isEmpty() && System.nanoTime() - began < wait.toNanos() / 2) {
-                // a server that answers at once instead of waiting (no long polling) must not make this spin
+            if (batch.isEmpty() && (wait.isZero() || System.nanoTime() - began < wait.toNanos() / 2)) {
+                // a server that answers at once instead of waiting (no long polling, or wait_time 0) must not make
+                // this spin
                 try {
-                    if (stopping.await(Math.min(1000, wait.toMillis()), TimeUnit.MILLISECONDS)) {
+                    if (stopping.await(wait.isZero() ? 1000 : Math.min(1000, wait.toMillis()), TimeUnit.MILLISECONDS)) {
                         return;
                     }
                 } catch (InterruptedException stop) {

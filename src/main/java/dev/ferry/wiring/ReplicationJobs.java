@@ -94,7 +94,7 @@ public final class ReplicationJobs {
                 SqsEventQueue queue = SqsEventQueue.create(q.url(), q.region(), q.endpoint(), q.accessKey(),
                         q.secretAccessKey().map(Secret::reveal));
                 EventFollower follower = new EventFollower(job.name(), queue, source, replicas, job.delete(),
-                        job.maxDelete(), records, config.concurrency(), clock, stats);
+                        job.maxDelete(), records, config.concurrency(), clock, stats, q.waitTime(), q.visibilityTimeout());
                 opened.add(follower); // closes its SQS client (again, harmless, after the runner closed it)
                 followers.add(follower);
             }

@@ -37,6 +37,18 @@ class ConfigErrorIT {
     }
 
     @Test
+    void aQueueWaitTimeBeyondSqsLongestPollExitsWithTwoNamingTheKey() throws Exception {
+        Path yml = tmp.resolve("ferry.yml");
+        java.nio.file.Files.writeString(yml, "replicate:\n  - source: {bucket: src}\n    destinations: [{bucket: dst}]\n"
+                + "    sqs: {url: \"http://127.0.0.1:9/000000000000/q\", wait_time: 30}\n");
+        FerryProcess.shareWithDaemon(tmp);
+        FerryProcess p = FerryProcess.run("config-sqs-wait", Map.of("STATE_DIR", tmp.resolve("state").toString()),
+                "--config", yml.toString());
+        assertThat(p.exitCode()).as(p.log()).isEqualTo(2);
+        assertThat(p.log()).contains("sqs.wait_time: must be a whole number from 0 to 20");
+    }
+
+    @Test
     void anUnknownYamlKeyIsNamed() throws Exception {
         Path yml = tmp.resolve("ferry.yml");
         java.nio.file.Files.writeString(yml, "watch_path: " + tmp + "\nconcurency: 3\n");

@@ -154,6 +154,36 @@ class ReplicateConfigTest {
     }
 
     @Test
+    void aQueueTakesItsWaitTimeAndVisibilityTimeoutInSecondsDefaulting20And60() throws IOException {
+        FerryConfig c = load("replicate:\n  - source: {bucket: src}\n    destinations: [{bucket: dst}]\n"
+                + "    sqs: {url: \"http://mq:9324/1/q\"}\n"
+                + "  - source: {bucket: src2}\n    destinations: [{bucket: dst2}]\n"
+                + "    sqs: {url: \"http://mq:9324/1/q\", wait_time: 0, visibility_timeout: 43200}\n");
+
+        assertThat(c.replicate().get(0).sqs().orElseThrow().waitTime()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(c.replicate().get(0).sqs().orElseThrow().visibilityTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.replicate().get(1).sqs().orElseThrow().waitTime()).isZero();
+        assertThat(c.replicate().get(1).sqs().orElseThrow().visibilityTimeout()).isEqualTo(Duration.ofHours(12));
+    }
+
+    @Test
+    void aWaitTimeOrVisibilityTimeoutOutsideSqsBoundsIsRefusedNamingTheKey() {
+        String job = "replicate:\n  - source: {bucket: src}\n    destinations: [{bucket: dst}]\n    sqs: {url: \"http://mq/1/q\", ";
+        assertThat(problems(job + "wait_time: 21}\n")).singleElement().asString()
+                .startsWith("replicate[1] (").contains(".sqs.wait_time: must be a whole number from 0 to 20")
+                .contains("got '21'");
+        assertThat(problems(job + "wait_time: -1}\n")).singleElement().asString().contains(".sqs.wait_time: ");
+        assertThat(problems(job + "visibility_timeout: 0}\n")).singleElement().asString()
+                .contains(".sqs.visibility_timeout: must be a whole number from 1 to 43200");
+        assertThat(problems(job + "visibility_timeout: 43201}\n")).singleElement().asString()
+                .contains(".sqs.visibility_timeout: ");
+        assertThat(problems(job + "visibility_timeout: 1m}\n")).singleElement().asString()
+                .contains(".sqs.visibility_timeout: must be a whole number");
+        assertThat(problems("replicate:\n  - source: {bucket: src, wait_time: 5}\n    destinations: [{bucket: dst}]\n"))
+                .singleElement().asString().contains(".source.wait_time: unknown key of source");
+    }
+
+    @Test
     void replicateStandsBesideSitesAndWatchPath() throws IOException {
         FerryConfig c = load("watch_path: drop\nsites:\n  - local_path: site\n    bucket: site-bucket\n"
                 + "replicate:\n  - source: {bucket: src}\n    destinations: [{bucket: dst}]\n");
