@@ -5,7 +5,6 @@ import dev.ferry.core.RecordKeeper;
 import dev.ferry.queue.Backoff;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -14,8 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -23,8 +23,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The SQS event mode of one {@code replicate:} job: a thread of its own long-polls the job's queue (up to
- * {@link #BATCH} messages, waiting up to {@link #WAIT}), hands each message of a batch to the job's pool (its
- * {@code concurrency}), and receives again once the batch is done. Each message is read by {@link EventMessages}:
+ * {@link #BATCH} messages, waiting up to the queue's {@code wait_time}) and hands each message to the follower's pool
+ * of {@code concurrency} threads (at most {@link #BATCH}), created by {@link #start()} and shut down by
+ * {@link #close()}. It asks for no more messages than the pool has free threads, and receives again as soon as one
+ * is free: the messages of a batch are handled side by side, and one large copy holds up neither the others of its
+ * batch nor the next receive, while no message waits invisible in memory for a thread. Two messages about one key
+ * may so be handled at once (as by two daemons on one queue): {@link EventApplier} serialises them per key. Each
+ * message is read by {@link EventMessages}:
  * <ul>
  * <li>events: every record applied to every destination ({@link EventApplier}); the message is deleted only when
  * all succeeded, else it is left and comes back after its visibility timeout, and after the queue's
@@ -34,11 +39,12 @@ import org.slf4j.LoggerFactory;
  * ids are remembered, since such a message comes back until the queue moves it), and left to the dead-letter
  * queue.</li>
  * </ul>
- * Messages are received invisible for {@link #VISIBILITY}; while any message of a batch is still being handled
- * (a large copy), its visibility is extended by that much every {@link #HEARTBEAT}, so another consumer never
- * receives it meanwhile; the same timer reads the queue's depth for /status. A failed receive (queue unreachable, credentials refused) is retried with backoff (1 s
- * doubling to 5 min, jittered), never in a hot loop. {@link #close()} closes the client, which ends a long poll
- * under way at once, so stopping never waits for the 20 s poll.
+ * Messages are received invisible for the queue's {@code visibility_timeout}; while a message is still being
+ * handled (a large copy), its visibility is extended by that much every third of it ({@link #heartbeatFor}), so
+ * another consumer never receives it meanwhile; the same timer reads the queue's depth for /status. A failed
+ * receive (queue unreachable, credentials refused) is retried with backoff (1 s doubling to 5 min, jittered), never
+ * in a hot loop. {@link #close()} closes the client, which ends a long poll under way at once, so stopping never
+ * waits for the poll.
  */
 public final class EventFollower implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventFollower.class);
@@ -66,7 +72,10 @@ public final class EventFollower implements AutoCloseable {
     private final Duration wait;
     private final Duration visibility;
     private final Duration heartbeat;
-    private final ExecutorService pool;
+    private final int threads;
+    /** One per thread of the pool not handling a message: a receive asks for at most this many. */
+    private final Semaphore free;
+    private volatile ExecutorService pool;
     private final ScheduledExecutorService timer;
     private final Set<EventQueueClient.Message> handling = ConcurrentHashMap.newKeySet();
     /** Ids of malformed messages already logged and counted: each comes back until the DLQ takes it. */
@@ -116,12 +125,8 @@ public final class EventFollower implements AutoCloseable {
         this.wait = wait;
         this.visibility = visibility;
         this.heartbeat = heartbeat;
-        AtomicInteger threads = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(Math.max(1, Math.min(BATCH, concurrency)), r -> {
-            Thread t = new Thread(r, "events-" + name + "-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.threads = Math.max(1, Math.min(BATCH, concurrency));
+        this.free = new Semaphore(threads);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "events-" + name + "-visibility");
             t.setDaemon(true);
@@ -136,7 +141,16 @@ public final class EventFollower implements AutoCloseable {
     }
 
     /** Starts following the queue. */
-    public void start() {
+    public synchronized void start() {
+        if (stopping.getCount() == 0) {
+            return;
+        }
+        AtomicInteger made = new AtomicInteger();
+        pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "events-" + name + "-" + made.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         started = true;
         long every = heartbeat.toMillis();
         timer.scheduleWithFixedDelay(this::heartbeat, 0, every, TimeUnit.MILLISECONDS);
@@ -147,15 +161,25 @@ public final class EventFollower implements AutoCloseable {
     private void loop() {
         int failures = 0;
         while (stopping.getCount() > 0) {
+            try {
+                free.acquire(); // a thread of the pool is free (close() releases one to end this wait)
+            } catch (InterruptedException stop) {
+                return;
+            }
+            if (stopping.getCount() == 0) {
+                return;
+            }
+            int slots = 1 + free.drainPermits();
             List<EventQueueClient.Message> batch;
             long began = System.nanoTime();
             try {
-                batch = queue.receive(BATCH, wait, visibility);
+                batch = queue.receive(Math.min(BATCH, slots), wait, visibility);
                 if (failures > 0) {
                     log.info("{}: {} answers again", name, queue.describe());
                 }
                 failures = 0;
             } catch (RuntimeException e) {
+                free.release(slots);
                 if (stopping.getCount() == 0) {
                     return;
                 }
@@ -174,6 +198,7 @@ public final class EventFollower implements AutoCloseable {
                 }
                 continue;
             }
+            free.release(slots - Math.min(slots, batch.size())); // those not used (SQS never gives more than asked)
             if (batch.isEmpty() && (wait.isZero() || System.nanoTime() - began < wait.toNanos() / 2)) {
                 // a server that answers at once instead of waiting (no long polling, or wait_time 0) must not make
                 // this spin
@@ -189,37 +214,35 @@ public final class EventFollower implements AutoCloseable {
         }
     }
 
-    /** Handles the messages of one batch in parallel and returns when all are done. */
+    /**
+     * Hands each message of a batch to a thread of the pool, each holding one of the permits taken for the receive
+     * (returned when it is done), and returns at once.
+     */
     private void handle(List<EventQueueClient.Message> batch) {
         events.messages.addAndGet(batch.size());
         events.inFlight.addAndGet(batch.size());
         handling.addAll(batch);
-        List<Future<?>> done = new ArrayList<>();
         for (EventQueueClient.Message m : batch) {
             try {
-                done.add(pool.submit(() -> {
+                pool.execute(() -> {
                     try {
                         handle(m);
+                    } catch (RuntimeException e) {
+                        log.warn("{}: handling message {} failed: {}", name, m.id(), e.toString());
                     } finally {
-                        handling.remove(m);
-                        events.inFlight.decrementAndGet();
+                        done(m);
                     }
-                }));
-            } catch (java.util.concurrent.RejectedExecutionException stopping) { // closed: it returns to the queue
-                handling.remove(m);
-                events.inFlight.decrementAndGet();
+                });
+            } catch (RejectedExecutionException stopping) { // closed: it returns to the queue
+                done(m);
             }
         }
-        for (Future<?> f : done) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                log.warn("{}: handling a message failed: {}", name, e.getCause().toString());
-            }
-        }
+    }
+
+    private void done(EventQueueClient.Message m) {
+        handling.remove(m);
+        events.inFlight.decrementAndGet();
+        free.release();
     }
 
     private void handle(EventQueueClient.Message m) {
@@ -289,14 +312,21 @@ public final class EventFollower implements AutoCloseable {
      */
     @Override
     public void close() {
-        stopping.countDown();
+        ExecutorService handlers;
+        synchronized (this) {
+            stopping.countDown();
+            handlers = pool;
+        }
+        free.release(); // a receiving thread waiting for a free handler sees the stop
         timer.shutdownNow();
         queue.close();
-        pool.shutdownNow();
+        if (handlers != null) {
+            handlers.shutdownNow();
+        }
         if (started) {
             try {
                 thread.join(TimeUnit.SECONDS.toMillis(5));
-                pool.awaitTermination(5, TimeUnit.SECONDS);
+                handlers.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

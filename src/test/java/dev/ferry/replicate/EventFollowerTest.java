@@ -125,6 +125,51 @@ class EventFollowerTest {
     }
 
     @Test
+    void aSlowCopyHoldsUpNeitherTheOthersOfItsBatchNorTheNextReceive() {
+        for (String k : List.of("slow", "a", "b", "c", "d")) {
+            put("in/" + k + ".txt");
+        }
+        queue.offer(new EventQueueClient.Message("slow", "h-slow", created("in/slow.txt")));
+        queue.offer(new EventQueueClient.Message("a", "h-a", created("in/a.txt")));
+        queue.offer(new EventQueueClient.Message("b", "h-b", created("in/b.txt")));
+        follow(Backoff.standard()); // two threads: the slow copy keeps one
+
+        await().atMost(DEADLINE).until(() -> queue.deleted.containsAll(List.of("a", "b")));
+        queue.offer(new EventQueueClient.Message("c", "h-c", created("in/c.txt")));
+        queue.offer(new EventQueueClient.Message("d", "h-d", created("in/d.txt")));
+        await().atMost(DEADLINE).until(() -> queue.deleted.containsAll(List.of("c", "d")));
+
+        assertThat(queue.deleted).doesNotContain("slow");
+        assertThat(copied).containsExactlyInAnyOrder("out/a.txt", "out/b.txt", "out/c.txt", "out/d.txt");
+        assertThat(stats.snapshot().events().orElseThrow().inFlight()).isEqualTo(1);
+        // never more messages taken than threads free: none waits invisible in memory for a thread
+        assertThat(queue.asked).allMatch(n -> n <= 2).contains(1);
+        release.countDown();
+        await().atMost(DEADLINE).until(() -> queue.deleted.contains("slow"));
+        assertThat(copied).contains("out/slow.txt");
+    }
+
+    @Test
+    void closingEndsTheReceivingThreadAndThePoolAndLeavesAnUnfinishedMessageToTheQueue() {
+        put("in/slow.txt");
+        EventFollower f = follow(Backoff.standard());
+        queue.offer(new EventQueueClient.Message("slow", "h-slow", created("in/slow.txt")));
+        await().atMost(DEADLINE).until(() -> stats.snapshot().events().orElseThrow().inFlight() == 1);
+        assertThat(threadsNamed("events-job-")).isNotEmpty();
+
+        f.close();
+
+        assertThat(f.stopped()).isTrue();
+        await().atMost(DEADLINE).until(() -> threadsNamed("events-job-").isEmpty());
+        assertThat(queue.deleted).isEmpty();
+    }
+
+    private static List<String> threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith(prefix)).toList();
+    }
+
+    @Test
     void aFolderPlaceholderOrAnotherBucketsEventIsAcknowledgedAndNotCopied() {
         put("in/sub/");
         follow(Backoff.standard());
@@ -201,6 +246,8 @@ class EventFollowerTest {
         final List<String> deleted = new CopyOnWriteArrayList<>();
         final List<String> extended = new CopyOnWriteArrayList<>();
         final AtomicInteger receives = new AtomicInteger();
+        /** The most messages each receive asked for. */
+        final List<Integer> asked = new CopyOnWriteArrayList<>();
         volatile boolean failing;
         /** Answers at once, as a server without long polling would. */
         volatile boolean instant;
@@ -212,6 +259,7 @@ class EventFollowerTest {
         @Override
         public List<Message> receive(int max, Duration wait, Duration visibility) {
             receives.incrementAndGet();
+            asked.add(max);
             if (failing) {
                 throw new QueueException("queue unreachable", null);
             }
