@@ -37,10 +37,12 @@ final class SeedIngestorFile {
     private SeedIngestorFile() {
     }
 
-    /** Whether a top-level key of the file is one of seed 003's. */
+    /**
+     * Whether a top-level key of the file is one of seed 003's, or a control-plane key Ferry adds to them
+     * ({@code token}, {@code insecure}): the file's table in docs/configuration.md lists them all.
+     */
     static boolean isSeedKey(String name) {
-        return OWN_KEYS.contains(name) || ControlParser.KEYS.contains(name) && !name.equals("token")
-                && !name.equals("insecure");
+        return OWN_KEYS.contains(name) || ControlParser.KEYS.contains(name);
     }
 
     /** debug and api_port as Ferry's keys (unless the file sets log_level or port itself). */

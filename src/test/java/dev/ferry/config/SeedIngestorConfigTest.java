@@ -158,6 +158,21 @@ class SeedIngestorConfigTest {
     }
 
     @Test
+    void theTokenAndInsecureKeysTheTableListsAreReadFromS3IngestorJsonToo() throws IOException {
+        ControlConfig c = load("s3-ingestor.json", """
+                {"host_service": "http", "host_dns": "10.1.2.3", "token": "abcdefghijkl", "insecure": true,
+                 "s3_bucket": "b-1", "policies": [{"input_file_pattern": "data/**"}]}
+                """).control().orElseThrow();
+        assertThat(c.token().orElseThrow().reveal()).isEqualTo("abcdefghijkl");
+        assertThat(c.insecure()).isTrue();
+        assertThat(c.url().toString()).startsWith("http://10.1.2.3:");
+        assertThatThrownBy(() -> load("s3-ingestor.json", """
+                {"host_dns": "m.example.com", "token": "tiny7", "s3_bucket": "b-1"}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("token")
+                .hasMessageNotContaining("tiny7");
+    }
+
+    @Test
     void aMothershipMaySendTheBucketLater() throws IOException {
         FerryConfig c = load("s3-ingestor.json", "{\"host_dns\": \"m.example.com\", \"policies\": [{}]}");
         assertThat(c.sites()).isEmpty();
