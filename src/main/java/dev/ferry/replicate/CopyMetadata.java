@@ -1,6 +1,5 @@
 package dev.ferry.replicate;
 
-import dev.ferry.core.RemoteEntry;
 import dev.ferry.core.RemoteObject;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -51,19 +50,28 @@ public final class CopyMetadata {
     }
 
     /**
-     * Whether the destination object holds the source's content, sizes being equal: both ETags plain MD5s and
-     * equal; else the destination's HEAD ({@code destination}, asked only in that case) records the source's
-     * ETag, or its MD5 (Ferry's, or rclone's {@code md5chksum}) matches the source's plain MD5.
+     * Whether the listing alone shows the destination object holds the source's content, sizes being equal: both
+     * ETags are plain MD5s and equal. Two plain ETags that differ do not show the contrary: a destination that
+     * encrypts with KMS gives its copies ETags that are no MD5 ({@link #sameContent}, with a HEAD, decides).
      */
-    static boolean sameContent(RemoteEntry source, String destinationEtag, Optional<RemoteObject> destination) {
-        String s = strip(source.etag());
-        String d = strip(destinationEtag);
-        if (isPlainMd5(s) && isPlainMd5(d)) {
-            return s.equalsIgnoreCase(d);
+    static boolean listingShowsSame(String sourceEtag, String destinationEtag) {
+        String s = strip(sourceEtag);
+        return isPlainMd5(s) && s.equalsIgnoreCase(strip(destinationEtag));
+    }
+
+    /**
+     * Whether the destination object holds the source's content, sizes being equal: the listing shows it
+     * ({@link #listingShowsSame}); else the destination's HEAD ({@code destination}) records the source's ETag, or
+     * its MD5 (Ferry's, or rclone's {@code md5chksum}) matches the source's plain MD5.
+     */
+    static boolean sameContent(String sourceEtag, String destinationEtag, Optional<RemoteObject> destination) {
+        if (listingShowsSame(sourceEtag, destinationEtag)) {
+            return true;
         }
         if (destination.isEmpty()) {
             return false;
         }
+        String s = strip(sourceEtag);
         Map<String, String> meta = destination.get().metadata();
         String recorded = meta.get(SOURCE_ETAG);
         if (recorded != null) {

@@ -143,7 +143,7 @@ final class EventApplier {
                 return true;
             }
             if (held.isPresent() && held.get().size() == src.size()
-                    && src.etag().equalsIgnoreCase(held.get().metadata().getOrDefault(CopyMetadata.SOURCE_ETAG, ""))) {
+                    && CopyMetadata.sameContent(src.etag(), held.get().etag(), held)) {
                 events.skipped.incrementAndGet(); // a duplicate event, or the full sync was first
                 return true;
             }

@@ -105,9 +105,9 @@ public final class FullSyncMerge implements Iterator<SyncDecision> {
         if (s.size() != d.size()) {
             return new SyncDecision.Copy(s, key, SyncDecision.Reason.SIZE);
         }
-        boolean listingDecides = CopyMetadata.isPlainMd5(s.etag()) && CopyMetadata.isPlainMd5(d.etag());
-        Optional<RemoteObject> head = listingDecides ? Optional.empty() : lookup.head(key);
-        return CopyMetadata.sameContent(s, d.etag(), head) ? new SyncDecision.Same(s, key)
+        Optional<RemoteObject> head = CopyMetadata.listingShowsSame(s.etag(), d.etag()) ? Optional.empty()
+                : lookup.head(key);
+        return CopyMetadata.sameContent(s.etag(), d.etag(), head) ? new SyncDecision.Same(s, key)
                 : new SyncDecision.Copy(s, key, SyncDecision.Reason.CONTENT);
     }
 

@@ -54,7 +54,22 @@ class FullSyncMergeTest {
                 new SyncDecision.Copy(e("srcfolder/b", 1, MD5_A), "destfolder/b", SyncDecision.Reason.CONTENT),
                 new SyncDecision.Copy(e("srcfolder/c", 2, MD5_A), "destfolder/c", SyncDecision.Reason.SIZE),
                 new SyncDecision.Same(e("srcfolder/sub/d", 1, MD5_A), "destfolder/sub/d"));
-        assertThat(asked).as("plain MD5s on both sides need no HEAD").isEmpty();
+        assertThat(asked).as("equal plain MD5s need no HEAD; differing ones ask the copy's metadata")
+                .containsExactly("destfolder/b");
+    }
+
+    @Test
+    void aCopyWhoseETagIsNoMd5IsSameThroughFerrysMetadata() {
+        // a destination encrypting with KMS: its copy's ETag looks like an MD5 and is not the content's
+        copyOnDestination("destfolder/kms", 1, MD5_B, CopyMetadata.forCopyOf(MD5_A, Optional.empty()));
+        copyOnDestination("destfolder/changed", 1, MD5_B, CopyMetadata.forCopyOf(MD5_B, Optional.empty()));
+
+        List<SyncDecision> d = merge(List.of(e("srcfolder/changed", 1, MD5_A), e("srcfolder/kms", 1, MD5_A)),
+                List.of(e("destfolder/changed", 1, MD5_B), e("destfolder/kms", 1, MD5_B)), false);
+
+        assertThat(d).extracting(x -> x.getClass().getSimpleName() + " " + x.destinationKey())
+                .as("copied once, never again at each full sync").containsExactly("Copy destfolder/changed",
+                        "Same destfolder/kms");
     }
 
     @Test
