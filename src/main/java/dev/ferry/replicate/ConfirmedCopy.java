@@ -4,6 +4,7 @@ import dev.ferry.core.FailureKind;
 import dev.ferry.core.RemoteEntry;
 import dev.ferry.core.RemoteObject;
 import dev.ferry.core.TransferException;
+import dev.ferry.core.UploadOptions;
 import dev.ferry.transfer.CopyRequest;
 import dev.ferry.transfer.CopyResult;
 import dev.ferry.transfer.SourceChangedException;
@@ -11,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,25 +36,47 @@ import org.slf4j.LoggerFactory;
  * at an older version; no lock or conditional write across processes is needed, at the price of one HEAD of the
  * source per copy. A source that keeps changing through {@link #MAX_ROUNDS} copies fails this one (retryable): its
  * next event or full sync copies it again.
+ *
+ * <p>The confirmation is asked for ({@code confirm}) by jobs that have an event queue. A job without one has no
+ * writer that could land a newer version before a slower older one: its only writers are full syncs, and a source
+ * that changes after a full sync listed it is the next full sync's, whichever copy landed last; so its copies are
+ * not confirmed, one HEAD fewer each.
+ *
+ * <p>A copy of a single-part object (a plain MD5 ETag) with no metadata but Ferry's goes to a server-side replica
+ * without that metadata: the copy's ETag is then the source's, which says the same ({@link CopyMetadata#sameContent}),
+ * and the copier needs no HEAD of the source to carry its metadata over (one request per copy instead of two). A
+ * replica whose copies come out with other ETags (KMS encryption) gets the metadata from its first such copy on,
+ * that copy made again with it.
  */
 final class ConfirmedCopy {
     private static final Logger log = LoggerFactory.getLogger(ConfirmedCopy.class);
     /** Copies of one key at most in one call, when the source changes during each. */
     static final int MAX_ROUNDS = 4;
 
-    /** A version of the source object: what a listing or HEAD said. */
-    record Version(long size, String etag, Optional<String> md5Hex, long mtimeMillis) {
+    /**
+     * A version of the source object: what a listing or HEAD said.
+     *
+     * @param storageClass the source's storage class when known: a copy that carries metadata over as it is keeps it
+     */
+    record Version(long size, String etag, Optional<String> md5Hex, long mtimeMillis, Optional<String> storageClass) {
         Version {
             Objects.requireNonNull(etag, "etag");
             Objects.requireNonNull(md5Hex, "md5Hex");
+            Objects.requireNonNull(storageClass, "storageClass");
+        }
+
+        Version(long size, String etag, Optional<String> md5Hex, long mtimeMillis) {
+            this(size, etag, md5Hex, mtimeMillis, Optional.empty());
         }
 
         static Version of(RemoteEntry e) {
-            return new Version(e.size(), e.etag(), Optional.empty(), e.lastModified().toEpochMilli());
+            return new Version(e.size(), e.etag(), Optional.empty(), e.lastModified().toEpochMilli(),
+                    Optional.of(e.storageClass()));
         }
 
         static Version of(RemoteObject o) {
-            return new Version(o.size(), o.etag(), o.md5Hex(), o.mtimeMillis().orElse(0L));
+            return new Version(o.size(), o.etag(), o.md5Hex(), o.mtimeMillis().orElse(0L),
+                    Optional.of(o.storageClass()));
         }
 
         boolean sameAs(RemoteObject o) {
@@ -74,9 +99,14 @@ final class ConfirmedCopy {
     }
 
     private final BucketSource source;
+    private final boolean confirm;
+    /** Replicas whose copies came out with another ETag than their source's: they always get the metadata. */
+    private final Set<Replica> etagsDiffer = ConcurrentHashMap.newKeySet();
 
-    ConfirmedCopy(BucketSource source) {
+    /** @param confirm whether each copy is confirmed by a HEAD of the source (jobs with an event queue) */
+    ConfirmedCopy(BucketSource source, boolean confirm) {
         this.source = Objects.requireNonNull(source, "source");
+        this.confirm = confirm;
     }
 
     /**
@@ -88,8 +118,7 @@ final class ConfirmedCopy {
         for (int round = 1; round <= MAX_ROUNDS; round++) {
             CopyResult done;
             try {
-                done = r.copier().copy(new CopyRequest(source.bucket(), key, r.bucket(), destinationKey,
-                        metadata(v, extra), r.options(), Optional.of(v.etag())));
+                done = copyOnce(key, v, r, destinationKey, extra);
             } catch (SourceChangedException changed) {
                 Optional<RemoteObject> now = source.head(key);
                 if (now.isEmpty()) {
@@ -103,6 +132,9 @@ final class ConfirmedCopy {
                     return new Outcome.SourceGone(true);
                 }
                 throw failed;
+            }
+            if (!confirm) {
+                return new Outcome.Copied(done, v, round);
             }
             Optional<RemoteObject> now = source.head(key);
             if (now.isEmpty()) {
@@ -118,6 +150,41 @@ final class ConfirmedCopy {
         throw new TransferException(FailureKind.RETRYABLE, "s3://" + source.bucket() + "/" + key + ": changed during "
                 + "each of " + MAX_ROUNDS + " copies to s3://" + r.bucket() + "/" + destinationKey
                 + "; its next event or full sync copies it again");
+    }
+
+    /**
+     * One copy of version {@code v}: without metadata when its ETag says all ({@link #bare}), made again with it
+     * when the copy's ETag came out another.
+     */
+    private CopyResult copyOnce(String key, Version v, Replica r, String destinationKey, Map<String, String> extra) {
+        CopyRequest.Version named = new CopyRequest.Version(v.etag(), v.size());
+        if (bare(v, r, extra)) {
+            UploadOptions options = r.options();
+            if (options.storageClass().isEmpty()) { // the source's, as a copy that reads it keeps it
+                options = new UploadOptions(v.storageClass().filter(c -> !c.equals("STANDARD")),
+                        options.serverSideEncryption(), options.kmsKeyId());
+            }
+            CopyResult done = r.copier().copy(new CopyRequest(source.bucket(), key, r.bucket(), destinationKey,
+                    Map.of(), options, Optional.of(named)));
+            if (done.etag().equalsIgnoreCase(v.etag())) {
+                return done;
+            }
+            if (etagsDiffer.add(r)) {
+                log.info("s3://{}/{}: copies there get other ETags than their sources (encryption): each carries the "
+                        + "source's ETag in its metadata from now on", r.bucket(), r.prefix());
+            }
+        }
+        return r.copier().copy(new CopyRequest(source.bucket(), key, r.bucket(), destinationKey, metadata(v, extra),
+                r.options(), Optional.of(named)));
+    }
+
+    /**
+     * Whether a copy may go without Ferry's metadata: a server-side copy of a single-part object (plain MD5 ETag,
+     * which its copy keeps) with no other metadata to add, to a replica not known to change ETags.
+     */
+    private boolean bare(Version v, Replica r, Map<String, String> extra) {
+        return extra.isEmpty() && r.serverSide() && CopyMetadata.isPlainMd5(v.etag()) && !etagsDiffer.contains(r)
+                && r.options().serverSideEncryption().filter(e -> e.startsWith("aws:kms")).isEmpty();
     }
 
     private static Map<String, String> metadata(Version v, Map<String, String> extra) {

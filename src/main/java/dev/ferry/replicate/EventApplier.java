@@ -66,7 +66,7 @@ final class EventApplier {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.stats = Objects.requireNonNull(stats, "stats");
         this.events = Objects.requireNonNull(events, "events");
-        this.confirmed = new ConfirmedCopy(source);
+        this.confirmed = new ConfirmedCopy(source, true);
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
         }

@@ -68,11 +68,13 @@ public final class FullSync {
     private final ConfirmedCopy confirmed;
 
     /**
-     * @param records where copies are recorded; empty records nothing
+     * @param records  where copies are recorded; empty records nothing
+     * @param confirm  whether each copy is confirmed by a HEAD of the source ({@link ConfirmedCopy}): for a job with
+     *                 an event queue, whose events may copy a key while this sync does
      */
     public FullSync(String name, BucketSource source, List<Replica> replicas, boolean delete, int maxDelete,
             int maxDeletePercent, Optional<RecordKeeper> records, int concurrency, Retries retries, Clock clock,
-            JobStats stats) {
+            JobStats stats, boolean confirm) {
         this.name = Objects.requireNonNull(name, "name");
         this.source = Objects.requireNonNull(source, "source");
         this.replicas = List.copyOf(replicas);
@@ -84,7 +86,7 @@ public final class FullSync {
         this.retries = Objects.requireNonNull(retries, "retries");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.stats = Objects.requireNonNull(stats, "stats");
-        this.confirmed = new ConfirmedCopy(source);
+        this.confirmed = new ConfirmedCopy(source, confirm);
     }
 
     public String name() {

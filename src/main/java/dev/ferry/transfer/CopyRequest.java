@@ -16,12 +16,21 @@ import java.util.Optional;
  *                          ETag and MD5), keys without the {@code x-amz-meta-} prefix
  * @param options           storage class and encryption of the copy; {@link UploadOptions#NONE}: the source
  *                          object's storage class, the destination bucket's default encryption
- * @param sourceEtag        the version to copy (its ETag, as the caller listed or headed it); another version
- *                          found at the source fails the copy with {@link SourceChangedException}, so the copy's
- *                          metadata, which names that ETag, always tells the truth. Empty: whatever is there.
+ * @param version           the version to copy (its ETag and size, as the caller listed or headed it); another
+ *                          version found at the source fails the copy with {@link SourceChangedException}, so the
+ *                          copy's metadata, which names that ETag, always tells the truth. Empty: whatever is there.
+ *                          With a version and no metadata to add, a server-side copy keeps the source's metadata as
+ *                          it is and needs no HEAD of the source first ({@link ServerSideCopier}).
  */
 public record CopyRequest(String sourceBucket, String sourceKey, String destinationBucket, String destinationKey,
-        Map<String, String> addedMetadata, UploadOptions options, Optional<String> sourceEtag) {
+        Map<String, String> addedMetadata, UploadOptions options, Optional<Version> version) {
+
+    /** A version of the source object: its ETag (without quotes) and size. */
+    public record Version(String etag, long size) {
+        public Version {
+            etag = S3ObjectStore.unquote(Objects.requireNonNull(etag, "etag"));
+        }
+    }
 
     /** A copy of whatever version the source holds when the copy starts. */
     public CopyRequest(String sourceBucket, String sourceKey, String destinationBucket, String destinationKey,
@@ -36,7 +45,7 @@ public record CopyRequest(String sourceBucket, String sourceKey, String destinat
         Objects.requireNonNull(destinationKey, "destinationKey");
         addedMetadata = Map.copyOf(addedMetadata);
         Objects.requireNonNull(options, "options");
-        sourceEtag = sourceEtag.map(S3ObjectStore::unquote);
+        Objects.requireNonNull(version, "version");
     }
 
     /**
@@ -44,9 +53,9 @@ public record CopyRequest(String sourceBucket, String sourceKey, String destinat
      * asked for.
      */
     void expect(String headed) {
-        if (sourceEtag.isPresent() && !sourceEtag.get().equalsIgnoreCase(S3ObjectStore.unquote(headed))) {
+        if (version.isPresent() && !version.get().etag().equalsIgnoreCase(S3ObjectStore.unquote(headed))) {
             throw new SourceChangedException(subject() + ": the source object changed since it was listed (ETag "
-                    + headed + ", listed " + sourceEtag.get() + ")", null);
+                    + headed + ", listed " + version.get().etag() + ")", null);
         }
     }
 

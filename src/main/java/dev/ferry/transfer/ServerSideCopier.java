@@ -19,6 +19,11 @@ import software.amazon.awssdk.services.s3.model.TaggingDirective;
  * are read from the source's HEAD and sent again; tags travel with the tagging directive COPY (CopyObject) or
  * are read and set on the multipart upload. Every request is conditional on the source ETag of that HEAD, so
  * a source rewritten during the copy fails the copy (412) instead of mixing two versions.
+ *
+ * <p>A request that names the version to copy and adds no metadata is one {@code CopyObject} and nothing else:
+ * metadata, tags and headers copied as they are (directives COPY), conditional on the named ETag, the storage
+ * class the caller's options give. A full sync of single-part objects so costs one request per object, not a
+ * HEAD before each.
  */
 public final class ServerSideCopier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerSideCopier.class);
@@ -47,6 +52,10 @@ public final class ServerSideCopier implements AutoCloseable {
     public CopyResult copy(CopyRequest r) {
         String subject = r.subject();
         UploadOptions options = ObjectOptions.checked(subject, r.options());
+        if (r.addedMetadata().isEmpty() && r.version().isPresent()
+                && r.version().get().size() <= partCopyThreshold) {
+            return asItIs(subject, r, r.version().get(), options);
+        }
         SourceObject src;
         try {
             src = SourceObject.of(s3.headObject(b -> b.bucket(r.sourceBucket()).key(r.sourceKey())));
@@ -75,6 +84,24 @@ public final class ServerSideCopier implements AutoCloseable {
             String etag = s3.copyObject(b.build()).copyObjectResult().eTag();
             log.debug("{}: copied {} bytes on the server", subject, src.size());
             return new CopyResult(src.etag(), S3ObjectStore.unquote(etag), src.size(), 1, true);
+        } catch (RuntimeException e) {
+            throw failures.remote(subject, "server-side copy failed", e);
+        }
+    }
+
+    /** One CopyObject of the named version, its metadata and tags copied as they are. */
+    private CopyResult asItIs(String subject, CopyRequest r, CopyRequest.Version v, UploadOptions options) {
+        CopyObjectRequest.Builder b = CopyObjectRequest.builder().sourceBucket(r.sourceBucket()).sourceKey(r.sourceKey())
+                .destinationBucket(r.destinationBucket()).destinationKey(r.destinationKey())
+                .copySourceIfMatch(quoted(v.etag()))
+                .metadataDirective(MetadataDirective.COPY).taggingDirective(TaggingDirective.COPY);
+        options.storageClass().ifPresent(b::storageClass);
+        options.serverSideEncryption().ifPresent(b::serverSideEncryption);
+        options.kmsKeyId().ifPresent(b::ssekmsKeyId);
+        try {
+            String etag = s3.copyObject(b.build()).copyObjectResult().eTag();
+            log.debug("{}: copied {} bytes on the server, metadata as it is", subject, v.size());
+            return new CopyResult(v.etag(), S3ObjectStore.unquote(etag), v.size(), 1, true);
         } catch (RuntimeException e) {
             throw failures.remote(subject, "server-side copy failed", e);
         }

@@ -88,7 +88,7 @@ public final class ReplicationJobs {
             }
             JobStats stats = new JobStats(source.id());
             syncs.add(new FullSync(job.name(), source, replicas, job.delete(), job.maxDelete(),
-                    job.maxDeletePercent(), records, config.concurrency(), retries, clock, stats));
+                    job.maxDeletePercent(), records, config.concurrency(), retries, clock, stats, job.sqs().isPresent()));
             if (events && job.sqs().isPresent()) {
                 EventQueue q = job.sqs().get();
                 SqsEventQueue queue = SqsEventQueue.create(q.url(), q.region(), q.endpoint(), q.accessKey(),

@@ -112,10 +112,14 @@ class ConfirmedCopyIT {
     }
 
     private Replica replica(Copier c) {
+        return replica(c, true);
+    }
+
+    private Replica replica(Copier c, boolean serverSide) {
         BucketLocation to = new BucketLocation(dst, "out/", Optional.of(s3.region()), Optional.of(s3.endpoint()), true,
                 Optional.of(s3.accessKey()), Optional.of(new Secret(s3.secretKey())));
         return new Replica(new ReplicaDestination(to, Optional.empty(), Optional.empty(), Optional.empty()), store, c,
-                true);
+                serverSide);
     }
 
     private EventApplier applier(Copier c, boolean delete) {
@@ -234,8 +238,8 @@ class ConfirmedCopyIT {
         put("rewritten since the listing");
         StreamingCopier streaming = StreamingCopier.create(BucketSourceIT.settings(s3), BucketSourceIT.settings(s3));
         try (streaming) {
-            for (Copier c : List.<Copier>of(copier::copy, streaming::copy)) {
-                ConfirmedCopy.Outcome out = new ConfirmedCopy(source).copy("in/k.txt", listed, replica(c), "out/k.txt",
+            for (Replica r : List.of(replica(copier::copy), replica(streaming::copy, false))) {
+                ConfirmedCopy.Outcome out = new ConfirmedCopy(source, true).copy("in/k.txt", listed, r, "out/k.txt",
                         java.util.Map.of());
                 assertThat(out).isInstanceOfSatisfying(ConfirmedCopy.Outcome.Copied.class, done -> {
                     assertThat(done.rounds()).as("the listed ETag was refused, then the current one copied")
@@ -243,11 +247,84 @@ class ConfirmedCopyIT {
                     assertThat(done.version().etag()).isNotEqualTo(listed.etag());
                 });
                 assertThat(held()).contains("rewritten since the listing");
-                assertThat(store.head(dst, "out/k.txt").orElseThrow().metadata())
-                        .containsEntry(CopyMetadata.SOURCE_ETAG, store.head(src, "in/k.txt").orElseThrow().etag());
+                RemoteObject copy = store.head(dst, "out/k.txt").orElseThrow();
+                assertThat(CopyMetadata.sameContent(store.head(src, "in/k.txt").orElseThrow().etag(), copy.etag(),
+                        Optional.of(copy))).as("the copy says it holds the current version").isTrue();
+                if (!r.serverSide()) {
+                    assertThat(copy.metadata()).containsEntry(CopyMetadata.SOURCE_ETAG,
+                            store.head(src, "in/k.txt").orElseThrow().etag());
+                }
                 s3.client().deleteObject(b -> b.bucket(dst).key("out/k.txt"));
             }
         }
+    }
+
+    @Test
+    void withoutAQueueACopyIsNotConfirmedAndASinglePartObjectGoesWithoutMetadata() {
+        put("plain");
+        ConfirmedCopy.Version listed = ConfirmedCopy.Version.of(store.head(src, "in/k.txt").orElseThrow());
+        List<CopyRequest> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Copier rewritesAfter = r -> { // the source changes right after the copy: only a confirmation would see it
+            asked.add(r);
+            CopyResult done = copier.copy(r);
+            put("changed after the copy");
+            return done;
+        };
+
+        ConfirmedCopy.Outcome out = new ConfirmedCopy(source, false).copy("in/k.txt", listed, replica(rewritesAfter),
+                "out/k.txt", java.util.Map.of());
+
+        assertThat(out).isInstanceOfSatisfying(ConfirmedCopy.Outcome.Copied.class,
+                done -> assertThat(done.rounds()).isEqualTo(1));
+        assertThat(held()).as("not confirmed: the next full sync copies the change").contains("plain");
+        assertThat(asked).singleElement().satisfies(r -> {
+            assertThat(r.addedMetadata()).as("the copy's ETag, the source's MD5, says it").isEmpty();
+            assertThat(r.version()).hasValue(new CopyRequest.Version(listed.etag(), listed.size()));
+        });
+        assertThat(store.head(dst, "out/k.txt").orElseThrow().etag()).isEqualTo(listed.etag());
+    }
+
+    @Test
+    void anEventForAnObjectAFullSyncCopiedWithoutMetadataIsADuplicate() {
+        put("copied by a full sync");
+        ConfirmedCopy.Version listed = ConfirmedCopy.Version.of(store.head(src, "in/k.txt").orElseThrow());
+        new ConfirmedCopy(source, false).copy("in/k.txt", listed, replica(copier::copy), "out/k.txt",
+                java.util.Map.of());
+        assertThat(store.head(dst, "out/k.txt").orElseThrow().metadata()).doesNotContainKey(CopyMetadata.SOURCE_ETAG);
+        AtomicInteger copies = new AtomicInteger();
+        EventApplier applier = applier(r -> {
+            copies.incrementAndGet();
+            return copier.copy(r);
+        }, false);
+
+        assertThat(applier.apply("m1", created("0A"))).isTrue();
+
+        assertThat(copies).as("the copy's ETag is the source's: the same content").hasValue(0);
+    }
+
+    @Test
+    void aReplicaWhoseCopiesGetOtherETagsGetsTheMetadataFromItsFirstSuchCopyOn() {
+        put("plain");
+        ConfirmedCopy.Version listed = ConfirmedCopy.Version.of(store.head(src, "in/k.txt").orElseThrow());
+        List<CopyRequest> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Copier encrypting = r -> { // as a bucket encrypting with KMS: the copy's ETag is no MD5 of its content
+            asked.add(r);
+            CopyResult done = copier.copy(r);
+            return new CopyResult(done.sourceEtag(), "0123456789abcdef0123456789abcdef", done.bytes(), 1, true);
+        };
+        Replica kms = replica(encrypting);
+        ConfirmedCopy copies = new ConfirmedCopy(source, false);
+
+        copies.copy("in/k.txt", listed, kms, "out/k.txt", java.util.Map.of());
+        assertThat(asked).extracting(r -> r.addedMetadata().containsKey(CopyMetadata.SOURCE_ETAG))
+                .as("bare, then again with the metadata").containsExactly(false, true);
+        assertThat(store.head(dst, "out/k.txt").orElseThrow().metadata())
+                .containsEntry(CopyMetadata.SOURCE_ETAG, listed.etag());
+
+        asked.clear();
+        copies.copy("in/k.txt", listed, kms, "out/k.txt", java.util.Map.of());
+        assertThat(asked).extracting(r -> r.addedMetadata().containsKey(CopyMetadata.SOURCE_ETAG))
+                .as("with the metadata at once from then on").containsExactly(true);
     }
 
     @Test
@@ -255,7 +332,7 @@ class ConfirmedCopyIT {
         put("listed, then deleted");
         ConfirmedCopy.Version listed = ConfirmedCopy.Version.of(store.head(src, "in/k.txt").orElseThrow());
         s3.client().deleteObject(b -> b.bucket(src).key("in/k.txt"));
-        ConfirmedCopy.Outcome out = new ConfirmedCopy(source).copy("in/k.txt", listed, replica(copier::copy),
+        ConfirmedCopy.Outcome out = new ConfirmedCopy(source, true).copy("in/k.txt", listed, replica(copier::copy),
                 "out/k.txt", java.util.Map.of());
         assertThat(out).isEqualTo(new ConfirmedCopy.Outcome.SourceGone(true));
         assertThat(held()).isEmpty();

@@ -118,7 +118,7 @@ class FullSyncIT {
                 new FullSync.Retries(Backoff.withoutJitter(Duration.ofMillis(1), Duration.ofMillis(1)), d -> {
                     sleeps.incrementAndGet();
                     return true;
-                }, 3), Clock.systemUTC(), new JobStats(source.id()));
+                }, 3), Clock.systemUTC(), new JobStats(source.id()), false);
     }
 
     @Test
@@ -208,7 +208,7 @@ class FullSyncIT {
         BucketSource source = new BucketSource(src, "s/", Optional.of(one.endpoint()), oneStore, oneStore::openRange);
         FullSync guarded = new FullSync("photos", source, List.of(onOne(dst, "d/")), true, 2, 100,
                 Optional.empty(), 2, new FullSync.Retries(Backoff.standard(), d -> true, 1), Clock.systemUTC(),
-                new JobStats(source.id()));
+                new JobStats(source.id()), false);
 
         FullSyncResult r = guarded.run();
 
@@ -262,7 +262,9 @@ class FullSyncIT {
     void aSourceObjectGoneBeforeItsCopyIsAPermanentFailureNotRetried() throws Exception {
         put(one.client(), src, "s/a.txt", "a");
         InMemoryRecords records = new InMemoryRecords();
-        ServerSideCopier elsewhere = ServerSideCopier.create(BucketSourceIT.settings(two)); // holds no such object
+        two.createBucket(src); // the copier's server has the buckets, not the object
+        two.createBucket(dst);
+        ServerSideCopier elsewhere = ServerSideCopier.create(BucketSourceIT.settings(two));
         opened.add(elsewhere);
         Replica replica = new Replica(new ReplicaDestination(location(one, dst, "d/"), Optional.empty(),
                 Optional.empty(), Optional.empty()), oneStore, elsewhere::copy, true);

@@ -93,6 +93,43 @@ class ReplicationCopyIT {
     }
 
     @Test
+    void aNamedVersionWithNoMetadataToAddIsOneCopyObjectThatKeepsEverythingAsItIs() throws Exception {
+        byte[] content = random(70_000, 7);
+        put(one.client(), "src", "plain/a.jpg", content);
+        List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        S3Client counted = (S3Client) java.lang.reflect.Proxy.newProxyInstance(S3Client.class.getClassLoader(),
+                new Class<?>[] {S3Client.class}, (proxy, method, args) -> {
+                    calls.add(method.getName());
+                    try {
+                        return method.invoke(one.client(), args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ServerSideCopier copier = new ServerSideCopier(counted, false, new Failures(List.of()),
+                CopyPartPlan.MAX_SINGLE_COPY, 5 * MIB);
+        CopyRequest.Version named = new CopyRequest.Version(md5(content), content.length);
+
+        CopyResult r = copier.copy(new CopyRequest("src", "plain/a.jpg", "dst", "plain/a.jpg", Map.of(),
+                UploadOptions.NONE, java.util.Optional.of(named)));
+
+        assertThat(calls).as("no HEAD of the source first").containsExactly("copyObject");
+        assertThat(r.etag()).isEqualTo(md5(content));
+        assertThat(r.bytes()).isEqualTo(content.length);
+        assertThat(one.readObjectBytes("dst", "plain/a.jpg")).hasValue(content);
+        HeadObjectResponse h = one.client().headObject(b -> b.bucket("dst").key("plain/a.jpg"));
+        assertThat(h.contentType()).isEqualTo("image/jpeg");
+        assertThat(h.cacheControl()).isEqualTo("max-age=60");
+        assertThat(h.metadata()).containsEntry("owner", "alice").doesNotContainKeys(ADDED.keySet().toArray(String[]::new));
+
+        // another version there now: refused, nothing written
+        put(one.client(), "src", "plain/a.jpg", random(70_000, 8));
+        assertThatThrownBy(() -> copier.copy(new CopyRequest("src", "plain/a.jpg", "dst", "plain/b.jpg", Map.of(),
+                UploadOptions.NONE, java.util.Optional.of(named)))).isInstanceOf(SourceChangedException.class);
+        assertThat(one.readObjectBytes("dst", "plain/b.jpg")).isEmpty();
+    }
+
+    @Test
     void aLargeObjectIsCopiedOnTheServerInPartsWithUploadPartCopy() throws Exception {
         byte[] content = random((int) (12 * MIB + 3), 2);
         put(one.client(), "src", "big.bin", content);
