@@ -5,11 +5,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
- * What travels with a copied object besides its bytes, read from the source's HEAD: content type, user
+ * What travels with a copied object besides its bytes, read from the source's HEAD (or GET): content type, user
  * metadata and the cache headers (Cache-Control, Content-Disposition, Content-Encoding, Content-Language),
  * applied to the copy's request with Ferry's copy metadata added.
  */
@@ -18,10 +19,23 @@ record SourceObject(long size, String etag, Optional<String> contentType, Map<St
         Optional<String> contentLanguage, Optional<String> storageClass) {
 
     static SourceObject of(HeadObjectResponse h) {
-        return new SourceObject(h.contentLength(), S3ObjectStore.unquote(h.eTag()), Optional.ofNullable(h.contentType()),
-                h.metadata() == null ? Map.of() : Map.copyOf(h.metadata()), Optional.ofNullable(h.cacheControl()),
-                Optional.ofNullable(h.contentDisposition()), Optional.ofNullable(h.contentEncoding()),
-                Optional.ofNullable(h.contentLanguage()), Optional.ofNullable(h.storageClassAsString()));
+        return of(h.contentLength(), h.eTag(), h.contentType(), h.metadata(), h.cacheControl(), h.contentDisposition(),
+                h.contentEncoding(), h.contentLanguage(), h.storageClassAsString());
+    }
+
+    /** The same from a GET of the whole object, which answers with every header a HEAD does. */
+    static SourceObject of(GetObjectResponse g) {
+        return of(g.contentLength(), g.eTag(), g.contentType(), g.metadata(), g.cacheControl(), g.contentDisposition(),
+                g.contentEncoding(), g.contentLanguage(), g.storageClassAsString());
+    }
+
+    private static SourceObject of(long size, String etag, String contentType, Map<String, String> metadata,
+            String cacheControl, String contentDisposition, String contentEncoding, String contentLanguage,
+            String storageClass) {
+        return new SourceObject(size, S3ObjectStore.unquote(etag), Optional.ofNullable(contentType),
+                metadata == null ? Map.of() : Map.copyOf(metadata), Optional.ofNullable(cacheControl),
+                Optional.ofNullable(contentDisposition), Optional.ofNullable(contentEncoding),
+                Optional.ofNullable(contentLanguage), Optional.ofNullable(storageClass));
     }
 
     /** The source's user metadata with {@code added} on top. */

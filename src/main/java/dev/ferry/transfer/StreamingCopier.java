@@ -27,6 +27,10 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
  * upload path's rule ({@link CopyPartPlan}); each GET is conditional on the source ETag, so a source rewritten
  * during the copy fails it (412) instead of mixing two versions. Content type, user metadata, cache headers
  * and tags travel; Ferry's copy metadata is added.
+ *
+ * <p>A small object whose version the request names (its listed ETag and size) is read by one GET, which
+ * answers with everything a HEAD would: no HEAD first, and its tags are read only when the GET says it has some,
+ * so such a copy is two requests, a GET and a PUT.
  */
 public final class StreamingCopier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamingCopier.class);
@@ -74,6 +78,9 @@ public final class StreamingCopier implements AutoCloseable {
     public CopyResult copy(CopyRequest r) {
         String subject = r.subject();
         UploadOptions options = ObjectOptions.checked(subject, r.options());
+        if (r.version().isPresent() && oneRequest(r.version().get().size())) {
+            return named(subject, r, r.version().get(), options);
+        }
         SourceObject src;
         try {
             src = SourceObject.of(source.headObject(b -> b.bucket(r.sourceBucket()).key(r.sourceKey())));
@@ -82,10 +89,15 @@ public final class StreamingCopier implements AutoCloseable {
         }
         r.expect(src.etag());
         Map<String, String> tags = Tags.read(source, r.sourceBucket(), r.sourceKey(), subject, failures);
-        if (src.size() < multipartThreshold && src.size() <= budget) {
+        if (oneRequest(src.size())) {
             return single(subject, r, src, options, tags);
         }
         return multipart(subject, r, src, options, tags);
+    }
+
+    /** Whether an object of {@code size} bytes is copied with one PutObject. */
+    private boolean oneRequest(long size) {
+        return size < multipartThreshold && size <= budget;
     }
 
     private CopyResult single(String subject, CopyRequest r, SourceObject src, UploadOptions options,
@@ -96,6 +108,51 @@ public final class StreamingCopier implements AutoCloseable {
             if (length > 0) {
                 read(subject, r, src, "bytes=0-" + (length - 1), buffer, length);
             }
+            return put(subject, r, src, options, tags, buffer, length);
+        } finally {
+            bufferBytes.release(length);
+        }
+    }
+
+    /**
+     * A small object of a named version: one GET, conditional on its ETag, gives its bytes and what travels with
+     * them; its tags are read only when the GET counts some.
+     */
+    private CopyResult named(String subject, CopyRequest r, CopyRequest.Version v, UploadOptions options) {
+        int length = (int) v.size();
+        byte[] buffer = take(subject, length);
+        try {
+            SourceObject src;
+            Integer tagCount;
+            try (ResponseInputStream<GetObjectResponse> in = source.getObject(b -> b.bucket(r.sourceBucket())
+                    .key(r.sourceKey()).ifMatch(ServerSideCopier.quoted(v.etag())))) {
+                src = SourceObject.of(in.response());
+                tagCount = in.response().tagCount();
+                if (src.size() != length) {
+                    throw new SourceChangedException(subject + ": the source holds " + src.size() + " bytes, listed "
+                            + length, null);
+                }
+                readFully(subject, in, buffer, length, "the object");
+            } catch (IOException e) {
+                throw new TransferException(FailureKind.RETRYABLE, subject + ": reading the source failed ("
+                        + e.getClass().getSimpleName() + "); retried", e);
+            } catch (TransferException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw failures.remote(subject, "cannot read the source object", e);
+            }
+            Map<String, String> tags = tagCount != null && tagCount > 0
+                    ? Tags.read(source, r.sourceBucket(), r.sourceKey(), subject, failures) : Map.of();
+            return put(subject, r, src, options, tags, buffer, length);
+        } finally {
+            bufferBytes.release(length);
+        }
+    }
+
+    /** The PutObject of a small copy whose bytes are in {@code buffer}, sent with their Content-MD5. */
+    private CopyResult put(String subject, CopyRequest r, SourceObject src, UploadOptions options,
+            Map<String, String> tags, byte[] buffer, int length) {
+        try {
             PutObjectRequest.Builder b = src.copyTo(PutObjectRequest.builder(), r, options, tags)
                     .contentMD5(LocalFiles.base64(LocalFiles.md5(buffer, length))).contentLength((long) length);
             String etag = destination.putObject(b.build(), RequestBody.fromBytes(length == buffer.length ? buffer
@@ -106,8 +163,6 @@ public final class StreamingCopier implements AutoCloseable {
             throw e;
         } catch (RuntimeException e) {
             throw failures.remote(subject, "streaming copy failed", e);
-        } finally {
-            bufferBytes.release(length);
         }
     }
 
@@ -160,11 +215,7 @@ public final class StreamingCopier implements AutoCloseable {
     private void read(String subject, CopyRequest r, SourceObject src, String range, byte[] buffer, int length) {
         try (ResponseInputStream<GetObjectResponse> in = source.getObject(b -> b.bucket(r.sourceBucket())
                 .key(r.sourceKey()).range(range).ifMatch(ServerSideCopier.quoted(src.etag())))) {
-            int n = in.readNBytes(buffer, 0, length);
-            if (n != length || in.read() != -1) {
-                throw new TransferException(FailureKind.RETRYABLE, subject + ": the source sent " + (n == length
-                        ? "more" : n + " of " + length) + " bytes for " + range + "; retried");
-            }
+            readFully(subject, in, buffer, length, range);
         } catch (IOException e) {
             throw new TransferException(FailureKind.RETRYABLE, subject + ": reading the source failed ("
                     + e.getClass().getSimpleName() + "); retried", e);
@@ -172,6 +223,16 @@ public final class StreamingCopier implements AutoCloseable {
             throw e;
         } catch (RuntimeException e) {
             throw failures.remote(subject, "cannot read the source object", e);
+        }
+    }
+
+    /** Reads exactly {@code length} bytes of {@code what} into {@code buffer}: fewer or more is a retryable failure. */
+    private static void readFully(String subject, InputStream in, byte[] buffer, int length, String what)
+            throws IOException {
+        int n = in.readNBytes(buffer, 0, length);
+        if (n != length || in.read() != -1) {
+            throw new TransferException(FailureKind.RETRYABLE, subject + ": the source sent " + (n == length
+                    ? "more" : n + " of " + length) + " bytes for " + what + "; retried");
         }
     }
 

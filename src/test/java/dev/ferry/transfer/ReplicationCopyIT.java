@@ -97,16 +97,7 @@ class ReplicationCopyIT {
         byte[] content = random(70_000, 7);
         put(one.client(), "src", "plain/a.jpg", content);
         List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
-        S3Client counted = (S3Client) java.lang.reflect.Proxy.newProxyInstance(S3Client.class.getClassLoader(),
-                new Class<?>[] {S3Client.class}, (proxy, method, args) -> {
-                    calls.add(method.getName());
-                    try {
-                        return method.invoke(one.client(), args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-        ServerSideCopier copier = new ServerSideCopier(counted, false, new Failures(List.of()),
+        ServerSideCopier copier = new ServerSideCopier(counted(one.client(), calls), false, new Failures(List.of()),
                 CopyPartPlan.MAX_SINGLE_COPY, 5 * MIB);
         CopyRequest.Version named = new CopyRequest.Version(md5(content), content.length);
 
@@ -127,6 +118,47 @@ class ReplicationCopyIT {
         assertThatThrownBy(() -> copier.copy(new CopyRequest("src", "plain/a.jpg", "dst", "plain/b.jpg", Map.of(),
                 UploadOptions.NONE, java.util.Optional.of(named)))).isInstanceOf(SourceChangedException.class);
         assertThat(one.readObjectBytes("dst", "plain/b.jpg")).isEmpty();
+    }
+
+    @Test
+    void aSmallNamedVersionIsStreamedWithOneGetAndOnePut() throws Exception {
+        byte[] content = random(90_000, 9);
+        put(one.client(), "src", "named/a.jpg", content);
+        List<String> read = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+        StreamingCopier copier = new StreamingCopier(counted(one.client(), read), counted(two.client(), written), false,
+                new Failures(List.of()), 8 * MIB, 8 * MIB, (int) (32 * MIB));
+        CopyRequest.Version named = new CopyRequest.Version(md5(content), content.length);
+
+        CopyResult r = copier.copy(new CopyRequest("src", "named/a.jpg", "far", "named/a.jpg", ADDED,
+                UploadOptions.NONE, java.util.Optional.of(named)));
+
+        assertThat(read).as("no HEAD, and no tags asked for an object the GET says has none")
+                .containsExactly("getObject");
+        assertThat(written).containsExactly("putObject");
+        assertThat(r.etag()).isEqualTo(md5(content));
+        assertThat(two.readObjectBytes("far", "named/a.jpg")).hasValue(content);
+        assertTravelled(two.client().headObject(b -> b.bucket("far").key("named/a.jpg")));
+        assertThat(copier.freeBufferBytes()).isEqualTo(32 * MIB);
+
+        put(one.client(), "src", "named/a.jpg", random(90_000, 10)); // another version there now: nothing written
+        assertThatThrownBy(() -> copier.copy(new CopyRequest("src", "named/a.jpg", "far", "named/b.jpg", ADDED,
+                UploadOptions.NONE, java.util.Optional.of(named)))).isInstanceOf(SourceChangedException.class);
+        assertThat(two.readObjectBytes("far", "named/b.jpg")).isEmpty();
+        assertThat(copier.freeBufferBytes()).isEqualTo(32 * MIB);
+    }
+
+    /** {@code client}, each call's method name added to {@code calls}. */
+    private static S3Client counted(S3Client client, List<String> calls) {
+        return (S3Client) java.lang.reflect.Proxy.newProxyInstance(S3Client.class.getClassLoader(),
+                new Class<?>[] {S3Client.class}, (proxy, method, args) -> {
+                    calls.add(method.getName());
+                    try {
+                        return method.invoke(client, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Test
