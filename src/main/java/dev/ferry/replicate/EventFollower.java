@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The SQS event mode of one {@code replicate:} job: a thread of its own long-polls the job's queue (up to
  * {@link #BATCH} messages, waiting up to the queue's {@code wait_time}) and hands each message to the follower's pool
- * of {@code concurrency} threads (at most {@link #BATCH}), created by {@link #start()} and shut down by
+ * of {@code concurrency} threads, created by {@link #start()} and shut down by
  * {@link #close()}. It asks for no more messages than the pool has free threads, and receives again as soon as one
  * is free: the messages of a batch are handled side by side, and one large copy holds up neither the others of its
  * batch nor the next receive, while no message waits invisible in memory for a thread. Two messages about one key
@@ -125,7 +125,7 @@ public final class EventFollower implements AutoCloseable {
         this.wait = wait;
         this.visibility = visibility;
         this.heartbeat = heartbeat;
-        this.threads = Math.max(1, Math.min(BATCH, concurrency));
+        this.threads = Math.max(1, concurrency);
         this.free = new Semaphore(threads);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "events-" + name + "-visibility");

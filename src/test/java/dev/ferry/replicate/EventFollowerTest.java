@@ -50,6 +50,10 @@ class EventFollowerTest {
     }
 
     private EventFollower follow(Backoff backoff) {
+        return follow(backoff, 2);
+    }
+
+    private EventFollower follow(Backoff backoff, int concurrency) {
         Replica replica = new Replica(new ReplicaDestination(new BucketLocation("dst", "out/", Optional.empty(),
                 Optional.empty(), false, Optional.empty(), Optional.empty()), Optional.empty(), Optional.empty(),
                 Optional.empty()), store, request -> {
@@ -69,7 +73,7 @@ class EventFollowerTest {
         BucketSource source = new BucketSource("src", "in/", Optional.empty(), store, (b, k, o, l) -> {
             throw new UnsupportedOperationException();
         });
-        follower = new EventFollower("job", queue, source, List.of(replica), false, 10, Optional.empty(), 2,
+        follower = new EventFollower("job", queue, source, List.of(replica), false, 10, Optional.empty(), concurrency,
                 Clock.systemUTC(), stats, backoff, Duration.ofMillis(50), Duration.ofSeconds(60),
                 Duration.ofMillis(50));
         follower.start();
@@ -147,6 +151,20 @@ class EventFollowerTest {
         release.countDown();
         await().atMost(DEADLINE).until(() -> queue.deleted.contains("slow"));
         assertThat(copied).contains("out/slow.txt");
+    }
+
+    @Test
+    void copiesRunAsManyAtOnceAsTheConcurrencySaysBeyondOneBatchOfTen() {
+        for (int i = 0; i < 12; i++) {
+            put("in/slow" + i + ".txt");
+            queue.offer(new EventQueueClient.Message("slow" + i, "h-slow" + i, created("in/slow" + i + ".txt")));
+        }
+        follow(Backoff.standard(), 12); // a destination far away: each copy waits on it, so more at once go faster
+
+        await().atMost(DEADLINE).until(() -> stats.snapshot().events().orElseThrow().inFlight() == 12);
+        assertThat(queue.asked).allMatch(n -> n <= 10); // SQS's largest batch
+        release.countDown();
+        await().atMost(DEADLINE).until(() -> queue.deleted.size() == 12);
     }
 
     @Test
