@@ -39,9 +39,14 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * <ul>
  * <li>latency: one daemon; objects written at {@code --rate} per second for {@code --seconds}, each followed by its
  * S3 event; the time from the event sent to the copy visible (HEAD answers 200), polled by four threads every few
- * milliseconds: p50, p90, p99, max.</li>
+ * milliseconds: p50, p90, p99, max, in two rows: the events sent in the first {@code --cold-seconds} (default 10)
+ * after the daemon's start, while its JVM, S3Proxy's and ElasticMQ's still compile their code on the same two cores,
+ * and those sent after (a daemon that has been running). Every event's latency goes to WORK/latency.tsv.</li>
  * <li>throughput: for each count of {@code --instances} (for example 1,2), that many daemons on one queue, a backlog
- * of {@code --backlog} events sent at once; events per second from the first sent to the last copy listed.</li>
+ * of {@code --backlog} events sent at once; events per second from the first sent to the last copy listed. On the
+ * server of {@code --endpoint}, and again on {@code --slow-endpoint} when given: an S3Proxy that answers every
+ * request {@code --slow-latency-ms} late (its latency middleware), where the daemons wait on S3 rather than share
+ * the machine's two cores with the servers, so the count of daemons, not the CPU, decides the rate.</li>
  * </ul>
  * Prints one Markdown table. S3 credentials from BENCH_ACCESS_KEY and BENCH_SECRET_KEY.
  */
@@ -49,12 +54,12 @@ public final class EventBench {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final BenchArgs args;
-    private final URI endpoint;
     private final String accessKey = System.getenv("BENCH_ACCESS_KEY");
     private final String secretKey = System.getenv("BENCH_SECRET_KEY");
     private final Path ferry;
     private final Path work;
-    private final S3Client s3;
+    /** The server of the latency measure and the first throughput measures. */
+    private final Server server;
     private final SqsClient sqs;
     private final URI sqsEndpoint;
     private final List<String> rows = new ArrayList<>();
@@ -62,15 +67,23 @@ public final class EventBench {
 
     private EventBench(BenchArgs args, URI sqsEndpoint) {
         this.args = args;
-        this.endpoint = URI.create(args.get("endpoint"));
         this.ferry = args.path("ferry");
         this.work = args.path("work");
         this.sqsEndpoint = sqsEndpoint;
-        this.s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
-                .build();
+        this.server = server(URI.create(args.get("endpoint")), "loopback");
         this.sqs = SqsClient.builder().endpointOverride(sqsEndpoint).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build();
+    }
+
+    /** An S3 server the daemons copy on, the bench's client of it, and its name in the table. */
+    private record Server(URI endpoint, S3Client s3, String label) {
+    }
+
+    private Server server(URI endpoint, String label) {
+        return new Server(endpoint, S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .build(), label);
     }
 
     public static void main(String[] argv) throws Exception {
@@ -82,9 +95,16 @@ public final class EventBench {
             if (args.integer("seconds", 60) > 0) {
                 bench.latency(args.integer("rate", 100), args.integer("seconds", 60));
             }
-            for (String n : args.get("instances", "1,2").split(",")) {
-                if (!n.isBlank()) {
-                    bench.throughput(Integer.parseInt(n.strip()), args.integer("backlog", 2000));
+            List<Server> servers = new ArrayList<>(List.of(bench.server));
+            if (!args.get("slow-endpoint", "").isBlank()) {
+                servers.add(bench.server(URI.create(args.get("slow-endpoint")),
+                        "S3 " + args.integer("slow-latency-ms", 20) + " ms late"));
+            }
+            for (Server server : servers) {
+                for (String n : args.get("instances", "1,2").split(",")) {
+                    if (!n.isBlank()) {
+                        bench.throughput(server, Integer.parseInt(n.strip()), args.integer("backlog", 2000));
+                    }
                 }
             }
             bench.print();
@@ -95,10 +115,15 @@ public final class EventBench {
     }
 
     /** One job's buckets and queue, fresh for each measurement. */
-    private record Setup(String source, String destination, String queue, Path config) {
+    private record Setup(Server server, String source, String destination, String queue, Path config) {
+        S3Client s3() {
+            return server.s3();
+        }
     }
 
-    private Setup setup() throws IOException {
+    private Setup setup(Server server) throws IOException {
+        URI endpoint = server.endpoint();
+        S3Client s3 = server.s3();
         int n = ++round;
         String src = "evsrc" + n + "-" + ProcessHandle.current().pid();
         String dst = "evdst" + n + "-" + ProcessHandle.current().pid();
@@ -118,7 +143,7 @@ public final class EventBench {
                     sqs: {url: "%s", region: us-east-1, access_key: x, secret_access_key: x}
                 skip-fullsync: true
                 """.formatted(src, endpoint, accessKey, secretKey, dst, endpoint, accessKey, secretKey, queue));
-        return new Setup(src, dst, queue, config);
+        return new Setup(server, src, dst, queue, config);
     }
 
     /** Starts a daemon of {@code s}; returns it once /status answers. */
@@ -184,7 +209,7 @@ public final class EventBench {
 
     private boolean visible(Setup s, String key) {
         try {
-            s3.headObject(b -> b.bucket(s.destination()).key("out/" + key.substring("in/".length())));
+            s.s3().headObject(b -> b.bucket(s.destination()).key("out/" + key.substring("in/".length())));
             return true;
         } catch (NoSuchKeyException e) {
             return false;
@@ -199,7 +224,7 @@ public final class EventBench {
     /** Sends one event and waits until its copy is visible: the daemon is following its queue. */
     private void warmUp(Setup s) throws InterruptedException {
         String key = "in/warm-up.bin";
-        s3.putObject(b -> b.bucket(s.source()).key(key), RequestBody.fromBytes(BODY));
+        s.s3().putObject(b -> b.bucket(s.source()).key(key), RequestBody.fromBytes(BODY));
         sqs.sendMessage(b -> b.queueUrl(s.queue()).messageBody(event(s, key, 1)));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!visible(s, key)) {
@@ -211,8 +236,9 @@ public final class EventBench {
     }
 
     private void latency(int rate, int seconds) throws Exception {
-        Setup s = setup();
+        Setup s = setup(server);
         Process daemon = start(s, "latency");
+        long started = System.nanoTime();
         try {
             warmUp(s);
             int total = rate * seconds;
@@ -279,12 +305,34 @@ public final class EventBench {
                 }
             }
             double achieved = total / (sendingTook / 1e9);
-            rows.add(String.format("| latency | 1 | %d at %.0f/s | %d | %d | %d | %d | %s |", total, achieved,
-                    Stats.percentile(ms, 50), Stats.percentile(ms, 90), Stats.percentile(ms, 99),
-                    Stats.percentile(ms, 100), missing == 0 ? "-" : missing + " not copied within 120 s"));
+            StringBuilder tsv = new StringBuilder("event\tsent_ms\tlatency_ms\n");
+            for (int i = 0; i < total; i++) {
+                tsv.append(i).append('\t').append(TimeUnit.NANOSECONDS.toMillis(sent[i] - origin)).append('\t')
+                        .append(seen[i] == 0 ? "-" : Long.toString(ms[i])).append('\n');
+            }
+            Files.writeString(work.resolve("latency.tsv"), tsv);
+            long cold = started + TimeUnit.SECONDS.toNanos(args.integer("cold-seconds", 10));
+            List<Long> early = new ArrayList<>();
+            List<Long> late = new ArrayList<>();
+            for (int i = 0; i < total; i++) {
+                (sent[i] < cold ? early : late).add(ms[i]);
+            }
+            latencyRow("first " + args.integer("cold-seconds", 10) + " s after start", early, achieved);
+            latencyRow("after that", late, achieved);
         } finally {
             stop(List.of(daemon));
         }
+    }
+
+    private void latencyRow(String when, List<Long> latencies, double rate) {
+        if (latencies.isEmpty()) {
+            return;
+        }
+        long[] ms = latencies.stream().mapToLong(Long::longValue).toArray();
+        long missing = latencies.stream().filter(l -> l == Long.MAX_VALUE).count();
+        rows.add(String.format("| latency, %s | 1 | %d at %.0f/s | %d | %d | %d | %d | %s |", when, ms.length, rate,
+                Stats.percentile(ms, 50), Stats.percentile(ms, 90), Stats.percentile(ms, 99),
+                Stats.percentile(ms, 100), missing == 0 ? "-" : missing + " not copied within 120 s"));
     }
 
     /** Writes the source objects of events 0 to n-1 (before their events, as S3 would). */
@@ -292,7 +340,7 @@ public final class EventBench {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         for (int i = 0; i < n; i++) {
             String key = key(i);
-            pool.submit(() -> etags.put(s.source() + "/" + key, s3.putObject(b -> b.bucket(s.source()).key(key),
+            pool.submit(() -> etags.put(s.source() + "/" + key, s.s3().putObject(b -> b.bucket(s.source()).key(key),
                     RequestBody.fromBytes(BODY)).eTag().replace("\"", "")));
         }
         pool.shutdown();
@@ -305,8 +353,8 @@ public final class EventBench {
         return String.format("in/k%02d/object %06d.bin", i % 100, i);
     }
 
-    private void throughput(int instances, int backlog) throws Exception {
-        Setup s = setup();
+    private void throughput(Server server, int instances, int backlog) throws Exception {
+        Setup s = setup(server);
         putAll(s, backlog);
         List<Process> daemons = new ArrayList<>();
         try {
@@ -327,7 +375,7 @@ public final class EventBench {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
             long copied = 0;
             while (System.nanoTime() < deadline) {
-                copied = s3.listObjectsV2Paginator(b -> b.bucket(s.destination()).prefix("out/k")).contents()
+                copied = s.s3().listObjectsV2Paginator(b -> b.bucket(s.destination()).prefix("out/k")).contents()
                         .stream().count();
                 if (copied >= backlog) {
                     break;
@@ -335,8 +383,8 @@ public final class EventBench {
                 Thread.sleep(100);
             }
             double took = (System.nanoTime() - origin) / 1e9;
-            rows.add(String.format("| throughput | %d | %d backlog | - | - | - | - | %.0f events/s%s |", instances,
-                    backlog, copied / took, copied < backlog ? " (" + (backlog - copied) + " not copied in 600 s)"
+            rows.add(String.format("| throughput, %s | %d | %d backlog | - | - | - | - | %.0f events/s%s |",
+                    server.label(), instances, backlog, copied / took, copied < backlog ? " (" + (backlog - copied) + " not copied in 600 s)"
                             : ""));
         } finally {
             stop(daemons);
