@@ -40,8 +40,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * <li>latency: one daemon; objects written at {@code --rate} per second for {@code --seconds}, each followed by its
  * S3 event; the time from the event sent to the copy visible (HEAD answers 200), polled by four threads every few
  * milliseconds: p50, p90, p99, max, in two rows: the events sent in the first {@code --cold-seconds} (default 10)
- * after the daemon's start, while its JVM, S3Proxy's and ElasticMQ's still compile their code on the same two cores,
- * and those sent after (a daemon that has been running). Every event's latency goes to WORK/latency.tsv.</li>
+ * of the load, while the daemon's JVM, S3Proxy's and ElasticMQ's still compile the code it runs on the same two
+ * cores, and those sent after (a daemon that has been at work). Every event's latency goes to WORK/latency.tsv.</li>
  * <li>throughput: for each count of {@code --instances} (for example 1,2), that many daemons on one queue, a backlog
  * of {@code --backlog} events sent at once; events per second from the first sent to the last copy listed. On the
  * server of {@code --endpoint}, and again on {@code --slow-endpoint} when given: an S3Proxy that answers every
@@ -238,7 +238,6 @@ public final class EventBench {
     private void latency(int rate, int seconds) throws Exception {
         Setup s = setup(server);
         Process daemon = start(s, "latency");
-        long started = System.nanoTime();
         try {
             warmUp(s);
             int total = rate * seconds;
@@ -311,13 +310,13 @@ public final class EventBench {
                         .append(seen[i] == 0 ? "-" : Long.toString(ms[i])).append('\n');
             }
             Files.writeString(work.resolve("latency.tsv"), tsv);
-            long cold = started + TimeUnit.SECONDS.toNanos(args.integer("cold-seconds", 10));
+            long cold = origin + TimeUnit.SECONDS.toNanos(args.integer("cold-seconds", 10));
             List<Long> early = new ArrayList<>();
             List<Long> late = new ArrayList<>();
             for (int i = 0; i < total; i++) {
                 (sent[i] < cold ? early : late).add(ms[i]);
             }
-            latencyRow("first " + args.integer("cold-seconds", 10) + " s after start", early, achieved);
+            latencyRow("first " + args.integer("cold-seconds", 10) + " s of events", early, achieved);
             latencyRow("after that", late, achieved);
         } finally {
             stop(List.of(daemon));
