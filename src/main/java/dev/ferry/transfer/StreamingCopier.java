@@ -133,13 +133,8 @@ public final class StreamingCopier implements AutoCloseable {
                             + length, null);
                 }
                 readFully(subject, in, buffer, length, "the object");
-            } catch (IOException e) {
-                throw new TransferException(FailureKind.RETRYABLE, subject + ": reading the source failed ("
-                        + e.getClass().getSimpleName() + "); retried", e);
-            } catch (TransferException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw failures.remote(subject, "cannot read the source object", e);
+            } catch (IOException | RuntimeException e) {
+                throw readFailed(subject, e);
             }
             Map<String, String> tags = tagCount != null && tagCount > 0
                     ? Tags.read(source, r.sourceBucket(), r.sourceKey(), subject, failures) : Map.of();
@@ -212,17 +207,21 @@ public final class StreamingCopier implements AutoCloseable {
     }
 
     /** Reads {@code length} bytes of the source's {@code range} into {@code buffer}, conditional on its ETag. */
+    /** A failed read of the source: an I/O error in the body is retried, the rest is what S3 answered. */
+    private TransferException readFailed(String subject, Exception e) {
+        if (e instanceof IOException) {
+            return new TransferException(FailureKind.RETRYABLE, subject + ": reading the source failed ("
+                    + e.getClass().getSimpleName() + "); retried", e);
+        }
+        return failures.remote(subject, "cannot read the source object", e);
+    }
+
     private void read(String subject, CopyRequest r, SourceObject src, String range, byte[] buffer, int length) {
         try (ResponseInputStream<GetObjectResponse> in = source.getObject(b -> b.bucket(r.sourceBucket())
                 .key(r.sourceKey()).range(range).ifMatch(ServerSideCopier.quoted(src.etag())))) {
             readFully(subject, in, buffer, length, range);
-        } catch (IOException e) {
-            throw new TransferException(FailureKind.RETRYABLE, subject + ": reading the source failed ("
-                    + e.getClass().getSimpleName() + "); retried", e);
-        } catch (TransferException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw failures.remote(subject, "cannot read the source object", e);
+        } catch (IOException | RuntimeException e) {
+            throw readFailed(subject, e);
         }
     }
 
