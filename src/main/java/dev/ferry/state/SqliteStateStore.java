@@ -115,6 +115,7 @@ public final class SqliteStateStore implements StateStore {
         } catch (IOException e) {
             throw new StateStoreException("sqlite " + file + ": open failed: cannot create its folder: " + e, e);
         }
+        loadNativeLibrary(file);
         Connection c = null;
         try {
             c = connect(file, instance);
@@ -122,6 +123,26 @@ public final class SqliteStateStore implements StateStore {
         } catch (SQLException e) {
             closeQuietly(c);
             throw failure("open", file, e);
+        }
+    }
+
+    /**
+     * Loads SQLite's native library, or says why it cannot: the driver's own error is only "Error opening
+     * connection", which reads as a problem of the state file. Unless told where an unpacked copy is
+     * ({@code -Dorg.sqlite.lib.path}, which bin/ferry gives), the driver unpacks the library into the temporary
+     * folder, so a full or read-only {@code java.io.tmpdir} stops it.
+     */
+    private static void loadNativeLibrary(Path file) {
+        try {
+            org.sqlite.SQLiteJDBCLoader.initialize();
+        } catch (Exception e) {
+            String given = System.getProperty("org.sqlite.lib.path");
+            throw new StateStoreException("sqlite " + file + ": open failed: SQLite's native library cannot be loaded ("
+                    + e.getMessage() + "): " + (given != null ? "-Dorg.sqlite.lib.path=" + given
+                            + " holds none that loads here, and " : "")
+                    + "the driver unpacks it into the temporary folder " + System.getProperty("java.io.tmpdir")
+                    + " (java.io.tmpdir), which must exist, be writable and not be full; bin/ferry gives the driver an "
+                    + "unpacked copy (docs/operations.md, \"Temporary folder\")", e);
         }
     }
 

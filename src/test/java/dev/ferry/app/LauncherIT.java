@@ -220,6 +220,39 @@ class LauncherIT {
     }
 
     @Test
+    void sqlitesLibraryComesFromBesideTheJarSoATemporaryFolderThatCannotBeWrittenStopsNoStart() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").equals("Linux")
+                && System.getProperty("os.arch").matches("amd64|x86_64|aarch64"), "bin/ferry ships it for Linux");
+        Path notAFolder = Files.writeString(tmp.resolve("not-a-folder"), "x");
+        Path tmpdir = notAFolder.resolve("tmp"); // neither there nor possible: a full or read-only /tmp alike
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("a.txt"), "a");
+        Map<String, String> env = env();
+        env.put("AWS_ACCESS_KEY_ID", "x");
+        env.put("AWS_SECRET_ACCESS_KEY", "y");
+        env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:9"); // nothing listens: the sync fails after the store opens
+
+        env.put("FERRY_JAVA_OPTS", "-Djava.io.tmpdir=" + tmpdir);
+        Path state = tmp.resolve("state");
+        Result launched = run(env, LAUNCHER.toString(), "sync", src.toString(), "s3://bucket", "--state-dir",
+                state.toString(), "--no-progress");
+        assertThat(launched.err()).doesNotContain("cannot open the state store");
+        assertThat(launched.out()).contains("cannot list objects");
+        try (Stream<Path> files = Files.walk(state)) {
+            assertThat(files.filter(p -> p.getFileName().toString().equals("ferry.db"))).hasSize(1);
+        }
+
+        // without the launcher, the driver must unpack it there, and the error says so rather than blame the file
+        env.remove("FERRY_JAVA_OPTS");
+        Result bare = run(env, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmpdir, "-jar", ROOT.resolve("target/ferry.jar").toString(), "sync",
+                src.toString(), "s3://bucket", "--state-dir", tmp.resolve("state2").toString(), "--no-progress");
+        assertThat(bare.exit()).isEqualTo(1);
+        assertThat(bare.err()).contains("SQLite's native library cannot be loaded")
+                .contains("temporary folder " + tmpdir + " (java.io.tmpdir)");
+    }
+
+    @Test
     void failsWithOneLineWithoutJavaOrJar() throws Exception {
         Map<String, String> env = env();
         env.put("JAVA_HOME", tmp.resolve("no-such-jdk").toString());
