@@ -5,11 +5,14 @@ import dev.ferry.core.RecordKeeper;
 import dev.ferry.queue.Backoff;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,6 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +58,7 @@ public final class EventFollower implements AutoCloseable {
      */
     static final Duration WAIT = Duration.ofSeconds(20);
     /** SQS's largest batch. */
-    static final int BATCH = 10;
+    static final int BATCH = EventQueueClient.MAX_BATCH;
     /**
      * The default {@code visibility_timeout}, how long a received message stays invisible to other consumers: long
      * enough for most copies, short enough that a message whose consumer died returns within a minute. Extended
@@ -78,6 +82,9 @@ public final class EventFollower implements AutoCloseable {
     private volatile ExecutorService pool;
     private final ScheduledExecutorService timer;
     private final Set<EventQueueClient.Message> handling = ConcurrentHashMap.newKeySet();
+    /** Handled messages waiting for their delete ({@link #acknowledge}), and the lock of the thread sending it. */
+    private final java.util.Queue<EventQueueClient.Message> unacknowledged = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock deleting = new ReentrantLock();
     /** Ids of malformed messages already logged and counted: each comes back until the DLQ takes it. */
     private final Set<String> malformedSeen = java.util.Collections.newSetFromMap(
             new java.util.LinkedHashMap<String, Boolean>() {
@@ -268,14 +275,51 @@ public final class EventFollower implements AutoCloseable {
             }
         }
         if (acknowledge && stopping.getCount() > 0) {
+            acknowledge(m);
+        }
+    }
+
+    /**
+     * Deletes a handled message from the queue, together with those other threads handled meanwhile: the thread
+     * that finds no delete under way sends the waiting ones, up to {@link EventQueueClient#MAX_BATCH} a request,
+     * until none waits; the others leave theirs and return. At a few messages a second each is deleted alone and at
+     * once; under load one request deletes many, a request per message less for the queue and this process.
+     */
+    private void acknowledge(EventQueueClient.Message m) {
+        unacknowledged.add(m);
+        while (!unacknowledged.isEmpty() && deleting.tryLock()) { // re-checked after unlock: none is left behind
             try {
-                queue.delete(m);
-                events.acknowledged.incrementAndGet();
-            } catch (RuntimeException e) {
-                log.warn("{}: message {} was handled but not deleted (it will be handled again, which copies "
-                        + "nothing more): {}", name, m.id(), e.getMessage());
+                List<EventQueueClient.Message> batch = new ArrayList<>();
+                for (EventQueueClient.Message next; (next = unacknowledged.poll()) != null; ) {
+                    batch.add(next);
+                    if (batch.size() == EventQueueClient.MAX_BATCH || unacknowledged.isEmpty()) {
+                        deleteAll(batch);
+                        batch.clear();
+                    }
+                }
+                deleteAll(batch);
+            } finally {
+                deleting.unlock();
             }
         }
+    }
+
+    private void deleteAll(List<EventQueueClient.Message> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        Map<String, String> failed;
+        try {
+            failed = queue.delete(batch);
+        } catch (RuntimeException e) {
+            failed = new java.util.LinkedHashMap<>();
+            for (EventQueueClient.Message m : batch) {
+                failed.put(m.id(), e.getMessage());
+            }
+        }
+        events.acknowledged.addAndGet(batch.size() - failed.size());
+        failed.forEach((id, why) -> log.warn("{}: message {} was handled but not deleted (it will be handled again, "
+                + "which copies nothing more): {}", name, id, why));
     }
 
     /** Every heartbeat: the visibility of the messages being handled, and the queue's depth for /status. */

@@ -2,6 +2,7 @@ package dev.ferry.replicate;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -39,8 +40,16 @@ public interface EventQueueClient extends AutoCloseable {
      */
     List<Message> receive(int max, Duration wait, Duration visibility);
 
-    /** Deletes a handled message. */
-    void delete(Message message);
+    /**
+     * Deletes handled messages, at most {@link #MAX_BATCH} in one request.
+     *
+     * @return the ids of those the queue did not delete, each with its reason; empty when all were deleted
+     * @throws QueueException when the request failed as a whole
+     */
+    Map<String, String> delete(List<Message> messages);
+
+    /** The most messages one receive or one delete takes (SQS's limit). */
+    int MAX_BATCH = 10;
 
     /** Keeps a message invisible for {@code visibility} from now (a long copy is still under way). */
     void extend(Message message, Duration visibility);

@@ -3,8 +3,11 @@ package dev.ferry.sqs;
 import dev.ferry.replicate.EventQueueClient;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,6 +21,8 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 
@@ -91,11 +96,24 @@ public final class SqsEventQueue implements EventQueueClient {
     }
 
     @Override
-    public void delete(Message message) {
+    public Map<String, String> delete(List<Message> messages) {
+        if (messages.isEmpty()) {
+            return Map.of();
+        }
+        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) { // entry ids are the batch's own: message ids may repeat
+            entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
+                    .receiptHandle(messages.get(i).receiptHandle()).build());
+        }
         try {
-            sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
+            Map<String, String> failed = new LinkedHashMap<>();
+            for (BatchResultErrorEntry e : sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(entries)).failed()) {
+                failed.put(messages.get(Integer.parseInt(e.id())).id(), e.code() + (e.message() == null ? ""
+                        : ": " + e.message()));
+            }
+            return failed;
         } catch (RuntimeException e) {
-            throw failure("delete message " + message.id(), e);
+            throw failure("delete " + messages.size() + (messages.size() == 1 ? " message" : " messages"), e);
         }
     }
 

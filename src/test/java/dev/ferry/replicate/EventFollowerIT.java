@@ -183,6 +183,28 @@ class EventFollowerIT {
     }
 
     @Test
+    void oneRequestDeletesSeveralMessagesAndNamesThoseTheQueueRefused() {
+        for (int i = 0; i < 3; i++) {
+            send("{\"n\":" + i + "}");
+        }
+        try (SqsEventQueue client = SqsEventQueue.create(queue, Optional.empty(), Optional.empty(), Optional.of("x"),
+                Optional.of("x"))) {
+            List<EventQueueClient.Message> got = new java.util.ArrayList<>();
+            await().atMost(DEADLINE).until(() -> {
+                got.addAll(client.receive(10, Duration.ofSeconds(1), Duration.ofSeconds(30)));
+                return got.size() == 3;
+            });
+            EventQueueClient.Message stale = new EventQueueClient.Message("stale-id", "no-such-receipt-handle", "{}");
+
+            Map<String, String> refused = client.delete(List.of(got.get(0), got.get(1), got.get(2), stale));
+
+            assertThat(refused).containsOnlyKeys("stale-id");
+            assertThat(refused.get("stale-id")).isNotBlank();
+            assertThat(onQueue(queue)).isZero();
+        }
+    }
+
+    @Test
     void aCreatedEventCopiesTheObjectWithThePrefixRemappedRecordsItAndDeletesTheMessage() {
         put(src, "srcfolder/sub/a.txt", "alpha");
         follow(false);

@@ -168,6 +168,27 @@ class EventFollowerTest {
     }
 
     @Test
+    void messagesHandledWhileADeleteIsUnderWayAreDeletedTogetherInOneRequest() {
+        queue.deleteGate = new java.util.concurrent.CountDownLatch(1); // the queue is slow to answer deletes
+        for (int i = 0; i < 6; i++) {
+            put("in/k" + i + ".txt");
+            queue.offer(new EventQueueClient.Message("m" + i, "h-m" + i, created("in/k" + i + ".txt")));
+        }
+        follow(Backoff.standard(), 6);
+
+        // one thread waits on its delete; the other five copies are done meanwhile and wait for theirs
+        await().atMost(DEADLINE).until(() -> copied.size() == 6 && queue.deleteCalls.get() == 1
+                && stats.snapshot().events().orElseThrow().inFlight() == 1);
+        assertThat(queue.deleted).isEmpty();
+        queue.deleteGate.countDown();
+
+        await().atMost(DEADLINE).until(() -> queue.deleted.size() == 6);
+        assertThat(queue.deleted).containsExactlyInAnyOrder("m0", "m1", "m2", "m3", "m4", "m5");
+        assertThat(queue.deleteCalls.get()).isLessThanOrEqualTo(2);
+        await().atMost(DEADLINE).until(() -> stats.snapshot().events().orElseThrow().inFlight() == 0);
+    }
+
+    @Test
     void closingEndsTheReceivingThreadAndThePoolAndLeavesAnUnfinishedMessageToTheQueue() {
         put("in/slow.txt");
         EventFollower f = follow(Backoff.standard());
@@ -262,6 +283,9 @@ class EventFollowerTest {
     static final class FakeQueue implements EventQueueClient {
         final LinkedBlockingQueue<Message> waiting = new LinkedBlockingQueue<>();
         final List<String> deleted = new CopyOnWriteArrayList<>();
+        final AtomicInteger deleteCalls = new AtomicInteger();
+        /** Holds every delete until counted down (it is counted down unless a test sets another). */
+        volatile java.util.concurrent.CountDownLatch deleteGate = new java.util.concurrent.CountDownLatch(0);
         final List<String> extended = new CopyOnWriteArrayList<>();
         final AtomicInteger receives = new AtomicInteger();
         /** The most messages each receive asked for. */
@@ -299,8 +323,15 @@ class EventFollowerTest {
         }
 
         @Override
-        public void delete(Message message) {
-            deleted.add(message.id());
+        public Map<String, String> delete(List<Message> messages) {
+            deleteCalls.incrementAndGet();
+            try {
+                deleteGate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            messages.forEach(m -> deleted.add(m.id()));
+            return Map.of();
         }
 
         @Override
