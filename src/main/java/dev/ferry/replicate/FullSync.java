@@ -121,18 +121,28 @@ public final class FullSync {
         for (Replica r : replicas) {
             Lines lines = new Lines();
             long same = 0;
+            List<SyncDecision> differences = new ArrayList<>();
             try (Stream<RemoteEntry> src = source.entries();
                     Stream<RemoteEntry> dst = r.store().list(r.bucket(), r.prefix())) {
                 FullSyncMerge merge = merge(r, src, dst);
                 while (merge.hasNext()) {
                     SyncDecision next = merge.next();
-                    if (next instanceof SyncDecision.Copy c) {
-                        lines.add(describe(c) + ": " + url(r, c.destinationKey()));
-                    } else if (next instanceof SyncDecision.Delete d) {
-                        lines.add("extra (delete: true would delete it): " + url(r, d.destinationKey()));
-                    } else {
+                    if (next instanceof SyncDecision.Same) {
                         same++;
+                    } else {
+                        differences.add(next);
                     }
+                }
+                if (merge.outOfOrder()) { // pairs the merge may have missed: each looked up on the other side
+                    warnOrder(r, merge);
+                    int before = differences.size();
+                    differences.removeIf(d -> !stillDiffers(r, d));
+                    same += before - differences.size();
+                }
+                for (SyncDecision d : differences) {
+                    lines.add(d instanceof SyncDecision.Copy c ? describe(c) + ": " + url(r, c.destinationKey())
+                            : "extra (delete: true would delete it): " + url(r,
+                                    ((SyncDecision.Delete) d).destinationKey()));
                 }
             } catch (RuntimeException e) {
                 lines.add("cannot compare: " + e.getMessage());
@@ -140,6 +150,34 @@ public final class FullSync {
             out.add(new FullSyncResult.Destination(r.destination().location().url(), 0, 0, same, 0, lines.done()));
         }
         return new FullSyncResult(name, out);
+    }
+
+    /** After a listing out of order: whether a difference holds when each side is asked for the key itself. */
+    private boolean stillDiffers(Replica r, SyncDecision d) {
+        if (d instanceof SyncDecision.Delete del) {
+            return sourceLacks(r, del.destinationKey());
+        }
+        SyncDecision.Copy c = (SyncDecision.Copy) d;
+        if (c.reason() != SyncDecision.Reason.MISSING) {
+            return true;
+        }
+        Optional<dev.ferry.core.RemoteObject> there = r.store().head(r.bucket(), c.destinationKey());
+        return there.isEmpty() || there.get().size() != c.source().size()
+                || !CopyMetadata.sameContent(c.source().etag(), there.get().etag(), there);
+    }
+
+    /** Whether the source holds no key for this destination key (a HEAD, when a listing came out of order). */
+    private boolean sourceLacks(Replica r, String destinationKey) {
+        if (!destinationKey.startsWith(r.prefix())) {
+            return true;
+        }
+        return source.head(source.prefix() + destinationKey.substring(r.prefix().length())).isEmpty();
+    }
+
+    private void warnOrder(Replica r, FullSyncMerge merge) {
+        log.warn("{}: {} and {} are not listed in S3's key order ({}), as some S3-compatible servers list: keys "
+                + "around it are looked up one by one before they are copied, and before a deletion", name,
+                url(r, r.prefix()), "s3://" + source.bucket() + "/" + source.prefix(), merge.disorder().orElse(""));
     }
 
     private static String describe(SyncDecision.Copy c) {
@@ -201,6 +239,12 @@ public final class FullSync {
                 }
             }
             listed = true;
+            if (merge.outOfOrder()) { // a key both sides hold may have read as extra: the source decides
+                warnOrder(r, merge);
+                int before = deletions.size();
+                deletions.removeIf(k -> !sourceLacks(r, k));
+                planned -= before - deletions.size();
+            }
         } catch (RuntimeException e) {
             String why = r.destination().location().url() + ": listing failed, nothing deleted: " + e.getMessage();
             failures.add(why);

@@ -18,6 +18,13 @@ import java.util.Optional;
  *
  * <p>A destination HEAD ({@link Lookup}) is asked only where the listing cannot decide: equal sizes and an
  * ETag on either side that is not a plain MD5 (a multipart object).
+ *
+ * <p>The merge is only right when both listings come in {@link RemoteEntry#KEY_ORDER}, as S3 lists (UTF-8 byte
+ * order). Some S3-compatible servers list in another order (S3Proxy in Java's UTF-16 order, which puts an emoji
+ * before a full-width letter), and then a key both sides hold reads as missing on one side and extra on the other.
+ * So each listing's order is checked as it is read ({@link #outOfOrder()}): from the first key out of order on,
+ * a key that reads as missing is looked up in the destination before it is called missing, and the caller must
+ * look up the source before it deletes what read as extra ({@link FullSync} does).
  */
 public final class FullSyncMerge implements Iterator<SyncDecision> {
 
@@ -38,6 +45,9 @@ public final class FullSyncMerge implements Iterator<SyncDecision> {
     private RemoteEntry src;
     private RemoteEntry dst;
     private SyncDecision next;
+    private String lastSource;
+    private String lastDestination;
+    private String disorder;
 
     /**
      * @param source            the source listing under {@code sourcePrefix}, in key order
@@ -67,15 +77,22 @@ public final class FullSyncMerge implements Iterator<SyncDecision> {
     @Override
     public boolean hasNext() {
         while (next == null) {
-            src = src != null ? src : nextInside(source, sourcePrefix);
-            dst = dst != null ? dst : nextInside(destination, destinationPrefix);
+            if (src == null) {
+                src = nextInside(source, sourcePrefix);
+                lastSource = checkOrder("source", lastSource, src);
+            }
+            if (dst == null) {
+                dst = nextInside(destination, destinationPrefix);
+                lastDestination = checkOrder("destination", lastDestination, dst);
+            }
             if (src == null && dst == null) {
                 return false;
             }
             String mapped = src == null ? null : remap(src.key(), sourcePrefix, destinationPrefix);
             int c = src == null ? 1 : dst == null ? -1 : ORDER.compare(mapped, dst.key());
             if (c < 0) {
-                next = new SyncDecision.Copy(src, mapped, SyncDecision.Reason.MISSING);
+                next = disorder == null ? new SyncDecision.Copy(src, mapped, SyncDecision.Reason.MISSING)
+                        : missingOrElsewhere(src, mapped);
                 src = null;
             } else if (c > 0) {
                 if (delete) {
@@ -99,6 +116,39 @@ public final class FullSyncMerge implements Iterator<SyncDecision> {
         SyncDecision d = next;
         next = null;
         return d;
+    }
+
+    /** Whether a listing came out of {@link RemoteEntry#KEY_ORDER}: the merge may then have mispaired keys. */
+    public boolean outOfOrder() {
+        return disorder != null;
+    }
+
+    /** The first key out of order, for the log ("source: a before b"); empty while the order holds. */
+    public Optional<String> disorder() {
+        return Optional.ofNullable(disorder);
+    }
+
+    private String checkOrder(String side, String last, RemoteEntry e) {
+        if (e == null) {
+            return last;
+        }
+        if (last != null && ORDER.compare(last, e.key()) >= 0 && disorder == null) {
+            disorder = side + " listing: " + e.key() + " after " + last;
+        }
+        return e.key();
+    }
+
+    /** A source key the destination listing seemed to lack while the order does not hold: its HEAD decides. */
+    private SyncDecision missingOrElsewhere(RemoteEntry s, String key) {
+        Optional<RemoteObject> there = lookup.head(key);
+        if (there.isEmpty()) {
+            return new SyncDecision.Copy(s, key, SyncDecision.Reason.MISSING);
+        }
+        if (there.get().size() != s.size()) {
+            return new SyncDecision.Copy(s, key, SyncDecision.Reason.SIZE);
+        }
+        return CopyMetadata.sameContent(s.etag(), there.get().etag(), there) ? new SyncDecision.Same(s, key)
+                : new SyncDecision.Copy(s, key, SyncDecision.Reason.CONTENT);
     }
 
     private SyncDecision compare(RemoteEntry s, String key, RemoteEntry d) {

@@ -280,6 +280,28 @@ class FullSyncIT {
     }
 
     @Test
+    void aServerListingOutOfS3sKeyOrderNeitherDeletesALiveCopyNorReportsFalseDifferences() throws Exception {
+        // S3Proxy lists in Java's UTF-16 order: the emoji (a surrogate pair) before the full-width letter U+FF01,
+        // the other way round from S3's UTF-8 order
+        put(one.client(), src, "o/u-\uD83D\uDE00", "smile");
+        put(one.client(), src, "o/u-\uFF01", "bang");
+        put(one.client(), dst, "p/u-\uFF01", "bang");
+        FullSync sync = sync("o/", List.of(onOne(dst, "p/")), true, new InMemoryRecords());
+
+        FullSyncResult checked = sync.verify();
+        assertThat(checked.destinations().get(0).failures()).containsExactly(
+                "missing: s3://" + dst + "/p/u-\uD83D\uDE00");
+
+        FullSyncResult r = sync.run();
+        assertThat(r.destinations().get(0).deleted()).isZero();
+        assertThat(one.listKeys(dst)).containsExactlyInAnyOrder("p/u-\uD83D\uDE00", "p/u-\uFF01");
+        assertThat(one.readObject(dst, "p/u-\uFF01")).hasValue("bang");
+        assertThat(sync.verify().complete()).isTrue();
+        assertThat(sync.run().destinations().get(0).deleted()).isZero();
+        assertThat(one.listKeys(dst)).containsExactlyInAnyOrder("p/u-\uD83D\uDE00", "p/u-\uFF01");
+    }
+
+    @Test
     void verifyListsEveryDifferenceAndWritesNothing() throws Exception {
         put(one.client(), src, "v/a.txt", "a");
         put(one.client(), src, "v/b.txt", "b");

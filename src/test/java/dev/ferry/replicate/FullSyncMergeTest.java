@@ -44,6 +44,37 @@ class FullSyncMergeTest {
     }
 
     @Test
+    void aListingOutOfKeyOrderIsNoticedAndAKeyReadingAsMissingAfterThatIsLookedUp() {
+        String smile = "srcfolder/u-\uD83D\uDE00"; // after U+FF01 in S3's order, before it in UTF-16's
+        String bang = "srcfolder/u-\uFF01";
+        copyOnDestination("destfolder/u-\uFF01", 1, MD5_A, Map.of());
+        List<RemoteEntry> src = List.of(e(smile, 1, MD5_A), e(bang, 1, MD5_A)); // as a UTF-16-ordered server lists
+        FullSyncMerge merge = new FullSyncMerge(src.iterator(), List.of(e("destfolder/u-\uFF01", 1, MD5_A)).iterator(),
+                "srcfolder/", "destfolder/", true, key -> {
+                    asked.add(key);
+                    return Optional.ofNullable(heads.get(key));
+                });
+        List<SyncDecision> d = new ArrayList<>();
+        merge.forEachRemaining(d::add);
+
+        assertThat(merge.outOfOrder()).isTrue();
+        assertThat(merge.disorder()).hasValueSatisfying(s -> assertThat(s).startsWith("source listing: " + bang));
+        assertThat(d).contains(new SyncDecision.Same(e(bang, 1, MD5_A), "destfolder/u-\uFF01"))
+                .doesNotContain(new SyncDecision.Copy(e(bang, 1, MD5_A), "destfolder/u-\uFF01",
+                        SyncDecision.Reason.MISSING));
+        assertThat(asked).containsExactly("destfolder/u-\uFF01");
+    }
+
+    @Test
+    void listingsInKeyOrderAreNotOutOfOrder() {
+        FullSyncMerge merge = new FullSyncMerge(List.of(e("srcfolder/a", 1, MD5_A), e("srcfolder/b", 1, MD5_A))
+                .iterator(), List.of(e("destfolder/a", 1, MD5_A)).iterator(), "srcfolder/", "destfolder/", true,
+                key -> Optional.empty());
+        merge.forEachRemaining(x -> { });
+        assertThat(merge.outOfOrder()).isFalse();
+    }
+
+    @Test
     void missingSizeAndContentDifferencesAreCopiedWithThePrefixRemapped() {
         List<SyncDecision> d = merge(List.of(e("srcfolder/a", 1, MD5_A), e("srcfolder/b", 1, MD5_A),
                 e("srcfolder/c", 2, MD5_A), e("srcfolder/sub/d", 1, MD5_A)),
