@@ -21,7 +21,27 @@ public record BucketLocation(String bucket, String prefix, Optional<String> regi
 
     /** Same bucket on the same endpoint (the region does not matter: a bucket name is unique per endpoint). */
     public boolean sameBucket(BucketLocation other) {
-        return bucket.equals(other.bucket) && endpoint.equals(other.endpoint);
+        return bucket.equals(other.bucket) && sameEndpoint(endpoint, other.endpoint);
+    }
+
+    /**
+     * Whether two endpoints name one server however they are written: scheme and host in any case, the default
+     * port given or not, a trailing slash or not, and the loopback host by any of its names
+     * ({@code localhost}, {@code 127.0.0.1}, {@code [::1]}).
+     */
+    static boolean sameEndpoint(Optional<URI> a, Optional<URI> b) {
+        return a.map(BucketLocation::canonical).equals(b.map(BucketLocation::canonical));
+    }
+
+    private static String canonical(URI u) {
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String host = u.getHost() == null ? String.valueOf(u.getRawAuthority()) : u.getHost().toLowerCase(java.util.Locale.ROOT);
+        if (host.equals("localhost") || host.equals("[::1]") || host.equals("::1") || host.startsWith("127.")) {
+            host = "loopback";
+        }
+        int port = u.getPort() != -1 ? u.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+        String path = u.getRawPath() == null ? "" : u.getRawPath().replaceAll("/+$", "");
+        return scheme + "://" + host + ":" + port + path;
     }
 
     /** Same bucket, and one prefix is a prefix of the other: writing to one may touch keys of the other. */
@@ -31,7 +51,7 @@ public record BucketLocation(String bucket, String prefix, Optional<String> regi
 
     /** Whether one set of credentials on one endpoint reaches both (a server-side copy may then be used). */
     public boolean sameAccount(BucketLocation other) {
-        return endpoint.equals(other.endpoint) && accessKey.equals(other.accessKey)
+        return sameEndpoint(endpoint, other.endpoint) && accessKey.equals(other.accessKey)
                 && secretAccessKey.equals(other.secretAccessKey);
     }
 

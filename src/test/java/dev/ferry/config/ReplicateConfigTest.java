@@ -261,6 +261,44 @@ class ReplicateConfigTest {
     }
 
     @Test
+    void oneServerWrittenTwoWaysIsOneServerForTheseChecks() throws IOException {
+        String global = "endpoint: http://127.0.0.1:9000\n";
+        for (String other : new String[] {"http://127.0.0.1:9000/", "http://localhost:9000", "HTTP://LOCALHOST:9000/"}) {
+            assertThat(problems(global + "replicate:\n  - source: {bucket: loop, prefix: data/}\n"
+                    + "    destinations: [{bucket: loop, prefix: data/copy/, endpoint: '" + other + "'}]\n"))
+                    .as(other).singleElement().asString().contains("overlaps the job's source");
+        }
+        assertThat(load(global + "replicate:\n  - source: {bucket: loop, prefix: data/}\n"
+                + "    destinations: [{bucket: loop, prefix: data/copy/, endpoint: 'http://127.0.0.1:9001'}]\n")
+                .replicate()).as("another port is another server").hasSize(1);
+        assertThat(problems("replicate:\n  - source: {bucket: bbb, endpoint: 'https://s3.example.com'}\n"
+                + "    destinations: [{bucket: bbb, prefix: x/, endpoint: 'https://s3.example.com:443/'}]\n"))
+                .singleElement().asString().contains("overlaps the job's source");
+    }
+
+    @Test
+    void jobsThatCopyIntoEachOthersSourcesAreRefusedButAChainIsNot() throws IOException {
+        assertThat(problems("""
+                replicate:
+                  - name: there
+                    source: {bucket: src}
+                    destinations: [{bucket: dst, prefix: d/}]
+                  - name: back
+                    source: {bucket: dst, prefix: d/}
+                    destinations: [{bucket: src, prefix: back/}]
+                """)).singleElement().asString().contains("jobs 'there' -> 'back' -> 'there' copy into each other's sources");
+        assertThat(load("""
+                replicate:
+                  - name: first
+                    source: {bucket: aaa}
+                    destinations: [{bucket: bbb, prefix: from-a/}]
+                  - name: second
+                    source: {bucket: bbb, prefix: from-a/}
+                    destinations: [{bucket: ccc}]
+                """).replicate()).hasSize(2);
+    }
+
+    @Test
     void overlappingDestinationPrefixesAreRefusedAcrossJobsAndSites() throws IOException {
         assertThat(problems("""
                 replicate:
