@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * that changes after a full sync listed it is the next full sync's, whichever copy landed last; so its copies are
  * not confirmed, one HEAD fewer each.
  *
- * <p>A copy of a single-part object (a plain MD5 ETag) with no metadata but Ferry's goes to a server-side replica
+ * <p>In a job without an event queue, a copy of a single-part object (a plain MD5 ETag) with no metadata but Ferry's goes to a server-side replica
  * without that metadata: the copy's ETag is then the source's, which says the same ({@link CopyMetadata#sameContent}),
  * and the copier needs no HEAD of the source to carry its metadata over (one request per copy instead of two). A
  * replica whose copies come out with other ETags (KMS encryption) gets the metadata from its first such copy on,
@@ -180,10 +180,13 @@ final class ConfirmedCopy {
 
     /**
      * Whether a copy may go without Ferry's metadata: a server-side copy of a single-part object (plain MD5 ETag,
-     * which its copy keeps) with no other metadata to add, to a replica not known to change ETags.
+     * which its copy keeps) with no other metadata to add, to a replica not known to change ETags, in a job without
+     * an event queue. A bare copy takes the source's metadata as it is, and a source that is itself a copy (a chain
+     * of jobs) carries the sequencer of its own source's events: with events, that would make this job's newer
+     * events look older than the copy and be skipped.
      */
     private boolean bare(Version v, Replica r, Map<String, String> extra) {
-        return extra.isEmpty() && r.serverSide() && CopyMetadata.isPlainMd5(v.etag()) && !etagsDiffer.contains(r)
+        return !confirm && extra.isEmpty() && r.serverSide() && CopyMetadata.isPlainMd5(v.etag()) && !etagsDiffer.contains(r)
                 && r.options().serverSideEncryption().filter(e -> e.startsWith("aws:kms")).isEmpty();
     }
 

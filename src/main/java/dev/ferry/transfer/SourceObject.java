@@ -41,9 +41,15 @@ record SourceObject(long size, String etag, Optional<String> contentType, Map<St
     /** The source's user metadata with {@code added} on top. */
     Map<String, String> metadataWith(Map<String, String> added) {
         Map<String, String> m = new HashMap<>(metadata);
+        // a source that is itself a copy (a chain of jobs) carries what its own copy recorded of its source: that
+        // describes another object, and its event sequencer would make this copy's newer events look older
+        m.keySet().removeIf(k -> k.toLowerCase(java.util.Locale.ROOT).startsWith(COPY_RECORD_PREFIX));
         m.putAll(added);
         return m;
     }
+
+    /** The user metadata a replication copy records of its source ({@code ferry-source-etag}, -md5, -sequencer). */
+    static final String COPY_RECORD_PREFIX = "ferry-source-";
 
     /**
      * The copy's PUT of {@code r}: its destination, what travels from the source, Ferry's metadata, the

@@ -285,6 +285,25 @@ class ConfirmedCopyIT {
     }
 
     @Test
+    void aSourceThatIsItselfACopyPassesOnNoneOfItsCopyRecordSoNewerEventsStillCopy() {
+        // the source object was copied into this bucket by an upstream job, whose events had higher sequencers
+        s3.client().putObject(b -> b.bucket(src).key("in/k.txt").metadata(java.util.Map.of(
+                CopyMetadata.SOURCE_SEQUENCER, "0055AED6DCD90281E5", CopyMetadata.SOURCE_ETAG, "upstream-etag",
+                "owner", "bob")), RequestBody.fromString("old content"));
+        ConfirmedCopy.Version listed = ConfirmedCopy.Version.of(store.head(src, "in/k.txt").orElseThrow());
+        new ConfirmedCopy(source, true).copy("in/k.txt", listed, replica(copier::copy), "out/k.txt",
+                java.util.Map.of()); // a full sync of a job with a queue
+
+        java.util.Map<String, String> meta = store.head(dst, "out/k.txt").orElseThrow().metadata();
+        assertThat(meta).doesNotContainKey(CopyMetadata.SOURCE_SEQUENCER).containsEntry("owner", "bob")
+                .containsEntry(CopyMetadata.SOURCE_ETAG, listed.etag());
+
+        put("new content"); // this bucket's own event, with a sequencer lower than the upstream one
+        assertThat(applier(copier::copy, false).apply("m1", created("0000000000000A0001"))).isTrue();
+        assertThat(held()).hasValue("new content");
+    }
+
+    @Test
     void anEventForAnObjectAFullSyncCopiedWithoutMetadataIsADuplicate() {
         put("copied by a full sync");
         ConfirmedCopy.Version listed = ConfirmedCopy.Version.of(store.head(src, "in/k.txt").orElseThrow());
