@@ -180,9 +180,20 @@ final class ReplicateParser {
         }
     }
 
-    /** access_key and secret_access_key come together, each from the entry or globally. */
+    /**
+     * access_key and secret_access_key come together: both from the entry, or both from the global keys. One of
+     * them on the entry would be paired with the other of the global keys, another account's.
+     */
     private void pair(Map<ReplicateKey, Object> v, Given given, String where) {
-        if (!given.bad() && v.containsKey(ReplicateKey.ACCESS_KEY) != v.containsKey(ReplicateKey.SECRET_ACCESS_KEY)) {
+        if (given.bad()) {
+            return;
+        }
+        Map<ReplicateKey, Object> own = given.values();
+        if (own.containsKey(ReplicateKey.ACCESS_KEY) != own.containsKey(ReplicateKey.SECRET_ACCESS_KEY)) {
+            problems.add(where + ": " + (own.containsKey(ReplicateKey.ACCESS_KEY) ? "access_key without "
+                    + "secret_access_key" : "secret_access_key without access_key") + "; set both here (the global "
+                    + "one is another account's), or neither to use the global keys");
+        } else if (v.containsKey(ReplicateKey.ACCESS_KEY) != v.containsKey(ReplicateKey.SECRET_ACCESS_KEY)) {
             problems.add(where + ": access_key and secret_access_key must be set together (here or globally)");
         }
     }

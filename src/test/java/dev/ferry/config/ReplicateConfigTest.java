@@ -261,6 +261,17 @@ class ReplicateConfigTest {
     }
 
     @Test
+    void anEntryWithOnlyOneOfItsKeysIsRefusedEvenWhenTheGlobalKeysCouldPairIt() {
+        String global = "access_key: keyA\nsecret_access_key: secretAAAAAAAAAAAAAAAA\n";
+        assertThat(problems(global + "replicate:\n  - source: {bucket: src}\n"
+                + "    destinations: [{bucket: dst, access_key: keyB}]\n")).singleElement().asString()
+                .contains("destinations[1]: access_key without secret_access_key").doesNotContain("secretAAAA");
+        assertThat(problems(global + "replicate:\n  - source: {bucket: src, secret_access_key: TOPSECRETVALUE123}\n"
+                + "    destinations: [{bucket: dst}]\n")).singleElement().asString()
+                .contains("source: secret_access_key without access_key").doesNotContain("TOPSECRET");
+    }
+
+    @Test
     void oneServerWrittenTwoWaysIsOneServerForTheseChecks() throws IOException {
         String global = "endpoint: http://127.0.0.1:9000\n";
         for (String other : new String[] {"http://127.0.0.1:9000/", "http://localhost:9000", "HTTP://LOCALHOST:9000/"}) {
@@ -337,7 +348,7 @@ class ReplicateConfigTest {
         List<String> p = problems("replicate:\n  - source: {bucket: src, secret_access_key: " + CN_SECRET + "}\n"
                 + "    destinations: [{bucket: dst, access_key: 'bad key', secret_access_key: '" + CN_SECRET + " x'}]\n");
 
-        assertThat(String.join("\n", p)).doesNotContain(CN_SECRET).contains("source: access_key and secret_access_key must be set together")
+        assertThat(String.join("\n", p)).doesNotContain(CN_SECRET).contains("source: secret_access_key without access_key")
                 .contains("destinations[1].access_key: must be").contains("destinations[1].secret_access_key: must be");
     }
 }
