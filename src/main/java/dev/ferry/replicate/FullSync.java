@@ -185,6 +185,7 @@ public final class FullSync {
             case MISSING -> "missing";
             case SIZE -> "differs (size)";
             case CONTENT -> "differs (content)";
+            case MODIFIED -> "differs (the source was written after its copy: its metadata changed)";
         };
     }
 

@@ -157,8 +157,23 @@ public final class FullSyncMerge implements Iterator<SyncDecision> {
         }
         Optional<RemoteObject> head = CopyMetadata.listingShowsSame(s.etag(), d.etag()) ? Optional.empty()
                 : lookup.head(key);
-        return CopyMetadata.sameContent(s.etag(), d.etag(), head) ? new SyncDecision.Same(s, key)
-                : new SyncDecision.Copy(s, key, SyncDecision.Reason.CONTENT);
+        if (!CopyMetadata.sameContent(s.etag(), d.etag(), head)) {
+            return new SyncDecision.Copy(s, key, SyncDecision.Reason.CONTENT);
+        }
+        return writtenAfter(s, d) ? new SyncDecision.Copy(s, key, SyncDecision.Reason.MODIFIED)
+                : new SyncDecision.Same(s, key);
+    }
+
+    /**
+     * Whether the source was written after its copy, though its content is the same: a change of metadata in place
+     * (a copy onto itself with new headers) keeps the ETag and size, and only its time shows it. A copy is written
+     * after its source, so this holds for no copy Ferry made of the source as it is. Listing times count whole
+     * seconds: a change within the second of the copy waits for the next change; and a destination whose clock is
+     * behind the source's by more than the time from a source's last write to its copy gets that object copied once
+     * more, until a copy's time passes it.
+     */
+    static boolean writtenAfter(RemoteEntry source, RemoteEntry copy) {
+        return source.lastModified().getEpochSecond() > copy.lastModified().getEpochSecond();
     }
 
     /** The next entry under {@code prefix}; entries outside it (a listing that strays) are skipped, never acted on. */

@@ -15,7 +15,12 @@ public sealed interface SyncDecision {
         /** It holds another size. */
         SIZE,
         /** Same size, other (or unknown) content. */
-        CONTENT
+        CONTENT,
+        /**
+         * Same content, but the source was written after the copy was: its metadata (content type, user metadata,
+         * cache headers) changed in place, which keeps the ETag.
+         */
+        MODIFIED
     }
 
     /** Copy the source object to {@code destinationKey}. */

@@ -66,6 +66,23 @@ class FullSyncMergeTest {
     }
 
     @Test
+    void aSourceWrittenAfterItsCopyWithTheSameContentIsCopiedAgainButNotInTheSecondOfTheCopy() {
+        RemoteEntry source = new RemoteEntry("srcfolder/k", 1, MD5_A, Instant.ofEpochSecond(100), "STANDARD");
+        RemoteEntry before = new RemoteEntry("destfolder/k", 1, MD5_A, Instant.ofEpochSecond(99, 900_000_000),
+                "STANDARD");
+        RemoteEntry sameSecond = new RemoteEntry("destfolder/k", 1, MD5_A, Instant.ofEpochSecond(100, 500_000_000),
+                "STANDARD");
+        RemoteEntry after = new RemoteEntry("destfolder/k", 1, MD5_A, Instant.ofEpochSecond(160), "STANDARD");
+
+        assertThat(merge(List.of(source), List.of(before), false))
+                .containsExactly(new SyncDecision.Copy(source, "destfolder/k", SyncDecision.Reason.MODIFIED));
+        assertThat(merge(List.of(source), List.of(sameSecond), false))
+                .containsExactly(new SyncDecision.Same(source, "destfolder/k"));
+        assertThat(merge(List.of(source), List.of(after), false))
+                .containsExactly(new SyncDecision.Same(source, "destfolder/k"));
+    }
+
+    @Test
     void listingsInKeyOrderAreNotOutOfOrder() {
         FullSyncMerge merge = new FullSyncMerge(List.of(e("srcfolder/a", 1, MD5_A), e("srcfolder/b", 1, MD5_A))
                 .iterator(), List.of(e("destfolder/a", 1, MD5_A)).iterator(), "srcfolder/", "destfolder/", true,
