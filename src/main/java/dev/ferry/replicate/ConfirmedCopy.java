@@ -114,6 +114,9 @@ final class ConfirmedCopy {
      * {@code r}, with {@code extra} metadata beside Ferry's copy metadata; throws {@link TransferException}.
      */
     Outcome copy(String key, Version first, Replica r, String destinationKey, Map<String, String> extra) {
+        // a destination prefix longer than the source's can make a key S3 refuses: said once, never retried
+        dev.ferry.transfer.S3ObjectStore.checkKey(dev.ferry.transfer.S3ObjectStore.subject(r.bucket(), destinationKey),
+                destinationKey);
         Version v = first;
         for (int round = 1; round <= MAX_ROUNDS; round++) {
             CopyResult done;

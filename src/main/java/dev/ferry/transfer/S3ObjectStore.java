@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class S3ObjectStore implements ObjectStore {
     static final String META_MTIME = "mtime";
     static final String META_MD5 = "md5chksum";
-    static final int MAX_KEY_BYTES = 1024;
+    public static final int MAX_KEY_BYTES = 1024;
     /** S3's largest object. */
     static final long MAX_OBJECT_SIZE = 5L * 1024 * 1024 * 1024 * 1024;
     /** Largest {@link #putBytes} content: it is held in memory. */
@@ -297,7 +297,8 @@ public final class S3ObjectStore implements ObjectStore {
         s3.close();
     }
 
-    private static void checkKey(String subject, String key) {
+    /** Refuses, as a permanent failure of {@code subject}, a key S3 would refuse: empty, or over 1024 UTF-8 bytes. */
+    public static void checkKey(String subject, String key) {
         if (key.isEmpty()) {
             throw new TransferException(FailureKind.PERMANENT, subject + ": the key is empty");
         }
@@ -309,7 +310,7 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     /** "bucket/key" for reasons and logs, with very long keys shortened. */
-    static String subject(String bucket, String key) {
+    public static String subject(String bucket, String key) {
         String shown = key.length() <= 200 ? key : key.substring(0, 100) + "..." + key.substring(key.length() - 40);
         return bucket + "/" + shown;
     }

@@ -330,6 +330,24 @@ class FullSyncIT {
     }
 
     @Test
+    void aKeyTheDestinationPrefixMakesTooLongIsAFailureWithItsReasonNotRetried() throws Exception {
+        // 1024 bytes at the source, 1026 under "sss/"; in folders, as the test server stores keys as files
+        String name = ("x".repeat(199) + "/").repeat(5) + "x".repeat(1024 - "s/".length() - 1000);
+        put(one.client(), src, "s/" + name, "long");
+        put(one.client(), src, "s/short.txt", "short");
+
+        FullSyncResult r = sync("s/", List.of(onOne(dst, "sss/")), false, new InMemoryRecords()).run();
+
+        assertThat(r.complete()).isFalse();
+        assertThat(r.destinations().get(0).copied()).isEqualTo(1);
+        assertThat(r.destinations().get(0).failures()).singleElement().asString()
+                .contains("not copied after 1 attempt").contains("key too long: 1026 bytes in UTF-8, S3 allows at "
+                        + "most 1024");
+        assertThat(sleeps).as("a key S3 refuses is not tried again").hasValue(0);
+        assertThat(one.listKeys(dst)).containsExactly("sss/short.txt");
+    }
+
+    @Test
     void verifyListsEveryDifferenceAndWritesNothing() throws Exception {
         put(one.client(), src, "v/a.txt", "a");
         put(one.client(), src, "v/b.txt", "b");
