@@ -109,6 +109,9 @@ public final class FullSync {
             stats.finished(clock.instant());
         }
         FullSyncResult result = new FullSyncResult(name, out);
+        if (result.complete()) {
+            stats.clearError(); // every destination holds every source object: what failed before is mended
+        }
         log.info("{}: full sync done: {}", name, String.join("; ", out.stream().map(d -> d.url() + " " + d.copied()
                 + " copied, " + d.unchanged() + " unchanged, " + d.deleted() + " deleted, " + d.failures().size()
                 + " failed").toList()));
@@ -247,7 +250,8 @@ public final class FullSync {
                 planned -= before - deletions.size();
             }
         } catch (RuntimeException e) {
-            String why = r.destination().location().url() + ": listing failed, nothing deleted: " + e.getMessage();
+            String why = r.destination().location().url() + ": not compared, a listing failed (copies stopped there, "
+                    + "nothing deleted): " + e.getMessage();
             failures.add(why);
             stats.error(why);
             log.warn("{}: {}", name, why);

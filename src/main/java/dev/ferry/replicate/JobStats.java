@@ -41,6 +41,11 @@ public final class JobStats {
         lastError = reason;
     }
 
+    /** A full sync found every destination complete: the last error no longer describes the job. */
+    void clearError() {
+        lastError = null;
+    }
+
     void deleted(long n) {
         deleted.addAndGet(n);
     }

@@ -223,15 +223,23 @@ class FullSyncIT {
     void aDestinationThatCannotBeListedMakesTheSyncIncompleteAndCopiesNothingThere() throws Exception {
         put(one.client(), src, "s/a.txt", "a");
         InMemoryRecords records = new InMemoryRecords();
-        Replica missing = new Replica(new ReplicaDestination(location(one, "no-such-bucket-here", ""),
+        String absent = "absent-" + dst;
+        Replica missing = new Replica(new ReplicaDestination(location(one, absent, ""),
                 Optional.empty(), Optional.empty(), Optional.empty()), oneStore, onOne(dst, "").copier(), true);
+        FullSync job = sync("s/", List.of(missing), false, records);
 
-        FullSyncResult r = sync("s/", List.of(missing), false, records).run();
+        FullSyncResult r = job.run();
 
         assertThat(r.complete()).isFalse();
         assertThat(r.destinations().get(0).failures()).isNotEmpty();
-        assertThat(r.destinations().get(0).failures().get(0)).contains("listing failed, nothing deleted");
+        assertThat(r.destinations().get(0).failures().get(0))
+                .contains("not compared, a listing failed (copies stopped there, nothing deleted)");
         assertThat(records.offered()).isEmpty();
+        assertThat(job.stats().snapshot().lastError()).hasValueSatisfying(e -> assertThat(e).contains(absent));
+
+        one.createBucket(absent); // mended: the next full sync completes, and /status no longer shows the error
+        assertThat(job.run().complete()).isTrue();
+        assertThat(job.stats().snapshot().lastError()).isEmpty();
     }
 
     @Test
