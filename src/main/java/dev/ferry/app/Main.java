@@ -140,12 +140,27 @@ public final class Main {
                                     sub.hasMatchedOption(noTransferExit)).progress(form.progress(sub))
                                     .verbose(sub.hasMatchedOption(verbose)).run()
                             : new VerifyCommand(oneShotConfig, out, sub.hasMatchedOption(checksum), json).run();
-                    PrintStream report = json ? err : out; // with --json, stdout holds the sites' document alone
+                    // with --json and sites too, stdout holds the sites' document alone and the jobs' lines go to
+                    // stderr; with jobs alone, the jobs' document is stdout's
+                    PrintStream report = json && sitesToo ? err : out;
+                    boolean jobsJson = json && !sitesToo;
+                    boolean noTransfer = sub.commandSpec() == sync && sub.hasMatchedOption(noTransferExit);
                     int replicateExit = sub.commandSpec() == sync && !sub.hasMatchedOption(dryRun)
                             ? dev.ferry.oneshot.ReplicateCommand.sync(oneShotConfig, report,
-                                    sub.matchedOptionValue("--max-attempts", 5))
-                            : dev.ferry.oneshot.ReplicateCommand.verify(oneShotConfig, report);
-                    return sitesExit != EXIT_OK ? sitesExit : replicateExit;
+                                    sub.matchedOptionValue("--max-attempts", 5), jobsJson, noTransfer)
+                            : dev.ferry.oneshot.ReplicateCommand.verify(oneShotConfig, report, jobsJson);
+                    int nothingMoved = dev.ferry.oneshot.OneShotOptions.EXIT_NO_TRANSFER;
+                    if (!sitesToo) {
+                        return replicateExit;
+                    }
+                    if (sitesExit != EXIT_OK && sitesExit != nothingMoved) {
+                        return sitesExit;
+                    }
+                    if (replicateExit != EXIT_OK && replicateExit != nothingMoved) {
+                        return replicateExit;
+                    }
+                    // both complete: "nothing to do" (only with --error-on-no-transfer) when neither moved anything
+                    return sitesExit == nothingMoved && replicateExit == nothingMoved ? nothingMoved : EXIT_OK;
                 }
                 if (sub.commandSpec() == sync) {
                     SyncLoop.noteOneRun(oneShotConfig);

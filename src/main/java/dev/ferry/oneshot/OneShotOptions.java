@@ -16,7 +16,7 @@ public final class OneShotOptions {
     /** A destination bucket does not exist (and create_buckets is off, or creating it failed). */
     static final int EXIT_NO_SUCH_BUCKET = 3;
     /** Nothing was uploaded or deleted and nothing failed; only with --error-on-no-transfer. */
-    static final int EXIT_NO_TRANSFER = 9;
+    public static final int EXIT_NO_TRANSFER = 9;
 
     public static final String EXIT_CODES_HELP = "%nExit codes:%n"
             + "  0  done: every local file is in S3%n"

@@ -138,6 +138,30 @@ class ReplicationIT {
     }
 
     @Test
+    void jsonPrintsOneDocumentOnStdoutAndErrorOnNoTransferExitsNineWhenNothingMoved() throws Exception {
+        buckets();
+        Path config = file(far, "");
+        ByteArrayOutputStream first = new ByteArrayOutputStream();
+        assertThat(main(first, "sync", "--json", "--error-on-no-transfer", "--config", config.toString())).isZero();
+        com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(first.toString(StandardCharsets.UTF_8));
+        assertThat(doc.get("command").asText()).isEqualTo("sync");
+        assertThat(doc.get("exitCode").asInt()).isZero();
+        assertThat(doc.get("replicate")).hasSize(2).allSatisfy(d -> {
+            assertThat(d.get("job").asText()).isEqualTo("photos");
+            assertThat(d.get("copied").asLong()).isEqualTo(2);
+            assertThat(d.get("complete").asBoolean()).isTrue();
+        });
+
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        assertThat(main(again, "sync", "--error-on-no-transfer", "--config", config.toString())).isEqualTo(9);
+        ByteArrayOutputStream verified = new ByteArrayOutputStream();
+        assertThat(main(verified, "verify", "--json", "--config", config.toString())).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(verified.toString(StandardCharsets.UTF_8))
+                .get("replicate")).hasSize(2).allSatisfy(d -> assertThat(d.get("unchanged").asLong()).isEqualTo(2));
+    }
+
+    @Test
     void syncExitsOneWhenADestinationDoesNotGetEveryObject() throws Exception {
         buckets();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
