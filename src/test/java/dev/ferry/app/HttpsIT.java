@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.S3ProxyServer;
-import java.io.IOException;
+import dev.ferry.testing.TestCertificates;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  * JVM's trust store property.
  */
 class HttpsIT {
-    private static final String PASSWORD = "test-only-keystore";
 
     @TempDir
     Path tmp;
@@ -47,22 +45,15 @@ class HttpsIT {
 
     @Test
     void syncUploadsSmallAndMultipartFilesOverTlsWithNativeCrypto() throws Exception {
-        Path keystore = tmp.resolve("server.p12");
-        keytool("-genkeypair", "-alias", "s3proxy", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-keystore", keystore.toString(),
-                "-storetype", "PKCS12", "-storepass", PASSWORD);
-        Path cert = tmp.resolve("server.pem");
-        keytool("-exportcert", "-rfc", "-alias", "s3proxy", "-keystore", keystore.toString(), "-storepass", PASSWORD,
-                "-file", cert.toString());
-        Path truststore = tmp.resolve("trust.p12");
-        keytool("-importcert", "-noprompt", "-alias", "s3proxy", "-file", cert.toString(), "-keystore",
-                truststore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
+        TestCertificates certs = TestCertificates.forLoopback(tmp, "s3proxy");
+        Path keystore = certs.keystore();
+        Path truststore = certs.truststore();
         int tlsPort;
         try (ServerSocket free = new ServerSocket(0)) {
             tlsPort = free.getLocalPort();
         }
         s3 = S3ProxyServer.start(Map.of("s3proxy.secure-endpoint", "https://127.0.0.1:" + tlsPort,
-                "s3proxy.keystore-path", keystore.toString(), "s3proxy.keystore-password", PASSWORD));
+                "s3proxy.keystore-path", keystore.toString(), "s3proxy.keystore-password", certs.password()));
 
         Path site = Files.createDirectories(tmp.resolve("site"));
         Path state = Files.createDirectories(tmp.resolve("state"));
@@ -84,7 +75,7 @@ class HttpsIT {
         env.put("AWS_ENDPOINT_URL", "https://127.0.0.1:" + tlsPort);
         env.put("SETTLE_TIME", "0");
         env.put("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -Djavax.net.ssl.trustStore=" + truststore
-                + " -Djavax.net.ssl.trustStorePassword=" + PASSWORD);
+                + " -Djavax.net.ssl.trustStorePassword=" + certs.password());
 
         FerryProcess sync = FerryProcess.run("https-sync", env, "sync", "--config", config.toString());
 
@@ -118,15 +109,5 @@ class HttpsIT {
         assertThat(s3.readObject("plain", "a.txt")).hasValue("plain");
         assertThat(sync.log()).containsPattern("WARN .*crypto: the JDK's own \\(turned off with -D"
                 + NativeCrypto.PROPERTY + "=false\\).*remove that option");
-    }
-
-    private static void keytool(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("keytool %s: %s", args[0], out).isZero();
     }
 }
