@@ -47,14 +47,24 @@ final class StatusCommand extends ClientCommand {
                 + text(store.path("lastError"), ", last error: "));
         JsonNode w = s.path("watcher");
         String state = w.path("state").asText("");
-        out.println("Watcher      " + ControlCharacters.escape(w.path("root").asText()) + ": " + w.path("mode").asText()
-                + (state.isEmpty() || state.equals("watching") || state.equals("polling") ? "" : " (" + state + ")")
-                + (w.path("healthy").asBoolean() ? ", healthy" : ", FAILED") + ", "
-                + Formats.count(w.path("rescans").asLong()) + " rescans, last full sweep "
-                + Formats.ago(w.path("lastSweepAt").asText(null), now) + text(w.path("lastError"), ", last error: "));
+        boolean watches = !w.path("root").asText("").isEmpty();
+        if (!watches) { // replicate: jobs alone
+            out.println("Watcher      none: no folder to watch (replicate: jobs only)");
+        } else {
+            out.println("Watcher      " + ControlCharacters.escape(w.path("root").asText()) + ": "
+                    + w.path("mode").asText()
+                    + (state.isEmpty() || state.equals("watching") || state.equals("polling") ? "" : " (" + state + ")")
+                    + (w.path("healthy").asBoolean() ? ", healthy" : ", FAILED") + ", "
+                    + Formats.count(w.path("rescans").asLong()) + " rescans, last full sweep "
+                    + Formats.ago(w.path("lastSweepAt").asText(null), now) + text(w.path("lastError"), ", last error: "));
+        }
         out.println();
 
         JsonNode buckets = s.path("buckets");
+        if (buckets.isEmpty() && !watches) {
+            printJobs(s.path("replication"));
+            return EXIT_OK;
+        }
         if (buckets.isEmpty()) {
             out.println("No bucket has had work since Ferry started: no file needed uploading (see the last full "
                     + "sweep above), or none has been found under the watched folder.");
@@ -103,6 +113,20 @@ final class StatusCommand extends ClientCommand {
         }
         out.println();
         out.print(table.render());
+        boolean heading = true;
+        for (Iterator<Map.Entry<String, JsonNode>> it = jobs.fields(); it.hasNext();) { // whole, where cut above
+            Map.Entry<String, JsonNode> e = it.next();
+            String error = text(e.getValue().path("lastError"), "");
+            String shown = ControlCharacters.escape(error);
+            if (!TextTable.fit(error, LAST_ERROR_WIDTH).equals(shown)) {
+                if (heading) {
+                    out.println();
+                    out.println("Last errors in full:");
+                    heading = false;
+                }
+                out.println("  " + e.getKey() + ": " + shown);
+            }
+        }
     }
 
     /**

@@ -280,6 +280,8 @@ class ReplicationIT {
             String header = lines.stream().filter(l -> l.startsWith("JOB")).findFirst().orElseThrow();
             assertThat(header).contains("COPIED", "SQS WAITING", "SQS MESSAGES", "IN FLIGHT", "MALFORMED");
             assertThat(lines.get(lines.indexOf(header) + 1)).startsWith("photos").containsPattern("photos +2 ");
+            assertThat(lines).contains("Watcher      none: no folder to watch (replicate: jobs only)")
+                    .noneMatch(l -> l.startsWith("No bucket has had work"));
 
             long before = System.nanoTime();
             daemon.stop(); // the follower is in a 20 s long poll now

@@ -1,0 +1,67 @@
+package dev.ferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What {@code ferry status} prints from a daemon's /status, served here over a real socket. */
+class StatusCommandTest {
+    private HttpServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private List<String> statusOf(String json) throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/status", exchange -> {
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StatusCommand command = new StatusCommand(java.util.Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        int exit = command.run(new DaemonClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"),
+                Optional.empty()));
+        assertThat(exit).isZero();
+        return out.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    void aDaemonOfJobsAloneShowsNoWatcherAndAJobsLongErrorWholeBelowTheTable() throws Exception {
+        String error = "s3://dst/nsb/ at http://127.0.0.1:9000: not compared, a listing failed (copies stopped there, "
+                + "nothing deleted): nosuchsrc/x/: cannot list objects: the bucket does not exist (HTTP 404 NoSuchBucket)";
+        List<String> lines = statusOf("""
+                {"status": "ok", "version": "1", "startedAt": "2026-12-06T10:00:00Z", "uptimeSeconds": 60,
+                 "ready": true, "paused": false,
+                 "store": {"kind": "sqlite", "location": "/var/lib/ferry/ferry.db", "reachable": true, "pendingWrites": 0},
+                 "watcher": {"root": "", "mode": "native", "state": "watching", "healthy": true, "rescans": 0},
+                 "buckets": {},
+                 "replication": {"photos": {"copied": 2, "bytes": 10, "failed": 0, "deleted": 0, "fullSyncs": 1,
+                                            "running": false, "lastError": "%s"}}}
+                """.formatted(error));
+
+        assertThat(lines).contains("Watcher      none: no folder to watch (replicate: jobs only)")
+                .noneMatch(l -> l.startsWith("No bucket has had work"));
+        String row = lines.stream().filter(l -> l.startsWith("photos")).findFirst().orElseThrow();
+        assertThat(row).contains("not compared, a listing failed").doesNotContain("NoSuchBucket");
+        assertThat(lines.subList(lines.indexOf("Last errors in full:"), lines.size()))
+                .contains("  photos: " + error);
+    }
+}
