@@ -143,7 +143,8 @@ final class EventApplier {
                 return true;
             }
             if (held.isPresent() && held.get().size() == src.size()
-                    && CopyMetadata.sameContent(src.etag(), held.get().etag(), held)) {
+                    && CopyMetadata.sameContent(src.etag(), held.get().etag(), held)
+                    && !(newerEvent(e, held.get()) && writtenSince(e.key(), held.get()))) {
                 events.skipped.incrementAndGet(); // a duplicate event, or the full sync was first
                 return true;
             }
@@ -252,6 +253,29 @@ final class EventApplier {
     static boolean newerHeld(S3Event e, RemoteObject held) {
         String recorded = held.metadata().get(CopyMetadata.SOURCE_SEQUENCER);
         return recorded != null && e.sequencer().isPresent() && Sequencers.isNewer(recorded, e.sequencer().get());
+    }
+
+    /**
+     * Whether {@code e} is newer than the event the destination's copy records (both sequencers known): the source
+     * was written again since that copy, with the same content or not. The same content written again is mostly a
+     * change of metadata in place (a copy onto itself with a new content type or user metadata), which only a new
+     * copy carries over.
+     */
+    static boolean newerEvent(S3Event e, RemoteObject held) {
+        String recorded = held.metadata().get(CopyMetadata.SOURCE_SEQUENCER);
+        return recorded != null && e.sequencer().isPresent() && Sequencers.isNewer(e.sequencer().get(), recorded);
+    }
+
+    /**
+     * For an event newer than the copy's with the same content: whether the source was written after the copy (a
+     * change of metadata in place), or the copy already caught up with that write (a copy made for an older event
+     * reads the source as it is, so it can hold a later version than its event's). One HEAD of the source, asked
+     * only in that case; a time that is not known counts as not written since.
+     */
+    private boolean writtenSince(String key, RemoteObject copy) {
+        Optional<java.time.Instant> source = this.source.head(key).flatMap(RemoteObject::lastModified);
+        return source.isPresent() && copy.lastModified().isPresent()
+                && source.get().getEpochSecond() > copy.lastModified().get().getEpochSecond();
     }
 
     /** The source key moved from the source prefix to the destination's (seed 001's srcfolder/ to destfolder/). */

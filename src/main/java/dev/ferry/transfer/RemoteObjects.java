@@ -25,7 +25,7 @@ final class RemoteObjects {
                 Mtime.parseMillis(metadata.get(S3ObjectStore.META_MTIME)),
                 md5Hex(metadata.get(S3ObjectStore.META_MD5), etag),
                 storageClass == null || storageClass.isBlank() ? "STANDARD" : storageClass,
-                Map.copyOf(metadata));
+                Map.copyOf(metadata), Optional.ofNullable(response.lastModified()));
     }
 
     /** The content MD5: rclone's md5chksum metadata (base64) when valid, else a plain single-part ETag. */

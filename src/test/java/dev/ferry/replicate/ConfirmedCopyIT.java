@@ -304,6 +304,34 @@ class ConfirmedCopyIT {
     }
 
     @Test
+    void aNewerEventForTheSameContentCarriesAChangeOfMetadataOverButItsRedeliveryCopiesNothing() {
+        s3.client().putObject(b -> b.bucket(src).key("in/k.txt").contentType("text/plain"),
+                RequestBody.fromString("same bytes"));
+        AtomicInteger copies = new AtomicInteger();
+        EventApplier applier = applier(r -> {
+            copies.incrementAndGet();
+            return copier.copy(r);
+        }, false);
+        assertThat(applier.apply("m1", created("0A"))).isTrue();
+        assertThat(copies).hasValue(1);
+        java.time.Instant copied = s3.client().headObject(b -> b.bucket(dst).key("out/k.txt")).lastModified();
+        // S3 dates count whole seconds: the change comes in a later second than the copy
+        org.awaitility.Awaitility.await().atMost(WAIT).pollInterval(java.time.Duration.ofMillis(50))
+                .until(() -> java.time.Instant.now().getEpochSecond() > copied.getEpochSecond());
+
+        s3.client().copyObject(b -> b.sourceBucket(src).sourceKey("in/k.txt").destinationBucket(src)
+                .destinationKey("in/k.txt").metadataDirective(software.amazon.awssdk.services.s3.model
+                        .MetadataDirective.REPLACE).contentType("text/html"));
+        assertThat(applier.apply("m2", created("0B"))).isTrue(); // S3's ObjectCreated:Copy of that change
+
+        assertThat(copies).hasValue(2);
+        assertThat(s3.client().headObject(b -> b.bucket(dst).key("out/k.txt")).contentType()).isEqualTo("text/html");
+        assertThat(applier.apply("m2", created("0B"))).isTrue(); // delivered twice
+        assertThat(applier.apply("m1", created("0A"))).isTrue(); // and the older one late
+        assertThat(copies).hasValue(2);
+    }
+
+    @Test
     void anEventForAnObjectAFullSyncCopiedWithoutMetadataIsADuplicate() {
         put("copied by a full sync");
         ConfirmedCopy.Version listed = ConfirmedCopy.Version.of(store.head(src, "in/k.txt").orElseThrow());
