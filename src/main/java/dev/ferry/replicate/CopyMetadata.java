@@ -84,6 +84,15 @@ public final class CopyMetadata {
         return false;
     }
 
+    /**
+     * Whether a source was written after its copy, by S3's dates, which count whole seconds: a change within the
+     * second of the copy is not seen. The one rule of a full sync and of event mode for a change of metadata in
+     * place, which keeps ETag and size.
+     */
+    static boolean writtenAfter(java.time.Instant source, java.time.Instant copy) {
+        return source.getEpochSecond() > copy.getEpochSecond();
+    }
+
     private static String strip(String etag) {
         String e = etag.strip();
         return e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"") ? e.substring(1, e.length() - 1) : e;

@@ -275,7 +275,7 @@ final class EventApplier {
     private boolean writtenSince(String key, RemoteObject copy) {
         Optional<java.time.Instant> source = this.source.head(key).flatMap(RemoteObject::lastModified);
         return source.isPresent() && copy.lastModified().isPresent()
-                && source.get().getEpochSecond() > copy.lastModified().get().getEpochSecond();
+                && CopyMetadata.writtenAfter(source.get(), copy.lastModified().get());
     }
 
     /** The source key moved from the source prefix to the destination's (seed 001's srcfolder/ to destfolder/). */

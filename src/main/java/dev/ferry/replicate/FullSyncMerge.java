@@ -173,7 +173,7 @@ public final class FullSyncMerge implements Iterator<SyncDecision> {
      * more, until a copy's time passes it.
      */
     static boolean writtenAfter(RemoteEntry source, RemoteEntry copy) {
-        return source.lastModified().getEpochSecond() > copy.lastModified().getEpochSecond();
+        return CopyMetadata.writtenAfter(source.lastModified(), copy.lastModified());
     }
 
     /** The next entry under {@code prefix}; entries outside it (a listing that strays) are skipped, never acted on. */

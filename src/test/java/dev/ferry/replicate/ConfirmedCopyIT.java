@@ -128,6 +128,14 @@ class ConfirmedCopyIT {
                 new EventStats("queue"));
     }
 
+    /** The real server-side copier, counting its copies in {@code copies}. */
+    private Copier counting(AtomicInteger copies) {
+        return r -> {
+            copies.incrementAndGet();
+            return copier.copy(r);
+        };
+    }
+
     private S3Event created(String sequencer) {
         return new S3Event(S3Event.Kind.CREATED, "ObjectCreated:Put", src, "in/k.txt", OptionalLong.empty(),
                 Optional.empty(), Optional.of(sequencer));
@@ -211,10 +219,7 @@ class ConfirmedCopyIT {
                 .eTag().replace("\"", "");
         put("two, written after the first event");
         AtomicInteger copies = new AtomicInteger();
-        EventApplier applier = applier(r -> {
-            copies.incrementAndGet();
-            return copier.copy(r);
-        }, false);
+        EventApplier applier = applier(counting(copies), false);
         S3Event stale = new S3Event(S3Event.Kind.CREATED, "ObjectCreated:Put", src, "in/k.txt", OptionalLong.of(3),
                 Optional.of(first), Optional.of("0A"));
 
@@ -308,10 +313,7 @@ class ConfirmedCopyIT {
         s3.client().putObject(b -> b.bucket(src).key("in/k.txt").contentType("text/plain"),
                 RequestBody.fromString("same bytes"));
         AtomicInteger copies = new AtomicInteger();
-        EventApplier applier = applier(r -> {
-            copies.incrementAndGet();
-            return copier.copy(r);
-        }, false);
+        EventApplier applier = applier(counting(copies), false);
         assertThat(applier.apply("m1", created("0A"))).isTrue();
         assertThat(copies).hasValue(1);
         java.time.Instant copied = s3.client().headObject(b -> b.bucket(dst).key("out/k.txt")).lastModified();
@@ -339,10 +341,7 @@ class ConfirmedCopyIT {
                 java.util.Map.of());
         assertThat(store.head(dst, "out/k.txt").orElseThrow().metadata()).doesNotContainKey(CopyMetadata.SOURCE_ETAG);
         AtomicInteger copies = new AtomicInteger();
-        EventApplier applier = applier(r -> {
-            copies.incrementAndGet();
-            return copier.copy(r);
-        }, false);
+        EventApplier applier = applier(counting(copies), false);
 
         assertThat(applier.apply("m1", created("0A"))).isTrue();
 
