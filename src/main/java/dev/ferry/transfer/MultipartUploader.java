@@ -126,7 +126,7 @@ final class MultipartUploader implements AutoCloseable {
             log.debug("{}: multipart upload of {} bytes in {} parts complete", subject, size, parts.size());
             return new PutResult(S3ObjectStore.unquote(etag), LocalFiles.hex(wholeMd5), size, true);
         } catch (RuntimeException e) {
-            abort(subject, request, uploadId);
+            MultipartAbort.abort(s3, request.bucket(), request.key(), uploadId, subject, failures);
             throw failures.remote(subject, "multipart upload failed", e);
         }
     }
@@ -261,35 +261,6 @@ final class MultipartUploader implements AutoCloseable {
             }
         }
         return buffer;
-    }
-
-    /** Longest an abort may take when the upload was interrupted by a shutdown. */
-    static final Duration ABORT_TIMEOUT = Duration.ofSeconds(5);
-
-    /**
-     * Aborts the upload so its parts do not linger (and cost storage) in the bucket. When the upload failed because
-     * this thread was interrupted (shutdown after its grace period), the interrupt is set aside for the abort,
-     * which the SDK would otherwise refuse at once, and the abort is bounded by {@link #ABORT_TIMEOUT}.
-     */
-    private void abort(String subject, PutRequest request, String uploadId) {
-        boolean interrupted = Thread.interrupted();
-        try {
-            s3.abortMultipartUpload(b -> {
-                b.bucket(request.bucket()).key(request.key()).uploadId(uploadId);
-                if (interrupted) {
-                    b.overrideConfiguration(o -> o.apiCallTimeout(ABORT_TIMEOUT));
-                }
-            });
-            log.debug("{}: multipart upload {} aborted", subject, uploadId);
-        } catch (RuntimeException e) {
-            log.warn("{}: could not abort multipart upload {} (parts may linger until a lifecycle rule removes"
-                    + " them, see docs/operations.md): {}", subject, uploadId,
-                    failures.redact(String.valueOf(e.getMessage())));
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     @Override

@@ -129,17 +129,8 @@ public final class ServerSideCopier implements AutoCloseable {
             log.debug("{}: copied {} bytes on the server in {} parts", subject, src.size(), done.size());
             return new CopyResult(src.etag(), S3ObjectStore.unquote(etag), src.size(), done.size(), true);
         } catch (RuntimeException e) {
-            abort(s3, r.destinationBucket(), r.destinationKey(), uploadId, subject);
+            MultipartAbort.abort(s3, r.destinationBucket(), r.destinationKey(), uploadId, subject, failures);
             throw failures.remote(subject, "multipart server-side copy failed", e);
-        }
-    }
-
-    /** Aborts a multipart upload after a failure; a failing abort is logged (the bucket's lifecycle rule cleans up). */
-    static void abort(S3Client s3, String bucket, String key, String uploadId, String subject) {
-        try {
-            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
-        } catch (RuntimeException e) {
-            log.warn("{}: could not abort multipart upload {} ({})", subject, uploadId, e.getClass().getSimpleName());
         }
     }
 

@@ -185,7 +185,7 @@ public final class StreamingCopier implements AutoCloseable {
             log.debug("{}: streamed {} bytes in {} parts", subject, src.size(), done.size());
             return new CopyResult(src.etag(), S3ObjectStore.unquote(etag), src.size(), done.size(), false);
         } catch (RuntimeException e) {
-            ServerSideCopier.abort(destination, r.destinationBucket(), r.destinationKey(), uploadId, subject);
+            MultipartAbort.abort(destination, r.destinationBucket(), r.destinationKey(), uploadId, subject, failures);
             throw e instanceof TransferException t ? t : failures.remote(subject, "streaming multipart copy failed", e);
         }
     }

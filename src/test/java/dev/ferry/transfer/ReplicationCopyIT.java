@@ -250,4 +250,71 @@ class ReplicationCopyIT {
         assertThat(two.readObjectBytes("far", "empty.txt")).hasValue(new byte[0]);
         assertTravelled(two.client().headObject(b -> b.bucket("far").key("small.txt")));
     }
+
+    @Test
+    void aStreamedMultipartCopyInterruptedByAStopIsAbortedNotLeftBehind() throws Exception {
+        // every UploadPart takes 1 s at the destination: once the first part is stored, the copy is interrupted,
+        // as stopping the daemon interrupts a full sync; the abort must still reach the server
+        byte[] content = random((int) (20 * MIB), 7);
+        put(one.client(), "src", "stop/streamed.bin", content);
+        try (S3ProxyServer slow = S3ProxyServer.start(Map.of("s3proxy.latency-blobstore.upload-part.latency", "1000"));
+                StreamingCopier copier = StreamingCopier.create(S3ObjectStoreIT.settings(one).build(),
+                        S3ObjectStoreIT.settings(slow).multipartThreshold(5 * MIB).partSize(5 * MIB).build())) {
+            slow.createBucket("slow");
+
+            Throwable thrown = interruptOnceAPartIsStored(slow, "slow", () -> copier.copy(new CopyRequest("src",
+                    "stop/streamed.bin", "slow", "streamed.bin", ADDED, UploadOptions.NONE)));
+
+            assertThat(thrown).isInstanceOf(TransferException.class);
+            assertThat(slow.client().listMultipartUploads(b -> b.bucket("slow")).uploads())
+                    .as("uploads left behind after the interrupt").isEmpty();
+            assertThat(slow.listKeys("slow")).doesNotContain("streamed.bin");
+        }
+    }
+
+    @Test
+    void aServerSideMultipartCopyInterruptedByAStopIsAbortedNotLeftBehind() throws Exception {
+        try (S3ProxyServer slow = S3ProxyServer.start(Map.of("s3proxy.latency-blobstore.upload-part.latency", "1000"));
+                ServerSideCopier copier = new ServerSideCopier(S3Clients.build(S3ObjectStoreIT.settings(slow).build()),
+                        true, new Failures(List.of(slow.secretKey())), 5 * MIB, 5 * MIB)) {
+            slow.createBucket("from");
+            slow.createBucket("into");
+            put(slow.client(), "from", "large.bin", random((int) (20 * MIB), 8));
+
+            Throwable thrown = interruptOnceAPartIsStored(slow, "into", () -> copier.copy(new CopyRequest("from",
+                    "large.bin", "into", "large.bin", ADDED, UploadOptions.NONE)));
+
+            assertThat(thrown).isInstanceOf(TransferException.class);
+            assertThat(slow.client().listMultipartUploads(b -> b.bucket("into")).uploads())
+                    .as("uploads left behind after the interrupt").isEmpty();
+            assertThat(slow.listKeys("into")).doesNotContain("large.bin");
+        }
+    }
+
+    /**
+     * Runs {@code copy} on a thread of its own, interrupts it once the bucket's multipart upload holds a part, and
+     * answers what the copy threw.
+     */
+    private static Throwable interruptOnceAPartIsStored(S3ProxyServer s3, String bucket, Runnable copy)
+            throws InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread copier = new Thread(() -> {
+            try {
+                copy.run();
+            } catch (RuntimeException e) {
+                thrown.set(e);
+            }
+        });
+        copier.start();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!S3ObjectStoreIT.partStored(s3, bucket)) {
+            assertThat(System.nanoTime()).as("first part stored").isLessThan(deadline);
+            assertThat(copier.isAlive()).as("copy still under way").isTrue();
+            java.util.concurrent.locks.LockSupport.parkNanos(java.time.Duration.ofMillis(20).toNanos());
+        }
+        copier.interrupt();
+        copier.join(java.time.Duration.ofSeconds(30).toMillis());
+        assertThat(copier.isAlive()).isFalse();
+        return thrown.get();
+    }
 }

@@ -206,7 +206,7 @@ class S3ObjectStoreIT {
     }
 
     /** True once the bucket's one multipart upload holds a part: the upload is past its start, parts in flight. */
-    private static boolean partStored(S3ProxyServer s3, String bucket) {
+    static boolean partStored(S3ProxyServer s3, String bucket) {
         var uploads = s3.client().listMultipartUploads(b -> b.bucket(bucket)).uploads();
         return !uploads.isEmpty() && !s3.client().listParts(b -> b.bucket(bucket).key(uploads.get(0).key())
                 .uploadId(uploads.get(0).uploadId())).parts().isEmpty();
