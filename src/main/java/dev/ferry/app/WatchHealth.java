@@ -99,11 +99,18 @@ final class WatchHealth {
         return root;
     }
 
+    /** Mode and state of a daemon that watches no folder (replicate: jobs alone). */
+    static final String NONE = "none";
+
     /**
-     * One health for all sites: polling when any polls, unhealthy when any is, the state of the worst site and
+     * One health for all sites (mode and state {@value #NONE} when there is none): polling when any polls,
+     * unhealthy when any is, the state of the worst site and
      * its last error (else the first site's that has one).
      */
     static WatcherHealth combine(List<WatchHealth> all, Optional<Instant> lastSweepAt) {
+        if (all.isEmpty()) { // replicate: jobs alone: no folder is watched, which is no failure
+            return new WatcherHealth("", NONE, NONE, true, 0, lastSweepAt, Optional.empty());
+        }
         // sites that share a folder name it once
         String roots = String.join(", ", all.stream().map(h -> h.root.toString()).distinct().toList());
         List<State> states = all.stream().map(WatchHealth::state).toList();

@@ -68,4 +68,13 @@ class WatchHealthTest {
         assertThat(h.mode()).isEqualTo("polling");
         assertThat(h.healthy()).isTrue();
     }
+
+    @Test
+    void aDaemonWithoutSitesWatchesNothingAndSaysSo() {
+        WatcherHealth h = WatchHealth.combine(List.of(), Optional.empty());
+        assertThat(h.root()).isEmpty();
+        assertThat(h.mode()).isEqualTo("none");
+        assertThat(h.state()).isEqualTo("none");
+        assertThat(h.healthy()).isTrue();
+    }
 }

@@ -51,7 +51,7 @@ class StatusCommandTest {
                 {"status": "ok", "version": "1", "startedAt": "2026-12-06T10:00:00Z", "uptimeSeconds": 60,
                  "ready": true, "paused": false,
                  "store": {"kind": "sqlite", "location": "/var/lib/ferry/ferry.db", "reachable": true, "pendingWrites": 0},
-                 "watcher": {"root": "", "mode": "native", "state": "watching", "healthy": true, "rescans": 0},
+                 "watcher": {"root": "", "mode": "none", "state": "none", "healthy": true, "rescans": 0},
                  "buckets": {},
                  "replication": {"photos": {"copied": 2, "bytes": 10, "failed": 0, "deleted": 0, "fullSyncs": 1,
                                             "running": false, "lastError": "%s"}}}
