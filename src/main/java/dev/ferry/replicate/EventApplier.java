@@ -12,6 +12,7 @@ import dev.ferry.transfer.CopyResult;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * ({@link CopyMetadata#SOURCE_SEQUENCER}) beside the source ETag, and the copy recorded in the state store;</li>
  * <li>removed (only with {@code delete: true}): skipped while the source holds the key again (a newer creation);
  * else per destination deleted unless the copy records a newer sequencer, always inside the destination prefix,
- * each deletion allowed by the job's {@link DeleteGuard} (max_delete in any 10 minutes);</li>
+ * each deletion allowed by its destination's {@link DeleteGuard} (max_delete in any 10 minutes);</li>
  * <li>any other event: nothing.</li>
  * </ul>
  * Events of one key are applied one at a time in this process (a lock per key stripe), so two messages of one key
@@ -47,7 +48,8 @@ final class EventApplier {
     private final BucketSource source;
     private final List<Replica> replicas;
     private final boolean delete;
-    private final DeleteGuard guard;
+    /** Each destination's guard: max_delete holds for each, as a full sync's batch guard does. */
+    private final Map<Replica, DeleteGuard> guards = new IdentityHashMap<>();
     private final Optional<RecordKeeper> records;
     private final Clock clock;
     private final JobStats stats;
@@ -55,15 +57,15 @@ final class EventApplier {
     private final Object[] stripes = new Object[STRIPES];
     private final ConfirmedCopy confirmed;
 
-    EventApplier(String name, BucketSource source, List<Replica> replicas, boolean delete, DeleteGuard guard,
+    EventApplier(String name, BucketSource source, List<Replica> replicas, boolean delete, int maxDelete,
             Optional<RecordKeeper> records, Clock clock, JobStats stats, EventStats events) {
         this.name = Objects.requireNonNull(name, "name");
         this.source = Objects.requireNonNull(source, "source");
         this.replicas = List.copyOf(replicas);
         this.delete = delete;
-        this.guard = Objects.requireNonNull(guard, "guard");
         this.records = Objects.requireNonNull(records, "records");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.replicas.forEach(r -> guards.put(r, new DeleteGuard(maxDelete, clock)));
         this.stats = Objects.requireNonNull(stats, "stats");
         this.events = Objects.requireNonNull(events, "events");
         this.confirmed = new ConfirmedCopy(source, true);
@@ -213,6 +215,7 @@ final class EventApplier {
             if (!key.startsWith(r.prefix())) { // cannot happen by construction; never delete outside the prefix
                 throw new IllegalStateException(url + " is outside the destination prefix " + r.prefix());
             }
+            DeleteGuard guard = guards.get(r);
             if (!guard.allow()) {
                 fail(messageId, url, "not deleted: more than max_delete " + guard.max() + " deletions in "
                         + DeleteGuard.WINDOW.toMinutes() + " minutes; deletions stop until the daemon restarts");

@@ -1,6 +1,5 @@
 package dev.ferry.replicate;
 
-import dev.ferry.core.DeleteGuard;
 import dev.ferry.core.RecordKeeper;
 import dev.ferry.queue.Backoff;
 import java.time.Clock;
@@ -126,7 +125,7 @@ public final class EventFollower implements AutoCloseable {
         this.name = Objects.requireNonNull(name, "name");
         this.queue = Objects.requireNonNull(queue, "queue");
         this.events = stats.following(queue.describe());
-        this.applier = new EventApplier(name, source, replicas, delete, new DeleteGuard(maxDelete, clock), records,
+        this.applier = new EventApplier(name, source, replicas, delete, maxDelete, records,
                 clock, stats, events);
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.wait = wait;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ferry.config.BucketLocation;
 import dev.ferry.config.ReplicaDestination;
 import dev.ferry.config.Secret;
-import dev.ferry.core.DeleteGuard;
 import dev.ferry.core.FileStatus;
 import dev.ferry.core.RecordId;
 import dev.ferry.core.RemoteObject;
@@ -116,14 +115,18 @@ class ConfirmedCopyIT {
     }
 
     private Replica replica(Copier c, boolean serverSide) {
-        BucketLocation to = new BucketLocation(dst, "out/", Optional.of(s3.region()), Optional.of(s3.endpoint()), true,
+        return replica(c, serverSide, "out/");
+    }
+
+    private Replica replica(Copier c, boolean serverSide, String prefix) {
+        BucketLocation to = new BucketLocation(dst, prefix, Optional.of(s3.region()), Optional.of(s3.endpoint()), true,
                 Optional.of(s3.accessKey()), Optional.of(new Secret(s3.secretKey())));
         return new Replica(new ReplicaDestination(to, Optional.empty(), Optional.empty(), Optional.empty()), store, c,
                 serverSide);
     }
 
     private EventApplier applier(Copier c, boolean delete) {
-        return new EventApplier("photos", source, List.of(replica(c)), delete, new DeleteGuard(100, Clock.systemUTC()),
+        return new EventApplier("photos", source, List.of(replica(c)), delete, 100,
                 Optional.of(records), Clock.systemUTC(), new JobStats("s3://" + src + "/in/"),
                 new EventStats("queue"));
     }
@@ -198,6 +201,23 @@ class ConfirmedCopyIT {
         assertThat(a.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
         assertThat(held()).as("the copy that landed after the deletion was deleted again").isEmpty();
+    }
+
+    @Test
+    void maxDeleteHoldsForEachDestinationOfAJobNotForAllTogether() {
+        put("on two destinations");
+        EventApplier twoDestinations = new EventApplier("photos", source,
+                List.of(replica(copier::copy, true, "out/"), replica(copier::copy, true, "copy/")), true, 1,
+                Optional.of(records), Clock.systemUTC(), new JobStats("s3://" + src + "/in/"), new EventStats("queue"));
+        assertThat(twoDestinations.apply("m1", created("0A"))).isTrue();
+        assertThat(s3.readObject(dst, "copy/k.txt")).contains("on two destinations");
+
+        s3.client().deleteObject(b -> b.bucket(src).key("in/k.txt"));
+        assertThat(twoDestinations.apply("m2", removed("0B"))).as("one removal, one deletion per destination")
+                .isTrue();
+
+        assertThat(held()).isEmpty();
+        assertThat(s3.readObject(dst, "copy/k.txt")).isEmpty();
     }
 
     @Test
