@@ -205,7 +205,9 @@ final class StartupCheck {
             }
             log.info("{}: {} files already in {} recorded without uploading; {} missing and {} different queued",
                     start, confirmed, where, missing, changed);
-            return new SweepResult(first.files(), first.queued() + missing + changed, first.rejected(),
+            // the first walk counted the files it held back as handed over: those S3 confirmed are not
+            return new SweepResult(first.files(), first.queued() - unknown.get() + missing + changed,
+                    first.rejected(),
                     first.unreadable(), first.took().plus(Duration.ofNanos(System.nanoTime() - began)), true);
         } catch (TransferException e) {
             // S3 cannot be asked now: the files are uploaded as they would have been (the engine waits for an

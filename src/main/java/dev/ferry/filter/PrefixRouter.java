@@ -106,6 +106,42 @@ public final class PrefixRouter implements Router {
     }
 
     /**
+     * The key of the file at {@code relative} ('/'-separated, under the root) as {@link #route} makes it, before
+     * its checks and filters: what a comparison with a listing pairs the file with (a file a rewrite rule must but
+     * does not match keeps its unrewritten key).
+     */
+    public String keyFor(String relative) {
+        String path = pathPrefix + relative;
+        String rest = !removePrefix.isEmpty() && path.startsWith(removePrefix) ? path.substring(removePrefix.length())
+                : path;
+        String key = prefix + rest;
+        return rewrite.apply(key).filter(k -> !k.isEmpty()).orElse(key);
+    }
+
+    /**
+     * Whether keys sort as the relative paths do, so a comparison may merge a walk in path order with a listing in
+     * key order: no rewrite rules, and no remove prefix that only some paths start with.
+     */
+    public boolean keysFollowPaths() {
+        return rewrite.rules().isEmpty() && (removePrefix.isEmpty() || pathPrefix.startsWith(removePrefix));
+    }
+
+    /**
+     * What every key of this site starts with where that is known (the prefix and the fixed folders of its
+     * pattern that stay in the key), else the prefix: the listing a comparison asks for. Objects of other
+     * policies under the same prefix are then no extra objects of this one.
+     */
+    public String keyStart() {
+        if (!rewrite.rules().isEmpty()) {
+            return prefix;
+        }
+        if (removePrefix.isEmpty()) {
+            return prefix + pathPrefix;
+        }
+        return pathPrefix.startsWith(removePrefix) ? prefix + pathPrefix.substring(removePrefix.length()) : prefix;
+    }
+
+    /**
      * The relative path of a key under this site's prefix, or null when the key is not under it. With a remove
      * prefix, the path that had it (a file whose path did not start with it gives the same key: ambiguous).
      */

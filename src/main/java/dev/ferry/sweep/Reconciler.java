@@ -75,8 +75,15 @@ public final class Reconciler {
         return t;
     };
 
-    /** One place of the merge: a file and its object, a file alone (remote null), or an object alone (local null). */
-    private record Step(LocalTree.Entry local, RemoteEntry remote, String remoteRel) {
+    /**
+     * One place of the merge: a file and its object, a file alone (remote null), or an object alone (local null);
+     * {@code rel} is the place's key under the site's prefix (its folder for markers).
+     */
+    private record Step(LocalTree.Entry local, RemoteEntry remote, String rel) {
+    }
+
+    /** A file of the walk with the key it goes to. */
+    private record Keyed(LocalTree.Entry entry, String key) {
     }
 
     /** A batch of steps with their records (by path) and, per step, the file's MD5 when computed ahead. */
@@ -121,8 +128,10 @@ public final class Reconciler {
             }
         });
         String prefix = router.prefix();
+        String listed = router.keyStart();
         LocalTree local = new LocalTree(router.root());
-        try (Stream<RemoteEntry> listing = store.list(router.bucket(), prefix)) {
+        Iterator<Keyed> files = inKeyOrder(local);
+        try (Stream<RemoteEntry> listing = store.list(router.bucket(), listed)) {
             Iterator<RemoteEntry> remote = listing.iterator();
             try {
                 remote.hasNext();
@@ -132,7 +141,7 @@ public final class Reconciler {
                 }
                 remote = java.util.Collections.emptyIterator(); // nothing there yet: everything is missing
             }
-            LocalTree.Entry l = local.hasNext() ? local.next() : null;
+            Keyed l = files.hasNext() ? files.next() : null;
             RemoteEntry r = remote.hasNext() ? remote.next() : null;
             // Two stages: this thread merges the walk with the listing into batches and decides, in key order; a
             // helper thread prepares the batch after the current one (its records in one lookup, the MD5 of each
@@ -145,16 +154,15 @@ public final class Reconciler {
                     while (ahead.size() < 2 && (l != null || r != null)) {
                         List<Step> steps = new ArrayList<>(BATCH);
                         while (steps.size() < BATCH && (l != null || r != null)) {
-                            String rRel = r == null ? null : r.key().substring(prefix.length());
-                            int cmp = l == null ? 1 : r == null ? -1 : RemoteEntry.KEY_ORDER.compare(l.relative(), rRel);
+                            int cmp = l == null ? 1 : r == null ? -1 : RemoteEntry.KEY_ORDER.compare(l.key(), r.key());
                             if (cmp <= 0) {
-                                steps.add(new Step(l, cmp == 0 ? r : null, cmp == 0 ? rRel : null));
-                                l = local.hasNext() ? local.next() : null;
+                                steps.add(new Step(l.entry(), cmp == 0 ? r : null, relative(l.key(), prefix)));
+                                l = files.hasNext() ? files.next() : null;
                                 if (cmp == 0) {
                                     r = remote.hasNext() ? remote.next() : null;
                                 }
                             } else {
-                                steps.add(new Step(null, r, rRel));
+                                steps.add(new Step(null, r, relative(r.key(), prefix)));
                                 r = remote.hasNext() ? remote.next() : null;
                             }
                         }
@@ -170,13 +178,13 @@ public final class Reconciler {
                             if (step.remote() != null) {
                                 c.remote++;
                             }
-                            markers.enter(MarkerTracker.folderOf(step.local().relative()));
+                            markers.enter(MarkerTracker.folderOf(step.rel()));
                             stopped = !onLocal(step.local(), step.remote(), sink, c, markers,
                                     Optional.ofNullable(batch.records().get(step.local().path().toString())),
                                     batch.md5s()[i]);
                         } else {
-                            markers.enter(MarkerTracker.folderOf(step.remoteRel()));
-                            onRemoteOnly(step.remote(), step.remoteRel(), sink, c, markers, deletions);
+                            markers.enter(MarkerTracker.folderOf(step.rel()));
+                            onRemoteOnly(step.remote(), step.rel(), sink, c, markers, deletions);
                         }
                     }
                 }
@@ -216,8 +224,40 @@ public final class Reconciler {
                 Duration.ofNanos(nanoTime.getAsLong() - began));
     }
 
-    private boolean onLocal(LocalTree.Entry l, RemoteEntry remote, ReconcileSink sink, Counts c, MarkerTracker markers,
-            Optional<FileRecord> record, String aheadMd5) throws InterruptedException {
+    /**
+     * The walk's files with their keys, in key order: as the walk yields them where keys follow paths, else (key
+     * rewrites, a remove prefix only some paths start with) all of them sorted in memory.
+     */
+    private Iterator<Keyed> inKeyOrder(LocalTree local) {
+        Iterator<Keyed> keyed = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return local.hasNext();
+            }
+
+            @Override
+            public Keyed next() {
+                LocalTree.Entry e = local.next();
+                return new Keyed(e, router.keyFor(e.relative()));
+            }
+        };
+        if (router.keysFollowPaths()) {
+            return keyed;
+        }
+        List<Keyed> all = new ArrayList<>();
+        keyed.forEachRemaining(all::add);
+        all.sort(java.util.Comparator.comparing(Keyed::key, RemoteEntry.KEY_ORDER));
+        return all.iterator();
+    }
+
+    /** A key under the site's prefix without it; a key a rewrite sent elsewhere as it is. */
+    private static String relative(String key, String prefix) {
+        return key.startsWith(prefix) ? key.substring(prefix.length()) : key;
+    }
+
+    private boolean onLocal(LocalTree.Entry l, RemoteEntry listedRemote, ReconcileSink sink, Counts c,
+            MarkerTracker markers, Optional<FileRecord> record, String aheadMd5) throws InterruptedException {
+        RemoteEntry remote = listedRemote;
         if (isMarker(l.relative())) {
             if (remote != null) {
                 markers.markerSeen(remote.lastModified());
@@ -237,6 +277,14 @@ public final class Reconciler {
         }
         c.files++;
         Destination dest = routed.destination();
+        if (remote == null && !dest.key().startsWith(router.keyStart())) {
+            // a rewrite rule sent the key outside the listing: its object, if any, is asked for
+            remote = store.head(dest.bucket(), dest.key()).map(o -> new RemoteEntry(o.key(), o.size(), o.etag(),
+                    java.time.Instant.EPOCH, o.storageClass())).orElse(null);
+            if (remote != null) {
+                c.remote++;
+            }
+        }
         confirmedMd5 = "";
         Optional<String> why = remote == null
                 ? uploadedDuringRun(record, l.stat()) ? Optional.empty() : Optional.of("")
@@ -507,7 +555,8 @@ public final class Reconciler {
         if (!policy.retireDeleted()) {
             return;
         }
-        Path local = router.root().resolve(rel);
+        String path = router.relativeOf(r.key()); // the file it came from, where keys tell (no rewrite)
+        Path local = router.root().resolve(path != null ? path : rel);
         if (Files.exists(local) || router.route(local) instanceof RouteDecision.Skipped) {
             return; // excluded or unreadable locally: never deleted
         }

@@ -97,6 +97,90 @@ class ReconcilerTest {
         assertThat(store.deleted).isEmpty();
     }
 
+    private Reconciler policyReconciler(boolean retire, String pathPrefix, String removePrefix,
+            dev.ferry.core.KeyRewrite rewrite) {
+        Reconciler.Policy policy = new Reconciler.Policy(Reconciler.Mode.CHECKSUM, "STANDARD", retire, 10, 100,
+                Optional.empty(), false, UploadOptions.NONE);
+        return new Reconciler(new PrefixRouter(root, "b", "cameras/", new IgnoreRules(List.of()), PathFilter.none(),
+                pathPrefix, removePrefix, rewrite), store, records, policy, CLOCK, nanos::get);
+    }
+
+    private ReconcileReport compared(Reconciler reconciler, List<Difference> differences) throws Exception {
+        ReconcileSink collecting = new ReconcileSink() {
+            @Override
+            public boolean upload(Path path, Destination destination, FileStat stat, String reason)
+                    throws InterruptedException {
+                return sink.upload(path, destination, stat, reason);
+            }
+
+            @Override
+            public void same(Path path, Destination destination, FileStat stat, RemoteEntry remote,
+                    Optional<FileRecord> record) {
+            }
+
+            @Override
+            public void difference(Difference d) {
+                differences.add(d);
+            }
+        };
+        return reconciler.run(collecting, false);
+    }
+
+    @Test
+    void aPolicysFixedFoldersInItsKeysPairEachFileWithItsObjectAndOtherPoliciesObjectsAreNotItsOwn() throws Exception {
+        // seed 003: input_file_pattern data/**/*.csv, output_key_prefix cameras/: the key keeps the pattern's folder
+        Files.createDirectories(root.resolve("cam2"));
+        Files.writeString(root.resolve("cam2/b.csv"), "b");
+        store.put("cameras/data/cam2/b.csv", "b");
+        store.put("cameras/scans/other-policy.csv", "not this policy's");
+        List<Difference> differences = new ArrayList<>();
+
+        ReconcileReport r = compared(policyReconciler(true, "data/", "", dev.ferry.core.KeyRewrite.NONE), differences);
+
+        assertThat(uploads).isEmpty();
+        assertThat(differences).isEmpty();
+        assertThat(r.confirmed()).isEqualTo(1);
+        assertThat(store.deleted).as("another policy's object under the same prefix").isEmpty();
+    }
+
+    @Test
+    void aRemovePrefixOnlySomePathsStartWithStillPairsEveryFileWithItsObject() throws Exception {
+        // input_remove_prefix data/cam1/: cam1's files lose their folders, cam2's keep them, so keys do not sort
+        // as paths do
+        Files.createDirectories(root.resolve("cam1/2026"));
+        Files.createDirectories(root.resolve("cam2"));
+        Files.writeString(root.resolve("cam1/2026/a1.csv"), "a1");
+        Files.writeString(root.resolve("cam2/b.csv"), "b");
+        store.put("cameras/2026/a1.csv", "a1");
+        store.put("cameras/data/cam2/b.csv", "b");
+        store.put("cameras/2026/gone.csv", "its file was deleted");
+        List<Difference> differences = new ArrayList<>();
+
+        ReconcileReport r = compared(policyReconciler(true, "data/", "data/cam1/", dev.ferry.core.KeyRewrite.NONE),
+                differences);
+
+        assertThat(uploads).isEmpty();
+        assertThat(r.confirmed()).isEqualTo(2);
+        assertThat(differences).extracting(Difference::key).containsExactly("cameras/2026/gone.csv");
+        assertThat(store.deleted).as("only the object no file goes to").containsExactly("cameras/2026/gone.csv");
+    }
+
+    @Test
+    void aKeyARewriteSendsOutsideTheListingIsAskedForAndNotUploadedAgain() throws Exception {
+        Files.writeString(root.resolve("a.csv"), "a");
+        Files.writeString(root.resolve("b.csv"), "b");
+        store.put("archive/a.csv", "a");
+        dev.ferry.core.KeyRewrite toArchive = new dev.ferry.core.KeyRewrite(List.of(new dev.ferry.core.KeyRewrite.Rule(
+                java.util.regex.Pattern.compile("^cameras/(.*)$"), "archive/$1")), false);
+        List<Difference> differences = new ArrayList<>();
+
+        ReconcileReport r = compared(policyReconciler(false, "", "", toArchive), differences);
+
+        assertThat(uploads).containsExactly("b.csv: missing in S3");
+        assertThat(r.confirmed()).isEqualTo(1);
+        assertThat(differences).extracting(Difference::key).containsExactly("archive/b.csv");
+    }
+
     @Test
     void retiresObjectsWhoseFilesAreGoneWithinTheGuard() throws Exception {
         Files.writeString(root.resolve("kept.txt"), "k");
