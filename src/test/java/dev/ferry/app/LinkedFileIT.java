@@ -13,8 +13,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * A symbolic link's object carries its target's content: when the target (in the watched tree) is rewritten, the
- * link's object follows at once, not at the next full sweep (none runs in this test).
+ * A symbolic link's object carries its target's content, and every name of a hard-linked file is that file: when
+ * the target (in the watched tree) is rewritten, or the file through one of its names, the other objects follow at
+ * once, not at the next full sweep (none runs in this test).
  */
 class LinkedFileIT extends DaemonTestBase {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
@@ -52,5 +53,27 @@ class LinkedFileIT extends DaemonTestBase {
                 .until(() -> s3.readObject("docs", "report-2026.txt")
                         .equals(Optional.of("an old report changed again")));
         assertThat(s3.readObject("docs", "latest.txt")).contains("next year, revised");
+    }
+
+    @Test
+    void theObjectOfAHardLinkFollowsAChangeMadeThroughItsOtherName() throws Exception {
+        Path docs = Files.createDirectories(watch.resolve("docs"));
+        FerryProcess.shareWithDaemon(docs);
+        Map<String, String> env = FerryProcess.baseEnv(watch, state, s3);
+        env.put("SWEEP_INTERVAL", "0"); // no periodic full sweep: only the watcher can carry the change
+        ferry = FerryProcess.start("hard-linked", env);
+        await("ready").atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> ferry.status().path("ready").asBoolean());
+
+        Path first = Files.writeString(docs.resolve("h1.txt"), "hl-one");
+        Files.createLink(docs.resolve("h2.txt"), first);
+        await("both names with the first content").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
+                .until(() -> s3.readObject("docs", "h1.txt").equals(Optional.of("hl-one"))
+                        && s3.readObject("docs", "h2.txt").equals(Optional.of("hl-one")));
+
+        Files.writeString(first, "hl-one, and more written through h1");
+        await("the other name's object follows").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
+                .until(() -> s3.readObject("docs", "h2.txt")
+                        .equals(Optional.of("hl-one, and more written through h1")));
+        assertThat(s3.readObject("docs", "h1.txt")).contains("hl-one, and more written through h1");
     }
 }

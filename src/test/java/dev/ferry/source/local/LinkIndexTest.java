@@ -66,4 +66,23 @@ class LinkIndexTest {
         Files.delete(target);
         assertThat(index.linksTo(target)).containsExactly(link);
     }
+
+    @Test
+    void theOtherNamesOfAHardLinkedFileAreFoundByEitherName() throws Exception {
+        Path one = Files.writeString(tmp.resolve("one.txt"), "v1");
+        Path alone = Files.writeString(tmp.resolve("alone.txt"), "a");
+        index.seen(alone);
+        assertThat(index.linksTo(alone)).as("a file of one name is not indexed").isEmpty();
+
+        Path two = Files.createLink(tmp.resolve("two.txt"), one);
+        index.seen(two); // the event of the new name
+
+        assertThat(index.linksTo(one)).as("a change through the first name").containsExactly(two);
+        index.seen(one);
+        assertThat(index.linksTo(two)).containsExactly(one);
+
+        Files.delete(two);
+        index.forget(two);
+        assertThat(index.linksTo(one)).isEmpty();
+    }
 }
