@@ -177,13 +177,13 @@ final class Uploader {
             Optional<FileStat> after = statQuietly(source, item);
             FileStat recorded = stat;
             if (after.isPresent() && !after.get().equals(stat)) {
-                if (!after.get().sameSizeAndMtime(stat)
+                if (after.get().size() != stat.size()
                         || !ContentCheck.holds(source, item, after.get(), result.md5Hex())) {
                     return new UploadOutcome.Requeue(clock.instant().plus(settle.time()),
                             "changed during upload");
                 }
-                // only the ctime or inode moved (a chmod, a hard link) and the bytes are the ones sent: record
-                // the new ctime and inode, or the next look at the file would compare its content again
+                // the bytes are the ones sent, and only the mtime (a touch), ctime or inode (a chmod, a hard link)
+                // moved: record that version, or the next look at the file would compare or send it again
                 recorded = after.get();
             }
             // recorded; and under delete_after_upload or move_after_upload, the file goes once S3 and the record hold

@@ -100,6 +100,26 @@ class UploaderTest {
     }
 
     @Test
+    void aFileTouchedWhileItIsSentIsRecordedWithItsNewMtimeNotSentAgain() throws Exception {
+        Path file = file("same bytes");
+        FileTime touched = FileTime.from(NOW.minus(Duration.ofMinutes(1)));
+
+        UploadOutcome outcome = upload(file, request -> {
+            try {
+                Files.setLastModifiedTime(file, touched); // a touch while the PUT is under way: same bytes
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new PutResult("e", "b7c7a19ff9841101a57b7867181d267e", 10, false); // the MD5 of "same bytes"
+        });
+
+        assertThat(outcome).isInstanceOf(UploadOutcome.Uploaded.class);
+        FileRecord r = keeper.get(file.toString()).orElseThrow();
+        assertThat(r.status()).isEqualTo(FileStatus.UPLOADED);
+        assertThat(r.mtimeMillis()).as("the touched version is the one recorded").isEqualTo(touched.toMillis());
+    }
+
+    @Test
     void aFailureOfAnUnchangedFileIsRecordedAndRetried() throws Exception {
         Path file = file("same");
 
