@@ -286,6 +286,10 @@ public final class FullSync {
             refused.forEach(f -> failures.add("cannot delete " + url(r, f.key()) + ": " + f.reason()));
             long done = inside.size() - refused.size();
             stats.deleted(done);
+            java.util.Set<String> notDeleted = new java.util.HashSet<>();
+            refused.forEach(f -> notDeleted.add(f.key()));
+            inside.stream().filter(k -> !notDeleted.contains(k))
+                    .forEach(k -> log.info("{}: deleted {} (the source no longer holds it)", name, url(r, k)));
             log.info("{}: deleted {} objects from {} that the source no longer holds", name, done, url(r, r.prefix()));
             return done;
         } catch (TransferException e) {

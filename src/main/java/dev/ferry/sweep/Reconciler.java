@@ -212,9 +212,13 @@ public final class Reconciler {
             } else if (refused.isPresent()) {
                 log.error("s3://{}/{}: not deleting: {}", router.bucket(), prefix, refused.get());
             } else if (!dryRun) {
+                java.util.Set<String> notDeleted = new java.util.HashSet<>();
                 for (DeleteFailure f : store.delete(router.bucket(), deletions)) {
                     failures.add(f.key() + ": " + f.reason());
+                    notDeleted.add(f.key());
                 }
+                deletions.stream().filter(k -> !notDeleted.contains(k)).forEach(k -> log.info(
+                        "s3://{}/{}: deleted from S3 (its local file is gone)", router.bucket(), k));
                 deleted = deletions.size() - failures.size();
                 log.info("s3://{}/{}: deleted {} objects whose local files are gone", router.bucket(), prefix, deleted);
             }
