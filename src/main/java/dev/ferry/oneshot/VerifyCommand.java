@@ -46,6 +46,7 @@ public final class VerifyCommand {
     public int run() throws IOException, InterruptedException {
         long missingOrChanged = 0;
         long extra = 0;
+        long notCompared = 0;
         try (OneShot oneShot = new OneShot(config)) {
             oneShot.outsideJobs((site, path, rejected, stat, existing) -> rejected(rejected.bucket(), path, rejected));
             for (OneShot.Job job : oneShot.jobs()) {
@@ -67,7 +68,7 @@ public final class VerifyCommand {
                             .put("missing", r.missing()).put("differ", r.changed()).put("onlyInS3", r.extra())
                             .put("cannotUpload", cannotUpload - cannotUploadBefore);
                 } catch (dev.ferry.core.TransferException e) {
-                    missingOrChanged++;
+                    notCompared++; // a site, not a file: said apart in the summary
                     noSuchBucket |= e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET;
                     report.line(job.name() + ": cannot compare: " + e.getMessage());
                     report.list("sites").addObject().put("site", job.name()).put("error", e.getMessage());
@@ -75,13 +76,17 @@ public final class VerifyCommand {
             }
         }
         missingOrChanged += cannotUpload;
-        report.line(missingOrChanged == 0 ? "verified: every file is in S3" + (extra > 0 ? " (" + extra
-                + " objects have no local file)" : "") : missingOrChanged + (missingOrChanged == 1 ? " file is" : " files are")
-                + " not in S3 as they are locally (an unreadable folder counts as one)");
+        String sites = notCompared + (notCompared == 1 ? " site" : " sites") + " could not be compared (see above)";
+        report.line(missingOrChanged == 0 && notCompared == 0 ? "verified: every file is in S3" + (extra > 0 ? " ("
+                + extra + " objects have no local file)" : "")
+                : missingOrChanged == 0 ? "not verified: " + sites
+                : missingOrChanged + (missingOrChanged == 1 ? " file is" : " files are")
+                        + " not in S3 as they are locally (an unreadable folder counts as one)"
+                        + (notCompared > 0 ? "; " + sites : ""));
         report.object("files").put("notInS3", missingOrChanged).put("onlyInS3", extra)
-                .put("cannotUpload", cannotUpload);
+                .put("cannotUpload", cannotUpload).put("sitesNotCompared", notCompared);
         report.list("differences");
-        return report.finish(missingOrChanged == 0 ? OneShotOptions.EXIT_OK
+        return report.finish(missingOrChanged == 0 && notCompared == 0 ? OneShotOptions.EXIT_OK
                 : noSuchBucket ? OneShotOptions.EXIT_NO_SUCH_BUCKET : SyncCommand.EXIT_INCOMPLETE);
     }
 
