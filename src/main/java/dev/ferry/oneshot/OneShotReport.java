@@ -53,12 +53,23 @@ final class OneShotReport {
         return count == 1 ? "file" : "files";
     }
 
-    /** The array {@code name} of the document, made on first use. */
+    /**
+     * The array {@code name} of the document, made on first use. Without --json nothing is printed from the
+     * document, so what is added goes to a node of its own that is dropped at once: a run over a million files
+     * must not hold an entry per file it would upload.
+     */
     ArrayNode list(String name) {
+        if (!json) {
+            return JsonNodeFactory.instance.arrayNode();
+        }
         return document.has(name) ? (ArrayNode) document.get(name) : document.putArray(name);
     }
 
+    /** The object {@code name} of the document, made on first use (dropped at once without --json). */
     ObjectNode object(String name) {
+        if (!json) {
+            return JsonNodeFactory.instance.objectNode();
+        }
         return document.has(name) ? (ObjectNode) document.get(name) : document.putObject(name);
     }
 

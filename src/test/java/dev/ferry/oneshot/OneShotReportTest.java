@@ -39,4 +39,19 @@ class OneShotReportTest {
 
         assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("failed: a").contains("\"a\\nb\"");
     }
+
+    @Test
+    void withoutJsonTheDocumentHoldsNoEntryPerFile() {
+        OneShotReport text = new OneShotReport(new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), false, "sync");
+        OneShotReport json = new OneShotReport(new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), true, "sync");
+        for (int i = 0; i < 1000; i++) {
+            text.list("wouldUpload").addObject().put("path", "/photos/" + i + ".jpg");
+            json.list("wouldUpload").addObject().put("path", "/photos/" + i + ".jpg");
+        }
+
+        assertThat(text.document.has("wouldUpload")).as("a run without --json keeps nothing per file").isFalse();
+        assertThat(json.document.get("wouldUpload").size()).isEqualTo(1000);
+    }
 }
