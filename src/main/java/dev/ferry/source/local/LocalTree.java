@@ -26,15 +26,24 @@ import org.slf4j.LoggerFactory;
 public final class LocalTree implements Iterator<LocalTree.Entry> {
     private static final Logger log = LoggerFactory.getLogger(LocalTree.class);
     private static final Comparator<Child> ORDER = Comparator.comparing(Child::sortName, RemoteEntry.KEY_ORDER);
+    private static final String FOLDER_MARK = "/";
 
     /** A file: its path relative to the root ('/'-separated), its path, size and mtime. */
     public record Entry(String relative, Path path, FileStat stat) {
     }
 
-    private record Child(String sortName, String name, Path path, boolean directory, Optional<FileStat> stat) {
+    /**
+     * One entry of a listed folder, as small as it can be: a flat folder of a million files holds a million of
+     * them while its siblings are sorted. Its name is {@code sortName} (without the "/" a folder sorts with), its
+     * path is made only when it is yielded, and {@code stat} is null for a folder or an entry that is no file.
+     */
+    private record Child(String sortName, boolean directory, FileStat stat) {
+        String name() {
+            return directory ? sortName.substring(0, sortName.length() - 1) : sortName;
+        }
     }
 
-    private record Level(String relativeDir, Iterator<Child> children) {
+    private record Level(Path dir, String relativeDir, Iterator<Child> children) {
     }
 
     private final Deque<Level> stack = new ArrayDeque<>();
@@ -43,7 +52,7 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
     private final java.util.List<String> unreadableFolders = new java.util.ArrayList<>();
 
     public LocalTree(Path root) {
-        stack.push(new Level("", list(root).iterator()));
+        stack.push(new Level(root, "", list(root).iterator()));
     }
 
     public long unreadable() {
@@ -64,11 +73,13 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
                 continue;
             }
             Child c = level.children().next();
-            String relative = level.relativeDir() + c.name();
+            String name = c.name();
+            String relative = level.relativeDir() + name;
             if (c.directory()) {
-                stack.push(new Level(relative + "/", list(c.path()).iterator()));
-            } else {
-                c.stat().ifPresent(stat -> next = new Entry(relative, c.path(), stat));
+                Path dir = level.dir().resolve(name);
+                stack.push(new Level(dir, relative + "/", list(dir).iterator()));
+            } else if (c.stat() != null) {
+                next = new Entry(relative, level.dir().resolve(name), c.stat());
             }
         }
         return next != null;
@@ -90,7 +101,8 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
                 LocalStat.Entry entry = entryOf(p);
-                children.add(new Child(entry.folder() ? name + "/" : name, name, p, entry.folder(), entry.file()));
+                children.add(new Child(entry.folder() ? name + FOLDER_MARK : name, entry.folder(),
+                        entry.file().orElse(null)));
             }
         } catch (IOException e) {
             unreadable++;
