@@ -5,8 +5,8 @@ import dev.ferry.core.FileStatus;
 import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.StateStoreException;
+import dev.ferry.source.local.LossyNames;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -61,7 +61,8 @@ public final class DeletedFailures {
                 }
             }
             for (FileRecord r : failed) {
-                if (Files.notExists(Path.of(r.path()), LinkOption.NOFOLLOW_LINKS)) {
+                // a name that is not valid UTF-8 is recorded with U+FFFD: its folder is listed to find it
+                if (LossyNames.confirmedGone(r.path())) {
                     records.offer(r.deletedBeforeUpload(clock.instant()));
                     closed++;
                 }

@@ -7,6 +7,7 @@ import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStatus;
 import dev.ferry.state.SqliteStateStore;
 import dev.ferry.state.StateWriter;
+import dev.ferry.testing.Latin1Names;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -63,6 +64,26 @@ class DeletedFailuresTest {
         assertThat(store.get(TestIds.id(elsewhere.toString(), "photos")).orElseThrow().status()).as("another site's").isEqualTo(FileStatus.FAILED);
         assertThat(store.get(TestIds.id(uploadedThenDeleted.toString(), "photos")).orElseThrow().status()).isEqualTo(FileStatus.UPLOADED);
         assertThat(failures.close(root)).as("nothing left to close").isZero();
+    }
+
+    @Test
+    void aFailedFileWhoseNameIsNotUtf8IsKeptWhileItIsThereAndClosedOnceItIsGone() throws Exception {
+        // the record holds the name as Java reads it, with U+FFFD: that string names other bytes on disk
+        Path latin1 = Latin1Names.write(Files.createDirectories(root.resolve("photos")), "caf\u00e9.jpg", "x");
+        assertThat(latin1.toString()).contains("\uFFFD");
+        FileRecord record = FileRecord.pending(TestIds.SOURCE, latin1.toString(), "photos", "caf\uFFFD.jpg", 1, 1_000,
+                NOW).failed("photos", "caf\uFFFD.jpg", 1, 1_000, "file name is not valid UTF-8", true, NOW);
+        store.putAll(java.util.List.of(record));
+
+        assertThat(failures.close(root)).as("the file is there").isZero();
+        assertThat(store.get(TestIds.id(latin1.toString(), "photos")).orElseThrow().status())
+                .isEqualTo(FileStatus.FAILED);
+
+        Files.delete(latin1);
+        assertThat(failures.close(root)).isEqualTo(1);
+        assertThat(writer.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(store.get(TestIds.id(latin1.toString(), "photos")).orElseThrow().status())
+                .isEqualTo(FileStatus.IGNORED);
     }
 
     @Test
