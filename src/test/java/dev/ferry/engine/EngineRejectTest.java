@@ -74,4 +74,38 @@ class EngineRejectTest {
         assertThat(engine.bucketStatus().get("photos").failed()).isEqualTo(1);
         engine.shutdown(Duration.ofSeconds(1));
     }
+
+    @Test
+    void aFolderThatCannotBeABucketLeavesStatusOnceItsFilesAreGone(@TempDir Path tmp) throws Exception {
+        Path root = Files.createDirectories(tmp.resolve("root"));
+        Site site = new FolderBucketSite("watch", new LocalSource(TestIds.SOURCE, root),
+                new FolderBucketRouter(root, new IgnoreRules(List.of())), new MemoryObjectStore(), false,
+                UploadOptions.NONE, 100);
+        Engine engine = new Engine(List.of(site), keeper, EngineSettings.daemon(1, 10, Duration.ofSeconds(2), false),
+                Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC), Backoff.standard(),
+                UploadListener.NONE);
+        Path folder = Files.createDirectories(root.resolve("ab")); // too short for a bucket name
+        List<Path> files = List.of(folder.resolve("1.jpg"), folder.resolve("2.jpg"), folder.resolve("3.jpg"));
+        for (Path f : files) {
+            Files.writeString(f, "x");
+            engine.changed(site, LocalSource.ref(TestIds.SOURCE, f));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> keeper.offered().size() == 3);
+        assertThat(engine.bucketStatus().get("ab").failed()).isEqualTo(3);
+        assertThat(engine.bucketStatus().get("ab").problem()).isPresent();
+
+        Files.move(folder, root.resolve("abfix")); // renamed to a valid name: its files go there
+        // the watcher sees two of them go; the full sweep's DeletedFailures closes the third
+        engine.deleted(site, LocalSource.ref(TestIds.SOURCE, files.get(0)));
+        engine.deleted(site, LocalSource.ref(TestIds.SOURCE, files.get(1)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> keeper.offered().size() == 5);
+        assertThat(engine.bucketStatus().get("ab").failed()).isEqualTo(1);
+        for (Path f : files.subList(0, 2)) {
+            assertThat(keeper.get(f.toString()).orElseThrow().status()).isEqualTo(FileStatus.IGNORED);
+        }
+        engine.failedFileGone(files.get(2).toString(), "ab");
+
+        assertThat(engine.bucketStatus()).doesNotContainKey("ab");
+        engine.shutdown(Duration.ofSeconds(1));
+    }
 }

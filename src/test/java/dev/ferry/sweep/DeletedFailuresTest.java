@@ -8,6 +8,7 @@ import dev.ferry.core.FileStatus;
 import dev.ferry.state.SqliteStateStore;
 import dev.ferry.state.StateWriter;
 import dev.ferry.testing.Latin1Names;
+import dev.ferry.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -84,6 +85,22 @@ class DeletedFailuresTest {
         assertThat(writer.flush(Duration.ofSeconds(10))).isTrue();
         assertThat(store.get(TestIds.id(latin1.toString(), "photos")).orElseThrow().status())
                 .isEqualTo(FileStatus.IGNORED);
+    }
+
+    @Test
+    void eachClosedRecordIsToldAndTheLogSaysTheFilesAreGone() throws Exception {
+        Path deleted = root.resolve("ab/gone.jpg");
+        store.putAll(java.util.List.of(failed(deleted)));
+        java.util.List<FileRecord> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DeletedFailures telling = new DeletedFailures(store, writer, Clock.fixed(NOW, ZoneOffset.UTC), told::add);
+
+        try (LogCapture logs = LogCapture.of(DeletedFailures.class.getName())) {
+            assertThat(telling.close(root)).isEqualTo(1);
+            // also files the watcher saw go: it does not say Ferry was not watching
+            assertThat(logs.lines()).anyMatch(l -> l.contains("1 failed files are gone; they leave the failed list"))
+                    .noneMatch(l -> l.contains("did not watch"));
+        }
+        assertThat(told).extracting(FileRecord::path).containsExactly(deleted.toString());
     }
 
     @Test
