@@ -227,7 +227,8 @@ final class Daemon {
         Sweeper sweeper = new Sweeper(site.router(), writer, new EngineSink(engine, site), 1000, this::awaitStore, clock,
                 site.policy().forceUpload());
         SiteRunner runner = new SiteRunner(site, engine, sweeper, setup.pollInterval(), config.pollInterval(), clock);
-        DeletedFailures deletedFailures = new DeletedFailures(store, writer, clock);
+        DeletedFailures deletedFailures = new DeletedFailures(store, writer, clock,
+                r -> engine.failedFileGone(r.path(), r.bucket()));
         runner.sweeps.onFullSweep((took, files, queued) -> {
             metrics.fullSweepCompleted(took, files);
             // files deleted while no watcher saw it leave `ferry failed` (this site's records only)

@@ -233,6 +233,9 @@ final class SiteWatch {
         public void fileDeleted(Path path) {
             if (site.retireDeleted()) {
                 engine.changed(site, site.source().ref(path.toString()));
+            } else {
+                // nothing to retire in S3, but a rejected file that is gone leaves the failed list
+                engine.deleted(site, site.source().ref(path.toString()));
             }
         }
 

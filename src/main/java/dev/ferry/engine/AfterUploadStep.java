@@ -2,6 +2,7 @@ package dev.ferry.engine;
 
 import dev.ferry.core.AfterUpload;
 import dev.ferry.core.Destination;
+import dev.ferry.core.Durations;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
 import dev.ferry.core.PutResult;

@@ -1,6 +1,7 @@
 package dev.ferry.engine;
 
 import dev.ferry.core.DaemonStatus.Unreachable;
+import dev.ferry.core.Durations;
 import dev.ferry.queue.Backoff;
 import dev.ferry.queue.BucketQueue;
 import java.time.Clock;

@@ -78,6 +78,8 @@ public final class Engine {
 
     private final UploadListener listener;
     private final Object rejectLock = new Object();
+    /** Guards {@link #invalidBuckets} and {@link #invalidBucketFiles} together: a folder leaves with its last file. */
+    private final Object invalidLock = new Object();
     /** Endpoints by name: the lanes of sites that share one share its outages. */
     private final Map<String, EndpointHealth> endpoints = new ConcurrentHashMap<>();
     private final EndpointHealth.Timer probeTimer;
@@ -260,11 +262,13 @@ public final class Engine {
             Optional<FileRecord> existing) {
         String path = item.item();
         if (rejected.kind() == RouteDecision.Rejection.INVALID_BUCKET) {
-            if (invalidBuckets.putIfAbsent(rejected.bucket(), rejected.reason()) == null) {
-                log.warn("{}: {}; its files are not uploaded", rejected.bucket(), rejected.reason());
+            synchronized (invalidLock) {
+                if (invalidBuckets.putIfAbsent(rejected.bucket(), rejected.reason()) == null) {
+                    log.warn("{}: {}; its files are not uploaded", rejected.bucket(), rejected.reason());
+                }
+                invalidBucketFiles.computeIfAbsent(rejected.bucket(), b -> ConcurrentHashMap.newKeySet())
+                        .add(path);
             }
-            invalidBucketFiles.computeIfAbsent(rejected.bucket(), b -> ConcurrentHashMap.newKeySet())
-                    .add(path);
         }
         if (rejected.kind().fileLevel()) {
             // a valid bucket with a file it cannot take: counted as failing there, like a failed upload, also
@@ -305,6 +309,43 @@ public final class Engine {
         } else {
             log.info("{}: ignored: {}", item, rejected.reason());
         }
+    }
+
+    /**
+     * An item of {@code site} was deleted, seen by its watcher, where the site does not carry deletions to S3: an
+     * item the site rejects (invalid bucket folder, key too long, name not UTF-8) has its failed record closed and
+     * leaves the failed counts; anything else is left as it is. Never blocks.
+     */
+    public void deleted(Site site, ItemRef item) {
+        if (closed || !sites.contains(site) || !owns(site, item)) {
+            return;
+        }
+        if (site.route(item.item()) instanceof RouteDecision.Rejected rejected && rejected.failure()) {
+            recorder.execute(() -> recordRejectionOf(site, item, rejected));
+        }
+    }
+
+    /**
+     * The failed record of {@code path} for {@code bucket} was closed because the file is gone (a deletion seen, or
+     * {@link dev.ferry.sweep.DeletedFailures} after a full sweep): it leaves the count of its folder that cannot
+     * be a bucket, and that folder leaves /status with its problem once none of its files is left; a file its
+     * bucket could not take leaves that bucket's failed count.
+     */
+    public void failedFileGone(String path, String bucket) {
+        synchronized (invalidLock) {
+            Set<String> files = invalidBucketFiles.get(bucket);
+            if (files != null && files.remove(path) && files.isEmpty()) {
+                invalidBucketFiles.remove(bucket);
+                if (invalidBuckets.remove(bucket) != null) {
+                    log.info("{}: none of its files is left; the folder is no longer reported", bucket);
+                }
+            }
+        }
+        lanes.forEach((id, lane) -> {
+            if (id.bucket().equals(bucket)) {
+                lane.stats.succeeded(path);
+            }
+        });
     }
 
     /**
@@ -512,8 +553,13 @@ public final class Engine {
             if (version.isPresent()) {
                 reject(site, item, rejected, version.get().stat(),
                         records.get(new RecordId(item.source(), item.item(), rejected.bucket())));
-            } else if (rejected.kind().fileLevel()) {
-                lane(site, rejected.bucket()).ifPresent(lane -> lane.stats.succeeded(item.item()));
+            } else if (rejected.failure()) {
+                // gone: its failed record is closed, as the worker closes one of a file deleted before its upload
+                RecordId id = new RecordId(item.source(), item.item(), rejected.bucket());
+                records.get(id).filter(r -> r.status() == FileStatus.FAILED)
+                        .ifPresent(r -> records.offer(r.deletedBeforeUpload(clock.instant())));
+                log.debug("{}: deleted; it leaves the failed list", item);
+                failedFileGone(item.item(), rejected.bucket());
             }
         } catch (IOException | StateStoreException e) {
             log.debug("{}: could not record rejection now ({}); the next sweep will", item, e.getMessage());

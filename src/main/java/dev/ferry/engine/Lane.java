@@ -3,6 +3,7 @@ package dev.ferry.engine;
 import dev.ferry.core.DeleteGuard;
 import dev.ferry.core.DaemonStatus.BucketStatus;
 import dev.ferry.core.Destination;
+import dev.ferry.core.Durations;
 import dev.ferry.core.UploadListener;
 import dev.ferry.core.UploadOutcome;
 import dev.ferry.queue.Backoff;

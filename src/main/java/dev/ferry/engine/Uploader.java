@@ -196,6 +196,16 @@ final class Uploader {
                 // UPLOADING mark stays, so the next start checks S3 and uploads it again.
                 return new UploadOutcome.Requeue(clock.instant(), "interrupted by shutdown");
             }
+            if (deletedNow(source, item)) {
+                // Deleted while it was being sent (the read found it gone, or S3 was told less than promised): not
+                // a failure, but a deletion like one seen before the upload, logged at DEBUG by the lane
+                log.debug("{}: deleted during its upload ({})", pathText, e.getMessage());
+                if (site.retireDeleted()) {
+                    return retire(site, dest, ref, gate);
+                }
+                closeUnfinished(ref, dest);
+                return new UploadOutcome.Gone(GONE);
+            }
             if (e.kind().retryable() && !statQuietly(source, item).equals(before)) {
                 // The file changed while it was being sent (it grew, shrank, or S3 refused a part whose bytes no
                 // longer match their Content-MD5): not a failure, the new version is uploaded once it settles.
@@ -307,6 +317,15 @@ final class Uploader {
     /** The record of this item of its source going to the destination's bucket (for a local tree, its path). */
     private static RecordId recordOf(ItemRef ref, Destination dest) {
         return new RecordId(ref.source(), ref.item(), dest.bucket());
+    }
+
+    /** True when nothing is at {@code item} now, for sure: not when it cannot be stat'ed, nor a FIFO or a link. */
+    private static boolean deletedNow(Source source, String item) {
+        try {
+            return source.version(item).isEmpty() && source.notAnItem(item).isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static Optional<FileStat> statQuietly(Source source, String item) {

@@ -1,6 +1,7 @@
 package dev.ferry.state;
 
 import dev.ferry.core.DaemonStatus;
+import dev.ferry.core.Durations;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStatus;
 import dev.ferry.core.RecordId;
@@ -457,7 +458,7 @@ final class WriteBuffer {
         int waiting = pending.size();
         long lost = dropped - droppedBeforeOutage;
         return () -> log.info("{}: reachable again after {}; {} writes pending, {} records dropped during the outage",
-                describeStore(), outage, waiting, lost);
+                describeStore(), Durations.text(outage), waiting, lost);
     }
 
     static String describe(RuntimeException e) {

@@ -5,8 +5,8 @@ import dev.ferry.core.FileStatus;
 import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.StateStoreException;
+import dev.ferry.source.local.LossyNames;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -14,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes the FAILED records of files deleted while nothing watched them (Ferry stopped, the watcher down): a
+ * Closes the FAILED records of files that are gone, chiefly those deleted while nothing watched them (Ferry
+ * stopped, the watcher down): a
  * sweep walks only the files that are there, so without this such a record would stay in {@code ferry failed}
  * for ever. Each is closed as the worker closes the record of a file whose
  * deletion it sees ({@link FileRecord#deletedBeforeUpload}). Run after a full
@@ -28,11 +29,20 @@ public final class DeletedFailures {
     private final StateStore store;
     private final RecordKeeper records;
     private final Clock clock;
+    private final java.util.function.Consumer<FileRecord> closed;
 
     public DeletedFailures(StateStore store, RecordKeeper records, Clock clock) {
+        this(store, records, clock, r -> {
+        });
+    }
+
+    /** @param closed told of each record closed (the engine drops the file from its failed counts) */
+    public DeletedFailures(StateStore store, RecordKeeper records, Clock clock,
+            java.util.function.Consumer<FileRecord> closed) {
         this.store = store;
         this.records = records;
         this.clock = clock;
+        this.closed = closed;
     }
 
     /** Closes the FAILED records under {@code root} whose files are gone; returns how many. */
@@ -61,8 +71,10 @@ public final class DeletedFailures {
                 }
             }
             for (FileRecord r : failed) {
-                if (Files.notExists(Path.of(r.path()), LinkOption.NOFOLLOW_LINKS)) {
+                // a name that is not valid UTF-8 is recorded with U+FFFD: its folder is listed to find it
+                if (LossyNames.confirmedGone(r.path())) {
                     records.offer(r.deletedBeforeUpload(clock.instant()));
+                    this.closed.accept(r);
                     closed++;
                 }
             }
@@ -71,8 +83,8 @@ public final class DeletedFailures {
                     e.getMessage());
         }
         if (closed > 0) {
-            log.info("{}: {} failed files were deleted while Ferry did not watch; they leave the failed list", root,
-                    closed);
+            // also files the watcher saw go where nothing closed their records then (a rejected folder moved away)
+            log.info("{}: {} failed files are gone; they leave the failed list", root, closed);
         }
         return closed;
     }

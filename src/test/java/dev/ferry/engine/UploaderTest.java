@@ -54,6 +54,8 @@ class UploaderTest {
     Path root;
 
     private final InMemoryRecords keeper = new InMemoryRecords();
+    /** The site's retire_deleted. */
+    private boolean retireDeleted;
 
     private UploadOutcome upload(Path file, Function<PutRequest, PutResult> put) throws InterruptedException {
         return upload(file, put, Optional.empty(), keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5));
@@ -62,7 +64,7 @@ class UploaderTest {
     private UploadOutcome upload(Path file, Function<PutRequest, PutResult> put, Optional<RemoteObject> inS3,
             RecordKeeper records, UnmarkedUploads unmarked, Duration durableWait) throws InterruptedException {
         ObjectStore store = new PutOnlyStore(put, inS3);
-        Site site = new FolderBucketSite("watch", new LocalSource(TestIds.SOURCE, root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, false,
+        Site site = new FolderBucketSite("watch", new LocalSource(TestIds.SOURCE, root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, retireDeleted,
                 UploadOptions.NONE, 100);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         Uploader uploader = new Uploader(records, new EngineSettings(1, 10, SETTLE, false, durableWait,
@@ -97,6 +99,29 @@ class UploaderTest {
             assertThat(r.due()).isEqualTo(NOW.plus(SETTLE));
         });
         assertThat(keeper.get(file.toString()).orElseThrow().status()).isEqualTo(FileStatus.UPLOADING);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "retire_deleted: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aFileDeletedWhileItIsSentIsGoneNotFailed(boolean retire) throws Exception {
+        retireDeleted = retire;
+        Path file = file("about to go");
+
+        UploadOutcome outcome = upload(file, request -> {
+            try {
+                Files.delete(file);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            // what the transfer says when the body's file is gone (Failures)
+            throw new TransferException(FailureKind.PERMANENT,
+                    "photos/a.bin: upload failed: file vanished before it could be uploaded");
+        });
+
+        assertThat(outcome).isInstanceOfSatisfying(UploadOutcome.Gone.class, g -> assertThat(g.present()).isFalse());
+        FileRecord record = keeper.get(file.toString()).orElseThrow();
+        assertThat(record.status()).as("its uploading mark closed, not failed").isEqualTo(FileStatus.IGNORED);
+        assertThat(record.reason()).isEqualTo("deleted locally before it was uploaded");
     }
 
     @Test

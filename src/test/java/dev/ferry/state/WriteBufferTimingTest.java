@@ -4,6 +4,8 @@ import dev.ferry.testing.TestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.StateStoreException;
+import dev.ferry.testing.LogCapture;
+import dev.ferry.testing.ManualClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,6 +95,20 @@ class WriteBufferTimingTest {
         assertThat(pause.waits).hasSize(1);
         assertThat(Duration.ofNanos(pause.now - before)).as("woken once, then no more waiting").isEqualTo(
                 Duration.ofSeconds(1));
+    }
+
+    @Test
+    void theLineOfTheStoreBackSaysHowLongItWasAwayAsOtherLinesDo() {
+        ManualClock clock = new ManualClock(Instant.parse("2026-01-02T03:04:05Z"));
+        WriteBuffer b = new WriteBuffer(store, SETTINGS, clock, () -> 0.0, pause);
+        b.unreachable(new StateStoreException("down"), true);
+        clock.advance(Duration.ofMillis(26_429));
+
+        try (LogCapture logs = LogCapture.of(WriteBuffer.class.getName())) {
+            b.answered();
+            assertThat(logs.lines()).anyMatch(l -> l.contains("reachable again after 26 s;"))
+                    .noneMatch(l -> l.contains("PT"));
+        }
     }
 
     @Test

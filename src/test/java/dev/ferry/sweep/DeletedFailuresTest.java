@@ -7,6 +7,8 @@ import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStatus;
 import dev.ferry.state.SqliteStateStore;
 import dev.ferry.state.StateWriter;
+import dev.ferry.testing.Latin1Names;
+import dev.ferry.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -63,6 +65,42 @@ class DeletedFailuresTest {
         assertThat(store.get(TestIds.id(elsewhere.toString(), "photos")).orElseThrow().status()).as("another site's").isEqualTo(FileStatus.FAILED);
         assertThat(store.get(TestIds.id(uploadedThenDeleted.toString(), "photos")).orElseThrow().status()).isEqualTo(FileStatus.UPLOADED);
         assertThat(failures.close(root)).as("nothing left to close").isZero();
+    }
+
+    @Test
+    void aFailedFileWhoseNameIsNotUtf8IsKeptWhileItIsThereAndClosedOnceItIsGone() throws Exception {
+        // the record holds the name as Java reads it, with U+FFFD: that string names other bytes on disk
+        Path latin1 = Latin1Names.write(Files.createDirectories(root.resolve("photos")), "caf\u00e9.jpg", "x");
+        assertThat(latin1.toString()).contains("\uFFFD");
+        FileRecord record = FileRecord.pending(TestIds.SOURCE, latin1.toString(), "photos", "caf\uFFFD.jpg", 1, 1_000,
+                NOW).failed("photos", "caf\uFFFD.jpg", 1, 1_000, "file name is not valid UTF-8", true, NOW);
+        store.putAll(java.util.List.of(record));
+
+        assertThat(failures.close(root)).as("the file is there").isZero();
+        assertThat(store.get(TestIds.id(latin1.toString(), "photos")).orElseThrow().status())
+                .isEqualTo(FileStatus.FAILED);
+
+        Files.delete(latin1);
+        assertThat(failures.close(root)).isEqualTo(1);
+        assertThat(writer.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(store.get(TestIds.id(latin1.toString(), "photos")).orElseThrow().status())
+                .isEqualTo(FileStatus.IGNORED);
+    }
+
+    @Test
+    void eachClosedRecordIsToldAndTheLogSaysTheFilesAreGone() throws Exception {
+        Path deleted = root.resolve("ab/gone.jpg");
+        store.putAll(java.util.List.of(failed(deleted)));
+        java.util.List<FileRecord> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DeletedFailures telling = new DeletedFailures(store, writer, Clock.fixed(NOW, ZoneOffset.UTC), told::add);
+
+        try (LogCapture logs = LogCapture.of(DeletedFailures.class.getName())) {
+            assertThat(telling.close(root)).isEqualTo(1);
+            // also files the watcher saw go: it does not say Ferry was not watching
+            assertThat(logs.lines()).anyMatch(l -> l.contains("1 failed files are gone; they leave the failed list"))
+                    .noneMatch(l -> l.contains("did not watch"));
+        }
+        assertThat(told).extracting(FileRecord::path).containsExactly(deleted.toString());
     }
 
     @Test

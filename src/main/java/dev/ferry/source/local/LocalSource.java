@@ -83,7 +83,9 @@ public final class LocalSource implements Source {
 
     @Override
     public Optional<ItemVersion> version(String item) throws IOException {
-        return LocalStat.of(path(item)).map(ItemVersion::of);
+        // a name that is not valid UTF-8 reads with U+FFFD, and that string names other bytes: found by listing
+        Optional<Path> path = LossyNames.onDisk(item);
+        return path.isEmpty() ? Optional.empty() : LocalStat.of(path.get()).map(ItemVersion::of);
     }
 
     @Override

@@ -1,13 +1,16 @@
-package dev.ferry.engine;
+package dev.ferry.core;
 
 import java.time.Duration;
 
-/** Durations as a log line says them: "400 ms", "48 s" (whole seconds, rounded down), "6 min 5 s", "3 h 20 min". */
-final class Durations {
+/**
+ * Durations as a log line says them: "400 ms", "48 s" (whole seconds, rounded down), "6 min 5 s", "3 h 20 min".
+ * Every line that tells how long something took or will take says it this way, never as a raw {@link Duration}.
+ */
+public final class Durations {
     private Durations() {
     }
 
-    static String text(Duration d) {
+    public static String text(Duration d) {
         long ms = Math.max(0, d.toMillis());
         if (ms < 1_000) {
             return ms + " ms";

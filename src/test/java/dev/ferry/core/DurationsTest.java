@@ -1,4 +1,4 @@
-package dev.ferry.engine;
+package dev.ferry.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
