@@ -169,6 +169,22 @@ public final class PhoneHome implements AutoCloseable {
 
     private void handle(Reply reply, int followUps) {
         List<String> errors = new ArrayList<>();
+        // keys and config before the state: sites restarted with new keys (or a new configuration) run their
+        // start-up check against S3 while uploads still wait; the other way round every file fails first
+        // (no credentials) and, recorded as failed, is uploaded again without asking S3
+        boolean keysWritten = reply.awsKeys().map(node -> writeKeys(node, errors)).orElse(false);
+        boolean configApplied = false;
+        if (reply.config().isPresent()) {
+            Optional<String> rejected = target.applyConfig(reply.config().get());
+            rejected.ifPresent(why -> {
+                log.warn("{}: configuration rejected, the last good one keeps running: {}", client.url(), why);
+                errors.add("config rejected: " + why);
+            });
+            configApplied = rejected.isEmpty(); // applying it read the keys file again
+        }
+        if (keysWritten && !configApplied) {
+            target.keysChanged().ifPresent(why -> errors.add("aws_keys written but not applied: " + why));
+        }
         reply.state().ifPresent(s -> {
             if (!state.equals(Optional.of(s))) {
                 log.info("{}: state {} -> {}: uploads {}", client.url(), state.orElse("none"), s,
@@ -178,11 +194,6 @@ public final class PhoneHome implements AutoCloseable {
             }
             gate();
         });
-        reply.config().ifPresent(c -> target.applyConfig(c).ifPresent(why -> {
-            log.warn("{}: configuration rejected, the last good one keeps running: {}", client.url(), why);
-            errors.add("config rejected: " + why);
-        }));
-        reply.awsKeys().ifPresent(node -> keys(node).ifPresent(errors::add));
         JsonNode result = null;
         String echo = null;
         if (reply.action().isPresent()) {
@@ -223,22 +234,27 @@ public final class PhoneHome implements AutoCloseable {
         }
     }
 
-    /** Writes the keys and restarts the sites with them; the reason when not done. Never shows the keys. */
-    private Optional<String> keys(JsonNode node) {
+    /**
+     * Writes the keys to the keys file; true when written (the sites must start again with them), else false with
+     * the reason in {@code errors}. Never shows the keys.
+     */
+    private boolean writeKeys(JsonNode node, List<String> errors) {
         AwsKeys keys;
         try {
             keys = AwsKeys.of(node);
         } catch (IllegalArgumentException e) {
-            return Optional.of("aws_keys rejected: " + e.getMessage());
+            errors.add("aws_keys rejected: " + e.getMessage());
+            return false;
         }
         try {
             KeysFile.write(config.awsKeysFile(), keys);
         } catch (IOException e) {
-            return Optional.of("aws_keys could not be written to " + config.awsKeysFile() + " ("
+            errors.add("aws_keys could not be written to " + config.awsKeysFile() + " ("
                     + e.getClass().getSimpleName() + ")");
+            return false;
         }
         log.info("{}: new AWS keys written to {}; the sites start again with them", client.url(), config.awsKeysFile());
-        return target.keysChanged().map(why -> "aws_keys written but not applied: " + why);
+        return true;
     }
 
     private Optional<String> upgrade() {

@@ -42,6 +42,8 @@ class PhoneHomeIT {
     /** Records what the control plane asked of the daemon. */
     static final class FakeTarget implements ControlTarget {
         final List<Boolean> gate = new CopyOnWriteArrayList<>();
+        /** Every call, in order: uploads:true|false, config, keysChanged. */
+        final List<String> calls = new CopyOnWriteArrayList<>();
         final List<ObjectNode> configs = new CopyOnWriteArrayList<>();
         final AtomicInteger keysChanged = new AtomicInteger();
         final AtomicInteger sweeps = new AtomicInteger();
@@ -52,17 +54,20 @@ class PhoneHomeIT {
         @Override
         public void uploads(boolean run) {
             gate.add(run);
+            calls.add("uploads:" + run);
         }
 
         @Override
         public Optional<String> applyConfig(ObjectNode config) {
             configs.add(config);
+            calls.add("config");
             return configProblem;
         }
 
         @Override
         public Optional<String> keysChanged() {
             keysChanged.incrementAndGet();
+            calls.add("keysChanged");
             return Optional.empty();
         }
 
@@ -225,6 +230,24 @@ class PhoneHomeIT {
             assertThat(String.join("\n", logs.lines())).doesNotContain(SECRET).contains("new AWS keys written");
             assertThat(phoneHome.status().toString()).doesNotContain(SECRET);
         }
+    }
+
+    @Test
+    void keysAndConfigAreAppliedBeforeTheStateLetsUploadsRun() {
+        String keys = "\"aws_keys\": {\"accessKeyId\": \"AKIAFIRST\", \"secretAccessKey\": \"" + SECRET + "\"}";
+        mothership.thenJson("{\"state\": \"configured\", " + keys + "}");
+        start(Optional.empty());
+        await().atMost(WAIT).until(target::lastGate);
+        // the sites start again with the keys while uploads still wait: their start-up check asks S3 first
+        assertThat(target.calls).containsExactly("uploads:false", "keysChanged", "uploads:true");
+
+        target.calls.clear();
+        mothership.thenJson("{\"state\": \"configured\", \"config\": {\"s3_bucket\": \"b-2\"}, "
+                + keys.replace("AKIAFIRST", "AKIASECOND") + ", \"action\": \"report\"}");
+        phoneHome.wakeup();
+        mothership.next("report", WAIT);
+        // applying the configuration reads the new keys file: one restart, not two
+        assertThat(target.calls).containsExactly("config", "uploads:true");
     }
 
     @Test
