@@ -235,8 +235,9 @@ public final class PhoneHome implements AutoCloseable {
     }
 
     /**
-     * Writes the keys to the keys file; true when written (the sites must start again with them), else false with
-     * the reason in {@code errors}. Never shows the keys.
+     * Writes the keys to the keys file; true when written (the sites must start again with them), else false:
+     * keys equal to those of the file change nothing, and a failure adds its reason to {@code errors}. Never shows
+     * the keys.
      */
     private boolean writeKeys(JsonNode node, List<String> errors) {
         AwsKeys keys;
@@ -244,6 +245,10 @@ public final class PhoneHome implements AutoCloseable {
             keys = AwsKeys.of(node);
         } catch (IllegalArgumentException e) {
             errors.add("aws_keys rejected: " + e.getMessage());
+            return false;
+        }
+        if (inUse().equals(Optional.of(keys))) {
+            log.debug("{}: aws_keys are those of {} already: nothing to do", client.url(), config.awsKeysFile());
             return false;
         }
         try {
@@ -255,6 +260,15 @@ public final class PhoneHome implements AutoCloseable {
         }
         log.info("{}: new AWS keys written to {}; the sites start again with them", client.url(), config.awsKeysFile());
         return true;
+    }
+
+    /** The keys of the keys file (the ones the sites run with), empty when there is none or it cannot be read. */
+    private Optional<AwsKeys> inUse() {
+        try {
+            return AwsKeys.read(config.awsKeysFile());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private Optional<String> upgrade() {

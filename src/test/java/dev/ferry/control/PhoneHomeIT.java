@@ -16,6 +16,7 @@ import dev.ferry.testing.TestCertificates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
@@ -248,6 +249,34 @@ class PhoneHomeIT {
         mothership.next("report", WAIT);
         // applying the configuration reads the new keys file: one restart, not two
         assertThat(target.calls).containsExactly("config", "uploads:true");
+    }
+
+    @Test
+    void theKeysInUseSentAgainChangeNothing() throws IOException {
+        try (LogCapture logs = LogCapture.of("dev.ferry")) {
+            String keys = "\"aws_keys\": {\"accessKeyId\": \"AKIASAME\", \"secretAccessKey\": \"" + SECRET
+                    + "\", \"region\": \"us-east-1\"}";
+            mothership.thenJson("{" + keys + "}");
+            start(Optional.empty());
+            await().atMost(WAIT).until(() -> target.keysChanged.get() == 1);
+            Path file = tmp.resolve("keys/s3-ingestor-keys.json");
+            FileTime old = FileTime.fromMillis(0);
+            Files.setLastModifiedTime(file, old);
+
+            mothership.thenJson("{" + keys + ", \"action\": \"report\"}");
+            phoneHome.wakeup();
+            mothership.next("report", WAIT);
+            assertThat(target.keysChanged).as("sites restarted").hasValue(1);
+            assertThat(Files.getLastModifiedTime(file)).as("keys file rewritten").isEqualTo(old);
+            assertThat(logs.lines().stream().filter(l -> l.contains("new AWS keys written"))).hasSize(1);
+
+            mothership.thenJson("{" + keys.replace("AKIASAME", "AKIANEW") + ", \"action\": \"report\"}");
+            phoneHome.wakeup();
+            mothership.next("report", WAIT);
+            assertThat(target.keysChanged).hasValue(2);
+            assertThat(Files.readString(file)).contains("AKIANEW");
+            assertThat(String.join("\n", logs.lines())).doesNotContain(SECRET);
+        }
     }
 
     @Test
