@@ -119,7 +119,8 @@ public final class PhoneHome implements AutoCloseable {
     }
 
     private void gate() {
-        target.uploads(uploading());
+        target.uploads(uploading(), state.map(s -> "the mothership's state is " + printable(s)
+                + (CONFIGURED.equals(s) ? "" : ", not " + CONFIGURED)).orElse("waiting for the mothership's state"));
     }
 
     private JsonNode counts() {

@@ -119,11 +119,14 @@ class ControlPlaneIT {
         assertThat(control.path("uploading").asBoolean()).isFalse();
         assertThat(control.path("mothership").asText()).isEqualTo("http://127.0.0.1:" + mothership.port() + "/ingestor");
         assertThat(s3.listKeys("ingest-bucket")).isEmpty();
+        assertThat(ferry.log()).contains("uploads paused (waiting for the mothership's state)");
 
         mothership.thenJson("{\"state\": \"configured\"}");
         ferry.admin("POST", "/wakeup", ADMIN);
         mothership.next("wakeup", DEADLINE);
         awaitObject("ingest-bucket", "in/a.txt", "alpha");
+        assertThat(ferry.log()).contains("uploads resumed (the mothership's state is configured)")
+                .doesNotContain("operator");
         assertThat(ferry.status().path("control").path("uploading").asBoolean()).isTrue();
 
         mothership.thenJson("{\"config\": {\"s3_bucket\": \"Not A Bucket\"}}");

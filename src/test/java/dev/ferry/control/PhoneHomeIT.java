@@ -53,7 +53,7 @@ class PhoneHomeIT {
         volatile long uploaded;
 
         @Override
-        public void uploads(boolean run) {
+        public void uploads(boolean run, String why) {
             gate.add(run);
             calls.add("uploads:" + run);
         }
