@@ -153,7 +153,7 @@ public final class PhoneHome implements AutoCloseable {
             retry = null;
         }
         log.debug("{}: {} answered: {}", client.url(), action, reply);
-        handle(reply, followUps);
+        handle(reply, action, followUps);
     }
 
     private void failed(String action, JsonNode result, int followUps, String why) {
@@ -168,7 +168,7 @@ public final class PhoneHome implements AutoCloseable {
         }
     }
 
-    private void handle(Reply reply, int followUps) {
+    private void handle(Reply reply, String answered, int followUps) {
         List<String> errors = new ArrayList<>();
         // keys and config before the state: sites restarted with new keys (or a new configuration) run their
         // start-up check against S3 while uploads still wait; the other way round every file fails first
@@ -177,10 +177,7 @@ public final class PhoneHome implements AutoCloseable {
         boolean configApplied = false;
         if (reply.config().isPresent()) {
             Optional<String> rejected = target.applyConfig(reply.config().get());
-            rejected.ifPresent(why -> {
-                log.warn("{}: configuration rejected, the last good one keeps running: {}", client.url(), why);
-                errors.add("config rejected: " + why);
-            });
+            rejected.ifPresent(why -> errors.add("config rejected, the last good one keeps running: " + why));
             configApplied = rejected.isEmpty(); // applying it read the keys file again
         }
         if (keysWritten && !configApplied) {
@@ -219,12 +216,16 @@ public final class PhoneHome implements AutoCloseable {
             }
             echo = errors.isEmpty() ? action : null;
         }
+        errors.forEach(e -> log.warn("{}: {}", client.url(), e));
         if (followUps >= MAX_FOLLOW_UPS) {
             if (!errors.isEmpty() || echo != null) {
                 log.warn("{}: not answering again: {} requests already followed this one", client.url(), followUps);
             }
+        } else if (!errors.isEmpty() && "error".equals(answered)) {
+            // the answer to an error report failed too (a mothership that sends the same bad config in every
+            // reply): logged, not reported again, so each trigger costs at most one error report
+            log.debug("{}: not reporting an error about the answer to an error report", client.url());
         } else if (!errors.isEmpty()) {
-            errors.forEach(e -> log.warn("{}: {}", client.url(), e));
             send("error", JsonNodeFactory.instance.objectNode().put("error", String.join("; ", errors)), followUps + 1);
         } else if (echo != null) {
             send(echo, result, followUps + 1);

@@ -215,6 +215,28 @@ class PhoneHomeIT {
     }
 
     @Test
+    void aConfigSentAgainAndAgainIsRejectedInOneLineAndOneErrorReportPerTrigger() {
+        try (LogCapture logs = LogCapture.of("dev.ferry")) {
+            target.configProblem = Optional.of("s3_bucket (the mothership's config): must be a valid S3 bucket name");
+            String bad = "{\"config\": {\"s3_bucket\": \"NOT VALID\"}}";
+            mothership.thenJson(bad, bad); // to startup, then to the error report
+            start(Optional.empty());
+            mothership.next("error", WAIT);
+            mothership.thenJson(bad, bad); // to wakeup, then to its error report
+            phoneHome.wakeup();
+            mothership.next("wakeup", WAIT);
+            mothership.next("error", WAIT);
+            phoneHome.wakeup();
+            mothership.next("wakeup", WAIT); // the thread handled every earlier reply before sending this
+            assertThat(mothership.requests()).extracting(Request::action)
+                    .containsExactly("startup", "error", "wakeup", "error", "wakeup");
+            assertThat(logs.lines().stream().filter(l -> l.contains("rejected")))
+                    .as("one line per reply with the bad config").hasSize(4)
+                    .allSatisfy(l -> assertThat(l).contains("the last good one keeps running"));
+        }
+    }
+
+    @Test
     void awsKeysAreWrittenWithMode0600AndNeverLogged() throws IOException {
         try (LogCapture logs = LogCapture.of("dev.ferry")) {
             mothership.thenJson("{\"aws_keys\": {\"accessKeyId\": \"AKIAROTATED\", \"secretAccessKey\": \"" + SECRET
