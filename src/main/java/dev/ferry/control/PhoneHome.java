@@ -57,6 +57,7 @@ public final class PhoneHome implements AutoCloseable {
     private volatile int failures;
     private Counts reported = Counts.of(0, 0);
     private ScheduledFuture<?> heartbeat;
+    private Duration heartbeatPeriod;
     private ScheduledFuture<?> retry;
     private String retryAction;
 
@@ -89,8 +90,8 @@ public final class PhoneHome implements AutoCloseable {
     public void start() {
         log.info("{}: control plane on; state {} ({}), kept in {}", client.url(), state.orElse("none"),
                 uploading() ? "uploads run" : "uploads wait for state " + CONFIGURED, context.path());
+        heartbeatEvery(config.heartbeatPeriod()); // first: a failed startup can say when the heartbeat comes
         thread.execute(() -> send("startup", counts(), 0));
-        heartbeatEvery(config.heartbeatPeriod());
     }
 
     /** Phones home with action wakeup (after the daemon swept every site). */
@@ -104,6 +105,7 @@ public final class PhoneHome implements AutoCloseable {
             if (heartbeat != null) {
                 heartbeat.cancel(false);
             }
+            heartbeatPeriod = period;
             heartbeat = thread.scheduleWithFixedDelay(() -> send("heartbeat", counts(), 0), period.toMillis(),
                     period.toMillis(), TimeUnit.MILLISECONDS);
         });
@@ -159,13 +161,39 @@ public final class PhoneHome implements AutoCloseable {
     private void failed(String action, JsonNode result, int followUps, String why) {
         failures++;
         lastError = Optional.of(why);
-        Duration delay = backoff.delay(failures);
-        log.warn("{}: phone home ({}) failed: {}; uploads {} (state {}); retrying in {} ms", client.url(), action, why,
-                uploading() ? "go on" : "still wait", state.orElse("none"), delay.toMillis());
         if (retry == null || retry.isDone()) {
+            Duration delay = backoff.delay(failures);
             retryAction = action;
             retry = thread.schedule(() -> send(action, result, followUps), delay.toMillis(), TimeUnit.MILLISECONDS);
         }
+        // the heartbeat goes at its time whatever the backoff: the next request is whichever comes first
+        Duration next = Duration.ofMillis(Math.max(0, retry.getDelay(TimeUnit.MILLISECONDS)));
+        String which = "a retry of " + retryAction;
+        if (heartbeat != null) {
+            Duration beat = "heartbeat".equals(action) ? heartbeatPeriod // this run: the next one is a period away
+                    : Duration.ofMillis(Math.max(0, heartbeat.getDelay(TimeUnit.MILLISECONDS)));
+            if (beat.compareTo(next) < 0) {
+                next = beat;
+                which = "the heartbeat";
+            }
+        }
+        log.warn("{}: phone home ({}) failed: {}; uploads {} (state {}); next request in {} ({})", client.url(),
+                action, why, uploading() ? "go on" : "still wait", state.orElse("none"), human(next), which);
+    }
+
+    /** A delay as people read it: "250 ms", "5 s", "4 min 6 s", "1 h 5 min". */
+    static String human(Duration d) {
+        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+            return d.toMillis() + " ms";
+        }
+        long s = (d.toMillis() + 999) / 1000;
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return s / 60 + " min" + (s % 60 == 0 ? "" : " " + s % 60 + " s");
+        }
+        return s / 3600 + " h" + (s % 3600 / 60 == 0 ? "" : " " + s % 3600 / 60 + " min");
     }
 
     private void handle(Reply reply, String answered, int followUps) {

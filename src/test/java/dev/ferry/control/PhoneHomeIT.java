@@ -378,6 +378,35 @@ class PhoneHomeIT {
     }
 
     @Test
+    void aFailureSaysWhenTheNextRequestReallyGoes() {
+        try (LogCapture logs = LogCapture.of("dev.ferry")) {
+            mothership.then(new Answer(500, "", Duration.ZERO), new Answer(500, "", Duration.ZERO));
+            // a backoff of minutes, a heartbeat of 2 s: the heartbeat is the next request
+            start(config(Optional.empty(), Duration.ofSeconds(2)), Duration.ofSeconds(2),
+                    Backoff.withoutJitter(Duration.ofMinutes(4), Duration.ofMinutes(5)));
+            assertThat(mothership.next(WAIT).action()).isEqualTo("startup");
+            assertThat(mothership.next(WAIT).action()).isEqualTo("heartbeat");
+            await().atMost(WAIT).until(() -> failures(logs).size() >= 2);
+            assertThat(failures(logs).get(0)).contains("phone home (startup) failed")
+                    .containsPattern("next request in [12] s \\(the heartbeat\\)");
+            assertThat(failures(logs).get(1)).contains("phone home (heartbeat) failed")
+                    .contains("next request in 2 s (the heartbeat)");
+        }
+    }
+
+    private static List<String> failures(LogCapture logs) {
+        return logs.lines().stream().filter(l -> l.contains("phone home (")).toList();
+    }
+
+    @Test
+    void delaysAreWrittenForPeople() {
+        assertThat(PhoneHome.human(Duration.ofMillis(246_482))).isEqualTo("4 min 7 s");
+        assertThat(PhoneHome.human(Duration.ofMinutes(5))).isEqualTo("5 min");
+        assertThat(PhoneHome.human(Duration.ofMillis(50))).isEqualTo("50 ms");
+        assertThat(PhoneHome.human(Duration.ofSeconds(3725))).isEqualTo("1 h 2 min");
+    }
+
+    @Test
     void anUnreachableMothershipIsReportedAndRetried() {
         int port = mothership.port();
         mothership.close();
