@@ -138,12 +138,12 @@ final class AdminService implements AdminOperations {
 
     @Override
     public void pause() {
-        engine.pause();
+        engine.pause("an operator asked");
     }
 
     @Override
     public void resume() {
-        engine.resume();
+        engine.resume("an operator asked");
     }
 
     @Override

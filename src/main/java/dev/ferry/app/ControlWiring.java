@@ -46,8 +46,8 @@ final class ControlWiring implements ControlTarget {
     }
 
     @Override
-    public void uploads(boolean run) {
-        daemon.uploads(run);
+    public void uploads(boolean run, String why) {
+        daemon.uploads(run, why);
     }
 
     @Override

@@ -209,15 +209,15 @@ final class Daemon {
     }
 
     /** The control plane's gate: uploads run or wait (changes are still queued); acts only when it changes. */
-    synchronized void uploads(boolean run) {
+    synchronized void uploads(boolean run, String why) {
         if (uploadsAllowed != null && uploadsAllowed == run) {
             return;
         }
         uploadsAllowed = run;
         if (run) {
-            engine.resume();
+            engine.resume(why);
         } else {
-            engine.pause();
+            engine.pause(why);
         }
     }
 

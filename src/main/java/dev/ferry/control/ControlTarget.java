@@ -10,8 +10,11 @@ import java.util.Optional;
  */
 public interface ControlTarget {
 
-    /** Uploads run (state {@code configured}) or wait (any other state); changes are still queued. */
-    void uploads(boolean run);
+    /**
+     * Uploads run (state {@code configured}) or wait (any other state, or none yet); changes are still queued.
+     * {@code why} says which state, for the log.
+     */
+    void uploads(boolean run, String why);
 
     /**
      * Validates the mothership's configuration merged over the local one (and over what it sent before) and,

@@ -57,6 +57,7 @@ public final class PhoneHome implements AutoCloseable {
     private volatile int failures;
     private Counts reported = Counts.of(0, 0);
     private ScheduledFuture<?> heartbeat;
+    private Duration heartbeatPeriod;
     private ScheduledFuture<?> retry;
     private String retryAction;
 
@@ -89,8 +90,8 @@ public final class PhoneHome implements AutoCloseable {
     public void start() {
         log.info("{}: control plane on; state {} ({}), kept in {}", client.url(), state.orElse("none"),
                 uploading() ? "uploads run" : "uploads wait for state " + CONFIGURED, context.path());
+        heartbeatEvery(config.heartbeatPeriod()); // first: a failed startup can say when the heartbeat comes
         thread.execute(() -> send("startup", counts(), 0));
-        heartbeatEvery(config.heartbeatPeriod());
     }
 
     /** Phones home with action wakeup (after the daemon swept every site). */
@@ -104,6 +105,7 @@ public final class PhoneHome implements AutoCloseable {
             if (heartbeat != null) {
                 heartbeat.cancel(false);
             }
+            heartbeatPeriod = period;
             heartbeat = thread.scheduleWithFixedDelay(() -> send("heartbeat", counts(), 0), period.toMillis(),
                     period.toMillis(), TimeUnit.MILLISECONDS);
         });
@@ -119,7 +121,8 @@ public final class PhoneHome implements AutoCloseable {
     }
 
     private void gate() {
-        target.uploads(uploading());
+        target.uploads(uploading(), state.map(s -> "the mothership's state is " + printable(s)
+                + (CONFIGURED.equals(s) ? "" : ", not " + CONFIGURED)).orElse("waiting for the mothership's state"));
     }
 
     private JsonNode counts() {
@@ -152,23 +155,62 @@ public final class PhoneHome implements AutoCloseable {
             retry = null;
         }
         log.debug("{}: {} answered: {}", client.url(), action, reply);
-        handle(reply, followUps);
+        handle(reply, action, followUps);
     }
 
     private void failed(String action, JsonNode result, int followUps, String why) {
         failures++;
         lastError = Optional.of(why);
-        Duration delay = backoff.delay(failures);
-        log.warn("{}: phone home ({}) failed: {}; uploads {} (state {}); retrying in {} ms", client.url(), action, why,
-                uploading() ? "go on" : "still wait", state.orElse("none"), delay.toMillis());
         if (retry == null || retry.isDone()) {
+            Duration delay = backoff.delay(failures);
             retryAction = action;
             retry = thread.schedule(() -> send(action, result, followUps), delay.toMillis(), TimeUnit.MILLISECONDS);
         }
+        // the heartbeat goes at its time whatever the backoff: the next request is whichever comes first
+        Duration next = Duration.ofMillis(Math.max(0, retry.getDelay(TimeUnit.MILLISECONDS)));
+        String which = "a retry of " + retryAction;
+        if (heartbeat != null) {
+            Duration beat = "heartbeat".equals(action) ? heartbeatPeriod // this run: the next one is a period away
+                    : Duration.ofMillis(Math.max(0, heartbeat.getDelay(TimeUnit.MILLISECONDS)));
+            if (beat.compareTo(next) < 0) {
+                next = beat;
+                which = "the heartbeat";
+            }
+        }
+        log.warn("{}: phone home ({}) failed: {}; uploads {} (state {}); next request in {} ({})", client.url(),
+                action, why, uploading() ? "go on" : "still wait", state.orElse("none"), human(next), which);
     }
 
-    private void handle(Reply reply, int followUps) {
+    /** A delay as people read it: "250 ms", "5 s", "4 min 6 s", "1 h 5 min". */
+    static String human(Duration d) {
+        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+            return d.toMillis() + " ms";
+        }
+        long s = (d.toMillis() + 999) / 1000;
+        if (s < 60) {
+            return s + " s";
+        }
+        if (s < 3600) {
+            return s / 60 + " min" + (s % 60 == 0 ? "" : " " + s % 60 + " s");
+        }
+        return s / 3600 + " h" + (s % 3600 / 60 == 0 ? "" : " " + s % 3600 / 60 + " min");
+    }
+
+    private void handle(Reply reply, String answered, int followUps) {
         List<String> errors = new ArrayList<>();
+        // keys and config before the state: sites restarted with new keys (or a new configuration) run their
+        // start-up check against S3 while uploads still wait; the other way round every file fails first
+        // (no credentials) and, recorded as failed, is uploaded again without asking S3
+        boolean keysWritten = reply.awsKeys().map(node -> writeKeys(node, errors)).orElse(false);
+        boolean configApplied = false;
+        if (reply.config().isPresent()) {
+            Optional<String> rejected = target.applyConfig(reply.config().get());
+            rejected.ifPresent(why -> errors.add("config rejected, the last good one keeps running: " + why));
+            configApplied = rejected.isEmpty(); // applying it read the keys file again
+        }
+        if (keysWritten && !configApplied) {
+            target.keysChanged().ifPresent(why -> errors.add("aws_keys written but not applied: " + why));
+        }
         reply.state().ifPresent(s -> {
             if (!state.equals(Optional.of(s))) {
                 log.info("{}: state {} -> {}: uploads {}", client.url(), state.orElse("none"), s,
@@ -178,11 +220,6 @@ public final class PhoneHome implements AutoCloseable {
             }
             gate();
         });
-        reply.config().ifPresent(c -> target.applyConfig(c).ifPresent(why -> {
-            log.warn("{}: configuration rejected, the last good one keeps running: {}", client.url(), why);
-            errors.add("config rejected: " + why);
-        }));
-        reply.awsKeys().ifPresent(node -> keys(node).ifPresent(errors::add));
         JsonNode result = null;
         String echo = null;
         if (reply.action().isPresent()) {
@@ -207,12 +244,16 @@ public final class PhoneHome implements AutoCloseable {
             }
             echo = errors.isEmpty() ? action : null;
         }
+        errors.forEach(e -> log.warn("{}: {}", client.url(), e));
         if (followUps >= MAX_FOLLOW_UPS) {
             if (!errors.isEmpty() || echo != null) {
                 log.warn("{}: not answering again: {} requests already followed this one", client.url(), followUps);
             }
+        } else if (!errors.isEmpty() && "error".equals(answered)) {
+            // the answer to an error report failed too (a mothership that sends the same bad config in every
+            // reply): logged, not reported again, so each trigger costs at most one error report
+            log.debug("{}: not reporting an error about the answer to an error report", client.url());
         } else if (!errors.isEmpty()) {
-            errors.forEach(e -> log.warn("{}: {}", client.url(), e));
             send("error", JsonNodeFactory.instance.objectNode().put("error", String.join("; ", errors)), followUps + 1);
         } else if (echo != null) {
             send(echo, result, followUps + 1);
@@ -223,22 +264,41 @@ public final class PhoneHome implements AutoCloseable {
         }
     }
 
-    /** Writes the keys and restarts the sites with them; the reason when not done. Never shows the keys. */
-    private Optional<String> keys(JsonNode node) {
+    /**
+     * Writes the keys to the keys file; true when written (the sites must start again with them), else false:
+     * keys equal to those of the file change nothing, and a failure adds its reason to {@code errors}. Never shows
+     * the keys.
+     */
+    private boolean writeKeys(JsonNode node, List<String> errors) {
         AwsKeys keys;
         try {
             keys = AwsKeys.of(node);
         } catch (IllegalArgumentException e) {
-            return Optional.of("aws_keys rejected: " + e.getMessage());
+            errors.add("aws_keys rejected: " + e.getMessage());
+            return false;
+        }
+        if (inUse().equals(Optional.of(keys))) {
+            log.debug("{}: aws_keys are those of {} already: nothing to do", client.url(), config.awsKeysFile());
+            return false;
         }
         try {
             KeysFile.write(config.awsKeysFile(), keys);
         } catch (IOException e) {
-            return Optional.of("aws_keys could not be written to " + config.awsKeysFile() + " ("
+            errors.add("aws_keys could not be written to " + config.awsKeysFile() + " ("
                     + e.getClass().getSimpleName() + ")");
+            return false;
         }
         log.info("{}: new AWS keys written to {}; the sites start again with them", client.url(), config.awsKeysFile());
-        return target.keysChanged().map(why -> "aws_keys written but not applied: " + why);
+        return true;
+    }
+
+    /** The keys of the keys file (the ones the sites run with), empty when there is none or it cannot be read. */
+    private Optional<AwsKeys> inUse() {
+        try {
+            return AwsKeys.read(config.awsKeysFile());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     private Optional<String> upgrade() {

@@ -385,18 +385,21 @@ public final class Engine {
         return out;
     }
 
-    /** Stops handing out uploads in every bucket (those under way finish); changes are still queued. */
-    public synchronized void pause() {
+    /**
+     * Stops handing out uploads in every bucket (those under way finish); changes are still queued. {@code why} is
+     * logged: an operator asked, or the mothership's state.
+     */
+    public synchronized void pause(String why) {
         paused = true;
         lanes.values().forEach(l -> l.queue.pause());
-        log.info("uploads paused by an operator; changes are still queued");
+        log.info("uploads paused ({}); changes are still queued", why);
     }
 
-    /** Hands out uploads again. */
-    public synchronized void resume() {
+    /** Hands out uploads again; {@code why} is logged. */
+    public synchronized void resume(String why) {
         paused = false;
         lanes.values().forEach(l -> l.queue.resume());
-        log.info("uploads resumed by an operator");
+        log.info("uploads resumed ({})", why);
     }
 
     public boolean paused() {

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.testing.CountingProxy;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.Mothership;
 import dev.ferry.testing.S3ProxyServer;
+import dev.ferry.testing.S3Request.Operation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * The daemon under a mothership (Javalin on loopback): the state gates uploads, POST /wakeup phones home, a
@@ -75,6 +78,10 @@ class ControlPlaneIT {
     }
 
     private void startFerry() throws IOException {
+        startFerry(s3.endpoint().toString());
+    }
+
+    private void startFerry(String endpoint) throws IOException {
         Path config = home.resolve("s3-ingestor.json");
         Files.writeString(config, """
                 {
@@ -86,7 +93,7 @@ class ControlPlaneIT {
                   "policies": [{"input_file_pattern": "data/**", "input_remove_prefix": "data/", "output_key_prefix": "in/"}]
                 }
                 """.formatted(mothership.port()));
-        Map<String, String> env = Map.of("STATE_DIR", state.toString(), "AWS_ENDPOINT_URL", s3.endpoint().toString(),
+        Map<String, String> env = Map.of("STATE_DIR", state.toString(), "AWS_ENDPOINT_URL", endpoint,
                 "SETTLE_TIME", "300ms", "TIMEOUT", "5000", "ADMIN_TOKEN", ADMIN, "CREATE_BUCKETS", "true");
         ferry = FerryProcess.start("control", env, "--config", config.toString());
     }
@@ -112,11 +119,14 @@ class ControlPlaneIT {
         assertThat(control.path("uploading").asBoolean()).isFalse();
         assertThat(control.path("mothership").asText()).isEqualTo("http://127.0.0.1:" + mothership.port() + "/ingestor");
         assertThat(s3.listKeys("ingest-bucket")).isEmpty();
+        assertThat(ferry.log()).contains("uploads paused (waiting for the mothership's state)");
 
         mothership.thenJson("{\"state\": \"configured\"}");
         ferry.admin("POST", "/wakeup", ADMIN);
         mothership.next("wakeup", DEADLINE);
         awaitObject("ingest-bucket", "in/a.txt", "alpha");
+        assertThat(ferry.log()).contains("uploads resumed (the mothership's state is configured)")
+                .doesNotContain("operator");
         assertThat(ferry.status().path("control").path("uploading").asBoolean()).isTrue();
 
         mothership.thenJson("{\"config\": {\"s3_bucket\": \"Not A Bucket\"}}");
@@ -131,6 +141,36 @@ class ControlPlaneIT {
         JsonNode report = mothership.next("report", DEADLINE).body().path("result");
         assertThat(report.toString()).contains("other-bucket").doesNotContain(s3.secretKey());
         awaitObject("other-bucket", "in/a.txt", "alpha");
+        assertThat(ferry.log()).doesNotContain(s3.secretKey());
+    }
+
+    @Test
+    void aFirstReplyWithKeysAndStateUploadsNothingThatIsAlreadyInS3() throws IOException {
+        s3.createBucket("ingest-bucket");
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String name = "old" + i + ".txt";
+            names.add(name);
+            write("data/" + name, "already there " + i);
+            s3.client().putObject(b -> b.bucket("ingest-bucket").key("in/" + name),
+                    RequestBody.fromString("already there " + i));
+        }
+        // no keys file: the first reply brings the keys together with the state
+        mothership.thenJson("{\"state\": \"configured\", \"aws_keys\": {\"accessKeyId\": \"" + s3.accessKey()
+                + "\", \"secretAccessKey\": \"" + s3.secretKey() + "\", \"region\": \"" + s3.region() + "\"}}");
+        try (CountingProxy proxy = CountingProxy.start(s3.port())) {
+            startFerry(proxy.endpoint().toString());
+            mothership.next("startup", DEADLINE);
+            await().atMost(DEADLINE).until(() -> ferry.status().path("control").path("uploading").asBoolean());
+            write("data/new.txt", "new");
+            awaitObject("ingest-bucket", "in/new.txt", "new");
+            await().atMost(DEADLINE).until(() -> ferry.status().path("ready").asBoolean() && queued() == 0);
+            for (String name : names) {
+                assertThat(proxy.traffic().requests(Operation.PUT_OBJECT, "ingest-bucket/in/" + name))
+                        .as("PUTs of in/" + name + ", already in S3").isZero();
+            }
+            assertThat(ferry.total("failed")).isZero();
+        }
         assertThat(ferry.log()).doesNotContain(s3.secretKey());
     }
 

@@ -16,6 +16,7 @@ import dev.ferry.testing.TestCertificates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,6 +43,8 @@ class PhoneHomeIT {
     /** Records what the control plane asked of the daemon. */
     static final class FakeTarget implements ControlTarget {
         final List<Boolean> gate = new CopyOnWriteArrayList<>();
+        /** Every call, in order: uploads:true|false, config, keysChanged. */
+        final List<String> calls = new CopyOnWriteArrayList<>();
         final List<ObjectNode> configs = new CopyOnWriteArrayList<>();
         final AtomicInteger keysChanged = new AtomicInteger();
         final AtomicInteger sweeps = new AtomicInteger();
@@ -50,19 +53,22 @@ class PhoneHomeIT {
         volatile long uploaded;
 
         @Override
-        public void uploads(boolean run) {
+        public void uploads(boolean run, String why) {
             gate.add(run);
+            calls.add("uploads:" + run);
         }
 
         @Override
         public Optional<String> applyConfig(ObjectNode config) {
             configs.add(config);
+            calls.add("config");
             return configProblem;
         }
 
         @Override
         public Optional<String> keysChanged() {
             keysChanged.incrementAndGet();
+            calls.add("keysChanged");
             return Optional.empty();
         }
 
@@ -209,6 +215,28 @@ class PhoneHomeIT {
     }
 
     @Test
+    void aConfigSentAgainAndAgainIsRejectedInOneLineAndOneErrorReportPerTrigger() {
+        try (LogCapture logs = LogCapture.of("dev.ferry")) {
+            target.configProblem = Optional.of("s3_bucket (the mothership's config): must be a valid S3 bucket name");
+            String bad = "{\"config\": {\"s3_bucket\": \"NOT VALID\"}}";
+            mothership.thenJson(bad, bad); // to startup, then to the error report
+            start(Optional.empty());
+            mothership.next("error", WAIT);
+            mothership.thenJson(bad, bad); // to wakeup, then to its error report
+            phoneHome.wakeup();
+            mothership.next("wakeup", WAIT);
+            mothership.next("error", WAIT);
+            phoneHome.wakeup();
+            mothership.next("wakeup", WAIT); // the thread handled every earlier reply before sending this
+            assertThat(mothership.requests()).extracting(Request::action)
+                    .containsExactly("startup", "error", "wakeup", "error", "wakeup");
+            assertThat(logs.lines().stream().filter(l -> l.contains("rejected")))
+                    .as("one line per reply with the bad config").hasSize(4)
+                    .allSatisfy(l -> assertThat(l).contains("the last good one keeps running"));
+        }
+    }
+
+    @Test
     void awsKeysAreWrittenWithMode0600AndNeverLogged() throws IOException {
         try (LogCapture logs = LogCapture.of("dev.ferry")) {
             mothership.thenJson("{\"aws_keys\": {\"accessKeyId\": \"AKIAROTATED\", \"secretAccessKey\": \"" + SECRET
@@ -224,6 +252,52 @@ class PhoneHomeIT {
             assertThat(report.body().toString()).doesNotContain(SECRET);
             assertThat(String.join("\n", logs.lines())).doesNotContain(SECRET).contains("new AWS keys written");
             assertThat(phoneHome.status().toString()).doesNotContain(SECRET);
+        }
+    }
+
+    @Test
+    void keysAndConfigAreAppliedBeforeTheStateLetsUploadsRun() {
+        String keys = "\"aws_keys\": {\"accessKeyId\": \"AKIAFIRST\", \"secretAccessKey\": \"" + SECRET + "\"}";
+        mothership.thenJson("{\"state\": \"configured\", " + keys + "}");
+        start(Optional.empty());
+        await().atMost(WAIT).until(target::lastGate);
+        // the sites start again with the keys while uploads still wait: their start-up check asks S3 first
+        assertThat(target.calls).containsExactly("uploads:false", "keysChanged", "uploads:true");
+
+        target.calls.clear();
+        mothership.thenJson("{\"state\": \"configured\", \"config\": {\"s3_bucket\": \"b-2\"}, "
+                + keys.replace("AKIAFIRST", "AKIASECOND") + ", \"action\": \"report\"}");
+        phoneHome.wakeup();
+        mothership.next("report", WAIT);
+        // applying the configuration reads the new keys file: one restart, not two
+        assertThat(target.calls).containsExactly("config", "uploads:true");
+    }
+
+    @Test
+    void theKeysInUseSentAgainChangeNothing() throws IOException {
+        try (LogCapture logs = LogCapture.of("dev.ferry")) {
+            String keys = "\"aws_keys\": {\"accessKeyId\": \"AKIASAME\", \"secretAccessKey\": \"" + SECRET
+                    + "\", \"region\": \"us-east-1\"}";
+            mothership.thenJson("{" + keys + "}");
+            start(Optional.empty());
+            await().atMost(WAIT).until(() -> target.keysChanged.get() == 1);
+            Path file = tmp.resolve("keys/s3-ingestor-keys.json");
+            FileTime old = FileTime.fromMillis(0);
+            Files.setLastModifiedTime(file, old);
+
+            mothership.thenJson("{" + keys + ", \"action\": \"report\"}");
+            phoneHome.wakeup();
+            mothership.next("report", WAIT);
+            assertThat(target.keysChanged).as("sites restarted").hasValue(1);
+            assertThat(Files.getLastModifiedTime(file)).as("keys file rewritten").isEqualTo(old);
+            assertThat(logs.lines().stream().filter(l -> l.contains("new AWS keys written"))).hasSize(1);
+
+            mothership.thenJson("{" + keys.replace("AKIASAME", "AKIANEW") + ", \"action\": \"report\"}");
+            phoneHome.wakeup();
+            mothership.next("report", WAIT);
+            assertThat(target.keysChanged).hasValue(2);
+            assertThat(Files.readString(file)).contains("AKIANEW");
+            assertThat(String.join("\n", logs.lines())).doesNotContain(SECRET);
         }
     }
 
@@ -301,6 +375,35 @@ class PhoneHomeIT {
         assertThat(phoneHome.status().state()).isEqualTo("configured");
         await().atMost(WAIT).until(() -> phoneHome.status().lastError().isEmpty());
         assertThat(phoneHome.status().lastContact()).isPresent();
+    }
+
+    @Test
+    void aFailureSaysWhenTheNextRequestReallyGoes() {
+        try (LogCapture logs = LogCapture.of("dev.ferry")) {
+            mothership.then(new Answer(500, "", Duration.ZERO), new Answer(500, "", Duration.ZERO));
+            // a backoff of minutes, a heartbeat of 2 s: the heartbeat is the next request
+            start(config(Optional.empty(), Duration.ofSeconds(2)), Duration.ofSeconds(2),
+                    Backoff.withoutJitter(Duration.ofMinutes(4), Duration.ofMinutes(5)));
+            assertThat(mothership.next(WAIT).action()).isEqualTo("startup");
+            assertThat(mothership.next(WAIT).action()).isEqualTo("heartbeat");
+            await().atMost(WAIT).until(() -> failures(logs).size() >= 2);
+            assertThat(failures(logs).get(0)).contains("phone home (startup) failed")
+                    .containsPattern("next request in [12] s \\(the heartbeat\\)");
+            assertThat(failures(logs).get(1)).contains("phone home (heartbeat) failed")
+                    .contains("next request in 2 s (the heartbeat)");
+        }
+    }
+
+    private static List<String> failures(LogCapture logs) {
+        return logs.lines().stream().filter(l -> l.contains("phone home (")).toList();
+    }
+
+    @Test
+    void delaysAreWrittenForPeople() {
+        assertThat(PhoneHome.human(Duration.ofMillis(246_482))).isEqualTo("4 min 7 s");
+        assertThat(PhoneHome.human(Duration.ofMinutes(5))).isEqualTo("5 min");
+        assertThat(PhoneHome.human(Duration.ofMillis(50))).isEqualTo("50 ms");
+        assertThat(PhoneHome.human(Duration.ofSeconds(3725))).isEqualTo("1 h 2 min");
     }
 
     @Test
