@@ -178,22 +178,7 @@ public final class PhoneHome implements AutoCloseable {
             }
         }
         log.warn("{}: phone home ({}) failed: {}; uploads {} (state {}); next request in {} ({})", client.url(),
-                action, why, uploading() ? "go on" : "still wait", state.orElse("none"), human(next), which);
-    }
-
-    /** A delay as people read it: "250 ms", "5 s", "4 min 6 s", "1 h 5 min". */
-    static String human(Duration d) {
-        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
-            return d.toMillis() + " ms";
-        }
-        long s = (d.toMillis() + 999) / 1000;
-        if (s < 60) {
-            return s + " s";
-        }
-        if (s < 3600) {
-            return s / 60 + " min" + (s % 60 == 0 ? "" : " " + s % 60 + " s");
-        }
-        return s / 3600 + " h" + (s % 3600 / 60 == 0 ? "" : " " + s % 3600 / 60 + " min");
+                action, why, uploading() ? "go on" : "still wait", state.orElse("none"), dev.ferry.core.Durations.text(next), which);
     }
 
     private void handle(Reply reply, String answered, int followUps) {

@@ -390,20 +390,12 @@ class PhoneHomeIT {
             assertThat(failures(logs).get(0)).contains("phone home (startup) failed")
                     .containsPattern("next request in [12] s \\(the heartbeat\\)");
             assertThat(failures(logs).get(1)).contains("phone home (heartbeat) failed")
-                    .contains("next request in 2 s (the heartbeat)");
+                    .containsPattern("next request in [12] s \\(the heartbeat\\)");
         }
     }
 
     private static List<String> failures(LogCapture logs) {
         return logs.lines().stream().filter(l -> l.contains("phone home (")).toList();
-    }
-
-    @Test
-    void delaysAreWrittenForPeople() {
-        assertThat(PhoneHome.human(Duration.ofMillis(246_482))).isEqualTo("4 min 7 s");
-        assertThat(PhoneHome.human(Duration.ofMinutes(5))).isEqualTo("5 min");
-        assertThat(PhoneHome.human(Duration.ofMillis(50))).isEqualTo("50 ms");
-        assertThat(PhoneHome.human(Duration.ofSeconds(3725))).isEqualTo("1 h 2 min");
     }
 
     @Test
