@@ -234,6 +234,10 @@ final class Daemon {
             // files deleted while no watcher saw it leave `ferry failed` (this site's records only)
             deletedFailures.close(site.root(), r -> site.sendsTo(r.path(), r.bucket()));
         });
+        // a folder renamed away or deleted is one event, not one per file: the failed records of its files (a
+        // folder that cannot be a bucket, renamed to one that can) leave `ferry failed` and /status at once
+        runner.sweeps.onFolderGone(folder -> deletedFailures.close(site.root(),
+                r -> DeletedFailures.under(folder, r.path()) && site.sendsTo(r.path(), r.bucket())));
         StartupCheck check = new StartupCheck(site, engine, writer, this::awaitStore, clock);
         site.on(tree -> {
             // state mode: the start-up sweep asks S3 about the files the store does not know; the other

@@ -245,6 +245,11 @@ final class SiteWatch {
         }
 
         @Override
+        public void folderDeleted(Path folder) {
+            sweeps.folderGone(folder);
+        }
+
+        @Override
         public void rescan(String reason) {
             health.rescan(reason);
             sweeps.requestFull(reason);

@@ -89,7 +89,8 @@ public final class DeletedFailures {
         return closed;
     }
 
-    private static boolean under(Path root, String path) {
+    /** True when the record's {@code path} is under {@code root}. */
+    public static boolean under(Path root, String path) {
         try {
             return Path.of(path).startsWith(root);
         } catch (java.nio.file.InvalidPathException e) {

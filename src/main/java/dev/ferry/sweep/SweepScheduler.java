@@ -37,6 +37,7 @@ public final class SweepScheduler implements AutoCloseable {
     private final boolean splitByFolder;
     private final ExecutorService control;
     private final ExecutorService walkers;
+    private volatile java.util.function.Consumer<Path> folderGoneHandler;
     private final java.util.function.LongSupplier nanoTime;
     private final AtomicBoolean fullRunning = new AtomicBoolean();
     private final AtomicBoolean fullPending = new AtomicBoolean();
@@ -141,6 +142,23 @@ public final class SweepScheduler implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         });
+    }
+
+    /**
+     * A folder of the tree was deleted or renamed away: {@code gone} runs for it on a walker thread (never on the
+     * watcher's), if one is set ({@link #onFolderGone}).
+     */
+    public void folderGone(Path folder) {
+        java.util.function.Consumer<Path> handler = folderGoneHandler;
+        if (closed || handler == null) {
+            return;
+        }
+        walkers.execute(() -> handler.accept(folder));
+    }
+
+    /** Sets what runs for a folder deleted or renamed away (the daemon closes the failed records under it). */
+    public void onFolderGone(java.util.function.Consumer<Path> handler) {
+        this.folderGoneHandler = java.util.Objects.requireNonNull(handler, "handler");
     }
 
     /** Sets the one listener told of completed full sweeps. */

@@ -141,6 +141,28 @@ class FerryDaemonIT extends DaemonTestBase {
     }
 
     @Test
+    void aFolderThatCannotBeABucketRenamedToOneThatCanLeavesTheFailedListAtOnce() throws Exception {
+        Path one = write("ab/f1.txt", "one");
+        Path two = write("ab/f2.txt", "two");
+        var env = FerryProcess.baseEnv(watch, state, s3);
+        env.put("SWEEP_INTERVAL", "0"); // no periodic full sweep: only the watcher's event can clear them
+        ferry = FerryProcess.start("renamed-invalid-bucket", env);
+        await().atMost(DEADLINE).until(() -> ferry.status().path("buckets").path("ab").path("failed").asLong() == 2);
+        await().atMost(DEADLINE).until(() -> record(one).map(FileRecord::status).orElse(null) == FileStatus.FAILED
+                && record(two).map(FileRecord::status).orElse(null) == FileStatus.FAILED);
+
+        Files.move(watch.resolve("ab"), watch.resolve("abfix"));
+
+        awaitObject("abfix", "f1.txt", "one");
+        awaitObject("abfix", "f2.txt", "two");
+        await("the renamed folder leaves /status").atMost(DEADLINE).until(
+                () -> ferry.status().path("buckets").path("ab").path("failed").asLong(0) == 0);
+        await("its records leave the failed list").atMost(DEADLINE).until(
+                () -> record(one).map(FileRecord::status).orElse(null) != FileStatus.FAILED
+                        && record(two).map(FileRecord::status).orElse(null) != FileStatus.FAILED);
+    }
+
+    @Test
     void statusAnswersJsonWithTheDocumentedShapeAndNoSecret() throws Exception {
         write("photos/a.jpg", "a");
         ferry = FerryProcess.start("status", FerryProcess.baseEnv(watch, state, s3));

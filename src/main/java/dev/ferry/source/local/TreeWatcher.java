@@ -214,7 +214,9 @@ public final class TreeWatcher implements AutoCloseable {
                     listener.rescan("watch events overflowed");
                 }
                 case DELETE -> {
-                    if (!event.isDirectory()) {
+                    if (event.isDirectory()) { // a folder the library watched: deleted, or renamed away
+                        listener.folderDeleted(event.path());
+                    } else {
                         listener.fileDeleted(event.path());
                         linksOf(event.path());
                         links.forget(event.path());

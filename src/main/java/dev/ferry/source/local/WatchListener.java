@@ -11,6 +11,13 @@ public interface WatchListener {
     /** A file was deleted (or renamed away). */
     void fileDeleted(Path path);
 
+    /**
+     * A watched folder was deleted or renamed away. The kernel reports it once, for the folder, not for each file
+     * in it: what Ferry keeps of those files (their failed records) is looked at as a whole.
+     */
+    default void folderDeleted(Path folder) {
+    }
+
     /** A directory appeared (its contents may predate its watch): sweep it. */
     void directoryCreated(Path path);
 
