@@ -92,7 +92,23 @@ final class OneShot implements AutoCloseable {
             } catch (IOException e) {
                 throw new StartupException("cannot create a temporary folder for the dry run: " + e.getMessage(), e);
             }
-            opened.add(() -> deleteTree(scratch)); // closed last: after the store
+            // a dry run stopped by SIGTERM or Ctrl-C never reaches its close: the JVM's exit removes the folder
+            Thread removal = new Thread(() -> {
+                try {
+                    deleteTree(scratch);
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    // removed already by the run's close, or being removed: nothing to do while exiting
+                }
+            }, "ferry-dry-run-cleanup");
+            Runtime.getRuntime().addShutdownHook(removal);
+            opened.add(() -> { // closed last: after the store
+                deleteTree(scratch);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(removal);
+                } catch (IllegalStateException exiting) {
+                    // the JVM is exiting: the hook runs (and finds nothing left)
+                }
+            });
             this.store = dev.ferry.state.SqliteStateStore.open(scratch.resolve("ferry.db"));
             this.setups = Components.sites(config, Components.bandwidthLimit(config), siteResources, false);
         } else {

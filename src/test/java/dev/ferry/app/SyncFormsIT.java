@@ -107,6 +107,35 @@ class SyncFormsIT {
     }
 
     @Test
+    void aDryRunStoppedBySigtermLeavesNoTemporaryFolder() throws Exception {
+        write("a.jpg", "a");
+        Path scratchParent = Files.createDirectories(tmp.resolve("java-tmp"));
+        FerryProcess.shareWithDaemon(scratchParent);
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            // a server that takes the connection and never answers: the dry run waits for its listing
+            env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + silent.getLocalPort());
+            env.put("TIMEOUT", "60000");
+            env.put("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + scratchParent);
+            env.put("STATE_DIR", tmp.resolve("no-state-yet").toString()); // no state file: the dry run uses a scratch one
+            FerryProcess dry = FerryProcess.launch("forms-dry-run-stopped", env, "sync", "--dry-run", dir.toString(),
+                    "s3://backup/host1");
+            org.awaitility.Awaitility.await("the dry run's scratch folder").atMost(java.time.Duration.ofSeconds(60))
+                    .pollInterval(java.time.Duration.ofMillis(100)).until(() -> scratch(scratchParent).isPresent());
+
+            dry.stop();
+
+            assertThat(scratch(scratchParent)).as("left behind by a dry run stopped with SIGTERM").isEmpty();
+        }
+    }
+
+    private static java.util.Optional<Path> scratch(Path parent) throws IOException {
+        try (var entries = Files.list(parent)) {
+            return entries.filter(p -> p.getFileName().toString().startsWith("ferry-dry-run")).findFirst();
+        }
+    }
+
+    @Test
     void dryRunChangesNothing() throws IOException {
         write("new.txt", "new");
         s3.createBucket("backup");
