@@ -36,6 +36,15 @@ final class ReplicateParser {
         this.problems = problems;
     }
 
+    /** The line each item of the list starts on (1-based index); the list's own line when not known. */
+    private java.util.function.IntUnaryOperator itemLine;
+
+    /** Names each item's problems by the line it starts on ({@link YamlFile.Entry#lineOfItem}). */
+    ReplicateParser withItemLines(java.util.function.IntUnaryOperator lines) {
+        this.itemLine = lines;
+        return this;
+    }
+
     List<ReplicateJob> parse(JsonNode node) {
         List<ReplicateJob> jobs = new ArrayList<>();
         if (node == null || node.isNull()) {
@@ -49,7 +58,7 @@ final class ReplicateParser {
         int index = 0;
         for (JsonNode job : node) {
             index++;
-            String where = "replicate[" + index + "] (" + file + " from line " + line + ")";
+            String where = "replicate[" + index + "] (" + file + " line " + (itemLine == null ? line : itemLine.applyAsInt(index)) + ")";
             if (!job.isObject()) {
                 problems.add(where + ": must be a mapping of keys such as name, source and destinations");
                 continue;

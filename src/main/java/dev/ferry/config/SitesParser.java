@@ -38,6 +38,15 @@ final class SitesParser {
         this.problems = problems;
     }
 
+    /** The line each item of the list starts on (1-based index); the list's own line when not known. */
+    private java.util.function.IntUnaryOperator itemLine;
+
+    /** Names each item's problems by the line it starts on ({@link YamlFile.Entry#lineOfItem}). */
+    SitesParser withItemLines(java.util.function.IntUnaryOperator lines) {
+        this.itemLine = lines;
+        return this;
+    }
+
     List<SiteConfig> parse(JsonNode node) {
         List<SiteConfig> sites = new ArrayList<>();
         if (node == null || node.isNull()) {
@@ -50,7 +59,7 @@ final class SitesParser {
         int index = 0;
         for (JsonNode site : node) {
             index++;
-            String where = "sites[" + index + "] (" + file + " from line " + line + ")";
+            String where = "sites[" + index + "] (" + file + " line " + (itemLine == null ? line : itemLine.applyAsInt(index)) + ")";
             if (!site.isObject()) {
                 problems.add(where + ": must be a mapping of keys such as local_path and bucket");
                 continue;

@@ -26,8 +26,23 @@ final class YamlFile {
     private static final ObjectMapper YAML = new ObjectMapper(
             YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
-    /** One top-level key, its value (a tree) and the 1-based line it is on. */
-    record Entry(String name, JsonNode value, int line) {
+    /**
+     * One top-level key, its value (a tree) and the 1-based line it is on; for a list, the line each of its items
+     * starts on ({@code itemLines}, empty otherwise), so a problem in the second site names the second site's line.
+     */
+    record Entry(String name, JsonNode value, int line, List<Integer> itemLines) {
+        Entry {
+            itemLines = List.copyOf(itemLines);
+        }
+
+        Entry(String name, JsonNode value, int line) {
+            this(name, value, line, List.of());
+        }
+
+        /** The line item {@code index} (1-based) of a list starts on, else the key's own line. */
+        int lineOfItem(int index) {
+            return index >= 1 && index <= itemLines.size() ? itemLines.get(index - 1) : line;
+        }
     }
 
     private YamlFile() {
@@ -57,7 +72,17 @@ final class YamlFile {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 int line = p.currentTokenLocation().getLineNr();
-                p.nextToken();
+                if (p.nextToken() == JsonToken.START_ARRAY) {
+                    // item by item, to keep the line each starts on
+                    com.fasterxml.jackson.databind.node.ArrayNode items = YAML.createArrayNode();
+                    List<Integer> itemLines = new ArrayList<>();
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        itemLines.add(p.currentTokenLocation().getLineNr());
+                        items.add((JsonNode) YAML.readTree(p));
+                    }
+                    entries.add(new Entry(name, items, line, itemLines));
+                    continue;
+                }
                 JsonNode value = YAML.readTree(p);
                 entries.add(new Entry(name, value, line));
             }

@@ -113,6 +113,22 @@ class SitesConfigTest {
     }
 
     @Test
+    void aProblemOfTheSecondSiteNamesTheLineThatSiteStartsOn() {
+        assertThatThrownBy(() -> load("""
+                # sites of this host
+                concurrency: 4
+                sites:
+                - local_path: path1
+                  bucket: one
+
+                - local_path: path2
+                  bucket: two
+                  max_delete: -1
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sites[2] (" + tmp.resolve("config.yml") + " line 7).max_delete");
+    }
+
+    @Test
     void siteErrorsNameTheSiteAndKeyAndNeverTheSecret() {
         assertThatThrownBy(() -> load("""
                 sites:
