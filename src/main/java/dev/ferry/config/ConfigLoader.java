@@ -385,12 +385,30 @@ final class ConfigLoader {
         }
         Raw r = raw.get();
         try {
-            Object value = r.list() != null ? key.type().parseList(r.list(), r.ctx()) : key.type().parse(r.text(), r.ctx());
+            Object value = parsed(key, r);
             values.put(key, value);
             settings.put(key, new Setting(key, key.type().display(value), r.source(), r.from()));
         } catch (BadValue e) {
             problems.add(r.label() + ": " + e.getMessage() + echo(key, r, e));
         }
+        // a value a higher source overrides is checked all the same: it takes effect the day the override goes
+        List<Optional<Raw>> overridden = r.source() == Source.CLI ? List.of(fromEnv(key), fromFile(key))
+                : r.source() == Source.ENV ? List.of(fromFile(key)) : List.of();
+        for (Optional<Raw> lower : overridden) {
+            if (lower.isEmpty()) {
+                continue;
+            }
+            try {
+                parsed(key, lower.get());
+            } catch (BadValue e) {
+                problems.add(lower.get().label() + ": " + e.getMessage() + echo(key, lower.get(), e)
+                        + " (overridden by " + r.label() + " now, but used once that goes: fix or remove it)");
+            }
+        }
+    }
+
+    private static Object parsed(ConfigKey key, Raw r) throws BadValue {
+        return r.list() != null ? key.type().parseList(r.list(), r.ctx()) : key.type().parse(r.text(), r.ctx());
     }
 
     private static String echo(ConfigKey key, Raw r, BadValue e) {

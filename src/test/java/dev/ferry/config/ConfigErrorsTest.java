@@ -56,6 +56,21 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aWrongValueIsRefusedAlsoWhileAHigherSourceOverridesIt() throws IOException {
+        env.put("PORT", "19512");
+        env.put("CONCURRENCY", "abc");
+        Path file = Files.writeString(tmp.resolve("config.yml"), "port: 70000\n");
+
+        ConfigException e = fail(Map.of("concurrency", "4"), Optional.of(file));
+
+        assertThat(e).as("refused").isNotNull();
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("port (" + file + " line 1)")
+                .contains("got '70000'").contains("overridden by PORT (environment)"));
+        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("CONCURRENCY (environment)")
+                .contains("got 'abc'").contains("overridden by --concurrency"));
+    }
+
+    @Test
     void theWatchPathMustBeAnExistingFolder() throws IOException {
         assertThat(failWithEnv("WATCH_PATH", tmp.resolve("nope").toString()).problems())
                 .containsExactly("WATCH_PATH (environment): folder " + tmp.resolve("nope") + " does not exist");
