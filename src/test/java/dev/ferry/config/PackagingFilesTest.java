@@ -13,11 +13,11 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The systemd files shipped in the archive: the example environment file is copied as is to
+ * Files shipped in the distribution archive. The systemd files: the example environment file is copied as is to
  * /etc/ferry/ferry.env, which both units read, and systemd lets a variable set there override the template's
  * {@code Environment=} lines, so anything ferry@.service sets per instance must stay out of the example.
  */
-class SystemdPackagingTest {
+class PackagingFilesTest {
 
     private static final Path SYSTEMD = Path.of("packaging", "systemd");
 
@@ -45,6 +45,17 @@ class SystemdPackagingTest {
                 .flatMap(key -> key.envNames().stream())
                 .collect(Collectors.toSet());
         assertThat(known).containsAll(setVariables());
+    }
+
+    @Test
+    void theArchivesReadmeAndExampleConfigRunTheLauncherNotTheCheckoutsJar() throws IOException {
+        // both are shipped in the archive (src/assembly/dist.xml), which has bin/ferry and lib/, and no target/
+        for (String file : List.of("config.example.yml", "README.md")) {
+            List<String> commands = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8).stream()
+                    .filter(line -> line.matches("^\\s*(#\\s*)?java -jar target/.*"))
+                    .toList();
+            assertThat(commands).as("%s: command lines with target/ferry.jar (say bin/ferry)", file).isEmpty();
+        }
     }
 
     private static Set<String> setVariables() throws IOException {
