@@ -131,6 +131,7 @@ public final class Main {
                 setLogLevel(oneShotConfig);
                 LogFormatSwitch.apply(oneShotConfig.logFormat());
                 NativeCrypto.log(LoggerFactory.getLogger(Main.class));
+                SyncLoop.warnIgnoredWatchPath(oneShotConfig);
                 if (!oneShotConfig.replicate().isEmpty()) { // replicate: jobs, after the sites when there are any
                     boolean sitesToo = oneShotConfig.watchPath().isPresent() || !oneShotConfig.sites().isEmpty();
                     boolean json = sub.hasMatchedOption(sub.commandSpec() == sync ? syncJson : verifyJson);
@@ -185,6 +186,7 @@ public final class Main {
                 }
                 setLogLevel(config);
                 LogFormatSwitch.apply(config.logFormat());
+                SyncLoop.warnIgnoredWatchPath(config);
                 return SyncLoop.run(config, out);
             }
         } catch (CommandLine.UnmatchedArgumentException e) {

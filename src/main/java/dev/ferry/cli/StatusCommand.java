@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
                 + "and, in event mode, its SQS messages.")
 final class StatusCommand extends ClientCommand {
     static final int LAST_ERROR_WIDTH = 80;
+    /** Why files already there at start are not uploaded while the state store cannot be read. */
+    static final String SWEEP_WAITS = "the first full sweep waits for the state store, which is UNREACHABLE, so "
+            + "files that were under the watched folder before Ferry started are not uploaded until it answers "
+            + "(files created or changed since are uploaded as they come).";
 
     StatusCommand(Map<String, String> env, PrintStream out, PrintStream err) {
         super(env, out, err);
@@ -36,18 +40,22 @@ final class StatusCommand extends ClientCommand {
         }
         Instant now = serverNow(s);
         String at = client.base().toString().replaceAll("/$", "");
+        JsonNode store = s.path("store");
+        JsonNode w = s.path("watcher");
+        boolean watches = !w.path("root").asText("").isEmpty();
+        boolean storeDown = !store.path("reachable").asBoolean();
+        // the first full sweep asks the store which files it knows: it cannot finish while the store cannot be read
+        boolean sweepWaits = watches && !w.path("lastSweepAt").isTextual() && storeDown;
         out.println("Ferry " + s.path("version").asText() + " at " + at + ": "
                 + (s.path("paused").asBoolean() ? "PAUSED (uploads stopped; resume with POST /resume)" : "running")
-                + ", " + (s.path("ready").asBoolean() ? "ready" : "starting (first sweep not done)")
+                + ", " + (s.path("ready").asBoolean() ? "ready" : sweepWaits
+                        ? "starting (first sweep waiting for the state store)" : "starting (first sweep not done)")
                 + ", up " + Formats.duration(Duration.ofSeconds(s.path("uptimeSeconds").asLong())));
-        JsonNode store = s.path("store");
         out.println("State store  " + store.path("kind").asText() + " " + store.path("location").asText() + ": "
                 + (store.path("reachable").asBoolean() ? "reachable" : "UNREACHABLE")
                 + ", " + Formats.count(store.path("pendingWrites").asLong()) + " pending writes"
                 + text(store.path("lastError"), ", last error: "));
-        JsonNode w = s.path("watcher");
         String state = w.path("state").asText("");
-        boolean watches = !w.path("root").asText("").isEmpty();
         if (!watches) { // replicate: jobs alone
             out.println("Watcher      none: no folder to watch (replicate: jobs only)");
         } else {
@@ -66,8 +74,14 @@ final class StatusCommand extends ClientCommand {
             return EXIT_OK;
         }
         if (buckets.isEmpty()) {
-            out.println("No bucket has had work since Ferry started: no file needed uploading (see the last full "
-                    + "sweep above), or none has been found under the watched folder.");
+            if (sweepWaits) {
+                out.println("No bucket has had work since Ferry started: " + SWEEP_WAITS);
+            } else if (watches && !w.path("lastSweepAt").isTextual()) {
+                out.println("No bucket has had work since Ferry started: the first full sweep is still running.");
+            } else {
+                out.println("No bucket has had work since Ferry started: no file needed uploading (see the last full "
+                        + "sweep above), or none has been found under the watched folder.");
+            }
             printJobs(s.path("replication"));
             return EXIT_OK;
         }
@@ -82,6 +96,10 @@ final class StatusCommand extends ClientCommand {
                     Formats.count(b.path("failed").asLong()), lastError(b, w.path("root").asText(), now));
         }
         out.print(table.render());
+        if (sweepWaits) {
+            out.println();
+            out.println("Not every file is here yet: " + SWEEP_WAITS);
+        }
         printJobs(s.path("replication"));
         return EXIT_OK;
     }

@@ -42,6 +42,8 @@ final class ConfigLoader {
     /** The config file is in seed 004's key=value form: its site, and a sync schedule instead of the daemon. */
     private KeyValueSite keyValueSite;
     private SyncSchedule schedule;
+    /** A watch_path given beside a config.txt, which is one site: not run, named in a WARN ("WATCH_PATH ..."). */
+    private String ignoredWatchPath;
     /** The config file could not be read: which keys it sets is unknown, so none is reported missing. */
     private boolean fileUnread;
     private List<SiteConfig> sites = List.of();
@@ -121,6 +123,9 @@ final class ConfigLoader {
             sites = commandLineSite(commandLineSite.get());
         } else if (keyValueSite != null && !fileUnread) {
             schedule = keyValueSite.schedule();
+            if (ignoredWatchPath != null) {
+                schedule = schedule.ignoringWatchPath(ignoredWatchPath);
+            }
             sites = keyValueSite.site(new SitesParser(configFile.orElseThrow().toString(), 0, cwdContext, values,
                     problems)).map(List::of).orElse(List.of());
         }
@@ -372,6 +377,14 @@ final class ConfigLoader {
 
     private void resolve(ConfigKey key) {
         Optional<Raw> raw = fromCli(key).or(() -> fromEnv(key)).or(() -> fromFile(key));
+        if (key == ConfigKey.WATCH_PATH && keyValueSite != null && !fileUnread) {
+            // config.txt is one site, as syncd ran it: a WATCH_PATH left in the environment (a systemd
+            // EnvironmentFile, a shell profile) would otherwise add its whole tree beside it. Not checked either:
+            // a folder that is not there must not stop the file's own site.
+            raw.ifPresent(r -> ignoredWatchPath = r.label() + " " + r.text());
+            settings.put(key, new Setting(key, "(not set)", Source.DEFAULT, ""));
+            return;
+        }
         if (raw.isEmpty()) {
             Optional<String> text = key.defaultValue().text(env, values);
             if (text.isEmpty()) {

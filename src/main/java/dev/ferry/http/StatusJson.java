@@ -58,6 +58,27 @@ final class StatusJson {
         return MAPPER.writeValueAsBytes(root);
     }
 
+    /** {@code {"status":"ok"}}: the process answers (liveness, as seed 002's probes expect of /healthz). */
+    static byte[] healthz() throws JsonProcessingException {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("status", "ok");
+        return MAPPER.writeValueAsBytes(root);
+    }
+
+    /**
+     * Seed 002's (s3sync-service) /info, under its field names: {@code {"VERSION","STARTUPTIME","STATUS"}},
+     * STATUS being STARTING until the first full sweep is done and RUNNING after it (PAUSED while paused).
+     * Nothing from the configuration: no paths, no secrets.
+     */
+    static byte[] info(DaemonStatus status) throws JsonProcessingException {
+        boolean swept = status.watcher().lastSweepAt().isPresent() || status.watcher().root().isEmpty();
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("VERSION", status.version());
+        root.put("STARTUPTIME", status.startedAt().toString());
+        root.put("STATUS", status.paused() ? "PAUSED" : swept ? "RUNNING" : "STARTING");
+        return MAPPER.writeValueAsBytes(root);
+    }
+
     /** {@code {"status":"error","error":message}}; the message is fixed text, never an exception's. */
     static byte[] error(String message) {
         ObjectNode root = MAPPER.createObjectNode();

@@ -201,6 +201,10 @@ public final class StatusServer implements AutoCloseable {
         config.routes.get("/", StatusPage::serve);
         config.routes.get("/status", this::status);
         config.routes.get("/ready", this::ready);
+        // seed 002 (s3sync-service) probes: /healthz is liveness like /status, /info its start-up summary
+        config.routes.get("/healthz", ctx -> ctx.header("Cache-Control", "no-store").contentType(JSON)
+                .result(StatusJson.healthz()));
+        config.routes.get("/info", this::info);
         config.routes.get("/status/history", ctx -> ctx.header("Cache-Control", "no-store").contentType(JSON)
                 .result(AdminJson.history(history)));
         new AdminRoutes(admin, refusals).register(config.routes);
@@ -252,6 +256,18 @@ public final class StatusServer implements AutoCloseable {
         }
         ctx.status(snapshot.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
                 .header("Cache-Control", "no-store").contentType(JSON).result(StatusJson.readiness(snapshot));
+    }
+
+    private void info(Context ctx) throws Exception {
+        DaemonStatus snapshot;
+        try {
+            snapshot = source.snapshot();
+        } catch (RuntimeException e) {
+            log.warn("/info: the status source failed", e);
+            answerError(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "status unavailable");
+            return;
+        }
+        ctx.header("Cache-Control", "no-store").contentType(JSON).result(StatusJson.info(snapshot));
     }
 
     static void answerError(Context ctx, HttpStatus status, String message) {

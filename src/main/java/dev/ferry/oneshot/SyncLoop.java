@@ -139,6 +139,16 @@ public final class SyncLoop {
         }
     }
 
+    /**
+     * Logs a WARN when a config.txt came with a watch_path (WATCH_PATH in the environment, say from a systemd
+     * EnvironmentFile): the file is one site, as syncd ran it, and that folder is not synced.
+     */
+    public static void warnIgnoredWatchPath(FerryConfig config) {
+        config.syncSchedule().flatMap(SyncSchedule::ignoredWatchPath).ifPresent(given -> log.warn("{} is ignored: "
+                + "a key=value config file (syncd's config.txt) is one site, its local_dir; only that folder is "
+                + "synced. Unset it, or use a YAML file to run both", given));
+    }
+
     /** Logs a note when {@code ferry sync} is given a config.txt that asks for periodic syncs: it runs once. */
     public static void noteOneRun(FerryConfig config) {
         config.syncSchedule().flatMap(SyncSchedule::interval).ifPresent(every -> log.info("sync_interval {} ({}) is for "

@@ -138,6 +138,28 @@ class SyncdConfigIT {
     }
 
     @Test
+    void aWatchPathLeftInTheEnvironmentIsIgnoredWithAWarningAndOnlyTheFilesSiteIsSynced() throws IOException {
+        tree();
+        configTxt("");
+        // as under systemd, whose ferry.env sets WATCH_PATH: its tree must not be synced beside config.txt's site
+        Path w0 = Files.createDirectories(tmp.resolve("w0"));
+        Files.createDirectories(w0.resolve("other"));
+        Files.writeString(w0.resolve("other/b.txt"), "b");
+        FerryProcess.shareWithDaemon(w0, w0.resolve("other"), w0.resolve("other/b.txt"));
+        s3.createBucket("other");
+        env.put("WATCH_PATH", w0.toString());
+
+        for (String[] args : new String[][] {{"--config", config.toString()}, {"sync", "--config", config.toString()}}) {
+            FerryProcess p = FerryProcess.runSplit("syncd-watch-path", env, args);
+
+            assertThat(p.exitCode()).as(p.log()).isZero();
+            assertThat(p.stderr()).contains("WARN").contains("WATCH_PATH (environment) " + w0 + " is ignored");
+            assertThat(s3.listKeys("other")).as("WATCH_PATH's tree").isEmpty();
+        }
+        assertThat(s3.listKeys(BUCKET)).contains("host1/a.txt", "host1/docs/readme.md");
+    }
+
+    @Test
     void oneSyncFromConfigTxtPrintsItsResultOnStdoutAndLogsOnStderrAsFerrySyncDoes() throws IOException {
         tree();
         configTxt("");

@@ -64,4 +64,44 @@ class StatusCommandTest {
         assertThat(lines.subList(lines.indexOf("Last errors in full:"), lines.size()))
                 .contains("  photos: " + error);
     }
+
+    private static String daemon(boolean reachable, String lastSweepAt, String buckets) {
+        return """
+                {"status": "ok", "version": "1", "startedAt": "2026-12-06T10:00:00Z", "uptimeSeconds": 60,
+                 "ready": false, "paused": false,
+                 "store": {"kind": "mongodb", "location": "db.example:27017/imagesync", "reachable": %s,
+                           "pendingWrites": 0, "lastError": "unreachable: connection refused"},
+                 "watcher": {"root": "/srv/drop", "mode": "inotify", "state": "watching", "healthy": true,
+                             "rescans": 0, "lastSweepAt": %s},
+                 "buckets": {%s}}
+                """.formatted(reachable, lastSweepAt, buckets);
+    }
+
+    @Test
+    void whileTheStoreIsDownBeforeTheFirstSweepItSaysTheSweepWaitsNotThatNothingNeededUploading() throws Exception {
+        List<String> lines = statusOf(daemon(false, "null", ""));
+
+        assertThat(lines.get(0)).contains("starting (first sweep waiting for the state store)");
+        assertThat(lines).contains("No bucket has had work since Ferry started: " + StatusCommand.SWEEP_WAITS)
+                .noneMatch(l -> l.contains("no file needed uploading"));
+
+        // files created since start were uploaded: the table, and still the note that older files wait
+        lines = statusOf(daemon(false, "null", """
+                "photos": {"queued": 0, "inFlight": 0, "uploaded": 1, "bytes": 5, "failed": 0}"""));
+        assertThat(lines).anyMatch(l -> l.startsWith("photos")).contains("Not every file is here yet: "
+                + StatusCommand.SWEEP_WAITS);
+    }
+
+    @Test
+    void beforeTheFirstSweepWithTheStoreUpItSaysTheSweepIsRunningAndAfterItTheUsualLine() throws Exception {
+        assertThat(statusOf(daemon(true, "null", ""))).contains(
+                "No bucket has had work since Ferry started: the first full sweep is still running.");
+        stop();
+        List<String> swept = statusOf(daemon(true, "\"2026-12-06T10:00:30Z\"", ""));
+        assertThat(swept).anyMatch(l -> l.startsWith("No bucket has had work since Ferry started: no file needed"))
+                .noneMatch(l -> l.contains("waits for the state store"));
+        stop();
+        // the store went down after the first sweep: nothing waits on it at start any more
+        assertThat(statusOf(daemon(false, "\"2026-12-06T10:00:30Z\"", ""))).noneMatch(l -> l.contains("waits for"));
+    }
 }

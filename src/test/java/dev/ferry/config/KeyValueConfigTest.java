@@ -106,6 +106,26 @@ class KeyValueConfigTest {
     }
 
     @Test
+    void aWatchPathInTheEnvironmentIsIgnoredAndNamedTheFileIsOneSite() throws IOException {
+        // ferry.env (systemd) sets WATCH_PATH; config.txt is one site, as the docs and syncd say
+        Path other = Files.createDirectories(tmp.resolve("w0"));
+        env.put("WATCH_PATH", other.toString());
+
+        FerryConfig c = load(base());
+
+        assertThat(c.watchPath()).isEmpty();
+        assertThat(c.sites()).singleElement().satisfies(site -> assertThat(site.localPath()).isEqualTo(data));
+        assertThat(c.syncSchedule()).hasValueSatisfying(schedule -> assertThat(schedule.ignoredWatchPath())
+                .contains("WATCH_PATH (environment) " + other));
+
+        // a folder that is not there is no problem either: it is not used
+        env.put("WATCH_PATH", tmp.resolve("gone").toString());
+        assertThat(load(base()).sites()).hasSize(1);
+        env.remove("WATCH_PATH");
+        assertThat(load(base()).syncSchedule()).contains(SyncSchedule.once());
+    }
+
+    @Test
     void syncdsOwnExampleFileWithItsInlineCommentRunsUnchanged() throws IOException {
         // syncd's repository ships this file: a comment after the value, no blank line at the end
         FerryConfig c = load("# S3 Sync Configuration File\n"

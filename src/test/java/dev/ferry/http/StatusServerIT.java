@@ -181,6 +181,28 @@ class StatusServerIT {
         assertThat(get("/status").statusCode()).as("liveness does not depend on readiness").isEqualTo(200);
     }
 
+    @Test
+    void healthzAndInfoAnswerAsSeed002sProbesExpect() throws Exception {
+        HttpResponse<String> health = get("/healthz");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("application/json"));
+        assertThat(json.readTree(health.body()).get("status").asText()).isEqualTo("ok");
+
+        HttpResponse<String> info = get("/info");
+        assertThat(info.statusCode()).isEqualTo(200);
+        JsonNode body = json.readTree(info.body());
+        assertThat(body.get("VERSION").asText()).isEqualTo("1.2.3");
+        assertThat(body.get("STARTUPTIME").asText()).isEqualTo("2026-01-02T03:04:05Z");
+        assertThat(body.get("STATUS").asText()).isEqualTo("RUNNING");
+        assertThat(info.body()).doesNotContain("hunter2", "db1", "/srv/drop");
+
+        // liveness whatever readiness says; /info says the first sweep is not done
+        source.set(() -> notReady(Optional.empty(), false));
+        assertThat(get("/healthz").statusCode()).isEqualTo(200);
+        assertThat(json.readTree(get("/info").body()).get("STATUS").asText()).isEqualTo("STARTING");
+    }
+
     private static DaemonStatus notReady(Optional<Instant> sweptAt, boolean reachable) {
         return new DaemonStatus("1.2.3", STARTED, 1, false, false,
                 new StoreHealth("sqlite", "/var/lib/ferry/ferry.db", reachable, 3, Optional.empty()),
