@@ -17,12 +17,18 @@ public final class UrlCredentials {
     /** A query option whose name mentions a password, e.g. {@code proxyPassword=...}. */
     private static final Pattern PASSWORD_OPTION = Pattern.compile("(?i)([?&;][^=&;]*password=)[^&;]*");
 
+    /**
+     * The AWS session token of MongoDB's {@code authMechanismProperties=AWS_SESSION_TOKEN:...} (its ':' may be
+     * written %3A); the token ends at the next property (',') or option.
+     */
+    private static final Pattern SESSION_TOKEN = Pattern.compile("(?i)(AWS_SESSION_TOKEN(?::|%3A))[^,&;]*");
+
     private UrlCredentials() {
     }
 
     /**
      * {@code url} with the password of its user information masked, and query options named like
-     * {@code *password} too. When in doubt about where the credentials end (an unescaped '@' or '/' in a
+     * {@code *password} and an {@code AWS_SESSION_TOKEN:} property too. When in doubt about where the credentials end (an unescaped '@' or '/' in a
      * password), more is masked rather than less: they end at the last '@'. A URL without a password is returned
      * as it is; null gives "".
      */
@@ -41,7 +47,17 @@ public final class UrlCredentials {
                 out = out.substring(0, start) + userInfo.substring(0, colon + 1) + MASK + out.substring(at);
             }
         }
-        return PASSWORD_OPTION.matcher(out).replaceAll("$1" + MASK);
+        out = PASSWORD_OPTION.matcher(out).replaceAll("$1" + MASK);
+        return SESSION_TOKEN.matcher(out).replaceAll("$1" + MASK);
+    }
+
+    /** The AWS session token written in the URL's options (MongoDB's MONGODB-AWS), "" when it has none. */
+    public static String sessionToken(String url) {
+        if (url == null) {
+            return "";
+        }
+        Matcher m = SESSION_TOKEN.matcher(url);
+        return m.find() ? m.group().substring(m.group(1).length()) : "";
     }
 
     /** {@code text} (a message, a reason, a value to echo) with every URL in it passed through {@link #maskUrl}. */

@@ -23,7 +23,8 @@ public final class MongoUrls {
     }
 
     /**
-     * The text with every occurrence of the URL's password (as written and percent-decoded) masked: a last
+     * The text with every occurrence of the URL's password and AWS session token (as written and
+     * percent-decoded) masked: a last
      * guard for messages that come from a driver.
      */
     static String scrub(String text, String url) {
@@ -31,12 +32,13 @@ public final class MongoUrls {
             return text == null ? "" : text;
         }
         String out = text;
-        String password = password(url);
-        if (!password.isEmpty()) {
-            out = out.replace(password, MASK);
-            String decoded = decode(password);
-            if (!decoded.isEmpty()) {
-                out = out.replace(decoded, MASK);
+        for (String secret : new String[] {password(url), UrlCredentials.sessionToken(url)}) {
+            if (!secret.isEmpty()) {
+                out = out.replace(secret, MASK);
+                String decoded = decode(secret);
+                if (!decoded.isEmpty()) {
+                    out = out.replace(decoded, MASK);
+                }
             }
         }
         return out;
