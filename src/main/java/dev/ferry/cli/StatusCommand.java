@@ -35,7 +35,7 @@ final class StatusCommand extends ClientCommand {
             return EXIT_OK;
         }
         Instant now = serverNow(s);
-        String at = client.base().toString().replaceAll("/$", "");
+        String at = client.shownBase().replaceAll("/$", "");
         out.println("Ferry " + s.path("version").asText() + " at " + at + ": "
                 + (s.path("paused").asBoolean() ? "PAUSED (uploads stopped; resume with POST /resume)" : "running")
                 + ", " + (s.path("ready").asBoolean() ? "ready" : "starting (first sweep not done)")
