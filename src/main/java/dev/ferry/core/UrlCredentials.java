@@ -29,7 +29,8 @@ public final class UrlCredentials {
     /**
      * {@code url} with the password of its user information masked, and query options named like
      * {@code *password} and an {@code AWS_SESSION_TOKEN:} property too. When in doubt about where the credentials end (an unescaped '@' or '/' in a
-     * password), more is masked rather than less: they end at the last '@'. A URL without a password is returned
+     * password), more is masked rather than less: they end at the last '@', and user information with an '@' but
+     * no ':' ({@code user@password@host}) is masked whole. A URL without a password is returned
      * as it is; null gives "".
      */
     public static String maskUrl(String url) {
@@ -45,6 +46,9 @@ public final class UrlCredentials {
             int colon = userInfo.indexOf(':');
             if (colon >= 0) {
                 out = out.substring(0, start) + userInfo.substring(0, colon + 1) + MASK + out.substring(at);
+            } else if (userInfo.indexOf('@') >= 0) {
+                // No ':' but an '@' inside (user@password@host, a ':' mistyped): no telling user from password.
+                out = out.substring(0, start) + MASK + out.substring(at);
             }
         }
         out = PASSWORD_OPTION.matcher(out).replaceAll("$1" + MASK);

@@ -44,7 +44,10 @@ public final class MongoUrls {
         return out;
     }
 
-    /** The raw password of the URL's user information, "" when it has none. */
+    /**
+     * The raw password of the URL's user information, "" when it has none; all of it when it cannot be told
+     * from the user name.
+     */
     static String password(String url) {
         int scheme = url.indexOf("://");
         int start = scheme < 0 ? 0 : scheme + 3;
@@ -54,7 +57,11 @@ public final class MongoUrls {
         }
         String userInfo = url.substring(start, at);
         int colon = userInfo.indexOf(':');
-        return colon < 0 ? "" : userInfo.substring(colon + 1);
+        if (colon < 0) {
+            // user@password (a ':' mistyped): no telling which part is the password, so both are.
+            return userInfo.indexOf('@') >= 0 ? userInfo : "";
+        }
+        return userInfo.substring(colon + 1);
     }
 
     private static String decode(String s) {

@@ -57,4 +57,14 @@ class MongoUrlsTest {
                 "mongodb://h/db?authMechanismProperties=AWS_SESSION_TOKEN:Tok%2BSECRET"))
                 .isEqualTo("token **** or ****");
     }
+
+    @Test
+    void masksUserInformationWholeWhenAnAtSignStandsForTheColon() {
+        String url = "mongodb://admin@Pw9SECRET@127.0.0.1/db";
+        assertThat(MongoUrls.redact(url)).isEqualTo("mongodb://****@127.0.0.1/db");
+        assertThat(MongoUrls.redact("mongodb+srv://admin@Pw9SECRET@cluster.example.net/db"))
+                .isEqualTo("mongodb+srv://****@cluster.example.net/db");
+        assertThat(MongoUrls.scrub("bad user admin@Pw9SECRET", url)).isEqualTo("bad user ****");
+        assertThat(MongoUrls.redact("mongodb://x509user@host/db")).isEqualTo("mongodb://x509user@host/db");
+    }
 }
