@@ -1,5 +1,7 @@
 package dev.ferry.core;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -76,5 +78,54 @@ public final class UrlCredentials {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * {@code text} with every occurrence of the URL's password and AWS session token (as written and
+     * percent-decoded) masked: a last guard for messages that come from a driver or parser. Null text gives "".
+     */
+    public static String scrub(String text, String url) {
+        if (text == null || url == null) {
+            return text == null ? "" : text;
+        }
+        String out = text;
+        for (String secret : new String[] {password(url), sessionToken(url)}) {
+            if (!secret.isEmpty()) {
+                out = out.replace(secret, MASK);
+                String decoded = decode(secret);
+                if (!decoded.isEmpty()) {
+                    out = out.replace(decoded, MASK);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The raw password of the URL's user information, "" when it has none; all of it when it cannot be told
+     * from the user name.
+     */
+    public static String password(String url) {
+        int scheme = url.indexOf("://");
+        int start = scheme < 0 ? 0 : scheme + 3;
+        int at = url.lastIndexOf('@');
+        if (at < start) {
+            return "";
+        }
+        String userInfo = url.substring(start, at);
+        int colon = userInfo.indexOf(':');
+        if (colon < 0) {
+            // user@password (a ':' mistyped): no telling which part is the password, so both are.
+            return userInfo.indexOf('@') >= 0 ? userInfo : "";
+        }
+        return userInfo.substring(colon + 1);
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
     }
 }
