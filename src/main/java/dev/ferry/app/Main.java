@@ -342,7 +342,7 @@ public final class Main {
             } else if (previous != null && previous.startsWith("-") && previous.indexOf('=') < 0) {
                 lines.add("ferry: unexpected argument after " + previous + " (not shown: it may be its value)");
             } else {
-                lines.add("ferry: unknown command or argument '" + arg + "'");
+                lines.add("ferry: unknown command or argument '" + dev.ferry.core.UrlCredentials.mask(arg) + "'");
             }
             previous = arg;
         }

@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.core.UrlCredentials;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
@@ -29,10 +30,11 @@ final class ClientOptions {
         try {
             base = URI.create(address.endsWith("/") ? address : address + "/");
         } catch (IllegalArgumentException e) {
-            throw new ClientException("--url: not a URL: " + address);
+            throw new ClientException("--url: not a URL: " + UrlCredentials.maskUrl(address), true);
         }
         if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme()) || base.getHost() == null) {
-            throw new ClientException("--url: must be http://host:port or https://host:port, got " + address);
+            throw new ClientException("--url: must be http://host:port or https://host:port, got "
+                    + UrlCredentials.maskUrl(address), true);
         }
         Optional<String> t = Optional.ofNullable(token).or(() -> Optional.ofNullable(env.get("ADMIN_TOKEN")));
         return new DaemonClient(base, t);

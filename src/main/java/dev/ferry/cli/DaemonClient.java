@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.core.UrlCredentials;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -19,16 +20,20 @@ final class DaemonClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final URI base;
+    /** {@link #base} as messages show it: a password in its user information masked. */
+    private final String shown;
     private final Optional<String> token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     DaemonClient(URI base, Optional<String> token) {
         this.base = base;
+        this.shown = UrlCredentials.maskUrl(base.toString());
         this.token = token.filter(t -> !t.isBlank());
     }
 
-    URI base() {
-        return base;
+    /** The daemon's address as it may be shown: a password in it masked. */
+    String shownBase() {
+        return shown;
     }
 
     JsonNode get(String pathAndQuery) throws ClientException {
@@ -48,13 +53,13 @@ final class DaemonClient {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (HttpConnectTimeoutException | ConnectException e) {
-            throw new ClientException("cannot reach the Ferry daemon at " + base + " (" + describe(e)
+            throw new ClientException("cannot reach the Ferry daemon at " + shown + " (" + describe(e)
                     + "); is it running? Point --url at it (default http://127.0.0.1:$PORT)");
         } catch (HttpTimeoutException e) {
-            throw new ClientException("the Ferry daemon at " + base + " did not answer within "
+            throw new ClientException("the Ferry daemon at " + shown + " did not answer within "
                     + TIMEOUT.toSeconds() + " s");
         } catch (IOException e) {
-            throw new ClientException("cannot talk to the Ferry daemon at " + base + ": " + describe(e));
+            throw new ClientException("cannot talk to the Ferry daemon at " + shown + ": " + describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ClientException("interrupted");
@@ -73,7 +78,7 @@ final class DaemonClient {
                     + (error.isEmpty() ? "" : ": " + error));
         }
         if (body.isMissingNode()) {
-            throw new ClientException(method + " " + uri.getPath() + ": the answer is not JSON; is " + base
+            throw new ClientException(method + " " + uri.getPath() + ": the answer is not JSON; is " + shown
                     + " a Ferry daemon?");
         }
         return body;
@@ -89,6 +94,6 @@ final class DaemonClient {
 
     private static String describe(Exception e) {
         String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : UrlCredentials.mask(m);
     }
 }

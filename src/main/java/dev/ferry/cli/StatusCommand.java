@@ -39,7 +39,7 @@ final class StatusCommand extends ClientCommand {
             return EXIT_OK;
         }
         Instant now = serverNow(s);
-        String at = client.base().toString().replaceAll("/$", "");
+        String at = client.shownBase().replaceAll("/$", "");
         JsonNode store = s.path("store");
         JsonNode w = s.path("watcher");
         boolean watches = !w.path("root").asText("").isEmpty();

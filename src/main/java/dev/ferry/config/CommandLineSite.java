@@ -41,7 +41,7 @@ public record CommandLineSite(String dir, String destination, List<String> inclu
 
     /** Reads {@code s3://bucket[/prefix]}; a problem names the argument and says what to write instead. */
     static S3Url parseUrl(String typed) throws BadValue {
-        String shown = "'" + UrlCredentials.mask(typed) + "'";
+        String shown = "'" + masked(typed) + "'";
         String t = typed.strip();
         String lower = t.toLowerCase(Locale.ROOT);
         String form = "s3://BUCKET or s3://BUCKET/PREFIX";
@@ -63,11 +63,33 @@ public record CommandLineSite(String dir, String destination, List<String> inclu
             throw new BadValue(shown + " names no bucket; write " + form, false);
         }
         if (bucket.contains("@") || bucket.contains(":")) {
-            throw new BadValue(shown + " is not an S3 URL: '" + UrlCredentials.mask(bucket) + "' is not a bucket "
+            throw new BadValue(shown + " is not an S3 URL: '" + masked("s3://" + bucket).substring("s3://".length())
+                    + "' is not a bucket "
                     + "name (credentials come from the environment or AWS profiles, an endpoint from --endpoint)",
                     false);
         }
         return new S3Url(bucket, prefix);
+    }
+
+    /**
+     * The destination as typed, fit to be shown: the password of any user information masked (as
+     * {@link UrlCredentials#mask} does), and, as a bucket never holds a ':', whatever follows a ':' in the bucket
+     * part of an {@code s3://} URL without an '@' too ({@code s3://KEY:SECRET/...}).
+     */
+    static String masked(String typed) {
+        String m = UrlCredentials.mask(typed);
+        int s = m.toLowerCase(Locale.ROOT).indexOf("s3://");
+        if (s < 0 || m.indexOf('@', s) >= 0) {
+            return m;
+        }
+        int start = s + "s3://".length();
+        int slash = m.indexOf('/', start);
+        int end = slash < 0 ? m.length() : slash;
+        int colon = m.indexOf(':', start);
+        if (colon < 0 || colon >= end) {
+            return m;
+        }
+        return m.substring(0, colon + 1) + UrlCredentials.MASK + m.substring(end);
     }
 
     /**
@@ -79,7 +101,7 @@ public record CommandLineSite(String dir, String destination, List<String> inclu
         ObjectNode site = f.objectNode();
         site.put("local_path", dir);
         labels.put("local_path", DIR_LABEL);
-        String destLabel = "s3://... (the destination, '" + UrlCredentials.mask(destination) + "')";
+        String destLabel = "s3://... (the destination, '" + masked(destination) + "')";
         try {
             S3Url url = parseUrl(destination);
             site.put("bucket", url.bucket());

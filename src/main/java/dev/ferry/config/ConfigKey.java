@@ -52,7 +52,9 @@ public enum ConfigKey {
             DefaultValue.of("true"), "Create a missing destination bucket instead of reporting it."),
     MONGO_URL("mongo_url", env("MONGO_URL"), "--mongo-url", new FormatTypes.Mongo(), DefaultValue.none(),
             "Keep the state in MongoDB instead of SQLite (mongodb:// or mongodb+srv://; database from the path, "
-                    + "default " + MongoUrl.DEFAULT_DATABASE + ")."),
+                    + "default " + MongoUrl.DEFAULT_DATABASE + "). A value the MongoDB driver's parser refuses (a "
+                    + "port out of range, an unknown authMechanism, an unescaped '@' or ':' in the password) is a "
+                    + "configuration error."),
     STATE_DIR("state_dir", List.of(new EnvVar("STATE_DIR", false), new EnvVar("STATE_DIRECTORY", true)),
             "--state-dir", new ValueType.Folder(false),
             DefaultValue.computed("${XDG_STATE_HOME:-~/.local/state}/ferry", true, ConfigKey::defaultStateDir),

@@ -1,5 +1,6 @@
 package dev.ferry.config;
 
+import com.mongodb.ConnectionString;
 import dev.ferry.core.UrlCredentials;
 import java.util.Locale;
 import java.util.Objects;
@@ -24,7 +25,11 @@ public final class MongoUrl {
         this.database = database;
     }
 
-    /** Reads a connection string; reasons never quote it, as it may hold a password. */
+    /**
+     * Reads a connection string and checks it with the MongoDB driver's own parser, so a value the driver would
+     * refuse when the state store opens is a configuration error; reasons never quote it, as it may hold a
+     * password.
+     */
     static MongoUrl parse(String text) throws BadValue {
         String url = text.strip();
         String lower = url.toLowerCase(Locale.ROOT);
@@ -53,7 +58,24 @@ public final class MongoUrl {
         } else if (!db.matches("[^/\\\\. \"$*<>:|?]{1,63}")) {
             throw new BadValue("names a database '" + db + "' that MongoDB does not allow", false);
         }
+        try {
+            new ConnectionString(url); // what the driver would refuse at start-up is refused here, exit 2
+        } catch (RuntimeException e) {
+            throw new BadValue("is not a connection string the MongoDB driver accepts: " + driverReason(e, url), false);
+        }
         return new MongoUrl(url, scheme.substring(0, scheme.length() - 3), hosts, db);
+    }
+
+    /** The driver's reason, with no part of the URL's secrets: its decoder quotes what follows a bad '%'. */
+    private static String driverReason(RuntimeException e, String url) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        if (m.startsWith("URLDecoder:")) {
+            return "a '%' is not followed by two hexadecimal digits (a '%' itself is written %25)";
+        }
+        return UrlCredentials.mask(UrlCredentials.scrub(m, url));
     }
 
     /** The full connection string, for the driver only. Never log it. */

@@ -1,5 +1,7 @@
 package dev.ferry.core;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,13 +19,20 @@ public final class UrlCredentials {
     /** A query option whose name mentions a password, e.g. {@code proxyPassword=...}. */
     private static final Pattern PASSWORD_OPTION = Pattern.compile("(?i)([?&;][^=&;]*password=)[^&;]*");
 
+    /**
+     * The AWS session token of MongoDB's {@code authMechanismProperties=AWS_SESSION_TOKEN:...} (its ':' may be
+     * written %3A); the token ends at the next property (',') or option.
+     */
+    private static final Pattern SESSION_TOKEN = Pattern.compile("(?i)(AWS_SESSION_TOKEN(?::|%3A))[^,&;]*");
+
     private UrlCredentials() {
     }
 
     /**
      * {@code url} with the password of its user information masked, and query options named like
-     * {@code *password} too. When in doubt about where the credentials end (an unescaped '@' or '/' in a
-     * password), more is masked rather than less: they end at the last '@'. A URL without a password is returned
+     * {@code *password} and an {@code AWS_SESSION_TOKEN:} property too. When in doubt about where the credentials end (an unescaped '@' or '/' in a
+     * password), more is masked rather than less: they end at the last '@', and user information with an '@' but
+     * no ':' ({@code user@password@host}) is masked whole. A URL without a password is returned
      * as it is; null gives "".
      */
     public static String maskUrl(String url) {
@@ -39,9 +48,22 @@ public final class UrlCredentials {
             int colon = userInfo.indexOf(':');
             if (colon >= 0) {
                 out = out.substring(0, start) + userInfo.substring(0, colon + 1) + MASK + out.substring(at);
+            } else if (userInfo.indexOf('@') >= 0) {
+                // No ':' but an '@' inside (user@password@host, a ':' mistyped): no telling user from password.
+                out = out.substring(0, start) + MASK + out.substring(at);
             }
         }
-        return PASSWORD_OPTION.matcher(out).replaceAll("$1" + MASK);
+        out = PASSWORD_OPTION.matcher(out).replaceAll("$1" + MASK);
+        return SESSION_TOKEN.matcher(out).replaceAll("$1" + MASK);
+    }
+
+    /** The AWS session token written in the URL's options (MongoDB's MONGODB-AWS), "" when it has none. */
+    public static String sessionToken(String url) {
+        if (url == null) {
+            return "";
+        }
+        Matcher m = SESSION_TOKEN.matcher(url);
+        return m.find() ? m.group().substring(m.group(1).length()) : "";
     }
 
     /** {@code text} (a message, a reason, a value to echo) with every URL in it passed through {@link #maskUrl}. */
@@ -56,5 +78,54 @@ public final class UrlCredentials {
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * {@code text} with every occurrence of the URL's password and AWS session token (as written and
+     * percent-decoded) masked: a last guard for messages that come from a driver or parser. Null text gives "".
+     */
+    public static String scrub(String text, String url) {
+        if (text == null || url == null) {
+            return text == null ? "" : text;
+        }
+        String out = text;
+        for (String secret : new String[] {password(url), sessionToken(url)}) {
+            if (!secret.isEmpty()) {
+                out = out.replace(secret, MASK);
+                String decoded = decode(secret);
+                if (!decoded.isEmpty()) {
+                    out = out.replace(decoded, MASK);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The raw password of the URL's user information, "" when it has none; all of it when it cannot be told
+     * from the user name.
+     */
+    public static String password(String url) {
+        int scheme = url.indexOf("://");
+        int start = scheme < 0 ? 0 : scheme + 3;
+        int at = url.lastIndexOf('@');
+        if (at < start) {
+            return "";
+        }
+        String userInfo = url.substring(start, at);
+        int colon = userInfo.indexOf(':');
+        if (colon < 0) {
+            // user@password (a ':' mistyped): no telling which part is the password, so both are.
+            return userInfo.indexOf('@') >= 0 ? userInfo : "";
+        }
+        return userInfo.substring(colon + 1);
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
     }
 }

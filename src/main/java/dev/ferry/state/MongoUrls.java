@@ -1,13 +1,9 @@
 package dev.ferry.state;
 
 import dev.ferry.core.UrlCredentials;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 
 /** Keeps passwords in MongoDB connection strings out of logs, messages and /status. */
 public final class MongoUrls {
-
-    static final String MASK = UrlCredentials.MASK;
 
     private MongoUrls() {
     }
@@ -23,43 +19,10 @@ public final class MongoUrls {
     }
 
     /**
-     * The text with every occurrence of the URL's password (as written and percent-decoded) masked: a last
-     * guard for messages that come from a driver.
+     * The text with every occurrence of the URL's password and AWS session token (as written and
+     * percent-decoded) masked: a last guard for messages that come from a driver.
      */
     static String scrub(String text, String url) {
-        if (text == null || url == null) {
-            return text == null ? "" : text;
-        }
-        String out = text;
-        String password = password(url);
-        if (!password.isEmpty()) {
-            out = out.replace(password, MASK);
-            String decoded = decode(password);
-            if (!decoded.isEmpty()) {
-                out = out.replace(decoded, MASK);
-            }
-        }
-        return out;
-    }
-
-    /** The raw password of the URL's user information, "" when it has none. */
-    static String password(String url) {
-        int scheme = url.indexOf("://");
-        int start = scheme < 0 ? 0 : scheme + 3;
-        int at = url.lastIndexOf('@');
-        if (at < start) {
-            return "";
-        }
-        String userInfo = url.substring(start, at);
-        int colon = userInfo.indexOf(':');
-        return colon < 0 ? "" : userInfo.substring(colon + 1);
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return s;
-        }
+        return UrlCredentials.scrub(text, url);
     }
 }

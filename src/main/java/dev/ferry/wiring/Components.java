@@ -52,11 +52,54 @@ public final class Components {
         Path file = config.sqliteFile();
         try {
             Files.createDirectories(file.getParent());
+            unwritable(file.getParent()).ifPresent(why -> {
+                throw new StartupException("STATE_DIR: cannot open the state store " + file + ": " + why, null);
+            });
             StateFolderLock.take(file.getParent());
             return SqliteStateStore.open(file, config.instanceId());
-        } catch (IOException | StateStoreException e) {
+        } catch (IOException e) {
+            throw new StartupException("STATE_DIR: cannot open the state store " + file + ": " + why(e), e);
+        } catch (StateStoreException e) {
             throw new StartupException("STATE_DIR: cannot open the state store " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Why this process cannot write in {@code folder} (a read-only file system, no permission), if it cannot. */
+    static Optional<String> unwritable(Path folder) {
+        try {
+            if (Files.getFileStore(folder).isReadOnly()) {
+                return Optional.of(folder + ": read-only file system");
+            }
+        } catch (IOException e) {
+            return Optional.of(why(e));
+        }
+        return Files.isWritable(folder) ? Optional.empty()
+                : Optional.of(folder + ": permission denied (this user, " + System.getProperty("user.name")
+                        + ", cannot write in it)");
+    }
+
+    /**
+     * Why a file operation failed, in words: a {@link java.nio.file.FileSystemException}'s message is often the
+     * bare path ({@code AccessDeniedException: /x/sub}), which says where but not why.
+     */
+    static String why(IOException e) {
+        String reason;
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            reason = "permission denied (this user, " + System.getProperty("user.name") + ", may not write there)";
+        } else if (e instanceof java.nio.file.NoSuchFileException) {
+            reason = "no such file or folder";
+        } else if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            reason = "a file that is not a folder is in the way";
+        } else if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            reason = f.getReason();
+        } else {
+            String m = e.getMessage();
+            return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getFile() != null) {
+            return f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": " + reason;
+        }
+        return reason;
     }
 
     /** The folders this daemon watches (watch_path and every site's): its files' records are under them. */

@@ -35,10 +35,18 @@ final class StateFolderLock {
     }
 
     private static FileLock lock(Path file) {
-        FileChannel channel = null;
+        FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            // The folder cannot be written (read-only, no permission): nothing to do with another process, and the
+            // state store that follows says why it cannot be used.
+            org.slf4j.LoggerFactory.getLogger(StateFolderLock.class).debug("{}: cannot open the lock file ({})",
+                    file.getParent(), e.toString());
+            return null;
+        }
+        try {
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 String holder = holder(channel);
@@ -52,10 +60,11 @@ final class StateFolderLock {
                     0);
             return lock; // the channel stays open as long as the process: closing it would release the lock
         } catch (IOException e) {
-            // a read-only folder, a file system without locks: the store itself says whether it can be used
+            // a file system without locks: the folder is usable, but a second process on it would not be refused
             closeQuietly(channel);
-            org.slf4j.LoggerFactory.getLogger(StateFolderLock.class).warn("{}: cannot lock the state folder ({}); "
-                    + "make sure no other Ferry process uses it", file.getParent(), e.toString());
+            org.slf4j.LoggerFactory.getLogger(StateFolderLock.class).warn("{}: cannot lock the state folder ({}): "
+                    + "its file system offers no locks, so a second Ferry process on it would not be refused",
+                    file.getParent(), e.toString());
             return null;
         }
     }

@@ -237,4 +237,10 @@ class MainTest {
         assertThat(Main.fileNameProblem("ANSI_X3.4-1968")).get().asString().contains("ANSI_X3.4-1968")
                 .contains("nothing was started").contains("LC_ALL=C.UTF-8");
     }
+
+    @Test
+    void anUnexpectedArgumentIsEchoedWithItsPasswordMasked() {
+        assertThat(Main.unmatched(java.util.List.of("s3://AKID:ArgSECRET@bucket/prefix")))
+                .containsExactly("ferry: unknown command or argument 's3://AKID:****@bucket/prefix'");
+    }
 }

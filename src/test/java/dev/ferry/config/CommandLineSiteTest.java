@@ -88,6 +88,18 @@ class CommandLineSiteTest {
     }
 
     @Test
+    void credentialsTypedIntoTheUrlAreNeverShown() {
+        assertThatThrownBy(() -> load(site(dir.toString(), "s3://AKID:S3UrlSECRET@bucket/prefix")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'s3://AKID:****@bucket/prefix'").hasMessageContaining("'AKID:****@bucket'")
+                .hasMessageNotContaining("S3UrlSECRET");
+        assertThatThrownBy(() -> load(site(dir.toString(), "s3://AKID:Pa/ss@SECRET@bucket/prefix")))
+                .hasMessageNotContaining("ss@SECRET").hasMessageNotContaining("Pa/");
+        assertThatThrownBy(() -> load(site(dir.toString(), "s3://AKID:ColonSECRET/bucket")))
+                .hasMessageContaining("'s3://AKID:****/bucket'").hasMessageNotContaining("ColonSECRET");
+    }
+
+    @Test
     void aMissingFolderIsNamedAsDir() {
         assertThatThrownBy(() -> load(site(tmp.resolve("nope").toString(), "s3://backup")))
                 .isInstanceOf(ConfigException.class)

@@ -232,6 +232,16 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aMongoUrlTheDriverRefusesIsAConfigurationErrorWithTheDriversReason() {
+        ConfigException e = failWithEnv("MONGO_URL", "mongodb://ferry:" + PASSWORD + "@db1:99999/fleet");
+
+        assertThat(e).isNotNull();
+        assertThat(e.problems()).singleElement().asString()
+                .startsWith("MONGO_URL (environment): is not a connection string the MongoDB driver accepts: ")
+                .contains("port must be an integer").doesNotContain(PASSWORD);
+    }
+
+    @Test
     void valuesOfEveryTypeAreChecked() {
         env.putAll(Map.of("AWS_ENDPOINT_URL", "ftp://host", "TIMEOUT", "0", "SETTLE_TIME", "2 weeks",
                 "MULTIPART_PART_SIZE", "1MiB", "LOG_LEVEL", "verbose", "IGNORE_PATTERNS", "*.tmp,[abc",

@@ -17,12 +17,27 @@ class MongoUrlTest {
 
     @Test
     void thePasswordIsRedactedEvenWhenItHoldsReservedCharacters() throws BadValue {
-        MongoUrl url = MongoUrl.parse("mongodb://ferry:p@ss/w0rd@db1:27017,db2/fleet?authSource=admin");
+        MongoUrl url = MongoUrl.parse("mongodb://ferry:p%40ss%2Fw0rd@db1:27017,db2/fleet?authSource=admin");
 
         assertThat(url.toString()).isEqualTo("mongodb://ferry:****@db1:27017,db2/fleet?authSource=admin");
         assertThat(url.location()).isEqualTo("mongodb://db1:27017,db2/fleet");
-        assertThat(url.reveal()).contains("p@ss/w0rd");
+        assertThat(url.reveal()).contains("p%40ss%2Fw0rd");
         assertThat(url.database()).isEqualTo("fleet");
+    }
+
+    @Test
+    void whatTheDriverRefusesIsRefusedWithItsReasonAndNoSecret() {
+        assertThatThrownBy(() -> MongoUrl.parse("mongodb://u:PortSECRET@host:99999/db"))
+                .isInstanceOf(BadValue.class).hasMessageContaining("port must be an integer")
+                .hasMessageNotContaining("SECRET");
+        assertThatThrownBy(() -> MongoUrl.parse("mongodb://u:MechSECRET@host/db?authMechanism=BOGUS"))
+                .hasMessageContaining("Unsupported authMechanism: BOGUS").hasMessageNotContaining("SECRET");
+        assertThatThrownBy(() -> MongoUrl.parse("mongodb://ferry:p@ssSECRET@db1/fleet"))
+                .hasMessageContaining("urlencoded").hasMessageNotContaining("SECRET");
+        assertThatThrownBy(() -> MongoUrl.parse("mongodb://admin@Pw9SECRET@127.0.0.1/db"))
+                .hasMessageContaining("invalid user information").hasMessageNotContaining("SECRET");
+        assertThatThrownBy(() -> MongoUrl.parse("mongodb://u:p%zzSECRET@h/db"))
+                .hasMessageContaining("%25").hasMessageNotContaining("zz");
     }
 
     @Test

@@ -43,4 +43,28 @@ class MongoUrlsTest {
         assertThat(MongoUrls.scrub("nothing to hide", "mongodb://host/db")).isEqualTo("nothing to hide");
         assertThat(MongoUrls.scrub(null, url)).isEmpty();
     }
+
+    @Test
+    void masksTheAwsSessionTokenOfMongodbAws() {
+        String url = "mongodb://AKIDX:AwsMongoSECRET@127.0.0.1:19502/db?authSource=$external"
+                + "&authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:SessionTokSECRET";
+        assertThat(MongoUrls.redact(url)).isEqualTo("mongodb://AKIDX:****@127.0.0.1:19502/db?authSource=$external"
+                + "&authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:****");
+        assertThat(MongoUrls.redact("mongodb://h/db?authMechanismProperties=SERVICE_NAME:x,"
+                + "aws_session_token%3ATok%2BSECRET,OTHER:y&w=1"))
+                .isEqualTo("mongodb://h/db?authMechanismProperties=SERVICE_NAME:x,aws_session_token%3A****,OTHER:y&w=1");
+        assertThat(MongoUrls.scrub("token Tok+SECRET or Tok%2BSECRET",
+                "mongodb://h/db?authMechanismProperties=AWS_SESSION_TOKEN:Tok%2BSECRET"))
+                .isEqualTo("token **** or ****");
+    }
+
+    @Test
+    void masksUserInformationWholeWhenAnAtSignStandsForTheColon() {
+        String url = "mongodb://admin@Pw9SECRET@127.0.0.1/db";
+        assertThat(MongoUrls.redact(url)).isEqualTo("mongodb://****@127.0.0.1/db");
+        assertThat(MongoUrls.redact("mongodb+srv://admin@Pw9SECRET@cluster.example.net/db"))
+                .isEqualTo("mongodb+srv://****@cluster.example.net/db");
+        assertThat(MongoUrls.scrub("bad user admin@Pw9SECRET", url)).isEqualTo("bad user ****");
+        assertThat(MongoUrls.redact("mongodb://x509user@host/db")).isEqualTo("mongodb://x509user@host/db");
+    }
 }
