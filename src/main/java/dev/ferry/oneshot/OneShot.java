@@ -79,9 +79,10 @@ final class OneShot implements AutoCloseable {
     }
 
     /**
-     * @param readOnly a run that writes nothing (a dry run): when the SQLite state file does not exist yet, it is
-     *                 not created (nor its folder); an empty store in a temporary folder, removed at the end,
-     *                 stands in for it
+     * @param readOnly a run that writes nothing (a dry run, verify): when the SQLite state file does not exist yet,
+     *                 it is not created (nor its folder); an empty store in a temporary folder, removed at the end,
+     *                 stands in for it. An existing one is read without taking the state folder's lock, so it
+     *                 runs beside a daemon that holds it
      */
     OneShot(FerryConfig config, boolean readOnly) {
         this.config = config;
@@ -118,7 +119,7 @@ final class OneShot implements AutoCloseable {
             CompletableFuture<StateStore> opening = new CompletableFuture<>();
             Thread opener = new Thread(() -> {
                 try {
-                    opening.complete(Components.openStateStore(config));
+                    opening.complete(Components.openStateStore(config, !readOnly));
                 } catch (Throwable t) {
                     opening.completeExceptionally(t);
                 }

@@ -47,7 +47,7 @@ public final class VerifyCommand {
         long missingOrChanged = 0;
         long extra = 0;
         long notCompared = 0;
-        try (OneShot oneShot = new OneShot(config)) {
+        try (OneShot oneShot = new OneShot(config, true)) { // writes nothing: no state file made, no lock taken
             oneShot.outsideJobs((site, path, rejected, stat, existing) -> rejected(rejected.bucket(), path, rejected));
             for (OneShot.Job job : oneShot.jobs()) {
                 try {

@@ -41,6 +41,14 @@ public final class Components {
     }
 
     public static StateStore openStateStore(FerryConfig config) {
+        return openStateStore(config, true);
+    }
+
+    /**
+     * @param exclusive take the state folder's lock (a process that uploads); false for a run that writes nothing
+     *                  (verify, a dry run), which reads an existing SQLite file beside a daemon that holds the lock
+     */
+    public static StateStore openStateStore(FerryConfig config, boolean exclusive) {
         if (config.mongoUrl().isPresent()) {
             try {
                 return MongoStateStore.open(config.mongoUrl().get().reveal(), config.mongoUrl().get().database(),
@@ -51,11 +59,13 @@ public final class Components {
         }
         Path file = config.sqliteFile();
         try {
-            Files.createDirectories(file.getParent());
-            unwritable(file.getParent()).ifPresent(why -> {
-                throw new StartupException("STATE_DIR: cannot open the state store " + file + ": " + why, null);
-            });
-            StateFolderLock.take(file.getParent());
+            if (exclusive) {
+                Files.createDirectories(file.getParent());
+                unwritable(file.getParent()).ifPresent(why -> {
+                    throw new StartupException("STATE_DIR: cannot open the state store " + file + ": " + why, null);
+                });
+                StateFolderLock.take(file.getParent());
+            }
             return SqliteStateStore.open(file, config.instanceId());
         } catch (IOException e) {
             throw new StartupException("STATE_DIR: cannot open the state store " + file + ": " + why(e), e);

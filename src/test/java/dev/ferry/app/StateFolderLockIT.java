@@ -41,4 +41,30 @@ class StateFolderLockIT {
             assertThat(after.exitCode()).as(after.log()).isZero();
         }
     }
+
+    @Test
+    void verifyAndADryRunReadTheStateFolderOfARunningDaemonAndWriteNothing() throws Exception {
+        Path watch = Files.createDirectories(tmp.resolve("watch"));
+        Path state = Files.createDirectories(tmp.resolve("state"));
+        Files.createDirectories(watch.resolve("photos"));
+        Files.writeString(watch.resolve("photos/a.jpg"), "a");
+        FerryProcess.shareWithDaemon(tmp, watch, state, watch.resolve("photos"));
+        try (S3ProxyServer s3 = S3ProxyServer.start()) {
+            Map<String, String> env = FerryProcess.baseEnv(watch, state, s3);
+            try (FerryProcess daemon = FerryProcess.start("lock-daemon", env)) {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                        .until(() -> s3.readObject("photos", "a.jpg").equals(java.util.Optional.of("a")));
+                Map<String, String> beside = new java.util.LinkedHashMap<>(env);
+                beside.put("PORT", "0");
+
+                FerryProcess verify = FerryProcess.run("lock-verify", beside, "verify");
+                FerryProcess dry = FerryProcess.run("lock-dry-run", beside, "sync", "--dry-run");
+
+                assertThat(verify.exitCode()).as(verify.log()).isZero();
+                assertThat(verify.log()).contains("verified: every file is in S3");
+                assertThat(dry.exitCode()).as(dry.log()).isZero();
+                assertThat(daemon.alive()).isTrue();
+            }
+        }
+    }
 }
