@@ -234,40 +234,36 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private void status(Context ctx) throws Exception {
-        DaemonStatus snapshot;
-        try {
-            snapshot = source.snapshot();
-        } catch (RuntimeException e) {
-            log.warn("/status: the status source failed", e);
-            answerError(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "status unavailable");
-            return;
+        Optional<DaemonStatus> snapshot = snapshot(ctx, "/status", HttpStatus.INTERNAL_SERVER_ERROR);
+        if (snapshot.isPresent()) {
+            ctx.header("Cache-Control", "no-store").contentType(JSON).result(StatusJson.ok(snapshot.get()));
         }
-        ctx.header("Cache-Control", "no-store").contentType(JSON).result(StatusJson.ok(snapshot));
     }
 
     private void ready(Context ctx) throws Exception {
-        DaemonStatus snapshot;
-        try {
-            snapshot = source.snapshot();
-        } catch (RuntimeException e) {
-            log.warn("/ready: the status source failed", e);
-            answerError(ctx, HttpStatus.SERVICE_UNAVAILABLE, "status unavailable");
-            return;
+        Optional<DaemonStatus> snapshot = snapshot(ctx, "/ready", HttpStatus.SERVICE_UNAVAILABLE);
+        if (snapshot.isPresent()) {
+            ctx.status(snapshot.get().ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+                    .header("Cache-Control", "no-store").contentType(JSON).result(StatusJson.readiness(snapshot.get()));
         }
-        ctx.status(snapshot.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                .header("Cache-Control", "no-store").contentType(JSON).result(StatusJson.readiness(snapshot));
     }
 
     private void info(Context ctx) throws Exception {
-        DaemonStatus snapshot;
-        try {
-            snapshot = source.snapshot();
-        } catch (RuntimeException e) {
-            log.warn("/info: the status source failed", e);
-            answerError(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "status unavailable");
-            return;
+        Optional<DaemonStatus> snapshot = snapshot(ctx, "/info", HttpStatus.INTERNAL_SERVER_ERROR);
+        if (snapshot.isPresent()) {
+            ctx.header("Cache-Control", "no-store").contentType(JSON).result(StatusJson.info(snapshot.get()));
         }
-        ctx.header("Cache-Control", "no-store").contentType(JSON).result(StatusJson.info(snapshot));
+    }
+
+    /** The status now; when its source fails, the request is answered with {@code failure} and empty is returned. */
+    private Optional<DaemonStatus> snapshot(Context ctx, String path, HttpStatus failure) {
+        try {
+            return Optional.of(source.snapshot());
+        } catch (RuntimeException e) {
+            log.warn("{}: the status source failed", path, e);
+            answerError(ctx, failure, "status unavailable");
+            return Optional.empty();
+        }
     }
 
     static void answerError(Context ctx, HttpStatus status, String message) {
