@@ -40,18 +40,9 @@ public final class UrlCredentials {
             return "";
         }
         String out = url;
-        int schemeEnd = out.indexOf("://");
-        int start = schemeEnd < 0 ? 0 : schemeEnd + 3;
-        int at = out.lastIndexOf('@');
-        if (at >= start) {
-            String userInfo = out.substring(start, at);
-            int colon = userInfo.indexOf(':');
-            if (colon >= 0) {
-                out = out.substring(0, start) + userInfo.substring(0, colon + 1) + MASK + out.substring(at);
-            } else if (userInfo.indexOf('@') >= 0) {
-                // No ':' but an '@' inside (user@password@host, a ':' mistyped): no telling user from password.
-                out = out.substring(0, start) + MASK + out.substring(at);
-            }
+        int password = passwordStart(url);
+        if (password >= 0) {
+            out = url.substring(0, password) + MASK + url.substring(url.lastIndexOf('@'));
         }
         out = PASSWORD_OPTION.matcher(out).replaceAll("$1" + MASK);
         return SESSION_TOKEN.matcher(out).replaceAll("$1" + MASK);
@@ -106,19 +97,27 @@ public final class UrlCredentials {
      * from the user name.
      */
     public static String password(String url) {
+        int start = passwordStart(url);
+        return start < 0 ? "" : url.substring(start, url.lastIndexOf('@'));
+    }
+
+    /**
+     * Where the password of the URL's user information begins (it ends at the last '@'), or -1 when there is no
+     * user information with a ':'. User information with an '@' but no ':' (user@password@host, a ':' mistyped)
+     * cannot be told from its password: it begins where the user information does.
+     */
+    private static int passwordStart(String url) {
         int scheme = url.indexOf("://");
         int start = scheme < 0 ? 0 : scheme + 3;
         int at = url.lastIndexOf('@');
         if (at < start) {
-            return "";
+            return -1;
         }
-        String userInfo = url.substring(start, at);
-        int colon = userInfo.indexOf(':');
-        if (colon < 0) {
-            // user@password (a ':' mistyped): no telling which part is the password, so both are.
-            return userInfo.indexOf('@') >= 0 ? userInfo : "";
+        int colon = url.indexOf(':', start);
+        if (colon >= 0 && colon < at) {
+            return colon + 1;
         }
-        return userInfo.substring(colon + 1);
+        return url.indexOf('@', start) < at ? start : -1;
     }
 
     private static String decode(String s) {
