@@ -254,6 +254,11 @@ public final class Reconciler {
         return all.iterator();
     }
 
+    /** An object a HEAD answered for, as a listing would have given it (its write time not used). */
+    private static RemoteEntry listed(RemoteObject o) {
+        return new RemoteEntry(o.key(), o.size(), o.etag(), java.time.Instant.EPOCH, o.storageClass());
+    }
+
     /** A key under the site's prefix without it; a key a rewrite sent elsewhere as it is. */
     private static String relative(String key, String prefix) {
         return key.startsWith(prefix) ? key.substring(prefix.length()) : key;
@@ -283,8 +288,7 @@ public final class Reconciler {
         Destination dest = routed.destination();
         if (remote == null && !dest.key().startsWith(router.keyStart())) {
             // a rewrite rule sent the key outside the listing: its object, if any, is asked for
-            remote = store.head(dest.bucket(), dest.key()).map(o -> new RemoteEntry(o.key(), o.size(), o.etag(),
-                    java.time.Instant.EPOCH, o.storageClass())).orElse(null);
+            remote = store.head(dest.bucket(), dest.key()).map(Reconciler::listed).orElse(null);
             if (remote != null) {
                 c.remote++;
             }
@@ -433,8 +437,7 @@ public final class Reconciler {
         if (head.isEmpty()) {
             return Optional.of("missing in S3");
         }
-        RemoteObject o = head.get();
-        RemoteEntry remote = new RemoteEntry(o.key(), o.size(), o.etag(), java.time.Instant.EPOCH, o.storageClass());
+        RemoteEntry remote = listed(head.get());
         confirmedMd5 = "";
         Optional<String> why = storageClassProblem(remote).or(() -> sameObject(path, stat, remote, dest, null));
         if (why.isEmpty() && !dryRun) {
