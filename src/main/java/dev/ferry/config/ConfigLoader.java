@@ -109,15 +109,15 @@ final class ConfigLoader {
             Path file = configFile.orElseThrow();
             Path dir = file.toAbsolutePath().getParent();
             ParseContext ctx = new ParseContext(dir == null ? cwdContext.baseDir() : dir, cwdContext.home());
-            sites = new SitesParser(file.toString(), sitesEntry.line(), ctx, values, problems)
-                    .withItemLines(sitesEntry::lineOfItem).parse(sitesEntry.value());
+            sites = new SitesParser(file.toString(), sitesEntry.line(), sitesEntry::lineOfItem, ctx, values, problems)
+                    .parse(sitesEntry.value());
         }
         if (replicateEntry != null) {
             Path file = configFile.orElseThrow();
             Path dir = file.toAbsolutePath().getParent();
             ParseContext ctx = new ParseContext(dir == null ? cwdContext.baseDir() : dir, cwdContext.home());
-            replicate = new ReplicateParser(file.toString(), replicateEntry.line(), ctx, values, problems)
-                    .withItemLines(replicateEntry::lineOfItem).parse(replicateEntry.value());
+            replicate = new ReplicateParser(file.toString(), replicateEntry.line(), replicateEntry::lineOfItem, ctx,
+                    values, problems).parse(replicateEntry.value());
         }
         if (commandLineSite.isPresent()) {
             sites = commandLineSite(commandLineSite.get());

@@ -20,6 +20,7 @@ import java.util.Optional;
 final class ReplicateParser {
     private final String file;
     private final int line;
+    private final java.util.function.IntUnaryOperator itemLine;
     private final ParseContext ctx;
     private final Map<ConfigKey, Object> globals;
     private final List<String> problems;
@@ -28,21 +29,18 @@ final class ReplicateParser {
     private record Given(Map<ReplicateKey, Object> values, Map<ReplicateKey, JsonNode> nodes, boolean bad) {
     }
 
-    ReplicateParser(String file, int line, ParseContext ctx, Map<ConfigKey, Object> globals, List<String> problems) {
+    /**
+     * @param itemLine the line each item of the list starts on, by its 1-based index (the list's own line where
+     *                 it is not known), so a problem in the second item names the second item's line
+     */
+    ReplicateParser(String file, int line, java.util.function.IntUnaryOperator itemLine, ParseContext ctx,
+            Map<ConfigKey, Object> globals, List<String> problems) {
         this.file = file;
         this.line = line;
+        this.itemLine = itemLine;
         this.ctx = ctx;
         this.globals = globals;
         this.problems = problems;
-    }
-
-    /** The line each item of the list starts on (1-based index); the list's own line when not known. */
-    private java.util.function.IntUnaryOperator itemLine;
-
-    /** Names each item's problems by the line it starts on ({@link YamlFile.Entry#lineOfItem}). */
-    ReplicateParser withItemLines(java.util.function.IntUnaryOperator lines) {
-        this.itemLine = lines;
-        return this;
     }
 
     List<ReplicateJob> parse(JsonNode node) {
@@ -58,7 +56,7 @@ final class ReplicateParser {
         int index = 0;
         for (JsonNode job : node) {
             index++;
-            String where = "replicate[" + index + "] (" + file + " line " + (itemLine == null ? line : itemLine.applyAsInt(index)) + ")";
+            String where = "replicate[" + index + "] (" + file + " line " + itemLine.applyAsInt(index) + ")";
             if (!job.isObject()) {
                 problems.add(where + ": must be a mapping of keys such as name, source and destinations");
                 continue;

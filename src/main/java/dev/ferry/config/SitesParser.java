@@ -24,6 +24,7 @@ import java.util.function.UnaryOperator;
 final class SitesParser {
     private final String file;
     private final int line;
+    private final java.util.function.IntUnaryOperator itemLine;
     private final ParseContext ctx;
     private final Map<ConfigKey, Object> globals;
     private final List<String> problems;
@@ -31,20 +32,21 @@ final class SitesParser {
     private Map<String, String> labels = Map.of();
 
     SitesParser(String file, int line, ParseContext ctx, Map<ConfigKey, Object> globals, List<String> problems) {
+        this(file, line, index -> line, ctx, globals, problems);
+    }
+
+    /**
+     * @param itemLine the line each item of the list starts on, by its 1-based index (the list's own line where
+     *                 it is not known), so a problem in the second item names the second item's line
+     */
+    SitesParser(String file, int line, java.util.function.IntUnaryOperator itemLine, ParseContext ctx,
+            Map<ConfigKey, Object> globals, List<String> problems) {
         this.file = file;
         this.line = line;
+        this.itemLine = itemLine;
         this.ctx = ctx;
         this.globals = globals;
         this.problems = problems;
-    }
-
-    /** The line each item of the list starts on (1-based index); the list's own line when not known. */
-    private java.util.function.IntUnaryOperator itemLine;
-
-    /** Names each item's problems by the line it starts on ({@link YamlFile.Entry#lineOfItem}). */
-    SitesParser withItemLines(java.util.function.IntUnaryOperator lines) {
-        this.itemLine = lines;
-        return this;
     }
 
     List<SiteConfig> parse(JsonNode node) {
@@ -59,7 +61,7 @@ final class SitesParser {
         int index = 0;
         for (JsonNode site : node) {
             index++;
-            String where = "sites[" + index + "] (" + file + " line " + (itemLine == null ? line : itemLine.applyAsInt(index)) + ")";
+            String where = "sites[" + index + "] (" + file + " line " + itemLine.applyAsInt(index) + ")";
             if (!site.isObject()) {
                 problems.add(where + ": must be a mapping of keys such as local_path and bucket");
                 continue;
