@@ -26,9 +26,7 @@ class LinkedFileIT extends DaemonTestBase {
         FerryProcess.shareWithDaemon(docs);
         Path target = Files.writeString(docs.resolve("report-2026.txt"), "first draft");
         Files.createSymbolicLink(docs.resolve("latest.txt"), target.getFileName());
-        Map<String, String> env = FerryProcess.baseEnv(watch, state, s3);
-        env.put("SWEEP_INTERVAL", "0"); // no periodic full sweep: only the watcher can carry the change
-        ferry = FerryProcess.start("linked", env);
+        ferry = startWithoutSweeps("linked");
 
         await("both objects with the first content").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
                 .until(() -> s3.readObject("docs", "latest.txt").equals(Optional.of("first draft"))
@@ -59,9 +57,7 @@ class LinkedFileIT extends DaemonTestBase {
     void theObjectOfAHardLinkFollowsAChangeMadeThroughItsOtherName() throws Exception {
         Path docs = Files.createDirectories(watch.resolve("docs"));
         FerryProcess.shareWithDaemon(docs);
-        Map<String, String> env = FerryProcess.baseEnv(watch, state, s3);
-        env.put("SWEEP_INTERVAL", "0"); // no periodic full sweep: only the watcher can carry the change
-        ferry = FerryProcess.start("hard-linked", env);
+        ferry = startWithoutSweeps("hard-linked");
         await("ready").atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> ferry.status().path("ready").asBoolean());
 
         Path first = Files.writeString(docs.resolve("h1.txt"), "hl-one");
@@ -75,5 +71,12 @@ class LinkedFileIT extends DaemonTestBase {
                 .until(() -> s3.readObject("docs", "h2.txt")
                         .equals(Optional.of("hl-one, and more written through h1")));
         assertThat(s3.readObject("docs", "h1.txt")).contains("hl-one, and more written through h1");
+    }
+
+    /** The daemon with no periodic full sweep: only the watcher can carry a change. */
+    private FerryProcess startWithoutSweeps(String name) {
+        Map<String, String> env = FerryProcess.baseEnv(watch, state, s3);
+        env.put("SWEEP_INTERVAL", "0");
+        return FerryProcess.start(name, env);
     }
 }

@@ -266,9 +266,7 @@ class ReplicationCopyIT {
                     "stop/streamed.bin", "slow", "streamed.bin", ADDED, UploadOptions.NONE)));
 
             assertThat(thrown).isInstanceOf(TransferException.class);
-            assertThat(slow.client().listMultipartUploads(b -> b.bucket("slow")).uploads())
-                    .as("uploads left behind after the interrupt").isEmpty();
-            assertThat(slow.listKeys("slow")).doesNotContain("streamed.bin");
+            S3ObjectStoreIT.assertNothingLeftBehind(slow, "slow", "streamed.bin");
         }
     }
 
@@ -285,9 +283,7 @@ class ReplicationCopyIT {
                     "large.bin", "into", "large.bin", ADDED, UploadOptions.NONE)));
 
             assertThat(thrown).isInstanceOf(TransferException.class);
-            assertThat(slow.client().listMultipartUploads(b -> b.bucket("into")).uploads())
-                    .as("uploads left behind after the interrupt").isEmpty();
-            assertThat(slow.listKeys("into")).doesNotContain("large.bin");
+            S3ObjectStoreIT.assertNothingLeftBehind(slow, "into", "large.bin");
         }
     }
 

@@ -199,13 +199,18 @@ class S3ObjectStoreIT {
 
             assertThat(uploader.isAlive()).isFalse();
             assertThat(thrown.get()).isInstanceOf(TransferException.class).hasMessageContaining("interrupted");
-            assertThat(slow.client().listMultipartUploads(b -> b.bucket("stop")).uploads())
-                    .as("uploads left behind after the interrupt").isEmpty();
-            assertThat(slow.listKeys("stop")).doesNotContain("six-parts.bin");
+            assertNothingLeftBehind(slow, "stop", "six-parts.bin");
         }
     }
 
     /** True once the bucket's one multipart upload holds a part: the upload is past its start, parts in flight. */
+    /** After an interrupted multipart write: no upload is left open in the bucket, and no object was made. */
+    static void assertNothingLeftBehind(S3ProxyServer s3, String bucket, String key) {
+        assertThat(s3.client().listMultipartUploads(b -> b.bucket(bucket)).uploads())
+                .as("uploads left behind after the interrupt").isEmpty();
+        assertThat(s3.listKeys(bucket)).doesNotContain(key);
+    }
+
     static boolean partStored(S3ProxyServer s3, String bucket) {
         var uploads = s3.client().listMultipartUploads(b -> b.bucket(bucket)).uploads();
         return !uploads.isEmpty() && !s3.client().listParts(b -> b.bucket(bucket).key(uploads.get(0).key())
