@@ -129,10 +129,12 @@ public record FileRecord(
 
     /**
      * This record, closed because its file was deleted before it was uploaded (seen by a worker, or found after
-     * a sweep): IGNORED, so it leaves {@code ferry failed}; should the file come back, it does not stop its upload.
+     * a sweep), or before the upload of its latest version ended: IGNORED, so it leaves {@code ferry failed}; should the file come back, it does not stop its upload.
      */
     public FileRecord deletedBeforeUpload(Instant now) {
-        return ignored(bucket, key, stat(), "deleted locally before it was uploaded", now);
+        return ignored(bucket, key, stat(), uploadedAt.isPresent()
+                ? "deleted locally before its latest version was uploaded; S3 keeps the version before it"
+                : "deleted locally before it was uploaded", now);
     }
 
     public FileRecord ignored(String bucket, String key, FileStat stat, String why, Instant now) {

@@ -243,8 +243,7 @@ final class Uploader {
             return new UploadOutcome.Retry(pathText + ": deleted locally, but the state store cannot say whether "
                     + "Ferry uploaded it: " + e.getMessage());
         }
-        if (record.isEmpty() || record.get().status() != FileStatus.UPLOADED
-                || !record.get().bucket().equals(dest.bucket()) || !record.get().key().equals(dest.key())) {
+        if (record.isEmpty() || !holdsAVersion(record.get(), dest)) {
             closeUnfinished(ref, dest);
             return new UploadOutcome.Gone("deleted before it was uploaded");
         }
@@ -268,6 +267,19 @@ final class Uploader {
         records.offer(record.get().ignored(dest.bucket(), dest.key(), record.get().stat(),
                 "deleted locally; deleted from S3 (retire_deleted)", clock.instant()));
         return new UploadOutcome.Deleted(dest.key());
+    }
+
+    /**
+     * True when the record says S3 holds a version of the item at {@code dest} that Ferry put there: the one it
+     * describes (uploaded), or an earlier one whose successor was still being sent, or failed, when the item was
+     * deleted. Under retire_deleted that object goes too: a deletion during the upload of a change must not leave
+     * the version before it in S3.
+     */
+    private static boolean holdsAVersion(FileRecord record, Destination dest) {
+        boolean unfinished = record.status() == FileStatus.UPLOADING || record.status() == FileStatus.FAILED
+                || record.status() == FileStatus.PENDING;
+        return (record.status() == FileStatus.UPLOADED || unfinished && record.uploadedAt().isPresent())
+                && record.bucket().equals(dest.bucket()) && record.key().equals(dest.key());
     }
 
     /**

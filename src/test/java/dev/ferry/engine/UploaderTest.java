@@ -56,6 +56,8 @@ class UploaderTest {
     private final InMemoryRecords keeper = new InMemoryRecords();
     /** The site's retire_deleted. */
     private boolean retireDeleted;
+    /** The keys the site's store was asked to delete. */
+    private final List<String> deletedKeys = new ArrayList<>();
 
     private UploadOutcome upload(Path file, Function<PutRequest, PutResult> put) throws InterruptedException {
         return upload(file, put, Optional.empty(), keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5));
@@ -63,7 +65,7 @@ class UploaderTest {
 
     private UploadOutcome upload(Path file, Function<PutRequest, PutResult> put, Optional<RemoteObject> inS3,
             RecordKeeper records, UnmarkedUploads unmarked, Duration durableWait) throws InterruptedException {
-        ObjectStore store = new PutOnlyStore(put, inS3);
+        ObjectStore store = new PutOnlyStore(put, inS3, deletedKeys);
         Site site = new FolderBucketSite("watch", new LocalSource(TestIds.SOURCE, root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, retireDeleted,
                 UploadOptions.NONE, 100);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
@@ -122,6 +124,39 @@ class UploaderTest {
         FileRecord record = keeper.get(file.toString()).orElseThrow();
         assertThat(record.status()).as("its uploading mark closed, not failed").isEqualTo(FileStatus.IGNORED);
         assertThat(record.reason()).isEqualTo("deleted locally before it was uploaded");
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "retire_deleted: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aChangeDeletedWhileItIsSentTakesTheVersionBeforeItFromS3UnderRetireDeleted(boolean retire) throws Exception {
+        retireDeleted = retire;
+        Path file = file("first version");
+        assertThat(upload(file, request -> PUT)).isInstanceOf(UploadOutcome.Uploaded.class);
+        Files.writeString(file, "second version, longer");
+        Files.setLastModifiedTime(file, FileTime.from(NOW.minus(Duration.ofMinutes(4))));
+
+        UploadOutcome outcome = upload(file, request -> {
+            try {
+                Files.delete(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            throw new TransferException(FailureKind.PERMANENT,
+                    "photos/a.bin: upload failed: file vanished before it could be uploaded");
+        });
+
+        FileRecord record = keeper.get(file.toString()).orElseThrow();
+        assertThat(record.status()).isEqualTo(FileStatus.IGNORED);
+        if (retire) {
+            assertThat(outcome).isEqualTo(new UploadOutcome.Deleted("a.bin"));
+            assertThat(deletedKeys).as("the first version, still in S3, goes with the file").containsExactly("a.bin");
+            assertThat(record.reason()).isEqualTo("deleted locally; deleted from S3 (retire_deleted)");
+        } else {
+            assertThat(outcome).isInstanceOf(UploadOutcome.Gone.class);
+            assertThat(deletedKeys).isEmpty();
+            assertThat(record.reason()).isEqualTo(
+                    "deleted locally before its latest version was uploaded; S3 keeps the version before it");
+        }
     }
 
     @Test
@@ -317,9 +352,12 @@ class UploaderTest {
         assertThat(keeper.get(file.toString()).orElseThrow().status()).isEqualTo(FileStatus.UPLOADED);
     }
 
-    /** Only {@code put} is used by these uploads, and {@code head}, which finds {@code inS3}. */
-    private record PutOnlyStore(Function<PutRequest, PutResult> put, Optional<RemoteObject> inS3)
-            implements ObjectStore {
+    /**
+     * Only {@code put} is used by these uploads, {@code head}, which finds {@code inS3}, and {@code delete}, which
+     * notes the keys in {@code deleted}.
+     */
+    private record PutOnlyStore(Function<PutRequest, PutResult> put, Optional<RemoteObject> inS3,
+            List<String> deleted) implements ObjectStore {
         @Override
         public PutResult put(PutRequest request) {
             return put.apply(request);
@@ -343,7 +381,8 @@ class UploaderTest {
 
         @Override
         public List<DeleteFailure> delete(String bucket, Collection<String> keys) {
-            throw new UnsupportedOperationException();
+            deleted.addAll(keys);
+            return List.of();
         }
 
         @Override
