@@ -61,11 +61,23 @@ public final class Reconciler {
     private final Clock clock;
     private final DeleteGuard guard;
     private final java.util.function.LongSupplier nanoTime;
-    private boolean dryRun;
-    /** When the current run began: a record uploaded after it may be missing from a listing page fetched before. */
-    private java.time.Instant runStarted = java.time.Instant.MIN;
-    /** The MD5 of the file last found equal to its object by content, "" when not computed. */
-    private String confirmedMd5 = "";
+
+    /**
+     * One run's parameters: a dry run writes nothing; {@code started} is when it began (a record uploaded after it
+     * may be missing from a listing page fetched before).
+     */
+    private record Run(boolean dryRun, java.time.Instant started) {
+    }
+
+    /**
+     * Why an object does not hold a file's version (empty when it does) and, when it was found equal by content,
+     * the file's MD5 ("" when not computed, or when only a multipart ETag matched).
+     */
+    private record Verdict(Optional<String> why, String md5) {
+        static Verdict of(Optional<String> why) {
+            return new Verdict(why, "");
+        }
+    }
 
     /** Files and objects per batch of the run's two stages (merge and decide; prepare). */
     private static final int BATCH = 256;
@@ -117,8 +129,7 @@ public final class Reconciler {
      * itself, could not be listed: an unreadable or missing tree is not a tree whose files were deleted.
      */
     public ReconcileReport run(ReconcileSink sink, boolean dryRun, boolean holdDeletions) throws InterruptedException {
-        this.dryRun = dryRun;
-        this.runStarted = clock.instant();
+        Run run = new Run(dryRun, clock.instant());
         long began = nanoTime.getAsLong();
         Counts c = new Counts();
         List<String> deletions = new ArrayList<>();
@@ -179,7 +190,7 @@ public final class Reconciler {
                                 c.remote++;
                             }
                             markers.enter(MarkerTracker.folderOf(step.rel()));
-                            stopped = !onLocal(step.local(), step.remote(), sink, c, markers,
+                            stopped = !onLocal(run, step.local(), step.remote(), sink, c, markers,
                                     Optional.ofNullable(batch.records().get(step.local().path().toString())),
                                     batch.md5s()[i]);
                         } else {
@@ -264,7 +275,7 @@ public final class Reconciler {
         return key.startsWith(prefix) ? key.substring(prefix.length()) : key;
     }
 
-    private boolean onLocal(LocalTree.Entry l, RemoteEntry listedRemote, ReconcileSink sink, Counts c,
+    private boolean onLocal(Run run, LocalTree.Entry l, RemoteEntry listedRemote, ReconcileSink sink, Counts c,
             MarkerTracker markers, Optional<FileRecord> record, String aheadMd5) throws InterruptedException {
         RemoteEntry remote = listedRemote;
         if (isMarker(l.relative())) {
@@ -293,15 +304,15 @@ public final class Reconciler {
                 c.remote++;
             }
         }
-        confirmedMd5 = "";
-        Optional<String> why = remote == null
-                ? uploadedDuringRun(record, l.stat()) ? Optional.empty() : Optional.of("")
+        Verdict verdict = remote == null
+                ? Verdict.of(uploadedDuringRun(run, record, l.stat()) ? Optional.empty() : Optional.of(""))
                 : compare(l, remote, dest, record, aheadMd5);
+        Optional<String> why = verdict.why();
         if (why.isEmpty()) {
             boolean known = UploadDecision.uploaded(record, l.stat());
             if (known) {
                 c.unchanged++;
-                if (!dryRun) {
+                if (!run.dryRun()) {
                     // S3 holds this version: a ctime or inode the record lacks (or that moved, when the content
                     // was compared in checksum mode) is recorded, so a later same-size, same-mtime rewrite is seen
                     FileRecord r = record.get();
@@ -311,8 +322,8 @@ public final class Reconciler {
                 }
             } else {
                 c.confirmed++;
-                if (!dryRun) {
-                    recordConfirmed(l.path(), l.stat(), dest, record, remote.etag());
+                if (!run.dryRun()) {
+                    recordConfirmed(l.path(), l.stat(), dest, record, remote.etag(), verdict.md5());
                 }
             }
             markers.file(l.stat().mtimeMillis(), true);
@@ -322,7 +333,7 @@ public final class Reconciler {
         boolean suspect = remote != null && (why.get().equals(UploadDecision.SUSPECT)
                 || UploadDecision.touched(record, dest, l.stat()) && !record.get().etag().isEmpty()
                         && remote.etag().equals(record.get().etag()) && storageClassProblem(remote).isEmpty());
-        if (dryRun && suspect && sameContentAsUploaded(l, remote, dest, record.get())) {
+        if (run.dryRun() && suspect && sameContentAsUploaded(l, remote, dest, record.get())) {
             // a real run hands such a file to a worker, which compares its MD5 and uploads nothing when the
             // content is the one uploaded (a touch, a chmod): the dry run says what that run would do
             c.unchanged++;
@@ -338,7 +349,7 @@ public final class Reconciler {
             c.changed++;
             sink.difference(new Difference(Difference.Kind.CHANGED, dest.key(), why.get()));
         }
-        if (!dryRun && !suspect && record.isPresent() && record.get().status() == FileStatus.UPLOADED) {
+        if (!run.dryRun() && !suspect && record.isPresent() && record.get().status() == FileStatus.UPLOADED) {
             // the record says uploaded but S3 disagrees (the object was deleted, or its content changed at the
             // same size and mtime): withdraw it, or the worker would trust it and skip the upload. A suspect file
             // (ctime or inode moved), like a touched one whose object is still the one uploaded (same ETag), keeps
@@ -406,9 +417,9 @@ public final class Reconciler {
      * lacks it may have been fetched before the upload ended (the daemon's workers go on while a start-up check
      * or a sweep lists), so its absence there says nothing, and withdrawing the record would upload it twice.
      */
-    private boolean uploadedDuringRun(Optional<FileRecord> record, FileStat stat) {
+    private static boolean uploadedDuringRun(Run run, Optional<FileRecord> record, FileStat stat) {
         return UploadDecision.uploaded(record, stat)
-                && record.get().uploadedAt().filter(at -> at.isAfter(runStarted)).isPresent();
+                && record.get().uploadedAt().filter(at -> at.isAfter(run.started())).isPresent();
     }
 
     /**
@@ -416,11 +427,11 @@ public final class Reconciler {
      * so the next run trusts the record instead of asking S3.
      */
     private void recordConfirmed(Path path, FileStat stat, Destination dest, Optional<FileRecord> record,
-            String etag) {
+            String etag, String md5) {
         java.time.Instant now = clock.instant();
         FileRecord base = record.orElseGet(() -> FileRecord.pending(records.instance().value(), path.toString(),
                 dest.bucket(), dest.key(), stat, now));
-        records.offer(base.uploaded(dest.bucket(), dest.key(), stat, confirmedMd5, etag, now));
+        records.offer(base.uploaded(dest.bucket(), dest.key(), stat, md5, etag, now));
     }
 
     /**
@@ -438,12 +449,13 @@ public final class Reconciler {
             return Optional.of("missing in S3");
         }
         RemoteEntry remote = listed(head.get());
-        confirmedMd5 = "";
-        Optional<String> why = storageClassProblem(remote).or(() -> sameObject(path, stat, remote, dest, null));
-        if (why.isEmpty() && !dryRun) {
-            recordConfirmed(path, stat, dest, record, remote.etag());
+        Optional<String> storageClass = storageClassProblem(remote);
+        Verdict verdict = storageClass.isPresent() ? Verdict.of(storageClass)
+                : sameObject(path, stat, remote, dest, null);
+        if (verdict.why().isEmpty() && !dryRun) {
+            recordConfirmed(path, stat, dest, record, remote.etag(), verdict.md5());
         }
-        return why;
+        return verdict.why();
     }
 
     private Optional<String> storageClassProblem(RemoteEntry remote) {
@@ -452,11 +464,11 @@ public final class Reconciler {
     }
 
     /** Why the object does not hold this version of the file, or empty when it does. */
-    private Optional<String> compare(LocalTree.Entry l, RemoteEntry remote, Destination dest,
+    private Verdict compare(LocalTree.Entry l, RemoteEntry remote, Destination dest,
             Optional<FileRecord> record, String aheadMd5) {
         Optional<String> storageClass = storageClassProblem(remote);
         if (storageClass.isPresent()) {
-            return storageClass;
+            return Verdict.of(storageClass);
         }
         if (UploadDecision.unknown(record)) {
             // the state store does not know the file (a lost or new store, a seed's document without a version):
@@ -466,12 +478,12 @@ public final class Reconciler {
         }
         switch (policy.mode()) {
             case STATE:
-                return UploadDecision.needsUpload(record, dest, l.stat());
+                return Verdict.of(UploadDecision.needsUpload(record, dest, l.stat()));
             case SIZE_MTIME:
-                return UploadDecision.bySizeAndMtime(record, dest, l.stat(), remote,
-                        () -> store.head(dest.bucket(), dest.key()));
+                return Verdict.of(UploadDecision.bySizeAndMtime(record, dest, l.stat(), remote,
+                        () -> store.head(dest.bucket(), dest.key())));
             case SIZE_ONLY:
-                return UploadDecision.sizeDiffers(remote.size(), l.stat());
+                return Verdict.of(UploadDecision.sizeDiffers(remote.size(), l.stat()));
             case CHECKSUM:
             default:
                 return sameObject(l.path(), l.stat(), remote, dest, aheadMd5);
@@ -484,7 +496,7 @@ public final class Reconciler {
      */
     private boolean sameContentAsUploaded(LocalTree.Entry l, RemoteEntry remote, Destination dest, FileRecord record) {
         if (record.checksum().isEmpty()) {
-            return sameContent(l.path(), l.stat().size(), remote, dest, null);
+            return sameContent(l.path(), l.stat().size(), remote, dest, null).isPresent();
         }
         try {
             return Checksums.md5Hex(l.path()).equalsIgnoreCase(record.checksum());
@@ -498,17 +510,21 @@ public final class Reconciler {
      * Size, then content: why the object does not hold the file, or empty when it does (checksum mode).
      * {@code aheadMd5}: the file's MD5 when computed ahead, else null.
      */
-    private Optional<String> sameObject(Path path, FileStat stat, RemoteEntry remote, Destination dest,
-            String aheadMd5) {
+    private Verdict sameObject(Path path, FileStat stat, RemoteEntry remote, Destination dest, String aheadMd5) {
         Optional<String> size = UploadDecision.sizeDiffers(remote.size(), stat);
         if (size.isPresent()) {
-            return size;
+            return Verdict.of(size);
         }
-        return sameContent(path, stat.size(), remote, dest, aheadMd5) ? Optional.empty()
-                : Optional.of("content differs");
+        return sameContent(path, stat.size(), remote, dest, aheadMd5).map(md5 -> new Verdict(Optional.empty(), md5))
+                .orElseGet(() -> Verdict.of(Optional.of("content differs")));
     }
 
-    private boolean sameContent(Path path, long size, RemoteEntry remote, Destination dest, String aheadMd5) {
+    /**
+     * Whether the object holds the file's bytes: the file's MD5 when it does ("" when only a multipart ETag
+     * matched), empty when it does not or cannot be told.
+     */
+    private Optional<String> sameContent(Path path, long size, RemoteEntry remote, Destination dest,
+            String aheadMd5) {
         try {
             String etag = remote.etag();
             int dash = etag.indexOf('-');
@@ -522,21 +538,20 @@ public final class Reconciler {
             int parts = Integer.parseInt(etag.substring(dash + 1));
             for (long partSize : candidatePartSizes(size, parts)) {
                 if (Checksums.multipartEtag(path, partSize).equalsIgnoreCase(etag)) {
-                    return true;
+                    return Optional.of("");
                 }
             }
-            return false;
+            return Optional.empty();
         } catch (IOException | NumberFormatException e) {
             log.warn("{}: cannot compare content ({}); uploading it again", path, e.toString());
-            return false;
+            return Optional.empty();
         }
     }
 
-    /** True when the file's MD5 is the object's, which is then kept for the record written for it. */
-    private boolean matched(String localMd5, String remoteMd5) {
-        boolean same = localMd5.equalsIgnoreCase(remoteMd5);
-        confirmedMd5 = same ? localMd5.toLowerCase(java.util.Locale.ROOT) : "";
-        return same;
+    /** The file's MD5, lower case, when it is the object's; else empty. */
+    private static Optional<String> matched(String localMd5, String remoteMd5) {
+        return localMd5.equalsIgnoreCase(remoteMd5) ? Optional.of(localMd5.toLowerCase(java.util.Locale.ROOT))
+                : Optional.empty();
     }
 
     /** Part sizes that split {@code size} bytes into {@code parts}: seed 002's 5 MiB, common ones, whole MiB. */
