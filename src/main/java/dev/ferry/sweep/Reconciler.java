@@ -322,7 +322,7 @@ public final class Reconciler {
                 }
             } else {
                 c.confirmed++;
-                if (!run.dryRun()) {
+                if (!run.dryRun() && vouchesForVersion(record)) {
                     recordConfirmed(l.path(), l.stat(), dest, record, remote.etag(), verdict.md5());
                 }
             }
@@ -410,6 +410,17 @@ public final class Reconciler {
             }
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    /**
+     * True when a verdict of "same" says which version of the file S3 holds, so that the record may say this
+     * one: every mode but size-only, where the same size says nothing of the content or the modification time.
+     * A size-only run that finds a changed file of the same size leaves its record describing the version it
+     * knows, so a later run that compares more (the default) still sees the change. A file the state store
+     * does not know was compared by content ({@link #compare}) in every mode.
+     */
+    private boolean vouchesForVersion(Optional<FileRecord> record) {
+        return policy.mode() != Mode.SIZE_ONLY || UploadDecision.unknown(record);
     }
 
     /**

@@ -97,6 +97,27 @@ class ReconcilerTest {
         assertThat(store.deleted).isEmpty();
     }
 
+    @Test
+    void aSizeOnlyRunThatSkipsAChangedFileLeavesItsRecordSoTheNextRunStillSeesTheChange() throws Exception {
+        Path file = root.resolve("f.txt");
+        Files.writeString(file, "AAAA");
+        store.put("p/f.txt", "AAAA");
+        FileStat first = new FileStat(4, Files.getLastModifiedTime(file).toMillis());
+        FileRecord uploaded = FileRecord.pending(records.instance().value(), file.toString(), "b", "p/f.txt", first,
+                NOW).uploaded("b", "p/f.txt", first, Checksums.md5Hex(file), Objects.md5("AAAA"), NOW);
+        records.offer(uploaded);
+        Files.writeString(file, "BBBB"); // the same size, another content and mtime
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(uploaded.mtimeMillis() + 5_000));
+
+        reconciler(Reconciler.Mode.SIZE_ONLY, false, 10, 50).run(sink, false);
+
+        assertThat(uploads).as("size-only: the same size is the same file").isEmpty();
+        assertThat(records.get(file.toString())).as("but the record still describes the version uploaded")
+                .contains(uploaded);
+        reconciler(Reconciler.Mode.SIZE_MTIME, false, 10, 50).run(sink, false);
+        assertThat(uploads).containsExactly("f.txt: modification time differs");
+    }
+
     private Reconciler policyReconciler(boolean retire, String pathPrefix, String removePrefix,
             dev.ferry.core.KeyRewrite rewrite) {
         Reconciler.Policy policy = new Reconciler.Policy(Reconciler.Mode.CHECKSUM, "STANDARD", retire, 10, 100,
