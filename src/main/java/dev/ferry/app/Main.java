@@ -93,6 +93,7 @@ public final class Main {
         UsageHelp.oneShotSynopsis(cli.getSubcommands().get("verify"), "verify");
         FerryConfig config;
         java.util.function.Function<com.fasterxml.jackson.databind.node.ObjectNode, FerryConfig> reload = null;
+        boolean oneShot = false;
         try {
             ParseResult parsed = cli.parseArgs(args);
             ParseResult sub = parsed.subcommand();
@@ -117,6 +118,7 @@ public final class Main {
                 return EXIT_OK;
             }
             if (sub != null) {
+                oneShot = true;
                 if (sub.commandSpec() == sync && sub.matchedOptionValue("--max-attempts", 5) < 1) {
                     throw new CommandLine.ParameterException(sub.commandSpec().commandLine(), "--max-attempts "
                             + sub.matchedOptionValue("--max-attempts", 5) + ": must be at least 1 (the first upload "
@@ -202,21 +204,35 @@ public final class Main {
             }
             err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help' for the commands and options.");
-            usageErrorJson(args, out, String.join("; ", lines));
+            errorJson(args, out, String.join("; ", lines), EXIT_CONFIG);
             return EXIT_CONFIG;
         } catch (CommandLine.ParameterException e) {
             err.println("ferry: " + e.getMessage());
             err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
-            usageErrorJson(args, out, e.getMessage());
+            errorJson(args, out, e.getMessage(), EXIT_CONFIG);
             return EXIT_CONFIG;
         } catch (ConfigException e) {
             err.println("ferry: invalid configuration, nothing was started:");
             err.println(e.getMessage());
-            usageErrorJson(args, out, "invalid configuration, nothing was started: " + e.getMessage());
+            errorJson(args, out, "invalid configuration, nothing was started: " + e.getMessage(), EXIT_CONFIG);
             return EXIT_CONFIG;
         } catch (StartupException e) {
+            if (oneShot) {
+                // the state folder cannot be opened or is in use by another run: as a configuration error, nothing
+                // was started, and a script reading stdout gets its document
+                err.println("ferry: " + e.getMessage() + "; nothing was started");
+                errorJson(args, out, e.getMessage() + "; nothing was started", EXIT_CONFIG);
+                return EXIT_CONFIG;
+            }
             err.println("ferry: " + e.getMessage());
             return EXIT_START_FAILED;
+        } catch (dev.ferry.core.StateStoreException e) {
+            // a one-shot run whose state store cannot be reached (a MongoDB away): the run stops, one line, not a
+            // stack trace; what was uploaded stays uploaded, the next run finds the rest
+            err.println("ferry: the state store cannot be reached; the run stopped: " + e.getMessage());
+            errorJson(args, out, "the state store cannot be reached; the run stopped: " + e.getMessage(),
+                    dev.ferry.oneshot.OneShotOptions.EXIT_INCOMPLETE);
+            return dev.ferry.oneshot.OneShotOptions.EXIT_INCOMPLETE;
         } catch (java.io.IOException e) {
             err.println("ferry: " + e.getMessage());
             return EXIT_START_FAILED;
@@ -232,7 +248,7 @@ public final class Main {
      * (as a command's result would be), so a script reading stdout gets an answer it can parse. The message
      * names what was wrong; it never holds a value that may be a secret (the lines printed on stderr don't).
      */
-    private static void usageErrorJson(String[] args, PrintStream out, String message) {
+    private static void errorJson(String[] args, PrintStream out, String message, int exitCode) {
         List<String> all = List.of(args);
         if (!all.contains("--json")) {
             return;
@@ -240,7 +256,7 @@ public final class Main {
         String command = all.stream().filter(a -> List.of("sync", "verify", "status", "failed", "retry").contains(a))
                 .findFirst().orElse("ferry");
         var doc = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        doc.put("command", command).put("ok", false).put("exitCode", EXIT_CONFIG).put("error", message);
+        doc.put("command", command).put("ok", false).put("exitCode", exitCode).put("error", message);
         out.println(doc.toPrettyString());
         out.flush();
     }

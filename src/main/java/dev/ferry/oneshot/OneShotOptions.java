@@ -11,7 +11,7 @@ import picocli.CommandLine.Model.OptionSpec;
 public final class OneShotOptions {
     public static final int EXIT_OK = 0;
     /** Some files are not in S3 as they are locally (failed, refused, or not reachable). */
-    static final int EXIT_INCOMPLETE = 1;
+    public static final int EXIT_INCOMPLETE = 1;
     public static final int EXIT_USAGE = 2;
     /** A destination bucket does not exist (and create_buckets is off, or creating it failed). */
     static final int EXIT_NO_SUCH_BUCKET = 3;

@@ -29,11 +29,15 @@ class StateFolderLockIT {
             try (FerryProcess first = FerryProcess.start("lock-first", env)) {
                 Map<String, String> second = new java.util.LinkedHashMap<>(env);
                 second.put("PORT", "0");
-                FerryProcess refused = FerryProcess.run("lock-second", second, "sync");
+                FerryProcess refused = FerryProcess.runSplit("lock-second", second, "sync", "--json");
 
-                assertThat(refused.exitCode()).as(refused.log()).isNotZero();
-                assertThat(refused.log()).contains(state.toString()).contains("in use by another Ferry process")
-                        .contains("pid " + first.pid());
+                assertThat(refused.exitCode()).as("nothing was started: exit 2, " + refused.stderr()).isEqualTo(2);
+                assertThat(refused.stderr()).contains(state.toString()).contains("in use by another Ferry process")
+                        .contains("pid " + first.pid()).contains("nothing was started");
+                com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(refused.stdout()); // a script reading stdout gets its document
+                assertThat(doc.get("exitCode").asInt()).isEqualTo(2);
+                assertThat(doc.get("error").asText()).contains("in use by another Ferry process");
 
                 first.kill9();
             }
