@@ -65,24 +65,45 @@ final class ContentCheck {
      */
     static Result check(Source source, String item, FileStat stat, String expectedMd5, ObjectStore store,
             Destination dest) {
-        String local;
-        try {
-            local = md5Hex(source, item, stat);
-            Optional<FileStat> after = source.version(item).map(ItemVersion::stat);
-            if (after.isEmpty() || !after.get().equals(stat)) {
-                return new Moved();
-            }
-        } catch (IOException e) {
-            return new Differs("cannot read it to compare its content (" + Uploader.describe(e) + ")");
+        Result read = read(source, item, stat);
+        if (!(read instanceof Same same)) {
+            return read;
         }
+        String local = same.md5();
         if (!expectedMd5.isEmpty()) {
             return expectedMd5.equalsIgnoreCase(local) ? new Same(local)
                     : new Differs("content changed with the same size and mtime (MD5 " + local + ", uploaded "
                             + expectedMd5 + ")");
         }
-        Optional<RemoteObject> remote = store.head(dest.bucket(), dest.key());
+        return compare(local, store.head(dest.bucket(), dest.key()));
+    }
+
+    /**
+     * Whether {@code remote}, an object already found to have the file's size and mtime, holds the file's content:
+     * the MD5 S3 reports against the file's. Size and mtime cannot tell a rewrite that put the old mtime back.
+     */
+    static Result check(Source source, String item, FileStat stat, RemoteObject remote) {
+        Result read = read(source, item, stat);
+        return read instanceof Same same ? compare(same.md5(), Optional.of(remote)) : read;
+    }
+
+    /** The file's MD5 as {@link Same}, or why it cannot be had: {@link Moved} or {@link Differs}. */
+    private static Result read(Source source, String item, FileStat stat) {
+        try {
+            String local = md5Hex(source, item, stat);
+            Optional<FileStat> after = source.version(item).map(ItemVersion::stat);
+            if (after.isEmpty() || !after.get().equals(stat)) {
+                return new Moved();
+            }
+            return new Same(local);
+        } catch (IOException e) {
+            return new Differs("cannot read it to compare its content (" + Uploader.describe(e) + ")");
+        }
+    }
+
+    private static Result compare(String local, Optional<RemoteObject> remote) {
         if (remote.isEmpty()) {
-            return new Differs("no longer in S3");
+            return new Differs("not in S3");
         }
         Optional<String> remoteMd5 = remote.get().md5Hex();
         if (remoteMd5.isEmpty()) {

@@ -160,10 +160,20 @@ final class Uploader {
             } else if (inDoubt) {
                 Optional<RemoteObject> remote = store.head(dest.bucket(), dest.key());
                 if (remote.isPresent() && UploadDecision.sameSizeAndMtime(remote.get(), stat)) {
-                    FileRecord base = record.orElseGet(() -> fresh(ref, dest, stat, now));
-                    records.offer(base.uploaded(dest.bucket(), dest.key(), stat, remote.get().md5Hex().orElse(""),
-                            remote.get().etag(), now));
-                    return new UploadOutcome.Unchanged("already in S3 (confirmed after an interrupted upload)");
+                    // the object may be this version, or the one before it when the upload that was cut short
+                    // carried a rewrite that put the old mtime back: only the content tells
+                    ContentCheck.Result found = ContentCheck.check(source, item, stat, remote.get());
+                    if (found instanceof ContentCheck.Moved) {
+                        return new UploadOutcome.Requeue(clock.instant().plus(settle.time()),
+                                "changed while its content was compared");
+                    }
+                    if (found instanceof ContentCheck.Same same) {
+                        FileRecord base = record.orElseGet(() -> fresh(ref, dest, stat, now));
+                        records.offer(base.uploaded(dest.bucket(), dest.key(), stat, same.md5(),
+                                remote.get().etag(), now));
+                        return new UploadOutcome.Unchanged("already in S3 (confirmed after an interrupted upload)");
+                    }
+                    log.info("{}: {}: uploading it again", pathText, ((ContentCheck.Differs) found).why());
                 }
             }
             FileRecord base = record.orElseGet(() -> fresh(ref, dest, stat, now));

@@ -341,15 +341,54 @@ class UploaderTest {
     void aFileInDoubtAfterACrashIsCheckedInS3AndNotUploadedAgain() throws Exception {
         Path file = file("uploaded before the crash");
         long mtime = Files.getLastModifiedTime(file).toMillis();
-        RemoteObject inS3 = new RemoteObject("photos", "a.bin", Files.size(file), "etag", Optional.of(mtime),
-                Optional.empty(), "STANDARD", Map.of());
+        String md5 = dev.ferry.core.Checksums.md5Hex(file);
+        RemoteObject inS3 = new RemoteObject("photos", "a.bin", Files.size(file), md5, Optional.of(mtime),
+                Optional.of(md5), "STANDARD", Map.of());
 
         UploadOutcome outcome = upload(file, request -> {
             throw new AssertionError("already in S3: must not be uploaded again");
         }, Optional.of(inS3), keeper, new Flag(true, true), Duration.ofSeconds(5));
 
         assertThat(outcome).isInstanceOf(UploadOutcome.Unchanged.class);
-        assertThat(keeper.get(file.toString()).orElseThrow().status()).isEqualTo(FileStatus.UPLOADED);
+        FileRecord r = keeper.get(file.toString()).orElseThrow();
+        assertThat(r.status()).isEqualTo(FileStatus.UPLOADED);
+        assertThat(r.checksum()).isEqualTo(md5);
+    }
+
+    @Test
+    void aRewriteThatKeptSizeAndMtimeInDoubtAfterACrashIsUploadedNotTakenForTheObjectBeforeIt() throws Exception {
+        // the upload of a rewrite that put the old mtime back was cut short: S3 still holds the version before it,
+        // with the same size and mtime metadata, and the UPLOADING mark knows the new ctime and inode
+        Path file = file("new content, 25 bytes!!!!");
+        long mtime = Files.getLastModifiedTime(file).toMillis();
+        String before = "0123456789abcdef0123456789abcdef";
+        RemoteObject inS3 = new RemoteObject("photos", "a.bin", Files.size(file), before, Optional.of(mtime),
+                Optional.of(before), "STANDARD", Map.of());
+        List<PutRequest> sent = new ArrayList<>();
+
+        UploadOutcome outcome = upload(file, request -> {
+            sent.add(request);
+            return PUT;
+        }, Optional.of(inS3), keeper, new Flag(true, true), Duration.ofSeconds(5));
+
+        assertThat(outcome).isInstanceOf(UploadOutcome.Uploaded.class);
+        assertThat(sent).as("the new content is sent").hasSize(1);
+    }
+
+    @Test
+    void aFileInDoubtWhoseObjectGivesNoMd5IsUploadedAgain() throws Exception {
+        Path file = file("a multipart object without its MD5");
+        long mtime = Files.getLastModifiedTime(file).toMillis();
+        RemoteObject inS3 = new RemoteObject("photos", "a.bin", Files.size(file), "abc-2", Optional.of(mtime),
+                Optional.empty(), "STANDARD", Map.of());
+        List<PutRequest> sent = new ArrayList<>();
+
+        upload(file, request -> {
+            sent.add(request);
+            return PUT;
+        }, Optional.of(inS3), keeper, new Flag(true, true), Duration.ofSeconds(5));
+
+        assertThat(sent).as("size and mtime alone cannot vouch for the content").hasSize(1);
     }
 
     /**
