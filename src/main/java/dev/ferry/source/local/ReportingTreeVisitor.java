@@ -23,17 +23,45 @@ final class ReportingTreeVisitor implements FileTreeVisitor {
         void cannotWatch(Path path, IOException reason);
     }
 
+    private final Path root;
     private final Failures failures;
     private final java.util.function.Consumer<Path> links;
 
-    /** @param links told of each symbolic link the walk passes (it does not follow them) */
-    ReportingTreeVisitor(Failures failures, java.util.function.Consumer<Path> links) {
+    /**
+     * @param root  the watched folder, which may be a symbolic link to a folder (the one link the walk follows)
+     * @param links told of each symbolic link the walk passes (it does not follow them)
+     */
+    ReportingTreeVisitor(Path root, Failures failures, java.util.function.Consumer<Path> links) {
+        this.root = root;
         this.failures = failures;
         this.links = links;
     }
 
     @Override
     public void recursiveVisitFiles(Path start, Callback onDirectory, Callback onFile) throws IOException {
+        if (start.equals(root) && Files.isSymbolicLink(start) && Files.isDirectory(start)) {
+            // A watched folder that is a link to a folder (/srv/photos -> /mnt/disk2/photos) is watched through
+            // its link, so events name files under the folder as configured. A walk that does not follow links
+            // would take it for a file and register nothing: the tree would look watched and never report.
+            try {
+                onDirectory.call(start);
+            } catch (IOException e) {
+                failures.cannotWatch(start, e);
+            }
+            try (java.nio.file.DirectoryStream<Path> children = Files.newDirectoryStream(start)) {
+                for (Path child : children) {
+                    walk(child, onDirectory, onFile);
+                }
+            } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+                failures.cannotWatch(start, e instanceof IOException io ? io
+                        : ((java.nio.file.DirectoryIteratorException) e).getCause());
+            }
+            return;
+        }
+        walk(start, onDirectory, onFile);
+    }
+
+    private void walk(Path start, Callback onDirectory, Callback onFile) throws IOException {
         Files.walkFileTree(start, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {

@@ -81,7 +81,7 @@ public final class TreeWatcher implements AutoCloseable {
                 watcher = DirectoryWatcher.builder()
                         .path(root)
                         .fileHashing(false)
-                        .fileTreeVisitor(new ReportingTreeVisitor(this::cannotWatch, links::seen))
+                        .fileTreeVisitor(new ReportingTreeVisitor(root, this::cannotWatch, links::seen))
                         .listener(new Listener())
                         .logger(LoggerFactory.getLogger(DirectoryWatcher.class))
                         .build();
