@@ -31,6 +31,14 @@ final class StatusCommand extends ClientCommand {
         return "status";
     }
 
+    /** Why a daemon that is not ready is not, as /ready says it: the first sweep, the state store, or both. */
+    private static String readiness(boolean swept, boolean storeDown) {
+        if (!swept) {
+            return storeDown ? "starting (first sweep waiting for the state store)" : "starting (first sweep not done)";
+        }
+        return storeDown ? "NOT READY (the state store is unreachable)" : "not ready";
+    }
+
     @Override
     int run(DaemonClient client) throws ClientException {
         JsonNode s = client.get("status");
@@ -45,12 +53,11 @@ final class StatusCommand extends ClientCommand {
         boolean watches = !w.path("root").asText("").isEmpty();
         boolean storeDown = !store.path("reachable").asBoolean();
         // the first full sweep asks the store which files it knows: it cannot finish while the store cannot be read
-        boolean sweepWaits = watches && !w.path("lastSweepAt").isTextual() && storeDown;
+        boolean swept = !watches || w.path("lastSweepAt").isTextual();
+        boolean sweepWaits = !swept && storeDown;
         out.println("Ferry " + s.path("version").asText() + " at " + at + ": "
                 + (s.path("paused").asBoolean() ? "PAUSED (uploads stopped; resume with POST /resume)" : "running")
-                + ", " + (s.path("ready").asBoolean() ? "ready" : sweepWaits
-                        ? "starting (first sweep waiting for the state store)" : "starting (first sweep not done)")
-                + ", up " + Formats.duration(Duration.ofSeconds(s.path("uptimeSeconds").asLong())));
+                + ", " + (s.path("ready").asBoolean() ? "ready" : readiness(swept, storeDown)) + ", up " + Formats.duration(Duration.ofSeconds(s.path("uptimeSeconds").asLong())));
         out.println("State store  " + store.path("kind").asText() + " " + store.path("location").asText() + ": "
                 + (store.path("reachable").asBoolean() ? "reachable" : "UNREACHABLE")
                 + ", " + Formats.count(store.path("pendingWrites").asLong()) + " pending writes"
@@ -76,7 +83,7 @@ final class StatusCommand extends ClientCommand {
         if (buckets.isEmpty()) {
             if (sweepWaits) {
                 out.println("No bucket has had work since Ferry started: " + SWEEP_WAITS);
-            } else if (watches && !w.path("lastSweepAt").isTextual()) {
+            } else if (!swept) {
                 out.println("No bucket has had work since Ferry started: the first full sweep is still running.");
             } else {
                 out.println("No bucket has had work since Ferry started: no file needed uploading (see the last full "

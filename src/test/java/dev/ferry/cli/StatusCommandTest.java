@@ -93,6 +93,14 @@ class StatusCommandTest {
     }
 
     @Test
+    void aStoreThatGoesAwayAfterTheFirstSweepIsWhyItIsNotReadyNotTheSweep() throws Exception {
+        List<String> lines = statusOf(daemon(false, "\"2026-12-06T10:00:30Z\"", ""));
+
+        assertThat(lines.get(0)).contains("NOT READY (the state store is unreachable)")
+                .doesNotContain("first sweep");
+    }
+
+    @Test
     void beforeTheFirstSweepWithTheStoreUpItSaysTheSweepIsRunningAndAfterItTheUsualLine() throws Exception {
         assertThat(statusOf(daemon(true, "null", ""))).contains(
                 "No bucket has had work since Ferry started: the first full sweep is still running.");
