@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The daemon's full sweeps of a site that the state store alone decides (reconcile: state), and of the
  * watch_path tree in every mode. In state mode, the first full sweep (start-up) walks against the state store
- * as every sweep does, but holds back the files the store does not know (no record, or a seed document
+ * as every sweep does, but holds back the files the store does not know (no record, or one imported from seed 000
  * without a version); only when there are some is S3 asked about them (a HEAD each when they are few, else a
  * listing of the folder's destination), so that those already in S3 unchanged are recorded instead of uploaded
  * (a lost state store, a move from seed 000 or 002). A fully recorded tree costs no S3 request. In size-mtime and checksum modes, each bucket folder

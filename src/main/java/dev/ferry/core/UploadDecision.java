@@ -94,8 +94,8 @@ public final class UploadDecision {
 
     /**
      * True when the state store does not know which version of the file, if any, is in S3: no record, or a
-     * record that knows no size and modification time (a document of the earlier image-sync daemon, which
-     * kept only {@code uploaded: true}). Such a file is compared with S3 before it is uploaded, where a listing
+     * record that knows no size and modification time (one imported from the earlier image-sync daemon's
+     * collection, which kept only {@code uploaded: true}). Such a file is compared with S3 before it is uploaded, where a listing
      * is at hand.
      */
     public static boolean unknown(Optional<FileRecord> record) {

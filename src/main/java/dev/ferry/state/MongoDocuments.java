@@ -5,23 +5,28 @@ import dev.ferry.core.FileStat;
 import dev.ferry.core.FileStatus;
 import org.bson.Document;
 
-import java.io.File;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
 
 /**
- * The mapping between a {@link FileRecord} and its MongoDB document. The first five fields are the ones
- * the earlier image-sync daemon wrote ({@code file, path, bucket, uploaded, reason}), so queries written
- * for it keep working; reading is lenient so its documents (which lack the newer fields) load too.
- * {@code ctimeNanos} and {@code inode} are left out when not known (and then removed), as documents written
- * before Ferry kept them lack them. A document is keyed by {@code source, path, bucket}; one without a
- * {@code source} was written by the earlier daemon or by a Ferry that keyed records by path alone.
+ * The mapping between a {@link FileRecord} and its MongoDB document in collection {@code files}. A document is
+ * keyed by {@code source, path, bucket}, where {@code path} is the file's absolute local path; {@code file}
+ * holds the same absolute path, as in the documents of the earlier image-sync daemon (seed 000, collection
+ * {@code filestatuses}, upserted by {@code {file: absPath}}), so such a lookup finds Ferry's records too (one
+ * per bucket). Seed 000's {@code path} is the key in the bucket; Ferry's is the local path and the key is
+ * {@code key}: the two collections share field names, not every meaning ({@link MongoMigration} imports seed
+ * 000's documents). Nothing reads {@code file}: records are found by {@code path}. {@code ctimeNanos} and
+ * {@code inode} are left out when not known (and then removed), as documents written before Ferry kept them
+ * lack them. Reading is lenient: a document without a {@code source} was written by the Ferry release that
+ * keyed records by path alone; one without a {@code status} takes it from {@code uploaded} and {@code reason}.
  */
 final class MongoDocuments {
 
     static final String SOURCE = "source";
     static final String PATH = "path";
+    /** The absolute local path again, under the name seed 000 gave it; written, never read. */
+    static final String FILE = "file";
     static final String STATUS = "status";
     static final String BUCKET = "bucket";
     static final String CREATED_AT = "createdAt";
@@ -37,7 +42,7 @@ final class MongoDocuments {
      * and removes {@code uploadedAt} when the record has none.
      */
     static Document upsertUpdate(FileRecord r) {
-        Document set = new Document("file", fileName(r.path()))
+        Document set = new Document(FILE, r.path())
                 .append(BUCKET, r.bucket())
                 .append("uploaded", r.status() == FileStatus.UPLOADED)
                 .append("reason", r.reason())
@@ -66,6 +71,20 @@ final class MongoDocuments {
     }
 
     /**
+     * The update for an upsert that only inserts: the document of {@code r} when no document matches the filter,
+     * nothing when one does (an existing record is never overwritten). An unknown size and mtime are left out.
+     */
+    static Document insertOnly(FileRecord r) {
+        Document fields = new Document(upsertUpdate(r).get("$set", Document.class))
+                .append(CREATED_AT, Date.from(r.createdAt()));
+        if (r.size() < 0 && r.mtimeMillis() < 0) {
+            fields.remove("size");
+            fields.remove("mtime");
+        }
+        return new Document("$setOnInsert", fields);
+    }
+
+    /**
      * Reads a stored document; missing fields take neutral values (size and mtime -1: "unknown version"), a
      * missing source {@code sourceIfMissing}.
      */
@@ -87,15 +106,6 @@ final class MongoDocuments {
     /** Whether the document names its source (else it predates records keyed by source). */
     static boolean hasSource(Document d) {
         return d.get(SOURCE) != null;
-    }
-
-    /** The last name of the path: what the earlier daemon stored as {@code file}. */
-    static String fileName(String path) {
-        int slash = path.lastIndexOf('/');
-        if (File.separatorChar != '/') {
-            slash = Math.max(slash, path.lastIndexOf(File.separatorChar));
-        }
-        return path.substring(slash + 1);
     }
 
     private static void known(Document set, Document unset, String field, long value) {

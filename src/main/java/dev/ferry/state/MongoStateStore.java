@@ -46,8 +46,9 @@ import java.util.function.Supplier;
  * id.
  *
  * <p>Opening does no I/O, so the daemon starts while MongoDB is down; the first call that reaches the server
- * migrates the collection first ({@link MongoMigration}: indexes, claiming this instance's source-less documents).
- * A lookup for this instance also finds a document without a source (one an earlier daemon still writes), read
+ * migrates the collection first ({@link MongoMigration}: indexes, claiming this instance's source-less documents,
+ * importing seed 000's collection {@code filestatuses}). A lookup for this instance also finds a document without a
+ * source (the Ferry release that keyed records by path alone writes them, e.g. on a host not yet upgraded), read
  * as this instance's. Server selection, connect and read time out after a few seconds (unless the
  * URL sets them), so an unreachable server fails a call with {@link StateStoreException} instead of
  * hanging. Messages name the hosts and database, never the password. Instants are kept to the
@@ -95,7 +96,8 @@ public final class MongoStateStore implements StateStore {
      * {@code defaultDatabase}.
      *
      * @param instance this daemon's instance id, the source of its records
-     * @param roots    the folders it watches: source-less documents of files below them become this instance's
+     * @param roots    the folders it watches: source-less documents of files below them become this instance's, and
+     *                 seed 000's documents of files below them are imported
      * @throws StateStoreException when the URL is not a valid MongoDB connection string
      */
     public static MongoStateStore open(String mongoUrl, String defaultDatabase, InstanceId instance,
@@ -340,7 +342,7 @@ public final class MongoStateStore implements StateStore {
             if (indexed) {
                 return;
             }
-            new MongoMigration(files, location, instance.value(), roots).run();
+            new MongoMigration(database, location, instance.value(), roots).run();
             indexed = true;
         }
     }

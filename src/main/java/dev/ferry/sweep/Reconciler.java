@@ -482,7 +482,7 @@ public final class Reconciler {
             return Verdict.of(storageClass);
         }
         if (UploadDecision.unknown(record)) {
-            // the state store does not know the file (a lost or new store, a seed's document without a version):
+            // the state store does not know the file (a lost or new store, a record imported from seed 000):
             // S3 decides, in every mode by size and content as in checksum mode (an object another tool uploaded
             // has no mtime metadata to compare), so nothing already there is sent again
             return sameObject(l.path(), l.stat(), remote, dest, aheadMd5);

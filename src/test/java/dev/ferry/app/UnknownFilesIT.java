@@ -257,16 +257,18 @@ class UnknownFilesIT extends DaemonTestBase {
         MongoServer mongo = new MongoServer(new MemoryBackend());
         String url = "mongodb://127.0.0.1:" + mongo.bind().getPort();
         try (MongoClient raw = MongoClients.create(url)) {
+            MongoCollection<Document> seed = raw.getDatabase("imagesync").getCollection("filestatuses");
             MongoCollection<Document> files = raw.getDatabase("imagesync").getCollection("files");
             s3.createBucket("cam1");
-            // what seed 000 left: objects put without metadata, documents {file, path, bucket, uploaded, reason}
+            // what seed 000 left: objects put without metadata, and its mongoose model 'FileStatus' (collection
+            // filestatuses) upserted by {file: absPath}: {file: absolute path, path: key, bucket, uploaded, reason}
             for (int i = 0; i < 20; i++) {
                 Path f = write("cam1/day" + (i % 3) + "/img" + i + ".jpg", "picture number " + i);
                 String key = "day" + (i % 3) + "/img" + i + ".jpg";
                 String body = i == 7 ? "picture number 7, before it was edited" : "picture number " + i;
                 s3.client().putObject(b -> b.bucket("cam1").key(key), RequestBody.fromString(body));
-                files.insertOne(new Document("file", f.getFileName().toString()).append("path", f.toString())
-                        .append("bucket", "cam1").append("uploaded", true).append("reason", ""));
+                seed.insertOne(new Document("file", f.toString()).append("path", key)
+                        .append("bucket", "cam1").append("uploaded", true).append("reason", null));
             }
             env = FerryProcess.baseEnv(watch, state, s3);
             env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
@@ -278,16 +280,28 @@ class UnknownFilesIT extends DaemonTestBase {
             await("ready").atMost(DEADLINE).until(() -> ferry.status().path("ready").asBoolean());
             assertThat(ferry.stop()).isZero();
             assertThat(storedSince(before)).containsOnlyKeys("cam1/day1/img7.jpg");
+            assertThat(ferry.log()).contains("imported 20 documents of Reach Image Sync (seed 000) from collection "
+                    + "filestatuses");
+            // the imported records know no version: every file is compared with S3 before it is uploaded
             assertThat(ferry.log()).contains("20 files the state store does not know: comparing them with s3://cam1/ "
                     + "(a listing)");
 
-            Document adopted = files.find(new Document("path", watch.resolve("cam1/day0/img3.jpg").toString()))
-                    .first();
+            // Ferry's record, found as seed 000 looked a file up ({file: absPath}), now in collection files
+            String img3 = watch.resolve("cam1/day0/img3.jpg").toString();
+            Document adopted = files.find(new Document("file", img3)).first();
             assertThat(adopted).isNotNull();
+            assertThat(adopted.getString("path")).isEqualTo(img3);
             assertThat(adopted.get("size")).isEqualTo((long) "picture number 3".length());
             assertThat(adopted.getString("status")).isEqualTo("UPLOADED");
             assertThat(adopted.getString("key")).isEqualTo("day0/img3.jpg");
             assertThat(adopted.getBoolean("uploaded")).isTrue();
+            // seed 000's own document keeps its fields, with Ferry's mark
+            Document left = seed.find(new Document("file", img3)).first();
+            assertThat(left).isNotNull();
+            assertThat(left.getString("path")).isEqualTo("day0/img3.jpg");
+            assertThat(left.getBoolean("uploaded")).isTrue();
+            assertThat(left.containsKey("ferryImported")).isTrue();
+            assertThat(left.containsKey("size")).isFalse();
         } finally {
             mongo.shutdownNow();
         }

@@ -25,7 +25,7 @@ class UploadDecisionTest {
 
     @Test
     void aSeedDocumentWithoutAVersionIsUnknownLikeAMissingRecord() {
-        // what the earlier image-sync daemon wrote: uploaded, a bucket, no key, no size, no mtime
+        // a record imported from the earlier image-sync daemon's document: uploaded, a bucket, no size, no mtime
         FileRecord legacy = new FileRecord(TestIds.SOURCE, "/w/b/k", "b", "", FileStatus.UPLOADED, -1, -1, "", "", 0, "", false, t, t,
                 Optional.empty());
         assertThat(UploadDecision.unknown(Optional.of(legacy))).isTrue();

@@ -65,13 +65,15 @@ class MongoStateStoreIT extends StateStoreContract {
     }
 
     @Test
-    void storesTheFieldsTheEarlierDaemonWrote() {
+    void storesTheAbsolutePathAsFileAsTheEarlierDaemonDid() {
         store.putAll(List.of(record("/data/cam1/img 001.jpg", "cam1", UPLOADED),
                 record("/data/cam1/bad.jpg", "cam1", FAILED)));
 
         Document up = rawFiles(database).find(new Document("path", "/data/cam1/img 001.jpg")).first();
         assertThat(up).isNotNull();
-        assertThat(up.getString("file")).isEqualTo("img 001.jpg");
+        // seed 000's meaning of file (the absolute path): its lookup {file: absPath} finds Ferry's record
+        assertThat(up.getString("file")).isEqualTo("/data/cam1/img 001.jpg");
+        assertThat(rawFiles(database).find(new Document("file", "/data/cam1/img 001.jpg")).first()).isEqualTo(up);
         assertThat(up.getString("bucket")).isEqualTo("cam1");
         assertThat(up.getBoolean("uploaded")).isTrue();
         assertThat(up.getString("reason")).isEqualTo("reason for /data/cam1/img 001.jpg");
@@ -83,7 +85,7 @@ class MongoStateStoreIT extends StateStoreContract {
         Document bad = rawFiles(database).find(new Document("path", "/data/cam1/bad.jpg")).first();
         assertThat(bad).isNotNull();
         assertThat(bad.getBoolean("uploaded")).isFalse();
-        assertThat(bad.getString("file")).isEqualTo("bad.jpg");
+        assertThat(bad.getString("file")).isEqualTo("/data/cam1/bad.jpg");
         assertThat(bad.containsKey("uploadedAt")).isFalse();
     }
 
@@ -98,20 +100,24 @@ class MongoStateStoreIT extends StateStoreContract {
     }
 
     @Test
-    void readsDocumentsOfTheEarlierDaemon() {
+    void readsSourceLessDocumentsByPathWhateverTheirFile() {
         store.ping(); // creates the indexes first, as a running Ferry would have
+        // as the release that keyed records by path alone wrote them (file: the base name), and one without a
+        // status: records are read by path, never by file
         rawFiles(database).insertMany(List.of(
                 new Document("file", "a.jpg").append("path", "/w/b/a.jpg").append("bucket", "b")
-                        .append("uploaded", true).append("reason", ""),
+                        .append("uploaded", true).append("reason", "").append("key", "a.jpg")
+                        .append("status", "UPLOADED").append("size", 3L).append("mtime", 1_000L),
                 new Document("file", "c.jpg").append("path", "/w/b/c.jpg").append("bucket", "b")
                         .append("uploaded", false).append("reason", "RequestTimeout")));
 
         FileRecord a = store.get(TestIds.id("/w/b/a.jpg", "b")).orElseThrow();
         assertThat(a.status()).isEqualTo(UPLOADED);
-        assertThat(a.describes(-1, -1)).isTrue(); // unknown version: a sweep compares and uploads again
+        assertThat(a.describes(3, 1_000)).isTrue();
         FileRecord c = store.get(TestIds.id("/w/b/c.jpg", "b")).orElseThrow();
         assertThat(c.status()).isEqualTo(FAILED);
         assertThat(c.reason()).isEqualTo("RequestTimeout");
+        assertThat(c.describes(-1, -1)).isTrue(); // unknown version: a sweep compares it with S3
     }
 
     @Test
