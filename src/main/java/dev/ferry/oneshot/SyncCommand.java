@@ -110,6 +110,7 @@ public final class SyncCommand {
 
     private int dryRun(OneShot oneShot) throws IOException, InterruptedException {
         for (OneShot.Job job : oneShot.jobs()) {
+            java.util.List<String> planned = new java.util.ArrayList<>();
             ReconcileSink printing = new ReconcileSink() {
                 @Override
                 public boolean upload(Path path, Destination dest, FileStat stat, String reason) {
@@ -129,9 +130,7 @@ public final class SyncCommand {
 
                 @Override
                 public void plannedDelete(String key) {
-                    wouldDelete++;
-                    report.line("would delete: s3://" + job.router().bucket() + "/" + key);
-                    report.list("wouldDelete").add("s3://" + job.router().bucket() + "/" + key);
+                    planned.add(key); // told once the guard has spoken: a real run deletes all of them or none
                 }
 
                 @Override
@@ -146,7 +145,13 @@ public final class SyncCommand {
                 }
             };
             try {
-                scan(oneShot, job, printing, true);
+                if (scan(oneShot, job, printing, true).deleteRefused().isEmpty()) {
+                    for (String key : planned) {
+                        wouldDelete++;
+                        report.line("would delete: s3://" + job.router().bucket() + "/" + key);
+                        report.list("wouldDelete").add("s3://" + job.router().bucket() + "/" + key);
+                    }
+                }
             } catch (dev.ferry.core.TransferException e) {
                 // a dry run asks S3 what it holds: without an answer it cannot say what would be uploaded
                 jobFailed(job, e);
@@ -165,7 +170,9 @@ public final class SyncCommand {
         report.object("files").put("added", added.sum()).put("updated", updated.sum()).put("unchanged", unchanged)
                 .put("skipped", skipped).put("ignored", ignored)
                 .put("failed", rejectedFailures.size() + jobFailures + folderFailures).put("wouldDelete", wouldDelete);
-        return report.finish(rejectedFailures.isEmpty() && jobFailures == 0 && folderFailures == 0 ? OneShotOptions.EXIT_OK
+        // as the real run would end: a deletion the guard refuses leaves the mirror incomplete (exit 1)
+        return report.finish(rejectedFailures.isEmpty() && jobFailures == 0 && folderFailures == 0
+                && deletesRefused == 0 ? OneShotOptions.EXIT_OK
                 : noSuchBucket ? OneShotOptions.EXIT_NO_SUCH_BUCKET : EXIT_INCOMPLETE);
     }
 
@@ -408,7 +415,8 @@ public final class SyncCommand {
      * content), so an empty or lost state store uploads nothing S3 already holds, and an object deleted in S3
      * is put back.
      */
-    private void scan(OneShot oneShot, OneShot.Job job, ReconcileSink sink, boolean dry) throws InterruptedException {
+    private ReconcileReport scan(OneShot oneShot, OneShot.Job job, ReconcileSink sink, boolean dry)
+            throws InterruptedException {
         if (!config.createBuckets()) {
             OneShot.requireBucket(job, " and create_buckets is off");
         }
@@ -444,6 +452,7 @@ public final class SyncCommand {
                 }
             }
         }
+        return r;
     }
 
     private void count(String reason) {

@@ -163,8 +163,14 @@ class SyncFormsIT {
             Files.delete(dir.resolve(name));
         }
 
+        FerryProcess dry = ferry("sync", dir.toString(), "s3://backup/p", "--delete", "--max-delete", "2",
+                "--max-delete-percent", "100", "--dry-run");
         FerryProcess refused = ferry("sync", dir.toString(), "s3://backup/p", "--delete", "--max-delete", "2",
                 "--max-delete-percent", "100");
+
+        assertThat(dry.exitCode()).as("the dry run predicts the refusal: " + dry.log()).isEqualTo(1);
+        assertThat(dry.log()).contains("more than max_delete 2").contains("would delete 0")
+                .doesNotContain("would delete: ");
 
         assertThat(refused.exitCode()).as(refused.log()).isEqualTo(1);
         assertThat(refused.log()).contains("not deleting").contains("more than max_delete 2");
