@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.control.PhoneHome;
 import dev.ferry.core.DaemonStatus;
+import dev.ferry.core.FleetMember;
+import dev.ferry.core.InstanceIdClash;
+import dev.ferry.fleet.InstanceGuard;
 import dev.ferry.core.StateStore;
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.EngineSettings;
@@ -32,6 +35,7 @@ import dev.ferry.sweep.DeletedFailures;
 import dev.ferry.sweep.Sweeper;
 import dev.ferry.transfer.BandwidthLimiter;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,6 +79,12 @@ final class Daemon {
     private dev.ferry.fleet.FleetService fleet;
     /** Writes this daemon's entry in the fleet registry (MongoDB only). */
     private Optional<dev.ferry.fleet.Heartbeat> heartbeat = Optional.empty();
+    /** This run of the daemon, as its fleet registry entry names it. */
+    private final FleetMember.Run run;
+    /** Looks for another daemon under this one's instance id (MongoDB only). */
+    private InstanceGuard instanceGuard;
+    /** How long the start waits for the fleet registry's answer before it goes on without it. */
+    static final Duration INSTANCE_CHECK_WAIT = Duration.ofSeconds(3);
     private final StatusHistory history = StatusHistory.standard();
     /** Reads the configuration again with the mothership's merged over the file (null: no control plane). */
     private final Function<ObjectNode, FerryConfig> reload;
@@ -92,6 +102,8 @@ final class Daemon {
         this.config = config;
         this.clock = clock;
         this.startedAt = clock.instant();
+        this.run = new FleetMember.Run(FleetMember.Run.token(new SecureRandom()), ProcessHandle.current().pid(),
+                false);
         this.reload = reload;
         this.restart = restart;
     }
@@ -120,6 +132,14 @@ final class Daemon {
     private void startParts() {
         store = Components.openStateStore(config);
         closeOnFailure.add(store);
+        // another daemon under this instance id: refused before anything is uploaded (or its port taken), and
+        // before the first heartbeat replaces its registry entry
+        instanceGuard = new InstanceGuard(config.instanceId().value(), new InstanceIdClash(run,
+                dev.ferry.core.InstanceId.ofHost().value(), InstanceIdClash.Processes.ofThisHost()), clock);
+        Optional<String> refusal = store.fleetRegistry().flatMap(r -> instanceGuard.atStart(r, INSTANCE_CHECK_WAIT));
+        if (refusal.isPresent()) {
+            throw new StartupException(refusal.get(), null, true);
+        }
         writer = StateWriter.start(store);
         closeOnFailure.add(writer);
         unmarked = UnmarkedUploadFlag.open(config.sqliteFile().resolveSibling(UNMARKED_FLAG), startedAt);
@@ -152,14 +172,14 @@ final class Daemon {
         fleet = new dev.ferry.fleet.FleetService(config.instanceId(), host, Version.current(),
                 () -> Optional.ofNullable(http).map(StatusServer::port).filter(p -> p > 0)
                         .map(p -> dev.ferry.fleet.FleetService.urlOf(config.bindAddress(), host, p)),
-                config.fleetHeartbeat(), this::status, store.fleetRegistry(), clock);
+                config.fleetHeartbeat(), this::status, store.fleetRegistry(), clock, run);
         AdminAccess admin = config.adminToken()
                 .map(token -> AdminAccess.withToken(new AdminService(engine, writer, store, () -> {
                     sweepAll("wakeup (admin API)");
                     phoneHome.ifPresent(PhoneHome::wakeup);
                 },
                         (path, bucket) -> engine.routeTo(LocalSource.ref(config.instanceId().value(), path), bucket),
-                        clock, fleet::view),
+                        clock, () -> fleet.view().withSameId(instanceGuard.other())),
                         token.reveal()))
                 .orElse(AdminAccess.off());
         http = new StatusServer(this::status, Optional.of(metrics::scrape), config.bindAddress(), config.port(),
@@ -171,7 +191,7 @@ final class Daemon {
                     + " (PORT): " + e.getMessage(), e);
         }
         heartbeat = fleet.registry().map(r -> dev.ferry.fleet.Heartbeat.start(r, fleet::self,
-                config.fleetHeartbeat()));
+                config.fleetHeartbeat(), instanceGuard::replaced));
         heartbeat.ifPresent(closeOnFailure::add);
         runners.forEach(SiteRunner::start);
         replication.start(config.skipFullSync(), config.fullSyncInterval());
@@ -387,6 +407,7 @@ final class Daemon {
                     writer.pendingWrites());
         }
         unmarked.lowerIf(this::everyUploadRecorded);
+        markStopped();
         http.stop();
         writer.close();
         unmarked.close();
@@ -401,6 +422,20 @@ final class Daemon {
         }
         metrics.close();
         log.info("stopped");
+    }
+
+    /**
+     * Marks this run's fleet registry entry stopped, after its last upload: another daemon may then start under
+     * this instance id at once, on this host or another.
+     */
+    private void markStopped() {
+        fleet.registry().ifPresent(r -> {
+            try {
+                r.stopped(config.instanceId().value(), run.token());
+            } catch (RuntimeException e) {
+                log.debug("fleet registry: marking this run stopped: {}", e.getMessage());
+            }
+        });
     }
 
     private void closeQuietly() {

@@ -29,7 +29,8 @@ import sun.misc.Signal;
 
 /**
  * {@code java -jar ferry.jar [options]}: runs the daemon until SIGTERM or SIGINT, then stops in order and
- * exits 0. Exit 2: invalid command line or configuration (nothing was started). Exit 1: it could not start.
+ * exits 0. Exit 2: invalid command line or configuration, or another daemon runs under its instance id (nothing
+ * was uploaded). Exit 1: it could not start.
  * {@code ferry sync|verify} run once, with the exit codes of {@link OneShotOptions}; they and
  * {@code ferry status|failed|retry}, which talk to a running daemon instead (see {@link ClientCommands}), print
  * results on stdout and log on stderr;
@@ -392,7 +393,7 @@ public final class Main {
             });
         } catch (StartupException e) {
             log.error("cannot start: {}", e.getMessage());
-            return EXIT_START_FAILED;
+            return e.configuration() ? EXIT_CONFIG : EXIT_START_FAILED;
         }
         try {
             stop.await();

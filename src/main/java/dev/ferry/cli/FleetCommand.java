@@ -34,6 +34,18 @@ final class FleetCommand extends ClientCommand {
         return EXIT_OK;
     }
 
+    /** The warning of a daemon found writing under the answering one's instance id; "" when none was. */
+    private static String sameInstanceId(JsonNode other) {
+        if (!other.isObject()) {
+            return "";
+        }
+        return "WARNING: another daemon writes under the instance id of the one that answered (host "
+                + other.path("host").asText() + ", pid " + (other.path("pid").isNumber() ? other.path("pid").asText()
+                : "unknown") + ", " + (other.path("url").isTextual() ? other.path("url").asText() : "no status URL")
+                + ", started " + other.path("startedAt").asText() + "): the two overwrite each other's records."
+                + " Give each daemon its own INSTANCE_ID." + System.lineSeparator();
+    }
+
     /** The table of GET /fleet's answer, times measured against the answering daemon's clock, and a summary line. */
     static String render(JsonNode fleet) {
         Instant now;
@@ -61,6 +73,6 @@ final class FleetCommand extends ClientCommand {
                 + (stale > 0 ? ", " + stale + " STALE (no report for "
                         + fleet.path("staleAfterHeartbeats").asInt(3) + " heartbeats)" : "")
                 + "; * is the daemon that answered; UPLOADED counts since each started."
-                + System.lineSeparator();
+                + System.lineSeparator() + sameInstanceId(fleet.path("sameInstanceId"));
     }
 }

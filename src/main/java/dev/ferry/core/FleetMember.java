@@ -21,9 +21,10 @@ import java.util.TreeMap;
  *                  without a report
  * @param url       its status server ({@code http://host:port}), when known
  * @param buckets   per destination bucket, what its /status counts (sorted by name)
+ * @param run       which run of a daemon wrote the entry; empty in an entry of a version that did not write it
  */
 public record FleetMember(String id, String host, String version, Instant startedAt, Instant lastSeen,
-        Duration heartbeat, Optional<String> url, Map<String, Counts> buckets) {
+        Duration heartbeat, Optional<String> url, Map<String, Counts> buckets, Optional<Run> run) {
 
     public FleetMember {
         Objects.requireNonNull(id, "id");
@@ -37,6 +38,41 @@ public record FleetMember(String id, String host, String version, Instant starte
             throw new IllegalArgumentException("heartbeat must be longer than 0, got " + heartbeat);
         }
         buckets = Collections.unmodifiableMap(new TreeMap<>(buckets));
+        Objects.requireNonNull(run, "run");
+    }
+
+    /** An entry that does not say which run wrote it. */
+    public FleetMember(String id, String host, String version, Instant startedAt, Instant lastSeen,
+            Duration heartbeat, Optional<String> url, Map<String, Counts> buckets) {
+        this(id, host, version, startedAt, lastSeen, heartbeat, url, buckets, Optional.empty());
+    }
+
+    /**
+     * One run of a daemon: what tells two daemons under one instance id apart, and a daemon from the run before
+     * it (see {@link InstanceIdClash}).
+     *
+     * @param token   random, made when the daemon starts; no two runs share one
+     * @param pid     its process id on its host
+     * @param stopped whether it stopped cleanly (its last write, after its last upload)
+     */
+    public record Run(String token, long pid, boolean stopped) {
+        public Run {
+            Objects.requireNonNull(token, "token");
+        }
+
+        /** A token of 16 random bytes, in hex, from {@code random}. */
+        public static String token(java.util.random.RandomGenerator random) {
+            StringBuilder hex = new StringBuilder(32);
+            for (int i = 0; i < 16; i++) {
+                hex.append(String.format("%02x", random.nextInt(256)));
+            }
+            return hex.toString();
+        }
+
+        /** This run, stopped. */
+        public Run stoppedNow() {
+            return new Run(token, pid, true);
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The fleet as one daemon sees it at {@code now}: every registered instance, each marked stale when it has not
@@ -14,8 +15,10 @@ import java.util.Objects;
  *
  * @param now       the time the view was taken (the viewing daemon's clock)
  * @param instances by instance id
+ * @param sameId    another daemon the viewing one last found writing under its own instance id
+ *                  ({@link InstanceIdClash}), if any
  */
-public record FleetView(Instant now, List<Entry> instances) {
+public record FleetView(Instant now, List<Entry> instances, Optional<FleetMember> sameId) {
 
     /** Heartbeats an instance may miss before it is shown stale. */
     public static final int STALE_AFTER_HEARTBEATS = 3;
@@ -23,6 +26,16 @@ public record FleetView(Instant now, List<Entry> instances) {
     public FleetView {
         Objects.requireNonNull(now, "now");
         instances = List.copyOf(instances);
+        Objects.requireNonNull(sameId, "sameId");
+    }
+
+    public FleetView(Instant now, List<Entry> instances) {
+        this(now, instances, Optional.empty());
+    }
+
+    /** This view with {@code other}, a daemon found writing under the viewing one's instance id. */
+    public FleetView withSameId(Optional<FleetMember> other) {
+        return new FleetView(now, instances, other);
     }
 
     /**

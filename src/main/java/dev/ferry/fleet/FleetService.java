@@ -29,13 +29,17 @@ public final class FleetService {
     private final StatusSource status;
     private final Optional<FleetRegistry> registry;
     private final Clock clock;
+    private final FleetMember.Run run;
 
     /**
      * @param url       this daemon's status server, once it listens
      * @param heartbeat how often this daemon reports (FLEET_HEARTBEAT)
+     * @param run       this run of the daemon
      */
     public FleetService(InstanceId id, String host, String version, Supplier<Optional<String>> url,
-            Duration heartbeat, StatusSource status, Optional<FleetRegistry> registry, Clock clock) {
+            Duration heartbeat, StatusSource status, Optional<FleetRegistry> registry, Clock clock,
+            FleetMember.Run run) {
+        this.run = Objects.requireNonNull(run, "run");
         this.id = Objects.requireNonNull(id, "id");
         this.host = Objects.requireNonNull(host, "host");
         this.version = Objects.requireNonNull(version, "version");
@@ -51,6 +55,11 @@ public final class FleetService {
         return registry;
     }
 
+    /** This run of the daemon. */
+    public FleetMember.Run run() {
+        return run;
+    }
+
     /** This daemon's entry now. */
     public FleetMember self() {
         return self(clock.instant());
@@ -59,7 +68,7 @@ public final class FleetService {
     private FleetMember self(Instant now) {
         DaemonStatus s = status.snapshot();
         return new FleetMember(id.value(), host, version, s.startedAt(), now, heartbeat, url.get(),
-                FleetMember.countsOf(s));
+                FleetMember.countsOf(s), Optional.of(run));
     }
 
     /**

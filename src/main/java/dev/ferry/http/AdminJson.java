@@ -53,8 +53,11 @@ final class AdminJson {
 
     /**
      * {@code {"status":"ok","now":..., "staleAfterHeartbeats":3, "instances":[{id, host, version, startedAt,
-     * lastSeen, ageSeconds, heartbeatSeconds, stale, self, url, queued, uploaded, failed, bytes, buckets}]}}: the
-     * counts are the sums over its buckets, and per bucket under {@code buckets}.
+     * lastSeen, ageSeconds, heartbeatSeconds, stale, self, url, pid, queued, uploaded, failed, bytes, buckets}],
+     * "sameInstanceId": null}}: the counts are the sums over its buckets, and per bucket under {@code buckets};
+     * {@code pid} is null in an entry of a version that did not write it. {@code sameInstanceId} is
+     * {@code {host, pid, url, startedAt, lastSeen}} of another daemon the answering one found writing under its
+     * own instance id (the two overwrite each other's records), null when none.
      */
     static byte[] fleet(FleetView view) {
         ObjectNode root = StatusJson.MAPPER.createObjectNode();
@@ -80,12 +83,32 @@ final class AdminJson {
             } else {
                 i.putNull("url");
             }
+            if (m.run().isPresent()) {
+                i.put("pid", m.run().get().pid());
+            } else {
+                i.putNull("pid");
+            }
             FleetMember.Counts total = m.total();
             i.put("queued", total.queued());
             i.put("uploaded", total.uploaded());
             i.put("failed", total.failed());
             i.put("bytes", total.bytes());
             i.set("buckets", StatusJson.MAPPER.valueToTree(m.buckets()));
+        }
+        if (view.sameId().isPresent()) {
+            FleetMember o = view.sameId().get();
+            ObjectNode same = root.putObject("sameInstanceId");
+            same.put("host", o.host());
+            if (o.run().isPresent()) {
+                same.put("pid", o.run().get().pid());
+            } else {
+                same.putNull("pid");
+            }
+            same.put("url", o.url().orElse(null));
+            same.put("startedAt", o.startedAt().toString());
+            same.put("lastSeen", o.lastSeen().toString());
+        } else {
+            root.putNull("sameInstanceId");
         }
         return write(root);
     }

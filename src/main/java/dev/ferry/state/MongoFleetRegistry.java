@@ -3,7 +3,9 @@ package dev.ferry.state;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.FindOneAndReplaceOptions;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.Updates;
 import dev.ferry.core.FleetMember;
 import dev.ferry.core.FleetRegistry;
 import dev.ferry.core.StateStoreException;
@@ -24,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * The fleet registry in collection {@code instances} of the state store's database: one document per instance,
  * its {@code _id} the instance id, replaced whole by each heartbeat. Buckets are an array of
  * {@code {bucket, queued, uploaded, failed, bytes}} rather than fields named after them, since a bucket name may
- * hold a '.', which MongoDB reads as a path. A document this code cannot read (written by hand, or by a newer
+ * hold a '.', which MongoDB reads as a path. {@code run}, {@code pid} and {@code stopped} name the run that wrote
+ * the document ({@link FleetMember.Run}); a heartbeat replaces the document and gets the one it replaced in one
+ * step, so a write of another daemon under the same id in between cannot go unseen. A document this code cannot read (written by hand, or by a newer
  * version) is skipped, not fatal to the view. Shares the store's client; messages never hold the password.
  */
 final class MongoFleetRegistry implements FleetRegistry {
@@ -44,9 +48,34 @@ final class MongoFleetRegistry implements FleetRegistry {
     }
 
     @Override
-    public void report(FleetMember self) {
-        call("report of instance " + self.id(), () -> instances.replaceOne(Filters.eq("_id", self.id()),
-                toDocument(self), new ReplaceOptions().upsert(true)));
+    public Optional<FleetMember> report(FleetMember self) {
+        Document before = call("report of instance " + self.id(), () -> instances.findOneAndReplace(
+                Filters.eq("_id", self.id()), toDocument(self),
+                new FindOneAndReplaceOptions().upsert(true).returnDocument(ReturnDocument.BEFORE)));
+        return readable(before);
+    }
+
+    @Override
+    public Optional<FleetMember> member(String id) {
+        return readable(call("read of instance " + id, () -> instances.find(Filters.eq("_id", id)).first()));
+    }
+
+    @Override
+    public void stopped(String id, String token) {
+        call("stop of instance " + id, () -> instances.updateOne(
+                Filters.and(Filters.eq("_id", id), Filters.eq("run", token)), Updates.set("stopped", true)));
+    }
+
+    private Optional<FleetMember> readable(Document d) {
+        if (d == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(fromDocument(d));
+        } catch (RuntimeException e) {
+            log.debug("mongodb {}: {} document {} unreadable: {}", location, COLLECTION, d.get("_id"), e.toString());
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -73,6 +102,7 @@ final class MongoFleetRegistry implements FleetRegistry {
                 .append("startedAt", Date.from(m.startedAt())).append("lastSeen", Date.from(m.lastSeen()))
                 .append("heartbeatMillis", m.heartbeat().toMillis()).append("buckets", buckets);
         m.url().ifPresent(u -> d.append("url", u));
+        m.run().ifPresent(r -> d.append("run", r.token()).append("pid", r.pid()).append("stopped", r.stopped()));
         return d;
     }
 
@@ -84,7 +114,9 @@ final class MongoFleetRegistry implements FleetRegistry {
         }
         return new FleetMember(d.get("_id").toString(), d.getString("host"), d.getString("version"),
                 instant(d, "startedAt"), instant(d, "lastSeen"), Duration.ofMillis(number(d, "heartbeatMillis")),
-                Optional.ofNullable(d.getString("url")), buckets);
+                Optional.ofNullable(d.getString("url")), buckets,
+                Optional.ofNullable(d.getString("run")).map(token -> new FleetMember.Run(token, number(d, "pid"),
+                        Boolean.TRUE.equals(d.getBoolean("stopped")))));
     }
 
     private static long number(Document d, String field) {

@@ -29,4 +29,22 @@ class FleetCommandTest {
                 "2 instances, 1 STALE (no report for 3 heartbeats); * is the daemon that answered; UPLOADED counts "
                         + "since each started.");
     }
+
+    @Test
+    void anotherDaemonUnderTheAnsweringOnesInstanceIdIsAWarningUnderTheTable() throws Exception {
+        String answer = """
+                {"status":"ok","now":"2026-12-06T08:00:00Z","staleAfterHeartbeats":3,"stale":0,"instances":[
+                 {"id":"cam-1","host":"cam-1.lan","version":"1.5.0","startedAt":"2026-12-06T06:00:00Z",
+                  "lastSeen":"2026-12-06T08:00:00Z","stale":false,"self":true,"url":"http://cam-1.lan:5000",
+                  "queued":0,"uploaded":1,"failed":0}],
+                 "sameInstanceId":{"host":"cam-9.lan","pid":4711,"url":"http://cam-9.lan:5001",
+                  "startedAt":"2026-12-06T07:59:00Z","lastSeen":"2026-12-06T07:59:58Z"}}
+                """;
+
+        String table = FleetCommand.render(new ObjectMapper().readTree(answer));
+
+        assertThat(table.lines()).last().isEqualTo("WARNING: another daemon writes under the instance id of the one "
+                + "that answered (host cam-9.lan, pid 4711, http://cam-9.lan:5001, started 2026-12-06T07:59:00Z): the "
+                + "two overwrite each other's records. Give each daemon its own INSTANCE_ID.");
+    }
 }

@@ -23,7 +23,7 @@ class FleetServiceTest {
 
     private FleetService service(Optional<dev.ferry.core.FleetRegistry> registry) {
         return new FleetService(new InstanceId("cam-1"), "cam-1.lan", "1.2.3", () -> Optional.of("http://cam-1.lan:5000"),
-                Duration.ofSeconds(30), () -> STATUS, registry, clock);
+                Duration.ofSeconds(30), () -> STATUS, registry, clock, new FleetMember.Run("run-1", 4242, false));
     }
 
     @Test

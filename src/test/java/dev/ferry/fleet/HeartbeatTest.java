@@ -22,16 +22,39 @@ class HeartbeatTest {
     private final ScheduledExecutorService unused = Executors.newSingleThreadScheduledExecutor();
 
     /** Records reports; fails them while {@code down}. */
-    static final class Registry implements FleetRegistry {
+    static class Registry implements FleetRegistry {
         final List<FleetMember> reports = new ArrayList<>();
         volatile boolean down;
 
         @Override
-        public synchronized void report(FleetMember self) {
+        public synchronized Optional<FleetMember> report(FleetMember self) {
             if (down) {
                 throw new StateStoreException("mongodb mongodb://db1/ferry: report of instance cam-1 failed: timed out");
             }
+            Optional<FleetMember> before = member(self.id());
             reports.add(self);
+            return before;
+        }
+
+        @Override
+        public synchronized Optional<FleetMember> member(String id) {
+            if (down) {
+                throw new StateStoreException("mongodb mongodb://db1/ferry: read of instance " + id + " failed: timed out");
+            }
+            Optional<FleetMember> last = Optional.empty();
+            for (FleetMember m : reports) {
+                if (m.id().equals(id)) {
+                    last = Optional.of(m);
+                }
+            }
+            return last;
+        }
+
+        @Override
+        public synchronized void stopped(String id, String token) {
+            member(id).filter(m -> m.run().map(r -> r.token().equals(token)).orElse(false)).ifPresent(m ->
+                    reports.add(new FleetMember(m.id(), m.host(), m.version(), m.startedAt(), m.lastSeen(),
+                            m.heartbeat(), m.url(), m.buckets(), m.run().map(FleetMember.Run::stoppedNow))));
         }
 
         @Override
@@ -52,7 +75,7 @@ class HeartbeatTest {
     @Test
     void aRegistryThatIsAwayIsLoggedOnceThenOnceWhenItIsBackAndNeverThrows() {
         Registry registry = new Registry();
-        Heartbeat heartbeat = new Heartbeat(registry, HeartbeatTest::self, unused);
+        Heartbeat heartbeat = new Heartbeat(registry, HeartbeatTest::self, before -> { }, unused);
         try (LogCapture log = LogCapture.of(Heartbeat.class.getName())) {
             heartbeat.beat();
             registry.down = true;
@@ -68,6 +91,25 @@ class HeartbeatTest {
                     .contains("fleet heartbeat failed", "uploads go on", "mongodb mongodb://db1/ferry: report of instance cam-1 failed: timed out");
             assertThat(log.lines().stream().filter(l -> l.startsWith("INFO"))).singleElement().asString()
                     .contains("fleet heartbeat written again");
+        }
+    }
+
+    @Test
+    void eachWriteHandsOnTheEntryItReplacedAndAFailingListenerEndsNothing() {
+        Registry registry = new Registry();
+        List<Optional<FleetMember>> replaced = new ArrayList<>();
+        Heartbeat heartbeat = new Heartbeat(registry, HeartbeatTest::self, before -> {
+            replaced.add(before);
+            throw new IllegalStateException("listener broke");
+        }, unused);
+        try (LogCapture log = LogCapture.of(Heartbeat.class.getName())) {
+            heartbeat.beat();
+            heartbeat.beat();
+            registry.down = true;
+            heartbeat.beat();
+
+            assertThat(replaced).containsExactly(Optional.empty(), Optional.of(self()));
+            assertThat(log.lines().stream().filter(l -> l.contains("listener broke"))).hasSize(2);
         }
     }
 

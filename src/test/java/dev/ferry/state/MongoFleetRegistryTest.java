@@ -28,5 +28,19 @@ class MongoFleetRegistryTest {
                 new FleetMember("b", "h", "1", AT, AT, Duration.ofSeconds(30), Optional.empty(), Map.of())));
         assertThat(noUrl.url()).isEmpty();
         assertThat(noUrl.buckets()).isEmpty();
+        assertThat(noUrl.run()).as("an entry of a version that does not name its run").isEmpty();
+    }
+
+    @Test
+    void theRunThatWroteAnEntrySurvivesItsDocument() {
+        FleetMember m = new FleetMember("cam-1", "cam-1.lan", "1.5.0", AT.minusSeconds(60), AT, Duration.ofSeconds(30),
+                Optional.empty(), Map.of(), Optional.of(new FleetMember.Run("0123abcd", 4711, false)));
+
+        Document d = MongoFleetRegistry.toDocument(m);
+
+        assertThat(d.getString("run")).isEqualTo("0123abcd");
+        assertThat(d.get("pid")).isEqualTo(4711L);
+        assertThat(d.getBoolean("stopped")).isFalse();
+        assertThat(MongoFleetRegistry.fromDocument(d)).isEqualTo(m);
     }
 }
