@@ -4,6 +4,7 @@ import dev.ferry.core.FailureKind;
 import dev.ferry.core.TransferException;
 import dev.ferry.core.UrlCredentials;
 import java.io.IOException;
+import java.util.Optional;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.file.AccessDeniedException;
@@ -83,8 +84,8 @@ final class Failures {
             return make(FailureKind.PERMANENT, subject, what + ": invalid request: " + detail(e), e);
         }
         if (e instanceof SdkClientException && String.valueOf(e.getMessage()).contains("Unable to load credentials")) {
-            return make(FailureKind.CREDENTIALS_REFUSED, subject, what + ": no credentials found: set the access key and secret"
-                    + " key, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile or an instance role", e);
+            return make(FailureKind.CREDENTIALS_REFUSED, subject,
+                    what + ": " + noCredentials(Optional.ofNullable(System.getenv("AWS_PROFILE"))), e);
         }
         if (e instanceof SdkClientException || e instanceof IOException) {
             return make(FailureKind.UNREACHABLE, subject, what + ": network error: " + detail(e), e);
@@ -209,5 +210,17 @@ final class Failures {
             result = result.replace(secret, "***");
         }
         return result;
+    }
+
+    /**
+     * Why no credentials were found, naming the profile asked for when there is one (a name that is in neither
+     * ~/.aws/credentials nor ~/.aws/config reads to the SDK as no credentials at all).
+     */
+    static String noCredentials(Optional<String> profile) {
+        return "no credentials found: " + profile.filter(p -> !p.isBlank())
+                .map(p -> "AWS_PROFILE is '" + p + "', and that profile gives none (check ~/.aws/credentials and "
+                        + "~/.aws/config), or set ")
+                .orElse("set ") + "the access key and secret key, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a "
+                + "profile or an instance role";
     }
 }

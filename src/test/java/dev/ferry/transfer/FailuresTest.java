@@ -134,6 +134,15 @@ class FailuresTest {
     }
 
     @Test
+    void missingCredentialsNameTheProfileAskedFor() {
+        assertThat(Failures.noCredentials(java.util.Optional.of("nope")))
+                .startsWith("no credentials found: AWS_PROFILE is 'nope', and that profile gives none");
+        assertThat(Failures.noCredentials(java.util.Optional.empty()))
+                .isEqualTo("no credentials found: set the access key and secret key, or "
+                        + "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile or an instance role");
+    }
+
+    @Test
     void localFileProblemsFoundInsideTheSdkChain() {
         var vanished = SdkClientException.create("x", new UncheckedIOException(new NoSuchFileException("/d/f")));
         var changed = SdkClientException.create("x", new FileChangedException("file grew past 10 bytes"));
