@@ -103,10 +103,17 @@ final class EventApplier {
             events.skipped.incrementAndGet();
             return true;
         }
+        Optional<String> refused = KeyMapping.refusal(e.key());
+        if (refused.isPresent()) { // acknowledged: it would come back to the same refusal until the DLQ took it
+            String line = "s3://" + e.bucket() + "/" + e.key() + ": " + e.eventName() + " not applied: " + refused.get();
+            stats.failed(line);
+            log.warn("{}: message {}: {} (the message is acknowledged)", name, messageId, line);
+            return true;
+        }
         synchronized (stripes[Math.floorMod(e.key().hashCode(), STRIPES)]) {
             try {
                 return e.kind() == S3Event.Kind.CREATED ? created(messageId, e) : removed(messageId, e);
-            } catch (TransferException | IllegalStateException x) {
+            } catch (TransferException | IllegalStateException | IllegalArgumentException x) {
                 fail(messageId, "s3://" + source.bucket() + "/" + e.key(), x.getMessage());
                 return false;
             }
@@ -296,7 +303,7 @@ final class EventApplier {
 
     /** The source key moved from the source prefix to the destination's (seed 001's srcfolder/ to destfolder/). */
     String destinationKey(Replica r, String sourceKey) {
-        return r.prefix() + sourceKey.substring(source.prefix().length());
+        return KeyMapping.remap(sourceKey, source.prefix(), r.prefix());
     }
 
     private boolean sourceGone(String key) {

@@ -293,6 +293,31 @@ class EventFollowerIT {
     }
 
     @Test
+    void aKeyWithDotSegmentsIsNeitherCopiedNorDeletedOutsideThePrefixesAndItsMessageIsAcknowledged() {
+        put(src, "keepme/secret.txt", "outside the source prefix");
+        put(dst, "keepme/other.txt", "outside the destination prefix");
+        LogCapture log = LogCapture.of(EventApplier.class.getName());
+        opened.add(log);
+        follow(true);
+
+        // S3Proxy resolves dot segments in the request path: these name keepme/... in each bucket
+        send(event("ObjectCreated:Put", "srcfolder/../keepme/secret.txt", "06"));
+        send(event("ObjectRemoved:Delete", "srcfolder/./../keepme/other.txt", "07"));
+        awaitAcknowledged(2);
+
+        assertThat(s3.listKeys(dst)).containsExactly("keepme/other.txt");
+        assertThat(s3.listKeys(src)).containsExactly("keepme/secret.txt");
+        assertThat(onQueue(queue)).isZero();
+        assertThat(stats.snapshot().copied()).isZero();
+        assertThat(stats.snapshot().deleted()).isZero();
+        assertThat(stats.snapshot().failed()).isEqualTo(2);
+        assertThat(stats.snapshot().lastError()).hasValueSatisfying(e -> assertThat(e).contains("dot segment"));
+        assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN")).hasSize(2)
+                .anySatisfy(l -> assertThat(l).contains("srcfolder/../keepme/secret.txt"))
+                .anySatisfy(l -> assertThat(l).contains("srcfolder/./../keepme/other.txt"));
+    }
+
+    @Test
     void anOlderSequencerArrivingAfterANewerOneNeitherOverwritesNorDeletes() {
         put(src, "srcfolder/k.txt", "newer");
         follow(true);
