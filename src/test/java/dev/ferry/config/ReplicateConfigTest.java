@@ -364,6 +364,22 @@ class ReplicateConfigTest {
     }
 
     @Test
+    void s3syncsJavaScriptConfigIsRefusedWithOneProblemPointingAtTheReplicateKeys() throws IOException {
+        for (String name : new String[] {"config.js", "CONFIG.JS"}) {
+            Path file = tmp.resolve(name);
+            Files.writeString(file, "module.exports = {\n  fullsync: {interval: 3600},\n  replicate: [{\n"
+                    + "    source: {bucket: 'srcbucket', prefix: 'srcfolder/'},\n"
+                    + "    destinations: [{bucket: 'destbucket', prefix: 'destfolder/'}]\n  }]\n};\n");
+            Map<String, String> env = Map.of("HOME", tmp.toString(), "STATE_DIR", tmp.resolve("state").toString());
+
+            assertThatThrownBy(() -> FerryConfig.load(env, Map.of(), Optional.of(file))).as(name)
+                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement()
+                            .asString().startsWith(file + ": a JavaScript file").contains("s3sync")
+                            .contains("replicate:").contains("Replication (replicate:, seed 001)"));
+        }
+    }
+
+    @Test
     void secretsNeverAppearInProblems() {
         List<String> p = problems("replicate:\n  - source: {bucket: src, secret_access_key: " + CN_SECRET + "}\n"
                 + "    destinations: [{bucket: dst, access_key: 'bad key', secret_access_key: '" + CN_SECRET + " x'}]\n");
