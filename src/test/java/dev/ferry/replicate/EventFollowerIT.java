@@ -318,6 +318,33 @@ class EventFollowerIT {
     }
 
     @Test
+    void aQueueThatCannotBeReachedIsTheJobsLastErrorUntilItAnswers() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort(); // nothing listens there once closed
+        }
+        queue = URI.create("http://127.0.0.1:" + port + "/000000000000/late");
+        follow(false);
+
+        await("the last error").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .until(() -> stats.snapshot().lastError().isPresent());
+        assertThat(stats.snapshot().lastError().orElseThrow()).startsWith("cannot receive from the queue " + queue + ": ");
+        assertThat(events().receiveFailures()).isPositive();
+
+        SQSRestServer late = SQSRestServerBuilder.withPort(port).withInterface("127.0.0.1").start();
+        opened.add(late::stopAndWait);
+        late.waitUntilStarted();
+        try (SqsClient client = SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build()) {
+            client.createQueue(b -> b.queueName("late"));
+        }
+
+        await("cleared once the queue answers").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .until(() -> stats.snapshot().lastError().isEmpty());
+    }
+
+    @Test
     void anOlderSequencerArrivingAfterANewerOneNeitherOverwritesNorDeletes() {
         put(src, "srcfolder/k.txt", "newer");
         follow(true);

@@ -259,6 +259,25 @@ class EventFollowerTest {
     }
 
     @Test
+    void aFailingReceiveIsTheJobsLastErrorClearedWhenItWorksUnlessAnotherErrorCameSince() {
+        queue.failing = true;
+        follow(Backoff.withoutJitter(Duration.ofMillis(300), Duration.ofMillis(300))); // the window of the steps below
+
+        await().atMost(DEADLINE).until(() -> stats.snapshot().lastError().isPresent());
+        assertThat(stats.snapshot().lastError()).hasValue("cannot receive from the queue fake: queue unreachable");
+        queue.failing = false;
+        await().atMost(DEADLINE).until(() -> stats.snapshot().lastError().isEmpty());
+
+        queue.failing = true;
+        await().atMost(DEADLINE).until(() -> stats.snapshot().lastError().isPresent());
+        stats.failed("s3://dst/out/x: 500 InternalError"); // another failure, during the receive's backoff
+        long failures = stats.snapshot().events().orElseThrow().receiveFailures();
+        queue.failing = false;
+        await().atMost(DEADLINE).until(() -> queue.receives.get() > failures + 1);
+        assertThat(stats.snapshot().lastError()).hasValue("s3://dst/out/x: 500 InternalError");
+    }
+
+    @Test
     void theQueuesDepthIsReadForStatusEvenWhileReceivingFails() {
         queue.offer(new EventQueueClient.Message("1", "h-1", created("in/a.txt")));
         queue.offer(new EventQueueClient.Message("2", "h-2", created("in/b.txt")));
