@@ -291,6 +291,14 @@ final class ConfigLoader {
     }
 
     private void readFile(Path file) {
+        if (isJavaScript(file)) {
+            problems.add(file + ": a JavaScript file (such as seed 001's s3sync config.js), which Ferry does not read "
+                    + "or run; write its jobs as Ferry's replicate: keys in a YAML file (source, destinations, delete, "
+                    + "sqs; fullsync.interval, skip-fullsync), as docs/configuration.md's section \"Replication "
+                    + "(replicate:, seed 001)\" shows, and pass that file to --config");
+            fileUnread = true;
+            return;
+        }
         if (KeyValueFile.isKeyValue(file)) {
             readKeyValueFile(file);
             return;
@@ -320,6 +328,13 @@ final class ConfigLoader {
                 fileEntries.put(key.get(), entry);
             }
         }
+    }
+
+    /** A file named *.js (or .mjs, .cjs): s3sync's configuration is a JavaScript module, read as neither kind. */
+    static boolean isJavaScript(Path file) {
+        Path name = file.getFileName();
+        String n = name == null ? "" : name.toString().toLowerCase(java.util.Locale.ROOT);
+        return n.endsWith(".js") || n.endsWith(".mjs") || n.endsWith(".cjs");
     }
 
     /**

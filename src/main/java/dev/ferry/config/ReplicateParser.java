@@ -54,6 +54,7 @@ final class ReplicateParser {
             return jobs;
         }
         int index = 0;
+        Map<Integer, ReplicateJob> followers = new java.util.LinkedHashMap<>(); // by index, the jobs with a queue
         for (JsonNode job : node) {
             index++;
             String where = "replicate[" + index + "] (" + file + " line " + itemLine.applyAsInt(index) + ")";
@@ -61,9 +62,43 @@ final class ReplicateParser {
                 problems.add(where + ": must be a mapping of keys such as name, source and destinations");
                 continue;
             }
-            parseJob(job, where).ifPresent(jobs::add);
+            Optional<ReplicateJob> parsed = parseJob(job, where);
+            parsed.ifPresent(jobs::add);
+            if (parsed.isPresent() && parsed.get().sqs().isPresent()) {
+                sharedQueue(parsed.get(), where, followers);
+                followers.put(index, parsed.get());
+            }
         }
         return jobs;
+    }
+
+    /**
+     * A queue followed by two jobs loses events: each message is received by one of them, which copies it if it is
+     * about its own source and deletes it from the queue either way, so the other job never sees it.
+     */
+    private void sharedQueue(ReplicateJob job, String where, Map<Integer, ReplicateJob> earlier) {
+        EventQueue queue = job.sqs().orElseThrow();
+        for (Map.Entry<Integer, ReplicateJob> other : earlier.entrySet()) {
+            if (sameQueue(queue, other.getValue().sqs().orElseThrow())) {
+                problems.add(where + ".sqs.url: the same queue as job '" + other.getValue().name() + "' (replicate["
+                        + other.getKey() + "]), " + UrlCredentials.mask(queue.url().toString()) + ": each message "
+                        + "is received by one job and deleted from the queue, so the other job never sees it and its "
+                        + "objects are not copied in event mode. Use one job with several destinations, or give each "
+                        + "job its own queue (subscribed to the bucket's events through an SNS topic, which fans out "
+                        + "each event to every queue)");
+                return;
+            }
+        }
+    }
+
+    /**
+     * One queue however its URL is written (scheme and host in any case, the default port, a trailing slash), unless
+     * both name endpoints of their own that are different servers.
+     */
+    static boolean sameQueue(EventQueue a, EventQueue b) {
+        return BucketLocation.sameEndpoint(Optional.of(a.url()), Optional.of(b.url()))
+                && (a.endpoint().isEmpty() || b.endpoint().isEmpty() || BucketLocation.sameEndpoint(a.endpoint(),
+                        b.endpoint()));
     }
 
     private Optional<ReplicateJob> parseJob(JsonNode job, String where) {

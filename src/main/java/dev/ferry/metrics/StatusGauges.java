@@ -78,8 +78,10 @@ final class StatusGauges {
 
     /** The counters of one replicate: job, labelled {@code job}. */
     private void registerJob(String job) {
-        jobCounter(job, "ferry.replication.copied", "Objects copied by the job's full syncs", DaemonStatus.JobStatus::copied);
-        jobCounter(job, "ferry.replication.bytes", "Bytes copied by the job's full syncs", DaemonStatus.JobStatus::bytes);
+        jobCounter(job, "ferry.replication.copied", "Objects copied by the job, by its full syncs and its events (sqs)",
+                DaemonStatus.JobStatus::copied);
+        jobCounter(job, "ferry.replication.bytes", "Bytes copied by the job, by its full syncs and its events (sqs)",
+                DaemonStatus.JobStatus::bytes);
         jobCounter(job, "ferry.replication.failed", "Copies that failed after their retries", DaemonStatus.JobStatus::failed);
         jobCounter(job, "ferry.replication.deleted", "Destination objects deleted (delete: true)",
                 DaemonStatus.JobStatus::deleted);

@@ -56,6 +56,9 @@ final class EventApplier {
     private final EventStats events;
     private final Object[] stripes = new Object[STRIPES];
     private final ConfirmedCopy confirmed;
+    /** Buckets whose events outside the source were logged at INFO (once each, a bounded number). */
+    private final java.util.Set<String> outsideSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int MAX_OUTSIDE_SEEN = 1000;
 
     EventApplier(String name, BucketSource source, List<Replica> replicas, boolean delete, int maxDelete,
             Optional<RecordKeeper> records, Clock clock, JobStats stats, EventStats events) {
@@ -82,18 +85,35 @@ final class EventApplier {
         if (e.kind() == S3Event.Kind.OTHER) {
             return true;
         }
-        if (!e.bucket().equals(source.bucket()) || !source.owns(e.key()) || e.key().endsWith("/")) {
-            // another bucket's or prefix's event (a shared queue), or a "folder/" placeholder, which full syncs
-            // leave out too
+        if (!e.bucket().equals(source.bucket()) || !source.owns(e.key())) {
+            // another bucket's or prefix's event: the queue also receives notifications the job does not copy
+            if (outsideSeen.size() < MAX_OUTSIDE_SEEN && outsideSeen.add(e.bucket())) {
+                log.info("{}: events of s3://{}/ outside the job's source {} arrive on its queue (first: {} of {}): "
+                        + "they are acknowledged and not copied, so no other consumer of the queue sees them either "
+                        + "(said once per bucket)", name, e.bucket(), source.id(), e.eventName(), e.key());
+            }
             log.debug("{}: message {}: {} of s3://{}/{} is not under the job's source {}: ignored", name, messageId,
                     e.eventName(), e.bucket(), e.key(), source.id());
             events.skipped.incrementAndGet();
             return true;
         }
+        if (e.key().endsWith("/")) { // a "folder/" placeholder, which full syncs leave out too
+            log.debug("{}: message {}: {} of the folder placeholder s3://{}/{}: ignored", name, messageId,
+                    e.eventName(), e.bucket(), e.key());
+            events.skipped.incrementAndGet();
+            return true;
+        }
+        Optional<String> refused = KeyMapping.refusal(e.key());
+        if (refused.isPresent()) { // acknowledged: it would come back to the same refusal until the DLQ took it
+            String line = "s3://" + e.bucket() + "/" + e.key() + ": " + e.eventName() + " not applied: " + refused.get();
+            stats.failed(line);
+            log.warn("{}: message {}: {} (the message is acknowledged)", name, messageId, line);
+            return true;
+        }
         synchronized (stripes[Math.floorMod(e.key().hashCode(), STRIPES)]) {
             try {
                 return e.kind() == S3Event.Kind.CREATED ? created(messageId, e) : removed(messageId, e);
-            } catch (TransferException | IllegalStateException x) {
+            } catch (TransferException | IllegalStateException | IllegalArgumentException x) {
                 fail(messageId, "s3://" + source.bucket() + "/" + e.key(), x.getMessage());
                 return false;
             }
@@ -283,7 +303,7 @@ final class EventApplier {
 
     /** The source key moved from the source prefix to the destination's (seed 001's srcfolder/ to destfolder/). */
     String destinationKey(Replica r, String sourceKey) {
-        return r.prefix() + sourceKey.substring(source.prefix().length());
+        return KeyMapping.remap(sourceKey, source.prefix(), r.prefix());
     }
 
     private boolean sourceGone(String key) {

@@ -1,6 +1,7 @@
 package dev.ferry.replicate;
 
 import dev.ferry.core.RecordKeeper;
+import dev.ferry.core.UrlCredentials;
 import dev.ferry.queue.Backoff;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * handled (a large copy), its visibility is extended by that much every third of it ({@link #heartbeatFor}), so
  * another consumer never receives it meanwhile; the same timer reads the queue's depth for /status. A failed
  * receive (queue unreachable, credentials refused) is retried with backoff (1 s doubling to 5 min, jittered), never
- * in a hot loop. {@link #close()} closes the client, which ends a long poll under way at once, so stopping never
+ * in a hot loop, and is the job's last error until a receive works again (unless another error came since). {@link #close()} closes the client, which ends a long poll under way at once, so stopping never
  * waits for the poll.
  */
 public final class EventFollower implements AutoCloseable {
@@ -71,6 +72,7 @@ public final class EventFollower implements AutoCloseable {
     private final EventQueueClient queue;
     private final EventApplier applier;
     private final EventStats events;
+    private final JobStats stats;
     private final Backoff backoff;
     private final Duration wait;
     private final Duration visibility;
@@ -124,6 +126,7 @@ public final class EventFollower implements AutoCloseable {
             Backoff backoff, Duration wait, Duration visibility, Duration heartbeat) {
         this.name = Objects.requireNonNull(name, "name");
         this.queue = Objects.requireNonNull(queue, "queue");
+        this.stats = stats;
         this.events = stats.following(queue.describe());
         this.applier = new EventApplier(name, source, replicas, delete, maxDelete, records,
                 clock, stats, events);
@@ -166,6 +169,7 @@ public final class EventFollower implements AutoCloseable {
 
     private void loop() {
         int failures = 0;
+        String receiveError = null; // the job's last error while receiving fails
         while (stopping.getCount() > 0) {
             try {
                 free.acquire(); // a thread of the pool is free (close() releases one to end this wait)
@@ -182,6 +186,7 @@ public final class EventFollower implements AutoCloseable {
                 batch = queue.receive(Math.min(BATCH, slots), wait, visibility);
                 if (failures > 0) {
                     log.info("{}: {} answers again", name, queue.describe());
+                    stats.clearError(receiveError); // unless another failure superseded it meanwhile
                 }
                 failures = 0;
             } catch (RuntimeException e) {
@@ -191,6 +196,10 @@ public final class EventFollower implements AutoCloseable {
                 }
                 failures++;
                 events.receiveFailures.incrementAndGet();
+                String why = UrlCredentials.mask(String.valueOf(e.getMessage()));
+                receiveError = "cannot receive from the queue " + (why.startsWith(queue.describe()) ? why
+                        : UrlCredentials.mask(queue.describe()) + ": " + why);
+                stats.error(receiveError);
                 if (failures == 1 || failures % 10 == 0) {
                     log.warn("{}: cannot receive from the queue ({} failures in a row; backing off): {}", name,
                             failures, e.getMessage());

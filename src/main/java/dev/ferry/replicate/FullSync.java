@@ -132,6 +132,8 @@ public final class FullSync {
                     SyncDecision next = merge.next();
                     if (next instanceof SyncDecision.Same) {
                         same++;
+                    } else if (next instanceof SyncDecision.Refused x) {
+                        lines.add(refusedLine(r, x));
                     } else {
                         differences.add(next);
                     }
@@ -192,6 +194,12 @@ public final class FullSync {
         };
     }
 
+    /** A key refused by {@link KeyMapping#refusal}: the source's not copied, the destination's not deleted. */
+    private String refusedLine(Replica r, SyncDecision.Refused x) {
+        return x.ofSource() ? "s3://" + source.bucket() + "/" + x.key() + ": not copied to " + url(r, r.prefix()) + ": "
+                + x.reason() : url(r, x.key()) + ": not deleted: " + x.reason();
+    }
+
     private static String url(Replica r, String key) {
         return "s3://" + r.bucket() + "/" + key;
     }
@@ -230,6 +238,12 @@ public final class FullSync {
                         destinationObjects++;
                     }
                     pool.execute(() -> copy(r, c, failures, copied, bytes));
+                } else if (next instanceof SyncDecision.Refused x) {
+                    destinationObjects += x.ofSource() ? 0 : 1;
+                    String line = refusedLine(r, x);
+                    failures.add(line);
+                    stats.failed(line);
+                    log.warn("{}: {}", name, line);
                 } else if (next instanceof SyncDecision.Delete d) {
                     destinationObjects++;
                     planned++;

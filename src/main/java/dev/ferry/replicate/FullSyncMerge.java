@@ -14,7 +14,8 @@ import java.util.Optional;
  * It holds one entry of each side at a time, so memory does not grow with the bucket; the listings are
  * iterators the caller pages. Copy when the destination lacks the key or holds another size or content
  * ({@link CopyMetadata#sameContent}); delete a destination-only key only when {@code delete} is on and the key
- * is inside the destination prefix; else same.
+ * is inside the destination prefix; else same. A key of either side that {@link KeyMapping#refusal} refuses is
+ * {@link SyncDecision.Refused}: neither compared, copied nor deleted.
  *
  * <p>A destination HEAD ({@link Lookup}) is asked only where the listing cannot decide: equal sizes and an
  * ETag on either side that is not a plain MD5 (a multipart object).
@@ -66,14 +67,6 @@ public final class FullSyncMerge implements Iterator<SyncDecision> {
         this.lookup = Objects.requireNonNull(lookup, "lookup");
     }
 
-    /** The destination key of a source key: the source prefix replaced by the destination's. */
-    public static String remap(String sourceKey, String sourcePrefix, String destinationPrefix) {
-        if (!sourceKey.startsWith(sourcePrefix)) {
-            throw new IllegalArgumentException("key outside the source prefix " + sourcePrefix + ": " + sourceKey);
-        }
-        return destinationPrefix + sourceKey.substring(sourcePrefix.length());
-    }
-
     @Override
     public boolean hasNext() {
         while (next == null) {
@@ -88,7 +81,19 @@ public final class FullSyncMerge implements Iterator<SyncDecision> {
             if (src == null && dst == null) {
                 return false;
             }
-            String mapped = src == null ? null : remap(src.key(), sourcePrefix, destinationPrefix);
+            if (src != null && KeyMapping.refusal(src.key()).isPresent()) {
+                next = new SyncDecision.Refused(src.key(), true, KeyMapping.refusal(src.key()).get());
+                src = null;
+                continue;
+            }
+            if (dst != null && KeyMapping.refusal(dst.key()).isPresent()) {
+                if (delete) { // without delete: true, a destination-only key is left alone anyway
+                    next = new SyncDecision.Refused(dst.key(), false, KeyMapping.refusal(dst.key()).get());
+                }
+                dst = null;
+                continue;
+            }
+            String mapped = src == null ? null : KeyMapping.remap(src.key(), sourcePrefix, destinationPrefix);
             int c = src == null ? 1 : dst == null ? -1 : ORDER.compare(mapped, dst.key());
             if (c < 0) {
                 next = disorder == null ? new SyncDecision.Copy(src, mapped, SyncDecision.Reason.MISSING)

@@ -4,6 +4,7 @@ import dev.ferry.core.DaemonStatus;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What one replication job did since the daemon started, for /status: written by the copy threads, read by the
@@ -19,7 +20,7 @@ public final class JobStats {
     private final AtomicLong fullSyncs = new AtomicLong();
     private volatile boolean running;
     private volatile Instant lastFullSyncAt;
-    private volatile String lastError;
+    private final AtomicReference<String> lastError = new AtomicReference<>();
     /** The job's event mode, set once when it follows a queue. */
     private volatile EventStats events;
 
@@ -34,16 +35,24 @@ public final class JobStats {
 
     void failed(String reason) {
         failed.incrementAndGet();
-        lastError = reason;
+        lastError.set(reason);
     }
 
     void error(String reason) {
-        lastError = reason;
+        lastError.set(reason);
+    }
+
+    /**
+     * Clears the last error if it is still the one {@link #error} was given as {@code reason} (that very string):
+     * what failed works again, and nothing else failed since.
+     */
+    void clearError(String reason) {
+        lastError.compareAndSet(reason, null);
     }
 
     /** A full sync found every destination complete: the last error no longer describes the job. */
     void clearError() {
-        lastError = null;
+        lastError.set(null);
     }
 
     void deleted(long n) {
@@ -75,6 +84,6 @@ public final class JobStats {
         EventStats e = events;
         return new DaemonStatus.JobStatus(source, copied.get(), bytes.get(), failed.get(), deleted.get(),
                 unchanged.get(), fullSyncs.get(), running, Optional.ofNullable(lastFullSyncAt),
-                Optional.ofNullable(lastError), Optional.ofNullable(e).map(EventStats::snapshot));
+                Optional.ofNullable(lastError.get()), Optional.ofNullable(e).map(EventStats::snapshot));
     }
 }

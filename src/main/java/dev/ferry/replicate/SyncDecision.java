@@ -35,6 +35,18 @@ public sealed interface SyncDecision {
         }
     }
 
+    /**
+     * A key never copied or deleted ({@link KeyMapping#refusal}): of the source ({@code ofSource}), or of the
+     * destination, which a job with {@code delete: true} would otherwise delete as extra.
+     */
+    record Refused(String key, boolean ofSource, String reason) implements SyncDecision {
+        /** The key as listed (a refused source key has no destination key). */
+        @Override
+        public String destinationKey() {
+            return key;
+        }
+    }
+
     /** The destination holds the source's content already. */
     record Same(RemoteEntry source, String destinationKey) implements SyncDecision {
     }

@@ -44,4 +44,16 @@ class ConfigTxtMainTest {
             assertThat(Files.exists(tmp.resolve("state"))).as("nothing started").isFalse();
         }
     }
+
+    @Test
+    void s3syncsConfigJsIsOneClearProblemAndExitsTwo() throws IOException {
+        Path config = Files.writeString(tmp.resolve("config.js"), "module.exports = {\n  replicate: []\n};\n");
+
+        String[] r = run("--config", config.toString());
+
+        assertThat(r[0]).isEqualTo(Integer.toString(Main.EXIT_CONFIG));
+        assertThat(r[2]).contains("Ferry does not read").contains("replicate:").doesNotContain("unknown key")
+                .doesNotContain("line 2");
+        assertThat(Files.exists(tmp.resolve("state"))).as("nothing started").isFalse();
+    }
 }

@@ -158,12 +158,32 @@ class ReplicateConfigTest {
         FerryConfig c = load("replicate:\n  - source: {bucket: src}\n    destinations: [{bucket: dst}]\n"
                 + "    sqs: {url: \"http://mq:9324/1/q\"}\n"
                 + "  - source: {bucket: src2}\n    destinations: [{bucket: dst2}]\n"
-                + "    sqs: {url: \"http://mq:9324/1/q\", wait_time: 0, visibility_timeout: 43200}\n");
+                + "    sqs: {url: \"http://mq:9324/1/q2\", wait_time: 0, visibility_timeout: 43200}\n");
 
         assertThat(c.replicate().get(0).sqs().orElseThrow().waitTime()).isEqualTo(Duration.ofSeconds(20));
         assertThat(c.replicate().get(0).sqs().orElseThrow().visibilityTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.replicate().get(1).sqs().orElseThrow().waitTime()).isZero();
         assertThat(c.replicate().get(1).sqs().orElseThrow().visibilityTimeout()).isEqualTo(Duration.ofHours(12));
+    }
+
+    @Test
+    void twoJobsOnOneQueueAreRefusedHoweverTheUrlIsWritten() throws IOException {
+        String first = "replicate:\n  - name: photos\n    source: {bucket: src}\n    destinations: [{bucket: dst}]\n"
+                + "    sqs: {url: \"https://sqs.us-west-2.amazonaws.com/123456789012/queue\"}\n";
+        for (String same : new String[] {"https://sqs.us-west-2.amazonaws.com/123456789012/queue",
+                " https://sqs.us-west-2.amazonaws.com/123456789012/queue/ ",
+                "HTTPS://SQS.us-west-2.amazonaws.com:443/123456789012/queue"}) {
+            assertThat(problems(first + "  - name: videos\n    source: {bucket: src2}\n    destinations: [{bucket: dst2}]\n"
+                    + "    sqs: {url: \"" + same + "\"}\n")).as(same).singleElement().asString()
+                    .startsWith("replicate[2] (").contains(").sqs.url: the same queue as job 'photos' (replicate[1])")
+                    .contains("received by one job and deleted").contains("one job with several destinations")
+                    .contains("SNS");
+        }
+        // another queue, or the same name on another server, is another queue
+        assertThat(load(first + "  - name: videos\n    source: {bucket: src2}\n    destinations: [{bucket: dst2}]\n"
+                + "    sqs: {url: \"https://sqs.us-west-2.amazonaws.com/123456789012/queue2\"}\n"
+                + "  - name: music\n    source: {bucket: src3}\n    destinations: [{bucket: dst3}]\n"
+                + "    sqs: {url: \"https://sqs.eu-west-1.amazonaws.com/123456789012/queue\"}\n").replicate()).hasSize(3);
     }
 
     @Test
@@ -341,6 +361,22 @@ class ReplicateConfigTest {
         assertThat(problems("replicate:\n  - {name: a, source: {bucket: src1}, destinations: [{bucket: dst1}]}\n"
                 + "  - {name: a, source: {bucket: src2}, destinations: [{bucket: dst2}]}\n"))
                 .singleElement().asString().contains("same name 'a'");
+    }
+
+    @Test
+    void s3syncsJavaScriptConfigIsRefusedWithOneProblemPointingAtTheReplicateKeys() throws IOException {
+        for (String name : new String[] {"config.js", "CONFIG.JS"}) {
+            Path file = tmp.resolve(name);
+            Files.writeString(file, "module.exports = {\n  fullsync: {interval: 3600},\n  replicate: [{\n"
+                    + "    source: {bucket: 'srcbucket', prefix: 'srcfolder/'},\n"
+                    + "    destinations: [{bucket: 'destbucket', prefix: 'destfolder/'}]\n  }]\n};\n");
+            Map<String, String> env = Map.of("HOME", tmp.toString(), "STATE_DIR", tmp.resolve("state").toString());
+
+            assertThatThrownBy(() -> FerryConfig.load(env, Map.of(), Optional.of(file))).as(name)
+                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement()
+                            .asString().startsWith(file + ": a JavaScript file").contains("s3sync")
+                            .contains("replicate:").contains("Replication (replicate:, seed 001)"));
+        }
     }
 
     @Test

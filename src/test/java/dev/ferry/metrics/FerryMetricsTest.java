@@ -140,6 +140,18 @@ class FerryMetricsTest {
     }
 
     @Test
+    void aJobsCopiesAreSaidToCountEventsTooNotOnlyFullSyncs() {
+        status.set(status.get().withReplication(Map.of("photos", new DaemonStatus.JobStatus("s3://src/in/", 2, 10, 0,
+                0, 0, 1, false, Optional.of(SWEPT), Optional.empty()))));
+
+        String text = metrics.scrape();
+
+        assertThat(text).contains("# HELP ferry_replication_copied_total Objects copied by the job, by its full syncs "
+                + "and its events").contains("# HELP ferry_replication_bytes_total Bytes copied by the job, by its "
+                + "full syncs and its events").doesNotContain("copied by the job's full syncs");
+    }
+
+    @Test
     void jvmMetricsAreThereAndNoLabelCarriesAPath() {
         outcome("photos", "deep/down/a.jpg", uploaded(1, 1), 1);
         outcome("photos", "deep/down/b.jpg", new UploadOutcome.Retry("/srv/photos/deep/down/b.jpg: cannot read"), 1);

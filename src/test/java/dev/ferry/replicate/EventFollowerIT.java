@@ -293,6 +293,58 @@ class EventFollowerIT {
     }
 
     @Test
+    void aKeyWithDotSegmentsIsNeitherCopiedNorDeletedOutsideThePrefixesAndItsMessageIsAcknowledged() {
+        put(src, "keepme/secret.txt", "outside the source prefix");
+        put(dst, "keepme/other.txt", "outside the destination prefix");
+        LogCapture log = LogCapture.of(EventApplier.class.getName());
+        opened.add(log);
+        follow(true);
+
+        // S3Proxy resolves dot segments in the request path: these name keepme/... in each bucket
+        send(event("ObjectCreated:Put", "srcfolder/../keepme/secret.txt", "06"));
+        send(event("ObjectRemoved:Delete", "srcfolder/./../keepme/other.txt", "07"));
+        awaitAcknowledged(2);
+
+        assertThat(s3.listKeys(dst)).containsExactly("keepme/other.txt");
+        assertThat(s3.listKeys(src)).containsExactly("keepme/secret.txt");
+        assertThat(onQueue(queue)).isZero();
+        assertThat(stats.snapshot().copied()).isZero();
+        assertThat(stats.snapshot().deleted()).isZero();
+        assertThat(stats.snapshot().failed()).isEqualTo(2);
+        assertThat(stats.snapshot().lastError()).hasValueSatisfying(e -> assertThat(e).contains("dot segment"));
+        assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN")).hasSize(2)
+                .anySatisfy(l -> assertThat(l).contains("srcfolder/../keepme/secret.txt"))
+                .anySatisfy(l -> assertThat(l).contains("srcfolder/./../keepme/other.txt"));
+    }
+
+    @Test
+    void aQueueThatCannotBeReachedIsTheJobsLastErrorUntilItAnswers() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort(); // nothing listens there once closed
+        }
+        queue = URI.create("http://127.0.0.1:" + port + "/000000000000/late");
+        follow(false);
+
+        await("the last error").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .until(() -> stats.snapshot().lastError().isPresent());
+        assertThat(stats.snapshot().lastError().orElseThrow()).startsWith("cannot receive from the queue " + queue + ": ");
+        assertThat(events().receiveFailures()).isPositive();
+
+        SQSRestServer late = SQSRestServerBuilder.withPort(port).withInterface("127.0.0.1").start();
+        opened.add(late::stopAndWait);
+        late.waitUntilStarted();
+        try (SqsClient client = SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build()) {
+            client.createQueue(b -> b.queueName("late"));
+        }
+
+        await("cleared once the queue answers").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .until(() -> stats.snapshot().lastError().isEmpty());
+    }
+
+    @Test
     void anOlderSequencerArrivingAfterANewerOneNeitherOverwritesNorDeletes() {
         put(src, "srcfolder/k.txt", "newer");
         follow(true);

@@ -85,9 +85,14 @@ class EventFollowerTest {
     }
 
     private static String created(String... keys) {
+        return createdIn("src", keys);
+    }
+
+    private static String createdIn(String bucket, String... keys) {
         StringBuilder b = new StringBuilder("{\"Records\":[");
         for (int i = 0; i < keys.length; i++) {
-            b.append(i == 0 ? "" : ",").append("{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"src\"},")
+            b.append(i == 0 ? "" : ",").append("{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"").append(bucket)
+                    .append("\"},")
                     .append("\"object\":{\"key\":\"").append(keys[i]).append("\",\"sequencer\":\"0A\"}}}");
         }
         return b.append("]}").toString();
@@ -222,6 +227,25 @@ class EventFollowerTest {
     }
 
     @Test
+    void eventsOfAnotherBucketOnTheQueueAreSaidAtInfoOncePerBucket() {
+        try (dev.ferry.testing.LogCapture logs = dev.ferry.testing.LogCapture.of(EventApplier.class.getName())) {
+            follow(Backoff.standard());
+
+            queue.offer(new EventQueueClient.Message("1", "h-1", createdIn("other", "in/a.txt")));
+            queue.offer(new EventQueueClient.Message("2", "h-2", createdIn("other", "in/b.txt")));
+            queue.offer(new EventQueueClient.Message("3", "h-3", createdIn("third", "in/c.txt")));
+
+            await().atMost(DEADLINE).until(() -> queue.deleted.size() == 3);
+            List<String> info = logs.lines().stream().filter(l -> l.startsWith("INFO ")).toList();
+            assertThat(info).hasSize(2);
+            assertThat(info).anySatisfy(l -> assertThat(l).contains("events of s3://other/ outside the job's source"));
+            assertThat(info).anySatisfy(l -> assertThat(l).contains("events of s3://third/ outside the job's source"));
+            assertThat(copied).isEmpty();
+            assertThat(stats.snapshot().events().orElseThrow().skipped()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void aFailingReceiveWaitsItsBackoffEachTimeInsteadOfLooping() {
         queue.failing = true;
         long start = System.nanoTime();
@@ -232,6 +256,25 @@ class EventFollowerTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
         assertThat(queue.receives.get()).isLessThanOrEqualTo(
                 (int) (Duration.ofNanos(System.nanoTime() - start).toMillis() / 100) + 1);
+    }
+
+    @Test
+    void aFailingReceiveIsTheJobsLastErrorClearedWhenItWorksUnlessAnotherErrorCameSince() {
+        queue.failing = true;
+        follow(Backoff.withoutJitter(Duration.ofMillis(300), Duration.ofMillis(300))); // the window of the steps below
+
+        await().atMost(DEADLINE).until(() -> stats.snapshot().lastError().isPresent());
+        assertThat(stats.snapshot().lastError()).hasValue("cannot receive from the queue fake: queue unreachable");
+        queue.failing = false;
+        await().atMost(DEADLINE).until(() -> stats.snapshot().lastError().isEmpty());
+
+        queue.failing = true;
+        await().atMost(DEADLINE).until(() -> stats.snapshot().lastError().isPresent());
+        stats.failed("s3://dst/out/x: 500 InternalError"); // another failure, during the receive's backoff
+        long failures = stats.snapshot().events().orElseThrow().receiveFailures();
+        queue.failing = false;
+        await().atMost(DEADLINE).until(() -> queue.receives.get() > failures + 1);
+        assertThat(stats.snapshot().lastError()).hasValue("s3://dst/out/x: 500 InternalError");
     }
 
     @Test

@@ -169,9 +169,36 @@ class FullSyncMergeTest {
                 List.of(e("destfolder/\uFFFD", 1, MD5_A), e("destfolder/\uD83D\uDE00", 1, MD5_A)), false);
 
         assertThat(d).extracting(x -> x.getClass().getSimpleName()).containsExactly("Same", "Same");
-        assertThat(FullSyncMerge.remap("srcfolder/a/b", "srcfolder/", "")).isEqualTo("a/b");
-        assertThatThrownBy(() -> FullSyncMerge.remap("elsewhere/a", "srcfolder/", "d/"))
+        assertThat(KeyMapping.remap("srcfolder/a/b", "srcfolder/", "")).isEqualTo("a/b");
+        assertThatThrownBy(() -> KeyMapping.remap("elsewhere/a", "srcfolder/", "d/"))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void keysWithADotSegmentAreRefusedOnEitherSideNeitherCopiedNorDeleted() {
+        List<RemoteEntry> src = List.of(e("srcfolder/../keepme/secret.txt", 1, MD5_A), e("srcfolder/a", 1, MD5_A),
+                e("srcfolder/sub/.", 1, MD5_A));
+        List<RemoteEntry> dst = List.of(e("destfolder/./x", 1, MD5_A), e("destfolder/a", 1, MD5_A));
+
+        assertThat(merge(src, dst, true)).extracting(x -> x.getClass().getSimpleName() + " " + x.destinationKey())
+                .containsExactlyInAnyOrder("Refused srcfolder/../keepme/secret.txt", "Refused destfolder/./x",
+                        "Same destfolder/a", "Refused srcfolder/sub/.");
+        assertThat(merge(src, dst, false)).extracting(x -> x.getClass().getSimpleName() + " " + x.destinationKey())
+                .containsExactlyInAnyOrder("Refused srcfolder/../keepme/secret.txt", "Same destfolder/a",
+                        "Refused srcfolder/sub/.");
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void aDotSegmentIsOneBetweenSlashesOrAtEitherEndAndNothingElse() {
+        for (String bad : List.of("..", ".", "../a", "./a", "a/..", "a/.", "a/../b", "a/./b", "srcfolder/../x")) {
+            assertThat(KeyMapping.refusal(bad)).as(bad).isPresent();
+            assertThatThrownBy(() -> KeyMapping.remap("srcfolder/" + bad, "srcfolder/", "d/")).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        for (String good : List.of("a..b", "...", ".hidden", "a/.b", "a/b.", "a/..b/c", "a//b", "a.txt")) {
+            assertThat(KeyMapping.refusal(good)).as(good).isEmpty();
+        }
     }
 
     @Test

@@ -1,0 +1,66 @@
+package dev.ferry.replicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.config.BucketLocation;
+import dev.ferry.config.ReplicaDestination;
+import dev.ferry.core.UploadOptions;
+import dev.ferry.queue.Backoff;
+import dev.ferry.testing.MemoryObjectStore;
+import dev.ferry.transfer.CopyResult;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A full sync never copies a source key with a dot segment, nor deletes such a destination key: a server that
+ * resolves dot segments would read, write or delete outside the prefixes. Each is a failure of the sync, with its
+ * reason, where other per-object failures are.
+ */
+class FullSyncRefusalTest {
+    final MemoryObjectStore store = new MemoryObjectStore().createBucket("src").createBucket("dst");
+    final List<String> copied = new CopyOnWriteArrayList<>();
+
+    private void put(String bucket, String key) {
+        store.putBytes(bucket, key, "x".getBytes(StandardCharsets.UTF_8), "text/plain", UploadOptions.NONE);
+    }
+
+    @Test
+    void aDotSegmentKeyIsNeitherCopiedNorDeletedAndIsAFailureWithItsReason() throws Exception {
+        put("src", "srcfolder/a.txt");
+        put("src", "srcfolder/../keepme/secret.txt");
+        put("dst", "destfolder/./extra.txt");
+        Replica replica = new Replica(new ReplicaDestination(new BucketLocation("dst", "destfolder/", Optional.empty(),
+                Optional.empty(), false, Optional.empty(), Optional.empty()), Optional.empty(), Optional.empty(),
+                Optional.empty()), store, request -> {
+                    copied.add(request.sourceKey() + " -> " + request.destinationKey());
+                    return new CopyResult("e", "e", 1, 1, true);
+                }, true);
+        BucketSource source = new BucketSource("src", "srcfolder/", Optional.empty(), store, (b, k, o, l) -> {
+            throw new UnsupportedOperationException();
+        });
+        JobStats stats = new JobStats(source.id());
+        FullSync sync = new FullSync("photos", source, List.of(replica), true, 100, 100, Optional.empty(), 2,
+                new FullSync.Retries(Backoff.withoutJitter(Duration.ofMillis(1), Duration.ofMillis(1)), d -> true, 1),
+                Clock.systemUTC(), stats, false);
+
+        FullSyncResult r = sync.run();
+
+        assertThat(copied).isNotEmpty().allMatch("srcfolder/a.txt -> destfolder/a.txt"::equals);
+        assertThat(store.keys("dst")).contains("destfolder/./extra.txt");
+        assertThat(r.complete()).isFalse();
+        assertThat(r.destinations().get(0).deleted()).isZero();
+        assertThat(r.destinations().get(0).failures()).hasSize(2)
+                .anySatisfy(l -> assertThat(l).startsWith("s3://src/srcfolder/../keepme/secret.txt: not copied")
+                        .contains("dot segment"))
+                .anySatisfy(l -> assertThat(l).startsWith("s3://dst/destfolder/./extra.txt: not deleted"));
+        assertThat(stats.snapshot().failed()).isEqualTo(2);
+        assertThat(stats.snapshot().lastError()).hasValueSatisfying(e -> assertThat(e).contains("dot segment"));
+        assertThat(sync.verify().destinations().get(0).failures())
+                .anySatisfy(l -> assertThat(l).contains("srcfolder/../keepme/secret.txt"));
+    }
+}
