@@ -202,6 +202,7 @@ public final class Reconciler {
                                 c.remote++;
                             }
                             markers.enter(MarkerTracker.folderOf(step.rel()));
+                            markers.local();
                             stopped = !onLocal(run, step.local(), step.remote(), sink, c, markers,
                                     Optional.ofNullable(batch.records().get(step.local().path().toString())),
                                     batch.md5s()[i]);
@@ -592,6 +593,15 @@ public final class Reconciler {
             List<String> deletions) {
         if (isMarker(rel)) {
             markers.markerSeen(r.lastModified());
+            String path = router.relativeOf(r.key());
+            if (policy.retireDeleted() && path != null && path.contains("/")) {
+                Path folder = router.root().resolve(MarkerTracker.folderOf(path));
+                if (!Files.exists(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    // the marker of a folder renamed or moved away goes with the folder's other objects
+                    c.remote++;
+                    planDelete(r.key(), sink, c, deletions);
+                }
+            }
             return;
         }
         c.remote++;
@@ -605,9 +615,14 @@ public final class Reconciler {
         if (Files.exists(local) || router.route(local) instanceof RouteDecision.Skipped) {
             return; // excluded or unreadable locally: never deleted
         }
-        sink.plannedDelete(r.key());
+        planDelete(r.key(), sink, c, deletions);
+    }
+
+    /** An object to delete, behind the run's delete guard (counted beyond what the guard could allow). */
+    private void planDelete(String key, ReconcileSink sink, Counts c, List<String> deletions) {
+        sink.plannedDelete(key);
         if (deletions.size() < Math.max(1, policy.maxDelete()) + 1) {
-            deletions.add(r.key());
+            deletions.add(key);
         } else {
             c.overDeleteLimit++;
         }

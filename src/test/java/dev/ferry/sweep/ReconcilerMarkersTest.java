@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Sync markers the reconciliation writes: after the files, never at the cost of the run. */
 class ReconcilerMarkersTest {
-    private static final Instant NOW = Instant.parse("2026-03-04T05:06:07Z");
+    /** After the files' modification times: a marker written now is newer than every file. */
+    private static final Instant NOW = Instant.now().plusSeconds(86_400);
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     @TempDir
@@ -105,5 +106,51 @@ class ReconcilerMarkersTest {
         store.failNext(MemoryObjectStore.Request.PUT_BYTES, 0, FailureKind.UNREACHABLE);
         assertThat(reconciler(false).run(sink, false).markers()).as("the next sweep writes them").isEqualTo(3);
         assertThat(store.keys("b")).contains("p/a/syncd.txt", "p/b/syncd.txt", "p/syncd.txt");
+    }
+
+    @Test
+    void aFolderRenamedAwayGetsNoMarkerAndUnderRetireDeletedItsMarkerGoesWithItsObjects() throws Exception {
+        inBoth("batch/a.jpg", "a");
+        inBoth("stays/b.jpg", "b");
+        assertThat(reconciler(true).run(sink, false).markers()).isEqualTo(3);
+        assertThat(store.keys("b")).contains("p/batch/syncd.txt", "p/stays/syncd.txt", "p/syncd.txt");
+        int puts = store.requests(MemoryObjectStore.Request.PUT_BYTES);
+
+        Files.move(root.resolve("batch"), root.resolve("renamed"));
+        ReconcileReport r = reconciler(true).run(sink, false);
+
+        assertThat(uploads).containsExactly("renamed/a.jpg: missing in S3");
+        assertThat(r.deleted()).isEqualTo(2);
+        assertThat(store.keys("b")).as("the folder's object and its marker, nothing written for it")
+                .doesNotContain("p/batch/a.jpg", "p/batch/syncd.txt")
+                .contains("p/stays/b.jpg", "p/stays/syncd.txt", "p/syncd.txt");
+        assertThat(store.requests(MemoryObjectStore.Request.PUT_BYTES)).as("no marker for the gone folder")
+                .isEqualTo(puts);
+    }
+
+    @Test
+    void withoutRetireDeletedTheMarkerOfAFolderRenamedAwayStaysAndNoneIsWrittenForIt() throws Exception {
+        inBoth("batch/a.jpg", "a");
+        reconciler(false).run(sink, false);
+        int puts = store.requests(MemoryObjectStore.Request.PUT_BYTES);
+
+        Files.move(root.resolve("batch"), root.resolve("renamed"));
+        ReconcileReport r = reconciler(false).run(sink, false);
+
+        assertThat(r.deleted()).isZero();
+        assertThat(store.keys("b")).contains("p/batch/a.jpg", "p/batch/syncd.txt");
+        assertThat(store.requests(MemoryObjectStore.Request.PUT_BYTES)).isEqualTo(puts);
+    }
+
+    @Test
+    void theMarkerOfAGoneFolderIsKeptWhenTheRunDeletesNothing() throws Exception {
+        inBoth("batch/a.jpg", "a");
+        reconciler(true).run(sink, false);
+        Files.move(root.resolve("batch"), root.resolve("renamed"));
+
+        ReconcileReport r = reconciler(true).run(sink, false, true); // the root was just replaced: hold deletions
+
+        assertThat(r.deleted()).isZero();
+        assertThat(store.keys("b")).contains("p/batch/a.jpg", "p/batch/syncd.txt");
     }
 }
