@@ -281,7 +281,8 @@ final class Daemon {
 
     /** Full sweeps of this site compare it with S3 (its reconcile mode, retire_deleted, markers). */
     private void reconcileOnFullSweeps(SiteRunner runner, PrefixSite site, Reconciler.Policy policy) {
-        Reconciler reconciler = new Reconciler(site.router(), site.store(), writer, policy, clock);
+        Reconciler reconciler = new Reconciler(site.router(), site.store(), writer, policy, clock)
+                .creatingBucketsWith(bucket -> engine.ensureBucket(site, bucket));
         ReconcileSink sink = new EngineSink(engine, site).reconciling();
         runner.sweeps.fullRunBy((cancelled, holdDeletions) -> {
             ReconcileReport r = reconciler.run(sink, false, holdDeletions);

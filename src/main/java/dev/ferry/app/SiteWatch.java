@@ -205,6 +205,26 @@ final class SiteWatch {
         }
     }
 
+    /**
+     * Under retire_deleted, a folder of the tree was renamed or moved away (or deleted): its files' objects are
+     * retired by a full sweep now rather than the periodic one (the watcher reports the folder, not its files).
+     * Not when the site's folder itself is missing or was replaced: that is said and swept by its own rule, which
+     * deletes nothing, and a sweep that finds the folder missing is skipped anyway.
+     */
+    private synchronized void folderMovedAway(int gen, Path folder) {
+        if (gen != generation || folder.equals(site.root())) {
+            return;
+        }
+        java.util.Optional<RootMonitor.Change> change = rootMonitor.checkNow();
+        if (change.isPresent()) {
+            rootChanged(change.get());
+            return;
+        }
+        if (!rootMonitor.missing()) {
+            sweeps.requestFull("a folder was moved away or deleted: " + site.root().relativize(folder));
+        }
+    }
+
     private static boolean isWatchLimit(String reason) {
         return TreeWatcher.isWatchLimit(reason);
     }
@@ -247,6 +267,9 @@ final class SiteWatch {
         @Override
         public void folderDeleted(Path folder) {
             sweeps.folderGone(folder);
+            if (site.retireDeleted()) {
+                folderMovedAway(gen, folder);
+            }
         }
 
         @Override

@@ -359,6 +359,16 @@ public final class Engine {
     }
 
     /**
+     * Makes sure {@code bucket} exists for {@code site} as an upload would, through its lane's bucket gate (created
+     * when CREATE_BUCKETS allows): for what a sweep writes itself, a sync marker. Nothing for a site stopped meanwhile.
+     *
+     * @throws dev.ferry.core.TransferException when the bucket cannot be used
+     */
+    public void ensureBucket(Site site, String bucket) {
+        lane(site, bucket).map(l -> l.gate).ifPresent(BucketGate::ensureBucket);
+    }
+
+    /**
      * A folder of a site to sweep: the site's queue for its files dropped changes while full. Named with its site,
      * since nested sites share folders and each sweep looks at its own destination only.
      */

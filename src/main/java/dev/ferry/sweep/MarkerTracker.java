@@ -9,12 +9,15 @@ import java.util.function.BiConsumer;
 /**
  * Follows the folders of a walk in key order and decides, when a folder is finished, whether its sync
  * marker is due (seed 004): the folder and all its subfolders are complete, and the marker is missing or
- * older than the newest file under the folder. Folders are '/'-terminated relative paths; the root is "".
+ * older than the newest file under the folder. Only a folder that exists locally gets one: one that holds a local
+ * entry, or a folder that does (the root always): a folder whose objects are all that is left of it (renamed or
+ * moved away) is not marked as synced. Folders are '/'-terminated relative paths; the root is "".
  */
 final class MarkerTracker {
     private static final class Folder {
         final String relative;
         boolean complete = true;
+        boolean local;
         long newestMillis;
         Instant markerAt;
 
@@ -30,7 +33,9 @@ final class MarkerTracker {
     /** @param due called with a finished complete folder and whether its marker is due */
     MarkerTracker(BiConsumer<String, Boolean> due) {
         this.onFinished = due;
-        stack.push(new Folder(""));
+        Folder root = new Folder("");
+        root.local = true; // swept only while it exists
+        stack.push(root);
     }
 
     /** The next key lies in {@code folder} ('/'-terminated, "" for the root): finish the folders left behind. */
@@ -47,9 +52,15 @@ final class MarkerTracker {
         }
     }
 
+    /** The current folder holds a local entry (a file, verified or not, excluded or a marker): it exists locally. */
+    void local() {
+        stack.peek().local = true;
+    }
+
     /** A local file under the current folder, verified in S3 or not. */
     void file(long mtimeMillis, boolean verified) {
         Folder f = stack.peek();
+        f.local = true;
         f.newestMillis = Math.max(f.newestMillis, mtimeMillis);
         if (!verified) {
             f.complete = false;
@@ -76,9 +87,10 @@ final class MarkerTracker {
         Folder parent = stack.peek();
         if (parent != null) {
             parent.complete &= f.complete;
+            parent.local |= f.local;
             parent.newestMillis = Math.max(parent.newestMillis, f.newestMillis);
         }
-        if (f.complete) {
+        if (f.complete && f.local) {
             boolean due = Optional.ofNullable(f.markerAt).map(at -> at.toEpochMilli() < f.newestMillis).orElse(true);
             if (due) {
                 written++;

@@ -61,6 +61,8 @@ public final class Reconciler {
     private final Clock clock;
     private final DeleteGuard guard;
     private final java.util.function.LongSupplier nanoTime;
+    /** Makes sure a bucket exists before a marker is written to it again (the engine's bucket gate); none: not tried. */
+    private volatile java.util.function.Consumer<String> bucketCreation;
 
     /**
      * One run's parameters: a dry run writes nothing; {@code started} is when it began (a record uploaded after it
@@ -118,6 +120,15 @@ public final class Reconciler {
         this.guard = new DeleteGuard(policy.maxDelete(), policy.maxDeletePercent(), clock);
     }
 
+    /**
+     * A marker whose bucket does not exist is written after {@code ensure} was asked for that bucket (created when
+     * CREATE_BUCKETS allows, as for an upload): a site whose folder is empty still gets its marker.
+     */
+    public Reconciler creatingBucketsWith(java.util.function.Consumer<String> ensure) {
+        this.bucketCreation = java.util.Objects.requireNonNull(ensure, "ensure");
+        return this;
+    }
+
     /** Runs once. With {@code dryRun}, nothing is uploaded, deleted or written; the sink still hears everything. */
     public ReconcileReport run(ReconcileSink sink, boolean dryRun) throws InterruptedException {
         return run(sink, dryRun, false);
@@ -133,9 +144,10 @@ public final class Reconciler {
         long began = nanoTime.getAsLong();
         Counts c = new Counts();
         List<String> deletions = new ArrayList<>();
+        MarkerWrites markerWrites = new MarkerWrites();
         MarkerTracker markers = new MarkerTracker((folder, due) -> {
             if (due && policy.markerFile().isPresent() && !dryRun) {
-                writeMarker(folder);
+                writeMarker(folder, markerWrites);
             }
         });
         String prefix = router.prefix();
@@ -190,6 +202,7 @@ public final class Reconciler {
                                 c.remote++;
                             }
                             markers.enter(MarkerTracker.folderOf(step.rel()));
+                            markers.local();
                             stopped = !onLocal(run, step.local(), step.remote(), sink, c, markers,
                                     Optional.ofNullable(batch.records().get(step.local().path().toString())),
                                     batch.md5s()[i]);
@@ -235,7 +248,7 @@ public final class Reconciler {
             }
         }
         return new ReconcileReport(c.files, c.missing, c.changed, c.unchanged, c.confirmed, c.ignored, c.extra, deleted,
-                refused, failures, dryRun ? 0 : markers.written(), local.unreadableFolders(),
+                refused, failures, dryRun ? 0 : markers.written() - markerWrites.failed, local.unreadableFolders(),
                 Duration.ofNanos(nanoTime.getAsLong() - began));
     }
 
@@ -580,6 +593,15 @@ public final class Reconciler {
             List<String> deletions) {
         if (isMarker(rel)) {
             markers.markerSeen(r.lastModified());
+            String path = router.relativeOf(r.key());
+            if (policy.retireDeleted() && path != null && path.contains("/")) {
+                Path folder = router.root().resolve(MarkerTracker.folderOf(path));
+                if (!Files.exists(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    // the marker of a folder renamed or moved away goes with the folder's other objects
+                    c.remote++;
+                    planDelete(r.key(), sink, c, deletions);
+                }
+            }
             return;
         }
         c.remote++;
@@ -593,9 +615,14 @@ public final class Reconciler {
         if (Files.exists(local) || router.route(local) instanceof RouteDecision.Skipped) {
             return; // excluded or unreadable locally: never deleted
         }
-        sink.plannedDelete(r.key());
+        planDelete(r.key(), sink, c, deletions);
+    }
+
+    /** An object to delete, behind the run's delete guard (counted beyond what the guard could allow). */
+    private void planDelete(String key, ReconcileSink sink, Counts c, List<String> deletions) {
+        sink.plannedDelete(key);
         if (deletions.size() < Math.max(1, policy.maxDelete()) + 1) {
-            deletions.add(r.key());
+            deletions.add(key);
         } else {
             c.overDeleteLimit++;
         }
@@ -606,12 +633,32 @@ public final class Reconciler {
                 && relative.substring(relative.lastIndexOf('/') + 1).equals(policy.markerFile().get());
     }
 
-    private void writeMarker(String folder) {
+    /**
+     * Writes a folder's marker. A marker that cannot be written does not stop the run (the files were handed over
+     * already): it is said once per run, and the next full sweep writes it, finding it still missing. When S3
+     * cannot be reached, no other marker of this run is tried.
+     */
+    private void writeMarker(String folder, MarkerWrites writes) {
         String name = policy.markerFile().orElseThrow();
         String body = "Synced at: " + clock.instant() + "\n";
         String key = router.prefix() + folder + name;
-        store.putBytes(router.bucket(), key, body.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8",
-                policy.markerOptions());
+        if (writes.s3Away) {
+            writes.failed++;
+            return;
+        }
+        try {
+            putMarker(key, body);
+        } catch (TransferException e) {
+            writes.failed++;
+            writes.s3Away = e.kind() == FailureKind.UNREACHABLE;
+            if (writes.failed == 1) {
+                log.warn("s3://{}/{}: marker not written ({}); the next full sweep writes it{}", router.bucket(), key,
+                        e.getMessage(), writes.s3Away ? "; no other marker is tried in this sweep" : "");
+            } else {
+                log.debug("s3://{}/{}: marker not written either ({})", router.bucket(), key, e.getMessage());
+            }
+            return;
+        }
         if (policy.localMarkers()) {
             try {
                 Files.writeString(router.root().resolve(folder).resolve(name), body);
@@ -620,6 +667,28 @@ public final class Reconciler {
             }
         }
         log.info("s3://{}/{}: marker written", router.bucket(), key);
+    }
+
+    /** One marker's PUT; where the bucket does not exist yet, once more after the bucket was made sure of. */
+    private void putMarker(String key, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String type = "text/plain; charset=utf-8";
+        try {
+            store.putBytes(router.bucket(), key, bytes, type, policy.markerOptions());
+        } catch (TransferException e) {
+            java.util.function.Consumer<String> ensure = bucketCreation;
+            if (e.kind() != FailureKind.NO_SUCH_BUCKET || ensure == null) {
+                throw e;
+            }
+            ensure.accept(router.bucket());
+            store.putBytes(router.bucket(), key, bytes, type, policy.markerOptions());
+        }
+    }
+
+    /** The markers of one run that could not be written, and whether S3 could not be reached for one. */
+    private static final class MarkerWrites {
+        long failed;
+        boolean s3Away;
     }
 
     private static final class Counts {

@@ -1,5 +1,8 @@
 package dev.ferry.sweep;
 
+import dev.ferry.core.FailureKind;
+import dev.ferry.core.TransferException;
+import dev.ferry.queue.Backoff;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -46,6 +49,20 @@ public final class SweepScheduler implements AutoCloseable {
     private final AtomicReference<Instant> lastFullAt = new AtomicReference<>();
     private volatile boolean closed;
     private volatile FullSweepListener fullSweepListener = (took, files, queued) -> { };
+    /** How a full sweep that S3 failed waits before it runs again; see {@link #retryFailedSweeps}. */
+    private volatile java.util.function.Function<FailureKind, Backoff> retryBackoff = SweepScheduler::retryBackoff;
+    private volatile Backoff.Sleeper retrySleeper = Backoff.Sleeper.THREAD;
+
+    /**
+     * How long a full sweep that S3 failed waits before it runs again: while S3 cannot be reached (network error,
+     * timeout, busy), the endpoint probes' pace (1 s doubling to 4 s, jittered: one listing every few seconds, and
+     * the sweep runs within seconds of S3's return); for any other error S3 answered with (access denied, server
+     * error, credentials refused), 1 s doubling to 5 minutes, as a file's retries.
+     */
+    static Backoff retryBackoff(FailureKind kind) {
+        return kind == FailureKind.UNREACHABLE ? new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(4), Math::random)
+                : Backoff.standard();
+    }
 
     /** A full sweep done another way (a reconciliation against S3) instead of walking with the Sweeper. */
     @FunctionalInterface
@@ -161,6 +178,15 @@ public final class SweepScheduler implements AutoCloseable {
         this.folderGoneHandler = java.util.Objects.requireNonNull(handler, "handler");
     }
 
+    /**
+     * Replaces how a full sweep that S3 failed waits before running again (tests: no jitter, no real waiting).
+     * The sleeper returns false to give up (stopping).
+     */
+    void retryFailedSweeps(java.util.function.Function<FailureKind, Backoff> backoff, Backoff.Sleeper sleeper) {
+        this.retryBackoff = java.util.Objects.requireNonNull(backoff, "backoff");
+        this.retrySleeper = java.util.Objects.requireNonNull(sleeper, "sleeper");
+    }
+
     /** Sets the one listener told of completed full sweeps. */
     public void onFullSweep(FullSweepListener listener) {
         this.fullSweepListener = java.util.Objects.requireNonNull(listener, "listener");
@@ -176,12 +202,39 @@ public final class SweepScheduler implements AutoCloseable {
     }
 
     private void runFull(String reason, boolean holdDeletions) {
+        int failures = 0;
         do {
             fullPending.set(false);
             fullRunning.set(true);
             boolean hold = holdDeletions || pendingHoldsDeletions.getAndSet(false);
             try {
-                sweepAll(reason, hold);
+                Optional<TransferException> failed = sweepAll(reason, hold);
+                if (failed.isPresent() && !closed) {
+                    // S3 failed the sweep (it cannot be reached, or it answered with an error that may pass): the
+                    // files it did not hand over wait for no periodic sweep, this one runs again. Requests meanwhile
+                    // are coalesced into it, as into a running sweep.
+                    failures++;
+                    Duration delay = retryBackoff.apply(failed.get().kind()).delay(failures);
+                    if (failures == 1) {
+                        log.warn("{}: full sweep could not finish, S3 failed it ({}); it runs again in {}, and again "
+                                + "with backoff while S3 fails it", root, failed.get().getMessage(),
+                                dev.ferry.core.Durations.text(delay));
+                    } else {
+                        log.debug("{}: full sweep failed again ({}, attempt {}); retrying in {}", root,
+                                failed.get().getMessage(), failures, dev.ferry.core.Durations.text(delay));
+                    }
+                    if (!retrySleeper.sleep(delay)) {
+                        return;
+                    }
+                    reason = "retrying a sweep S3 failed";
+                    holdDeletions = hold;
+                    fullPending.set(true);
+                    continue;
+                }
+                if (failures > 0) {
+                    log.info("{}: full sweep done after {} failed attempt{}", root, failures, failures == 1 ? "" : "s");
+                }
+                failures = 0;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -193,10 +246,14 @@ public final class SweepScheduler implements AutoCloseable {
         } while (fullPending.get() && !closed);
     }
 
-    private void sweepAll(String reason, boolean holdDeletions) throws InterruptedException {
+    /**
+     * Runs one full sweep. Returns the error of S3 that stopped a part of it when that error may pass (the sweep is
+     * then to run again); an unexpected failure is logged here and returns empty, as does a sweep that completed.
+     */
+    private Optional<TransferException> sweepAll(String reason, boolean holdDeletions) throws InterruptedException {
         if (!Files.isDirectory(root)) {
             log.info("{}: full sweep ({}) skipped: the watched folder is missing", root, reason);
-            return;
+            return Optional.empty();
         }
         long began = nanoTime.getAsLong();
         log.info("{}: full sweep started ({}{})", root, reason, holdDeletions ? "; deleting nothing from S3" : "");
@@ -209,11 +266,12 @@ public final class SweepScheduler implements AutoCloseable {
         } else if (!splitByFolder) {
             parts.add(walkers.submit(() -> sweeper.sweep(root, () -> closed)));
         } else if (!splitRoot(rootFiles, parts)) {
-            return;
+            return Optional.empty();
         }
         long files = 0;
         long queued = 0;
         boolean complete = true;
+        Optional<TransferException> retry = Optional.empty();
         for (Path file : rootFiles) {
             SweepResult r = sweeper.sweep(file, () -> closed);
             files += r.files();
@@ -227,7 +285,12 @@ public final class SweepScheduler implements AutoCloseable {
                 complete &= r.complete();
             } catch (ExecutionException e) {
                 complete = false;
-                log.error("{}: a folder sweep failed", root, e.getCause());
+                Optional<TransferException> s3 = transferFailure(e.getCause());
+                if (s3.isPresent() && s3.get().kind().retryable()) {
+                    retry = s3; // said once, with when it runs again, by the caller
+                } else {
+                    log.error("{}: a folder sweep failed", root, e.getCause());
+                }
             }
         }
         if (complete && !closed) {
@@ -245,6 +308,17 @@ public final class SweepScheduler implements AutoCloseable {
                 log.warn("{}: full sweep listener failed: {}", root, e.toString());
             }
         }
+        return retry;
+    }
+
+    /** The error of S3 that caused {@code failure}, if one did. */
+    private static Optional<TransferException> transferFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TransferException e) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
     }
 
     /** One walk per first-level folder; files at the root are collected. False when the root cannot be listed. */

@@ -46,6 +46,26 @@ class MarkerTrackerTest {
     }
 
     @Test
+    void aFolderThatExistsOnlyInS3GetsNoMarkerButTheRootAndAFolderOfLocalFoldersDo() {
+        tracker.enter("gone/"); // objects of a folder renamed away: no local entry under it
+        tracker.markerSeen(Instant.ofEpochMilli(1_000));
+        tracker.enter("gone/deeper/");
+        tracker.enter("kept/sub/");
+        tracker.file(2_000, true);
+        tracker.enter("only-excluded/");
+        tracker.local(); // an entry that is not a file to upload still says the folder is there
+        tracker.close();
+        assertThat(due).containsExactly("kept/sub/", "kept/", "only-excluded/", "");
+        assertThat(complete).doesNotContain("gone/", "gone/deeper/");
+    }
+
+    @Test
+    void anEmptyRootIsDue() {
+        tracker.close();
+        assertThat(due).containsExactly("");
+    }
+
+    @Test
     void folderOfTakesEverythingUpToTheLastSlash() {
         assertThat(MarkerTracker.folderOf("a/b/c.txt")).isEqualTo("a/b/");
         assertThat(MarkerTracker.folderOf("c.txt")).isEmpty();

@@ -9,7 +9,11 @@ import dev.ferry.filter.IgnoreRules;
 import dev.ferry.filter.PathFilter;
 import dev.ferry.filter.PrefixRouter;
 import dev.ferry.filter.RouteDecision;
+import dev.ferry.core.FailureKind;
+import dev.ferry.core.TransferException;
+import dev.ferry.queue.Backoff;
 import dev.ferry.testing.ByHand;
+import dev.ferry.testing.LogCapture;
 import dev.ferry.testing.InMemoryRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +109,72 @@ class SweepSchedulerTest {
         assertThat(control.tasks).as("not running: each request is its own").hasSize(2);
         control.runAll();
         assertThat(runs).containsExactly("first", "later", "later");
+    }
+
+    @Test
+    void aFullSweepThatS3FailedRunsAgainWithBackoffUntilItCompletesSaidInOneWarning() {
+        SweepScheduler s = scheduler(root);
+        List<Duration> waited = new ArrayList<>();
+        s.retryFailedSweeps(kind -> Backoff.withoutJitter(Duration.ofSeconds(1), Duration.ofSeconds(4)), delay -> {
+            waited.add(delay);
+            return true;
+        });
+        List<String> runs = new ArrayList<>();
+        s.fullRunBy((cancelled, hold) -> {
+            runs.add("run" + (hold ? " holding deletions" : ""));
+            if (runs.size() <= 3) {
+                throw new TransferException(FailureKind.UNREACHABLE,
+                        "cannot list objects: network error (Connection refused)");
+            }
+            return new SweepResult(2, 2, 0, 0, Duration.ZERO, true);
+        });
+        try (LogCapture logs = LogCapture.of(SweepScheduler.class.getName())) {
+            s.requestFull("start-up", true);
+            control.runAll();
+
+            assertThat(runs).as("the deletions the failed sweep held are held by its retries").containsExactly(
+                    "run holding deletions", "run holding deletions", "run holding deletions",
+                    "run holding deletions");
+            assertThat(waited).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
+            assertThat(s.fullSweeps()).isEqualTo(1);
+            assertThat(s.lastFullSweepAt()).contains(NOW);
+            List<String> warnings = logs.lines().stream().filter(l -> l.startsWith("WARN")).toList();
+            assertThat(warnings).hasSize(1);
+            assertThat(warnings.get(0)).contains("Connection refused", "runs again in 1 s");
+            assertThat(logs.lines()).noneMatch(l -> l.startsWith("ERROR"));
+        }
+    }
+
+    @Test
+    void aFullSweepThatFailedOtherwiseIsNotRetriedAndOneThatStopsWaitingEnds() {
+        SweepScheduler s = scheduler(root);
+        List<Duration> waited = new ArrayList<>();
+        s.retryFailedSweeps(kind -> Backoff.withoutJitter(Duration.ofSeconds(1), Duration.ofSeconds(4)), delay -> {
+            waited.add(delay);
+            return false; // stopping
+        });
+        List<String> runs = new ArrayList<>();
+        s.fullRunBy((cancelled, hold) -> {
+            runs.add("run");
+            throw runs.size() == 1 ? new IllegalStateException("a bug")
+                    : new TransferException(FailureKind.PERMANENT, "will fail again");
+        });
+        s.requestFull("start-up");
+        control.runAll();
+        s.requestFull("periodic safety sweep");
+        control.runAll();
+        assertThat(runs).as("neither an unexpected nor a permanent failure is retried").hasSize(2);
+        assertThat(waited).isEmpty();
+
+        s.fullRunBy((cancelled, hold) -> {
+            runs.add("unreachable");
+            throw new TransferException(FailureKind.UNREACHABLE, "timed out");
+        });
+        s.requestFull("periodic safety sweep");
+        control.runAll();
+        assertThat(runs).endsWith("unreachable").hasSize(3);
+        assertThat(waited).as("the wait was cut short: no more attempts").hasSize(1);
+        assertThat(s.fullSweeps()).isZero();
     }
 
     @Test

@@ -1,0 +1,119 @@
+package dev.ferry.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.testing.FerryProcess;
+import dev.ferry.testing.S3ProxyServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A site whose start-up sweep S3 fails (not reachable at start, or a marker's bucket that does not exist yet): the
+ * sweep runs again on its own, and the files that were there before the start arrive within seconds of S3's return,
+ * not at the next periodic sweep.
+ */
+class SiteStartWithoutS3IT {
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    /**
+     * The sweep runs again at most 4 s after S3 answers; then its listing, the settle time, the bucket's creation and
+     * the uploads, which take seconds each on a loaded machine. Without the retry, the next periodic sweep (15 min).
+     */
+    private static final Duration ARRIVED_WITHIN = Duration.ofSeconds(25);
+
+    @TempDir
+    Path tmp;
+    Path state;
+    S3ProxyServer s3;
+    FerryProcess ferry;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        state = Files.createDirectories(tmp.resolve("state"));
+        FerryProcess.shareWithDaemon(tmp, state);
+        s3 = S3ProxyServer.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (ferry != null) {
+            ferry.close();
+        }
+        s3.close();
+    }
+
+    private Path site(String name) throws IOException {
+        Path p = Files.createDirectories(tmp.resolve(name));
+        FerryProcess.shareWithDaemon(p);
+        return p;
+    }
+
+    private Path config(Path site, String bucket) throws IOException {
+        Path file = tmp.resolve("config.yml");
+        Files.writeString(file, """
+                sites:
+                - local_path: %s
+                  bucket: %s
+                  bucket_path: site
+                  markers: true
+                """.formatted(site, bucket));
+        return file;
+    }
+
+    @Test
+    void filesThereBeforeAStartWithoutS3ArriveWithinSecondsOfItsReturnAndTheDaemonTurnsReady() throws Exception {
+        Path photos = site("photos");
+        for (int i = 0; i < 3; i++) {
+            Path sub = Files.createDirectories(photos.resolve("batch"));
+            FerryProcess.shareWithDaemon(sub);
+            Files.writeString(sub.resolve(i + ".jpg"), "before the start " + i);
+        }
+        s3.stop();
+        ferry = FerryProcess.start("no-s3-at-start", FerryProcess.sitesEnv(state, s3), "--config",
+                config(photos, "photos").toString());
+        await("the sweep's retry announced").atMost(DEADLINE).until(() -> ferry.log().contains("runs again in"));
+        assertThat(ferry.get("/ready").statusCode()).isEqualTo(503);
+        // failing again and again while S3 is away, quietly
+        await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(15)).until(() -> !ferry.status()
+                .path("ready").asBoolean());
+
+        s3.restart();
+        long back = System.nanoTime();
+        await("the files of before the start").atMost(DEADLINE).pollInterval(Duration.ofMillis(100)).until(() -> {
+            for (int i = 0; i < 3; i++) {
+                if (s3.readObject("photos", "site/batch/" + i + ".jpg").filter(("before the start " + i)::equals)
+                        .isEmpty()) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        Duration arrived = Duration.ofNanos(System.nanoTime() - back);
+        System.out.printf("the files of before the start arrived %d ms after S3 answered%n", arrived.toMillis());
+        assertThat(arrived).isLessThan(ARRIVED_WITHIN);
+        await("ready after the first complete sweep").atMost(DEADLINE)
+                .until(() -> ferry.get("/ready").statusCode() == 200);
+
+        String log = ferry.log();
+        assertThat(log.lines().filter(l -> l.contains("WARN") && l.contains("full sweep could not finish")))
+                .as("one warning for the outage, not one per attempt").hasSize(1);
+        assertThat(log).doesNotContain("a folder sweep failed").doesNotContain("\tat dev.ferry");
+    }
+
+    @Test
+    void anEmptySiteWhoseBucketDoesNotExistYetGetsItsBucketAndItsMarker() throws Exception {
+        Path empty = site("empty");
+        ferry = FerryProcess.start("empty-site", FerryProcess.sitesEnv(state, s3), "--config",
+                config(empty, "not-yet").toString());
+        await("the marker, in a bucket created for it").atMost(DEADLINE)
+                .until(() -> s3.listKeys("not-yet").contains("site/syncd.txt"));
+        await().atMost(DEADLINE).until(() -> ferry.get("/ready").statusCode() == 200);
+        assertThat(ferry.log()).doesNotContain("a folder sweep failed").doesNotContain("marker not written");
+    }
+}
