@@ -247,7 +247,7 @@ class LauncherIT {
         Result bare = run(env, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.io.tmpdir=" + tmpdir, "-jar", ROOT.resolve("target/ferry.jar").toString(), "sync",
                 src.toString(), "s3://bucket", "--state-dir", tmp.resolve("state2").toString(), "--no-progress");
-        assertThat(bare.exit()).isEqualTo(1);
+        assertThat(bare.exit()).as("the state store cannot be opened: nothing was started").isEqualTo(2);
         assertThat(bare.err()).contains("SQLite's native library cannot be loaded")
                 .contains("temporary folder " + tmpdir + " (java.io.tmpdir)");
     }

@@ -132,7 +132,8 @@ class SyncIT {
 
     @Test
     void dryRunPrintsWhatWouldHappenAndChangesNothing() throws IOException {
-        config("retire_deleted: true\n");
+        // the one object is all the prefix holds: deleting it is 100%, which the guard allows only when told so
+        config("retire_deleted: true\nmax_delete_percent: 100\n");
         write("new.txt", "new");
         s3.createBucket("backup");
         s3.client().putObject(b -> b.bucket("backup").key("host1/gone.txt"), RequestBody.fromString("gone"));
