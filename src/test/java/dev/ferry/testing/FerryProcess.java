@@ -138,7 +138,12 @@ public final class FerryProcess implements AutoCloseable {
             FerryProcess p = new FerryProcess(all, Integer.parseInt(all.get("PORT")), name);
             p.wrapper = wrapper;
             p.launch(args);
-            p.awaitStatus();
+            try {
+                p.awaitStatus();
+            } catch (RuntimeException | Error e) {
+                p.close(); // a daemon that never answered must not outlive its failed test
+                throw e;
+            }
             return p;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
