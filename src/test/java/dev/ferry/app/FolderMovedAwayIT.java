@@ -3,17 +3,14 @@ package dev.ferry.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.testing.DaemonTestBase;
 import dev.ferry.testing.FerryProcess;
-import dev.ferry.testing.S3ProxyServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -21,31 +18,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * within seconds (the periodic sweep is 15 minutes away), no marker is written for it, and nothing is deleted when
  * the site's folder itself is replaced.
  */
-class FolderMovedAwayIT {
+class FolderMovedAwayIT extends DaemonTestBase {
     /** Well under the 15 min periodic sweep that retired them before, with slack for a loaded machine. */
     private static final Duration RETIRED_WITHIN = Duration.ofSeconds(30);
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
-
-    @TempDir
-    Path tmp;
-    Path state;
-    S3ProxyServer s3;
-    FerryProcess ferry;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        state = Files.createDirectories(tmp.resolve("state"));
-        FerryProcess.shareWithDaemon(tmp, state);
-        s3 = S3ProxyServer.start();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (ferry != null) {
-            ferry.close();
-        }
-        s3.close();
-    }
 
     /** A file in the folder and, already, its object: the start-up sweep finds the folder complete and marks it. */
     private void inBoth(Path site, String relative, String content) throws IOException {

@@ -3,50 +3,25 @@ package dev.ferry.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.ferry.testing.DaemonTestBase;
 import dev.ferry.testing.FerryProcess;
-import dev.ferry.testing.S3ProxyServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A site whose start-up sweep S3 fails (not reachable at start, or a marker's bucket that does not exist yet): the
  * sweep runs again on its own, and the files that were there before the start arrive within seconds of S3's return,
  * not at the next periodic sweep.
  */
-class SiteStartWithoutS3IT {
-    private static final Duration DEADLINE = Duration.ofSeconds(60);
+class SiteStartWithoutS3IT extends DaemonTestBase {
     /**
      * The sweep runs again at most 4 s after S3 answers; then its listing, the settle time, the bucket's creation and
      * the uploads, which take seconds each on a loaded machine. Without the retry, the next periodic sweep (15 min).
      */
     private static final Duration ARRIVED_WITHIN = Duration.ofSeconds(25);
-
-    @TempDir
-    Path tmp;
-    Path state;
-    S3ProxyServer s3;
-    FerryProcess ferry;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        state = Files.createDirectories(tmp.resolve("state"));
-        FerryProcess.shareWithDaemon(tmp, state);
-        s3 = S3ProxyServer.start();
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (ferry != null) {
-            ferry.close();
-        }
-        s3.close();
-    }
 
     private Path site(String name) throws IOException {
         Path p = Files.createDirectories(tmp.resolve(name));
