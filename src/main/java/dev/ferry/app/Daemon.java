@@ -84,7 +84,7 @@ final class Daemon {
     /** Looks for another daemon under this one's instance id (MongoDB only). */
     private InstanceGuard instanceGuard;
     /** How long the start waits for the fleet registry's answer before it goes on without it. */
-    static final Duration INSTANCE_CHECK_WAIT = Duration.ofSeconds(3);
+    static final Duration INSTANCE_CHECK_WAIT = InstanceGuard.START_WAIT;
     private final StatusHistory history = StatusHistory.standard();
     /** Reads the configuration again with the mothership's merged over the file (null: no control plane). */
     private final Function<ObjectNode, FerryConfig> reload;

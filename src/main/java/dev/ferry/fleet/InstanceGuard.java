@@ -31,7 +31,41 @@ public final class InstanceGuard {
     private volatile boolean wroteOwn;
     private volatile Optional<FleetMember> other = Optional.empty();
 
+    /** What is starting under the instance id: what it must not do beside a live daemon, and what it does instead. */
+    public enum Starter {
+        /** A daemon, which writes the registry's entry of its id and checks it at each heartbeat. */
+        DAEMON("this one does not start, as two daemons under one instance id overwrite each other's records and"
+                + " upload files again. Give each daemon its own INSTANCE_ID, or stop the other one first",
+                "checked at each heartbeat instead"),
+        /**
+         * A one-shot run that writes records (sync): beside a live daemon under its id the two would upload the same
+         * files and overwrite each other's records. It writes no entry, so an entry of an older version that does
+         * not name its run is taken for a live daemon.
+         */
+        ONE_SHOT("this run does not start beside it, as the two would upload the same files and overwrite each"
+                + " other's records. Stop the daemon first, give this run its own INSTANCE_ID (it then asks S3 about"
+                + " every file, uploading nothing already there), or use verify or --dry-run, which write nothing",
+                "not checked for this run");
+
+        private final String refused;
+        private final String unread;
+
+        Starter(String refused, String unread) {
+            this.refused = refused;
+            this.unread = unread;
+        }
+    }
+
+    private final Starter starter;
+    /** How long a start waits for the registry's answer before going on without it. */
+    public static final Duration START_WAIT = Duration.ofSeconds(3);
+
     public InstanceGuard(String id, InstanceIdClash clash, Clock clock) {
+        this(id, clash, clock, Starter.DAEMON);
+    }
+
+    public InstanceGuard(String id, InstanceIdClash clash, Clock clock, Starter starter) {
+        this.starter = Objects.requireNonNull(starter, "starter");
         this.id = Objects.requireNonNull(id, "id");
         this.clash = Objects.requireNonNull(clash, "clash");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -57,11 +91,11 @@ public final class InstanceGuard {
             entry = read.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             log.warn("fleet registry: no answer within {} at start; whether another daemon runs under instance id"
-                    + " {} is checked at each heartbeat instead", dev.ferry.core.Durations.text(wait), id);
+                    + " {} is {}", dev.ferry.core.Durations.text(wait), id, starter.unread);
             return Optional.empty();
         } catch (ExecutionException e) {
-            log.warn("fleet registry: cannot tell at start whether another daemon runs under instance id {} (checked"
-                    + " at each heartbeat instead): {}", id, e.getCause().getMessage());
+            log.warn("fleet registry: cannot tell at start whether another daemon runs under instance id {} ({}): {}",
+                    id, starter.unread, e.getCause().getMessage());
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -70,17 +104,18 @@ public final class InstanceGuard {
         return refusal(entry);
     }
 
-    /** Why this daemon must not start, given {@code entry}, the registry's entry of its id at start. */
+    /** Why this daemon (or run) must not start, given {@code entry}, the registry's entry of its id at start. */
     Optional<String> refusal(Optional<FleetMember> entry) {
         InstanceIdClash.Verdict verdict = clash.judge(entry, clock.instant(), false);
+        if (starter == Starter.ONE_SHOT) {
+            // a run takes over no entry, so it says nothing of an earlier run, and a fresh entry that does not name
+            // its run is a live daemon's
+            return refusalOf(verdict == InstanceIdClash.Verdict.UNNAMED_RUN ? InstanceIdClash.Verdict.CLASH : verdict,
+                    entry);
+        }
         switch (verdict) {
             case CLASH:
-                other = entry;
-                return Optional.of("another Ferry daemon runs under instance id " + id + " ("
-                        + InstanceIdClash.describe(entry.get(), clock.instant()) + "); this one does not start, as"
-                        + " two daemons under one instance id overwrite each other's records and upload files"
-                        + " again. Give each daemon its own INSTANCE_ID, or stop the other one first (the entry"
-                        + " of one that died without stopping holds " + staleAfter(entry.get()) + ")");
+                return refusalOf(verdict, entry);
             case PREDECESSOR:
                 log.info("instance id {}: the run before this one on this host (pid {}) ended without stopping;"
                         + " taking over its entry", id, entry.get().run().map(FleetMember.Run::pid).orElse(0L));
@@ -93,6 +128,17 @@ public final class InstanceGuard {
             default:
                 return Optional.empty();
         }
+    }
+
+    /** The refusal of a clash alone. */
+    private Optional<String> refusalOf(InstanceIdClash.Verdict verdict, Optional<FleetMember> entry) {
+        if (verdict != InstanceIdClash.Verdict.CLASH) {
+            return Optional.empty();
+        }
+        other = entry;
+        return Optional.of("another Ferry daemon runs under instance id " + id + " ("
+                + InstanceIdClash.describe(entry.get(), clock.instant()) + "); " + starter.refused
+                + " (the entry of one that died without stopping holds " + staleAfter(entry.get()) + ")");
     }
 
     private static String staleAfter(FleetMember m) {

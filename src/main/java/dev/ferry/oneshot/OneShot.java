@@ -20,6 +20,10 @@ import dev.ferry.filter.PrefixRouter;
 import dev.ferry.filter.RouteDecision;
 import dev.ferry.queue.Backoff;
 import dev.ferry.state.StateWriter;
+import dev.ferry.core.FleetMember;
+import dev.ferry.core.InstanceId;
+import dev.ferry.core.InstanceIdClash;
+import dev.ferry.fleet.InstanceGuard;
 import dev.ferry.sweep.Reconciler;
 import dev.ferry.sweep.SweepSink;
 import dev.ferry.sweep.Sweeper;
@@ -144,12 +148,33 @@ final class OneShot implements AutoCloseable {
                 throw e;
             }
             this.store = openedStore;
+            if (!readOnly) {
+                refuseBesideADaemonOfThisId(openedStore);
+            }
         }
         opened.add(store);
         this.writer = StateWriter.start(store);
         opened.add(writer);
         opened.addAll(siteResources); // closed before the writer and the store, as when they were opened after them
         this.sites = setups.stream().map(SiteSetup::site).toList();
+    }
+
+    /**
+     * A sync writes the records of this instance id: beside a daemon under the same id on one MongoDB the two would
+     * upload the same files and overwrite each other's records. (A SQLite state folder is locked for the same reason.)
+     */
+    private void refuseBesideADaemonOfThisId(StateStore openedStore) {
+        String id = config.instanceId().value();
+        InstanceGuard guard = new InstanceGuard(id, new InstanceIdClash(new FleetMember.Run(
+                FleetMember.Run.token(new java.security.SecureRandom()), ProcessHandle.current().pid(), false),
+                InstanceId.ofHost().value(), InstanceIdClash.Processes.ofThisHost()), Clock.systemUTC(),
+                InstanceGuard.Starter.ONE_SHOT);
+        Optional<String> refusal = openedStore.fleetRegistry().flatMap(r -> guard.atStart(r, InstanceGuard.START_WAIT));
+        if (refusal.isPresent()) {
+            closeQuietly(siteResources);
+            closeQuietly(List.of(openedStore));
+            throw new StartupException(refusal.get(), null, true);
+        }
     }
 
     /** The store the opener thread opened, or its failure thrown here as it would have been on this thread. */

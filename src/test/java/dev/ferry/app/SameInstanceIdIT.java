@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two daemons under one INSTANCE_ID on one MongoDB (mongo-java-server) would share one record per file: the
- * second is refused at start (exit 2, before uploading anything) with a message naming the first; a daemon that
+ * second is refused at start (exit 2, before uploading anything) with a message naming the first, and so is a
+ * one-shot sync under that id (a dry run, which writes nothing, runs); a daemon that
  * finds the still fresh entry of its own predecessor, killed on this host, starts.
  */
 class SameInstanceIdIT {
@@ -130,6 +131,17 @@ class SameInstanceIdIT {
         assertThat(s3.readObject("beta", "hello.txt")).as("nothing uploaded").isEmpty();
         assertThat(entry().getString("run")).as("the first daemon's entry left alone").isEqualTo(firstRun);
         assertThat(first.alive()).isTrue();
+
+        // a one-shot sync under the daemon's id would upload beside it and overwrite its records: refused the same
+        // way, saying what to do instead; a dry run writes nothing and runs
+        FerryProcess sync = FerryProcess.run("same-id-sync", env, "sync");
+        assertThat(sync.exitCode()).as(sync.log()).isEqualTo(2);
+        assertThat(sync.log()).contains("another Ferry daemon runs under instance id " + ID, "pid " + first.pid(),
+                "this run does not start beside it", "INSTANCE_ID", "--dry-run");
+        FerryProcess dryRun = FerryProcess.run("same-id-dry-run", env, "sync", "--dry-run");
+        assertThat(dryRun.exitCode()).as(dryRun.log()).isZero();
+        assertThat(dryRun.log()).doesNotContain("another Ferry daemon");
+        assertThat(s3.readObject("beta", "hello.txt")).as("nothing uploaded").isEmpty();
 
         // stopped cleanly, the first leaves the id free (for a daemon on another host too)
         assertThat(first.stop()).isZero();

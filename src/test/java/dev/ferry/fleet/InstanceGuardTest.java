@@ -56,6 +56,26 @@ class InstanceGuardTest {
     }
 
     @Test
+    void aOneShotRunIsRefusedBesideALiveDaemonAndAFreshUnnamedEntryButTakesOverNothingFromAKilledOne() {
+        InstanceGuard run = new InstanceGuard("cam-1", new InstanceIdClash(SELF, "cam-1", (pid, at) -> pid == 200),
+                clock, InstanceGuard.Starter.ONE_SHOT);
+        HeartbeatTest.Registry registry = new HeartbeatTest.Registry();
+
+        registry.report(entry("cam-1", new FleetMember.Run("other", 200, false)));
+        assertThat(run.atStart(registry, Duration.ofSeconds(10))).hasValueSatisfying(m -> assertThat(m).contains(
+                "instance id cam-1", "pid 200", "this run does not start beside it", "INSTANCE_ID", "--dry-run"));
+
+        registry.report(entry("cam-2", null)); // a daemon of a version that does not name its run
+        assertThat(run.atStart(registry, Duration.ofSeconds(10))).isPresent();
+
+        registry.report(entry("cam-1", new FleetMember.Run("before", 300, false))); // killed on this host
+        try (LogCapture log = LogCapture.of(InstanceGuard.class.getName())) {
+            assertThat(run.atStart(registry, Duration.ofSeconds(10))).isEmpty();
+            assertThat(log.lines()).as("it takes over no entry").isEmpty();
+        }
+    }
+
+    @Test
     void aLiveProcessOfThisHostUnderThisIdRefusesTheStart() {
         HeartbeatTest.Registry registry = new HeartbeatTest.Registry();
         registry.report(entry("cam-1", new FleetMember.Run("other", 200, false)));
