@@ -3,7 +3,8 @@ package dev.ferry.engine;
 import dev.ferry.core.DaemonStatus.LastError;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Comparator;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -14,7 +15,12 @@ final class BucketStats {
     final LongAdder bytes = new LongAdder();
     final LongAdder unchanged = new LongAdder();
     final LongAdder failures = new LongAdder();
-    private final Set<String> failing = ConcurrentHashMap.newKeySet();
+    /** The files whose latest attempt failed, with that failure. */
+    private final Map<String, LastError> failing = new ConcurrentHashMap<>();
+    /**
+     * The newest failure of a file that still fails: once that file succeeds (or is gone), the newest failure of
+     * the others, or none. So /status never names as the last error a file that has since arrived.
+     */
     private final AtomicReference<LastError> lastError = new AtomicReference<>();
     /** The bucket cannot be used (BucketGate's check); cleared when it can. */
     private final AtomicReference<String> problem = new AtomicReference<>();
@@ -22,20 +28,30 @@ final class BucketStats {
     private final AtomicReference<String> deletionsStopped = new AtomicReference<>();
 
     void succeeded(String path) {
-        failing.remove(path);
+        if (failing.remove(path) == null) {
+            return;
+        }
+        LastError last = lastError.get();
+        if (last != null && last.path().equals(path)) {
+            // a failure recorded meanwhile is newer than any of these: then it stays
+            lastError.compareAndSet(last,
+                    failing.values().stream().max(Comparator.comparing(LastError::at)).orElse(null));
+        }
     }
 
     void failed(String path, String reason, Instant at) {
         failures.increment();
-        failing.add(path);
-        lastError.set(new LastError(path, reason, at));
+        LastError error = new LastError(path, reason, at);
+        failing.put(path, error);
+        lastError.set(error);
     }
 
     /** A file that keeps failing the same way (rejected at every sweep): counted once while it fails. */
     void failing(String path, String reason, Instant at) {
-        if (failing.add(path)) {
+        LastError error = new LastError(path, reason, at);
+        if (failing.putIfAbsent(path, error) == null) {
             failures.increment();
-            lastError.set(new LastError(path, reason, at));
+            lastError.set(error);
         }
     }
 

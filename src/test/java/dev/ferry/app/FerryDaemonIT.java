@@ -85,6 +85,10 @@ class FerryDaemonIT extends DaemonTestBase {
         Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rw-r--r--"));
         Files.setLastModifiedTime(locked, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
         awaitObject("private", "locked.jpg", "secret photo");
+        // the failure is over: /status no longer names it as the bucket's last error
+        await().atMost(DEADLINE).until(() -> ferry.status().path("buckets").path("private").path("failed").asLong() == 0);
+        JsonNode after = ferry.status().path("buckets").path("private").path("lastError");
+        assertThat(after.isNull() || after.isMissingNode()).as(after.toString()).isTrue();
     }
 
     @Test
