@@ -15,7 +15,8 @@ enum SiteKey {
     LOCAL_PATH("local_path", new ValueType.Folder(true), null, null, "Local folder synced (required)."),
     BUCKET("bucket", text("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", "a valid S3 bucket name (3-63 lowercase letters, "
             + "digits, '.' and '-')", "<bucket>"), null, null, "Destination bucket (required)."),
-    BUCKET_PATH("bucket_path", text("[^\\s].*|", "a key prefix", "<prefix>"), null, "", "Key prefix."),
+    BUCKET_PATH("bucket_path", text(SiteKey.NO_DOT_SEGMENT + "[^\\s].*|", "a key prefix" + SiteKey.WITHOUT_DOT_SEGMENTS,
+            "<prefix>"), null, "", "Key prefix; no '.' or '..' segments (some S3 servers resolve them)."),
     BUCKET_REGION("bucket_region", text("[a-z0-9][a-z0-9-]*", "a region name such as eu-west-1", "<region>"),
             ConfigKey.AWS_REGION, "", "Region of the bucket (default: aws_region)."),
     ENDPOINT("endpoint", new FormatTypes.HttpUrl(), ConfigKey.ENDPOINT, "",
@@ -59,7 +60,8 @@ enum SiteKey {
             "Seed 003's policy glob, relative to local_path: only files it matches are uploaded (an inclusion)."),
     INPUT_REMOVE_PREFIX("input_remove_prefix", text("\\S.*|", "a path prefix", "<prefix>"), null, "",
             "Cut from the start of each file's path relative to local_path (when it starts with it) to make its key."),
-    OUTPUT_KEY_PREFIX("output_key_prefix", text("[^\\s/].*|", "a key prefix not starting with '/'", "<prefix>"), null,
+    OUTPUT_KEY_PREFIX("output_key_prefix", text(SiteKey.NO_DOT_SEGMENT + "[^\\s/].*|", "a key prefix not starting with '/'"
+            + SiteKey.WITHOUT_DOT_SEGMENTS, "<prefix>"), null,
             "", "Put before every key exactly as written (need not end in '/'); instead of bucket_path."),
     REWRITE("rewrite", new RewriteRules(), null, "", "Regex key rewrites [{match: REGEX, replace: TEXT}] (Java "
             + "regex, $1 for a group): the first rule whose match is found in the key replaces each of its matches; "
@@ -94,6 +96,14 @@ enum SiteKey {
         this.defaultText = defaultText;
         this.description = description;
     }
+
+    /**
+     * A prefix with a '.' or '..' segment would make keys that some S3 servers resolve outside it
+     * ({@link dev.ferry.core.DotSegments}).
+     */
+    private static final String NO_DOT_SEGMENT = "(?!(?:.*/)?\\.{1,2}(?:/.*)?$)";
+    private static final String WITHOUT_DOT_SEGMENTS = " without '.' or '..' segments (some S3 servers resolve them,"
+            + " which would put keys outside the prefix)";
 
     private static ValueType text(String regex, String rule, String label) {
         return new ValueType.Text(Pattern.compile(regex), rule, label, false);

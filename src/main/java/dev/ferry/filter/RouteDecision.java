@@ -27,7 +27,12 @@ public sealed interface RouteDecision {
          * Its name is not valid UTF-8 (bytes of another encoding): Java reads such bytes as U+FFFD, so two such
          * names would share one key and one record. Recorded as a permanent failure: a new name is the cure.
          */
-        NAME_NOT_UTF8(true);
+        NAME_NOT_UTF8(true),
+        /**
+         * Its key has a {@code .} or {@code ..} segment (made by a key rewrite or input_remove_prefix), which some
+         * S3 servers resolve to another key ({@link dev.ferry.core.DotSegments}): recorded as a permanent failure.
+         */
+        DOT_SEGMENT(true);
 
         private final boolean failure;
 
@@ -41,7 +46,7 @@ public sealed interface RouteDecision {
 
         /** A file its bucket cannot take as it stands (not the whole folder): counted as failing in that bucket. */
         public boolean fileLevel() {
-            return this == KEY_TOO_LONG || this == NAME_NOT_UTF8;
+            return this == KEY_TOO_LONG || this == NAME_NOT_UTF8 || this == DOT_SEGMENT;
         }
     }
 

@@ -37,14 +37,20 @@ public interface Router {
     }
 
     /**
-     * Routed, unless the key is longer than S3 allows or holds U+FFFD: the character Java reads for bytes that
-     * are not UTF-8, so the true name (and a key that tells it from another) cannot be known.
+     * Routed, unless the key is longer than S3 allows, holds U+FFFD (the character Java reads for bytes that are
+     * not UTF-8, so the true name, and a key that tells it from another, cannot be known) or has a dot segment
+     * (which only a rewrite can make: a file name is never "." or "..").
      */
     static RouteDecision checked(String bucket, String key) {
         if (key.indexOf('\uFFFD') >= 0) {
             return new RouteDecision.Rejected(RouteDecision.Rejection.NAME_NOT_UTF8, bucket, key,
                     "file name is not valid UTF-8 (shown with \uFFFD): rename it with UTF-8 characters, e.g. "
                             + "convmv -f latin1 -t utf-8; its S3 key cannot be known");
+        }
+        java.util.Optional<String> dot = dev.ferry.core.DotSegments.in(key);
+        if (dot.isPresent()) {
+            return new RouteDecision.Rejected(RouteDecision.Rejection.DOT_SEGMENT, bucket, key,
+                    dev.ferry.core.DotSegments.why(dot.get()) + ": not uploaded; change the rewrite that made it");
         }
         int keyBytes = key.getBytes(StandardCharsets.UTF_8).length;
         if (keyBytes > MAX_KEY_BYTES) {

@@ -1,5 +1,6 @@
 package dev.ferry.replicate;
 
+import dev.ferry.core.DotSegments;
 import java.util.Optional;
 
 /**
@@ -7,10 +8,10 @@ import java.util.Optional;
  * srcfolder/ to destfolder/), and which keys are never carried at all: the one place both full syncs
  * ({@link FullSyncMerge}) and events ({@link EventApplier}) map a key.
  *
- * <p>A key with a {@code .} or {@code ..} path segment ({@code srcfolder/../keepme/secret.txt}) is refused. Its
- * prefix checks hold as text, but some S3 servers (S3Proxy among them) resolve dot segments in the request path,
- * so a request for that key reads, writes or deletes {@code keepme/secret.txt}: outside the source prefix, and
- * outside the destination prefix, perhaps in a bucket another job or site owns.
+ * <p>A key with a {@code .} or {@code ..} path segment ({@code srcfolder/../keepme/secret.txt}) is refused
+ * ({@link DotSegments}): its prefix checks hold as text, but a server that resolves dot segments would read, write
+ * or delete {@code keepme/secret.txt}, outside the source prefix and the destination prefix, perhaps in a bucket
+ * another job or site owns.
  */
 public final class KeyMapping {
     private KeyMapping() {
@@ -21,14 +22,8 @@ public final class KeyMapping {
      * between slashes or at either end.
      */
     public static Optional<String> refusal(String key) {
-        for (String segment : key.split("/", -1)) {
-            if (segment.equals(".") || segment.equals("..")) {
-                return Optional.of("the key has a '" + segment + "' path segment (a dot segment), which some S3 "
-                        + "servers resolve, so a request for it would reach an object outside the prefix: never "
-                        + "copied or deleted; rename the object");
-            }
-        }
-        return Optional.empty();
+        return DotSegments.in(key).map(segment -> DotSegments.why(segment) + ": never copied or deleted; rename the "
+                + "object");
     }
 
     /**

@@ -81,6 +81,8 @@ class CommandLineSiteTest {
                     .hasMessageNotContaining("is required");
         }
         assertThatThrownBy(() -> load(site(dir.toString(), "s3:/x"))).hasMessageContaining("two slashes");
+        assertThatThrownBy(() -> load(site(dir.toString(), "s3://bucket/pre/../x")))
+                .hasMessageContaining("s3://... (the destination").hasMessageContaining("without '.' or '..' segments");
         assertThatThrownBy(() -> load(site(dir.toString(), "https://user:hunter2secret@minio.local/b")))
                 .hasMessageContaining("--endpoint").hasMessageNotContaining("hunter2secret");
         assertThatThrownBy(() -> load(site(dir.toString(), "s3://Bad_Bucket/x")))

@@ -255,6 +255,9 @@ class ReplicateConfigTest {
                 .singleElement().asString().contains(": source is required");
         assertThat(problems("replicate:\n  - source: {bucket: Bad_Bucket}\n    destinations: [{bucket: dst}]\n"))
                 .singleElement().asString().contains(".source.bucket: must be a valid S3 bucket name");
+        assertThat(problems("replicate:\n  - source: {bucket: src}\n    destinations: [{bucket: dst, prefix: a/../b/}]\n"))
+                .singleElement().asString().contains(".destinations[1].prefix: must be a key prefix without '.' or"
+                        + " '..' segments");
     }
 
     @Test

@@ -100,6 +100,35 @@ class SitesConfigTest {
     }
 
     @Test
+    void aPrefixWithADotSegmentIsRefusedNamingTheKeyButDotsInsideANameAreFine() throws IOException {
+        // some S3 servers resolve "photos/../other/" to "other/": keys would land outside the prefix
+        for (String bad : new String[] {"photos/../other", "./photos", "/..", "a/./b/"}) {
+            assertThatThrownBy(() -> load("""
+                    sites:
+                    - local_path: path1
+                      bucket: shared
+                      bucket_path: "%s"
+                    """.formatted(bad))).as(bad).isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(".bucket_path: must be a key prefix without '.' or '..' segments")
+                    .hasMessageContaining("got '" + bad + "'");
+        }
+        assertThatThrownBy(() -> load("""
+                sites:
+                - local_path: path1
+                  bucket: shared
+                  output_key_prefix: "in/../out-"
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(".output_key_prefix: must be a key prefix not starting with '/' without '.' or"
+                        + " '..' segments");
+        assertThat(load("""
+                sites:
+                - local_path: path1
+                  bucket: shared
+                  bucket_path: v1..2/.hidden/..more/
+                """).sites().get(0).prefix()).isEqualTo("v1..2/.hidden/..more/");
+    }
+
+    @Test
     void distinctPrefixesOfOneBucketAreFine() throws IOException {
         assertThat(load("""
                 sites:

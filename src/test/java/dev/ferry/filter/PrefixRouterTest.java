@@ -89,6 +89,17 @@ class PrefixRouterTest {
     }
 
     @Test
+    void aRewriteThatMakesADotSegmentIsAFailureOfThatFileNeverAKeyOutsideThePrefix() {
+        RouteDecision d = rewriting(false, rule("^in/up-", "in/../")).route(Path.of("/data/up-x.jpg"));
+        assertThat(d).isInstanceOfSatisfying(RouteDecision.Rejected.class, rejected -> {
+            assertThat(rejected.kind()).isEqualTo(RouteDecision.Rejection.DOT_SEGMENT);
+            assertThat(rejected.failure()).isTrue();
+            assertThat(rejected.key()).isEqualTo("in/../x.jpg");
+            assertThat(rejected.reason()).contains("'..' path segment", "change the rewrite");
+        });
+    }
+
+    @Test
     void aRuleReplacesEveryMatchInTheKey() {
         assertThat(rewriting(false, rule(" ", "_")).route(Path.of("/data/a b c.txt")))
                 .isEqualTo(new RouteDecision.Routed(new Destination("b", "in/a_b_c.txt")));
