@@ -186,6 +186,26 @@ class SyncFormsIT {
     }
 
     @Test
+    void aFileThatCannotBeReadIsAFailureAndItsObjectIsNeverDeletedAsIfTheFileWereGone() throws IOException {
+        write("open/b.txt", "b");
+        write("locked/a.txt", "a");
+        assertThat(ferry("sync", dir.toString(), "s3://backup").exitCode()).isZero();
+        Path locked = dir.resolve("locked");
+        // listed but not searchable: its entries can be named but not stat'ed
+        Files.setPosixFilePermissions(locked, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+        try {
+            FerryProcess sync = ferry("sync", dir.toString(), "s3://backup", "--delete", "--max-delete-percent", "100");
+
+            assertThat(sync.exitCode()).as(sync.log()).isEqualTo(1);
+            assertThat(sync.log()).contains("failed: " + locked.resolve("a.txt") + ": cannot read this entry: "
+                    + "permission denied").contains("not deleting").contains("failed 1, deleted 0");
+            assertThat(s3.listKeys("backup")).containsExactlyInAnyOrder("open/b.txt", "locked/a.txt");
+        } finally {
+            FerryProcess.shareWithDaemon(locked);
+        }
+    }
+
+    @Test
     void ignoredFilesAreNamedByADryRunVerboseAndJsonButNotByAPlainSync() throws IOException {
         write("a.jpg", "a");
         write("cache/b.jpg", "b");

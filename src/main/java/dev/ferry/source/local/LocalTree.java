@@ -59,7 +59,10 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
         return unreadable;
     }
 
-    /** The folders that could not be listed, each with the reason: "DIR: permission denied". */
+    /**
+     * The folders that could not be listed and the entries that could not be read, each with the reason:
+     * "DIR: cannot list this folder: permission denied".
+     */
     public java.util.List<String> unreadableFolders() {
         return java.util.List.copyOf(unreadableFolders);
     }
@@ -100,26 +103,32 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
-                LocalStat.Entry entry = entryOf(p);
+                LocalStat.Entry entry;
+                try {
+                    // one stat per entry, taken as the folder is listed (the sort needs to know folders anyway)
+                    entry = LocalStat.entry(p);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    continue; // deleted since the folder was listed
+                } catch (IOException e) {
+                    // listed but not stat'ed (a folder readable but not searchable, an I/O error): something is
+                    // there, so it is neither skipped in silence nor taken for a deleted file
+                    unreadable(p, "cannot read this entry", e);
+                    continue;
+                }
                 children.add(new Child(entry.folder() ? name + FOLDER_MARK : name, entry.folder(),
                         entry.file().orElse(null)));
             }
         } catch (IOException e) {
-            unreadable++;
-            unreadableFolders.add(dir + ": cannot list this folder: " + (e instanceof java.nio.file.AccessDeniedException
-                    ? "permission denied" : e.toString()));
-            log.warn("{}: cannot list during reconciliation: {}", dir, e.toString());
+            unreadable(dir, "cannot list this folder", e);
         }
         children.sort(ORDER);
         return children;
     }
 
-    /** One stat per entry, taken as the folder is listed (the sort needs to know folders anyway). */
-    private static LocalStat.Entry entryOf(Path path) {
-        try {
-            return LocalStat.entry(path);
-        } catch (IOException e) {
-            return new LocalStat.Entry(false, Optional.empty());
-        }
+    private void unreadable(Path path, String what, IOException e) {
+        unreadable++;
+        unreadableFolders.add(path + ": " + what + ": " + (e instanceof java.nio.file.AccessDeniedException
+                ? "permission denied" : e.toString()));
+        log.warn("{}: {} during reconciliation: {}", path, what, e.toString());
     }
 }
