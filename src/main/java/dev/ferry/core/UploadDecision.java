@@ -33,8 +33,7 @@ public final class UploadDecision {
         }
         FileRecord r = record.get();
         boolean sameVersion = r.describes(stat.size(), stat.mtimeMillis());
-        boolean sameDestination = r.bucket().equals(destination.bucket()) && r.key().equals(destination.key());
-        if (!sameDestination) {
+        if (movedDestination(record, destination)) {
             return Optional.of("new destination");
         }
         if (!sameVersion) {
@@ -46,6 +45,16 @@ public final class UploadDecision {
             case IGNORED -> Optional.of("no longer ignored");
             case PENDING, UPLOADING -> Optional.of("unfinished upload");
         };
+    }
+
+    /**
+     * True when the record knows the file but names another key or bucket than {@code destination} (the site's
+     * prefix or a rewrite changed, perhaps back to an earlier one): the record says nothing of the object at the
+     * new key, which may hold the content already.
+     */
+    public static boolean movedDestination(Optional<FileRecord> record, Destination destination) {
+        return !unknown(record) && !(record.get().bucket().equals(destination.bucket())
+                && record.get().key().equals(destination.key()));
     }
 
     /**

@@ -157,6 +157,23 @@ final class Uploader {
                 if (!touched) {
                     log.info("{}: {}: uploading it again", pathText, ((ContentCheck.Differs) found).why());
                 }
+            } else if (UploadDecision.movedDestination(record, dest)) {
+                // uploaded before under another key of this bucket (a prefix or rewrite changed, perhaps back): the
+                // object at this key may hold the content already, and the record knows nothing of it
+                Optional<RemoteObject> remote = store.head(dest.bucket(), dest.key());
+                if (remote.isPresent() && remote.get().size() == stat.size()) {
+                    ContentCheck.Result found = ContentCheck.check(source, item, stat, remote.get());
+                    if (found instanceof ContentCheck.Moved) {
+                        return new UploadOutcome.Requeue(clock.instant().plus(settle.time()),
+                                "changed while its content was compared");
+                    }
+                    if (found instanceof ContentCheck.Same same) {
+                        records.offer(record.get().uploaded(dest.bucket(), dest.key(), stat, same.md5(),
+                                remote.get().etag(), now));
+                        return new UploadOutcome.Unchanged("already in S3 at its new key " + dest.key()
+                                + " (same MD5)");
+                    }
+                }
             } else if (inDoubt) {
                 Optional<RemoteObject> remote = store.head(dest.bucket(), dest.key());
                 if (remote.isPresent() && UploadDecision.sameSizeAndMtime(remote.get(), stat)) {

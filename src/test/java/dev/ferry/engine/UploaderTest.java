@@ -180,6 +180,39 @@ class UploaderTest {
     }
 
     @Test
+    void aFileWhoseKeyChangedBackToOneThatHoldsItsContentIsRecordedThereNotSentAgain() throws Exception {
+        Path file = file("same bytes");
+        String md5 = "b7c7a19ff9841101a57b7867181d267e"; // of "same bytes"
+        upload(file, request -> new PutResult(md5, md5, 10, false));
+        FileRecord sent = keeper.get(file.toString()).orElseThrow();
+        // the site's prefix changed to "old/" and the file went there; now it is back at "a.bin"
+        keeper.offer(sent.uploaded("photos", "old/a.bin", sent.stat(), md5, md5, NOW));
+        RemoteObject atNewKey = new RemoteObject("photos", "a.bin", 10, md5, Optional.empty(), Optional.of(md5),
+                "STANDARD", Map.of());
+
+        UploadOutcome outcome = upload(file, request -> {
+            throw new AssertionError("the object at the new key holds the content: must not be sent again");
+        }, Optional.of(atNewKey), keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5));
+
+        assertThat(outcome).isInstanceOfSatisfying(UploadOutcome.Unchanged.class,
+                u -> assertThat(u.why()).contains("already in S3 at its new key a.bin"));
+        FileRecord r = keeper.get(file.toString()).orElseThrow();
+        assertThat(r.key()).isEqualTo("a.bin");
+        assertThat(r.status()).isEqualTo(FileStatus.UPLOADED);
+
+        // another content at the new key: sent
+        keeper.offer(r.uploaded("photos", "old/a.bin", r.stat(), md5, md5, NOW));
+        String other = "0123456789abcdef0123456789abcdef";
+        List<PutRequest> puts = new ArrayList<>();
+        upload(file, request -> {
+            puts.add(request);
+            return new PutResult(md5, md5, 10, false);
+        }, Optional.of(new RemoteObject("photos", "a.bin", 10, other, Optional.empty(), Optional.of(other),
+                "STANDARD", Map.of())), keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5));
+        assertThat(puts).hasSize(1);
+    }
+
+    @Test
     void aFailureOfAnUnchangedFileIsRecordedAndRetried() throws Exception {
         Path file = file("same");
 
