@@ -79,7 +79,7 @@ public enum ConfigKey {
             new ValueType.DurationType(Duration.ofDays(30), Optional.of("0")), DefaultValue.of("15m"),
             "Time between safety sweeps of the whole tree (0: only the start-up sweep)."),
     IGNORE_PATTERNS("ignore_patterns", env("IGNORE_PATTERNS"), "--ignore-patterns", new FormatTypes.Globs(),
-            DefaultValue.of("*.swp,*.swx,*~,.#*,#*#,*.tmp,*.part,*.crdownload,.~lock.*#"),
+            DefaultValue.of("*.swp,*.swx,*~,.#*,#*#,*.tmp,*.part,*.crdownload,.~lock.*#,{**/,}{.~tmp~,.rsync-partial}/**"),
             "Files never uploaded: comma-separated globs; one without / matches the file name, one with / the "
                     + "path under the watch folder."),
     QUEUE_CAPACITY("queue_capacity", env("QUEUE_CAPACITY"), "--queue-capacity",

@@ -232,7 +232,7 @@ public final class Engine {
             return false;
         }
         Instant now = clock.instant();
-        Instant due = site.policy().settle(settle).quietAt(stat, now).orElse(now);
+        Instant due = site.policy().settle(settle, item.item()).quietAt(stat, now).orElse(now);
         Optional<Lane> lane = lane(site, dest.bucket());
         return lane.isPresent() && lane.get().queue.put(dest.key(), item, due);
     }

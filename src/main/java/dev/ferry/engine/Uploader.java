@@ -86,9 +86,9 @@ final class Uploader {
         }
         FileStat stat = before.get();
         Instant now = clock.instant();
-        Optional<Instant> settling = site.policy().settle(settle).quietAt(stat, now);
+        Optional<Instant> settling = site.policy().settle(settle, item).quietAt(stat, now);
         if (settling.isPresent()) {
-            return new UploadOutcome.Requeue(settling.get(), site.policy().waitReason(settle));
+            return new UploadOutcome.Requeue(settling.get(), site.policy().waitReason(settle, item));
         }
 
         Optional<FileRecord> record;

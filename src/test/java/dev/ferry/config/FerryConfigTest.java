@@ -62,7 +62,13 @@ class FerryConfigTest {
         assertThat(c.settleTime()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.sweepInterval()).contains(Duration.ofMinutes(15));
         assertThat(c.ignorePatterns()).containsExactly("*.swp", "*.swx", "*~", ".#*", "#*#", "*.tmp", "*.part",
-                "*.crdownload", ".~lock.*#");
+                "*.crdownload", ".~lock.*#", "{**/,}{.~tmp~,.rsync-partial}/**");
+        dev.ferry.filter.IgnoreRules ignore = new dev.ferry.filter.IgnoreRules(c.ignorePatterns());
+        // rsync's folders of files being written (--delay-updates, --partial-dir), at any depth
+        assertThat(ignore.ignores(java.nio.file.Path.of("photos/du/.~tmp~/f1.bin"))).isTrue();
+        assertThat(ignore.ignores(java.nio.file.Path.of(".~tmp~/f1.bin"))).isTrue();
+        assertThat(ignore.ignores(java.nio.file.Path.of("photos/.rsync-partial/big.iso"))).isTrue();
+        assertThat(ignore.ignores(java.nio.file.Path.of("photos/x.~tmp~/f1.bin"))).isFalse();
         assertThat(c.queueCapacity()).isEqualTo(10_000);
         assertThat(c.multipartThreshold()).isEqualTo(16L << 20);
         assertThat(c.multipartPartSize()).isEqualTo(8L << 20);

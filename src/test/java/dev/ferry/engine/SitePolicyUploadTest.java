@@ -93,4 +93,26 @@ class SitePolicyUploadTest {
         assertThat(store.writes("archive", "in/a.txt")).isEqualTo(2);
         assertThat(records.get(item).orElseThrow().status()).isEqualTo(FileStatus.UPLOADED);
     }
+
+    @Test
+    void aFileNamedAsRsyncNamesWhatItWritesWaitsForTheRenameLongerThanTheSettleTime() throws Exception {
+        Instant written = NOW.minusSeconds(5); // quiet for longer than the settle time: rsync stalled
+        String temporary = source.put(".a.txt.Xy3k9Q", "half of it", written);
+
+        UploadOutcome outcome = process(site(SitePolicy.NONE), temporary);
+
+        assertThat(outcome).isInstanceOfSatisfying(UploadOutcome.Requeue.class, requeue -> {
+            assertThat(requeue.due()).isEqualTo(written.plus(SitePolicy.TEMPORARY_NAME_SETTLE));
+            assertThat(requeue.why()).contains("named as rsync names a file it is writing");
+        });
+        assertThat(store.writes("archive", "in/a.txt")).isZero();
+
+        // one that only looks like it is uploaded after that wait, never skipped
+        clock.advance(SitePolicy.TEMPORARY_NAME_SETTLE);
+        assertThat(process(site(SitePolicy.NONE), temporary)).isInstanceOf(UploadOutcome.Uploaded.class);
+        for (String other : new String[] {"a.txt.Xy3k9Q", ".a.txt.Xy3k9", ".a.txt.Xy3k9Q7", ".Xy3k9Q", "dir/.a.Xy-k9Q"}) {
+            assertThat(SitePolicy.temporaryName(other)).as(other).isFalse();
+        }
+        assertThat(SitePolicy.temporaryName("/w/photos/.IMG 0001.jpg.a1B2c3")).isTrue();
+    }
 }
