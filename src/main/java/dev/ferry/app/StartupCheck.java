@@ -4,6 +4,7 @@ import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
 import dev.ferry.core.RecordKeeper;
+import dev.ferry.core.FailureKind;
 import dev.ferry.core.TransferException;
 import dev.ferry.core.UploadDecision;
 import dev.ferry.engine.Engine;
@@ -88,6 +89,7 @@ final class StartupCheck {
             long began = System.nanoTime();
             long[] totals = new long[4];
             boolean complete = true;
+            TransferException unreachable = null;
             Sweeper plain = sweeper(new EngineSink(engine, site));
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(site.root())) {
                 for (Path entry : entries) {
@@ -100,8 +102,15 @@ final class StartupCheck {
                     if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) && BucketNames.problem(name).isEmpty()) {
                         PrefixRouter router = new PrefixRouter(entry, name, "", new IgnoreRules(ignorePatterns),
                                 PathFilter.none());
-                        r = everyRun ? reconciled(router, policy, holdDeletions)
-                                : unknownChecked(entry, router, policy, cancelled);
+                        try {
+                            r = everyRun ? reconciled(router, policy, holdDeletions)
+                                    : unknownChecked(entry, router, policy, cancelled);
+                        } catch (TransferException e) {
+                            // this bucket's endpoint does not answer: the other folders go on, and the sweep fails
+                            // at the end, to run again
+                            unreachable = unreachable == null ? e : unreachable;
+                            continue;
+                        }
                     } else {
                         r = plain.sweep(entry, cancelled);
                     }
@@ -114,6 +123,9 @@ final class StartupCheck {
             } catch (IOException e) {
                 log.error("{}: cannot list the watch root: {}", site.root(), e.toString());
                 complete = false;
+            }
+            if (unreachable != null) {
+                throw unreachable;
             }
             return new SweepResult(totals[0], totals[1], totals[2], totals[3],
                     Duration.ofNanos(System.nanoTime() - began), complete);
@@ -128,6 +140,10 @@ final class StartupCheck {
                     .run(new EngineSink(engine, site).reconciling(), false, holdDeletions);
             return new SweepResult(r.files(), r.missing() + r.changed(), r.ignored(), 0, r.took(), true);
         } catch (TransferException e) {
+            if (e.kind() == FailureKind.UNREACHABLE) {
+                throw e; // compared once S3 answers (see unknownChecked): a sweep against the store alone would
+                         // upload every file it does not know
+            }
             log.warn("s3://{}/: cannot compare {} with S3 ({}); sweeping it against the state store instead",
                     router.bucket(), router.root(), e.getMessage());
             return sweeper(new EngineSink(engine, site)).sweep(router.root(), () -> false);
@@ -210,8 +226,14 @@ final class StartupCheck {
                     first.rejected(),
                     first.unreadable(), first.took().plus(Duration.ofNanos(System.nanoTime() - began)), true);
         } catch (TransferException e) {
-            // S3 cannot be asked now: the files are uploaded as they would have been (the engine waits for an
-            // unreachable endpoint); uploading one that is already there costs a PUT, losing one costs more
+            if (e.kind() == FailureKind.UNREACHABLE) {
+                // S3 does not answer now (a network not up yet at boot): the files wait for it rather than go up
+                // blind, which would send a whole tree S3 holds already once it answers. The sweep fails and its
+                // scheduler runs it again, with backoff, until S3 answers; nothing could be uploaded meanwhile.
+                throw e;
+            }
+            // S3 answers but will not say (a key allowed to write but not to list or read): the files are uploaded
+            // as they would have been; uploading one that is already there costs a PUT, losing one costs more
             log.warn("{}: cannot ask {} about the files the state store does not know ({}); uploading them",
                     start, where, e.getMessage());
             SweepResult again = sweeper(new EngineSink(engine, site)).sweep(start, cancelled);

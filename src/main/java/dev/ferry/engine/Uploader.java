@@ -130,6 +130,7 @@ final class Uploader {
                 || record.map(r -> r.status() == FileStatus.UPLOADING
                         && r.describes(stat.size(), stat.mtimeMillis())).orElse(false);
 
+        boolean sending = false;
         try {
             gate.ensureBucket();
             if (forced) {
@@ -194,6 +195,7 @@ final class Uploader {
                 }
             }
             FileRecord base = record.orElseGet(() -> fresh(ref, dest, stat, now));
+            sending = true;
             mark(base.uploading(dest.bucket(), dest.key(), stat, "", now));
 
             Instant started = clock.instant();
@@ -239,8 +241,14 @@ final class Uploader {
                 return new UploadOutcome.Requeue(clock.instant().plus(settle.time()),
                         "changed during upload (" + e.getMessage() + ")");
             }
-            FileRecord base = record.orElseGet(() -> fresh(ref, dest, stat, now));
             boolean permanent = !e.kind().retryable();
+            if (!sending && inDoubt && !permanent && record.map(r -> r.status() == FileStatus.UPLOADING).orElse(false)) {
+                // S3 could not be asked whether the upload cut short before holds this version (it is away): the
+                // UPLOADING mark stays, so the next attempt asks again instead of sending the file blind
+                return new UploadOutcome.Retry(e.getMessage(), e.kind() == dev.ferry.core.FailureKind.CREDENTIALS_REFUSED,
+                        e.kind() == dev.ferry.core.FailureKind.UNREACHABLE);
+            }
+            FileRecord base = record.orElseGet(() -> fresh(ref, dest, stat, now));
             records.offer(base.failed(dest.bucket(), dest.key(), stat, e.getMessage(), permanent, clock.instant()));
             if (e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET) {
                 gate.bucketMissing();

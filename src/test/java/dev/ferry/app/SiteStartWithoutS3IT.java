@@ -82,6 +82,35 @@ class SiteStartWithoutS3IT extends DaemonTestBase {
     }
 
     @Test
+    void aLostStateStoreWithS3AwayAtStartUploadsNothingS3HoldsOnceItAnswers() throws Exception {
+        // a new machine, or a lost state folder, and a network not up yet at boot: the files the state store does
+        // not know wait for S3 to say whether it holds them, instead of going up blind once it answers
+        s3.createBucket("photos");
+        for (int i = 0; i < 3; i++) {
+            write("photos/" + i + ".jpg", "in S3 already " + i);
+            String key = i + ".jpg";
+            s3.client().putObject(b -> b.bucket("photos").key(key),
+                    software.amazon.awssdk.core.sync.RequestBody.fromString("in S3 already " + i));
+        }
+        write("photos/new.jpg", "not in S3");
+        s3.stop();
+        ferry = FerryProcess.start("lost-state-no-s3", FerryProcess.baseEnv(watch, state, s3));
+        await("the sweep's retry announced").atMost(DEADLINE).until(() -> ferry.log().contains("runs again in"));
+
+        s3.restart();
+        await("the new file").atMost(DEADLINE).until(() -> s3.readObject("photos", "new.jpg").isPresent());
+        await("ready after the first complete sweep").atMost(DEADLINE)
+                .until(() -> ferry.get("/ready").statusCode() == 200);
+
+        String log = ferry.log();
+        assertThat(log).contains("3 files already in s3://photos/ recorded without uploading");
+        for (int i = 0; i < 3; i++) {
+            assertThat(log).as("not sent again").doesNotContain("photos/" + i + ".jpg: uploaded");
+        }
+        assertThat(log).doesNotContain("cannot ask s3://photos/ about the files");
+    }
+
+    @Test
     void anEmptySiteWhoseBucketDoesNotExistYetGetsItsBucketAndItsMarker() throws Exception {
         Path empty = site("empty");
         ferry = FerryProcess.start("empty-site", FerryProcess.sitesEnv(state, s3), "--config",

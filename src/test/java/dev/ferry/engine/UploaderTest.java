@@ -65,7 +65,12 @@ class UploaderTest {
 
     private UploadOutcome upload(Path file, Function<PutRequest, PutResult> put, Optional<RemoteObject> inS3,
             RecordKeeper records, UnmarkedUploads unmarked, Duration durableWait) throws InterruptedException {
-        ObjectStore store = new PutOnlyStore(put, inS3, deletedKeys);
+        ObjectStore store = new PutOnlyStore(put, () -> inS3, deletedKeys);
+        return upload(file, store, records, unmarked, durableWait);
+    }
+
+    private UploadOutcome upload(Path file, ObjectStore store, RecordKeeper records, UnmarkedUploads unmarked,
+            Duration durableWait) throws InterruptedException {
         Site site = new FolderBucketSite("watch", new LocalSource(TestIds.SOURCE, root), new FolderBucketRouter(root, new IgnoreRules(List.of())), store, retireDeleted,
                 UploadOptions.NONE, 100);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
@@ -389,6 +394,38 @@ class UploaderTest {
     }
 
     @Test
+    void aFileInDoubtWhileS3IsAwayKeepsItsMarkSoItIsCheckedOnceS3AnswersNotSentBlind() throws Exception {
+        Path file = file("uploaded before the crash");
+        long mtime = Files.getLastModifiedTime(file).toMillis();
+        String md5 = dev.ferry.core.Checksums.md5Hex(file);
+        dev.ferry.core.FileStat stat = dev.ferry.source.local.LocalStat.of(file).orElseThrow();
+        keeper.offer(FileRecord.pending(TestIds.SOURCE, file.toString(), "photos", "a.bin", stat, NOW)
+                .uploading("photos", "a.bin", stat, "", NOW)); // killed during its upload
+        boolean[] away = {true};
+        RemoteObject inS3 = new RemoteObject("photos", "a.bin", Files.size(file), md5, Optional.of(mtime),
+                Optional.of(md5), "STANDARD", Map.of());
+        ObjectStore store = new PutOnlyStore(request -> {
+            throw new AssertionError("already in S3: must not be uploaded again");
+        }, () -> {
+            if (away[0]) {
+                throw new TransferException(FailureKind.UNREACHABLE, "photos/a.bin: network error: Connection refused");
+            }
+            return Optional.of(inS3);
+        }, deletedKeys);
+
+        UploadOutcome first = upload(file, store, keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5));
+
+        assertThat(first).isInstanceOfSatisfying(UploadOutcome.Retry.class, r -> assertThat(r.unreachable()).isTrue());
+        assertThat(keeper.get(file.toString()).orElseThrow().status()).as("the mark stays")
+                .isEqualTo(FileStatus.UPLOADING);
+
+        away[0] = false;
+        assertThat(upload(file, store, keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5)))
+                .isInstanceOf(UploadOutcome.Unchanged.class);
+        assertThat(keeper.get(file.toString()).orElseThrow().status()).isEqualTo(FileStatus.UPLOADED);
+    }
+
+    @Test
     void aRewriteThatKeptSizeAndMtimeInDoubtAfterACrashIsUploadedNotTakenForTheObjectBeforeIt() throws Exception {
         // the upload of a rewrite that put the old mtime back was cut short: S3 still holds the version before it,
         // with the same size and mtime metadata, and the UPLOADING mark knows the new ctime and inode
@@ -428,7 +465,7 @@ class UploaderTest {
      * Only {@code put} is used by these uploads, {@code head}, which finds {@code inS3}, and {@code delete}, which
      * notes the keys in {@code deleted}.
      */
-    private record PutOnlyStore(Function<PutRequest, PutResult> put, Optional<RemoteObject> inS3,
+    private record PutOnlyStore(Function<PutRequest, PutResult> put, java.util.function.Supplier<Optional<RemoteObject>> inS3,
             List<String> deleted) implements ObjectStore {
         @Override
         public PutResult put(PutRequest request) {
@@ -443,7 +480,7 @@ class UploaderTest {
 
         @Override
         public Optional<RemoteObject> head(String bucket, String key) {
-            return inS3;
+            return inS3.get();
         }
 
         @Override
