@@ -10,6 +10,7 @@ import dev.ferry.control.PhoneHome;
 import dev.ferry.core.DaemonStatus;
 import dev.ferry.core.FleetMember;
 import dev.ferry.core.InstanceIdClash;
+import dev.ferry.core.ItemRef;
 import dev.ferry.fleet.InstanceGuard;
 import dev.ferry.core.StateStore;
 import dev.ferry.engine.Engine;
@@ -247,8 +248,11 @@ final class Daemon {
         Sweeper sweeper = new Sweeper(site.router(), writer, new EngineSink(engine, site), 1000, this::awaitStore, clock,
                 site.policy().forceUpload());
         SiteRunner runner = new SiteRunner(site, engine, sweeper, setup.pollInterval(), config.pollInterval(), clock);
+        // an upload under way when Ferry was killed, of a file deleted since: the worker closes its record as a
+        // deletion it sees (and under retire_deleted retires the object of an earlier version)
         DeletedFailures deletedFailures = new DeletedFailures(store, writer, clock,
-                r -> engine.failedFileGone(r.path(), r.bucket()));
+                r -> engine.failedFileGone(r.path(), r.bucket()),
+                r -> engine.changed(site, new ItemRef(r.source(), r.path())));
         runner.sweeps.onFullSweep((took, files, queued) -> {
             metrics.fullSweepCompleted(took, files);
             // files deleted while no watcher saw it leave `ferry failed` (this site's records only)

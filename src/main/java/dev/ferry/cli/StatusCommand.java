@@ -62,6 +62,9 @@ final class StatusCommand extends ClientCommand {
                 + (store.path("reachable").asBoolean() ? "reachable" : "UNREACHABLE")
                 + ", " + Formats.count(store.path("pendingWrites").asLong()) + " pending writes"
                 + text(store.path("lastError"), ", last error: "));
+        if (!text(store.path("notice"), "").isEmpty()) {
+            out.println("             NOTE: " + store.path("notice").asText());
+        }
         String state = w.path("state").asText("");
         if (!watches) { // replicate: jobs alone
             out.println("Watcher      none: no folder to watch (replicate: jobs only)");

@@ -117,9 +117,16 @@ public record DaemonStatus(String version, Instant startedAt, long uptimeSeconds
      * @param pendingWrites records waiting to be written (they catch up when the store returns)
      * @param lastError     the last error talking to it, if any since it last answered
      * @param instance      this daemon's instance id: the source of its records in the store
+     * @param notice        what happened to the store since start that an operator should know (its SQLite file
+     *                      deleted while Ferry ran, and written again), if anything did
      */
     public record StoreHealth(String kind, String location, boolean reachable, int pendingWrites,
-            Optional<String> lastError, String instance) {
+            Optional<String> lastError, String instance, Optional<String> notice) {
+
+        public StoreHealth(String kind, String location, boolean reachable, int pendingWrites,
+                Optional<String> lastError, String instance) {
+            this(kind, location, reachable, pendingWrites, lastError, instance, Optional.empty());
+        }
 
         /** Health of a store whose instance is not shown (tests of other parts). */
         public StoreHealth(String kind, String location, boolean reachable, int pendingWrites,

@@ -74,6 +74,14 @@ public interface StateStore extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * What happened to the store while this process used it that an operator should know, and what Ferry did
+     * about it (SQLite: its file deleted or replaced, and written again); empty while nothing did.
+     */
+    default Optional<String> notice() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -14,8 +14,16 @@ public sealed interface UploadOutcome {
     record Unchanged(String why) implements UploadOutcome {
     }
 
-    /** Not a failure: the file is still being written, or changed during the upload; try again at {@code due}. */
-    record Requeue(Instant due, String why) implements UploadOutcome {
+    /**
+     * Not a failure: the file is still being written, or changed during the upload ({@code changing}), or the
+     * upload was interrupted by shutdown; try again at {@code due}. A one-shot run counts each time a file is found
+     * changing as one of its attempts, so a file that never stops changing does not hold the run for ever.
+     */
+    record Requeue(Instant due, String why, boolean changing) implements UploadOutcome {
+        /** The file is changing. */
+        public Requeue(Instant due, String why) {
+            this(due, why, true);
+        }
     }
 
     /**

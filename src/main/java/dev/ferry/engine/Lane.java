@@ -115,6 +115,17 @@ final class Lane {
     private void handle(Task task, UploadOutcome outcome, Instant started) {
         String path = task.item().item();
         Instant now = clock.instant();
+        boolean stillChanging = outcome instanceof UploadOutcome.Requeue r && r.changing() && maxAttempts.isPresent()
+                && task.attempts() + 1 >= maxAttempts.get();
+        if (stillChanging) {
+            // A one-shot run does not wait for ever for a file that keeps changing (a log appended to faster than
+            // the settle time): each look that finds it changing is one of its attempts, and after the last the file
+            // is a failure the run reports. The daemon waits for it to settle, however long that takes.
+            outcome = new UploadOutcome.Retry("still changing after " + (task.attempts() + 1) + " tries in "
+                    + Durations.text(Duration.between(task.queuedAt(), now)) + " (the last: "
+                    + ((UploadOutcome.Requeue) outcome).why() + "); not uploaded: a one-shot sync does not wait longer "
+                    + "for a file to stop changing");
+        }
         try {
             listener.onOutcome(site.laneName(bucket), task.key(), task.item(), outcome,
                     Duration.between(task.queuedAt(), now));
@@ -138,13 +149,21 @@ final class Lane {
             fields(log.atDebug(), task, "unchanged").addKeyValue("reason", u.why())
                     .log("{}/{}: not uploaded: {}", bucket, task.key(), u.why());
             queue.complete(task);
+        } else if (stillChanging) {
+            stats.failed(path, ((UploadOutcome.Retry) outcome).reason(), now);
+            fields(log.atError(), task, "gave_up").addKeyValue("reason", ((UploadOutcome.Retry) outcome).reason())
+                    .addKeyValue("attempt", task.attempts() + 1)
+                    .log("{}/{}: giving up: {}", bucket, task.key(), ((UploadOutcome.Retry) outcome).reason());
+            queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Requeue r) {
-            // a one-shot run waits for such a file to end: say so every WAIT_NOTE, or it looks hung
-            boolean note = maxAttempts.isPresent() && noteWaiting(path, now);
+            // a one-shot run waits for such a file a few tries at most: say so every WAIT_NOTE, or it looks hung
+            boolean counted = r.changing() && maxAttempts.isPresent();
+            boolean note = counted && noteWaiting(path, now);
             fields(note ? log.atInfo() : log.atDebug(), task, "requeued").addKeyValue("reason", r.why())
                     .log("{}/{}: {}; trying again at {}{}", bucket, task.key(), r.why(), r.due(),
-                            note ? " (the run waits until it has been quiet for the settle time)" : "");
-            queue.retry(task, r.due(), false);
+                            note ? " (try " + (task.attempts() + 1) + " of " + maxAttempts.get() + "; the run gives the "
+                                    + "file up if it is still changing then)" : "");
+            queue.retry(task, r.due(), counted);
         } else if (outcome instanceof UploadOutcome.Retry r && r.unreachable() && maxAttempts.isEmpty()) {
             // Not this file's failure: the endpoint's. The file waits for it, due as soon as it answers, and
             // its attempts do not grow; the endpoint logs the outage once.

@@ -223,7 +223,7 @@ final class Uploader {
             if (Thread.currentThread().isInterrupted()) {
                 // Shutdown interrupted the upload after its grace period: not a failure of this file. Its
                 // UPLOADING mark stays, so the next start checks S3 and uploads it again.
-                return new UploadOutcome.Requeue(clock.instant(), "interrupted by shutdown");
+                return new UploadOutcome.Requeue(clock.instant(), "interrupted by shutdown", false);
             }
             if (deletedNow(source, item)) {
                 // Deleted while it was being sent (the read found it gone, or S3 was told less than promised): not

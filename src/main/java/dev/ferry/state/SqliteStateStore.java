@@ -20,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -47,6 +48,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>SQLite opens a file it may not write read-only, and the connection stays so when the file becomes
  * writable again (its permissions fixed, the file system remounted read-write): after a write fails with
  * SQLITE_READONLY, the next call opens the file again, so the store recovers without a restart.
+ *
+ * <p>The connection keeps the file it opened whatever becomes of its name. Before each write the file at the path
+ * is compared with the open one ({@link StateFileIdentity}, one stat(2)); a file deleted or replaced while Ferry
+ * runs is written again at its path from the open one ({@link SqliteRecovery}) before the write, with one ERROR
+ * line, and {@link #notice()} says so for /status. Until it can be, writes fail with the reason (the writer keeps
+ * the records in memory) while reads go on from the open file.
  */
 public final class SqliteStateStore implements StateStore {
 
@@ -74,11 +81,18 @@ public final class SqliteStateStore implements StateStore {
     private final PreparedStatement[] selectChunk = new PreparedStatement[LIST_SIZES.length];
     /** A write failed with SQLITE_READONLY: the next call opens the file again. */
     private boolean reopen;
+    /** The file the connection has open, to tell whether the path still leads to it. */
+    private StateFileIdentity opened;
+    /** When the file was found deleted or replaced, while it is not written again yet; null otherwise. */
+    private Instant lostAt;
+    /** What became of the file since start, for /status (read without the lock); null while nothing did. */
+    private volatile String notice;
 
     private SqliteStateStore(Path dbFile, InstanceId instance, Connection connection) throws SQLException {
         this.dbFile = dbFile;
         this.instance = instance;
         use(connection);
+        this.opened = StateFileIdentity.of(dbFile);
     }
 
     /** Prepares the statements on c, then makes it the connection in use. */
@@ -191,6 +205,12 @@ public final class SqliteStateStore implements StateStore {
     @Override
     public InstanceId instance() {
         return instance;
+    }
+
+    /** What became of the state file while Ferry ran (deleted or replaced, and written again), if anything did. */
+    @Override
+    public Optional<String> notice() {
+        return Optional.ofNullable(notice);
     }
 
     @Override
@@ -384,11 +404,21 @@ public final class SqliteStateStore implements StateStore {
         }
     }
 
-    /** Closes the file; later calls throw {@link StateStoreException}. Closing twice does nothing. */
+    /**
+     * Closes the file; later calls throw {@link StateStoreException}. Closing twice does nothing. A file deleted or
+     * replaced since the last write is written again first, or its records would go with the process.
+     */
     @Override
     public void close() {
         lock.lock();
         try {
+            if (connection != null && opened.now() != StateFileIdentity.Found.SAME) {
+                try {
+                    forWrite("close");
+                } catch (StateStoreException e) {
+                    log.error("{}: closing without the records written since start: {}", dbFile, e.getMessage());
+                }
+            }
             closeQuietly(connection);
             connection = null;
         } finally {
@@ -412,7 +442,7 @@ public final class SqliteStateStore implements StateStore {
      * fails too) is added to it as suppressed, never put in its place.
      */
     private void inTransaction(String operation, boolean commit, SqlWork work) {
-        Connection c = connection(operation);
+        Connection c = forWrite(operation);
         SQLException first = null;
         try {
             c.setAutoCommit(false);
@@ -465,10 +495,65 @@ public final class SqliteStateStore implements StateStore {
                 throw failure(operation + " (opening the file again after SQLITE_READONLY)", dbFile, e);
             }
             closeQuietly(old);
+            opened = StateFileIdentity.of(dbFile);
             reopen = false;
             log.debug("{}: opened again after SQLITE_READONLY", dbFile);
         }
         return connection;
+    }
+
+    /**
+     * The connection for a write, once the path leads to the file it has open: a file deleted or replaced while
+     * Ferry runs is first written again at its path from the open one, which still holds every record, so the
+     * write reaches a file the next start reads. Until that works the write fails with the reason.
+     */
+    private Connection forWrite(String operation) {
+        Connection c = connection(operation);
+        StateFileIdentity.Found found = opened.now();
+        if (found == StateFileIdentity.Found.SAME) {
+            return c;
+        }
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        if (lostAt == null) {
+            lostAt = now;
+            log.error("{}: the state file was {} while Ferry was running (not by Ferry: a clean-up job, a script, a "
+                    + "person?). Ferry still has the file it opened, with every record, and writes it to {} again now, "
+                    + "so nothing is lost; find what removes files from the state folder. To start with an empty "
+                    + "state on purpose, stop Ferry before deleting the file", dbFile, found.what(), dbFile);
+        }
+        try {
+            Path copy = SqliteRecovery.copy(c, dbFile);
+            Optional<Path> aside = SqliteRecovery.install(copy, dbFile, now);
+            Connection fresh = connect(dbFile, instance);
+            try {
+                use(fresh);
+            } catch (SQLException e) {
+                closeQuietly(fresh);
+                throw e;
+            }
+            opened = StateFileIdentity.of(dbFile);
+            closeQuietly(c);
+            long records = count(fresh);
+            notice = "the state file was " + found.what() + " at " + lostAt + " while Ferry ran; written again at "
+                    + now + " with its " + records + " records from the file Ferry had open"
+                    + aside.map(p -> "; the file found in its place is kept as " + p).orElse("");
+            log.info("{}: written again with its {} records; nothing was lost{}", dbFile, records,
+                    aside.map(p -> "; the file found in its place is kept as " + p).orElse(""));
+            lostAt = null;
+            return fresh;
+        } catch (SQLException | IOException e) {
+            String why = e instanceof SQLException ? e.getMessage() : e.toString();
+            notice = "the state file was " + found.what() + " at " + lostAt + " while Ferry ran, and cannot be "
+                    + "written again: " + why + "; every record is lost if Ferry stops before it can";
+            throw new StateStoreException("sqlite " + dbFile + ": " + operation + " failed: the state file was "
+                    + found.what() + " while Ferry ran, and cannot be written again: " + why, e);
+        }
+    }
+
+    private static long count(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM files")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 
     /** The exception for a failed operation; after SQLITE_READONLY the next call opens the file again. */

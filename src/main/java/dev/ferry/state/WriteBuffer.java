@@ -271,7 +271,7 @@ final class WriteBuffer {
         lock.lock();
         try {
             return new DaemonStatus.StoreHealth(store.kind(), store.location(), reachable, pending.size(),
-                    Optional.ofNullable(lastError), store.instance().value());
+                    Optional.ofNullable(lastError), store.instance().value(), store.notice());
         } finally {
             lock.unlock();
         }

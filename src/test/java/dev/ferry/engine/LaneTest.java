@@ -119,4 +119,56 @@ class LaneTest {
         assertThat(lane.workOnce(Duration.ZERO)).isFalse();
         assertThat(store.keys("archive")).isEmpty();
     }
+
+    /** A lane of a one-shot run: a file is given up after {@code attempts}. */
+    private Lane oneShotLane(int attempts) {
+        EngineSettings oneShot = new EngineSettings(1, 100, SETTLE, false, Duration.ofSeconds(5),
+                java.util.Optional.of(attempts));
+        return new Lane(site, "archive", oneShot, new Uploader(records, oneShot, clock, UnmarkedUploads.NONE),
+                new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(1), () -> 0.5), clock, listener,
+                new EndpointHealth(store.endpoint(), clock, Engine.probeBackoff(), (delay, task) -> { }), threads);
+    }
+
+    /** Takes the item at each due time, the file written again just then (a log appended to), {@code tries} times. */
+    private void keepWriting(Lane lane, int tries) throws InterruptedException {
+        for (int i = 0; i < tries; i++) {
+            source.put("app.log", "line\n".repeat(i + 1), clock.instant());
+            assertThat(lane.workOnce(Duration.ZERO)).as("try %d is due", i + 1).isTrue();
+            clock.advance(SETTLE);
+        }
+    }
+
+    @Test
+    void aOneShotRunGivesUpAFileThatKeepsChangingAfterItsAttemptsAndSaysWhy() throws InterruptedException {
+        Lane run = oneShotLane(3);
+        String item = source.put("app.log", "line\n", clock.instant());
+        run.queue.offer("app.log", source.ref(item), START);
+
+        keepWriting(run, 3);
+
+        assertThat(outcomes).hasSize(3);
+        assertThat(outcomes.subList(0, 2)).allMatch(o -> o instanceof UploadOutcome.Requeue);
+        assertThat(outcomes.get(2)).isInstanceOfSatisfying(UploadOutcome.Retry.class, r -> assertThat(r.reason())
+                .startsWith("still changing after 3 tries in 4 s (the last: ")
+                .endsWith("); not uploaded: a one-shot sync does not wait longer for a file to stop changing"));
+        assertThat(run.status().queued()).as("the run can end").isZero();
+        assertThat(run.status().failed()).isEqualTo(1);
+        assertThat(store.object("archive", "app.log")).isEmpty();
+    }
+
+    @Test
+    void theDaemonWaitsForAFileThatKeepsChangingHoweverLongItTakes() throws InterruptedException {
+        String item = source.put("app.log", "line\n", clock.instant());
+        lane.queue.offer("app.log", source.ref(item), START);
+
+        keepWriting(lane, 10);
+
+        assertThat(outcomes).hasSize(10).allMatch(o -> o instanceof UploadOutcome.Requeue);
+        assertThat(lane.status().queued()).as("still waiting for it").isEqualTo(1);
+        assertThat(lane.status().failed()).isZero();
+
+        clock.advance(SETTLE); // quiet at last
+        assertThat(lane.workOnce(Duration.ZERO)).isTrue();
+        assertThat(outcomes.get(10)).isInstanceOf(UploadOutcome.Uploaded.class);
+    }
 }

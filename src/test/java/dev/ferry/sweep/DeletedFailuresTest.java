@@ -104,6 +104,42 @@ class DeletedFailuresTest {
     }
 
     @Test
+    void anUploadUnderWayOfAFileDeletedSinceIsHandedOnAndOneOfAFileThatIsThereIsLeft() throws Exception {
+        // a kill -9 during the upload left UPLOADING; the file was deleted while Ferry was down
+        Path deleted = root.resolve("photos/gone.jpg");
+        Path present = Files.createDirectories(root.resolve("photos")).resolve("there.jpg");
+        Files.writeString(present, "being uploaded");
+        Path waiting = root.resolve("photos/waiting.jpg");
+        store.putAll(java.util.List.of(record(deleted, FileStatus.UPLOADING), record(present, FileStatus.UPLOADING),
+                record(waiting, FileStatus.PENDING)));
+        java.util.List<FileRecord> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<FileRecord> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DeletedFailures handing = new DeletedFailures(store, writer, Clock.fixed(NOW, ZoneOffset.UTC), told::add,
+                handed::add);
+
+        try (LogCapture logs = LogCapture.of(DeletedFailures.class.getName())) {
+            assertThat(handing.close(root)).isEqualTo(2);
+            assertThat(logs.lines()).anyMatch(l -> l.contains("2 files whose upload had not ended"));
+        }
+        assertThat(handed).extracting(FileRecord::path).containsExactlyInAnyOrder(deleted.toString(), waiting.toString());
+        assertThat(told).as("not failed records: no failed count to lower").isEmpty();
+    }
+
+    @Test
+    void withoutAnEngineAnUnfinishedRecordOfAGoneFileIsClosedHere() throws Exception {
+        Path deleted = root.resolve("photos/gone.jpg");
+        store.putAll(java.util.List.of(record(deleted, FileStatus.UPLOADING)));
+
+        assertThat(failures.close(root)).isEqualTo(1);
+        assertThat(writer.flush(Duration.ofSeconds(10))).isTrue();
+
+        FileRecord closed = store.get(TestIds.id(deleted.toString(), "photos")).orElseThrow();
+        assertThat(closed.status()).isEqualTo(FileStatus.IGNORED);
+        assertThat(closed.reason()).isEqualTo("deleted locally before it was uploaded");
+        assertThat(failures.close(root)).as("nothing left to close").isZero();
+    }
+
+    @Test
     void aMissingSiteFolderClosesNothing() throws Exception {
         Path deleted = root.resolve("photos/gone.jpg");
         store.putAll(java.util.List.of(failed(deleted)));
