@@ -70,7 +70,7 @@ public final class ConfigOptions {
             names.addAll(aliases.getOrDefault(key, List.of()));
             String description = brief ? brief(key.description()) + " Env: " + key.envNames().get(0) + "."
                     : key.description() + " Environment: " + String.join(" or ", key.envNames()) + ". Default: "
-                    + key.defaultText() + ".";
+                    + helpDefault(key) + ".";
             OptionSpec.Builder b = OptionSpec.builder(names.toArray(String[]::new))
                     .paramLabel(key.paramLabel())
                     .type(String.class)
@@ -124,6 +124,12 @@ public final class ConfigOptions {
     }
 
     /** picocli reads ${...} as a variable and % as a format: keep the text as written. */
+    /** A key's default as help shows it: a list of globs with a space after each comma, so it wraps. */
+    private static String helpDefault(ConfigKey key) {
+        return key.type() instanceof FormatTypes.Globs ? String.join(", ", FormatTypes.Globs.split(key.defaultText()))
+                : key.defaultText();
+    }
+
     private static String escape(String text) {
         return text.replace("%", "%%").replace("${", "$${");
     }
