@@ -44,6 +44,14 @@ final class Lane {
     /** One-shot runs: when each file still being written was last said to be waited for. */
     private final java.util.Map<String, Instant> waitNoted = new java.util.concurrent.ConcurrentHashMap<>();
     private static final java.time.Duration WAIT_NOTE = java.time.Duration.ofSeconds(10);
+    /**
+     * The daemon says (WARN) that a file has not been uploaded because it keeps changing once it has waited this
+     * long (or twice its site's wait, when that is longer: a delay_upload), and again every {@link #LONG_WAIT_NOTE}:
+     * a log appended to faster than the settle time never reaches S3, and the operator should know which file.
+     */
+    static final Duration LONG_WAIT = Duration.ofMinutes(5);
+    static final Duration LONG_WAIT_NOTE = Duration.ofHours(1);
+    private final dev.ferry.core.SettleRule settle;
     private final EndpointHealth endpoint;
 
     Lane(Site site, String bucket, EngineSettings settings, Uploader uploader, Backoff backoff, Clock clock,
@@ -51,6 +59,7 @@ final class Lane {
         this.listener = listener;
         this.endpoint = endpoint;
         this.maxAttempts = settings.maxAttempts();
+        this.settle = settings.settleRule();
         this.site = site;
         this.bucket = bucket;
         this.queue = new BucketQueue(bucket, settings.queueCapacity(), clock);
@@ -126,6 +135,9 @@ final class Lane {
                     + ((UploadOutcome.Requeue) outcome).why() + "); not uploaded: a one-shot sync does not wait longer "
                     + "for a file to stop changing");
         }
+        if (!(outcome instanceof UploadOutcome.Requeue)) {
+            waitNoted.remove(path); // its wait is over: the map holds only files that wait now
+        }
         try {
             listener.onOutcome(site.laneName(bucket), task.key(), task.item(), outcome,
                     Duration.between(task.queuedAt(), now));
@@ -158,7 +170,19 @@ final class Lane {
         } else if (outcome instanceof UploadOutcome.Requeue r) {
             // a one-shot run waits for such a file a few tries at most: say so every WAIT_NOTE, or it looks hung
             boolean counted = r.changing() && maxAttempts.isPresent();
-            boolean note = counted && noteWaiting(path, now);
+            boolean note = counted && noteWaiting(path, now, WAIT_NOTE);
+            Duration waited = Duration.between(task.queuedAt(), now);
+            Duration siteWait = site.policy().settle(settle, path).time().multipliedBy(2);
+            if (maxAttempts.isEmpty() && r.changing()
+                    && waited.compareTo(LONG_WAIT.compareTo(siteWait) > 0 ? LONG_WAIT : siteWait) >= 0
+                    && noteWaiting(path, now, LONG_WAIT_NOTE)) {
+                fields(log.atWarn(), task, "waiting").addKeyValue("reason", r.why())
+                        .addKeyValue("waited_ms", waited.toMillis())
+                        .log("{}/{}: not uploaded for {}: {}; it goes once it has been quiet for {} (a file that never"
+                                + " stops changing, such as a log appended to all the time, is never uploaded; said again"
+                                + " every hour while it waits)", bucket, task.key(), Durations.text(waited), r.why(),
+                                Durations.text(site.policy().settle(settle, path).time()));
+            }
             fields(note ? log.atInfo() : log.atDebug(), task, "requeued").addKeyValue("reason", r.why())
                     .log("{}/{}: {}; trying again at {}{}", bucket, task.key(), r.why(), r.due(),
                             note ? " (try " + (task.attempts() + 1) + " of " + maxAttempts.get() + "; the run gives the "
@@ -246,10 +270,10 @@ final class Lane {
         workers.forEach(Thread::interrupt);
     }
 
-    /** True when {@code path}'s wait has not been said for {@link #WAIT_NOTE} (and records that it is now). */
-    private boolean noteWaiting(String path, Instant now) {
+    /** True when {@code path}'s wait has not been said for {@code every} (and records that it is now). */
+    private boolean noteWaiting(String path, Instant now, Duration every) {
         Instant last = waitNoted.get(path);
-        if (last != null && now.isBefore(last.plus(WAIT_NOTE))) {
+        if (last != null && now.isBefore(last.plus(every))) {
             return false;
         }
         waitNoted.put(path, now);

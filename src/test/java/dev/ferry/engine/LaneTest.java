@@ -171,4 +171,23 @@ class LaneTest {
         assertThat(lane.workOnce(Duration.ZERO)).isTrue();
         assertThat(outcomes.get(10)).isInstanceOf(UploadOutcome.Uploaded.class);
     }
+
+    @Test
+    void theDaemonSaysOnceAnHourWhichFileHasWaitedLongBecauseItKeepsChanging() throws InterruptedException {
+        String item = source.put("app.log", "line\n", clock.instant());
+        lane.queue.offer("app.log", source.ref(item), START);
+
+        try (dev.ferry.testing.LogCapture log = dev.ferry.testing.LogCapture.of(Lane.class.getName())) {
+            keepWriting(lane, (int) (Lane.LONG_WAIT.toSeconds() / SETTLE.toSeconds()) - 1);
+            assertThat(log.lines()).as("within the first minutes: a log line at DEBUG at most")
+                    .noneMatch(l -> l.startsWith("WARN"));
+
+            keepWriting(lane, 2);
+            assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN")).singleElement().asString()
+                    .contains("archive/app.log: not uploaded for 5 min", "never uploaded", "quiet for 2 s");
+
+            keepWriting(lane, 100); // 200 s more: not said again within the hour
+            assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN")).hasSize(1);
+        }
+    }
 }
