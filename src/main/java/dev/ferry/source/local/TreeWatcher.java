@@ -240,9 +240,32 @@ public final class TreeWatcher implements AutoCloseable {
                 watchLimit(reason);
                 return;
             }
+            if (overflow(e)) {
+                // the library reports the kernel's OVERFLOW event as a NullPointerException of its own (a burst of
+                // changes beyond inotify's queue): said as what it is, not as a crash
+                log.warn("{}: the kernel's queue of file events overflowed (a burst of changes); events were lost,"
+                        + " rescanning", root);
+                listener.rescan("event queue overflowed (a burst of changes): rescanned");
+                return;
+            }
             log.warn("{}: watcher error ({}); events may have been lost, rescanning", root, reason);
             listener.rescan("watcher error: " + reason);
         }
+    }
+
+    /**
+     * Whether {@code e} is the directory watcher's report of an OVERFLOW event: a NullPointerException without a
+     * message raised inside the library (its event's context, the path, is null for OVERFLOW).
+     */
+    static boolean overflow(Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                ? e.getCause() : e;
+        if (!(cause instanceof NullPointerException) || cause.getStackTrace().length == 0) {
+            return false;
+        }
+        return cause.getStackTrace()[0].getClassName().startsWith("io.methvin.")
+                || java.util.Arrays.stream(cause.getStackTrace()).limit(8)
+                        .anyMatch(f -> f.getClassName().startsWith("io.methvin."));
     }
 
     /** The JDK's messages for inotify's ENOSPC and EMFILE on watch registration. */

@@ -121,6 +121,23 @@ class TreeWatcherAdapterTest {
     }
 
     @Test
+    void theLibrarysNullPointerExceptionForAnOverflowIsSaidAsAnOverflow() {
+        NullPointerException fromLibrary = new NullPointerException();
+        fromLibrary.setStackTrace(new StackTraceElement[] {
+            new StackTraceElement("java.util.Objects", "requireNonNull", null, 1),
+            new StackTraceElement("sun.nio.fs.UnixPath", "resolve", null, 1),
+            new StackTraceElement("io.methvin.watcher.DirectoryWatcher", "runEventLoop", null, 1)});
+        NullPointerException ours = new NullPointerException("a bug of ours");
+        ours.setStackTrace(new StackTraceElement[] {new StackTraceElement("dev.ferry.X", "y", null, 1)});
+
+        adapter.onException(fromLibrary);
+        adapter.onException(ours);
+
+        assertThat(heard).containsExactly("rescan: event queue overflowed (a burst of changes): rescanned",
+                "rescan: watcher error: NullPointerException: a bug of ours");
+    }
+
+    @Test
     void theInotifyLimitMeansPollingNotARescan() {
         adapter.onException(new IOException("User limit of inotify watches reached"));
         assertThat(heard).containsExactly("failed: IOException: User limit of inotify watches reached");
