@@ -80,7 +80,7 @@ final class StatusCommand extends ClientCommand {
 
         JsonNode buckets = s.path("buckets");
         if (buckets.isEmpty() && !watches) {
-            printJobs(s.path("replication"));
+            printJobs(s.path("replication"), now);
             return EXIT_OK;
         }
         if (buckets.isEmpty()) {
@@ -92,7 +92,7 @@ final class StatusCommand extends ClientCommand {
                 out.println("No bucket has had work since Ferry started: no file needed uploading (see the last full "
                         + "sweep above), or none has been found under the watched folder.");
             }
-            printJobs(s.path("replication"));
+            printJobs(s.path("replication"), now);
             return EXIT_OK;
         }
         TextTable table = new TextTable(TextTable.Column.left("BUCKET"), TextTable.Column.right("QUEUED"),
@@ -110,12 +110,12 @@ final class StatusCommand extends ClientCommand {
             out.println();
             out.println("Not every file is here yet: " + SWEEP_WAITS);
         }
-        printJobs(s.path("replication"));
+        printJobs(s.path("replication"), now);
         return EXIT_OK;
     }
 
     /** One row per replicate: job, with its queue's counts when it follows one (event mode); nothing without jobs. */
-    private void printJobs(JsonNode jobs) {
+    private void printJobs(JsonNode jobs, Instant now) {
         if (!jobs.isObject() || jobs.isEmpty()) {
             return;
         }
@@ -137,7 +137,7 @@ final class StatusCommand extends ClientCommand {
                     events ? Formats.count(ev.path("messages").asLong()) : "-",
                     events ? Formats.count(ev.path("inFlight").asLong()) : "-",
                     events ? Formats.count(ev.path("malformed").asLong()) : "-",
-                    TextTable.fit(text(j.path("lastError"), ""), LAST_ERROR_WIDTH));
+                    jobError(j, now));
         }
         out.println();
         out.print(table.render());
@@ -155,6 +155,15 @@ final class StatusCommand extends ClientCommand {
                 out.println("  " + e.getKey() + ": " + shown);
             }
         }
+    }
+
+    /** The endpoint the job's events wait for, else its last error, cut to fit the column. */
+    static String jobError(JsonNode job, Instant now) {
+        JsonNode down = job.path("unreachable");
+        if (!down.isNull() && !down.isMissingNode()) {
+            return TextTable.fit("events wait: " + outage(down, now).replace("endpoint ", ""), LAST_ERROR_WIDTH);
+        }
+        return TextTable.fit(text(job.path("lastError"), ""), LAST_ERROR_WIDTH);
     }
 
     /**

@@ -128,7 +128,9 @@ public enum ConfigKey {
     FULLSYNC_INTERVAL("fullsync.interval", env("FULLSYNC_INTERVAL"), "--fullsync.interval",
             new IntervalSeconds(Duration.ofDays(30)), DefaultValue.of("0"),
             "Time between full syncs of every replicate: job, in seconds or with a unit (15m, 1h); 0: only at "
-                    + "start-up. Written in the file as seed 001 did, fullsync: {interval: 3600}."),
+                    + "start-up. Written in the file as seed 001 did, fullsync: {interval: 3600}. Recommended "
+                    + "whenever a job has sqs: a periodic full sync copies what went to the queue's dead-letter "
+                    + "queue."),
     SKIP_FULLSYNC("skip-fullsync", env("SKIP_FULLSYNC"), "--skip-fullsync", new ValueType.Bool(),
             DefaultValue.of("false"), "Skip the full sync of replicate: jobs at start-up (seed 001's "
                     + "--skip-fullsync); periodic full syncs still run when fullsync.interval is set.");

@@ -62,18 +62,22 @@ public record DaemonStatus(String version, Instant startedAt, long uptimeSeconds
      * @param fullSyncs      full syncs finished
      * @param running        whether a full sync runs now
      * @param lastFullSyncAt when the last full sync finished
-     * @param lastError      the last failure (a copy, a listing, a refused deletion), if any
+     * @param lastError      the last failure (a copy, a listing, a refused deletion), if any; cleared when a full
+     *                       sync finds every destination complete, and in event mode when the object it names is
+     *                       copied or deleted after all
      * @param events         the job's event mode, when it follows an SQS queue
+     * @param unreachable    an endpoint of the job (its source, a destination) that its event mode found
+     *                       unreachable: messages wait for it while it is probed
      */
     public record JobStatus(String source, long copied, long bytes, long failed, long deleted, long unchanged,
             long fullSyncs, boolean running, Optional<Instant> lastFullSyncAt, Optional<String> lastError,
-            Optional<EventStatus> events) {
+            Optional<EventStatus> events, Optional<Unreachable> unreachable) {
 
         /** A job without event mode. */
         public JobStatus(String source, long copied, long bytes, long failed, long deleted, long unchanged,
                 long fullSyncs, boolean running, Optional<Instant> lastFullSyncAt, Optional<String> lastError) {
             this(source, copied, bytes, failed, deleted, unchanged, fullSyncs, running, lastFullSyncAt, lastError,
-                    Optional.empty());
+                    Optional.empty(), Optional.empty());
         }
     }
 

@@ -111,6 +111,11 @@ public final class BucketSource implements Source {
         return true; // a bucket that cannot be listed fails the listing; it is never taken for an empty one
     }
 
+    /** Asks the source's endpoint one cheap question; throws an UNREACHABLE TransferException when it does not. */
+    void probe() {
+        store.probe(bucket);
+    }
+
     @Override
     public ItemContent content(String item) {
         return new ItemContent() {

@@ -2,6 +2,7 @@ package dev.ferry.replicate;
 
 import dev.ferry.core.DeleteFailure;
 import dev.ferry.core.DeleteGuard;
+import dev.ferry.core.FailureKind;
 import dev.ferry.core.FileStatus;
 import dev.ferry.core.RecordId;
 import dev.ferry.core.RecordKeeper;
@@ -56,6 +57,9 @@ final class EventApplier {
     private final EventStats events;
     private final Object[] stripes = new Object[STRIPES];
     private final ConfirmedCopy confirmed;
+    /** The source and each destination as {@link Outages} probes them. */
+    private final Outages.Endpoint sourceEndpoint;
+    private final Map<Replica, Outages.Endpoint> endpoints = new IdentityHashMap<>();
     /** Buckets whose events outside the source were logged at INFO (once each, a bounded number). */
     private final java.util.Set<String> outsideSeen = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final int MAX_OUTSIDE_SEEN = 1000;
@@ -72,6 +76,10 @@ final class EventApplier {
         this.stats = Objects.requireNonNull(stats, "stats");
         this.events = Objects.requireNonNull(events, "events");
         this.confirmed = new ConfirmedCopy(source, true);
+        this.sourceEndpoint = new Outages.Endpoint("source", "s3://" + source.bucket() + "/" + source.prefix(),
+                source::probe);
+        this.replicas.forEach(r -> endpoints.put(r, new Outages.Endpoint("destination",
+                "s3://" + r.bucket() + "/" + r.prefix(), () -> r.store().probe(r.bucket()))));
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
         }
@@ -82,6 +90,16 @@ final class EventApplier {
      * one failed (logged and counted): the message stays on the queue and comes back.
      */
     boolean apply(String messageId, S3Event e) {
+        return apply(messageId, e, new Outages.Away());
+    }
+
+    /**
+     * As {@link #apply(String, S3Event)}; a failure for unreachability (FailureKind.UNREACHABLE) adds the endpoints
+     * its request talked to to {@code away}, the one it went to first (a destination) before the source, and is
+     * logged at DEBUG only: {@link EventFollower} holds such a message, or says why it does not. A success clears
+     * the job's last error when that names this key ({@link JobStats#settled}).
+     */
+    boolean apply(String messageId, S3Event e, Outages.Away away) {
         if (e.kind() == S3Event.Kind.OTHER) {
             return true;
         }
@@ -112,15 +130,27 @@ final class EventApplier {
         }
         synchronized (stripes[Math.floorMod(e.key().hashCode(), STRIPES)]) {
             try {
-                return e.kind() == S3Event.Kind.CREATED ? created(messageId, e) : removed(messageId, e);
-            } catch (TransferException | IllegalStateException | IllegalArgumentException x) {
+                boolean done = e.kind() == S3Event.Kind.CREATED ? created(messageId, e, away)
+                        : removed(messageId, e, away);
+                if (done) {
+                    stats.settled("s3://" + source.bucket() + "/" + e.key());
+                }
+                return done;
+            } catch (TransferException x) {
+                if (x.kind() == FailureKind.UNREACHABLE) {
+                    away.add(List.of(sourceEndpoint),
+                            "s3://" + source.bucket() + "/" + e.key() + ": " + x.getMessage());
+                }
+                fail(messageId, "s3://" + source.bucket() + "/" + e.key(), x.getMessage(), x.kind());
+                return false;
+            } catch (IllegalStateException | IllegalArgumentException x) {
                 fail(messageId, "s3://" + source.bucket() + "/" + e.key(), x.getMessage());
                 return false;
             }
         }
     }
 
-    private boolean created(String messageId, S3Event e) {
+    private boolean created(String messageId, S3Event e, Outages.Away away) {
         Optional<ConfirmedCopy.Version> version = announced(e);
         if (version.isEmpty()) {
             Optional<RemoteObject> src = source.head(e.key());
@@ -134,7 +164,7 @@ final class EventApplier {
         }
         boolean all = true;
         for (Replica r : replicas) {
-            all &= copyTo(messageId, e, version.get(), r, TURNS);
+            all &= settled(r, e, copyTo(messageId, e, version.get(), r, TURNS, away));
         }
         return all;
     }
@@ -154,7 +184,8 @@ final class EventApplier {
      * during the copy, with {@code delete: true}, deletes the copy again ({@code turns} bounds how often the two
      * may hand over to each other while the source flips between present and gone).
      */
-    private boolean copyTo(String messageId, S3Event e, ConfirmedCopy.Version src, Replica r, int turns) {
+    private boolean copyTo(String messageId, S3Event e, ConfirmedCopy.Version src, Replica r, int turns,
+            Outages.Away away) {
         String key = destinationKey(r, e.key());
         try {
             Optional<RemoteObject> held = r.store().head(r.bucket(), key);
@@ -179,7 +210,7 @@ final class EventApplier {
                     // the copy may have landed after this key's removal was mirrored: mirror it again
                     log.debug("{}: message {}: s3://{}/{} was deleted while it was copied: deleting the copy", name,
                             messageId, e.bucket(), e.key());
-                    return turns > 0 ? deleteFrom(messageId, e, r, turns - 1)
+                    return turns > 0 ? deleteFrom(messageId, e, r, turns - 1, away)
                             : flipping(messageId, "s3://" + r.bucket() + "/" + key);
                 }
                 return true; // deleted meanwhile: its removal event follows, or came and was mirrored
@@ -194,13 +225,14 @@ final class EventApplier {
                 events.skipped.incrementAndGet(); // deleted meanwhile: its removal event follows
                 return true;
             }
-            fail(messageId, "s3://" + r.bucket() + "/" + key, x.getMessage());
+            unreachable(x, r, "s3://" + r.bucket() + "/" + key, away);
+            fail(messageId, "s3://" + r.bucket() + "/" + key, x.getMessage(), x.kind());
             record(e.key(), r, key, src, FileStatus.FAILED, "", x.getMessage());
             return false;
         }
     }
 
-    private boolean removed(String messageId, S3Event e) {
+    private boolean removed(String messageId, S3Event e, Outages.Away away) {
         if (!delete) {
             return true;
         }
@@ -211,7 +243,7 @@ final class EventApplier {
         }
         boolean all = true;
         for (Replica r : replicas) {
-            all &= deleteFrom(messageId, e, r, TURNS);
+            all &= settled(r, e, deleteFrom(messageId, e, r, TURNS, away));
         }
         return all;
     }
@@ -220,7 +252,7 @@ final class EventApplier {
      * Deletes the copy in {@code r} of a key the source no longer holds, then confirms: a source created again
      * meanwhile, whose copy this deletion may have undone, is copied back.
      */
-    private boolean deleteFrom(String messageId, S3Event e, Replica r, int turns) {
+    private boolean deleteFrom(String messageId, S3Event e, Replica r, int turns, Outages.Away away) {
         String key = destinationKey(r, e.key());
         String url = "s3://" + r.bucket() + "/" + key;
         try {
@@ -252,13 +284,31 @@ final class EventApplier {
             if (back.isPresent()) {
                 log.debug("{}: message {}: s3://{}/{} was created again while {} was deleted: copying it back", name,
                         messageId, e.bucket(), e.key(), url);
-                return turns > 0 ? copyTo(messageId, recreated(e), ConfirmedCopy.Version.of(back.get()), r, turns - 1) : flipping(messageId, url);
+                return turns > 0
+                        ? copyTo(messageId, recreated(e), ConfirmedCopy.Version.of(back.get()), r, turns - 1, away)
+                        : flipping(messageId, url);
             }
             return true;
         } catch (TransferException x) {
-            fail(messageId, url, x.getMessage());
+            unreachable(x, r, url, away);
+            fail(messageId, url, x.getMessage(), x.kind());
             return false;
         }
+    }
+
+    /** A failure for unreachability while working on {@code r}: the destination, then the source, may be away. */
+    private void unreachable(TransferException x, Replica r, String url, Outages.Away away) {
+        if (x.kind() == FailureKind.UNREACHABLE) {
+            away.add(List.of(endpoints.get(r), sourceEndpoint), url + ": " + x.getMessage());
+        }
+    }
+
+    /** A destination done with the event's key: the job's last error no longer names its copy. */
+    private boolean settled(Replica r, S3Event e, boolean done) {
+        if (done) {
+            stats.settled("s3://" + r.bucket() + "/" + destinationKey(r, e.key()));
+        }
+        return done;
     }
 
     /** The creation that a removal found at the source: no sequencer of its own is known, so none is recorded. */
@@ -315,8 +365,16 @@ final class EventApplier {
     }
 
     private void fail(String messageId, String url, String why) {
+        fail(messageId, url, why, FailureKind.PERMANENT);
+    }
+
+    private void fail(String messageId, String url, String why, FailureKind kind) {
         String line = url + ": " + why;
         stats.failed(line);
+        if (kind == FailureKind.UNREACHABLE) { // the follower holds the message or says why not
+            log.debug("{}: message {}: {}", name, messageId, line);
+            return;
+        }
         log.warn("{}: message {}: {} (the message returns after its visibility timeout)", name, messageId, line);
     }
 

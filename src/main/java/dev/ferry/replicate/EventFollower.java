@@ -37,7 +37,12 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>events: every record applied to every destination ({@link EventApplier}); the message is deleted only when
  * all succeeded, else it is left and comes back after its visibility timeout, and after the queue's
- * {@code maxReceiveCount} its redrive policy moves it to the dead-letter queue: there is no retry loop here;</li>
+ * {@code maxReceiveCount} its redrive policy moves it to the dead-letter queue: there is no retry loop here, but
+ * for one case: a copy that failed because the source or a destination is unreachable (network error, timeout,
+ * busy or gateway answers) holds its message in this process, its visibility extended, until that endpoint answers
+ * a probe again, and then applies it again; meanwhile no new message is received ({@link Outages}), so an outage
+ * spends no message's receives. After {@link Outages#MAX_HOLD} the held messages are released to the redrive policy,
+ * with an ERROR;</li>
  * <li>{@code s3:TestEvent}: deleted;</li>
  * <li>malformed: logged once at WARN with its id and the reason (never its body), counted once (the last 10,000
  * ids are remembered, since such a message comes back until the queue moves it), and left to the dead-letter
@@ -74,6 +79,7 @@ public final class EventFollower implements AutoCloseable {
     private final EventStats events;
     private final JobStats stats;
     private final Backoff backoff;
+    private final Outages outages;
     private final Duration wait;
     private final Duration visibility;
     private final Duration heartbeat;
@@ -124,6 +130,14 @@ public final class EventFollower implements AutoCloseable {
     EventFollower(String name, EventQueueClient queue, BucketSource source, List<Replica> replicas, boolean delete,
             int maxDelete, Optional<RecordKeeper> records, int concurrency, Clock clock, JobStats stats,
             Backoff backoff, Duration wait, Duration visibility, Duration heartbeat) {
+        this(name, queue, source, replicas, delete, maxDelete, records, concurrency, clock, stats, backoff, wait,
+                visibility, heartbeat, Outages.MAX_HOLD);
+    }
+
+    /** @param maxHold how long messages are held for an unreachable endpoint ({@link Outages}) */
+    EventFollower(String name, EventQueueClient queue, BucketSource source, List<Replica> replicas, boolean delete,
+            int maxDelete, Optional<RecordKeeper> records, int concurrency, Clock clock, JobStats stats,
+            Backoff backoff, Duration wait, Duration visibility, Duration heartbeat, Duration maxHold) {
         this.name = Objects.requireNonNull(name, "name");
         this.queue = Objects.requireNonNull(queue, "queue");
         this.stats = stats;
@@ -131,6 +145,8 @@ public final class EventFollower implements AutoCloseable {
         this.applier = new EventApplier(name, source, replicas, delete, maxDelete, records,
                 clock, stats, events);
         this.backoff = Objects.requireNonNull(backoff, "backoff");
+        this.outages = new Outages(name, clock, backoff, maxHold, Outages.Pause.LATCH);
+        stats.unreachable(outages::status);
         this.wait = wait;
         this.visibility = visibility;
         this.heartbeat = heartbeat;
@@ -173,6 +189,13 @@ public final class EventFollower implements AutoCloseable {
         while (stopping.getCount() > 0) {
             try {
                 free.acquire(); // a thread of the pool is free (close() releases one to end this wait)
+            } catch (InterruptedException stop) {
+                return;
+            }
+            try {
+                while (outages.holding() && stopping.getCount() > 0) { // an endpoint is away: receive nothing new
+                    outages.awaitNotHolding(Duration.ofSeconds(1));
+                }
             } catch (InterruptedException stop) {
                 return;
             }
@@ -277,13 +300,41 @@ public final class EventFollower implements AutoCloseable {
             log.info("{}: message {}: s3:TestEvent, acknowledged", name, m.id());
             acknowledge = true;
         } else {
-            acknowledge = true;
-            for (S3Event e : ((ParsedMessage.Events) parsed).events()) {
-                acknowledge &= applier.apply(m.id(), e); // every record is tried, also after one failed
-            }
+            acknowledge = applied(m, (ParsedMessage.Events) parsed);
         }
         if (acknowledge && stopping.getCount() > 0) {
             acknowledge(m);
+        }
+    }
+
+    /**
+     * Applies every record of a message (also those after one failed); true when all are done. When one failed for
+     * unreachability, the message is held until the endpoint answers and applied again ({@link Outages}).
+     */
+    private boolean applied(EventQueueClient.Message m, ParsedMessage.Events parsed) {
+        while (true) {
+            boolean all = true;
+            Outages.Away away = new Outages.Away();
+            for (S3Event e : parsed.events()) {
+                all &= applier.apply(m.id(), e, away);
+            }
+            if (all || away.isEmpty() || stopping.getCount() == 0) {
+                return all;
+            }
+            Outages.Verdict verdict;
+            try {
+                verdict = outages.hold(m.id(), away.endpoints(), away.reason());
+            } catch (InterruptedException stop) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (verdict == Outages.Verdict.RELEASE) {
+                if (stopping.getCount() > 0) {
+                    log.warn("{}: message {}: {} (the message returns after its visibility timeout)", name, m.id(),
+                            away.reason());
+                }
+                return false;
+            }
         }
     }
 
@@ -370,6 +421,7 @@ public final class EventFollower implements AutoCloseable {
             handlers = pool;
         }
         free.release(); // a receiving thread waiting for a free handler sees the stop
+        outages.close(); // held messages return to the queue after their visibility timeout
         timer.shutdownNow();
         queue.close();
         if (handlers != null) {

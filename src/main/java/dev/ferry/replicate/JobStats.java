@@ -23,6 +23,8 @@ public final class JobStats {
     private final AtomicReference<String> lastError = new AtomicReference<>();
     /** The job's event mode, set once when it follows a queue. */
     private volatile EventStats events;
+    /** The endpoint the job's event mode waits for, if any ({@link Outages}). */
+    private volatile java.util.function.Supplier<Optional<DaemonStatus.Unreachable>> unreachable = Optional::empty;
 
     public JobStats(String source) {
         this.source = source;
@@ -48,6 +50,16 @@ public final class JobStats {
      */
     void clearError(String reason) {
         lastError.compareAndSet(reason, null);
+    }
+
+    /**
+     * {@code url} (an object of the source or a destination) was copied or deleted as its event asked: a last error
+     * about it ({@code "s3://bucket/key: why"}, as {@link #failed} was given) no longer describes the job, so it is
+     * cleared, unless another failure superseded it meanwhile. A failure whose object never settles (its message went
+     * to the dead-letter queue) stays until a full sync finds every destination complete.
+     */
+    void settled(String url) {
+        lastError.updateAndGet(e -> e != null && e.startsWith(url + ": ") ? null : e);
     }
 
     /** A full sync found every destination complete: the last error no longer describes the job. */
@@ -80,10 +92,16 @@ public final class JobStats {
         return events;
     }
 
+    /** Where /status reads the endpoint the job's event mode waits for. */
+    void unreachable(java.util.function.Supplier<Optional<DaemonStatus.Unreachable>> outage) {
+        unreachable = outage;
+    }
+
     public DaemonStatus.JobStatus snapshot() {
         EventStats e = events;
         return new DaemonStatus.JobStatus(source, copied.get(), bytes.get(), failed.get(), deleted.get(),
                 unchanged.get(), fullSyncs.get(), running, Optional.ofNullable(lastFullSyncAt),
-                Optional.ofNullable(lastError.get()), Optional.ofNullable(e).map(EventStats::snapshot));
+                Optional.ofNullable(lastError.get()), Optional.ofNullable(e).map(EventStats::snapshot),
+                unreachable.get());
     }
 }
