@@ -218,7 +218,9 @@ final class EventApplier {
             ConfirmedCopy.Outcome.Copied done = (ConfirmedCopy.Outcome.Copied) outcome;
             stats.copied(done.result().bytes());
             record(e.key(), r, key, done.version(), FileStatus.UPLOADED, done.result().etag(), "");
-            log.debug("{}: message {}: copied {} to s3://{}/{}", name, messageId, e.key(), r.bucket(), key);
+            // each copy is logged as each upload is (INFO): the record of what moved, when the counts say how much
+            log.info("{}: copied s3://{}/{} to s3://{}/{} ({} bytes, event of message {})", name, e.bucket(), e.key(),
+                    r.bucket(), key, done.result().bytes(), messageId);
             return true;
         } catch (TransferException x) {
             if (sourceGone(e.key())) {
@@ -279,7 +281,7 @@ final class EventApplier {
                 return false;
             }
             stats.deleted(1);
-            log.debug("{}: message {}: deleted {}", name, messageId, url);
+            log.info("{}: deleted {} (its source was deleted; event of message {})", name, url, messageId);
             Optional<RemoteObject> back = source.head(e.key());
             if (back.isPresent()) {
                 log.debug("{}: message {}: s3://{}/{} was created again while {} was deleted: copying it back", name,
