@@ -162,10 +162,13 @@ class ControlPlaneIT {
         Files.createDirectories(home.resolve("data/cam1"));
         Files.createDirectories(home.resolve("data/cam2"));
         FerryProcess.shareWithDaemon(home.resolve("data/cam1"), home.resolve("data/cam2"));
-        // the file's one policy (data/** -> in/) replaced by the mothership's cam2 one
+        // the file's one policy (data/** -> in/) replaced by the mothership's: cam2, and cam9 whose folder is not
+        // on this machine (yet): a fleet's policies, not an error
         mothership.thenJson("""
                 {"state": "configured", "config": {"policies": [{"input_file_pattern": "data/cam2/**/*",
-                 "input_remove_prefix": "data/cam2/", "output_key_prefix": "cam2x/"}]}}""");
+                 "input_remove_prefix": "data/cam2/", "output_key_prefix": "cam2x/"},
+                 {"input_file_pattern": "data/cam9/**/*", "input_remove_prefix": "data/cam9/",
+                  "output_key_prefix": "cam9x/"}]}}""");
         startFerry();
         write("data/cam2/b1.txt", "b1");
         awaitObject("ingest-bucket", "cam2x/b1.txt", "b1");
@@ -175,8 +178,11 @@ class ControlPlaneIT {
         write("data/cam2/b2.txt", "b2");
         startFerry();
         awaitObject("ingest-bucket", "cam2x/b2.txt", "b2");
+        write("data/cam9/c1.txt", "c1"); // its folder appears: watched and swept then
+        awaitObject("ingest-bucket", "cam9x/c1.txt", "c1");
         await().atMost(DEADLINE).until(() -> ferry.status().path("ready").asBoolean() && queued() == 0);
-        assertThat(s3.listKeys("ingest-bucket")).containsExactlyInAnyOrder("cam2x/b1.txt", "cam2x/b2.txt");
+        assertThat(s3.listKeys("ingest-bucket")).containsExactlyInAnyOrder("cam2x/b1.txt", "cam2x/b2.txt",
+                "cam9x/c1.txt");
         assertThat(ferry.log()).contains("the mothership's last configuration applies until it answers")
                 .doesNotContain(s3.secretKey());
     }
