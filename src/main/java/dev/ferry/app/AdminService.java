@@ -36,10 +36,14 @@ final class AdminService implements AdminOperations {
     private final java.util.function.BiFunction<Path, String, RouteDecision> router;
     private final Clock clock;
     private final java.util.function.Supplier<dev.ferry.core.FleetView> fleet;
+    /** Resumes uploads, or says why not (the control plane holds them). */
+    private final java.util.function.Supplier<Optional<String>> resume;
 
     AdminService(Engine engine, StateWriter writer, StateStore store, Runnable wakeup,
             java.util.function.BiFunction<Path, String, RouteDecision> router,
-            Clock clock, java.util.function.Supplier<dev.ferry.core.FleetView> fleet) {
+            Clock clock, java.util.function.Supplier<dev.ferry.core.FleetView> fleet,
+            java.util.function.Supplier<Optional<String>> resume) {
+        this.resume = resume;
         this.engine = engine;
         this.writer = writer;
         this.store = store;
@@ -142,8 +146,8 @@ final class AdminService implements AdminOperations {
     }
 
     @Override
-    public void resume() {
-        engine.resume("an operator asked");
+    public Optional<String> resume() {
+        return resume.get();
     }
 
     @Override

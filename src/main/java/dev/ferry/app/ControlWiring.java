@@ -35,9 +35,14 @@ final class ControlWiring implements ControlTarget {
     /** Everything the mothership sent so far that was valid, merged: the next config merges over it. */
     private ObjectNode lastGood = JsonNodeFactory.instance.objectNode();
 
-    ControlWiring(Daemon daemon, FerryConfig config, Function<ObjectNode, FerryConfig> reload,
+    /**
+     * @param kept the mothership's configuration kept from the last run, which {@code config} was read with
+     *             (empty object: none)
+     */
+    ControlWiring(Daemon daemon, FerryConfig config, ObjectNode kept, Function<ObjectNode, FerryConfig> reload,
             Consumer<java.time.Duration> heartbeat, Runnable exit) {
         this.daemon = daemon;
+        this.lastGood = kept.deepCopy();
         this.effective = config;
         this.reload = reload;
         this.heartbeat = heartbeat;
@@ -62,6 +67,45 @@ final class ControlWiring implements ControlTarget {
     }
 
     @Override
+    public synchronized Optional<ObjectNode> keptConfig() {
+        Optional<String> secret = secretIn(lastGood);
+        if (secret.isPresent()) {
+            log.warn("the mothership's configuration is not kept for the next start: it holds a secret ({}), which "
+                    + "is written nowhere but the keys file; after a restart the local file's runs until the "
+                    + "mothership sends it again", secret.get());
+            return Optional.empty();
+        }
+        return Optional.of(lastGood.deepCopy());
+    }
+
+    /** The name of the first secret setting in {@code node} (at any depth: a site's secret key), if any. */
+    static Optional<String> secretIn(com.fasterxml.jackson.databind.JsonNode node) {
+        for (var it = node.fields(); it.hasNext();) {
+            var field = it.next();
+            if (SECRETS.contains(field.getKey())) {
+                return Optional.of(field.getKey());
+            }
+            Optional<String> inner = secretIn(field.getValue());
+            if (inner.isPresent()) {
+                return inner;
+            }
+        }
+        for (com.fasterxml.jackson.databind.JsonNode element : node.isArray() ? node : JsonNodeFactory.instance.arrayNode()) {
+            Optional<String> inner = secretIn(element);
+            if (inner.isPresent()) {
+                return inner;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static final java.util.Set<String> SECRETS = java.util.stream.Stream.concat(
+            java.util.Arrays.stream(dev.ferry.config.ConfigKey.values()).filter(dev.ferry.config.ConfigKey::secret)
+                    .map(dev.ferry.config.ConfigKey::yamlName),
+            java.util.stream.Stream.of("secret_access_key", "session_token", "secretAccessKey", "sessionToken"))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+    @Override
     public synchronized Optional<String> keysChanged() {
         return apply(lastGood);
     }
@@ -78,11 +122,13 @@ final class ControlWiring implements ControlTarget {
         Map<String, SiteConfig> wanted = new LinkedHashMap<>();
         next.sites().forEach(s -> wanted.put(s.name(), s));
         List<String> errors = new ArrayList<>();
+        int restarted = 0;
         for (SiteConfig current : List.copyOf(running.values())) {
             if (!current.equals(wanted.get(current.name()))) {
                 try {
                     daemon.stopSite(current.name(), next.shutdownGrace());
                     running.remove(current.name());
+                    restarted++;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return Optional.of("interrupted while stopping site " + current.name());
@@ -94,16 +140,24 @@ final class ControlWiring implements ControlTarget {
                 try {
                     daemon.startSite(site);
                     running.put(site.name(), site);
+                    restarted++;
                 } catch (RuntimeException e) {
                     errors.add("site " + site.name() + " could not start: " + e.getMessage());
                 }
             }
         }
-        if (!effective.control().map(c -> c.heartbeatPeriod()).equals(next.control().map(c -> c.heartbeatPeriod()))) {
+        boolean newBeat = !effective.control().map(c -> c.heartbeatPeriod())
+                .equals(next.control().map(c -> c.heartbeatPeriod()));
+        if (newBeat) {
             next.control().ifPresent(c -> heartbeat.accept(c.heartbeatPeriod()));
         }
+        boolean changed = restarted > 0 || newBeat;
         effective = next;
-        log.info("configuration from the mothership applied: {} site(s) running", running.size());
+        if (changed) { // the same configuration every heartbeat changes nothing: not worth a line each time
+            log.info("configuration from the mothership applied: {} site(s) running", running.size());
+        } else {
+            log.debug("configuration from the mothership unchanged: {} site(s) running", running.size());
+        }
         return errors.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", errors));
     }
 

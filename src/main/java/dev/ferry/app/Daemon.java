@@ -98,9 +98,15 @@ final class Daemon {
     private final List<AutoCloseable> replicationClients = new ArrayList<>();
     /** The control plane's last word on uploads (null: it has not spoken), so a repeated state changes nothing. */
     private Boolean uploadsAllowed;
+    /** Why the control plane holds uploads (its state is not configured); empty while it lets them run. */
+    private volatile Optional<String> controlHold = Optional.empty();
+    /** The mothership's configuration kept from the last run, which {@link #config} was read with (empty: none). */
+    private final ObjectNode kept;
 
-    private Daemon(FerryConfig config, Clock clock, Function<ObjectNode, FerryConfig> reload, Runnable restart) {
+    private Daemon(FerryConfig config, ObjectNode kept, Clock clock, Function<ObjectNode, FerryConfig> reload,
+            Runnable restart) {
         this.config = config;
+        this.kept = kept;
         this.clock = clock;
         this.startedAt = clock.instant();
         this.run = new FleetMember.Run(FleetMember.Run.token(new SecureRandom()), ProcessHandle.current().pid(),
@@ -120,7 +126,25 @@ final class Daemon {
      * it is started again.
      */
     static Daemon start(FerryConfig config, Clock clock, Function<ObjectNode, FerryConfig> reload, Runnable restart) {
-        Daemon d = new Daemon(config, clock, reload, restart);
+        ObjectNode kept = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        if (config.control().isPresent() && reload != null) {
+            Optional<ObjectNode> last = PhoneHome.keptConfig(config.control().get());
+            if (last.isPresent()) {
+                // the mothership's last good configuration before any site starts: the file's policies alone
+                // would upload what the mothership dropped until it answers (or for as long as it is down)
+                try {
+                    config = reload.apply(last.get());
+                    kept = last.get();
+                    log.info("{}: the mothership's last configuration applies until it answers",
+                            config.control().get().contextFile());
+                } catch (dev.ferry.config.ConfigException e) {
+                    log.warn("{}: the mothership's last configuration no longer applies ({}); the local file's runs "
+                            + "until the mothership sends one", config.control().get().contextFile(),
+                            String.join("; ", e.problems()));
+                }
+            }
+        }
+        Daemon d = new Daemon(config, kept, clock, reload, restart);
         try {
             d.startParts();
             return d;
@@ -161,7 +185,7 @@ final class Daemon {
         closeOnFailure.addAll(replicationClients);
         closeOnFailure.add(replication);
         if (config.control().isPresent() && reload != null) {
-            ControlWiring wiring = new ControlWiring(this, config, reload,
+            ControlWiring wiring = new ControlWiring(this, config, kept, reload,
                     period -> phoneHome.ifPresent(p -> p.heartbeatEvery(period)), restart);
             PhoneHome p = new PhoneHome(config.control().get(), wiring, Version.current(), clock);
             closeOnFailure.add(p);
@@ -180,7 +204,7 @@ final class Daemon {
                     phoneHome.ifPresent(PhoneHome::wakeup);
                 },
                         (path, bucket) -> engine.routeTo(LocalSource.ref(config.instanceId().value(), path), bucket),
-                        clock, () -> fleet.view().withSameId(instanceGuard.other())),
+                        clock, () -> fleet.view().withSameId(instanceGuard.other()), this::resumeByOperator),
                         token.reveal()))
                 .orElse(AdminAccess.off());
         http = new StatusServer(this::status, Optional.of(metrics::scrape), config.bindAddress(), config.port(),
@@ -224,6 +248,19 @@ final class Daemon {
         phoneHome.ifPresent(PhoneHome::start);
     }
 
+    /**
+     * An operator's resume: refused while the control plane holds uploads (seed 003's rule: nothing is uploaded
+     * unless the mothership configured this host), else uploads resume. Empty when resumed, else why not.
+     */
+    synchronized Optional<String> resumeByOperator() {
+        if (controlHold.isPresent()) {
+            return Optional.of("the mothership has not configured this host (" + controlHold.get()
+                    + "): uploads resume when it does");
+        }
+        engine.resume("an operator asked");
+        return Optional.empty();
+    }
+
     /** Sweeps every site now. */
     void sweepAll(String why) {
         runners.forEach(r -> r.sweeps.requestFull(why));
@@ -231,6 +268,7 @@ final class Daemon {
 
     /** The control plane's gate: uploads run or wait (changes are still queued); acts only when it changes. */
     synchronized void uploads(boolean run, String why) {
+        controlHold = run ? Optional.empty() : Optional.of(why);
         if (uploadsAllowed != null && uploadsAllowed == run) {
             return;
         }

@@ -55,8 +55,13 @@ final class StatusCommand extends ClientCommand {
         // the first full sweep asks the store which files it knows: it cannot finish while the store cannot be read
         boolean swept = !watches || w.path("lastSweepAt").isTextual();
         boolean sweepWaits = !swept && storeDown;
+        JsonNode control = s.path("control");
+        boolean heldByMothership = control.isObject() && !control.path("uploading").asBoolean();
         out.println("Ferry " + s.path("version").asText() + " at " + at + ": "
-                + (s.path("paused").asBoolean() ? "PAUSED (uploads stopped; resume with POST /resume)" : "running")
+                + (heldByMothership ? "PAUSED (the mothership has not configured this host: its state is "
+                        + ControlCharacters.escape(control.path("state").asText()) + "; uploads resume when it is "
+                        + "configured)"
+                        : s.path("paused").asBoolean() ? "PAUSED (uploads stopped; resume with POST /resume)" : "running")
                 + ", " + (s.path("ready").asBoolean() ? "ready" : readiness(swept, storeDown)) + ", up " + Formats.duration(Duration.ofSeconds(s.path("uptimeSeconds").asLong())));
         out.println("State store  " + store.path("kind").asText() + " " + store.path("location").asText() + ": "
                 + (store.path("reachable").asBoolean() ? "reachable" : "UNREACHABLE")
@@ -64,6 +69,16 @@ final class StatusCommand extends ClientCommand {
                 + text(store.path("lastError"), ", last error: "));
         if (!text(store.path("notice"), "").isEmpty()) {
             out.println("             NOTE: " + store.path("notice").asText());
+        }
+        if (control.isObject()) {
+            out.println("Mothership   " + ControlCharacters.escape(control.path("mothership").asText()) + ": state "
+                    + ControlCharacters.escape(control.path("state").asText()) + " (uploads "
+                    + (control.path("uploading").asBoolean() ? "run" : "wait") + "), last contact "
+                    + Formats.ago(control.path("lastContact").asText(null), now)
+                    + (control.path("failures").asInt() > 0 ? ", " + control.path("failures").asInt()
+                            + " failed request(s)" : "")
+                    + (control.path("lastError").isTextual() ? ", last error: "
+                            + ControlCharacters.escape(control.path("lastError").asText()) : ""));
         }
         String state = w.path("state").asText("");
         if (!watches) { // replicate: jobs alone

@@ -90,15 +90,15 @@ final class SeedIngestorFile {
         for (int i = 0; i < policies.size(); i++) {
             String where = "policies[" + (i + 1) + "]" + (policiesEntry == null ? " (the default policy)" : " ("
                     + labelOf.apply(policiesEntry).replaceFirst("^policies \\(", "").replaceFirst("\\)$", "") + ")");
-            policy(policies.get(i), i + 1, where, bucketEntry, labelOf, ctx, globals, problems, ownFiles)
-                    .ifPresent(sites::add);
+            policy(policies.get(i), i + 1, where, bucketEntry, labelOf, ctx, globals, problems, ownFiles,
+                    policiesEntry != null && policiesEntry.line() < 0).ifPresent(sites::add);
         }
         return sites;
     }
 
     private static Optional<SiteConfig> policy(JsonNode p, int index, String where, YamlFile.Entry bucketEntry,
             java.util.function.Function<YamlFile.Entry, String> labelOf, ParseContext ctx,
-            Map<ConfigKey, Object> globals, List<String> problems, List<Path> ownFiles) {
+            Map<ConfigKey, Object> globals, List<String> problems, List<Path> ownFiles, boolean fromMothership) {
         if (!p.isObject()) {
             problems.add(where + ": must be an object such as {\"input_file_pattern\": \"data/**\"}");
             return Optional.empty();
@@ -156,7 +156,10 @@ final class SeedIngestorFile {
         labels.put("input_remove_prefix", where + ".input_remove_prefix");
         labels.put("input_file_pattern", where + ".input_file_pattern");
         SITE_KEYS.forEach(key -> labels.put(key, where + "." + key));
-        return new SitesParser(where, 0, ctx, globals, problems).parseOne(site, where, labels)
-                .map(s -> s.withPathPrefix(fixed));
+        SitesParser parser = new SitesParser(where, 0, ctx, globals, problems);
+        if (fromMothership) { // a fleet's policies: a folder missing on this machine is watched once it appears
+            parser.allowMissingFolder();
+        }
+        return parser.parseOne(site, where, labels).map(s -> s.withPathPrefix(fixed));
     }
 }

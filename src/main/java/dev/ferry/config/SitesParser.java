@@ -30,6 +30,8 @@ final class SitesParser {
     private final List<String> problems;
     /** The label of a key in problems, by YAML name, for a site given on the command line; else "where.key". */
     private Map<String, String> labels = Map.of();
+    /** A local_path that does not exist (yet) is no problem: the site watches it once it appears. */
+    private boolean missingFolderAllowed;
 
     SitesParser(String file, int line, ParseContext ctx, Map<ConfigKey, Object> globals, List<String> problems) {
         this(file, line, index -> line, ctx, globals, problems);
@@ -75,6 +77,15 @@ final class SitesParser {
      * One site given on the command line ({@link CommandLineSite}): the same keys, defaults and checks as an
      * entry of {@code sites:}, each problem labelled as {@code labels} says (the argument or option it came from).
      */
+    /**
+     * A site whose local_path does not exist is accepted (a mothership sends the same policies to every machine of
+     * a fleet: a folder missing here matches nothing, as seed 003's glob did); the site watches it once it appears.
+     */
+    SitesParser allowMissingFolder() {
+        this.missingFolderAllowed = true;
+        return this;
+    }
+
     Optional<SiteConfig> parseOne(JsonNode site, String where, Map<String, String> labels) {
         this.labels = Map.copyOf(labels);
         return parseSite(site, where);
@@ -227,7 +238,8 @@ final class SitesParser {
                 problems.add(label + ": must be a single value or a list");
                 return Optional.empty();
             }
-            return Optional.of(key.type.parse(value.asText(), ctx));
+            ValueType type = key == SiteKey.LOCAL_PATH && missingFolderAllowed ? new ValueType.Folder(false) : key.type;
+            return Optional.of(type.parse(value.asText(), ctx));
         } catch (BadValue e) {
             boolean secret = key.type instanceof ValueType.Text t && t.secret();
             problems.add(label + ": " + e.getMessage() + (secret || !e.echo() ? "" : ", got '" + UrlCredentials.mask(value.asText()) + "'"));

@@ -23,6 +23,12 @@ public interface ControlTarget {
      */
     Optional<String> applyConfig(ObjectNode config);
 
+    /**
+     * What the mothership sent so far that applied, merged: kept in the context file so the next start runs it
+     * before any upload. Empty when it holds a secret (a site's secret_access_key), which is never written there.
+     */
+    Optional<ObjectNode> keptConfig();
+
     /** The keys file was rewritten: the sites start again with its keys. Empty when done, else why not. */
     Optional<String> keysChanged();
 

@@ -20,6 +20,14 @@ final class KeysFile {
 
     /** Throws IOException whose message names the file, never the keys. */
     static void write(Path file, AwsKeys keys) throws IOException {
+        writePrivate(file, keys.toFileJson());
+    }
+
+    /**
+     * Writes {@code content} whole to {@code file}, readable by its owner only (mode 0600 where the file system has
+     * POSIX permissions, set before a byte is written), through a temporary file renamed over the old one.
+     */
+    static void writePrivate(Path file, byte[] content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
@@ -29,7 +37,7 @@ final class KeysFile {
         } else {
             Files.createFile(tmp);
         }
-        Files.write(tmp, keys.toFileJson());
+        Files.write(tmp, content);
         try {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {

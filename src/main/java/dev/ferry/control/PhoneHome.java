@@ -86,6 +86,14 @@ public final class PhoneHome implements AutoCloseable {
         gate();
     }
 
+    /**
+     * The configuration the mothership sent that last applied, as kept in the context file: the daemon applies it
+     * at start, before any site starts, so a restart runs the mothership's policies whether it answers or not.
+     */
+    public static Optional<ObjectNode> keptConfig(ControlConfig config) {
+        return new ContextFile(config.contextFile()).config();
+    }
+
     /** Phones home with action startup, then every heartbeat period. */
     public void start() {
         log.info("{}: control plane on; state {} ({}), kept in {}", client.url(), state.orElse("none"),
@@ -148,7 +156,12 @@ public final class PhoneHome implements AutoCloseable {
             return;
         }
         lastContact = Optional.of(clock.instant());
-        lastError = Optional.empty();
+        if (failures > 0) {
+            log.info("{}: the mothership answered again ({}) after {} failed request(s)", client.url(), action, failures);
+        }
+        if (!"error".equals(action)) {
+            lastError = Optional.empty(); // an error report's answer leaves the error it reported in /status
+        }
         failures = 0;
         if (retry != null && !"startup".equals(retryAction)) {
             retry.cancel(false); // the mothership has fresher news than the failed request carried
@@ -164,7 +177,10 @@ public final class PhoneHome implements AutoCloseable {
         if (retry == null || retry.isDone()) {
             Duration delay = backoff.delay(failures);
             retryAction = action;
-            retry = thread.schedule(() -> send(action, result, followUps), delay.toMillis(), TimeUnit.MILLISECONDS);
+            retry = thread.schedule(() -> {
+                retry = null; // running: a failure of this request schedules the next retry
+                send(action, result, followUps);
+            }, delay.toMillis(), TimeUnit.MILLISECONDS);
         }
         // the heartbeat goes at its time whatever the backoff: the next request is whichever comes first
         Duration next = Duration.ofMillis(Math.max(0, retry.getDelay(TimeUnit.MILLISECONDS)));
@@ -192,6 +208,9 @@ public final class PhoneHome implements AutoCloseable {
             Optional<String> rejected = target.applyConfig(reply.config().get());
             rejected.ifPresent(why -> errors.add("config rejected, the last good one keeps running: " + why));
             configApplied = rejected.isEmpty(); // applying it read the keys file again
+            if (configApplied) {
+                context.writeConfig(target.keptConfig()); // the next start runs it before any upload
+            }
         }
         if (keysWritten && !configApplied) {
             target.keysChanged().ifPresent(why -> errors.add("aws_keys written but not applied: " + why));
@@ -229,7 +248,16 @@ public final class PhoneHome implements AutoCloseable {
             }
             echo = errors.isEmpty() ? action : null;
         }
-        errors.forEach(e -> log.warn("{}: {}", client.url(), e));
+        if (!errors.isEmpty()) {
+            lastError = Optional.of(String.join("; ", errors));
+        }
+        if ("error".equals(answered)) {
+            // the answer to an error report (a mothership that sends the same bad config in every reply): the
+            // error was logged with the reply before it
+            errors.forEach(e -> log.debug("{}: again: {}", client.url(), e));
+        } else {
+            errors.forEach(e -> log.warn("{}: {}", client.url(), e));
+        }
         if (followUps >= MAX_FOLLOW_UPS) {
             if (!errors.isEmpty() || echo != null) {
                 log.warn("{}: not answering again: {} requests already followed this one", client.url(), followUps);

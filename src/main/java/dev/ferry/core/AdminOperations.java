@@ -53,8 +53,11 @@ public interface AdminOperations {
     /** Stops handing out uploads (those under way finish); the watcher and sweeps keep queueing. */
     void pause();
 
-    /** Hands out uploads again. */
-    void resume();
+    /**
+     * Hands out uploads again, unless something the operator cannot override holds them (a mothership that has not
+     * configured this host). Empty when resumed, else why not.
+     */
+    java.util.Optional<String> resume();
 
     /**
      * A page of the records with {@code status}, ordered by path.

@@ -128,7 +128,12 @@ final class AdminRoutes {
     }
 
     private void resume(Context ctx, AdminOperations ops) {
-        ops.resume();
+        Optional<String> refused = ops.resume();
+        if (refused.isPresent()) {
+            log.info("admin API: resume from {} refused: {}", ctx.ip(), refused.get());
+            answer(ctx, HttpStatus.CONFLICT, Map.of("paused", true, "error", "uploads not resumed: " + refused.get()));
+            return;
+        }
         answer(ctx, HttpStatus.OK, Map.of("paused", false));
     }
 

@@ -37,6 +37,8 @@ class ControlPlaneIT {
     Path home;
     S3ProxyServer s3;
     Mothership mothership;
+    /** Where the daemon phones home (kept: a closed mothership no longer says its port). */
+    int mothershipPort;
     FerryProcess ferry;
 
     @BeforeEach
@@ -47,6 +49,7 @@ class ControlPlaneIT {
         FerryProcess.shareWithDaemon(tmp, state, home, home.resolve("data"));
         s3 = S3ProxyServer.start();
         mothership = Mothership.start("/ingestor");
+        mothershipPort = mothership.port();
     }
 
     @AfterEach
@@ -92,7 +95,7 @@ class ControlPlaneIT {
                   "s3_bucket": "ingest-bucket",
                   "policies": [{"input_file_pattern": "data/**", "input_remove_prefix": "data/", "output_key_prefix": "in/"}]
                 }
-                """.formatted(mothership.port()));
+                """.formatted(mothershipPort));
         Map<String, String> env = Map.of("STATE_DIR", state.toString(), "AWS_ENDPOINT_URL", endpoint,
                 "SETTLE_TIME", "300ms", "TIMEOUT", "5000", "ADMIN_TOKEN", ADMIN, "CREATE_BUCKETS", "true");
         ferry = FerryProcess.start("control", env, "--config", config.toString());
@@ -120,6 +123,13 @@ class ControlPlaneIT {
         assertThat(control.path("mothership").asText()).isEqualTo("http://127.0.0.1:" + mothership.port() + "/ingestor");
         assertThat(s3.listKeys("ingest-bucket")).isEmpty();
         assertThat(ferry.log()).contains("uploads paused (waiting for the mothership's state)");
+        // an operator cannot override the mothership: nothing is uploaded unless it configured this host
+        var resume = ferry.send("POST", "/resume", java.util.Optional.of(ADMIN));
+        assertThat(resume.statusCode()).isEqualTo(409);
+        assertThat(resume.body()).contains("the mothership has not configured this host");
+        assertThat(ferry.status().path("paused").asBoolean()).isTrue();
+        assertThat(ferry.status().path("control").path("uploading").asBoolean()).isFalse();
+        assertThat(s3.listKeys("ingest-bucket")).isEmpty();
 
         mothership.thenJson("{\"state\": \"configured\"}");
         ferry.admin("POST", "/wakeup", ADMIN);
@@ -133,6 +143,8 @@ class ControlPlaneIT {
         ferry.admin("POST", "/wakeup", ADMIN);
         JsonNode error = mothership.next("error", DEADLINE).body();
         assertThat(error.path("result").path("error").asText()).contains("config rejected").contains("s3_bucket");
+        await().atMost(DEADLINE).until(() -> ferry.status().path("control").path("lastError").asText()
+                .contains("config rejected"));
         write("data/b.txt", "still running");
         awaitObject("ingest-bucket", "in/b.txt", "still running");
 
@@ -142,6 +154,37 @@ class ControlPlaneIT {
         assertThat(report.toString()).contains("other-bucket").doesNotContain(s3.secretKey());
         awaitObject("other-bucket", "in/a.txt", "alpha");
         assertThat(ferry.log()).doesNotContain(s3.secretKey());
+    }
+
+    @Test
+    void theMothershipsLastConfigurationRunsAfterARestartEvenWhileItIsDown() throws Exception {
+        keysFile(s3.secretKey());
+        Files.createDirectories(home.resolve("data/cam1"));
+        Files.createDirectories(home.resolve("data/cam2"));
+        FerryProcess.shareWithDaemon(home.resolve("data/cam1"), home.resolve("data/cam2"));
+        // the file's one policy (data/** -> in/) replaced by the mothership's: cam2, and cam9 whose folder is not
+        // on this machine (yet): a fleet's policies, not an error
+        mothership.thenJson("""
+                {"state": "configured", "config": {"policies": [{"input_file_pattern": "data/cam2/**/*",
+                 "input_remove_prefix": "data/cam2/", "output_key_prefix": "cam2x/"},
+                 {"input_file_pattern": "data/cam9/**/*", "input_remove_prefix": "data/cam9/",
+                  "output_key_prefix": "cam9x/"}]}}""");
+        startFerry();
+        write("data/cam2/b1.txt", "b1");
+        awaitObject("ingest-bucket", "cam2x/b1.txt", "b1");
+        assertThat(ferry.stop()).isZero();
+        mothership.close(); // down at the restart: the last good configuration runs
+        write("data/cam1/a6.txt", "not the mothership's");
+        write("data/cam2/b2.txt", "b2");
+        startFerry();
+        awaitObject("ingest-bucket", "cam2x/b2.txt", "b2");
+        write("data/cam9/c1.txt", "c1"); // its folder appears: watched and swept then
+        awaitObject("ingest-bucket", "cam9x/c1.txt", "c1");
+        await().atMost(DEADLINE).until(() -> ferry.status().path("ready").asBoolean() && queued() == 0);
+        assertThat(s3.listKeys("ingest-bucket")).containsExactlyInAnyOrder("cam2x/b1.txt", "cam2x/b2.txt",
+                "cam9x/c1.txt");
+        assertThat(ferry.log()).contains("the mothership's last configuration applies until it answers")
+                .doesNotContain(s3.secretKey());
     }
 
     @Test

@@ -65,6 +65,25 @@ class StatusCommandTest {
                 .contains("  photos: " + error);
     }
 
+    @Test
+    void aMothershipThatHasNotConfiguredTheHostIsWhyUploadsArePausedAndItsLineSaysTheLastError() throws Exception {
+        List<String> lines = statusOf("""
+                {"status": "ok", "version": "1", "startedAt": "2026-12-06T10:00:00Z", "uptimeSeconds": 60,
+                 "ready": true, "paused": true,
+                 "store": {"kind": "sqlite", "location": "/var/lib/ferry/ferry.db", "reachable": true, "pendingWrites": 0},
+                 "watcher": {"root": "/srv/drop", "mode": "inotify", "state": "watching", "healthy": true,
+                             "rescans": 0, "lastSweepAt": "2026-12-06T10:00:30Z"},
+                 "buckets": {},
+                 "control": {"mothership": "https://ms.example/ingestor", "state": "registered", "uploading": false,
+                             "lastContact": "2026-12-06T10:00:50Z", "failures": 0,
+                             "lastError": "config rejected, the last good one keeps running: s3_bucket: bad"}}
+                """);
+        assertThat(lines.get(0)).contains("PAUSED (the mothership has not configured this host: its state is "
+                + "registered").doesNotContain("POST /resume");
+        assertThat(lines).contains("Mothership   https://ms.example/ingestor: state registered (uploads wait), last "
+                + "contact 10s ago, last error: config rejected, the last good one keeps running: s3_bucket: bad");
+    }
+
     private static String daemon(boolean reachable, String lastSweepAt, String buckets) {
         return """
                 {"status": "ok", "version": "1", "startedAt": "2026-12-06T10:00:00Z", "uptimeSeconds": 60,

@@ -277,4 +277,24 @@ class SeedIngestorConfigTest {
                 .hasMessageContaining("upgrade_command (the mothership's config): may only be set in the local file")
                 .hasMessageContaining("s3_bucket");
     }
+
+    @Test
+    void aMothershipsPolicyWhoseFolderIsMissingHereRunsWhileALocalOneIsAnError() throws IOException {
+        Path file = tmp.resolve("s3-ingestor.json");
+        Files.writeString(file, "{\"host_dns\": \"localhost\", \"host_service\": \"http\", \"s3_bucket\": \"b-1\"}");
+        Map<String, String> env = Map.of("HOME", tmp.toString(), "STATE_DIR", tmp.resolve("state").toString());
+        ObjectNode overlay = (ObjectNode) new ObjectMapper().readTree("""
+                {"policies": [{"input_file_pattern": "data/cam1/**", "output_key_prefix": "c1/"},
+                              {"input_file_pattern": "data/cam9/**", "output_key_prefix": "c9/"}],
+                 "heartbeat_period": 60}
+                """);
+        FerryConfig c = FerryConfig.load(env, Map.of(), Optional.of(file), overlay);
+        assertThat(c.sites()).extracting(SiteConfig::localPath)
+                .containsExactly(tmp.resolve("data/cam1"), tmp.resolve("data/cam9"));
+        assertThat(c.control().orElseThrow().heartbeatPeriod()).isEqualTo(Duration.ofSeconds(60));
+
+        assertThatThrownBy(() -> load("local.json", """
+                {"s3_bucket": "b-1", "policies": [{"input_file_pattern": "data/cam9/**"}]}
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("cam9 does not exist");
+    }
 }

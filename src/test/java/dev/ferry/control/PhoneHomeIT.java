@@ -66,6 +66,11 @@ class PhoneHomeIT {
         }
 
         @Override
+        public Optional<ObjectNode> keptConfig() {
+            return configs.isEmpty() ? Optional.empty() : Optional.of(configs.get(configs.size() - 1));
+        }
+
+        @Override
         public Optional<String> keysChanged() {
             keysChanged.incrementAndGet();
             calls.add("keysChanged");
@@ -230,9 +235,62 @@ class PhoneHomeIT {
             mothership.next("wakeup", WAIT); // the thread handled every earlier reply before sending this
             assertThat(mothership.requests()).extracting(Request::action)
                     .containsExactly("startup", "error", "wakeup", "error", "wakeup");
-            assertThat(logs.lines().stream().filter(l -> l.contains("rejected")))
-                    .as("one line per reply with the bad config").hasSize(4)
+            assertThat(logs.lines().stream().filter(l -> l.startsWith("WARN") && l.contains("rejected")))
+                    .as("one line per trigger: the answer to its error report carries the same config").hasSize(2)
                     .allSatisfy(l -> assertThat(l).contains("the last good one keeps running"));
+        }
+    }
+
+    @Test
+    void aRejectedConfigStaysInTheStatusUntilAReplyIsClean() {
+        target.configProblem = Optional.of("s3_bucket (the mothership's config): must be a valid S3 bucket name");
+        mothership.thenJson("{\"config\": {\"s3_bucket\": \"NOT VALID\"}}"); // the error report is answered {}
+        start(Optional.empty());
+        mothership.next("error", WAIT);
+        // and the answer to the error report ({}) leaves it there
+        await().atMost(WAIT).during(Duration.ofMillis(500)).until(() -> phoneHome.status().lastError()
+                .filter(e -> e.contains("config rejected") && e.contains("s3_bucket")).isPresent());
+        target.configProblem = Optional.empty();
+        phoneHome.wakeup(); // answered {}
+        mothership.next("wakeup", WAIT);
+        await().atMost(WAIT).until(() -> phoneHome.status().lastError().isEmpty());
+    }
+
+    @Test
+    void anAppliedConfigIsKeptWithTheStateForTheNextStartReadableByItsOwnerOnly() throws IOException {
+        mothership.thenJson("{\"state\": \"configured\", \"config\": {\"heartbeat_period\": 60}}");
+        start(Optional.empty());
+        await().atMost(WAIT).until(target::lastGate);
+        ControlConfig c = config(Optional.empty(), Duration.ofHours(1));
+        await().atMost(WAIT).until(() -> PhoneHome.keptConfig(c).isPresent());
+        assertThat(PhoneHome.keptConfig(c).orElseThrow().path("heartbeat_period").asInt()).isEqualTo(60);
+        assertThat(new ContextFile(c.contextFile()).state()).contains("configured");
+        if (java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(c.contextFile())))
+                    .isEqualTo("rw-------");
+        }
+        target.configProblem = Optional.of("policies[1]: bad");
+        mothership.thenJson("{\"config\": {\"heartbeat_period\": 5}}");
+        phoneHome.wakeup();
+        mothership.next("error", WAIT);
+        assertThat(PhoneHome.keptConfig(c).orElseThrow().path("heartbeat_period").asInt())
+                .as("a rejected config is not kept").isEqualTo(60);
+    }
+
+    @Test
+    void aRetryThatFailsSaysWhenTheNextRetryGoesAndAnAnswerAfterFailuresIsLogged() {
+        try (LogCapture logs = LogCapture.of("dev.ferry")) {
+            mothership.then(new Answer(500, "", Duration.ZERO), new Answer(500, "", Duration.ZERO));
+            start(config(Optional.empty(), Duration.ofHours(1)), Duration.ofSeconds(8),
+                    Backoff.withoutJitter(Duration.ofMillis(300), Duration.ofMillis(300)));
+            assertThat(mothership.next(WAIT).action()).isEqualTo("startup");
+            assertThat(mothership.next(WAIT).action()).isEqualTo("startup"); // the retry, failed too
+            assertThat(mothership.next(WAIT).action()).as("retried again").isEqualTo("startup"); // answered {}
+            await().atMost(WAIT).until(() -> logs.lines().stream().anyMatch(l -> l.contains("answered again")));
+            assertThat(failures(logs)).hasSize(2).allSatisfy(l -> assertThat(l)
+                    .containsPattern("next request in \\d{3} ms \\(a retry of startup\\)"));
+            assertThat(logs.lines()).anySatisfy(l -> assertThat(l).contains("INFO")
+                    .contains("the mothership answered again (startup) after 2 failed request(s)"));
         }
     }
 

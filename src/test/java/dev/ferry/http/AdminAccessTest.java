@@ -25,7 +25,8 @@ class AdminAccessTest {
         }
 
         @Override
-        public void resume() {
+        public Optional<String> resume() {
+            return Optional.empty();
         }
 
         @Override

@@ -45,6 +45,7 @@ class AdminRoutesIT {
     static final class Recorder implements AdminOperations {
         final List<String> calls = new ArrayList<>();
         volatile boolean storeDown;
+        volatile Optional<String> resumeRefused = Optional.empty();
 
         @Override
         public synchronized void wakeup() {
@@ -63,8 +64,9 @@ class AdminRoutesIT {
         }
 
         @Override
-        public synchronized void resume() {
+        public synchronized Optional<String> resume() {
             calls.add("resume");
+            return resumeRefused;
         }
 
         @Override
@@ -241,6 +243,17 @@ class AdminRoutesIT {
 
         assertThat(ops.calls).containsExactly("wakeup", "retry *", "retry /w/photos/a.jpg", "pause", "resume",
                 "level debug", "level DEBUG", "level debug");
+    }
+
+    @Test
+    void aResumeTheDaemonRefusesIs409WithTheReason() throws Exception {
+        start(AdminAccess.withToken(ops, TOKEN));
+        ops.resumeRefused = Optional.of("the mothership has not configured this host (its state is registered)");
+        var answer = send("POST", "/resume", Optional.of(TOKEN), null);
+        assertThat(answer.statusCode()).isEqualTo(409);
+        JsonNode body = json.readTree(answer.body());
+        assertThat(body.path("paused").asBoolean()).isTrue();
+        assertThat(body.path("error").asText()).contains("not resumed").contains("has not configured this host");
     }
 
     @Test
