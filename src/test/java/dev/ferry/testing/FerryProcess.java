@@ -49,6 +49,8 @@ public final class FerryProcess implements AutoCloseable {
     private final Path logFile;
     private final int port;
     private List<String> wrapper = List.of();
+    /** JVM options of this run beside the launcher's ({@link ClassArchive}'s training run). */
+    private List<String> jvmOptions = List.of();
     private Process process;
     /** Where stderr goes when it is kept apart from stdout ({@link #runSplit}); null: both in the log file. */
     private Path errFile;
@@ -138,13 +140,24 @@ public final class FerryProcess implements AutoCloseable {
                 "echo " + maxWatches + " > /proc/sys/user/max_inotify_watches && exec \"$@\"", "ferry-ns");
     }
 
+    /** Starts the daemon with these JVM options in place of the class data archive ({@link ClassArchive}). */
+    static FerryProcess startWithJvmOptions(String name, Map<String, String> env, List<String> jvmOptions) {
+        return start(name, env, List.of(), List.copyOf(jvmOptions), new String[0]);
+    }
+
     private static FerryProcess start(String name, Map<String, String> env, List<String> wrapper, String... args) {
+        return start(name, env, wrapper, List.of(), args);
+    }
+
+    private static FerryProcess start(String name, Map<String, String> env, List<String> wrapper,
+            List<String> jvmOptions, String... args) {
         try {
             int port = freePort();
             Map<String, String> all = new LinkedHashMap<>(env);
             all.putIfAbsent("PORT", Integer.toString(port));
             FerryProcess p = new FerryProcess(all, Integer.parseInt(all.get("PORT")), name);
             p.wrapper = wrapper;
+            p.jvmOptions = jvmOptions;
             p.launch(args);
             try {
                 p.awaitStatus();
@@ -248,8 +261,10 @@ public final class FerryProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.addAll(LAUNCHER_JVM_OPTIONS);
+        Path jar = Path.of(System.getProperty("ferry.jar", "target/ferry.jar"));
+        command.addAll(jvmOptions.isEmpty() ? ClassArchive.options(jar) : jvmOptions);
         command.add("-jar");
-        command.add(System.getProperty("ferry.jar", "target/ferry.jar"));
+        command.add(jar.toString());
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(errFile == null)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
