@@ -186,11 +186,16 @@ class AfterUploadIT {
             assertThat(moving).doesNotExist();
             assertThat(proxy.traffic().requests(Operation.HEAD_OBJECT)).as("each verified by a HEAD first")
                     .isGreaterThanOrEqualTo(heads + 2);
+            // a file is deleted or moved a moment before that is logged
+            String deleted = deleting + ": deleted after upload, left over from an earlier attempt "
+                    + "(s3://ingest-bucket/d/del/a/1.jpg verified)";
+            String movedLine = moving + ": moved to " + moved + " after upload, left over from an earlier "
+                    + "attempt (s3://ingest-bucket/m/cam1/x.jpg verified)";
+            await("both logged").atMost(DEADLINE).until(() -> ferry.log().contains(deleted)
+                    && ferry.log().contains(movedLine));
             String log = ferry.log();
-            assertThat(log).contains(deleting + ": deleted after upload, left over from an earlier attempt "
-                    + "(s3://ingest-bucket/d/del/a/1.jpg verified)");
-            assertThat(log).contains(moving + ": moved to " + moved + " after upload, left over from an earlier "
-                    + "attempt (s3://ingest-bucket/m/cam1/x.jpg verified)");
+            assertThat(log).contains(deleted);
+            assertThat(log).contains(movedLine);
             assertThat(count(log, "ingest-bucket/d/del/a/1.jpg: uploaded")).as("not uploaded again").isEqualTo(1);
             assertThat(count(log, "ingest-bucket/m/cam1/x.jpg: uploaded")).as("not uploaded again").isEqualTo(1);
             assertThat(record(deleting).map(FileRecord::status)).contains(FileStatus.UPLOADED);
