@@ -39,7 +39,7 @@ class ReplicationIT {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     static S3ProxyServer one;
     static S3ProxyServer two;
-    static org.elasticmq.rest.sqs.SQSRestServer elastic;
+    static dev.ferry.testing.ElasticMq elastic;
     static int n;
 
     @TempDir
@@ -65,7 +65,7 @@ class ReplicationIT {
             two.close();
         }
         if (elastic != null) {
-            elastic.stopAndWait();
+            elastic.close();
         }
     }
 
@@ -237,14 +237,11 @@ class ReplicationIT {
     @Test
     void theDaemonFollowsAJobsQueueCountsItsEventsAndStopsWithoutWaitingForTheLongPoll() throws Exception {
         buckets();
-        elastic = org.elasticmq.rest.sqs.SQSRestServerBuilder.withDynamicPort().withInterface("127.0.0.1").start();
-        URI sqsEndpoint = URI.create("http://127.0.0.1:" + elastic.waitUntilStarted().localAddress().getPort());
-        try (software.amazon.awssdk.services.sqs.SqsClient sqs = software.amazon.awssdk.services.sqs.SqsClient.builder()
-                .endpointOverride(sqsEndpoint).region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("x", "x"))).build()) {
+        elastic = dev.ferry.testing.ElasticMq.start();
+        {
+            software.amazon.awssdk.services.sqs.SqsClient sqs = elastic.client();
             sqs.createQueue(b -> b.queueName("events"));
-            String queue = sqsEndpoint + "/000000000000/events";
+            String queue = elastic.queueUrl("events").toString();
             Path config = file(far, "    sqs: {url: \"" + queue + "\", access_key: x, secret_access_key: x}\n"
                     + "skip-fullsync: true\n");
             daemon = Daemon.start(FerryConfig.load(env(), Map.of(), Optional.of(config)), Clock.systemUTC());

@@ -13,6 +13,7 @@ import dev.ferry.queue.Backoff;
 import dev.ferry.sqs.SqsEventQueue;
 import dev.ferry.testing.InMemoryRecords;
 import dev.ferry.testing.LogCapture;
+import dev.ferry.testing.ElasticMq;
 import dev.ferry.testing.S3ProxyServer;
 import dev.ferry.transfer.S3ObjectStore;
 import dev.ferry.transfer.ServerSideCopier;
@@ -24,17 +25,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -48,7 +44,7 @@ class EventFollowerIT {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
     static S3ProxyServer s3;
-    static SQSRestServer elastic;
+    static ElasticMq elastic;
     static SqsClient sqs;
     static URI sqsEndpoint;
     static final AtomicInteger N = new AtomicInteger();
@@ -65,20 +61,15 @@ class EventFollowerIT {
     @BeforeAll
     static void servers() {
         s3 = S3ProxyServer.start();
-        elastic = SQSRestServerBuilder.withDynamicPort().withInterface("127.0.0.1").start();
-        int port = elastic.waitUntilStarted().localAddress().getPort();
-        sqsEndpoint = URI.create("http://127.0.0.1:" + port);
-        sqs = SqsClient.builder().endpointOverride(sqsEndpoint).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build();
+        elastic = ElasticMq.start();
+        sqsEndpoint = elastic.endpoint();
+        sqs = elastic.client();
     }
 
     @AfterAll
     static void stopServers() {
-        if (sqs != null) {
-            sqs.close();
-        }
         if (elastic != null) {
-            elastic.stopAndWait();
+            elastic.close();
         }
         if (s3 != null) {
             s3.close();
@@ -331,14 +322,9 @@ class EventFollowerIT {
         assertThat(stats.snapshot().lastError().orElseThrow()).startsWith("cannot receive from the queue " + queue + ": ");
         assertThat(events().receiveFailures()).isPositive();
 
-        SQSRestServer late = SQSRestServerBuilder.withPort(port).withInterface("127.0.0.1").start();
-        opened.add(late::stopAndWait);
-        late.waitUntilStarted();
-        try (SqsClient client = SqsClient.builder().endpointOverride(URI.create("http://127.0.0.1:" + port))
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build()) {
-            client.createQueue(b -> b.queueName("late"));
-        }
+        ElasticMq late = ElasticMq.onPort(port);
+        opened.add(late);
+        late.client().createQueue(b -> b.queueName("late"));
 
         await("cleared once the queue answers").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
                 .until(() -> stats.snapshot().lastError().isEmpty());

@@ -11,6 +11,7 @@ import dev.ferry.queue.Backoff;
 import dev.ferry.sqs.SqsEventQueue;
 import dev.ferry.testing.InMemoryRecords;
 import dev.ferry.testing.LogCapture;
+import dev.ferry.testing.ElasticMq;
 import dev.ferry.testing.S3ProxyServer;
 import dev.ferry.transfer.S3ObjectStore;
 import dev.ferry.transfer.StreamingCopier;
@@ -23,15 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
-import org.elasticmq.rest.sqs.SQSRestServer;
-import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -48,7 +44,7 @@ class EventOutageIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     static S3ProxyServer one;
     static S3ProxyServer two;
-    static SQSRestServer elastic;
+    static ElasticMq elastic;
     static SqsClient sqs;
     static URI sqsEndpoint;
 
@@ -57,19 +53,15 @@ class EventOutageIT {
         one = S3ProxyServer.start();
         two = S3ProxyServer.start(Map.of("s3proxy.identity", "second-account", "s3proxy.credential",
                 "second-account-credential-not-a-secret"));
-        elastic = SQSRestServerBuilder.withDynamicPort().withInterface("127.0.0.1").start();
-        sqsEndpoint = URI.create("http://127.0.0.1:" + elastic.waitUntilStarted().localAddress().getPort());
-        sqs = SqsClient.builder().endpointOverride(sqsEndpoint).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x"))).build();
+        elastic = ElasticMq.start();
+        sqsEndpoint = elastic.endpoint();
+        sqs = elastic.client();
     }
 
     @AfterAll
     static void stopServers() {
-        if (sqs != null) {
-            sqs.close();
-        }
         if (elastic != null) {
-            elastic.stopAndWait();
+            elastic.close();
         }
         if (two != null) {
             two.close();
