@@ -105,6 +105,11 @@ class DeletedWhileDownIT extends DaemonTestBase {
                 () -> {
                     Files.writeString(doc, "version 1");
                     awaitObject("photos", "site/doc.txt", "version 1");
+                    // recorded as uploaded before version 2 is written: a change right after the PUT, before its
+                    // record, is a change during the upload, and the record would then know no uploaded version
+                    await("version 1 recorded").atMost(DEADLINE).until(() -> record(doc)
+                            .filter(r -> r.status() == FileStatus.UPLOADED && r.size() == "version 1".length())
+                            .isPresent());
                 }, "--config", config.toString());
 
         ferry = FerryProcess.start("deleted-while-down-retire", env, "--config", config.toString());

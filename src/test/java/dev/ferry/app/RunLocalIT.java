@@ -98,8 +98,30 @@ class RunLocalIT {
         assertThat(Files.readString(demo.resolve("s3proxy.log"))).isNotEmpty();
     }
 
+    /** Whether env can give a command the default action of signals (GNU coreutils 8.31 and later). */
+    private static final boolean DEFAULT_SIGNALS = defaultSignals();
+
+    private static boolean defaultSignals() {
+        try {
+            Process p = new ProcessBuilder("env", "--default-signal=INT", "true").redirectErrorStream(true).start();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private Process start(Map<String, String> ports) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(ROOT.resolve("run-local").toString());
+        List<String> command = new java.util.ArrayList<>();
+        if (DEFAULT_SIGNALS) {
+            // as from a terminal: a shell started in the background of a shell without job control (nohup ... &)
+            // ignores SIGINT, passes that on to this JVM, and a script cannot trap a signal ignored at its start
+            command.addAll(List.of("env", "--default-signal=INT,TERM,HUP"));
+        }
+        command.add(ROOT.resolve("run-local").toString());
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().remove("FERRY_JAVA_OPTS");
         pb.environment().putAll(ports);
         pb.environment().put("DEMO_DIR", demo.toString());
