@@ -380,8 +380,12 @@ final class Daemon {
     }
 
     DaemonStatus status() {
-        boolean swept = runners.stream().allMatch(r -> r.sweeps.fullSweeps() > 0);
-        Optional<Instant> oldestSweep = runners.stream().map(r -> r.sweeps.lastFullSweepAt())
+        // a site whose folder is missing has nothing to sweep (a mothership's policy for a folder this host does
+        // not have, a disk not mounted): it holds no readiness back; its watcher's state says it is missing
+        List<SiteRunner> present = runners.stream()
+                .filter(r -> r.health.state() != WatchHealth.State.ROOT_MISSING).toList();
+        boolean swept = present.stream().allMatch(r -> r.sweeps.fullSweeps() > 0);
+        Optional<Instant> oldestSweep = present.stream().map(r -> r.sweeps.lastFullSweepAt())
                 .map(o -> o.orElse(Instant.EPOCH)).min(Instant::compareTo).filter(i -> !i.equals(Instant.EPOCH));
         return new DaemonStatus(Version.current(), startedAt, Duration.between(startedAt, clock.instant()).toSeconds(),
                 swept && writer.reachable(), engine.paused(), writer.health(),
