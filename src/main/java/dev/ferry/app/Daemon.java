@@ -9,7 +9,6 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.control.PhoneHome;
 import dev.ferry.core.DaemonStatus;
 import dev.ferry.core.FleetMember;
-import dev.ferry.core.InstanceIdClash;
 import dev.ferry.core.ItemRef;
 import dev.ferry.fleet.InstanceGuard;
 import dev.ferry.core.StateStore;
@@ -159,8 +158,8 @@ final class Daemon {
         closeOnFailure.add(store);
         // another daemon under this instance id: refused before anything is uploaded (or its port taken), and
         // before the first heartbeat replaces its registry entry
-        instanceGuard = new InstanceGuard(config.instanceId().value(), new InstanceIdClash(run,
-                dev.ferry.core.InstanceId.ofHost().value(), InstanceIdClash.Processes.ofThisHost()), clock);
+        instanceGuard = InstanceGuard.onThisHost(config.instanceId().value(), run, clock,
+                InstanceGuard.Starter.DAEMON);
         Optional<String> refusal = store.fleetRegistry().flatMap(r -> instanceGuard.atStart(r, INSTANCE_CHECK_WAIT));
         if (refusal.isPresent()) {
             throw new StartupException(refusal.get(), null, true);

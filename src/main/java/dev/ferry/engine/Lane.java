@@ -172,9 +172,8 @@ final class Lane {
             boolean counted = r.changing() && maxAttempts.isPresent();
             boolean note = counted && noteWaiting(path, now, WAIT_NOTE);
             Duration waited = Duration.between(task.queuedAt(), now);
-            Duration siteWait = site.policy().settle(settle, path).time().multipliedBy(2);
-            if (maxAttempts.isEmpty() && r.changing()
-                    && waited.compareTo(LONG_WAIT.compareTo(siteWait) > 0 ? LONG_WAIT : siteWait) >= 0
+            if (maxAttempts.isEmpty() && r.changing() && waited.compareTo(LONG_WAIT) >= 0
+                    && waited.compareTo(site.policy().settle(settle, path).time().multipliedBy(2)) >= 0
                     && noteWaiting(path, now, LONG_WAIT_NOTE)) {
                 fields(log.atWarn(), task, "waiting").addKeyValue("reason", r.why())
                         .addKeyValue("waited_ms", waited.toMillis())

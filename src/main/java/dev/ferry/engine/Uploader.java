@@ -161,37 +161,21 @@ final class Uploader {
             } else if (UploadDecision.movedDestination(record, dest)) {
                 // uploaded before under another key of this bucket (a prefix or rewrite changed, perhaps back): the
                 // object at this key may hold the content already, and the record knows nothing of it
-                Optional<RemoteObject> remote = store.head(dest.bucket(), dest.key());
-                if (remote.isPresent() && remote.get().size() == stat.size()) {
-                    ContentCheck.Result found = ContentCheck.check(source, item, stat, remote.get());
-                    if (found instanceof ContentCheck.Moved) {
-                        return new UploadOutcome.Requeue(clock.instant().plus(settle.time()),
-                                "changed while its content was compared");
-                    }
-                    if (found instanceof ContentCheck.Same same) {
-                        records.offer(record.get().uploaded(dest.bucket(), dest.key(), stat, same.md5(),
-                                remote.get().etag(), now));
-                        return new UploadOutcome.Unchanged("already in S3 at its new key " + dest.key()
-                                + " (same MD5)");
-                    }
+                Optional<UploadOutcome> done = heldAlready(source, item, stat, store, dest,
+                        remote -> remote.size() == stat.size(), record.get(), now,
+                        "already in S3 at its new key " + dest.key() + " (same MD5)", false);
+                if (done.isPresent()) {
+                    return done.get();
                 }
             } else if (inDoubt) {
-                Optional<RemoteObject> remote = store.head(dest.bucket(), dest.key());
-                if (remote.isPresent() && UploadDecision.sameSizeAndMtime(remote.get(), stat)) {
-                    // the object may be this version, or the one before it when the upload that was cut short
-                    // carried a rewrite that put the old mtime back: only the content tells
-                    ContentCheck.Result found = ContentCheck.check(source, item, stat, remote.get());
-                    if (found instanceof ContentCheck.Moved) {
-                        return new UploadOutcome.Requeue(clock.instant().plus(settle.time()),
-                                "changed while its content was compared");
-                    }
-                    if (found instanceof ContentCheck.Same same) {
-                        FileRecord base = record.orElseGet(() -> fresh(ref, dest, stat, now));
-                        records.offer(base.uploaded(dest.bucket(), dest.key(), stat, same.md5(),
-                                remote.get().etag(), now));
-                        return new UploadOutcome.Unchanged("already in S3 (confirmed after an interrupted upload)");
-                    }
-                    log.info("{}: {}: uploading it again", pathText, ((ContentCheck.Differs) found).why());
+                // the object may be this version, or the one before it when the upload that was cut short carried a
+                // rewrite that put the old mtime back: only the content tells
+                Optional<UploadOutcome> done = heldAlready(source, item, stat, store, dest,
+                        remote -> UploadDecision.sameSizeAndMtime(remote, stat),
+                        record.orElseGet(() -> fresh(ref, dest, stat, now)), now,
+                        "already in S3 (confirmed after an interrupted upload)", true);
+                if (done.isPresent()) {
+                    return done.get();
                 }
             }
             FileRecord base = record.orElseGet(() -> fresh(ref, dest, stat, now));
@@ -257,6 +241,34 @@ final class Uploader {
                     : new UploadOutcome.Retry(e.getMessage(), e.kind() == dev.ferry.core.FailureKind.CREDENTIALS_REFUSED,
                             e.kind() == dev.ferry.core.FailureKind.UNREACHABLE);
         }
+    }
+
+    /**
+     * Whether the object at {@code dest}, when there is one that {@code candidate} accepts, already holds the item's
+     * content (its MD5 against the one S3 reports): then it is recorded from {@code base} as uploaded, and the work
+     * ends as unchanged ({@code why}); an item that changed while it was read is looked at again once it settles.
+     * Empty when it is to be uploaded ({@code sayDiffers}: with an INFO line saying why).
+     */
+    private Optional<UploadOutcome> heldAlready(Source source, String item, FileStat stat, ObjectStore store,
+            Destination dest, java.util.function.Predicate<RemoteObject> candidate, FileRecord base, Instant now,
+            String why, boolean sayDiffers) {
+        Optional<RemoteObject> remote = store.head(dest.bucket(), dest.key());
+        if (remote.isEmpty() || !candidate.test(remote.get())) {
+            return Optional.empty();
+        }
+        ContentCheck.Result found = ContentCheck.check(source, item, stat, remote.get());
+        if (found instanceof ContentCheck.Moved) {
+            return Optional.of(new UploadOutcome.Requeue(clock.instant().plus(settle.time()),
+                    "changed while its content was compared"));
+        }
+        if (found instanceof ContentCheck.Same same) {
+            records.offer(base.uploaded(dest.bucket(), dest.key(), stat, same.md5(), remote.get().etag(), now));
+            return Optional.of(new UploadOutcome.Unchanged(why));
+        }
+        if (sayDiffers) {
+            log.info("{}: {}: uploading it again", item, ((ContentCheck.Differs) found).why());
+        }
+        return Optional.empty();
     }
 
     /**

@@ -64,6 +64,13 @@ public final class InstanceGuard {
         this(id, clash, clock, Starter.DAEMON);
     }
 
+    /** The guard of {@code run} on this host: other daemons are judged by this host's name and processes. */
+    public static InstanceGuard onThisHost(String id, dev.ferry.core.FleetMember.Run run, Clock clock,
+            Starter starter) {
+        return new InstanceGuard(id, new InstanceIdClash(run, dev.ferry.core.InstanceId.ofHost().value(),
+                InstanceIdClash.Processes.ofThisHost()), clock, starter);
+    }
+
     public InstanceGuard(String id, InstanceIdClash clash, Clock clock, Starter starter) {
         this.starter = Objects.requireNonNull(starter, "starter");
         this.id = Objects.requireNonNull(id, "id");

@@ -21,8 +21,6 @@ import dev.ferry.filter.RouteDecision;
 import dev.ferry.queue.Backoff;
 import dev.ferry.state.StateWriter;
 import dev.ferry.core.FleetMember;
-import dev.ferry.core.InstanceId;
-import dev.ferry.core.InstanceIdClash;
 import dev.ferry.fleet.InstanceGuard;
 import dev.ferry.sweep.Reconciler;
 import dev.ferry.sweep.SweepSink;
@@ -165,10 +163,9 @@ final class OneShot implements AutoCloseable {
      */
     private void refuseBesideADaemonOfThisId(StateStore openedStore) {
         String id = config.instanceId().value();
-        InstanceGuard guard = new InstanceGuard(id, new InstanceIdClash(new FleetMember.Run(
+        InstanceGuard guard = InstanceGuard.onThisHost(id, new FleetMember.Run(
                 FleetMember.Run.token(new java.security.SecureRandom()), ProcessHandle.current().pid(), false),
-                InstanceId.ofHost().value(), InstanceIdClash.Processes.ofThisHost()), Clock.systemUTC(),
-                InstanceGuard.Starter.ONE_SHOT);
+                Clock.systemUTC(), InstanceGuard.Starter.ONE_SHOT);
         Optional<String> refusal = openedStore.fleetRegistry().flatMap(r -> guard.atStart(r, InstanceGuard.START_WAIT));
         if (refusal.isPresent()) {
             closeQuietly(siteResources);

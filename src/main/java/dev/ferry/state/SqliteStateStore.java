@@ -534,11 +534,10 @@ public final class SqliteStateStore implements StateStore {
             opened = StateFileIdentity.of(dbFile);
             closeQuietly(c);
             long records = count(fresh);
+            String keptAside = aside.map(p -> "; the file found in its place is kept as " + p).orElse("");
             notice = "the state file was " + found.what() + " at " + lostAt + " while Ferry ran; written again at "
-                    + now + " with its " + records + " records from the file Ferry had open"
-                    + aside.map(p -> "; the file found in its place is kept as " + p).orElse("");
-            log.info("{}: written again with its {} records; nothing was lost{}", dbFile, records,
-                    aside.map(p -> "; the file found in its place is kept as " + p).orElse(""));
+                    + now + " with its " + records + " records from the file Ferry had open" + keptAside;
+            log.info("{}: written again with its {} records; nothing was lost{}", dbFile, records, keptAside);
             lostAt = null;
             return fresh;
         } catch (SQLException | IOException e) {

@@ -258,8 +258,7 @@ public final class TreeWatcher implements AutoCloseable {
      * message raised inside the library (its event's context, the path, is null for OVERFLOW).
      */
     static boolean overflow(Throwable e) {
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                ? e.getCause() : e;
+        Throwable cause = unwrapped(e);
         if (!(cause instanceof NullPointerException) || cause.getStackTrace().length == 0) {
             return false;
         }
@@ -278,9 +277,13 @@ public final class TreeWatcher implements AutoCloseable {
                 + "watch again from time to time" : "";
     }
 
+    /** What failed: the cause of the library's CompletionException, else {@code e}. */
+    private static Throwable unwrapped(Throwable e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
     private static String describe(Throwable e) {
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                ? e.getCause() : e;
+        Throwable cause = unwrapped(e);
         return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
     }
 }
