@@ -171,6 +171,8 @@ class PhoneHomeIT {
                 assertThat(phoneHome.status().lastError().get())
                         .startsWith("TLS refused: the mothership's certificate is not trusted")
                         .contains("-Djavax.net.ssl.trustStore");
+                // the status takes the error before its WARN line is written: wait for the line
+                await().atMost(WAIT).until(() -> String.join("\n", logs.lines()).contains("certificate is not trusted"));
                 assertThat(String.join("\n", logs.lines())).contains("certificate is not trusted")
                         .doesNotContain("token-123456");
             }
