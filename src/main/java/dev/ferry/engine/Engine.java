@@ -392,6 +392,14 @@ public final class Engine {
         invalidBuckets.forEach((bucket, problem) -> out.put(bucket, new BucketStatus(0, 0, 0, 0,
                 invalidBucketFiles.getOrDefault(bucket, Set.of()).size(), Optional.of(problem), Optional.empty())));
         lanes.forEach((id, lane) -> out.put(id.site().laneName(id.bucket()), lane.status()));
+        // a prefix site has its one entry from the start, also before its first file (its lane is made on first
+        // use): an operator sees every configured site, idle or not; a watch_path tree's buckets come as its folders
+        for (Site site : sites) {
+            site.on(tree -> {
+            }, prefix -> out.computeIfAbsent(prefix.laneName(prefix.bucket()), name -> new BucketStatus(0, 0, 0, 0, 0,
+                    Optional.empty(), Optional.empty(), Optional.ofNullable(endpoints.get(prefix.store().endpoint()))
+                            .flatMap(EndpointHealth::status))));
+        }
         return out;
     }
 

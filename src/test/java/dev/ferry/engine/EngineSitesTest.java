@@ -104,6 +104,29 @@ class EngineSitesTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> goneStore.stored.contains("in/again.txt"));
     }
 
+    @Test
+    void aPrefixSiteWithoutFilesYetIsInTheStatusFromTheStartAndATreeHasNoEntryBeforeItsFolders() throws Exception {
+        FlakyStore store = new FlakyStore("http://idle:9000");
+        PrefixSite idle = prefix("idle", store);
+        Site tree = tree("tree", store);
+        engine = engine(List.of(idle, tree));
+
+        assertThat(engine.bucketStatus()).containsOnlyKeys("idle");
+        assertThat(engine.bucketStatus().get("idle")).satisfies(s -> {
+            assertThat(s.queued()).isZero();
+            assertThat(s.uploaded()).isZero();
+            assertThat(s.lastError()).isEmpty();
+        });
+        PrefixSite added = prefix("added", store);
+        engine.addSite(added);
+        assertThat(engine.bucketStatus()).containsOnlyKeys("idle", "added");
+        engine.removeSite(added, Duration.ofSeconds(5));
+        assertThat(engine.bucketStatus()).containsOnlyKeys("idle");
+
+        assertThat(enqueue(idle, "docs-bucket", "a.txt", settled())).isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> engine.bucketStatus().get("idle").uploaded() == 1);
+    }
+
     private Engine engine(List<Site> sites) {
         return new Engine(sites, keeper, EngineSettings.daemon(2, 100, Duration.ofSeconds(1), false),
                 Clock.fixed(NOW, ZoneOffset.UTC), Backoff.standard(), (bucket, key, path, outcome, since) -> {
