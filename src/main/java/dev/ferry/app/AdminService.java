@@ -36,13 +36,16 @@ final class AdminService implements AdminOperations {
     private final java.util.function.BiFunction<Path, String, RouteDecision> router;
     private final Clock clock;
     private final java.util.function.Supplier<dev.ferry.core.FleetView> fleet;
+    /** Pauses uploads until an operator resumes them. */
+    private final Runnable pause;
     /** Resumes uploads, or says why not (the control plane holds them). */
     private final java.util.function.Supplier<Optional<String>> resume;
 
     AdminService(Engine engine, StateWriter writer, StateStore store, Runnable wakeup,
             java.util.function.BiFunction<Path, String, RouteDecision> router,
             Clock clock, java.util.function.Supplier<dev.ferry.core.FleetView> fleet,
-            java.util.function.Supplier<Optional<String>> resume) {
+            Runnable pause, java.util.function.Supplier<Optional<String>> resume) {
+        this.pause = pause;
         this.resume = resume;
         this.engine = engine;
         this.writer = writer;
@@ -142,7 +145,7 @@ final class AdminService implements AdminOperations {
 
     @Override
     public void pause() {
-        engine.pause("an operator asked");
+        pause.run();
     }
 
     @Override

@@ -99,6 +99,8 @@ final class Daemon {
     private Boolean uploadsAllowed;
     /** Why the control plane holds uploads (its state is not configured); empty while it lets them run. */
     private volatile Optional<String> controlHold = Optional.empty();
+    /** An operator paused uploads (admin API): they stay paused until an operator resumes them. */
+    private boolean operatorPause;
     /** The mothership's configuration kept from the last run, which {@link #config} was read with (empty: none). */
     private final ObjectNode kept;
 
@@ -203,7 +205,8 @@ final class Daemon {
                     phoneHome.ifPresent(PhoneHome::wakeup);
                 },
                         (path, bucket) -> engine.routeTo(LocalSource.ref(config.instanceId().value(), path), bucket),
-                        clock, () -> fleet.view().withSameId(instanceGuard.other()), this::resumeByOperator),
+                        clock, () -> fleet.view().withSameId(instanceGuard.other()), this::pauseByOperator,
+                        this::resumeByOperator),
                         token.reveal()))
                 .orElse(AdminAccess.off());
         http = new StatusServer(this::status, Optional.of(metrics::scrape), config.bindAddress(), config.port(),
@@ -252,12 +255,19 @@ final class Daemon {
      * unless the mothership configured this host), else uploads resume. Empty when resumed, else why not.
      */
     synchronized Optional<String> resumeByOperator() {
+        operatorPause = false;
         if (controlHold.isPresent()) {
             return Optional.of("the mothership has not configured this host (" + controlHold.get()
                     + "): uploads resume when it does");
         }
         engine.resume("an operator asked");
         return Optional.empty();
+    }
+
+    /** An operator's pause: it holds until an operator resumes, whatever the control plane's state does meanwhile. */
+    synchronized void pauseByOperator() {
+        operatorPause = true;
+        engine.pause("an operator asked");
     }
 
     /** Sweeps every site now. */
@@ -272,7 +282,10 @@ final class Daemon {
             return;
         }
         uploadsAllowed = run;
-        if (run) {
+        if (run && operatorPause) {
+            log.info("uploads stay paused: an operator paused them (POST /resume or `ferry resume` resumes them); "
+                    + "{}", why);
+        } else if (run) {
             engine.resume(why);
         } else {
             engine.pause(why);

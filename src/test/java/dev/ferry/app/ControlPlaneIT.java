@@ -154,6 +154,22 @@ class ControlPlaneIT {
         assertThat(report.toString()).contains("other-bucket").doesNotContain(s3.secretKey());
         awaitObject("other-bucket", "in/a.txt", "alpha");
         assertThat(ferry.log()).doesNotContain(s3.secretKey());
+
+        // nor can the mothership override an operator: a pause holds through its states until an operator resumes
+        ferry.admin("POST", "/pause", ADMIN);
+        mothership.thenJson("{\"state\": \"unconfigured\"}");
+        ferry.admin("POST", "/wakeup", ADMIN);
+        mothership.next("wakeup", DEADLINE);
+        mothership.thenJson("{\"state\": \"configured\"}");
+        ferry.admin("POST", "/wakeup", ADMIN);
+        mothership.next("wakeup", DEADLINE);
+        await().atMost(DEADLINE).until(() -> ferry.log().contains("uploads stay paused: an operator paused them"));
+        write("data/c.txt", "after the pause");
+        await().atMost(DEADLINE).until(() -> queued() > 0);
+        assertThat(ferry.status().path("paused").asBoolean()).isTrue();
+        assertThat(s3.listKeys("other-bucket")).doesNotContain("in/c.txt");
+        ferry.admin("POST", "/resume", ADMIN);
+        awaitObject("other-bucket", "in/c.txt", "after the pause");
     }
 
     @Test
