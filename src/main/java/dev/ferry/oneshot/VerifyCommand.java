@@ -80,8 +80,8 @@ public final class VerifyCommand {
         report.line(missingOrChanged == 0 && notCompared == 0 ? "verified: every file is in S3" + (extra > 0 ? " ("
                 + extra + " objects have no local file)" : "")
                 : missingOrChanged == 0 ? "not verified: " + sites
-                : missingOrChanged + (missingOrChanged == 1 ? " file is" : " files are")
-                        + " not in S3 as they are locally (an unreadable folder counts as one)"
+                : missingOrChanged + (missingOrChanged == 1 ? " file is not in S3 as it is"
+                        : " files are not in S3 as they are") + " locally (an unreadable folder counts as one)"
                         + (notCompared > 0 ? "; " + sites : ""));
         report.object("files").put("notInS3", missingOrChanged).put("onlyInS3", extra)
                 .put("cannotUpload", cannotUpload).put("sitesNotCompared", notCompared);
