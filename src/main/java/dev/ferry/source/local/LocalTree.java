@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * The regular files under a folder, in the order S3 lists their keys: siblings are sorted with a folder
  * named as "name/", so that a depth-first walk yields relative paths in UTF-8 byte order ("a-b" before "a/c"
  * before "a0"). Memory holds one sorted listing per level of depth. Symbolic links to files are followed,
- * links to folders are not.
+ * links to folders are not. The walk may start at a folder or a file under the root (a sweep of one folder);
+ * relative paths are still the root's. An entry that cannot be read is counted, logged and passed over: one bad
+ * entry never ends the walk of the others.
  */
 public final class LocalTree implements Iterator<LocalTree.Entry> {
     private static final Logger log = LoggerFactory.getLogger(LocalTree.class);
@@ -53,6 +55,37 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
 
     public LocalTree(Path root) {
         stack.push(new Level(root, "", list(root).iterator()));
+    }
+
+    /**
+     * The files under {@code start}, a folder or a file under {@code root} (or the root itself), with their paths
+     * relative to the root. A start that cannot be read (gone since it was named, say) is counted as unreadable.
+     */
+    public LocalTree(Path root, Path start) {
+        Path under = root.toAbsolutePath().normalize().relativize(start.toAbsolutePath().normalize());
+        if (under.toString().isEmpty()) {
+            stack.push(new Level(start, "", list(start).iterator()));
+            return;
+        }
+        StringBuilder relative = new StringBuilder();
+        for (Path part : under) {
+            relative.append(part).append('/');
+        }
+        LocalStat.Entry entry;
+        try {
+            entry = LocalStat.entry(start);
+        } catch (IOException e) {
+            unreadable(start, "cannot read this entry", e);
+            return;
+        }
+        if (entry.folder()) {
+            stack.push(new Level(start, relative.toString(), list(start).iterator()));
+        } else if (entry.file().isPresent()) {
+            String name = start.getFileName().toString();
+            String parent = relative.substring(0, relative.length() - name.length() - 1);
+            stack.push(new Level(start.getParent(), parent,
+                    List.of(new Child(name, false, entry.file().get())).iterator()));
+        }
     }
 
     public long unreadable() {
@@ -120,6 +153,9 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
             }
         } catch (IOException e) {
             unreadable(dir, "cannot list this folder", e);
+        } catch (java.nio.file.DirectoryIteratorException e) {
+            // the listing failed part of the way (an I/O error): what was read is walked, the folder is unreadable
+            unreadable(dir, "cannot list this folder", e.getCause());
         }
         children.sort(ORDER);
         return children;
@@ -129,6 +165,6 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
         unreadable++;
         unreadableFolders.add(path + ": " + what + ": " + (e instanceof java.nio.file.AccessDeniedException
                 ? "permission denied" : e.toString()));
-        log.warn("{}: {} during reconciliation: {}", path, what, e.toString());
+        log.warn("{}: cannot read during sweep ({}): {}", path, what, e.toString());
     }
 }

@@ -36,4 +36,25 @@ class LocalTreeTest {
     void anEmptyFolderYieldsNothing() {
         assertThat(new LocalTree(root).hasNext()).isFalse();
     }
+
+    @Test
+    void aWalkFromAFolderOrAFileUnderTheRootKeepsTheRootsRelativePaths() throws IOException {
+        for (String f : List.of("a/b/d", "a/b.txt", "a/c", "b")) {
+            touch(f);
+        }
+        List<String> seen = new ArrayList<>();
+        new LocalTree(root, root.resolve("a")).forEachRemaining(e -> seen.add(e.relative()));
+        assertThat(seen).containsExactly("a/b.txt", "a/b/d", "a/c");
+
+        seen.clear();
+        new LocalTree(root, root.resolve("a/b/d")).forEachRemaining(e -> {
+            seen.add(e.relative());
+            assertThat(e.path()).isEqualTo(root.resolve("a/b/d"));
+        });
+        assertThat(seen).containsExactly("a/b/d");
+
+        LocalTree gone = new LocalTree(root, root.resolve("gone"));
+        assertThat(gone.hasNext()).isFalse();
+        assertThat(gone.unreadable()).isEqualTo(1);
+    }
 }
