@@ -32,7 +32,6 @@ import dev.ferry.queue.Backoff;
 import dev.ferry.state.StateWriter;
 import dev.ferry.state.UnmarkedUploadFlag;
 import dev.ferry.sweep.DeletedFailures;
-import dev.ferry.sweep.Sweeper;
 import dev.ferry.transfer.BandwidthLimiter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -295,9 +294,11 @@ final class Daemon {
     /** What keeps one site's files flowing (not started yet): its sweeps, what its full sweeps run, its watching. */
     private SiteRunner runnerOf(SiteSetup setup) {
         Site site = setup.site();
-        Sweeper sweeper = new Sweeper(site.router(), writer, new EngineSink(engine, site), 1000, this::awaitStore, clock,
+        Reconciler sweep = new Reconciler(site.router(), writer, 1000, this::awaitStore, clock,
                 site.policy().forceUpload());
-        SiteRunner runner = new SiteRunner(site, engine, sweeper, setup.pollInterval(), config.pollInterval(), clock);
+        EngineSink sink = new EngineSink(engine, site);
+        SiteRunner runner = new SiteRunner(site, engine, (start, cancelled) -> sweep.sweep(start, sink, cancelled),
+                setup.pollInterval(), config.pollInterval(), clock);
         // an upload under way when Ferry was killed, of a file deleted since: the worker closes its record as a
         // deletion it sees (and under retire_deleted retires the object of an earlier version)
         DeletedFailures deletedFailures = new DeletedFailures(store, writer, clock,
@@ -337,7 +338,7 @@ final class Daemon {
     private void reconcileOnFullSweeps(SiteRunner runner, PrefixSite site, Reconciler.Policy policy) {
         Reconciler reconciler = new Reconciler(site.router(), site.store(), writer, policy, clock)
                 .creatingBucketsWith(bucket -> engine.ensureBucket(site, bucket));
-        ReconcileSink sink = new EngineSink(engine, site).reconciling();
+        ReconcileSink sink = new EngineSink(engine, site);
         runner.sweeps.fullRunBy((cancelled, holdDeletions) -> {
             ReconcileReport r = reconciler.run(sink, false, holdDeletions);
             engine.deletionsRefused(site, site.bucket(), r.deleteRefused());

@@ -3,7 +3,6 @@ package dev.ferry.app;
 import dev.ferry.engine.Engine;
 import dev.ferry.engine.Site;
 import dev.ferry.sweep.SweepScheduler;
-import dev.ferry.sweep.Sweeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,7 +28,7 @@ final class SiteRunner {
      * @param pollInterval         poll at this interval instead of watching natively; empty for native watching
      * @param fallbackPollInterval poll at this interval when native watching fails (poll_interval)
      */
-    SiteRunner(Site site, Engine engine, Sweeper sweeper, Optional<Duration> pollInterval, Duration fallbackPollInterval,
+    SiteRunner(Site site, Engine engine, SweepScheduler.StateSweep sweeper, Optional<Duration> pollInterval, Duration fallbackPollInterval,
             Clock clock) {
         this.fallbackPollInterval = fallbackPollInterval;
         this.site = site;

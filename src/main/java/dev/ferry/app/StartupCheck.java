@@ -19,8 +19,7 @@ import dev.ferry.sweep.ReconcileReport;
 import dev.ferry.sweep.Reconciler;
 import dev.ferry.sweep.SweepResult;
 import dev.ferry.sweep.SweepScheduler;
-import dev.ferry.sweep.SweepSink;
-import dev.ferry.sweep.Sweeper;
+import dev.ferry.sweep.ReconcileSink;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -60,10 +59,10 @@ final class StartupCheck {
     private final Site site;
     private final Engine engine;
     private final RecordKeeper records;
-    private final Sweeper.StoreWait storeWait;
+    private final Reconciler.StoreWait storeWait;
     private final Clock clock;
 
-    StartupCheck(Site site, Engine engine, RecordKeeper records, Sweeper.StoreWait storeWait, Clock clock) {
+    StartupCheck(Site site, Engine engine, RecordKeeper records, Reconciler.StoreWait storeWait, Clock clock) {
         this.site = site;
         this.engine = engine;
         this.records = records;
@@ -75,7 +74,7 @@ final class StartupCheck {
     SweepScheduler.FullRun forSite(PrefixRouter router, Reconciler.Policy policy) {
         // force_upload: every file goes again, so S3 is not asked about the ones the state store does not know
         return (cancelled, holdDeletions) -> site.policy().forceUpload()
-                ? sweeper(new EngineSink(engine, site)).sweep(router.root(), cancelled)
+                ? sweep().sweep(router.root(), new EngineSink(engine, site), cancelled)
                 : unknownChecked(router.root(), router, policy, cancelled);
     }
 
@@ -90,7 +89,8 @@ final class StartupCheck {
             long[] totals = new long[4];
             boolean complete = true;
             TransferException unreachable = null;
-            Sweeper plain = sweeper(new EngineSink(engine, site));
+            Reconciler plain = sweep();
+            EngineSink sink = new EngineSink(engine, site);
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(site.root())) {
                 for (Path entry : entries) {
                     if (cancelled.getAsBoolean()) {
@@ -112,7 +112,7 @@ final class StartupCheck {
                             continue;
                         }
                     } else {
-                        r = plain.sweep(entry, cancelled);
+                        r = plain.sweep(entry, sink, cancelled);
                     }
                     totals[0] += r.files();
                     totals[1] += r.queued();
@@ -137,7 +137,7 @@ final class StartupCheck {
             throws InterruptedException {
         try {
             ReconcileReport r = new Reconciler(router, site.store(), records, policy, clock)
-                    .run(new EngineSink(engine, site).reconciling(), false, holdDeletions);
+                    .run(new EngineSink(engine, site), false, holdDeletions);
             return new SweepResult(r.files(), r.missing() + r.changed(), r.ignored(), 0, r.took(), true);
         } catch (TransferException e) {
             if (e.kind() == FailureKind.UNREACHABLE) {
@@ -146,7 +146,7 @@ final class StartupCheck {
             }
             log.warn("s3://{}/: cannot compare {} with S3 ({}); sweeping it against the state store instead",
                     router.bucket(), router.root(), e.getMessage());
-            return sweeper(new EngineSink(engine, site)).sweep(router.root(), () -> false);
+            return sweep().sweep(router.root(), new EngineSink(engine, site), () -> false);
         }
     }
 
@@ -160,7 +160,7 @@ final class StartupCheck {
             BooleanSupplier cancelled) throws InterruptedException {
         AtomicLong unknown = new AtomicLong();
         List<Held> held = new ArrayList<>();
-        SweepSink holding = new SweepSink() {
+        ReconcileSink holding = new ReconcileSink() {
             @Override
             public boolean upload(Path path, Destination destination, FileStat stat, String reason)
                     throws InterruptedException {
@@ -174,12 +174,12 @@ final class StartupCheck {
             }
 
             @Override
-            public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat,
+            public void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat,
                     Optional<FileRecord> existing) {
                 engine.reject(site, site.source().ref(path.toString()), rejected, stat, existing);
             }
         };
-        SweepResult first = sweeper(holding).sweep(start, cancelled);
+        SweepResult first = sweep().sweep(start, holding, cancelled);
         if (unknown.get() == 0 || !first.complete()) {
             return first;
         }
@@ -214,7 +214,7 @@ final class StartupCheck {
             } else {
                 // the first walk already handed over what the store knows to need uploading: the queue merges
                 // the same file handed over again. Nothing is deleted in this run: only the files are checked.
-                ReconcileReport r = reconciler.run(new EngineSink(engine, site).reconciling(), false, true);
+                ReconcileReport r = reconciler.run(new EngineSink(engine, site), false, true);
                 confirmed = r.confirmed();
                 missing = r.missing();
                 changed = r.changed();
@@ -236,14 +236,15 @@ final class StartupCheck {
             // as they would have been; uploading one that is already there costs a PUT, losing one costs more
             log.warn("{}: cannot ask {} about the files the state store does not know ({}); uploading them",
                     start, where, e.getMessage());
-            SweepResult again = sweeper(new EngineSink(engine, site)).sweep(start, cancelled);
+            SweepResult again = sweep().sweep(start, new EngineSink(engine, site), cancelled);
             return new SweepResult(first.files(), again.queued(), first.rejected(), first.unreadable(),
                     first.took().plus(again.took()), again.complete());
         }
     }
 
-    private Sweeper sweeper(SweepSink sink) {
-        return new Sweeper(site.router(), records, sink, 1000, storeWait, java.time.Clock.systemUTC(),
+    /** A sweep of the site against the state store alone (its router: a bucket per folder included). */
+    private Reconciler sweep() {
+        return new Reconciler(site.router(), records, 1000, storeWait, java.time.Clock.systemUTC(),
                 site.policy().forceUpload());
     }
 

@@ -23,8 +23,7 @@ import dev.ferry.state.StateWriter;
 import dev.ferry.core.FleetMember;
 import dev.ferry.fleet.InstanceGuard;
 import dev.ferry.sweep.Reconciler;
-import dev.ferry.sweep.SweepSink;
-import dev.ferry.sweep.Sweeper;
+import dev.ferry.sweep.ReconcileSink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -59,11 +58,11 @@ final class OneShot implements AutoCloseable {
     }
 
     /** Sweeps give the state store a few seconds to come back, then give up: a one-shot run must end. */
-    static final Sweeper.StoreWait STORE_WAIT = storeWait(Backoff.Sleeper.THREAD);
+    static final Reconciler.StoreWait STORE_WAIT = storeWait(Backoff.Sleeper.THREAD);
 
     /** Five waits of 1 s each, then give up. */
-    static Sweeper.StoreWait storeWait(Backoff.Sleeper sleeper) {
-        return Sweeper.StoreWait.backoff(Backoff.withoutJitter(Duration.ofSeconds(1), Duration.ofSeconds(1)), 5,
+    static Reconciler.StoreWait storeWait(Backoff.Sleeper sleeper) {
+        return Reconciler.StoreWait.backoff(Backoff.withoutJitter(Duration.ofSeconds(1), Duration.ofSeconds(1)), 5,
                 sleeper);
     }
 
@@ -254,21 +253,21 @@ final class OneShot implements AutoCloseable {
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
-            SweepSink sink = new SweepSink() {
+            ReconcileSink sink = new ReconcileSink() {
                 @Override
                 public boolean upload(Path path, Destination destination, FileStat stat, String reason) {
                     return true; // the site's router routes nothing outside a valid bucket folder
                 }
 
                 @Override
-                public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat,
+                public void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat,
                         Optional<FileRecord> existing) {
                     rejections.rejected(site, path, rejected, stat, existing);
                 }
             };
-            Sweeper sweeper = new Sweeper(site.router(), writer, sink, 1000, STORE_WAIT);
+            Reconciler sweep = new Reconciler(site.router(), writer, 1000, STORE_WAIT, Clock.systemUTC(), false);
             for (Path start : outside) {
-                sweeper.sweep(start, () -> false);
+                sweep.sweep(start, sink, () -> false);
             }
         }
     }

@@ -8,17 +8,31 @@ import dev.ferry.filter.RouteDecision;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** What a reconciliation hands over. */
+/** Where a sweep sends what it finds: with a listing (a reconciliation) or against the state store alone. */
 public interface ReconcileSink {
 
-    /** The file needs uploading. False to stop (shutting down). */
+    /**
+     * The file needs uploading, for {@code reason} ("new file", "changed", "missing in S3"...: see UploadDecision).
+     * May wait for queue room; false means stop (shutting down).
+     */
     boolean upload(Path path, Destination destination, FileStat stat, String reason) throws InterruptedException;
 
     /**
-     * S3 already holds this version; {@code record} is what the state store knew (empty or stale when the
-     * object came from elsewhere, e.g. another tool or an earlier run without a state store).
+     * The file's UPLOADED record describes this very version: nothing to upload (a sweep against the state store
+     * alone). A sink whose site deletes or moves its files after upload takes it back to release it (the release
+     * after its upload did not happen); others ignore it. May wait for queue room; false means stop sweeping.
      */
-    void same(Path path, Destination destination, FileStat stat, RemoteEntry remote, Optional<FileRecord> record);
+    default boolean uploaded(Path path, Destination destination, FileStat stat) throws InterruptedException {
+        return true;
+    }
+
+    /**
+     * S3 already holds this version (a reconciliation); {@code record} is what the state store knew (empty or stale
+     * when the object came from elsewhere, e.g. another tool or an earlier run without a state store).
+     */
+    default void same(Path path, Destination destination, FileStat stat, RemoteEntry remote,
+            Optional<FileRecord> record) {
+    }
 
     /** An object planned for deletion (retire_deleted); the guard may still refuse the whole set. */
     default void plannedDelete(String key) {

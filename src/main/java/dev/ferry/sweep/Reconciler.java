@@ -14,11 +14,14 @@ import dev.ferry.core.RecordKeeper;
 import dev.ferry.core.RecordId;
 import dev.ferry.core.RemoteEntry;
 import dev.ferry.core.RemoteObject;
+import dev.ferry.core.StateStoreException;
 import dev.ferry.core.UploadDecision;
+import dev.ferry.queue.Backoff;
 import dev.ferry.source.local.LocalTree;
 import dev.ferry.core.UploadOptions;
 import dev.ferry.filter.PrefixRouter;
 import dev.ferry.filter.RouteDecision;
+import dev.ferry.filter.Router;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,18 +36,29 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Compares a site with its destination by merging, in key order, a walk of the folder with a listing of
- * the prefix: memory stays bounded whatever the number of files. Decides per file by the site's mode,
- * plans deletions (retire_deleted) behind a guard, and writes sync markers for complete folders.
+ * The one sweep: merges, in key order, a walk of the folder ({@link LocalTree}) with a listing, and looks the
+ * files' records up in batches on a helper thread, so memory stays bounded whatever the number of files. The
+ * listing is either S3's listing of the site's prefix (a reconciliation: {@link #run}, which decides per file by
+ * the site's mode, plans deletions (retire_deleted) behind a guard and writes sync markers for complete folders)
+ * or none (a sweep against the state store alone: {@link #sweep}, where a file is decided by its record, any
+ * router's, from the root or from one folder or file under it). Symbolic links to files are followed, links to
+ * folders are not; an entry that cannot be read is logged and counted, and the walk goes on with the others. When
+ * a sweep cannot read the state store, it waits ({@link StoreWait}) and tries the batch again rather than
+ * uploading everything blindly.
  */
 public final class Reconciler {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
     private static final long MIB = 1024L * 1024L;
+
+    /** Why a file whose record says it is uploaded is handed over when the site forces uploads. */
+    public static final String FORCED = "force_upload";
 
     /** The site's policy for one run. */
     public record Policy(Mode mode, String storageClass, boolean retireDeleted, int maxDelete, int maxDeletePercent,
@@ -54,21 +68,50 @@ public final class Reconciler {
     /** How a file is compared with its object. */
     public enum Mode { STATE, SIZE_MTIME, SIZE_ONLY, CHECKSUM }
 
-    private final PrefixRouter router;
+    /** How to wait for the state store to come back; injected so tests need not sleep. */
+    @FunctionalInterface
+    public interface StoreWait {
+        /** Waits before retry number {@code attempt}; false to give up (cancelled). */
+        boolean await(int attempt, StateStoreException cause) throws InterruptedException;
+
+        /**
+         * Waits by {@code backoff} (the one backoff rule) through {@code sleeper}; gives up after
+         * {@code maxAttempts} waits, or when the sleeper is cut short.
+         */
+        static StoreWait backoff(Backoff backoff, int maxAttempts, Backoff.Sleeper sleeper) {
+            return (attempt, cause) -> attempt <= maxAttempts && backoff.await(attempt, sleeper);
+        }
+    }
+
+    /** The policy of a sweep against the state store alone: no listing, nothing deleted, no markers. */
+    private static final Policy STATE_ONLY = new Policy(Mode.STATE, "STANDARD", false, 0, 0, Optional.empty(), false,
+            UploadOptions.NONE);
+
+    /** Routes every file the walk finds (the site's router). */
+    private final Router router;
+    /** The router of the listing a reconciliation compares with; null for a sweep against the state store alone. */
+    private final PrefixRouter listed;
     private final ObjectStore store;
     private final RecordKeeper records;
     private final Policy policy;
     private final Clock clock;
     private final DeleteGuard guard;
     private final java.util.function.LongSupplier nanoTime;
+    /** Files and objects per batch (merged and decided on the run's thread, their records looked up ahead). */
+    private final int batchSize;
+    /** How a sweep waits for the state store; null: a reconciliation fails with the store's error at once. */
+    private final StoreWait storeWait;
+    /** force_upload: a file whose record says this version is uploaded is handed over all the same. */
+    private final boolean force;
     /** Makes sure a bucket exists before a marker is written to it again (the engine's bucket gate); none: not tried. */
     private volatile java.util.function.Consumer<String> bucketCreation;
 
     /**
      * One run's parameters: a dry run writes nothing; {@code started} is when it began (a record uploaded after it
-     * may be missing from a listing page fetched before).
+     * may be missing from a listing page fetched before); {@code listing} false for a sweep against the state store
+     * alone; {@code cancelled} stops the walk.
      */
-    private record Run(boolean dryRun, java.time.Instant started) {
+    private record Run(boolean dryRun, java.time.Instant started, boolean listing, BooleanSupplier cancelled) {
     }
 
     /**
@@ -81,7 +124,7 @@ public final class Reconciler {
         }
     }
 
-    /** Files and objects per batch of the run's two stages (merge and decide; prepare). */
+    /** Files and objects per batch of a reconciliation. */
     private static final int BATCH = 256;
     private static final java.util.concurrent.ThreadFactory COMPARE_THREADS = task -> {
         Thread t = new Thread(task, "ferry-compare");
@@ -96,12 +139,16 @@ public final class Reconciler {
     private record Step(LocalTree.Entry local, RemoteEntry remote, String rel) {
     }
 
-    /** A file of the walk with the key it goes to. */
+    /** A file of the walk with the key it goes to (its relative path where no listing is merged). */
     private record Keyed(LocalTree.Entry entry, String key) {
     }
 
-    /** A batch of steps with their records (by path) and, per step, the file's MD5 when computed ahead. */
-    private record Batch(List<Step> steps, java.util.Map<String, FileRecord> records, String[] md5s) {
+    /**
+     * A batch of steps with their records (by path) and, per step, the file's route and its MD5 when computed
+     * ahead; {@code storeAway} when the state store could not be read and the sweep gave up waiting for it.
+     */
+    private record Batch(List<Step> steps, java.util.Map<String, FileRecord> records, RouteDecision[] decisions,
+            String[] md5s, boolean storeAway) {
     }
 
     public Reconciler(PrefixRouter router, ObjectStore store, RecordKeeper records, Policy policy, Clock clock) {
@@ -111,12 +158,37 @@ public final class Reconciler {
     /** @param nanoTime the monotonic time a run's duration is measured with */
     public Reconciler(PrefixRouter router, ObjectStore store, RecordKeeper records, Policy policy, Clock clock,
             java.util.function.LongSupplier nanoTime) {
-        this.nanoTime = nanoTime;
+        this(router, router, store, records, policy, clock, nanoTime, BATCH, null, false);
+    }
+
+    /**
+     * A sweep against the state store alone ({@link #sweep}), for any router (a bucket per folder included): no
+     * listing, so no S3 request.
+     *
+     * @param batchSize files whose records are looked up together
+     * @param storeWait how to wait while the state store cannot be read
+     * @param clock     stamps the records a sweep fills in (ctime and inode of an older record)
+     * @param force     hand over every file, also those whose records say this version is uploaded (a site's
+     *                  force_upload), with the reason {@link #FORCED}
+     */
+    public Reconciler(Router router, RecordKeeper records, int batchSize, StoreWait storeWait, Clock clock,
+            boolean force) {
+        this(router, null, null, records, STATE_ONLY, clock, System::nanoTime, batchSize,
+                java.util.Objects.requireNonNull(storeWait, "storeWait"), force);
+    }
+
+    private Reconciler(Router router, PrefixRouter listed, ObjectStore store, RecordKeeper records, Policy policy,
+            Clock clock, java.util.function.LongSupplier nanoTime, int batchSize, StoreWait storeWait, boolean force) {
         this.router = router;
+        this.listed = listed;
+        this.nanoTime = nanoTime;
         this.store = store;
         this.records = records;
         this.policy = policy;
         this.clock = clock;
+        this.batchSize = batchSize;
+        this.storeWait = storeWait;
+        this.force = force;
         this.guard = new DeleteGuard(policy.maxDelete(), policy.maxDeletePercent(), clock);
     }
 
@@ -127,6 +199,22 @@ public final class Reconciler {
     public Reconciler creatingBucketsWith(java.util.function.Consumer<String> ensure) {
         this.bucketCreation = java.util.Objects.requireNonNull(ensure, "ensure");
         return this;
+    }
+
+    /**
+     * Sweeps the tree under {@code start} (the router's root, or a folder or file in it) against the state store
+     * alone: each file is decided by its record ({@link UploadDecision#needsUpload}, or {@link #FORCED}); what
+     * differs is handed to the sink's {@code upload}, a file whose record says this version is uploaded to its
+     * {@code uploaded}, a rejected one to its {@code rejected}. Records without ctime and inode get them.
+     */
+    public SweepResult sweep(Path start, ReconcileSink sink, BooleanSupplier cancelled) throws InterruptedException {
+        long began = nanoTime.getAsLong();
+        LocalTree local = new LocalTree(router.root(), start);
+        Counts c = new Counts();
+        Run run = new Run(false, clock.instant(), false, cancelled);
+        boolean complete = merge(run, keyed(local, relative -> relative), java.util.Collections.emptyIterator(), sink, c, null, null);
+        return new SweepResult(c.files, c.missing, c.ignored, local.unreadable(),
+                Duration.ofNanos(nanoTime.getAsLong() - began), complete);
     }
 
     /** Runs once. With {@code dryRun}, nothing is uploaded, deleted or written; the sink still hears everything. */
@@ -140,7 +228,10 @@ public final class Reconciler {
      * itself, could not be listed: an unreadable or missing tree is not a tree whose files were deleted.
      */
     public ReconcileReport run(ReconcileSink sink, boolean dryRun, boolean holdDeletions) throws InterruptedException {
-        Run run = new Run(dryRun, clock.instant());
+        if (listed == null) {
+            throw new IllegalStateException("a sweep against the state store alone has no listing to reconcile with");
+        }
+        Run run = new Run(dryRun, clock.instant(), true, () -> false);
         long began = nanoTime.getAsLong();
         Counts c = new Counts();
         List<String> deletions = new ArrayList<>();
@@ -150,11 +241,9 @@ public final class Reconciler {
                 writeMarker(folder, markerWrites);
             }
         });
-        String prefix = router.prefix();
-        String listed = router.keyStart();
-        LocalTree local = new LocalTree(router.root());
+        LocalTree local = new LocalTree(listed.root());
         Iterator<Keyed> files = inKeyOrder(local);
-        try (Stream<RemoteEntry> listing = store.list(router.bucket(), listed)) {
+        try (Stream<RemoteEntry> listing = store.list(listed.bucket(), listed.keyStart())) {
             Iterator<RemoteEntry> remote = listing.iterator();
             try {
                 remote.hasNext();
@@ -164,65 +253,13 @@ public final class Reconciler {
                 }
                 remote = java.util.Collections.emptyIterator(); // nothing there yet: everything is missing
             }
-            Keyed l = files.hasNext() ? files.next() : null;
-            RemoteEntry r = remote.hasNext() ? remote.next() : null;
-            // Two stages: this thread merges the walk with the listing into batches and decides, in key order; a
-            // helper thread prepares the batch after the current one (its records in one lookup, the MD5 of each
-            // file whose decision needs it). Bounded: at most two batches are ahead of the decisions.
-            ExecutorService helper = null;
-            try {
-                java.util.ArrayDeque<Future<Batch>> ahead = new java.util.ArrayDeque<>();
-                boolean stopped = false;
-                while (!stopped && (l != null || r != null || !ahead.isEmpty())) {
-                    while (ahead.size() < 2 && (l != null || r != null)) {
-                        List<Step> steps = new ArrayList<>(BATCH);
-                        while (steps.size() < BATCH && (l != null || r != null)) {
-                            int cmp = l == null ? 1 : r == null ? -1 : RemoteEntry.KEY_ORDER.compare(l.key(), r.key());
-                            if (cmp <= 0) {
-                                steps.add(new Step(l.entry(), cmp == 0 ? r : null, relative(l.key(), prefix)));
-                                l = files.hasNext() ? files.next() : null;
-                                if (cmp == 0) {
-                                    r = remote.hasNext() ? remote.next() : null;
-                                }
-                            } else {
-                                steps.add(new Step(null, r, relative(r.key(), prefix)));
-                                r = remote.hasNext() ? remote.next() : null;
-                            }
-                        }
-                        if (helper == null) {
-                            helper = Executors.newSingleThreadExecutor(COMPARE_THREADS);
-                        }
-                        ahead.add(helper.submit(() -> prepare(steps)));
-                    }
-                    Batch batch = await(ahead.poll());
-                    for (int i = 0; i < batch.steps().size() && !stopped; i++) {
-                        Step step = batch.steps().get(i);
-                        if (step.local() != null) {
-                            if (step.remote() != null) {
-                                c.remote++;
-                            }
-                            markers.enter(MarkerTracker.folderOf(step.rel()));
-                            markers.local();
-                            stopped = !onLocal(run, step.local(), step.remote(), sink, c, markers,
-                                    Optional.ofNullable(batch.records().get(step.local().path().toString())),
-                                    batch.md5s()[i]);
-                        } else {
-                            markers.enter(MarkerTracker.folderOf(step.rel()));
-                            onRemoteOnly(step.remote(), step.rel(), sink, c, markers, deletions);
-                        }
-                    }
-                }
-                ahead.forEach(f -> f.cancel(true));
-            } finally {
-                if (helper != null) {
-                    helper.shutdownNow();
-                }
-            }
+            merge(run, files, remote, sink, c, markers, deletions);
         }
         markers.close();
         Optional<String> refused = Optional.empty();
         List<String> failures = new ArrayList<>();
         long deleted = 0;
+        String prefix = listed.prefix();
         if (!deletions.isEmpty() || c.overDeleteLimit > 0) {
             long planned = deletions.size() + c.overDeleteLimit;
             refused = local.unreadable() > 0
@@ -231,20 +268,20 @@ public final class Reconciler {
                     : guard.refusal(planned, c.remote);
             if (refused.isEmpty() && holdDeletions) {
                 log.info("s3://{}/{}: not deleting {} objects whose local files are missing in this sweep: the folder "
-                        + "was just replaced or came back; a later full sweep retires them", router.bucket(), prefix,
+                        + "was just replaced or came back; a later full sweep retires them", listed.bucket(), prefix,
                         planned);
             } else if (refused.isPresent()) {
-                log.error("s3://{}/{}: not deleting: {}", router.bucket(), prefix, refused.get());
+                log.error("s3://{}/{}: not deleting: {}", listed.bucket(), prefix, refused.get());
             } else if (!dryRun) {
                 java.util.Set<String> notDeleted = new java.util.HashSet<>();
-                for (DeleteFailure f : store.delete(router.bucket(), deletions)) {
+                for (DeleteFailure f : store.delete(listed.bucket(), deletions)) {
                     failures.add(f.key() + ": " + f.reason());
                     notDeleted.add(f.key());
                 }
                 deletions.stream().filter(k -> !notDeleted.contains(k)).forEach(k -> log.info(
-                        "s3://{}/{}: deleted from S3 (its local file is gone)", router.bucket(), k));
+                        "s3://{}/{}: deleted from S3 (its local file is gone)", listed.bucket(), k));
                 deleted = deletions.size() - failures.size();
-                log.info("s3://{}/{}: deleted {} objects whose local files are gone", router.bucket(), prefix, deleted);
+                log.info("s3://{}/{}: deleted {} objects whose local files are gone", listed.bucket(), prefix, deleted);
             }
         }
         return new ReconcileReport(c.files, c.missing, c.changed, c.unchanged, c.confirmed, c.ignored, c.extra, deleted,
@@ -253,11 +290,126 @@ public final class Reconciler {
     }
 
     /**
-     * The walk's files with their keys, in key order: as the walk yields them where keys follow paths, else (key
-     * rewrites, a remove prefix only some paths start with) all of them sorted in memory.
+     * The merge of the walk with the listing (empty where there is none), in two stages: this thread merges them
+     * into batches and decides, in key order; a helper thread prepares the batch after the current one (its files'
+     * routes, their records in one lookup, the MD5 of each file whose decision needs it). Bounded: at most two
+     * batches are ahead of the decisions. A walk that fits in one batch (a sweep of a small folder) is prepared on
+     * this thread. False when the run stopped before the end (cancelled, the sink said stop, the state store away).
      */
-    private Iterator<Keyed> inKeyOrder(LocalTree local) {
-        Iterator<Keyed> keyed = new Iterator<>() {
+    private boolean merge(Run run, Iterator<Keyed> files, Iterator<RemoteEntry> remote, ReconcileSink sink, Counts c,
+            MarkerTracker markers, List<String> deletions) throws InterruptedException {
+        String prefix = listed != null ? listed.prefix() : "";
+        Keyed l = files.hasNext() ? files.next() : null;
+        RemoteEntry r = remote.hasNext() ? remote.next() : null;
+        ExecutorService helper = null;
+        java.util.ArrayDeque<Future<Batch>> ahead = new java.util.ArrayDeque<>();
+        boolean stopped = false;
+        try {
+            while (!stopped && (l != null || r != null || !ahead.isEmpty())) {
+                while (ahead.size() < 2 && (l != null || r != null) && !stopped) {
+                    List<Step> steps = new ArrayList<>(Math.min(batchSize, 1024));
+                    while (steps.size() < batchSize && (l != null || r != null)) {
+                        if (run.cancelled().getAsBoolean()) {
+                            stopped = true;
+                            break;
+                        }
+                        int cmp = l == null ? 1 : r == null ? -1 : RemoteEntry.KEY_ORDER.compare(l.key(), r.key());
+                        if (cmp <= 0) {
+                            steps.add(new Step(l.entry(), cmp == 0 ? r : null, run.listing() ? relative(l.key(), prefix)
+                                    : l.key()));
+                            l = files.hasNext() ? files.next() : null;
+                            if (cmp == 0) {
+                                r = remote.hasNext() ? remote.next() : null;
+                            }
+                        } else {
+                            steps.add(new Step(null, r, relative(r.key(), prefix)));
+                            r = remote.hasNext() ? remote.next() : null;
+                        }
+                    }
+                    if (l == null && r == null && ahead.isEmpty()) {
+                        FutureTask<Batch> here = new FutureTask<>(() -> prepare(steps));
+                        here.run();
+                        ahead.add(here);
+                    } else {
+                        if (helper == null) {
+                            helper = Executors.newSingleThreadExecutor(COMPARE_THREADS);
+                        }
+                        ahead.add(helper.submit(() -> prepare(steps)));
+                    }
+                }
+                if (ahead.isEmpty()) {
+                    break;
+                }
+                Batch batch = await(ahead.poll());
+                if (batch.storeAway()) {
+                    stopped = true;
+                    break;
+                }
+                for (int i = 0; i < batch.steps().size() && !stopped; i++) {
+                    Step step = batch.steps().get(i);
+                    Optional<FileRecord> record = step.local() == null ? Optional.empty()
+                            : Optional.ofNullable(batch.records().get(step.local().path().toString()));
+                    if (!run.listing()) {
+                        stopped = !onRecorded(step.local(), batch.decisions()[i], record, sink, c);
+                    } else if (step.local() != null) {
+                        if (step.remote() != null) {
+                            c.remote++;
+                        }
+                        markers.enter(MarkerTracker.folderOf(step.rel()));
+                        markers.local();
+                        stopped = !onLocal(run, step.local(), batch.decisions()[i], step.remote(), sink, c, markers,
+                                record, batch.md5s()[i]);
+                    } else {
+                        markers.enter(MarkerTracker.folderOf(step.rel()));
+                        onRemoteOnly(step.remote(), step.rel(), sink, c, markers, deletions);
+                    }
+                }
+            }
+            ahead.forEach(f -> f.cancel(true));
+        } finally {
+            if (helper != null) {
+                helper.shutdownNow();
+            }
+        }
+        return !stopped;
+    }
+
+    /**
+     * A file of a sweep against the state store alone, decided by its record as the worker would (or handed over
+     * all the same under force_upload). False when the sink says stop.
+     */
+    private boolean onRecorded(LocalTree.Entry l, RouteDecision decision, Optional<FileRecord> record,
+            ReconcileSink sink, Counts c) throws InterruptedException {
+        if (decision instanceof RouteDecision.Routed routed) {
+            c.files++;
+            Destination dest = routed.destination();
+            Optional<String> why = force && UploadDecision.uploaded(record, l.stat()) ? Optional.of(FORCED)
+                    : UploadDecision.needsUpload(record, dest, l.stat());
+            if (why.isPresent()) {
+                if (!sink.upload(l.path(), dest, l.stat(), why.get())) {
+                    return false;
+                }
+                c.missing++;
+                return true;
+            }
+            // a record written before Ferry kept ctime and inode gets them from this sweep (a write-behind write,
+            // skipped when the state writer is busy or the store away: a later sweep does it), so a later rewrite
+            // that keeps size and mtime is seen. The file is not read: upgrading hashes and uploads nothing.
+            UploadDecision.identityToFill(record, dest, l.stat(), clock.instant()).ifPresent(records::offerIfIdle);
+            return record.isEmpty() || record.get().status() != FileStatus.UPLOADED
+                    || sink.uploaded(l.path(), dest, l.stat());
+        }
+        if (decision instanceof RouteDecision.Rejected rejected) {
+            c.files++;
+            sink.rejected(l.path(), rejected, l.stat(), record);
+            c.ignored++;
+        }
+        return true;
+    }
+
+    /** The walk's files with the keys {@code keyOf} gives them, as the walk yields them. */
+    private static Iterator<Keyed> keyed(LocalTree local, java.util.function.UnaryOperator<String> keyOf) {
+        return new Iterator<>() {
             @Override
             public boolean hasNext() {
                 return local.hasNext();
@@ -266,10 +418,18 @@ public final class Reconciler {
             @Override
             public Keyed next() {
                 LocalTree.Entry e = local.next();
-                return new Keyed(e, router.keyFor(e.relative()));
+                return new Keyed(e, keyOf.apply(e.relative()));
             }
         };
-        if (router.keysFollowPaths()) {
+    }
+
+    /**
+     * The walk's files with their keys, in key order: as the walk yields them where keys follow paths, else (key
+     * rewrites, a remove prefix only some paths start with) all of them sorted in memory.
+     */
+    private Iterator<Keyed> inKeyOrder(LocalTree local) {
+        Iterator<Keyed> keyed = keyed(local, listed::keyFor);
+        if (listed.keysFollowPaths()) {
             return keyed;
         }
         List<Keyed> all = new ArrayList<>();
@@ -288,8 +448,9 @@ public final class Reconciler {
         return key.startsWith(prefix) ? key.substring(prefix.length()) : key;
     }
 
-    private boolean onLocal(Run run, LocalTree.Entry l, RemoteEntry listedRemote, ReconcileSink sink, Counts c,
-            MarkerTracker markers, Optional<FileRecord> record, String aheadMd5) throws InterruptedException {
+    private boolean onLocal(Run run, LocalTree.Entry l, RouteDecision decision, RemoteEntry listedRemote,
+            ReconcileSink sink, Counts c, MarkerTracker markers, Optional<FileRecord> record, String aheadMd5)
+            throws InterruptedException {
         RemoteEntry remote = listedRemote;
         if (isMarker(l.relative())) {
             if (remote != null) {
@@ -297,7 +458,6 @@ public final class Reconciler {
             }
             return true;
         }
-        RouteDecision decision = router.route(l.path());
         if (!(decision instanceof RouteDecision.Routed routed)) {
             c.ignored++;
             if (decision instanceof RouteDecision.Rejected rejected) {
@@ -310,7 +470,7 @@ public final class Reconciler {
         }
         c.files++;
         Destination dest = routed.destination();
-        if (remote == null && !dest.key().startsWith(router.keyStart())) {
+        if (remote == null && !dest.key().startsWith(listed.keyStart())) {
             // a rewrite rule sent the key outside the listing: its object, if any, is asked for
             remote = store.head(dest.bucket(), dest.key()).map(Reconciler::listed).orElse(null);
             if (remote != null) {
@@ -377,18 +537,23 @@ public final class Reconciler {
      * compare with its object's ETag (the same size, a single-part ETag, and either a file the state store does not
      * know or checksum mode). A file that cannot be read here is left to the decision, which says why.
      */
-    private Batch prepare(List<Step> steps) {
-        List<String> paths = new ArrayList<>(steps.size());
-        for (Step step : steps) {
-            if (step.local() != null) {
-                paths.add(step.local().path().toString());
+    private Batch prepare(List<Step> steps) throws InterruptedException {
+        RouteDecision[] decisions = new RouteDecision[steps.size()];
+        List<RecordId> ids = new ArrayList<>(steps.size());
+        for (int i = 0; i < steps.size(); i++) {
+            LocalTree.Entry l = steps.get(i).local();
+            if (l != null) {
+                decisions[i] = router.route(l.path());
+                idOf(l.path(), decisions[i]).ifPresent(ids::add);
             }
         }
         java.util.Map<String, FileRecord> found = new java.util.HashMap<>();
-        if (!paths.isEmpty()) {
-            // a prefix site has one bucket: its rejected files (key too long, name not UTF-8) are recorded there too
-            List<RecordId> ids = paths.stream().map(p -> records.local(p, router.bucket())).toList();
-            records.getAll(ids).forEach((id, r) -> found.put(id.item(), r));
+        if (!ids.isEmpty()) {
+            java.util.Map<RecordId, FileRecord> known = lookup(ids);
+            if (known == null) {
+                return new Batch(steps, found, decisions, new String[steps.size()], true);
+            }
+            known.forEach((id, r) -> found.put(id.item(), r));
         }
         String[] md5s = new String[steps.size()];
         for (int i = 0; i < steps.size() && !Thread.currentThread().isInterrupted(); i++) {
@@ -408,7 +573,39 @@ public final class Reconciler {
                 }
             }
         }
-        return new Batch(steps, found, md5s);
+        return new Batch(steps, found, decisions, md5s, false);
+    }
+
+    /**
+     * The record of a file: this instance's, for its destination bucket (a rejected file's, where it is recorded
+     * failed or ignored: a prefix site's one bucket, the bucket folder of a watch_path tree); none for a skipped one.
+     */
+    private Optional<RecordId> idOf(Path path, RouteDecision decision) {
+        String bucket = decision instanceof RouteDecision.Routed routed ? routed.destination().bucket()
+                : decision instanceof RouteDecision.Rejected rejected ? rejected.bucket() : null;
+        return bucket == null ? Optional.empty() : Optional.of(records.local(path.toString(), bucket));
+    }
+
+    /**
+     * The records of a batch in one lookup. A sweep waits for a state store it cannot read ({@link StoreWait}) and
+     * tries again; null once it gives up (cancelled). A reconciliation fails with the store's error.
+     */
+    private java.util.Map<RecordId, FileRecord> lookup(List<RecordId> ids) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return records.getAll(ids);
+            } catch (StateStoreException e) {
+                if (storeWait == null) {
+                    throw e;
+                }
+                if (attempt == 1) {
+                    log.warn("state store unreachable during sweep, waiting for it: {}", e.getMessage());
+                }
+                if (!storeWait.await(attempt, e)) {
+                    return null;
+                }
+            }
+        }
     }
 
     private static Batch await(Future<Batch> batch) throws InterruptedException {
@@ -417,6 +614,9 @@ public final class Reconciler {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
+            }
+            if (e.getCause() instanceof InterruptedException i) {
+                throw i;
             }
             if (e.getCause() instanceof Error err) {
                 throw err;
@@ -593,9 +793,9 @@ public final class Reconciler {
             List<String> deletions) {
         if (isMarker(rel)) {
             markers.markerSeen(r.lastModified());
-            String path = router.relativeOf(r.key());
+            String path = listed.relativeOf(r.key());
             if (policy.retireDeleted() && path != null && path.contains("/")) {
-                Path folder = router.root().resolve(MarkerTracker.folderOf(path));
+                Path folder = listed.root().resolve(MarkerTracker.folderOf(path));
                 if (!Files.exists(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     // the marker of a folder renamed or moved away goes with the folder's other objects
                     c.remote++;
@@ -610,8 +810,8 @@ public final class Reconciler {
         if (!policy.retireDeleted()) {
             return;
         }
-        String path = router.relativeOf(r.key()); // the file it came from, where keys tell (no rewrite)
-        Path local = router.root().resolve(path != null ? path : rel);
+        String path = listed.relativeOf(r.key()); // the file it came from, where keys tell (no rewrite)
+        Path local = listed.root().resolve(path != null ? path : rel);
         if (Files.exists(local) || router.route(local) instanceof RouteDecision.Skipped) {
             return; // excluded or unreadable locally: never deleted
         }
@@ -641,7 +841,7 @@ public final class Reconciler {
     private void writeMarker(String folder, MarkerWrites writes) {
         String name = policy.markerFile().orElseThrow();
         String body = "Synced at: " + clock.instant() + "\n";
-        String key = router.prefix() + folder + name;
+        String key = listed.prefix() + folder + name;
         if (writes.s3Away) {
             writes.failed++;
             return;
@@ -652,21 +852,21 @@ public final class Reconciler {
             writes.failed++;
             writes.s3Away = e.kind() == FailureKind.UNREACHABLE;
             if (writes.failed == 1) {
-                log.warn("s3://{}/{}: marker not written ({}); the next full sweep writes it{}", router.bucket(), key,
+                log.warn("s3://{}/{}: marker not written ({}); the next full sweep writes it{}", listed.bucket(), key,
                         e.getMessage(), writes.s3Away ? "; no other marker is tried in this sweep" : "");
             } else {
-                log.debug("s3://{}/{}: marker not written either ({})", router.bucket(), key, e.getMessage());
+                log.debug("s3://{}/{}: marker not written either ({})", listed.bucket(), key, e.getMessage());
             }
             return;
         }
         if (policy.localMarkers()) {
             try {
-                Files.writeString(router.root().resolve(folder).resolve(name), body);
+                Files.writeString(listed.root().resolve(folder).resolve(name), body);
             } catch (IOException e) {
-                log.warn("{}: cannot write the local marker: {}", router.root().resolve(folder), e.toString());
+                log.warn("{}: cannot write the local marker: {}", listed.root().resolve(folder), e.toString());
             }
         }
-        log.info("s3://{}/{}: marker written", router.bucket(), key);
+        log.info("s3://{}/{}: marker written", listed.bucket(), key);
     }
 
     /** One marker's PUT; where the bucket does not exist yet, once more after the bucket was made sure of. */
@@ -674,14 +874,14 @@ public final class Reconciler {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         String type = "text/plain; charset=utf-8";
         try {
-            store.putBytes(router.bucket(), key, bytes, type, policy.markerOptions());
+            store.putBytes(listed.bucket(), key, bytes, type, policy.markerOptions());
         } catch (TransferException e) {
             java.util.function.Consumer<String> ensure = bucketCreation;
             if (e.kind() != FailureKind.NO_SUCH_BUCKET || ensure == null) {
                 throw e;
             }
-            ensure.accept(router.bucket());
-            store.putBytes(router.bucket(), key, bytes, type, policy.markerOptions());
+            ensure.accept(listed.bucket());
+            store.putBytes(listed.bucket(), key, bytes, type, policy.markerOptions());
         }
     }
 

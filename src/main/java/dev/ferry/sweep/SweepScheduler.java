@@ -35,7 +35,7 @@ public final class SweepScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SweepScheduler.class);
 
     private final Path root;
-    private final Sweeper sweeper;
+    private final StateSweep sweeper;
     private final Clock clock;
     private final boolean splitByFolder;
     private final ExecutorService control;
@@ -64,7 +64,16 @@ public final class SweepScheduler implements AutoCloseable {
                 : Backoff.standard();
     }
 
-    /** A full sweep done another way (a reconciliation against S3) instead of walking with the Sweeper. */
+    /**
+     * A sweep of the tree under a start (the root, a folder or a file in it) against the state store: the site's
+     * {@link Reconciler#sweep} with its sink.
+     */
+    @FunctionalInterface
+    public interface StateSweep {
+        SweepResult sweep(Path start, java.util.function.BooleanSupplier cancelled) throws InterruptedException;
+    }
+
+    /** A full sweep done another way (a reconciliation against S3) instead of a sweep against the state store. */
     @FunctionalInterface
     public interface FullRun {
         /**
@@ -77,7 +86,7 @@ public final class SweepScheduler implements AutoCloseable {
 
     private volatile FullRun fullRun;
 
-    /** Full sweeps use {@code run} (folder sweeps still use the Sweeper). */
+    /** Full sweeps use {@code run} (folder sweeps are still against the state store). */
     public void fullRunBy(FullRun run) {
         this.fullRun = run;
     }
@@ -85,7 +94,7 @@ public final class SweepScheduler implements AutoCloseable {
     private volatile FullRun firstRun;
 
     /**
-     * The first full sweep (start-up) uses {@code run}, later ones the Sweeper (or {@link #fullRunBy}); a first
+     * The first full sweep (start-up) uses {@code run}, later ones the state sweep (or {@link #fullRunBy}); a first
      * sweep that does not complete leaves {@code run} for the next.
      */
     public void firstFullRunBy(FullRun run) {
@@ -102,7 +111,7 @@ public final class SweepScheduler implements AutoCloseable {
      * @param splitByFolder walk each first-level folder on its own thread (watch_path mode, where each is a
      *                      bucket with its own queue); otherwise one walk of the whole tree
      */
-    public SweepScheduler(Path root, Sweeper sweeper, Clock clock, boolean splitByFolder) {
+    public SweepScheduler(Path root, StateSweep sweeper, Clock clock, boolean splitByFolder) {
         this(root, sweeper, clock, splitByFolder, Executors.newSingleThreadExecutor(named("sweep-control")),
                 Executors.newCachedThreadPool(named("sweep")), System::nanoTime);
     }
@@ -112,7 +121,7 @@ public final class SweepScheduler implements AutoCloseable {
      * @param walkers  runs the walks of a full sweep and the folder sweeps
      * @param nanoTime the monotonic time a full sweep's duration is measured with
      */
-    public SweepScheduler(Path root, Sweeper sweeper, Clock clock, boolean splitByFolder, ExecutorService control,
+    public SweepScheduler(Path root, StateSweep sweeper, Clock clock, boolean splitByFolder, ExecutorService control,
             ExecutorService walkers, java.util.function.LongSupplier nanoTime) {
         this.control = control;
         this.walkers = walkers;

@@ -12,7 +12,7 @@ import dev.ferry.source.local.LocalSource;
 import dev.ferry.source.local.TreeWatcher;
 import dev.ferry.sweep.SweepResult;
 import dev.ferry.sweep.SweepScheduler;
-import dev.ferry.sweep.Sweeper;
+import dev.ferry.sweep.Reconciler;
 import dev.ferry.testing.ByHand;
 import dev.ferry.testing.InMemoryRecords;
 import dev.ferry.testing.MemoryObjectStore;
@@ -49,8 +49,10 @@ class SiteWatchTest {
     }
 
     private SweepScheduler scheduler(Path root) {
-        SweepScheduler s = new SweepScheduler(root, new Sweeper(new PrefixRouter(root, "b", "", new IgnoreRules(List.of()),
-                PathFilter.none()), new InMemoryRecords(), null, 10, (attempt, cause) -> false), Clock.systemUTC(),
+        Reconciler sweep = new Reconciler(new PrefixRouter(root, "b", "", new IgnoreRules(List.of()),
+                PathFilter.none()), new InMemoryRecords(), 10, (attempt, cause) -> false, Clock.systemUTC(), false);
+        SweepScheduler s = new SweepScheduler(root, (start, cancelled) -> sweep.sweep(start, null, cancelled),
+                Clock.systemUTC(),
                 false, sweepControl, new ByHand(), System::nanoTime);
         s.fullRunBy((cancelled, hold) -> {
             sweeps.add("full sweep");

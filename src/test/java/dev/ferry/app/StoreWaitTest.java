@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.StateStoreException;
 import dev.ferry.queue.Backoff;
-import dev.ferry.sweep.Sweeper;
+import dev.ferry.sweep.Reconciler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ class StoreWaitTest {
 
     @Test
     void theDaemonWaitsOneSecondDoublingToThirtyForAsLongAsItTakes() throws Exception {
-        Sweeper.StoreWait wait = Sweeper.StoreWait.backoff(Daemon.STORE_BACKOFF, Integer.MAX_VALUE, recording);
+        Reconciler.StoreWait wait = Reconciler.StoreWait.backoff(Daemon.STORE_BACKOFF, Integer.MAX_VALUE, recording);
         for (int attempt = 1; attempt <= 8; attempt++) {
             assertThat(wait.await(attempt, DOWN)).isTrue();
         }
@@ -37,7 +37,7 @@ class StoreWaitTest {
 
     @Test
     void theDaemonStopsWaitingWhenItIsStopping() throws Exception {
-        Sweeper.StoreWait wait = Sweeper.StoreWait.backoff(Daemon.STORE_BACKOFF, Integer.MAX_VALUE, delay -> false);
+        Reconciler.StoreWait wait = Reconciler.StoreWait.backoff(Daemon.STORE_BACKOFF, Integer.MAX_VALUE, delay -> false);
         assertThat(wait.await(1, DOWN)).isFalse();
     }
 }

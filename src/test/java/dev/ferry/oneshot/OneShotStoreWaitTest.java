@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.StateStoreException;
 import dev.ferry.queue.Backoff;
-import dev.ferry.sweep.Sweeper;
+import dev.ferry.sweep.Reconciler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ class OneShotStoreWaitTest {
 
     @Test
     void aOneShotRunWaitsFiveTimesOneSecondThenGivesUp() throws Exception {
-        Sweeper.StoreWait wait = OneShot.storeWait(recording);
+        Reconciler.StoreWait wait = OneShot.storeWait(recording);
         for (int attempt = 1; attempt <= 5; attempt++) {
             assertThat(wait.await(attempt, DOWN)).as("attempt %d", attempt).isTrue();
         }

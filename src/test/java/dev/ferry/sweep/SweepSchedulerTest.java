@@ -44,7 +44,7 @@ class SweepSchedulerTest {
     private final List<String> uploaded = new ArrayList<>();
 
     private SweepScheduler scheduler(Path tree) {
-        SweepSink sink = new SweepSink() {
+        ReconcileSink sink = new ReconcileSink() {
             @Override
             public boolean upload(Path path, Destination destination, FileStat stat, String reason) {
                 uploaded.add(destination.key());
@@ -52,13 +52,13 @@ class SweepSchedulerTest {
             }
 
             @Override
-            public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat,
+            public void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat,
                     Optional<FileRecord> existing) {
             }
         };
-        Sweeper sweeper = new Sweeper(new PrefixRouter(tree, "b", "", new IgnoreRules(List.of()), PathFilter.none()),
-                new InMemoryRecords(), sink, 10, (attempt, cause) -> false);
-        return new SweepScheduler(tree, sweeper, Clock.fixed(NOW, ZoneOffset.UTC), false, control, walkers,
+        Reconciler sweep = new Reconciler(new PrefixRouter(tree, "b", "", new IgnoreRules(List.of()),
+                PathFilter.none()), new InMemoryRecords(), 10, (attempt, cause) -> false, Clock.systemUTC(), false);
+        return new SweepScheduler(tree, (start, cancelled) -> sweep.sweep(start, sink, cancelled), Clock.fixed(NOW, ZoneOffset.UTC), false, control, walkers,
                 nanos::get);
     }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemoryRecords implements RecordKeeper {
     private final Map<RecordId, FileRecord> records = new ConcurrentHashMap<>();
     private final List<FileRecord> offered = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger failingLookups = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public CompletableFuture<Void> submit(FileRecord record) {
@@ -47,8 +48,16 @@ public final class InMemoryRecords implements RecordKeeper {
         return records.values().stream().filter(r -> r.path().equals(path)).findFirst();
     }
 
+    /** The next {@code count} lookups of several records fail as a state store that cannot be reached does. */
+    public void failNextLookups(int count) {
+        failingLookups.set(count);
+    }
+
     @Override
     public Map<RecordId, FileRecord> getAll(Collection<RecordId> ids) {
+        if (failingLookups.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new dev.ferry.core.StateStoreException("state store unreachable (test)");
+        }
         Map<RecordId, FileRecord> found = new java.util.HashMap<>();
         ids.forEach(id -> get(id).ifPresent(r -> found.put(id, r)));
         return found;

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A sweep hands a file whose ctime or inode moved (size and mtime as recorded) to a worker, which compares its
  * content; a record written before ctime and inode were kept is filled in without reading the file.
  */
-class SweeperCtimeTest {
+class ReconcilerStateSweepCtimeTest {
     private static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
 
     @TempDir
@@ -38,7 +38,7 @@ class SweeperCtimeTest {
     private final InMemoryRecords records = new InMemoryRecords();
     private final Map<String, String> uploads = new TreeMap<>();
 
-    private final SweepSink sink = new SweepSink() {
+    private final ReconcileSink sink = new ReconcileSink() {
         @Override
         public boolean upload(Path path, Destination destination, FileStat stat, String reason) {
             uploads.put(root.relativize(path).toString(), reason);
@@ -46,7 +46,7 @@ class SweeperCtimeTest {
         }
 
         @Override
-        public void reject(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing) {
+        public void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing) {
         }
     };
 
@@ -62,8 +62,8 @@ class SweeperCtimeTest {
         uploaded(same, LocalStat.of(same).orElseThrow());
 
         Instant sweptAt = T.plusSeconds(3600);
-        new Sweeper(new FolderBucketRouter(root, new IgnoreRules(List.of())), records, sink, 2,
-                (attempt, cause) -> false, Clock.fixed(sweptAt, ZoneOffset.UTC)).sweep(root, () -> false);
+        new Reconciler(new FolderBucketRouter(root, new IgnoreRules(List.of())), records, 2,
+                (attempt, cause) -> false, Clock.fixed(sweptAt, ZoneOffset.UTC), false).sweep(root, sink, () -> false);
 
         assertThat(uploads).containsExactly(Map.entry("photos/moved.txt", UploadDecision.SUSPECT));
         assertThat(records.get(old.toString()).orElseThrow().stat()).isEqualTo(oldNow);
