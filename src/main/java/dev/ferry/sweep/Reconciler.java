@@ -23,7 +23,6 @@ import dev.ferry.filter.PrefixRouter;
 import dev.ferry.filter.RouteDecision;
 import dev.ferry.filter.Router;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -235,10 +234,10 @@ public final class Reconciler {
         long began = nanoTime.getAsLong();
         Counts c = new Counts();
         List<String> deletions = new ArrayList<>();
-        MarkerWrites markerWrites = new MarkerWrites();
+        MarkerWrites markerWrites = new MarkerWrites(listed, store, policy, clock, bucketCreation);
         MarkerTracker markers = new MarkerTracker((folder, due) -> {
             if (due && policy.markerFile().isPresent() && !dryRun) {
-                writeMarker(folder, markerWrites);
+                markerWrites.write(folder);
             }
         });
         LocalTree local = new LocalTree(listed.root());
@@ -285,7 +284,7 @@ public final class Reconciler {
             }
         }
         return new ReconcileReport(c.files, c.missing, c.changed, c.unchanged, c.confirmed, c.ignored, c.extra, deleted,
-                refused, failures, dryRun ? 0 : markers.written() - markerWrites.failed, local.unreadableFolders(),
+                refused, failures, dryRun ? 0 : markers.written() - markerWrites.failed(), local.unreadableFolders(),
                 Duration.ofNanos(nanoTime.getAsLong() - began));
     }
 
@@ -831,64 +830,6 @@ public final class Reconciler {
     private boolean isMarker(String relative) {
         return policy.markerFile().isPresent()
                 && relative.substring(relative.lastIndexOf('/') + 1).equals(policy.markerFile().get());
-    }
-
-    /**
-     * Writes a folder's marker. A marker that cannot be written does not stop the run (the files were handed over
-     * already): it is said once per run, and the next full sweep writes it, finding it still missing. When S3
-     * cannot be reached, no other marker of this run is tried.
-     */
-    private void writeMarker(String folder, MarkerWrites writes) {
-        String name = policy.markerFile().orElseThrow();
-        String body = "Synced at: " + clock.instant() + "\n";
-        String key = listed.prefix() + folder + name;
-        if (writes.s3Away) {
-            writes.failed++;
-            return;
-        }
-        try {
-            putMarker(key, body);
-        } catch (TransferException e) {
-            writes.failed++;
-            writes.s3Away = e.kind() == FailureKind.UNREACHABLE;
-            if (writes.failed == 1) {
-                log.warn("s3://{}/{}: marker not written ({}); the next full sweep writes it{}", listed.bucket(), key,
-                        e.getMessage(), writes.s3Away ? "; no other marker is tried in this sweep" : "");
-            } else {
-                log.debug("s3://{}/{}: marker not written either ({})", listed.bucket(), key, e.getMessage());
-            }
-            return;
-        }
-        if (policy.localMarkers()) {
-            try {
-                Files.writeString(listed.root().resolve(folder).resolve(name), body);
-            } catch (IOException e) {
-                log.warn("{}: cannot write the local marker: {}", listed.root().resolve(folder), e.toString());
-            }
-        }
-        log.info("s3://{}/{}: marker written", listed.bucket(), key);
-    }
-
-    /** One marker's PUT; where the bucket does not exist yet, once more after the bucket was made sure of. */
-    private void putMarker(String key, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        String type = "text/plain; charset=utf-8";
-        try {
-            store.putBytes(listed.bucket(), key, bytes, type, policy.markerOptions());
-        } catch (TransferException e) {
-            java.util.function.Consumer<String> ensure = bucketCreation;
-            if (e.kind() != FailureKind.NO_SUCH_BUCKET || ensure == null) {
-                throw e;
-            }
-            ensure.accept(listed.bucket());
-            store.putBytes(listed.bucket(), key, bytes, type, policy.markerOptions());
-        }
-    }
-
-    /** The markers of one run that could not be written, and whether S3 could not be reached for one. */
-    private static final class MarkerWrites {
-        long failed;
-        boolean s3Away;
     }
 
     private static final class Counts {
