@@ -25,12 +25,14 @@ class ReconcilerStateSweepTest {
     Path root;
 
     private final Map<String, String> uploads = new TreeMap<>();
+    private final Map<String, String> reasons = new TreeMap<>();
     private final List<String> rejected = new java.util.ArrayList<>();
 
     private final ReconcileSink sink = new ReconcileSink() {
         @Override
         public boolean upload(Path path, Destination destination, FileStat stat, String reason) {
             uploads.put(root.relativize(path).toString(), destination.key());
+            reasons.put(root.relativize(path).toString(), reason);
             return true;
         }
 
@@ -97,27 +99,15 @@ class ReconcilerStateSweepTest {
         java.time.Instant now = java.time.Instant.now();
         records.offer(FileRecord.pending(records.instance().value(), a.toString(), "photos", "a.txt", stat, now)
                 .uploaded("photos", "a.txt", stat, "0cc175b9c0f1b6a831c399e269772661", "etag", now));
-        Map<String, String> reasons = new TreeMap<>();
-        ReconcileSink recording = new ReconcileSink() {
-            @Override
-            public boolean upload(Path path, Destination destination, FileStat s, String reason) {
-                reasons.put(root.relativize(path).toString(), reason);
-                return true;
-            }
-
-            @Override
-            public void rejected(Path path, RouteDecision.Rejected rejected, FileStat s, Optional<FileRecord> existing) {
-            }
-        };
         FolderBucketRouter router = new FolderBucketRouter(root, new IgnoreRules(List.of()));
 
         new Reconciler(router, records, 10, (attempt, cause) -> false, java.time.Clock.systemUTC(), false)
-                .sweep(root, recording, () -> false);
+                .sweep(root, sink, () -> false);
         assertThat(reasons).containsOnlyKeys("photos/new.txt");
 
         reasons.clear();
         new Reconciler(router, records, 10, (attempt, cause) -> false, java.time.Clock.systemUTC(), true)
-                .sweep(root, recording, () -> false);
+                .sweep(root, sink, () -> false);
         assertThat(reasons).containsEntry("photos/a.txt", Reconciler.FORCED).containsEntry("photos/new.txt", "new file");
     }
 
