@@ -71,7 +71,7 @@ ferry_launch() { # OUT
   FERRY_PORT=$(free_port)
   now; FERRY_T0=$REPLY
   "${CLEAN_ENV[@]}" "${FERRY_ENV[@]}" PORT="$FERRY_PORT" FERRY_JAVA_OPTS="$FERRY_JAVA_OPTS ${FERRY_EXTRA_OPTS:-}" \
-    "$ROOT/bin/ferry" > "$1.log" 2>&1 &
+    "${FERRY_BIN:-$ROOT/bin/ferry}" > "$1.log" 2>&1 &
   FERRY_PID=$!
   M_STARTUP=-
   local deadline=$((SECONDS + 120))
