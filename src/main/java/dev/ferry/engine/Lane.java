@@ -47,9 +47,11 @@ final class Lane {
     /**
      * The daemon says (WARN) that a file has not been uploaded because it keeps changing once it has waited this
      * long (or twice its site's wait, when that is longer: a delay_upload), and again every {@link #LONG_WAIT_NOTE}:
-     * a log appended to faster than the settle time never reaches S3, and the operator should know which file.
+     * a log appended to faster than the settle time never reaches S3, and the operator should know which file. Seen
+     * by the worker that finds it changing, and by {@link #lookAtLongWaits} for a file whose events keep pushing its
+     * queued entry back, so that no worker ever gets it.
      */
-    static final Duration LONG_WAIT = Duration.ofMinutes(5);
+    static final Duration LONG_WAIT = BucketQueue.LONG_WAIT;
     static final Duration LONG_WAIT_NOTE = Duration.ofHours(1);
     private final dev.ferry.core.SettleRule settle;
     private final EndpointHealth endpoint;
@@ -102,6 +104,7 @@ final class Lane {
      */
     boolean workOnce(Duration maxWait) throws InterruptedException {
         var next = queue.take(maxWait);
+        lookAtLongWaits();
         if (next.isEmpty()) {
             return false;
         }
@@ -173,14 +176,8 @@ final class Lane {
             boolean note = counted && noteWaiting(path, now, WAIT_NOTE);
             Duration waited = Duration.between(task.queuedAt(), now);
             if (maxAttempts.isEmpty() && r.changing() && waited.compareTo(LONG_WAIT) >= 0
-                    && waited.compareTo(site.policy().settle(settle, path).time().multipliedBy(2)) >= 0
-                    && noteWaiting(path, now, LONG_WAIT_NOTE)) {
-                fields(log.atWarn(), task, "waiting").addKeyValue("reason", r.why())
-                        .addKeyValue("waited_ms", waited.toMillis())
-                        .log("{}/{}: not uploaded for {}: {}; it goes once it has been quiet for {} (a file that never"
-                                + " stops changing, such as a log appended to all the time, is never uploaded; said again"
-                                + " every hour while it waits)", bucket, task.key(), Durations.text(waited), r.why(),
-                                Durations.text(site.policy().settle(settle, path).time()));
+                    && waited.compareTo(longWait(path)) >= 0 && noteWaiting(path, now, LONG_WAIT_NOTE)) {
+                warnWaiting(task, r.why(), waited);
             }
             fields(note ? log.atInfo() : log.atDebug(), task, "requeued").addKeyValue("reason", r.why())
                     .log("{}/{}: {}; trying again at {}{}", bucket, task.key(), r.why(), r.due(),
@@ -230,6 +227,51 @@ final class Lane {
                     .log("{}/{}: skipped, {}", bucket, task.key(), g.why());
             queue.complete(task);
         }
+    }
+
+    /**
+     * The daemon's look at the entries that have waited long since they were first queued (each worker, between its
+     * tasks; only the queue's first entries by look time are read): one still settling, its due time pushed back by
+     * every new change that merged into it, is a file that never stops being written, which no worker gets to see.
+     * Not one in backoff after a failure (its failures are logged) or due already (it waits for a worker or the
+     * endpoint, not for the file).
+     */
+    void lookAtLongWaits() {
+        if (maxAttempts.isPresent()) {
+            return;
+        }
+        Instant now = clock.instant();
+        for (BucketQueue.Waiting w : queue.longWaits(now, w -> nextLook(w.task(), now))) {
+            Task task = w.task();
+            String path = task.item().item();
+            Duration waited = Duration.between(task.queuedAt(), now);
+            if (task.attempts() == 0 && w.due().isAfter(now) && waited.compareTo(longWait(path)) >= 0
+                    && noteWaiting(path, now, LONG_WAIT_NOTE)) {
+                warnWaiting(task, site.policy().waitReason(settle, path), waited);
+            }
+        }
+    }
+
+    /** When {@link #lookAtLongWaits} looks at {@code task} again: once it has waited long enough, then hourly. */
+    private Instant nextLook(Task task, Instant now) {
+        Instant longEnough = task.queuedAt().plus(longWait(task.item().item()));
+        return longEnough.isAfter(now) ? longEnough : now.plus(LONG_WAIT_NOTE);
+    }
+
+    /** How long a file waits before the daemon says so: {@link #LONG_WAIT}, or twice its site's wait if longer. */
+    private Duration longWait(String path) {
+        Duration twice = site.policy().settle(settle, path).time().multipliedBy(2);
+        return twice.compareTo(LONG_WAIT) > 0 ? twice : LONG_WAIT;
+    }
+
+    private void warnWaiting(Task task, String why, Duration waited) {
+        String path = task.item().item();
+        fields(log.atWarn(), task, "waiting").addKeyValue("reason", why)
+                .addKeyValue("waited_ms", waited.toMillis())
+                .log("{}/{}: not uploaded for {}: {}; it goes once it has been quiet for {} (a file that never"
+                        + " stops changing, such as a log appended to all the time, is never uploaded; said again"
+                        + " every hour while it waits)", bucket, task.key(), Durations.text(waited), why,
+                        Durations.text(site.policy().settle(settle, path).time()));
     }
 
     /** A one-shot sync gives a file up after its attempts, and at once when the credentials are refused. */

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -30,6 +31,10 @@ public final class BucketQueue {
     /** What {@link #offer} did. */
     public enum Offer { ADDED, MERGED, FULL, CLOSED }
 
+    /** An entry as {@link #longWaits} shows it: its task (first queued at its {@code queuedAt}) and when it is due. */
+    public record Waiting(Task task, Instant due) {
+    }
+
     private static final class Entry {
         final String key;
         ItemRef item;
@@ -39,16 +44,24 @@ public final class BucketQueue {
         long seq;
         /** An operator asked to try it now: a failed attempt under way does not push it back into backoff. */
         boolean expedited;
+        /** When {@link #longWaits} looks at it next; never changed by a merge, unlike {@link #due}. */
+        Instant lookAt;
+        final long id;
 
-        Entry(String key, ItemRef item, Instant due, int attempts, Instant queuedAt, long seq) {
+        Entry(String key, ItemRef item, Instant due, int attempts, Instant queuedAt, long seq, Instant lookAt) {
             this.key = key;
             this.item = item;
             this.due = due;
             this.attempts = attempts;
             this.queuedAt = queuedAt;
             this.seq = seq;
+            this.id = seq;
+            this.lookAt = lookAt;
         }
     }
+
+    /** How long an entry waits, from when it was first queued, before {@link #longWaits} first looks at it. */
+    public static final Duration LONG_WAIT = Duration.ofMinutes(5);
 
     private final String bucket;
     private final int capacity;
@@ -58,6 +71,13 @@ public final class BucketQueue {
     private final Map<String, Entry> waiting = new HashMap<>();
     private final TreeSet<Entry> byDue = new TreeSet<>(
             Comparator.comparing((Entry e) -> e.due).thenComparingLong(e -> e.seq));
+    /**
+     * The same entries by when {@link #longWaits} looks at them: a merge pushes {@link Entry#due} back for ever
+     * (a file written all the time), but not this, so a wait that never ends is still seen, by looking at the
+     * first entries of this set alone.
+     */
+    private final TreeSet<Entry> byLook = new TreeSet<>(
+            Comparator.comparing((Entry e) -> e.lookAt).thenComparingLong(e -> e.id));
     private final Set<String> inFlight = new HashSet<>();
     private long seq;
     private boolean dirty;
@@ -348,6 +368,30 @@ public final class BucketQueue {
         }
     }
 
+    /**
+     * The entries whose look time has come: first when one has waited {@link #LONG_WAIT} since it was first queued,
+     * however often a newer change merged into it and pushed its due time back (the worker, which would see it
+     * still changing, never gets it then), and afterwards when {@code nextLook} says. Costs a look at the first
+     * entries by look time, not a walk of the queue.
+     */
+    public List<Waiting> longWaits(Instant now, Function<Waiting, Instant> nextLook) {
+        lock.lock();
+        try {
+            List<Waiting> looked = new ArrayList<>();
+            while (!byLook.isEmpty() && !byLook.first().lookAt.isAfter(now)) {
+                Entry e = byLook.pollFirst();
+                Waiting w = new Waiting(new Task(e.key, e.item, e.attempts, e.queuedAt), e.due);
+                Instant next = nextLook.apply(w);
+                e.lookAt = next.isAfter(now) ? next : now.plus(LONG_WAIT);
+                byLook.add(e);
+                looked.add(w);
+            }
+            return looked;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Wakes every waiter; afterwards nothing is handed out or added. */
     public void close() {
         lock.lock();
@@ -374,9 +418,10 @@ public final class BucketQueue {
     }
 
     private Entry add(String key, ItemRef item, Instant due, int attempts, Instant queuedAt) {
-        Entry entry = new Entry(key, item, due, attempts, queuedAt, seq++);
+        Entry entry = new Entry(key, item, due, attempts, queuedAt, seq++, queuedAt.plus(LONG_WAIT));
         waiting.put(key, entry);
         byDue.add(entry);
+        byLook.add(entry);
         changed.signalAll();
         return entry;
     }
@@ -392,6 +437,7 @@ public final class BucketQueue {
                 continue;
             }
             it.remove();
+            byLook.remove(e);
             waiting.remove(e.key);
             inFlight.add(e.key);
             changed.signalAll();

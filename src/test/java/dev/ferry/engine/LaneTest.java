@@ -190,4 +190,35 @@ class LaneTest {
             assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN")).hasSize(1);
         }
     }
+
+    @Test
+    void theDaemonSaysSoAlsoWhenEveryChangeMergesIntoTheQueuedEntryAndNoWorkerEverGetsIt() throws InterruptedException {
+        String item = source.put("app.log", "line\n", clock.instant());
+        lane.queue.offer("app.log", source.ref(item), START.plus(SETTLE));
+
+        try (dev.ferry.testing.LogCapture log = dev.ferry.testing.LogCapture.of(Lane.class.getName())) {
+            // a change every 0.5 s, as the watcher sees it: each pushes the entry's due time 2 s later
+            for (int i = 0; i < 2 * 60 * 70; i++) {
+                clock.advance(Duration.ofMillis(500));
+                source.put("app.log", "line\n", clock.instant());
+                lane.queue.offer("app.log", source.ref(item), clock.instant().plus(SETTLE));
+                assertThat(lane.workOnce(Duration.ZERO)).as("never due").isFalse();
+                if (i == 2 * 60 * 5 - 2) {
+                    assertThat(log.lines()).as("not within the first 5 minutes").noneMatch(l -> l.startsWith("WARN"));
+                }
+                if (i == 2 * 60 * 6) {
+                    assertThat(log.lines()).filteredOn(l -> l.startsWith("WARN")).singleElement().asString()
+                            .contains("archive/app.log: not uploaded for 5 min 0 s: still being written",
+                                    "quiet for 2 s");
+                }
+            }
+            assertThat(log.lines()).as("after 70 minutes: said again at 65").filteredOn(l -> l.startsWith("WARN"))
+                    .hasSize(2).last().asString().contains("not uploaded for 65 min 0 s");
+        }
+        assertThat(outcomes).as("no worker got it").isEmpty();
+
+        clock.advance(SETTLE); // quiet at last
+        assertThat(lane.workOnce(Duration.ZERO)).isTrue();
+        assertThat(outcomes).singleElement().isInstanceOf(UploadOutcome.Uploaded.class);
+    }
 }

@@ -47,6 +47,36 @@ class BucketQueueTest {
     }
 
     @Test
+    void anEntryPushedBackByEveryChangeIsStillLookedAtOnceItHasWaitedLongSinceItWasFirstQueued() {
+        BucketQueue q = new BucketQueue("b", 10, clock);
+        Instant first = now.get();
+        q.offer("other", ref("/w/b/other"), first.plus(Duration.ofHours(2)));
+        advance(Duration.ofMinutes(1));
+        q.offer("grows", ref("/w/b/grows"), now.get().plusSeconds(2));
+        Instant queued = now.get();
+        java.util.List<BucketQueue.Waiting> looked = new java.util.ArrayList<>();
+        for (int i = 0; i < 2 * 60 * 10; i++) { // a change each 0.5 s for 10 minutes, each merging into the entry
+            advance(Duration.ofMillis(500));
+            assertThat(q.offer("grows", ref("/w/b/grows"), now.get().plusSeconds(2))).isEqualTo(BucketQueue.Offer.MERGED);
+            looked.addAll(q.longWaits(now.get(), w -> now.get().plus(Duration.ofHours(1))));
+            assertThat(q.poll()).as("never due").isEmpty();
+        }
+        assertThat(looked).extracting(w -> w.task().key()).as("each once, when it had waited 5 min")
+                .containsExactly("other", "grows");
+        assertThat(looked.get(1).task().queuedAt()).isEqualTo(queued);
+        assertThat(looked.get(1).due()).as("pushed back past the look").isAfter(queued.plus(BucketQueue.LONG_WAIT));
+        assertThat(q.longWaits(now.get(), w -> now.get())).isEmpty();
+
+        advance(Duration.ofHours(1));
+        assertThat(q.longWaits(now.get(), w -> now.get().plus(Duration.ofHours(1)))).extracting(w -> w.task().key())
+                .as("then when it was told").containsExactlyInAnyOrder("other", "grows");
+        advance(Duration.ofHours(1));
+        assertThat(q.poll()).get().extracting(Task::key).as("quiet at last").isEqualTo("grows");
+        assertThat(q.longWaits(now.get(), w -> now.get())).as("a task handed out is not looked at")
+                .extracting(w -> w.task().key()).containsExactly("other");
+    }
+
+    @Test
     void aNewerChangeMergesAndPushesTheDueTimeLater() {
         BucketQueue q = new BucketQueue("b", 10, clock);
         assertThat(q.offer("k", ref("/w/b/k"), now.get().plusSeconds(2))).isEqualTo(BucketQueue.Offer.ADDED);
