@@ -52,6 +52,11 @@ final class EngineSink implements ReconcileSink {
     }
 
     @Override
+    public void unreadable(Path path, Destination destination, String reason) {
+        engine.unreadable(site, site.source().ref(path.toString()), destination, reason);
+    }
+
+    @Override
     public void rejected(Path path, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> record) {
         engine.reject(site, site.source().ref(path.toString()), rejected, stat, record);
     }

@@ -247,6 +247,37 @@ public final class Engine {
         return site.policy().afterUpload().keeps() || enqueue(site, item, dest, stat);
     }
 
+    /**
+     * An item a sweep of {@code site} found by name but could not read ({@code reason}: its folder lacks search
+     * permission, an I/O error): recorded FAILED with the reason, unless its record says it is uploaded (it was, and
+     * the sweep that can read it again sees whether it changed), and counted as failing in its lane, so that
+     * {@code ferry failed} and /status show it. Not permanent: the first sweep that reads it decides it as any file
+     * (a record that knows no version is compared with S3 where a listing is at hand). Never blocks on S3.
+     */
+    public void unreadable(Site site, ItemRef item, Destination dest, String reason) {
+        if (closed || !sites.contains(site)) {
+            return;
+        }
+        Optional<FileRecord> existing;
+        try {
+            existing = records.get(new RecordId(item.source(), item.item(), dest.bucket()));
+        } catch (StateStoreException e) {
+            return; // the store is away: the next full sweep records it
+        }
+        if (existing.isPresent() && existing.get().status() == FileStatus.UPLOADED) {
+            return;
+        }
+        Instant now = clock.instant();
+        lane(site, dest.bucket()).ifPresent(lane -> lane.stats.failing(item.item(), reason, now));
+        if (existing.isPresent() && existing.get().status() == FileStatus.FAILED
+                && existing.get().reason().equals(reason)) {
+            return;
+        }
+        FileRecord base = existing.orElseGet(() -> FileRecord.pending(item.source(), item.item(), dest.bucket(),
+                dest.key(), new FileStat(-1, -1), now));
+        records.offer(base.failed(dest.bucket(), dest.key(), base.stat(), reason, false, now));
+    }
+
     /** Records a rejected item (ignored at the root, invalid bucket folder, key too long) unless already recorded. */
     public void reject(ItemRef item, RouteDecision.Rejected rejected, FileStat stat, Optional<FileRecord> existing) {
         reject(siteFor(item, rejected.bucket()), item, rejected, stat, existing);

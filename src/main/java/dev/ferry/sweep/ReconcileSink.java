@@ -46,6 +46,13 @@ public interface ReconcileSink {
     }
 
     /** A file the site's filters leave out (an exclude or ignore pattern): never uploaded nor deleted. */
+    /**
+     * The walk found {@code path} (by name) but could not read it ({@code reason}: a folder without search
+     * permission, an I/O error): whatever it is, it is not uploaded while that lasts.
+     */
+    default void unreadable(Path path, Destination destination, String reason) {
+    }
+
     default void skipped(Path path, String reason) {
     }
 

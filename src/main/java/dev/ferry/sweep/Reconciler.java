@@ -212,6 +212,7 @@ public final class Reconciler {
         Counts c = new Counts();
         Run run = new Run(false, clock.instant(), false, cancelled);
         boolean complete = merge(run, keyed(local, relative -> relative), java.util.Collections.emptyIterator(), sink, c, null, null);
+        unreadable(local, sink);
         return new SweepResult(c.files, c.missing, c.ignored, local.unreadable(),
                 Duration.ofNanos(nanoTime.getAsLong() - began), complete);
     }
@@ -255,6 +256,9 @@ public final class Reconciler {
             merge(run, files, remote, sink, c, markers, deletions);
         }
         markers.close();
+        if (!dryRun) {
+            unreadable(local, sink);
+        }
         Optional<String> refused = Optional.empty();
         List<String> failures = new ArrayList<>();
         long deleted = 0;
@@ -286,6 +290,19 @@ public final class Reconciler {
         return new ReconcileReport(c.files, c.missing, c.changed, c.unchanged, c.confirmed, c.ignored, c.extra, deleted,
                 refused, failures, dryRun ? 0 : markers.written() - markerWrites.failed(), local.unreadableFolders(),
                 Duration.ofNanos(nanoTime.getAsLong() - began));
+    }
+
+    /**
+     * Hands each entry the walk found but could not read, with the destination its path routes to, to the sink:
+     * a file there is not uploaded, and says so where an operator looks ({@code ferry failed}), not in a log line
+     * alone.
+     */
+    private void unreadable(LocalTree local, ReconcileSink sink) {
+        for (LocalTree.Unreadable u : local.unreadableEntries()) {
+            if (router.route(u.path()) instanceof RouteDecision.Routed routed) {
+                sink.unreadable(u.path(), routed.destination(), u.reason());
+            }
+        }
     }
 
     /**

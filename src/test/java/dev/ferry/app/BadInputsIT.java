@@ -26,6 +26,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.text.Normalizer;
 import java.util.Collections;
 import java.util.Map;
+import java.net.http.HttpResponse;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -168,6 +169,33 @@ class BadInputsIT extends DaemonTestBase {
                 .as("sweeps pass over a loop of links quietly").isEmpty();
         await().atMost(DEADLINE).until(() -> logLines(": uploaded ").size() >= 28);
         assertThat(logLines(": uploaded ")).as("every upload once: 27 files and locked.bin").hasSize(28);
+    }
+
+    @Test
+    void aFileInAFolderThatCanBeListedButNotSearchedIsRecordedFailedWithTheReasonAndGoesOnceItCanBeRead()
+            throws Exception {
+        Files.createDirectories(watch.resolve("odd/locked"));
+        FerryProcess.shareWithDaemon(watch.resolve("odd"));
+        Path inside = write("odd/locked/scan.pdf", "a scan");
+        write("odd/open.txt", "open");
+        setPermissions(watch.resolve("odd/locked"), "rw-r--r--"); // listed, but no entry in it can be stat'ed
+        ferry = FerryProcess.start("unsearchable", envThroughProxy());
+
+        awaitObject("odd", "open.txt", "open");
+        await().atMost(DEADLINE).until(() -> record(inside).map(FileRecord::status).orElse(null) == FileStatus.FAILED);
+        FileRecord failed = record(inside).orElseThrow();
+        assertThat(failed.reason()).contains("permission denied: its folder can be listed but not searched");
+        assertThat(failed.permanent()).as("retried").isFalse();
+        await().atMost(DEADLINE).until(() -> bucket("odd").path("failed").asLong() == 1);
+        assertThat(ferryFailed()).contains(inside.toString()).contains("cannot read it: permission denied");
+        assertThat(ferry.log()).as("what it is cannot be told").doesNotContain("is not a folder");
+
+        setPermissions(watch.resolve("odd/locked"), "rwxr-xr-x");
+        HttpResponse<String> wakeup = ferry.send("POST", "/wakeup", Optional.of(TOKEN));
+        assertThat(wakeup.statusCode()).isLessThan(300);
+        awaitObject("odd", "locked/scan.pdf", "a scan");
+        await().atMost(DEADLINE).until(() -> bucket("odd").path("failed").asLong() == 0);
+        await().atMost(DEADLINE).until(() -> record(inside).map(FileRecord::status).orElse(null) == FileStatus.UPLOADED);
     }
 
     @Test

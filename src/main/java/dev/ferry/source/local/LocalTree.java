@@ -48,10 +48,19 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
     private record Level(Path dir, String relativeDir, Iterator<Child> children) {
     }
 
+    /**
+     * An entry whose name is known (its folder was listed, or it was named as the start) but which could not be
+     * read: a folder that can be listed but not searched (no {@code x} permission) lets no entry in it be stat'ed,
+     * and an I/O error does the same to one. {@code reason} says why, for the entry's record.
+     */
+    public record Unreadable(Path path, String reason) {
+    }
+
     private final Deque<Level> stack = new ArrayDeque<>();
     private Entry next;
     private long unreadable;
     private final java.util.List<String> unreadableFolders = new java.util.ArrayList<>();
+    private final java.util.List<Unreadable> unreadableEntries = new java.util.ArrayList<>();
 
     public LocalTree(Path root) {
         stack.push(new Level(root, "", list(root).iterator()));
@@ -75,7 +84,7 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
         try {
             entry = LocalStat.entry(start);
         } catch (IOException e) {
-            unreadable(start, "cannot read this entry", e);
+            unreadableEntry(start, e);
             return;
         }
         if (entry.folder()) {
@@ -98,6 +107,11 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
      */
     public java.util.List<String> unreadableFolders() {
         return java.util.List.copyOf(unreadableFolders);
+    }
+
+    /** The entries of {@link #unreadableFolders} whose names are known: each may be a file that is not uploaded. */
+    public java.util.List<Unreadable> unreadableEntries() {
+        return java.util.List.copyOf(unreadableEntries);
     }
 
     @Override
@@ -145,7 +159,7 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
                 } catch (IOException e) {
                     // listed but not stat'ed (a folder readable but not searchable, an I/O error): something is
                     // there, so it is neither skipped in silence nor taken for a deleted file
-                    unreadable(p, "cannot read this entry", e);
+                    unreadableEntry(p, e);
                     continue;
                 }
                 children.add(new Child(entry.folder() ? name + FOLDER_MARK : name, entry.folder(),
@@ -159,6 +173,18 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
         }
         children.sort(ORDER);
         return children;
+    }
+
+    private void unreadableEntry(Path path, IOException e) {
+        unreadable(path, "cannot read this entry", e);
+        Path folder = path.toAbsolutePath().getParent();
+        boolean unsearchable = e instanceof java.nio.file.AccessDeniedException && folder != null
+                && Files.isReadable(folder) && !Files.isExecutable(folder);
+        unreadableEntries.add(new Unreadable(path, unsearchable
+                ? "cannot read it: permission denied: its folder can be listed but not searched (it lacks the x"
+                        + " permission)"
+                : "cannot read it: " + (e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                        : e.toString())));
     }
 
     private void unreadable(Path path, String what, IOException e) {

@@ -129,7 +129,9 @@ public final class TreeWatcher implements AutoCloseable {
             return;
         }
         boolean gone = e instanceof NoSuchFileException || Files.notExists(path, LinkOption.NOFOLLOW_LINKS);
-        if (gone || !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+        // neither gone nor there: its folder cannot be searched, so what it is cannot be told (not "no folder")
+        boolean told = gone || Files.exists(path, LinkOption.NOFOLLOW_LINKS);
+        if (gone || told && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             Path parent = path.equals(root) || path.getParent() == null ? root : path.getParent();
             log.info("{}: could not be watched ({}); it {}, so {} is swept again", path, reason,
                     gone ? "vanished meanwhile" : "is not a folder", parent);
