@@ -402,7 +402,9 @@ final class Daemon {
                 .map(o -> o.orElse(Instant.EPOCH)).min(Instant::compareTo).filter(i -> !i.equals(Instant.EPOCH));
         return new DaemonStatus(Version.current(), startedAt, Duration.between(startedAt, clock.instant()).toSeconds(),
                 swept && writer.reachable(), engine.paused(), writer.health(),
-                WatchHealth.combine(runners.stream().map(r -> r.health).toList(), oldestSweep), engine.bucketStatus())
+                WatchHealth.combine(runners.stream().map(r -> r.health).toList(), oldestSweep).orLastError(
+                        runners.stream().flatMap(r -> r.sweeps.failing().map(f -> r.site.root() + ": " + f).stream())
+                                .findFirst()), engine.bucketStatus())
                 .withControl(phoneHome.map(PhoneHome::status)).withReplication(replication.status());
     }
 

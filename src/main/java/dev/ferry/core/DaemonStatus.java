@@ -153,6 +153,12 @@ public record DaemonStatus(String version, Instant startedAt, long uptimeSeconds
     public record WatcherHealth(String root, String mode, String state, boolean healthy, long rescans,
             Optional<Instant> lastSweepAt, Optional<String> lastError) {
 
+        /** The same with {@code error} as its last error, where it has none of its own. */
+        public WatcherHealth orLastError(Optional<String> error) {
+            return lastError.isPresent() || error.isEmpty() ? this
+                    : new WatcherHealth(root, mode, state, healthy, rescans, lastSweepAt, error);
+        }
+
         /** The state follows from mode and health: "watching", "polling" or "failed". */
         public WatcherHealth(String root, String mode, boolean healthy, long rescans, Optional<Instant> lastSweepAt,
                 Optional<String> lastError) {

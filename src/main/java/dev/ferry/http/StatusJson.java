@@ -46,7 +46,8 @@ final class StatusJson {
         var missing = root.putArray("missing");
         if (!status.ready()) {
             if (!swept) {
-                missing.add("the first full sweep has not finished");
+                missing.add("the first full sweep has not finished"
+                        + status.watcher().lastError().map(e -> " (" + e + ")").orElse(""));
             }
             if (!reachable) {
                 missing.add("the state store is unreachable");

@@ -47,6 +47,8 @@ public final class SweepScheduler implements AutoCloseable {
     private final AtomicBoolean pendingHoldsDeletions = new AtomicBoolean();
     private final AtomicLong fullSweeps = new AtomicLong();
     private final AtomicReference<Instant> lastFullAt = new AtomicReference<>();
+    /** Why the last full sweep could not finish while it runs again (S3 failed it); null once one finished. */
+    private final AtomicReference<String> failing = new AtomicReference<>();
     private volatile boolean closed;
     private volatile FullSweepListener fullSweepListener = (took, files, queued) -> { };
     /** How a full sweep that S3 failed waits before it runs again; see {@link #retryFailedSweeps}. */
@@ -206,6 +208,14 @@ public final class SweepScheduler implements AutoCloseable {
         return fullSweeps.get();
     }
 
+    /**
+     * Why the full sweep could not finish and runs again (S3 failed it: unreachable at start-up, say, when the
+     * files the state store does not know wait to be compared with S3); empty once a full sweep finished.
+     */
+    public Optional<String> failing() {
+        return Optional.ofNullable(failing.get());
+    }
+
     public Optional<Instant> lastFullSweepAt() {
         return Optional.ofNullable(lastFullAt.get());
     }
@@ -224,6 +234,8 @@ public final class SweepScheduler implements AutoCloseable {
                     // are coalesced into it, as into a running sweep.
                     failures++;
                     Duration delay = retryBackoff.apply(failed.get().kind()).delay(failures);
+                    failing.set("full sweep could not finish, S3 failed it (" + failed.get().getMessage()
+                            + "); it runs again with backoff while S3 fails it");
                     if (failures == 1) {
                         log.warn("{}: full sweep could not finish, S3 failed it ({}); it runs again in {}, and again "
                                 + "with backoff while S3 fails it", root, failed.get().getMessage(),
@@ -240,6 +252,7 @@ public final class SweepScheduler implements AutoCloseable {
                     fullPending.set(true);
                     continue;
                 }
+                failing.set(null);
                 if (failures > 0) {
                     log.info("{}: full sweep done after {} failed attempt{}", root, failures, failures == 1 ? "" : "s");
                 }

@@ -43,8 +43,9 @@ class ReadinessIT extends DaemonTestBase {
         assertThat(body.path("ready").asBoolean()).isFalse();
         assertThat(body.path("firstSweepDone").asBoolean()).isFalse();
         assertThat(body.path("storeReachable").asBoolean()).isTrue();
-        assertThat(body.path("missing")).extracting(JsonNode::asText)
-                .containsExactly("the first full sweep has not finished");
+        // with, once S3 failed it, why (its own test: SiteStartWithoutS3IT)
+        assertThat(body.path("missing")).extracting(JsonNode::asText).singleElement().asString()
+                .startsWith("the first full sweep has not finished");
         assertThat(ferry.get("/status").statusCode()).as("alive though not ready").isEqualTo(200);
         assertThat(ferry.status().path("ready").asBoolean()).isFalse();
 

@@ -96,6 +96,13 @@ class SiteStartWithoutS3IT extends DaemonTestBase {
         s3.stop();
         ferry = FerryProcess.start("lost-state-no-s3", FerryProcess.baseEnv(watch, state, s3));
         await("the sweep's retry announced").atMost(DEADLINE).until(() -> ferry.log().contains("runs again in"));
+        // what it waits for is in /status and /ready, not in the log alone
+        await("the sweep's failure in /status").atMost(DEADLINE)
+                .until(() -> ferry.status().path("watcher").path("lastError").isTextual());
+        assertThat(ferry.status().path("watcher").path("lastError").asText())
+                .startsWith(watch + ": full sweep could not finish, S3 failed it (");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(ferry.get("/ready").body()).path("missing").get(0).asText())
+                .startsWith("the first full sweep has not finished (" + watch + ": full sweep could not finish");
 
         s3.restart();
         await("the new file").atMost(DEADLINE).until(() -> s3.readObject("photos", "new.jpg").isPresent());
@@ -108,6 +115,8 @@ class SiteStartWithoutS3IT extends DaemonTestBase {
             assertThat(log).as("not sent again").doesNotContain("photos/" + i + ".jpg: uploaded");
         }
         assertThat(log).doesNotContain("cannot ask s3://photos/ about the files");
+        assertThat(ferry.status().path("watcher").path("lastError").isMissingNode()
+                || ferry.status().path("watcher").path("lastError").isNull()).as("cleared").isTrue();
     }
 
     @Test
