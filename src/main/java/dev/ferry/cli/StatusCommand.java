@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 
 /** {@code ferry status}: what a running daemon is doing, as a table per bucket. */
@@ -121,6 +122,15 @@ final class StatusCommand extends ClientCommand {
                     Formats.count(b.path("failed").asLong()), lastError(b, w.path("root").asText(), now));
         }
         out.print(table.render());
+        Map<String, String> full = new java.util.LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = buckets.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            fileError(e.getValue(), w.path("root").asText())
+                    .filter(what -> !lastError(e.getValue(), w.path("root").asText(), now).startsWith(
+                            ControlCharacters.escape(what)))
+                    .ifPresent(what -> full.put(e.getKey(), what));
+        }
+        printInFull(full);
         if (sweepWaits) {
             out.println();
             out.println("Not every file is here yet: " + SWEEP_WAITS);
@@ -156,20 +166,25 @@ final class StatusCommand extends ClientCommand {
         }
         out.println();
         out.print(table.render());
-        boolean heading = true;
-        for (Iterator<Map.Entry<String, JsonNode>> it = jobs.fields(); it.hasNext();) { // whole, where cut above
+        Map<String, String> full = new java.util.LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = jobs.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             String error = text(e.getValue().path("lastError"), "");
-            String shown = ControlCharacters.escape(error);
-            if (!TextTable.fit(error, LAST_ERROR_WIDTH).equals(shown)) {
-                if (heading) {
-                    out.println();
-                    out.println("Last errors in full:");
-                    heading = false;
-                }
-                out.println("  " + e.getKey() + ": " + shown);
+            if (!TextTable.fit(error, LAST_ERROR_WIDTH).equals(ControlCharacters.escape(error))) {
+                full.put(e.getKey(), error);
             }
         }
+        printInFull(full);
+    }
+
+    /** The errors (by bucket or job) that the LAST ERROR column cut, whole, under the table. */
+    private void printInFull(Map<String, String> cut) {
+        if (cut.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("Last errors in full:");
+        cut.forEach((name, error) -> out.println("  " + name + ": " + ControlCharacters.escape(error)));
     }
 
     /** The endpoint the job's events wait for, else its last error, cut to fit the column. */
@@ -194,17 +209,31 @@ final class StatusCommand extends ClientCommand {
             return bucket.path("problem").asText();
         }
         JsonNode e = bucket.path("lastError");
-        if (e.isNull() || e.isMissingNode()) {
+        Optional<String> what = fileError(bucket, root);
+        if (what.isEmpty()) {
             return "";
+        }
+        String when = " (" + Formats.ago(e.path("at").asText(), now) + ")";
+        return TextTable.fit(what.get(), LAST_ERROR_WIDTH - when.length()) + when;
+    }
+
+    /**
+     * The bucket's last failed file, when its LAST ERROR column shows one (no outage, no problem): its path under
+     * the watched folder and the reason.
+     */
+    private static Optional<String> fileError(JsonNode bucket, String root) {
+        JsonNode e = bucket.path("lastError");
+        boolean down = !bucket.path("unreachable").isNull() && !bucket.path("unreachable").isMissingNode();
+        boolean problem = !bucket.path("problem").isNull() && !bucket.path("problem").isMissingNode();
+        if (down || problem || e.isNull() || e.isMissingNode()) {
+            return Optional.empty();
         }
         String path = e.path("path").asText();
         String prefix = root.endsWith("/") ? root : root + "/";
         String relative = path.startsWith(prefix) ? path.substring(prefix.length()) : path;
         String reason = e.path("reason").asText();
         // Upload failures already start with bucket/key, which is the path under the watched folder.
-        String what = reason.startsWith(relative + ":") ? reason : relative + ": " + reason;
-        String when = " (" + Formats.ago(e.path("at").asText(), now) + ")";
-        return TextTable.fit(what, LAST_ERROR_WIDTH - when.length()) + when;
+        return Optional.of(reason.startsWith(relative + ":") ? reason : relative + ": " + reason);
     }
 
     /** "endpoint http://s3:9000 unreachable for 1m 5s (7 probes failed, next in 3s)". */

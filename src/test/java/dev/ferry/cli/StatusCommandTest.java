@@ -112,6 +112,23 @@ class StatusCommandTest {
     }
 
     @Test
+    void aBucketsLastErrorOfALongPathIsWholeBelowTheTableWhereTheColumnCutItsReason() throws Exception {
+        String path = "scans/" + "2026/".repeat(12) + "invoice-0042.pdf";
+        List<String> lines = statusOf(daemon(true, "\"2026-12-06T10:00:30Z\"", """
+                "scans": {"queued": 0, "inFlight": 0, "uploaded": 1, "bytes": 5, "failed": 1,
+                          "lastError": {"path": "/srv/drop/%s", "reason": "cannot read file: permission denied",
+                                        "at": "2026-12-06T10:00:40Z"}},
+                "photos": {"queued": 0, "inFlight": 0, "uploaded": 1, "bytes": 5, "failed": 1,
+                           "lastError": {"path": "/srv/drop/photos/a.jpg", "reason": "short",
+                                         "at": "2026-12-06T10:00:40Z"}}""".formatted(path)));
+
+        String row = lines.stream().filter(l -> l.startsWith("scans")).findFirst().orElseThrow();
+        assertThat(row).doesNotContain("permission denied").contains("...");
+        assertThat(lines.subList(lines.indexOf("Last errors in full:"), lines.size()))
+                .containsExactly("Last errors in full:", "  scans: " + path + ": cannot read file: permission denied");
+    }
+
+    @Test
     void aStoreThatGoesAwayAfterTheFirstSweepIsWhyItIsNotReadyNotTheSweep() throws Exception {
         List<String> lines = statusOf(daemon(false, "\"2026-12-06T10:00:30Z\"", ""));
 
