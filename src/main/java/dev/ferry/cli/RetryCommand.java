@@ -59,6 +59,9 @@ final class RetryCommand extends ClientCommand {
                 out.println(ControlCharacters.escape(n.path("path").asText() + ": cannot be retried: "
                         + n.path("reason").asText()));
             }
+            if (retrying > 0) {
+                waitsFor(client).ifPresent(why -> out.println("Queued, but " + why + "."));
+            }
             if (file != null && retrying == 0 && notRetried.isEmpty()) {
                 // a daemon from before the reasons were given
                 out.println(ControlCharacters.escape(file) + ": no failed record for this file, nothing to retry (it may be uploaded already; "
@@ -66,5 +69,31 @@ final class RetryCommand extends ClientCommand {
             }
         }
         return (file != null && retrying == 0) || !notRetried.isEmpty() ? EXIT_FAILED : EXIT_OK;
+    }
+
+    /**
+     * What the retried files wait for, when it is not them: uploads paused, or the S3 endpoint away (asked of
+     * /status; nothing when that cannot be read). "Retrying now" alone would promise what cannot happen yet.
+     */
+    static java.util.Optional<String> waitsFor(DaemonClient client) {
+        JsonNode status;
+        try {
+            status = client.get("status");
+        } catch (ClientException e) {
+            return java.util.Optional.empty();
+        }
+        if (status.path("paused").asBoolean()) {
+            return java.util.Optional.of("uploads are paused: they go once resumed (POST /resume)");
+        }
+        java.util.Set<String> away = new java.util.TreeSet<>();
+        for (JsonNode b : status.path("buckets")) {
+            JsonNode down = b.path("unreachable");
+            if (down.isObject()) {
+                away.add(down.path("endpoint").asText());
+            }
+        }
+        return away.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of("the S3 endpoint "
+                + String.join(", ", away) + (away.size() == 1 ? " does not answer: uploads go once it answers"
+                        : " do not answer: uploads go once they answer") + " ('ferry status' shows the outage)");
     }
 }
