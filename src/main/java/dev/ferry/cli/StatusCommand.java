@@ -33,11 +33,13 @@ final class StatusCommand extends ClientCommand {
     }
 
     /** Why a daemon that is not ready is not, as /ready says it: the first sweep, the state store, or both. */
-    private static String readiness(boolean swept, boolean storeDown) {
+    private static String readiness(boolean swept, boolean storeDown, boolean refusesWrites) {
         if (!swept) {
-            return storeDown ? "starting (first sweep waiting for the state store)" : "starting (first sweep not done)";
+            return storeDown && !refusesWrites ? "starting (first sweep waiting for the state store)"
+                    : "starting (first sweep not done)";
         }
-        return storeDown ? "NOT READY (the state store is unreachable)" : "not ready";
+        return !storeDown ? "not ready"
+                : refusesWrites ? "NOT READY (the state store refuses writes)" : "NOT READY (the state store is unreachable)";
     }
 
     @Override
@@ -53,9 +55,11 @@ final class StatusCommand extends ClientCommand {
         JsonNode w = s.path("watcher");
         boolean watches = !w.path("root").asText("").isEmpty();
         boolean storeDown = !store.path("reachable").asBoolean();
+        // a SQLite file that is not reachable is open but refuses writes (a full disk, a read-only file): it is read
+        boolean refusesWrites = storeDown && "sqlite".equals(store.path("kind").asText());
         // the first full sweep asks the store which files it knows: it cannot finish while the store cannot be read
         boolean swept = !watches || w.path("lastSweepAt").isTextual();
-        boolean sweepWaits = !swept && storeDown;
+        boolean sweepWaits = !swept && storeDown && !refusesWrites;
         JsonNode control = s.path("control");
         boolean heldByMothership = control.isObject() && !control.path("uploading").asBoolean();
         out.println("Ferry " + s.path("version").asText() + " at " + at + ": "
@@ -63,9 +67,10 @@ final class StatusCommand extends ClientCommand {
                         + ControlCharacters.escape(control.path("state").asText()) + "; uploads resume when it is "
                         + "configured)"
                         : s.path("paused").asBoolean() ? "PAUSED (uploads stopped; resume with POST /resume)" : "running")
-                + ", " + (s.path("ready").asBoolean() ? "ready" : readiness(swept, storeDown)) + ", up " + Formats.duration(Duration.ofSeconds(s.path("uptimeSeconds").asLong())));
+                + ", " + (s.path("ready").asBoolean() ? "ready" : readiness(swept, storeDown, refusesWrites)) + ", up " + Formats.duration(Duration.ofSeconds(s.path("uptimeSeconds").asLong())));
         out.println("State store  " + store.path("kind").asText() + " " + store.path("location").asText() + ": "
-                + (store.path("reachable").asBoolean() ? "reachable" : "UNREACHABLE")
+                + (!storeDown ? "reachable" : refusesWrites ? "REFUSES WRITES (records wait in memory until it takes "
+                        + "them)" : "UNREACHABLE")
                 + ", " + Formats.count(store.path("pendingWrites").asLong()) + " pending writes"
                 + text(store.path("lastError"), ", last error: "));
         if (!text(store.path("notice"), "").isEmpty()) {

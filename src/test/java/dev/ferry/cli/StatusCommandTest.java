@@ -129,6 +129,16 @@ class StatusCommandTest {
     }
 
     @Test
+    void aSqliteFileThatRefusesWritesIsSaidToRefuseThemNotToBeUnreachable() throws Exception {
+        List<String> lines = statusOf(daemon(false, "\"2026-12-06T10:00:30Z\"", "").replace("mongodb", "sqlite")
+                .replace("unreachable: connection refused", "[SQLITE_FULL] database or disk is full"));
+
+        assertThat(lines.get(0)).contains("NOT READY (the state store refuses writes)");
+        assertThat(lines.get(1)).contains(": REFUSES WRITES (records wait in memory until it takes them)")
+                .contains("last error: [SQLITE_FULL] database or disk is full").doesNotContain("UNREACHABLE");
+    }
+
+    @Test
     void aStoreThatGoesAwayAfterTheFirstSweepIsWhyItIsNotReadyNotTheSweep() throws Exception {
         List<String> lines = statusOf(daemon(false, "\"2026-12-06T10:00:30Z\"", ""));
 
