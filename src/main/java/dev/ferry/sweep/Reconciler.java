@@ -212,7 +212,7 @@ public final class Reconciler {
         Counts c = new Counts();
         Run run = new Run(false, clock.instant(), false, cancelled);
         boolean complete = merge(run, keyed(local, relative -> relative), java.util.Collections.emptyIterator(), sink, c, null, null);
-        unreadable(local, sink);
+        passedOver(local, sink);
         return new SweepResult(c.files, c.missing, c.ignored, local.unreadable(),
                 Duration.ofNanos(nanoTime.getAsLong() - began), complete);
     }
@@ -256,9 +256,7 @@ public final class Reconciler {
             merge(run, files, remote, sink, c, markers, deletions);
         }
         markers.close();
-        if (!dryRun) {
-            unreadable(local, sink);
-        }
+        passedOver(local, sink);
         Optional<String> refused = Optional.empty();
         List<String> failures = new ArrayList<>();
         long deleted = 0;
@@ -293,14 +291,19 @@ public final class Reconciler {
     }
 
     /**
-     * Hands each entry the walk found but could not read, with the destination its path routes to, to the sink:
-     * a file there is not uploaded, and says so where an operator looks ({@code ferry failed}), not in a log line
-     * alone.
+     * Hands what the walk passed over to the sink: each entry it found but could not read, with the destination
+     * its path routes to (a file there is not uploaded, and says so where an operator looks, {@code ferry failed},
+     * not in a log line alone), and each entry that is no regular file, with why it is not uploaded.
      */
-    private void unreadable(LocalTree local, ReconcileSink sink) {
+    private void passedOver(LocalTree local, ReconcileSink sink) {
         for (LocalTree.Unreadable u : local.unreadableEntries()) {
             if (router.route(u.path()) instanceof RouteDecision.Routed routed) {
                 sink.unreadable(u.path(), routed.destination(), u.reason());
+            }
+        }
+        for (Path notFile : local.notFiles()) {
+            if (router.route(notFile) instanceof RouteDecision.Routed) { // one the filters leave out says nothing
+                sink.skipped(notFile, dev.ferry.source.local.LocalStat.notARegularFile(notFile));
             }
         }
     }

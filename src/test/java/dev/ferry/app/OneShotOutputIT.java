@@ -100,6 +100,29 @@ class OneShotOutputIT {
     }
 
     @Test
+    void entriesThatAreNoRegularFileAreNamedWithVerboseAndListedInJson() throws Exception {
+        Process mkfifo = new ProcessBuilder("mkfifo", site.resolve("pipe").toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        Files.createSymbolicLink(site.resolve("dangling"), tmp.resolve("nowhere"));
+        Files.createSymbolicLink(site.resolve("loop1"), site.resolve("loop2"));
+        Files.createSymbolicLink(site.resolve("loop2"), site.resolve("loop1"));
+
+        FerryProcess p = ferry("sync", "-v");
+        assertThat(p.exitCode()).as(p.log()).isZero();
+        assertThat(p.stdout().lines().toList()).contains(
+                "ignored: " + site.resolve("pipe") + " (not a regular file (a FIFO, socket or device): not uploaded)",
+                "ignored: " + site.resolve("dangling") + " (a symbolic link that leads to no regular file (dangling, "
+                        + "a loop, or a folder): not uploaded)")
+                .anyMatch(l -> l.startsWith("ignored: " + site.resolve("loop1") + " ("))
+                .anyMatch(l -> l.startsWith("ignored: " + site.resolve("loop2") + " ("));
+
+        JsonNode doc = json(ferry("sync", "--json"));
+        assertThat(doc.path("ignored")).extracting(n -> n.path("path").asText()).contains(
+                site.resolve("pipe").toString(), site.resolve("dangling").toString());
+        assertThat(s3.listKeys("backup")).containsExactlyInAnyOrder("host1/a.txt", "host1/sub/b.txt");
+    }
+
+    @Test
     void nothingToDoIsExit9OnlyWhenAskedFor() throws IOException {
         assertThat(ferry("sync").exitCode()).isZero();
 

@@ -61,6 +61,7 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
     private long unreadable;
     private final java.util.List<String> unreadableFolders = new java.util.ArrayList<>();
     private final java.util.List<Unreadable> unreadableEntries = new java.util.ArrayList<>();
+    private final java.util.List<Path> notFiles = new java.util.ArrayList<>();
 
     public LocalTree(Path root) {
         stack.push(new Level(root, "", list(root).iterator()));
@@ -109,6 +110,14 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
         return java.util.List.copyOf(unreadableFolders);
     }
 
+    /**
+     * What the walk passed over so far as no regular file (a FIFO, socket or device, a link that leads to no
+     * file, a link to a folder): not uploaded, which a one-shot run names ({@link LocalStat#notARegularFile}).
+     */
+    public java.util.List<Path> notFiles() {
+        return java.util.List.copyOf(notFiles);
+    }
+
     /** The entries of {@link #unreadableFolders} whose names are known: each may be a file that is not uploaded. */
     public java.util.List<Unreadable> unreadableEntries() {
         return java.util.List.copyOf(unreadableEntries);
@@ -130,6 +139,8 @@ public final class LocalTree implements Iterator<LocalTree.Entry> {
                 stack.push(new Level(dir, relative + "/", list(dir).iterator()));
             } else if (c.stat() != null) {
                 next = new Entry(relative, level.dir().resolve(name), c.stat());
+            } else {
+                notFiles.add(level.dir().resolve(name));
             }
         }
         return next != null;
