@@ -23,7 +23,9 @@ final class StatusGauges {
 
     private final MeterRegistry registry;
     private final StatusSource source;
-    private final Set<String> buckets = new HashSet<>();
+    /** The gauges of each bucket in the last snapshot, so that those of a bucket that left it can be removed. */
+    private final java.util.Map<String, java.util.List<io.micrometer.core.instrument.Meter>> buckets =
+            new java.util.HashMap<>();
     private final Set<String> jobs = new HashSet<>();
     private volatile DaemonStatus last;
     private boolean versionRegistered;
@@ -62,10 +64,16 @@ final class StatusGauges {
                     .description("Ferry's version, as a label; the value is always 1").register(registry);
         }
         for (String bucket : s.buckets().keySet()) {
-            if (buckets.add(bucket)) {
-                register(bucket);
-            }
+            buckets.computeIfAbsent(bucket, this::register);
         }
+        // a bucket no longer in the status (its folder renamed away, its site removed): no series, rather than NaN
+        buckets.keySet().removeIf(bucket -> {
+            if (s.buckets().containsKey(bucket)) {
+                return false;
+            }
+            buckets.get(bucket).forEach(registry::remove);
+            return true;
+        });
         for (String job : s.replication().keySet()) {
             if (jobs.add(job)) {
                 registerJob(job);
@@ -128,26 +136,27 @@ final class StatusGauges {
         })).description(description).tag("job", job).register(registry);
     }
 
-    private void register(String bucket) {
-        bucketGauge(bucket, "ferry.queue.depth", "Files waiting: settling, ready, or backing off after a failure",
-                BucketStatus::queued);
-        bucketGauge(bucket, "ferry.uploads.in.flight", "Uploads under way", BucketStatus::inFlight);
-        bucketGauge(bucket, "ferry.files.failing", "Files whose latest attempt failed and which are not uploaded yet",
-                BucketStatus::failed);
-        bucketGauge(bucket, "ferry.bucket.problem", "1 when the bucket itself cannot be used (invalid name, cannot "
-                + "be created, access denied), else 0", b -> bool(b.problem().isPresent()));
-        bucketGauge(bucket, "ferry.endpoint.unreachable", "1 while the bucket's S3 endpoint does not answer (its "
-                + "uploads wait while it is probed), else 0", b -> bool(b.unreachable().isPresent()));
-        bucketGauge(bucket, "ferry.endpoint.probes.failed", "Probes of the bucket's S3 endpoint that found no answer "
-                + "in the current outage (0 while it answers)", b -> b.unreachable().map(u -> u.probes()).orElse(0));
+    private java.util.List<io.micrometer.core.instrument.Meter> register(String bucket) {
+        return java.util.List.of(bucketGauge(bucket, "ferry.queue.depth", "Files waiting: settling, ready, or backing off after a failure",
+                BucketStatus::queued),
+                bucketGauge(bucket, "ferry.uploads.in.flight", "Uploads under way", BucketStatus::inFlight),
+                bucketGauge(bucket, "ferry.files.failing", "Files whose latest attempt failed and which are not "
+                        + "uploaded yet", BucketStatus::failed),
+                bucketGauge(bucket, "ferry.bucket.problem", "1 when the bucket itself cannot be used (invalid name, "
+                        + "cannot be created, access denied), else 0", b -> bool(b.problem().isPresent())),
+                bucketGauge(bucket, "ferry.endpoint.unreachable", "1 while the bucket's S3 endpoint does not answer "
+                        + "(its uploads wait while it is probed), else 0", b -> bool(b.unreachable().isPresent())),
+                bucketGauge(bucket, "ferry.endpoint.probes.failed", "Probes of the bucket's S3 endpoint that found no "
+                        + "answer in the current outage (0 while it answers)",
+                        b -> b.unreachable().map(u -> u.probes()).orElse(0)));
     }
 
     private void gauge(String name, String description, ToDoubleFunction<DaemonStatus> f) {
         Gauge.builder(name, this, g -> g.value(f)).description(description).register(registry);
     }
 
-    private void bucketGauge(String bucket, String name, String description, ToDoubleFunction<BucketStatus> f) {
-        Gauge.builder(name, this, g -> g.value(s -> {
+    private Gauge bucketGauge(String bucket, String name, String description, ToDoubleFunction<BucketStatus> f) {
+        return Gauge.builder(name, this, g -> g.value(s -> {
             BucketStatus b = s.buckets().get(bucket);
             return b == null ? Double.NaN : f.applyAsDouble(b);
         })).description(description).tag("bucket", bucket).register(registry);

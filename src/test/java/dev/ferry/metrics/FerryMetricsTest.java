@@ -124,6 +124,14 @@ class FerryMetricsTest {
         assertThat(s.value("ferry_files_failing", "bucket", "photos")).contains(0.0);
         assertThat(s.value("ferry_queue_depth", "bucket", "scans")).contains(12.0);
         assertThat(s.value("ferry_uploads_in_flight", "bucket", "scans")).contains(5.0);
+        assertThat(s.find("ferry_bucket_problem", "bucket", "Bad Name")).as("a bucket that left the status has no "
+                + "series, not NaN (its folder renamed away)").isEmpty();
+        assertThat(s.find("ferry_files_failing", "bucket", "Bad Name")).isEmpty();
+
+        status.set(status(Map.of("Bad Name", bucket(0, 0, 1, Optional.of("invalid bucket name")))));
+        s = scrape();
+        assertThat(s.value("ferry_bucket_problem", "bucket", "Bad Name")).as("back").contains(1.0);
+        assertThat(s.find("ferry_queue_depth", "bucket", "photos")).isEmpty();
     }
 
     @Test
