@@ -7,10 +7,20 @@ package dev.ferry.core;
  */
 public class TransferException extends RuntimeException {
     private final FailureKind kind;
+    private final boolean accessDenied;
 
     public TransferException(FailureKind kind, String reason, Throwable cause) {
+        this(kind, reason, cause, false);
+    }
+
+    /**
+     * @param accessDenied the store refused the request with valid credentials (HTTP 403 AccessDenied: a bucket
+     *                     policy or the permissions of the keys), not the credentials themselves
+     */
+    public TransferException(FailureKind kind, String reason, Throwable cause, boolean accessDenied) {
         super(reason, cause);
         this.kind = kind;
+        this.accessDenied = accessDenied;
     }
 
     public TransferException(FailureKind kind, String reason) {
@@ -19,5 +29,10 @@ public class TransferException extends RuntimeException {
 
     public FailureKind kind() {
         return kind;
+    }
+
+    /** The store refused the request as not allowed (HTTP 403 AccessDenied), the credentials being valid. */
+    public boolean accessDenied() {
+        return accessDenied;
     }
 }

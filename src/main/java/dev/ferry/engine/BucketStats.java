@@ -26,6 +26,8 @@ final class BucketStats {
     private final AtomicReference<String> problem = new AtomicReference<>();
     /** Deletions are refused (a delete guard tripped); cleared by a sweep that refuses none. */
     private final AtomicReference<String> deletionsStopped = new AtomicReference<>();
+    /** Uploads are refused with access denied (a bucket policy, the keys' permissions); cleared by one that goes. */
+    private final AtomicReference<String> uploadsRefused = new AtomicReference<>();
 
     void succeeded(String path) {
         if (failing.remove(path) == null) {
@@ -72,13 +74,18 @@ final class BucketStats {
         return !java.util.Objects.equals(deletionsStopped.getAndSet(text), text);
     }
 
-    /** What is wrong with the bucket as a whole: it cannot be used, or its deletions are refused, or both. */
+    /** Sets (or with null clears) the refusal of uploads; true when that changed whether they are refused. */
+    boolean uploadsRefused(String text) {
+        return (uploadsRefused.getAndSet(text) == null) != (text == null);
+    }
+
+    /**
+     * What is wrong with the bucket as a whole: it cannot be used, its uploads are refused, its deletions are
+     * refused, or several of these.
+     */
     Optional<String> problem() {
-        String bucket = problem.get();
-        String deletions = deletionsStopped.get();
-        if (bucket == null || deletions == null) {
-            return Optional.ofNullable(bucket != null ? bucket : deletions);
-        }
-        return Optional.of(bucket + "; " + deletions);
+        String joined = java.util.stream.Stream.of(problem.get(), uploadsRefused.get(), deletionsStopped.get())
+                .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.joining("; "));
+        return joined.isEmpty() ? Optional.empty() : Optional.of(joined);
     }
 }

@@ -186,6 +186,7 @@ final class Uploader {
             PutResult result = store.put(new PutRequest(dest.bucket(), dest.key(), source.content(item),
                     stat.size(), stat.mtimeMillis(), site.options()));
             Duration took = Duration.between(started, clock.instant());
+            gate.uploaded();
 
             Optional<FileStat> after = statQuietly(source, item);
             FileStat recorded = stat;
@@ -234,6 +235,9 @@ final class Uploader {
             }
             FileRecord base = record.orElseGet(() -> fresh(ref, dest, stat, now));
             records.offer(base.failed(dest.bucket(), dest.key(), stat, e.getMessage(), permanent, clock.instant()));
+            if (sending && e.accessDenied()) {
+                gate.uploadRefused(e.getMessage());
+            }
             if (e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET) {
                 gate.bucketMissing();
             }

@@ -146,8 +146,8 @@ final class Failures {
             return make(FailureKind.RETRYABLE, subject, what + ": " + transientHint(c) + " " + http, e);
         }
         if (status == 403 || ACCESS_DENIED.contains(c)) {
-            return make(FailureKind.RETRYABLE, subject, what + ": access denied, check the credentials and the"
-                    + " bucket policy " + http, e);
+            return new TransferException(FailureKind.RETRYABLE, redact(subject + ": " + what + ": access denied, "
+                    + "check the credentials and the bucket policy " + http), e, true);
         }
         if (CONTENT_CHANGED.contains(c)) {
             return make(FailureKind.RETRYABLE, subject, what + ": content changed while uploading " + http, e);

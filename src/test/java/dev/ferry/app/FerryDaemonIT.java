@@ -9,7 +9,9 @@ import dev.ferry.core.InstanceId;
 import dev.ferry.core.RecordId;
 import dev.ferry.state.SqliteStateStore;
 import dev.ferry.core.FileStatus;
+import dev.ferry.testing.CountingProxy;
 import dev.ferry.testing.DaemonTestBase;
+import dev.ferry.testing.S3Request.Operation;
 import dev.ferry.testing.FerryProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +121,37 @@ class FerryDaemonIT extends DaemonTestBase {
         }
         awaitObject("fresh", "new-bucket.jpg", "a bucket folder made during the outage");
         await().atMost(DEADLINE).until(() -> ferry.status().path("buckets").path("photos").path("failed").asLong() == 0);
+    }
+
+    @Test
+    void aBucketWhoseUploadsAreRefusedWithAccessDeniedShowsItAsItsProblemUntilAnUploadGoes() throws Exception {
+        try (CountingProxy proxy = CountingProxy.start(s3.port())) {
+            // valid keys, but writes to this one bucket refused, as a bucket policy does
+            proxy.refuse(r -> r.target().startsWith("locked/")
+                    && (r.operation() == Operation.PUT_OBJECT || r.operation() == Operation.CREATE_MULTIPART));
+            Map<String, String> env = FerryProcess.baseEnv(watch, state, s3);
+            env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
+            ferry = FerryProcess.start("access-denied", env);
+            write("locked/a.txt", "refused by the policy");
+            write("open/b.txt", "allowed");
+            awaitObject("open", "b.txt", "allowed");
+
+            await().atMost(DEADLINE).until(() -> !noProblem("locked"));
+            assertThat(ferry.status().path("buckets").path("locked").path("problem").asText())
+                    .contains("'locked'", "access denied", "bucket policy");
+            assertThat(noProblem("open")).isTrue();
+
+            proxy.refuse(r -> false);
+            awaitObject("locked", "a.txt", "refused by the policy");
+            await().atMost(DEADLINE).until(() -> noProblem("locked"));
+            assertThat(ferry.log().split("are refused: access denied", -1)).as("said once, not at every retry")
+                    .hasSize(2);
+        }
+    }
+
+    private boolean noProblem(String bucket) {
+        JsonNode problem = ferry.status().path("buckets").path(bucket).path("problem");
+        return problem.isNull() || problem.isMissingNode();
     }
 
     @Test

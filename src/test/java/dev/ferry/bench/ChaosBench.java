@@ -88,6 +88,7 @@ public final class ChaosBench {
             case BLACK_HOLE -> "the black hole";
             case CLIENT_KILLED -> "a kill -9";
             case CLIENT_GONE -> "the daemon's timeout";
+            case ACCESS_DENIED_403 -> "403 AccessDenied";
             case NONE -> "nothing";
         };
     }

@@ -41,6 +41,7 @@ public final class CountingProxy implements AutoCloseable {
     private volatile ServerSocket server;
     private volatile Consumer<String> beforeForwarding = head -> { };
     private volatile Predicate<String> tamperWith = head -> false;
+    private volatile Predicate<S3Request> refuse = request -> false;
     private volatile FaultPlan plan = FaultPlan.NONE;
     private volatile boolean blackHole;
     private volatile boolean killing;
@@ -145,7 +146,8 @@ public final class CountingProxy implements AutoCloseable {
         heads.add(request.head());
         beforeForwarding.accept(request.head());
         int nth = traffic.count(request);
-        Fault fault = blackHole ? Fault.BLACK_HOLE : plan.choose(request.operation(), request.target(), nth);
+        Fault fault = blackHole ? Fault.BLACK_HOLE : refuse.test(request) ? Fault.ACCESS_DENIED_403
+                : plan.choose(request.operation(), request.target(), nth);
         if (fault != Fault.NONE) {
             traffic.injected(request, nth, fault);
         }
@@ -153,6 +155,14 @@ public final class CountingProxy implements AutoCloseable {
             traffic.injected(request, nth, Fault.CLIENT_KILLED);
         }
         return new Admitted(request, nth, fault);
+    }
+
+    /**
+     * Answers the requests {@code which} accepts with 403 AccessDenied, not passing them on, as S3 does when a bucket
+     * policy refuses them to valid credentials ({@code r -> false} to stop).
+     */
+    public void refuse(Predicate<S3Request> which) {
+        refuse = which;
     }
 
     boolean tampers(String head) {

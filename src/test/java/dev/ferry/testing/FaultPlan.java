@@ -26,6 +26,8 @@ public record FaultPlan(long seed, double error500, double slowDown, double rese
     /** A fault the proxy injected, or none. */
     public enum Fault {
         NONE, ERROR_500, SLOW_DOWN_503, RESET_MID_BODY, LOST_RESPONSE, LATENCY, BLACK_HOLE,
+        /** Not chosen by a plan: the test refuses such requests (403 AccessDenied, as a bucket policy would). */
+        ACCESS_DENIED_403,
         /** Not chosen by a plan: the request was in progress when the test said the client died (kill -9). */
         CLIENT_KILLED,
         /**

@@ -112,7 +112,7 @@ final class HttpWire {
                 + "</Message><Resource>" + xml(resource) + "</Resource><RequestId>FAULT" + Integer.toHexString(status)
                 + "</RequestId></Error>";
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        String reason = status == 503 ? "Service Unavailable" : "Internal Server Error";
+        String reason = status == 503 ? "Service Unavailable" : status == 403 ? "Forbidden" : "Internal Server Error";
         String head = "HTTP/1.1 " + status + " " + reason + "\r\nContent-Type: application/xml\r\nContent-Length: "
                 + bytes.length + "\r\nx-amz-request-id: FAULT" + Integer.toHexString(status) + "\r\n\r\n";
         byte[] headBytes = head.getBytes(StandardCharsets.ISO_8859_1);

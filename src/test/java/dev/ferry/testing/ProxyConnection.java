@@ -112,6 +112,13 @@ final class ProxyConnection implements Runnable {
                 graceful = HttpWire.wantsClose(head);
                 return !graceful;
             }
+            case ACCESS_DENIED_403 -> {
+                HttpWire.copyBody(head, in, OutputStream.nullOutputStream(), ALL, false, false);
+                out.write(HttpWire.s3Error(403, "AccessDenied", "Access Denied", "/" + request.target()));
+                out.flush();
+                graceful = HttpWire.wantsClose(head);
+                return !graceful;
+            }
             case RESET_MID_BODY -> {
                 OutputStream up = upstream().getOutputStream();
                 up.write(head.getBytes(StandardCharsets.ISO_8859_1));
