@@ -52,9 +52,13 @@ final class WatchHealth {
         lastError = reason;
     }
 
-    /** The tree is watched (or polled, as configured) as it should be. */
+    /**
+     * The tree is watched (or polled, as configured) as it should be: what kept it from that is over, so its error
+     * no longer stands either (the log keeps it).
+     */
     void watching() {
         state = configuredPolling ? State.POLLING : State.WATCHING;
+        lastError = null;
     }
 
     /** Part of the tree cannot be watched; unless the watcher failed as a whole, the state is partial. */

@@ -54,6 +54,18 @@ class WatchHealthTest {
         assertThat(h.state()).isEqualTo("watching");
         assertThat(h.mode()).isEqualTo("native");
         assertThat(h.healthy()).isTrue();
+        assertThat(h.lastError()).as("the folders are watched again: their error is over").isEmpty();
+    }
+
+    @Test
+    void theErrorOfAMissingRootIsOverOnceItIsWatchedAgain() {
+        scans.rootMissing("/srv/scans: the watched folder is missing (it does not exist)");
+        assertThat(combined().lastError()).contains("/srv/scans: the watched folder is missing (it does not exist)");
+
+        scans.watching();
+        WatcherHealth h = combined();
+        assertThat(h.healthy()).isTrue();
+        assertThat(h.lastError()).isEmpty();
     }
 
     @Test

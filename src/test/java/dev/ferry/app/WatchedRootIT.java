@@ -36,6 +36,12 @@ class WatchedRootIT extends DaemonTestBase {
         return ferry.status().path("watcher");
     }
 
+    /** /status says no watcher error (null, or left out). */
+    private boolean noError() {
+        JsonNode error = watcher().path("lastError");
+        return error.isNull() || error.isMissingNode();
+    }
+
     private void awaitWatcherState(String state) {
         await("watcher.state " + state).atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
                 .until(() -> state.equals(watcher().path("state").asText()));
@@ -128,6 +134,7 @@ class WatchedRootIT extends DaemonTestBase {
         awaitObjectWithin(SECONDS, "mirror", "new.txt", "in the new folder");
         awaitWatcherState("watching");
         awaitLog("the watched folder is back");
+        assertThat(noError()).as("the folder is back: its error is over").isTrue();
         // its sweep compared the new folder with S3 and held back deletions: nothing was deleted
         await("the sweep of the new folder").atMost(DEADLINE).until(() -> fullSweepsDone() > sweeps);
         assertThat(s3.listKeys("mirror")).containsExactlyInAnyOrder("a.txt", "b.txt", "sub/c.txt", "new.txt");
@@ -155,6 +162,7 @@ class WatchedRootIT extends DaemonTestBase {
         awaitObjectWithin(SECONDS, "photos", "locked/unlocked.jpg", "found once readable");
         awaitWatcherState("watching");
         assertThat(watcher().path("mode").asText()).isEqualTo("native");
+        assertThat(noError()).as("the folder is watched: its error is over").isTrue();
         awaitLog("watching the whole tree natively again");
 
         write("photos/locked/native.jpg", "seen by the watcher");
