@@ -321,13 +321,17 @@ public final class Engine {
                 // the store is away: record it from what the caller read
             }
             if (!UploadDecision.alreadyRecorded(current, status, rejected.reason(), stat)) {
-                recordRejection(item, rejected, stat, current);
+                // Another version of a file already rejected for this reason (the watcher saw it created empty,
+                // then written; a sweep found it grown) takes the record, but the reason was said already.
+                boolean said = current.isPresent() && current.get().status() == status
+                        && current.get().reason().equals(rejected.reason());
+                recordRejection(item, rejected, stat, current, said);
             }
         }
     }
 
     private void recordRejection(ItemRef item, RouteDecision.Rejected rejected, FileStat stat,
-            Optional<FileRecord> existing) {
+            Optional<FileRecord> existing, boolean said) {
         Instant now = clock.instant();
         FileRecord base = existing.orElseGet(() -> FileRecord.pending(item.source(), item.item(),
                 rejected.bucket(), rejected.key(), stat, now));
@@ -335,7 +339,9 @@ public final class Engine {
                 ? base.failed(rejected.bucket(), rejected.key(), stat, rejected.reason(), true, now)
                 : base.ignored(rejected.bucket(), rejected.key(), stat, rejected.reason(), now);
         records.offer(record);
-        if (rejected.failure()) {
+        if (said) {
+            log.debug("{}: still {}: {}", item, rejected.failure() ? "not uploaded" : "ignored", rejected.reason());
+        } else if (rejected.failure()) {
             log.warn("{}: not uploaded: {}", item, rejected.reason());
         } else {
             log.info("{}: ignored: {}", item, rejected.reason());

@@ -178,6 +178,23 @@ class FerryDaemonIT extends DaemonTestBase {
     }
 
     @Test
+    void aFileInAFolderThatCannotBeABucketIsWarnedOfOnceWhileItChanges() throws Exception {
+        ferry = FerryProcess.start("invalid-bucket-once", FerryProcess.baseEnv(watch, state, s3));
+        await().atMost(DEADLINE).until(() -> ferry.status().path("ready").asBoolean());
+        Path bad = write("Bad_Bucket!/a.txt", "first");
+        await().atMost(DEADLINE).until(() -> record(bad).filter(r -> r.status() == FileStatus.FAILED)
+                .map(FileRecord::size).orElse(0L) == 5);
+
+        Files.writeString(bad, ", then more", java.nio.file.StandardOpenOption.APPEND);
+        await().atMost(DEADLINE).until(() -> record(bad).filter(r -> r.status() == FileStatus.FAILED)
+                .map(FileRecord::size).orElse(0L) == 16);
+
+        String log = ferry.log();
+        assertThat(log.split(java.util.regex.Pattern.quote(bad + ": not uploaded: "), -1)).as(log).hasSize(2);
+        assertThat(log.split("its files are not uploaded", -1)).as(log).hasSize(2);
+    }
+
+    @Test
     void aFolderThatCannotBeABucketRenamedToOneThatCanLeavesTheFailedListAtOnce() throws Exception {
         Path one = write("ab/f1.txt", "one");
         Path two = write("ab/f2.txt", "two");

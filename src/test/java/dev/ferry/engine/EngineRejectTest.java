@@ -19,6 +19,7 @@ import dev.ferry.filter.RouteDecision;
 import dev.ferry.queue.Backoff;
 import dev.ferry.source.local.LocalSource;
 import dev.ferry.testing.InMemoryRecords;
+import dev.ferry.testing.LogCapture;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +49,33 @@ class EngineRejectTest {
 
         assertThat(keeper.offered()).hasSize(1);
         assertThat(keeper.offered().get(0).status()).isEqualTo(FileStatus.FAILED);
+        engine.shutdown(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aFileInAFolderThatCannotBeABucketIsWarnedOfOnceAsItIsWrittenAndSwept() throws InterruptedException {
+        Engine engine = new Engine(List.of(), keeper, EngineSettings.daemon(1, 10, Duration.ofSeconds(2), false),
+                Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC), Backoff.standard(),
+                UploadListener.NONE);
+        Path path = Path.of("/watch/Bad_Bucket!/a.txt");
+        var rejected = new RouteDecision.Rejected(RouteDecision.Rejection.INVALID_BUCKET, "Bad_Bucket!", "a.txt",
+                "folder 'Bad_Bucket!' is not a valid S3 bucket name");
+        try (LogCapture logged = LogCapture.of(Engine.class.getName())) {
+            // the watcher sees the file created (empty), then written; a sweep finds it as written
+            engine.reject(LocalSource.ref(TestIds.SOURCE, path), rejected, new FileStat(0, 1_700_000_000_000L),
+                    keeper.get(path.toString()));
+            engine.reject(LocalSource.ref(TestIds.SOURCE, path), rejected, new FileStat(12, 1_700_000_001_000L),
+                    keeper.get(path.toString()));
+            engine.reject(LocalSource.ref(TestIds.SOURCE, path), rejected, new FileStat(12, 1_700_000_001_000L),
+                    keeper.get(path.toString()));
+
+            assertThat(logged.lines().stream().filter(l -> l.startsWith("WARN")))
+                    .containsExactly("WARN " + Engine.class.getName() + ": Bad_Bucket!: folder 'Bad_Bucket!' is not a "
+                            + "valid S3 bucket name; its files are not uploaded",
+                            "WARN " + Engine.class.getName() + ": " + path + ": not uploaded: folder 'Bad_Bucket!' is "
+                            + "not a valid S3 bucket name");
+        }
+        assertThat(keeper.get(path.toString()).orElseThrow().size()).as("the record follows the file").isEqualTo(12);
         engine.shutdown(Duration.ofSeconds(1));
     }
 
