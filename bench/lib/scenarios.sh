@@ -158,6 +158,7 @@ scenario_3() {
   for tool in $(tools_for 3 "$server"); do
     s3_fresh "$server" 1g
     local seed="$WORK/runs/$server-s3-$tool-seed"
+    read -r FILES_EXPECTED _ < <(du_files "$src/$BUCKET") # the seed of a daemon run waits for them all
     STATE_NAME="$server-s3-$tool" run_tool "$tool" "$src" "$seed" seed
     [ "$M_RC" = 0 ] || { log "$tool could not seed scenario 3 (see $seed.*); skipped"; continue; }
     for ((rep = 1; rep <= REPEAT; rep++)); do
@@ -180,6 +181,7 @@ scenario_6() {
     for tool in $(rotate "$rep" "${tools[@]}"); do
       s3_fresh "$server" 1g
       local seed="$WORK/runs/$server-s6-$tool-r$rep-seed"
+      read -r FILES_EXPECTED _ < <(du_files "$src/$BUCKET")
       STATE_NAME="$server-s6-$tool" run_tool "$tool" "$src" "$seed" seed
       [ "$M_RC" = 0 ] || { log "$tool could not seed scenario 6 (see $seed.*); skipped"; continue; }
       STATE_NAME="$server-s6-$tool" timed_run "$server" 6 "$tool" "$rep" "$src" adopt
