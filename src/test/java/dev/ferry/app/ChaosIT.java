@@ -59,7 +59,9 @@ class ChaosIT {
                     + context).isEmpty();
             assertThat(result.injected()).as("every kind of fault happened; " + context)
                     .allSatisfy((fault, n) -> {
-                        if (fault != Fault.CLIENT_GONE && fault != Fault.CLIENT_KILLED) {
+                        // the plan's own faults; the others come from the run (a kill, a timeout) or a test's refusal
+                        if (fault != Fault.CLIENT_GONE && fault != Fault.CLIENT_KILLED
+                                && fault != Fault.ACCESS_DENIED_403) {
                             assertThat(n).as(fault.name()).isPositive();
                         }
                     });
