@@ -79,8 +79,10 @@ public final class DeletedFailures {
         int handed = 0;
         try {
             for (FileRecord r : snapshot(FileStatus.FAILED, root, ofSite)) {
-                // a name that is not valid UTF-8 is recorded with U+FFFD: its folder is listed to find it
-                if (LossyNames.confirmedGone(r.path())) {
+                // a name that is not valid UTF-8 is recorded with U+FFFD: its folder is listed to find it; a path that
+                // is a folder now holds no file either (an entry of a folder that could not be searched, recorded
+                // failed while what it was could not be told, or a file replaced by a folder)
+                if (LossyNames.confirmedGone(r.path()) || folder(r.path())) {
                     records.offer(r.deletedBeforeUpload(clock.instant()));
                     this.closed.accept(r);
                     closed++;
@@ -122,6 +124,14 @@ public final class DeletedFailures {
             if (page.size() < PAGE) {
                 return found;
             }
+        }
+    }
+
+    private static boolean folder(String path) {
+        try {
+            return Files.isDirectory(Path.of(path), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
         }
     }
 

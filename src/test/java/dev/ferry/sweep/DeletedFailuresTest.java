@@ -68,6 +68,18 @@ class DeletedFailuresTest {
     }
 
     @Test
+    void aFailedRecordOfWhatIsAFolderNowIsClosed() throws Exception {
+        // recorded failed while its folder could not be searched (what it was could not be told): a folder after all
+        Path folder = Files.createDirectories(root.resolve("photos/locked/2026"));
+        store.putAll(java.util.List.of(failed(folder)));
+
+        assertThat(failures.close(root)).isEqualTo(1);
+        assertThat(writer.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(store.get(TestIds.id(folder.toString(), "photos")).orElseThrow().status())
+                .isEqualTo(FileStatus.IGNORED);
+    }
+
+    @Test
     void aFailedFileWhoseNameIsNotUtf8IsKeptWhileItIsThereAndClosedOnceItIsGone() throws Exception {
         // the record holds the name as Java reads it, with U+FFFD: that string names other bytes on disk
         Path latin1 = Latin1Names.write(Files.createDirectories(root.resolve("photos")), "caf\u00e9.jpg", "x");
