@@ -231,9 +231,10 @@ class AfterUploadIT {
 
             proxy.faults(FaultPlan.NONE);
             assertThat(ferry.send("POST", "/wakeup", Optional.of(TOKEN)).statusCode()).isEqualTo(202);
-            await("released late").atMost(DEADLINE).until(() -> !Files.exists(file));
-            assertThat(ferry.log()).contains(file + ": deleted after upload, left over from an earlier attempt "
-                    + "(s3://ingest-bucket/r.jpg verified)");
+            // the file goes a moment before its line is written: wait for the line
+            await("released late").atMost(DEADLINE).until(() -> ferry.log().contains(file + ": deleted after upload, "
+                    + "left over from an earlier attempt (s3://ingest-bucket/r.jpg verified)"));
+            assertThat(file).doesNotExist();
             assertThat(count(ferry.log(), "ingest-bucket/r.jpg: uploaded")).as("not uploaded again").isEqualTo(1);
         }
     }
