@@ -2,12 +2,6 @@ package dev.ferry.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,33 +10,18 @@ import org.junit.jupiter.api.Test;
 
 /** What {@code ferry retry} prints from a daemon's answers, served here over a real socket. */
 class RetryCommandTest {
-    private HttpServer server;
+    private FakeDaemon daemon;
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.stop(0);
+        if (daemon != null) {
+            daemon.close();
         }
     }
 
     private List<String> retry(String status) throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        Map<String, String> answers = Map.of("/files/retry", "{\"retrying\": 3, \"notRetried\": []}", "/status", status);
-        server.createContext("/", exchange -> {
-            byte[] body = answers.getOrDefault(exchange.getRequestURI().getPath(), "{}").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        RetryCommand command = new RetryCommand(Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        int exit = command.run(new DaemonClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"),
-                Optional.of("token")));
-        assertThat(exit).isZero();
-        return out.toString(StandardCharsets.UTF_8).lines().toList();
+        daemon = new FakeDaemon(Map.of("/files/retry", "{\"retrying\": 3, \"notRetried\": []}", "/status", status));
+        return daemon.run((out, err) -> new RetryCommand(Map.of(), out, err), Optional.of("token"));
     }
 
     @Test

@@ -2,12 +2,6 @@ package dev.ferry.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -15,32 +9,18 @@ import org.junit.jupiter.api.Test;
 
 /** What {@code ferry status} prints from a daemon's /status, served here over a real socket. */
 class StatusCommandTest {
-    private HttpServer server;
+    private FakeDaemon daemon;
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.stop(0);
+        if (daemon != null) {
+            daemon.close();
         }
     }
 
     private List<String> statusOf(String json) throws Exception {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/status", exchange -> {
-            byte[] body = json.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        StatusCommand command = new StatusCommand(java.util.Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-        int exit = command.run(new DaemonClient(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"),
-                Optional.empty()));
-        assertThat(exit).isZero();
-        return out.toString(StandardCharsets.UTF_8).lines().toList();
+        daemon = new FakeDaemon(java.util.Map.of("/status", json));
+        return daemon.run((out, err) -> new StatusCommand(java.util.Map.of(), out, err), Optional.empty());
     }
 
     @Test
