@@ -52,6 +52,11 @@ final class EngineSink implements ReconcileSink {
     }
 
     @Override
+    public boolean delete(Path path, Destination object) throws InterruptedException {
+        return engine.delete(site, site.source().ref(path.toString()), object);
+    }
+
+    @Override
     public void unreadable(Path path, Destination destination, String reason) {
         engine.unreadable(site, site.source().ref(path.toString()), destination, reason);
     }

@@ -16,6 +16,7 @@ import dev.ferry.core.UploadDecision;
 import dev.ferry.core.UploadListener;
 import dev.ferry.filter.RouteDecision;
 import dev.ferry.queue.Backoff;
+import dev.ferry.queue.Task;
 import dev.ferry.queue.BucketQueue;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -245,6 +246,20 @@ public final class Engine {
      */
     public boolean leftover(Site site, ItemRef item, Destination dest, FileStat stat) throws InterruptedException {
         return site.policy().afterUpload().keeps() || enqueue(site, item, dest, stat);
+    }
+
+    /**
+     * Queues the deletion of the object at {@code dest}, which a sweep of {@code site} found without its item (its
+     * local file is gone) and whose guard allowed it: a write to S3 like an upload, so it waits while uploads are
+     * paused or the endpoint is away, is retried with the same backoff and shows in /status when it fails. Done only
+     * while the item is still absent. Waits for queue room; false when the engine is shutting down.
+     */
+    public boolean delete(Site site, ItemRef item, Destination dest) throws InterruptedException {
+        if (closed) {
+            return false;
+        }
+        Optional<Lane> lane = lane(site, dest.bucket());
+        return lane.isPresent() && lane.get().queue.put(dest.key(), item, clock.instant(), Task.Work.DELETE);
     }
 
     /**

@@ -53,6 +53,8 @@ final class Lane {
      */
     static final Duration LONG_WAIT = BucketQueue.LONG_WAIT;
     static final Duration LONG_WAIT_NOTE = Duration.ofHours(1);
+    /** The most keys one DeleteObjects request takes. */
+    static final int DELETES_PER_REQUEST = 1000;
     private final dev.ferry.core.SettleRule settle;
     private final EndpointHealth endpoint;
 
@@ -109,8 +111,12 @@ final class Lane {
             return false;
         }
         Task task = next.get();
-        UploadOutcome outcome;
         Instant started = clock.instant();
+        if (task.work() == Task.Work.DELETE) {
+            deleteWith(task, started);
+            return true;
+        }
+        UploadOutcome outcome;
         try {
             outcome = uploader.process(site, new Destination(bucket, task.key()), task.item(), gate);
         } catch (InterruptedException e) {
@@ -122,6 +128,27 @@ final class Lane {
         }
         handle(task, outcome, started);
         return true;
+    }
+
+    /**
+     * Deletes the object of {@code task} together with the other deletions due in the queue, up to the most one
+     * request takes, and handles each outcome as an upload's (retried, held while the endpoint is away).
+     */
+    private void deleteWith(Task task, Instant started) {
+        List<Task> batch = new ArrayList<>();
+        batch.add(task);
+        batch.addAll(queue.takeMore(Task.Work.DELETE, DELETES_PER_REQUEST - 1));
+        List<UploadOutcome> outcomes;
+        try {
+            outcomes = uploader.delete(site, bucket, batch);
+        } catch (RuntimeException e) {
+            log.error("{}: unexpected error deleting {} objects, will retry", bucket, batch.size(), e);
+            UploadOutcome retry = new UploadOutcome.Retry("unexpected error: " + Uploader.describe(e));
+            outcomes = java.util.Collections.nCopies(batch.size(), retry);
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            handle(batch.get(i), outcomes.get(i), started);
+        }
     }
 
     private void handle(Task task, UploadOutcome outcome, Instant started) {
@@ -162,7 +189,8 @@ final class Lane {
             stats.unchanged.increment();
             stats.succeeded(path);
             fields(log.atDebug(), task, "unchanged").addKeyValue("reason", u.why())
-                    .log("{}/{}: not uploaded: {}", bucket, task.key(), u.why());
+                    .log("{}/{}: {}{}", bucket, task.key(), task.work() == Task.Work.CARRY ? "not uploaded: " : "",
+                            u.why());
             queue.complete(task);
         } else if (stillChanging) {
             stats.failed(path, ((UploadOutcome.Retry) outcome).reason(), now);
@@ -197,15 +225,15 @@ final class Lane {
             // Refused keys refuse every file alike: the one-shot sync says so once for the site, not per file.
             fields(r.credentialsRefused() ? log.atDebug() : log.atError(), task, "gave_up").addKeyValue("reason", r.reason())
                     .addKeyValue("attempt", task.attempts() + 1)
-                    .log("{}/{}: upload failed {} times, giving up: {}", bucket, task.key(), task.attempts() + 1,
-                            r.reason());
+                    .log("{}/{}: {} failed {} times, giving up: {}", bucket, task.key(), verb(task),
+                            task.attempts() + 1, r.reason());
             queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Retry r) {
             stats.failed(path, r.reason(), now);
             Duration delay = backoff.delay(task.attempts() + 1);
             fields(log.atWarn(), task, "retry").addKeyValue("reason", r.reason())
                     .addKeyValue("attempt", task.attempts() + 1).addKeyValue("retry_in_ms", delay.toMillis())
-                    .log("{}/{}: upload failed (attempt {}), retrying in {}: {}", bucket, task.key(),
+                    .log("{}/{}: {} failed (attempt {}), retrying in {}: {}", bucket, task.key(), verb(task),
                             task.attempts() + 1, Durations.text(delay), r.reason());
             queue.retry(task, now.plus(delay), true);
         } else if (outcome instanceof UploadOutcome.Permanent p) {
@@ -217,7 +245,8 @@ final class Lane {
         } else if (outcome instanceof UploadOutcome.Deleted d) {
             stats.succeeded(path);
             fields(log.atInfo(), task, "deleted")
-                    .log("{}/{}: deleted from S3 (its local file was deleted)", bucket, task.key());
+                    .log("{}/{}: deleted from S3 ({})", bucket, task.key(), task.work() == Task.Work.DELETE
+                            ? "a sweep found it without its local file" : "its local file was deleted");
             queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Gone g) {
             stats.succeeded(path);
@@ -277,6 +306,11 @@ final class Lane {
     /** A one-shot sync gives a file up after its attempts, and at once when the credentials are refused. */
     private boolean gaveUp(Task task, UploadOutcome.Retry retry) {
         return maxAttempts.map(max -> retry.credentialsRefused() || task.attempts() + 1 >= max).orElse(false);
+    }
+
+    /** What the task's lines call its work. */
+    private static String verb(Task task) {
+        return task.work() == Task.Work.DELETE ? "delete" : "upload";
     }
 
     /** The fields every outcome line carries in JSON logs; the text line is the message alone. */

@@ -1,6 +1,7 @@
 package dev.ferry.engine;
 
 import dev.ferry.core.DeleteGuard;
+import dev.ferry.core.DeleteFailure;
 import dev.ferry.core.Destination;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -318,6 +320,59 @@ final class Uploader {
         records.offer(record.get().ignored(dest.bucket(), dest.key(), record.get().stat(),
                 "deleted locally; deleted from S3 (retire_deleted)", clock.instant()));
         return new UploadOutcome.Deleted(dest.key());
+    }
+
+    /**
+     * Deletes the objects of {@code tasks} (work {@link dev.ferry.queue.Task.Work#DELETE} of one bucket: a sweep found
+     * them without their items and its guard allowed the deletions) in one request, each only while its item is still
+     * absent: an item back since the sweep keeps its object (its own change uploads it). Records are not touched: a
+     * sweep deletes objects it may have no record of. One outcome per task, in order.
+     */
+    List<UploadOutcome> delete(Site site, String bucket, List<dev.ferry.queue.Task> tasks) {
+        List<UploadOutcome> outcomes = new java.util.ArrayList<>(java.util.Collections.nCopies(tasks.size(), null));
+        java.util.Map<String, Integer> doomed = new java.util.LinkedHashMap<>();
+        boolean available = site.source().available();
+        for (int i = 0; i < tasks.size(); i++) {
+            String item = tasks.get(i).item().item();
+            Optional<String> present = !available ? Optional.of("its folder is missing")
+                    : presence(site.source(), item);
+            if (present.isPresent()) {
+                outcomes.set(i, new UploadOutcome.Unchanged("not deleted: " + present.get()));
+            } else {
+                doomed.put(tasks.get(i).key(), i);
+            }
+        }
+        if (doomed.isEmpty()) {
+            return outcomes;
+        }
+        try {
+            for (DeleteFailure f : site.store().delete(bucket, doomed.keySet())) {
+                Integer i = doomed.remove(f.key());
+                if (i != null) {
+                    outcomes.set(i, new UploadOutcome.Retry("s3://" + bucket + "/" + f.key() + ": delete refused: "
+                            + f.reason()));
+                }
+            }
+        } catch (TransferException e) {
+            UploadOutcome failed = new UploadOutcome.Retry(e.getMessage(), false,
+                    e.kind() == dev.ferry.core.FailureKind.UNREACHABLE);
+            doomed.values().forEach(i -> outcomes.set(i, failed));
+            return outcomes;
+        }
+        doomed.forEach((key, i) -> outcomes.set(i, new UploadOutcome.Deleted(key)));
+        return outcomes;
+    }
+
+    /** Why an item whose object is to be deleted is there after all (empty when it is absent). */
+    private static Optional<String> presence(Source source, String item) {
+        try {
+            if (source.version(item).isPresent()) {
+                return Optional.of("its file is back");
+            }
+        } catch (IOException e) {
+            return Optional.of("cannot tell whether its file is there: " + describe(e));
+        }
+        return source.notAnItem(item).map(why -> "something is there: " + why);
     }
 
     /**

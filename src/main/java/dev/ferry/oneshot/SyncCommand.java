@@ -42,11 +42,8 @@ public final class SyncCommand {
     private final int maxAttempts;
     private final boolean errorOnNoTransfer;
     private boolean noSuchBucket;
-    private long deleted;
     /** Dry run: objects that would be deleted. */
     private long wouldDelete;
-    /** Keys the running scan planned to delete (the guard may still refuse them). */
-    private final java.util.List<String> plannedDeletes = new java.util.ArrayList<>();
     /** True when some job deletes objects whose local file is gone (--delete, retire_deleted). */
     private boolean deleting;
     /** Dry run only: a sync counts a file as added or updated once it is uploaded (SyncProgress). */
@@ -198,6 +195,15 @@ public final class SyncCommand {
         } finally {
             engine.shutdown(Duration.ofSeconds(10)); // the queues are empty: workers leave at once
         }
+        long deleted = progress.deleted().size();
+        progress.deleted().forEach(object -> {
+            report.line("deleted: " + object);
+            report.list("deleted").add(object);
+        });
+        progress.deleteFailures().forEach((object, why) -> {
+            report.line("delete failed: " + why);
+            report.list("deleteFailures").add(why);
+        });
         Map<Path, SyncProgress.Failure> details = progress.failureDetails();
         Map<String, SiteRefusal> refusals = refusals(details);
         long missing = verify(oneShot, details.keySet(), refusals.keySet());
@@ -230,7 +236,7 @@ public final class SyncCommand {
                 .put("unchanged", unchangedFiles).put("skipped", skipped).put("ignored", ignored).put("failed", failed)
                 .put("deleted", deleted);
         report.document.put("bytes", progress.bytes.sum());
-        if (failed > 0 || deletesRefused > 0) {
+        if (failed > 0 || deletesRefused > 0 || !progress.deleteFailures().isEmpty()) {
             return report.finish(noSuchBucket ? OneShotOptions.EXIT_NO_SUCH_BUCKET : EXIT_INCOMPLETE);
         }
         boolean nothing = progress.uploaded.sum() == 0 && deleted == 0;
@@ -372,8 +378,9 @@ public final class SyncCommand {
             }
 
             @Override
-            public void plannedDelete(String key) {
-                plannedDeletes.add(key);
+            public boolean delete(Path path, Destination object) throws InterruptedException {
+                progress.deleting(job.site().laneName(object.bucket()), object.key(), "s3://" + object);
+                return engine.delete(job.site(), job.site().source().ref(path.toString()), object);
             }
 
             @Override
@@ -422,13 +429,11 @@ public final class SyncCommand {
         }
         long rejectedBefore = rejections;
         deleting |= job.policy().retireDeleted();
-        plannedDeletes.clear();
         ReconcileReport r = new Reconciler(job.router(), job.site().store(), oneShot.writer, job.policy(),
                 Clock.systemUTC()).run(sink, dry);
         unchanged += dry ? 0 : r.unchanged();
         skipped += r.confirmed();
         ignored += r.ignored() - (rejections - rejectedBefore); // rejected files are counted by rejected()
-        deleted += dry ? 0 : r.deleted();
         for (String folder : r.unreadable()) { // its files could not be compared or uploaded: the run is incomplete
             folderFailures++;
             report.line((dry ? "would fail: " : "failed: ") + folder);
@@ -439,19 +444,6 @@ public final class SyncCommand {
             report.line("not deleting in " + job.name() + ": " + why);
             report.list("deletesRefused").addObject().put("site", job.name()).put("reason", why);
         });
-        r.deleteFailures().forEach(f -> {
-            report.line("delete failed: " + f);
-            report.list("deleteFailures").add(f);
-        });
-        if (r.deleted() > 0) { // the planned deletions were made: each one but those the server refused
-            for (String key : plannedDeletes) {
-                if (r.deleteFailures().stream().noneMatch(f -> f.startsWith(key + ": "))) {
-                    String object = "s3://" + job.router().bucket() + "/" + key;
-                    report.line("deleted: " + object);
-                    report.list("deleted").add(object);
-                }
-            }
-        }
         return r;
     }
 

@@ -45,6 +45,27 @@ final class SyncProgress implements UploadListener {
     final LongAdder settledBytes = new LongAdder();
     private final Map<Path, Pending> pending = new ConcurrentHashMap<>();
     private final Map<Path, Failure> failing = new ConcurrentHashMap<>();
+    /** Objects handed to the engine to delete, by lane and key, with their s3:// address. */
+    private final Map<String, String> deleting = new ConcurrentHashMap<>();
+    /** Objects deleted (s3:// addresses). */
+    private final java.util.Set<String> deleted = new java.util.concurrent.ConcurrentSkipListSet<>();
+    /** Objects whose latest deletion attempt failed, with the reason. */
+    private final Map<String, String> deleteFailing = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /** Called before the object's deletion is handed to the engine, so its outcome cannot arrive first. */
+    void deleting(String lane, String key, String object) {
+        deleting.put(lane + "\n" + key, object);
+    }
+
+    /** The objects deleted, in order. */
+    java.util.Set<String> deleted() {
+        return deleted;
+    }
+
+    /** The objects that could not be deleted, with why. */
+    Map<String, String> deleteFailures() {
+        return deleteFailing;
+    }
 
     /** Called before the file is handed to the engine, so its outcome cannot arrive first. */
     void queued(Path path, boolean isNew) {
@@ -59,6 +80,11 @@ final class SyncProgress implements UploadListener {
 
     @Override
     public void onOutcome(String bucket, String key, ItemRef item, UploadOutcome outcome, Duration sinceQueued) {
+        String object = deleting.get(bucket + "\n" + key);
+        if (object != null) {
+            deletion(object, outcome);
+            return;
+        }
         Path path = LocalSource.path(item.item());
         if (outcome instanceof UploadOutcome.Uploaded u) {
             uploaded.increment();
@@ -81,6 +107,19 @@ final class SyncProgress implements UploadListener {
         } else if (outcome instanceof UploadOutcome.Permanent p) {
             settle(path);
             failing.put(path, new Failure(bucket, p.reason(), false));
+        }
+    }
+
+    private void deletion(String object, UploadOutcome outcome) {
+        if (outcome instanceof UploadOutcome.Deleted) {
+            deleted.add(object);
+            deleteFailing.remove(object);
+        } else if (outcome instanceof UploadOutcome.Retry r) {
+            deleteFailing.put(object, r.reason());
+        } else if (outcome instanceof UploadOutcome.Permanent p) {
+            deleteFailing.put(object, p.reason());
+        } else {
+            deleteFailing.remove(object); // not deleted, and rightly: its file is back
         }
     }
 

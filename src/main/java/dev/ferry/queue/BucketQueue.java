@@ -47,6 +47,7 @@ public final class BucketQueue {
         /** When {@link #longWaits} looks at it next; never changed by a merge, unlike {@link #due}. */
         Instant lookAt;
         final long id;
+        Task.Work work = Task.Work.CARRY;
 
         Entry(String key, ItemRef item, Instant due, int attempts, Instant queuedAt, long seq, Instant lookAt) {
             this.key = key;
@@ -101,19 +102,28 @@ public final class BucketQueue {
 
     /** Adds or merges without ever blocking; FULL means the change was dropped and the queue marked dirty. */
     public Offer offer(String key, ItemRef item, Instant due) {
+        return offer(key, item, due, Task.Work.CARRY);
+    }
+
+    /**
+     * Adds or merges work of any kind without ever blocking. Carrying wins a merge: a deletion merged into a queued
+     * carry changes nothing (the carry finds the item gone and does what its site does with a deletion), a carry
+     * merged into a queued deletion replaces it (the item is back).
+     */
+    public Offer offer(String key, ItemRef item, Instant due, Task.Work work) {
         lock.lock();
         try {
             if (closed) {
                 return Offer.CLOSED;
             }
-            if (merge(key, item, due)) {
+            if (merge(key, item, due, work)) {
                 return Offer.MERGED;
             }
             if (waiting.size() >= capacity) {
                 dirty = true;
                 return Offer.FULL;
             }
-            add(key, item, due, 0, clock.instant());
+            add(key, item, due, 0, clock.instant()).work = work;
             return Offer.ADDED;
         } finally {
             lock.unlock();
@@ -122,6 +132,11 @@ public final class BucketQueue {
 
     /** Adds or merges, waiting for room when full. False when the queue was closed first. */
     public boolean put(String key, ItemRef item, Instant due) throws InterruptedException {
+        return put(key, item, due, Task.Work.CARRY);
+    }
+
+    /** Adds or merges work of any kind (merged as {@link #offer} does), waiting for room when full. */
+    public boolean put(String key, ItemRef item, Instant due, Task.Work work) throws InterruptedException {
         lock.lock();
         try {
             while (!closed && !waiting.containsKey(key) && waiting.size() >= capacity) {
@@ -130,8 +145,8 @@ public final class BucketQueue {
             if (closed) {
                 return false;
             }
-            if (!merge(key, item, due)) {
-                add(key, item, due, 0, clock.instant());
+            if (!merge(key, item, due, work)) {
+                add(key, item, due, 0, clock.instant()).work = work;
             }
             return true;
         } finally {
@@ -201,7 +216,7 @@ public final class BucketQueue {
                 newer.seq = seq++;
                 byDue.add(newer);
             } else {
-                add(task.key(), task.item(), due, attempts, task.queuedAt());
+                add(task.key(), task.item(), due, attempts, task.queuedAt()).work = task.work();
             }
             changed.signalAll();
         } finally {
@@ -380,7 +395,7 @@ public final class BucketQueue {
             List<Waiting> looked = new ArrayList<>();
             while (!byLook.isEmpty() && !byLook.first().lookAt.isAfter(now)) {
                 Entry e = byLook.pollFirst();
-                Waiting w = new Waiting(new Task(e.key, e.item, e.attempts, e.queuedAt), e.due);
+                Waiting w = new Waiting(new Task(e.key, e.item, e.attempts, e.queuedAt, e.work), e.due);
                 Instant next = nextLook.apply(w);
                 e.lookAt = next.isAfter(now) ? next : now.plus(LONG_WAIT);
                 byLook.add(e);
@@ -403,12 +418,19 @@ public final class BucketQueue {
         }
     }
 
-    private boolean merge(String key, ItemRef item, Instant due) {
+    private boolean merge(String key, ItemRef item, Instant due, Task.Work work) {
         Entry existing = waiting.get(key);
         if (existing == null) {
             return false;
         }
+        if (existing.work == Task.Work.CARRY && work != Task.Work.CARRY) {
+            return true; // the queued carry sees the item as it is when it runs
+        }
         byDue.remove(existing);
+        if (work == Task.Work.CARRY && existing.work != Task.Work.CARRY) {
+            existing.work = work; // the item is back: carried, not deleted, and as soon as it settles
+            existing.due = due;
+        }
         existing.item = item;
         existing.due = later(existing.due, due);
         existing.seq = seq++;
@@ -436,14 +458,47 @@ public final class BucketQueue {
             if (inFlight.contains(e.key)) {
                 continue;
             }
-            it.remove();
-            byLook.remove(e);
-            waiting.remove(e.key);
-            inFlight.add(e.key);
-            changed.signalAll();
-            return new Task(e.key, e.item, e.attempts, e.queuedAt);
+            return handOut(it, e);
         }
         return null;
+    }
+
+    private Task handOut(Iterator<Entry> it, Entry e) {
+        it.remove();
+        byLook.remove(e);
+        waiting.remove(e.key);
+        inFlight.add(e.key);
+        changed.signalAll();
+        return new Task(e.key, e.item, e.attempts, e.queuedAt, e.work);
+    }
+
+    /**
+     * Besides a task of {@code work} just taken, up to {@code max} more that are due now, not in flight and of the
+     * same work (the deletions a worker sends in one request), marked in flight. Empty while the queue hands out
+     * nothing (paused, held, closed).
+     */
+    public List<Task> takeMore(Task.Work work, int max) {
+        lock.lock();
+        try {
+            List<Task> more = new ArrayList<>();
+            if (closed || stopped()) {
+                return more;
+            }
+            Instant now = clock.instant();
+            Iterator<Entry> it = byDue.iterator();
+            while (more.size() < max && it.hasNext()) {
+                Entry e = it.next();
+                if (e.due.isAfter(now)) {
+                    break;
+                }
+                if (e.work == work && !inFlight.contains(e.key)) {
+                    more.add(handOut(it, e));
+                }
+            }
+            return more;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private long nanosUntilNextDue(Instant now) {

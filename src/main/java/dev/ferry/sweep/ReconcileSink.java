@@ -39,6 +39,16 @@ public interface ReconcileSink {
     }
 
     /**
+     * Deletes {@code object}, which the run found without its local file {@code path} (retire_deleted), once the
+     * run's guard allowed all of its deletions. Every write to S3 goes through the engine's lanes: the engine queues
+     * it there, and deletes it only while the file is still absent. May wait for queue room; false means stop
+     * (shutting down). Only a run that deletes (a dry run never does) calls it.
+     */
+    default boolean delete(Path path, Destination object) throws InterruptedException {
+        throw new UnsupportedOperationException("this run deletes nothing, but was asked to delete " + object);
+    }
+
+    /**
      * A file the router rejects (its key is too long, say): never uploaded as it stands, and counted in the
      * report's {@code ignored}; {@code record} is what the state store knows of it.
      */

@@ -1,7 +1,6 @@
 package dev.ferry.sweep;
 
 import dev.ferry.core.Checksums;
-import dev.ferry.core.DeleteFailure;
 import dev.ferry.core.DeleteGuard;
 import dev.ferry.core.FailureKind;
 import dev.ferry.core.TransferException;
@@ -234,7 +233,7 @@ public final class Reconciler {
         Run run = new Run(dryRun, clock.instant(), true, () -> false);
         long began = nanoTime.getAsLong();
         Counts c = new Counts();
-        List<String> deletions = new ArrayList<>();
+        List<Removal> deletions = new ArrayList<>();
         MarkerWrites markerWrites = new MarkerWrites(listed, store, policy, clock, bucketCreation);
         MarkerTracker markers = new MarkerTracker((folder, due) -> {
             if (due && policy.markerFile().isPresent() && !dryRun) {
@@ -258,7 +257,6 @@ public final class Reconciler {
         markers.close();
         passedOver(local, sink);
         Optional<String> refused = Optional.empty();
-        List<String> failures = new ArrayList<>();
         long deleted = 0;
         String prefix = listed.prefix();
         if (!deletions.isEmpty() || c.overDeleteLimit > 0) {
@@ -274,19 +272,18 @@ public final class Reconciler {
             } else if (refused.isPresent()) {
                 log.error("s3://{}/{}: not deleting: {}", listed.bucket(), prefix, refused.get());
             } else if (!dryRun) {
-                java.util.Set<String> notDeleted = new java.util.HashSet<>();
-                for (DeleteFailure f : store.delete(listed.bucket(), deletions)) {
-                    failures.add(f.key() + ": " + f.reason());
-                    notDeleted.add(f.key());
+                for (Removal removal : deletions) {
+                    if (!sink.delete(removal.local(), new Destination(listed.bucket(), removal.key()))) {
+                        break; // shutting down: the next run plans the rest again
+                    }
+                    deleted++;
                 }
-                deletions.stream().filter(k -> !notDeleted.contains(k)).forEach(k -> log.info(
-                        "s3://{}/{}: deleted from S3 (its local file is gone)", listed.bucket(), k));
-                deleted = deletions.size() - failures.size();
-                log.info("s3://{}/{}: deleted {} objects whose local files are gone", listed.bucket(), prefix, deleted);
+                log.info("s3://{}/{}: deleting {} objects whose local files are gone", listed.bucket(), prefix,
+                        deleted);
             }
         }
         return new ReconcileReport(c.files, c.missing, c.changed, c.unchanged, c.confirmed, c.ignored, c.extra, deleted,
-                refused, failures, dryRun ? 0 : markers.written() - markerWrites.failed(), local.unreadableFolders(),
+                refused, dryRun ? 0 : markers.written() - markerWrites.failed(), local.unreadableFolders(),
                 Duration.ofNanos(nanoTime.getAsLong() - began));
     }
 
@@ -316,7 +313,7 @@ public final class Reconciler {
      * this thread. False when the run stopped before the end (cancelled, the sink said stop, the state store away).
      */
     private boolean merge(Run run, Iterator<Keyed> files, Iterator<RemoteEntry> remote, ReconcileSink sink, Counts c,
-            MarkerTracker markers, List<String> deletions) throws InterruptedException {
+            MarkerTracker markers, List<Removal> deletions) throws InterruptedException {
         String prefix = listed != null ? listed.prefix() : "";
         Keyed l = files.hasNext() ? files.next() : null;
         RemoteEntry r = remote.hasNext() ? remote.next() : null;
@@ -809,7 +806,7 @@ public final class Reconciler {
     }
 
     private void onRemoteOnly(RemoteEntry r, String rel, ReconcileSink sink, Counts c, MarkerTracker markers,
-            List<String> deletions) {
+            List<Removal> deletions) {
         if (isMarker(rel)) {
             markers.markerSeen(r.lastModified());
             String path = listed.relativeOf(r.key());
@@ -818,7 +815,7 @@ public final class Reconciler {
                 if (!Files.exists(folder, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     // the marker of a folder renamed or moved away goes with the folder's other objects
                     c.remote++;
-                    planDelete(r.key(), sink, c, deletions);
+                    planDelete(r.key(), listed.root().resolve(path), sink, c, deletions);
                 }
             }
             return;
@@ -834,14 +831,18 @@ public final class Reconciler {
         if (Files.exists(local) || router.route(local) instanceof RouteDecision.Skipped) {
             return; // excluded or unreadable locally: never deleted
         }
-        planDelete(r.key(), sink, c, deletions);
+        planDelete(r.key(), local, sink, c, deletions);
+    }
+
+    /** An object to delete, with the local file it came from (absent), behind the run's delete guard. */
+    private record Removal(String key, Path local) {
     }
 
     /** An object to delete, behind the run's delete guard (counted beyond what the guard could allow). */
-    private void planDelete(String key, ReconcileSink sink, Counts c, List<String> deletions) {
+    private void planDelete(String key, Path local, ReconcileSink sink, Counts c, List<Removal> deletions) {
         sink.plannedDelete(key);
         if (deletions.size() < Math.max(1, policy.maxDelete()) + 1) {
-            deletions.add(key);
+            deletions.add(new Removal(key, local));
         } else {
             c.overDeleteLimit++;
         }

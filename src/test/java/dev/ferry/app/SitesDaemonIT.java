@@ -188,6 +188,39 @@ class SitesDaemonIT {
     }
 
     @Test
+    void whileUploadsArePausedAReconcilingSweepDeletesNothingAndTheDeletionGoesOnceResumed() throws Exception {
+        Path site = folder("mirror");
+        write(site, "kept.txt", "kept");
+        Path config = configFile("""
+                sites:
+                - local_path: %s
+                  bucket: mirror
+                  reconcile: size-mtime
+                  retire_deleted: true
+                """.formatted(site));
+        Map<String, String> env = FerryProcess.sitesEnv(state, s3);
+        env.put("SWEEP_INTERVAL", "1s");
+        env.put("ADMIN_TOKEN", AdminApiIT.TOKEN);
+        ferry = FerryProcess.start("paused-deletions", env, "--config", config.toString());
+        awaitObject("mirror", "kept.txt", "kept");
+
+        assertThat(ferry.admin("POST", "/pause", AdminApiIT.TOKEN).path("paused").asBoolean()).isTrue();
+        s3.client().putObject(b -> b.bucket("mirror").key("stray.txt"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("no local file"));
+        // two sweeps planned its deletion: the queue holds it, S3 still holds the object
+        await("two sweeps planned the deletion").atMost(DEADLINE).until(() -> ferry.log().lines()
+                .filter(l -> l.contains("s3://mirror/: deleting 1 objects whose local files are gone")).count() >= 2);
+        assertThat(ferry.status().path("buckets").path("mirror").path("queued").asInt()).isEqualTo(1);
+        assertThat(s3.listKeys("mirror")).as("nothing is written to S3 while paused").contains("stray.txt");
+
+        assertThat(ferry.admin("POST", "/resume", AdminApiIT.TOKEN).path("paused").asBoolean()).isFalse();
+        await("deleted once resumed").atMost(DEADLINE).until(() -> !s3.listKeys("mirror").contains("stray.txt"));
+        assertThat(s3.listKeys("mirror")).containsExactly("kept.txt");
+        await().atMost(DEADLINE).until(() -> ferry.log().contains(
+                "mirror/stray.txt: deleted from S3 (a sweep found it without its local file)"));
+    }
+
+    @Test
     void aTrippedDeleteGuardIsTheSitesProblemNotAFailurePerFileAndSaysSoAgainAfterARestart() throws Exception {
         Path site = folder("guarded");
         for (int i = 0; i < 6; i++) {

@@ -11,6 +11,7 @@ import dev.ferry.filter.IgnoreRules;
 import dev.ferry.filter.PathFilter;
 import dev.ferry.filter.PrefixRouter;
 import dev.ferry.queue.Backoff;
+import dev.ferry.queue.Task;
 import dev.ferry.testing.InMemoryRecords;
 import dev.ferry.testing.ManualClock;
 import dev.ferry.testing.MemoryObjectStore;
@@ -220,5 +221,53 @@ class LaneTest {
         clock.advance(SETTLE); // quiet at last
         assertThat(lane.workOnce(Duration.ZERO)).isTrue();
         assertThat(outcomes).singleElement().isInstanceOf(UploadOutcome.Uploaded.class);
+    }
+
+    @Test
+    void deletionsDueTogetherGoInOneRequestAndAnItemThatIsBackKeepsItsObject() throws InterruptedException {
+        for (String name : List.of("gone-1.txt", "gone-2.txt", "back.txt")) {
+            store.putBytes("archive", name, name.getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain",
+                    UploadOptions.NONE);
+        }
+        source.put("back.txt", "here again", START.minus(Duration.ofMinutes(1)));
+        for (String name : List.of("gone-1.txt", "gone-2.txt", "back.txt")) {
+            lane.queue.offer(name, source.ref("/memory/" + name), START, Task.Work.DELETE);
+        }
+        int before = store.requests(MemoryObjectStore.Request.DELETE);
+
+        assertThat(lane.workOnce(Duration.ZERO)).isTrue();
+
+        assertThat(store.requests(MemoryObjectStore.Request.DELETE) - before).as("one request").isEqualTo(1);
+        assertThat(store.keys("archive")).containsExactly("back.txt");
+        assertThat(outcomes).filteredOn(UploadOutcome.Deleted.class::isInstance).hasSize(2);
+        assertThat(outcomes).filteredOn(UploadOutcome.Unchanged.class::isInstance).singleElement()
+                .isEqualTo(new UploadOutcome.Unchanged("not deleted: its file is back"));
+        assertThat(lane.status().queued()).isZero();
+        assertThat(lane.status().inFlight()).isZero();
+    }
+
+    @Test
+    void aRefusedDeletionIsRetriedWithBackoffAndNothingIsDeletedWhilePaused() throws InterruptedException {
+        store.putBytes("archive", "gone.txt", new byte[] {1}, "text/plain", UploadOptions.NONE);
+        store.refuseDeletes(key -> key.equals("gone.txt"));
+        lane.queue.offer("gone.txt", source.ref("/memory/gone.txt"), START, Task.Work.DELETE);
+
+        assertThat(lane.workOnce(Duration.ZERO)).isTrue();
+        assertThat(outcomes).singleElement().isInstanceOfSatisfying(UploadOutcome.Retry.class,
+                r -> assertThat(r.reason()).startsWith("s3://archive/gone.txt: delete refused: "));
+        assertThat(lane.status().failed()).isEqualTo(1);
+        assertThat(lane.status().queued()).as("back in the queue").isEqualTo(1);
+
+        store.refuseDeletes(key -> false);
+        lane.queue.pause();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(lane.workOnce(Duration.ZERO)).as("paused: nothing is written to S3").isFalse();
+        assertThat(store.keys("archive")).containsExactly("gone.txt");
+
+        lane.queue.resume();
+        assertThat(lane.workOnce(Duration.ZERO)).isTrue();
+        assertThat(outcomes.get(1)).isEqualTo(new UploadOutcome.Deleted("gone.txt"));
+        assertThat(store.keys("archive")).isEmpty();
+        assertThat(lane.status().failed()).isZero();
     }
 }

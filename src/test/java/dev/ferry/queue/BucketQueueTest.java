@@ -234,6 +234,62 @@ class BucketQueueTest {
         assertThat(q.poll()).get().extracting(Task::key).isEqualTo("settling");
     }
 
+    @Test
+    void carryingWinsAMergeWithADeletionWhicheverCameFirst() {
+        BucketQueue q = new BucketQueue("b", 10, clock);
+        q.offer("kept", ref("/w/kept"), now.get().plusSeconds(2));
+        assertThat(q.offer("kept", ref("/w/kept"), now.get(), Task.Work.DELETE)).isEqualTo(BucketQueue.Offer.MERGED);
+        q.offer("back", ref("/w/back"), now.get(), Task.Work.DELETE);
+        q.offer("back", ref("/w/back"), now.get().plusSeconds(3));
+
+        assertThat(q.poll()).as("the deletion changed neither the carry's work nor its due time").isEmpty();
+        advance(Duration.ofSeconds(2));
+        assertThat(q.poll()).get().satisfies(t -> {
+            assertThat(t.key()).isEqualTo("kept");
+            assertThat(t.work()).isEqualTo(Task.Work.CARRY);
+        });
+        assertThat(q.poll()).as("a file back is carried once it settles, not deleted now").isEmpty();
+        advance(Duration.ofSeconds(1));
+        assertThat(q.poll()).get().extracting(Task::work).isEqualTo(Task.Work.CARRY);
+    }
+
+    @Test
+    void takeMoreHandsOutTheOtherDueTasksOfTheSameWorkAndNoOthers() {
+        BucketQueue q = new BucketQueue("b", 10, clock);
+        q.offer("d1", ref("/w/d1"), now.get(), Task.Work.DELETE);
+        q.offer("upload", ref("/w/upload"), now.get());
+        q.offer("d2", ref("/w/d2"), now.get(), Task.Work.DELETE);
+        q.offer("d3", ref("/w/d3"), now.get(), Task.Work.DELETE);
+        q.offer("later", ref("/w/later"), now.get().plusSeconds(5), Task.Work.DELETE);
+
+        Task first = q.poll().orElseThrow();
+        assertThat(first.key()).isEqualTo("d1");
+        assertThat(q.takeMore(Task.Work.DELETE, 1)).extracting(Task::key).containsExactly("d2");
+        assertThat(q.takeMore(Task.Work.DELETE, 10)).as("not one due later").extracting(Task::key)
+                .containsExactly("d3");
+        assertThat(q.inFlight()).isEqualTo(3);
+        q.pause();
+        advance(Duration.ofSeconds(5));
+        assertThat(q.takeMore(Task.Work.DELETE, 10)).as("paused").isEmpty();
+        q.resume();
+        assertThat(q.poll()).get().extracting(Task::key).isEqualTo("upload");
+        assertThat(q.takeMore(Task.Work.DELETE, 10)).extracting(Task::key).containsExactly("later");
+    }
+
+    @Test
+    void aDeletionPutBackAfterAFailureIsStillADeletion() {
+        BucketQueue q = new BucketQueue("b", 10, clock);
+        q.offer("gone", ref("/w/gone"), now.get(), Task.Work.DELETE);
+        Task taken = q.poll().orElseThrow();
+
+        q.retry(taken, now.get(), true);
+
+        assertThat(q.poll()).get().satisfies(t -> {
+            assertThat(t.work()).isEqualTo(Task.Work.DELETE);
+            assertThat(t.attempts()).isEqualTo(1);
+        });
+    }
+
     private static ItemRef ref(String path) {
         return new ItemRef("test", path);
     }

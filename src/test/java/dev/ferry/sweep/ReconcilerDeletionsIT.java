@@ -73,6 +73,13 @@ class ReconcilerDeletionsIT {
             public void same(Path path, Destination destination, FileStat stat, RemoteEntry remote,
                     Optional<FileRecord> record) {
             }
+
+            /** The engine's lane deletes it: here, at once. */
+            @Override
+            public boolean delete(Path path, Destination object) {
+                store.delete(object.bucket(), List.of(object.key()));
+                return true;
+            }
         }, false, holdDeletions);
     }
 

@@ -49,6 +49,13 @@ class ReconcilerMarkersTest {
         public void same(Path path, Destination destination, FileStat stat, RemoteEntry remote,
                 Optional<FileRecord> record) {
         }
+
+        /** The engine's lane deletes it: here, at once. */
+        @Override
+        public boolean delete(Path path, Destination object) {
+            store.delete(object.bucket(), List.of(object.key()));
+            return true;
+        }
     };
 
     private Reconciler reconciler(boolean retire) {

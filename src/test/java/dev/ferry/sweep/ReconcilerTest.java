@@ -66,6 +66,13 @@ class ReconcilerTest {
         public void same(Path path, Destination destination, FileStat stat, RemoteEntry remote,
                 Optional<FileRecord> record) {
         }
+
+        /** The engine's lane deletes it: here, at once. */
+        @Override
+        public boolean delete(Path path, Destination object) {
+            store.delete(object.bucket(), List.of(object.key()));
+            return true;
+        }
     };
 
     private Reconciler reconciler(Reconciler.Mode mode, boolean retire, int maxDelete, int maxPercent) {
@@ -137,6 +144,11 @@ class ReconcilerTest {
             @Override
             public void same(Path path, Destination destination, FileStat stat, RemoteEntry remote,
                     Optional<FileRecord> record) {
+            }
+
+            @Override
+            public boolean delete(Path path, Destination object) throws InterruptedException {
+                return sink.delete(path, object);
             }
 
             @Override
