@@ -336,8 +336,7 @@ final class Daemon {
 
     /** Full sweeps of this site compare it with S3 (its reconcile mode, retire_deleted, markers). */
     private void reconcileOnFullSweeps(SiteRunner runner, PrefixSite site, Reconciler.Policy policy) {
-        Reconciler reconciler = new Reconciler(site.router(), site.store(), writer, policy, clock)
-                .creatingBucketsWith(bucket -> engine.ensureBucket(site, bucket));
+        Reconciler reconciler = new Reconciler(site.router(), site.store(), writer, policy, clock);
         ReconcileSink sink = new EngineSink(engine, site);
         runner.sweeps.fullRunBy((cancelled, holdDeletions) -> {
             ReconcileReport r = reconciler.run(sink, false, holdDeletions);

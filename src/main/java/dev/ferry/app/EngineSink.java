@@ -1,6 +1,8 @@
 package dev.ferry.app;
 
 import dev.ferry.core.Destination;
+import dev.ferry.core.UploadOptions;
+import dev.ferry.queue.Task;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
 import dev.ferry.core.UploadDecision;
@@ -54,6 +56,11 @@ final class EngineSink implements ReconcileSink {
     @Override
     public boolean delete(Path path, Destination object) throws InterruptedException {
         return engine.delete(site, site.source().ref(path.toString()), object);
+    }
+
+    @Override
+    public boolean mark(Path marker, Destination object, boolean localCopy, UploadOptions options) {
+        return engine.mark(site, site.source().ref(marker.toString()), object, new Task.Mark(localCopy, options));
     }
 
     @Override

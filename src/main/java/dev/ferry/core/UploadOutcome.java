@@ -49,6 +49,10 @@ public sealed interface UploadOutcome {
     record Deleted(String key) implements UploadOutcome {
     }
 
+    /** A folder's sync marker object was written at {@code key} (and its local copy, where the site keeps one). */
+    record Marked(String key) implements UploadOutcome {
+    }
+
     /**
      * The file is gone (deleted or renamed before it could be uploaded), or {@code present} but not a regular
      * file (a FIFO, a dangling link): something someone made on purpose, worth telling at INFO.

@@ -263,6 +263,23 @@ public final class Engine {
     }
 
     /**
+     * Queues the writing of a folder's sync marker at {@code dest}, which a sweep of {@code site} found complete in
+     * S3; {@code marker} is the marker's path in the local folder (written too where {@code how} says so). Never
+     * waits: a full queue drops it, and the next full sweep finds the marker still due.
+     */
+    public boolean mark(Site site, ItemRef marker, Destination dest, Task.Mark how) {
+        if (closed) {
+            return false;
+        }
+        Optional<Lane> lane = lane(site, dest.bucket());
+        if (lane.isEmpty()) {
+            return false;
+        }
+        BucketQueue.Offer offer = lane.get().queue.offer(dest.key(), marker, clock.instant(), how);
+        return offer == BucketQueue.Offer.ADDED || offer == BucketQueue.Offer.MERGED;
+    }
+
+    /**
      * An item a sweep of {@code site} found by name but could not read ({@code reason}: its folder lacks search
      * permission, an I/O error): recorded FAILED with the reason, unless its record says it is uploaded (it was, and
      * the sweep that can read it again sees whether it changed), and counted as failing in its lane, so that
@@ -408,16 +425,6 @@ public final class Engine {
         // a site stopped meanwhile has no lanes any more: nothing to show
         lane(site, bucket).map(l -> l.gate).ifPresent(gate -> why.ifPresentOrElse(
                 w -> gate.deletionsStopped(BucketGate.DELETIONS_STOPPED + w), gate::deletionsAllowed));
-    }
-
-    /**
-     * Makes sure {@code bucket} exists for {@code site} as an upload would, through its lane's bucket gate (created
-     * when CREATE_BUCKETS allows): for what a sweep writes itself, a sync marker. Nothing for a site stopped meanwhile.
-     *
-     * @throws dev.ferry.core.TransferException when the bucket cannot be used
-     */
-    public void ensureBucket(Site site, String bucket) {
-        lane(site, bucket).map(l -> l.gate).ifPresent(BucketGate::ensureBucket);
     }
 
     /**

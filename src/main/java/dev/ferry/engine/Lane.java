@@ -112,18 +112,20 @@ final class Lane {
         }
         Task task = next.get();
         Instant started = clock.instant();
-        if (task.work() == Task.Work.DELETE) {
+        if (task.work() instanceof Task.Delete) {
             deleteWith(task, started);
             return true;
         }
         UploadOutcome outcome;
         try {
-            outcome = uploader.process(site, new Destination(bucket, task.key()), task.item(), gate);
+            Destination dest = new Destination(bucket, task.key());
+            outcome = task.work() instanceof Task.Mark mark ? uploader.mark(site, dest, task.item().item(), mark, gate)
+                    : uploader.process(site, dest, task.item(), gate);
         } catch (InterruptedException e) {
             queue.retry(task, clock.instant(), false);
             throw e;
         } catch (RuntimeException e) {
-            log.error("{}/{}: unexpected error, will retry", bucket, task.key(), e);
+            log.error("{}/{}: unexpected error ({}), will retry", bucket, task.key(), verb(task), e);
             outcome = new UploadOutcome.Retry("unexpected error: " + Uploader.describe(e));
         }
         handle(task, outcome, started);
@@ -189,7 +191,7 @@ final class Lane {
             stats.unchanged.increment();
             stats.succeeded(path);
             fields(log.atDebug(), task, "unchanged").addKeyValue("reason", u.why())
-                    .log("{}/{}: {}{}", bucket, task.key(), task.work() == Task.Work.CARRY ? "not uploaded: " : "",
+                    .log("{}/{}: {}{}", bucket, task.key(), task.work() instanceof Task.Carry ? "not uploaded: " : "",
                             u.why());
             queue.complete(task);
         } else if (stillChanging) {
@@ -239,14 +241,18 @@ final class Lane {
         } else if (outcome instanceof UploadOutcome.Permanent p) {
             stats.failed(path, p.reason(), now);
             fields(log.atError(), task, "permanent").addKeyValue("reason", p.reason())
-                    .log("{}/{}: upload failed and will not be retried until the file changes: {}", bucket,
-                            task.key(), p.reason());
+                    .log("{}/{}: {} failed and will not be retried{}: {}", bucket, task.key(), verb(task),
+                            task.work() instanceof Task.Carry ? " until the file changes" : "", p.reason());
             queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Deleted d) {
             stats.succeeded(path);
             fields(log.atInfo(), task, "deleted")
-                    .log("{}/{}: deleted from S3 ({})", bucket, task.key(), task.work() == Task.Work.DELETE
+                    .log("{}/{}: deleted from S3 ({})", bucket, task.key(), task.work() instanceof Task.Delete
                             ? "a sweep found it without its local file" : "its local file was deleted");
+            queue.complete(task);
+        } else if (outcome instanceof UploadOutcome.Marked m) {
+            stats.succeeded(path);
+            fields(log.atInfo(), task, "marked").log("s3://{}/{}: marker written", bucket, task.key());
             queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Gone g) {
             stats.succeeded(path);
@@ -310,7 +316,8 @@ final class Lane {
 
     /** What the task's lines call its work. */
     private static String verb(Task task) {
-        return task.work() == Task.Work.DELETE ? "delete" : "upload";
+        return task.work() instanceof Task.Delete ? "delete" : task.work() instanceof Task.Mark ? "marker write"
+                : "upload";
     }
 
     /** The fields every outcome line carries in JSON logs; the text line is the message alone. */

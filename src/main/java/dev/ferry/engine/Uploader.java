@@ -363,6 +363,37 @@ final class Uploader {
         return outcomes;
     }
 
+    /**
+     * Writes a folder's sync marker (seed 004: "Synced at: " and the time) at {@code dest}, which a sweep found
+     * complete in S3, and with {@link dev.ferry.queue.Task.Mark#localCopy} the same text to {@code marker}, its path
+     * in the local folder (a local copy that cannot be written is a WARN, not a failure: the object is the marker).
+     * A bucket that does not exist yet (an empty site) is made sure of as for an upload, then the marker is written.
+     */
+    UploadOutcome mark(Site site, Destination dest, String marker, dev.ferry.queue.Task.Mark how, BucketGate gate) {
+        String body = "Synced at: " + clock.instant() + "\n";
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            gate.ensureBucket();
+            site.store().putBytes(dest.bucket(), dest.key(), bytes, "text/plain; charset=utf-8", how.options());
+        } catch (TransferException e) {
+            if (e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET) {
+                gate.bucketMissing();
+            }
+            return e.kind().retryable() || e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET
+                    ? new UploadOutcome.Retry(e.getMessage(), e.kind() == dev.ferry.core.FailureKind.CREDENTIALS_REFUSED,
+                            e.kind() == dev.ferry.core.FailureKind.UNREACHABLE)
+                    : new UploadOutcome.Permanent(e.getMessage());
+        }
+        if (how.localCopy()) {
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(marker), body);
+            } catch (IOException | RuntimeException e) {
+                log.warn("{}: cannot write the local marker: {}", marker, e.toString());
+            }
+        }
+        return new UploadOutcome.Marked(dest.key());
+    }
+
     /** Why an item whose object is to be deleted is there after all (empty when it is absent). */
     private static Optional<String> presence(Source source, String item) {
         try {

@@ -2,6 +2,8 @@ package dev.ferry.oneshot;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.core.Destination;
+import dev.ferry.core.UploadOptions;
+import dev.ferry.queue.Task;
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.FileStat;
 import dev.ferry.core.RemoteEntry;
@@ -176,6 +178,9 @@ public final class SyncCommand {
     private int sync(OneShot oneShot) throws IOException, InterruptedException {
         SyncProgress progress = new SyncProgress();
         Engine engine = oneShot.engine(maxAttempts, progress);
+        Map<Path, SyncProgress.Failure> details;
+        Map<String, SiteRefusal> refusals;
+        long missing;
         try (SyncBar bar = SyncBar.start(progress, engine::backlog, this.progress)) {
             for (OneShot.Job job : oneShot.jobs()) {
                 try {
@@ -187,11 +192,12 @@ public final class SyncCommand {
             }
             oneShot.outsideJobs((site, path, rejected, stat, existing) ->
                     rejected(Optional.of(engine), path, rejected, stat, existing));
-            while (engine.backlog() > 0) {
-                bar.update();
-                TimeUnit.MILLISECONDS.sleep(100);
-            }
+            drain(engine, bar::update);
             bar.done();
+            details = progress.failureDetails();
+            refusals = refusals(details);
+            missing = verify(oneShot, engine, progress, details.keySet(), refusals.keySet());
+            drain(engine, () -> { }); // the markers the verifying pass queued
         } finally {
             engine.shutdown(Duration.ofSeconds(10)); // the queues are empty: workers leave at once
         }
@@ -204,9 +210,6 @@ public final class SyncCommand {
             report.line("delete failed: " + why);
             report.list("deleteFailures").add(why);
         });
-        Map<Path, SyncProgress.Failure> details = progress.failureDetails();
-        Map<String, SiteRefusal> refusals = refusals(details);
-        long missing = verify(oneShot, details.keySet(), refusals.keySet());
         Map<Path, String> failures = progress.failures();
         long failed = Math.max(failures.size(), missing) + jobFailures + folderFailures + rejectedFailures.size();
         refusals.forEach((site, refusal) -> {
@@ -241,6 +244,14 @@ public final class SyncCommand {
         }
         boolean nothing = progress.uploaded.sum() == 0 && deleted == 0;
         return report.finish(errorOnNoTransfer && nothing ? OneShotOptions.EXIT_NO_TRANSFER : OneShotOptions.EXIT_OK);
+    }
+
+    /** Waits until the engine has nothing left to do, calling {@code tick} every 100 ms meanwhile. */
+    private static void drain(Engine engine, Runnable tick) throws InterruptedException {
+        while (engine.backlog() > 0) {
+            tick.run();
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
     }
 
     /** A site whose keys or permissions were refused: why (once), and how many of its files failed so. */
@@ -318,8 +329,8 @@ public final class SyncCommand {
      * failed are listed with their reason already, and sites whose keys were refused are not asked again, nor
      * jobs that uploaded nothing (the first pass's listing already found them complete).
      */
-    private long verify(OneShot oneShot, java.util.Set<Path> failed, java.util.Set<String> refusedSites)
-            throws IOException, InterruptedException {
+    private long verify(OneShot oneShot, Engine engine, SyncProgress progress, java.util.Set<Path> failed,
+            java.util.Set<String> refusedSites) throws IOException, InterruptedException {
         LongAdder stillMissing = new LongAdder();
         for (OneShot.Job job : oneShot.jobs()) {
             if (failedJobs.contains(job.name()) || refusedSites.contains(job.name())
@@ -341,6 +352,11 @@ public final class SyncCommand {
                 @Override
                 public void same(Path path, Destination dest, FileStat stat, RemoteEntry remote,
                         Optional<FileRecord> record) {
+                }
+
+                @Override
+                public boolean mark(Path marker, Destination object, boolean localCopy, UploadOptions options) {
+                    return SyncCommand.this.mark(engine, job, progress, marker, object, localCopy, options);
                 }
             };
             try {
@@ -378,6 +394,11 @@ public final class SyncCommand {
             }
 
             @Override
+            public boolean mark(Path marker, Destination object, boolean localCopy, UploadOptions options) {
+                return SyncCommand.this.mark(engine, job, progress, marker, object, localCopy, options);
+            }
+
+            @Override
             public boolean delete(Path path, Destination object) throws InterruptedException {
                 progress.deleting(job.site().laneName(object.bucket()), object.key(), "s3://" + object);
                 return engine.delete(job.site(), job.site().source().ref(path.toString()), object);
@@ -388,6 +409,14 @@ public final class SyncCommand {
                 SyncCommand.this.skipped(path, reason);
             }
         };
+    }
+
+    /** A folder's marker, written by the engine; its outcome is no file's. */
+    private boolean mark(Engine engine, OneShot.Job job, SyncProgress progress, Path marker, Destination object,
+            boolean localCopy, UploadOptions options) {
+        progress.marking(job.site().laneName(object.bucket()), object.key());
+        return engine.mark(job.site(), job.site().source().ref(marker.toString()), object,
+                new Task.Mark(localCopy, options));
     }
 
     /**

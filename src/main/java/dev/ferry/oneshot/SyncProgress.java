@@ -52,6 +52,14 @@ final class SyncProgress implements UploadListener {
     /** Objects whose latest deletion attempt failed, with the reason. */
     private final Map<String, String> deleteFailing = new java.util.concurrent.ConcurrentSkipListMap<>();
 
+    /** Markers handed to the engine, by lane and key: their outcomes are no file's. */
+    private final java.util.Set<String> marking = ConcurrentHashMap.newKeySet();
+
+    /** Called before a marker is handed to the engine, so its outcome cannot arrive first. */
+    void marking(String lane, String key) {
+        marking.add(lane + "\n" + key);
+    }
+
     /** Called before the object's deletion is handed to the engine, so its outcome cannot arrive first. */
     void deleting(String lane, String key, String object) {
         deleting.put(lane + "\n" + key, object);
@@ -80,6 +88,9 @@ final class SyncProgress implements UploadListener {
 
     @Override
     public void onOutcome(String bucket, String key, ItemRef item, UploadOutcome outcome, Duration sinceQueued) {
+        if (marking.contains(bucket + "\n" + key)) {
+            return; // a marker: the lane logs what became of it, and a marker not written fails no file
+        }
         String object = deleting.get(bucket + "\n" + key);
         if (object != null) {
             deletion(object, outcome);

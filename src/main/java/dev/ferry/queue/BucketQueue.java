@@ -423,13 +423,16 @@ public final class BucketQueue {
         if (existing == null) {
             return false;
         }
-        if (existing.work == Task.Work.CARRY && work != Task.Work.CARRY) {
+        boolean carrying = existing.work instanceof Task.Carry;
+        if (carrying && !(work instanceof Task.Carry)) {
             return true; // the queued carry sees the item as it is when it runs
         }
         byDue.remove(existing);
-        if (work == Task.Work.CARRY && existing.work != Task.Work.CARRY) {
-            existing.work = work; // the item is back: carried, not deleted, and as soon as it settles
-            existing.due = due;
+        if (!carrying) {
+            // a carry replaces a deletion (the item is back), due as soon as it settles; a newer marker or deletion
+            // of the key takes the place of the queued one
+            existing.due = work instanceof Task.Carry ? due : existing.due;
+            existing.work = work;
         }
         existing.item = item;
         existing.due = later(existing.due, due);
@@ -491,7 +494,7 @@ public final class BucketQueue {
                 if (e.due.isAfter(now)) {
                     break;
                 }
-                if (e.work == work && !inFlight.contains(e.key)) {
+                if (e.work.equals(work) && !inFlight.contains(e.key)) {
                     more.add(handOut(it, e));
                 }
             }

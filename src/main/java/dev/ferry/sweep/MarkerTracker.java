@@ -28,7 +28,6 @@ final class MarkerTracker {
 
     private final Deque<Folder> stack = new ArrayDeque<>();
     private final BiConsumer<String, Boolean> onFinished;
-    private long written;
 
     /** @param due called with a finished complete folder and whether its marker is due */
     MarkerTracker(BiConsumer<String, Boolean> due) {
@@ -79,10 +78,6 @@ final class MarkerTracker {
         }
     }
 
-    long written() {
-        return written;
-    }
-
     private void finish(Folder f) {
         Folder parent = stack.peek();
         if (parent != null) {
@@ -92,9 +87,6 @@ final class MarkerTracker {
         }
         if (f.complete && f.local) {
             boolean due = Optional.ofNullable(f.markerAt).map(at -> at.toEpochMilli() < f.newestMillis).orElse(true);
-            if (due) {
-                written++;
-            }
             onFinished.accept(f.relative, due);
         }
     }

@@ -49,6 +49,16 @@ public interface ReconcileSink {
     }
 
     /**
+     * Writes the sync marker of a folder the run found complete in S3, at {@code object}; {@code marker} is its path
+     * in the local folder, where the text is written too with {@code localCopy}. The engine queues it on its bucket's
+     * lane like every write to S3; never waits for queue room. False when it was not taken (this sink writes no
+     * markers, as {@code verify}'s, which writes nothing; or the queue is full: the next full sweep writes it).
+     */
+    default boolean mark(Path marker, Destination object, boolean localCopy, dev.ferry.core.UploadOptions options) {
+        return false;
+    }
+
+    /**
      * A file the router rejects (its key is too long, say): never uploaded as it stands, and counted in the
      * report's {@code ignored}; {@code record} is what the state store knows of it.
      */

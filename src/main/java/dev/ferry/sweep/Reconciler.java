@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * The one sweep: merges, in key order, a walk of the folder ({@link LocalTree}) with a listing, and looks the
  * files' records up in batches on a helper thread, so memory stays bounded whatever the number of files. The
  * listing is either S3's listing of the site's prefix (a reconciliation: {@link #run}, which decides per file by
- * the site's mode, plans deletions (retire_deleted) behind a guard and writes sync markers for complete folders)
+ * the site's mode, plans deletions (retire_deleted) behind a guard and finds the sync markers due for complete
+ * folders, and hands both to the sink, whose engine writes them on its lanes as every write to S3)
  * or none (a sweep against the state store alone: {@link #sweep}, where a file is decided by its record, any
  * router's, from the root or from one folder or file under it). Symbolic links to files are followed, links to
  * folders are not; an entry that cannot be read is logged and counted, and the walk goes on with the others. When
@@ -101,9 +102,6 @@ public final class Reconciler {
     private final StoreWait storeWait;
     /** force_upload: a file whose record says this version is uploaded is handed over all the same. */
     private final boolean force;
-    /** Makes sure a bucket exists before a marker is written to it again (the engine's bucket gate); none: not tried. */
-    private volatile java.util.function.Consumer<String> bucketCreation;
-
     /**
      * One run's parameters: a dry run writes nothing; {@code started} is when it began (a record uploaded after it
      * may be missing from a listing page fetched before); {@code listing} false for a sweep against the state store
@@ -191,15 +189,6 @@ public final class Reconciler {
     }
 
     /**
-     * A marker whose bucket does not exist is written after {@code ensure} was asked for that bucket (created when
-     * CREATE_BUCKETS allows, as for an upload): a site whose folder is empty still gets its marker.
-     */
-    public Reconciler creatingBucketsWith(java.util.function.Consumer<String> ensure) {
-        this.bucketCreation = java.util.Objects.requireNonNull(ensure, "ensure");
-        return this;
-    }
-
-    /**
      * Sweeps the tree under {@code start} (the router's root, or a folder or file in it) against the state store
      * alone: each file is decided by its record ({@link UploadDecision#needsUpload}, or {@link #FORCED}); what
      * differs is handed to the sink's {@code upload}, a file whose record says this version is uploaded to its
@@ -216,7 +205,7 @@ public final class Reconciler {
                 Duration.ofNanos(nanoTime.getAsLong() - began), complete);
     }
 
-    /** Runs once. With {@code dryRun}, nothing is uploaded, deleted or written; the sink still hears everything. */
+    /** Runs once. With {@code dryRun}, nothing is handed over to upload, delete or mark; the sink hears the rest. */
     public ReconcileReport run(ReconcileSink sink, boolean dryRun) throws InterruptedException {
         return run(sink, dryRun, false);
     }
@@ -234,10 +223,15 @@ public final class Reconciler {
         long began = nanoTime.getAsLong();
         Counts c = new Counts();
         List<Removal> deletions = new ArrayList<>();
-        MarkerWrites markerWrites = new MarkerWrites(listed, store, policy, clock, bucketCreation);
+        long[] marked = {0};
         MarkerTracker markers = new MarkerTracker((folder, due) -> {
             if (due && policy.markerFile().isPresent() && !dryRun) {
-                markerWrites.write(folder);
+                String name = policy.markerFile().get();
+                if (sink.mark(listed.root().resolve(folder).resolve(name),
+                        new Destination(listed.bucket(), listed.prefix() + folder + name), policy.localMarkers(),
+                        policy.markerOptions())) {
+                    marked[0]++;
+                }
             }
         });
         LocalTree local = new LocalTree(listed.root());
@@ -283,7 +277,7 @@ public final class Reconciler {
             }
         }
         return new ReconcileReport(c.files, c.missing, c.changed, c.unchanged, c.confirmed, c.ignored, c.extra, deleted,
-                refused, dryRun ? 0 : markers.written() - markerWrites.failed(), local.unreadableFolders(),
+                refused, marked[0], local.unreadableFolders(),
                 Duration.ofNanos(nanoTime.getAsLong() - began));
     }
 

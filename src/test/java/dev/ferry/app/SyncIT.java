@@ -262,6 +262,22 @@ class SyncIT {
                 .as("marker files are never uploaded as data").doesNotContain("host1/done/syncd.txt/syncd.txt");
     }
 
+    @Test
+    void verifyWritesNoMarkerEvenWhereOneIsDueAndSyncWritesItAgain() throws IOException {
+        config("markers: true\n");
+        write("done/a.txt", "a");
+        assertThat(ferry("sync").exitCode()).isZero();
+        assertThat(s3.listKeys("backup")).contains("host1/done/syncd.txt", "host1/syncd.txt");
+        s3.client().deleteObject(b -> b.bucket("backup").key("host1/done/syncd.txt"));
+
+        FerryProcess verify = ferry("verify");
+
+        assertThat(verify.exitCode()).as(verify.log()).isZero();
+        assertThat(s3.listKeys("backup")).as("verify is read-only").doesNotContain("host1/done/syncd.txt");
+        assertThat(ferry("sync").exitCode()).isZero();
+        assertThat(s3.listKeys("backup")).contains("host1/done/syncd.txt");
+    }
+
     private void uploadIn5MiBParts(String key, byte[] content) {
         var client = s3.client();
         String id = client.createMultipartUpload(b -> b.bucket("backup").key(key)).uploadId();

@@ -270,4 +270,54 @@ class LaneTest {
         assertThat(store.keys("archive")).isEmpty();
         assertThat(lane.status().failed()).isZero();
     }
+
+    @Test
+    void aMarkerToABucketNotThereYetIsWrittenOnceTheBucketIsMadeAndItsLocalCopyToo() throws Exception {
+        EngineSettings creating = EngineSettings.daemon(1, 100, SETTLE, true);
+        Lane fresh = new Lane(site, "fresh", creating, new Uploader(records, creating, clock, UnmarkedUploads.NONE),
+                new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(1), () -> 0.5), clock, listener,
+                new EndpointHealth(store.endpoint(), clock, Engine.probeBackoff(), (delay, task) -> { }), threads);
+        Path folder = java.nio.file.Files.createTempDirectory("lane-marker");
+        try {
+            Path local = folder.resolve("syncd.txt");
+            fresh.queue.offer("p/syncd.txt", source.ref(local.toString()), START,
+                    new Task.Mark(true, UploadOptions.NONE));
+
+            assertThat(fresh.workOnce(Duration.ZERO)).isTrue();
+
+            assertThat(outcomes).singleElement().isEqualTo(new UploadOutcome.Marked("p/syncd.txt"));
+            assertThat(store.object("fresh", "p/syncd.txt").orElseThrow().text())
+                    .isEqualTo("Synced at: " + START + "\n");
+            assertThat(java.nio.file.Files.readString(local)).isEqualTo("Synced at: " + START + "\n");
+            assertThat(fresh.status().uploaded()).as("a marker is no upload").isZero();
+        } finally {
+            try (var files = java.nio.file.Files.list(folder)) {
+                for (Path f : files.toList()) {
+                    java.nio.file.Files.delete(f);
+                }
+            }
+            java.nio.file.Files.delete(folder);
+        }
+    }
+
+    @Test
+    void aMarkerThatCannotBeWrittenIsRetriedWithBackoffAndWaitsWhilePaused() throws InterruptedException {
+        store.failNext(MemoryObjectStore.Request.PUT_BYTES, 1, FailureKind.RETRYABLE);
+        lane.queue.offer("syncd.txt", source.ref("/memory/syncd.txt"), START,
+                new Task.Mark(false, UploadOptions.NONE));
+
+        assertThat(lane.workOnce(Duration.ZERO)).isTrue();
+        assertThat(outcomes).singleElement().isInstanceOf(UploadOutcome.Retry.class);
+        assertThat(store.keys("archive")).isEmpty();
+        assertThat(lane.workOnce(Duration.ZERO)).as("in backoff").isFalse();
+
+        lane.queue.pause();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(lane.workOnce(Duration.ZERO)).as("paused: nothing is written to S3").isFalse();
+        lane.queue.resume();
+        assertThat(lane.workOnce(Duration.ZERO)).isTrue();
+        assertThat(outcomes.get(1)).isEqualTo(new UploadOutcome.Marked("syncd.txt"));
+        assertThat(store.keys("archive")).containsExactly("syncd.txt");
+        assertThat(lane.status().failed()).isZero();
+    }
 }
