@@ -55,22 +55,16 @@ final class BucketGate {
     }
 
     /**
-     * S3 refused an upload to this bucket with access denied (valid keys, but a bucket policy or the keys'
-     * permissions do not allow the write): the bucket's problem until an upload to it goes, logged once when it
-     * appears. Refused credentials and outages are not this: they are the endpoint's, not the bucket's.
+     * S3 refused the upload of {@code path} to this bucket with access denied (valid keys, but a bucket policy or the
+     * keys' permissions do not allow the write): the bucket's problem while any of its files is so refused (each
+     * leaves it once it is uploaded or gone: {@link BucketStats#succeeded}), logged once when it appears. Refused
+     * credentials and outages are not this: they are the endpoint's, not the bucket's.
      */
-    void uploadRefused(String reason) {
+    void uploadRefused(String path, String reason) {
         String text = "uploads to bucket '" + bucket + "' are refused: access denied, check that the bucket policy "
                 + "and the permissions of the credentials allow s3:PutObject (" + reason + ")";
-        if (stats.uploadsRefused(text)) {
+        if (stats.uploadRefused(path, text)) {
             log.error("{}", text);
-        }
-    }
-
-    /** An upload to this bucket went: uploads are no longer refused. */
-    void uploaded() {
-        if (stats.uploadsRefused(null)) {
-            log.info("{}: uploads are allowed again", bucket);
         }
     }
 

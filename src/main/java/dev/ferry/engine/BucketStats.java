@@ -26,12 +26,28 @@ final class BucketStats {
     private final AtomicReference<String> problem = new AtomicReference<>();
     /** Deletions are refused (a delete guard tripped); cleared by a sweep that refuses none. */
     private final AtomicReference<String> deletionsStopped = new AtomicReference<>();
-    /** Uploads are refused with access denied (a bucket policy, the keys' permissions); cleared by one that goes. */
-    private final AtomicReference<String> uploadsRefused = new AtomicReference<>();
+    /**
+     * Uploads are refused with access denied (a bucket policy, the keys' permissions): the first refusal's text, kept
+     * while any file's latest upload was so refused. Guarded by {@code refusedFiles}.
+     */
+    private String uploadsRefused;
+    /** The files whose latest upload was refused with access denied. */
+    private final java.util.Set<String> refusedFiles = new java.util.HashSet<>();
 
-    void succeeded(String path) {
+    /**
+     * {@code path} is done (uploaded, unchanged, deleted, gone). True when it was the last file whose uploads were
+     * refused: uploads to the bucket are no longer refused.
+     */
+    boolean succeeded(String path) {
+        boolean allowedAgain;
+        synchronized (refusedFiles) {
+            allowedAgain = refusedFiles.remove(path) && refusedFiles.isEmpty();
+            if (allowedAgain) {
+                uploadsRefused = null;
+            }
+        }
         if (failing.remove(path) == null) {
-            return;
+            return allowedAgain;
         }
         LastError last = lastError.get();
         if (last != null && last.path().equals(path)) {
@@ -39,6 +55,7 @@ final class BucketStats {
             lastError.compareAndSet(last,
                     failing.values().stream().max(Comparator.comparing(LastError::at)).orElse(null));
         }
+        return allowedAgain;
     }
 
     void failed(String path, String reason, Instant at) {
@@ -74,9 +91,20 @@ final class BucketStats {
         return !java.util.Objects.equals(deletionsStopped.getAndSet(text), text);
     }
 
-    /** Sets (or with null clears) the refusal of uploads; true when that changed whether they are refused. */
-    boolean uploadsRefused(String text) {
-        return (uploadsRefused.getAndSet(text) == null) != (text == null);
+    /**
+     * An upload of {@code path} was refused with access denied ({@code text} says so for the bucket). True when
+     * uploads to the bucket were not refused before: a policy that denies part of a bucket (one prefix) keeps the
+     * problem while its files are refused, however many uploads of other files go meanwhile.
+     */
+    boolean uploadRefused(String path, String text) {
+        synchronized (refusedFiles) {
+            refusedFiles.add(path);
+            if (uploadsRefused != null) {
+                return false;
+            }
+            uploadsRefused = text;
+            return true;
+        }
     }
 
     /**
@@ -84,7 +112,12 @@ final class BucketStats {
      * refused, or several of these.
      */
     Optional<String> problem() {
-        String joined = java.util.stream.Stream.of(problem.get(), uploadsRefused.get(), deletionsStopped.get())
+        String refused;
+        synchronized (refusedFiles) {
+            refused = uploadsRefused == null ? null : uploadsRefused + " (" + refusedFiles.size()
+                    + (refusedFiles.size() == 1 ? " file" : " files") + " refused; cleared once each has gone)";
+        }
+        String joined = java.util.stream.Stream.of(problem.get(), refused, deletionsStopped.get())
                 .filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.joining("; "));
         return joined.isEmpty() ? Optional.empty() : Optional.of(joined);
     }

@@ -412,7 +412,7 @@ public final class Engine {
         }
         lanes.forEach((id, lane) -> {
             if (id.bucket().equals(bucket)) {
-                lane.stats.succeeded(path);
+                lane.succeeded(path);
             }
         });
     }

@@ -179,7 +179,7 @@ final class Lane {
         if (outcome instanceof UploadOutcome.Uploaded u) {
             stats.uploaded.increment();
             stats.bytes.add(u.result().bytes());
-            stats.succeeded(path);
+            succeeded(path);
             fields(log.atInfo(), task, "uploaded").addKeyValue("bytes", u.result().bytes())
                     .addKeyValue("duration_ms", u.took().toMillis())
                     .addKeyValue("latency_ms", Duration.between(task.queuedAt(), now).toMillis())
@@ -189,7 +189,7 @@ final class Lane {
             queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Unchanged u) {
             stats.unchanged.increment();
-            stats.succeeded(path);
+            succeeded(path);
             fields(log.atDebug(), task, "unchanged").addKeyValue("reason", u.why())
                     .log("{}/{}: {}{}", bucket, task.key(), task.work() instanceof Task.Carry ? "not uploaded: " : "",
                             u.why());
@@ -245,17 +245,17 @@ final class Lane {
                             task.work() instanceof Task.Carry ? " until the file changes" : "", p.reason());
             queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Deleted d) {
-            stats.succeeded(path);
+            succeeded(path);
             fields(log.atInfo(), task, "deleted")
                     .log("{}/{}: deleted from S3 ({})", bucket, task.key(), task.work() instanceof Task.Delete
                             ? "a sweep found it without its local file" : "its local file was deleted");
             queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Marked m) {
-            stats.succeeded(path);
+            succeeded(path);
             fields(log.atInfo(), task, "marked").log("s3://{}/{}: marker written", bucket, task.key());
             queue.complete(task);
         } else if (outcome instanceof UploadOutcome.Gone g) {
-            stats.succeeded(path);
+            succeeded(path);
             // A file deleted before its upload is routine (DEBUG); something that is there but is not a regular
             // file (a FIFO, a dangling link) was made on purpose by someone, who should see why it stays local.
             fields(g.present() ? log.atInfo() : log.atDebug(), task, "gone").addKeyValue("reason", g.why())
@@ -312,6 +312,13 @@ final class Lane {
     /** A one-shot sync gives a file up after its attempts, and at once when the credentials are refused. */
     private boolean gaveUp(Task task, UploadOutcome.Retry retry) {
         return maxAttempts.map(max -> retry.credentialsRefused() || task.attempts() + 1 >= max).orElse(false);
+    }
+
+    /** {@code path} is done; the last of the files whose uploads were refused ends the bucket's refusal. */
+    void succeeded(String path) {
+        if (stats.succeeded(path)) {
+            log.info("{}: uploads are allowed again", bucket);
+        }
     }
 
     /** What the task's lines call its work. */

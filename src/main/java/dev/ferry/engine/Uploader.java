@@ -188,7 +188,6 @@ final class Uploader {
             PutResult result = store.put(new PutRequest(dest.bucket(), dest.key(), source.content(item),
                     stat.size(), stat.mtimeMillis(), site.options()));
             Duration took = Duration.between(started, clock.instant());
-            gate.uploaded();
 
             Optional<FileStat> after = statQuietly(source, item);
             FileStat recorded = stat;
@@ -238,7 +237,7 @@ final class Uploader {
             FileRecord base = record.orElseGet(() -> fresh(ref, dest, stat, now));
             records.offer(base.failed(dest.bucket(), dest.key(), stat, e.getMessage(), permanent, clock.instant()));
             if (sending && e.accessDenied()) {
-                gate.uploadRefused(e.getMessage());
+                gate.uploadRefused(pathText, e.getMessage());
             }
             if (e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET) {
                 gate.bucketMissing();

@@ -149,6 +149,35 @@ class FerryDaemonIT extends DaemonTestBase {
         }
     }
 
+    @Test
+    void aPolicyThatRefusesOnePrefixKeepsTheProblemWhileItsFileIsRefusedAndSaysSoOnce() throws Exception {
+        try (CountingProxy proxy = CountingProxy.start(s3.port())) {
+            proxy.refuse(r -> r.target().startsWith("mixed/private/")
+                    && (r.operation() == Operation.PUT_OBJECT || r.operation() == Operation.CREATE_MULTIPART));
+            Map<String, String> env = FerryProcess.baseEnv(watch, state, s3);
+            env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
+            ferry = FerryProcess.start("access-denied-prefix", env);
+            write("mixed/private/a.txt", "refused by the policy");
+            await().atMost(DEADLINE).until(() -> !noProblem("mixed"));
+
+            for (int i = 0; i < 3; i++) { // uploads of other files go between the refused file's retries
+                write("mixed/open-" + i + ".txt", "allowed " + i);
+                awaitObject("mixed", "open-" + i + ".txt", "allowed " + i);
+            }
+            await("a retry of the refused file").atMost(DEADLINE).until(() -> ferry.log()
+                    .split("mixed/private/a.txt: upload failed", -1).length >= 3);
+            assertThat(noProblem("mixed")).as("still refused").isFalse();
+            assertThat(ferry.status().path("buckets").path("mixed").path("problem").asText()).contains("(1 file refused");
+            assertThat(ferry.log().split("are refused: access denied", -1)).as("said once").hasSize(2);
+            assertThat(ferry.log()).doesNotContain("uploads are allowed again");
+
+            proxy.refuse(r -> false);
+            awaitObject("mixed", "private/a.txt", "refused by the policy");
+            await().atMost(DEADLINE).until(() -> noProblem("mixed"));
+            assertThat(ferry.log().split("mixed: uploads are allowed again", -1)).hasSize(2);
+        }
+    }
+
     private boolean noProblem(String bucket) {
         JsonNode problem = ferry.status().path("buckets").path(bucket).path("problem");
         return problem.isNull() || problem.isMissingNode();

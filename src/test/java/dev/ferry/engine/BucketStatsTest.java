@@ -46,4 +46,21 @@ class BucketStatsTest {
         assertThat(stats.failures.sum()).as("a file rejected at every sweep counts once").isEqualTo(3);
         assertThat(stats.lastError()).hasValueSatisfying(e -> assertThat(e.at()).isEqualTo(t.plusSeconds(20)));
     }
+
+    @Test
+    void uploadsRefusedInPartOfABucketStayItsProblemWhileThoseFilesAreRefusedWhateverElseGoes() {
+        BucketStats stats = new BucketStats();
+        assertThat(stats.uploadRefused("/w/b/private/a", "refused")).as("said when it appears").isTrue();
+        assertThat(stats.uploadRefused("/w/b/private/b", "refused")).isFalse();
+
+        assertThat(stats.succeeded("/w/b/public/c")).as("a file under another prefix went").isFalse();
+        assertThat(stats.uploadRefused("/w/b/private/a", "refused")).as("its retry: not said again").isFalse();
+        assertThat(stats.problem()).hasValueSatisfying(p -> assertThat(p)
+                .isEqualTo("refused (2 files refused; cleared once each has gone)"));
+
+        assertThat(stats.succeeded("/w/b/private/a")).isFalse();
+        assertThat(stats.problem()).hasValueSatisfying(p -> assertThat(p).contains("(1 file refused"));
+        assertThat(stats.succeeded("/w/b/private/b")).as("the last refused file went").isTrue();
+        assertThat(stats.problem()).isEmpty();
+    }
 }
