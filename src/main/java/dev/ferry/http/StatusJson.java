@@ -37,7 +37,7 @@ final class StatusJson {
      * for, each missing condition as a short sentence.
      */
     static byte[] readiness(DaemonStatus status) throws JsonProcessingException {
-        boolean swept = status.watcher().lastSweepAt().isPresent();
+        boolean swept = firstSweepDone(status);
         boolean reachable = status.store().reachable();
         ObjectNode root = MAPPER.createObjectNode();
         root.put("ready", status.ready());
@@ -59,6 +59,15 @@ final class StatusJson {
         return MAPPER.writeValueAsBytes(root);
     }
 
+    /**
+     * Whether every site that can be swept has finished its first full sweep: its time is known, or the daemon is
+     * ready without one (every site's folder is missing: nothing to sweep holds readiness back, and a probe or
+     * /info must not read "not swept" for ever).
+     */
+    private static boolean firstSweepDone(DaemonStatus status) {
+        return status.watcher().lastSweepAt().isPresent() || status.ready();
+    }
+
     /** {@code {"status":"ok"}}: the process answers (liveness, as seed 002's probes expect of /healthz). */
     static byte[] healthz() throws JsonProcessingException {
         ObjectNode root = MAPPER.createObjectNode();
@@ -72,7 +81,7 @@ final class StatusJson {
      * Nothing from the configuration: no paths, no secrets.
      */
     static byte[] info(DaemonStatus status) throws JsonProcessingException {
-        boolean swept = status.watcher().lastSweepAt().isPresent() || status.watcher().root().isEmpty();
+        boolean swept = firstSweepDone(status) || status.watcher().root().isEmpty();
         ObjectNode root = MAPPER.createObjectNode();
         root.put("VERSION", status.version());
         root.put("STARTUPTIME", status.startedAt().toString());

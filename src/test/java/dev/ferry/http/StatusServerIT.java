@@ -182,6 +182,19 @@ class StatusServerIT {
     }
 
     @Test
+    void aDaemonReadyWithNoSweepBecauseEveryFolderIsMissingSaysItsFirstSweepIsDoneAndRunning() throws Exception {
+        source.set(() -> new DaemonStatus("1.2.3", STARTED, 1, true, false,
+                new StoreHealth("sqlite", "/var/lib/ferry/ferry.db", true, 3, Optional.empty()),
+                new WatcherHealth("/srv/drop", "native", true, 0, Optional.empty(), Optional.empty()), Map.of()));
+
+        JsonNode body = json.readTree(get("/ready").body());
+
+        assertThat(body.get("ready").asBoolean()).isTrue();
+        assertThat(body.get("firstSweepDone").asBoolean()).as("consistent with ready").isTrue();
+        assertThat(json.readTree(get("/info").body()).get("STATUS").asText()).isEqualTo("RUNNING");
+    }
+
+    @Test
     void healthzAndInfoAnswerAsSeed002sProbesExpect() throws Exception {
         HttpResponse<String> health = get("/healthz");
         assertThat(health.statusCode()).isEqualTo(200);
