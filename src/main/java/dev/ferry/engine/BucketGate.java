@@ -81,9 +81,14 @@ final class BucketGate {
         }
     }
 
-    /** A full sweep found no deletion to refuse: the refusal it had reported is over. */
+    /**
+     * A full sweep found no deletion to refuse: the refusal it had reported is over, unless the site's delete guard
+     * has tripped (that lasts until a restart).
+     */
     void deletionsAllowed() {
-        stats.deletionsStopped(null);
+        if (!deleteGuard.tripped()) {
+            stats.deletionsStopped(null);
+        }
     }
 
     /** Runtime deletions pass the site's guard. */

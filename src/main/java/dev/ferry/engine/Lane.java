@@ -142,7 +142,7 @@ final class Lane {
         batch.addAll(queue.takeMore(Task.Work.DELETE, DELETES_PER_REQUEST - 1));
         List<UploadOutcome> outcomes;
         try {
-            outcomes = uploader.delete(site, bucket, batch);
+            outcomes = uploader.delete(site, bucket, batch, gate);
         } catch (RuntimeException e) {
             log.error("{}: unexpected error deleting {} objects, will retry", bucket, batch.size(), e);
             UploadOutcome retry = new UploadOutcome.Retry("unexpected error: " + Uploader.describe(e));
@@ -190,7 +190,9 @@ final class Lane {
         } else if (outcome instanceof UploadOutcome.Unchanged u) {
             stats.unchanged.increment();
             succeeded(path);
-            fields(log.atDebug(), task, "unchanged").addKeyValue("reason", u.why())
+            // a deletion not made (its file is back) is said: the sweep's line said it would be made
+            fields(task.work() instanceof Task.Carry ? log.atDebug() : log.atInfo(), task, "unchanged")
+                    .addKeyValue("reason", u.why())
                     .log("{}/{}: {}{}", bucket, task.key(), task.work() instanceof Task.Carry ? "not uploaded: " : "",
                             u.why());
             queue.complete(task);

@@ -299,14 +299,8 @@ final class Uploader {
             closeUnfinished(ref, dest);
             return new UploadOutcome.Gone("deleted before it was uploaded");
         }
-        if (!gate.allowDelete()) {
-            // Not a failure of this file (nothing is lost: its object stays): the bucket's problem, shown in
-            // /status, `ferry status` and ferry_bucket_problem until a restart, and logged once.
-            gate.deletionsStopped(BucketGate.DELETIONS_STOPPED + "the delete guard tripped (more than "
-                    + site.maxDelete() + " deletions in " + DeleteGuard.WINDOW.toMinutes() + " minutes), so files "
-                    + "deleted locally keep their objects; check the folder, then restart Ferry to resume deleting "
-                    + "(if the deletions are meant, raise max_delete first)");
-            return new UploadOutcome.Gone("deleted locally; its object is kept: the delete guard tripped");
+        if (!guardAllows(site, gate)) {
+            return new UploadOutcome.Gone(KEPT_BY_GUARD);
         }
         try {
             var failures = site.store().delete(dest.bucket(), java.util.List.of(dest.key()));
@@ -321,13 +315,34 @@ final class Uploader {
         return new UploadOutcome.Deleted(dest.key());
     }
 
+    /** Why an object whose file was deleted stays: the site's delete guard tripped. */
+    static final String KEPT_BY_GUARD = "deleted locally; its object is kept: the delete guard tripped";
+
+    /**
+     * Whether the site's delete guard (at most max_delete deletions in its window, whoever finds them: the watcher
+     * or a sweep) allows one more deletion now. When it does not, that is not a failure of the file (nothing is lost:
+     * its object stays) but the bucket's problem, shown in /status, `ferry status` and ferry_bucket_problem until a
+     * restart, and logged once.
+     */
+    private static boolean guardAllows(Site site, BucketGate gate) {
+        if (gate.allowDelete()) {
+            return true;
+        }
+        gate.deletionsStopped(BucketGate.DELETIONS_STOPPED + "the delete guard tripped (more than "
+                + site.maxDelete() + " deletions in " + DeleteGuard.WINDOW.toMinutes() + " minutes), so files "
+                + "deleted locally keep their objects; check the folder, then restart Ferry to resume deleting "
+                + "(if the deletions are meant, raise max_delete first)");
+        return false;
+    }
+
     /**
      * Deletes the objects of {@code tasks} (work {@link dev.ferry.queue.Task.Work#DELETE} of one bucket: a sweep found
      * them without their items and its guard allowed the deletions) in one request, each only while its item is still
-     * absent: an item back since the sweep keeps its object (its own change uploads it). Records are not touched: a
-     * sweep deletes objects it may have no record of. One outcome per task, in order.
+     * absent (an item back since the sweep keeps its object: its own change uploads it) and while the site's delete
+     * guard allows it, which counts these deletions with the watcher's. A record that says the item was uploaded there
+     * is closed as the watcher's deletions close theirs. One outcome per task, in order.
      */
-    List<UploadOutcome> delete(Site site, String bucket, List<dev.ferry.queue.Task> tasks) {
+    List<UploadOutcome> delete(Site site, String bucket, List<dev.ferry.queue.Task> tasks, BucketGate gate) {
         List<UploadOutcome> outcomes = new java.util.ArrayList<>(java.util.Collections.nCopies(tasks.size(), null));
         java.util.Map<String, Integer> doomed = new java.util.LinkedHashMap<>();
         boolean available = site.source().available();
@@ -337,6 +352,8 @@ final class Uploader {
                     : presence(site.source(), item);
             if (present.isPresent()) {
                 outcomes.set(i, new UploadOutcome.Unchanged("not deleted: " + present.get()));
+            } else if (!guardAllows(site, gate)) {
+                outcomes.set(i, new UploadOutcome.Gone(KEPT_BY_GUARD));
             } else {
                 doomed.put(tasks.get(i).key(), i);
             }
@@ -359,7 +376,27 @@ final class Uploader {
             return outcomes;
         }
         doomed.forEach((key, i) -> outcomes.set(i, new UploadOutcome.Deleted(key)));
+        closeRecords(tasks, bucket, doomed);
         return outcomes;
+    }
+
+    /** Closes the UPLOADED records of the items whose objects were just deleted, in one lookup. */
+    private void closeRecords(List<dev.ferry.queue.Task> tasks, String bucket, java.util.Map<String, Integer> deleted) {
+        java.util.Map<RecordId, String> keys = new java.util.HashMap<>();
+        deleted.forEach((key, i) -> keys.put(recordOf(tasks.get(i).item(), new Destination(bucket, key)), key));
+        java.util.Map<RecordId, FileRecord> found;
+        try {
+            found = records.getAll(keys.keySet());
+        } catch (StateStoreException e) {
+            return; // the store is away: DeletedFailures and later sweeps see the file gone
+        }
+        Instant now = clock.instant();
+        found.forEach((id, record) -> {
+            if (record.status() == FileStatus.UPLOADED && record.key().equals(keys.get(id))) {
+                records.offer(record.ignored(bucket, record.key(), record.stat(),
+                        "deleted locally; deleted from S3 (retire_deleted)", now));
+            }
+        });
     }
 
     /**

@@ -207,11 +207,13 @@ public final class SyncCommand {
             report.list("deleted").add(object);
         });
         progress.deleteFailures().forEach((object, why) -> {
-            report.line("delete failed: " + why);
-            report.list("deleteFailures").add(why);
+            String line = why.startsWith(object) ? why : object + ": " + why;
+            report.line("delete failed: " + line);
+            report.list("deleteFailures").add(line);
         });
         Map<Path, String> failures = progress.failures();
-        long failed = Math.max(failures.size(), missing) + jobFailures + folderFailures + rejectedFailures.size();
+        long failed = Math.max(failures.size(), missing) + jobFailures + folderFailures + rejectedFailures.size()
+                + progress.deleteFailures().size();
         refusals.forEach((site, refusal) -> {
             String line = site + ": " + refusal.why() + "; " + refusal.files() + " " + OneShotReport.files(refusal.files())
                     + " not uploaded";
@@ -239,7 +241,7 @@ public final class SyncCommand {
                 .put("unchanged", unchangedFiles).put("skipped", skipped).put("ignored", ignored).put("failed", failed)
                 .put("deleted", deleted);
         report.document.put("bytes", progress.bytes.sum());
-        if (failed > 0 || deletesRefused > 0 || !progress.deleteFailures().isEmpty()) {
+        if (failed > 0 || deletesRefused > 0) {
             return report.finish(noSuchBucket ? OneShotOptions.EXIT_NO_SUCH_BUCKET : EXIT_INCOMPLETE);
         }
         boolean nothing = progress.uploaded.sum() == 0 && deleted == 0;

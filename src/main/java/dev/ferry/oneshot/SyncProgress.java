@@ -129,6 +129,8 @@ final class SyncProgress implements UploadListener {
             deleteFailing.put(object, r.reason());
         } else if (outcome instanceof UploadOutcome.Permanent p) {
             deleteFailing.put(object, p.reason());
+        } else if (outcome instanceof UploadOutcome.Gone g) {
+            deleteFailing.put(object, "not deleted: " + g.why()); // kept by the delete guard: the mirror is not complete
         } else {
             deleteFailing.remove(object); // not deleted, and rightly: its file is back
         }

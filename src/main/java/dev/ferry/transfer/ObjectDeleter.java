@@ -62,12 +62,17 @@ final class ObjectDeleter {
         try {
             response = s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(batch).quiet(true)));
         } catch (RuntimeException e) {
-            throw failures.remote(bucket, "cannot delete " + batch.size() + " objects", e);
+            throw failures.remote(bucket, "cannot delete " + objects(batch.size()), e);
         }
         List<DeleteFailure> failed = refusals(response.errors(), failures);
         refused.addAll(failed);
-        log.info("{}: deleted {} objects{}", bucket, batch.size() - failed.size(),
+        // each deletion is said by whoever asked for it (a lane logs every object it deleted)
+        log.debug("{}: deleted {}{}", bucket, objects(batch.size() - failed.size()),
                 failed.isEmpty() ? "" : " (" + failed.size() + " refused, e.g. " + failed.get(0) + ")");
+    }
+
+    private static String objects(int n) {
+        return n + (n == 1 ? " object" : " objects");
     }
 
     /**

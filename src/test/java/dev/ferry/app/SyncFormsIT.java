@@ -2,6 +2,8 @@ package dev.ferry.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.testing.FerryProcess;
 import dev.ferry.testing.S3ProxyServer;
 import java.io.IOException;
@@ -183,6 +185,29 @@ class SyncFormsIT {
         assertThat(s3.listKeys("backup")).containsExactlyInAnyOrder("p/keep.txt", "elsewhere/x.txt");
         assertThat(within.log()).contains("deleted: s3://backup/p/one.txt", "deleted: s3://backup/p/two.txt",
                 "deleted: s3://backup/p/three.txt").contains("failed 0, deleted 3");
+    }
+
+    @Test
+    void aDeletionTheServerRefusesIsNamedAndTheSyncExitsOne() throws IOException {
+        write("keep.txt", "kept");
+        write("gone.txt", "deleted locally");
+        assertThat(ferry("sync", dir.toString(), "s3://backup/p").exitCode()).isZero();
+        Files.delete(dir.resolve("gone.txt"));
+
+        try (dev.ferry.testing.CountingProxy proxy = dev.ferry.testing.CountingProxy.start(s3.port())) {
+            proxy.refuse(r -> r.operation() == dev.ferry.testing.S3Request.Operation.DELETE_OBJECTS
+                    || r.operation() == dev.ferry.testing.S3Request.Operation.DELETE_OBJECT);
+            env.put("AWS_ENDPOINT_URL", proxy.endpoint().toString());
+            FerryProcess refused = FerryProcess.runSplit("forms-delete-refused", env, "sync", dir.toString(),
+                    "s3://backup/p", "--delete", "--max-attempts", "1", "--json");
+
+            assertThat(refused.exitCode()).as(refused.log()).isEqualTo(1);
+            JsonNode doc = new ObjectMapper().readTree(refused.stdout());
+            assertThat(doc.path("deleteFailures")).singleElement().extracting(JsonNode::asText).asString()
+                    .startsWith("s3://backup/p/gone.txt: ").contains("ccess");
+            assertThat(doc.path("files").path("deleted").asLong()).isZero();
+        }
+        assertThat(s3.listKeys("backup")).as("nothing lost, nothing deleted").contains("p/keep.txt", "p/gone.txt");
     }
 
     @Test

@@ -320,4 +320,33 @@ class LaneTest {
         assertThat(store.keys("archive")).containsExactly("syncd.txt");
         assertThat(lane.status().failed()).isZero();
     }
+
+    @Test
+    void aSweepsDeletionsCountWithTheWatchersInTheSitesDeleteGuardAndTheirRecordsAreClosed() throws Exception {
+        Site guarded = new PrefixSite("memory", source, new PrefixRouter(Path.of("/memory"), "archive", "",
+                new IgnoreRules(List.of()), PathFilter.none()), store, true, UploadOptions.NONE, 1);
+        Lane lane = new Lane(guarded, "archive", settings, new Uploader(records, settings, clock, UnmarkedUploads.NONE),
+                new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(1), () -> 0.5), clock, listener,
+                new EndpointHealth(store.endpoint(), clock, Engine.probeBackoff(), (delay, task) -> { }), threads);
+        for (String name : List.of("a.txt", "b.txt")) {
+            store.putBytes("archive", name, new byte[] {1}, "text/plain", UploadOptions.NONE);
+            records.offer(dev.ferry.core.FileRecord.pending(source.id(), "/memory/" + name, "archive", name,
+                    new dev.ferry.core.FileStat(1, 1000), START).uploaded("archive", name,
+                    new dev.ferry.core.FileStat(1, 1000), "", "", START));
+            lane.queue.offer(name, source.ref("/memory/" + name), START, Task.Work.DELETE);
+        }
+
+        assertThat(lane.workOnce(Duration.ZERO)).isTrue();
+
+        assertThat(outcomes).containsExactly(new UploadOutcome.Deleted("a.txt"),
+                new UploadOutcome.Gone(Uploader.KEPT_BY_GUARD));
+        assertThat(store.keys("archive")).as("max_delete 1: the second is kept").containsExactly("b.txt");
+        assertThat(lane.status().problem()).hasValueSatisfying(p -> assertThat(p).startsWith("deletions stopped: "));
+        lane.gate.deletionsAllowed(); // a later sweep that refuses none does not end a tripped guard
+        assertThat(lane.status().problem()).isPresent();
+        assertThat(records.get(new dev.ferry.core.RecordId(source.id(), "/memory/a.txt", "archive")))
+                .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(dev.ferry.core.FileStatus.IGNORED));
+        assertThat(records.get(new dev.ferry.core.RecordId(source.id(), "/memory/b.txt", "archive")))
+                .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(dev.ferry.core.FileStatus.UPLOADED));
+    }
 }

@@ -385,7 +385,7 @@ public final class MemoryObjectStore implements ObjectStore {
     }
 
     private void deleteBatch(String bucket, List<String> batch, List<DeleteFailure> refused) {
-        String what = "cannot delete " + batch.size() + " objects";
+        String what = "cannot delete " + batch.size() + (batch.size() == 1 ? " object" : " objects");
         admit(Request.DELETE, bucket, what);
         NavigableMap<String, Stored> objects = buckets.get(bucket);
         if (objects == null) {
