@@ -222,26 +222,30 @@ class SitesDaemonIT {
                 "mirror/stray.txt: deleted from S3 (a sweep found it without its local file)"));
     }
 
-    @Test
-    void aTrippedDeleteGuardAlsoHoldsTheDeletionsOfLaterSweepsWhichWouldEachBeWithinTheirOwnLimit() throws Exception {
-        Path site = folder("tripped");
+    /**
+     * Six files f0..f5 in {@code site}, a daemon started on it (a site of {@code bucket} with retire_deleted and
+     * {@code guardKeys}), once all six are in S3; returns the config file.
+     */
+    private Path sixFilesUploaded(Path site, String bucket, String guardKeys, Map<String, String> env)
+            throws Exception {
         for (int i = 0; i < 6; i++) {
             write(site, "f" + i + ".txt", "file " + i);
         }
-        Path config = configFile("""
-                sites:
-                - local_path: %s
-                  bucket: tripped
-                  retire_deleted: true
-                  max_delete: 3
-                  max_delete_percent: 100
-                """.formatted(site));
+        Path config = configFile("sites:\n- local_path: " + site + "\n  bucket: " + bucket
+                + "\n  retire_deleted: true\n" + guardKeys.indent(2));
+        ferry = FerryProcess.start("guard-" + bucket, env, "--config", config.toString());
+        for (int i = 0; i < 6; i++) {
+            awaitObject(bucket, "f" + i + ".txt", "file " + i);
+        }
+        return config;
+    }
+
+    @Test
+    void aTrippedDeleteGuardAlsoHoldsTheDeletionsOfLaterSweepsWhichWouldEachBeWithinTheirOwnLimit() throws Exception {
+        Path site = folder("tripped");
         Map<String, String> env = FerryProcess.sitesEnv(state, s3);
         env.put("SWEEP_INTERVAL", "1s");
-        ferry = FerryProcess.start("guard-sweeps", env, "--config", config.toString());
-        for (int i = 0; i < 6; i++) {
-            awaitObject("tripped", "f" + i + ".txt", "file " + i);
-        }
+        Path config = sixFilesUploaded(site, "tripped", "max_delete: 3\nmax_delete_percent: 100\n", env);
 
         for (int i = 0; i < 5; i++) { // a mistaken rm: three go, then the guard trips
             Files.delete(site.resolve("f" + i + ".txt"));
@@ -261,20 +265,7 @@ class SitesDaemonIT {
     @Test
     void aTrippedDeleteGuardIsTheSitesProblemNotAFailurePerFileAndSaysSoAgainAfterARestart() throws Exception {
         Path site = folder("guarded");
-        for (int i = 0; i < 6; i++) {
-            write(site, "f" + i + ".txt", "file " + i);
-        }
-        Path config = configFile("""
-                sites:
-                - local_path: %s
-                  bucket: guarded
-                  retire_deleted: true
-                  max_delete: 2
-                """.formatted(site));
-        ferry = FerryProcess.start("guard", FerryProcess.sitesEnv(state, s3), "--config", config.toString());
-        for (int i = 0; i < 6; i++) {
-            awaitObject("guarded", "f" + i + ".txt", "file " + i);
-        }
+        Path config = sixFilesUploaded(site, "guarded", "max_delete: 2\n", FerryProcess.sitesEnv(state, s3));
 
         for (int i = 0; i < 6; i++) {
             Files.delete(site.resolve("f" + i + ".txt"));
