@@ -130,7 +130,7 @@ final class StatusCommand extends ClientCommand {
         Map<String, String> full = new java.util.LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = buckets.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
-            fileError(e.getValue(), w.path("root").asText())
+            problem(e.getValue()).or(() -> fileError(e.getValue(), w.path("root").asText()))
                     .filter(what -> !lastError(e.getValue(), w.path("root").asText(), now).startsWith(
                             ControlCharacters.escape(what)))
                     .ifPresent(what -> full.put(e.getKey(), what));
@@ -210,8 +210,9 @@ final class StatusCommand extends ClientCommand {
         if (!down.isNull() && !down.isMissingNode()) {
             return TextTable.fit(outage(down, now), LAST_ERROR_WIDTH);
         }
-        if (!bucket.path("problem").isNull() && !bucket.path("problem").isMissingNode()) {
-            return bucket.path("problem").asText();
+        Optional<String> problem = problem(bucket);
+        if (problem.isPresent()) {
+            return TextTable.fit(problem.get(), LAST_ERROR_WIDTH);
         }
         JsonNode e = bucket.path("lastError");
         Optional<String> what = fileError(bucket, root);
@@ -220,6 +221,13 @@ final class StatusCommand extends ClientCommand {
         }
         String when = " (" + Formats.ago(e.path("at").asText(), now) + ")";
         return TextTable.fit(what.get(), LAST_ERROR_WIDTH - when.length()) + when;
+    }
+
+    /** The bucket's problem, when its LAST ERROR column shows it (no outage): printed whole under the table if cut. */
+    private static Optional<String> problem(JsonNode bucket) {
+        boolean down = !bucket.path("unreachable").isNull() && !bucket.path("unreachable").isMissingNode();
+        JsonNode problem = bucket.path("problem");
+        return down || problem.isNull() || problem.isMissingNode() ? Optional.empty() : Optional.of(problem.asText());
     }
 
     /**

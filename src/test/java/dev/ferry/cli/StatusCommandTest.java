@@ -46,6 +46,26 @@ class StatusCommandTest {
     }
 
     @Test
+    void aBucketsLongProblemIsCutInTheTableAndWholeBelowIt() throws Exception {
+        String problem = "uploads to bucket 'scans' are refused: access denied, check that the bucket policy and the "
+                + "permissions of the credentials allow s3:PutObject (scans/x.pdf: AccessDenied) (1 file refused; "
+                + "cleared once each has gone)";
+        List<String> lines = statusOf("""
+                {"status": "ok", "version": "1", "startedAt": "2026-12-06T10:00:00Z", "uptimeSeconds": 60,
+                 "ready": true, "paused": false,
+                 "store": {"kind": "sqlite", "location": "/var/lib/ferry/ferry.db", "reachable": true, "pendingWrites": 0},
+                 "watcher": {"root": "/srv/drop", "mode": "inotify", "state": "watching", "healthy": true,
+                             "rescans": 0, "lastSweepAt": "2026-12-06T10:00:30Z"},
+                 "buckets": {"scans": {"queued": 1, "inFlight": 0, "uploaded": 3, "bytes": 30, "failed": 1,
+                                       "problem": "%s", "lastError": null}}}
+                """.formatted(problem));
+
+        String row = lines.stream().filter(l -> l.startsWith("scans")).findFirst().orElseThrow();
+        assertThat(row).contains("uploads to bucket 'scans' are refused").doesNotContain("cleared once");
+        assertThat(lines.subList(lines.indexOf("Last errors in full:"), lines.size())).contains("  scans: " + problem);
+    }
+
+    @Test
     void aMothershipThatHasNotConfiguredTheHostIsWhyUploadsArePausedAndItsLineSaysTheLastError() throws Exception {
         List<String> lines = statusOf("""
                 {"status": "ok", "version": "1", "startedAt": "2026-12-06T10:00:00Z", "uptimeSeconds": 60,

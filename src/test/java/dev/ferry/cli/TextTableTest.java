@@ -56,6 +56,10 @@ class TextTableTest {
                 .isEqualTo("scans/x.pdf: cannot read file: permission denied (2s ago)");
         assertThat(StatusCommand.lastError(other, "/srv/w/", now)).isEqualTo("scans/y.pdf: state store unreachable (1m 0s ago)");
         assertThat(StatusCommand.lastError(problem, "/srv/w", now)).isEqualTo("not a valid S3 bucket name");
+        var long403 = json.readTree("{\"problem\":\"uploads to bucket 'scans' are refused: access denied, check that "
+                + "the bucket policy and the permissions of the credentials allow s3:PutObject (x)\",\"lastError\":null}");
+        assertThat(StatusCommand.lastError(long403, "/srv/w", now)).as("cut to the column, as every error")
+                .hasSizeLessThanOrEqualTo(StatusCommand.LAST_ERROR_WIDTH).startsWith("uploads to bucket 'scans' are");
     }
 
     @Test
