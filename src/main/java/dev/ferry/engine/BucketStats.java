@@ -27,12 +27,10 @@ final class BucketStats {
     /** Deletions are refused (a delete guard tripped); cleared by a sweep that refuses none. */
     private final AtomicReference<String> deletionsStopped = new AtomicReference<>();
     /**
-     * Uploads are refused with access denied (a bucket policy, the keys' permissions): the first refusal's text, kept
-     * while any file's latest upload was so refused. Guarded by {@code refusedFiles}.
+     * The files whose latest upload was refused with access denied (a bucket policy, the keys' permissions), each with
+     * the refusal's text, in the order they were refused: the bucket's problem while any is left, told by the newest.
      */
-    private String uploadsRefused;
-    /** The files whose latest upload was refused with access denied. */
-    private final java.util.Set<String> refusedFiles = new java.util.HashSet<>();
+    private final java.util.LinkedHashMap<String, String> refusedFiles = new java.util.LinkedHashMap<>();
 
     /**
      * {@code path} is done (uploaded, unchanged, deleted, gone). True when it was the last file whose uploads were
@@ -41,10 +39,7 @@ final class BucketStats {
     boolean succeeded(String path) {
         boolean allowedAgain;
         synchronized (refusedFiles) {
-            allowedAgain = refusedFiles.remove(path) && refusedFiles.isEmpty();
-            if (allowedAgain) {
-                uploadsRefused = null;
-            }
+            allowedAgain = refusedFiles.remove(path) != null && refusedFiles.isEmpty();
         }
         if (failing.remove(path) == null) {
             return allowedAgain;
@@ -98,12 +93,10 @@ final class BucketStats {
      */
     boolean uploadRefused(String path, String text) {
         synchronized (refusedFiles) {
-            refusedFiles.add(path);
-            if (uploadsRefused != null) {
-                return false;
-            }
-            uploadsRefused = text;
-            return true;
+            boolean first = refusedFiles.isEmpty();
+            refusedFiles.remove(path); // re-inserted: the newest refusal tells the problem
+            refusedFiles.put(path, text);
+            return first;
         }
     }
 
@@ -114,7 +107,11 @@ final class BucketStats {
     Optional<String> problem() {
         String refused;
         synchronized (refusedFiles) {
-            refused = uploadsRefused == null ? null : uploadsRefused + " (" + refusedFiles.size()
+            String newest = null;
+            for (String text : refusedFiles.values()) {
+                newest = text;
+            }
+            refused = newest == null ? null : newest + " (" + refusedFiles.size()
                     + (refusedFiles.size() == 1 ? " file" : " files") + " refused; cleared once each has gone)";
         }
         String joined = java.util.stream.Stream.of(problem.get(), refused, deletionsStopped.get())
