@@ -31,15 +31,23 @@ final class BucketStats {
      * the refusal's text, in the order they were refused: the bucket's problem while any is left, told by the newest.
      */
     private final java.util.LinkedHashMap<String, String> refusedFiles = new java.util.LinkedHashMap<>();
+    /**
+     * How many files {@link #refusedFiles} holds, read without its lock: every success asks, and almost always
+     * none is refused. A file is only ever handled by one worker at a time, so its own refusal is never missed.
+     */
+    private volatile int refusedCount;
 
     /**
      * {@code path} is done (uploaded, unchanged, deleted, gone). True when it was the last file whose uploads were
      * refused: uploads to the bucket are no longer refused.
      */
     boolean succeeded(String path) {
-        boolean allowedAgain;
-        synchronized (refusedFiles) {
-            allowedAgain = refusedFiles.remove(path) != null && refusedFiles.isEmpty();
+        boolean allowedAgain = false;
+        if (refusedCount > 0) {
+            synchronized (refusedFiles) {
+                allowedAgain = refusedFiles.remove(path) != null && refusedFiles.isEmpty();
+                refusedCount = refusedFiles.size();
+            }
         }
         if (failing.remove(path) == null) {
             return allowedAgain;
@@ -96,6 +104,7 @@ final class BucketStats {
             boolean first = refusedFiles.isEmpty();
             refusedFiles.remove(path); // re-inserted: the newest refusal tells the problem
             refusedFiles.put(path, text);
+            refusedCount = refusedFiles.size();
             return first;
         }
     }

@@ -231,8 +231,7 @@ final class Uploader {
             if (!sending && inDoubt && !permanent && record.map(r -> r.status() == FileStatus.UPLOADING).orElse(false)) {
                 // S3 could not be asked whether the upload cut short before holds this version (it is away): the
                 // UPLOADING mark stays, so the next attempt asks again instead of sending the file blind
-                return new UploadOutcome.Retry(e.getMessage(), e.kind() == dev.ferry.core.FailureKind.CREDENTIALS_REFUSED,
-                        e.kind() == dev.ferry.core.FailureKind.UNREACHABLE);
+                return retry(e);
             }
             FileRecord base = record.orElseGet(() -> fresh(ref, dest, stat, now));
             records.offer(base.failed(dest.bucket(), dest.key(), stat, e.getMessage(), permanent, clock.instant()));
@@ -243,8 +242,7 @@ final class Uploader {
                 gate.bucketMissing();
             }
             return permanent ? new UploadOutcome.Permanent(e.getMessage())
-                    : new UploadOutcome.Retry(e.getMessage(), e.kind() == dev.ferry.core.FailureKind.CREDENTIALS_REFUSED,
-                            e.kind() == dev.ferry.core.FailureKind.UNREACHABLE);
+                    : retry(e);
         }
     }
 
@@ -308,11 +306,23 @@ final class Uploader {
                 return new UploadOutcome.Retry(dest + ": delete refused: " + failures.get(0).reason());
             }
         } catch (TransferException e) {
-            return new UploadOutcome.Retry(e.getMessage(), false, e.kind() == dev.ferry.core.FailureKind.UNREACHABLE);
+            return retry(e);
         }
         records.offer(record.get().ignored(dest.bucket(), dest.key(), record.get().stat(),
-                "deleted locally; deleted from S3 (retire_deleted)", clock.instant()));
+                RETIRED, clock.instant()));
         return new UploadOutcome.Deleted(dest.key());
+    }
+
+    /** The reason of the record of a file deleted locally whose object was deleted too. */
+    private static final String RETIRED = "deleted locally; deleted from S3 (retire_deleted)";
+
+    /**
+     * A failed request as an attempt to retry: refused credentials (which a one-shot sync does not retry) and an
+     * endpoint that did not answer (which the daemon waits for, holding the lane) said as such.
+     */
+    private static UploadOutcome.Retry retry(TransferException e) {
+        return new UploadOutcome.Retry(e.getMessage(), e.kind() == dev.ferry.core.FailureKind.CREDENTIALS_REFUSED,
+                e.kind() == dev.ferry.core.FailureKind.UNREACHABLE);
     }
 
     /** Why an object whose file was deleted stays: the site's delete guard tripped. */
@@ -370,8 +380,7 @@ final class Uploader {
                 }
             }
         } catch (TransferException e) {
-            UploadOutcome failed = new UploadOutcome.Retry(e.getMessage(), false,
-                    e.kind() == dev.ferry.core.FailureKind.UNREACHABLE);
+            UploadOutcome failed = retry(e);
             doomed.values().forEach(i -> outcomes.set(i, failed));
             return outcomes;
         }
@@ -394,7 +403,7 @@ final class Uploader {
         found.forEach((id, record) -> {
             if (record.status() == FileStatus.UPLOADED && record.key().equals(keys.get(id))) {
                 records.offer(record.ignored(bucket, record.key(), record.stat(),
-                        "deleted locally; deleted from S3 (retire_deleted)", now));
+                        RETIRED, now));
             }
         });
     }
@@ -416,8 +425,7 @@ final class Uploader {
                 gate.bucketMissing();
             }
             return e.kind().retryable() || e.kind() == dev.ferry.core.FailureKind.NO_SUCH_BUCKET
-                    ? new UploadOutcome.Retry(e.getMessage(), e.kind() == dev.ferry.core.FailureKind.CREDENTIALS_REFUSED,
-                            e.kind() == dev.ferry.core.FailureKind.UNREACHABLE)
+                    ? retry(e)
                     : new UploadOutcome.Permanent(e.getMessage());
         }
         if (how.localCopy()) {
