@@ -33,11 +33,16 @@ import org.junit.jupiter.api.Test;
 class EngineRejectTest {
     private final InMemoryRecords keeper = new InMemoryRecords();
 
-    @Test
-    void aFileBroughtByTheWatcherAndASweepAtOnceIsRecordedOnce() throws InterruptedException {
-        Engine engine = new Engine(List.of(), keeper, EngineSettings.daemon(1, 10, Duration.ofSeconds(2), false),
+    /** An engine with no site, on a fixed clock: rejections are recorded without a lane. */
+    private Engine engine() {
+        return new Engine(List.of(), keeper, EngineSettings.daemon(1, 10, Duration.ofSeconds(2), false),
                 Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC), Backoff.standard(),
                 UploadListener.NONE);
+    }
+
+    @Test
+    void aFileBroughtByTheWatcherAndASweepAtOnceIsRecordedOnce() throws InterruptedException {
+        Engine engine = engine();
         Path path = Path.of("/watch/My Photos/a.jpg");
         var rejected = new RouteDecision.Rejected(RouteDecision.Rejection.INVALID_BUCKET, "My Photos", "a.jpg",
                 "'My Photos' is not a valid S3 bucket name");
@@ -54,9 +59,7 @@ class EngineRejectTest {
 
     @Test
     void aFileInAFolderThatCannotBeABucketIsWarnedOfOnceAsItIsWrittenAndSwept() throws InterruptedException {
-        Engine engine = new Engine(List.of(), keeper, EngineSettings.daemon(1, 10, Duration.ofSeconds(2), false),
-                Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC), Backoff.standard(),
-                UploadListener.NONE);
+        Engine engine = engine();
         Path path = Path.of("/watch/Bad_Bucket!/a.txt");
         var rejected = new RouteDecision.Rejected(RouteDecision.Rejection.INVALID_BUCKET, "Bad_Bucket!", "a.txt",
                 "folder 'Bad_Bucket!' is not a valid S3 bucket name");
