@@ -197,7 +197,6 @@ public final class SyncCommand {
             details = progress.failureDetails();
             refusals = refusals(details);
             missing = verify(oneShot, engine, progress, details.keySet(), refusals.keySet());
-            drain(engine, () -> { }); // the markers the verifying pass queued
         } finally {
             engine.shutdown(Duration.ofSeconds(10)); // the queues are empty: workers leave at once
         }
@@ -329,11 +328,14 @@ public final class SyncCommand {
     /**
      * Second pass: what is still not in S3 (markers are written here, once folders are complete). Files that
      * failed are listed with their reason already, and sites whose keys were refused are not asked again, nor
-     * jobs that uploaded nothing (the first pass's listing already found them complete).
+     * jobs that uploaded nothing (the first pass's listing already found them complete). A file that changed or
+     * came back since the first pass saw it is carried now (a file restored unchanged is found so by its content
+     * check, and uploads nothing), and counts as missing only when that fails.
      */
     private long verify(OneShot oneShot, Engine engine, SyncProgress progress, java.util.Set<Path> failed,
             java.util.Set<String> refusedSites) throws IOException, InterruptedException {
         LongAdder stillMissing = new LongAdder();
+        Map<Path, String> carried = new java.util.concurrent.ConcurrentHashMap<>();
         for (OneShot.Job job : oneShot.jobs()) {
             if (failedJobs.contains(job.name()) || refusedSites.contains(job.name())
                     || !jobsWithUploads.contains(job.name())) {
@@ -341,14 +343,18 @@ public final class SyncCommand {
             }
             ReconcileSink counting = new ReconcileSink() {
                 @Override
-                public boolean upload(Path path, Destination dest, FileStat stat, String reason) {
-                    stillMissing.increment();
-                    if (!failed.contains(path)) {
-                        report.line("not in S3 after sync: s3://" + dest + " (" + (reason.isEmpty() ? "missing" : reason)
-                                + ")");
-                        report.list("notInS3").add("s3://" + dest);
+                public boolean upload(Path path, Destination dest, FileStat stat, String reason)
+                        throws InterruptedException {
+                    if (failed.contains(path)) {
+                        stillMissing.increment(); // listed with its reason already
+                        return true;
                     }
-                    return true;
+                    // changed, or back, since the first pass saw it (a rewrite, a file restored with its old mtime
+                    // while a deletion was queued): carried now as the first pass carries a file, and missing only
+                    // if that fails
+                    carried.put(path, "s3://" + dest);
+                    progress.queued(path, isNew(reason), stat.size());
+                    return engine.enqueue(job.site(), job.site().source().ref(path.toString()), dest, stat);
                 }
 
                 @Override
@@ -373,6 +379,14 @@ public final class SyncCommand {
                         .put("reason", "cannot verify: " + e.getMessage());
             }
         }
+        drain(engine, () -> { }); // what it carried, and the markers it queued
+        Map<Path, String> failedNow = progress.failures();
+        carried.forEach((path, object) -> {
+            if (failedNow.containsKey(path)) { // its failure is listed with the reason
+                stillMissing.increment();
+                report.list("notInS3").add(object);
+            }
+        });
         return stillMissing.sum();
     }
 

@@ -91,12 +91,18 @@ final class SyncProgress implements UploadListener {
         if (marking.contains(bucket + "\n" + key)) {
             return; // a marker: the lane logs what became of it, and a marker not written fails no file
         }
-        String object = deleting.get(bucket + "\n" + key);
+        Path path = LocalSource.path(item.item());
+        // A file handed over to carry owns the outcome, also where a deletion of its object was queued before (the
+        // file came back): carrying wins the merge in the queue.
+        String lane = bucket + "\n" + key;
+        String object = pending.containsKey(path) ? null : deleting.get(lane);
         if (object != null) {
+            if (!(outcome instanceof UploadOutcome.Retry)) {
+                deleting.remove(lane); // settled: a later outcome for this key is a carry's
+            }
             deletion(object, outcome);
             return;
         }
-        Path path = LocalSource.path(item.item());
         if (outcome instanceof UploadOutcome.Uploaded u) {
             uploaded.increment();
             bytes.add(u.result().bytes());

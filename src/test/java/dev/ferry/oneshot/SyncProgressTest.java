@@ -76,4 +76,35 @@ class SyncProgressTest {
         assertThat(progress.added.sum()).isZero();
         assertThat(progress.unchanged.sum()).isEqualTo(1);
     }
+
+    @Test
+    void aFileBackAfterItsObjectWasDeletedIsCountedAsAnUploadOnceItIsCarriedAgain() {
+        Path back = Path.of("/w/photos/keep.jpg");
+        progress.deleting("photos", "keep.jpg", "s3://photos/keep.jpg");
+        outcome(back, new UploadOutcome.Deleted("keep.jpg"));
+        assertThat(progress.deleted()).containsExactly("s3://photos/keep.jpg");
+
+        progress.queued(back, true); // restored meanwhile: the verifying pass carries it
+        outcome(back, uploaded(7));
+
+        assertThat(progress.added.sum()).as("its upload is a file's, not the deletion's").isEqualTo(1);
+        assertThat(progress.bytes.sum()).isEqualTo(7);
+        assertThat(progress.deleteFailures()).isEmpty();
+    }
+
+    @Test
+    void aCarryMergedIntoAQueuedDeletionOwnsTheOutcome() {
+        Path back = Path.of("/w/photos/back.jpg");
+        progress.deleting("photos", "back.jpg", "s3://photos/back.jpg");
+        progress.queued(back, false);
+
+        outcome(back, new UploadOutcome.Retry("connection reset"));
+        assertThat(progress.failures()).containsOnlyKeys(back);
+        assertThat(progress.deleteFailures()).as("no deletion failed").isEmpty();
+
+        outcome(back, new UploadOutcome.Unchanged("already uploaded"));
+        assertThat(progress.unchanged.sum()).isEqualTo(1);
+        assertThat(progress.failures()).isEmpty();
+        assertThat(progress.deleted()).isEmpty();
+    }
 }
