@@ -138,6 +138,7 @@ final class StartupCheck {
         try {
             ReconcileReport r = new Reconciler(router, site.store(), records, policy, clock)
                     .run(new EngineSink(engine, site), false, holdDeletions);
+            engine.deletionsRefused(site, router.bucket(), r.deleteRefused());
             return new SweepResult(r.files(), r.missing() + r.changed(), r.ignored(), 0, r.took(), true);
         } catch (TransferException e) {
             if (e.kind() == FailureKind.UNREACHABLE) {

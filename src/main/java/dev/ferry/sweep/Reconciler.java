@@ -264,7 +264,9 @@ public final class Reconciler {
                         + "was just replaced or came back; a later full sweep retires them", listed.bucket(), prefix,
                         planned);
             } else if (refused.isPresent()) {
-                log.error("s3://{}/{}: not deleting: {}", listed.bucket(), prefix, refused.get());
+                // the report carries it to the caller, who tells it once: a one-shot run in its result, the daemon
+                // as the bucket's problem (logged when it starts or changes, not at every sweep it lasts)
+                log.debug("s3://{}/{}: not deleting: {}", listed.bucket(), prefix, refused.get());
             } else if (!dryRun) {
                 for (Removal removal : deletions) {
                     if (!sink.delete(removal.local(), new Destination(listed.bucket(), removal.key()))) {
