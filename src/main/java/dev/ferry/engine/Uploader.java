@@ -300,18 +300,27 @@ final class Uploader {
         if (!guardAllows(site, gate)) {
             return new UploadOutcome.Gone(KEPT_BY_GUARD);
         }
+        UploadOutcome.Retry failed;
         try {
             var failures = site.store().delete(dest.bucket(), java.util.List.of(dest.key()));
-            if (!failures.isEmpty()) {
-                return new UploadOutcome.Retry(dest + ": delete refused: " + failures.get(0).reason());
+            if (failures.isEmpty()) {
+                records.offer(record.get().ignored(dest.bucket(), dest.key(), record.get().stat(),
+                        RETIRED, clock.instant()));
+                return new UploadOutcome.Deleted(dest.key());
             }
+            failed = new UploadOutcome.Retry(dest + ": delete refused: " + failures.get(0).reason());
         } catch (TransferException e) {
-            return retry(e);
+            failed = retry(e);
         }
-        records.offer(record.get().ignored(dest.bucket(), dest.key(), record.get().stat(),
-                RETIRED, clock.instant()));
-        return new UploadOutcome.Deleted(dest.key());
+        // recorded FAILED, as a failed upload is, so `ferry failed` lists it and `ferry retry` tries it again; the
+        // record keeps the version uploaded, so the next attempt still knows the object is Ferry's to delete
+        records.offer(record.get().failed(dest.bucket(), dest.key(), record.get().stat(),
+                RETIRE_FAILED + failed.reason(), false, clock.instant()));
+        return failed;
     }
+
+    /** The reason of the record of a file deleted locally whose object could not be deleted (the failure follows). */
+    static final String RETIRE_FAILED = "deleted locally; deleting its object from S3 failed: ";
 
     /** The reason of the record of a file deleted locally whose object was deleted too. */
     private static final String RETIRED = "deleted locally; deleted from S3 (retire_deleted)";
@@ -371,39 +380,56 @@ final class Uploader {
         if (doomed.isEmpty()) {
             return outcomes;
         }
+        java.util.Map<String, Integer> failed = new java.util.LinkedHashMap<>();
         try {
             for (DeleteFailure f : site.store().delete(bucket, doomed.keySet())) {
                 Integer i = doomed.remove(f.key());
                 if (i != null) {
                     outcomes.set(i, new UploadOutcome.Retry("s3://" + bucket + "/" + f.key() + ": delete refused: "
                             + f.reason()));
+                    failed.put(f.key(), i);
                 }
             }
         } catch (TransferException e) {
-            UploadOutcome failed = retry(e);
-            doomed.values().forEach(i -> outcomes.set(i, failed));
+            UploadOutcome failure = retry(e);
+            doomed.values().forEach(i -> outcomes.set(i, failure));
+            settleRecords(tasks, bucket, doomed, outcomes);
             return outcomes;
         }
         doomed.forEach((key, i) -> outcomes.set(i, new UploadOutcome.Deleted(key)));
-        closeRecords(tasks, bucket, doomed);
+        doomed.putAll(failed);
+        settleRecords(tasks, bucket, doomed, outcomes);
         return outcomes;
     }
 
-    /** Closes the UPLOADED records of the items whose objects were just deleted, in one lookup. */
-    private void closeRecords(List<dev.ferry.queue.Task> tasks, String bucket, java.util.Map<String, Integer> deleted) {
-        java.util.Map<RecordId, String> keys = new java.util.HashMap<>();
-        deleted.forEach((key, i) -> keys.put(recordOf(tasks.get(i).item(), new Destination(bucket, key)), key));
+    /**
+     * Writes the records of the items whose objects a deletion was just tried for, in one lookup: a record that says
+     * the item was uploaded there (or whose earlier deletion failed) is closed when its object is deleted, and
+     * recorded FAILED with the reason when the deletion failed, as the watcher's deletions are ({@link #retire}).
+     */
+    private void settleRecords(List<dev.ferry.queue.Task> tasks, String bucket, java.util.Map<String, Integer> tried,
+            List<UploadOutcome> outcomes) {
+        java.util.Map<RecordId, Integer> ids = new java.util.HashMap<>();
+        tried.forEach((key, i) -> ids.put(recordOf(tasks.get(i).item(), new Destination(bucket, key)), i));
         java.util.Map<RecordId, FileRecord> found;
         try {
-            found = records.getAll(keys.keySet());
+            found = records.getAll(ids.keySet());
         } catch (StateStoreException e) {
             return; // the store is away: DeletedFailures and later sweeps see the file gone
         }
         Instant now = clock.instant();
         found.forEach((id, record) -> {
-            if (record.status() == FileStatus.UPLOADED && record.key().equals(keys.get(id))) {
-                records.offer(record.ignored(bucket, record.key(), record.stat(),
-                        RETIRED, now));
+            int i = ids.get(id);
+            boolean ours = record.key().equals(tasks.get(i).key()) && (record.status() == FileStatus.UPLOADED
+                    || record.status() == FileStatus.FAILED && record.reason().startsWith(RETIRE_FAILED));
+            if (!ours) {
+                return;
+            }
+            if (outcomes.get(i) instanceof UploadOutcome.Retry r) {
+                records.offer(record.failed(bucket, record.key(), record.stat(), RETIRE_FAILED + r.reason(), false,
+                        now));
+            } else {
+                records.offer(record.ignored(bucket, record.key(), record.stat(), RETIRED, now));
             }
         });
     }

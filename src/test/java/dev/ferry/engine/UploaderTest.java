@@ -165,6 +165,38 @@ class UploaderTest {
     }
 
     @Test
+    void aRefusedDeletionOfAFileDeletedLocallyIsRecordedFailedAndTheNextAttemptStillDeletesItsObject()
+            throws Exception {
+        retireDeleted = true;
+        dev.ferry.testing.MemoryObjectStore store = new dev.ferry.testing.MemoryObjectStore().createBucket("photos");
+        Path file = file("first version");
+        assertThat(upload(file, store, keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5)))
+                .isInstanceOf(UploadOutcome.Uploaded.class);
+        Files.delete(file);
+        store.refuseDeletes(key -> true);
+
+        UploadOutcome refused = upload(file, store, keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5));
+
+        assertThat(refused).isInstanceOfSatisfying(UploadOutcome.Retry.class,
+                r -> assertThat(r.reason()).contains("delete refused: AccessDenied"));
+        FileRecord failed = keeper.get(file.toString()).orElseThrow();
+        assertThat(failed.status()).as("listed by ferry failed, tried again by ferry retry")
+                .isEqualTo(FileStatus.FAILED);
+        assertThat(failed.reason()).startsWith("deleted locally; deleting its object from S3 failed: ")
+                .contains("AccessDenied");
+        assertThat(failed.uploadedAt()).as("still knows its object is Ferry's").isPresent();
+        assertThat(store.keys("photos")).containsExactly("a.bin");
+
+        store.refuseDeletes(key -> false);
+        assertThat(upload(file, store, keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5)))
+                .isEqualTo(new UploadOutcome.Deleted("a.bin"));
+        assertThat(store.keys("photos")).isEmpty();
+        FileRecord closed = keeper.get(file.toString()).orElseThrow();
+        assertThat(closed.status()).isEqualTo(FileStatus.IGNORED);
+        assertThat(closed.reason()).isEqualTo("deleted locally; deleted from S3 (retire_deleted)");
+    }
+
+    @Test
     void aFileTouchedWhileItIsSentIsRecordedWithItsNewMtimeNotSentAgain() throws Exception {
         Path file = file("same bytes");
         FileTime touched = FileTime.from(NOW.minus(Duration.ofMinutes(1)));
