@@ -91,6 +91,22 @@ public record FileRecord(
         return pending(source, path, bucket, key, new FileStat(size, mtimeMillis), now);
     }
 
+    /** The start of the reason of a file deleted locally whose object's deletion failed (the failure follows). */
+    public static final String DELETION_FAILED = "deleted locally; deleting its object from S3 failed: ";
+
+    /**
+     * This record, FAILED because its file was deleted locally and the deletion of its object failed ({@code why}):
+     * it keeps the version uploaded, so the next attempt still knows the object is Ferry's to delete.
+     */
+    public FileRecord deletionFailed(String why, Instant now) {
+        return failed(bucket, key, stat(), DELETION_FAILED + why, false, now);
+    }
+
+    /** True for a record of {@link #deletionFailed}: its file is gone by design, its object is still to delete. */
+    public boolean isDeletionFailure() {
+        return status == FileStatus.FAILED && reason.startsWith(DELETION_FAILED);
+    }
+
     /** True when this record describes the given version of the file (same size and modification time). */
     public boolean describes(long size, long mtimeMillis) {
         return this.size == size && this.mtimeMillis == mtimeMillis;

@@ -314,13 +314,9 @@ final class Uploader {
         }
         // recorded FAILED, as a failed upload is, so `ferry failed` lists it and `ferry retry` tries it again; the
         // record keeps the version uploaded, so the next attempt still knows the object is Ferry's to delete
-        records.offer(record.get().failed(dest.bucket(), dest.key(), record.get().stat(),
-                RETIRE_FAILED + failed.reason(), false, clock.instant()));
+        records.offer(record.get().deletionFailed(failed.reason(), clock.instant()));
         return failed;
     }
-
-    /** The reason of the record of a file deleted locally whose object could not be deleted (the failure follows). */
-    static final String RETIRE_FAILED = "deleted locally; deleting its object from S3 failed: ";
 
     /** The reason of the record of a file deleted locally whose object was deleted too. */
     private static final String RETIRED = "deleted locally; deleted from S3 (retire_deleted)";
@@ -421,13 +417,12 @@ final class Uploader {
         found.forEach((id, record) -> {
             int i = ids.get(id);
             boolean ours = record.key().equals(tasks.get(i).key()) && (record.status() == FileStatus.UPLOADED
-                    || record.status() == FileStatus.FAILED && record.reason().startsWith(RETIRE_FAILED));
+                    || record.isDeletionFailure());
             if (!ours) {
                 return;
             }
             if (outcomes.get(i) instanceof UploadOutcome.Retry r) {
-                records.offer(record.failed(bucket, record.key(), record.stat(), RETIRE_FAILED + r.reason(), false,
-                        now));
+                records.offer(record.deletionFailed(r.reason(), now));
             } else {
                 records.offer(record.ignored(bucket, record.key(), record.stat(), RETIRED, now));
             }

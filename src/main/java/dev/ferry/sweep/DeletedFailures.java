@@ -77,8 +77,18 @@ public final class DeletedFailures {
         }
         int closed = 0;
         int handed = 0;
+        int deletions = 0;
         try {
             for (FileRecord r : snapshot(FileStatus.FAILED, root, ofSite)) {
+                if (r.isDeletionFailure()) {
+                    // gone on purpose; its object's deletion failed: handed over to be tried again (or closed where
+                    // deletions are no longer carried), not closed as a file deleted before its upload
+                    if (LossyNames.confirmedGone(r.path())) {
+                        unfinished.accept(r);
+                        deletions++;
+                    }
+                    continue;
+                }
                 // a name that is not valid UTF-8 is recorded with U+FFFD: its folder is listed to find it; a path that
                 // is a folder now holds no file either (an entry of a folder that could not be searched, recorded
                 // failed while what it was could not be told, or a file replaced by a folder)
@@ -108,7 +118,11 @@ public final class DeletedFailures {
             log.info("{}: {} files whose upload had not ended (Ferry stopped or was killed while it was under way) "
                     + "are gone; their records are closed as deletions", root, handed);
         }
-        return closed + handed;
+        if (deletions > 0) {
+            log.info("{}: {} files deleted locally whose objects could not be deleted: their deletions are tried "
+                    + "again", root, deletions);
+        }
+        return closed + handed + deletions;
     }
 
     /**

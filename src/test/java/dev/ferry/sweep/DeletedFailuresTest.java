@@ -138,6 +138,29 @@ class DeletedFailuresTest {
     }
 
     @Test
+    void aFileWhoseObjectCouldNotBeDeletedIsHandedOnToTryAgainNotClosed() throws Exception {
+        Path deleted = root.resolve("photos/retired.jpg");
+        FileRecord uploaded = record(deleted, FileStatus.UPLOADED);
+        store.putAll(java.util.List.of(uploaded.deletionFailed("s3://photos/retired.jpg: delete refused: "
+                + "AccessDenied", NOW)));
+        java.util.List<FileRecord> handed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<FileRecord> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DeletedFailures handing = new DeletedFailures(store, writer, Clock.fixed(NOW, ZoneOffset.UTC), told::add,
+                handed::add);
+
+        try (LogCapture logs = LogCapture.of(DeletedFailures.class.getName())) {
+            assertThat(handing.close(root)).isEqualTo(1);
+            assertThat(logs.lines()).anyMatch(l -> l.contains("1 files deleted locally whose objects could not be "
+                    + "deleted: their deletions are tried again"));
+        }
+        assertThat(handed).extracting(FileRecord::path).containsExactly(deleted.toString());
+        assertThat(told).as("still failing until its object is deleted").isEmpty();
+        assertThat(writer.flush(Duration.ofSeconds(10))).isTrue();
+        assertThat(store.get(TestIds.id(deleted.toString(), "photos")).orElseThrow().status())
+                .as("not closed as a file deleted before its upload").isEqualTo(FileStatus.FAILED);
+    }
+
+    @Test
     void withoutAnEngineAnUnfinishedRecordOfAGoneFileIsClosedHere() throws Exception {
         Path deleted = root.resolve("photos/gone.jpg");
         store.putAll(java.util.List.of(record(deleted, FileStatus.UPLOADING)));
