@@ -173,8 +173,10 @@ final class Daemon {
         closeOnFailure.add(metrics);
         bandwidthLimit = Components.bandwidthLimit(config);
         List<SiteSetup> sites = Components.sites(config, bandwidthLimit, closeOnFailure, true);
-        engine = new Engine(sites.stream().map(SiteSetup::site).toList(), writer, EngineSettings.daemon(config.concurrency(), config.queueCapacity(),
-                config.settleTime(), config.createBuckets()), clock, Backoff.standard(), metrics, unmarked);
+        List<Site> engineSites = sites.stream().map(SiteSetup::site).toList();
+        engine = new Engine(engineSites, writer, EngineSettings.daemon(config.concurrency(), config.queueCapacity(),
+                config.settleTime(), config.createBuckets()), clock, Backoff.standard(), metrics, unmarked,
+                Engine.standardThreads(engineSites), Engine.probeBackoff());
         for (SiteSetup setup : sites) {
             runners.add(runnerOf(setup));
         }

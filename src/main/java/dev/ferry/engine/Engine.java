@@ -31,11 +31,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,11 +63,6 @@ public final class Engine {
     /** Folders that cannot be buckets: the reason, and the files in them seen so far. */
     private final Map<String, String> invalidBuckets = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> invalidBucketFiles = new ConcurrentHashMap<>();
-    private final ExecutorService recorder = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "reject-recorder");
-        t.setDaemon(true);
-        return t;
-    });
     private volatile boolean closed;
     /** Guarded by {@code this} together with lane creation, so a lane made during pause() starts paused. */
     private volatile boolean paused;
@@ -83,12 +73,9 @@ public final class Engine {
     private final Object invalidLock = new Object();
     /** Endpoints by name: the lanes of sites that share one share its outages. */
     private final Map<String, EndpointHealth> endpoints = new ConcurrentHashMap<>();
-    private final EndpointHealth.Timer probeTimer;
     private final Backoff probeBackoff;
-    /** The scheduler of the probes when the engine made it (closed at shutdown), else empty. */
-    private final Optional<ScheduledExecutorService> ownScheduler;
-    /** Makes the lanes' worker threads (each lane names its own). */
-    private final ThreadFactory workerThreads;
+    /** The threads of the lanes, the probes and the recorder of rejections, made by the engine's owner. */
+    private final EngineThreads threads;
 
     /**
      * The prober's backoff: 1 s doubling to 4 s (each delay jittered between half and all of it), so uploads resume
@@ -98,40 +85,22 @@ public final class Engine {
         return new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(4), Math::random);
     }
 
-    /** An engine whose endpoint probes run on a scheduler of its own, with {@link #probeBackoff()}. */
+    /** An engine on {@link EngineThreads#standard} threads, with {@link #probeBackoff()}. */
     public Engine(List<Site> sites, RecordKeeper records, EngineSettings settings, Clock clock, Backoff backoff,
             UploadListener listener) {
-        this(sites, records, settings, clock, backoff, listener, UnmarkedUploads.NONE);
+        this(sites, records, settings, clock, backoff, listener, UnmarkedUploads.NONE, standardThreads(sites),
+                probeBackoff());
     }
 
-    /** With a flag that lets uploads go on without their durable marks while the state store is down. */
+    /**
+     * @param unmarked     lets uploads go on without their durable marks while the state store is down
+     * @param threads      the threads it runs on (stopped at its shutdown)
+     * @param probeBackoff how often an endpoint that does not answer is asked again
+     */
     public Engine(List<Site> sites, RecordKeeper records, EngineSettings settings, Clock clock, Backoff backoff,
-            UploadListener listener, UnmarkedUploads unmarked) {
-        this(sites, records, settings, clock, backoff, listener, unmarked, probeScheduler(sites));
-    }
-
-    private Engine(List<Site> sites, RecordKeeper records, EngineSettings settings, Clock clock, Backoff backoff,
-            UploadListener listener, UnmarkedUploads unmarked, ScheduledExecutorService scheduler) {
-        this(sites, records, settings, clock, backoff, listener, unmarked, EndpointHealth.Timer.on(scheduler),
-                probeBackoff(), Optional.of(scheduler));
-    }
-
-    /** @param probeTimer runs the endpoint probes after their delay (injected so tests need no sleeps) */
-    Engine(List<Site> sites, RecordKeeper records, EngineSettings settings, Clock clock, Backoff backoff,
-            UploadListener listener, UnmarkedUploads unmarked, EndpointHealth.Timer probeTimer, Backoff probeBackoff,
-            Optional<ScheduledExecutorService> ownScheduler) {
-        this(sites, records, settings, clock, backoff, listener, unmarked, probeTimer, probeBackoff, ownScheduler,
-                Engine::workerThread);
-    }
-
-    /** @param workerThreads makes the lanes' worker threads */
-    Engine(List<Site> sites, RecordKeeper records, EngineSettings settings, Clock clock, Backoff backoff,
-            UploadListener listener, UnmarkedUploads unmarked, EndpointHealth.Timer probeTimer, Backoff probeBackoff,
-            Optional<ScheduledExecutorService> ownScheduler, ThreadFactory workerThreads) {
-        this.workerThreads = workerThreads;
-        this.probeTimer = probeTimer;
+            UploadListener listener, UnmarkedUploads unmarked, EngineThreads threads, Backoff probeBackoff) {
+        this.threads = threads;
         this.probeBackoff = probeBackoff;
-        this.ownScheduler = ownScheduler;
         this.listener = listener;
         this.sites.addAll(sites);
         this.records = records;
@@ -220,7 +189,7 @@ public final class Engine {
                 log.debug("{}: queue full, left for the next sweep", dest);
             }
         } else if (decision instanceof RouteDecision.Rejected rejected) {
-            recorder.execute(() -> recordRejectionOf(site, item, rejected));
+            threads.recorder.execute(() -> recordRejectionOf(site, item, rejected));
         }
     }
 
@@ -390,7 +359,7 @@ public final class Engine {
             return;
         }
         if (site.route(item.item()) instanceof RouteDecision.Rejected rejected && rejected.failure()) {
-            recorder.execute(() -> recordRejectionOf(site, item, rejected));
+            threads.recorder.execute(() -> recordRejectionOf(site, item, rejected));
         }
     }
 
@@ -517,10 +486,9 @@ public final class Engine {
      */
     public void shutdown(Duration grace) throws InterruptedException {
         closed = true;
-        recorder.shutdown();
+        threads.stopRecording();
         stop(List.copyOf(lanes.values()), grace, "shutdown");
-        recorder.awaitTermination(5, TimeUnit.SECONDS);
-        ownScheduler.ifPresent(ScheduledExecutorService::shutdownNow);
+        threads.close(Duration.ofSeconds(5));
     }
 
     /**
@@ -534,10 +502,9 @@ public final class Engine {
             }
             sites.add(site);
         }
-        ownScheduler.filter(ScheduledThreadPoolExecutor.class::isInstance)
-                .map(ScheduledThreadPoolExecutor.class::cast)
-                .filter(s -> !endpoints.containsKey(site.store().endpoint()))
-                .ifPresent(s -> s.setCorePoolSize(s.getCorePoolSize() + 1)); // a prober of its own for a new endpoint
+        if (!endpoints.containsKey(site.store().endpoint())) {
+            threads.endpointAdded();
+        }
     }
 
     /**
@@ -583,23 +550,9 @@ public final class Engine {
         }
     }
 
-    /** A daemon thread for a lane's worker: workers never keep the JVM alive, shutdown stops them. */
-    private static Thread workerThread(Runnable work) {
-        Thread t = new Thread(work);
-        t.setDaemon(true);
-        return t;
-    }
-
-    /** One probe thread per distinct endpoint, so a probe waiting on one endpoint never delays another's. */
-    private static ScheduledExecutorService probeScheduler(List<Site> sites) {
-        int endpoints = (int) sites.stream().map(s -> s.store().endpoint()).distinct().count();
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(Math.max(1, endpoints), r -> {
-            Thread t = new Thread(r, "endpoint-probe");
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.setRemoveOnCancelPolicy(true);
-        return scheduler;
+    /** The standard threads for {@code sites}: one probe thread per distinct endpoint. */
+    public static EngineThreads standardThreads(List<Site> sites) {
+        return EngineThreads.standard((int) sites.stream().map(st -> st.store().endpoint()).distinct().count());
     }
 
     /** The lane of a bucket of a running site, made on first use; empty once the site was removed. */
@@ -615,9 +568,9 @@ public final class Engine {
             }
             return Optional.of(lanes.computeIfAbsent(id, i -> {
                 EndpointHealth endpoint = endpoints.computeIfAbsent(site.store().endpoint(),
-                        name -> new EndpointHealth(name, clock, probeBackoff, probeTimer));
+                        name -> new EndpointHealth(name, clock, probeBackoff, threads.probes));
                 Lane lane = new Lane(site, bucket, settings, uploader, backoff, clock, listener, endpoint,
-                        workerThreads);
+                        threads.workers);
                 if (paused) {
                     lane.queue.pause();
                 }

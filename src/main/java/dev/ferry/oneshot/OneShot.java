@@ -201,7 +201,8 @@ final class OneShot implements AutoCloseable {
     Engine engine(int maxAttempts, UploadListener listener) {
         return new Engine(sites, writer, new EngineSettings(config.concurrency(), config.queueCapacity(),
                 config.settleTime(), config.createBuckets(), Duration.ofSeconds(5), Optional.of(maxAttempts)),
-                Clock.systemUTC(), Backoff.standard(), listener);
+                Clock.systemUTC(), Backoff.standard(), listener, dev.ferry.core.UnmarkedUploads.NONE,
+                Engine.standardThreads(sites), Engine.probeBackoff());
     }
 
     /**

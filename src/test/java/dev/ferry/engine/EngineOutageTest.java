@@ -80,8 +80,12 @@ class EngineOutageTest {
         UploadListener listener = (bucket, key, path, outcome, since) -> outcomes.add(outcome);
         engine = new Engine(List.of(a, b, c), keeper, EngineSettings.daemon(CONCURRENCY, 1000, Duration.ofSeconds(1), false),
                 Clock.fixed(NOW, ZoneOffset.UTC), Backoff.standard(), listener, dev.ferry.core.UnmarkedUploads.NONE,
-                (delay, task) -> probes.add(task),
-                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(4), () -> 0.5), Optional.empty());
+                EngineThreads.of(work -> {
+                    Thread t = new Thread(work);
+                    t.setDaemon(true);
+                    return t;
+                }, (delay, task) -> probes.add(task)),
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(4), () -> 0.5));
 
         for (int i = 0; i < 20; i++) {
             enqueue(a, "a", "a" + i + ".jpg");
