@@ -57,7 +57,8 @@ public interface Source {
     /**
      * For an item {@link #version} found nothing for: why something there is no item (a FIFO, a dangling link), or
      * empty when nothing is there, so the engine tells a deletion (which may retire the object) from an entry it
-     * leaves alone.
+     * leaves alone. A container in the item's place (a local folder where a file was) is no entry of the item:
+     * empty, as a deletion.
      */
     Optional<String> notAnItem(String item);
 

@@ -165,6 +165,21 @@ class UploaderTest {
     }
 
     @Test
+    void aFileReplacedByAFolderOfItsNameHasItsObjectRetired() throws Exception {
+        retireDeleted = true;
+        dev.ferry.testing.MemoryObjectStore store = new dev.ferry.testing.MemoryObjectStore().createBucket("photos");
+        Path file = file("a file");
+        assertThat(upload(file, store, keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5)))
+                .isInstanceOf(UploadOutcome.Uploaded.class);
+        Files.delete(file);
+        Files.writeString(Files.createDirectories(file).resolve("inner.txt"), "inner");
+
+        assertThat(upload(file, store, keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5)))
+                .isEqualTo(new UploadOutcome.Deleted("a.bin"));
+        assertThat(store.keys("photos")).isEmpty();
+    }
+
+    @Test
     void aRefusedDeletionOfAFileDeletedLocallyIsRecordedFailedAndTheNextAttemptStillDeletesItsObject()
             throws Exception {
         retireDeleted = true;

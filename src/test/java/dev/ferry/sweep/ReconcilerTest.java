@@ -229,6 +229,20 @@ class ReconcilerTest {
     }
 
     @Test
+    void aFileReplacedByAFolderOfItsNameIsRetiredAndTheFolderFilesGoUnderIt() throws Exception {
+        Files.writeString(root.resolve("kept.txt"), "k");
+        store.put("p/kept.txt", "k");
+        store.put("p/d6.txt", "the file that was here");
+        Files.writeString(Files.createDirectories(root.resolve("d6.txt")).resolve("inner.txt"), "inner");
+
+        ReconcileReport r = reconciler(Reconciler.Mode.SIZE_ONLY, true, 10, 100).run(sink, false);
+
+        assertThat(store.deleted).as("no file is at d6.txt any more").containsExactly("p/d6.txt");
+        assertThat(r.deleted()).isEqualTo(1);
+        assertThat(uploads).containsExactly("d6.txt/inner.txt: missing in S3");
+    }
+
+    @Test
     void theGuardRefusesABatchOverMaxDeleteOrItsPercentage() throws Exception {
         Files.writeString(root.resolve("kept.txt"), "k");
         store.put("p/kept.txt", "k");

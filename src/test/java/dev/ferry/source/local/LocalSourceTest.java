@@ -40,7 +40,10 @@ class LocalSourceTest {
         LocalSource source = new LocalSource(TestIds.SOURCE, root);
         Path folder = Files.createDirectories(root.resolve("folder"));
         assertThat(source.version(folder.toString())).isEmpty();
-        assertThat(source.notAnItem(folder.toString())).contains("a folder, not a file");
+        assertThat(source.notAnItem(folder.toString())).as("a folder in a file's place: the file is gone").isEmpty();
+        Path dangling = Files.createSymbolicLink(root.resolve("dangling"), root.resolve("nowhere"));
+        assertThat(source.version(dangling.toString())).isEmpty();
+        assertThat(source.notAnItem(dangling.toString())).isPresent();
         String gone = root.resolve("gone.txt").toString();
         assertThat(source.version(gone)).isEmpty();
         assertThat(source.notAnItem(gone)).isEmpty();
