@@ -61,6 +61,8 @@ final class StartupCheck {
     private final RecordKeeper records;
     private final Reconciler.StoreWait storeWait;
     private final Clock clock;
+    /** The folders (with their count of unknown files) whose comparison with S3 was told at INFO already. */
+    private final java.util.Set<String> toldComparing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     StartupCheck(Site site, Engine engine, RecordKeeper records, Reconciler.StoreWait storeWait, Clock clock) {
         this.site = site;
@@ -189,7 +191,9 @@ final class StartupCheck {
         Reconciler reconciler = new Reconciler(router, site.store(), records, policy, clock);
         long pages = Math.max(1, (first.files() + 999) / 1000);
         boolean byHead = unknown.get() <= MAX_HEADS && unknown.get() <= HEADS_PER_PAGE * pages;
-        log.info("{}: {} files the state store does not know: comparing them with {} ({}) before uploading them",
+        // said once per folder and count: a sweep that S3 fails runs again every few seconds while S3 is away
+        (toldComparing.add(start + "\n" + unknown.get()) ? log.atInfo() : log.atDebug()).log(
+                "{}: {} files the state store does not know: comparing them with {} ({}) before uploading them",
                 start, unknown.get(), where, byHead ? "a HEAD each" : "a listing");
         try {
             long confirmed = 0;

@@ -227,7 +227,7 @@ public final class SweepScheduler implements AutoCloseable {
             fullRunning.set(true);
             boolean hold = holdDeletions || pendingHoldsDeletions.getAndSet(false);
             try {
-                Optional<TransferException> failed = sweepAll(reason, hold);
+                Optional<TransferException> failed = sweepAll(reason, hold, failures > 0);
                 if (failed.isPresent() && !closed) {
                     // S3 failed the sweep (it cannot be reached, or it answered with an error that may pass): the
                     // files it did not hand over wait for no periodic sweep, this one runs again. Requests meanwhile
@@ -272,13 +272,16 @@ public final class SweepScheduler implements AutoCloseable {
      * Runs one full sweep. Returns the error of S3 that stopped a part of it when that error may pass (the sweep is
      * then to run again); an unexpected failure is logged here and returns empty, as does a sweep that completed.
      */
-    private Optional<TransferException> sweepAll(String reason, boolean holdDeletions) throws InterruptedException {
+    private Optional<TransferException> sweepAll(String reason, boolean holdDeletions, boolean again)
+            throws InterruptedException {
         if (!Files.isDirectory(root)) {
             log.info("{}: full sweep ({}) skipped: the watched folder is missing", root, reason);
             return Optional.empty();
         }
         long began = nanoTime.getAsLong();
-        log.info("{}: full sweep started ({}{})", root, reason, holdDeletions ? "; deleting nothing from S3" : "");
+        // the attempts after a failed one are told once, by the failure's WARN and the INFO when one completes
+        (again ? log.atDebug() : log.atInfo()).log("{}: full sweep started ({}{})", root, reason,
+                holdDeletions ? "; deleting nothing from S3" : "");
         List<Path> rootFiles = new ArrayList<>();
         List<Future<SweepResult>> parts = new ArrayList<>();
         FullRun first = firstRun;
