@@ -342,7 +342,9 @@ final class Daemon {
         ReconcileSink sink = new EngineSink(engine, site);
         runner.sweeps.fullRunBy((cancelled, holdDeletions) -> {
             ReconcileReport r = reconciler.run(sink, false, holdDeletions);
-            engine.deletionsRefused(site, site.bucket(), r.deleteRefused());
+            if (!holdDeletions) { // one that held its deletions says nothing of what the guard allows
+                engine.deletionsRefused(site, site.bucket(), r.deleteRefused());
+            }
             return new SweepResult(r.files(), r.missing() + r.changed(), r.ignored(), 0, r.took(), true);
         });
     }

@@ -140,7 +140,9 @@ final class StartupCheck {
         try {
             ReconcileReport r = new Reconciler(router, site.store(), records, policy, clock)
                     .run(new EngineSink(engine, site), false, holdDeletions);
-            engine.deletionsRefused(site, router.bucket(), r.deleteRefused());
+            if (!holdDeletions) { // one that held its deletions says nothing of what the guard allows
+                engine.deletionsRefused(site, router.bucket(), r.deleteRefused());
+            }
             return new SweepResult(r.files(), r.missing() + r.changed(), r.ignored(), 0, r.took(), true);
         } catch (TransferException e) {
             if (e.kind() == FailureKind.UNREACHABLE) {

@@ -70,6 +70,12 @@ final class BucketGate {
 
     /** How the problem of refused deletions reads in /status. */
     static final String DELETIONS_STOPPED = "deletions stopped: ";
+    /**
+     * What a full sweep's refused deletions are called: that sweep deleted nothing, but deletions seen one by one
+     * (the watcher's) still go through the site's delete guard, so deletions are not stopped.
+     */
+    static final String SWEEP_DELETIONS_REFUSED = "a full sweep's deletions were refused (deletions seen one by one "
+            + "still go): ";
 
     /**
      * Deletions of this bucket are refused (a guard tripped): part of its problem, logged once when it appears

@@ -393,7 +393,7 @@ public final class Engine {
     public void deletionsRefused(Site site, String bucket, Optional<String> why) {
         // a site stopped meanwhile has no lanes any more: nothing to show
         lane(site, bucket).map(l -> l.gate).ifPresent(gate -> why.ifPresentOrElse(
-                w -> gate.deletionsStopped(BucketGate.DELETIONS_STOPPED + w), gate::deletionsAllowed));
+                w -> gate.deletionsStopped(BucketGate.SWEEP_DELETIONS_REFUSED + w), gate::deletionsAllowed));
     }
 
     /**

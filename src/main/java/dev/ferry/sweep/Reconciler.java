@@ -255,11 +255,12 @@ public final class Reconciler {
         String prefix = listed.prefix();
         if (!deletions.isEmpty() || c.overDeleteLimit > 0) {
             long planned = deletions.size() + c.overDeleteLimit;
-            refused = local.unreadable() > 0
+            // a sweep that holds its deletions refuses none: it deletes nothing whatever the guard would say
+            refused = holdDeletions ? Optional.empty() : local.unreadable() > 0
                     ? Optional.of("would delete " + planned + " objects, but " + local.unreadable() + " folders could "
                             + "not be listed (a missing or unreadable folder is not a deletion); check the folder")
                     : guard.refusal(planned, c.remote);
-            if (refused.isEmpty() && holdDeletions) {
+            if (holdDeletions) {
                 log.info("s3://{}/{}: not deleting {} objects whose local files are missing in this sweep: the folder "
                         + "was just replaced or came back; a later full sweep retires them", listed.bucket(), prefix,
                         planned);

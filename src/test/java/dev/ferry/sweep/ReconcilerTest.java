@@ -257,6 +257,8 @@ class ReconcilerTest {
                 + " 50% (check the folder; if the deletions are meant, raise max_delete_percent)");
         ReconcileReport held = reconciler(Reconciler.Mode.SIZE_ONLY, true, 10, 100).run(sink, false, true);
         assertThat(held.deleted()).as("deletions held").isZero();
+        ReconcileReport heldOverMax = reconciler(Reconciler.Mode.SIZE_ONLY, true, 1, 100).run(sink, false, true);
+        assertThat(heldOverMax.deleteRefused()).as("a sweep that holds its deletions refuses none").isEmpty();
         assertThat(store.deleted).isEmpty();
     }
 
