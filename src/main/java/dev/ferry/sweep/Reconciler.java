@@ -200,7 +200,7 @@ public final class Reconciler {
         Counts c = new Counts();
         Run run = new Run(false, clock.instant(), false, cancelled);
         boolean complete = merge(run, keyed(local, relative -> relative), java.util.Collections.emptyIterator(), sink, c, null, null);
-        passedOver(local, sink);
+        c.ignored += passedOver(local, sink);
         return new SweepResult(c.files, c.missing, c.ignored, local.unreadable(),
                 Duration.ofNanos(nanoTime.getAsLong() - began), complete);
     }
@@ -249,7 +249,7 @@ public final class Reconciler {
             merge(run, files, remote, sink, c, markers, deletions);
         }
         markers.close();
-        passedOver(local, sink);
+        c.ignored += passedOver(local, sink);
         Optional<String> refused = Optional.empty();
         long deleted = 0;
         String prefix = listed.prefix();
@@ -289,17 +289,20 @@ public final class Reconciler {
      * its path routes to (a file there is not uploaded, and says so where an operator looks, {@code ferry failed},
      * not in a log line alone), and each entry that is no regular file, with why it is not uploaded.
      */
-    private void passedOver(LocalTree local, ReconcileSink sink) {
+    private int passedOver(LocalTree local, ReconcileSink sink) {
         for (LocalTree.Unreadable u : local.unreadableEntries()) {
             if (router.route(u.path()) instanceof RouteDecision.Routed routed) {
                 sink.unreadable(u.path(), routed.destination(), u.reason());
             }
         }
+        int skipped = 0;
         for (Path notFile : local.notFiles()) {
             if (router.route(notFile) instanceof RouteDecision.Routed) { // one the filters leave out says nothing
                 sink.skipped(notFile, dev.ferry.source.local.LocalStat.notARegularFile(notFile));
+                skipped++;
             }
         }
+        return skipped;
     }
 
     /**

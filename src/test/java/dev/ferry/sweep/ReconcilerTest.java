@@ -229,6 +229,18 @@ class ReconcilerTest {
     }
 
     @Test
+    void anEntryThatIsNoFileIsCountedAsIgnored() throws Exception {
+        Files.writeString(root.resolve("kept.txt"), "k");
+        store.put("p/kept.txt", "k");
+        Files.createSymbolicLink(root.resolve("dangling"), root.resolve("nowhere"));
+
+        ReconcileReport r = reconciler(Reconciler.Mode.SIZE_ONLY, false, 10, 100).run(sink, false);
+
+        assertThat(r.ignored()).as("told to the sink as skipped, and counted").isEqualTo(1);
+        assertThat(uploads).isEmpty();
+    }
+
+    @Test
     void aFileReplacedByAFolderOfItsNameIsRetiredAndTheFolderFilesGoUnderIt() throws Exception {
         Files.writeString(root.resolve("kept.txt"), "k");
         store.put("p/kept.txt", "k");
