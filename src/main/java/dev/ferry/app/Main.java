@@ -46,7 +46,17 @@ public final class Main {
 
     public static void main(String[] args) {
         NativeCrypto.install(); // first, so that nothing picks the JDK's own providers before it
-        System.exit(run(args, System.getenv(), System.out, System.err));
+        int code;
+        try {
+            code = run(args, System.getenv(), System.out, System.err);
+        } catch (Throwable e) {
+            // Whatever failed (a jar replaced under the running daemon fails its stop with NoClassDefFoundError), the
+            // process ends: left to the threads still running, a daemon asked to stop would never exit.
+            System.err.println("ferry: stopped by an unexpected error: " + e);
+            e.printStackTrace();
+            code = EXIT_START_FAILED;
+        }
+        System.exit(code);
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {

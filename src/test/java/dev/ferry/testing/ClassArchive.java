@@ -80,12 +80,6 @@ final class ClassArchive {
                 Path folder = Files.createDirectories(watch.resolve("training"));
                 FerryProcess.shareWithDaemon(work, watch, state, folder);
                 Path made = work.resolve("ferry.jsa");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    FerryProcess p = training;
-                    if (p != null) {
-                        p.close();
-                    }
-                }, "class-archive-training-stop"));
                 try (S3ProxyServer s3 = S3ProxyServer.start()) {
                     Map<String, String> env = FerryProcess.baseEnv(watch, state, s3);
                     training = FerryProcess.startWithJvmOptions("class-archive-training", env,

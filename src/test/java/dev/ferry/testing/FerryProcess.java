@@ -275,6 +275,21 @@ public final class FerryProcess implements AutoCloseable {
         pb.environment().putAll(env);
         pb.environment().put("LANG", "C.UTF-8");
         process = pb.start();
+        alive(process);
+    }
+
+    /** Every Ferry process the tests started that is still running: none outlives the test JVM. */
+    private static final java.util.Set<Process> ALIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        // a test that fails (or a JVM that ends) before it stops its daemon, a training run cut short: all killed
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ALIVE.forEach(Process::destroyForcibly),
+                "ferry-processes-stop"));
+    }
+
+    private static void alive(Process process) {
+        ALIVE.add(process);
+        process.onExit().thenRun(() -> ALIVE.remove(process));
     }
 
     private void awaitStatus() {
