@@ -164,33 +164,37 @@ class UploaderTest {
         }
     }
 
-    @Test
-    void aFileReplacedByAFolderOfItsNameHasItsObjectRetired() throws Exception {
+    /** A store that holds what it is sent, for the tests that look at its objects. */
+    private final dev.ferry.testing.MemoryObjectStore memory = new dev.ferry.testing.MemoryObjectStore()
+            .createBucket("photos");
+
+    /** Under retire_deleted, a file uploaded to {@link #memory}, then deleted locally. */
+    private Path uploadedThenDeletedUnderRetireDeleted() throws Exception {
         retireDeleted = true;
-        dev.ferry.testing.MemoryObjectStore store = new dev.ferry.testing.MemoryObjectStore().createBucket("photos");
-        Path file = file("a file");
-        assertThat(upload(file, store, keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5)))
+        Path file = file("first version");
+        assertThat(upload(file, memory, keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5)))
                 .isInstanceOf(UploadOutcome.Uploaded.class);
         Files.delete(file);
+        return file;
+    }
+
+    @Test
+    void aFileReplacedByAFolderOfItsNameHasItsObjectRetired() throws Exception {
+        Path file = uploadedThenDeletedUnderRetireDeleted();
         Files.writeString(Files.createDirectories(file).resolve("inner.txt"), "inner");
 
-        assertThat(upload(file, store, keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5)))
+        assertThat(upload(file, memory, keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5)))
                 .isEqualTo(new UploadOutcome.Deleted("a.bin"));
-        assertThat(store.keys("photos")).isEmpty();
+        assertThat(memory.keys("photos")).isEmpty();
     }
 
     @Test
     void aRefusedDeletionOfAFileDeletedLocallyIsRecordedFailedAndTheNextAttemptStillDeletesItsObject()
             throws Exception {
-        retireDeleted = true;
-        dev.ferry.testing.MemoryObjectStore store = new dev.ferry.testing.MemoryObjectStore().createBucket("photos");
-        Path file = file("first version");
-        assertThat(upload(file, store, keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5)))
-                .isInstanceOf(UploadOutcome.Uploaded.class);
-        Files.delete(file);
-        store.refuseDeletes(key -> true);
+        Path file = uploadedThenDeletedUnderRetireDeleted();
+        memory.refuseDeletes(key -> true);
 
-        UploadOutcome refused = upload(file, store, keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5));
+        UploadOutcome refused = upload(file, memory, keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5));
 
         assertThat(refused).isInstanceOfSatisfying(UploadOutcome.Retry.class,
                 r -> assertThat(r.reason()).contains("delete refused: AccessDenied"));
@@ -200,12 +204,12 @@ class UploaderTest {
         assertThat(failed.reason()).startsWith("deleted locally; deleting its object from S3 failed: ")
                 .contains("AccessDenied");
         assertThat(failed.uploadedAt()).as("still knows its object is Ferry's").isPresent();
-        assertThat(store.keys("photos")).containsExactly("a.bin");
+        assertThat(memory.keys("photos")).containsExactly("a.bin");
 
-        store.refuseDeletes(key -> false);
-        assertThat(upload(file, store, keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5)))
+        memory.refuseDeletes(key -> false);
+        assertThat(upload(file, memory, keeper, UnmarkedUploads.NONE, Duration.ofSeconds(5)))
                 .isEqualTo(new UploadOutcome.Deleted("a.bin"));
-        assertThat(store.keys("photos")).isEmpty();
+        assertThat(memory.keys("photos")).isEmpty();
         FileRecord closed = keeper.get(file.toString()).orElseThrow();
         assertThat(closed.status()).isEqualTo(FileStatus.IGNORED);
         assertThat(closed.reason()).isEqualTo("deleted locally; deleted from S3 (retire_deleted)");
