@@ -276,7 +276,8 @@ public final class FullSync {
                     log.info("{}: {} copies to {} still under way", name, pool.getActiveCount(), r.bucket());
                 }
             } catch (InterruptedException e) {
-                pool.shutdownNow(); // stopping: copies under way end with their request, no new one starts
+                pool.shutdownNow(); // stopping: no new copy starts, those under way are interrupted
+                awaitAborts(pool, r);
                 throw e;
             }
         }
@@ -284,6 +285,38 @@ public final class FullSync {
         return new FullSyncResult.Destination(r.destination().location().url(), copied.get(), bytes.get(), unchanged,
                 deleted, failures.done());
     }
+
+    /**
+     * Waits, up to {@link #ABORT_WAIT} and whatever interrupts come meanwhile, for the copies just interrupted to end:
+     * each gives up its multipart upload on the destination as it ends, and the daemon closes the clients they use
+     * once this sync has returned, so an abort left running then would fail and leave its parts in the bucket.
+     */
+    private void awaitAborts(ThreadPoolExecutor pool, Replica r) {
+        long deadline = System.nanoTime() + ABORT_WAIT.toNanos();
+        boolean interrupted = false;
+        while (!pool.isTerminated()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                log.warn("{}: {} copies to {} did not end within {} s of the stop; their multipart uploads may be "
+                        + "left in the bucket", name, pool.getActiveCount(), r.bucket(), ABORT_WAIT.toSeconds());
+                break;
+            }
+            try {
+                pool.awaitTermination(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException again) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * How long a stopped full sync waits for its interrupted copies: above the 5 s an interrupted multipart upload's
+     * abort may take, below the 10 s the daemon's stop gives the replication thread.
+     */
+    static final java.time.Duration ABORT_WAIT = java.time.Duration.ofSeconds(8);
 
     private long deleteExtra(Replica r, List<String> keys, long planned, long total, Lines failures) {
         Optional<String> refusal = new DeleteGuard(maxDelete, maxDeletePercent, clock).refusal(planned, total);
