@@ -337,7 +337,8 @@ public final class FullSync {
             refused.forEach(f -> notDeleted.add(f.key()));
             inside.stream().filter(k -> !notDeleted.contains(k))
                     .forEach(k -> log.info("{}: deleted {} (the source no longer holds it)", name, url(r, k)));
-            log.info("{}: deleted {} objects from {} that the source no longer holds", name, done, url(r, r.prefix()));
+            log.info("{}: deleted {} {} from {} that the source no longer holds", name, done,
+                    done == 1 ? "object" : "objects", url(r, r.prefix()));
             return done;
         } catch (TransferException e) {
             failures.add(url(r, r.prefix()) + ": deleting failed: " + e.getMessage());

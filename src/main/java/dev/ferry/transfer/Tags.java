@@ -20,6 +20,10 @@ import software.amazon.awssdk.services.s3.model.Tag;
 final class Tags {
     private static final Logger log = LoggerFactory.getLogger(Tags.class);
 
+    /** The clients of source servers found not to implement tagging (forgotten with their client). */
+    private static final java.util.Set<S3Client> UNTAGGED = java.util.Collections.newSetFromMap(
+            new java.util.WeakHashMap<>());
+
     private Tags() {
     }
 
@@ -32,7 +36,13 @@ final class Tags {
             return tags;
         } catch (S3Exception e) {
             if (e.statusCode() == 501) {
-                log.warn("{}: the source server does not implement object tagging; the copy has no tags", subject);
+                // said once per source server: its every multipart or cross-account copy would say it again
+                boolean first;
+                synchronized (UNTAGGED) {
+                    first = UNTAGGED.add(s3);
+                }
+                (first ? log.atWarn() : log.atDebug()).log("{}: the source server does not implement object tagging; "
+                        + "the copy has no tags{}", subject, first ? " (said once for this server)" : "");
                 return Map.of();
             }
             throw failures.remote(subject, "cannot read the source object's tags", e);
