@@ -219,6 +219,7 @@ public final class FullSync {
         List<String> deletions = new ArrayList<>();
         boolean listed = false;
         AtomicInteger threads = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(concurrency * 2), run -> {
                     Thread t = new Thread(run, "replicate-" + name + "-" + threads.incrementAndGet());
@@ -237,7 +238,7 @@ public final class FullSync {
                     if (c.reason() != SyncDecision.Reason.MISSING) {
                         destinationObjects++;
                     }
-                    pool.execute(() -> copy(r, c, failures, copied, bytes));
+                    pool.execute(() -> copy(r, c, failures, copied, bytes, stopped));
                 } else if (next instanceof SyncDecision.Refused x) {
                     destinationObjects += x.ofSource() ? 0 : 1;
                     String line = refusedLine(r, x);
@@ -276,6 +277,7 @@ public final class FullSync {
                     log.info("{}: {} copies to {} still under way", name, pool.getActiveCount(), r.bucket());
                 }
             } catch (InterruptedException e) {
+                stopped.set(true);
                 pool.shutdownNow(); // stopping: no new copy starts, those under way are interrupted
                 awaitAborts(pool, r);
                 throw e;
@@ -347,7 +349,8 @@ public final class FullSync {
         }
     }
 
-    private void copy(Replica r, SyncDecision.Copy c, Lines failures, AtomicLong copied, AtomicLong bytes) {
+    private void copy(Replica r, SyncDecision.Copy c, Lines failures, AtomicLong copied, AtomicLong bytes,
+            java.util.concurrent.atomic.AtomicBoolean stopped) {
         RemoteEntry s = c.source();
         RecordId id = new RecordId(source.id(), s.key(), r.bucket());
         ConfirmedCopy.Version listed = ConfirmedCopy.Version.of(s);
@@ -370,6 +373,11 @@ public final class FullSync {
                 log.debug("{}: copied {} to {} ({})", name, s.key(), url(r, c.destinationKey()), c.reason());
                 return;
             } catch (TransferException e) {
+                if (stopped.get()) {
+                    // cut by the stop: no failure of the copy (nothing is recorded); the next full sync makes it
+                    log.info("{}: {}: not copied: the full sync was stopped", name, url(r, c.destinationKey()));
+                    return;
+                }
                 boolean last = !e.kind().retryable() || attempt >= retries.maxAttempts();
                 if (!last) {
                     try {

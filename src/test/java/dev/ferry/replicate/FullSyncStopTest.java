@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A full sync stopped while a copy is under way returns only once that copy has ended: the copy gives up its
- * multipart upload as it ends, and the daemon closes the clients it uses once the sync has returned.
+ * multipart upload as it ends, and the daemon closes the clients it uses once the sync has returned. The copy cut
+ * so is no failure: the next full sync makes it.
  */
 class FullSyncStopTest {
     final MemoryObjectStore store = new MemoryObjectStore().createBucket("src").createBucket("dst");
@@ -55,9 +56,10 @@ class FullSyncStopTest {
         BucketSource source = new BucketSource("src", "srcfolder/", Optional.empty(), store, (b, k, o, l) -> {
             throw new UnsupportedOperationException();
         });
+        JobStats stats = new JobStats(source.id());
         FullSync sync = new FullSync("photos", source, List.of(replica), false, 100, 100, Optional.empty(), 2,
                 new FullSync.Retries(Backoff.withoutJitter(Duration.ofMillis(1), Duration.ofMillis(1)), d -> true, 1),
-                Clock.systemUTC(), new JobStats(source.id()), false);
+                Clock.systemUTC(), stats, false);
         Thread runner = new Thread(() -> {
             try {
                 sync.run();
@@ -78,5 +80,7 @@ class FullSyncStopTest {
         runner.join(10_000);
         assertThat(runner.isAlive()).isFalse();
         assertThat(events).containsExactly("aborted", "returned");
+        assertThat(stats.snapshot().failed()).as("a copy cut by the stop is no failure").isZero();
+        assertThat(stats.snapshot().lastError()).isEmpty();
     }
 }
