@@ -77,8 +77,12 @@ public final class ReplicateCommand {
             for (FullSync job : jobs) {
                 FullSyncResult r = job.verify();
                 for (FullSyncResult.Destination d : r.destinations()) {
-                    report.line("replicate " + r.job() + " -> " + d.url() + ": " + d.unchanged() + " in place, "
-                            + d.failures().size() + (d.failures().size() == 1 ? " difference" : " differences"));
+                    // a destination that could not be listed was not compared: that is no difference
+                    long notCompared = d.failures().stream().filter(f -> f.startsWith(FullSync.NOT_COMPARED)).count();
+                    long differences = d.failures().size() - notCompared;
+                    report.line("replicate " + r.job() + " -> " + d.url() + ": " + (notCompared > 0 ? "not compared"
+                            : d.unchanged() + " in place, " + differences
+                                    + (differences == 1 ? " difference" : " differences")));
                     d.failures().forEach(f -> report.line("  " + f));
                     add(report, r.job(), d);
                 }

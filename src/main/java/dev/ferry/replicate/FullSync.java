@@ -40,6 +40,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class FullSync {
     private static final Logger log = LoggerFactory.getLogger(FullSync.class);
+    /** How {@link #verify} starts the line of a destination it could not list: no difference was found there. */
+    public static final String NOT_COMPARED = "cannot compare: ";
+    /** What the failure line of a destination whose listing failed says after its address. */
+    private static final String LISTING_FAILED = ": not compared, a listing failed ";
+
+    /**
+     * One destination in the full sync's log line: its counts, where "failed" counts objects (as /status does), and
+     * a listing that failed is said as such.
+     */
+    private static String summary(FullSyncResult.Destination d) {
+        long listings = d.failures().stream().filter(f -> f.contains(LISTING_FAILED)).count();
+        return d.url() + " " + d.copied() + " copied, " + d.unchanged() + " unchanged, " + d.deleted() + " deleted, "
+                + (d.failures().size() - listings) + " failed" + (listings > 0 ? ", not compared: a listing failed"
+                        : "");
+    }
+
     /** Failure lines kept per destination; the rest are counted. */
     static final int MAX_LINES = 1000;
 
@@ -112,9 +128,7 @@ public final class FullSync {
         if (result.complete()) {
             stats.clearError(); // every destination holds every source object: what failed before is mended
         }
-        log.info("{}: full sync done: {}", name, String.join("; ", out.stream().map(d -> d.url() + " " + d.copied()
-                + " copied, " + d.unchanged() + " unchanged, " + d.deleted() + " deleted, " + d.failures().size()
-                + " failed").toList()));
+        log.info("{}: full sync done: {}", name, String.join("; ", out.stream().map(FullSync::summary).toList()));
         return result;
     }
 
@@ -150,7 +164,7 @@ public final class FullSync {
                                     ((SyncDecision.Delete) d).destinationKey()));
                 }
             } catch (RuntimeException e) {
-                lines.add("cannot compare: " + e.getMessage());
+                lines.add(NOT_COMPARED + e.getMessage());
             }
             out.add(new FullSyncResult.Destination(r.destination().location().url(), 0, 0, same, 0, lines.done()));
         }
@@ -265,7 +279,7 @@ public final class FullSync {
                 planned -= before - deletions.size();
             }
         } catch (RuntimeException e) {
-            String why = r.destination().location().url() + ": not compared, a listing failed (copies stopped there, "
+            String why = r.destination().location().url() + LISTING_FAILED + "(copies stopped there, "
                     + "nothing deleted): " + e.getMessage();
             failures.add(why);
             stats.error(why);

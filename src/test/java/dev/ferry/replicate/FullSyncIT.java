@@ -228,9 +228,15 @@ class FullSyncIT {
                 Optional.empty(), Optional.empty(), Optional.empty()), oneStore, onOne(dst, "").copier(), true);
         FullSync job = sync("s/", List.of(missing), false, records);
 
-        FullSyncResult r = job.run();
+        FullSyncResult r;
+        try (dev.ferry.testing.LogCapture logs = dev.ferry.testing.LogCapture.of(FullSync.class.getName())) {
+            r = job.run();
+            assertThat(logs.lines()).as("failed counts objects, as /status does").anyMatch(l -> l.contains(
+                    "full sync done") && l.contains("0 failed, not compared: a listing failed"));
+        }
 
         assertThat(r.complete()).isFalse();
+        assertThat(job.stats().snapshot().failed()).isZero();
         assertThat(r.destinations().get(0).failures()).isNotEmpty();
         assertThat(r.destinations().get(0).failures().get(0))
                 .contains("not compared, a listing failed (copies stopped there, nothing deleted)");
