@@ -20,7 +20,6 @@ import dev.ferry.config.SiteConfig;
 import dev.ferry.engine.PrefixSite;
 import dev.ferry.source.local.LocalSource;
 import dev.ferry.sweep.ReconcileReport;
-import dev.ferry.sweep.ReconcileSink;
 import dev.ferry.sweep.Reconciler;
 import dev.ferry.sweep.SweepResult;
 import dev.ferry.sweep.SweepScheduler;
@@ -339,12 +338,10 @@ final class Daemon {
     /** Full sweeps of this site compare it with S3 (its reconcile mode, retire_deleted, markers). */
     private void reconcileOnFullSweeps(SiteRunner runner, PrefixSite site, Reconciler.Policy policy) {
         Reconciler reconciler = new Reconciler(site.router(), site.store(), writer, policy, clock);
-        ReconcileSink sink = new EngineSink(engine, site);
+        EngineSink sink = new EngineSink(engine, site);
         runner.sweeps.fullRunBy((cancelled, holdDeletions) -> {
             ReconcileReport r = reconciler.run(sink, false, holdDeletions);
-            if (!holdDeletions) { // one that held its deletions says nothing of what the guard allows
-                engine.deletionsRefused(site, site.bucket(), r.deleteRefused());
-            }
+            sink.guardSaid(site.bucket(), r, holdDeletions);
             return new SweepResult(r.files(), r.missing() + r.changed(), r.ignored(), 0, r.took(), true);
         });
     }

@@ -10,6 +10,7 @@ import dev.ferry.engine.Engine;
 import dev.ferry.engine.Site;
 import dev.ferry.core.RemoteEntry;
 import dev.ferry.filter.RouteDecision;
+import dev.ferry.sweep.ReconcileReport;
 import dev.ferry.sweep.ReconcileSink;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -26,6 +27,17 @@ final class EngineSink implements ReconcileSink {
     EngineSink(Engine engine, Site site) {
         this.engine = engine;
         this.site = site;
+    }
+
+    /**
+     * Shows what the guard of a full sweep of {@code bucket} said ({@link ReconcileReport#deleteRefused}) as the
+     * bucket's problem, or clears a refusal it showed; nothing for a sweep that held its deletions, which says
+     * nothing of what the guard allows.
+     */
+    void guardSaid(String bucket, ReconcileReport report, boolean heldDeletions) {
+        if (!heldDeletions) {
+            engine.deletionsRefused(site, bucket, report.deleteRefused());
+        }
     }
 
     @Override

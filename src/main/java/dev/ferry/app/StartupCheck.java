@@ -138,11 +138,10 @@ final class StartupCheck {
     private SweepResult reconciled(PrefixRouter router, Reconciler.Policy policy, boolean holdDeletions)
             throws InterruptedException {
         try {
+            EngineSink sink = new EngineSink(engine, site);
             ReconcileReport r = new Reconciler(router, site.store(), records, policy, clock)
-                    .run(new EngineSink(engine, site), false, holdDeletions);
-            if (!holdDeletions) { // one that held its deletions says nothing of what the guard allows
-                engine.deletionsRefused(site, router.bucket(), r.deleteRefused());
-            }
+                    .run(sink, false, holdDeletions);
+            sink.guardSaid(router.bucket(), r, holdDeletions);
             return new SweepResult(r.files(), r.missing() + r.changed(), r.ignored(), 0, r.took(), true);
         } catch (TransferException e) {
             if (e.kind() == FailureKind.UNREACHABLE) {

@@ -78,9 +78,8 @@ public final class ReplicateCommand {
                 FullSyncResult r = job.verify();
                 for (FullSyncResult.Destination d : r.destinations()) {
                     // a destination that could not be listed was not compared: that is no difference
-                    long notCompared = d.failures().stream().filter(f -> f.startsWith(FullSync.NOT_COMPARED)).count();
-                    long differences = d.failures().size() - notCompared;
-                    report.line("replicate " + r.job() + " -> " + d.url() + ": " + (notCompared > 0 ? "not compared"
+                    long differences = d.failedObjects();
+                    report.line("replicate " + r.job() + " -> " + d.url() + ": " + (!d.compared() ? "not compared"
                             : d.unchanged() + " in place, " + differences
                                     + (differences == 1 ? " difference" : " differences")));
                     d.failures().forEach(f -> report.line("  " + f));

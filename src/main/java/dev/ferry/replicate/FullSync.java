@@ -40,20 +40,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class FullSync {
     private static final Logger log = LoggerFactory.getLogger(FullSync.class);
-    /** How {@link #verify} starts the line of a destination it could not list: no difference was found there. */
-    public static final String NOT_COMPARED = "cannot compare: ";
-    /** What the failure line of a destination whose listing failed says after its address. */
-    private static final String LISTING_FAILED = ": not compared, a listing failed ";
-
     /**
      * One destination in the full sync's log line: its counts, where "failed" counts objects (as /status does), and
      * a listing that failed is said as such.
      */
     private static String summary(FullSyncResult.Destination d) {
-        long listings = d.failures().stream().filter(f -> f.contains(LISTING_FAILED)).count();
         return d.url() + " " + d.copied() + " copied, " + d.unchanged() + " unchanged, " + d.deleted() + " deleted, "
-                + (d.failures().size() - listings) + " failed" + (listings > 0 ? ", not compared: a listing failed"
-                        : "");
+                + d.failedObjects() + " failed" + (d.compared() ? "" : ", not compared: a listing failed");
     }
 
     /** Failure lines kept per destination; the rest are counted. */
@@ -139,6 +132,7 @@ public final class FullSync {
             Lines lines = new Lines();
             long same = 0;
             List<SyncDecision> differences = new ArrayList<>();
+            boolean compared = true;
             try (Stream<RemoteEntry> src = source.entries();
                     Stream<RemoteEntry> dst = r.store().list(r.bucket(), r.prefix())) {
                 FullSyncMerge merge = merge(r, src, dst);
@@ -164,9 +158,11 @@ public final class FullSync {
                                     ((SyncDecision.Delete) d).destinationKey()));
                 }
             } catch (RuntimeException e) {
-                lines.add(NOT_COMPARED + e.getMessage());
+                lines.add("cannot compare: " + e.getMessage());
+                compared = false;
             }
-            out.add(new FullSyncResult.Destination(r.destination().location().url(), 0, 0, same, 0, lines.done()));
+            out.add(new FullSyncResult.Destination(r.destination().location().url(), 0, 0, same, 0, lines.done(),
+                    compared));
         }
         return new FullSyncResult(name, out);
     }
@@ -279,7 +275,7 @@ public final class FullSync {
                 planned -= before - deletions.size();
             }
         } catch (RuntimeException e) {
-            String why = r.destination().location().url() + LISTING_FAILED + "(copies stopped there, "
+            String why = r.destination().location().url() + ": not compared, a listing failed (copies stopped there, "
                     + "nothing deleted): " + e.getMessage();
             failures.add(why);
             stats.error(why);
@@ -299,7 +295,7 @@ public final class FullSync {
         }
         long deleted = listed && planned > 0 ? deleteExtra(r, deletions, planned, destinationObjects, failures) : 0;
         return new FullSyncResult.Destination(r.destination().location().url(), copied.get(), bytes.get(), unchanged,
-                deleted, failures.done());
+                deleted, failures.done(), listed);
     }
 
     /**

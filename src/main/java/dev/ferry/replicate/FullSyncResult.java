@@ -20,11 +20,18 @@ public record FullSyncResult(String job, List<Destination> destinations) {
      * @param unchanged objects already in place
      * @param deleted   objects deleted (delete: true)
      * @param failures  one line per object not copied, or the listing that failed, or the deletions refused
+     * @param compared  false when a listing failed: the destination was not (wholly) compared with the source, and
+     *                  one of {@code failures} says why
      */
     public record Destination(String url, long copied, long bytes, long unchanged, long deleted,
-            List<String> failures) {
+            List<String> failures, boolean compared) {
         public Destination {
             failures = List.copyOf(failures);
+        }
+
+        /** The objects that failed: the failure lines but the one of a listing that failed. */
+        public long failedObjects() {
+            return failures.size() - (compared ? 0 : 1);
         }
     }
 

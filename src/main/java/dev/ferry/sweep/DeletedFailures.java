@@ -143,7 +143,7 @@ public final class DeletedFailures {
 
     private static boolean folder(String path) {
         try {
-            return Files.isDirectory(Path.of(path), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return dev.ferry.source.local.LocalStat.folderInPlace(Path.of(path));
         } catch (java.nio.file.InvalidPathException e) {
             return false;
         }

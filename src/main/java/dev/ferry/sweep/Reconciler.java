@@ -828,8 +828,7 @@ public final class Reconciler {
         }
         String path = listed.relativeOf(r.key()); // the file it came from, where keys tell (no rewrite)
         Path local = listed.root().resolve(path != null ? path : rel);
-        // a folder in the file's place holds no file: the file is gone (the folder's files have keys of their own)
-        boolean there = Files.exists(local) && !Files.isDirectory(local, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        boolean there = Files.exists(local) && !dev.ferry.source.local.LocalStat.folderInPlace(local);
         if (there || router.route(local) instanceof RouteDecision.Skipped) {
             return; // excluded or unreadable locally: never deleted
         }

@@ -27,15 +27,12 @@ class StatusCommandTest {
     void aDaemonOfJobsAloneShowsNoWatcherAndAJobsLongErrorWholeBelowTheTable() throws Exception {
         String error = "s3://dst/nsb/ at http://127.0.0.1:9000: not compared, a listing failed (copies stopped there, "
                 + "nothing deleted): nosuchsrc/x/: cannot list objects: the bucket does not exist (HTTP 404 NoSuchBucket)";
-        List<String> lines = statusOf("""
-                {"status": "ok", "version": "1", "startedAt": "2026-12-06T10:00:00Z", "uptimeSeconds": 60,
-                 "ready": true, "paused": false,
-                 "store": {"kind": "sqlite", "location": "/var/lib/ferry/ferry.db", "reachable": true, "pendingWrites": 0},
+        List<String> lines = statusOf(ready(false, """
                  "watcher": {"root": "", "mode": "none", "state": "none", "healthy": true, "rescans": 0},
                  "buckets": {},
                  "replication": {"photos": {"copied": 2, "bytes": 10, "failed": 0, "deleted": 0, "fullSyncs": 1,
                                             "running": false, "lastError": "%s"}}}
-                """.formatted(error));
+                """).formatted(error));
 
         assertThat(lines).contains("Watcher      none: no folder to watch (replicate: jobs only)")
                 .noneMatch(l -> l.startsWith("No bucket has had work"));
@@ -50,15 +47,12 @@ class StatusCommandTest {
         String problem = "uploads to bucket 'scans' are refused: access denied, check that the bucket policy and the "
                 + "permissions of the credentials allow s3:PutObject (scans/x.pdf: AccessDenied) (1 file refused; "
                 + "cleared once each has gone)";
-        List<String> lines = statusOf("""
-                {"status": "ok", "version": "1", "startedAt": "2026-12-06T10:00:00Z", "uptimeSeconds": 60,
-                 "ready": true, "paused": false,
-                 "store": {"kind": "sqlite", "location": "/var/lib/ferry/ferry.db", "reachable": true, "pendingWrites": 0},
+        List<String> lines = statusOf(ready(false, """
                  "watcher": {"root": "/srv/drop", "mode": "inotify", "state": "watching", "healthy": true,
                              "rescans": 0, "lastSweepAt": "2026-12-06T10:00:30Z"},
                  "buckets": {"scans": {"queued": 1, "inFlight": 0, "uploaded": 3, "bytes": 30, "failed": 1,
                                        "problem": "%s", "lastError": null}}}
-                """.formatted(problem));
+                """).formatted(problem));
 
         String row = lines.stream().filter(l -> l.startsWith("scans")).findFirst().orElseThrow();
         assertThat(row).contains("uploads to bucket 'scans' are refused").doesNotContain("cleared once");
@@ -67,21 +61,27 @@ class StatusCommandTest {
 
     @Test
     void aMothershipThatHasNotConfiguredTheHostIsWhyUploadsArePausedAndItsLineSaysTheLastError() throws Exception {
-        List<String> lines = statusOf("""
-                {"status": "ok", "version": "1", "startedAt": "2026-12-06T10:00:00Z", "uptimeSeconds": 60,
-                 "ready": true, "paused": true,
-                 "store": {"kind": "sqlite", "location": "/var/lib/ferry/ferry.db", "reachable": true, "pendingWrites": 0},
+        List<String> lines = statusOf(ready(true, """
                  "watcher": {"root": "/srv/drop", "mode": "inotify", "state": "watching", "healthy": true,
                              "rescans": 0, "lastSweepAt": "2026-12-06T10:00:30Z"},
                  "buckets": {},
                  "control": {"mothership": "https://ms.example/ingestor", "state": "registered", "uploading": false,
                              "lastContact": "2026-12-06T10:00:50Z", "failures": 0,
                              "lastError": "config rejected, the last good one keeps running: s3_bucket: bad"}}
-                """);
+                """));
         assertThat(lines.get(0)).contains("PAUSED (the mothership has not configured this host: its state is "
                 + "registered").doesNotContain("POST /resume");
         assertThat(lines).contains("Mothership   https://ms.example/ingestor: state registered (uploads wait), last "
                 + "contact 10s ago, last error: config rejected, the last good one keeps running: s3_bucket: bad");
+    }
+
+    /** A ready daemon's /status on SQLite: {@code rest} holds its other fields and the closing brace. */
+    private static String ready(boolean paused, String rest) {
+        return """
+                {"status": "ok", "version": "1", "startedAt": "2026-12-06T10:00:00Z", "uptimeSeconds": 60,
+                 "ready": true, "paused": %s,
+                 "store": {"kind": "sqlite", "location": "/var/lib/ferry/ferry.db", "reachable": true, "pendingWrites": 0},
+                """.formatted(paused) + rest;
     }
 
     private static String daemon(boolean reachable, String lastSweepAt, String buckets) {

@@ -91,10 +91,9 @@ public final class LocalSource implements Source {
     @Override
     public Optional<String> notAnItem(String item) {
         Path path = path(item);
-        // a folder in the file's place holds no file (its own files are items of their own): the file is gone, as
-        // a deletion, so where deletions are carried its object goes; a FIFO or a link that leads nowhere is
-        // something made there on purpose, left alone with its reason
-        return Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
+        // a folder in the file's place: the file is gone, so where deletions are carried its object goes; a FIFO or
+        // a link that leads nowhere is something made there on purpose, left alone with its reason
+        return Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !LocalStat.folderInPlace(path)
                 ? Optional.of(LocalStat.notARegularFile(path))
                 : Optional.empty();
     }

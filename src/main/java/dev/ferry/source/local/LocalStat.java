@@ -108,6 +108,15 @@ public final class LocalStat {
         return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
     }
 
+    /**
+     * Whether a folder (not a link to one) is at {@code path}: it holds no file there, so a file that was there is
+     * gone, as a deletion (the folder's own files are items of their own). One rule for the local source, the
+     * reconciliation and the closing of failed records.
+     */
+    public static boolean folderInPlace(Path path) {
+        return Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
+    }
+
     /** Why {@code path}, for which {@link #of} found no regular file, is not uploaded: gone, or something else. */
     public static String notARegularFile(Path path) {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
