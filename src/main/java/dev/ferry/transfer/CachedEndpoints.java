@@ -2,6 +2,7 @@ package dev.ferry.transfer;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.endpoints.Endpoint;
@@ -25,6 +26,7 @@ final class CachedEndpoints implements S3EndpointProvider {
 
     private final S3EndpointProvider rules;
     private final Map<Key, Endpoint> cache = new ConcurrentHashMap<>();
+    private final Map<String, Endpoint> dataPlane = new ConcurrentHashMap<>();
 
     CachedEndpoints(S3EndpointProvider rules) {
         this.rules = rules;
@@ -43,8 +45,24 @@ final class CachedEndpoints implements S3EndpointProvider {
                 cache.clear();
             }
             cache.put(key, resolved.join());
+            if (!Boolean.TRUE.equals(params.useS3ExpressControlEndpoint())
+                    && !Boolean.TRUE.equals(params.useObjectLambdaEndpoint()) && params.bucket() != null) {
+                if (dataPlane.size() >= MAX_ENTRIES) {
+                    dataPlane.clear();
+                }
+                dataPlane.put(params.bucket(), resolved.join());
+            }
         }
         return resolved;
+    }
+
+    /**
+     * The endpoint the SDK resolved for object requests to {@code bucket} (PutObject, GetObject, listings: not the
+     * control-plane calls of S3 Express nor Object Lambda); empty until the SDK has sent one. For one client these
+     * requests differ only in the per-request parameters the rules do not read, so they share one endpoint.
+     */
+    Optional<Endpoint> dataPlane(String bucket) {
+        return Optional.ofNullable(dataPlane.get(bucket));
     }
 
     int size() {

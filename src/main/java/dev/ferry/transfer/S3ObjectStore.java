@@ -58,19 +58,22 @@ public final class S3ObjectStore implements ObjectStore {
     private final ObjectDeleter deleter;
     private final Set<String> knownBuckets = ConcurrentHashMap.newKeySet();
 
-    private S3ObjectStore(S3Settings settings, S3Client s3) {
+    private final S3Clients.Connection connection;
+
+    private S3ObjectStore(S3Settings settings, S3Clients.Connection connection) {
         this.settings = settings;
-        this.s3 = s3;
+        this.connection = connection;
+        this.s3 = connection.s3();
         this.failures = new Failures(settings.secretKey().stream().toList());
         UploadBodies bodies = new UploadBodies(settings.bandwidthLimiter(), settings.attemptTimeout());
-        this.single = new SinglePartUploader(s3, failures, bodies);
+        this.single = new SinglePartUploader(s3, connection.direct(), failures, bodies);
         this.multipart = new MultipartUploader(s3, failures, settings, bodies);
         this.deleter = new ObjectDeleter(s3, failures);
     }
 
     public static S3ObjectStore create(S3Settings settings) {
         log.info("s3: connecting with {}", settings);
-        return new S3ObjectStore(settings, S3Clients.build(settings));
+        return new S3ObjectStore(settings, S3Clients.connect(settings));
     }
 
     @Override
@@ -286,6 +289,11 @@ public final class S3ObjectStore implements ObjectStore {
         }
     }
 
+    /** Objects stored by a {@link DirectPut}, for tests. */
+    long directPuts() {
+        return connection.direct().map(DirectPut::stored).orElse(0L);
+    }
+
     /** Free bytes in the shared multipart buffer budget; equals the whole budget when no part is in flight. */
     int freePartBufferBytes() {
         return multipart.freeBufferBytes();
@@ -294,7 +302,7 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public void close() {
         multipart.close();
-        s3.close();
+        connection.close();
     }
 
     /** Refuses, as a permanent failure of {@code subject}, a key S3 would refuse: empty, or over 1024 UTF-8 bytes. */

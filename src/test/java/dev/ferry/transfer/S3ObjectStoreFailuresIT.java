@@ -132,13 +132,16 @@ class S3ObjectStoreFailuresIT {
                     .pathStyle(true).credentials("id", "secret-for-blackhole").attemptTimeout(Duration.ofMillis(500))
                     .build();
             try (S3ObjectStore silent = S3ObjectStore.create(settings)) {
-                long started = System.nanoTime();
-                TransferException e = failure(() -> silent.put(new PutRequest("b", "t.txt", new LocalFileContent(file), 7, 0)));
-                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                // the first through the SDK, the second (the bucket's endpoint now known) as a direct PUT
+                for (int attempt = 1; attempt <= 2; attempt++) {
+                    long started = System.nanoTime();
+                    TransferException e = failure(() -> silent.put(new PutRequest("b", "t.txt", new LocalFileContent(file), 7, 0)));
+                    Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-                assertThat(e.kind()).isEqualTo(FailureKind.UNREACHABLE);
-                assertThat(e.getMessage()).contains("timed out");
-                assertThat(took).isLessThan(Duration.ofSeconds(10));
+                    assertThat(e.kind()).as("attempt %d", attempt).isEqualTo(FailureKind.UNREACHABLE);
+                    assertThat(e.getMessage()).as("attempt %d", attempt).contains("timed out");
+                    assertThat(took).as("attempt %d", attempt).isLessThan(Duration.ofSeconds(10));
+                }
             }
         } finally {
             for (Socket s : held) {

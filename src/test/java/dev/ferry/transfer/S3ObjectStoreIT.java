@@ -114,9 +114,12 @@ class S3ObjectStoreIT {
             "percent/100%25 %.txt", "hash/#1 #2.txt", "question/what?.txt", "mixed/a+b %2B #x ?y=z&w.txt"})
     void keysWithSpecialCharacters(String key) throws IOException {
         Path file = write("special.txt", key.getBytes(StandardCharsets.UTF_8));
+        store.head(BUCKET, "any"); // the SDK has reached the bucket: a small file goes up as a direct PUT
+        long direct = store.directPuts();
 
         store.put(new PutRequest(BUCKET, key, new LocalFileContent(file), Files.size(file), 1_700_000_000_000L));
 
+        assertThat(store.directPuts()).isEqualTo(direct + 1);
         assertThat(server.readObject(BUCKET, key)).contains(key);
         assertThat(server.listKeys(BUCKET)).contains(key);
         assertThat(store.head(BUCKET, key).orElseThrow().mtimeMillis()).contains(1_700_000_000_000L);
