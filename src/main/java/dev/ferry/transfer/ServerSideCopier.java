@@ -10,18 +10,17 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
-import software.amazon.awssdk.services.s3.model.TaggingDirective;
 
 /**
  * Copies an object between two buckets that one set of credentials reaches on one endpoint, without the bytes
  * leaving the server: {@code CopyObject} up to 5 GiB, {@code UploadPartCopy} above. The metadata is replaced
  * (that is how Ferry's copy metadata is added), so the content type, the user metadata and the cache headers
- * are read from the source's HEAD and sent again; tags travel with the tagging directive COPY (CopyObject) or
- * are read and set on the multipart upload. Every request is conditional on the source ETag of that HEAD, so
+ * are read from the source's HEAD and sent again; tags travel by CopyObject's default (the tagging directive COPY,
+ * left out: S3-compatible servers such as S3Proxy refuse the header, 501) or are read and set on the multipart upload. Every request is conditional on the source ETag of that HEAD, so
  * a source rewritten during the copy fails the copy (412) instead of mixing two versions.
  *
  * <p>A request that names the version to copy and adds no metadata is one {@code CopyObject} and nothing else:
- * metadata, tags and headers copied as they are (directives COPY), conditional on the named ETag, the storage
+ * metadata, tags and headers copied as they are (CopyObject's default directives, COPY), conditional on the named ETag, the storage
  * class the caller's options give. A full sync of single-part objects so costs one request per object, not a
  * HEAD before each.
  */
@@ -70,13 +69,13 @@ public final class ServerSideCopier implements AutoCloseable {
         CopyObjectRequest.Builder b = CopyObjectRequest.builder().sourceBucket(r.sourceBucket()).sourceKey(r.sourceKey())
                 .destinationBucket(r.destinationBucket()).destinationKey(r.destinationKey())
                 .copySourceIfMatch(quoted(src.etag()))
-                .metadataDirective(MetadataDirective.REPLACE).metadata(src.metadataWith(r.addedMetadata()))
-                .taggingDirective(TaggingDirective.COPY);
+                .metadataDirective(MetadataDirective.REPLACE).metadata(src.metadataWith(r.addedMetadata()));
         src.contentType().ifPresent(b::contentType);
         src.cacheControl().ifPresent(b::cacheControl);
         src.contentDisposition().ifPresent(b::contentDisposition);
         src.contentEncoding().ifPresent(b::contentEncoding);
         src.contentLanguage().ifPresent(b::contentLanguage);
+        src.expires().ifPresent(b::expires);
         options.storageClass().or(src::storageClass).ifPresent(b::storageClass);
         options.serverSideEncryption().ifPresent(b::serverSideEncryption);
         options.kmsKeyId().ifPresent(b::ssekmsKeyId);
@@ -93,8 +92,7 @@ public final class ServerSideCopier implements AutoCloseable {
     private CopyResult asItIs(String subject, CopyRequest r, CopyRequest.Version v, UploadOptions options) {
         CopyObjectRequest.Builder b = CopyObjectRequest.builder().sourceBucket(r.sourceBucket()).sourceKey(r.sourceKey())
                 .destinationBucket(r.destinationBucket()).destinationKey(r.destinationKey())
-                .copySourceIfMatch(quoted(v.etag()))
-                .metadataDirective(MetadataDirective.COPY).taggingDirective(TaggingDirective.COPY);
+                .copySourceIfMatch(quoted(v.etag()));
         options.storageClass().ifPresent(b::storageClass);
         options.serverSideEncryption().ifPresent(b::serverSideEncryption);
         options.kmsKeyId().ifPresent(b::ssekmsKeyId);

@@ -1,6 +1,7 @@
 package dev.ferry.transfer;
 
 import dev.ferry.core.UploadOptions;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -11,31 +12,31 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * What travels with a copied object besides its bytes, read from the source's HEAD (or GET): content type, user
- * metadata and the cache headers (Cache-Control, Content-Disposition, Content-Encoding, Content-Language),
+ * metadata and the cache headers (Cache-Control, Content-Disposition, Content-Encoding, Content-Language, Expires),
  * applied to the copy's request with Ferry's copy metadata added.
  */
 record SourceObject(long size, String etag, Optional<String> contentType, Map<String, String> metadata,
         Optional<String> cacheControl, Optional<String> contentDisposition, Optional<String> contentEncoding,
-        Optional<String> contentLanguage, Optional<String> storageClass) {
+        Optional<String> contentLanguage, Optional<Instant> expires, Optional<String> storageClass) {
 
     static SourceObject of(HeadObjectResponse h) {
         return of(h.contentLength(), h.eTag(), h.contentType(), h.metadata(), h.cacheControl(), h.contentDisposition(),
-                h.contentEncoding(), h.contentLanguage(), h.storageClassAsString());
+                h.contentEncoding(), h.contentLanguage(), h.expires(), h.storageClassAsString());
     }
 
     /** The same from a GET of the whole object, which answers with every header a HEAD does. */
     static SourceObject of(GetObjectResponse g) {
         return of(g.contentLength(), g.eTag(), g.contentType(), g.metadata(), g.cacheControl(), g.contentDisposition(),
-                g.contentEncoding(), g.contentLanguage(), g.storageClassAsString());
+                g.contentEncoding(), g.contentLanguage(), g.expires(), g.storageClassAsString());
     }
 
     private static SourceObject of(long size, String etag, String contentType, Map<String, String> metadata,
             String cacheControl, String contentDisposition, String contentEncoding, String contentLanguage,
-            String storageClass) {
+            Instant expires, String storageClass) {
         return new SourceObject(size, S3ObjectStore.unquote(etag), Optional.ofNullable(contentType),
                 metadata == null ? Map.of() : Map.copyOf(metadata), Optional.ofNullable(cacheControl),
                 Optional.ofNullable(contentDisposition), Optional.ofNullable(contentEncoding),
-                Optional.ofNullable(contentLanguage), Optional.ofNullable(storageClass));
+                Optional.ofNullable(contentLanguage), Optional.ofNullable(expires), Optional.ofNullable(storageClass));
     }
 
     /** The source's user metadata with {@code added} on top. */
@@ -63,6 +64,7 @@ record SourceObject(long size, String etag, Optional<String> contentType, Map<St
         contentDisposition.ifPresent(b::contentDisposition);
         contentEncoding.ifPresent(b::contentEncoding);
         contentLanguage.ifPresent(b::contentLanguage);
+        expires.ifPresent(b::expires);
         ObjectOptions.apply(options, b);
         if (options.storageClass().isEmpty()) {
             storageClass.ifPresent(b::storageClass);
@@ -80,6 +82,7 @@ record SourceObject(long size, String etag, Optional<String> contentType, Map<St
         contentDisposition.ifPresent(b::contentDisposition);
         contentEncoding.ifPresent(b::contentEncoding);
         contentLanguage.ifPresent(b::contentLanguage);
+        expires.ifPresent(b::expires);
         ObjectOptions.apply(options, b);
         if (options.storageClass().isEmpty()) {
             storageClass.ifPresent(b::storageClass);

@@ -28,14 +28,18 @@ class ReplicationCopyIT {
     private static final long MIB = 1024 * 1024;
     private static final Map<String, String> ADDED = Map.of("ferry-source-etag", "abc", "ferry-source-md5", "def");
 
+    private static final java.time.Instant EXPIRES = java.time.Instant.parse("2030-01-01T00:00:00Z");
+
     static S3ProxyServer one;
     static S3ProxyServer two;
 
     @BeforeAll
     static void servers() {
-        one = S3ProxyServer.start();
+        // as S3Proxy runs by default: a header it does not know fails the request (501), so a copy that sends one
+        // fails here as it would for its users
+        one = S3ProxyServer.start(Map.of("s3proxy.ignore-unknown-headers", "false"));
         two = S3ProxyServer.start(Map.of("s3proxy.identity", "second-account", "s3proxy.credential",
-                "second-account-credential-not-a-secret"));
+                "second-account-credential-not-a-secret", "s3proxy.ignore-unknown-headers", "false"));
         one.createBucket("src");
         one.createBucket("dst");
         two.createBucket("far");
@@ -59,7 +63,7 @@ class ReplicationCopyIT {
 
     private static void put(S3Client c, String bucket, String key, byte[] content) {
         c.putObject(b -> b.bucket(bucket).key(key).contentType("image/jpeg").cacheControl("max-age=60")
-                .contentDisposition("inline").metadata(Map.of("owner", "alice", "mtime", "1700000000.5")),
+                .contentDisposition("inline").expires(EXPIRES).metadata(Map.of("owner", "alice", "mtime", "1700000000.5")),
                 RequestBody.fromBytes(content));
     }
 
@@ -67,10 +71,18 @@ class ReplicationCopyIT {
         return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
     }
 
+    /** What travels with a copy; S3Proxy 4.1.0 keeps the Expires of a PutObject only, not of a copy or a multipart upload. */
     private static void assertTravelled(HeadObjectResponse h) {
+        assertTravelled(h, false);
+    }
+
+    private static void assertTravelled(HeadObjectResponse h, boolean onePut) {
         assertThat(h.contentType()).isEqualTo("image/jpeg");
         assertThat(h.cacheControl()).isEqualTo("max-age=60");
         assertThat(h.contentDisposition()).isEqualTo("inline");
+        if (onePut) {
+            assertThat(h.expires()).isEqualTo(EXPIRES);
+        }
         assertThat(h.metadata()).containsEntry("owner", "alice").containsEntry("mtime", "1700000000.5")
                 .containsAllEntriesOf(ADDED);
     }
@@ -138,7 +150,7 @@ class ReplicationCopyIT {
         assertThat(written).containsExactly("putObject");
         assertThat(r.etag()).isEqualTo(md5(content));
         assertThat(two.readObjectBytes("far", "named/a.jpg")).hasValue(content);
-        assertTravelled(two.client().headObject(b -> b.bucket("far").key("named/a.jpg")));
+        assertTravelled(two.client().headObject(b -> b.bucket("far").key("named/a.jpg")), true);
         assertThat(copier.freeBufferBytes()).isEqualTo(32 * MIB);
 
         put(one.client(), "src", "named/a.jpg", random(90_000, 10)); // another version there now: nothing written
@@ -248,7 +260,7 @@ class ReplicationCopyIT {
         }
         assertThat(two.readObjectBytes("far", "small.txt")).hasValue(content);
         assertThat(two.readObjectBytes("far", "empty.txt")).hasValue(new byte[0]);
-        assertTravelled(two.client().headObject(b -> b.bucket("far").key("small.txt")));
+        assertTravelled(two.client().headObject(b -> b.bucket("far").key("small.txt")), true);
     }
 
     @Test
