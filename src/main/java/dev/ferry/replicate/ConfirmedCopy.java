@@ -58,25 +58,27 @@ final class ConfirmedCopy {
      *
      * @param storageClass the source's storage class when known: a copy that carries metadata over as it is keeps it
      */
-    record Version(long size, String etag, Optional<String> md5Hex, long mtimeMillis, Optional<String> storageClass) {
+    record Version(long size, String etag, Optional<String> md5Hex, long mtimeMillis, Optional<String> storageClass,
+            Optional<java.time.Instant> lastModified) {
         Version {
             Objects.requireNonNull(etag, "etag");
             Objects.requireNonNull(md5Hex, "md5Hex");
             Objects.requireNonNull(storageClass, "storageClass");
+            Objects.requireNonNull(lastModified, "lastModified");
         }
 
         Version(long size, String etag, Optional<String> md5Hex, long mtimeMillis) {
-            this(size, etag, md5Hex, mtimeMillis, Optional.empty());
+            this(size, etag, md5Hex, mtimeMillis, Optional.empty(), Optional.empty());
         }
 
         static Version of(RemoteEntry e) {
             return new Version(e.size(), e.etag(), Optional.empty(), e.lastModified().toEpochMilli(),
-                    Optional.of(e.storageClass()));
+                    Optional.of(e.storageClass()), Optional.of(e.lastModified()));
         }
 
         static Version of(RemoteObject o) {
             return new Version(o.size(), o.etag(), o.md5Hex(), o.mtimeMillis().orElse(0L),
-                    Optional.of(o.storageClass()));
+                    Optional.of(o.storageClass()), o.lastModified());
         }
 
         boolean sameAs(RemoteObject o) {
@@ -194,7 +196,7 @@ final class ConfirmedCopy {
     }
 
     private static Map<String, String> metadata(Version v, Map<String, String> extra) {
-        Map<String, String> m = new LinkedHashMap<>(CopyMetadata.forCopyOf(v.etag(), v.md5Hex()));
+        Map<String, String> m = new LinkedHashMap<>(CopyMetadata.forCopyOf(v.etag(), v.md5Hex(), v.lastModified()));
         m.putAll(extra);
         return m;
     }

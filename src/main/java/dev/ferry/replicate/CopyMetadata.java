@@ -25,6 +25,12 @@ public final class CopyMetadata {
      * An event older than the one a copy records never overwrites or deletes it ({@link Sequencers}).
      */
     public static final String SOURCE_SEQUENCER = "ferry-source-sequencer";
+    /**
+     * The source object's date (S3's Last-Modified, in whole seconds since 1970) when the copy was made:
+     * {@code x-amz-meta-ferry-source-modified}. A later source date means the source was written again; the copy's
+     * own date is the destination server's clock, which need not agree with the source server's.
+     */
+    public static final String SOURCE_MODIFIED = "ferry-source-modified";
 
     private static final Pattern PLAIN_MD5 = Pattern.compile("[0-9a-fA-F]{32}");
 
@@ -41,11 +47,18 @@ public final class CopyMetadata {
      * {@code md5Hex} (from the source's own checksum metadata) gives it.
      */
     public static Map<String, String> forCopyOf(String sourceEtag, Optional<String> md5Hex) {
+        return forCopyOf(sourceEtag, md5Hex, Optional.empty());
+    }
+
+    /** The same, with the source's date when known ({@link #SOURCE_MODIFIED}). */
+    public static Map<String, String> forCopyOf(String sourceEtag, Optional<String> md5Hex,
+            Optional<java.time.Instant> sourceModified) {
         Map<String, String> m = new LinkedHashMap<>();
         String etag = strip(sourceEtag);
         m.put(SOURCE_ETAG, etag);
         Optional<String> md5 = isPlainMd5(etag) ? Optional.of(etag) : md5Hex.filter(CopyMetadata::isPlainMd5);
         md5.ifPresent(v -> m.put(SOURCE_MD5, v.toLowerCase(Locale.ROOT)));
+        sourceModified.ifPresent(t -> m.put(SOURCE_MODIFIED, Long.toString(t.getEpochSecond())));
         return m;
     }
 
@@ -87,10 +100,25 @@ public final class CopyMetadata {
     /**
      * Whether a source was written after its copy, by S3's dates, which count whole seconds: a change within the
      * second of the copy is not seen. The one rule of a full sync and of event mode for a change of metadata in
-     * place, which keeps ETag and size.
+     * place, which keeps ETag and size. The source's date the copy records ({@link #SOURCE_MODIFIED}) decides when
+     * there is one: both dates are then the source server's. Without it the copy's own date stands in, which is the
+     * destination server's clock: one behind the source's gets a copy made again until its dates pass the source's.
      */
-    static boolean writtenAfter(java.time.Instant source, java.time.Instant copy) {
+    static boolean writtenAfter(java.time.Instant source, java.time.Instant copy, Map<String, String> copyMetadata) {
+        String recorded = copyMetadata.get(SOURCE_MODIFIED);
+        if (recorded != null) {
+            try {
+                return source.getEpochSecond() > Long.parseLong(recorded.strip());
+            } catch (NumberFormatException e) {
+                // not Ferry's: the copy's date stands in
+            }
+        }
         return source.getEpochSecond() > copy.getEpochSecond();
+    }
+
+    /** {@link #writtenAfter(java.time.Instant, java.time.Instant, Map)} by the dates alone: whether to look further. */
+    static boolean writtenAfter(java.time.Instant source, java.time.Instant copy) {
+        return writtenAfter(source, copy, Map.of());
     }
 
     private static String strip(String etag) {

@@ -350,7 +350,7 @@ final class EventApplier {
     private boolean writtenSince(String key, RemoteObject copy) {
         Optional<java.time.Instant> source = this.source.head(key).flatMap(RemoteObject::lastModified);
         return source.isPresent() && copy.lastModified().isPresent()
-                && CopyMetadata.writtenAfter(source.get(), copy.lastModified().get());
+                && CopyMetadata.writtenAfter(source.get(), copy.lastModified().get(), copy.metadata());
     }
 
     /** The source key moved from the source prefix to the destination's (seed 001's srcfolder/ to destfolder/). */

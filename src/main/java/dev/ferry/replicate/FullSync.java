@@ -200,7 +200,8 @@ public final class FullSync {
             case MISSING -> "missing";
             case SIZE -> "differs (size)";
             case CONTENT -> "differs (content)";
-            case MODIFIED -> "differs (the source was written after its copy: its metadata changed)";
+            case MODIFIED -> "differs (the source was written again after its copy, with the same content: its metadata may "
+                    + "have changed)";
         };
     }
 

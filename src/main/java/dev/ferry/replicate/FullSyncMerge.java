@@ -165,7 +165,11 @@ public final class FullSyncMerge implements Iterator<SyncDecision> {
         if (!CopyMetadata.sameContent(s.etag(), d.etag(), head)) {
             return new SyncDecision.Copy(s, key, SyncDecision.Reason.CONTENT);
         }
-        return writtenAfter(s, d) ? new SyncDecision.Copy(s, key, SyncDecision.Reason.MODIFIED)
+        if (!CopyMetadata.writtenAfter(s.lastModified(), d.lastModified())) {
+            return new SyncDecision.Same(s, key);
+        }
+        Optional<RemoteObject> copy = head.isPresent() ? head : lookup.head(key);
+        return copy.isEmpty() || writtenAfter(s, d, copy.get()) ? new SyncDecision.Copy(s, key, SyncDecision.Reason.MODIFIED)
                 : new SyncDecision.Same(s, key);
     }
 
@@ -173,12 +177,12 @@ public final class FullSyncMerge implements Iterator<SyncDecision> {
      * Whether the source was written after its copy, though its content is the same: a change of metadata in place
      * (a copy onto itself with new headers) keeps the ETag and size, and only its time shows it. A copy is written
      * after its source, so this holds for no copy Ferry made of the source as it is. Listing times count whole
-     * seconds: a change within the second of the copy waits for the next change; and a destination whose clock is
-     * behind the source's by more than the time from a source's last write to its copy gets that object copied once
-     * more, until a copy's time passes it.
+     * seconds: a change within the second of the copy waits for the next change. Only when the listing's dates say
+     * so is the copy's HEAD read: the source date it records decides, so a destination whose clock is behind the
+     * source's copies nothing again ({@link CopyMetadata#writtenAfter}).
      */
-    static boolean writtenAfter(RemoteEntry source, RemoteEntry copy) {
-        return CopyMetadata.writtenAfter(source.lastModified(), copy.lastModified());
+    static boolean writtenAfter(RemoteEntry source, RemoteEntry copy, RemoteObject copyHead) {
+        return CopyMetadata.writtenAfter(source.lastModified(), copy.lastModified(), copyHead.metadata());
     }
 
     /** The next entry under {@code prefix}; entries outside it (a listing that strays) are skipped, never acted on. */

@@ -315,6 +315,28 @@ class FullSyncIT {
         assertThat(one.listKeys(dst)).containsExactlyInAnyOrder("p/u-\uD83D\uDE00", "p/u-\uFF01");
     }
 
+    /**
+     * The copy records the source's date, so a destination whose clock is behind the source's (its dates earlier than
+     * the source's for a copy made after it) copies nothing again. The filesystem store dates an object by its file.
+     */
+    @Test
+    void aDestinationWhoseClockIsBehindCopiesNothingAgain() throws Exception {
+        one.client().putObject(b -> b.bucket(src).key("skew/k.txt"), RequestBody.fromString("skewed"));
+        FullSync sync = sync("skew/", List.of(onTwo(far, "skew/")), false, new InMemoryRecords());
+        assertThat(sync.run().destinations().get(0).copied()).isEqualTo(1);
+        java.nio.file.Path copy = two.dataDir().resolve(far).resolve("skew").resolve("k.txt");
+        java.nio.file.Files.setLastModifiedTime(copy, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(Duration.ofMinutes(10))));
+        assertThat(two.client().headObject(b -> b.bucket(far).key("skew/k.txt")).lastModified())
+                .isBefore(one.client().headObject(b -> b.bucket(src).key("skew/k.txt")).lastModified());
+
+        assertThat(sync.verify().complete()).isTrue();
+        FullSyncResult again = sync.run();
+
+        assertThat(again.destinations().get(0).copied()).isZero();
+        assertThat(again.destinations().get(0).unchanged()).isEqualTo(1);
+    }
+
     @Test
     void aChangeOfMetadataInPlaceIsCopiedOnTheServerAndAcrossAccountsThoughTheContentIsTheSame() throws Exception {
         one.client().putObject(b -> b.bucket(src).key("m/k.txt").contentType("text/plain")
@@ -332,7 +354,7 @@ class FullSyncIT {
                         .MetadataDirective.REPLACE).contentType("text/html").metadata(java.util.Map.of("color", "red")));
 
         assertThat(sync.verify().destinations()).allSatisfy(d -> assertThat(d.failures()).singleElement().asString()
-                .startsWith("differs (the source was written after its copy"));
+                .startsWith("differs (the source was written again after its copy"));
         assertThat(sync.run().destinations()).allSatisfy(d -> assertThat(d.copied()).isEqualTo(1));
 
         var onServer = one.client().headObject(b -> b.bucket(dst).key("n/k.txt"));

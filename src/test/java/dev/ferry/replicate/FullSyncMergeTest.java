@@ -82,6 +82,28 @@ class FullSyncMergeTest {
                 .containsExactly(new SyncDecision.Same(source, "destfolder/k"));
     }
 
+    /** The source's date a copy records decides: the copy's own date is another server's clock. */
+    @Test
+    void aCopyThatRecordsTheSourcesDateIsJudgedByItNotByItsOwnDate() {
+        RemoteEntry source = new RemoteEntry("srcfolder/k", 1, MD5_A, Instant.ofEpochSecond(100), "STANDARD");
+        RemoteEntry behind = new RemoteEntry("destfolder/k", 1, MD5_A, Instant.ofEpochSecond(40), "STANDARD");
+        copyOnDestination("destfolder/k", 1, MD5_A, CopyMetadata.forCopyOf(MD5_A, Optional.empty(),
+                Optional.of(Instant.ofEpochSecond(100, 700_000_000))));
+        assertThat(merge(List.of(source), List.of(behind), false))
+                .containsExactly(new SyncDecision.Same(source, "destfolder/k"));
+
+        copyOnDestination("destfolder/k", 1, MD5_A, CopyMetadata.forCopyOf(MD5_A, Optional.empty(),
+                Optional.of(Instant.ofEpochSecond(90))));
+        assertThat(merge(List.of(source), List.of(behind), false))
+                .containsExactly(new SyncDecision.Copy(source, "destfolder/k", SyncDecision.Reason.MODIFIED));
+        assertThat(asked).containsExactly("destfolder/k", "destfolder/k");
+
+        RemoteEntry after = new RemoteEntry("destfolder/k", 1, MD5_A, Instant.ofEpochSecond(160), "STANDARD");
+        assertThat(merge(List.of(source), List.of(after), false))
+                .containsExactly(new SyncDecision.Same(source, "destfolder/k"));
+        assertThat(asked).as("no HEAD when the dates show nothing newer").hasSize(2);
+    }
+
     @Test
     void listingsInKeyOrderAreNotOutOfOrder() {
         FullSyncMerge merge = new FullSyncMerge(List.of(e("srcfolder/a", 1, MD5_A), e("srcfolder/b", 1, MD5_A))
@@ -225,6 +247,8 @@ class FullSyncMergeTest {
         assertThat(CopyMetadata.forCopyOf(MULTI_1, Optional.of(MD5_B)))
                 .containsEntry(CopyMetadata.SOURCE_ETAG, MULTI_1).containsEntry(CopyMetadata.SOURCE_MD5, MD5_B);
         assertThat(CopyMetadata.forCopyOf(MULTI_1, Optional.empty())).containsOnlyKeys(CopyMetadata.SOURCE_ETAG);
+        assertThat(CopyMetadata.forCopyOf(MULTI_1, Optional.empty(), Optional.of(Instant.ofEpochSecond(1_764_000_000,
+                5)))).containsEntry(CopyMetadata.SOURCE_MODIFIED, "1764000000");
         assertThat(CopyMetadata.isPlainMd5(MULTI_1)).isFalse();
         assertThat(CopyMetadata.isPlainMd5("\"" + MD5_A + "\"")).isTrue();
     }
