@@ -3,6 +3,7 @@ package dev.ferry.replicate;
 import dev.ferry.core.DeleteFailure;
 import dev.ferry.core.DeleteGuard;
 import dev.ferry.core.FileRecord;
+import dev.ferry.core.FailureKind;
 import dev.ferry.core.FileStatus;
 import dev.ferry.core.RecordId;
 import dev.ferry.core.RecordKeeper;
@@ -231,6 +232,7 @@ public final class FullSync {
         boolean listed = false;
         AtomicInteger threads = new AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<String> unreachable = new java.util.concurrent.atomic.AtomicReference<>();
         ThreadPoolExecutor pool = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(concurrency * 2), run -> {
                     Thread t = new Thread(run, "replicate-" + name + "-" + threads.incrementAndGet());
@@ -249,7 +251,7 @@ public final class FullSync {
                     if (c.reason() != SyncDecision.Reason.MISSING) {
                         destinationObjects++;
                     }
-                    pool.execute(() -> copy(r, c, failures, copied, bytes, stopped));
+                    pool.execute(() -> copy(r, c, failures, copied, bytes, stopped, unreachable));
                 } else if (next instanceof SyncDecision.Refused x) {
                     destinationObjects += x.ofSource() ? 0 : 1;
                     String line = refusedLine(r, x);
@@ -360,11 +362,28 @@ public final class FullSync {
         }
     }
 
+    /**
+     * Copies one object, with {@code retries}. A copy that fails because the destination cannot be reached (after its
+     * attempts) makes it {@code unreachable}: the copies after it to that destination are not tried in this full sync,
+     * each a failure with that reason, so a destination that is down does not hold up the job's other destinations
+     * for an attempt per object. The next full sync tries again.
+     */
     private void copy(Replica r, SyncDecision.Copy c, Lines failures, AtomicLong copied, AtomicLong bytes,
-            java.util.concurrent.atomic.AtomicBoolean stopped) {
+            java.util.concurrent.atomic.AtomicBoolean stopped,
+            java.util.concurrent.atomic.AtomicReference<String> unreachable) {
         RemoteEntry s = c.source();
         RecordId id = new RecordId(source.id(), s.key(), r.bucket());
         ConfirmedCopy.Version listed = ConfirmedCopy.Version.of(s);
+        String down = unreachable.get();
+        if (down != null) {
+            String why = "not tried: the destination could not be reached (" + down + ")";
+            String line = url(r, c.destinationKey()) + ": " + why;
+            failures.add(line);
+            stats.failed(line);
+            log.debug("{}: {}", name, line);
+            record(id, c, listed, FileStatus.FAILED, "", 0, why, false);
+            return;
+        }
         for (int attempt = 1; ; attempt++) {
             try {
                 ConfirmedCopy.Outcome outcome = confirmed.copy(s.key(), listed, r, c.destinationKey(), Map.of());
@@ -400,6 +419,10 @@ public final class FullSync {
                     }
                 }
                 fail(id, c, r, attempt, e.getMessage(), !e.kind().retryable(), failures);
+                if (e.kind() == FailureKind.UNREACHABLE && unreachable.compareAndSet(null, e.getMessage())) {
+                    log.warn("{}: {} cannot be reached; its other copies are not tried until the next full sync",
+                            name, r.destination().location().url());
+                }
                 return;
             } catch (RuntimeException e) {
                 fail(id, c, r, attempt, e.toString(), false, failures);

@@ -121,6 +121,43 @@ class FullSyncIT {
                 }, 3), Clock.systemUTC(), new JobStats(source.id()), false);
     }
 
+    /**
+     * A destination whose server cannot be reached (here: listed, then copied to a port nothing listens on) is given
+     * up after the copies already under way: the others are failures with that reason, tried at the next full sync,
+     * and the job's other destinations are not held up by an attempt per object.
+     */
+    @Test
+    void aDestinationThatCannotBeReachedIsGivenUpAfterTheCopiesUnderWayAndTheOthersGoOn() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            put(one.client(), src, "down/" + i + ".txt", "object " + i);
+        }
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        S3Settings nowhere = BucketSourceIT.settings(two).toBuilder()
+                .endpoint(java.net.URI.create("http://127.0.0.1:" + closedPort)).build();
+        StreamingCopier deadCopier = StreamingCopier.create(BucketSourceIT.settings(one), nowhere);
+        opened.add(deadCopier);
+        Replica dead = new Replica(new ReplicaDestination(location(two, far, "down/"), Optional.empty(),
+                Optional.empty(), Optional.empty()), twoStore, deadCopier::copy, false);
+        InMemoryRecords records = new InMemoryRecords();
+
+        FullSyncResult r = sync("down/", List.of(dead, onOne(dst, "down/")), false, records).run();
+
+        List<String> lines = r.destinations().get(0).failures();
+        assertThat(lines).hasSize(40);
+        long tried = lines.stream().filter(l -> l.contains(": not copied after 3 attempts: ")).count();
+        long notTried = lines.stream().filter(l -> l.contains(": not tried: the destination could not be reached (")).count();
+        // the copies under way when the first one gave up: 4 copy threads, and the lister when their queue is full
+        assertThat(tried).isBetween(1L, 5L);
+        assertThat(tried + notTried).isEqualTo(40);
+        assertThat(r.destinations().get(1).copied()).isEqualTo(40);
+        java.util.Map<String, FileRecord> last = new java.util.HashMap<>();
+        records.offered().stream().filter(rec -> rec.id().destination().equals(far)).forEach(rec -> last.put(rec.id().item(), rec));
+        assertThat(last).hasSize(40).allSatisfy((key, rec) -> assertThat(rec.status()).isEqualTo(FileStatus.FAILED));
+    }
+
     @Test
     void copiesOnTheServerWithThePrefixRemappedAndRecordsEachCopy() throws Exception {
         put(one.client(), src, "srcfolder/a.txt", "alpha");
