@@ -27,7 +27,8 @@ public record BucketLocation(String bucket, String prefix, Optional<String> regi
     /**
      * Whether two endpoints name one server however they are written: scheme and host in any case, the default
      * port given or not, a trailing slash or not, and the loopback host by any of its names
-     * ({@code localhost}, {@code 127.0.0.1}, {@code [::1]}).
+     * ({@code localhost}, {@code 127.0.0.1}, {@code [::1]}, {@code [::ffff:127.0.0.1]}); an IPv4 address written as
+     * IPv6 ({@code [::ffff:a.b.c.d]}) is that IPv4 address.
      */
     static boolean sameEndpoint(Optional<URI> a, Optional<URI> b) {
         return a.map(BucketLocation::canonical).equals(b.map(BucketLocation::canonical));
@@ -36,7 +37,12 @@ public record BucketLocation(String bucket, String prefix, Optional<String> regi
     private static String canonical(URI u) {
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
         String host = u.getHost() == null ? String.valueOf(u.getRawAuthority()) : u.getHost().toLowerCase(java.util.Locale.ROOT);
-        if (host.equals("localhost") || host.equals("[::1]") || host.equals("::1") || host.startsWith("127.")) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (bare.startsWith("::ffff:")) { // an IPv4 address written as IPv6 ([::ffff:10.0.0.1])
+            bare = bare.substring("::ffff:".length());
+            host = bare;
+        }
+        if (bare.equals("localhost") || bare.equals("::1") || bare.equals("0:0:0:0:0:0:0:1") || bare.startsWith("127.")) {
             host = "loopback";
         }
         int port = u.getPort() != -1 ? u.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;

@@ -190,11 +190,19 @@ public final class FullSync {
         return source.head(source.prefix() + destinationKey.substring(r.prefix().length())).isEmpty();
     }
 
+    /**
+     * Says once per destination (WARN; at DEBUG at later full syncs, which find the same server's order) that a listing
+     * is not in S3's key order.
+     */
     private void warnOrder(Replica r, FullSyncMerge merge) {
-        log.warn("{}: {} and {} are not listed in S3's key order ({}), as some S3-compatible servers list: keys "
-                + "around it are looked up one by one before they are copied, and before a deletion", name,
+        (orderWarned.add(r.destination().location().url()) ? log.atWarn() : log.atDebug()).log(
+                "{}: {} and {} are not listed in S3's key order ({}), as some S3-compatible servers list: keys around "
+                + "it are looked up one by one before they are copied, and before a deletion", name,
                 url(r, r.prefix()), "s3://" + source.bucket() + "/" + source.prefix(), merge.disorder().orElse(""));
     }
+
+    /** The destinations whose listing order has been warned of. */
+    private final java.util.Set<String> orderWarned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private static String describe(SyncDecision.Copy c) {
         return switch (c.reason()) {

@@ -297,7 +297,8 @@ class ReplicateConfigTest {
     @Test
     void oneServerWrittenTwoWaysIsOneServerForTheseChecks() throws IOException {
         String global = "endpoint: http://127.0.0.1:9000\n";
-        for (String other : new String[] {"http://127.0.0.1:9000/", "http://localhost:9000", "HTTP://LOCALHOST:9000/"}) {
+        for (String other : new String[] {"http://127.0.0.1:9000/", "http://localhost:9000", "HTTP://LOCALHOST:9000/",
+                "http://[::1]:9000", "http://[::ffff:127.0.0.1]:9000"}) {
             assertThat(problems(global + "replicate:\n  - source: {bucket: loop, prefix: data/}\n"
                     + "    destinations: [{bucket: loop, prefix: data/copy/, endpoint: '" + other + "'}]\n"))
                     .as(other).singleElement().asString().contains("overlaps the job's source");
@@ -308,6 +309,9 @@ class ReplicateConfigTest {
         assertThat(problems("replicate:\n  - source: {bucket: bbb, endpoint: 'https://s3.example.com'}\n"
                 + "    destinations: [{bucket: bbb, prefix: x/, endpoint: 'https://s3.example.com:443/'}]\n"))
                 .singleElement().asString().contains("overlaps the job's source");
+        assertThat(problems("replicate:\n  - source: {bucket: bbb, endpoint: 'http://10.0.0.7:9000'}\n"
+                + "    destinations: [{bucket: bbb, prefix: x/, endpoint: 'http://[::ffff:10.0.0.7]:9000'}]\n"))
+                .as("an IPv4 address written as IPv6").singleElement().asString().contains("overlaps the job's source");
     }
 
     @Test
