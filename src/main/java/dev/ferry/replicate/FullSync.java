@@ -153,10 +153,17 @@ public final class FullSync {
                     differences.removeIf(d -> !stillDiffers(r, d));
                     same += before - differences.size();
                 }
+                long extra = differences.stream().filter(d -> d instanceof SyncDecision.Delete).count();
+                long held = same + differences.stream().filter(d -> d instanceof SyncDecision.Delete
+                        || ((SyncDecision.Copy) d).reason() != SyncDecision.Reason.MISSING).count();
+                // what a sync would do with them: the guard decides on the whole batch, as in run()
+                String deletion = new DeleteGuard(maxDelete, maxDeletePercent, clock).refusal(extra, held)
+                        .map(why -> "extra (delete: true would delete it, but the guard refuses these deletions: " + why
+                                + "): ")
+                        .orElse("extra (delete: true would delete it): ");
                 for (SyncDecision d : differences) {
                     lines.add(d instanceof SyncDecision.Copy c ? describe(c) + ": " + url(r, c.destinationKey())
-                            : "extra (delete: true would delete it): " + url(r,
-                                    ((SyncDecision.Delete) d).destinationKey()));
+                            : deletion + url(r, ((SyncDecision.Delete) d).destinationKey()));
                 }
             } catch (RuntimeException e) {
                 lines.add("cannot compare: " + e.getMessage());

@@ -113,8 +113,12 @@ class FullSyncIT {
     }
 
     private FullSync sync(String prefix, List<Replica> replicas, boolean delete, InMemoryRecords records) {
+        return sync(prefix, replicas, delete, 100, records);
+    }
+
+    private FullSync sync(String prefix, List<Replica> replicas, boolean delete, int maxDelete, InMemoryRecords records) {
         BucketSource source = new BucketSource(src, prefix, Optional.of(one.endpoint()), oneStore, oneStore::openRange);
-        return new FullSync("photos", source, replicas, delete, 100, 100, Optional.of(records), 4,
+        return new FullSync("photos", source, replicas, delete, maxDelete, 100, Optional.of(records), 4,
                 new FullSync.Retries(Backoff.withoutJitter(Duration.ofMillis(1), Duration.ofMillis(1)), d -> {
                     sleeps.incrementAndGet();
                     return true;
@@ -438,6 +442,14 @@ class FullSyncIT {
                 "extra (delete: true would delete it): s3://" + dst + "/w/extra.txt");
         assertThat(one.listKeys(dst)).containsExactlyInAnyOrder("w/b.txt", "w/extra.txt");
         assertThat(one.readObject(dst, "w/b.txt")).hasValue("B");
+
+        put(one.client(), dst, "w/extra2.txt", "y");
+        FullSync guarded = sync("v/", List.of(onOne(dst, "w/")), true, 1, new InMemoryRecords());
+        assertThat(guarded.verify().destinations().get(0).failures()).as("what the guard would refuse")
+                .anySatisfy(l -> assertThat(l).startsWith("extra (delete: true would delete it, but the guard refuses "
+                        + "these deletions: would delete 2 objects, more than max_delete 1").endsWith("): s3://" + dst
+                        + "/w/extra.txt"));
+        assertThat(guarded.run().destinations().get(0).deleted()).isZero();
     }
 
     /** A two-part object (ETag md5-of-parts-2). */
