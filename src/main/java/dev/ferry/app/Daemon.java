@@ -307,6 +307,7 @@ final class Daemon {
                 r -> engine.changed(site, new ItemRef(r.source(), r.path())));
         runner.sweeps.onFullSweep((took, files, queued) -> {
             metrics.fullSweepCompleted(took, files);
+            runner.health.sweptAfter(took);
             // files deleted while no watcher saw it leave `ferry failed` (this site's records only)
             deletedFailures.close(site.root(), r -> site.sendsTo(r.path(), r.bucket()));
         });

@@ -40,6 +40,9 @@ final class WatchHealth {
     private final boolean configuredPolling;
     private volatile State state;
     private volatile String lastError;
+    /** The error of the last rescan, and when it came ({@link System#nanoTime}), until a full sweep after it. */
+    private volatile String rescanError;
+    private volatile long rescanAt;
 
     WatchHealth(Path root, boolean configuredPolling) {
         this.root = root;
@@ -50,6 +53,22 @@ final class WatchHealth {
     void rescan(String reason) {
         rescans.incrementAndGet();
         lastError = reason;
+        rescanError = reason;
+        rescanAt = System.nanoTime();
+    }
+
+    /**
+     * A full sweep ended that started after the last rescan's error (it took {@code took}): the changes that error
+     * may have lost are found, so while nothing else went wrong since, it no longer stands (the log keeps it).
+     */
+    void sweptAfter(java.time.Duration took) {
+        String error = rescanError;
+        if (error != null && rescanAt - (System.nanoTime() - took.toNanos()) < 0) {
+            rescanError = null;
+            if (error.equals(lastError)) {
+                lastError = null;
+            }
+        }
     }
 
     /**

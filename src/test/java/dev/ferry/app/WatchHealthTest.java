@@ -30,6 +30,24 @@ class WatchHealthTest {
         assertThat(h.root()).isEqualTo("/srv/photos, /srv/scans");
     }
 
+    /** A watcher error that lost events is over once a full sweep that started after it has found them. */
+    @Test
+    void aRescansErrorStandsUntilAFullSweepThatStartedAfterItEnds() {
+        photos.rescan("watcher error (IllegalStateException: keyRoots)");
+        photos.sweptAfter(java.time.Duration.ofDays(1)); // a sweep that was already running when it came
+        assertThat(photos.lastError()).contains("watcher error (IllegalStateException: keyRoots)");
+
+        photos.sweptAfter(java.time.Duration.ZERO);
+        assertThat(photos.lastError()).isEmpty();
+        assertThat(photos.rescans()).isEqualTo(1);
+
+        photos.rescan("watch events overflowed");
+        photos.partial("/srv/photos/locked: cannot watch this folder");
+        photos.sweptAfter(java.time.Duration.ZERO);
+        assertThat(photos.lastError()).as("an error since then still stands")
+                .contains("/srv/photos/locked: cannot watch this folder");
+    }
+
     @Test
     void sitesSharingAFolderNameItOnce() {
         WatchHealth archive = new WatchHealth(Path.of("/srv/photos"), false);
