@@ -269,7 +269,7 @@ final class Uploader {
             return Optional.of(new UploadOutcome.Unchanged(why));
         }
         if (sayDiffers) {
-            log.info("{}: {}: uploading it again", item, ((ContentCheck.Differs) found).why());
+            log.info("{}: {}: uploading it", item, ((ContentCheck.Differs) found).why());
         }
         return Optional.empty();
     }

@@ -783,7 +783,7 @@ public final class Reconciler {
             }
             return Optional.empty();
         } catch (IOException | NumberFormatException e) {
-            log.warn("{}: cannot compare content ({}); uploading it again", path, e.toString());
+            log.warn("{}: cannot compare content ({}); uploading it", path, e.toString());
             return Optional.empty();
         }
     }
