@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -29,8 +31,9 @@ import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
- * PutObject of a body held in memory, built, signed (SigV4, the SDK's signer) and sent through the store's own HTTP
- * client, without the SDK's request pipeline; the answer it cannot take as a success goes back to the SDK.
+ * PutObject of a body held in memory, and CopyObject of an object as it is (both HTTP PUTs), built, signed (SigV4,
+ * the SDK's signer) and sent through the store's own HTTP client, without the SDK's request pipeline; the answer it
+ * cannot take as a success goes back to the SDK.
  *
  * <p>Why: for a small file the pipeline is most of the client's work. Profiles of a backfill of 5,000 files of 1-16
  * KiB put about half the CPU of the upload workers into it (interceptors, marshalling, endpoint and auth scheme
@@ -39,7 +42,7 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
  * bucket, {@link CachedEndpoints#dataPlane}), the same headers, signed the same way ({@link Md5GuardedSigner}); a
  * unit test compares the two requests, so an SDK upgrade that changes either fails it.
  *
- * <p>Only the plain success is taken here: HTTP 200 with an ETag. Anything else (an error status, a connection
+ * <p>Only the plain success is taken here: HTTP 200 with an ETag (for a copy, in a {@code CopyObjectResult} body). Anything else (an error status, a connection
  * refused or reset, credentials that do not resolve, a bucket whose endpoint the SDK has not resolved yet, one with
  * another auth scheme than SigV4, a header that is not ASCII) returns empty, and the caller sends the PUT through the
  * SDK, which retries, backs off and reports the failure as it always has. A PUT is idempotent, so sending it twice
@@ -68,33 +71,14 @@ final class DirectPut {
      */
     Optional<String> put(String bucket, String key, byte[] content, String contentMd5, String contentType,
             Map<String, String> metadata, UploadOptions options) throws IOException {
-        Optional<SdkHttpRequest> request = request(bucket, key, content.length, contentMd5, contentType, metadata,
-                options);
-        if (request.isEmpty() || Thread.currentThread().isInterrupted()) {
+        Optional<HttpExecuteResponse> response = send(bucket, key, request(bucket, key, content.length, contentMd5,
+                contentType, metadata, options), content);
+        if (response.isEmpty()) {
             return Optional.empty();
         }
-        SdkHttpRequest signed;
-        try {
-            signed = sign(request.get(), bucket);
-        } catch (RuntimeException e) {
-            // credentials that do not resolve, for one: the SDK says so in its own words
-            log.debug("{}/{}: not signed directly, through the SDK instead: {}", bucket, key, e.toString());
-            return Optional.empty();
-        }
-        HttpExecuteResponse response;
-        try {
-            response = http.prepareRequest(HttpExecuteRequest.builder().request(signed)
-                    .contentStreamProvider(ContentStreamProvider.fromByteArrayUnsafe(content)).build()).call();
-        } catch (InterruptedIOException e) {
-            // a timeout (or a stop): the SDK would wait as long again before failing
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            log.debug("{}/{}: direct PUT failed, sending it through the SDK: {}", bucket, key, e.toString());
-            return Optional.empty();
-        }
-        int status = response.httpResponse().statusCode();
-        drain(response.responseBody());
-        Optional<String> etag = response.httpResponse().firstMatchingHeader("ETag");
+        int status = response.get().httpResponse().statusCode();
+        drain(response.get().responseBody());
+        Optional<String> etag = response.get().httpResponse().firstMatchingHeader("ETag");
         if (status != 200 || etag.isEmpty()) {
             log.debug("{}/{}: direct PUT answered HTTP {}, sending it through the SDK", bucket, key, status);
             return Optional.empty();
@@ -103,7 +87,61 @@ final class DirectPut {
         return Optional.of(S3ObjectStore.unquote(etag.get()));
     }
 
-    /** PUTs this path has stored (the rest went through the SDK). */
+    /**
+     * A CopyObject of the source version with ETag {@code sourceEtag}, its metadata and tags copied as they are (S3's
+     * defaults); the copy's ETag (unquoted) when the server made it, empty when it must go through the SDK. S3 may
+     * answer a copy with 200 and an error in the body: only a body that holds a {@code CopyObjectResult} with its
+     * ETag is a success.
+     *
+     * @throws IOException a timeout, after which the copy is not sent again at once
+     */
+    Optional<String> copy(String sourceBucket, String sourceKey, String sourceEtag, String bucket, String key,
+            UploadOptions options) throws IOException {
+        Optional<HttpExecuteResponse> response = send(bucket, key, copyRequest(sourceBucket, sourceKey, sourceEtag,
+                bucket, key, options), new byte[0]);
+        if (response.isEmpty()) {
+            return Optional.empty();
+        }
+        int status = response.get().httpResponse().statusCode();
+        String body = read(response.get().responseBody());
+        Matcher etag = COPY_RESULT_ETAG.matcher(body);
+        if (status != 200 || !body.contains("<CopyObjectResult") || !etag.find()) {
+            log.debug("{}/{}: direct copy answered HTTP {}, sending it through the SDK", bucket, key, status);
+            return Optional.empty();
+        }
+        stored.increment();
+        return Optional.of(S3ObjectStore.unquote(etag.group(1).replace("&quot;", "\"").replace("&#34;", "\"")));
+    }
+
+    private static final Pattern COPY_RESULT_ETAG = Pattern.compile("<ETag>([^<]*)</ETag>");
+
+    /** Signs and sends the request; empty when it is the SDK's to send (see the class comment). */
+    private Optional<HttpExecuteResponse> send(String bucket, String key, Optional<SdkHttpRequest> request,
+            byte[] content) throws IOException {
+        if (request.isEmpty() || Thread.currentThread().isInterrupted()) {
+            return Optional.empty();
+        }
+        SdkHttpRequest signed;
+        try {
+            signed = sign(request.get(), bucket, content);
+        } catch (RuntimeException e) {
+            // credentials that do not resolve, for one: the SDK says so in its own words
+            log.debug("{}/{}: not signed directly, through the SDK instead: {}", bucket, key, e.toString());
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(http.prepareRequest(HttpExecuteRequest.builder().request(signed)
+                    .contentStreamProvider(ContentStreamProvider.fromByteArrayUnsafe(content)).build()).call());
+        } catch (InterruptedIOException e) {
+            // a timeout (or a stop): the SDK would wait as long again before failing
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            log.debug("{}/{}: direct request failed, sending it through the SDK: {}", bucket, key, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** Objects this path has stored or copied (the rest went through the SDK). */
     long stored() {
         return stored.sum();
     }
@@ -111,6 +149,33 @@ final class DirectPut {
     /** The unsigned request, or empty when this bucket or these headers are the SDK's to send. */
     Optional<SdkHttpRequest> request(String bucket, String key, long length, String contentMd5, String contentType,
             Map<String, String> metadata, UploadOptions options) {
+        return request(bucket, key, b -> {
+            b.putHeader("Content-Type", contentType)
+                    .putHeader("Content-Length", Long.toString(length))
+                    .putHeader(Md5GuardedSigner.CONTENT_MD5, contentMd5);
+            metadata.forEach((name, value) -> b.putHeader("x-amz-meta-" + name, value));
+            options(b, options);
+        });
+    }
+
+    /** The unsigned CopyObject that copies as it is (metadata, tags) the source version whose ETag is given. */
+    Optional<SdkHttpRequest> copyRequest(String sourceBucket, String sourceKey, String sourceEtag, String bucket,
+            String key, UploadOptions options) {
+        return request(bucket, key, b -> {
+            b.putHeader("x-amz-copy-source", SdkHttpUtils.urlEncodeIgnoreSlashes(sourceBucket + "/" + sourceKey))
+                    .putHeader("x-amz-copy-source-if-match", ServerSideCopier.quoted(sourceEtag));
+            options(b, options);
+        });
+    }
+
+    private static void options(SdkHttpRequest.Builder b, UploadOptions options) {
+        options.storageClass().ifPresent(v -> b.putHeader("x-amz-storage-class", v));
+        options.serverSideEncryption().ifPresent(v -> b.putHeader("x-amz-server-side-encryption", v));
+        options.kmsKeyId().ifPresent(v -> b.putHeader("x-amz-server-side-encryption-aws-kms-key-id", v));
+    }
+
+    private Optional<SdkHttpRequest> request(String bucket, String key,
+            java.util.function.Consumer<SdkHttpRequest.Builder> headers) {
         Optional<Endpoint> endpoint = endpoints.dataPlane(bucket);
         if (endpoint.isEmpty() || !endpoint.get().headers().isEmpty() || sigV4(endpoint.get()).isEmpty()) {
             return Optional.empty();
@@ -122,25 +187,21 @@ final class DirectPut {
                 .protocol(base.getScheme())
                 .host(base.getHost())
                 .port(base.getPort() < 0 ? null : base.getPort())
-                .encodedPath(SdkHttpUtils.appendUri(path, "/" + SdkHttpUtils.urlEncodeIgnoreSlashes(key)))
-                .putHeader("Content-Type", contentType)
-                .putHeader("Content-Length", Long.toString(length))
-                .putHeader(Md5GuardedSigner.CONTENT_MD5, contentMd5);
-        metadata.forEach((name, value) -> b.putHeader("x-amz-meta-" + name, value));
-        options.storageClass().ifPresent(v -> b.putHeader("x-amz-storage-class", v));
-        options.serverSideEncryption().ifPresent(v -> b.putHeader("x-amz-server-side-encryption", v));
-        options.kmsKeyId().ifPresent(v -> b.putHeader("x-amz-server-side-encryption-aws-kms-key-id", v));
+                .encodedPath(SdkHttpUtils.appendUri(path, "/" + SdkHttpUtils.urlEncodeIgnoreSlashes(key)));
+        headers.accept(b);
         SdkHttpRequest request = b.build();
         boolean ascii = request.headers().values().stream().flatMap(List::stream)
                 .allMatch(v -> v.chars().allMatch(c -> c >= 0x20 && c < 0x7f));
         return ascii ? Optional.of(request) : Optional.empty();
     }
 
-    private SdkHttpRequest sign(SdkHttpRequest request, String bucket) {
+    private SdkHttpRequest sign(SdkHttpRequest request, String bucket, byte[] content) {
         SigV4AuthScheme scheme = endpoints.dataPlane(bucket).flatMap(DirectPut::sigV4).orElseThrow();
         AwsCredentialsIdentity identity = credentials.resolveIdentity().join();
         SignRequest<AwsCredentialsIdentity> signRequest = SignRequest.builder(identity)
                 .request(request)
+                // no body (a copy): none to sign, as the SDK signs it (UNSIGNED-PAYLOAD)
+                .payload(content.length == 0 ? null : ContentStreamProvider.fromByteArrayUnsafe(content))
                 .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, scheme.signingName())
                 .putProperty(AwsV4HttpSigner.REGION_NAME, scheme.signingRegion())
                 .putProperty(AwsV4FamilyHttpSigner.DOUBLE_URL_ENCODE, !Boolean.TRUE.equals(scheme.disableDoubleEncoding()))
@@ -159,6 +220,18 @@ final class DirectPut {
             return Optional.empty();
         }
         return Optional.of(v4);
+    }
+
+    /** The answer's body (a copy's is a few hundred bytes), read and closed; what could be read when reading fails. */
+    private static String read(Optional<? extends InputStream> body) {
+        if (body.isEmpty()) {
+            return "";
+        }
+        try (InputStream in = body.get()) {
+            return new String(in.readNBytes(64 * 1024), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     /** Reads and closes the answer's body, so its connection goes back to the pool. */

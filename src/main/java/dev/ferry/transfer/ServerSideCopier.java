@@ -4,6 +4,7 @@ import dev.ferry.core.UploadOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -28,22 +29,39 @@ public final class ServerSideCopier implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerSideCopier.class);
 
     private final S3Client s3;
-    private final boolean ownsClient;
+    private final Optional<DirectPut> direct;
+    private final AutoCloseable owned;
     private final Failures failures;
     private final long partCopyThreshold;
     private final long partSize;
 
     ServerSideCopier(S3Client s3, boolean ownsClient, Failures failures, long partCopyThreshold, long partSize) {
+        this(s3, Optional.empty(), ownsClient ? s3 : () -> { }, failures, partCopyThreshold, partSize);
+    }
+
+    private ServerSideCopier(S3Client s3, Optional<DirectPut> direct, AutoCloseable owned, Failures failures,
+            long partCopyThreshold, long partSize) {
         this.s3 = s3;
-        this.ownsClient = ownsClient;
+        this.direct = direct;
+        this.owned = owned;
         this.failures = failures;
         this.partCopyThreshold = partCopyThreshold;
         this.partSize = partSize;
     }
 
-    /** A copier with its own client for {@code settings} (the credentials that reach both buckets). */
+    /** A copier over {@code connection}, which it closes. */
+    static ServerSideCopier over(S3Clients.Connection connection, Failures failures, long partCopyThreshold,
+            long partSize) {
+        return new ServerSideCopier(connection.s3(), connection.direct(), connection, failures, partCopyThreshold,
+                partSize);
+    }
+
+    /**
+     * A copier with its own client for {@code settings} (the credentials that reach both buckets); a copy as it is
+     * goes as a {@link DirectPut#copy} where the store's uploads would go as direct PUTs.
+     */
     public static ServerSideCopier create(S3Settings settings) {
-        return new ServerSideCopier(S3Clients.build(settings), true, new Failures(settings.secretKey().stream().toList()),
+        return over(S3Clients.connect(settings), new Failures(settings.secretKey().stream().toList()),
                 CopyPartPlan.MAX_SINGLE_COPY, settings.partSize());
     }
 
@@ -90,6 +108,18 @@ public final class ServerSideCopier implements AutoCloseable {
 
     /** One CopyObject of the named version, its metadata and tags copied as they are. */
     private CopyResult asItIs(String subject, CopyRequest r, CopyRequest.Version v, UploadOptions options) {
+        if (direct.isPresent()) {
+            try {
+                Optional<String> etag = direct.get().copy(r.sourceBucket(), r.sourceKey(), v.etag(),
+                        r.destinationBucket(), r.destinationKey(), options);
+                if (etag.isPresent()) {
+                    log.debug("{}: copied {} bytes on the server, metadata as it is", subject, v.size());
+                    return new CopyResult(v.etag(), etag.get(), v.size(), 1, true);
+                }
+            } catch (java.io.IOException e) {
+                throw failures.remote(subject, "server-side copy failed", e);
+            }
+        }
         CopyObjectRequest.Builder b = CopyObjectRequest.builder().sourceBucket(r.sourceBucket()).sourceKey(r.sourceKey())
                 .destinationBucket(r.destinationBucket()).destinationKey(r.destinationKey())
                 .copySourceIfMatch(quoted(v.etag()));
@@ -132,14 +162,21 @@ public final class ServerSideCopier implements AutoCloseable {
         }
     }
 
+    /** Copies made as a {@link DirectPut#copy}, for tests. */
+    long directCopies() {
+        return direct.map(DirectPut::stored).orElse(0L);
+    }
+
     static String quoted(String etag) {
         return "\"" + etag + "\"";
     }
 
     @Override
     public void close() {
-        if (ownsClient) {
-            s3.close();
+        try {
+            owned.close();
+        } catch (Exception e) {
+            log.debug("closing the copier's client failed: {}", e.toString());
         }
     }
 }

@@ -142,6 +142,29 @@ class DirectPutTest {
         return List.of(m.group(1), m.group(2), signed);
     }
 
+    /** A copy as it is (a named version, nothing added): the CopyObject the SDK sends. */
+    @ParameterizedTest(name = "{0}: {2}/{3}")
+    @MethodSource("stores")
+    void copiesAsTheSdkCopies(String name, S3Settings settings, String bucket, String key) {
+        UploadOptions options = new UploadOptions(Optional.of("GLACIER_IR"), Optional.of("AES256"), Optional.empty());
+        CopyRequest copy = new CopyRequest("source-bucket", "from/" + key, bucket, key, Map.of(), options,
+                Optional.of(new CopyRequest.Version("0cc175b9c0f1b6a831c399e269772661", 1)));
+        Recorder http = new Recorder(() -> 200);
+        S3Clients.Connection connection = S3Clients.connect(settings, http);
+        try (ServerSideCopier bySdk = new ServerSideCopier(connection.s3(), false, new Failures(List.of()), 100, 5);
+                ServerSideCopier direct = ServerSideCopier.over(connection, new Failures(List.of()), 100, 5)) {
+            CopyResult sdkCopy = bySdk.copy(copy);
+            CopyResult directCopy = direct.copy(copy);
+
+            assertThat(http.sent).hasSize(2);
+            assertThat(http.sent.get(1).headers()).as("the direct copy's headers")
+                    .doesNotContainKey("amz-sdk-invocation-id");
+            assertSameRequest(http.sent.get(1), http.sent.get(0));
+            assertThat(directCopy).isEqualTo(sdkCopy);
+            assertThat(directCopy.etag()).isEqualTo("d41d8cd98f00b204e9800998ecf8427e");
+        }
+    }
+
     /** The SDK resolves a bucket's endpoint on its first request; until then a PUT is the SDK's to send. */
     @Test
     void aBucketTheSdkHasNotReachedYetIsLeftToTheSdk() throws IOException {
@@ -207,7 +230,12 @@ class DirectPutTest {
                     int code = status.getAsInt();
                     SdkHttpResponse.Builder response = SdkHttpResponse.builder().statusCode(code);
                     String body = "";
-                    if (code == 200) {
+                    if (code == 200 && request.httpRequest().firstMatchingHeader("x-amz-copy-source").isPresent()) {
+                        body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CopyObjectResult><LastModified>"
+                                + "2026-12-07T21:00:00.000Z</LastModified><ETag>&quot;d41d8cd98f00b204e9800998ecf8427e"
+                                + "&quot;</ETag></CopyObjectResult>";
+                        response.putHeader("Content-Type", "application/xml");
+                    } else if (code == 200) {
                         response.putHeader("ETag", "\"d41d8cd98f00b204e9800998ecf8427e\"");
                     } else {
                         body = "<Error><Code>SlowDown</Code><Message>busy</Message></Error>";

@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -171,6 +172,50 @@ class ReplicationCopyIT {
                         throw e.getCause();
                     }
                 });
+    }
+
+    /** After the first, copies as they are go without the SDK's pipeline: the same objects, odd keys included. */
+    @Test
+    void namedVersionsAreCopiedAsTheyAreDirectlyAfterTheFirst() throws Exception {
+        List<String> keys = List.of("direct/a.jpg", "direct/b b+c%d&e=f#g?.jpg", "direct/ünï/名前 😀.jpg", "direct/x y/~z");
+        for (int i = 0; i < keys.size(); i++) {
+            put(one.client(), "src", keys.get(i), random(1000 + i, 20 + i));
+        }
+        try (ServerSideCopier copier = ServerSideCopier.create(S3ObjectStoreIT.settings(one).build())) {
+            for (String key : keys) {
+                String etag = one.client().headObject(b -> b.bucket("src").key(key)).eTag();
+                CopyResult r = copier.copy(new CopyRequest("src", key, "dst", "copied/" + key, Map.of(),
+                        UploadOptions.NONE, Optional.of(new CopyRequest.Version(S3ObjectStore.unquote(etag),
+                                1000 + keys.indexOf(key)))));
+                assertThat(r.etag()).isEqualTo(S3ObjectStore.unquote(etag));
+            }
+            assertThat(copier.directCopies()).isEqualTo(keys.size() - 1);
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
+            assertThat(one.readObjectBytes("dst", "copied/" + key)).as(key).hasValue(random(1000 + i, 20 + i));
+            HeadObjectResponse h = one.client().headObject(b -> b.bucket("dst").key("copied/" + key));
+            assertThat(h.contentType()).isEqualTo("image/jpeg");
+            assertThat(h.metadata()).containsEntry("owner", "alice");
+        }
+    }
+
+    /** A direct copy whose source changed since it was listed fails as the SDK's does (412: changed). */
+    @Test
+    void aDirectCopyOfAVersionTheSourceNoLongerHoldsSaysTheSourceChanged() {
+        put(one.client(), "src", "gone/a.txt", random(10, 1));
+        put(one.client(), "src", "gone/b.txt", random(10, 2));
+        try (ServerSideCopier copier = ServerSideCopier.create(S3ObjectStoreIT.settings(one).build())) {
+            copier.copy(new CopyRequest("src", "gone/a.txt", "dst", "gone/a.txt", Map.of(), UploadOptions.NONE,
+                    Optional.of(new CopyRequest.Version(S3ObjectStore.unquote(one.client().headObject(
+                            b -> b.bucket("src").key("gone/a.txt")).eTag()), 10))));
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> copier.copy(new CopyRequest("src", "gone/b.txt",
+                    "dst", "gone/b.txt", Map.of(), UploadOptions.NONE,
+                    Optional.of(new CopyRequest.Version("0cc175b9c0f1b6a831c399e269772661", 10)))))
+                    .isInstanceOf(SourceChangedException.class).hasMessageContaining("HTTP 412");
+            assertThat(copier.directCopies()).isZero();
+        }
     }
 
     @Test
