@@ -64,7 +64,9 @@ final class Flusher implements Runnable {
         Attempt attempt = new Attempt();
         boolean ok = write(batch, attempt);
         if (attempt.written > 0) {
-            attempt.refused.forEach(r -> buffer.rejected(r.taken(), r.cause()));
+            // the store took others: these may be its bad records, or it may have started taking writes while the
+            // batch was split (a read-only store made writable): one more try each tells
+            attempt.refused.forEach(this::retryOrReject);
         } else if (!attempt.refused.isEmpty()) {
             if (ok) {
                 buffer.refusesWrites(attempt.refused.get(0).cause());
@@ -74,6 +76,16 @@ final class Flusher implements Runnable {
             buffer.toBack(attempt.refused.stream().map(Refusal::taken).toList());
         }
         return ok;
+    }
+
+    /** Writes one record the store refused while it took others; gives it up if refused again. */
+    private void retryOrReject(Refusal r) {
+        try {
+            store.putAll(List.of(r.taken().record()));
+            buffer.written(List.of(r.taken()));
+        } catch (RuntimeException again) {
+            buffer.rejected(r.taken(), again);
+        }
     }
 
     private boolean write(List<PendingWrites.Taken> batch, Attempt attempt) {

@@ -33,6 +33,8 @@ final class FakeStateStore implements StateStore {
     final Semaphore entered = new Semaphore(0);
     final Set<String> refused = ConcurrentHashMap.newKeySet();
     volatile boolean failing;
+    /** How many more writes are refused as by a read-only store (that then takes writes again). */
+    final java.util.concurrent.atomic.AtomicInteger readOnlyWrites = new java.util.concurrent.atomic.AtomicInteger();
     /** How many more writes fail as if another process held the store's lock. */
     final java.util.concurrent.atomic.AtomicInteger busyWrites = new java.util.concurrent.atomic.AtomicInteger();
     /** Answers pings and reads but refuses every write, like a full disk or a read-only user. */
@@ -109,7 +111,7 @@ final class FakeStateStore implements StateStore {
             }
         }
         failIfFailing();
-        if (readOnly) {
+        if (readOnly || readOnlyWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new StateStoreException("fake memory: not authorized to write");
         }
         if (busyWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -153,7 +155,7 @@ final class FakeStateStore implements StateStore {
     @Override
     public void checkWritable() {
         failIfFailing();
-        if (readOnly) {
+        if (readOnly || readOnlyWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new StateStoreException("fake memory: not authorized to write");
         }
     }

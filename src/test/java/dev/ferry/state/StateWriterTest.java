@@ -283,6 +283,26 @@ class StateWriterTest {
         assertThat(writer.pendingWrites()).isZero();
     }
 
+    /**
+     * A read-only store made writable while a batch is split: a record refused just before costs nothing (it was
+     * dropped as a bad record once the others went through).
+     */
+    @Test
+    void aStoreThatTakesWritesAgainWhileABatchIsSplitCostsNoRecord() throws Exception {
+        start();
+        holdTheFlusher();
+        List<CompletableFuture<Void>> good = new ArrayList<>();
+        IntStream.range(0, 9).forEach(i -> good.add(writer.submit(rec("/ok" + i, UPLOADED, i))));
+        // refused: /first alone, then the batch of ten, its halves down to one record; the rest goes
+        store.readOnlyWrites.set(5);
+        store.open();
+
+        CompletableFuture.allOf(good.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        await().atMost(DEADLINE).until(() -> writer.pendingWrites() == 0);
+        assertThat(writer.counters().rejected()).isZero();
+        assertThat(store.data).hasSize(10).containsKeys("/first", "/ok0", "/ok1", "/ok8");
+    }
+
     @Test
     void aStoreLockedByAnotherProcessForAWhileCostsNoRecord() throws Exception {
         start();
