@@ -157,7 +157,7 @@ public final class FullSync {
                 long held = same + differences.stream().filter(d -> d instanceof SyncDecision.Delete
                         || ((SyncDecision.Copy) d).reason() != SyncDecision.Reason.MISSING).count();
                 // what a sync would do with them: the guard decides on the whole batch, as in run()
-                String deletion = new DeleteGuard(maxDelete, maxDeletePercent, clock).refusal(extra, held)
+                String deletion = guardRefusal(extra, held)
                         .map(why -> "extra (delete: true would delete it, but the guard refuses these deletions: " + why
                                 + "): ")
                         .orElse("extra (delete: true would delete it): ");
@@ -348,8 +348,13 @@ public final class FullSync {
      */
     static final java.time.Duration ABORT_WAIT = java.time.Duration.ofSeconds(8);
 
+    /** Why the job's guard refuses {@code planned} deletions of {@code total} destination objects, if it does. */
+    private Optional<String> guardRefusal(long planned, long total) {
+        return new DeleteGuard(maxDelete, maxDeletePercent, clock).refusal(planned, total);
+    }
+
     private long deleteExtra(Replica r, List<String> keys, long planned, long total, Lines failures) {
-        Optional<String> refusal = new DeleteGuard(maxDelete, maxDeletePercent, clock).refusal(planned, total);
+        Optional<String> refusal = guardRefusal(planned, total);
         if (refusal.isPresent()) {
             String why = url(r, r.prefix()) + ": deletions refused: " + refusal.get();
             failures.add(why);
@@ -391,12 +396,7 @@ public final class FullSync {
         ConfirmedCopy.Version listed = ConfirmedCopy.Version.of(s);
         String down = unreachable.get();
         if (down != null) {
-            String why = "not tried: the destination could not be reached (" + down + ")";
-            String line = url(r, c.destinationKey()) + ": " + why;
-            failures.add(line);
-            stats.failed(line);
-            log.debug("{}: {}", name, line);
-            record(id, c, listed, FileStatus.FAILED, "", 0, why, false);
+            fail(id, c, r, 0, "not tried: the destination could not be reached (" + down + ")", false, failures);
             return;
         }
         for (int attempt = 1; ; attempt++) {
@@ -446,13 +446,17 @@ public final class FullSync {
         }
     }
 
+    /**
+     * A copy that failed after {@code attempts} (0: not tried, when its destination was given up, said at DEBUG: the
+     * WARN that gave it up said it once).
+     */
     private void fail(RecordId id, SyncDecision.Copy c, Replica r, int attempts, String why, boolean permanent,
             Lines failures) {
-        String line = url(r, c.destinationKey()) + ": not copied after " + attempts + (attempts == 1 ? " attempt: "
-                : " attempts: ") + why;
+        String line = url(r, c.destinationKey()) + ": " + (attempts == 0 ? "" : "not copied after " + attempts
+                + (attempts == 1 ? " attempt: " : " attempts: ")) + why;
         failures.add(line);
         stats.failed(line);
-        log.warn("{}: {}", name, line);
+        (attempts == 0 ? log.atDebug() : log.atWarn()).log("{}: {}", name, line);
         record(id, c, ConfirmedCopy.Version.of(c.source()), FileStatus.FAILED, "", attempts, why, permanent);
     }
 

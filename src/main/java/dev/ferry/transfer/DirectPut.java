@@ -116,14 +116,14 @@ final class DirectPut {
     private static final Pattern COPY_RESULT_ETAG = Pattern.compile("<ETag>([^<]*)</ETag>");
 
     /** Signs and sends the request; empty when it is the SDK's to send (see the class comment). */
-    private Optional<HttpExecuteResponse> send(String bucket, String key, Optional<SdkHttpRequest> request,
+    private Optional<HttpExecuteResponse> send(String bucket, String key, Optional<Unsigned> request,
             byte[] content) throws IOException {
         if (request.isEmpty() || Thread.currentThread().isInterrupted()) {
             return Optional.empty();
         }
         SdkHttpRequest signed;
         try {
-            signed = sign(request.get(), bucket, content);
+            signed = sign(request.get(), content);
         } catch (RuntimeException e) {
             // credentials that do not resolve, for one: the SDK says so in its own words
             log.debug("{}/{}: not signed directly, through the SDK instead: {}", bucket, key, e.toString());
@@ -146,8 +146,12 @@ final class DirectPut {
         return stored.sum();
     }
 
+    /** A request to sign with the SigV4 scheme of its bucket's endpoint. */
+    private record Unsigned(SdkHttpRequest request, SigV4AuthScheme scheme) {
+    }
+
     /** The unsigned request, or empty when this bucket or these headers are the SDK's to send. */
-    Optional<SdkHttpRequest> request(String bucket, String key, long length, String contentMd5, String contentType,
+    private Optional<Unsigned> request(String bucket, String key, long length, String contentMd5, String contentType,
             Map<String, String> metadata, UploadOptions options) {
         return request(bucket, key, b -> {
             b.putHeader("Content-Type", contentType)
@@ -159,7 +163,7 @@ final class DirectPut {
     }
 
     /** The unsigned CopyObject that copies as it is (metadata, tags) the source version whose ETag is given. */
-    Optional<SdkHttpRequest> copyRequest(String sourceBucket, String sourceKey, String sourceEtag, String bucket,
+    private Optional<Unsigned> copyRequest(String sourceBucket, String sourceKey, String sourceEtag, String bucket,
             String key, UploadOptions options) {
         return request(bucket, key, b -> {
             b.putHeader("x-amz-copy-source", SdkHttpUtils.urlEncodeIgnoreSlashes(sourceBucket + "/" + sourceKey))
@@ -174,10 +178,11 @@ final class DirectPut {
         options.kmsKeyId().ifPresent(v -> b.putHeader("x-amz-server-side-encryption-aws-kms-key-id", v));
     }
 
-    private Optional<SdkHttpRequest> request(String bucket, String key,
+    private Optional<Unsigned> request(String bucket, String key,
             java.util.function.Consumer<SdkHttpRequest.Builder> headers) {
         Optional<Endpoint> endpoint = endpoints.dataPlane(bucket);
-        if (endpoint.isEmpty() || !endpoint.get().headers().isEmpty() || sigV4(endpoint.get()).isEmpty()) {
+        Optional<SigV4AuthScheme> scheme = endpoint.flatMap(DirectPut::sigV4);
+        if (scheme.isEmpty() || !endpoint.get().headers().isEmpty()) {
             return Optional.empty();
         }
         URI base = endpoint.get().url();
@@ -192,14 +197,14 @@ final class DirectPut {
         SdkHttpRequest request = b.build();
         boolean ascii = request.headers().values().stream().flatMap(List::stream)
                 .allMatch(v -> v.chars().allMatch(c -> c >= 0x20 && c < 0x7f));
-        return ascii ? Optional.of(request) : Optional.empty();
+        return ascii ? Optional.of(new Unsigned(request, scheme.get())) : Optional.empty();
     }
 
-    private SdkHttpRequest sign(SdkHttpRequest request, String bucket, byte[] content) {
-        SigV4AuthScheme scheme = endpoints.dataPlane(bucket).flatMap(DirectPut::sigV4).orElseThrow();
+    private SdkHttpRequest sign(Unsigned unsigned, byte[] content) {
+        SigV4AuthScheme scheme = unsigned.scheme();
         AwsCredentialsIdentity identity = credentials.resolveIdentity().join();
         SignRequest<AwsCredentialsIdentity> signRequest = SignRequest.builder(identity)
-                .request(request)
+                .request(unsigned.request())
                 // no body (a copy): none to sign, as the SDK signs it (UNSIGNED-PAYLOAD)
                 .payload(content.length == 0 ? null : ContentStreamProvider.fromByteArrayUnsafe(content))
                 .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, scheme.signingName())

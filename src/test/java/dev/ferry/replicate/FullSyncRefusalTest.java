@@ -2,17 +2,11 @@ package dev.ferry.replicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.config.BucketLocation;
-import dev.ferry.config.ReplicaDestination;
 import dev.ferry.core.UploadOptions;
-import dev.ferry.queue.Backoff;
 import dev.ferry.testing.MemoryObjectStore;
 import dev.ferry.transfer.CopyResult;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
@@ -34,19 +28,12 @@ class FullSyncRefusalTest {
         put("src", "srcfolder/a.txt");
         put("src", "srcfolder/../keepme/secret.txt");
         put("dst", "destfolder/./extra.txt");
-        Replica replica = new Replica(new ReplicaDestination(new BucketLocation("dst", "destfolder/", Optional.empty(),
-                Optional.empty(), false, Optional.empty(), Optional.empty()), Optional.empty(), Optional.empty(),
-                Optional.empty()), store, request -> {
-                    copied.add(request.sourceKey() + " -> " + request.destinationKey());
-                    return new CopyResult("e", "e", 1, 1, true);
-                }, true);
-        BucketSource source = new BucketSource("src", "srcfolder/", Optional.empty(), store, (b, k, o, l) -> {
-            throw new UnsupportedOperationException();
-        });
-        JobStats stats = new JobStats(source.id());
-        FullSync sync = new FullSync("photos", source, List.of(replica), true, 100, 100, Optional.empty(), 2,
-                new FullSync.Retries(Backoff.withoutJitter(Duration.ofMillis(1), Duration.ofMillis(1)), d -> true, 1),
-                Clock.systemUTC(), stats, false);
+        MemoryJob job = new MemoryJob(store, request -> {
+            copied.add(request.sourceKey() + " -> " + request.destinationKey());
+            return new CopyResult("e", "e", 1, 1, true);
+        }, true, true);
+        FullSync sync = job.sync;
+        JobStats stats = job.stats;
 
         FullSyncResult r = sync.run();
 

@@ -2,18 +2,12 @@ package dev.ferry.replicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.config.BucketLocation;
-import dev.ferry.config.ReplicaDestination;
 import dev.ferry.core.FailureKind;
 import dev.ferry.core.TransferException;
 import dev.ferry.core.UploadOptions;
-import dev.ferry.queue.Backoff;
 import dev.ferry.testing.MemoryObjectStore;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -35,31 +29,24 @@ class FullSyncStopTest {
     void aStoppedSyncWaitsForTheCopyItInterruptedToGiveUpItsUpload() throws Exception {
         store.putBytes("src", "srcfolder/big.bin", "x".getBytes(StandardCharsets.UTF_8), "application/octet-stream",
                 UploadOptions.NONE);
-        Replica replica = new Replica(new ReplicaDestination(new BucketLocation("dst", "destfolder/", Optional.empty(),
-                Optional.empty(), false, Optional.empty(), Optional.empty()), Optional.empty(), Optional.empty(),
-                Optional.empty()), store, request -> {
-                    copying.countDown();
-                    try {
-                        new CountDownLatch(1).await(); // a long stream, until the stop interrupts it
-                    } catch (InterruptedException e) {
-                        interrupted.countDown();
-                        try {
-                            // the abort of the multipart upload, which takes its time
-                            abortMayEnd.await(5, TimeUnit.SECONDS);
-                        } catch (InterruptedException again) {
-                            Thread.currentThread().interrupt();
-                        }
-                        events.add("aborted");
-                    }
-                    throw new TransferException(FailureKind.RETRYABLE, "copy interrupted");
-                }, false);
-        BucketSource source = new BucketSource("src", "srcfolder/", Optional.empty(), store, (b, k, o, l) -> {
-            throw new UnsupportedOperationException();
-        });
-        JobStats stats = new JobStats(source.id());
-        FullSync sync = new FullSync("photos", source, List.of(replica), false, 100, 100, Optional.empty(), 2,
-                new FullSync.Retries(Backoff.withoutJitter(Duration.ofMillis(1), Duration.ofMillis(1)), d -> true, 1),
-                Clock.systemUTC(), stats, false);
+        MemoryJob job = new MemoryJob(store, request -> {
+            copying.countDown();
+            try {
+                new CountDownLatch(1).await(); // a long stream, until the stop interrupts it
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                try {
+                    // the abort of the multipart upload, which takes its time
+                    abortMayEnd.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException again) {
+                    Thread.currentThread().interrupt();
+                }
+                events.add("aborted");
+            }
+            throw new TransferException(FailureKind.RETRYABLE, "copy interrupted");
+        }, false, false);
+        FullSync sync = job.sync;
+        JobStats stats = job.stats;
         Thread runner = new Thread(() -> {
             try {
                 sync.run();

@@ -289,34 +289,35 @@ class StateWriterTest {
      */
     @Test
     void aStoreThatTakesWritesAgainWhileABatchIsSplitCostsNoRecord() throws Exception {
-        start();
-        holdTheFlusher();
-        List<CompletableFuture<Void>> good = new ArrayList<>();
-        IntStream.range(0, 9).forEach(i -> good.add(writer.submit(rec("/ok" + i, UPLOADED, i))));
         // refused: /first alone, then the batch of ten, its halves down to one record; the rest goes
-        store.readOnlyWrites.set(5);
-        store.open();
+        nineRecordsGoThroughAfter(() -> store.readOnlyWrites.set(5));
 
-        CompletableFuture.allOf(good.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-        await().atMost(DEADLINE).until(() -> writer.pendingWrites() == 0);
-        assertThat(writer.counters().rejected()).isZero();
         assertThat(store.data).hasSize(10).containsKeys("/first", "/ok0", "/ok1", "/ok8");
     }
 
     @Test
     void aStoreLockedByAnotherProcessForAWhileCostsNoRecord() throws Exception {
+        // five locked writes: enough for the halving of the batch to reach one record just before the lock ends
+        nineRecordsGoThroughAfter(() -> store.busyWrites.set(5));
+
+        assertThat(store.data).hasSize(10).containsKeys("/first", "/ok0", "/ok8");
+    }
+
+    /**
+     * Nine records submitted while the flusher is held, {@code fault} set on the store, then the flusher let go:
+     * every record is written and none is rejected.
+     */
+    private void nineRecordsGoThroughAfter(Runnable fault) throws Exception {
         start();
         holdTheFlusher();
         List<CompletableFuture<Void>> good = new ArrayList<>();
         IntStream.range(0, 9).forEach(i -> good.add(writer.submit(rec("/ok" + i, UPLOADED, i))));
-        // five locked writes: enough for the halving of the batch to reach one record just before the lock ends
-        store.busyWrites.set(5);
+        fault.run();
         store.open();
 
         CompletableFuture.allOf(good.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         await().atMost(DEADLINE).until(() -> writer.pendingWrites() == 0);
         assertThat(writer.counters().rejected()).isZero();
-        assertThat(store.data).hasSize(10).containsKeys("/first", "/ok0", "/ok8");
     }
 
     @Test
