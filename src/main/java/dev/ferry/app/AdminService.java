@@ -134,7 +134,7 @@ final class AdminService implements AdminOperations {
         if (r.permanent()) {
             writer.offer(new FileRecord(r.source(), r.path(), r.bucket(), r.key(), r.status(), r.size(),
                     r.mtimeMillis(), r.ctimeNanos(), r.inode(), r.checksum(), r.etag(), r.attempts(), r.reason(), false,
-                    r.createdAt(), clock.instant(), r.uploadedAt()));
+                    r.createdAt(), clock.instant(), r.uploadedAt(), r.storageClass()));
         }
         if (!engine.retryNow(LocalSource.ref(r.source(), path), routed.destination())) {
             return Optional.of("its bucket's queue is full or the daemon is stopping: try again in a moment");

@@ -32,7 +32,8 @@ enum SiteKey {
     STORAGE_CLASS("storage_class", text("STANDARD|REDUCED_REDUNDANCY|STANDARD_IA|ONEZONE_IA|INTELLIGENT_TIERING|"
             + "GLACIER|DEEP_ARCHIVE|GLACIER_IR|OUTPOSTS|SNOW|EXPRESS_ONEZONE", "an S3 storage class such as "
             + "STANDARD, STANDARD_IA, INTELLIGENT_TIERING, GLACIER_IR, DEEP_ARCHIVE", "<class>"), null, "STANDARD",
-            "Storage class of uploaded objects; an object in another class is uploaded again."),
+            "Storage class of uploaded objects; an object in another class is uploaded again, unless Ferry "
+                    + "uploaded it asking for this class (a lifecycle rule moved it)."),
     SSE("sse", text("AES256|aws:kms", "AES256 or aws:kms", "<sse>"), null, "", "Server-side encryption."),
     SSE_KMS_KEY_ID("sse_kms_key_id", text("\\S+", "a KMS key id or ARN", "<key>"), null, "",
             "KMS key for sse: aws:kms (default: the bucket's AWS managed key)."),

@@ -26,6 +26,11 @@ import java.util.Optional;
  * @param createdAt   when the record was first written
  * @param updatedAt   when it was last written
  * @param uploadedAt  when this version reached S3, if it did
+ * @param storageClass the storage class of the object this record's ETag names, as Ferry asked for it when it
+ *                    uploaded the object (or found it when it recorded an object already in S3); "" when not known
+ *                    (a record written before Ferry kept it, a copy). An object in S3 found in another class than the
+ *                    one Ferry asked for was moved there by a lifecycle rule or kept there by the server: uploading
+ *                    it again would not change that
  */
 public record FileRecord(
         String source,
@@ -44,7 +49,8 @@ public record FileRecord(
         boolean permanent,
         Instant createdAt,
         Instant updatedAt,
-        Optional<Instant> uploadedAt) {
+        Optional<Instant> uploadedAt,
+        String storageClass) {
 
     public FileRecord {
         Objects.requireNonNull(source, "source");
@@ -58,6 +64,15 @@ public record FileRecord(
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         Objects.requireNonNull(uploadedAt, "uploadedAt");
+        Objects.requireNonNull(storageClass, "storageClass");
+    }
+
+    /** A record that does not know the storage class of its object. */
+    public FileRecord(String source, String path, String bucket, String key, FileStatus status, long size,
+            long mtimeMillis, long ctimeNanos, long inode, String checksum, String etag, int attempts, String reason,
+            boolean permanent, Instant createdAt, Instant updatedAt, Optional<Instant> uploadedAt) {
+        this(source, path, bucket, key, status, size, mtimeMillis, ctimeNanos, inode, checksum, etag, attempts, reason,
+                permanent, createdAt, updatedAt, uploadedAt, "");
     }
 
     /** A record whose version is known by size and modification time alone (ctime and inode unknown). */
@@ -114,7 +129,7 @@ public record FileRecord(
 
     public FileRecord withStatus(FileStatus newStatus, Instant now) {
         return new FileRecord(source, path, bucket, key, newStatus, size, mtimeMillis, ctimeNanos, inode, checksum, etag,
-                attempts, reason, permanent, createdAt, now, uploadedAt);
+                attempts, reason, permanent, createdAt, now, uploadedAt, storageClass);
     }
 
     /**
@@ -124,23 +139,30 @@ public record FileRecord(
     public FileRecord withIdentity(FileStat stat, String contentMd5, Instant now) {
         return new FileRecord(source, path, bucket, key, status, size, mtimeMillis, stat.ctimeNanos(), stat.inode(),
                 contentMd5.isEmpty() ? checksum : contentMd5, etag, attempts, reason, permanent, createdAt, now,
-                uploadedAt);
+                uploadedAt, storageClass);
     }
 
     public FileRecord uploading(String bucket, String key, FileStat stat, String checksum, Instant now) {
         return new FileRecord(source, path, bucket, key, FileStatus.UPLOADING, stat.size(), stat.mtimeMillis(),
-                stat.ctimeNanos(), stat.inode(), checksum, "", attempts, reason, false, createdAt, now, uploadedAt);
+                stat.ctimeNanos(), stat.inode(), checksum, "", attempts, reason, false, createdAt, now, uploadedAt,
+                storageClass);
     }
 
-    public FileRecord uploaded(String bucket, String key, FileStat stat, String checksum, String etag, Instant now) {
+    /**
+     * This record, UPLOADED: the object {@code etag} at {@code key} holds {@code stat}'s version, in the storage class
+     * {@code objectClass} (the one asked for at the upload, or the one found; "" when not known).
+     */
+    public FileRecord uploaded(String bucket, String key, FileStat stat, String checksum, String etag,
+            String objectClass, Instant now) {
         return new FileRecord(source, path, bucket, key, FileStatus.UPLOADED, stat.size(), stat.mtimeMillis(),
-                stat.ctimeNanos(), stat.inode(), checksum, etag, 0, "", false, createdAt, now, Optional.of(now));
+                stat.ctimeNanos(), stat.inode(), checksum, etag, 0, "", false, createdAt, now, Optional.of(now),
+                objectClass);
     }
 
     public FileRecord failed(String bucket, String key, FileStat stat, String why, boolean isPermanent, Instant now) {
         return new FileRecord(source, path, bucket, key, FileStatus.FAILED, stat.size(), stat.mtimeMillis(),
                 stat.ctimeNanos(), stat.inode(), checksum, etag, attempts + 1, why, isPermanent, createdAt, now,
-                uploadedAt);
+                uploadedAt, storageClass);
     }
 
     /**
@@ -155,7 +177,8 @@ public record FileRecord(
 
     public FileRecord ignored(String bucket, String key, FileStat stat, String why, Instant now) {
         return new FileRecord(source, path, bucket, key, FileStatus.IGNORED, stat.size(), stat.mtimeMillis(),
-                stat.ctimeNanos(), stat.inode(), checksum, etag, 0, why, true, createdAt, now, uploadedAt);
+                stat.ctimeNanos(), stat.inode(), checksum, etag, 0, why, true, createdAt, now, uploadedAt,
+                storageClass);
     }
 
     // The same, for a version known by size and modification time alone (ctime and inode unknown).
@@ -166,7 +189,7 @@ public record FileRecord(
 
     public FileRecord uploaded(String bucket, String key, long size, long mtimeMillis, String checksum, String etag,
             Instant now) {
-        return uploaded(bucket, key, new FileStat(size, mtimeMillis), checksum, etag, now);
+        return uploaded(bucket, key, new FileStat(size, mtimeMillis), checksum, etag, "", now);
     }
 
     public FileRecord failed(String bucket, String key, long size, long mtimeMillis, String why, boolean isPermanent,

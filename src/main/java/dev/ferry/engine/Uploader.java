@@ -153,7 +153,7 @@ final class Uploader {
                     // ctime), so the next look at the file trusts it
                     records.offer(suspect ? record.get().withIdentity(stat, same.md5(), clock.instant())
                             : record.get().uploaded(dest.bucket(), dest.key(), stat, same.md5(),
-                                    record.get().etag(), clock.instant()));
+                                    record.get().etag(), record.get().storageClass(), clock.instant()));
                     return new UploadOutcome.Unchanged((touched ? "modification time" : "ctime or inode")
                             + " changed, content the same (MD5 " + same.md5() + ")");
                 }
@@ -203,7 +203,8 @@ final class Uploader {
             }
             // recorded; and under delete_after_upload or move_after_upload, the file goes once S3 and the record hold
             afterUpload.recorded(site, dest, pathText, base.uploaded(dest.bucket(), dest.key(), recorded,
-                    result.md5Hex(), result.etag(), clock.instant()), recorded, result);
+                    result.md5Hex(), result.etag(), site.options().storageClass().orElse(""), clock.instant()),
+                    recorded, result);
             return new UploadOutcome.Uploaded(result, took);
         } catch (TransferException e) {
             if (Thread.currentThread().isInterrupted()) {
@@ -265,7 +266,8 @@ final class Uploader {
                     "changed while its content was compared"));
         }
         if (found instanceof ContentCheck.Same same) {
-            records.offer(base.uploaded(dest.bucket(), dest.key(), stat, same.md5(), remote.get().etag(), now));
+            records.offer(base.uploaded(dest.bucket(), dest.key(), stat, same.md5(), remote.get().etag(),
+                    remote.get().storageClass(), now));
             return Optional.of(new UploadOutcome.Unchanged(why));
         }
         if (sayDiffers) {

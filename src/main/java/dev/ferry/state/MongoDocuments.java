@@ -33,6 +33,7 @@ final class MongoDocuments {
     static final String UPLOADED_AT = "uploadedAt";
     static final String CTIME = "ctimeNanos";
     static final String INODE = "inode";
+    static final String STORAGE_CLASS = "storageClass";
 
     private MongoDocuments() {
     }
@@ -62,6 +63,11 @@ final class MongoDocuments {
         }
         known(set, unset, CTIME, r.ctimeNanos());
         known(set, unset, INODE, r.inode());
+        if (r.storageClass().isEmpty()) {
+            unset.append(STORAGE_CLASS, "");
+        } else {
+            set.append(STORAGE_CLASS, r.storageClass());
+        }
         Document update = new Document("$set", set)
                 .append("$setOnInsert", new Document(CREATED_AT, Date.from(r.createdAt())));
         if (!unset.isEmpty()) {
@@ -100,7 +106,7 @@ final class MongoDocuments {
                 number(d.get(INODE), FileStat.UNKNOWN), text(d.get("checksum")),
                 text(d.get("etag")), (int) number(d.get("attempts"), 0), reason,
                 Boolean.TRUE.equals(d.get("permanent")), instant(d.get(CREATED_AT)).orElse(updatedAt), updatedAt,
-                instant(d.get(UPLOADED_AT)));
+                instant(d.get(UPLOADED_AT)), text(d.get(STORAGE_CLASS)));
     }
 
     /** Whether the document names its source (else it predates records keyed by source). */

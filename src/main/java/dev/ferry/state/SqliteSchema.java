@@ -19,23 +19,26 @@ import java.util.Optional;
  * Version 3 keys a row by (source, path, bucket) instead of the path alone: the table is copied into one with that
  * primary key, every existing row taking the source of the instance that opens it (a SQLite file is one
  * machine's), in the same transaction, so nothing is lost and a failed migration leaves version 2 as it was.
+ * Version 4 added {@code storage_class}, the class Ferry asked for when it uploaded the object ("" for rows written
+ * before: not known).
  */
 final class SqliteSchema {
 
     /** The version this code writes and understands. */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
     static final String COLUMNS = "source, path, bucket, key, status, size, mtime_millis, checksum, etag, attempts, reason,"
-            + " permanent, created_at, updated_at, uploaded_at, ctime_nanos, inode";
+            + " permanent, created_at, updated_at, uploaded_at, ctime_nanos, inode, storage_class";
 
     /** Upsert that keeps the original created_at of an existing row. */
     static final String UPSERT = "INSERT INTO files (" + COLUMNS + ")"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT(source, path, bucket) DO UPDATE SET key = excluded.key,"
             + " status = excluded.status, size = excluded.size, mtime_millis = excluded.mtime_millis,"
             + " checksum = excluded.checksum, etag = excluded.etag, attempts = excluded.attempts,"
             + " reason = excluded.reason, permanent = excluded.permanent, updated_at = excluded.updated_at,"
-            + " uploaded_at = excluded.uploaded_at, ctime_nanos = excluded.ctime_nanos, inode = excluded.inode";
+            + " uploaded_at = excluded.uploaded_at, ctime_nanos = excluded.ctime_nanos, inode = excluded.inode,"
+            + " storage_class = excluded.storage_class";
 
     private static final String[] V1 = {
         "CREATE TABLE IF NOT EXISTS files ("
@@ -101,6 +104,11 @@ final class SqliteSchema {
         "CREATE INDEX files_bucket_status ON files (source, bucket, status)",
     };
 
+    /** The storage class of the object as Ferry asked for it ("": not known). Existing rows are kept. */
+    private static final String[] V4 = {
+        "ALTER TABLE files ADD COLUMN storage_class TEXT NOT NULL DEFAULT ''",
+    };
+
     private SqliteSchema() {
     }
 
@@ -141,7 +149,12 @@ final class SqliteSchema {
                     s.execute(ddl);
                 }
             }
-            // Later migrations go here: if (found < 4) { ... }
+            if (found < 4) {
+                for (String ddl : V4) {
+                    s.execute(ddl);
+                }
+            }
+            // Later migrations go here: if (found < 5) { ... }
             s.execute("PRAGMA user_version = " + VERSION);
             c.commit();
         } catch (SQLException e) {
@@ -159,7 +172,7 @@ final class SqliteSchema {
         }
     }
 
-    /** Binds a record to the 17 parameters of {@link #UPSERT}. */
+    /** Binds a record to the 18 parameters of {@link #UPSERT}. */
     static void bind(PreparedStatement ps, FileRecord r) throws SQLException {
         ps.setString(1, r.source());
         ps.setString(2, r.path());
@@ -182,6 +195,7 @@ final class SqliteSchema {
         }
         setKnown(ps, 16, r.ctimeNanos());
         setKnown(ps, 17, r.inode());
+        ps.setString(18, r.storageClass());
     }
 
     private static void setKnown(PreparedStatement ps, int index, long value) throws SQLException {
@@ -204,6 +218,7 @@ final class SqliteSchema {
         return new FileRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 StoredValues.status(rs.getString(5)), rs.getLong(6), rs.getLong(7), known(rs, 16), known(rs, 17),
                 rs.getString(8), rs.getString(9), rs.getInt(10), rs.getString(11), rs.getInt(12) != 0,
-                Instant.ofEpochMilli(rs.getLong(13)), Instant.ofEpochMilli(rs.getLong(14)), uploadedAt);
+                Instant.ofEpochMilli(rs.getLong(13)), Instant.ofEpochMilli(rs.getLong(14)), uploadedAt,
+                rs.getString(18));
     }
 }

@@ -521,7 +521,7 @@ public final class Reconciler {
         }
         boolean suspect = remote != null && (why.get().equals(UploadDecision.SUSPECT)
                 || UploadDecision.touched(record, dest, l.stat()) && !record.get().etag().isEmpty()
-                        && remote.etag().equals(record.get().etag()) && storageClassProblem(remote).isEmpty());
+                        && remote.etag().equals(record.get().etag()) && storageClassProblem(remote, record).isEmpty());
         if (run.dryRun() && suspect && sameContentAsUploaded(l, remote, dest, record.get())) {
             // a real run hands such a file to a worker, which compares its MD5 and uploads nothing when the
             // content is the one uploaded (a touch, a chmod): the dry run says what that run would do
@@ -577,10 +577,13 @@ public final class Reconciler {
             LocalTree.Entry l = step.local();
             RemoteEntry remote = step.remote();
             if (l == null || remote == null || isMarker(l.relative()) || remote.etag().indexOf('-') >= 0
-                    || remote.size() != l.stat().size() || storageClassProblem(remote).isPresent()) {
+                    || remote.size() != l.stat().size()) {
                 continue;
             }
             Optional<FileRecord> record = Optional.ofNullable(found.get(l.path().toString()));
+            if (storageClassProblem(remote, record).isPresent()) {
+                continue;
+            }
             if (UploadDecision.unknown(record) || policy.mode() == Mode.CHECKSUM) {
                 try {
                     md5s[i] = Checksums.md5Hex(l.path());
@@ -671,7 +674,8 @@ public final class Reconciler {
         java.time.Instant now = clock.instant();
         FileRecord base = record.orElseGet(() -> FileRecord.pending(records.instance().value(), path.toString(),
                 dest.bucket(), dest.key(), stat, now));
-        records.offer(base.uploaded(dest.bucket(), dest.key(), stat, md5, etag, now));
+        // the object is in the site's class, or Ferry asked for it there (storageClassProblem)
+        records.offer(base.uploaded(dest.bucket(), dest.key(), stat, md5, etag, policy.storageClass(), now));
     }
 
     /**
@@ -689,7 +693,7 @@ public final class Reconciler {
             return Optional.of("missing in S3");
         }
         RemoteEntry remote = listed(head.get());
-        Optional<String> storageClass = storageClassProblem(remote);
+        Optional<String> storageClass = storageClassProblem(remote, record);
         Verdict verdict = storageClass.isPresent() ? Verdict.of(storageClass)
                 : sameObject(path, stat, remote, dest, null);
         if (verdict.why().isEmpty() && !dryRun) {
@@ -698,15 +702,29 @@ public final class Reconciler {
         return verdict.why();
     }
 
-    private Optional<String> storageClassProblem(RemoteEntry remote) {
-        return remote.storageClass().equals(policy.storageClass()) ? Optional.empty()
+    /**
+     * Why the object is to be uploaded again for its storage class: it is in another class than the site's, and it is
+     * not the object Ferry uploaded asking for the site's class (the record's ETag and class). Ferry's own upload in
+     * another class was moved there by a lifecycle rule, or the server keeps every object in one class (S3Proxy's
+     * multipart uploads): uploading it again would not change that, and would fight the rule at every run. An object
+     * another tool uploaded, one recorded before Ferry kept the class, or one uploaded under another setting of
+     * {@code storage_class} is uploaded again in the site's class, as seed 002 did.
+     */
+    private Optional<String> storageClassProblem(RemoteEntry remote, Optional<FileRecord> record) {
+        if (remote.storageClass().equals(policy.storageClass())) {
+            return Optional.empty();
+        }
+        boolean askedFor = record.filter(r -> r.storageClass().equals(policy.storageClass()) && !r.etag().isEmpty()
+                && r.etag().equals(remote.etag()) && r.key().equals(remote.key()))
+                .isPresent();
+        return askedFor ? Optional.empty()
                 : Optional.of("storage class " + remote.storageClass() + ", site wants " + policy.storageClass());
     }
 
     /** Why the object does not hold this version of the file, or empty when it does. */
     private Verdict compare(LocalTree.Entry l, RemoteEntry remote, Destination dest,
             Optional<FileRecord> record, String aheadMd5) {
-        Optional<String> storageClass = storageClassProblem(remote);
+        Optional<String> storageClass = storageClassProblem(remote, record);
         if (storageClass.isPresent()) {
             return Verdict.of(storageClass);
         }

@@ -57,7 +57,7 @@ class UploadDecisionTest {
     void aMovedCtimeOrInodeWithTheSameSizeAndMtimeIsSuspect() {
         FileStat uploadedAs = new FileStat(10, 1000, 5_000_000_123L, 77);
         FileRecord up = FileRecord.pending(TestIds.SOURCE, "/w/b/k", "b", "k", uploadedAs, t).uploaded("b", "k", uploadedAs, "md5",
-                "etag", t);
+                "etag", "", t);
         FileStat ctimeMoved = new FileStat(10, 1000, 6_000_000_000L, 77);
         FileStat inodeMoved = new FileStat(10, 1000, 5_000_000_123L, 78);
 

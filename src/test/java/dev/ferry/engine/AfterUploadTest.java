@@ -331,6 +331,6 @@ class AfterUploadTest {
 
     private FileRecord record(Path file, FileStat stat, PutResult put) {
         return FileRecord.pending(records.instance().value(), file.toString(), "archive", "in/a.jpg", stat,
-                clock.instant()).uploaded("archive", "in/a.jpg", stat, put.md5Hex(), put.etag(), clock.instant());
+                clock.instant()).uploaded("archive", "in/a.jpg", stat, put.md5Hex(), put.etag(), "", clock.instant());
     }
 }

@@ -332,7 +332,7 @@ class LaneTest {
             store.putBytes("archive", name, new byte[] {1}, "text/plain", UploadOptions.NONE);
             records.offer(dev.ferry.core.FileRecord.pending(source.id(), "/memory/" + name, "archive", name,
                     new dev.ferry.core.FileStat(1, 1000), START).uploaded("archive", name,
-                    new dev.ferry.core.FileStat(1, 1000), "", "", START));
+                    new dev.ferry.core.FileStat(1, 1000), "", "", "", START));
             lane.queue.offer(name, source.ref("/memory/" + name), START, Task.Work.DELETE);
         }
 

@@ -210,7 +210,7 @@ class SuspectUploadTest {
 
     private void recordUploaded(Path file, FileStat stat, String md5) {
         keeper.offer(FileRecord.pending(TestIds.SOURCE, file.toString(), "photos", "a.bin", stat, NOW)
-                .uploaded("photos", "a.bin", stat, md5, md5.isEmpty() ? "etag" : md5, NOW));
+                .uploaded("photos", "a.bin", stat, md5, md5.isEmpty() ? "etag" : md5, "", NOW));
     }
 
     private static RemoteObject remote(String md5) {

@@ -242,7 +242,7 @@ class UploaderTest {
         upload(file, request -> new PutResult(md5, md5, 10, false));
         FileRecord sent = keeper.get(file.toString()).orElseThrow();
         // the site's prefix changed to "old/" and the file went there; now it is back at "a.bin"
-        keeper.offer(sent.uploaded("photos", "old/a.bin", sent.stat(), md5, md5, NOW));
+        keeper.offer(sent.uploaded("photos", "old/a.bin", sent.stat(), md5, md5, "", NOW));
         RemoteObject atNewKey = new RemoteObject("photos", "a.bin", 10, md5, Optional.empty(), Optional.of(md5),
                 "STANDARD", Map.of());
 
@@ -257,7 +257,7 @@ class UploaderTest {
         assertThat(r.status()).isEqualTo(FileStatus.UPLOADED);
 
         // another content at the new key: sent
-        keeper.offer(r.uploaded("photos", "old/a.bin", r.stat(), md5, md5, NOW));
+        keeper.offer(r.uploaded("photos", "old/a.bin", r.stat(), md5, md5, "", NOW));
         String other = "0123456789abcdef0123456789abcdef";
         List<PutRequest> puts = new ArrayList<>();
         upload(file, request -> {

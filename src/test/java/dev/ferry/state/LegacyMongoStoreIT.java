@@ -265,7 +265,7 @@ class LegacyMongoStoreIT {
     void aSeed000DocumentNeverOverwritesARecordFerryWrote() {
         FileRecord ferrys = FileRecord.pending(HOST.value(), "/srv/watch/cam1/c.jpg", "cam1", "c.jpg",
                 new dev.ferry.core.FileStat(10, 1_000), java.time.Instant.EPOCH)
-                .uploaded("cam1", "c.jpg", new dev.ferry.core.FileStat(10, 1_000), "", "e", java.time.Instant.EPOCH);
+                .uploaded("cam1", "c.jpg", new dev.ferry.core.FileStat(10, 1_000), "", "e", "", java.time.Instant.EPOCH);
         try (MongoStateStore store = open(HOST, List.of())) { // no roots: nothing imported yet
             store.put(ferrys);
         }
@@ -317,7 +317,7 @@ class LegacyMongoStoreIT {
              MongoStateStore b = open(hostB, List.of(Path.of("/data")))) {
             FileRecord ofA = FileRecord.pending(hostA.value(), path, "photos", "img 001.jpg",
                     new dev.ferry.core.FileStat(10, 1_000), java.time.Instant.EPOCH)
-                    .uploaded("photos", "img 001.jpg", new dev.ferry.core.FileStat(10, 1_000), "", "e", java.time.Instant.EPOCH);
+                    .uploaded("photos", "img 001.jpg", new dev.ferry.core.FileStat(10, 1_000), "", "e", "", java.time.Instant.EPOCH);
             FileRecord ofB = FileRecord.pending(hostB.value(), path, "photos", "img 001.jpg",
                     new dev.ferry.core.FileStat(20, 2_000), java.time.Instant.EPOCH)
                     .failed("photos", "img 001.jpg", new dev.ferry.core.FileStat(20, 2_000), "slow down", false,

@@ -85,6 +85,40 @@ class LegacySqliteStoreTest {
         }
     }
 
+    /**
+     * The release before records kept their object's storage class (schema 3, ferry-v3.db, written by that release's
+     * {@code SqliteStateStore.putAll} from records.tsv under cam-host-1): every record back, its class not known.
+     */
+    @Test
+    void opensAFileOfTheReleaseBeforeStorageClassesWithEveryRecord() throws Exception {
+        Path db = dir.resolve("ferry.db");
+        try (InputStream in = LegacyRecords.stream("ferry-v3.db")) {
+            Files.copy(in, db);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            assertThat(scalar(s, "PRAGMA user_version")).isEqualTo("3");
+        }
+        List<FileRecord> expected = LegacyRecords.expected(HOST.value());
+
+        try (SqliteStateStore store = SqliteStateStore.open(db, HOST)) {
+            Map<RecordId, FileRecord> found = store.getAll(expected.stream().map(FileRecord::id).toList());
+            assertThat(found).hasSize(48);
+            for (FileRecord r : expected) {
+                assertThat(found.get(r.id())).as(r.path()).isEqualTo(r);
+                assertThat(found.get(r.id()).storageClass()).isEmpty();
+            }
+            FileRecord photo = found.get(new RecordId(HOST.value(), "/srv/watch/photos/old.jpg", "photos"));
+            FileRecord uploaded = photo.uploaded("photos", "old.jpg", photo.stat(), "", "e", "GLACIER",
+                    photo.updatedAt());
+            store.put(uploaded);
+            assertThat(store.get(photo.id())).contains(uploaded);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            assertThat(scalar(s, "PRAGMA user_version")).isEqualTo(String.valueOf(SqliteSchema.VERSION));
+            assertThat(scalar(s, "SELECT count(*) FROM files")).isEqualTo("48");
+        }
+    }
+
     @Test
     void aMigratedFileTakesASecondDestinationOfTheSamePath() throws Exception {
         try (SqliteStateStore store = SqliteStateStore.open(legacyCopy(), HOST)) {

@@ -94,6 +94,19 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void roundTripsTheStorageClassAndForgetsItWhenARecordNoLongerKnowsIt() {
+        FileRecord r = new FileRecord(TestIds.SOURCE, "/data/in/cam1/img 003.jpg", "cam1", "img 003.jpg", UPLOADED, 42,
+                1_714_979_289_123L, 5, 6, "0123456789abcdef0123456789abcdef", "etag", 0, "", false, T1, T2,
+                Optional.of(T3), "STANDARD_IA");
+        store.put(r);
+        assertThat(store.get(r.id())).contains(r);
+        FileRecord copied = new FileRecord(r.source(), r.path(), r.bucket(), r.key(), UPLOADED, 42,
+                1_714_979_289_123L, 5, 6, "", "etag2", 0, "", false, T1, T2, Optional.of(T3));
+        store.put(copied);
+        assertThat(store.get(r.id()).orElseThrow().storageClass()).isEmpty();
+    }
+
+    @Test
     void anUnknownInodeChangeTimeAndInodeStayUnknownWhenWrittenOverAKnownOne() {
         FileRecord known = new FileRecord(TestIds.SOURCE, "/data/k", "b", "k", UPLOADED, 1, 2, 3, 4, "", "", 0, "", false, T1, T2,
                 Optional.of(T3));

@@ -102,11 +102,11 @@ class ReconcileCtimeIT {
         Path during = Files.writeString(root.resolve("during.txt"), "uploaded while listing");
         FileStat duringStat = LocalStat.of(during).orElseThrow();
         records.offer(FileRecord.pending(TestIds.SOURCE, during.toString(), BUCKET, "during.txt", duringStat, runStart)
-                .uploaded(BUCKET, "during.txt", duringStat, "", "", runStart.plusSeconds(30)));
+                .uploaded(BUCKET, "during.txt", duringStat, "", "", "", runStart.plusSeconds(30)));
         Path before = Files.writeString(root.resolve("before.txt"), "deleted in S3 before");
         FileStat beforeStat = LocalStat.of(before).orElseThrow();
         records.offer(FileRecord.pending(TestIds.SOURCE, before.toString(), BUCKET, "before.txt", beforeStat, runStart)
-                .uploaded(BUCKET, "before.txt", beforeStat, "", "", runStart.minusSeconds(30)));
+                .uploaded(BUCKET, "before.txt", beforeStat, "", "", "", runStart.minusSeconds(30)));
 
         run(Reconciler.Mode.STATE, Clock.fixed(runStart, java.time.ZoneOffset.UTC));
 
@@ -148,6 +148,6 @@ class ReconcileCtimeIT {
         String key = root.relativize(file).toString();
         Instant now = Instant.now();
         records.offer(FileRecord.pending(TestIds.SOURCE, file.toString(), BUCKET, key, stat, now)
-                .uploaded(BUCKET, key, stat, md5, "", now));
+                .uploaded(BUCKET, key, stat, md5, "", "", now));
     }
 }

@@ -82,6 +82,6 @@ class ReconcilerStateSweepCtimeTest {
     private void uploaded(Path file, FileStat stat) {
         String key = root.resolve("photos").relativize(file).toString();
         records.offer(FileRecord.pending(TestIds.SOURCE, file.toString(), "photos", key, stat, T)
-                .uploaded("photos", key, stat, "md5", "etag", T));
+                .uploaded("photos", key, stat, "md5", "etag", "", T));
     }
 }

@@ -98,7 +98,7 @@ class ReconcilerStateSweepTest {
         FileStat stat = dev.ferry.source.local.LocalStat.entry(a).file().orElseThrow();
         java.time.Instant now = java.time.Instant.now();
         records.offer(FileRecord.pending(records.instance().value(), a.toString(), "photos", "a.txt", stat, now)
-                .uploaded("photos", "a.txt", stat, "0cc175b9c0f1b6a831c399e269772661", "etag", now));
+                .uploaded("photos", "a.txt", stat, "0cc175b9c0f1b6a831c399e269772661", "etag", "", now));
         FolderBucketRouter router = new FolderBucketRouter(root, new IgnoreRules(List.of()));
 
         new Reconciler(router, records, 10, (attempt, cause) -> false, java.time.Clock.systemUTC(), false)
@@ -122,7 +122,7 @@ class ReconcilerStateSweepTest {
             FileStat stat = dev.ferry.source.local.LocalStat.entry(p).file().orElseThrow();
             String key = root.resolve("photos").relativize(p).toString();
             records.offer(FileRecord.pending(records.instance().value(), p.toString(), "photos", key, stat, now)
-                    .uploaded("photos", key, stat, "", "etag", now));
+                    .uploaded("photos", key, stat, "", "etag", "", now));
         }
         Files.writeString(changed, "changed since its upload");
         Map<String, String> handed = new TreeMap<>();
@@ -227,10 +227,10 @@ class ReconcilerStateSweepTest {
         java.time.Instant now = java.time.Instant.now();
         FileStat stat = dev.ferry.source.local.LocalStat.entry(a).file().orElseThrow();
         records.offer(FileRecord.pending(records.instance().value(), a.toString(), "photos", "a.txt", stat, now)
-                .uploaded("photos", "a.txt", stat, "", "etag", now));
+                .uploaded("photos", "a.txt", stat, "", "etag", "", now));
         FileStat bStat = dev.ferry.source.local.LocalStat.entry(b).file().orElseThrow();
         records.offer(FileRecord.pending(records.instance().value(), b.toString(), "other", "a.txt", bStat, now)
-                .uploaded("other", "a.txt", bStat, "", "etag", now)); // another bucket's record: not this file's
+                .uploaded("other", "a.txt", bStat, "", "etag", "", now)); // another bucket's record: not this file's
         SweepResult result = new Reconciler(new FolderBucketRouter(root, new IgnoreRules(List.of())), records, 1000,
                 (attempt, cause) -> false, java.time.Clock.systemUTC(), false).sweep(root, sink, () -> false);
 

@@ -76,7 +76,12 @@ class ReconcilerTest {
     };
 
     private Reconciler reconciler(Reconciler.Mode mode, boolean retire, int maxDelete, int maxPercent) {
-        Reconciler.Policy policy = new Reconciler.Policy(mode, "STANDARD", retire, maxDelete, maxPercent,
+        return reconciler(mode, "STANDARD", retire, maxDelete, maxPercent);
+    }
+
+    private Reconciler reconciler(Reconciler.Mode mode, String storageClass, boolean retire, int maxDelete,
+            int maxPercent) {
+        Reconciler.Policy policy = new Reconciler.Policy(mode, storageClass, retire, maxDelete, maxPercent,
                 Optional.empty(), false, UploadOptions.NONE);
         return new Reconciler(new PrefixRouter(root, "b", "p/", new IgnoreRules(List.of()), PathFilter.none()), store,
                 records, policy, CLOCK, nanos::get);
@@ -111,7 +116,7 @@ class ReconcilerTest {
         store.put("p/f.txt", "AAAA");
         FileStat first = new FileStat(4, Files.getLastModifiedTime(file).toMillis());
         FileRecord uploaded = FileRecord.pending(records.instance().value(), file.toString(), "b", "p/f.txt", first,
-                NOW).uploaded("b", "p/f.txt", first, Checksums.md5Hex(file), Objects.md5("AAAA"), NOW);
+                NOW).uploaded("b", "p/f.txt", first, Checksums.md5Hex(file), Objects.md5("AAAA"), "", NOW);
         records.offer(uploaded);
         Files.writeString(file, "BBBB"); // the same size, another content and mtime
         Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(uploaded.mtimeMillis() + 5_000));
@@ -318,6 +323,58 @@ class ReconcilerTest {
         assertThat(held.checksum()).isEqualTo(Checksums.md5Hex(root.resolve("f0699.txt")));
     }
 
+    /**
+     * An object in another class than the site's: uploaded again unless it is the very object Ferry uploaded asking
+     * for the site's class (a server that keeps one class, a lifecycle rule that moved it), in every mode.
+     */
+    @Test
+    void anObjectInAnotherClassIsUploadedAgainUnlessFerryAskedForTheSitesClassForIt() throws Exception {
+        for (String name : List.of("moved.txt", "old-record.txt", "other-setting.txt", "other-tool.txt",
+                "rewritten.txt")) {
+            Files.writeString(root.resolve(name), "bytes of " + name);
+            store.put("p/" + name, "bytes of " + name, "GLACIER");
+        }
+        recordUploaded("moved.txt", "STANDARD_IA");
+        recordUploaded("old-record.txt", "");
+        recordUploaded("other-setting.txt", "STANDARD");
+        recordUploaded("rewritten.txt", "STANDARD_IA");
+        store.put("p/rewritten.txt", "bytes of rewritten.txt", "GLACIER", "another-etag");
+
+        for (Reconciler.Mode mode : Reconciler.Mode.values()) {
+            uploads.clear();
+            reconciler(mode, "STANDARD_IA", false, 10, 50).run(sink, false);
+
+            assertThat(uploads).as(mode.name()).containsExactly(
+                    "old-record.txt: storage class GLACIER, site wants STANDARD_IA",
+                    "other-setting.txt: storage class GLACIER, site wants STANDARD_IA",
+                    "other-tool.txt: storage class GLACIER, site wants STANDARD_IA",
+                    "rewritten.txt: storage class GLACIER, site wants STANDARD_IA");
+        }
+    }
+
+    @Test
+    void anObjectFoundInTheSitesClassIsRecordedInItSoALaterMoveByALifecycleRuleIsLeftAlone() throws Exception {
+        Files.writeString(root.resolve("f.txt"), "bytes");
+        store.put("p/f.txt", "bytes", "STANDARD_IA");
+
+        reconciler(Reconciler.Mode.CHECKSUM, "STANDARD_IA", false, 10, 50).run(sink, false);
+        assertThat(uploads).isEmpty();
+        assertThat(records.get(root.resolve("f.txt").toString()).orElseThrow().storageClass())
+                .isEqualTo("STANDARD_IA");
+
+        store.put("p/f.txt", "bytes", "DEEP_ARCHIVE");
+        reconciler(Reconciler.Mode.CHECKSUM, "STANDARD_IA", false, 10, 50).run(sink, false);
+        assertThat(uploads).isEmpty();
+    }
+
+    private void recordUploaded(String name, String storageClass) throws IOException {
+        Path file = root.resolve(name);
+        FileStat stat = new FileStat(Files.size(file), Files.getLastModifiedTime(file).toMillis());
+        records.offer(FileRecord.pending(records.instance().value(), file.toString(), "b", "p/" + name, stat, NOW)
+                .uploaded("b", "p/" + name, stat, Checksums.md5Hex(file), Objects.md5(Files.readString(file)),
+                        storageClass, NOW));
+    }
+
     @Test
     void aSinkThatStopsTheRunStopsItWithinTheBatch() throws Exception {
         for (int i = 0; i < 600; i++) {
@@ -352,10 +409,23 @@ class ReconcilerTest {
     /** Objects in memory, listed in key order with their MD5 as ETag, as S3 lists single-part uploads. */
     private static final class Objects implements ObjectStore {
         final TreeMap<String, String> objects = new TreeMap<>(RemoteEntry.KEY_ORDER);
+        final Map<String, String> classes = new java.util.HashMap<>();
+        final Map<String, String> etags = new java.util.HashMap<>();
         final List<String> deleted = new ArrayList<>();
 
         void put(String key, String content) {
+            put(key, content, "STANDARD");
+        }
+
+        void put(String key, String content, String storageClass) {
+            put(key, content, storageClass, md5(content));
+        }
+
+        /** An object whose ETag is not its MD5 (written by another upload of the same bytes, multipart). */
+        void put(String key, String content, String storageClass, String etag) {
             objects.put(key, content);
+            classes.put(key, storageClass);
+            etags.put(key, etag);
         }
 
         private static String md5(String content) {
@@ -375,14 +445,14 @@ class ReconcilerTest {
         @Override
         public Stream<RemoteEntry> list(String bucket, String prefix) {
             return objects.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
-                    .map(e -> new RemoteEntry(e.getKey(), e.getValue().length(), md5(e.getValue()), Instant.EPOCH,
-                            "STANDARD"));
+                    .map(e -> new RemoteEntry(e.getKey(), e.getValue().length(), etags.get(e.getKey()),
+                            Instant.EPOCH, classes.get(e.getKey())));
         }
 
         @Override
         public Optional<RemoteObject> head(String bucket, String key) {
-            return Optional.ofNullable(objects.get(key)).map(c -> new RemoteObject(bucket, key, c.length(), md5(c),
-                    Optional.empty(), Optional.empty(), "STANDARD", Map.of()));
+            return Optional.ofNullable(objects.get(key)).map(c -> new RemoteObject(bucket, key, c.length(),
+                    etags.get(key), Optional.empty(), Optional.empty(), classes.get(key), Map.of()));
         }
 
         @Override
