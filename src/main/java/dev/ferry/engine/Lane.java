@@ -41,6 +41,12 @@ final class Lane {
 
     private final UploadListener listener;
     private final java.util.Optional<Integer> maxAttempts;
+    /**
+     * A one-shot run's outage, said once: the first try that finds S3 unreachable logs a WARN for the lane, the tries
+     * and give-ups of every file after it go to DEBUG (the run's summary lists each file given up, with the reason),
+     * and the next upload that succeeds says S3 answers again. Without it an outage logged a line per try per file.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean outageSaid = new java.util.concurrent.atomic.AtomicBoolean();
     /** One-shot runs: when each file still being written was last said to be waited for. */
     private final java.util.Map<String, Instant> waitNoted = new java.util.concurrent.ConcurrentHashMap<>();
     private static final java.time.Duration WAIT_NOTE = java.time.Duration.ofSeconds(10);
@@ -180,6 +186,9 @@ final class Lane {
             stats.uploaded.increment();
             stats.bytes.add(u.result().bytes());
             succeeded(path);
+            if (outageSaid.compareAndSet(true, false)) {
+                log.info("{}: S3 answers again; files go on uploading", bucket);
+            }
             fields(log.atInfo(), task, "uploaded").addKeyValue("bytes", u.result().bytes())
                     .addKeyValue("duration_ms", u.took().toMillis())
                     .addKeyValue("latency_ms", Duration.between(task.queuedAt(), now).toMillis())
@@ -226,8 +235,10 @@ final class Lane {
             queue.retry(task, now, false);
         } else if (outcome instanceof UploadOutcome.Retry r && gaveUp(task, r)) {
             stats.failed(path, r.reason(), now);
-            // Refused keys refuse every file alike: the one-shot sync says so once for the site, not per file.
-            fields(r.credentialsRefused() ? log.atDebug() : log.atError(), task, "gave_up").addKeyValue("reason", r.reason())
+            // Refused keys refuse every file alike: the one-shot sync says so once for the site, not per file; an
+            // outage is said once for the lane
+            sayOutageOnce(r, task);
+            fields(r.credentialsRefused() || r.unreachable() ? log.atDebug() : log.atError(), task, "gave_up").addKeyValue("reason", r.reason())
                     .addKeyValue("attempt", task.attempts() + 1)
                     .log("{}/{}: {} failed {} times, giving up: {}", bucket, task.key(), verb(task),
                             task.attempts() + 1, r.reason());
@@ -235,7 +246,8 @@ final class Lane {
         } else if (outcome instanceof UploadOutcome.Retry r) {
             stats.failed(path, r.reason(), now);
             Duration delay = backoff.delay(task.attempts() + 1);
-            fields(log.atWarn(), task, "retry").addKeyValue("reason", r.reason())
+            sayOutageOnce(r, task);
+            fields(r.unreachable() ? log.atDebug() : log.atWarn(), task, "retry").addKeyValue("reason", r.reason())
                     .addKeyValue("attempt", task.attempts() + 1).addKeyValue("retry_in_ms", delay.toMillis())
                     .log("{}/{}: {} failed (attempt {}), retrying in {}: {}", bucket, task.key(), verb(task),
                             task.attempts() + 1, Durations.text(delay), r.reason());
@@ -309,6 +321,15 @@ final class Lane {
                         + " stops changing, such as a log appended to all the time, is never uploaded; said again"
                         + " every hour while it waits)", bucket, task.key(), Durations.text(waited), why,
                         Durations.text(site.policy().settle(settle, path).time()));
+    }
+
+    /** A one-shot run's try that found S3 unreachable: the first since S3 last answered says so for the lane. */
+    private void sayOutageOnce(UploadOutcome.Retry r, Task task) {
+        if (r.unreachable() && outageSaid.compareAndSet(false, true)) {
+            log.warn("{}: S3 cannot be reached ({}: {}); each file is tried {} times with backoff, then given up and "
+                    + "listed in the run's summary; further tries are logged at DEBUG until S3 answers again", bucket,
+                    task.key(), r.reason(), maxAttempts.orElse(1));
+        }
     }
 
     /** A one-shot sync gives a file up after its attempts, and at once when the credentials are refused. */

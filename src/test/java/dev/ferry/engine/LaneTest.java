@@ -157,6 +157,40 @@ class LaneTest {
         assertThat(store.object("archive", "app.log")).isEmpty();
     }
 
+    /**
+     * An outage during a one-shot run: said once for the lane, not once per try per file (a run of thousands of files
+     * logged a WARN for each try of each); each file is still given up after its tries and counted failed, and the
+     * first upload after S3 answers again says so.
+     */
+    @Test
+    void aOneShotRunSaysAnOutageOnceAndGivesEachFileUpAfterItsTries() throws InterruptedException {
+        Lane run = oneShotLane(3);
+        store.unreachable(true);
+        for (String name : List.of("a.jpg", "b.jpg", "c.jpg")) {
+            run.queue.offer(name, source.ref(source.put(name, "bytes of " + name, START.minusSeconds(60))), START);
+        }
+        try (dev.ferry.testing.LogCapture logs = dev.ferry.testing.LogCapture.of(Lane.class.getName())) {
+            for (int turn = 0; turn < 40 && run.status().queued() > 0; turn++) {
+                if (!run.workOnce(Duration.ZERO)) {
+                    clock.advance(Duration.ofSeconds(30));
+                }
+            }
+            assertThat(run.status().queued()).as("the run can end").isZero();
+            assertThat(run.status().failed()).isEqualTo(3);
+            assertThat(outcomes).hasSize(9);
+            assertThat(logs.lines()).filteredOn(l -> !l.startsWith("DEBUG")).singleElement().asString()
+                    .startsWith("WARN dev.ferry.engine.Lane: archive: S3 cannot be reached (a.jpg: ")
+                    .contains("each file is tried 3 times with backoff, then given up and listed in the run's summary");
+
+            store.unreachable(false);
+            run.queue.offer("d.jpg", source.ref(source.put("d.jpg", "d", START.minusSeconds(60))), clock.instant());
+            assertThat(run.workOnce(Duration.ZERO)).isTrue();
+            assertThat(logs.lines()).filteredOn(l -> l.startsWith("INFO"))
+                    .containsExactly("INFO dev.ferry.engine.Lane: archive: S3 answers again; files go on uploading",
+                            "INFO dev.ferry.engine.Lane: archive/d.jpg: uploaded 1 bytes in 0 ms");
+        }
+    }
+
     @Test
     void theDaemonWaitsForAFileThatKeepsChangingHoweverLongItTakes() throws InterruptedException {
         String item = source.put("app.log", "line\n", clock.instant());
