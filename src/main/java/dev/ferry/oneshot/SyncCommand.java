@@ -351,9 +351,11 @@ public final class SyncCommand {
                     }
                     // changed, or back, since the first pass saw it (a rewrite, a file restored with its old mtime
                     // while a deletion was queued): carried now as the first pass carries a file, and missing only
-                    // if that fails
+                    // if that fails. One whose object is there now was counted by the first pass (uploaded, or
+                    // found unchanged before it changed again): carried, not counted twice; one missing in S3 is a
+                    // file made during the run, which the first pass did not see
                     carried.put(path, "s3://" + dest);
-                    progress.queued(path, isNew(reason), stat.size());
+                    progress.queued(path, isNew(reason), stat.size(), !isNew(reason));
                     return engine.enqueue(job.site(), job.site().source().ref(path.toString()), dest, stat);
                 }
 

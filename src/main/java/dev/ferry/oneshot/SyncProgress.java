@@ -27,8 +27,12 @@ final class SyncProgress implements UploadListener {
         }
     }
 
-    /** A queued file without a final outcome yet: new in S3 or an update, and its size. */
-    private record Pending(boolean isNew, long size) {
+    /**
+     * A queued file without a final outcome yet: new in S3 or an update, its size, and whether the run counted it
+     * already (a file carried again by the verifying pass after the first pass counted it: its outcome is not counted
+     * a second time, so the counts add up to the files).
+     */
+    private record Pending(boolean isNew, long size, boolean counted) {
     }
 
     final LongAdder queued = new LongAdder();
@@ -81,9 +85,17 @@ final class SyncProgress implements UploadListener {
     }
 
     void queued(Path path, boolean isNew, long size) {
+        queued(path, isNew, size, false);
+    }
+
+    /**
+     * Like {@link #queued(Path, boolean, long)}, for a file the run may have counted already ({@code counted}): its
+     * upload is still a transfer (uploaded, bytes) but not one more file added, updated or unchanged.
+     */
+    void queued(Path path, boolean isNew, long size, boolean counted) {
         queued.increment();
         queuedBytes.add(size);
-        pending.put(path, new Pending(isNew, size));
+        pending.put(path, new Pending(isNew, size, counted));
     }
 
     @Override
@@ -108,12 +120,13 @@ final class SyncProgress implements UploadListener {
             bytes.add(u.result().bytes());
             failing.remove(path);
             Pending p = settle(path);
-            if (p != null) {
+            if (p != null && !p.counted()) {
                 (p.isNew() ? added : updated).increment();
             }
         } else if (outcome instanceof UploadOutcome.Unchanged) {
             failing.remove(path);
-            if (settle(path) != null) {
+            Pending p = settle(path);
+            if (p != null && !p.counted()) {
                 unchanged.increment();
             }
         } else if (outcome instanceof UploadOutcome.Gone) {

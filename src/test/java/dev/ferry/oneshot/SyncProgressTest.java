@@ -39,6 +39,26 @@ class SyncProgressTest {
         assertThat(progress.failures()).isEmpty();
     }
 
+    /** A file the verifying pass carries again (rewritten during the run) is one file: its second upload is not. */
+    @Test
+    void aFileCarriedAgainAfterTheRunCountedItIsATransferButNotASecondFile() {
+        Path rewritten = Path.of("/w/photos/rewritten.jpg");
+        Path touched = Path.of("/w/photos/touched.jpg");
+        progress.queued(rewritten, true, 10);
+        outcome(rewritten, uploaded(10));
+        progress.queued(rewritten, false, 12, true);
+        outcome(rewritten, uploaded(12));
+        progress.queued(touched, false, 4, true);
+        outcome(touched, new UploadOutcome.Unchanged("modification time changed, content the same"));
+
+        assertThat(progress.added.sum()).isEqualTo(1);
+        assertThat(progress.updated.sum()).isZero();
+        assertThat(progress.unchanged.sum()).isZero();
+        assertThat(progress.uploaded.sum()).as("both uploads were made").isEqualTo(2);
+        assertThat(progress.bytes.sum()).isEqualTo(22);
+        assertThat(progress.settledBytes.sum()).isEqualTo(progress.queuedBytes.sum());
+    }
+
     @Test
     void aFileThatFailsIsCountedAsFailedAloneWhetherNewOrAnUpdate() {
         Path gaveUp = Path.of("/w/photos/refused.jpg");
