@@ -181,7 +181,7 @@ final class Daemon {
         }
         ReplicationJobs.Jobs jobs = ReplicationJobs.daemon(config, Optional.of(writer),
                 new dev.ferry.replicate.FullSync.Retries(Backoff.standard(), delay -> !stopping.await(delay.toMillis(),
-                        TimeUnit.MILLISECONDS), 5), clock, replicationClients);
+                        TimeUnit.MILLISECONDS), 5), clock, replicationClients, bandwidthLimit);
         replication = new dev.ferry.replicate.ReplicationRunner(jobs.syncs(), jobs.followers());
         closeOnFailure.addAll(replicationClients);
         closeOnFailure.add(replication);

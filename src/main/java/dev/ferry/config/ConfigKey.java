@@ -110,7 +110,7 @@ public enum ConfigKey {
                     + "size alone, or content."),
     BWLIMIT("bwlimit", env("BWLIMIT"), "--bwlimit", new ValueType.SizeType(0, 1L << 40), DefaultValue.of("0"),
             "Upload bandwidth limit for the whole daemon, per second: a size with its unit, such as 10MiB "
-                    + "(sync and verify also take rclone's 10M); 0: no limit. Replication copies are not limited."),
+                    + "(sync and verify also take rclone's 10M); 0: no limit. Streamed replication copies draw from it too."),
     UPLOAD_QUEUE_BUFFER("upload_queue_buffer", env("UPLOAD_QUEUE_BUFFER"), "--upload-queue-buffer",
             new ValueType.WholeNumber(0, 10_000_000), DefaultValue.of("0"),
             "Accepted so seed 002's config.yml runs unchanged; Ferry sizes its queues with queue_capacity."),

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +44,18 @@ public final class StreamingCopier implements AutoCloseable {
     private final long partSize;
     private final int budget;
     private final Semaphore bufferBytes;
+    /** The PUT bodies, drawing from the daemon's bandwidth limit when there is one (bwlimit). */
+    private final UploadBodies bodies;
 
     StreamingCopier(S3Client source, S3Client destination, boolean ownsClients, Failures failures,
             long multipartThreshold, long partSize, int budget) {
+        this(source, destination, ownsClients, failures, multipartThreshold, partSize, budget,
+                new UploadBodies(Optional.empty(), Optional.empty()));
+    }
+
+    StreamingCopier(S3Client source, S3Client destination, boolean ownsClients, Failures failures,
+            long multipartThreshold, long partSize, int budget, UploadBodies bodies) {
+        this.bodies = bodies;
         this.source = source;
         this.destination = destination;
         this.ownsClients = ownsClients;
@@ -66,7 +76,8 @@ public final class StreamingCopier implements AutoCloseable {
         destinationSettings.secretKey().ifPresent(secrets::add);
         return new StreamingCopier(S3Clients.build(sourceSettings), S3Clients.build(destinationSettings), true,
                 new Failures(secrets), destinationSettings.multipartThreshold(), destinationSettings.partSize(),
-                MultipartUploader.budgetFor(destinationSettings));
+                MultipartUploader.budgetFor(destinationSettings),
+                new UploadBodies(destinationSettings.bandwidthLimiter(), destinationSettings.attemptTimeout()));
     }
 
     /** Bytes currently free in the buffer budget (for tests and status). */
@@ -150,8 +161,8 @@ public final class StreamingCopier implements AutoCloseable {
         try {
             PutObjectRequest.Builder b = src.copyTo(PutObjectRequest.builder(), r, options, tags)
                     .contentMD5(LocalFiles.base64(LocalFiles.md5(buffer, length))).contentLength((long) length);
-            String etag = destination.putObject(b.build(), RequestBody.fromBytes(length == buffer.length ? buffer
-                    : java.util.Arrays.copyOf(buffer, length))).eTag();
+            bodies.override(length).ifPresent(b::overrideConfiguration);
+            String etag = destination.putObject(b.build(), body(buffer, length)).eTag();
             log.debug("{}: streamed {} bytes in one request", subject, length);
             return new CopyResult(src.etag(), S3ObjectStore.unquote(etag), length, 1, false);
         } catch (TransferException e) {
@@ -196,14 +207,21 @@ public final class StreamingCopier implements AutoCloseable {
         try {
             read(subject, r, src, p.range(), buffer, length);
             String md5 = LocalFiles.base64(LocalFiles.md5(buffer, length));
-            String etag = destination.uploadPart(b -> b.bucket(r.destinationBucket()).key(r.destinationKey())
-                    .uploadId(uploadId).partNumber(p.number()).contentLength((long) length).contentMD5(md5),
-                    RequestBody.fromBytes(length == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, length)))
-                    .eTag();
+            String etag = destination.uploadPart(b -> {
+                b.bucket(r.destinationBucket()).key(r.destinationKey()).uploadId(uploadId).partNumber(p.number())
+                        .contentLength((long) length).contentMD5(md5);
+                bodies.override(length).ifPresent(b::overrideConfiguration);
+            }, body(buffer, length)).eTag();
             return CompletedPart.builder().partNumber(p.number()).eTag(etag).build();
         } finally {
             bufferBytes.release(length);
         }
+    }
+
+    /** The first {@code length} bytes of {@code buffer} as a request body, drawn from the bandwidth limit if any. */
+    private RequestBody body(byte[] buffer, int length) {
+        return bodies.of(length == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, length),
+                "application/octet-stream"); // as RequestBody.fromBytes: the request's own Content-Type goes first
     }
 
     /** Reads {@code length} bytes of the source's {@code range} into {@code buffer}, conditional on its ETag. */

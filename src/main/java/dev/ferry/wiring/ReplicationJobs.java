@@ -15,6 +15,7 @@ import dev.ferry.replicate.FullSync;
 import dev.ferry.replicate.JobStats;
 import dev.ferry.replicate.Replica;
 import dev.ferry.transfer.S3ObjectStore;
+import dev.ferry.transfer.BandwidthLimiter;
 import dev.ferry.transfer.S3Settings;
 import dev.ferry.transfer.ServerSideCopier;
 import dev.ferry.transfer.StreamingCopier;
@@ -45,17 +46,21 @@ public final class ReplicationJobs {
     /** The full syncs of every job (one-shot runs: {@code ferry sync}, {@code ferry verify}). */
     public static List<FullSync> build(FerryConfig config, Optional<RecordKeeper> records, FullSync.Retries retries,
             Clock clock, List<AutoCloseable> opened) {
-        return build(config, records, retries, clock, opened, false).syncs();
+        return build(config, records, retries, clock, opened, false, Components.bandwidthLimit(config)).syncs();
     }
 
     /** The full syncs of every job and, for each job with {@code sqs:}, its {@link EventFollower} (not started). */
     public static Jobs daemon(FerryConfig config, Optional<RecordKeeper> records, FullSync.Retries retries,
-            Clock clock, List<AutoCloseable> opened) {
-        return build(config, records, retries, clock, opened, true);
+            Clock clock, List<AutoCloseable> opened, Optional<BandwidthLimiter> limit) {
+        return build(config, records, retries, clock, opened, true, limit);
     }
 
+    /**
+     * The jobs; {@code limit} is the process's upload bandwidth limit (bwlimit), shared with the sites' uploads, which
+     * the PUTs of streamed copies draw from (a server-side copy sends no bytes from this machine).
+     */
     private static Jobs build(FerryConfig config, Optional<RecordKeeper> records, FullSync.Retries retries,
-            Clock clock, List<AutoCloseable> opened, boolean events) {
+            Clock clock, List<AutoCloseable> opened, boolean events, Optional<BandwidthLimiter> limit) {
         List<FullSync> syncs = new ArrayList<>();
         List<EventFollower> followers = new ArrayList<>();
         for (ReplicateJob job : config.replicate()) {
@@ -80,7 +85,8 @@ public final class ReplicationJobs {
                     }
                     copier = serverSide::copy;
                 } else {
-                    StreamingCopier streaming = StreamingCopier.create(sourceSettings, destinationSettings);
+                    StreamingCopier streaming = StreamingCopier.create(sourceSettings,
+                            settings(config, d.location(), limit));
                     opened.add(streaming);
                     copier = streaming::copy;
                 }
@@ -112,7 +118,11 @@ public final class ReplicationJobs {
     }
 
     private static S3Settings settings(FerryConfig config, BucketLocation l) {
+        return settings(config, l, Optional.empty());
+    }
+
+    private static S3Settings settings(FerryConfig config, BucketLocation l, Optional<BandwidthLimiter> limit) {
         return Components.s3Settings(config, l.endpoint(), l.region(), l.pathStyle(), l.accessKey(),
-                l.secretAccessKey(), false, Optional.empty());
+                l.secretAccessKey(), false, limit);
     }
 }

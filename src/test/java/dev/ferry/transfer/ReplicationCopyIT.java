@@ -287,6 +287,35 @@ class ReplicationCopyIT {
         assertTravelled(two.client().headObject(b -> b.bucket("far").key("mirror/clip.mp4")));
     }
 
+    /**
+     * bwlimit holds streamed copies too: their PUT bodies draw from the daemon's limiter, as uploads do (measured on the
+     * limiter's own clock, which its sleeper moves: no test time is spent waiting).
+     */
+    @Test
+    void aStreamedCopyDrawsItsBytesFromTheBandwidthLimit() throws Exception {
+        byte[] small = random((int) (2 * MIB), 11);
+        byte[] large = random((int) (12 * MIB), 12);
+        put(one.client(), "src", "limited/small.bin", small);
+        put(one.client(), "src", "limited/large.bin", large);
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        long rate = MIB;
+        BandwidthLimiter limit = BandwidthLimiter.create(rate, 64 * 1024, nanos::get, nanos::addAndGet);
+        S3Settings to = S3ObjectStoreIT.settings(two).multipartThreshold(8 * MIB).partSize(5 * MIB)
+                .bandwidthLimiter(limit).build();
+
+        try (StreamingCopier copier = StreamingCopier.create(S3ObjectStoreIT.settings(one).build(), to)) {
+            copier.copy(new CopyRequest("src", "limited/small.bin", "far", "limited/small.bin", ADDED,
+                    UploadOptions.NONE));
+            CopyResult r = copier.copy(new CopyRequest("src", "limited/large.bin", "far", "limited/large.bin", ADDED,
+                    UploadOptions.NONE));
+            assertThat(r.parts()).isEqualTo(3);
+        }
+        double seconds = nanos.get() / 1e9;
+        assertThat(seconds).as("14 MiB at 1 MiB/s, less the burst").isBetween(13.9, 14.5);
+        assertThat(md5(two.readObjectBytes("far", "limited/large.bin").orElseThrow())).isEqualTo(md5(large));
+        assertTravelled(two.client().headObject(b -> b.bucket("far").key("limited/small.bin")), true);
+    }
+
     @Test
     void aSmallObjectStreamsInOneRequestWithItsChecksum() throws Exception {
         byte[] content = random(1000, 4);
