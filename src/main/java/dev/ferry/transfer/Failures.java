@@ -158,6 +158,11 @@ final class Failures {
         if (status == 502 || status == 504) {
             return make(FailureKind.UNREACHABLE, subject, what + ": server unreachable behind a gateway " + http, e);
         }
+        if (status == 501 || "NotImplemented".equals(c)) {
+            // a header this server does not implement: every request with it fails alike, until the setting changes
+            return make(FailureKind.RETRYABLE, subject, what + ": the server does not implement this request " + http
+                    + "; a setting it may not support, such as sse, storage_class or sdk_checksums, needs changing", e);
+        }
         if (status >= 500 || status < 400) {
             return make(FailureKind.RETRYABLE, subject, what + ": server error " + http, e);
         }

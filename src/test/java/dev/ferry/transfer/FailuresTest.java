@@ -36,6 +36,7 @@ class FailuresTest {
     @CsvSource({
         "503, SlowDown, UNREACHABLE, server busy (HTTP 503 SlowDown)",
         "500, InternalError, RETRYABLE, (HTTP 500 InternalError)",
+        "501, NotImplemented, RETRYABLE, the server does not implement this request (HTTP 501 NotImplemented); a setting",
         "502, , UNREACHABLE, server unreachable behind a gateway (HTTP 502)",
         "429, TooManyRequests, UNREACHABLE, server busy (HTTP 429 TooManyRequests)",
         "400, RequestTimeout, RETRYABLE, request timed out (HTTP 400 RequestTimeout)",
