@@ -28,6 +28,8 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.utils.DateUtils;
 import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
@@ -71,8 +73,58 @@ final class DirectPut {
      */
     Optional<String> put(String bucket, String key, byte[] content, String contentMd5, String contentType,
             Map<String, String> metadata, UploadOptions options) throws IOException {
-        Optional<HttpExecuteResponse> response = send(bucket, key, request(bucket, key, content.length, contentMd5,
-                contentType, metadata, options), content);
+        return stored(bucket, key, send(bucket, key, request(bucket, key, content.length, contentMd5,
+                contentType, metadata, options), content));
+    }
+
+    /**
+     * The PutObject {@code request} describes, with {@code content} as its body (a streamed copy's: the source's
+     * headers, metadata and tags); empty when it must go through the SDK, also when it sets a field this path does not
+     * send ({@link #SENT_FIELDS}).
+     *
+     * @throws IOException a timeout, after which the PUT is not sent again at once
+     */
+    Optional<String> put(PutObjectRequest request, byte[] content) throws IOException {
+        boolean sendable = request.sdkFields().stream()
+                .allMatch(f -> SENT_FIELDS.contains(f.memberName()) || f.getValueOrDefault(request) == null);
+        if (!sendable) {
+            return Optional.empty();
+        }
+        return stored(request.bucket(), request.key(), send(request.bucket(), request.key(),
+                request(request.bucket(), request.key(), b -> headers(b, request)), content));
+    }
+
+    /** The fields of a PutObjectRequest that {@link #put(PutObjectRequest, byte[])} sends as the SDK does. */
+    static final java.util.Set<String> SENT_FIELDS = java.util.Set.of("Bucket", "Key", "ContentType", "CacheControl",
+            "ContentDisposition", "ContentEncoding", "ContentLanguage", "Expires", "ContentLength", "ContentMD5",
+            "Metadata", "StorageClass", "ServerSideEncryption", "SSEKMSKeyId", "Tagging");
+
+    private static void headers(SdkHttpRequest.Builder b, PutObjectRequest r) {
+        header(b, "Cache-Control", r.cacheControl());
+        header(b, "Content-Disposition", r.contentDisposition());
+        header(b, "Content-Encoding", r.contentEncoding());
+        header(b, "Content-Language", r.contentLanguage());
+        header(b, "Content-Length", r.contentLength() == null ? null : r.contentLength().toString());
+        header(b, Md5GuardedSigner.CONTENT_MD5, r.contentMD5());
+        header(b, "Content-Type", r.contentType());
+        header(b, "Expires", r.expires() == null ? null : DateUtils.formatRfc822Date(r.expires()));
+        header(b, "x-amz-server-side-encryption", r.serverSideEncryptionAsString());
+        header(b, "x-amz-storage-class", r.storageClassAsString());
+        header(b, "x-amz-tagging", r.tagging());
+        header(b, "x-amz-server-side-encryption-aws-kms-key-id", r.ssekmsKeyId());
+        if (r.hasMetadata()) {
+            r.metadata().forEach((name, value) -> b.putHeader("x-amz-meta-" + name, value));
+        }
+    }
+
+    private static void header(SdkHttpRequest.Builder b, String name, String value) {
+        if (value != null) {
+            b.putHeader(name, value);
+        }
+    }
+
+    /** The ETag of a PUT the server answered with a plain success; empty when it is the SDK's to send again. */
+    private Optional<String> stored(String bucket, String key, Optional<HttpExecuteResponse> response) {
         if (response.isEmpty()) {
             return Optional.empty();
         }

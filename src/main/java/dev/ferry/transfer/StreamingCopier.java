@@ -47,15 +47,23 @@ public final class StreamingCopier implements AutoCloseable {
     /** The PUT bodies, drawing from the daemon's bandwidth limit when there is one (bwlimit). */
     private final UploadBodies bodies;
 
+    /** The small copies' PUTs that go without the SDK's pipeline, as small files' uploads do ({@link DirectPut}). */
+    private final Optional<DirectPut> direct;
+    /** What else closes with the copier (the destination's connection, when it owns its clients). */
+    private final Optional<AutoCloseable> owned;
+
     StreamingCopier(S3Client source, S3Client destination, boolean ownsClients, Failures failures,
             long multipartThreshold, long partSize, int budget) {
         this(source, destination, ownsClients, failures, multipartThreshold, partSize, budget,
-                new UploadBodies(Optional.empty(), Optional.empty()));
+                new UploadBodies(Optional.empty(), Optional.empty()), Optional.empty(), Optional.empty());
     }
 
-    StreamingCopier(S3Client source, S3Client destination, boolean ownsClients, Failures failures,
-            long multipartThreshold, long partSize, int budget, UploadBodies bodies) {
+    private StreamingCopier(S3Client source, S3Client destination, boolean ownsClients, Failures failures,
+            long multipartThreshold, long partSize, int budget, UploadBodies bodies, Optional<DirectPut> direct,
+            Optional<AutoCloseable> owned) {
         this.bodies = bodies;
+        this.direct = direct;
+        this.owned = owned;
         this.source = source;
         this.destination = destination;
         this.ownsClients = ownsClients;
@@ -74,10 +82,12 @@ public final class StreamingCopier implements AutoCloseable {
         List<String> secrets = new ArrayList<>();
         sourceSettings.secretKey().ifPresent(secrets::add);
         destinationSettings.secretKey().ifPresent(secrets::add);
-        return new StreamingCopier(S3Clients.build(sourceSettings), S3Clients.build(destinationSettings), true,
-                new Failures(secrets), destinationSettings.multipartThreshold(), destinationSettings.partSize(),
+        S3Clients.Connection to = S3Clients.connect(destinationSettings);
+        return new StreamingCopier(S3Clients.build(sourceSettings), to.s3(), true, new Failures(secrets),
+                destinationSettings.multipartThreshold(), destinationSettings.partSize(),
                 MultipartUploader.budgetFor(destinationSettings),
-                new UploadBodies(destinationSettings.bandwidthLimiter(), destinationSettings.attemptTimeout()));
+                new UploadBodies(destinationSettings.bandwidthLimiter(), destinationSettings.attemptTimeout()),
+                to.direct(), Optional.of(to));
     }
 
     /** Bytes currently free in the buffer budget (for tests and status). */
@@ -162,12 +172,16 @@ public final class StreamingCopier implements AutoCloseable {
             PutObjectRequest.Builder b = src.copyTo(PutObjectRequest.builder(), r, options, tags)
                     .contentMD5(LocalFiles.base64(LocalFiles.md5(buffer, length))).contentLength((long) length);
             bodies.override(length).ifPresent(b::overrideConfiguration);
-            String etag = destination.putObject(b.build(), body(buffer, length)).eTag();
+            PutObjectRequest put = b.build();
+            byte[] content = length == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, length);
+            Optional<String> sent = direct.isPresent() ? direct.get().put(put, content) : Optional.empty();
+            String etag = sent.isPresent() ? sent.get() : destination.putObject(put, bodies.of(content,
+                    "application/octet-stream")).eTag(); // as RequestBody.fromBytes: the request's Content-Type wins
             log.debug("{}: streamed {} bytes in one request", subject, length);
             return new CopyResult(src.etag(), S3ObjectStore.unquote(etag), length, 1, false);
         } catch (TransferException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw failures.remote(subject, "streaming copy failed", e);
         }
     }
@@ -275,5 +289,17 @@ public final class StreamingCopier implements AutoCloseable {
             source.close();
             destination.close();
         }
+        owned.ifPresent(o -> {
+            try {
+                o.close();
+            } catch (Exception e) {
+                log.debug("closing the destination's connection: {}", e.toString());
+            }
+        });
+    }
+
+    /** Small copies sent as a {@link DirectPut}, for tests. */
+    long directPuts() {
+        return direct.map(DirectPut::stored).orElse(0L);
     }
 }

@@ -165,6 +165,40 @@ class DirectPutTest {
         }
     }
 
+    /** A streamed copy's PUT (the source's headers, metadata and tags): the PutObject the SDK sends. */
+    @ParameterizedTest(name = "{0}: {2}/{3}")
+    @MethodSource("stores")
+    void putsAStreamedCopyAsTheSdkPutsIt(String name, S3Settings settings, String bucket, String key)
+            throws IOException {
+        byte[] content = ("copied bytes of " + key).getBytes(StandardCharsets.UTF_8);
+        software.amazon.awssdk.services.s3.model.PutObjectRequest put =
+                software.amazon.awssdk.services.s3.model.PutObjectRequest.builder().bucket(bucket).key(key)
+                        .contentType("image/jpeg").cacheControl("max-age=60").contentDisposition("inline")
+                        .contentEncoding("identity").contentLanguage("fr-CA")
+                        .expires(java.time.Instant.parse("2031-02-03T04:05:06Z"))
+                        .metadata(Map.of("owner", "alice", "ferry-source-etag", "0cc175b9c0f1b6a831c399e269772661"))
+                        .storageClass("ONEZONE_IA").serverSideEncryption("aws:kms").ssekmsKeyId("alias/ferry")
+                        .tagging("team=photo%20desk&year=2026").contentLength((long) content.length)
+                        .contentMD5(LocalFiles.base64(LocalFiles.md5(content, content.length))).build();
+        Recorder http = new Recorder(() -> 200);
+
+        try (S3Clients.Connection connection = S3Clients.connect(settings, http)) {
+            connection.s3().putObject(put, software.amazon.awssdk.core.sync.RequestBody.fromBytes(content));
+            Optional<String> etag = connection.direct().orElseThrow().put(put, content);
+
+            assertThat(etag).isPresent();
+            assertThat(http.sent).hasSize(2);
+            assertThat(http.sent.get(1).headers()).as("the direct PUT's headers")
+                    .doesNotContainKey("amz-sdk-invocation-id");
+            assertSameRequest(http.sent.get(1), http.sent.get(0));
+            String text = new String(content, StandardCharsets.UTF_8);
+            assertThat(http.bodies).containsExactly(text, text);
+            assertThat(connection.direct().orElseThrow().put(put.toBuilder().websiteRedirectLocation("/elsewhere")
+                    .build(), content)).as("a field this path does not send: the SDK's").isEmpty();
+            assertThat(http.sent).hasSize(2);
+        }
+    }
+
     /** The SDK resolves a bucket's endpoint on its first request; until then a PUT is the SDK's to send. */
     @Test
     void aBucketTheSdkHasNotReachedYetIsLeftToTheSdk() throws IOException {

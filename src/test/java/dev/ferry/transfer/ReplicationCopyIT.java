@@ -337,6 +337,36 @@ class ReplicationCopyIT {
         assertTravelled(two.client().headObject(b -> b.bucket("far").key("small.txt")), true);
     }
 
+    /**
+     * Small streamed copies after the first go as direct PUTs (the first resolves the bucket's endpoint through the
+     * SDK): odd keys, every header and the metadata arrive as through the SDK (tags: DirectPutTest, since S3Proxy
+     * does not implement them).
+     */
+    @Test
+    void smallStreamedCopiesGoAsDirectPutsWithEverythingThatTravels() throws Exception {
+        List<String> keys = List.of("first.txt", "a b+c%d&e=f.jpg", "ünï/名前.txt", "~(p)/[b]/{c}/*!$'@,;:", "empty.txt");
+        java.util.Map<String, byte[]> contents = new java.util.HashMap<>();
+        for (String key : keys) {
+            byte[] content = key.equals("empty.txt") ? new byte[0] : random(2000, key.length());
+            contents.put(key, content);
+            put(one.client(), "src", "direct/" + key, content);
+        }
+
+        try (StreamingCopier copier = StreamingCopier.create(S3ObjectStoreIT.settings(one).build(),
+                S3ObjectStoreIT.settings(two).build())) {
+            for (String key : keys) {
+                CopyResult r = copier.copy(new CopyRequest("src", "direct/" + key, "far", "mirror/" + key, ADDED,
+                        UploadOptions.NONE));
+                assertThat(r.etag()).as(key).isEqualTo(md5(contents.get(key)));
+            }
+            assertThat(copier.directPuts()).as("every copy after the first").isEqualTo(keys.size() - 1);
+        }
+        for (String key : keys) {
+            assertThat(two.readObjectBytes("far", "mirror/" + key)).as(key).hasValue(contents.get(key));
+            assertTravelled(two.client().headObject(b -> b.bucket("far").key("mirror/" + key)), true);
+        }
+    }
+
     @Test
     void aStreamedMultipartCopyInterruptedByAStopIsAbortedNotLeftBehind() throws Exception {
         // every UploadPart takes 1 s at the destination: once the first part is stored, the copy is interrupted,
