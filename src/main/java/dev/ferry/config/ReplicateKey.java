@@ -21,8 +21,9 @@ enum ReplicateKey {
     DESTINATIONS("destinations", EnumSet.of(Scope.JOB), null, null, null,
             "The buckets written to: a list of mappings of the bucket keys below (at least one)."),
     DELETE("delete", EnumSet.of(Scope.JOB), new ValueType.Bool(), null, "false",
-            "Mirror deletions: delete from each destination what the source no longer holds, only inside the "
-                    + "destination's prefix and through the same guard as sites (max_delete, max_delete_percent)."),
+            "Mirror deletions: delete from each destination what the source no longer holds (asked of the source, "
+                    + "one HEAD per deletion, before it is made), only inside the destination's prefix and through "
+                    + "the same guard as sites (max_delete, max_delete_percent)."),
     MAX_DELETE("max_delete", EnumSet.of(Scope.JOB), SiteKey.MAX_DELETE.type, null, "1000",
             "A full sync that would delete more objects than this from a destination stops and reports instead."),
     MAX_DELETE_PERCENT("max_delete_percent", EnumSet.of(Scope.JOB), SiteKey.MAX_DELETE_PERCENT.type, null, "50",

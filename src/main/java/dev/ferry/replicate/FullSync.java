@@ -285,13 +285,16 @@ public final class FullSync {
                     stats.unchanged();
                 }
             }
-            listed = true;
-            if (merge.outOfOrder()) { // a key both sides hold may have read as extra: the source decides
+            if (merge.outOfOrder()) { // a key both sides hold may have read as extra
                 warnOrder(r, merge);
-                int before = deletions.size();
-                deletions.removeIf(k -> !sourceLacks(r, k));
-                planned -= before - deletions.size();
             }
+            // The source decides each deletion, one HEAD each: a key its listing lacked may have been written since
+            // that listing began and copied already (by the job's event mode, another daemon, a one-shot sync),
+            // and deleting that copy would lose it until the next full sync. A HEAD that fails deletes nothing.
+            int before = deletions.size();
+            deletions.removeIf(k -> !sourceLacks(r, k));
+            planned -= before - deletions.size();
+            listed = true;
         } catch (RuntimeException e) {
             String why = r.destination().location().url() + ": not compared, a listing failed (copies stopped there, "
                     + "nothing deleted): " + e.getMessage();

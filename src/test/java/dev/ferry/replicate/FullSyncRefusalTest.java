@@ -23,6 +23,36 @@ class FullSyncRefusalTest {
         store.putBytes(bucket, key, "x".getBytes(StandardCharsets.UTF_8), "text/plain", UploadOptions.NONE);
     }
 
+    /**
+     * An object written at the source after its listing began, and copied meanwhile (an event's copy, another daemon's),
+     * reads as extra at the destination: the source, asked, still holds it, so it is not deleted; one the source does
+     * not hold is.
+     */
+    @Test
+    void anObjectTheSourceListingMissedButTheSourceHoldsIsNotDeleted() throws Exception {
+        put("src", "srcfolder/a.txt");
+        put("src", "srcfolder/new.txt"); // written after the listing below was taken
+        put("dst", "destfolder/new.txt"); // and copied by an event meanwhile
+        put("dst", "destfolder/gone.txt");
+        dev.ferry.core.ObjectStore listedBefore = (dev.ferry.core.ObjectStore) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {dev.ferry.core.ObjectStore.class}, (proxy, method, args) -> {
+                    Object answer = method.invoke(store, args);
+                    return method.getName().equals("list") ? ((java.util.stream.Stream<?>) answer)
+                            .filter(e -> !((dev.ferry.core.RemoteEntry) e).key().equals("srcfolder/new.txt"))
+                            : answer;
+                });
+        MemoryJob job = new MemoryJob(store, listedBefore, request -> {
+            copied.add(request.sourceKey());
+            return new CopyResult("e", "e", 1, 1, true);
+        }, true, true);
+
+        FullSyncResult r = job.sync.run();
+
+        assertThat(store.keys("dst")).contains("destfolder/new.txt").doesNotContain("destfolder/gone.txt");
+        assertThat(r.destinations().get(0).deleted()).isEqualTo(1);
+        assertThat(r.complete()).isTrue();
+    }
+
     @Test
     void aDotSegmentKeyIsNeitherCopiedNorDeletedAndIsAFailureWithItsReason() throws Exception {
         put("src", "srcfolder/a.txt");

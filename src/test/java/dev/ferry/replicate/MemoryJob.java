@@ -19,10 +19,16 @@ final class MemoryJob {
     final FullSync sync;
 
     MemoryJob(MemoryObjectStore store, Copier copier, boolean serverSide, boolean delete) {
+        this(store, store, copier, serverSide, delete);
+    }
+
+    /** The same, with the source read through {@code sourceStore} (a view of {@code store}). */
+    MemoryJob(MemoryObjectStore store, dev.ferry.core.ObjectStore sourceStore, Copier copier, boolean serverSide,
+            boolean delete) {
         Replica replica = new Replica(new ReplicaDestination(new BucketLocation("dst", "destfolder/", Optional.empty(),
                 Optional.empty(), false, Optional.empty(), Optional.empty()), Optional.empty(), Optional.empty(),
                 Optional.empty()), store, copier, serverSide);
-        source = new BucketSource("src", "srcfolder/", Optional.empty(), store, (b, k, o, l) -> {
+        source = new BucketSource("src", "srcfolder/", Optional.empty(), sourceStore, (b, k, o, l) -> {
             throw new UnsupportedOperationException();
         });
         stats = new JobStats(source.id());
