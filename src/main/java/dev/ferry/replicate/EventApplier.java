@@ -101,6 +101,11 @@ final class EventApplier {
      */
     boolean apply(String messageId, S3Event e, Outages.Away away) {
         if (e.kind() == S3Event.Kind.OTHER) {
+            // a tag change, a restore, a transition: nothing to copy or delete, but counted and said, so that "why
+            // was this not copied" has an answer
+            log.debug("{}: message {}: {} of s3://{}/{}: nothing to copy or delete", name, messageId, e.eventName(),
+                    e.bucket(), e.key());
+            events.skipped.incrementAndGet();
             return true;
         }
         if (!e.bucket().equals(source.bucket()) || !source.owns(e.key())) {
@@ -199,6 +204,15 @@ final class EventApplier {
                     && CopyMetadata.sameContent(src.etag(), held.get().etag(), held)
                     && !(newerEvent(e, held.get()) && writtenSince(e.key(), held.get()))) {
                 events.skipped.incrementAndGet(); // a duplicate event, or the full sync was first
+                return true;
+            }
+            if (held.isPresent() && heldCurrent(e.key(), held.get())) {
+                // the copy holds a later version than this event's: the source was written again after it, and a copy
+                // made for an earlier event read the source as it is. Copying would send the same bytes again (each
+                // event of a backlog of rewrites once more), so the source's current version decides
+                log.debug("{}: message {}: s3://{}/{} holds the source's current object, written after {}'s: not "
+                        + "copied again", name, messageId, r.bucket(), key, e.eventName());
+                events.skipped.incrementAndGet();
                 return true;
             }
             Map<String, String> sequencer = e.sequencer().map(s -> Map.of(CopyMetadata.SOURCE_SEQUENCER, s))
@@ -351,6 +365,27 @@ final class EventApplier {
         Optional<java.time.Instant> source = this.source.head(key).flatMap(RemoteObject::lastModified);
         return source.isPresent() && copy.lastModified().isPresent()
                 && CopyMetadata.writtenAfter(source.get(), copy.lastModified().get(), copy.metadata());
+    }
+
+    /**
+     * Whether {@code copy} already holds the source's current version of {@code key} (its content, and not written
+     * at the source since the copy): one HEAD of the source, asked only when the copy does not hold the version an
+     * event announced. A source that cannot be asked, or is gone, answers no: the copy decides then, as before.
+     */
+    private boolean heldCurrent(String key, RemoteObject copy) {
+        Optional<RemoteObject> current;
+        try {
+            current = source.head(key);
+        } catch (TransferException x) {
+            return false;
+        }
+        if (current.isEmpty() || current.get().size() != copy.size()
+                || !CopyMetadata.sameContent(current.get().etag(), copy.etag(), Optional.of(copy))) {
+            return false;
+        }
+        Optional<java.time.Instant> written = current.get().lastModified();
+        return written.isEmpty() || copy.lastModified().isEmpty()
+                || !CopyMetadata.writtenAfter(written.get(), copy.lastModified().get(), copy.metadata());
     }
 
     /** The source key moved from the source prefix to the destination's (seed 001's srcfolder/ to destfolder/). */

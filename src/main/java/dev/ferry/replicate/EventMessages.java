@@ -113,7 +113,9 @@ public final class EventMessages {
         if (n.startsWith("ObjectCreated:")) {
             return S3Event.Kind.CREATED;
         }
-        if (n.startsWith("ObjectRemoved:")) {
+        // an object a lifecycle rule expired is gone as a deleted one is (LifecycleExpiration:Delete, and
+        // :DeleteMarkerCreated in a versioned bucket); a transition to another class (LifecycleTransition) is not
+        if (n.startsWith("ObjectRemoved:") || n.startsWith("LifecycleExpiration:")) {
             return S3Event.Kind.REMOVED;
         }
         return S3Event.Kind.OTHER;

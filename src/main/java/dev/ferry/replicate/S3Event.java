@@ -23,9 +23,12 @@ public record S3Event(Kind kind, String eventName, String bucket, String key, Op
     public enum Kind {
         /** {@code ObjectCreated:*} or EventBridge's {@code Object Created}: copy to every destination. */
         CREATED,
-        /** {@code ObjectRemoved:*} or {@code Object Deleted}: delete where the job mirrors deletions. */
+        /**
+         * {@code ObjectRemoved:*}, {@code LifecycleExpiration:*} or {@code Object Deleted}: delete where the job mirrors
+         * deletions.
+         */
         REMOVED,
-        /** Any other event (restore, tagging, lifecycle transition, ...): nothing to copy. */
+        /** Any other event (restore, tagging, lifecycle transition, ...): nothing to copy, counted as skipped. */
         OTHER
     }
 

@@ -352,6 +352,32 @@ class EventFollowerIT {
         assertThat(stats.snapshot().copied()).isEqualTo(1);
     }
 
+    /**
+     * A backlog of a key's rewrites (three writes, then their three events, each announcing its own version): the
+     * first event's copy reads the source as it is now, so the later events find that version held and copy nothing
+     * again.
+     */
+    @Test
+    void theEventsOfABacklogOfRewritesCopyTheCurrentObjectOnce() throws Exception {
+        List<String> versions = List.of("one..", "two..", "three");
+        for (String v : versions) {
+            put(src, "srcfolder/r.txt", v);
+        }
+        follow(false);
+        for (int i = 0; i < versions.size(); i++) {
+            ObjectNode root = (ObjectNode) JSON.readTree(event("ObjectCreated:Put", "srcfolder/r.txt",
+                    "0055AED6DCD90281F" + i));
+            ((ObjectNode) root.get("Records").get(0).get("s3").get("object")).put("eTag", java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("MD5").digest(versions.get(i).getBytes())));
+            send(root.toString());
+            awaitAcknowledged(i + 1);
+        }
+
+        assertThat(s3.readObject(dst, "destfolder/r.txt")).hasValue("three");
+        assertThat(stats.snapshot().copied()).as("one copy of the current object").isEqualTo(1);
+        assertThat(events().skipped()).isEqualTo(2);
+    }
+
     @Test
     void aMalformedMessageIsCountedOnceNotDeletedAndReachesTheDeadLetterQueue() {
         EventFollower f = follow(false);

@@ -40,6 +40,20 @@ class EventMessagesTest {
         assertThat(m.messageId()).isEqualTo("m-1");
     }
 
+    /** An object a lifecycle rule expired is removed as a deleted one is; a transition to another class is not. */
+    @Test
+    void aLifecycleExpirationIsARemovalAndATransitionIsNot() {
+        String body = "{\"Records\":[" + record("LifecycleExpiration:Delete", "srcfolder/old.txt", "")
+                + "," + record("LifecycleExpiration:DeleteMarkerCreated", "srcfolder/versioned.txt", "")
+                + "," + record("LifecycleTransition", "srcfolder/cold.txt", "")
+                + "," + record("ObjectTagging:Put", "srcfolder/tagged.txt", "") + "]}";
+
+        var events = ((ParsedMessage.Events) EventMessages.parse("m-2", body)).events();
+
+        assertThat(events).extracting(S3Event::kind).containsExactly(S3Event.Kind.REMOVED, S3Event.Kind.REMOVED,
+                S3Event.Kind.OTHER, S3Event.Kind.OTHER);
+    }
+
     @Test
     void theSnsEnvelopeIsOpened() {
         String inner = "{\"Records\":[" + record("ObjectCreated:CompleteMultipartUpload", "a+b",
