@@ -270,13 +270,7 @@ public final class Engine {
         }
         Instant now = clock.instant();
         lane(site, dest.bucket()).ifPresent(lane -> lane.stats.failing(item.item(), reason, now));
-        if (existing.isPresent() && existing.get().status() == FileStatus.FAILED
-                && existing.get().reason().equals(reason)) {
-            return;
-        }
-        FileRecord base = existing.orElseGet(() -> FileRecord.pending(item.source(), item.item(), dest.bucket(),
-                dest.key(), new FileStat(-1, -1), now));
-        records.offer(base.failed(dest.bucket(), dest.key(), base.stat(), reason, false, now));
+        Uploader.recordUnreadable(records, item, dest, reason, existing, now);
     }
 
     /** Records a rejected item (ignored at the root, invalid bucket folder, key too long) unless already recorded. */

@@ -73,7 +73,7 @@ final class Uploader {
         try {
             before = source.version(item).map(ItemVersion::stat);
         } catch (IOException e) {
-            return new UploadOutcome.Retry(pathText + ": cannot stat file: " + describe(e));
+            return unreadable(ref, dest, pathText + ": cannot stat file: " + describe(e));
         }
         if (before.isEmpty()) {
             Optional<String> notAnItem = source.notAnItem(item);
@@ -245,6 +245,36 @@ final class Uploader {
             return permanent ? new UploadOutcome.Permanent(e.getMessage())
                     : retry(e);
         }
+    }
+
+    /**
+     * An item that cannot be looked at (a folder that can be listed but not searched, an I/O error): retried as any
+     * failure, and recorded FAILED with {@code why} (once per reason), so that {@code ferry failed} lists it and
+     * {@code ferry retry} can retry it, as when a sweep finds it. A store that cannot be asked leaves the record to
+     * the next attempt.
+     */
+    private UploadOutcome unreadable(ItemRef ref, Destination dest, String why) {
+        try {
+            recordUnreadable(records, ref, dest, why, records.get(recordOf(ref, dest)), clock.instant());
+        } catch (StateStoreException e) {
+            log.debug("{}: not recorded as failed, the state store is away: {}", ref.item(), e.getMessage());
+        }
+        return new UploadOutcome.Retry(why);
+    }
+
+    /**
+     * Records an item that cannot be read as FAILED with {@code why}, over {@code existing} (its record, if any), unless
+     * it is recorded so already: a retry or a sweep that finds it so again writes nothing.
+     */
+    static void recordUnreadable(RecordKeeper records, ItemRef ref, Destination dest, String why,
+            Optional<FileRecord> existing, Instant now) {
+        if (existing.isPresent() && existing.get().status() == FileStatus.FAILED
+                && existing.get().reason().equals(why)) {
+            return;
+        }
+        FileRecord base = existing.orElseGet(() -> FileRecord.pending(ref.source(), ref.item(), dest.bucket(),
+                dest.key(), new FileStat(-1, -1), now));
+        records.offer(base.failed(dest.bucket(), dest.key(), base.stat(), why, false, now));
     }
 
     /**

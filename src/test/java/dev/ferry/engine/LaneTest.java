@@ -191,6 +191,45 @@ class LaneTest {
         }
     }
 
+    /**
+     * A file the watcher saw that cannot be stat'ed (its folder lost its x permission): retried, and recorded FAILED
+     * with the reason, so {@code ferry failed} lists it and {@code ferry retry} can retry it; its next attempt, failing
+     * the same way, writes no record again.
+     */
+    @Test
+    void aFileThatCannotBeLookedAtIsRecordedFailedWithItsReason() throws InterruptedException {
+        dev.ferry.core.Source locked = (dev.ferry.core.Source) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {dev.ferry.core.Source.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("version")) {
+                        throw new java.nio.file.AccessDeniedException(args[0] + "");
+                    }
+                    try {
+                        return method.invoke(source, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Site lockedSite = new PrefixSite("memory", locked, new PrefixRouter(Path.of("/memory"), "archive", "",
+                new IgnoreRules(List.of()), PathFilter.none()), store, false, UploadOptions.NONE, 100);
+        Lane run = new Lane(lockedSite, "archive", settings, new Uploader(records, settings, clock,
+                UnmarkedUploads.NONE), new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(1), () -> 0.5), clock,
+                listener, new EndpointHealth(store.endpoint(), clock, Engine.probeBackoff(), (delay, task) -> { }),
+                threads);
+        String item = source.put("locked/in.txt", "x", START.minusSeconds(60));
+        run.queue.offer("locked/in.txt", locked.ref(item), START);
+
+        assertThat(run.workOnce(Duration.ZERO)).isTrue();
+
+        assertThat(outcomes).singleElement().isInstanceOf(UploadOutcome.Retry.class);
+        dev.ferry.core.FileRecord failed = records.get(item).orElseThrow();
+        assertThat(failed.status()).isEqualTo(dev.ferry.core.FileStatus.FAILED);
+        assertThat(failed.reason()).isEqualTo(item + ": cannot stat file: AccessDeniedException: " + item);
+        assertThat(failed.permanent()).isFalse();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(run.workOnce(Duration.ZERO)).isTrue();
+        assertThat(records.get(item)).as("the same failure again: the record stands").contains(failed);
+    }
+
     @Test
     void theDaemonWaitsForAFileThatKeepsChangingHoweverLongItTakes() throws InterruptedException {
         String item = source.put("app.log", "line\n", clock.instant());
