@@ -17,6 +17,13 @@ public record UploadOptions(Optional<String> storageClass, Optional<String> serv
         Optional<String> kmsKeyId) {
 
     /** S3-managed keys (SSE-S3). */
+    /**
+     * User metadata an upload carries when it asks for a storage class: that class. An object found in another class
+     * than the one it carries (a lifecycle rule moved it, or the server keeps one class) is Ferry's own upload in the
+     * site's class, which uploading again would not change, also when no state record says so (a lost state store).
+     */
+    public static final String META_STORAGE_CLASS = "ferry-storage-class";
+
     public static final String SSE_S3 = "AES256";
     /** KMS-managed keys (SSE-KMS). */
     public static final String SSE_KMS = "aws:kms";

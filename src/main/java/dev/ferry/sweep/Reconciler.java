@@ -693,7 +693,7 @@ public final class Reconciler {
             return Optional.of("missing in S3");
         }
         RemoteEntry remote = listed(head.get());
-        Optional<String> storageClass = storageClassProblem(remote, record);
+        Optional<String> storageClass = storageClassProblem(remote, record, () -> head);
         Verdict verdict = storageClass.isPresent() ? Verdict.of(storageClass)
                 : sameObject(path, stat, remote, dest, null);
         if (verdict.why().isEmpty() && !dryRun) {
@@ -711,12 +711,24 @@ public final class Reconciler {
      * {@code storage_class} is uploaded again in the site's class, as seed 002 did.
      */
     private Optional<String> storageClassProblem(RemoteEntry remote, Optional<FileRecord> record) {
+        return storageClassProblem(remote, record, Optional::empty);
+    }
+
+    /**
+     * The same, for a file the state store does not know asking {@code head} (the object's HEAD, asked only then)
+     * whether Ferry uploaded it asking for the site's class ({@link UploadOptions#META_STORAGE_CLASS}): a lost state
+     * store does not make Ferry upload again what a lifecycle rule moved.
+     */
+    private Optional<String> storageClassProblem(RemoteEntry remote, Optional<FileRecord> record,
+            java.util.function.Supplier<Optional<RemoteObject>> head) {
         if (remote.storageClass().equals(policy.storageClass())) {
             return Optional.empty();
         }
         boolean askedFor = record.filter(r -> r.storageClass().equals(policy.storageClass()) && !r.etag().isEmpty()
                 && r.etag().equals(remote.etag()) && r.key().equals(remote.key()))
-                .isPresent();
+                .isPresent()
+                || UploadDecision.unknown(record) && head.get().filter(h -> h.etag().equals(remote.etag())
+                        && policy.storageClass().equals(h.metadata().get(UploadOptions.META_STORAGE_CLASS))).isPresent();
         return askedFor ? Optional.empty()
                 : Optional.of("storage class " + remote.storageClass() + ", site wants " + policy.storageClass());
     }
@@ -724,7 +736,8 @@ public final class Reconciler {
     /** Why the object does not hold this version of the file, or empty when it does. */
     private Verdict compare(LocalTree.Entry l, RemoteEntry remote, Destination dest,
             Optional<FileRecord> record, String aheadMd5) {
-        Optional<String> storageClass = storageClassProblem(remote, record);
+        Optional<String> storageClass = storageClassProblem(remote, record,
+                () -> store.head(dest.bucket(), dest.key()));
         if (storageClass.isPresent()) {
             return Verdict.of(storageClass);
         }

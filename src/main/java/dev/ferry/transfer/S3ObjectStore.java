@@ -92,7 +92,10 @@ public final class S3ObjectStore implements ObjectStore {
         }
         UploadOptions options = ObjectOptions.checked(subject, request.options());
         String contentType = ContentTypes.forName(request.content().name());
-        Map<String, String> metadata = Map.of(META_MTIME, Mtime.formatMillis(request.mtimeMillis()));
+        String mtime = Mtime.formatMillis(request.mtimeMillis());
+        Map<String, String> metadata = options.storageClass().isPresent()
+                ? Map.of(META_MTIME, mtime, UploadOptions.META_STORAGE_CLASS, options.storageClass().get())
+                : Map.of(META_MTIME, mtime);
         try {
             PutResult result = size >= settings.multipartThreshold()
                     ? multipart.upload(subject, request, size, contentType, metadata, options)

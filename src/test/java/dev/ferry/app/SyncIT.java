@@ -219,6 +219,18 @@ class SyncIT {
 
         FerryProcess verify = ferry("verify");
         assertThat(verify.exitCode()).as(verify.log()).isZero();
+
+        // the state store lost: the object's own metadata says which class Ferry asked for
+        try (var files = Files.list(state)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith("ferry.db")).toList()) {
+                Files.delete(f);
+            }
+        }
+        FerryProcess lost = ferry("sync");
+        assertThat(lost.exitCode()).as(lost.log()).isZero();
+        assertThat(lost.log()).contains("added 0, updated 0, unchanged 0, skipped 2"); // in S3 already: recorded
+        assertThat(s3.client().headObject(b -> b.bucket("backup").key("host1/big.bin")).eTag())
+                .isEqualTo(head.eTag());
     }
 
     @Test

@@ -367,6 +367,30 @@ class ReconcilerTest {
         assertThat(uploads).isEmpty();
     }
 
+    /**
+     * A lost state store: the object Ferry uploaded asking for the site's class says so in its metadata, which a HEAD
+     * reads for a file the store does not know; an object without it (another tool's) is uploaded in the site's class.
+     */
+    @Test
+    void withoutARecordTheObjectsOwnMetadataSaysFerryAskedForTheSitesClass() throws Exception {
+        for (String name : List.of("ferrys.txt", "other-tools.txt")) {
+            Files.writeString(root.resolve(name), "bytes of " + name);
+            store.put("p/" + name, "bytes of " + name, "STANDARD");
+        }
+        store.metadata.put("p/ferrys.txt", Map.of(UploadOptions.META_STORAGE_CLASS, "STANDARD_IA", "mtime", "1.5"));
+
+        for (Reconciler.Mode mode : Reconciler.Mode.values()) {
+            uploads.clear();
+            records.clear();
+            reconciler(mode, "STANDARD_IA", false, 10, 50).run(sink, false);
+
+            assertThat(uploads).as(mode.name())
+                    .containsExactly("other-tools.txt: storage class STANDARD, site wants STANDARD_IA");
+            assertThat(records.get(root.resolve("ferrys.txt").toString()).orElseThrow().storageClass())
+                    .isEqualTo("STANDARD_IA");
+        }
+    }
+
     private void recordUploaded(String name, String storageClass) throws IOException {
         Path file = root.resolve(name);
         FileStat stat = new FileStat(Files.size(file), Files.getLastModifiedTime(file).toMillis());
@@ -411,6 +435,7 @@ class ReconcilerTest {
         final TreeMap<String, String> objects = new TreeMap<>(RemoteEntry.KEY_ORDER);
         final Map<String, String> classes = new java.util.HashMap<>();
         final Map<String, String> etags = new java.util.HashMap<>();
+        final Map<String, Map<String, String>> metadata = new java.util.HashMap<>();
         final List<String> deleted = new ArrayList<>();
 
         void put(String key, String content) {
@@ -452,7 +477,8 @@ class ReconcilerTest {
         @Override
         public Optional<RemoteObject> head(String bucket, String key) {
             return Optional.ofNullable(objects.get(key)).map(c -> new RemoteObject(bucket, key, c.length(),
-                    etags.get(key), Optional.empty(), Optional.empty(), classes.get(key), Map.of()));
+                    etags.get(key), Optional.empty(), Optional.empty(), classes.get(key),
+                    metadata.getOrDefault(key, Map.of())));
         }
 
         @Override

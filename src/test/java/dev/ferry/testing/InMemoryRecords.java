@@ -64,6 +64,12 @@ public final class InMemoryRecords implements RecordKeeper {
     }
 
     /** Every record written so far, oldest first. */
+    /** Forgets every record: a lost state store. */
+    public synchronized void clear() {
+        records.clear();
+        offered.clear();
+    }
+
     public synchronized List<FileRecord> offered() {
         return List.copyOf(offered);
     }

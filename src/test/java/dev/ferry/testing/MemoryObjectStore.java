@@ -301,6 +301,7 @@ public final class MemoryObjectStore implements ObjectStore {
         }
         Map<String, String> metadata = new TreeMap<>();
         metadata.put(META_MTIME, formatMtime(request.mtimeMillis()));
+        options.storageClass().ifPresent(c -> metadata.put(UploadOptions.META_STORAGE_CLASS, c));
         String etag = Checksums.hex(md5);
         if (multipart) {
             metadata.put(META_MD5, Base64.getEncoder().encodeToString(md5));
