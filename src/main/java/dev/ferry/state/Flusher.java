@@ -2,7 +2,7 @@ package dev.ferry.state;
 
 import dev.ferry.core.FileRecord;
 import dev.ferry.core.StateStore;
-import dev.ferry.core.StateStoreBusyException;
+import dev.ferry.core.StateStoreRefusesWritesException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +66,9 @@ final class Flusher implements Runnable {
         if (attempt.written > 0) {
             // the store took others: these may be its bad records, or it may have started taking writes while the
             // batch was split (a read-only store made writable): one more try each tells
-            attempt.refused.forEach(this::retryOrReject);
+            for (Refusal r : attempt.refused) {
+                ok &= retryOrReject(r);
+            }
         } else if (!attempt.refused.isEmpty()) {
             if (ok) {
                 buffer.refusesWrites(attempt.refused.get(0).cause());
@@ -78,14 +80,22 @@ final class Flusher implements Runnable {
         return ok;
     }
 
-    /** Writes one record the store refused while it took others; gives it up if refused again. */
-    private void retryOrReject(Refusal r) {
+    /**
+     * Writes one record the store refused while it took others; gives it up if refused again, unless the store now
+     * refuses every write (false: the record waits with the others, and the writer backs off).
+     */
+    private boolean retryOrReject(Refusal r) {
         try {
             store.putAll(List.of(r.taken().record()));
             buffer.written(List.of(r.taken()));
+        } catch (StateStoreRefusesWritesException again) {
+            buffer.refusesWrites(again); // the store's state, not the record's
+            buffer.toBack(List.of(r.taken()));
+            return false;
         } catch (RuntimeException again) {
             buffer.rejected(r.taken(), again);
         }
+        return true;
     }
 
     private boolean write(List<PendingWrites.Taken> batch, Attempt attempt) {
@@ -102,9 +112,10 @@ final class Flusher implements Runnable {
             buffer.unreachable(failure, true);
             return false;
         }
-        if (failure instanceof StateStoreBusyException) {
-            // a lock held elsewhere is the store's state, not these records': no record is singled out (one
-            // refused just before the lock ends would be dropped once the others go through); all wait for it
+        if (failure instanceof StateStoreRefusesWritesException) {
+            // a lock held elsewhere, a full disk, a read-only file: the store's state, not these records'. No record
+            // is singled out (one refused as the disk fills, or just before the lock ends, would be dropped once
+            // others go through); all wait for it
             buffer.refusesWrites(failure);
             return false;
         }

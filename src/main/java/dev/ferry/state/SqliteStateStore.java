@@ -6,6 +6,7 @@ import dev.ferry.core.InstanceId;
 import dev.ferry.core.RecordId;
 import dev.ferry.core.StateStore;
 import dev.ferry.core.StateStoreBusyException;
+import dev.ferry.core.StateStoreRefusesWritesException;
 import dev.ferry.core.StateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -565,8 +566,17 @@ public final class SqliteStateStore implements StateStore {
             return new StateStoreBusyException("sqlite " + dbFile + ": " + operation + " failed: " + e.getMessage()
                     + " (another process holds the database's lock)", e);
         }
-        return failure(operation, dbFile, e);
+        StateStoreException failure = failure(operation, dbFile, e);
+        if (STORE_WIDE.contains(code)) {
+            // the disk, the file or the process, not the rows: every write fails alike until that changes
+            return new StateStoreRefusesWritesException(failure.getMessage(), e);
+        }
+        return failure;
     }
+
+    /** SQLite's result codes that say the database cannot be written now, whatever is written: PERM, NOMEM,
+     * READONLY, IOERR, FULL, CANTOPEN. */
+    private static final java.util.Set<Integer> STORE_WIDE = java.util.Set.of(3, 7, SQLITE_READONLY, 10, 13, 14);
 
     /**
      * Binds the source and paths[from, from + CHUNK) to the smallest of the statements (one per

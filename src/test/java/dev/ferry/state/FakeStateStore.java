@@ -37,6 +37,9 @@ final class FakeStateStore implements StateStore {
     final java.util.concurrent.atomic.AtomicInteger readOnlyWrites = new java.util.concurrent.atomic.AtomicInteger();
     /** How many more writes fail as if another process held the store's lock. */
     final java.util.concurrent.atomic.AtomicInteger busyWrites = new java.util.concurrent.atomic.AtomicInteger();
+    /** How many more records the disk holds: a write of more is refused as a full disk refuses it (SQLITE_FULL). */
+    final java.util.concurrent.atomic.AtomicInteger spaceLeft = new java.util.concurrent.atomic.AtomicInteger(
+            Integer.MAX_VALUE);
     /** Answers pings and reads but refuses every write, like a full disk or a read-only user. */
     volatile boolean readOnly;
     private volatile CountDownLatch gate;
@@ -116,6 +119,9 @@ final class FakeStateStore implements StateStore {
         }
         if (busyWrites.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new dev.ferry.core.StateStoreBusyException("fake: database is locked", null);
+        }
+        if (records.size() > spaceLeft.getAndUpdate(n -> n >= records.size() ? n - records.size() : n)) {
+            throw new dev.ferry.core.StateStoreRefusesWritesException("fake: database or disk is full", null);
         }
         for (FileRecord r : records) {
             if (refused.contains(r.path())) {

@@ -304,6 +304,29 @@ class StateWriterTest {
     }
 
     /**
+     * A disk that fills while a batch is split: the first halves fit, the rest is refused as SQLITE_FULL refuses it.
+     * Those records wait (they are not the store's bad records) and are written once there is room again.
+     */
+    @Test
+    void aDiskThatFillsWhileABatchIsSplitCostsNoRecord() throws Exception {
+        start();
+        holdTheFlusher();
+        List<CompletableFuture<Void>> good = new ArrayList<>();
+        IntStream.range(0, 9).forEach(i -> good.add(writer.submit(rec("/ok" + i, UPLOADED, i))));
+        store.spaceLeft.set(4);
+        store.open();
+        await().atMost(DEADLINE).until(() -> store.spaceLeft.get() < 4 && store.putAttempts.get() > 8);
+        assertThat(writer.pendingWrites()).as("records wait for room").isPositive();
+
+        store.spaceLeft.set(Integer.MAX_VALUE);
+
+        CompletableFuture.allOf(good.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        await().atMost(DEADLINE).until(() -> writer.pendingWrites() == 0);
+        assertThat(writer.counters().rejected()).isZero();
+        assertThat(store.data).hasSize(10);
+    }
+
+    /**
      * Nine records submitted while the flusher is held, {@code fault} set on the store, then the flusher let go:
      * every record is written and none is rejected.
      */
