@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The one way a multipart upload that did not complete is given up, for uploads and both kinds of copy: its parts
@@ -32,14 +33,24 @@ final class MultipartAbort {
                 }
             });
             log.debug("{}: multipart upload {} aborted", subject, uploadId);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) { // NoSuchUpload, also from servers that send no error code with it
+                // completed after all (its answer was what went missing), or aborted already: no part lingers
+                log.debug("{}: multipart upload {} is no longer open: nothing to abort", subject, uploadId);
+            } else {
+                warn(subject, uploadId, e, failures);
+            }
         } catch (RuntimeException e) {
-            log.warn("{}: could not abort multipart upload {} (parts may linger until a lifecycle rule removes"
-                    + " them, see docs/operations.md): {}", subject, uploadId,
-                    failures.redact(String.valueOf(e.getMessage())));
+            warn(subject, uploadId, e, failures);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    private static void warn(String subject, String uploadId, RuntimeException e, Failures failures) {
+        log.warn("{}: could not abort multipart upload {} (parts may linger until a lifecycle rule removes"
+                + " them, see docs/operations.md): {}", subject, uploadId, failures.redact(String.valueOf(e.getMessage())));
     }
 }

@@ -274,4 +274,34 @@ class S3ObjectStoreIT {
         new Random(seed).nextBytes(bytes);
         return bytes;
     }
+
+    /**
+     * An abort of an upload that completed after all (its answer lost) finds it no longer open: nothing lingers, so
+     * nothing is warned of.
+     */
+    @Test
+    void abortingAnUploadThatCompletedWarnsOfNoLingeringParts() {
+        var client = server.client();
+        String id = client.createMultipartUpload(b -> b.bucket(BUCKET).key("abort/done.bin")).uploadId();
+        String etag = client.uploadPart(b -> b.bucket(BUCKET).key("abort/done.bin").uploadId(id).partNumber(1),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("part")).eTag();
+        client.completeMultipartUpload(b -> b.bucket(BUCKET).key("abort/done.bin").uploadId(id)
+                .multipartUpload(m -> m.parts(software.amazon.awssdk.services.s3.model.CompletedPart.builder()
+                        .partNumber(1).eTag(etag).build())));
+
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                MultipartAbort.class);
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        try (dev.ferry.testing.LogCapture logs = dev.ferry.testing.LogCapture.of(MultipartAbort.class.getName())) {
+            MultipartAbort.abort(client, BUCKET, "abort/done.bin", id, "abort/done.bin", new Failures(java.util.List.of()));
+            MultipartAbort.abort(client, BUCKET, "abort/never.bin", "no-such-upload", "abort/never.bin",
+                    new Failures(java.util.List.of()));
+
+            assertThat(logs.lines()).hasSize(2).allMatch(l -> l.startsWith("DEBUG") && l.contains("no longer open"));
+        } finally {
+            logger.setLevel(level);
+        }
+        assertThat(server.readObject(BUCKET, "abort/done.bin")).hasValue("part");
+    }
 }
