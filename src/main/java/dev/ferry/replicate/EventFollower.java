@@ -220,9 +220,15 @@ public final class EventFollower implements AutoCloseable {
                 failures++;
                 events.receiveFailures.incrementAndGet();
                 String why = UrlCredentials.mask(String.valueOf(e.getMessage()));
-                receiveError = "cannot receive from the queue " + (why.startsWith(queue.describe()) ? why
+                String error = "cannot receive from the queue " + (why.startsWith(queue.describe()) ? why
                         : UrlCredentials.mask(queue.describe()) + ": " + why);
-                stats.error(receiveError);
+                if (failures == 1 || java.util.Objects.equals(receiveError, stats.lastError())) {
+                    // the first failure of a streak, or a new wording of the one shown: a failure of something else
+                    // meanwhile (a destination a full sync could not list) stays the job's last error, and the queue
+                    // answering again does not clear it
+                    receiveError = error;
+                    stats.error(receiveError);
+                }
                 if (failures == 1 || failures % 10 == 0) {
                     log.warn("{}: cannot receive from the queue ({} failures in a row; backing off): {}", name,
                             failures, e.getMessage());

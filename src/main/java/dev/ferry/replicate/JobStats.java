@@ -44,6 +44,11 @@ public final class JobStats {
         lastError.set(reason);
     }
 
+    /** The last error as /status shows it, if any. */
+    String lastError() {
+        return lastError.get();
+    }
+
     /**
      * Clears the last error if it is still the one {@link #error} was given as {@code reason} (that very string):
      * what failed works again, and nothing else failed since.

@@ -330,6 +330,38 @@ class EventFollowerIT {
                 .until(() -> stats.snapshot().lastError().isEmpty());
     }
 
+    /**
+     * Another failure while the queue is away (a destination a full sync could not list) stays the job's last error:
+     * the queue's failures that follow do not overwrite it, and the queue answering again does not clear it.
+     */
+    @Test
+    void aFailureOfSomethingElseWhileTheQueueIsAwayOutlastsTheQueuesRecovery() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        queue = URI.create("http://127.0.0.1:" + port + "/000000000000/later");
+        follow(false);
+        await("the queue's error").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .until(() -> stats.snapshot().lastError().isPresent());
+        String listing = "s3://far/destfolder/: not compared, a listing failed: credentials refused";
+        stats.error(listing); // as FullSync says it
+        long failuresThen = events().receiveFailures();
+        await("more failures of the queue").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .until(() -> events().receiveFailures() >= failuresThen + 2);
+        assertThat(stats.snapshot().lastError()).contains(listing);
+
+        ElasticMq later = ElasticMq.onPort(port);
+        opened.add(later);
+        later.client().createQueue(b -> b.queueName("later"));
+        later.client().sendMessage(b -> b.queueUrl(later.queueUrl("later").toString()).messageBody(
+                "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":\"2026-01-01T00:00:00.000Z\","
+                + "\"Bucket\":\"" + src + "\",\"RequestId\":\"R\",\"HostId\":\"H\"}"));
+        awaitAcknowledged(1);
+
+        assertThat(stats.snapshot().lastError()).contains(listing);
+    }
+
     @Test
     void anOlderSequencerArrivingAfterANewerOneNeitherOverwritesNorDeletes() {
         put(src, "srcfolder/k.txt", "newer");
