@@ -297,9 +297,15 @@ public final class EventFollower implements AutoCloseable {
             synchronized (malformedSeen) {
                 first = malformedSeen.add(m.id());
             }
+            if (!bad.readable().isEmpty()) {
+                // its readable records are applied all the same (again at each receive: a duplicate is skipped)
+                applied(m, new ParsedMessage.Events(m.id(), bad.readable()));
+            }
             if (first) {
                 events.malformed.incrementAndGet();
-                log.warn("{}: {}; left on the queue for its dead-letter queue", name, bad.reason());
+                log.warn("{}: {}; {}left on the queue for its dead-letter queue", name, bad.reason(),
+                        bad.readable().isEmpty() ? "" : "its " + bad.readable().size() + " other record"
+                                + (bad.readable().size() == 1 ? "" : "s") + " applied; ");
             }
             return;
         } else if (parsed instanceof ParsedMessage.TestEvent) {

@@ -38,7 +38,7 @@ public final class EventMessages {
             return malformed(messageId, "the body is not JSON (" + e.getOriginalMessage().lines().findFirst().orElse("")
                     .replaceAll("'[^']*'", "'...'") + ")");
         } catch (BadEvent e) {
-            return malformed(messageId, e.getMessage());
+            return new ParsedMessage.Malformed(messageId, "message " + messageId + ": " + e.getMessage(), e.readable);
         } catch (RuntimeException e) { // a defect must not stop the consumer: the message goes to the DLQ
             return malformed(messageId, "unreadable event (" + e.getClass().getSimpleName() + ")");
         }
@@ -72,25 +72,36 @@ public final class EventMessages {
             throw new BadEvent("Records must be a non-empty list");
         }
         List<S3Event> events = new ArrayList<>();
+        BadEvent bad = null;
         int i = 0;
         for (JsonNode r : records) {
             i++;
-            String at = "Records[" + i + "]";
-            String name = text(r, "eventName", at);
-            JsonNode s3 = r.path("s3");
-            String bucket = text(s3.path("bucket"), "name", at + ".s3.bucket");
-            String rawKey = text(s3.path("object"), "key", at + ".s3.object");
-            String key;
             try {
-                key = URLDecoder.decode(rawKey, StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new BadEvent(at + ".s3.object.key is not URL-encoded as S3 encodes keys");
+                events.add(record(r, "Records[" + i + "]"));
+            } catch (BadEvent e) {
+                bad = bad == null ? e : bad; // the first bad record names the message's problem
             }
-            JsonNode object = s3.path("object");
-            events.add(new S3Event(kindOf(name), name, bucket, key, size(object.path("size"), at),
-                    optional(object.path("eTag")), optional(object.path("sequencer"))));
+        }
+        if (bad != null) {
+            throw new BadEvent(bad.getMessage(), events);
         }
         return events;
+    }
+
+    private static S3Event record(JsonNode r, String at) throws BadEvent {
+        String name = text(r, "eventName", at);
+        JsonNode s3 = r.path("s3");
+        String bucket = text(s3.path("bucket"), "name", at + ".s3.bucket");
+        String rawKey = text(s3.path("object"), "key", at + ".s3.object");
+        String key;
+        try {
+            key = URLDecoder.decode(rawKey, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new BadEvent(at + ".s3.object.key is not URL-encoded as S3 encodes keys");
+        }
+        JsonNode object = s3.path("object");
+        return new S3Event(kindOf(name), name, bucket, key, size(object.path("size"), at),
+                optional(object.path("eTag")), optional(object.path("sequencer")));
     }
 
     private static S3Event eventBridge(JsonNode root) throws BadEvent {
@@ -157,9 +168,16 @@ public final class EventMessages {
     /** A message that is JSON but not an event Ferry reads. */
     private static final class BadEvent extends Exception {
         private static final long serialVersionUID = 1L;
+        /** The records read before and after the bad one, when the message has any. */
+        final transient List<S3Event> readable;
 
         BadEvent(String reason) {
+            this(reason, List.of());
+        }
+
+        BadEvent(String reason, List<S3Event> readable) {
             super(reason, null, false, false);
+            this.readable = List.copyOf(readable);
         }
     }
 }

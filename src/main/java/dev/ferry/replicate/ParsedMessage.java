@@ -23,7 +23,18 @@ public sealed interface ParsedMessage {
     record TestEvent(String messageId) implements ParsedMessage {
     }
 
-    /** Not an event Ferry can read; {@code reason} says why, without quoting the body. */
-    record Malformed(String messageId, String reason) implements ParsedMessage {
+    /**
+     * Not an event Ferry can read; {@code reason} says why, without quoting the body. {@code readable}: the records of
+     * the message that could be read when another could not (applied all the same, so one bad record does not keep
+     * the others from their copies until a full sync), else empty.
+     */
+    record Malformed(String messageId, String reason, List<S3Event> readable) implements ParsedMessage {
+        public Malformed {
+            readable = List.copyOf(readable);
+        }
+
+        public Malformed(String messageId, String reason) {
+            this(messageId, reason, List.of());
+        }
     }
 }

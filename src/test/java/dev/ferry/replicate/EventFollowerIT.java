@@ -434,6 +434,29 @@ class EventFollowerIT {
         assertThat(f.stopped()).isTrue();
     }
 
+    /**
+     * A message with a malformed record among readable ones: the readable ones are copied all the same, and the
+     * message, counted malformed once, goes to the dead-letter queue.
+     */
+    @Test
+    void theReadableRecordsOfAMessageWithABadOneAreCopiedAndItReachesTheDeadLetterQueue() throws Exception {
+        put(src, "srcfolder/good.txt", "good!");
+        follow(false);
+        ObjectNode root = (ObjectNode) JSON.readTree(event("ObjectCreated:Put", "srcfolder/good.txt", "01"));
+        ((com.fasterxml.jackson.databind.node.ArrayNode) root.get("Records")).addObject()
+                .put("eventName", "ObjectCreated:Put");
+        send(root.toString());
+
+        await("copied").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .until(() -> s3.readObject(dst, "destfolder/good.txt").isPresent());
+        await("moved to the dead-letter queue").atMost(DEADLINE).pollInterval(Duration.ofMillis(200))
+                .until(() -> onQueue(dlq) == 1);
+        assertThat(s3.readObject(dst, "destfolder/good.txt")).hasValue("good!");
+        assertThat(events().malformed()).isEqualTo(1);
+        assertThat(stats.snapshot().copied()).isEqualTo(1);
+        assertThat(events().acknowledged()).isZero();
+    }
+
     @Test
     void twoFollowersOfOneQueueCopyEachObjectOnceAndLeaveNothingOnTheQueue() {
         int keys = 20;

@@ -118,6 +118,20 @@ class EventMessagesTest {
         assertMalformed("bad-9", null, "is not a JSON object");
     }
 
+    @Test
+    void aMessageWithABadRecordKeepsItsReadableOnes() {
+        String body = "{\"Records\":[" + record("ObjectCreated:Put", "srcfolder/a.txt", "")
+                + ",{\"eventName\":\"ObjectCreated:Put\"}," + record("ObjectRemoved:Delete", "srcfolder/b.txt", "")
+                + "]}";
+
+        ParsedMessage m = EventMessages.parse("m-3", body);
+
+        assertThat(m).isInstanceOfSatisfying(ParsedMessage.Malformed.class, bad -> {
+            assertThat(bad.reason()).isEqualTo("message m-3: Records[2].s3.bucket.name is missing");
+            assertThat(bad.readable()).extracting(S3Event::key).containsExactly("srcfolder/a.txt", "srcfolder/b.txt");
+        });
+    }
+
     private static void assertMalformed(String id, String body, String reason) {
         ParsedMessage m = EventMessages.parse(id, body);
         assertThat(m).isInstanceOf(ParsedMessage.Malformed.class);
