@@ -1,7 +1,10 @@
 package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.core.ControlCharacters;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,13 +51,25 @@ final class FailedCommand extends ClientCommand {
         TextTable table = new TextTable(TextTable.Column.left("PATH"), TextTable.Column.left("BUCKET"),
                 TextTable.Column.right("ATTEMPTS"),
                 TextTable.Column.left("RETRIED"), TextTable.Column.left("REASON", REASON_WIDTH));
+        List<String> cut = new ArrayList<>();
         for (JsonNode f : files) {
+            String reason = f.path("reason").asText();
             table.row(f.path("path").asText(), f.path("bucket").asText(), Formats.count(f.path("attempts").asLong()),
                     !f.path("retryable").asBoolean(true) ? "never (move it)"
                             : f.path("permanent").asBoolean() ? "when changed" : "automatically",
-                    f.path("reason").asText());
+                    reason);
+            String whole = ControlCharacters.escape(reason);
+            if (!TextTable.fit(reason, REASON_WIDTH).equals(whole)) {
+                cut.add("  " + ControlCharacters.escape(f.path("path").asText()) + ": " + whole);
+            }
         }
         out.print(table.render());
+        if (!cut.isEmpty()) {
+            // the table keeps its width; a reason it cut (its cause is often at the end) is printed whole here
+            out.println();
+            out.println("Reasons in full:");
+            cut.forEach(out::println);
+        }
         String of = total >= 0 ? " of " + Formats.count(total) : "";
         out.println();
         out.println("Failed files " + (offset + 1) + "-" + (offset + files.size()) + of
