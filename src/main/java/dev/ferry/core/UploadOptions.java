@@ -16,7 +16,6 @@ import java.util.Set;
 public record UploadOptions(Optional<String> storageClass, Optional<String> serverSideEncryption,
         Optional<String> kmsKeyId) {
 
-    /** S3-managed keys (SSE-S3). */
     /**
      * User metadata an upload carries when it asks for a storage class: that class. An object found in another class
      * than the one it carries (a lifecycle rule moved it, or the server keeps one class) is Ferry's own upload in the
@@ -24,6 +23,7 @@ public record UploadOptions(Optional<String> storageClass, Optional<String> serv
      */
     public static final String META_STORAGE_CLASS = "ferry-storage-class";
 
+    /** S3-managed keys (SSE-S3). */
     public static final String SSE_S3 = "AES256";
     /** KMS-managed keys (SSE-KMS). */
     public static final String SSE_KMS = "aws:kms";

@@ -362,9 +362,14 @@ final class EventApplier {
      * only in that case; a time that is not known counts as not written since.
      */
     private boolean writtenSince(String key, RemoteObject copy) {
-        Optional<java.time.Instant> source = this.source.head(key).flatMap(RemoteObject::lastModified);
-        return source.isPresent() && copy.lastModified().isPresent()
-                && CopyMetadata.writtenAfter(source.get(), copy.lastModified().get(), copy.metadata());
+        return writtenSince(source.head(key), copy);
+    }
+
+    /** The same for the source's {@code current} object, as a HEAD found it. */
+    private static boolean writtenSince(Optional<RemoteObject> current, RemoteObject copy) {
+        Optional<java.time.Instant> written = current.flatMap(RemoteObject::lastModified);
+        return written.isPresent() && copy.lastModified().isPresent()
+                && CopyMetadata.writtenAfter(written.get(), copy.lastModified().get(), copy.metadata());
     }
 
     /**
@@ -379,13 +384,9 @@ final class EventApplier {
         } catch (TransferException x) {
             return false;
         }
-        if (current.isEmpty() || current.get().size() != copy.size()
-                || !CopyMetadata.sameContent(current.get().etag(), copy.etag(), Optional.of(copy))) {
-            return false;
-        }
-        Optional<java.time.Instant> written = current.get().lastModified();
-        return written.isEmpty() || copy.lastModified().isEmpty()
-                || !CopyMetadata.writtenAfter(written.get(), copy.lastModified().get(), copy.metadata());
+        return current.isPresent() && current.get().size() == copy.size()
+                && CopyMetadata.sameContent(current.get().etag(), copy.etag(), Optional.of(copy))
+                && !writtenSince(current, copy);
     }
 
     /** The source key moved from the source prefix to the destination's (seed 001's srcfolder/ to destfolder/). */

@@ -38,7 +38,6 @@ public final class StreamingCopier implements AutoCloseable {
 
     private final S3Client source;
     private final S3Client destination;
-    private final boolean ownsClients;
     private final Failures failures;
     private final long multipartThreshold;
     private final long partSize;
@@ -49,24 +48,23 @@ public final class StreamingCopier implements AutoCloseable {
 
     /** The small copies' PUTs that go without the SDK's pipeline, as small files' uploads do ({@link DirectPut}). */
     private final Optional<DirectPut> direct;
-    /** What else closes with the copier (the destination's connection, when it owns its clients). */
-    private final Optional<AutoCloseable> owned;
+    /** What closes with the copier: the clients it owns (the destination's as its connection), none it was given. */
+    private final List<AutoCloseable> owned;
 
     StreamingCopier(S3Client source, S3Client destination, boolean ownsClients, Failures failures,
             long multipartThreshold, long partSize, int budget) {
-        this(source, destination, ownsClients, failures, multipartThreshold, partSize, budget,
-                new UploadBodies(Optional.empty(), Optional.empty()), Optional.empty(), Optional.empty());
+        this(source, destination, failures, multipartThreshold, partSize, budget,
+                new UploadBodies(Optional.empty(), Optional.empty()), Optional.empty(),
+                ownsClients ? List.of(source, destination) : List.of());
     }
 
-    private StreamingCopier(S3Client source, S3Client destination, boolean ownsClients, Failures failures,
-            long multipartThreshold, long partSize, int budget, UploadBodies bodies, Optional<DirectPut> direct,
-            Optional<AutoCloseable> owned) {
+    private StreamingCopier(S3Client source, S3Client destination, Failures failures, long multipartThreshold,
+            long partSize, int budget, UploadBodies bodies, Optional<DirectPut> direct, List<AutoCloseable> owned) {
         this.bodies = bodies;
         this.direct = direct;
         this.owned = owned;
         this.source = source;
         this.destination = destination;
-        this.ownsClients = ownsClients;
         this.failures = failures;
         this.multipartThreshold = multipartThreshold;
         this.partSize = partSize;
@@ -82,12 +80,12 @@ public final class StreamingCopier implements AutoCloseable {
         List<String> secrets = new ArrayList<>();
         sourceSettings.secretKey().ifPresent(secrets::add);
         destinationSettings.secretKey().ifPresent(secrets::add);
+        S3Client from = S3Clients.build(sourceSettings);
         S3Clients.Connection to = S3Clients.connect(destinationSettings);
-        return new StreamingCopier(S3Clients.build(sourceSettings), to.s3(), true, new Failures(secrets),
-                destinationSettings.multipartThreshold(), destinationSettings.partSize(),
-                MultipartUploader.budgetFor(destinationSettings),
+        return new StreamingCopier(from, to.s3(), new Failures(secrets), destinationSettings.multipartThreshold(),
+                destinationSettings.partSize(), MultipartUploader.budgetFor(destinationSettings),
                 new UploadBodies(destinationSettings.bandwidthLimiter(), destinationSettings.attemptTimeout()),
-                to.direct(), Optional.of(to));
+                to.direct(), List.of(from, to));
     }
 
     /** Bytes currently free in the buffer budget (for tests and status). */
@@ -173,10 +171,9 @@ public final class StreamingCopier implements AutoCloseable {
                     .contentMD5(LocalFiles.base64(LocalFiles.md5(buffer, length))).contentLength((long) length);
             bodies.override(length).ifPresent(b::overrideConfiguration);
             PutObjectRequest put = b.build();
-            byte[] content = length == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, length);
+            byte[] content = bytes(buffer, length);
             Optional<String> sent = direct.isPresent() ? direct.get().put(put, content) : Optional.empty();
-            String etag = sent.isPresent() ? sent.get() : destination.putObject(put, bodies.of(content,
-                    "application/octet-stream")).eTag(); // as RequestBody.fromBytes: the request's Content-Type wins
+            String etag = sent.isPresent() ? sent.get() : destination.putObject(put, body(content)).eTag();
             log.debug("{}: streamed {} bytes in one request", subject, length);
             return new CopyResult(src.etag(), S3ObjectStore.unquote(etag), length, 1, false);
         } catch (TransferException e) {
@@ -225,17 +222,21 @@ public final class StreamingCopier implements AutoCloseable {
                 b.bucket(r.destinationBucket()).key(r.destinationKey()).uploadId(uploadId).partNumber(p.number())
                         .contentLength((long) length).contentMD5(md5);
                 bodies.override(length).ifPresent(b::overrideConfiguration);
-            }, body(buffer, length)).eTag();
+            }, body(bytes(buffer, length))).eTag();
             return CompletedPart.builder().partNumber(p.number()).eTag(etag).build();
         } finally {
             bufferBytes.release(length);
         }
     }
 
-    /** The first {@code length} bytes of {@code buffer} as a request body, drawn from the bandwidth limit if any. */
-    private RequestBody body(byte[] buffer, int length) {
-        return bodies.of(length == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, length),
-                "application/octet-stream"); // as RequestBody.fromBytes: the request's own Content-Type goes first
+    /** The first {@code length} bytes of {@code buffer}. */
+    private static byte[] bytes(byte[] buffer, int length) {
+        return length == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, length);
+    }
+
+    /** {@code content} as a request body, drawn from the bandwidth limit if any. */
+    private RequestBody body(byte[] content) {
+        return bodies.of(content, "application/octet-stream"); // as RequestBody.fromBytes: the request's own wins
     }
 
     /** Reads {@code length} bytes of the source's {@code range} into {@code buffer}, conditional on its ETag. */
@@ -285,17 +286,13 @@ public final class StreamingCopier implements AutoCloseable {
 
     @Override
     public void close() {
-        if (ownsClients) {
-            source.close();
-            destination.close();
-        }
-        owned.ifPresent(o -> {
+        for (AutoCloseable o : owned) {
             try {
                 o.close();
             } catch (Exception e) {
-                log.debug("closing the destination's connection: {}", e.toString());
+                log.debug("closing a client of the copier: {}", e.toString());
             }
-        });
+        }
     }
 
     /** Small copies sent as a {@link DirectPut}, for tests. */
